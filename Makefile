@@ -1,0 +1,37 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Only Python 3, pip and make are assumed; uv is installed when missing.
+SHELL := /bin/bash
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run test install migrate seed bench check-deploy browsers lint
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
+	$(UV) sync --frozen
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+seed: migrate
+	$(MANAGE) seed_templates
+	$(MANAGE) seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Lockstep is running at http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in as demo / lockstep-demo  (also a site admin: /admin/)"
+	@echo ""
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
+test: install
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+bench: install
+	$(UV) run --frozen python -m tests.bench
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=lockstep.example.com $(MANAGE) check --deploy --fail-level WARNING

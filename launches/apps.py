@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LaunchesConfig(AppConfig):
+    name = "launches"
+    verbose_name = "Launches"

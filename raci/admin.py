@@ -1,0 +1,82 @@
+from django import forms
+from django.contrib import admin
+
+from .models import (Activity, ChangeEvent, Column, Matrix, Membership, Role, RoleHolder, Template,
+                     TemplateActivity, TemplateRole, Workspace)
+from .rules import VALUES
+
+
+class TemplateActivityForm(forms.ModelForm):
+    class Meta:
+        model = TemplateActivity
+        fields = "__all__"
+
+    def clean_letters(self):
+        letters = self.cleaned_data["letters"] or {}
+        if not isinstance(letters, dict):
+            raise forms.ValidationError('Write the letters as {"PM": "C", "PMM": "AR"}.')
+        bad = {k: v for k, v in letters.items() if v not in VALUES}
+        if bad:
+            raise forms.ValidationError(f"Not RACI values: {bad}. Use R, A, AR, C or I.")
+        return {str(k).upper(): v for k, v in letters.items()}
+
+
+class TemplateRoleInline(admin.TabularInline):
+    model = TemplateRole
+    extra = 0
+
+
+class TemplateActivityInline(admin.StackedInline):
+    model = TemplateActivity
+    form = TemplateActivityForm
+    extra = 0
+
+
+@admin.register(Template)
+class TemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "stage", "workspace", "is_default")
+    list_filter = ("stage", "is_default")
+    search_fields = ("name", "slug")
+    inlines = [TemplateRoleInline, TemplateActivityInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    inlines = [MembershipInline]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "workspace")
+    list_filter = ("workspace",)
+
+
+@admin.register(Matrix)
+class MatrixAdmin(admin.ModelAdmin):
+    list_display = ("name", "workspace", "owner", "updated_at")
+    list_filter = ("workspace",)
+    readonly_fields = ("last_seq",)
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(admin.ModelAdmin):
+    list_display = ("matrix", "seq", "kind", "target", "actor", "at")
+    list_filter = ("kind",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register([RoleHolder, Column, Activity])
+admin.site.site_header = "Lockstep administration"

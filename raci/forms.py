@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from .models import NAME_MAX, Access, Template
+from .phases import PHASES
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(required=True, help_text="Teammates can add you to a workspace by this address.")
+    first_name = forms.CharField(max_length=150, required=False, label="Your name")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account already uses this e-mail address.")
+        return email
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses sign-in for a while after repeated failures for one username and address."""
+
+    def clean(self):
+        from .throttle import is_locked_out, record_failure, clear_failures
+
+        username = self.data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if is_locked_out(username, address):
+            raise forms.ValidationError(
+                "Too many failed sign-ins for this username. Wait a few minutes and try again.",
+                code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            record_failure(username, address)
+            raise
+        clear_failures(username, address)
+        return cleaned
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+
+
+class MatrixCreateForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    template = forms.ModelChoiceField(queryset=Template.objects.none(), required=False, empty_label="Blank matrix")
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates if templates is not None else Template.objects.none()
+
+
+class MatrixSettingsForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    max_responsible = forms.IntegerField(min_value=1, max_value=50, label="Most roles responsible (R) per activity")
+    max_consulted = forms.IntegerField(min_value=1, max_value=50, label="Most roles consulted (C) per activity")
+    overload_min_activities = forms.IntegerField(min_value=1, max_value=1000,
+                                                 label="A role is overloaded from this many A's (and over half)")
+    review_cadence_days = forms.IntegerField(min_value=1, max_value=3650, required=False,
+                                             label="Review every (days)")
+
+
+class TemplateSaveForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    stage = forms.ChoiceField(choices=Template.Stage.choices)
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    phase = forms.ChoiceField(choices=[("", "Unphased"), *PHASES], required=False)
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    code = forms.CharField(max_length=12, label="Short code")
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(max_length=254, label="Username or e-mail")
+    access = forms.ChoiceField(choices=Access.choices, initial=Access.EDITOR)
+
+
+class AccessForm(forms.Form):
+    access = forms.ChoiceField(choices=Access.choices)

@@ -1,0 +1,45 @@
+"""The matrix grid's cells, rendered in plain Python.
+
+The grid is the one place where the template language is too slow: 3,000 cells cost
+about 75 ms through it (DESIGN.md, budgets). Cells carry only numbers and fixed letters;
+every piece of user text in the grid (activity and role names) is escaped here or goes
+through the template engine.
+"""
+
+from html import escape
+
+from . import rules
+from .selectors import ActivityRow, Grid
+
+CLASS_OF = {"": "c", "R": "c vR", "A": "c vA", "AR": "c vAR", "C": "c vC", "I": "c vI"}
+SEVERITY_CLASS = {"error": "sev-e", "warning": "sev-w", "info": "sev-i"}
+
+
+def cell_html(activity_id: int, role_id: int, value: str, version: int, *, editable: bool, extra: str = "") -> str:
+    css = CLASS_OF[value] + extra
+    text = rules.DISPLAY[value]
+    if editable:
+        return (f'<a id="c-{activity_id}-{role_id}" class="{css}" href="cells/{activity_id}/{role_id}/" '
+                f'data-v="{version}">{text}</a>')
+    return f'<span id="c-{activity_id}-{role_id}" class="{css}">{text}</span>'
+
+
+def row_cells_html(grid: Grid, activity: ActivityRow, *, editable: bool) -> str:
+    cells = grid.cells
+    parts = []
+    for column in grid.columns:
+        value, version = cells.get((activity.id, column.role_id), ("", 0))
+        parts.append("<td>" + cell_html(activity.id, column.role_id, value, version, editable=editable) + "</td>")
+    return "".join(parts)
+
+
+def badge_html(findings: list[rules.Finding], element_id: str, *, oob: bool = False) -> str:
+    """A row's or column's finding badge: the worst severity and how many, or nothing."""
+    oob_attr = ' hx-swap-oob="true"' if oob else ""
+    if not findings:
+        return f'<span id="{element_id}" class="badge-slot"{oob_attr}></span>'
+    worst = rules.worst(findings)
+    codes = ", ".join(sorted({f.rule for f in findings}))
+    return (f'<span id="{element_id}" class="badge-slot"{oob_attr}><span class="badge {SEVERITY_CLASS[worst]}" '
+            f'title="{escape(codes)}">{len(findings)}<span class="vh"> finding{"s" if len(findings) != 1 else ""}: '
+            f'{escape(codes)}</span></span></span>')

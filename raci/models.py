@@ -1,0 +1,231 @@
+"""Workspaces, roles and the RACI matrix, with templates and the change log.
+
+A cell is one row per (activity, role) pair that has ever held letters: clearing it sets
+the value empty and keeps the row, so its version keeps counting.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .phases import PHASES
+from .rules import DISPLAY, RuleSettings
+
+NAME_MAX = 200
+CODE_MAX = 12
+
+
+class Access(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+class Workspace(models.Model):
+    name = models.CharField(max_length=NAME_MAX)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
+        ordering = ["user__username"]
+
+    def __str__(self):
+        return f"{self.user} in {self.workspace}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.access in (Access.EDITOR, Access.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.access == Access.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Role(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=NAME_MAX)
+    code = models.CharField(max_length=CODE_MAX)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "code"], name="role_code_unique_in_workspace"),
+            models.UniqueConstraint(fields=["workspace", "name"], name="role_name_unique_in_workspace"),
+        ]
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class RoleHolder(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holders")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="held_roles")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "membership"], name="hold_role_once")]
+
+
+class Matrix(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="matrices")
+    name = models.CharField(max_length=NAME_MAX)
+    slug = models.SlugField(max_length=60)
+    description = models.TextField(blank=True, max_length=2000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The sequence number of the latest ChangeEvent: "changes since N" reads it, and
+    # bumping it takes the lock that orders every write to the matrix.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    max_responsible = models.PositiveSmallIntegerField(default=3)
+    max_consulted = models.PositiveSmallIntegerField(default=4)
+    overload_min_activities = models.PositiveSmallIntegerField(default=5)
+    review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace")]
+        ordering = ["name"]
+        verbose_name_plural = "matrices"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def rule_settings(self) -> RuleSettings:
+        return RuleSettings(max_responsible=self.max_responsible, max_consulted=self.max_consulted,
+                            overload_min_activities=self.overload_min_activities)
+
+
+class Column(models.Model):
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["matrix", "role"], name="role_once_per_matrix")]
+        ordering = ["order", "id"]
+
+
+class Activity(models.Model):
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(max_length=NAME_MAX)
+    phase = models.CharField(max_length=20, choices=PHASES, blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "activities"
+
+    def __str__(self):
+        return self.name
+
+
+class Cell(models.Model):
+    VALUES = [("", "empty"), ("R", "R"), ("A", "A"), ("AR", "A/R"), ("C", "C"), ("I", "I")]
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="cells")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="cells")
+    value = models.CharField(max_length=2, choices=VALUES, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "role"], name="one_cell_per_pair")]
+
+    @property
+    def display(self) -> str:
+        return DISPLAY[self.value]
+
+
+class ChangeEvent(models.Model):
+    """Append-only: what changed in a matrix, by whom, before and after."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=40)
+    activity_id_ref = models.BigIntegerField(null=True, blank=True)
+    role_id_ref = models.BigIntegerField(null=True, blank=True)
+    target = models.CharField(max_length=500, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["matrix", "seq"], name="event_seq_unique_in_matrix")]
+        ordering = ["matrix", "seq"]
+
+
+class Template(models.Model):
+    """A reusable matrix; built-in ones are seeded, others saved from a workspace's matrix."""
+
+    class Stage(models.TextChoices):
+        STARTUP = "startup", "Startup"
+        SCALEUP = "scaleup", "Scale-up"
+        ENTERPRISE = "enterprise", "Enterprise"
+
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=NAME_MAX)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.SCALEUP)
+    description = models.TextField(blank=True, max_length=2000)
+    # Built-in templates belong to no workspace and are visible to all.
+    workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="templates")
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="template_slug_unique_in_workspace"),
+            models.UniqueConstraint(fields=["slug"], condition=models.Q(workspace__isnull=True), name="builtin_template_slug_unique"),
+        ]
+        ordering = ["-is_default", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateRole(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="roles")
+    code = models.CharField(max_length=CODE_MAX)
+    name = models.CharField(max_length=NAME_MAX)
+    description = models.TextField(blank=True, max_length=2000)
+    held_by_creator = models.BooleanField(default=False, help_text="The person who creates a matrix from the template holds this role.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="template_role_code_unique")]
+
+    def __str__(self):
+        return self.code
+
+
+class TemplateActivity(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(max_length=NAME_MAX)
+    phase = models.CharField(max_length=20, choices=PHASES, blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+    order = models.PositiveIntegerField(default=0)
+    # Role code -> "R", "A", "AR", "C" or "I".
+    letters = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "template activities"
+
+    def __str__(self):
+        return self.name

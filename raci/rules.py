@@ -1,0 +1,226 @@
+"""The RACI rule engine: plain Python over plain data, no ORM.
+
+The same engine checks a saved matrix, an uploaded CSV and a template, so its input is
+`MatrixData` (activities, roles, letters, who holds which role) and its output a list of
+`Finding`s whose rule codes are a public contract (CLI, UI and tests use them; see the
+rule catalogue in DESIGN.md).
+
+Keys are opaque: a saved matrix uses primary keys, a CSV uses row and column positions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Hashable
+
+VALUES = ("R", "A", "AR", "C", "I")
+DISPLAY = {"R": "R", "A": "A", "AR": "A/R", "C": "C", "I": "I", "": ""}
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+RULE_CODES = (
+    "no-accountable",
+    "multiple-accountable",
+    "no-responsible",
+    "too-many-responsible",
+    "too-many-consulted",
+    "empty-activity",
+    "idle-role",
+    "overloaded-role",
+    "shared-hats",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Per-matrix thresholds, with the catalogue's defaults."""
+
+    max_responsible: int = 3
+    max_consulted: int = 4
+    min_activities_for_role_rules: int = 3
+    min_roles_for_overload: int = 3
+    overload_share: float = 0.5
+    overload_min_activities: int = 5
+
+
+DEFAULT_SETTINGS = RuleSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityData:
+    key: Hashable
+    name: str
+    phase: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleData:
+    key: Hashable
+    code: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.code or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    key: Hashable
+    name: str
+
+
+@dataclass(slots=True)
+class MatrixData:
+    activities: list[ActivityData]
+    roles: list[RoleData]
+    # (activity key, role key) -> one of VALUES; absent means empty.
+    cells: dict[tuple[Hashable, Hashable], str] = field(default_factory=dict)
+    # role key -> keys of the people who hold it.
+    holders: dict[Hashable, list[Hashable]] = field(default_factory=dict)
+    people: dict[Hashable, PersonData] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    fix: str
+    activity: Hashable | None = None
+    role: Hashable | None = None
+    person: Hashable | None = None
+
+
+def check(matrix: MatrixData, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
+    """Every finding for `matrix`: rows first (in row order), then roles, then people."""
+    role_keys = [role.key for role in matrix.roles]
+    roles_by_key = {role.key: role for role in matrix.roles}
+    by_row: dict[Hashable, dict[Hashable, str]] = defaultdict(dict)
+    for (activity_key, role_key), value in matrix.cells.items():
+        if value and role_key in roles_by_key:
+            by_row[activity_key][role_key] = value
+
+    findings: list[Finding] = []
+    accountable_count: dict[Hashable, int] = dict.fromkeys(role_keys, 0)
+    active_roles: set[Hashable] = set()
+    for activity in matrix.activities:
+        row = by_row.get(activity.key, {})
+        findings.extend(_row_findings(activity, row, roles_by_key, settings))
+        for role_key, value in row.items():
+            if value in ("A", "AR"):
+                accountable_count[role_key] += 1
+            if value in ("R", "A", "AR"):
+                active_roles.add(role_key)
+
+    n_activities = len(matrix.activities)
+    if n_activities >= settings.min_activities_for_role_rules:
+        for role in matrix.roles:
+            findings.extend(
+                _role_findings(role, accountable_count[role.key], role.key in active_roles,
+                               n_activities, len(matrix.roles), settings)
+            )
+    findings.extend(_person_findings(matrix, roles_by_key))
+    return findings
+
+
+def row_findings(
+    activity: ActivityData,
+    row: dict[Hashable, str],
+    roles_by_key: dict[Hashable, RoleData],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> list[Finding]:
+    """Findings for one activity alone: what an edit to one row can change."""
+    return _row_findings(activity, row, roles_by_key, settings)
+
+
+def _row_findings(activity, row, roles_by_key, settings) -> list[Finding]:
+    name = activity.name
+    if not row:
+        return [Finding("empty-activity", WARNING, f"“{name}” has no letters at all.",
+                        "Give it one accountable role (A) and who does the work (R), "
+                        "or remove the activity.", activity=activity.key)]
+    accountable = [k for k, v in row.items() if v in ("A", "AR")]
+    responsible = [k for k, v in row.items() if v in ("R", "AR")]
+    consulted = [k for k, v in row.items() if v == "C"]
+    found = []
+    if not accountable:
+        found.append(Finding("no-accountable", ERROR, f"Nobody is accountable for “{name}”.",
+                             "Mark exactly one role A (or A/R): the one who owns the decision.",
+                             activity=activity.key))
+    elif len(accountable) > 1:
+        who = _labels(accountable, roles_by_key)
+        found.append(Finding("multiple-accountable", ERROR,
+                             f"{who} are all accountable for “{name}”.",
+                             "Keep one A; make the others R or C, or split the activity "
+                             "into input and outcome.", activity=activity.key))
+    if not responsible:
+        found.append(Finding("no-responsible", WARNING, f"Nobody is responsible for doing “{name}”.",
+                             "Mark the role that does the work R (or A/R if the owner does it).",
+                             activity=activity.key))
+    elif len(responsible) > settings.max_responsible:
+        found.append(Finding("too-many-responsible", WARNING,
+                             f"{len(responsible)} roles are responsible for “{name}” "
+                             f"(more than {settings.max_responsible}).",
+                             "Narrow R to the roles that really do the work; "
+                             "the rest can be C or I.", activity=activity.key))
+    if len(consulted) > settings.max_consulted:
+        found.append(Finding("too-many-consulted", WARNING,
+                             f"{len(consulted)} roles are consulted on “{name}” "
+                             f"(more than {settings.max_consulted}).",
+                             "Consult fewer roles; inform the rest (I).", activity=activity.key))
+    return found
+
+
+def _role_findings(role, n_accountable, active, n_activities, n_roles, settings):
+    label = role.label
+    if not active:
+        yield Finding("idle-role", INFO, f"{label} holds no R and no A anywhere.",
+                      "Give the role work it is responsible for, or remove its column.",
+                      role=role.key)
+    if (
+        n_roles >= settings.min_roles_for_overload
+        and n_accountable >= settings.overload_min_activities
+        and n_accountable > n_activities * settings.overload_share
+    ):
+        yield Finding("overloaded-role", WARNING,
+                      f"{label} is accountable for {n_accountable} of {n_activities} activities.",
+                      "Hand some of the A's to the roles that do the work.", role=role.key)
+
+
+def _person_findings(matrix: MatrixData, roles_by_key) -> list[Finding]:
+    roles_of: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for role in matrix.roles:
+        for person in dict.fromkeys(matrix.holders.get(role.key, ())):
+            roles_of[person].append(role.key)
+    found = []
+    for person, held in roles_of.items():
+        if len(held) < 2:
+            continue
+        name = matrix.people[person].name if person in matrix.people else str(person)
+        found.append(Finding("shared-hats", INFO, f"{name} holds {_labels(held, roles_by_key)}.",
+                             "Fine for a small team; check that one person can carry both "
+                             "workloads, and split the roles as the team grows.", person=person))
+    return found
+
+
+def _labels(keys, roles_by_key) -> str:
+    # Name roles in column order (roles_by_key's order), not in the order the cells
+    # happened to arrive from storage, so messages are the same for the same matrix.
+    keys = set(keys)
+    labels = [role.label for key, role in roles_by_key.items() if key in keys]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def count_by_severity(findings: list[Finding]) -> dict[str, int]:
+    counts = {ERROR: 0, WARNING: 0, INFO: 0}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def worst(findings: list[Finding]) -> str | None:
+    """The most severe severity among `findings`, for one badge."""
+    return min((f.severity for f in findings), key=SEVERITY_ORDER.__getitem__, default=None)

@@ -1,0 +1,84 @@
+"""Built-in templates and the demo workspace that `make run` starts with."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import services
+from .builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG, TemplateSpec
+from .models import Matrix, Membership, Role, RoleHolder, Template, TemplateActivity, TemplateRole, Workspace
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "lockstep-demo"
+DEMO_WORKSPACE = "Acme Product"
+
+
+def _template_state(template: Template) -> tuple:
+    roles = [(r.code, r.name, r.description, r.held_by_creator) for r in template.roles.all()]
+    activities = [(a.name, a.phase, a.description, a.letters) for a in template.activities.all()]
+    return (template.name, template.stage, template.description, template.is_default, roles, activities)
+
+
+def _spec_state(spec: TemplateSpec) -> tuple:
+    roles = [(r.code, r.name, r.description, r.held_by_creator) for r in spec.roles]
+    activities = [(a.name, a.phase, a.description, dict(a.letters)) for a in spec.activities]
+    return (spec.name, spec.stage, spec.description, spec.slug == DEFAULT_TEMPLATE_SLUG, roles, activities)
+
+
+@transaction.atomic
+def templates_seed() -> list[str]:
+    """Create or update the built-in templates; returns the slugs that changed, so that a
+    second run changes (and reports) nothing."""
+    changed = []
+    for spec in BUILTIN_TEMPLATES:
+        template = Template.objects.filter(workspace__isnull=True, slug=spec.slug).first()
+        if template is not None and _template_state(template) == _spec_state(spec):
+            continue
+        if template is None:
+            template = Template(slug=spec.slug)
+        template.name, template.stage, template.description = spec.name, spec.stage, spec.description
+        template.is_default = spec.slug == DEFAULT_TEMPLATE_SLUG
+        template.save()
+        template.roles.all().delete()
+        template.activities.all().delete()
+        TemplateRole.objects.bulk_create([
+            TemplateRole(template=template, code=r.code, name=r.name, description=r.description,
+                         held_by_creator=r.held_by_creator, order=i) for i, r in enumerate(spec.roles)])
+        TemplateActivity.objects.bulk_create([
+            TemplateActivity(template=template, name=a.name, phase=a.phase, description=a.description,
+                             letters=dict(a.letters), order=i) for i, a in enumerate(spec.activities)])
+        changed.append(spec.slug)
+    return changed
+
+
+@transaction.atomic
+def demo_seed() -> Workspace:
+    """A demo user and workspace with a matrix from the default template and one
+    deliberate conflict (two accountable roles on Naming). Idempotent."""
+    templates_seed()
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_USERNAME).first()
+    if user is None:
+        # The demo user is also a site admin, so the built-in templates can be edited in the admin.
+        user = User.objects.create_superuser(DEMO_USERNAME, "demo@example.com", DEMO_PASSWORD,
+                                             first_name="Dana", last_name="Demo")
+    workspace = Workspace.objects.filter(slug="acme-product").first()
+    if workspace is None:
+        workspace = services.workspace_create(name=DEMO_WORKSPACE, owner=user)
+    colleagues = [("priya", "Priya", "Patel", "PM"), ("marco", "Marco", "Rossi", "PMM")]
+    for username, first, last, code in colleagues:
+        colleague = User.objects.filter(username=username).first() or User.objects.create_user(
+            username, f"{username}@example.com", DEMO_PASSWORD, first_name=first, last_name=last)
+        Membership.objects.get_or_create(workspace=workspace, user=colleague, defaults={"access": "editor"})
+    if not Matrix.objects.filter(workspace=workspace).exists():
+        template = Template.objects.get(workspace__isnull=True, slug=DEFAULT_TEMPLATE_SLUG)
+        matrix = services.matrix_create(workspace=workspace, name="Core product PM × PMM", actor=user, template=template,
+                                        description="Who owns what between Product Management and Product Marketing.")
+        for username, _, _, code in colleagues:
+            role = Role.objects.get(workspace=workspace, code=code)
+            RoleHolder.objects.get_or_create(role=role, membership=Membership.objects.get(workspace=workspace, user__username=username))
+        naming = matrix.activities.get(name="Naming")
+        pm = Role.objects.get(workspace=workspace, code="PM")
+        version = naming.cells.filter(role=pm).values_list("version", flat=True).first() or 0
+        services.cell_set(matrix=matrix, activity_id=naming.pk, role_id=pm.pk, value="A",
+                          expected_version=version, actor=user)
+    return workspace

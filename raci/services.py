@@ -1,0 +1,549 @@
+"""Writes. Every change to a matrix goes through here: it takes the matrix's write lock,
+checks, saves, and records a ChangeEvent in the same transaction.
+
+Views turn the domain errors into responses: `StaleEdit` is 409, `InvalidInput` 422,
+`NotFound` 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
+from django.utils.text import slugify
+
+from .models import (
+    NAME_MAX,
+    Access,
+    Activity,
+    Cell,
+    ChangeEvent,
+    Column,
+    Matrix,
+    Membership,
+    Role,
+    RoleHolder,
+    Template,
+    TemplateActivity,
+    TemplateRole,
+    Workspace,
+)
+from .phases import PHASE_LABELS
+from .rules import DISPLAY, VALUES
+from .selectors import Grid, cell_last_change, matrix_grid
+
+
+class DomainError(Exception):
+    pass
+
+
+class InvalidInput(DomainError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    pass
+
+
+class StaleEdit(DomainError):
+    """Someone changed the cell since the editor loaded it."""
+
+    def __init__(self, *, value: str, version: int, event: ChangeEvent | None):
+        super().__init__("stale edit")
+        self.value = value
+        self.version = version
+        self.event = event
+
+
+@dataclass(slots=True)
+class CellResult:
+    grid: Grid
+    activity_id: int
+    role_id: int
+    value: str
+    version: int
+    changed: bool
+
+
+# --- the write lock and the change log -------------------------------------------------
+
+def _next_seq(matrix: Matrix) -> int:
+    """Bump the matrix's change sequence and hold its row lock until commit.
+
+    One statement serialises all writes to one matrix (row lock on PostgreSQL, the write
+    lock on SQLite) and hands out gap-free sequence numbers: a rolled-back write gives its
+    number back.
+    """
+    table = connection.ops.quote_name(Matrix._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq", [matrix.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("The matrix was deleted.")
+    matrix.last_seq = row[0]
+    return row[0]
+
+
+def _record(matrix: Matrix, *, actor, kind: str, target: str = "", activity_id=None, role_id=None,
+            before=None, after=None, seq: int | None = None) -> ChangeEvent:
+    return ChangeEvent.objects.create(
+        matrix=matrix, seq=seq if seq is not None else _next_seq(matrix), actor=actor, kind=kind,
+        target=target[:500], activity_id_ref=activity_id, role_id_ref=role_id, before=before, after=after,
+    )
+
+
+def _clean_name(value: str, what: str, field: str = "name") -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise InvalidInput(f"The {what} needs a name.", field)
+    if len(value) > NAME_MAX:
+        raise InvalidInput(f"The {what}'s name is {len(value)} characters long; the limit is {NAME_MAX}.", field)
+    return value
+
+
+def _clean_code(value: str) -> str:
+    value = "".join((value or "").split()).upper()
+    if not value:
+        raise InvalidInput("The role needs a short code, like PM or PMM.", "code")
+    if len(value) > 12:
+        raise InvalidInput("A role's short code has at most 12 characters.", "code")
+    return value
+
+
+def parse_value(text: str) -> str:
+    """A cell value as typed or posted: R, A, A/R (any spelling), C, I, or empty."""
+    compact = "".join(ch for ch in (text or "").upper() if ch not in " /,+&-")
+    if compact in ("RA",):
+        compact = "AR"
+    if compact == "" or compact in VALUES:
+        return compact
+    raise InvalidInput(f"“{text}” is not a RACI value: use R, A, A/R, C, I or leave it empty.", "value")
+
+
+# --- cells -----------------------------------------------------------------------------
+
+@transaction.atomic
+def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int, actor) -> CellResult:
+    """Set one cell, refusing the write if the cell moved on since `expected_version`."""
+    value = parse_value(value)
+    seq = _next_seq(matrix)
+    grid = matrix_grid(matrix=matrix, check=False)
+    if grid.activity(activity_id) is None or grid.column(role_id) is None:
+        raise NotFound("That activity or role is no longer in the matrix.")
+    before, version = grid.cells.get((activity_id, role_id), ("", 0))
+    if version != expected_version:
+        raise StaleEdit(value=before, version=version, event=None)
+    if before == value:
+        # Nothing to change: give the sequence number back by rolling back.
+        transaction.set_rollback(True)
+        grid.recheck()
+        return CellResult(grid, activity_id, role_id, value, version, changed=False)
+    if version == 0 and (activity_id, role_id) not in grid.cells:
+        Cell.objects.create(activity_id=activity_id, role_id=role_id, value=value, version=1)
+    else:
+        Cell.objects.filter(activity_id=activity_id, role_id=role_id).update(value=value, version=F("version") + 1)
+    _record(matrix, actor=actor, kind="cell", seq=seq, activity_id=activity_id, role_id=role_id,
+            target=f"{grid.activity(activity_id).name} × {grid.column(role_id).code}",
+            before=DISPLAY[before], after=DISPLAY[value])
+    grid.cells[(activity_id, role_id)] = (value, version + 1)
+    grid.recheck()
+    return CellResult(grid, activity_id, role_id, value, version + 1, changed=True)
+
+
+def stale_details(*, matrix: Matrix, activity_id: int, role_id: int) -> ChangeEvent | None:
+    return cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
+
+
+# --- activities ------------------------------------------------------------------------
+
+def _activity(matrix: Matrix, activity_id: int, *, lock: bool = False) -> Activity:
+    try:
+        return Activity.objects.get(matrix=matrix, pk=activity_id)
+    except Activity.DoesNotExist:
+        raise NotFound("That activity is no longer in the matrix.") from None
+
+
+def _check_unique_activity(matrix: Matrix, name: str, phase: str, exclude: int | None = None) -> None:
+    clash = Activity.objects.filter(matrix=matrix, phase=phase, name__iexact=name)
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise InvalidInput(f"“{name}” is already an activity in {PHASE_LABELS[phase]}.", "name")
+
+
+def _clean_phase(phase: str) -> str:
+    if phase not in PHASE_LABELS:
+        raise InvalidInput(f"“{phase}” is not a phase.", "phase")
+    return phase
+
+
+@transaction.atomic
+def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str = "", actor) -> Activity:
+    seq = _next_seq(matrix)
+    name, phase = _clean_name(name, "activity"), _clean_phase(phase)
+    _check_unique_activity(matrix, name, phase)
+    top = Activity.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
+    activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=description.strip()[:2000],
+                                       order=(top or 0) + 1)
+    _record(matrix, actor=actor, kind="activity.add", seq=seq, activity_id=activity.pk, target=name,
+            after={"name": name, "phase": phase, "description": activity.description})
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, description: str, actor) -> Activity:
+    seq = _next_seq(matrix)
+    activity = _activity(matrix, activity_id)
+    name, phase = _clean_name(name, "activity"), _clean_phase(phase)
+    _check_unique_activity(matrix, name, phase, exclude=activity.pk)
+    before = {"name": activity.name, "phase": activity.phase, "description": activity.description}
+    activity.name, activity.phase, activity.description = name, phase, description.strip()[:2000]
+    after = {"name": name, "phase": phase, "description": activity.description}
+    if before == after:
+        transaction.set_rollback(True)
+        return activity
+    activity.save(update_fields=["name", "phase", "description"])
+    _record(matrix, actor=actor, kind="activity.update", seq=seq, activity_id=activity.pk, target=name,
+            before=before, after=after)
+    return activity
+
+
+@transaction.atomic
+def activity_move(*, matrix: Matrix, activity_id: int, direction: str, actor) -> None:
+    """Swap an activity with its neighbour above or below, within its phase."""
+    seq = _next_seq(matrix)
+    activity = _activity(matrix, activity_id)
+    siblings = list(Activity.objects.filter(matrix=matrix, phase=activity.phase).order_by("order", "id"))
+    index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(siblings):
+        transaction.set_rollback(True)
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings):
+        sibling.order = position
+    Activity.objects.bulk_update(siblings, ["order"])
+    _record(matrix, actor=actor, kind="activity.move", seq=seq, activity_id=activity.pk, target=activity.name,
+            before={"position": index}, after={"position": other})
+
+
+@transaction.atomic
+def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
+    seq = _next_seq(matrix)
+    activity = _activity(matrix, activity_id)
+    letters = {str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")}
+    _record(matrix, actor=actor, kind="activity.delete", seq=seq, activity_id=activity.pk, target=activity.name,
+            before={"name": activity.name, "phase": activity.phase, "description": activity.description,
+                    "order": activity.order, "letters": letters})
+    activity.delete()
+
+
+@transaction.atomic
+def activity_split(*, matrix: Matrix, activity_id: int, actor) -> tuple[Activity, Activity]:
+    """The boundary script of seed 000: one activity becomes "<name>: input" and
+    "<name>: outcome", keeping its phase and letters, for the team to reassign."""
+    seq = _next_seq(matrix)
+    activity = _activity(matrix, activity_id)
+    original = activity.name
+    names = (f"{original}: input", f"{original}: outcome")
+    for name in names:
+        if len(name) > NAME_MAX:
+            raise InvalidInput(f"The name is too long to split; shorten “{original}” first.", "name")
+        _check_unique_activity(matrix, name, activity.phase)
+    Activity.objects.filter(matrix=matrix, order__gt=activity.order).update(order=F("order") + 1)
+    outcome = Activity.objects.create(matrix=matrix, name=names[1], phase=activity.phase,
+                                      description=activity.description, order=activity.order + 1)
+    letters = list(activity.cells.exclude(value="").values_list("role_id", "value"))
+    Cell.objects.bulk_create([Cell(activity=outcome, role_id=r, value=v, version=1) for r, v in letters])
+    activity.name = names[0]
+    activity.save(update_fields=["name"])
+    _record(matrix, actor=actor, kind="activity.split", seq=seq, activity_id=activity.pk, target=original,
+            before={"name": original}, after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk})
+    return activity, outcome
+
+
+# --- roles and columns -----------------------------------------------------------------
+
+def _check_role_unique(workspace: Workspace, code: str, name: str, exclude: int | None = None) -> None:
+    others = Role.objects.filter(workspace=workspace)
+    if exclude:
+        others = others.exclude(pk=exclude)
+    if others.filter(code__iexact=code).exists():
+        raise InvalidInput(f"The workspace already has a role with the code {code}.", "code")
+    if others.filter(name__iexact=name).exists():
+        raise InvalidInput(f"The workspace already has a role named “{name}”.", "name")
+
+
+@transaction.atomic
+def role_create(*, workspace: Workspace, name: str, code: str, description: str = "") -> Role:
+    name, code = _clean_name(name, "role"), _clean_code(code)
+    _check_role_unique(workspace, code, name)
+    return Role.objects.create(workspace=workspace, name=name, code=code, description=description.strip()[:2000])
+
+
+@transaction.atomic
+def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None) -> Role:
+    role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    name, code = _clean_name(name, "role"), _clean_code(code)
+    _check_role_unique(workspace, code, name, exclude=role.pk)
+    before = {"name": role.name, "code": role.code, "description": role.description}
+    role.name, role.code, role.description = name, code, description.strip()[:2000]
+    role.save()
+    after = {"name": role.name, "code": role.code, "description": role.description}
+    if before != after:
+        for matrix in Matrix.objects.filter(columns__role=role):
+            _record(matrix, actor=actor, kind="role.update", role_id=role.pk, target=code, before=before, after=after)
+    return role
+
+
+@transaction.atomic
+def role_delete(*, workspace: Workspace, role_id: int) -> None:
+    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    in_use = list(Matrix.objects.filter(columns__role=role).values_list("name", flat=True))
+    if in_use:
+        raise InvalidInput(f"{role.code} is a column in {', '.join(in_use)}; remove it there first.")
+    role.delete()
+
+
+@transaction.atomic
+def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list[int]) -> None:
+    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    wanted = set(Membership.objects.filter(workspace=workspace, pk__in=membership_ids).values_list("pk", flat=True))
+    RoleHolder.objects.filter(role=role).exclude(membership_id__in=wanted).delete()
+    have = set(RoleHolder.objects.filter(role=role).values_list("membership_id", flat=True))
+    RoleHolder.objects.bulk_create([RoleHolder(role=role, membership_id=m) for m in wanted - have])
+
+
+@transaction.atomic
+def column_add(*, matrix: Matrix, role_id: int | None = None, name: str = "", code: str = "", actor) -> Role:
+    """Add a role's column to the matrix: an existing role, or a new one by name and code."""
+    seq = _next_seq(matrix)
+    if role_id:
+        role = Role.objects.filter(workspace_id=matrix.workspace_id, pk=role_id).first()
+        if role is None:
+            raise NotFound("That role no longer exists.")
+    else:
+        role = role_create(workspace=matrix.workspace, name=name, code=code)
+    if Column.objects.filter(matrix=matrix, role=role).exists():
+        raise InvalidInput(f"{role.code} is already a column of this matrix.", "role")
+    top = Column.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
+    Column.objects.create(matrix=matrix, role=role, order=(top or 0) + 1)
+    _record(matrix, actor=actor, kind="column.add", seq=seq, role_id=role.pk, target=role.code,
+            after={"code": role.code, "name": role.name})
+    return role
+
+
+@transaction.atomic
+def column_move(*, matrix: Matrix, role_id: int, direction: str, actor) -> None:
+    seq = _next_seq(matrix)
+    columns = list(Column.objects.filter(matrix=matrix).select_related("role").order_by("order", "id"))
+    index = next((i for i, c in enumerate(columns) if c.role_id == role_id), None)
+    if index is None:
+        raise NotFound("That role is no longer a column of the matrix.")
+    other = index - 1 if direction == "left" else index + 1
+    if direction not in ("left", "right") or not 0 <= other < len(columns):
+        transaction.set_rollback(True)
+        return
+    columns[index], columns[other] = columns[other], columns[index]
+    for position, column in enumerate(columns):
+        column.order = position
+    Column.objects.bulk_update(columns, ["order"])
+    _record(matrix, actor=actor, kind="column.move", seq=seq, role_id=role_id, target=columns[other].role.code,
+            before={"position": index}, after={"position": other})
+
+
+@transaction.atomic
+def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
+    """Remove a role's column; its letters stay stored for history and come back if the
+    column is added again."""
+    seq = _next_seq(matrix)
+    column = Column.objects.filter(matrix=matrix, role_id=role_id).select_related("role").first()
+    if column is None:
+        raise NotFound("That role is no longer a column of the matrix.")
+    letters = {str(a): v for a, v in Cell.objects.filter(activity__matrix=matrix, role_id=role_id)
+               .exclude(value="").values_list("activity_id", "value")}
+    _record(matrix, actor=actor, kind="column.remove", seq=seq, role_id=role_id, target=column.role.code,
+            before={"code": column.role.code, "order": column.order, "letters": letters})
+    column.delete()
+
+
+# --- matrices --------------------------------------------------------------------------
+
+def _unique_slug(queryset, base: str) -> str:
+    base = (slugify(base) or "matrix")[:50]
+    slug, n = base, 2
+    while queryset.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def matrix_create(*, workspace: Workspace, name: str, actor, template: Template | None = None,
+                  description: str = "") -> Matrix:
+    """A new matrix, empty or copied from a template: the template's roles are matched to
+    the workspace's roles by code, and created where the workspace lacks them."""
+    name = _clean_name(name, "matrix")
+    if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
+        raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
+    matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
+                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name))
+    if template is not None:
+        _copy_template_into(matrix, template, actor)
+    _record(matrix, actor=actor, kind="matrix.create", target=name,
+            after={"template": template.slug if template else None})
+    return matrix
+
+
+def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
+    workspace = matrix.workspace
+    roles = {r.code.upper(): r for r in Role.objects.filter(workspace=workspace)}
+    creator = Membership.objects.filter(workspace=workspace, user=actor).first()
+    columns = []
+    for position, spec in enumerate(template.roles.all()):
+        role = roles.get(spec.code.upper())
+        if role is None:
+            name = spec.name
+            if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
+                name = f"{spec.name} ({spec.code})"
+            role = roles[spec.code.upper()] = Role.objects.create(
+                workspace=workspace, code=spec.code.upper(), name=name, description=spec.description)
+        if spec.held_by_creator and creator is not None:
+            RoleHolder.objects.get_or_create(role=role, membership=creator)
+        columns.append(Column(matrix=matrix, role=role, order=position))
+    Column.objects.bulk_create(columns)
+    activities = Activity.objects.bulk_create([
+        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=position)
+        for position, a in enumerate(template.activities.all())
+    ])
+    cells = []
+    for activity, spec in zip(activities, template.activities.all()):
+        for code, value in spec.letters.items():
+            if code.upper() in roles and value in VALUES:
+                cells.append(Cell(activity=activity, role=roles[code.upper()], value=value, version=1))
+    Cell.objects.bulk_create(cells)
+
+
+@transaction.atomic
+def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsible: int, max_consulted: int,
+                  overload_min_activities: int, review_cadence_days: int | None, actor) -> Matrix:
+    seq = _next_seq(matrix)
+    name = _clean_name(name, "matrix")
+    if Matrix.objects.filter(workspace_id=matrix.workspace_id, name__iexact=name).exclude(pk=matrix.pk).exists():
+        raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
+    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
+    before = {f: getattr(matrix, f) for f in fields}
+    matrix.name, matrix.description = name, description.strip()[:2000]
+    matrix.max_responsible, matrix.max_consulted = max_responsible, max_consulted
+    matrix.overload_min_activities, matrix.review_cadence_days = overload_min_activities, review_cadence_days
+    after = {f: getattr(matrix, f) for f in fields}
+    if before == after:
+        transaction.set_rollback(True)
+        return matrix
+    matrix.save(update_fields=[*fields, "updated_at"])
+    _record(matrix, actor=actor, kind="matrix.update", seq=seq, target=name, before=before, after=after)
+    return matrix
+
+
+@transaction.atomic
+def matrix_delete(*, matrix: Matrix) -> None:
+    Matrix.objects.filter(pk=matrix.pk).delete()
+
+
+@transaction.atomic
+def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: str = "") -> Template:
+    """Save a matrix's activities, roles and letters as a template of its workspace."""
+    name = _clean_name(name, "template")
+    if stage not in Template.Stage.values:
+        raise InvalidInput("Pick a stage: startup, scale-up or enterprise.", "stage")
+    workspace = matrix.workspace
+    if Template.objects.filter(workspace=workspace, name__iexact=name).exists():
+        raise InvalidInput(f"The workspace already has a template named “{name}”.", "name")
+    template = Template.objects.create(workspace=workspace, name=name, stage=stage, description=description.strip()[:2000],
+                                       slug=_unique_slug(Template.objects.filter(workspace=workspace), name))
+    grid = matrix_grid(matrix=matrix, check=False)
+    codes = {c.role_id: c.code for c in grid.columns}
+    TemplateRole.objects.bulk_create([
+        TemplateRole(template=template, code=c.code, name=c.name, description=c.description, order=i)
+        for i, c in enumerate(grid.columns)
+    ])
+    TemplateActivity.objects.bulk_create([
+        TemplateActivity(template=template, name=a.name, phase=a.phase, description=a.description, order=i,
+                         letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v})
+        for i, a in enumerate(grid.activities)
+    ])
+    return template
+
+
+# --- workspaces and members ------------------------------------------------------------
+
+@transaction.atomic
+def workspace_create(*, name: str, owner) -> Workspace:
+    name = _clean_name(name, "workspace")
+    workspace = Workspace.objects.create(name=name, slug=_unique_slug(Workspace.objects.all(), name))
+    Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
+    return workspace
+
+
+@transaction.atomic
+def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
+    workspace.name = _clean_name(name, "workspace")
+    workspace.save(update_fields=["name"])
+    return workspace
+
+
+@transaction.atomic
+def member_add(*, workspace: Workspace, username_or_email: str, access: str) -> Membership:
+    if access not in Access.values:
+        raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
+    who = (username_or_email or "").strip()
+    if not who:
+        raise InvalidInput("Give a username or an e-mail address.", "user")
+    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+    user = users.first() if users.count() == 1 else None
+    if user is None:
+        raise InvalidInput(f"Nobody with the username or e-mail “{who}” has an account. "
+                           "Ask them to sign up first.", "user")
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(workspace=workspace, user=user, access=access)
+    except IntegrityError:
+        raise InvalidInput(f"{user.username} is already a member.", "user") from None
+
+
+def _admins_left(workspace: Workspace, without: Membership) -> int:
+    return Membership.objects.filter(workspace=workspace, access=Access.ADMIN).exclude(pk=without.pk).count()
+
+
+@transaction.atomic
+def member_update(*, workspace: Workspace, membership_id: int, access: str) -> Membership:
+    membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
+    if membership is None:
+        raise NotFound("That person is no longer a member.")
+    if access not in Access.values:
+        raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
+    if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
+        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
+    membership.access = access
+    membership.save(update_fields=["access"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, workspace: Workspace, membership_id: int) -> None:
+    membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
+    if membership is None:
+        raise NotFound("That person is no longer a member.")
+    if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
+        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
+    membership.delete()

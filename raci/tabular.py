@@ -1,0 +1,499 @@
+"""Matrices as spreadsheets: read and write the CSV contract, and XLSX in the same layout.
+
+Plain Python (no ORM), so the importer, the exporter and `raci_check --csv` share it.
+
+The layout (DESIGN.md, "CSV contract"): a header row with an `Activity` column
+(required), optional `Phase` and `Description` columns (case-insensitive, any order),
+and one column per role, named as the team wrote it. Each row below is an activity; its
+role cells hold R, A, A/R, C or I (blank or `-` for none).
+
+Parsing never raises on bad input: it returns a `ParsedTable` whose `errors` list every
+problem in the file at once, each with the row number a spreadsheet shows (the header is
+row 1 when it is the first line), the column header and the offending value. A table
+with any error must not be imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
+from .rules import DISPLAY, ActivityData, MatrixData, RoleData
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 2000
+
+ACTIVITY, PHASE, DESCRIPTION = "activity", "phase", "description"
+EXPORT_HEADER = ("Activity", "Phase", "Description")
+
+DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
+
+# One letter, or A and R in either order with at most one separator among / , + &
+# (spaces allowed around it, or spaces alone): "A/R", "r/a", "a, r", "AR", "A + R".
+_SINGLE = {"R": "R", "A": "A", "C": "C", "I": "I"}
+_BOTH = re.compile(r"^(?:A\s*[/,+&]?\s*R|R\s*[/,+&]?\s*A)$")
+_EMPTY = ("", "-")
+
+VALID_VALUES_TEXT = "R, A, A/R, C or I (blank or - for none)"
+VALID_PHASES_TEXT = ", ".join(label for _, label in PHASES)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """A role column: its header as written (trimmed) and where it sits in the file."""
+
+    header: str
+    position: int  # 0-based position in the file's header row, including Activity etc.
+
+
+@dataclass(slots=True)
+class ActivitySpec:
+    """One activity row. `letters` maps an index into `ParsedTable.columns` to a value."""
+
+    name: str
+    phase: str  # a phase key (see raci.phases), "" when unphased
+    description: str = ""
+    letters: dict[int, str] = field(default_factory=dict)
+    row: int | None = None  # the spreadsheet row it came from
+
+
+@dataclass(frozen=True, slots=True)
+class TableError:
+    """One problem in an uploaded file.
+
+    `row` is the spreadsheet row (header is row 1) or None for the file as a whole;
+    `column` is the header of the column concerned, or None. `message` does not repeat
+    the row and column: `str()` gives the full sentence for people.
+    """
+
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"Row {self.row}")
+        if self.column is not None:
+            where.append(f"column “{self.column}”")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    """What a spreadsheet says: role columns, activities and every error found."""
+
+    columns: list[ColumnSpec] = field(default_factory=list)
+    activities: list[ActivitySpec] = field(default_factory=list)
+    errors: list[TableError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_matrix_data(self) -> MatrixData:
+        """The table as rule-engine input, keyed by position.
+
+        An activity's key is its index in `activities`, a role's key its index in
+        `columns`; `RoleData.code` is the header as written, so findings name roles the
+        way the file does. Nobody holds roles in a file, so `shared-hats` never fires.
+        """
+        return MatrixData(
+            activities=[ActivityData(index, spec.name, spec.phase) for index, spec in enumerate(self.activities)],
+            roles=[RoleData(index, column.header) for index, column in enumerate(self.columns)],
+            cells={
+                (a_index, r_index): value
+                for a_index, spec in enumerate(self.activities)
+                for r_index, value in spec.letters.items()
+            },
+        )
+
+
+@dataclass(slots=True)
+class ExportRow:
+    name: str
+    phase_label: str
+    description: str
+    values: list[str]  # one per role header: "R", "A", "AR", "C", "I" or ""
+
+
+@dataclass(slots=True)
+class ExportTable:
+    role_headers: list[str]
+    rows: list[ExportRow]
+    title: str = "RACI"  # the XLSX sheet's name
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def parse_value(text: str) -> str | None:
+    """The stored value ("R", "A", "AR", "C", "I" or "") for a cell, None when invalid."""
+    folded = text.strip().upper()
+    if folded in _EMPTY:
+        return ""
+    if folded in _SINGLE:
+        return _SINGLE[folded]
+    if _BOTH.match(folded):
+        return "AR"
+    return None
+
+
+def parse_upload(data: bytes, filename: str = "") -> ParsedTable:
+    """Parse an uploaded CSV or XLSX, chosen by content (not by the file's name).
+
+    XLSX files are zip archives, so they start with b"PK"; anything else is read as
+    UTF-8 text. A file that is neither gives one error, never an exception.
+    """
+    if data.startswith(b"PK"):
+        return parse_xlsx(data)
+    return parse_csv(data, filename=filename)
+
+
+def parse_csv(data: bytes, *, filename: str = "") -> ParsedTable:
+    """Parse CSV bytes: UTF-8 with or without BOM, delimiter sniffed among , ; and tab."""
+    text, problem = _decode(data, filename=filename)
+    if problem:
+        return ParsedTable(errors=[TableError(None, None, "", problem)])
+    delimiter = _sniff_delimiter(text)
+    # newline="" keeps line breaks inside quoted cells exactly as written.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        # A spreadsheet shows one row per record, even when a quoted cell spans lines.
+        for number, record in enumerate(reader, start=1):
+            records.append((number, record))
+    except csv.Error as exc:
+        return ParsedTable(errors=[TableError(len(records) + 1, None, "", f"This line cannot be read as CSV ({exc}).")])
+    return _parse_records(records)
+
+
+def parse_xlsx(data: bytes) -> ParsedTable:
+    """Parse the first sheet of an XLSX workbook laid out like the CSV."""
+    from openpyxl import load_workbook  # only uploads of XLSX pay for importing it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zipfile, KeyError, ValueError...: openpyxl lets them through
+        return ParsedTable(errors=[TableError(None, None, "", f"This is not a readable XLSX workbook ({exc}).")])
+    try:
+        if not workbook.worksheets:
+            return ParsedTable(errors=[TableError(None, None, "", "The workbook has no sheet.")])
+        sheet = workbook.worksheets[0]
+        # Some writers record wrong dimensions; without this, read-only mode trusts them
+        # and silently drops columns.
+        sheet.reset_dimensions()
+        records = [
+            (number, [_cell_text(value) for value in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
+        return ParsedTable(errors=[TableError(None, None, "", f"The first sheet cannot be read ({exc}).")])
+    finally:
+        workbook.close()
+    return _parse_records(records)
+
+
+def _decode(data: bytes, *, filename: str) -> tuple[str, str | None]:
+    what = f"“{filename}”" if filename else "The file"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: say what to do instead of "not UTF-8".
+        return "", f"{what} is UTF-16 text; save it as “CSV UTF-8” (or XLSX) and upload it again."
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "", f"{what} is neither a CSV file (UTF-8 text) nor an XLSX workbook."
+    if "\x00" in text:
+        # Valid UTF-8 by chance, but binary all the same.
+        return "", f"{what} is neither a CSV file (UTF-8 text) nor an XLSX workbook."
+    return text, None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header (first non-blank record) into most cells.
+
+    csv.Sniffer guesses from character frequencies and is easily fooled by commas in
+    descriptions; the header row is what decides the layout, so count its cells.
+    """
+    best, best_count = DELIMITERS[0], 1
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next((record for record in reader if any(cell.strip() for cell in record)), [])
+        except csv.Error:
+            continue
+        if len(header) > best_count:
+            best, best_count = delimiter, len(header)
+    return best
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the text a person sees in the spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _fold(text: str) -> str:
+    """How names compare: case-insensitive, runs of whitespace count as one space."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Where things sit in the header row."""
+
+    headers: list[str]  # trimmed, as written
+    activity: int
+    phase: int | None
+    description: int | None
+    role_at: dict[int, int]  # file position -> index into ParsedTable.columns
+    named: set[int]  # positions with a header: values under them are accounted for
+
+    def header(self, position: int | None) -> str | None:
+        return self.headers[position] if position is not None else None
+
+
+def _parse_records(records: list[tuple[int, list[str]]]) -> ParsedTable:
+    table = ParsedTable()
+    rows = [(number, record) for number, record in records if any(cell.strip() for cell in record)]
+    if not rows:
+        table.errors.append(TableError(None, None, "", "The file is empty: it needs a header row with an "
+                                                       "“Activity” column and one row per activity."))
+        return table
+
+    header_row, header = rows[0]
+    layout = _read_header(header_row, header, table)
+    if layout is None:
+        return table
+    if len(rows) == 1:
+        table.errors.append(TableError(None, None, "", "The file has a header row but no activities."))
+        return table
+
+    seen: dict[tuple[str, str], int] = {}  # (phase, folded name) -> first row
+    for number, record in rows[1:]:
+        spec, phase_key, phase_label = _read_row(number, record, layout, table)
+        if spec.name:
+            key = (phase_key, _fold(spec.name))
+            if key in seen:
+                table.errors.append(TableError(
+                    number, layout.header(layout.activity), spec.name,
+                    f"“{spec.name}” is already on row {seen[key]} in phase {phase_label}; "
+                    "activity names must differ within a phase.",
+                ))
+            else:
+                seen[key] = number
+        table.activities.append(spec)
+    return table
+
+
+def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout | None:
+    """Fill `table.columns` and say where Activity/Phase/Description sit; None if unusable."""
+    special: dict[str, int] = {}
+    named: set[int] = set()
+    roles_seen: dict[str, str] = {}
+    headers = [raw.strip() for raw in header]
+    for position, text in enumerate(headers):
+        if text:
+            named.add(position)
+        folded = _fold(text)
+        if folded in (ACTIVITY, PHASE, DESCRIPTION):
+            if folded in special:
+                # Reported once here; its cells are then ignored rather than reported again.
+                table.errors.append(TableError(number, text, text, f"There are two “{text}” columns."))
+            else:
+                special[folded] = position
+            continue
+        if not text:
+            continue  # a nameless column is fine as long as it stays empty (checked per row)
+        if folded in roles_seen:
+            table.errors.append(TableError(
+                number, text, text,
+                f"Role column “{text}” appears twice (also as “{roles_seen[folded]}”); "
+                "each role gets one column.",
+            ))
+        else:
+            roles_seen[folded] = text
+        if len(text) > NAME_MAX:
+            table.errors.append(TableError(number, text, text,
+                                           f"A role name can have at most {NAME_MAX} characters "
+                                           f"(this one has {len(text)})."))
+        table.columns.append(ColumnSpec(text, position))
+    if ACTIVITY not in special:
+        found = ", ".join(f"“{text}”" for text in headers if text)
+        table.errors.append(TableError(
+            number, None, "",
+            f"The header row needs an “Activity” column; it has {found}." if found
+            else "The header row needs an “Activity” column.",
+        ))
+        return None
+    return _Layout(
+        headers=headers,
+        activity=special[ACTIVITY],
+        phase=special.get(PHASE),
+        description=special.get(DESCRIPTION),
+        role_at={column.position: index for index, column in enumerate(table.columns)},
+        named=named,
+    )
+
+
+def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTable) -> tuple[ActivitySpec, str, str]:
+    """One activity, its errors added to `table`; plus the phase to check duplicates in.
+
+    An unknown phase is reported and the activity is kept unphased, but duplicates are
+    still looked for among the rows that name the same unknown phase.
+    """
+    def cell(position: int | None) -> str:
+        if position is None or position >= len(record):
+            return ""
+        # XML (so XLSX) turns CR LF into LF; doing the same for CSV makes both formats
+        # read back a description exactly as it was exported.
+        return record[position].replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    name = cell(layout.activity)
+    description = cell(layout.description)
+    phase_text = cell(layout.phase)
+
+    phase = parse_phase(phase_text)
+    if phase is None:
+        table.errors.append(TableError(
+            number, layout.header(layout.phase), phase_text,
+            f"“{phase_text}” is not a phase; use one of {VALID_PHASES_TEXT}, or leave it blank.",
+        ))
+        phase_key, phase_label = "?" + _fold(phase_text), f"“{phase_text}”"
+        phase = UNPHASED
+    else:
+        phase_key, phase_label = phase, PHASE_LABELS[phase]
+
+    letters: dict[int, str] = {}
+    for position, raw in enumerate(record):
+        if position in layout.role_at:
+            value = parse_value(raw)
+            if value is None:
+                table.errors.append(TableError(
+                    number, layout.header(position), raw.strip(),
+                    f"“{raw.strip()}” is not a RACI value; use {VALID_VALUES_TEXT}.",
+                ))
+            elif value:
+                letters[layout.role_at[position]] = value
+        elif position not in layout.named and raw.strip():
+            # Beyond the header or under a blank header: importing would silently drop it.
+            table.errors.append(TableError(
+                number, None, raw.strip(),
+                f"“{raw.strip()}” is in column {_column_letter(position)}, which has no name "
+                "in the header row.",
+            ))
+
+    activity_header = layout.header(layout.activity)
+    if not name:
+        # Blank rows never get here, so something on this row would be lost.
+        table.errors.append(TableError(number, activity_header, "", "This row has no activity name."))
+    elif len(name) > NAME_MAX:
+        table.errors.append(TableError(number, activity_header, name,
+                                       f"An activity name can have at most {NAME_MAX} characters "
+                                       f"(this one has {len(name)})."))
+    if len(description) > DESCRIPTION_MAX:
+        table.errors.append(TableError(number, layout.header(layout.description), description[:40] + "…",
+                                       f"A description can have at most {DESCRIPTION_MAX} characters "
+                                       f"(this one has {len(description)})."))
+    spec = ActivitySpec(name=name, phase=phase, description=description, letters=letters, row=number)
+    return spec, phase_key, phase_label
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet's name for a 0-based column position: 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _export_records(table: ExportTable) -> Iterator[list[str]]:
+    yield [*EXPORT_HEADER, *table.role_headers]
+    for row in table.rows:
+        yield [row.name, row.phase_label, row.description, *(DISPLAY[value] for value in row.values)]
+
+
+def write_csv(table: ExportTable) -> bytes:
+    """The table as CSV in the import layout: plain UTF-8 (no BOM), comma, minimal quoting.
+
+    Cells starting with = + - @ are written as they are: prefixing an apostrophe to stop
+    spreadsheet formulas would change the data and break export-then-import. CSV has no
+    way to mark a cell as text, so the guard lives in the XLSX export.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(_export_records(table))
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(table: ExportTable) -> bytes:
+    """The table as an XLSX workbook: one sheet, the import layout, header in bold.
+
+    Every cell is written with data type "s" (string), so a name such as "=HYPERLINK(...)"
+    stays text in Excel instead of becoming a formula, and reads back unchanged.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(table.title)
+    bold = Font(bold=True)
+    for row_number, record in enumerate(_export_records(table), start=1):
+        for column_number, text in enumerate(record, start=1):
+            if not text:
+                continue
+            cell = sheet.cell(row=row_number, column=column_number)
+            # XLSX cannot hold control characters other than tab and newlines; dropping
+            # them is the only way to export at all.
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+            cell.data_type = "s"  # after assigning: openpyxl infers "f" for "=..."
+            if row_number == 1:
+                cell.font = bold
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["C"].width = 40
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'")[:31]
+    return cleaned or "RACI"
+
+
+def export_table(
+    *, role_headers: list[str], rows: Iterable[tuple[str, str, str, list[str]]], title: str = "RACI",
+) -> ExportTable:
+    """Convenience: an ExportTable from (name, phase key, description, values) tuples."""
+    return ExportTable(
+        role_headers=list(role_headers),
+        rows=[ExportRow(name, PHASE_LABELS[phase], description, list(values))
+              for name, phase, description, values in rows],
+        title=title,
+    )

@@ -1,0 +1,397 @@
+"""The matrix page and its htmx endpoints. Every endpoint also works as a plain POST that
+redirects back to the page (post/redirect/get)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import selectors, services
+from ..access import can_edit, matrix_for, membership_for
+from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
+from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
+from ..models import Access, Membership, Role
+from ..phases import PHASES
+from ..rules import DISPLAY, SEVERITY_ORDER
+
+PAGE = "raci/matrix.html"
+
+
+def _matrix_url(matrix, anchor: str = "") -> str:
+    url = reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _panel(grid) -> list[dict]:
+    names = {a.id: a.name for a in grid.activities}
+    codes = {c.role_id: c.code for c in grid.columns}
+    panel = []
+    for f in sorted(grid.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+        if f.activity is not None:
+            target, anchor = names.get(f.activity, ""), f"row-{f.activity}"
+        elif f.role is not None:
+            target, anchor = codes.get(f.role, ""), f"col-{f.role}"
+        else:
+            target, anchor = grid.people.get(f.person, ""), ""
+        panel.append({"f": f, "target": target, "anchor": anchor, "css": SEVERITY_CLASS[f.severity]})
+    return panel
+
+
+def _grid_context(grid, *, editable: bool, only_findings: bool = False) -> dict:
+    by_activity = grid.findings_by_activity()
+    by_role = grid.findings_by_role()
+    groups = []
+    for phase, label, activities in grid.phases():
+        rows = []
+        for activity in activities:
+            found = by_activity.get(activity.id, [])
+            if only_findings and not found:
+                continue
+            rows.append({
+                "a": activity,
+                "badge": mark_safe(badge_html(found, f"rb-{activity.id}")),
+                "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
+            })
+        if rows or not only_findings:
+            groups.append({"phase": phase, "label": label, "rows": rows})
+    columns = [{"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))}
+               for c in grid.columns]
+    return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts, "panel": _panel(grid),
+            "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1}
+
+
+def _page_context(request, matrix, grid, **extra) -> dict:
+    editable = can_edit(matrix.access)
+    only = request.GET.get("only") == "findings"
+    context = _grid_context(grid, editable=editable, only_findings=only)
+    members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user"))
+    person = None
+    if request.GET.get("person", "").isdigit():
+        person = next((m for m in members if m.pk == int(request.GET["person"])), None)
+    in_matrix = {c.role_id for c in grid.columns}
+    context.update({
+        "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
+        "person": person, "person_rows": selectors.person_view(grid, person.pk) if person else None,
+        "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
+        "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
+        "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
+        "memberships": selectors.workspaces_of(user=request.user),
+    })
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def matrix_page(request, ws, m):
+    matrix = matrix_for(request, ws, m)
+    grid = selectors.matrix_grid(matrix=matrix)
+    return render(request, PAGE, _page_context(request, matrix, grid))
+
+
+def _structure_response(request, matrix, *, anchor: str = "", status: int = 200, error: str = ""):
+    """After a change to rows or columns: htmx gets the grid with counts and panel out of
+    band; a plain POST is sent back to the page."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_matrix_url(matrix, anchor))
+    grid = selectors.matrix_grid(matrix=matrix)
+    context = _grid_context(grid, editable=can_edit(matrix.access))
+    context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error})
+    response = render(request, f"{PAGE}#structure-response", context, status=status)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+# --- cells -------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cell(request, ws, m, activity_id, role_id):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    if request.method == "GET":
+        return _cell_form(request, matrix, activity_id, role_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
+                                   value=request.POST.get("value", ""), expected_version=version, actor=request.user)
+    except services.NotFound as error:
+        return _cell_gone(request, matrix, str(error))
+    except services.StaleEdit as stale:
+        return _cell_conflict(request, matrix, activity_id, role_id, stale)
+    except services.InvalidInput as error:
+        return _cell_invalid(request, matrix, activity_id, role_id, error)
+    if not request.htmx:
+        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+    return _cell_response(request, matrix, result.grid, activity_id, role_id)
+
+
+def _cell_response(request, matrix, grid, activity_id, role_id, *, status=200, message="", css=""):
+    value, version = grid.cells.get((activity_id, role_id), ("", 0))
+    context = {
+        "cell": mark_safe(cell_html(activity_id, role_id, value, version, editable=True, extra=css)),
+        "row_badge": mark_safe(badge_html(grid.row_findings(activity_id), f"rb-{activity_id}", oob=True)),
+        "column_badge": mark_safe(badge_html(grid.column_findings(role_id), f"cb-{role_id}", oob=True)),
+        "counts": grid.counts, "panel": _panel(grid), "message": message, "matrix": matrix,
+        "workspace": matrix.workspace,
+    }
+    response = render(request, f"{PAGE}#cell-response", context, status=status)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _cell_conflict(request, matrix, activity_id, role_id, stale):
+    event = services.stale_details(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
+    when = f" at {event.at:%H:%M} UTC" if event else ""
+    now = DISPLAY[stale.value] or "empty"
+    message = f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+    grid = selectors.matrix_grid(matrix=matrix)
+    return _cell_response(request, matrix, grid, activity_id, role_id, status=409, message=message, css=" conflict")
+
+
+def _cell_invalid(request, matrix, activity_id, role_id, error):
+    if not request.htmx:
+        messages.error(request, error.message)
+        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+    grid = selectors.matrix_grid(matrix=matrix)
+    return _cell_response(request, matrix, grid, activity_id, role_id, status=422, message=error.message, css=" conflict")
+
+
+def _cell_gone(request, matrix, message):
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(_matrix_url(matrix))
+    return _structure_response(request, matrix, status=409, error=message + " The matrix was reloaded.")
+
+
+def _cell_form(request, matrix, activity_id, role_id):
+    grid = selectors.matrix_grid(matrix=matrix, check=False)
+    activity, column = grid.activity(activity_id), grid.column(role_id)
+    if activity is None or column is None:
+        raise Http404("No such cell")
+    value, version = grid.cells.get((activity_id, role_id), ("", 0))
+    return render(request, "raci/cell_form.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "column": column,
+        "value": value, "version": version,
+        "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
+                    ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
+    })
+
+
+# --- activities ----------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def activity_add(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    form = ActivityForm(request.POST)
+    if not form.is_valid():
+        return _structure_response(request, matrix, status=422, error=_first_error(form))
+    try:
+        activity = services.activity_add(matrix=matrix, actor=request.user, **form.cleaned_data)
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor=f"row-{activity.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, ws, m, activity_id):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    if request.method == "GET":
+        activity = _get_activity(matrix, activity_id)
+        form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description})
+        template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
+        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
+                                          "form": form})
+    form = ActivityForm(request.POST)
+    if not form.is_valid():
+        return _structure_response(request, matrix, status=422, error=_first_error(form))
+    try:
+        services.activity_update(matrix=matrix, activity_id=activity_id, actor=request.user, **form.cleaned_data)
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor=f"row-{activity_id}")
+
+
+@login_required
+@require_POST
+def activity_action(request, ws, m, activity_id, action):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        if action in ("up", "down"):
+            services.activity_move(matrix=matrix, activity_id=activity_id, direction=action, actor=request.user)
+        elif action == "split":
+            services.activity_split(matrix=matrix, activity_id=activity_id, actor=request.user)
+        elif action == "delete":
+            services.activity_delete(matrix=matrix, activity_id=activity_id, actor=request.user)
+        else:
+            raise Http404("No such action")
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor="" if action == "delete" else f"row-{activity_id}")
+
+
+def _get_activity(matrix, activity_id):
+    activity = matrix.activities.filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+# --- columns -------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def column_add(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    role_id = request.POST.get("role", "")
+    try:
+        if role_id.isdigit():
+            role = services.column_add(matrix=matrix, role_id=int(role_id), actor=request.user)
+        else:
+            role = services.column_add(matrix=matrix, name=request.POST.get("name", ""),
+                                       code=request.POST.get("code", ""), actor=request.user)
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor=f"col-{role.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def column_edit(request, ws, m, role_id):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    role = Role.objects.filter(workspace=matrix.workspace, pk=role_id, columns__matrix=matrix).first()
+    if role is None:
+        raise Http404("No such column")
+    if request.method == "GET":
+        form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description})
+        template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
+        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form})
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _structure_response(request, matrix, status=422, error=_first_error(form))
+    try:
+        services.role_update(workspace=matrix.workspace, role_id=role.pk, actor=request.user, **form.cleaned_data)
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor=f"col-{role.pk}")
+
+
+@login_required
+@require_POST
+def column_action(request, ws, m, role_id, action):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        if action in ("left", "right"):
+            services.column_move(matrix=matrix, role_id=role_id, direction=action, actor=request.user)
+        elif action == "remove":
+            services.column_remove(matrix=matrix, role_id=role_id, actor=request.user)
+        else:
+            raise Http404("No such action")
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    return _structure_response(request, matrix)
+
+
+# --- the matrix as a whole ---------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_new(request, ws):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    templates = selectors.templates_for(workspace=membership.workspace)
+    default = next((t for t in templates if t.is_default), None)
+    form = MatrixCreateForm(request.POST or None, templates=_template_qs(membership.workspace),
+                            initial={"template": default.pk if default else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
+        except services.InvalidInput as error:
+            form.add_error("name", error.message)
+        else:
+            return redirect("raci:matrix", ws, matrix.slug)
+    return render(request, "raci/matrix_new.html", {
+        "workspace": membership.workspace, "membership": membership, "form": form, "templates": templates,
+        "selected": str(form["template"].value() or ""),
+    }, status=422 if form.errors else 200)
+
+
+def _template_qs(workspace):
+    from django.db.models import Q
+
+    from ..models import Template
+
+    return Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_settings(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
+    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
+    form = MatrixSettingsForm(request.POST or None, initial={f: getattr(matrix, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.matrix_update(matrix=matrix, actor=request.user, **form.cleaned_data)
+        except services.InvalidInput as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("raci:matrix", ws, m)
+    return render(request, "raci/matrix_settings.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "form": form, "editable": can_edit(matrix.access),
+        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"}),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def matrix_delete(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.ADMIN)
+    services.matrix_delete(matrix=matrix)
+    messages.success(request, f"Deleted {matrix.name}.")
+    return redirect("raci:workspace", ws)
+
+
+@login_required
+@require_POST
+def matrix_save_template(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    form = TemplateSaveForm(request.POST)
+    if form.is_valid():
+        try:
+            template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
+        except services.InvalidInput as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("raci:matrix_settings", ws, m)
+
+
+def _first_error(form) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label or field.replace("_", " ").capitalize() if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return "Check the form."

@@ -1,0 +1,49 @@
+// Small behaviours shared by every page. No inline handlers anywhere: the CSP forbids them.
+(function () {
+  "use strict";
+
+  function dismissLater(toast) {
+    if (toast.dataset.timed) return;
+    toast.dataset.timed = "1";
+    setTimeout(function () { toast.remove(); }, toast.classList.contains("error") ? 12000 : 6000);
+  }
+
+  function settle(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll(".toast").forEach(dismissLater);
+    var focus = root.querySelector && root.querySelector("[data-autofocus]");
+    if (focus) { focus.focus(); if (focus.select) focus.select(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { settle(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { settle(event.detail.elt); settle(document.getElementById("toasts")); });
+
+  // Forms marked data-reset-on-success are emptied once the server accepted them.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful && event.detail.xhr.status < 300) {
+      form.reset();
+      var first = form.querySelector("input:not([type=hidden])");
+      if (first) first.focus();
+    }
+  });
+
+  // A request that fails outright (network, 5xx) says so instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    toast("The server could not save that (" + event.detail.xhr.status + "). Reload the page and try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("Could not reach the server. Check your connection; nothing was saved.");
+  });
+
+  function toast(text) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var div = document.createElement("div");
+    div.className = "toast error";
+    div.setAttribute("role", "alert");
+    div.textContent = text;
+    box.appendChild(div);
+    dismissLater(div);
+  }
+  window.lockstepToast = toast;
+})();
