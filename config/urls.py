@@ -14,3 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("raci.urls")),
 ]
+
+handler404 = "raci.views.errors.not_found"

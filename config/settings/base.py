@@ -165,19 +165,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Django 6.1's mailers: the console in development, SMTP when EMAIL_HOST is set.
-_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or (
-    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend")
-_EMAIL_OPTIONS = {}
-if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-    _EMAIL_OPTIONS = {
+def smtp_mailer() -> dict:
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 25),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
-    }
-MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+    }}
+
+
+if os.environ.get("EMAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": os.environ["EMAIL_BACKEND"]}}
+elif os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": smtp_mailer()}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lockstep <lockstep@localhost>")
 
 # Celery: with REDIS_URL it talks to Redis for real; without, tasks run in-process.

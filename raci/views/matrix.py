@@ -96,6 +96,8 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     """After a change to rows or columns: htmx gets the grid with counts and panel out of
     band; a plain POST is sent back to the page."""
     if not request.htmx:
+        if status == 404:
+            raise Http404(error)
         if error:
             messages.error(request, error)
         return redirect(_matrix_url(matrix, anchor))
@@ -104,6 +106,9 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error})
     response = render(request, f"{PAGE}#structure-response", context, status=status)
     response["Vary"] = "HX-Request"
+    # The request may have targeted one cell or one header; the answer is the whole grid.
+    response["HX-Retarget"] = "#grid"
+    response["HX-Reswap"] = "outerHTML"
     return response
 
 
@@ -169,10 +174,7 @@ def _cell_invalid(request, matrix, activity_id, role_id, error):
 
 
 def _cell_gone(request, matrix, message):
-    if not request.htmx:
-        messages.error(request, message)
-        return redirect(_matrix_url(matrix))
-    return _structure_response(request, matrix, status=409, error=message + " The matrix was reloaded.")
+    return _structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
 
 
 def _cell_form(request, matrix, activity_id, role_id):
@@ -215,6 +217,7 @@ def activity_edit(request, ws, m, activity_id):
         template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
         return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
                                           "form": form})
+    _get_activity(matrix, activity_id)
     form = ActivityForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))

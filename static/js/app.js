@@ -29,7 +29,9 @@
 
   // A request that fails outright (network, 5xx) says so instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
-    toast("The server could not save that (" + event.detail.xhr.status + "). Reload the page and try again.");
+    var status = event.detail.xhr.status;
+    toast(status === 403 ? "Your access to this workspace is view-only: ask an admin to make you an editor."
+      : "The server could not do that (" + status + "). Reload the page and try again; nothing was half saved.");
   });
   document.addEventListener("htmx:sendError", function () {
     toast("Could not reach the server. Check your connection; nothing was saved.");

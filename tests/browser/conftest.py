@@ -1,0 +1,128 @@
+"""Browser tests: Debian's Chromium driven by pytest-playwright against pytest-django's
+`live_server` (which serves static files through staticfiles).
+
+Every test in this folder is marked `browser` (`-m "not browser"` skips them). A missing
+Chromium fails the tests loudly: it is never a reason to skip.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HERE = Path(__file__).resolve().parent
+
+# Records Content-Security-Policy violations from the very start of every document (an
+# init script runs before the page's own scripts and is not subject to the page's CSP).
+CSP_RECORDER = """
+window.__csp = window.__csp || [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+expect.set_options(timeout=7_000)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Chromium is missing: {CHROMIUM} is not an executable (apt-get install chromium). "
+                    "Browser tests fail rather than skip without it.", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def server(live_server, transactional_db) -> str:
+    """The live server's base URL, with the built-in templates seeded (a transactional test
+    database starts empty: migrations do not seed them)."""
+    from raci.seeding import templates_seed
+
+    templates_seed()
+    return live_server.url
+
+
+class PageWatch:
+    """What a page did that it should not: console errors, uncaught exceptions, dialogs,
+    requests, and CSP violations (read from `window.__csp`)."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        page.add_init_script(CSP_RECORDER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("dialog", self._dialog)
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def _console(self, message):
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def _dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__csp || []")
+
+    def assert_clean(self, *, allow_missing_favicon: bool = True):
+        """No console error, uncaught exception, dialog or CSP violation. The browser's own
+        /favicon.ico request is tolerated unless `allow_missing_favicon` is false (the app
+        serves no favicon; the test dedicated to console errors does not tolerate it)."""
+        errors = [e for e in self.console_errors if not (allow_missing_favicon and "/favicon.ico" in e)]
+        assert errors == [], errors
+        assert self.page_errors == [], self.page_errors
+        assert self.dialogs == [], self.dialogs
+        assert self.csp_violations() == []
+
+
+@pytest.fixture
+def watch(page: Page) -> PageWatch:
+    page.set_default_timeout(10_000)
+    return PageWatch(page)
+
+
+def assert_htmx_loaded(page: Page) -> None:
+    """Static files really are served: htmx (and so the app's own scripts) loaded."""
+    page.wait_for_load_state("load")
+    kind = page.evaluate("typeof htmx")
+    assert kind == "object", (f"htmx did not load on {page.url} (typeof htmx is {kind!r}): "
+                              "live_server is not serving static files")
+
+
+@pytest.fixture
+def sign_in(server):
+    """`sign_in(page, username)` signs in through the real login form."""
+
+    def _sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{server}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        expect(page.locator(".usernav summary")).to_be_visible()
+        assert_htmx_loaded(page)
+
+    return _sign_in

@@ -1,0 +1,134 @@
+"""Every URL pattern of the app, with every method, as outsider, viewer, editor and admin.
+
+The table says what each pattern needs per method; a pattern added without an entry fails
+`test_every_url_pattern_is_in_the_table`.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from raci.models import Access
+from raci.seeding import templates_seed
+from tests.factories import MembershipFactory, UserFactory, build_matrix
+
+pytestmark = pytest.mark.django_db
+
+V, E, A = Access.VIEWER, Access.EDITOR, Access.ADMIN
+RANK = {"outsider": -1, V: 0, E: 1, A: 2}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+# name -> ({method: access needed}, kwargs names)
+TABLE = {
+    "workspace": ({"get": V}, ["ws"]),
+    "workspace_settings": ({"get": V, "post": A}, ["ws"]),
+    "members": ({"get": V}, ["ws"]),
+    "member_add": ({"post": A}, ["ws"]),
+    "member_update": ({"post": A}, ["ws", "member_id"]),
+    "member_remove": ({"post": A}, ["ws", "member_id"]),
+    "roles": ({"get": V}, ["ws"]),
+    "role_add": ({"post": E}, ["ws"]),
+    "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
+    "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
+    "matrix_new": ({"get": E, "post": E}, ["ws"]),
+    "matrix": ({"get": V}, ["ws", "m"]),
+    "matrix_settings": ({"get": V, "post": E}, ["ws", "m"]),
+    "matrix_delete": ({"post": A}, ["ws", "m"]),
+    "matrix_save_template": ({"post": E}, ["ws", "m"]),
+    "cell": ({"get": E, "post": E}, ["ws", "m", "activity_id", "role_id"]),
+    "activity_add": ({"post": E}, ["ws", "m"]),
+    "activity_edit": ({"get": E, "post": E}, ["ws", "m", "activity_id"]),
+    "activity_action": ({"post": E}, ["ws", "m", "activity_id", "action_down"]),
+    "column_add": ({"post": E}, ["ws", "m"]),
+    "column_edit": ({"get": E, "post": E}, ["ws", "m", "role_id"]),
+    "column_action": ({"post": E}, ["ws", "m", "role_id", "action_right"]),
+    "workspace_create": ({"post": "any"}, []),
+}
+
+
+def test_every_url_pattern_is_in_the_table():
+    names = {p.name for p in get_resolver("raci.urls").url_patterns}
+    assert names == set(TABLE)
+
+
+@pytest.fixture
+def world():
+    templates_seed()
+    admin = MembershipFactory(access=A)
+    ws = admin.workspace
+    matrix, acts, roles = build_matrix(ws, activities=3, roles=2)
+    from raci.services import role_create
+
+    spare = role_create(workspace=ws, name="Spare", code="SPARE")
+    people = {"outsider": UserFactory(), A: admin.user}
+    for level in (V, E):
+        people[level] = MembershipFactory(workspace=ws, access=level).user
+    target = MembershipFactory(workspace=ws, access=V)
+    values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
+              "member_id": target.pk, "spare_role_id": spare.pk}
+    return people, values
+
+
+def _url(name, kwarg_names, values):
+    kwargs = {}
+    for key in kwarg_names:
+        if key.startswith("action_"):
+            kwargs["action"] = key.removeprefix("action_")
+        elif key == "spare_role_id":
+            kwargs["role_id"] = values[key]
+        else:
+            kwargs[key] = values[key]
+    return reverse(f"raci:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("who", ["outsider", V, E, A])
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access_is_checked_on_every_url_and_method(client, world, name, who):
+    people, values = world
+    needs, kwarg_names = TABLE[name]
+    url = _url(name, kwarg_names, values)
+    client.force_login(people[who])
+    for method in METHODS:
+        for htmx in (False, True):
+            headers = {"HX-Request": "true"} if htmx else {}
+            response = getattr(client, method)(url, **({"headers": headers}))
+            status = response.status_code
+            assert status < 500, (method, url, status)
+            if method not in needs:
+                assert status == 405, (method, url, who, status)
+            elif needs[method] == "any":
+                assert status in (200, 302, 422), (method, url, who, status)
+            elif who == "outsider":
+                assert status == 404, (method, url, status)
+            elif RANK[who] < RANK[needs[method]]:
+                assert status == 403, (method, url, who, status)
+            else:
+                assert status not in (403, 404, 405), (method, url, who, status)
+            if method == "post" and status in (200, 302, 409, 422) and name in ("matrix_delete", "member_remove", "role_delete"):
+                return  # the target is gone; the remaining methods were checked on the earlier loop
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, world):
+    _, values = world
+    for name, (needs, kwarg_names) in TABLE.items():
+        url = _url(name, kwarg_names, values)
+        method = next(iter(needs))
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_ids_from_another_workspace_give_404(client, world):
+    people, values = world
+    mine = MembershipFactory(access=A)
+    client.force_login(mine.user)
+    other_matrix, other_acts, other_roles = build_matrix(mine.workspace, activities=1, roles=1, name="Mine")
+    # My own workspace and matrix in the path, the other workspace's ids in the rest.
+    foreign = {"ws": mine.workspace.slug, "m": other_matrix.slug, "activity_id": values["activity_id"],
+               "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"]}
+    for name in ("cell", "activity_edit", "activity_action", "column_edit", "column_action", "role_edit",
+                 "role_delete", "member_update", "member_remove"):
+        needs, kwarg_names = TABLE[name]
+        url = _url(name, kwarg_names, foreign)
+        for method in needs:
+            for headers in ({}, {"HX-Request": "true"}):
+                response = getattr(client, method)(url, {"value": "A", "version": "1", "access": "viewer"}, headers=headers)
+                assert response.status_code == 404, (name, method, headers, response.status_code)

@@ -1,0 +1,108 @@
+import pytest
+
+from raci import services
+from raci.models import Cell, ChangeEvent
+from tests.factories import MembershipFactory, build_matrix
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    member = MembershipFactory(access="editor")
+    matrix, acts, roles = build_matrix(member.workspace, activities=3, roles=3)
+    return member, matrix, acts, roles
+
+
+def test_setting_a_cell_bumps_its_version_and_records_the_change(setup):
+    member, matrix, acts, roles = setup
+    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R",
+                               expected_version=1, actor=member.user)
+    assert (result.value, result.version, result.changed) == ("R", 2, True)
+    event = ChangeEvent.objects.get(matrix=matrix)
+    assert (event.seq, event.kind, event.before, event.after, event.actor) == (1, "cell", "C", "R", member.user)
+    matrix.refresh_from_db()
+    assert matrix.last_seq == 1
+
+
+def test_an_empty_cell_starts_at_version_zero(setup):
+    member, matrix, acts, roles = setup
+    Cell.objects.filter(activity=acts[0], role=roles[2]).delete()
+    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="i",
+                               expected_version=0, actor=member.user)
+    assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "I"
+    assert result.version == 1
+
+
+def test_a_stale_version_is_refused_and_nothing_is_saved(setup):
+    member, matrix, acts, roles = setup
+    with pytest.raises(services.StaleEdit) as caught:
+        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
+                          expected_version=0, actor=member.user)
+    assert (caught.value.value, caught.value.version) == ("C", 1)
+    assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "C"
+    assert not ChangeEvent.objects.exists()
+    matrix.refresh_from_db()
+    assert matrix.last_seq == 0
+
+
+def test_clearing_keeps_the_row_so_the_version_keeps_counting(setup):
+    member, matrix, acts, roles = setup
+    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="", expected_version=1,
+                      actor=member.user)
+    cell = Cell.objects.get(activity=acts[0], role=roles[1])
+    assert (cell.value, cell.version) == ("", 2)
+    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C", expected_version=2,
+                      actor=member.user)
+    assert Cell.objects.get(activity=acts[0], role=roles[1]).version == 3
+
+
+def test_setting_the_same_value_records_nothing(setup):
+    member, matrix, acts, roles = setup
+    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C",
+                               expected_version=1, actor=member.user)
+    assert not result.changed
+    assert not ChangeEvent.objects.exists()
+
+
+@pytest.mark.parametrize("typed, stored", [("A/R", "AR"), ("r/a", "AR"), ("a, r", "AR"), ("A+R", "AR"), ("c", "C"), ("-", "")])
+def test_values_are_read_in_any_spelling_of_the_contract(typed, stored):
+    assert services.parse_value(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["X", "RC", "Consulted", "A/R/C"])
+def test_other_values_are_refused(typed):
+    with pytest.raises(services.InvalidInput):
+        services.parse_value(typed)
+
+
+def test_a_cell_of_another_matrix_is_not_found(setup):
+    member, matrix, acts, roles = setup
+    other, other_acts, other_roles = build_matrix(member.workspace, activities=1, roles=1, name="Other")
+    with pytest.raises(services.NotFound):
+        services.cell_set(matrix=matrix, activity_id=other_acts[0].pk, role_id=roles[0].pk, value="R",
+                          expected_version=0, actor=member.user)
+    with pytest.raises(services.NotFound):
+        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=other_roles[0].pk, value="R",
+                          expected_version=0, actor=member.user)
+
+
+def test_the_result_carries_fresh_findings(setup):
+    member, matrix, acts, roles = setup
+    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
+                               expected_version=1, actor=member.user)
+    assert [f.rule for f in result.grid.row_findings(acts[0].pk)] == ["multiple-accountable"]
+    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C",
+                               expected_version=2, actor=member.user)
+    assert result.grid.row_findings(acts[0].pk) == []
+
+
+def test_sequence_numbers_are_gap_free_across_kinds_of_change(setup):
+    member, matrix, acts, roles = setup
+    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
+                      actor=member.user)
+    with pytest.raises(services.StaleEdit):
+        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R",
+                          expected_version=1, actor=member.user)
+    services.activity_add(matrix=matrix, name="Battlecards", phase="launch", actor=member.user)
+    assert list(ChangeEvent.objects.filter(matrix=matrix).values_list("seq", flat=True)) == [1, 2]

@@ -1,0 +1,220 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from raci.models import Activity, Cell, ChangeEvent, Column
+from tests.factories import MembershipFactory, build_matrix
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def editor(client):
+    member = MembershipFactory(access="editor")
+    client.force_login(member.user)
+    return member
+
+
+@pytest.fixture
+def matrix3(editor):
+    return build_matrix(editor.workspace, activities=3, roles=3)
+
+
+def cell_url(matrix, activity, role):
+    return reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, activity.pk, role.pk])
+
+
+def test_matrix_page_shows_the_grid_grouped_by_phase_with_counts(client, matrix3):
+    matrix, acts, roles = matrix3
+    response = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="c-{acts[0].pk}-{roles[0].pk}"' in html
+    assert "Strategy" in html and 'id="finding-counts"' in html and 'id="findings-panel"' in html
+
+
+def test_htmx_cell_edit_returns_the_cell_and_out_of_band_badges(client, matrix3):
+    matrix, acts, roles = matrix3
+    response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "A", "version": "1"}, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.startswith(f'<a id="c-{acts[0].pk}-{roles[1].pk}" class="c vA"')
+    assert f'id="rb-{acts[0].pk}" class="badge-slot" hx-swap-oob="true"' in html
+    assert f'id="cb-{roles[1].pk}" class="badge-slot" hx-swap-oob="true"' in html
+    assert 'id="finding-counts" class="counts" hx-swap-oob="true"' in html
+    assert "multiple-accountable" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_plain_cell_edit_redirects_back_to_the_row(client, matrix3):
+    matrix, acts, roles = matrix3
+    response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "I", "version": "1"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#row-{acts[0].pk}")
+    assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "I"
+
+
+def test_cell_form_page_works_without_javascript(client, matrix3):
+    matrix, acts, roles = matrix3
+    response = client.get(cell_url(matrix, acts[0], roles[1]))
+    assert response.status_code == 200
+    assert 'name="version" value="1"' in response.content.decode()
+
+
+def test_stale_edit_gets_409_with_the_current_value_and_who_changed_it(client, matrix3, editor):
+    matrix, acts, roles = matrix3
+    client.post(cell_url(matrix, acts[0], roles[1]), {"value": "R", "version": "1"}, headers=HX)
+    response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "I", "version": "1"}, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'class="c vR conflict"' in html and 'data-v="2"' in html
+    assert editor.user.first_name in html and "not saved" in html
+    assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "R"
+
+
+def test_invalid_value_gets_422_and_saves_nothing(client, matrix3):
+    matrix, acts, roles = matrix3
+    response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "X", "version": "1"}, headers=HX)
+    assert response.status_code == 422
+    assert "not a RACI value" in response.content.decode()
+    assert not ChangeEvent.objects.exists()
+
+
+def test_editing_a_deleted_activity_reloads_the_grid_with_a_message(client, matrix3):
+    matrix, acts, roles = matrix3
+    url = cell_url(matrix, acts[0], roles[1])
+    Activity.objects.filter(pk=acts[0].pk).delete()
+    response = client.post(url, {"value": "R", "version": "1"}, headers=HX)
+    assert response.status_code == 404
+    assert response["HX-Retarget"] == "#grid"
+    assert "no longer in the matrix" in response.content.decode()
+
+
+def test_cell_edit_with_wrong_method_is_405(client, matrix3):
+    matrix, acts, roles = matrix3
+    assert client.put(cell_url(matrix, acts[0], roles[1])).status_code == 405
+
+
+def test_viewer_sees_no_edit_controls_and_cannot_write(client, matrix3):
+    matrix, acts, roles = matrix3
+    viewer = MembershipFactory(workspace=matrix.workspace, access="viewer")
+    client.force_login(viewer.user)
+    html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
+    assert 'class="c vAR"' in html and "<a id=\"c-" not in html
+    assert "Add an activity" not in html and "✎" not in html
+    response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "A", "version": "1"}, headers=HX)
+    assert response.status_code == 403
+
+
+def test_only_rows_with_findings_filter(client, editor):
+    matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=2,
+                                       letters={(0, 0): "AR", (1, 0): "A", (1, 1): "A", (2, 1): "AR"})
+    url = reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])
+    html = client.get(url + "?only=findings").content.decode()
+    assert f'id="row-{acts[1].pk}"' in html
+    assert f'id="row-{acts[0].pk}"' not in html and f'id="row-{acts[2].pk}"' not in html
+
+
+def test_by_person_view_shows_letters_across_the_roles_they_hold(client, editor):
+    from tests.factories import hold
+
+    matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=3)
+    hold(roles[0], editor)
+    hold(roles[1], editor)
+    url = reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])
+    html = client.get(f"{url}?person={editor.pk}").content.decode()
+    assert f"{roles[0].code} + {roles[1].code}" in html
+    assert "shared-hats" in html
+
+
+def test_activity_add_by_htmx_returns_the_grid_and_out_of_band_panel(client, matrix3):
+    matrix, _, _ = matrix3
+    url = reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug])
+    response = client.post(url, {"name": "Battlecards", "phase": "launch"}, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="grid"')
+    assert "Battlecards" in html and 'id="findings-panel" class="panel card" hx-swap-oob="true"' in html
+    assert "empty-activity" in html
+
+
+def test_activity_add_with_an_empty_name_says_so_in_place(client, matrix3):
+    matrix, _, _ = matrix3
+    url = reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug])
+    response = client.post(url, {"name": "", "phase": "launch"}, headers=HX)
+    assert response.status_code == 422
+    assert "required" in response.content.decode()
+    assert Activity.objects.filter(matrix=matrix).count() == 3
+
+
+def test_plain_activity_add_redirects(client, matrix3):
+    matrix, _, _ = matrix3
+    url = reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug])
+    response = client.post(url, {"name": "Battlecards", "phase": "launch"})
+    assert response.status_code == 302
+
+
+def test_inline_activity_form_is_a_fragment(client, matrix3):
+    matrix, acts, _ = matrix3
+    url = reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk])
+    fragment = client.get(url, headers=HX).content.decode()
+    page = client.get(url).content.decode()
+    assert fragment.lstrip().startswith("<form") and "<html" not in fragment
+    assert "<html" in page and 'value="Activity 0"' in page
+
+
+def test_split_action_by_htmx(client, matrix3):
+    matrix, acts, _ = matrix3
+    url = reverse("raci:activity_action", args=[matrix.workspace.slug, matrix.slug, acts[0].pk, "split"])
+    html = client.post(url, headers=HX).content.decode()
+    assert "Activity 0: input" in html and "Activity 0: outcome" in html
+
+
+def test_column_add_and_remove(client, matrix3):
+    matrix, _, roles = matrix3
+    url = reverse("raci:column_add", args=[matrix.workspace.slug, matrix.slug])
+    html = client.post(url, {"name": "Sales", "code": "SALES"}, headers=HX).content.decode()
+    assert ">SALES<" in html and "idle-role" in html
+    url = reverse("raci:column_action", args=[matrix.workspace.slug, matrix.slug, roles[2].pk, "remove"])
+    client.post(url, headers=HX)
+    assert not Column.objects.filter(matrix=matrix, role=roles[2]).exists()
+
+
+def test_new_matrix_from_the_default_template(client, editor):
+    from raci.models import Template
+    from raci.seeding import templates_seed
+
+    templates_seed()
+    template = Template.objects.get(slug="pm-pmm-scaleup")
+    url = reverse("raci:matrix_new", args=[editor.workspace.slug])
+    page = client.get(url).content.decode()
+    assert "PM/PMM" in page and "checked" in page
+    response = client.post(url, {"name": "Core", "template": template.pk})
+    assert response.status_code == 302 and response["Location"].endswith("/matrices/core/")
+
+
+def count_queries(client, method, url, **kwargs):
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, **kwargs)
+    assert response.status_code in (200, 302)
+    return len([q for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))])
+
+
+def test_matrix_page_query_count_does_not_grow_with_its_size(client, editor):
+    small, _, _ = build_matrix(editor.workspace, activities=10, roles=5, name="Small")
+    big, _, _ = build_matrix(editor.workspace, activities=200, roles=15, name="Big")
+    url = lambda m: reverse("raci:matrix", args=[m.workspace.slug, m.slug])  # noqa: E731
+    client.get(url(small))  # warm the session cache
+    n_small = count_queries(client, "get", url(small))
+    n_big = count_queries(client, "get", url(big))
+    assert n_small == n_big <= 12
+
+
+def test_cell_edit_costs_at_most_8_queries(client, editor):
+    big, acts, roles = build_matrix(editor.workspace, activities=200, roles=15, name="Big")
+    client.get(reverse("raci:matrix", args=[big.workspace.slug, big.slug]))
+    n = count_queries(client, "post", cell_url(big, acts[5], roles[3]), data={"value": "I", "version": "1"},
+                      headers=HX)
+    assert n <= 8
