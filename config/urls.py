@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from raci.views import accounts, workspaces
 
 urlpatterns = [
     path("", workspaces.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
@@ -14,5 +20,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("raci.urls")),
 ]
+
+if settings.BENCH_FLOOR:
+    def floor(request):
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.insert(0, path("bench/floor/", floor))
 
 handler404 = "raci.views.errors.not_found"

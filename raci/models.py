@@ -95,6 +95,11 @@ class Matrix(models.Model):
     max_consulted = models.PositiveSmallIntegerField(default=4)
     overload_min_activities = models.PositiveSmallIntegerField(default=5)
     review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The matrix's finding counts, kept up to date by every write (services.py), so that a
+    # cell edit can answer with the counts without re-checking the whole matrix.
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    infos = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace")]
@@ -103,6 +108,10 @@ class Matrix(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"error": self.errors, "warning": self.warnings, "info": self.infos}
 
     @property
     def rule_settings(self) -> RuleSettings:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Hashable
+from typing import Hashable, Iterable
 
 VALUES = ("R", "A", "AR", "C", "I")
 DISPLAY = {"R": "R", "A": "A", "AR": "A/R", "C": "C", "I": "I", "": ""}
@@ -172,6 +172,23 @@ def _row_findings(activity, row, roles_by_key, settings) -> list[Finding]:
                              f"(more than {settings.max_consulted}).",
                              "Consult fewer roles; inform the rest (I).", activity=activity.key))
     return found
+
+
+def role_findings(
+    role: RoleData,
+    values: Iterable[str],
+    n_activities: int,
+    n_roles: int,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> list[Finding]:
+    """Findings for one role alone, from its letters down the matrix: what an edit to one
+    column can change. `values` holds the column's non-empty letters."""
+    if n_activities < settings.min_activities_for_role_rules:
+        return []
+    values = list(values)
+    n_accountable = sum(1 for v in values if v in ("A", "AR"))
+    active = any(v in ("R", "A", "AR") for v in values)
+    return list(_role_findings(role, n_accountable, active, n_activities, n_roles, settings))
 
 
 def _role_findings(role, n_accountable, active, n_activities, n_roles, settings):

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db import connections
+from django.db.models import Count, FilteredRelation, Q
 
 from . import rules
 from .models import Activity, ChangeEvent, Column, Matrix, Membership, Role, Template
 from .phases import PHASE_LABELS, PHASE_ORDER
+from .prepared import Prepared
 
 
 @dataclass(slots=True)
@@ -96,6 +98,15 @@ class Grid:
         return [(phase, PHASE_LABELS[phase], groups[phase]) for phase in sorted(groups, key=PHASE_ORDER.__getitem__)]
 
 
+def _fetch(queryset) -> list[tuple]:
+    """Rows of a values_list() queryset as plain tuples, without the ORM's per-row work:
+    for the 3,000 cells of a large matrix that work costs more than the query itself."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     """The matrix's rows, columns, letters and role holders, in two queries."""
     activities: dict[int, ActivityRow] = {}
@@ -105,7 +116,7 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
         .order_by("order", "id")
         .values_list("id", "name", "phase", "description", "order", "cells__role_id", "cells__value", "cells__version")
     )
-    for pk, name, phase, description, order, role_id, value, version in rows:
+    for pk, name, phase, description, order, role_id, value, version in _fetch(rows):
         if pk not in activities:
             activities[pk] = ActivityRow(pk, name, phase, description, order)
         if role_id is not None:
@@ -121,7 +132,7 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
                      "role__holders__membership_id", "role__holders__membership__user__username",
                      "role__holders__membership__user__first_name", "role__holders__membership__user__last_name")
     )
-    for role_id, code, name, description, order, member_id, username, first, last in column_rows:
+    for role_id, code, name, description, order, member_id, username, first, last in _fetch(column_rows):
         column = columns.get(role_id)
         if column is None:
             column = columns[role_id] = RoleColumn(role_id, code, name, description, order)
@@ -135,6 +146,68 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     if check:
         grid.recheck()
     return grid
+
+
+@dataclass(slots=True)
+class CellNeighbourhood:
+    """What one cell edit can change: its row and its column, with the matrix's size."""
+
+    activity: ActivityRow | None
+    column: RoleColumn | None
+    row: dict[int, tuple[str, int]]  # role id -> (value, version), for every column
+    down: dict[int, str]  # activity id -> value, for every activity
+    columns: list[RoleColumn]
+    n_activities: int
+
+
+_NEIGHBOUR_ROW = Prepared(
+    lambda matrix_id, activity_id: Column.objects.filter(matrix_id=matrix_id).order_by("order", "id")
+    .annotate(here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
+    .values_list("role_id", "role__code", "role__name", "order", "here__value", "here__version"),
+    matrix_id=-2_000_000_001, activity_id=-2_000_000_002,
+)
+_NEIGHBOUR_COLUMN = Prepared(
+    lambda matrix_id, role_id: Activity.objects.filter(matrix_id=matrix_id)
+    .annotate(here=FilteredRelation("cells", condition=Q(cells__role_id=role_id)))
+    .values_list("id", "name", "phase", "order", "here__value"),
+    matrix_id=-2_000_000_003, role_id=-2_000_000_004,
+)
+
+
+def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int) -> CellNeighbourhood:
+    """The row and the column through one cell, in two queries of at most one row per
+    column and one per activity."""
+    columns, row = [], {}
+    for rid, code, name, order, value, version in _NEIGHBOUR_ROW.rows(matrix_id=matrix.pk, activity_id=activity_id):
+        columns.append(RoleColumn(rid, code, name, "", order))
+        row[rid] = (value or "", version or 0)
+    activity, down, n = None, {}, 0
+    for aid, name, phase, order, value in _NEIGHBOUR_COLUMN.rows(matrix_id=matrix.pk, role_id=role_id):
+        n += 1
+        down[aid] = value or ""
+        if aid == activity_id:
+            activity = ActivityRow(aid, name, phase, "", order)
+    column = next((c for c in columns if c.role_id == role_id), None)
+    return CellNeighbourhood(activity, column, row, down, columns, n)
+
+
+def neighbourhood_findings(hood: CellNeighbourhood, settings: rules.RuleSettings, role_id: int,
+                           value: str | None = None) -> tuple[list[rules.Finding], list[rules.Finding]]:
+    """The row's and the column's findings, with the cell set to `value` if given."""
+    activity = hood.activity
+    roles_by_key = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in hood.columns}
+    row = {rid: v for rid, (v, _) in hood.row.items() if v}
+    down = dict(hood.down)
+    if value is not None:
+        row.pop(role_id, None)
+        if value:
+            row[role_id] = value
+        down[activity.id] = value
+    row_found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles_by_key,
+                                   settings)
+    column_found = rules.role_findings(roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities,
+                                       len(hood.columns), settings)
+    return row_found, column_found
 
 
 def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSettings]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import (
@@ -31,8 +32,10 @@ from .models import (
     Workspace,
 )
 from .phases import PHASE_LABELS
+from . import rules
 from .rules import DISPLAY, VALUES
-from .selectors import Grid, cell_last_change, matrix_grid
+from .prepared import Prepared
+from .selectors import cell_last_change, cell_neighbourhood, matrix_grid, neighbourhood_findings
 
 
 class DomainError(Exception):
@@ -62,12 +65,14 @@ class StaleEdit(DomainError):
 
 @dataclass(slots=True)
 class CellResult:
-    grid: Grid
     activity_id: int
     role_id: int
     value: str
     version: int
     changed: bool
+    row_findings: list[rules.Finding]
+    column_findings: list[rules.Finding]
+    counts: dict[str, int]
 
 
 # --- the write lock and the change log -------------------------------------------------
@@ -127,32 +132,88 @@ def parse_value(text: str) -> str:
 
 # --- cells -----------------------------------------------------------------------------
 
+_LOCKED_MATRIX = Prepared(
+    lambda matrix_id: Matrix.objects.select_for_update().filter(pk=matrix_id)
+    .values_list("last_seq", "errors", "warnings", "infos", "max_responsible", "max_consulted", "overload_min_activities"),
+    matrix_id=-2_000_000_020,
+)
+
+
+def _lock(matrix: Matrix) -> None:
+    """Take the matrix's write lock and refresh what a cell edit reads from it."""
+    rows = _LOCKED_MATRIX.rows(matrix_id=matrix.pk)
+    if not rows:
+        raise NotFound("The matrix was deleted.")
+    (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
+     matrix.overload_min_activities) = rows[0]
+
+
+def _execute(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _record_cell(matrix: Matrix, *, actor, activity_id: int, role_id: int, target: str, before: str, after: str) -> None:
+    """`_record` for a cell edit, as one plain INSERT (the hot path: see prepared.py)."""
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(c) for c in (
+        "matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref", "role_id_ref", "target", "before", "after"))
+    _execute(f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", [
+        matrix.pk, matrix.last_seq, actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()),
+        "cell", activity_id, role_id, target[:500], ops.adapt_json_value(before, None),
+        ops.adapt_json_value(after, None)])
+
+
+_EVENT = connection.ops.quote_name(ChangeEvent._meta.db_table)
+_CELL = connection.ops.quote_name(Cell._meta.db_table)
+_MATRIX = connection.ops.quote_name(Matrix._meta.db_table)
+
+
 @transaction.atomic
 def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int, actor) -> CellResult:
-    """Set one cell, refusing the write if the cell moved on since `expected_version`."""
+    """Set one cell, refusing the write if the cell moved on since `expected_version`.
+
+    Only the cell's row and column are read: they are all an edit can change, and the
+    matrix's finding counts move by the difference.
+    """
     value = parse_value(value)
-    seq = _next_seq(matrix)
-    grid = matrix_grid(matrix=matrix, check=False)
-    if grid.activity(activity_id) is None or grid.column(role_id) is None:
+    _lock(matrix)
+    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    if hood.activity is None or hood.column is None:
         raise NotFound("That activity or role is no longer in the matrix.")
-    before, version = grid.cells.get((activity_id, role_id), ("", 0))
+    before, version = hood.row[role_id]
     if version != expected_version:
         raise StaleEdit(value=before, version=version, event=None)
+    settings = matrix.rule_settings
+    old_row, old_column = neighbourhood_findings(hood, settings, role_id)
     if before == value:
-        # Nothing to change: give the sequence number back by rolling back.
-        transaction.set_rollback(True)
-        grid.recheck()
-        return CellResult(grid, activity_id, role_id, value, version, changed=False)
-    if version == 0 and (activity_id, role_id) not in grid.cells:
+        return CellResult(activity_id, role_id, value, version, False, old_row, old_column, matrix.counts)
+    new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
+    if version == 0:
         Cell.objects.create(activity_id=activity_id, role_id=role_id, value=value, version=1)
     else:
-        Cell.objects.filter(activity_id=activity_id, role_id=role_id).update(value=value, version=F("version") + 1)
-    _record(matrix, actor=actor, kind="cell", seq=seq, activity_id=activity_id, role_id=role_id,
-            target=f"{grid.activity(activity_id).name} × {grid.column(role_id).code}",
-            before=DISPLAY[before], after=DISPLAY[value])
-    grid.cells[(activity_id, role_id)] = (value, version + 1)
-    grid.recheck()
-    return CellResult(grid, activity_id, role_id, value, version + 1, changed=True)
+        # Plain SQL on this path: see prepared.py for why.
+        _execute(f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s",
+                 [value, activity_id, role_id])
+    old, new = rules.count_by_severity(old_row + old_column), rules.count_by_severity(new_row + new_column)
+    delta = {severity: new[severity] - old[severity] for severity in new}
+    _execute(f"UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, warnings = warnings + %s, "
+             f"infos = infos + %s WHERE id = %s", [delta["error"], delta["warning"], delta["info"], matrix.pk])
+    matrix.last_seq += 1
+    matrix.errors += delta["error"]
+    matrix.warnings += delta["warning"]
+    matrix.infos += delta["info"]
+    _record_cell(matrix, actor=actor, activity_id=activity_id, role_id=role_id,
+                 target=f"{hood.activity.name} × {hood.column.code}", before=DISPLAY[before], after=DISPLAY[value])
+    return CellResult(activity_id, role_id, value, version + 1, True, new_row, new_column, matrix.counts)
+
+
+def matrix_recount(matrix: Matrix) -> None:
+    """Store the matrix's finding counts after a change that may move any of them."""
+    counts = matrix_grid(matrix=matrix).counts
+    matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
+    Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
 
 
 def stale_details(*, matrix: Matrix, activity_id: int, role_id: int) -> ChangeEvent | None:
@@ -192,6 +253,7 @@ def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str
                                        order=(top or 0) + 1)
     _record(matrix, actor=actor, kind="activity.add", seq=seq, activity_id=activity.pk, target=name,
             after={"name": name, "phase": phase, "description": activity.description})
+    matrix_recount(matrix)
     return activity
 
 
@@ -241,6 +303,7 @@ def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
             before={"name": activity.name, "phase": activity.phase, "description": activity.description,
                     "order": activity.order, "letters": letters})
     activity.delete()
+    matrix_recount(matrix)
 
 
 @transaction.atomic
@@ -264,6 +327,7 @@ def activity_split(*, matrix: Matrix, activity_id: int, actor) -> tuple[Activity
     activity.save(update_fields=["name"])
     _record(matrix, actor=actor, kind="activity.split", seq=seq, activity_id=activity.pk, target=original,
             before={"name": original}, after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk})
+    matrix_recount(matrix)
     return activity, outcome
 
 
@@ -323,6 +387,14 @@ def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list
     RoleHolder.objects.filter(role=role).exclude(membership_id__in=wanted).delete()
     have = set(RoleHolder.objects.filter(role=role).values_list("membership_id", flat=True))
     RoleHolder.objects.bulk_create([RoleHolder(role=role, membership_id=m) for m in wanted - have])
+    _recount_matrices_with_roles([role.pk])
+
+
+def _recount_matrices_with_roles(role_ids) -> None:
+    """Who holds which role moves the shared-hats findings of every matrix with the role."""
+    ids = Column.objects.filter(role_id__in=role_ids).values("matrix_id")
+    for matrix in Matrix.objects.filter(pk__in=ids).select_for_update():
+        matrix_recount(matrix)
 
 
 @transaction.atomic
@@ -341,6 +413,7 @@ def column_add(*, matrix: Matrix, role_id: int | None = None, name: str = "", co
     Column.objects.create(matrix=matrix, role=role, order=(top or 0) + 1)
     _record(matrix, actor=actor, kind="column.add", seq=seq, role_id=role.pk, target=role.code,
             after={"code": role.code, "name": role.name})
+    matrix_recount(matrix)
     return role
 
 
@@ -376,6 +449,7 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
     _record(matrix, actor=actor, kind="column.remove", seq=seq, role_id=role_id, target=column.role.code,
             before={"code": column.role.code, "order": column.order, "letters": letters})
     column.delete()
+    matrix_recount(matrix)
 
 
 # --- matrices --------------------------------------------------------------------------
@@ -402,6 +476,7 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
         _copy_template_into(matrix, template, actor)
     _record(matrix, actor=actor, kind="matrix.create", target=name,
             after={"template": template.slug if template else None})
+    matrix_recount(matrix)
     return matrix
 
 
@@ -409,7 +484,7 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     workspace = matrix.workspace
     roles = {r.code.upper(): r for r in Role.objects.filter(workspace=workspace)}
     creator = Membership.objects.filter(workspace=workspace, user=actor).first()
-    columns = []
+    columns, newly_held = [], []
     for position, spec in enumerate(template.roles.all()):
         role = roles.get(spec.code.upper())
         if role is None:
@@ -419,7 +494,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
             role = roles[spec.code.upper()] = Role.objects.create(
                 workspace=workspace, code=spec.code.upper(), name=name, description=spec.description)
         if spec.held_by_creator and creator is not None:
-            RoleHolder.objects.get_or_create(role=role, membership=creator)
+            if RoleHolder.objects.get_or_create(role=role, membership=creator)[1]:
+                newly_held.append(role.pk)
         columns.append(Column(matrix=matrix, role=role, order=position))
     Column.objects.bulk_create(columns)
     activities = Activity.objects.bulk_create([
@@ -432,6 +508,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
             if code.upper() in roles and value in VALUES:
                 cells.append(Cell(activity=activity, role=roles[code.upper()], value=value, version=1))
     Cell.objects.bulk_create(cells)
+    if newly_held:
+        _recount_matrices_with_roles(newly_held)
 
 
 @transaction.atomic
@@ -452,6 +530,7 @@ def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsibl
         return matrix
     matrix.save(update_fields=[*fields, "updated_at"])
     _record(matrix, actor=actor, kind="matrix.update", seq=seq, target=name, before=before, after=after)
+    matrix_recount(matrix)
     return matrix
 
 
@@ -546,4 +625,7 @@ def member_remove(*, workspace: Workspace, membership_id: int) -> None:
         raise NotFound("That person is no longer a member.")
     if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
+    held = list(membership.held_roles.values_list("role_id", flat=True))
     membership.delete()
+    if held:
+        _recount_matrices_with_roles(held)

@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from raci.services import matrix_recount
 from raci.models import Access, Activity, Cell, Column, Matrix, Membership, Role, RoleHolder, Workspace
 
 PASSWORD = "correct horse battery"
@@ -90,6 +91,7 @@ def build_matrix(workspace: Workspace, *, activities: int, roles: int, letters: 
             if value:
                 cells.append(Cell(activity=activity, role=role, value=value, version=1))
     Cell.objects.bulk_create(cells)
+    matrix_recount(matrix)
     return matrix, acts, role_objs
 
 

@@ -58,3 +58,9 @@ def test_a_bad_setting_names_its_variable():
     env = dict(os.environ, DEBUG="maybe")
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+
+
+def test_migrations_are_up_to_date():
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

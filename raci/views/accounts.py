@@ -19,7 +19,7 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, "Welcome to Lockstep. Create a workspace for your team to start.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

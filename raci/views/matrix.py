@@ -135,19 +135,33 @@ def cell(request, ws, m, activity_id, role_id):
         return _cell_invalid(request, matrix, activity_id, role_id, error)
     if not request.htmx:
         return redirect(_matrix_url(matrix, f"row-{activity_id}"))
-    return _cell_response(request, matrix, result.grid, activity_id, role_id)
+    return _cell_response(request, matrix, result)
 
 
-def _cell_response(request, matrix, grid, activity_id, role_id, *, status=200, message="", css=""):
-    value, version = grid.cells.get((activity_id, role_id), ("", 0))
+def _cell_response(request, matrix, result, *, status=200, message="", css=""):
+    """The cell, with its row's and column's badges and the matrix's counts out of band;
+    the findings panel, further away, refetches itself on the findings-changed event."""
+    a, r = result.activity_id, result.role_id
     context = {
-        "cell": mark_safe(cell_html(activity_id, role_id, value, version, editable=True, extra=css)),
-        "row_badge": mark_safe(badge_html(grid.row_findings(activity_id), f"rb-{activity_id}", oob=True)),
-        "column_badge": mark_safe(badge_html(grid.column_findings(role_id), f"cb-{role_id}", oob=True)),
-        "counts": grid.counts, "panel": _panel(grid), "message": message, "matrix": matrix,
-        "workspace": matrix.workspace,
+        "cell": mark_safe(cell_html(a, r, result.value, result.version, editable=True, extra=css)),
+        "row_badge": mark_safe(badge_html(result.row_findings, f"rb-{a}", oob=True)),
+        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)),
+        "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
     }
     response = render(request, f"{PAGE}#cell-response", context, status=status)
+    response["Vary"] = "HX-Request"
+    if result.changed:
+        response["HX-Trigger"] = "findings-changed"
+    return response
+
+
+@login_required
+@require_GET
+def findings_panel(request, ws, m):
+    matrix = matrix_for(request, ws, m)
+    grid = selectors.matrix_grid(matrix=matrix)
+    template = f"{PAGE}#panel" if request.htmx else "raci/findings.html"
+    response = render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "panel": _panel(grid)})
     response["Vary"] = "HX-Request"
     return response
 
@@ -161,16 +175,25 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
     if not request.htmx:
         messages.error(request, message)
         return redirect(_matrix_url(matrix, f"row-{activity_id}"))
-    grid = selectors.matrix_grid(matrix=matrix)
-    return _cell_response(request, matrix, grid, activity_id, role_id, status=409, message=message, css=" conflict")
+    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=409,
+                          message=message, css=" conflict")
 
 
 def _cell_invalid(request, matrix, activity_id, role_id, error):
     if not request.htmx:
         messages.error(request, error.message)
         return redirect(_matrix_url(matrix, f"row-{activity_id}"))
-    grid = selectors.matrix_grid(matrix=matrix)
-    return _cell_response(request, matrix, grid, activity_id, role_id, status=422, message=error.message, css=" conflict")
+    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=422,
+                          message=error.message, css=" conflict")
+
+
+def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
+    hood = selectors.cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    if hood.activity is None or hood.column is None:
+        raise Http404("No such cell")
+    value, version = hood.row[role_id]
+    row, column = selectors.neighbourhood_findings(hood, matrix.rule_settings, role_id)
+    return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
 
 
 def _cell_gone(request, matrix, message):
@@ -363,7 +386,8 @@ def matrix_settings(request, ws, m):
             return redirect("raci:matrix", ws, m)
     return render(request, "raci/matrix_settings.html", {
         "workspace": matrix.workspace, "matrix": matrix, "form": form, "editable": can_edit(matrix.access),
-        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"}),
+        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"},
+                                          prefix="template"),
     }, status=422 if form.errors else 200)
 
 
@@ -380,7 +404,7 @@ def matrix_delete(request, ws, m):
 @require_POST
 def matrix_save_template(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    form = TemplateSaveForm(request.POST)
+    form = TemplateSaveForm(request.POST, prefix="template")
     if form.is_valid():
         try:
             template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)

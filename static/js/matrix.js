@@ -11,12 +11,20 @@
   function isCell(el) { return el && el.matches && el.matches("a.c[id^='c-']"); }
   function ids(cell) { var p = cell.id.split("-"); return { a: p[1], r: p[2] }; }
 
+  // Edits to one cell go out one after another, each with the version the previous answer
+  // left on the cell, so quick typing ("A" then "R") never conflicts with itself.
+  var queue = {};
   function send(cell, value) {
+    var id = cell.id;
     var k = ids(cell);
-    htmx.ajax("POST", cellsBase() + k.a + "/" + k.r + "/", {
-      source: cell, target: "#" + cell.id, swap: "outerHTML",
-      values: { value: value, version: cell.dataset.v }
-    });
+    queue[id] = (queue[id] || Promise.resolve()).then(function () {
+      var fresh = document.getElementById(id);
+      if (!fresh) return null;
+      return htmx.ajax("POST", cellsBase() + k.a + "/" + k.r + "/", {
+        source: fresh, target: "#" + id, swap: "outerHTML",
+        values: { value: value, version: fresh.dataset.v }
+      });
+    }).catch(function () { return null; });
   }
 
   function rowCells(tr) { return tr ? Array.prototype.slice.call(tr.querySelectorAll("a.c")) : []; }

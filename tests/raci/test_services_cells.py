@@ -91,10 +91,10 @@ def test_the_result_carries_fresh_findings(setup):
     member, matrix, acts, roles = setup
     result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
                                expected_version=1, actor=member.user)
-    assert [f.rule for f in result.grid.row_findings(acts[0].pk)] == ["multiple-accountable"]
+    assert [f.rule for f in result.row_findings] == ["multiple-accountable"]
     result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C",
                                expected_version=2, actor=member.user)
-    assert result.grid.row_findings(acts[0].pk) == []
+    assert result.row_findings == []
 
 
 def test_sequence_numbers_are_gap_free_across_kinds_of_change(setup):
@@ -106,3 +106,47 @@ def test_sequence_numbers_are_gap_free_across_kinds_of_change(setup):
                           expected_version=1, actor=member.user)
     services.activity_add(matrix=matrix, name="Battlecards", phase="launch", actor=member.user)
     assert list(ChangeEvent.objects.filter(matrix=matrix).values_list("seq", flat=True)) == [1, 2]
+
+
+def test_stored_counts_follow_every_kind_of_change(setup):
+    """The counts a cell edit answers with are kept incrementally; after any mix of
+    writes they equal a full check of the matrix."""
+    import random
+
+    from raci.selectors import matrix_grid
+    from tests.factories import MembershipFactory
+
+    member, matrix, acts, roles = setup
+    rng = random.Random(7)
+
+    def check():
+        matrix.refresh_from_db()
+        assert matrix.counts == matrix_grid(matrix=matrix).counts
+
+    check()
+    for _ in range(150):
+        a, r = rng.choice(acts), rng.choice(roles)
+        version = Cell.objects.filter(activity=a, role=r).values_list("version", flat=True).first() or 0
+        services.cell_set(matrix=matrix, activity_id=a.pk, role_id=r.pk, value=rng.choice(["", "R", "A", "AR", "C", "I"]),
+                          expected_version=version, actor=member.user)
+        check()
+    extra = services.activity_add(matrix=matrix, name="Empty one", actor=member.user)
+    check()
+    services.activity_split(matrix=matrix, activity_id=acts[0].pk, actor=member.user)
+    check()
+    services.column_remove(matrix=matrix, role_id=roles[0].pk, actor=member.user)
+    check()
+    services.column_add(matrix=matrix, role_id=roles[0].pk, actor=member.user)
+    check()
+    other = MembershipFactory(workspace=member.workspace)
+    services.role_holders_set(workspace=member.workspace, role_id=roles[0].pk, membership_ids=[other.pk])
+    services.role_holders_set(workspace=member.workspace, role_id=roles[1].pk, membership_ids=[other.pk])
+    check()
+    assert matrix.infos >= 1
+    services.member_remove(workspace=member.workspace, membership_id=other.pk)
+    check()
+    services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=1, max_consulted=1,
+                           overload_min_activities=1, review_cadence_days=None, actor=member.user)
+    check()
+    services.activity_delete(matrix=matrix, activity_id=extra.pk, actor=member.user)
+    check()

@@ -1,0 +1,182 @@
+"""`make bench`: a cell edit and the 200 x 15 matrix page against a bare Django view.
+
+Everything is served by one gunicorn (sync workers) with production settings, the same
+middleware and a persistent database connection, and timed over HTTP in the same run:
+sequential requests from one signed-in client, median of N after a warm-up.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+N = int(os.environ.get("BENCH_N", "300"))
+WARMUP = 30
+PORT = int(os.environ.get("BENCH_PORT", "8799"))
+
+
+def environment() -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false", "SECURE_HSTS_SECONDS": "0", "BENCH_FLOOR": "true", "CONN_MAX_AGE": "600",
+    })
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if not env.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    return env
+
+
+def prepare(env: dict) -> tuple[str, str, int, int, int]:
+    """Migrate and create the bench user, workspace and a 200 x 15 matrix (in a child
+    process, so this one stays free of Django)."""
+    code = r'''
+import django; django.setup()
+from django.contrib.auth import get_user_model
+from raci.models import Activity, Cell, Column, Matrix, Membership, Role, Workspace
+from raci import services
+User = get_user_model()
+Workspace.objects.filter(slug="bench").delete(); User.objects.filter(username="bench").delete()
+user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
+ws = services.workspace_create(name="Bench", owner=user)
+m = Matrix.objects.create(workspace=ws, name="Big", slug="big")
+roles = [Role.objects.create(workspace=ws, code=f"R{i}", name=f"Role {i}") for i in range(15)]
+Column.objects.bulk_create([Column(matrix=m, role=r, order=i) for i, r in enumerate(roles)])
+acts = Activity.objects.bulk_create([Activity(matrix=m, name=f"Activity {i}", phase=["insight","strategy","build","launch","post_launch"][i % 5], order=i) for i in range(200)])
+Cell.objects.bulk_create([Cell(activity=a, role=r, value=("AR" if j == i % 15 else "CIRC"[j % 4] if j % 4 != 3 else "I"), version=1)
+                          for i, a in enumerate(acts) for j, r in enumerate(roles)])
+print(ws.slug, m.slug, acts[7].pk, roles[3].pk, Cell.objects.get(activity=acts[7], role=roles[3]).version)
+'''
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    ws, m, a, r, v = out.stdout.split()
+    return ws, m, int(a), int(r), int(v)
+
+
+class Client:
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        all_headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        all_headers.update(headers or {})
+        conn.request(method, path, body=body, headers=all_headers)
+        response = conn.getresponse()
+        data = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        conn.close()
+        return response.status, data
+
+
+def timed(fn, n=N) -> float:
+    for _ in range(WARMUP):
+        fn()
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def query_counts(env, ws, m, a, r) -> tuple[int, int]:
+    code = rf'''
+import django; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.contrib.auth import get_user_model
+from raci.models import Cell
+c = Client(); c.force_login(get_user_model().objects.get(username="bench"))
+url = "/w/{ws}/matrices/{m}/"
+c.get(url)
+with CaptureQueriesContext(connection) as page: c.get(url)
+v = Cell.objects.get(activity_id={a}, role_id={r}).version
+with CaptureQueriesContext(connection) as edit:
+    c.post(url + "cells/{a}/{r}/", {{"value": "I" if v % 2 else "C", "version": v}}, headers={{"HX-Request": "true"}})
+print(len(page.captured_queries), len(edit.captured_queries))
+'''
+    env = dict(env, ALLOWED_HOSTS="testserver")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    page, edit = out.stdout.split()
+    return int(page), int(edit)
+
+
+def main():
+    env = environment()
+    ws, m, a, r, version = prepare(env)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
+                               "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+                              cwd=ROOT, env=env)
+    try:
+        client = Client()
+        for _ in range(100):
+            try:
+                status, body = client.request("GET", "/accounts/login/")
+                assert status == 200, (status, body[:300])
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        status, _ = client.request("POST", "/accounts/login/", urlencode(
+            {"username": "bench", "password": "bench-password-1", "csrfmiddlewaretoken": client.cookies["csrftoken"]}),
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{PORT}/accounts/login/"})
+        assert status == 302 and "sessionid" in client.cookies, f"sign-in failed: {status}"
+        page_path = f"/w/{ws}/matrices/{m}/"
+        status, html = client.request("GET", page_path)
+        assert status == 200 and html.count(b'<a id="c-') == 3000, "the matrix page is not 200 x 15"
+
+        def floor():
+            status, body = client.request("GET", "/bench/floor/")
+            assert status == 200 and body == b"ok"
+
+        def page():
+            status, _ = client.request("GET", page_path)
+            assert status == 200
+
+        state = {"v": version, "i": 0}
+
+        def edit():
+            state["i"] += 1
+            value = "I" if state["i"] % 2 else "C"
+            status, body = client.request("POST", f"{page_path}cells/{a}/{r}/", urlencode({"value": value, "version": state["v"]}), {
+                "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                "X-CSRFToken": client.cookies["csrftoken"]})
+            assert status == 200 and b"hx-swap-oob" in body, status
+            state["v"] = int(re.search(rb'data-v="(\d+)"', body).group(1))
+
+        t_floor = timed(floor)
+        t_edit = timed(edit)
+        t_page = timed(page, n=max(200, N // 2))
+        t_floor_after = timed(floor)
+    finally:
+        server.terminate()
+        server.wait()
+    floor_ms = min(t_floor, t_floor_after) * 1000
+    page_q, edit_q = query_counts(env, ws, m, a, r)
+    db = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    print(f"stack: gunicorn sync x2, production settings, {db}, median of >= 200 sequential requests")
+    print(f"floor (bare view):       {floor_ms:8.2f} ms")
+    print(f"cell edit (htmx + oob):  {t_edit * 1000:8.2f} ms   queries: {edit_q}")
+    print(f"matrix page 200 x 15:    {t_page * 1000:8.2f} ms   queries: {page_q}")
+    print(f"ratio cell_edit/floor: {t_edit * 1000 / floor_ms:.1f}")
+    print(f"ratio matrix_200x15/floor: {t_page * 1000 / floor_ms:.1f}")
+
+
+if __name__ == "__main__":
+    main()
