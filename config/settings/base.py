@@ -92,6 +92,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True)}
+        if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+            # Server-side binding lets psycopg prepare the statements a connection repeats,
+            # so PostgreSQL plans the cell-edit queries once, not on every keystroke.
+            DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     except Exception as exc:  # the library's message does not name the variable
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 else:
