@@ -15,13 +15,15 @@ CLASS_OF = {"": "c", "R": "c vR", "A": "c vA", "AR": "c vAR", "C": "c vC", "I": 
 SEVERITY_CLASS = {"error": "sev-e", "warning": "sev-w", "info": "sev-i"}
 
 
-def cell_html(activity_id: int, role_id: int, value: str, version: int, *, editable: bool, extra: str = "") -> str:
+def cell_html(activity_id: int, role_id: int, value: str, version: int, *, editable: bool, extra: str = "",
+              oob: bool = False) -> str:
     css = CLASS_OF[value] + extra
     text = rules.DISPLAY[value]
+    oob_attr = ' hx-swap-oob="true"' if oob else ""
     if editable:
         return (f'<a id="c-{activity_id}-{role_id}" class="{css}" href="cells/{activity_id}/{role_id}/" '
-                f'data-v="{version}">{text}</a>')
-    return f'<span id="c-{activity_id}-{role_id}" class="{css}">{text}</span>'
+                f'data-v="{version}"{oob_attr}>{text}</a>')
+    return f'<span id="c-{activity_id}-{role_id}" class="{css}"{oob_attr}>{text}</span>'
 
 
 def row_cells_html(grid: Grid, activity: ActivityRow, *, editable: bool) -> str:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("w/<slug:ws>/matrices/new/", matrix.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
+    path(M + "changes/", matrix.matrix_changes, name="changes"),
     path(M + "settings/", matrix.matrix_settings, name="matrix_settings"),
     path(M + "delete/", matrix.matrix_delete, name="matrix_delete"),
     path(M + "save-as-template/", matrix.matrix_save_template, name="matrix_save_template"),

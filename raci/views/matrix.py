@@ -3,7 +3,7 @@ redirects back to the page (post/redirect/get)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -13,7 +13,7 @@ from .. import selectors, services
 from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
 from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
-from ..models import Access, Membership, Role
+from ..models import Access, ChangeEvent, Membership, Role
 from ..phases import PHASES
 from ..rules import DISPLAY, SEVERITY_ORDER
 
@@ -73,6 +73,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         person = next((m for m in members if m.pk == int(request.GET["person"])), None)
     in_matrix = {c.role_id for c in grid.columns}
     context.update({
+        "since": matrix.last_seq, "live_every": LIVE_EVERY_SECONDS,
         "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
         "person": person, "person_rows": selectors.person_view(grid, person.pk) if person else None,
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
@@ -212,6 +213,52 @@ def _cell_form(request, matrix, activity_id, role_id):
         "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
                     ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
     })
+
+
+# --- others' edits ----------------------------------------------------------------------
+
+LIVE_EVERY_SECONDS = 3
+
+
+@login_required
+@require_GET
+def matrix_changes(request, ws, m):
+    """What changed since the client's last seen change, as out-of-band swaps: the cells
+    with their badges, or the whole grid after a change to rows or columns. Polled by the
+    open page; nothing new is a 204, at the cost of one query."""
+    try:
+        matrix = matrix_for(request, ws, m)
+    except Http404:
+        response = render(request, f"{PAGE}#live-gone", {}, status=404)
+        response["HX-Retarget"], response["HX-Reswap"] = "#live", "outerHTML"
+        return response
+    since = int(request.GET["since"]) if request.GET.get("since", "").isdigit() else 0
+    if matrix.last_seq <= since:
+        return HttpResponse(status=204)
+    events = list(ChangeEvent.objects.filter(matrix=matrix, seq__gt=since).select_related("actor").order_by("seq")[:101])
+    editable = can_edit(matrix.access)
+    grid = selectors.matrix_grid(matrix=matrix)
+    structural = len(events) > 100 or any(e.kind != "cell" for e in events)
+    context = _grid_context(grid, editable=editable) if structural else {"counts": grid.counts, "panel": _panel(grid)}
+    cells, rows, columns = [], {}, {}
+    if not structural:
+        by_activity, by_role = grid.findings_by_activity(), grid.findings_by_role()
+        for key in dict.fromkeys((e.activity_id_ref, e.role_id_ref) for e in events):
+            if grid.activity(key[0]) is None or grid.column(key[1]) is None:
+                continue
+            value, version = grid.cells.get(key, ("", 0))
+            cells.append(mark_safe(cell_html(*key, value, version, editable=editable, extra=" remote", oob=True)))
+            rows[key[0]] = mark_safe(badge_html(by_activity.get(key[0], []), f"rb-{key[0]}", oob=True))
+            columns[key[1]] = mark_safe(badge_html(by_role.get(key[1], []), f"cb-{key[1]}", oob=True))
+    others = sorted({e.actor.get_full_name() or e.actor.username for e in events if e.actor and e.actor != request.user})
+    context.update({
+        "workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
+        "cells": cells, "badges": [*rows.values(), *columns.values()], "others": others,
+        "n_changes": len(events), "live_every": LIVE_EVERY_SECONDS,
+    })
+    response = render(request, f"{PAGE}#changes-response", context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 # --- activities ----------------------------------------------------------------------------

@@ -137,6 +137,14 @@
     document.addEventListener("click", function (event) {
       if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest("a.c"))) closeMenu(false);
     });
+    // A poll can answer with a cell older than the one an edit just put there.
+    document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+      var now = event.detail.target, incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
+      if (isCell(now) && incoming && incoming.dataset && Number(incoming.dataset.v) < Number(now.dataset.v)) {
+        event.detail.shouldSwap = false;
+      }
+    });
+    document.body.addEventListener("htmx:oobAfterSwap", function () { rove(); });
     document.body.addEventListener("htmx:afterSettle", function (event) {
       if (event.detail.elt && event.detail.elt.id === "grid") rove();
       var target = event.detail.elt;

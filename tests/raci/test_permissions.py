@@ -33,6 +33,7 @@ TABLE = {
     "matrix": ({"get": V}, ["ws", "m"]),
     "matrix_settings": ({"get": V, "post": E}, ["ws", "m"]),
     "findings": ({"get": V}, ["ws", "m"]),
+    "changes": ({"get": V}, ["ws", "m"]),
     "matrix_delete": ({"post": A}, ["ws", "m"]),
     "matrix_save_template": ({"post": E}, ["ws", "m"]),
     "cell": ({"get": E, "post": E}, ["ws", "m", "activity_id", "role_id"]),
