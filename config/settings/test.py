@@ -1,5 +1,8 @@
 """The test suite: real PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set (CI)."""
 
+import os
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL
 
@@ -8,8 +11,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Persistent connections break test-database teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-if "NAME" in DATABASES["default"] and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": ""}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: the concurrency and browser tests use the database from several
+    # threads, which an in-memory SQLite database serves with table locks instead of WAL.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"lockstep-test-{os.getpid()}.sqlite3")}
 if REDIS_URL:
     # Tests share the Redis server with other runs: keep their keys apart.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
