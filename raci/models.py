@@ -238,3 +238,33 @@ class TemplateActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MatrixImport(models.Model):
+    """An uploaded spreadsheet on its way into a matrix: parsed and previewed first, then
+    saved whole in a background task, or not at all."""
+
+    class Status(models.TextChoices):
+        PARSING = "parsing", "Reading the file"
+        INVALID = "invalid", "The file has errors"
+        PREVIEW = "preview", "Ready to import"
+        SAVING = "saving", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    # The matrix whose activities and letters the file replaces; none for a new matrix.
+    matrix = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.CASCADE, related_name="imports")
+    new_name = models.CharField(max_length=NAME_MAX, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PARSING)
+    # What the preview shows: errors, findings, counts, the first rows, the roles to create.
+    summary = models.JSONField(default=dict, blank=True)
+    result = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import matrix, workspaces
+from .views import imports, matrix, workspaces
 
 app_name = "raci"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
     path(M + "changes/", matrix.matrix_changes, name="changes"),
+    path(M + "export.<str:fmt>", imports.matrix_export, name="export"),
+    path("w/<slug:ws>/imports/", imports.import_upload, name="import_upload"),
+    path("w/<slug:ws>/imports/<int:import_id>/", imports.import_page, name="import"),
+    path("w/<slug:ws>/imports/<int:import_id>/confirm/", imports.import_confirm_view, name="import_confirm"),
     path(M + "settings/", matrix.matrix_settings, name="matrix_settings"),
     path(M + "delete/", matrix.matrix_delete, name="matrix_delete"),
     path(M + "save-as-template/", matrix.matrix_save_template, name="matrix_save_template"),

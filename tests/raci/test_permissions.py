@@ -44,6 +44,10 @@ TABLE = {
     "column_edit": ({"get": E, "post": E}, ["ws", "m", "role_id"]),
     "column_action": ({"post": E}, ["ws", "m", "role_id", "action_right"]),
     "workspace_create": ({"post": "any"}, []),
+    "export": ({"get": V}, ["ws", "m", "fmt"]),
+    "import_upload": ({"post": E}, ["ws"]),
+    "import": ({"get": E}, ["ws", "import_id"]),
+    "import_confirm": ({"post": E}, ["ws", "import_id"]),
 }
 
 
@@ -61,12 +65,16 @@ def world():
     from raci.services import role_create
 
     spare = role_create(workspace=ws, name="Spare", code="SPARE")
+    from raci.models import MatrixImport
+
+    job = MatrixImport.objects.create(workspace=ws, matrix=matrix, filename="x.csv", data=b"Activity,PM\nA,A\n",
+                                      status="preview", summary={"errors": []})
     people = {"outsider": UserFactory(), A: admin.user}
     for level in (V, E):
         people[level] = MembershipFactory(workspace=ws, access=level).user
     target = MembershipFactory(workspace=ws, access=V)
     values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
-              "member_id": target.pk, "spare_role_id": spare.pk}
+              "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv"}
     return people, values
 
 

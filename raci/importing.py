@@ -1,0 +1,185 @@
+"""Spreadsheets in and out of a matrix (the CSV contract of DESIGN.md, and XLSX).
+
+An import is parsed and previewed before anything is saved; saving happens in a
+background task, in one transaction, so a file either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.cache import cache
+from django.db import transaction
+
+from . import rules, tabular
+from .models import Activity, Cell, Column, Matrix, MatrixImport, Role, Workspace
+from .phases import PHASE_LABELS
+from .selectors import matrix_grid
+from .services import InvalidInput, _clean_name, _next_seq, _record, matrix_create, matrix_recount
+
+PREVIEW_ROWS = 100
+PREVIEW_FINDINGS = 300
+CELL_BATCH = 5000
+
+
+def progress_key(import_id: int) -> str:
+    return f"import-progress:{import_id}"
+
+
+def export_table(matrix: Matrix) -> tabular.ExportTable:
+    grid = matrix_grid(matrix=matrix, check=False)
+    rows = [
+        (a.name, a.phase, a.description, [grid.cells.get((a.id, c.role_id), ("", 0))[0] for c in grid.columns])
+        for a in grid.activities
+    ]
+    return tabular.export_table(role_headers=[c.code for c in grid.columns], rows=rows, title=matrix.name)
+
+
+# --- creating and previewing -----------------------------------------------------------
+
+@transaction.atomic
+def import_create(*, workspace: Workspace, actor, filename: str, data: bytes, matrix: Matrix | None = None,
+                  new_name: str = "") -> MatrixImport:
+    if matrix is None:
+        new_name = _clean_name(new_name, "matrix")
+        if Matrix.objects.filter(workspace=workspace, name__iexact=new_name).exists():
+            raise InvalidInput(f"The workspace already has a matrix named “{new_name}”.", "name")
+    if not data:
+        raise InvalidInput("The file is empty.", "file")
+    job = MatrixImport.objects.create(workspace=workspace, matrix=matrix, new_name=new_name, created_by=actor,
+                                      filename=filename[:255], data=data)
+    from .tasks import parse_import
+
+    parse_import.delay_on_commit(job.pk)
+    return job
+
+
+def _role_plan(workspace: Workspace, headers: list[str]) -> list[dict]:
+    """Which workspace role each column header names (by code or by name), and the roles
+    to create for the others."""
+    roles = list(Role.objects.filter(workspace=workspace))
+    by_code = {r.code.upper(): r for r in roles}
+    by_name = {r.name.lower(): r for r in roles}
+    taken = set(by_code)
+    plan = []
+    for header in headers:
+        role = by_code.get(header.upper()) or by_name.get(header.lower())
+        if role is not None:
+            plan.append({"header": header, "role_id": role.pk, "code": role.code, "name": role.name, "new": False})
+            continue
+        code = _derive_code(header, taken)
+        taken.add(code)
+        plan.append({"header": header, "role_id": None, "code": code, "name": header, "new": True})
+    return plan
+
+
+def _derive_code(header: str, taken: set[str]) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", header)
+    compact = "".join(words).upper()
+    base = compact if len(compact) <= 6 else "".join(w[0] for w in words).upper() or compact[:6]
+    base = base[:10] or "ROLE"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}{n}", n + 1
+    return code
+
+
+def import_parse(job: MatrixImport) -> MatrixImport:
+    """Read the file and store what the preview shows."""
+    table = tabular.parse_upload(bytes(job.data), job.filename)
+    summary: dict = {"errors": [dict(e.as_dict(), text=str(e)) for e in table.errors]}
+    if table.ok:
+        plan = _role_plan(job.workspace, [c.header for c in table.columns])
+        findings = rules.check(table.to_matrix_data())
+        summary.update({
+            "n_activities": len(table.activities), "n_roles": len(table.columns), "roles": plan,
+            "rows": [[a.name, PHASE_LABELS[a.phase], [rules.DISPLAY[a.letters.get(i, "")] for i in range(len(table.columns))]]
+                     for a in table.activities[:PREVIEW_ROWS]],
+            "counts": rules.count_by_severity(findings),
+            "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
+                          "activity": table.activities[f.activity].name if f.activity is not None else None,
+                          "role": table.columns[f.role].header if f.role is not None else None}
+                         for f in findings[:PREVIEW_FINDINGS]],
+            "n_findings": len(findings),
+        })
+    job.summary = summary
+    job.status = MatrixImport.Status.PREVIEW if table.ok else MatrixImport.Status.INVALID
+    job.save(update_fields=["summary", "status"])
+    return job
+
+
+# --- saving ----------------------------------------------------------------------------
+
+@transaction.atomic
+def import_confirm(*, job: MatrixImport) -> MatrixImport:
+    locked = MatrixImport.objects.select_for_update().get(pk=job.pk)
+    if locked.status != MatrixImport.Status.PREVIEW:
+        raise InvalidInput("This import is not waiting for confirmation any more.")
+    locked.status = MatrixImport.Status.SAVING
+    locked.save(update_fields=["status"])
+    from .tasks import apply_import
+
+    apply_import.delay_on_commit(locked.pk)
+    return locked
+
+
+def import_apply(job: MatrixImport) -> Matrix:
+    """Save the file into its matrix, whole, in one transaction. Progress goes to the
+    cache, which other requests can read while the transaction is open."""
+    table = tabular.parse_upload(bytes(job.data), job.filename)
+    if not table.ok:
+        raise InvalidInput("The file has errors; nothing was saved.")
+    key = progress_key(job.pk)
+    cache.set(key, 1, 3600)
+    with transaction.atomic():
+        # A second delivery of the task waits here, then finds the job done.
+        job = MatrixImport.objects.select_for_update().select_related("workspace", "created_by").get(pk=job.pk)
+        if job.status != MatrixImport.Status.SAVING:
+            return job.result
+        workspace = job.workspace
+        if job.matrix_id:
+            matrix = Matrix.objects.get(pk=job.matrix_id)
+            seq = _next_seq(matrix)
+            before = _shape(matrix)
+            Activity.objects.filter(matrix=matrix).delete()
+            Column.objects.filter(matrix=matrix).delete()
+        else:
+            matrix = matrix_create(workspace=workspace, name=job.new_name, actor=job.created_by)
+            seq, before = None, None
+        plan = _role_plan(workspace, [c.header for c in table.columns])
+        roles = []
+        for entry in plan:
+            if entry["new"]:
+                name = entry["name"][:200]
+                if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
+                    name = f"{name} ({entry['code']})"
+                roles.append(Role.objects.create(workspace=workspace, code=entry["code"], name=name))
+            else:
+                roles.append(Role.objects.get(pk=entry["role_id"]))
+        Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
+        activities = Activity.objects.bulk_create([
+            Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=i)
+            for i, a in enumerate(table.activities)])
+        cache.set(key, 10, 3600)
+        cells = [Cell(activity=activity, role=roles[index], value=value, version=1)
+                 for activity, spec in zip(activities, table.activities) for index, value in spec.letters.items()]
+        for start in range(0, len(cells), CELL_BATCH):
+            Cell.objects.bulk_create(cells[start:start + CELL_BATCH])
+            cache.set(key, 10 + int(85 * min(1, (start + CELL_BATCH) / max(1, len(cells)))), 3600)
+        matrix_recount(matrix)
+        _record(matrix, actor=job.created_by, kind="import", seq=seq, target=job.filename,
+                before=before, after=dict(_shape(matrix), file=job.filename))
+        job.status, job.result = MatrixImport.Status.DONE, matrix
+        job.save(update_fields=["status", "result"])
+    cache.set(key, 100, 3600)
+    return matrix
+
+
+def _shape(matrix: Matrix) -> dict:
+    return {"activities": Activity.objects.filter(matrix=matrix).count(),
+            "roles": list(Column.objects.filter(matrix=matrix).order_by("order").values_list("role__code", flat=True)),
+            "counts": matrix.counts}
+
+
+def import_fail(job: MatrixImport, reason: str) -> None:
+    MatrixImport.objects.filter(pk=job.pk).update(status=MatrixImport.Status.FAILED, failure=reason[:2000])

@@ -1,0 +1,103 @@
+"""Spreadsheets in and out: export a matrix as CSV or XLSX; import one, previewed first."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import tabular
+from ..access import matrix_for, membership_for
+from ..importing import export_table, import_confirm, import_create, progress_key
+from ..models import Access, Matrix, MatrixImport
+from ..services import InvalidInput
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+@require_GET
+def matrix_export(request, ws, m, fmt):
+    matrix = matrix_for(request, ws, m)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("No such format")
+    table = export_table(matrix)
+    body = tabular.write_csv(table) if fmt == "csv" else tabular.write_xlsx(table)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{matrix.slug}.{fmt}"'
+    return response
+
+
+def _too_large(request) -> bool:
+    # Judged from the header, before the body is read: a 50 MB upload is refused at once.
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_BYTES + 65536
+    except ValueError:
+        return True
+
+
+@login_required
+@require_POST
+def import_upload(request, ws):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    workspace = membership.workspace
+    target_slug = request.GET.get("matrix", "")
+    matrix = Matrix.objects.filter(workspace=workspace, slug=target_slug).first() if target_slug else None
+    if target_slug and matrix is None:
+        raise Http404("No such matrix")
+    back = ("raci:matrix", ws, matrix.slug) if matrix else ("raci:matrix_new", ws)
+    if _too_large(request):
+        limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        messages.error(request, f"The file is larger than {limit} MB, the most an import takes. Nothing was changed.")
+        return redirect(*back)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a CSV or XLSX file to import.")
+        return redirect(*back)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        messages.error(request, f"The file is larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB, "
+                                "the most an import takes. Nothing was changed.")
+        return redirect(*back)
+    try:
+        job = import_create(workspace=workspace, actor=request.user, filename=upload.name, data=upload.read(),
+                            matrix=matrix, new_name=request.POST.get("name", ""))
+    except InvalidInput as error:
+        messages.error(request, error.message)
+        return redirect(*back)
+    return redirect("raci:import", ws, job.pk)
+
+
+def _job(membership, import_id) -> MatrixImport:
+    job = MatrixImport.objects.filter(workspace=membership.workspace, pk=import_id).select_related(
+        "matrix", "result").first()
+    if job is None:
+        raise Http404("No such import")
+    return job
+
+
+@login_required
+@require_GET
+def import_page(request, ws, import_id):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    job = _job(membership, import_id)
+    context = {"workspace": membership.workspace, "membership": membership, "job": job,
+               "progress": cache.get(progress_key(job.pk), 0), "summary": job.summary}
+    template = "raci/import.html#status" if request.htmx else "raci/import.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, ws, import_id):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    job = _job(membership, import_id)
+    try:
+        import_confirm(job=job)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    return redirect("raci:import", ws, job.pk)
