@@ -272,3 +272,25 @@ def person_view(grid: Grid, membership_id: int) -> list[tuple[ActivityRow, list[
         if any(value for _, value in letters):
             result.append((activity, letters))
     return result
+
+
+KIND_LABELS = {
+    "cell": "set", "activity.add": "added activity", "activity.update": "edited activity",
+    "activity.move": "moved activity", "activity.delete": "removed activity", "activity.split": "split activity",
+    "activity.restore": "restored activity", "column.add": "added column", "column.move": "moved column",
+    "column.remove": "removed column", "role.update": "edited role", "matrix.create": "created the matrix",
+    "matrix.update": "changed settings", "import": "imported",
+}
+
+
+def matrix_history(*, matrix: Matrix, actor_id: int | None = None, activity_id: int | None = None,
+                   role_id: int | None = None):
+    """The matrix's change events, newest first, filtered by who, which activity, which role."""
+    events = ChangeEvent.objects.filter(matrix=matrix).select_related("actor").order_by("-seq")
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if activity_id:
+        events = events.filter(activity_id_ref=activity_id)
+    if role_id:
+        events = events.filter(role_id_ref=role_id)
+    return events

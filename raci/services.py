@@ -331,6 +331,39 @@ def activity_split(*, matrix: Matrix, activity_id: int, actor) -> tuple[Activity
     return activity, outcome
 
 
+@transaction.atomic
+def activity_restore(*, matrix: Matrix, seq: int, actor) -> Activity:
+    """Bring back an activity removed at change `seq`, with its letters for the roles
+    that are still columns."""
+    event = ChangeEvent.objects.filter(matrix=matrix, seq=seq, kind="activity.delete").first()
+    if event is None:
+        raise NotFound("There is no removed activity at that point of the history.")
+    new_seq = _next_seq(matrix)
+    before = event.before
+    name, phase = before["name"], before["phase"]
+    _check_unique_activity(matrix, name, phase)
+    columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
+    activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=before["description"],
+                                       order=before["order"])
+    Cell.objects.bulk_create([Cell(activity=activity, role_id=int(r), value=v, version=1)
+                              for r, v in before["letters"].items() if int(r) in columns])
+    _record(matrix, actor=actor, kind="activity.restore", seq=new_seq, activity_id=activity.pk, target=name,
+            after={"restored_from": seq, "name": name, "phase": phase})
+    matrix_recount(matrix)
+    return activity
+
+
+@transaction.atomic
+def column_restore(*, matrix: Matrix, seq: int, actor) -> Role:
+    """Bring back a role's column removed at change `seq`; its letters were kept."""
+    event = ChangeEvent.objects.filter(matrix=matrix, seq=seq, kind="column.remove").first()
+    if event is None:
+        raise NotFound("There is no removed column at that point of the history.")
+    if not Role.objects.filter(workspace_id=matrix.workspace_id, pk=event.role_id_ref).exists():
+        raise InvalidInput(f"The role {event.target} was deleted from the workspace; add it again first.")
+    return column_add(matrix=matrix, role_id=event.role_id_ref, actor=actor)
+
+
 # --- roles and columns -----------------------------------------------------------------
 
 def _check_role_unique(workspace: Workspace, code: str, name: str, exclude: int | None = None) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, matrix, workspaces
+from .views import history, imports, matrix, workspaces
 
 app_name = "raci"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
     path(M + "changes/", matrix.matrix_changes, name="changes"),
+    path(M + "history/", history.matrix_history, name="history"),
+    path(M + "history/<int:seq>/restore/", history.history_restore, name="history_restore"),
     path(M + "export.<str:fmt>", imports.matrix_export, name="export"),
     path("w/<slug:ws>/imports/", imports.import_upload, name="import_upload"),
     path("w/<slug:ws>/imports/<int:import_id>/", imports.import_page, name="import"),

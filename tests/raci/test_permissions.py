@@ -34,6 +34,8 @@ TABLE = {
     "matrix_settings": ({"get": V, "post": E}, ["ws", "m"]),
     "findings": ({"get": V}, ["ws", "m"]),
     "changes": ({"get": V}, ["ws", "m"]),
+    "history": ({"get": V}, ["ws", "m"]),
+    "history_restore": ({"post": E}, ["ws", "m", "seq"]),
     "matrix_delete": ({"post": A}, ["ws", "m"]),
     "matrix_save_template": ({"post": E}, ["ws", "m"]),
     "cell": ({"get": E, "post": E}, ["ws", "m", "activity_id", "role_id"]),
@@ -67,6 +69,11 @@ def world():
     spare = role_create(workspace=ws, name="Spare", code="SPARE")
     from raci.models import MatrixImport
 
+    from raci.services import activity_add, activity_delete
+
+    extra = activity_add(matrix=matrix, name="Removed later", actor=admin.user)
+    activity_delete(matrix=matrix, activity_id=extra.pk, actor=admin.user)
+    deleted_seq = matrix.last_seq
     job = MatrixImport.objects.create(workspace=ws, matrix=matrix, filename="x.csv", data=b"Activity,PM\nA,A\n",
                                       status="preview", summary={"errors": []})
     people = {"outsider": UserFactory(), A: admin.user}
@@ -74,7 +81,8 @@ def world():
         people[level] = MembershipFactory(workspace=ws, access=level).user
     target = MembershipFactory(workspace=ws, access=V)
     values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
-              "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv"}
+              "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
+              "seq": deleted_seq}
     return people, values
 
 

@@ -1,0 +1,57 @@
+"""A matrix's history: every change, who, when, before and after; restore what was removed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..access import can_edit, matrix_for
+from ..models import Access, Activity, Column, Membership
+
+PER_PAGE = 50
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+@require_GET
+def matrix_history(request, ws, m):
+    matrix = matrix_for(request, ws, m)
+    actor_id, activity_id, role_id = (_int(request.GET.get(k)) for k in ("person", "activity", "role"))
+    events = selectors.matrix_history(matrix=matrix, actor_id=actor_id, activity_id=activity_id, role_id=role_id)
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "raci/history.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "page": page, "query": query.urlencode(),
+        "editable": can_edit(matrix.access), "labels": selectors.KIND_LABELS,
+        "people": Membership.objects.filter(workspace=matrix.workspace).select_related("user"),
+        "activities": Activity.objects.filter(matrix=matrix).order_by("name").only("id", "name"),
+        "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
+        "filters": {"person": actor_id, "activity": activity_id, "role": role_id},
+    })
+
+
+@login_required
+@require_POST
+def history_restore(request, ws, m, seq):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        if request.POST.get("what") == "column":
+            role = services.column_restore(matrix=matrix, seq=seq, actor=request.user)
+            messages.success(request, f"Restored the column {role.code} with its letters.")
+        else:
+            activity = services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
+            messages.success(request, f"Restored “{activity.name}”.")
+    except services.NotFound as error:
+        from django.http import Http404
+
+        raise Http404(str(error)) from None
+    except services.InvalidInput as error:
+        messages.error(request, error.message)
+        return redirect("raci:history", ws, m)
+    return redirect("raci:matrix", ws, m)
