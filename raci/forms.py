@@ -64,7 +64,13 @@ class MatrixSettingsForm(forms.Form):
     overload_min_activities = forms.IntegerField(min_value=1, max_value=1000,
                                                  label="A role is overloaded from this many A's (and over half)")
     review_cadence_days = forms.IntegerField(min_value=1, max_value=3650, required=False,
-                                             label="Review every (days)")
+                                             label="Review every (days)",
+                                             help_text="The owner is reminded when the matrix is due; leave empty for no reviews.")
+    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Owner")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "— nobody —")] + [(m.user_id, m.display_name) for m in members]
 
 
 class TemplateSaveForm(forms.Form):

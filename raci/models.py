@@ -4,6 +4,8 @@ A cell is one row per (activity, role) pair that has ever held letters: clearing
 the value empty and keeps the row, so its version keeps counting.
 """
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -95,6 +97,7 @@ class Matrix(models.Model):
     max_consulted = models.PositiveSmallIntegerField(default=4)
     overload_min_activities = models.PositiveSmallIntegerField(default=5)
     review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
     # The matrix's finding counts, kept up to date by every write (services.py), so that a
     # cell edit can answer with the counts without re-checking the whole matrix.
     errors = models.PositiveIntegerField(default=0)
@@ -108,6 +111,18 @@ class Matrix(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def review_due_on(self):
+        """When the owner should next review the matrix, if it has a cadence."""
+        if not self.review_cadence_days:
+            return None
+        start = self.last_reviewed_on or (self.created_at.date() if self.created_at else None)
+        return start + timedelta(days=self.review_cadence_days) if start else None
+
+    def is_stale(self, today=None) -> bool:
+        due = self.review_due_on
+        return bool(due and (today or date.today()) > due)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -268,3 +283,24 @@ class MatrixImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Decision(models.Model):
+    """A decision log entry (seed 001: "decision logs prevent re-litigation")."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="decisions")
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    what = models.CharField(max_length=500)
+    why = models.TextField(blank=True, max_length=4000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return self.what

@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import Count, FilteredRelation, Q
 
 from . import rules
-from .models import Activity, ChangeEvent, Column, Matrix, Membership, Role, Template
+from .models import Activity, ChangeEvent, Column, Decision, Matrix, Membership, Role, Template
 from .phases import PHASE_LABELS, PHASE_ORDER
 from .prepared import Prepared
 
@@ -219,13 +219,16 @@ def workspaces_of(*, user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name"))
 
 
-def matrices_of(*, workspace) -> list[Matrix]:
-    return list(
+def matrices_of(*, workspace, today=None) -> list[Matrix]:
+    matrices = list(
         Matrix.objects.filter(workspace=workspace)
         .annotate(n_activities=Count("activities", distinct=True), n_columns=Count("columns", distinct=True))
         .select_related("owner")
         .order_by("name")
     )
+    for matrix in matrices:
+        matrix.stale = matrix.is_stale(today)
+    return matrices
 
 
 def members_of(*, workspace) -> list[Membership]:
@@ -294,3 +297,18 @@ def matrix_history(*, matrix: Matrix, actor_id: int | None = None, activity_id: 
     if role_id:
         events = events.filter(role_id_ref=role_id)
     return events
+
+
+def decisions_of(*, matrix: Matrix):
+    return (Decision.objects.filter(matrix=matrix).select_related("activity", "decided_by")
+            .order_by("-decided_on", "-id"))
+
+
+def decisions_due(*, matrix: Matrix, today) -> list[Decision]:
+    return list(decisions_of(matrix=matrix).filter(review_on__lte=today).order_by("review_on"))
+
+
+def decision_counts(*, matrix: Matrix) -> dict[int, int]:
+    """Decisions per activity, for the mark beside each row."""
+    return dict(Decision.objects.filter(matrix=matrix, activity__isnull=False).values("activity_id")
+                .annotate(n=Count("id")).values_list("activity_id", "n"))

@@ -22,6 +22,7 @@ from .models import (
     Cell,
     ChangeEvent,
     Column,
+    Decision,
     Matrix,
     Membership,
     Role,
@@ -504,7 +505,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
-                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name))
+                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name),
+                                   last_reviewed_on=timezone.localdate())
     if template is not None:
         _copy_template_into(matrix, template, actor)
     _record(matrix, actor=actor, kind="matrix.create", target=name,
@@ -565,6 +567,76 @@ def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsibl
     _record(matrix, actor=actor, kind="matrix.update", seq=seq, target=name, before=before, after=after)
     matrix_recount(matrix)
     return matrix
+
+
+@transaction.atomic
+def matrix_set_owner(*, matrix: Matrix, owner_id: int | None, actor) -> Matrix:
+    if owner_id is not None and not Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=owner_id).exists():
+        raise InvalidInput("The owner must be a member of the workspace.", "owner")
+    if matrix.owner_id == owner_id:
+        return matrix
+    seq = _next_seq(matrix)
+    before = matrix.owner_id
+    Matrix.objects.filter(pk=matrix.pk).update(owner_id=owner_id)
+    matrix.owner_id = owner_id
+    _record(matrix, actor=actor, kind="matrix.update", seq=seq, target="owner", before={"owner": before},
+            after={"owner": owner_id})
+    return matrix
+
+
+@transaction.atomic
+def matrix_mark_reviewed(*, matrix: Matrix, actor) -> Matrix:
+    """The owner went through the matrix: the next review is one cadence from today."""
+    seq = _next_seq(matrix)
+    before = matrix.last_reviewed_on
+    matrix.last_reviewed_on = timezone.localdate()
+    Matrix.objects.filter(pk=matrix.pk).update(last_reviewed_on=matrix.last_reviewed_on)
+    _record(matrix, actor=actor, kind="matrix.review", seq=seq, target=matrix.name,
+            before={"last_reviewed_on": before.isoformat() if before else None},
+            after={"last_reviewed_on": matrix.last_reviewed_on.isoformat()})
+    return matrix
+
+
+# --- decisions -------------------------------------------------------------------------
+
+def _decision_fields(matrix: Matrix, *, what: str, why: str, activity_id: int | None, decided_by_id: int | None,
+                     decided_on, review_on) -> dict:
+    what = " ".join((what or "").split())
+    if not what:
+        raise InvalidInput("Say what was decided.", "what")
+    if len(what) > 500:
+        raise InvalidInput(f"Keep the decision under 500 characters (it has {len(what)}); put the detail in “why”.", "what")
+    if activity_id is not None and not Activity.objects.filter(matrix=matrix, pk=activity_id).exists():
+        raise InvalidInput("That activity is not in this matrix.", "activity")
+    if decided_by_id is not None and not Membership.objects.filter(workspace_id=matrix.workspace_id,
+                                                                   user_id=decided_by_id).exists():
+        raise InvalidInput("The person who decided must be a member of the workspace.", "decided_by")
+    if review_on is not None and review_on < decided_on:
+        raise InvalidInput("The review date comes after the decision date.", "review_on")
+    return {"what": what, "why": (why or "").strip()[:4000], "activity_id": activity_id,
+            "decided_by_id": decided_by_id, "decided_on": decided_on, "review_on": review_on}
+
+
+@transaction.atomic
+def decision_add(*, matrix: Matrix, actor, **fields) -> Decision:
+    return Decision.objects.create(matrix=matrix, created_by=actor, **_decision_fields(matrix, **fields))
+
+
+@transaction.atomic
+def decision_update(*, matrix: Matrix, decision_id: int, **fields) -> Decision:
+    decision = Decision.objects.select_for_update().filter(matrix=matrix, pk=decision_id).first()
+    if decision is None:
+        raise NotFound("That decision no longer exists.")
+    for key, value in _decision_fields(matrix, **fields).items():
+        setattr(decision, key, value)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, matrix: Matrix, decision_id: int) -> None:
+    if not Decision.objects.filter(matrix=matrix, pk=decision_id).delete()[0]:
+        raise NotFound("That decision no longer exists.")
 
 
 @transaction.atomic

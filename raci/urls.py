@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import history, imports, matrix, workspaces
+from .views import decisions, history, imports, matrix, workspaces
 
 app_name = "raci"
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path(M + "findings/", matrix.findings_panel, name="findings"),
     path(M + "changes/", matrix.matrix_changes, name="changes"),
     path(M + "history/", history.matrix_history, name="history"),
+    path(M + "reviewed/", decisions.matrix_reviewed, name="matrix_reviewed"),
+    path(M + "decisions/", decisions.decisions, name="decisions"),
+    path(M + "decisions/<int:decision_id>/", decisions.decision_edit, name="decision_edit"),
+    path(M + "decisions/<int:decision_id>/delete/", decisions.decision_delete, name="decision_delete"),
     path(M + "history/<int:seq>/restore/", history.history_restore, name="history_restore"),
     path(M + "export.<str:fmt>", imports.matrix_export, name="export"),
     path("w/<slug:ws>/imports/", imports.import_upload, name="import_upload"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,6 +42,7 @@ def _panel(grid) -> list[dict]:
 
 
 def _grid_context(grid, *, editable: bool, only_findings: bool = False) -> dict:
+    decisions = selectors.decision_counts(matrix=grid.matrix)
     by_activity = grid.findings_by_activity()
     by_role = grid.findings_by_role()
     groups = []
@@ -51,7 +53,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False) -> dict:
             if only_findings and not found:
                 continue
             rows.append({
-                "a": activity,
+                "a": activity, "decisions": decisions.get(activity.id, 0),
                 "badge": mark_safe(badge_html(found, f"rb-{activity.id}")),
                 "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
             })
@@ -72,7 +74,9 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     if request.GET.get("person", "").isdigit():
         person = next((m for m in members if m.pk == int(request.GET["person"])), None)
     in_matrix = {c.role_id for c in grid.columns}
+    today = timezone.localdate()
     context.update({
+        "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
         "since": matrix.last_seq, "live_every": LIVE_EVERY_SECONDS,
         "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
         "person": person, "person_rows": selectors.person_view(grid, person.pk) if person else None,
@@ -422,10 +426,14 @@ def _template_qs(workspace):
 def matrix_settings(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
     fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
-    form = MatrixSettingsForm(request.POST or None, initial={f: getattr(matrix, f) for f in fields})
+    members = Membership.objects.filter(workspace=matrix.workspace).select_related("user")
+    form = MatrixSettingsForm(request.POST or None, members=members,
+                              initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.matrix_update(matrix=matrix, actor=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.matrix_set_owner(matrix=matrix, owner_id=data.pop("owner"), actor=request.user)
+            services.matrix_update(matrix=matrix, actor=request.user, **data)
         except services.InvalidInput as error:
             form.add_error("name", error.message)
         else:

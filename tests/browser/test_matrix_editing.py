@@ -106,18 +106,21 @@ def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, serv
     expect(page.locator(".usernav summary")).to_have_text("Nora")
 
     # Create a workspace.
-    page.get_by_label("Name").fill("Nora's team")
-    page.get_by_role("button", name="Create workspace").click()
+    new_workspace = page.locator("form").filter(has=page.get_by_role("button", name="Create workspace"))
+    new_workspace.get_by_label("Name", exact=True).fill("Nora's team")
+    new_workspace.get_by_role("button", name="Create workspace").click()
     expect(page).to_have_url(f"{server}/w/noras-team/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nora's team")
 
     # Create a matrix from the default template, which is preselected.
     page.goto(f"{server}/w/noras-team/matrices/new/")
     default_card = page.locator("label.template-card").filter(has_text="PM/PMM: scale-up")
+    expect(default_card).to_have_count(1)
     expect(default_card.locator("input[type=radio]")).to_be_checked()
     expect(default_card).to_contain_text("default")
-    page.get_by_label("Name").fill("Core PM × PMM")
-    page.get_by_role("button", name="Create matrix").click()
+    new_matrix = page.locator("form").filter(has=page.get_by_role("button", name="Create matrix"))
+    new_matrix.get_by_label("Name", exact=True).fill("Core PM × PMM")
+    new_matrix.get_by_role("button", name="Create matrix").click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(server)}/w/noras-team/matrices/core-pm-pmm/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Core PM × PMM")
     assert_htmx_loaded(page)

@@ -35,6 +35,10 @@ TABLE = {
     "findings": ({"get": V}, ["ws", "m"]),
     "changes": ({"get": V}, ["ws", "m"]),
     "history": ({"get": V}, ["ws", "m"]),
+    "matrix_reviewed": ({"post": E}, ["ws", "m"]),
+    "decisions": ({"get": V, "post": E}, ["ws", "m"]),
+    "decision_edit": ({"get": E, "post": E}, ["ws", "m", "decision_id"]),
+    "decision_delete": ({"post": E}, ["ws", "m", "decision_id"]),
     "history_restore": ({"post": E}, ["ws", "m", "seq"]),
     "matrix_delete": ({"post": A}, ["ws", "m"]),
     "matrix_save_template": ({"post": E}, ["ws", "m"]),
@@ -74,6 +78,11 @@ def world():
     extra = activity_add(matrix=matrix, name="Removed later", actor=admin.user)
     activity_delete(matrix=matrix, activity_id=extra.pk, actor=admin.user)
     deleted_seq = matrix.last_seq
+    from datetime import date
+
+    from raci.models import Decision
+
+    decision = Decision.objects.create(matrix=matrix, what="PMM names features", decided_on=date(2026, 11, 1))
     job = MatrixImport.objects.create(workspace=ws, matrix=matrix, filename="x.csv", data=b"Activity,PM\nA,A\n",
                                       status="preview", summary={"errors": []})
     people = {"outsider": UserFactory(), A: admin.user}
@@ -82,7 +91,7 @@ def world():
     target = MembershipFactory(workspace=ws, access=V)
     values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
               "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
-              "seq": deleted_seq}
+              "seq": deleted_seq, "decision_id": decision.pk}
     return people, values
 
 
@@ -121,7 +130,8 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
                 assert status == 403, (method, url, who, status)
             else:
                 assert status not in (403, 404, 405), (method, url, who, status)
-            if method == "post" and status in (200, 302, 409, 422) and name in ("matrix_delete", "member_remove", "role_delete"):
+            if method == "post" and status in (200, 302, 409, 422) and name in ("matrix_delete", "member_remove", "role_delete",
+                                                                                     "decision_delete"):
                 return  # the target is gone; the remaining methods were checked on the earlier loop
 
 
