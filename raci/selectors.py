@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q
 
 from . import rules
-from .models import Activity, ChangeEvent, Column, Decision, Matrix, Membership, Role, Template
+from .models import Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, Template
 from .phases import PHASE_LABELS, PHASE_ORDER
 from .prepared import Prepared
 
@@ -312,3 +312,60 @@ def decision_counts(*, matrix: Matrix) -> dict[int, int]:
     """Decisions per activity, for the mark beside each row."""
     return dict(Decision.objects.filter(matrix=matrix, activity__isnull=False).values("activity_id")
                 .annotate(n=Count("id")).values_list("activity_id", "n"))
+
+
+@dataclass(slots=True)
+class PersonLoad:
+    membership: Membership
+    roles: list[str]
+    counts: dict[str, int]
+    findings: list[str]
+    heat: dict[str, int] = field(default_factory=dict)  # letter -> 0..5, relative to the busiest person
+
+
+def workload(*, workspace) -> list[PersonLoad]:
+    """Each member's R, A, C, I across the workspace's matrices (A/R counts as both R and
+    A), with the overloaded-role and shared-hats findings of the roles they hold."""
+    members = members_of(workspace=workspace)
+    per_role: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys("RACI", 0))
+    per_matrix_role: dict[tuple[int, int], list[str]] = defaultdict(list)
+    rows = (Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
+            .exclude(value="").values("activity__matrix_id", "role_id", "value").annotate(n=Count("id")))
+    for row in rows:
+        value, n = row["value"], row["n"]
+        for letter in ("A", "R") if value == "AR" else (value,):
+            per_role[row["role_id"]][letter] += n
+        per_matrix_role[(row["activity__matrix_id"], row["role_id"])].extend([value] * n)
+    activities = dict(Activity.objects.filter(matrix__workspace=workspace).values("matrix_id")
+                      .annotate(n=Count("id")).values_list("matrix_id", "n"))
+    columns = defaultdict(list)
+    for matrix_id, role_id, code, name in Column.objects.filter(matrix__workspace=workspace).values_list(
+            "matrix_id", "role_id", "role__code", "role__name"):
+        columns[matrix_id].append((role_id, code, name))
+    matrix_names = dict(Matrix.objects.filter(workspace=workspace).values_list("id", "name"))
+    overloaded: dict[int, list[str]] = defaultdict(list)
+    for matrix_id, cols in columns.items():
+        for role_id, code, name in cols:
+            found = rules.role_findings(rules.RoleData(role_id, code, name), per_matrix_role.get((matrix_id, role_id), []),
+                                        activities.get(matrix_id, 0), len(cols))
+            overloaded[role_id] += [f"{f.message} ({matrix_names[matrix_id]})" for f in found if f.rule == "overloaded-role"]
+    loads = []
+    for member in members:
+        held = [h.role for h in member.held_roles.all()]
+        counts = dict.fromkeys("RACI", 0)
+        notes = []
+        for role in held:
+            for letter, n in per_role[role.pk].items():
+                counts[letter] += n
+            notes += [f"overloaded-role: {text}" for text in overloaded[role.pk]]
+        held_ids = {r.pk for r in held}
+        for matrix_id, cols in columns.items():
+            mine = [code for role_id, code, _ in cols if role_id in held_ids]
+            if len(mine) > 1:
+                notes.append(f"shared-hats: holds {' and '.join(mine)} in {matrix_names[matrix_id]}")
+        loads.append(PersonLoad(member, [r.code for r in held], counts, notes))
+    for letter in "RACI":
+        top = max((load.counts[letter] for load in loads), default=0)
+        for load in loads:
+            load.heat[letter] = 0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
+    return loads

@@ -14,6 +14,7 @@ urlpatterns = [
     path("w/<slug:ws>/members/add/", workspaces.member_add, name="member_add"),
     path("w/<slug:ws>/members/<int:member_id>/", workspaces.member_update, name="member_update"),
     path("w/<slug:ws>/members/<int:member_id>/remove/", workspaces.member_remove, name="member_remove"),
+    path("w/<slug:ws>/people/", workspaces.people, name="people"),
     path("w/<slug:ws>/roles/", workspaces.roles, name="roles"),
     path("w/<slug:ws>/roles/add/", workspaces.role_add, name="role_add"),
     path("w/<slug:ws>/roles/<int:role_id>/", workspaces.role_edit, name="role_edit"),

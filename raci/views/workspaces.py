@@ -200,3 +200,13 @@ def raise_404():
     from django.http import Http404
 
     raise Http404("Not found")
+
+
+@login_required
+@require_GET
+def people(request, ws):
+    membership = membership_for(request, ws)
+    return render(request, "raci/people.html", {
+        "membership": membership, "workspace": membership.workspace,
+        "loads": selectors.workload(workspace=membership.workspace), "letters": "RACI",
+    })

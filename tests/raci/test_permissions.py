@@ -22,6 +22,7 @@ TABLE = {
     "workspace": ({"get": V}, ["ws"]),
     "workspace_settings": ({"get": V, "post": A}, ["ws"]),
     "members": ({"get": V}, ["ws"]),
+    "people": ({"get": V}, ["ws"]),
     "member_add": ({"post": A}, ["ws"]),
     "member_update": ({"post": A}, ["ws", "member_id"]),
     "member_remove": ({"post": A}, ["ws", "member_id"]),
