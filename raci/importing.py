@@ -133,7 +133,7 @@ def import_apply(job: MatrixImport) -> Matrix:
     cache.set(key, 1, 3600)
     with transaction.atomic():
         # A second delivery of the task waits here, then finds the job done.
-        job = MatrixImport.objects.select_for_update().select_related("workspace", "created_by").get(pk=job.pk)
+        job = MatrixImport.objects.select_for_update(of=("self",)).select_related("workspace", "created_by").get(pk=job.pk)
         if job.status != MatrixImport.Status.SAVING:
             return job.result
         workspace = job.workspace

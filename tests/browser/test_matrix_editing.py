@@ -328,6 +328,27 @@ def test_pages_have_unique_element_ids(page: Page, watch, server, sign_in):
     watch.assert_clean()
 
 
+def test_page_titles_are_plain_text(page: Page, server, sign_in):
+    """A `<title>` is text: markup that lands in it shows in the tab (and history) as text."""
+    user, workspace, matrix = make_matrix()
+    sign_in(page, user.username)
+    ws, m = f"/w/{workspace.slug}", f"/w/{workspace.slug}/matrices/{matrix.slug}"
+    expected = {
+        "/": "Your workspaces · Lockstep",
+        f"{ws}/": "Acme · Lockstep",
+        f"{ws}/matrices/new/": "New matrix · Acme · Lockstep",
+        f"{ws}/roles/": "Roles · Acme · Lockstep",
+        f"{ws}/members/": "Members · Acme · Lockstep",
+        f"{m}/": "Core PM × PMM · Lockstep",
+        f"{m}/settings/": "Settings · Core PM × PMM · Lockstep",
+    }
+    actual = {}
+    for path in expected:
+        page.goto(f"{server}{path}")
+        actual[path] = page.title()
+    assert actual == expected
+
+
 def test_the_browser_finds_a_favicon(page: Page, server, sign_in):
     """Without one, every first visit logs a console error (a 404 for /favicon.ico) and a
     "Not Found" warning on the server."""

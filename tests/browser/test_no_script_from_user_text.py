@@ -2,7 +2,7 @@
 
 Every name a user can type (workspace, role name and code, activity name and
 description, matrix name and description, template name and description, a person's
-name) holds payloads that would run a script, fire an `onerror`, or make htmx fetch
+name, a decision's text and reason) holds payloads that would run a script, fire an `onerror`, or make htmx fetch
 `/pwned` on load if they reached the page unescaped. Chromium then visits every page that
 shows them, and the htmx partials that re-render them, and proves nothing ran, no dialog
 opened, nothing was fetched, and the text shows literally.
@@ -12,8 +12,10 @@ escaping itself and not only the CSP that would block an inline script or handle
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from raci import services
@@ -40,6 +42,8 @@ ACTIVITY = f"Activity {ALL}"
 ACTIVITY_DESC = f"Why {ALL}"
 TEMPLATE = f"Template {ALL}"
 TEMPLATE_DESC = f"Kit {ALL}"
+DECISION = f"Decided {ALL}"
+DECISION_WHY = f"Because {ALL}"
 # First names have at most 150 characters: the payloads are shared between two people.
 ANN = f"Ann {P_IMG} {P_SCRIPT} {P_HX_A}"
 BOB = f"Bob {P_HX_DIV}"
@@ -75,6 +79,10 @@ def build_world():
     hold(role_1, ann_m)
     hold(role_2, ann_m)
     hold(role_2, bob_m)
+    # A decision about the activity, due for review today (the matrix page lists it).
+    today = timezone.localdate()
+    services.decision_add(matrix=matrix, actor=ann, what=DECISION, why=DECISION_WHY, activity_id=activity.pk,
+                          decided_by_id=ann.pk, decided_on=today - timedelta(days=30), review_on=today)
     return {"ann": ann, "workspace": workspace, "matrix": matrix, "role_1": role_1, "role_2": role_2,
             "activity": activity, "ann_m": ann_m}
 
@@ -166,6 +174,20 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     expect(panel.locator(f"a[href='#col-{role_1.pk}']").first).to_have_text(CODE_1)
     expect(panel.locator("li.finding").filter(has_text="shared-hats").locator(".f-head span").last).to_have_text(exactly(ANN))
     expect(page.locator("#person-pick option")).to_have_text(["Everyone", exactly(ANN), exactly(BOB)])
+    expect(page.locator("main")).to_contain_text(DECISION)  # due for review
+
+    # The matrix's decision log and history, and the workspace's people.
+    visit(page, watch, f"{matrix_url}decisions/")
+    expect(page.locator("main")).to_contain_text(DECISION)
+    expect(page.locator("main")).to_contain_text(DECISION_WHY)
+    expect(page.locator("main")).to_contain_text(ACTIVITY)
+    visit(page, watch, f"{matrix_url}history/")
+    expect(page.locator("main")).to_contain_text(ACTIVITY)
+    expect(page.locator("main")).to_contain_text(MATRIX)
+    expect(page.locator("main")).to_contain_text(CODE_1)
+    visit(page, watch, f"{base}/people/")
+    expect(page.locator("main")).to_contain_text(ANN)
+    expect(page.locator("main")).to_contain_text(BOB)
 
     # The same page filtered to one person.
     visit(page, watch, f"{matrix_url}?person={world['ann_m'].pk}")
