@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q, Value
 
 from . import rules
 from .models import Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, Template
@@ -160,33 +160,39 @@ class CellNeighbourhood:
     n_activities: int
 
 
-_NEIGHBOUR_ROW = Prepared(
-    lambda matrix_id, activity_id: Column.objects.filter(matrix_id=matrix_id).order_by("order", "id")
-    .annotate(here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
-    .values_list("role_id", "role__code", "role__name", "order", "here__value", "here__version"),
-    matrix_id=-2_000_000_001, activity_id=-2_000_000_002,
-)
-_NEIGHBOUR_COLUMN = Prepared(
-    lambda matrix_id, role_id: Activity.objects.filter(matrix_id=matrix_id)
-    .annotate(here=FilteredRelation("cells", condition=Q(cells__role_id=role_id)))
-    .values_list("id", "name", "phase", "order", "here__value"),
-    matrix_id=-2_000_000_003, role_id=-2_000_000_004,
-)
+def _neighbourhood_query(matrix_id, activity_id, role_id):
+    """One query, two parts: the row (every column, with the cell in this activity) and
+    the column (every activity, with the cell in this role). Rows of the first part start
+    with 0, of the second with 1."""
+    row = (Column.objects.filter(matrix_id=matrix_id).order_by()
+           .annotate(part=Value(0), here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
+           .values_list("part", "role_id", "role__code", "role__name", "order", "here__value", "here__version"))
+    column = (Activity.objects.filter(matrix_id=matrix_id).order_by()
+              .annotate(part=Value(1), here=FilteredRelation("cells", condition=Q(cells__role_id=role_id)))
+              .values_list("part", "id", "name", "phase", "order", "here__value", "here__version"))
+    return row.union(column, all=True).order_by()
+
+
+_NEIGHBOURHOOD = Prepared(_neighbourhood_query, matrix_id=-2_000_000_001, activity_id=-2_000_000_002,
+                          role_id=-2_000_000_004)
 
 
 def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int) -> CellNeighbourhood:
-    """The row and the column through one cell, in two queries of at most one row per
-    column and one per activity."""
+    """The row and the column through one cell, in one query of one row per column and
+    one per activity."""
     columns, row = [], {}
-    for rid, code, name, order, value, version in _NEIGHBOUR_ROW.rows(matrix_id=matrix.pk, activity_id=activity_id):
-        columns.append(RoleColumn(rid, code, name, "", order))
-        row[rid] = (value or "", version or 0)
     activity, down, n = None, {}, 0
-    for aid, name, phase, order, value in _NEIGHBOUR_COLUMN.rows(matrix_id=matrix.pk, role_id=role_id):
-        n += 1
-        down[aid] = value or ""
-        if aid == activity_id:
-            activity = ActivityRow(aid, name, phase, "", order)
+    for part, pk, text, more, order, value, version in _NEIGHBOURHOOD.rows(
+            matrix_id=matrix.pk, activity_id=activity_id, role_id=role_id):
+        if part == 0:
+            columns.append(RoleColumn(pk, text, more, "", order))
+            row[pk] = (value or "", version or 0)
+        else:
+            n += 1
+            down[pk] = value or ""
+            if pk == activity_id:
+                activity = ActivityRow(pk, text, more, "", order)
+    columns.sort(key=lambda c: (c.order, c.role_id))
     column = next((c for c in columns if c.role_id == role_id), None)
     return CellNeighbourhood(activity, column, row, down, columns, n)
 

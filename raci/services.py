@@ -85,14 +85,8 @@ def _next_seq(matrix: Matrix) -> int:
     lock on SQLite) and hands out gap-free sequence numbers: a rolled-back write gives its
     number back.
     """
-    table = connection.ops.quote_name(Matrix._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq", [matrix.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound("The matrix was deleted.")
-    matrix.last_seq = row[0]
-    return row[0]
+    _lock(matrix)
+    return matrix.last_seq
 
 
 def _record(matrix: Matrix, *, actor, kind: str, target: str = "", activity_id=None, role_id=None,
@@ -133,20 +127,18 @@ def parse_value(text: str) -> str:
 
 # --- cells -----------------------------------------------------------------------------
 
-_LOCKED_MATRIX = Prepared(
-    lambda matrix_id: Matrix.objects.select_for_update().filter(pk=matrix_id)
-    .values_list("last_seq", "errors", "warnings", "infos", "max_responsible", "max_consulted", "overload_min_activities"),
-    matrix_id=-2_000_000_020,
-)
-
-
 def _lock(matrix: Matrix) -> None:
-    """Take the matrix's write lock and refresh what a cell edit reads from it."""
-    rows = _LOCKED_MATRIX.rows(matrix_id=matrix.pk)
-    if not rows:
+    """Take the matrix's write lock, bump its change sequence, and refresh what a cell
+    edit reads from it, in one statement. A write that is refused or changes nothing rolls
+    back and gives the sequence number back."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_MATRIX} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq, errors, "
+                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities", [matrix.pk])
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound("The matrix was deleted.")
     (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
-     matrix.overload_min_activities) = rows[0]
+     matrix.overload_min_activities) = row
 
 
 def _execute(sql: str, params: list) -> int:
@@ -189,6 +181,8 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
     settings = matrix.rule_settings
     old_row, old_column = neighbourhood_findings(hood, settings, role_id)
     if before == value:
+        transaction.set_rollback(True)
+        matrix.last_seq -= 1
         return CellResult(activity_id, role_id, value, version, False, old_row, old_column, matrix.counts)
     new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
     if version == 0:
@@ -199,9 +193,9 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
                  [value, activity_id, role_id])
     old, new = rules.count_by_severity(old_row + old_column), rules.count_by_severity(new_row + new_column)
     delta = {severity: new[severity] - old[severity] for severity in new}
-    _execute(f"UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, warnings = warnings + %s, "
-             f"infos = infos + %s WHERE id = %s", [delta["error"], delta["warning"], delta["info"], matrix.pk])
-    matrix.last_seq += 1
+    if any(delta.values()):
+        _execute(f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s "
+                 f"WHERE id = %s", [delta["error"], delta["warning"], delta["info"], matrix.pk])
     matrix.errors += delta["error"]
     matrix.warnings += delta["warning"]
     matrix.infos += delta["info"]
