@@ -63,7 +63,7 @@ def _role_plan(workspace: Workspace, headers: list[str]) -> list[dict]:
     taken = set(by_code)
     plan = []
     for header in headers:
-        role = by_code.get(header.upper()) or by_name.get(header.lower())
+        role = by_code.get(header.upper()) or by_name.get(header.lower()) or _only_prefix_match(header, roles)
         if role is not None:
             plan.append({"header": header, "role_id": role.pk, "code": role.code, "name": role.name, "new": False})
             continue
@@ -71,6 +71,14 @@ def _role_plan(workspace: Workspace, headers: list[str]) -> list[dict]:
         taken.add(code)
         plan.append({"header": header, "role_id": None, "code": code, "name": header, "new": True})
     return plan
+
+
+def _only_prefix_match(header: str, roles: list[Role]) -> Role | None:
+    """"Product Marketing" names the role "Product Marketing Manager" when no other role's
+    name starts the same way."""
+    start = header.lower() + " "
+    matches = [r for r in roles if r.name.lower().startswith(start)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _derive_code(header: str, taken: set[str]) -> str:

@@ -164,3 +164,12 @@ def test_export_downloads(client, editor, fmt):
     assert response["Content-Disposition"] == f'attachment; filename="{matrix.slug}.{fmt}"'
     parsed = tabular.parse_upload(response.content, f"x.{fmt}")
     assert parsed.ok and len(parsed.activities) == 3
+
+
+def test_headers_name_workspace_roles_by_code_name_or_unique_name_prefix(editor):
+    from raci.importing import _role_plan
+
+    services.role_create(workspace=editor.workspace, name="Product Manager", code="PM")
+    services.role_create(workspace=editor.workspace, name="Product Marketing Manager", code="PMM")
+    plan = _role_plan(editor.workspace, ["pm", "Product Marketing", "Engineering Lead", "Sales"])
+    assert [(p["code"], p["new"]) for p in plan] == [("PM", False), ("PMM", False), ("EL", True), ("SALES", True)]
