@@ -25,3 +25,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks run in-process in the test suite, whatever the broker: a test that needs a real
+# worker starts one itself.
+CELERY_TASK_ALWAYS_EAGER = True
