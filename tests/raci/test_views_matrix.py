@@ -218,3 +218,42 @@ def test_cell_edit_costs_at_most_8_queries(client, editor):
     n = count_queries(client, "post", cell_url(big, acts[5], roles[3]), data={"value": "I", "version": "1"},
                       headers=HX)
     assert n <= 8
+
+
+def test_editing_a_cell_of_a_removed_column_reloads_the_grid_with_a_message(client, matrix3, editor):
+    from raci import services
+
+    matrix, acts, roles = matrix3
+    url = cell_url(matrix, acts[0], roles[2])
+    services.column_remove(matrix=matrix, role_id=roles[2].pk, actor=editor.user)
+    response = client.post(url, {"value": "R", "version": "1"}, headers=HX)
+    assert response.status_code == 404 and response["HX-Retarget"] == "#grid"
+    assert "no longer in the matrix" in response.content.decode()
+    assert f'id="col-{roles[2].pk}"' not in response.content.decode()
+
+
+def test_edits_to_different_cells_never_conflict(client, matrix3):
+    matrix, acts, roles = matrix3
+    first = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "I", "version": "1"}, headers=HX)
+    second = client.post(cell_url(matrix, acts[1], roles[2]), {"value": "I", "version": "1"}, headers=HX)
+    third = client.post(cell_url(matrix, acts[0], roles[2]), {"value": "I", "version": "1"}, headers=HX)
+    assert (first.status_code, second.status_code, third.status_code) == (200, 200, 200)
+
+
+def test_a_matrix_deleted_while_open_answers_htmx_with_a_message(client, matrix3):
+    matrix, acts, roles = matrix3
+    url = cell_url(matrix, acts[0], roles[1])
+    matrix.delete()
+    response = client.post(url, {"value": "R", "version": "1"}, headers=HX)
+    assert response.status_code == 404 and response["HX-Retarget"] == "#toasts"
+    assert "no longer here" in response.content.decode()
+
+
+def test_over_long_and_duplicate_names_get_messages_in_place(client, matrix3):
+    matrix, acts, _ = matrix3
+    url = reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk])
+    long = client.post(url, {"name": "x" * 201, "phase": "strategy"}, headers=HX)
+    dup = client.post(url, {"name": "Activity 1", "phase": "strategy"}, headers=HX)
+    assert long.status_code == 422 and "at most 200 characters" in long.content.decode()
+    assert dup.status_code == 422 and "already an activity" in dup.content.decode()
+    assert Activity.objects.get(pk=acts[0].pk).name == "Activity 0"
