@@ -153,7 +153,7 @@ def _row_findings(activity, row, roles_by_key, settings) -> list[Finding]:
     elif len(accountable) > 1:
         who = _labels(accountable, roles_by_key)
         found.append(Finding("multiple-accountable", ERROR,
-                             f"{who} are all accountable for “{name}”.",
+                             f"{who} are {'both' if len(accountable) == 2 else 'all'} accountable for “{name}”.",
                              "Keep one A; make the others R or C, or split the activity "
                              "into input and outcome.", activity=activity.key))
     if not responsible:

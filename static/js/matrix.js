@@ -64,8 +64,10 @@
     menuCell = cell;
     var box = cell.getBoundingClientRect();
     menu.hidden = false;
-    menu.style.left = (window.scrollX + box.left) + "px";
-    menu.style.top = (window.scrollY + box.bottom + 4) + "px";
+    // Open upwards when the menu would run off the bottom of the window.
+    var below = box.bottom + 4 + menu.offsetHeight <= window.innerHeight;
+    menu.style.left = (window.scrollX + Math.min(box.left, window.innerWidth - menu.offsetWidth - 8)) + "px";
+    menu.style.top = (window.scrollY + (below ? box.bottom + 4 : box.top - menu.offsetHeight - 4)) + "px";
     var current = menu.querySelector("[data-value='" + valueOf(cell) + "']") || menu.querySelector("button");
     current.focus();
   }

@@ -91,7 +91,7 @@ def test_json_findings_name_the_activity():
     assert status == 1
     assert findings == [{
         "rule": "multiple-accountable", "severity": "error", "activity": "Naming", "role": None,
-        "message": "PM and PMM are all accountable for “Naming”.",
+        "message": "PM and PMM are both accountable for “Naming”.",
     }]
 
 
@@ -131,7 +131,7 @@ def test_text_lines_and_summary():
 def test_text_error_line_names_the_activity():
     status, text = run("--csv", str(TWO_OWNERS))
     assert status == 1
-    assert text.splitlines()[0] == "error  multiple-accountable  Naming: PM and PMM are all accountable for “Naming”."
+    assert text.splitlines()[0] == "error  multiple-accountable  Naming: PM and PMM are both accountable for “Naming”."
     assert text.splitlines()[-1] == "Checked 3 activities and 2 roles: 1 error, 0 warnings, 0 info."
 
 

@@ -105,7 +105,7 @@ def test_accountable_roles_are_named_in_column_order_whatever_the_cell_order():
         cells={(1, 20): "AR", (1, 10): "A"},
     )
     (finding,) = check(matrix)
-    assert finding.message == "PM and PMM are all accountable for “Naming”."
+    assert finding.message == "PM and PMM are both accountable for “Naming”."
 
 
 # ------------------------------------------------------------------ responsible

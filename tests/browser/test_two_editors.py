@@ -1,0 +1,87 @@
+"""Two people edit one matrix at once, each in their own browser context."""
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from raci.models import Access, Cell, Column, Template
+from raci.services import matrix_create
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+from .conftest import CSP_RECORDER, assert_htmx_loaded
+
+
+def _world():
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    alice = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice", first_name="Alice"))
+    bob = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob", first_name="Bob"))
+    matrix = matrix_create(workspace=workspace, name="Core", actor=alice.user,
+                           template=Template.objects.get(slug="pm-pmm-scaleup"))
+    naming = matrix.activities.get(name="Naming")
+    pm = Column.objects.get(matrix=matrix, role__code="PM").role
+    return matrix, naming, pm
+
+
+def _open(browser: Browser, server: str, sign_in, username: str, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(CSP_RECORDER)
+    sign_in(page, username)
+    page.goto(url)
+    assert_htmx_loaded(page)
+    page.evaluate("window.__marker = 'no reload'")
+    return context, page
+
+
+def _set(page, a, r, key):
+    cell = page.locator(f"#c-{a}-{r}")
+    cell.focus()
+    page.keyboard.press(key)
+
+
+def test_the_slower_editor_gets_a_409_message_and_the_retry_succeeds(browser: Browser, server, sign_in):
+    matrix, naming, pm = _world()
+    url = f"{server}/w/acme/matrices/{matrix.slug}/"
+    ctx_a, alice = _open(browser, server, sign_in, "alice", url)
+    ctx_b, bob = _open(browser, server, sign_in, "bob", url)
+    # Both loaded version 1 of Naming x PM. Alice edits first.
+    _set(alice, naming.pk, pm.pk, "i")
+    expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("I")
+    # Bob, still on version 1, is refused: the cell shows Alice's value and says who.
+    _set(bob, naming.pk, pm.pk, "r")
+    expect(bob.locator("#toasts .toast.error")).to_contain_text("Alice")
+    expect(bob.locator("#toasts .toast.error")).to_contain_text("not saved")
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("I")
+    assert Cell.objects.get(activity=naming, role=pm).value == "I"
+    # His retry, now on the current version, lands.
+    _set(bob, naming.pk, pm.pk, "r")
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("R")
+    assert Cell.objects.get(activity=naming, role=pm).value == "R"
+    assert bob.evaluate("window.__marker") == "no reload"
+    assert bob.evaluate("window.__csp") == [] and alice.evaluate("window.__csp") == []
+    ctx_a.close()
+    ctx_b.close()
+
+
+def test_anothers_edit_appears_within_five_seconds_with_its_badges(browser: Browser, server, sign_in):
+    matrix, naming, pm = _world()
+    url = f"{server}/w/acme/matrices/{matrix.slug}/"
+    ctx_a, alice = _open(browser, server, sign_in, "alice", url)
+    ctx_b, bob = _open(browser, server, sign_in, "bob", url)
+    expect(bob.locator(f"#rb-{naming.pk} .badge")).to_have_count(0)
+    _set(alice, naming.pk, pm.pk, "a")
+    expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A")
+    # Bob's page polls every 3 seconds; within 5 he sees the letter, the badge and the count.
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A", timeout=5_000)
+    expect(bob.locator(f"#rb-{naming.pk} .badge")).to_have_count(1)
+    expect(bob.locator("#finding-counts")).to_contain_text(re.compile(r"1 error\b"))
+    expect(bob.locator("#findings-panel")).to_contain_text("multiple-accountable")
+    expect(bob.locator("#toasts")).to_contain_text("Alice changed the matrix")
+    # A new activity from Alice reaches Bob's grid too.
+    alice.locator("#new-activity-name").fill("Analyst briefings")
+    alice.locator("#new-activity-phase").select_option("launch")
+    alice.get_by_role("button", name="Add").first.click()
+    expect(bob.locator("#grid")).to_contain_text("Analyst briefings", timeout=5_000)
+    assert bob.evaluate("window.__marker") == "no reload"
+    ctx_a.close()
+    ctx_b.close()
