@@ -91,7 +91,10 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True)}
+        # Health checks cost a round trip per request; a connection that died is dropped on
+        # its first error and replaced on the next request either way.
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60),
+                                                      conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False))}
         if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             # Server-side binding lets psycopg prepare the statements a connection repeats,
             # so PostgreSQL plans the cell-edit queries once, not on every keystroke.
