@@ -117,6 +117,18 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     return response
 
 
+def _apply(request, matrix, change, *, anchor=""):
+    """Run one change to rows or columns and answer with the grid; a refused change
+    answers with its message in place (422), a vanished target with 404."""
+    try:
+        result = change()
+    except services.NotFound as error:
+        return _structure_response(request, matrix, status=404, error=str(error))
+    except services.InvalidInput as error:
+        return _structure_response(request, matrix, status=422, error=error.message)
+    return _structure_response(request, matrix, anchor=anchor(result) if callable(anchor) else anchor)
+
+
 # --- cells -------------------------------------------------------------------------------
 
 @login_required
@@ -274,11 +286,8 @@ def activity_add(request, ws, m):
     form = ActivityForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
-    try:
-        activity = services.activity_add(matrix=matrix, actor=request.user, **form.cleaned_data)
-    except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
-    return _structure_response(request, matrix, anchor=f"row-{activity.pk}")
+    return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **form.cleaned_data),
+                  anchor=lambda activity: f"row-{activity.pk}")
 
 
 @login_required
@@ -295,33 +304,24 @@ def activity_edit(request, ws, m, activity_id):
     form = ActivityForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
-    try:
-        services.activity_update(matrix=matrix, activity_id=activity_id, actor=request.user, **form.cleaned_data)
-    except services.NotFound as error:
-        return _structure_response(request, matrix, status=404, error=str(error))
-    except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
-    return _structure_response(request, matrix, anchor=f"row-{activity_id}")
+    return _apply(request, matrix, lambda: services.activity_update(
+        matrix=matrix, activity_id=activity_id, actor=request.user, **form.cleaned_data), anchor=f"row-{activity_id}")
 
 
 @login_required
 @require_POST
 def activity_action(request, ws, m, activity_id, action):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        if action in ("up", "down"):
-            services.activity_move(matrix=matrix, activity_id=activity_id, direction=action, actor=request.user)
-        elif action == "split":
-            services.activity_split(matrix=matrix, activity_id=activity_id, actor=request.user)
-        elif action == "delete":
-            services.activity_delete(matrix=matrix, activity_id=activity_id, actor=request.user)
-        else:
-            raise Http404("No such action")
-    except services.NotFound as error:
-        return _structure_response(request, matrix, status=404, error=str(error))
-    except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
-    return _structure_response(request, matrix, anchor="" if action == "delete" else f"row-{activity_id}")
+    kwargs = {"matrix": matrix, "activity_id": activity_id, "actor": request.user}
+    changes = {
+        "up": lambda: services.activity_move(direction="up", **kwargs),
+        "down": lambda: services.activity_move(direction="down", **kwargs),
+        "split": lambda: services.activity_split(**kwargs),
+        "delete": lambda: services.activity_delete(**kwargs),
+    }
+    if action not in changes:
+        raise Http404("No such action")
+    return _apply(request, matrix, changes[action], anchor="" if action == "delete" else f"row-{activity_id}")
 
 
 def _get_activity(matrix, activity_id):
@@ -338,17 +338,12 @@ def _get_activity(matrix, activity_id):
 def column_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     role_id = request.POST.get("role", "")
-    try:
-        if role_id.isdigit():
-            role = services.column_add(matrix=matrix, role_id=int(role_id), actor=request.user)
-        else:
-            role = services.column_add(matrix=matrix, name=request.POST.get("name", ""),
-                                       code=request.POST.get("code", ""), actor=request.user)
-    except services.NotFound as error:
-        return _structure_response(request, matrix, status=404, error=str(error))
-    except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
-    return _structure_response(request, matrix, anchor=f"col-{role.pk}")
+    if role_id.isdigit():
+        kwargs = {"role_id": int(role_id)}
+    else:
+        kwargs = {"name": request.POST.get("name", ""), "code": request.POST.get("code", "")}
+    return _apply(request, matrix, lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),
+                  anchor=lambda role: f"col-{role.pk}")
 
 
 @login_required
@@ -365,29 +360,23 @@ def column_edit(request, ws, m, role_id):
     form = RoleForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
-    try:
-        services.role_update(workspace=matrix.workspace, role_id=role.pk, actor=request.user, **form.cleaned_data)
-    except services.NotFound as error:
-        return _structure_response(request, matrix, status=404, error=str(error))
-    except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
-    return _structure_response(request, matrix, anchor=f"col-{role.pk}")
+    return _apply(request, matrix, lambda: services.role_update(
+        workspace=matrix.workspace, role_id=role.pk, actor=request.user, **form.cleaned_data), anchor=f"col-{role.pk}")
 
 
 @login_required
 @require_POST
 def column_action(request, ws, m, role_id, action):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        if action in ("left", "right"):
-            services.column_move(matrix=matrix, role_id=role_id, direction=action, actor=request.user)
-        elif action == "remove":
-            services.column_remove(matrix=matrix, role_id=role_id, actor=request.user)
-        else:
-            raise Http404("No such action")
-    except services.NotFound as error:
-        return _structure_response(request, matrix, status=404, error=str(error))
-    return _structure_response(request, matrix)
+    kwargs = {"matrix": matrix, "role_id": role_id, "actor": request.user}
+    changes = {
+        "left": lambda: services.column_move(direction="left", **kwargs),
+        "right": lambda: services.column_move(direction="right", **kwargs),
+        "remove": lambda: services.column_remove(**kwargs),
+    }
+    if action not in changes:
+        raise Http404("No such action")
+    return _apply(request, matrix, changes[action])
 
 
 # --- the matrix as a whole ---------------------------------------------------------------
