@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("raci.urls")),
+    path("", include("launches.urls")),
 ]
 
 if settings.BENCH_FLOOR:

@@ -39,7 +39,6 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
-        ordering = ["user__username"]
 
     def __str__(self):
         return f"{self.user} in {self.workspace}"

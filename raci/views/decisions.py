@@ -30,7 +30,7 @@ class DecisionForm(forms.Form):
         self.fields["activity"].choices = [("", "— the matrix as a whole —")] + [
             (a.pk, a.name) for a in Activity.objects.filter(matrix=matrix).order_by("name")]
         self.fields["decided_by"].choices = [("", "—")] + [
-            (m.user_id, m.display_name) for m in Membership.objects.filter(workspace_id=matrix.workspace_id)
+            (m.user_id, m.display_name) for m in Membership.objects.filter(workspace_id=matrix.workspace_id).order_by("user__username")
             .select_related("user")]
 
 

@@ -29,7 +29,7 @@ def matrix_history(request, ws, m):
     return render(request, "raci/history.html", {
         "workspace": matrix.workspace, "matrix": matrix, "page": page, "query": query.urlencode(),
         "editable": can_edit(matrix.access), "labels": selectors.KIND_LABELS,
-        "people": Membership.objects.filter(workspace=matrix.workspace).select_related("user"),
+        "people": Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"),
         "activities": Activity.objects.filter(matrix=matrix).order_by("name").only("id", "name"),
         "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
         "filters": {"person": actor_id, "activity": activity_id, "role": role_id},

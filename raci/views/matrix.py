@@ -69,7 +69,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     editable = can_edit(matrix.access)
     only = request.GET.get("only") == "findings"
     context = _grid_context(grid, editable=editable, only_findings=only)
-    members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user"))
+    members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"))
     person = None
     if request.GET.get("person", "").isdigit():
         person = next((m for m in members if m.pk == int(request.GET["person"])), None)
@@ -415,7 +415,7 @@ def _template_qs(workspace):
 def matrix_settings(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
     fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
-    members = Membership.objects.filter(workspace=matrix.workspace).select_related("user")
+    members = Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
     form = MatrixSettingsForm(request.POST or None, members=members,
                               initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})
     if request.method == "POST" and form.is_valid():

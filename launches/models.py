@@ -1,0 +1,126 @@
+"""Launch cycles (a quarter of a workspace), their launches with tier and readiness
+checklist, the workspace's tiering rubric, and go/no-go decisions."""
+
+from django.conf import settings
+from django.db import models
+
+from raci.models import NAME_MAX, Matrix, Membership, Role, Workspace
+
+from . import tiering
+
+
+class TieringRubric(models.Model):
+    """A workspace's tiering rubric; the defaults of seed 000 until an admin edits it."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="tiering_rubric")
+    # [{"text": ..., "weight": 1}, ...]
+    questions = models.JSONField(default=list)
+    thresholds = models.JSONField(default=list)
+    tier_names = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def as_rubric(self) -> tiering.Rubric:
+        return tiering.Rubric(
+            questions=tuple(tiering.Question(q["text"], int(q.get("weight", 1))) for q in self.questions),
+            thresholds=tuple(int(t) for t in self.thresholds), tier_names=tuple(self.tier_names))
+
+
+class LaunchCycle(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="launch_cycles")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "year", "quarter"], name="one_cycle_per_quarter"),
+            models.UniqueConstraint(fields=["workspace", "slug"], name="cycle_slug_unique_in_workspace"),
+        ]
+        ordering = ["-year", "-quarter"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+
+class Launch(models.Model):
+    cycle = models.ForeignKey(LaunchCycle, on_delete=models.CASCADE, related_name="launches")
+    name = models.CharField(max_length=NAME_MAX)
+    summary = models.TextField(blank=True, max_length=2000)
+    pm_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pmm_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    matrix = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="launches")
+    ship_date = models.DateField(null=True, blank=True)
+    launch_date = models.DateField(null=True, blank=True)
+    # One score (1-3) per rubric question, in the rubric's order; empty until scored.
+    scores = models.JSONField(default=list, blank=True)
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    tier_reason = models.TextField(blank=True, max_length=2000)
+    tiered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tiered_at = models.DateTimeField(null=True, blank=True)
+    pm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pm_confirmed_at = models.DateTimeField(null=True, blank=True)
+    pmm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pmm_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["launch_date", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def confirmed(self) -> bool:
+        return not tiering.needs_confirmation(self.tier) or bool(self.pm_confirmed_by_id and self.pmm_confirmed_by_id)
+
+
+class ReadinessItem(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        WAIVED = "waived", "Waived"
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="items")
+    key = models.SlugField(max_length=40)
+    title = models.CharField(max_length=NAME_MAX)
+    required = models.BooleanField(default=False)
+    owner_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TODO)
+    waive_reason = models.TextField(blank=True, max_length=2000)
+    evidence_url = models.URLField(blank=True, max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["launch", "key"], name="readiness_key_once_per_launch")]
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in tiering.OPEN
+
+
+class GoDecision(models.Model):
+    class Decision(models.TextChoices):
+        GO = "go", "Go"
+        NO_GO = "no_go", "No go"
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="go_decisions")
+    decision = models.CharField(max_length=6, choices=Decision.choices)
+    notes = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]

@@ -1,0 +1,263 @@
+"""Writes for launches. Keyword-only, typed, one transaction each; they raise the
+foundation's domain errors (`InvalidInput` is 422, `NotFound` is 404 in the views).
+
+Every id that comes from a request is looked up inside the workspace of the URL.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from raci.models import NAME_MAX, Matrix, Membership, Role, RoleHolder, Workspace
+from raci.services import InvalidInput, NotFound
+
+from . import tiering
+from .models import GoDecision, Launch, LaunchCycle, ReadinessItem, TieringRubric
+from .selectors import rubric_of
+
+__all__ = ["InvalidInput", "NotFound"]
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*q([1-4])\s*$", re.IGNORECASE)
+
+
+def _clean_name(value: str, what: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise InvalidInput(f"The {what} needs a name.", "name")
+    if len(value) > NAME_MAX:
+        raise InvalidInput(f"The {what}'s name is {len(value)} characters long; the limit is {NAME_MAX}.", "name")
+    return value
+
+
+# --- rubric ---------------------------------------------------------------------------
+
+@transaction.atomic
+def rubric_update(*, workspace: Workspace, questions: list[tuple[str, int]], thresholds: list[int],
+                  tier_names: list[str]) -> TieringRubric:
+    """Replace the workspace's rubric. Scores given under other questions no longer
+    suggest a tier (the launch shows it unscored) until it is scored again."""
+    rubric = tiering.Rubric(
+        questions=tuple(tiering.Question(" ".join(text.split()), weight) for text, weight in questions),
+        thresholds=tuple(thresholds), tier_names=tuple(" ".join(n.split()) for n in tier_names))
+    try:
+        tiering.rubric_check(rubric)
+    except tiering.RubricError as error:
+        raise InvalidInput(error.message, error.field) from None
+    row, _ = TieringRubric.objects.select_for_update().get_or_create(workspace=workspace)
+    row.questions = [{"text": q.text, "weight": q.weight} for q in rubric.questions]
+    row.thresholds = list(rubric.thresholds)
+    row.tier_names = list(rubric.tier_names)
+    row.save()
+    return row
+
+
+# --- cycles and launches -----------------------------------------------------------------
+
+def parse_quarter(text: str) -> tuple[int, int]:
+    match = _QUARTER.match(text or "")
+    if not match:
+        raise InvalidInput(f"“{text}” is not a quarter: write it like 2027-Q1.", "quarter")
+    year, quarter = int(match[1]), int(match[2])
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("Pick a year between 2000 and 2100.", "quarter")
+    return year, quarter
+
+
+@transaction.atomic
+def cycle_create(*, workspace: Workspace, quarter: str) -> LaunchCycle:
+    year, q = parse_quarter(quarter)
+    if LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=q).exists():
+        raise InvalidInput(f"{year}-Q{q} already has a launch cycle.", "quarter")
+    try:
+        with transaction.atomic():
+            return LaunchCycle.objects.create(workspace=workspace, year=year, quarter=q, slug=f"{year}-q{q}")
+    except IntegrityError:  # created at the same moment by someone else
+        raise InvalidInput(f"{year}-Q{q} already has a launch cycle.", "quarter") from None
+
+
+def _member(workspace: Workspace, membership_id: int | None, field: str) -> Membership | None:
+    if membership_id is None:
+        return None
+    member = Membership.objects.filter(workspace=workspace, pk=membership_id).first()
+    if member is None:
+        raise InvalidInput("Pick a member of this workspace.", field)
+    return member
+
+
+@transaction.atomic
+def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_id: int | None = None,
+                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
+                  launch_date: date | None = None) -> Launch:
+    workspace = cycle.workspace
+    matrix = None
+    if matrix_id is not None:
+        matrix = Matrix.objects.filter(workspace=workspace, pk=matrix_id).first()
+        if matrix is None:
+            raise InvalidInput("Pick a matrix of this workspace.", "matrix")
+    if ship_date and launch_date and launch_date < ship_date:
+        raise InvalidInput("The launch date comes on or after the ship date: the product is out before it is "
+                           "announced.", "launch_date")
+    return Launch.objects.create(
+        cycle=cycle, name=_clean_name(name, "launch"), summary=(summary or "").strip(),
+        pm_owner=_member(workspace, pm_owner_id, "pm_owner"), pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
+        matrix=matrix, ship_date=ship_date, launch_date=launch_date)
+
+
+@transaction.atomic
+def launch_score(*, launch: Launch, scores: list[int]) -> int:
+    """Record the launch's rubric scores; returns the suggested tier."""
+    rubric = rubric_of(workspace_id=launch.cycle.workspace_id)
+    try:
+        total = tiering.score_total(rubric, scores)
+    except tiering.RubricError as error:
+        raise InvalidInput(error.message, error.field) from None
+    launch.scores = list(scores)
+    launch.save(update_fields=["scores"])
+    return tiering.tier_for_total(rubric, total)
+
+
+# --- tiers and the checklist ---------------------------------------------------------------
+
+def _role_for(workspace: Workspace, code: str, roles: dict[str, Role]) -> Role:
+    if code not in roles:
+        name = tiering.ROLE_NAMES.get(code, code)
+        if Role.objects.filter(workspace=workspace, name=name).exists():
+            name = f"{name} ({code})"
+        roles[code] = Role.objects.create(workspace=workspace, code=code, name=name)
+    return roles[code]
+
+
+def _owner_ids(launch: Launch, roles: dict[str, Role]) -> dict[str, int | None]:
+    """Who owns each role's items: the launch's own PM and PMM, else the role's first holder."""
+    owners: dict[str, int | None] = {code: None for code in roles}
+    for role_id, membership_id in (RoleHolder.objects.filter(role__in=roles.values())
+                                   .order_by("-membership_id").values_list("role_id", "membership_id")):
+        owners[next(code for code, role in roles.items() if role.pk == role_id)] = membership_id
+    if launch.pm_owner_id and "PM" in owners:
+        owners["PM"] = launch.pm_owner_id
+    if launch.pmm_owner_id and "PMM" in owners:
+        owners["PMM"] = launch.pmm_owner_id
+    return owners
+
+
+def _replan(launch: Launch) -> None:
+    workspace = launch.cycle.workspace
+    new = tiering.deliverables_for(launch.tier)
+    items = {item.key: item for item in launch.items.all()}
+    plan = tiering.replan(new=new, existing=[tiering.ExistingItem(k, i.status) for k, i in items.items()])
+    launch.items.filter(key__in=plan.delete).delete()
+    codes = {d.role_code for d in new}
+    roles = {r.code: r for r in Role.objects.filter(workspace=workspace, code__in=codes)}
+    order = {d.key: n for n, d in enumerate(new)}
+    for d in plan.update:
+        item = items[d.key]
+        item.title, item.required, item.order = d.title, d.required, order[d.key]
+        item.due_date = tiering.due_date(launch.launch_date, d)
+        item.save(update_fields=["title", "required", "order", "due_date", "updated_at"])
+    for d in plan.create:
+        _role_for(workspace, d.role_code, roles)
+    owners = _owner_ids(launch, roles) if plan.create else {}
+    fresh = [ReadinessItem(launch=launch, key=d.key, title=d.title, required=d.required, owner_role=roles[d.role_code],
+                           owner_id=owners[d.role_code], due_date=tiering.due_date(launch.launch_date, d),
+                           order=order[d.key])
+             for d in plan.create]
+    ReadinessItem.objects.bulk_create(fresh)
+    # Kept items the new tier does not list (done, waived or started) go to the end.
+    launch.items.exclude(key__in=order).update(order=len(order))
+
+
+@transaction.atomic
+def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor: Membership) -> Launch:
+    """Put the launch in a tier (None: back to untiered) and re-plan its checklist.
+
+    A tier other than the rubric's suggestion (or with no suggestion yet) needs a reason.
+    A new tier clears the PM and PMM leads' confirmations: they confirmed the old one.
+    """
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
+    rubric = rubric_of(workspace_id=launch.cycle.workspace_id)
+    if tier is not None and tier not in rubric.tiers:
+        raise InvalidInput(f"There is no tier {tier}: pick one of {', '.join(rubric.tier_names)}.", "tier")
+    reason = (reason or "").strip()
+    suggested = tiering.suggest_tier(rubric, launch.scores)
+    if tiering.reason_needed(suggested=suggested, chosen=tier) and not reason:
+        if suggested is None:
+            raise InvalidInput(f"{launch.name} is not scored yet: score it, or say why it is "
+                               f"{rubric.tier_name(tier)}.", "reason")
+        raise InvalidInput(f"The rubric suggests {rubric.tier_name(suggested)} for {launch.name}: say why it is "
+                           f"{rubric.tier_name(tier)}.", "reason")
+    if tier == launch.tier and reason == launch.tier_reason:
+        return launch
+    changed = tier != launch.tier
+    launch.tier = tier
+    launch.tier_reason = reason if tier is not None and tiering.reason_needed(suggested=suggested, chosen=tier) else ""
+    launch.tiered_by, launch.tiered_at = (actor, timezone.now()) if tier is not None else (None, None)
+    if changed:
+        launch.pm_confirmed_by = launch.pmm_confirmed_by = None
+        launch.pm_confirmed_at = launch.pmm_confirmed_at = None
+    launch.save()
+    if changed:
+        _replan(launch)
+    return launch
+
+
+@transaction.atomic
+def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Launch:
+    """The PM lead or the PMM lead confirms a Tier 1 or Tier 2 launch: someone holding the
+    role PM or PMM in the workspace, and not the person who confirmed for the other role."""
+    launch = Launch.objects.select_for_update().select_related("cycle").get(pk=launch.pk)
+    if as_code not in ("PM", "PMM"):
+        raise InvalidInput("Confirm as the PM lead or as the PMM lead.", "as")
+    if not tiering.needs_confirmation(launch.tier):
+        raise InvalidInput("Only Tier 1 and Tier 2 launches are confirmed by the leads.")
+    if not RoleHolder.objects.filter(membership=membership, role__code=as_code,
+                                     role__workspace_id=launch.cycle.workspace_id).exists():
+        raise InvalidInput(f"Only someone holding the {as_code} role in this workspace confirms as the {as_code} lead.")
+    other = launch.pmm_confirmed_by_id if as_code == "PM" else launch.pm_confirmed_by_id
+    if other == membership.pk:
+        raise InvalidInput("The PM lead and the PMM lead are two different people: someone else confirms this one.")
+    now = timezone.now()
+    if as_code == "PM":
+        launch.pm_confirmed_by, launch.pm_confirmed_at = membership, now
+    else:
+        launch.pmm_confirmed_by, launch.pmm_confirmed_at = membership, now
+    launch.save(update_fields=[f"{as_code.lower()}_confirmed_by", f"{as_code.lower()}_confirmed_at"])
+    return launch
+
+
+@transaction.atomic
+def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "") -> ReadinessItem:
+    item = ReadinessItem.objects.select_for_update().filter(launch=launch, pk=item_id).first()
+    if item is None:
+        raise NotFound("No such checklist item.")
+    if status not in ReadinessItem.Status.values:
+        raise InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+    waive_reason = (waive_reason or "").strip()
+    if status == ReadinessItem.Status.WAIVED and not waive_reason:
+        raise InvalidInput(f"Say why “{item.title}” is waived.", "waive_reason")
+    item.status = status
+    item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
+    item.save(update_fields=["status", "waive_reason", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
+    """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
+    and 2) or has a required item that is neither done nor waived."""
+    launch = Launch.objects.select_for_update().get(pk=launch.pk)
+    if decision not in GoDecision.Decision.values:
+        raise InvalidInput("Decide go or no go.", "decision")
+    if decision == GoDecision.Decision.GO:
+        if launch.tier is None:
+            raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
+        if not launch.confirmed:
+            raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
+        open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
+        if open_items:
+            raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
+                               f"still open ({', '.join(open_items)}). Finish or waive them with a reason.", "decision")
+    return GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)

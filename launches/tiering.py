@@ -1,0 +1,262 @@
+"""The tiering rubric, the tiers' default deliverables, checklist re-planning and the
+readiness verdict: plain Python over plain data, no ORM, so services, views and tests
+share one source of truth.
+
+Seed 000: tiering is quarterly, a rubric suggests the tier and a human may override it
+with a reason. "Launch ready = support docs + pricing + sales training" holds for every
+tier, so those three items are required whatever the tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+SCORE_MIN, SCORE_MAX = 1, 3
+SCORE_LABELS = {1: "No", 2: "Somewhat", 3: "Yes"}
+
+DEFAULT_QUESTIONS = (
+    "Does it bring new revenue?",
+    "Does it bring expansion revenue?",
+    "Does it reduce churn?",
+    "Does it drive adoption of a core workflow?",
+    "Does it differentiate us from competitors?",
+    "Does it affect a large share of customers?",
+)
+DEFAULT_THRESHOLDS = (15, 11)  # Tier 1 from 15, Tier 2 from 11, otherwise Tier 3
+DEFAULT_TIER_NAMES = ("Tier 1", "Tier 2", "Tier 3")
+# Tiers that a PM lead and a PMM lead both confirm.
+CONFIRMED_TIERS = (1, 2)
+
+
+class RubricError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    weight: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    questions: tuple[Question, ...]
+    # The lowest total of each tier but the last, best tier first: (15, 11).
+    thresholds: tuple[int, ...]
+    tier_names: tuple[str, ...]
+
+    @property
+    def tiers(self) -> tuple[int, ...]:
+        return tuple(range(1, len(self.tier_names) + 1))
+
+    @property
+    def max_total(self) -> int:
+        return sum(q.weight for q in self.questions) * SCORE_MAX
+
+    def tier_name(self, tier: int | None) -> str:
+        if tier is None:
+            return "Untiered"
+        if 1 <= tier <= len(self.tier_names):
+            return self.tier_names[tier - 1]
+        return f"Tier {tier}"
+
+
+DEFAULT_RUBRIC = Rubric(questions=tuple(Question(text) for text in DEFAULT_QUESTIONS),
+                        thresholds=DEFAULT_THRESHOLDS, tier_names=DEFAULT_TIER_NAMES)
+
+
+def rubric_check(rubric: Rubric) -> Rubric:
+    """The rubric if it is usable, else RubricError naming what to fix."""
+    if not rubric.questions:
+        raise RubricError("The rubric needs at least one question.", "questions")
+    for question in rubric.questions:
+        if not question.text.strip():
+            raise RubricError("Every question needs its text.", "questions")
+        if not 0 <= question.weight <= 10:
+            raise RubricError(f"“{question.text}” has weight {question.weight}; use a whole number from 0 to 10.",
+                              "questions")
+    if sum(q.weight for q in rubric.questions) == 0:
+        raise RubricError("At least one question needs a weight above 0.", "questions")
+    if len(rubric.tier_names) < 2:
+        raise RubricError("There must be at least two tiers.", "tier_names")
+    if any(not name.strip() for name in rubric.tier_names) or len(set(rubric.tier_names)) != len(rubric.tier_names):
+        raise RubricError("Every tier needs a name of its own.", "tier_names")
+    if len(rubric.thresholds) != len(rubric.tier_names) - 1:
+        raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names) - 1} thresholds.",
+                          "thresholds")
+    if any(a <= b for a, b in zip(rubric.thresholds, rubric.thresholds[1:])):
+        raise RubricError("Each tier's threshold must be higher than the next tier's.", "thresholds")
+    return rubric
+
+
+def score_total(rubric: Rubric, scores: list[int] | tuple[int, ...]) -> int:
+    """The weighted total of one score per question, each 1 (no), 2 (somewhat) or 3 (yes)."""
+    if len(scores) != len(rubric.questions):
+        raise RubricError(f"Score each of the {len(rubric.questions)} questions.", "scores")
+    for score in scores:
+        if not (isinstance(score, int) and SCORE_MIN <= score <= SCORE_MAX):
+            raise RubricError(f"A score is 1 (no), 2 (somewhat) or 3 (yes), not {score!r}.", "scores")
+    return sum(q.weight * s for q, s in zip(rubric.questions, scores))
+
+
+def tier_for_total(rubric: Rubric, total: int) -> int:
+    for tier, threshold in enumerate(rubric.thresholds, start=1):
+        if total >= threshold:
+            return tier
+    return len(rubric.thresholds) + 1
+
+
+def suggest_tier(rubric: Rubric, scores) -> int | None:
+    """The suggested tier for a launch's scores; None while it is not scored (or the
+    rubric's questions changed since)."""
+    if not scores or len(scores) != len(rubric.questions):
+        return None
+    return tier_for_total(rubric, score_total(rubric, scores))
+
+
+def reason_needed(*, suggested: int | None, chosen: int | None) -> bool:
+    """A tier other than the rubric's suggestion, or with no suggestion yet, needs a written reason."""
+    return chosen is not None and chosen != suggested
+
+
+def needs_confirmation(tier: int | None) -> bool:
+    return tier in CONFIRMED_TIERS
+
+
+# --- deliverables and the readiness checklist ----------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Deliverable:
+    key: str
+    title: str
+    role_code: str
+    days_before: int
+    required: bool = False
+
+
+ROLE_NAMES = {"PM": "Product Manager", "PMM": "Product Marketing Manager", "SUP": "Support", "SALES": "Sales"}
+# Weeks between tiering and launch date each tier needs (issue 4).
+LEAD_DAYS = {1: 56, 2: 28, 3: 7}
+
+_SUPPORT_DOCS = Deliverable("support-docs", "Support docs (help center)", "SUP", 7, True)
+_PRICING = Deliverable("pricing", "Pricing and packaging update", "PMM", 14, True)
+_SALES_TRAINING = Deliverable("sales-training", "Sales training", "SALES", 7, True)
+
+TIER_DELIVERABLES: dict[int, tuple[Deliverable, ...]] = {
+    1: (
+        Deliverable("analyst-briefing", "Press and analyst briefing", "PMM", 14),
+        Deliverable("blog", "Launch blog post", "PMM", 3),
+        Deliverable("webinar", "Launch webinar", "PMM", 0),
+        Deliverable("sales-deck", "Sales enablement deck", "PMM", 21),
+        _SALES_TRAINING,
+        Deliverable("pricing", "Pricing and packaging update", "PMM", 28, True),
+        Deliverable("support-docs", "Support docs (help center)", "SUP", 14, True),
+        Deliverable("support-macros", "Support macros", "SUP", 7),
+        Deliverable("analytics", "Product analytics in place", "PM", 7),
+        Deliverable("in-app", "In-app announcement", "PM", 0),
+    ),
+    2: (
+        Deliverable("blog", "Launch blog post", "PMM", 3),
+        Deliverable("sales-deck", "Sales enablement deck", "PMM", 14),
+        _SALES_TRAINING,
+        _PRICING,
+        _SUPPORT_DOCS,
+        Deliverable("support-macros", "Support macros", "SUP", 3),
+        Deliverable("in-app", "In-app announcement", "PM", 0),
+    ),
+    3: (
+        Deliverable("release-note", "Release note", "PM", 1),
+        Deliverable("support-docs", "Help doc update", "SUP", 3, True),
+        Deliverable("pricing", "Pricing checked (no change or updated)", "PMM", 3, True),
+        Deliverable("sales-training", "Sales briefed", "SALES", 1, True),
+    ),
+}
+REQUIRED_KEYS = frozenset({"support-docs", "pricing", "sales-training"})
+
+
+def deliverables_for(tier: int | None) -> tuple[Deliverable, ...]:
+    """A tier's default checklist; tiers past the third use the third's. Untiered: none."""
+    if tier is None:
+        return ()
+    return TIER_DELIVERABLES[min(max(tier, 1), 3)]
+
+
+def lead_days(tier: int | None) -> int | None:
+    return None if tier is None else LEAD_DAYS[min(max(tier, 1), 3)]
+
+
+def due_date(launch_date: date | None, deliverable: Deliverable) -> date | None:
+    return launch_date - timedelta(days=deliverable.days_before) if launch_date else None
+
+
+OPEN, DONE_STATUSES = ("todo", "in_progress"), ("done", "waived")
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingItem:
+    key: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    create: tuple[Deliverable, ...]
+    update: tuple[Deliverable, ...]  # kept items that the new tier also has: new title, due date, required
+    delete: tuple[str, ...]          # keys of untouched items that the new tier does not have
+
+
+def replan(*, new: tuple[Deliverable, ...], existing: list[ExistingItem]) -> Replan:
+    """How a checklist changes when its launch's tier changes. Items the new tier also has
+    keep their status and owner; items it does not have go only while nobody has started
+    them (done, waived and in-progress work is never lost)."""
+    have = {item.key: item for item in existing}
+    wanted = {d.key for d in new}
+    return Replan(
+        create=tuple(d for d in new if d.key not in have),
+        update=tuple(d for d in new if d.key in have),
+        delete=tuple(item.key for item in existing if item.key not in wanted and item.status == "todo"),
+    )
+
+
+# --- the readiness verdict ------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    required: bool
+    status: str
+    due: date | None
+    owner: str  # the owner person's name, else the owner role's code, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    ready: bool
+    open_required: int
+    overdue: int
+    owners: tuple[str, ...]
+    tiered: bool = True
+
+    @property
+    def line(self) -> str:
+        if not self.tiered:
+            return "Not ready: not tiered yet, so there is no checklist"
+        if self.ready:
+            return "Ready"
+        text = f"Not ready: {self.open_required} open required item{'s' if self.open_required != 1 else ''}"
+        text += f" ({self.overdue} overdue)"
+        if self.owners:
+            text += ", owners: " + ", ".join(self.owners)
+        return text
+
+
+def readiness(items: list[ItemState], *, today: date, tiered: bool = True) -> Readiness:
+    """Ready when every required item is done or waived."""
+    open_items = [i for i in items if i.required and i.status in OPEN]
+    overdue = sum(1 for i in open_items if i.due and i.due < today)
+    owners = tuple(sorted({i.owner or "nobody" for i in open_items}))
+    return Readiness(ready=tiered and not open_items, open_required=len(open_items), overdue=overdue,
+                     owners=owners, tiered=tiered)

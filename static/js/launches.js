@@ -1,0 +1,41 @@
+// The tiering board: drag a card onto another tier's column. Dropping sets the card's own
+// tier select and submits its form, so htmx, the reason check and the plain POST stay one path.
+(function () {
+  "use strict";
+  var dragged = null;
+
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".launch-card[draggable]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.launch);
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".board-col.drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var column = dragged && event.target.closest && event.target.closest(".board-col");
+    if (!column) return;
+    event.preventDefault();
+    document.querySelectorAll(".board-col.drop-target").forEach(function (c) { if (c !== column) c.classList.remove("drop-target"); });
+    column.classList.add("drop-target");
+  });
+
+  document.addEventListener("drop", function (event) {
+    var column = dragged && event.target.closest && event.target.closest(".board-col");
+    if (!column) return;
+    event.preventDefault();
+    var form = dragged.querySelector("form.move");
+    var select = form && form.querySelector("select[name=tier]");
+    var tier = column.dataset.tier === "untiered" ? "" : column.dataset.tier;
+    if (!select || select.value === tier) return;
+    select.value = tier;
+    form.requestSubmit();
+  });
+})();

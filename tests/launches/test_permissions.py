@@ -1,0 +1,97 @@
+"""Every URL of the launches app, with every method, as outsider, viewer, editor and admin."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from launches import services
+from raci.models import Access
+from tests.factories import MembershipFactory, UserFactory
+
+from .conftest import make_launch
+
+pytestmark = pytest.mark.django_db
+
+V, E, A = Access.VIEWER, Access.EDITOR, Access.ADMIN
+RANK = {"outsider": -1, V: 0, E: 1, A: 2}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+TABLE = {
+    "cycles": ({"get": V, "post": E}, ["ws"]),
+    "rubric": ({"get": V, "post": A}, ["ws"]),
+    "cycle": ({"get": V}, ["ws", "cycle"]),
+    "launch_add": ({"post": E}, ["ws", "cycle"]),
+    "launch": ({"get": V}, ["ws", "cycle", "launch_id"]),
+    "launch_score": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_tier": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "tier_confirm": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "item_update": ({"post": E}, ["ws", "cycle", "launch_id", "item_id"]),
+    "go_decision": ({"post": E}, ["ws", "cycle", "launch_id"]),
+}
+
+
+def test_every_url_pattern_is_in_the_table():
+    assert {p.name for p in get_resolver("launches.urls").url_patterns} == set(TABLE)
+
+
+@pytest.fixture
+def world(team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    values = {"ws": ws.slug, "cycle": cycle.slug, "launch_id": launch.pk, "item_id": launch.items.first().pk}
+    users = {"outsider": UserFactory(), V: people["viewer"].user, E: people["editor"].user, A: people["admin"].user}
+    return users, values
+
+
+def _url(name, values):
+    return reverse(f"launches:{name}", kwargs={k: values[k] for k in TABLE[name][1]})
+
+
+@pytest.mark.parametrize("who", ["outsider", V, E, A])
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access_is_checked_on_every_url_and_method(client, world, name, who):
+    users, values = world
+    needs = TABLE[name][0]
+    url = _url(name, values)
+    client.force_login(users[who])
+    for method in METHODS:
+        for headers in ({}, {"HX-Request": "true"}):
+            status = getattr(client, method)(url, headers=headers).status_code
+            assert status < 500, (method, url, status)
+            if method not in needs:
+                assert status == 405, (method, url, who, status)
+            elif who == "outsider":
+                assert status == 404, (method, url, status)
+            elif RANK[who] < RANK[needs[method]]:
+                assert status == 403, (method, url, who, status)
+            else:
+                assert status not in (403, 404, 405), (method, url, who, status)
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, world):
+    _, values = world
+    for name, (needs, _) in TABLE.items():
+        response = getattr(client, next(iter(needs)))(_url(name, values))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_ids_from_another_workspace_give_404(client, world):
+    _, values = world
+    mine = MembershipFactory(access=A)
+    my_cycle = services.cycle_create(workspace=mine.workspace, quarter="2027-Q1")
+    my_launch = make_launch(my_cycle)
+    client.force_login(mine.user)
+    # My workspace and cycle in the path, the other workspace's launch and item ids.
+    foreign = {"ws": mine.workspace.slug, "cycle": my_cycle.slug, "launch_id": values["launch_id"],
+               "item_id": values["item_id"]}
+    for name in ("launch", "launch_score", "launch_tier", "tier_confirm", "item_update", "go_decision"):
+        for method in TABLE[name][0]:
+            for headers in ({}, {"HX-Request": "true"}):
+                response = getattr(client, method)(_url(name, foreign), {"status": "done", "tier": "3", "reason": "x"},
+                                                   headers=headers)
+                assert response.status_code == 404, (name, method, response.status_code)
+    # My own launch, another launch's checklist item.
+    own = dict(foreign, launch_id=my_launch.pk)
+    assert client.post(_url("item_update", own), {"status": "done"}).status_code == 404
+    # Another workspace's cycle slug does not exist in mine.
+    assert client.get(reverse("launches:cycle", args=[mine.workspace.slug, "2031-q4"])).status_code == 404

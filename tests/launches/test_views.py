@@ -1,0 +1,250 @@
+"""The launch pages and endpoints: plain paths redirect, htmx paths return fragments,
+refusals say why, user text is escaped, the board's query count does not grow."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from launches import services
+from launches.models import GoDecision, Launch, LaunchCycle, TieringRubric
+
+from .conftest import TIER_2_SCORES, make_launch
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def editor_client(client, team):
+    client.force_login(team[2]["PMM"].user)
+    return client
+
+
+def board_url(ws, cycle):
+    return reverse("launches:cycle", args=[ws.slug, cycle.slug])
+
+
+def launch_url(launch, name="launch", *extra):
+    return reverse(f"launches:{name}", args=[launch.cycle.workspace.slug, launch.cycle.slug, launch.pk, *extra])
+
+
+def test_cycles_page_lists_and_opens_a_quarter(editor_client, team):
+    ws, cycle, _ = team
+    url = reverse("launches:cycles", args=[ws.slug])
+    page = editor_client.get(url)
+    assert page.status_code == 200 and "2027-Q1" in page.content.decode()
+    response = editor_client.post(url, {"quarter": "2027-q2"})
+    assert response.status_code == 302 and response["Location"] == reverse("launches:cycle", args=[ws.slug, "2027-q2"])
+    refused = editor_client.post(url, {"quarter": "2027-Q2"})
+    assert refused.status_code == 422 and "already has a launch cycle" in refused.content.decode()
+    assert LaunchCycle.objects.filter(workspace=ws).count() == 2
+
+
+def test_board_shows_columns_and_the_add_form(editor_client, team):
+    ws, cycle, people = team
+    make_launch(cycle, people, name="Billing v2")
+    body = editor_client.get(board_url(ws, cycle)).content.decode()
+    for column in ("Untiered", "Tier 1", "Tier 2", "Tier 3"):
+        assert column in body
+    assert "Billing v2" in body and "Add a candidate launch" in body and "js/launches.js" in body
+
+
+def test_viewer_sees_the_board_without_forms(client, team):
+    ws, cycle, people = team
+    make_launch(cycle, people)
+    client.force_login(people["viewer"].user)
+    body = client.get(board_url(ws, cycle)).content.decode()
+    assert "Usage-based billing" in body and "Add a candidate launch" not in body and 'name="tier"' not in body
+
+
+def test_htmx_board_get_is_the_fragment(editor_client, team):
+    ws, cycle, _ = team
+    response = editor_client.get(board_url(ws, cycle), headers=HX)
+    assert '<div id="board"' in response.content.decode() and "<html" not in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_adding_a_launch(editor_client, team):
+    ws, cycle, people = team
+    url = reverse("launches:launch_add", args=[ws.slug, cycle.slug])
+    response = editor_client.post(url, {"name": "SSO", "summary": "SAML", "pm_owner": people["PM"].pk,
+                                         "pmm_owner": people["PMM"].pk, "ship_date": "2027-02-01",
+                                         "launch_date": "2027-02-10"})
+    assert response.status_code == 302
+    launch = Launch.objects.get(name="SSO")
+    assert launch.pm_owner == people["PM"] and launch.launch_date == date(2027, 2, 10)
+    refused = editor_client.post(url, {"name": "", "pm_owner": 999999})
+    assert refused.status_code == 422
+
+
+def test_move_on_the_board_with_htmx_returns_the_board(editor_client, team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_score(launch=launch, scores=TIER_2_SCORES)
+    response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "2", "reason": ""}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body and '<div id="board"' in body
+    assert "HX-Request" in response["Vary"]
+    launch.refresh_from_db()
+    assert launch.tier == 2 and launch.items.count() == 7
+    tier_2_column = body.split('data-tier="2"')[1].split('data-tier="3"')[0]
+    assert f'id="card-{launch.pk}"' in tier_2_column
+
+
+def test_htmx_move_without_a_reason_is_refused_on_the_card(editor_client, team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_score(launch=launch, scores=TIER_2_SCORES)
+    response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "1", "reason": ""}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 422 and "<html" not in body
+    assert "The rubric suggests Tier 2 for Usage-based billing: say why it is Tier 1." in body
+    assert f'id="card-error-{launch.pk}"' in body
+    launch.refresh_from_db()
+    assert launch.tier is None
+
+
+def test_plain_move_redirects_and_refusal_is_a_message(editor_client, team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "3"})
+    assert response.status_code == 302 and response["Location"] == board_url(ws, cycle)
+    page = editor_client.get(board_url(ws, cycle)).content.decode()
+    assert "is not scored yet" in page
+    response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small fix",
+                                                                      "next": "launch"})
+    assert response["Location"] == launch_url(launch)
+    launch.refresh_from_db()
+    assert launch.tier == 3 and launch.tier_reason == "Small fix"
+
+
+def test_launch_page_answers_ready_or_not_in_one_line(editor_client, team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people, launch_date=date(2020, 1, 31))
+    body = editor_client.get(launch_url(launch)).content.decode()
+    assert "Not ready: not tiered yet" in body
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    body = editor_client.get(launch_url(launch)).content.decode()
+    assert "Not ready: 3 open required items (3 overdue), owners: " in body
+    assert "Help doc update" in body and "Confirm as" not in body
+
+
+def test_scoring_from_the_launch_page(editor_client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    data = {f"q{n}": "2" for n in range(6)}
+    response = editor_client.post(launch_url(launch, "launch_score"), data)
+    assert response.status_code == 302
+    launch.refresh_from_db()
+    assert launch.scores == TIER_2_SCORES
+    assert "The rubric suggests <strong>Tier 2</strong> (total 12 of 18)" in editor_client.get(launch_url(launch)).content.decode()
+    assert editor_client.post(launch_url(launch, "launch_score"), {"q0": "5"}).status_code == 422
+
+
+def test_checklist_item_with_htmx_returns_item_and_readiness_out_of_band(editor_client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item = launch.items.get(key="pricing")
+    response = editor_client.post(launch_url(launch, "item_update", item.pk), {"status": "done"}, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert f'id="item-{item.pk}"' in body and 'id="readiness"' in body and 'hx-swap-oob="true"' in body
+    assert "Not ready: 2 open required items" in body
+    refused = editor_client.post(launch_url(launch, "item_update", item.pk), {"status": "waived"}, headers=HX)
+    assert refused.status_code == 422 and "is waived" in refused.content.decode()
+
+
+def test_checklist_item_plain_post_redirects(editor_client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item = launch.items.get(key="pricing")
+    response = editor_client.post(launch_url(launch, "item_update", item.pk), {"status": "waived",
+                                                                                "waive_reason": "No change"})
+    assert response.status_code == 302 and response["Location"] == launch_url(launch)
+    item.refresh_from_db()
+    assert item.status == "waived"
+
+
+def test_leads_confirm_from_the_launch_page(client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_score(launch=launch, scores=TIER_2_SCORES)
+    services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
+    client.force_login(people["PM"].user)
+    assert "Confirm as PM lead" in client.get(launch_url(launch)).content.decode()
+    assert client.post(launch_url(launch, "tier_confirm"), {"as": "PM"}).status_code == 302
+    refused = client.post(launch_url(launch, "tier_confirm"), {"as": "PMM"}, follow=True)
+    assert "Only someone holding the PMM role" in refused.content.decode()
+    launch.refresh_from_db()
+    assert launch.pm_confirmed_by == people["PM"] and launch.pmm_confirmed_by is None
+
+
+def test_go_refused_while_open_then_recorded(editor_client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    refused = editor_client.post(launch_url(launch, "go_decision"), {"decision": "go"})
+    assert refused.status_code == 422 and "required items still open" in refused.content.decode()
+    launch.items.filter(required=True).update(status="done")
+    response = editor_client.post(launch_url(launch, "go_decision"), {"decision": "go", "notes": "Ship"})
+    assert response.status_code == 302
+    assert GoDecision.objects.get(launch=launch).decided_by == people["PMM"].user
+    assert "Ready" in editor_client.get(launch_url(launch)).content.decode()
+
+
+def test_rubric_admin_edits_and_viewer_reads(client, team):
+    ws, _, people = team
+    url = reverse("launches:rubric", args=[ws.slug])
+    client.force_login(people["admin"].user)
+    data = {"tier_1": "Major", "tier_2": "Minor", "tier_3": "Patch", "threshold_1": "8", "threshold_2": "5",
+            "questions": "Revenue? | 2\nReach?\n\n"}
+    assert client.post(url, data).status_code == 302
+    rubric = TieringRubric.objects.get(workspace=ws).as_rubric()
+    assert rubric.tier_names == ("Major", "Minor", "Patch") and [q.weight for q in rubric.questions] == [2, 1]
+    refused = client.post(url, dict(data, threshold_1="4"))
+    assert refused.status_code == 422 and "higher than the next" in refused.content.decode()
+    refused = client.post(url, dict(data, questions="Revenue? | lots"))
+    assert refused.status_code == 422 and "is not a weight" in refused.content.decode()
+    client.force_login(people["viewer"].user)
+    body = client.get(url).content.decode()
+    assert "Major" in body and "Workspace admins edit the rubric" in body
+
+
+def test_user_text_is_escaped_everywhere(editor_client, team):
+    ws, cycle, people = team
+    evil = '<script>alert(1)</script>'
+    launch = make_launch(cycle, people, name=evil, summary=evil)
+    services.launch_set_tier(launch=launch, tier=3, reason=evil, actor=people["PMM"])
+    for url in (board_url(ws, cycle), launch_url(launch)):
+        body = editor_client.get(url).content.decode()
+        assert evil not in body and "&lt;script&gt;" in body
+
+
+def _board_with(cycle, people, n):
+    for i in range(n):
+        launch = make_launch(cycle, people, name=f"Launch {i}")
+        if i % 2:
+            services.launch_score(launch=launch, scores=TIER_2_SCORES)
+            services.launch_set_tier(launch=launch, tier=1 + i % 3, reason="Planned", actor=people["PMM"])
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_board_query_count_is_constant(editor_client, team, django_assert_max_num_queries, size):
+    ws, cycle, people = team
+    _board_with(cycle, people, size)
+    with django_assert_max_num_queries(7):
+        response = editor_client.get(board_url(ws, cycle))
+    assert response.status_code == 200 and response.content.decode().count('class="launch-card') == size
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_board_move_query_count_is_constant(editor_client, team, django_assert_max_num_queries, size):
+    ws, cycle, people = team
+    _board_with(cycle, people, size)
+    launch = Launch.objects.filter(cycle=cycle, tier__isnull=True).first()
+    with django_assert_max_num_queries(18):
+        response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small"}, headers=HX)
+    assert response.status_code == 200
