@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from .. import tabular
 from ..access import matrix_for, membership_for
@@ -81,6 +82,7 @@ def _job(membership, import_id) -> MatrixImport:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def import_page(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)

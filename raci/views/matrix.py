@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from .. import selectors, services
 from ..access import can_edit, matrix_for, membership_for
@@ -291,6 +292,7 @@ def activity_add(request, ws, m):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, ws, m, activity_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
@@ -347,6 +349,7 @@ def column_add(request, ws, m):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def column_edit(request, ws, m, role_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)

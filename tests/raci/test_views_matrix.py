@@ -257,3 +257,12 @@ def test_over_long_and_duplicate_names_get_messages_in_place(client, matrix3):
     assert long.status_code == 422 and "at most 200 characters" in long.content.decode()
     assert dup.status_code == 422 and "already an activity" in dup.content.decode()
     assert Activity.objects.get(pk=acts[0].pk).name == "Activity 0"
+
+
+def test_responses_that_differ_for_htmx_say_so_in_vary(client, matrix3):
+    matrix, acts, roles = matrix3
+    for url in (reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk]),
+                reverse("raci:column_edit", args=[matrix.workspace.slug, matrix.slug, roles[0].pk]),
+                reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug])):
+        for headers in ({}, HX):
+            assert "HX-Request" in client.get(url, headers=headers)["Vary"], url
