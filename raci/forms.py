@@ -81,12 +81,14 @@ class TemplateSaveForm(forms.Form):
 
 class ActivityForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     phase = forms.ChoiceField(choices=[("", "Unphased"), *PHASES], required=False)
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RoleForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     code = forms.CharField(max_length=12, label="Short code")
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -61,6 +61,8 @@ class Role(models.Model):
     name = models.CharField(max_length=NAME_MAX)
     code = models.CharField(max_length=CODE_MAX)
     description = models.TextField(blank=True, max_length=2000)
+    # Counts edits, so that two people editing the role at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -149,6 +151,7 @@ class Activity(models.Model):
     phase = models.CharField(max_length=20, choices=PHASES, blank=True)
     description = models.TextField(blank=True, max_length=2000)
     order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "id"]

@@ -54,6 +54,14 @@ class NotFound(DomainError):
     pass
 
 
+class Conflict(DomainError):
+    """Someone else changed the thing since the editor loaded it; nothing was saved."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class StaleEdit(DomainError):
     """Someone changed the cell since the editor loaded it."""
 
@@ -267,9 +275,13 @@ def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str
 
 
 @transaction.atomic
-def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, description: str, actor) -> Activity:
+def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, description: str, actor,
+                    expected_version: int | None = None) -> Activity:
     seq = _next_seq(matrix)
     activity = _activity(matrix, activity_id)
+    if expected_version is not None and expected_version != activity.version:
+        raise Conflict(f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
+                       "Your change was not saved; edit it again.")
     name, phase = _clean_name(name, "activity"), _clean_phase(phase)
     _check_unique_activity(matrix, name, phase, exclude=activity.pk)
     before = {"name": activity.name, "phase": activity.phase, "description": activity.description}
@@ -278,7 +290,8 @@ def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, 
     if before == after:
         transaction.set_rollback(True)
         return activity
-    activity.save(update_fields=["name", "phase", "description"])
+    activity.version += 1
+    activity.save(update_fields=["name", "phase", "description", "version"])
     _record(matrix, actor=actor, kind="activity.update", seq=seq, activity_id=activity.pk, target=name,
             before=before, after=after)
     return activity
@@ -393,14 +406,19 @@ def role_create(*, workspace: Workspace, name: str, code: str, description: str 
 
 
 @transaction.atomic
-def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None) -> Role:
+def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None,
+                expected_version: int | None = None) -> Role:
     role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
     if role is None:
         raise NotFound("That role no longer exists.")
+    if expected_version is not None and expected_version != role.version:
+        raise Conflict(f"Someone changed this role while you were editing it: it is now {role.code} "
+                       f"(“{role.name}”). Your change was not saved; edit it again.")
     name, code = _clean_name(name, "role"), _clean_code(code)
     _check_role_unique(workspace, code, name, exclude=role.pk)
     before = {"name": role.name, "code": role.code, "description": role.description}
     role.name, role.code, role.description = name, code, description.strip()[:2000]
+    role.version += 1
     role.save()
     after = {"name": role.name, "code": role.code, "description": role.description}
     if before != after:

@@ -125,6 +125,8 @@ def _apply(request, matrix, change, *, anchor=""):
         result = change()
     except services.NotFound as error:
         return _structure_response(request, matrix, status=404, error=str(error))
+    except services.Conflict as error:
+        return _structure_response(request, matrix, status=409, error=error.message)
     except services.InvalidInput as error:
         return _structure_response(request, matrix, status=422, error=error.message)
     return _structure_response(request, matrix, anchor=anchor(result) if callable(anchor) else anchor)
@@ -287,7 +289,8 @@ def activity_add(request, ws, m):
     form = ActivityForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
-    return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **form.cleaned_data),
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
                   anchor=lambda activity: f"row-{activity.pk}")
 
 
@@ -298,7 +301,8 @@ def activity_edit(request, ws, m, activity_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     if request.method == "GET":
         activity = _get_activity(matrix, activity_id)
-        form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description})
+        form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description,
+                                     "version": activity.version})
         template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
         return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
                                           "form": form})
@@ -306,8 +310,10 @@ def activity_edit(request, ws, m, activity_id):
     form = ActivityForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
+    data = dict(form.cleaned_data)
     return _apply(request, matrix, lambda: services.activity_update(
-        matrix=matrix, activity_id=activity_id, actor=request.user, **form.cleaned_data), anchor=f"row-{activity_id}")
+        matrix=matrix, activity_id=activity_id, actor=request.user, expected_version=data.pop("version"), **data),
+        anchor=f"row-{activity_id}")
 
 
 @login_required
@@ -357,14 +363,17 @@ def column_edit(request, ws, m, role_id):
     if role is None:
         raise Http404("No such column")
     if request.method == "GET":
-        form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description})
+        form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description,
+                                 "version": role.version})
         template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
         return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form})
     form = RoleForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
+    data = dict(form.cleaned_data)
     return _apply(request, matrix, lambda: services.role_update(
-        workspace=matrix.workspace, role_id=role.pk, actor=request.user, **form.cleaned_data), anchor=f"col-{role.pk}")
+        workspace=matrix.workspace, role_id=role.pk, actor=request.user, expected_version=data.pop("version"), **data),
+        anchor=f"col-{role.pk}")
 
 
 @login_required

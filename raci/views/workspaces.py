@@ -140,7 +140,9 @@ def role_add(request, ws):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            role = services.role_create(workspace=membership.workspace, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data.pop("version", None)
+            role = services.role_create(workspace=membership.workspace, **data)
         except services.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -164,14 +166,18 @@ def _role(membership, role_id) -> Role:
 def role_edit(request, ws, role_id):
     membership = membership_for(request, ws, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
     role = _role(membership, role_id)
-    form = RoleForm(request.POST or None, initial={"name": role.name, "code": role.code, "description": role.description})
+    form = RoleForm(request.POST or None, initial={"name": role.name, "code": role.code, "description": role.description,
+                                                   "version": role.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
+                                 expected_version=data.pop("version"), **data)
             services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
                                       membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
-        except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except (services.InvalidInput, services.Conflict) as error:
+            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
+                           error.message)
         else:
             messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
             return redirect("raci:roles", ws)

@@ -266,3 +266,26 @@ def test_responses_that_differ_for_htmx_say_so_in_vary(client, matrix3):
                 reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug])):
         for headers in ({}, HX):
             assert "HX-Request" in client.get(url, headers=headers)["Vary"], url
+
+
+def test_two_people_renaming_one_activity_do_not_overwrite_each_other(client, matrix3):
+    matrix, acts, _ = matrix3
+    url = reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk])
+    form = client.get(url, headers=HX).content.decode()
+    assert 'name="version" value="0"' in form
+    first = client.post(url, {"name": "Pricing", "phase": "strategy", "version": "0"}, headers=HX)
+    second = client.post(url, {"name": "Packaging", "phase": "strategy", "version": "0"}, headers=HX)
+    assert first.status_code == 200 and second.status_code == 409
+    assert "it is now “Pricing”" in second.content.decode()
+    assert Activity.objects.get(pk=acts[0].pk).name == "Pricing"
+
+
+def test_two_people_editing_one_column_do_not_overwrite_each_other(client, matrix3):
+    from raci.models import Role
+
+    matrix, _, roles = matrix3
+    url = reverse("raci:column_edit", args=[matrix.workspace.slug, matrix.slug, roles[0].pk])
+    first = client.post(url, {"name": "Sales", "code": "SALES", "version": "0"}, headers=HX)
+    second = client.post(url, {"name": "Support", "code": "SUP", "version": "0"}, headers=HX)
+    assert first.status_code == 200 and second.status_code == 409
+    assert Role.objects.get(pk=roles[0].pk).code == "SALES"
