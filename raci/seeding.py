@@ -65,7 +65,7 @@ def demo_seed() -> Workspace:
     if workspace is None:
         workspace = services.workspace_create(name=DEMO_WORKSPACE, owner=user)
     colleagues = [("priya", "Priya", "Patel", "PM"), ("marco", "Marco", "Rossi", "PMM")]
-    for username, first, last, code in colleagues:
+    for username, first, last, _code in colleagues:
         colleague = User.objects.filter(username=username).first() or User.objects.create_user(
             username, f"{username}@example.com", DEMO_PASSWORD, first_name=first, last_name=last)
         Membership.objects.get_or_create(workspace=workspace, user=colleague, defaults={"access": "editor"})

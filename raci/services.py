@@ -35,8 +35,7 @@ from .models import (
 from .phases import PHASE_LABELS
 from . import rules
 from .rules import DISPLAY, VALUES
-from .prepared import Prepared
-from .selectors import cell_last_change, cell_neighbourhood, matrix_grid, neighbourhood_findings
+from .selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
 
 
 class DomainError(Exception):
@@ -65,11 +64,10 @@ class Conflict(DomainError):
 class StaleEdit(DomainError):
     """Someone changed the cell since the editor loaded it."""
 
-    def __init__(self, *, value: str, version: int, event: ChangeEvent | None):
+    def __init__(self, *, value: str, version: int):
         super().__init__("stale edit")
         self.value = value
         self.version = version
-        self.event = event
 
 
 @dataclass(slots=True)
@@ -208,7 +206,7 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
         raise NotFound("That activity or role is no longer in the matrix.")
     before, version = hood.row[role_id]
     if version != expected_version:
-        raise StaleEdit(value=before, version=version, event=None)
+        raise StaleEdit(value=before, version=version)
     settings = matrix.rule_settings
     old_row, old_column = neighbourhood_findings(hood, settings, role_id)
     if before == value:
@@ -231,10 +229,6 @@ def matrix_recount(matrix: Matrix) -> None:
     counts = matrix_grid(matrix=matrix).counts
     matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
     Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
-
-
-def stale_details(*, matrix: Matrix, activity_id: int, role_id: int) -> ChangeEvent | None:
-    return cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
 
 
 # --- activities ------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def findings_panel(request, ws, m):
 
 
 def _cell_conflict(request, matrix, activity_id, role_id, stale):
-    event = services.stale_details(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    event = selectors.cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
     who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
     when = f" at {event.at:%H:%M} UTC" if event else ""
     now = DISPLAY[stale.value] or "empty"
