@@ -93,3 +93,46 @@ class RubricForm(forms.Form):
             except ValueError:
                 raise forms.ValidationError(f"“{weight.strip()}” is not a weight: write a whole number after |.") from None
         return parsed
+
+
+class StatusForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="st_%s", **kwargs)
+
+    status = forms.ChoiceField(choices=[("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"),
+                                        ("paused", "Paused")], label="Status")
+    note = forms.CharField(required=False, max_length=280, label="Note", help_text="What changed, in a line.")
+
+
+class OutcomeForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="out_%s", **kwargs)
+
+    launched_on = forms.DateField(required=False, label="Launched on", help_text="The day it was announced.",
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    metric_name = forms.CharField(required=False, max_length=200, label="Day-30 metric",
+                                  help_text="The single primary metric, e.g. accounts activated.")
+    metric_target = forms.DecimalField(required=False, max_digits=14, decimal_places=2, label="Target")
+    metric_actual = forms.DecimalField(required=False, max_digits=14, decimal_places=2, label="Actual at day 30")
+    outcome = forms.ChoiceField(required=False, label="Decision",
+                                choices=[("", "Not decided"), ("press_on", "Press on"), ("pivot", "Pivot"),
+                                         ("pause", "Pause")])
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Notes")
+
+
+class DependencyForm(forms.Form):
+    before = forms.TypedChoiceField(coerce=int, label="Cannot launch before")
+
+    def __init__(self, *args, launches, **kwargs):
+        super().__init__(*args, auto_id="dep_%s", **kwargs)
+        self.fields["before"].choices = [(l.pk, f"{l.name} ({l.cycle.name})") for l in launches]
+
+
+class AvoidDateForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="avoid_%s", **kwargs)
+
+    name = forms.CharField(max_length=200, label="Name", help_text="An industry event, a holiday, a freeze.")
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", help_text="Empty for a single day.",
+                          widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,6 +1,8 @@
 """Launch cycles (a quarter of a workspace), their launches with tier and readiness
 checklist, the workspace's tiering rubric, and go/no-go decisions."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -67,6 +69,17 @@ class Launch(models.Model):
     pmm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pmm_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=[("on_track", "On track"), ("at_risk", "At risk"),
+                                                      ("off_track", "Off track"), ("paused", "Paused")],
+                              default="on_track")
+    # After launch (seed 001): the day it was really announced, one day-30 metric, a decision.
+    launched_on = models.DateField(null=True, blank=True)
+    metric_name = models.CharField(max_length=NAME_MAX, blank=True)
+    metric_target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    metric_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    outcome = models.CharField(max_length=8, blank=True,
+                               choices=[("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")])
+    outcome_notes = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["launch_date", "name", "id"]
@@ -124,3 +137,50 @@ class GoDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
+
+
+class StatusUpdate(models.Model):
+    """Append-only: every status an owner or editor set, with their short note."""
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="status_updates")
+    status = models.CharField(max_length=10, choices=Launch._meta.get_field("status").choices)
+    note = models.CharField(max_length=280, blank=True)
+    author = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Dependency(models.Model):
+    """`launch` cannot launch before `before` (B after A)."""
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="dependencies")
+    before = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="dependents")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["launch", "before"], name="dependency_once")]
+
+
+class AvoidDate(models.Model):
+    """A date range a workspace launches nothing on: industry events, holidays, freezes (seed 000)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="avoid_dates")
+    name = models.CharField(max_length=NAME_MAX)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start", "end", "id"]
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a workspace's iCalendar feed; regenerating it revokes the old URL."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now=True)

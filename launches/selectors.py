@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from raci.models import Matrix, Membership, Workspace
 
-from . import tiering
-from .models import GoDecision, Launch, LaunchCycle, ReadinessItem, TieringRubric
+from raci.selectors import matrix_grid
+
+from . import planning, tiering
+from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, ReadinessItem,
+                     StatusUpdate, TieringRubric)
 
 
 def rubric_of(*, workspace_id: int) -> tiering.Rubric:
@@ -127,3 +130,164 @@ def go_decisions_of(*, launch: Launch) -> list[GoDecision]:
 def lead_codes_of(*, membership: Membership) -> set[str]:
     """Which of PM and PMM the member holds, i.e. as which lead they can confirm a tier."""
     return set(membership.held_roles.filter(role__code__in=("PM", "PMM")).values_list("role__code", flat=True))
+
+
+def status_updates_of(*, launch: Launch) -> list[StatusUpdate]:
+    return list(launch.status_updates.select_related("author__user"))
+
+
+def dependencies_of(*, launch: Launch) -> list[Dependency]:
+    return list(launch.dependencies.select_related("before__cycle"))
+
+
+def launches_for_choice(*, launch: Launch) -> list[Launch]:
+    """Other launches of the workspace this one may wait for."""
+    return list(Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id).exclude(pk=launch.pk)
+                .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "name"))
+
+
+# --- ownership: the matrix's Launch phase ---------------------------------------------------
+
+@dataclass(slots=True)
+class LaunchRaci:
+    # (activity name, [(role code, letters, [holder names])]) for Launch-phase activities
+    activities: list[tuple[str, list[tuple[str, str, list[str]]]]]
+    ra_role_ids: set[int]
+
+    def flags(self, item: ReadinessItem) -> bool:
+        """The item's owner role is neither R nor A on any Launch-phase activity."""
+        return bool(self.activities) and item.owner_role_id not in self.ra_role_ids
+
+
+def launch_raci_of(*, launch: Launch) -> LaunchRaci | None:
+    """Who is R/A for the Launch-phase activities of the matrix the launch belongs to."""
+    if launch.matrix_id is None:
+        return None
+    grid = matrix_grid(matrix=launch.matrix, check=False)
+    rows, ra = [], set()
+    for activity in grid.activities:
+        if activity.phase != "launch":
+            continue
+        owners = []
+        for column in grid.columns:
+            value = grid.cells.get((activity.id, column.role_id), ("", 0))[0]
+            if value in ("R", "A", "AR"):
+                ra.add(column.role_id)
+                owners.append((column.code, "A/R" if value == "AR" else value,
+                               [grid.people[m] for m in column.holder_ids if m in grid.people]))
+        rows.append((activity.name, owners))
+    return LaunchRaci(rows, ra)
+
+
+# --- calendar, retrospective, feed ----------------------------------------------------------
+
+@dataclass(slots=True)
+class CalendarEntry:
+    launch: Launch
+    flags: list[str]
+    tier_name: str = ""
+
+
+@dataclass(slots=True)
+class Calendar:
+    entries: list[CalendarEntry]
+    avoid: list[AvoidDate]
+    months: list[tuple[date, list[list[tuple[date | None, list[CalendarEntry], list[AvoidDate]]]]]]
+    start: date
+    end: date
+
+    @property
+    def undated(self) -> list[CalendarEntry]:
+        return [e for e in self.entries if not e.launch.launch_date]
+
+    @property
+    def timeline(self) -> list[tuple[CalendarEntry, float]]:
+        """Dated entries with their position in the quarter, in steps of 5 per cent (a CSS
+        class each: the CSP allows no style attributes)."""
+        span = max((self.end - self.start).days, 1)
+        return [(e, 5 * round(20 * min(max((e.launch.launch_date - self.start).days, 0), span) / span))
+                for e in self.entries if e.launch.launch_date]
+
+
+def calendar_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> Calendar:
+    """The quarter's launches on their launch dates, with their flags, in three queries."""
+    launches = list(Launch.objects.filter(cycle=cycle).select_related("pm_owner__user", "pmm_owner__user")
+                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    avoid = list(AvoidDate.objects.filter(workspace_id=cycle.workspace_id))
+    deps = list(Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle))
+                .values_list("launch_id", "before_id", "before__name", "before__launch_date"))
+    placed = [planning.Placed(l.pk, l.name, l.tier, l.launch_date) for l in launches]
+    known = {p.id for p in placed}
+    # A dependency on another quarter's launch: place it too, so the order is still checked.
+    placed += [planning.Placed(b, name, None, day) for _, b, name, day in deps if b not in known]
+    found = planning.flags(placed, [planning.Avoid(a.name, a.start, a.end) for a in avoid],
+                           [(a, b) for a, b, _, _ in deps])
+    entries = [CalendarEntry(l, found.get(l.pk, []), rubric.tier_name(l.tier)) for l in launches]
+    by_day: dict[date, list[CalendarEntry]] = {}
+    for entry in entries:
+        if entry.launch.launch_date:
+            entry.launch.cycle = cycle
+            by_day.setdefault(entry.launch.launch_date, []).append(entry)
+    months = []
+    for first in planning.quarter_months(cycle.year, cycle.quarter):
+        weeks = [[(day, by_day.get(day, []) if day else [], [a for a in avoid if day and a.start <= day <= a.end])
+                  for day in week] for week in planning.month_weeks(first)]
+        months.append((first, weeks))
+    start, end = planning.quarter_bounds(cycle.year, cycle.quarter)
+    return Calendar(entries, avoid, months, start, end)
+
+
+def avoid_dates_of(*, workspace: Workspace) -> list[AvoidDate]:
+    return list(AvoidDate.objects.filter(workspace=workspace))
+
+
+@dataclass(slots=True)
+class RetroRow:
+    launch: Launch
+    on_time: bool | None      # None: not launched or no planned date
+    days_late: int
+    ready_at_go: bool
+    open_required: int
+    metric_met: bool | None
+    tier_name: str
+
+
+def retrospective_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> list[RetroRow]:
+    """Every launch of the quarter: on time or late, readiness at go, metric against target."""
+    launches = (Launch.objects.filter(cycle=cycle)
+                .annotate(open_required=Count("items", filter=Q(items__required=True, items__status__in=tiering.OPEN)),
+                          went=Exists(GoDecision.objects.filter(launch=OuterRef("pk"), decision="go")))
+                # A grouped query ignores Meta.ordering.
+                .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    rows = []
+    for launch in launches:
+        launch.cycle = cycle
+        late = (launch.launched_on - launch.launch_date).days if launch.launched_on and launch.launch_date else 0
+        on_time = None if not (launch.launched_on and launch.launch_date) else late <= 0
+        met = None
+        if launch.metric_target is not None and launch.metric_actual is not None:
+            met = launch.metric_actual >= launch.metric_target
+        rows.append(RetroRow(launch, on_time, max(late, 0), launch.went, launch.open_required, met,
+                             rubric.tier_name(launch.tier)))
+    return rows
+
+
+def feed_of(*, workspace: Workspace) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(workspace=workspace).first()
+
+
+def feed_by_token(*, token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("workspace").filter(token=token).first() if token else None
+
+
+def feed_events_of(*, workspace: Workspace) -> list[tuple[str, date, str, str]]:
+    """Launch dates and readiness due dates as (uid key, day, summary, description), in two queries."""
+    events = [(f"launch-{l.pk}", l.launch_date, f"Launch: {l.name}", l.cycle.name)
+              for l in Launch.objects.filter(cycle__workspace=workspace, launch_date__isnull=False)
+              .select_related("cycle")]
+    for item in (ReadinessItem.objects.filter(launch__cycle__workspace=workspace, due_date__isnull=False)
+                 .select_related("launch", "owner__user", "owner_role")):
+        owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "nobody")
+        events.append((f"item-{item.pk}", item.due_date, f"Due: {item.title} ({item.launch.name})",
+                       f"Owner: {owner} · {item.get_status_display()}"))
+    return events

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +17,8 @@ from raci.models import NAME_MAX, Matrix, Membership, Role, RoleHolder, Workspac
 from raci.services import InvalidInput, NotFound
 
 from . import tiering
-from .models import GoDecision, Launch, LaunchCycle, ReadinessItem, TieringRubric
+from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, ReadinessItem,
+                     StatusUpdate, TieringRubric)
 from .selectors import rubric_of
 
 __all__ = ["InvalidInput", "NotFound"]
@@ -261,3 +263,147 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
             raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
                                f"still open ({', '.join(open_items)}). Finish or waive them with a reason.", "decision")
     return GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+
+
+# --- status, editing, after launch ---------------------------------------------------------
+
+STATUSES = dict(Launch._meta.get_field("status").choices)
+OUTCOMES = dict(Launch._meta.get_field("outcome").choices)
+
+
+@transaction.atomic
+def status_update(*, launch: Launch, status: str, note: str = "", author: Membership) -> StatusUpdate:
+    """Set the launch's status (on track, at risk, off track, paused) with a short note;
+    every update is kept. Anything but on track needs the note: it says what is wrong."""
+    if status not in STATUSES:
+        raise InvalidInput("Pick a status: on track, at risk, off track or paused.", "status")
+    note = " ".join((note or "").split())
+    if len(note) > 280:
+        raise InvalidInput(f"Keep the note short: {len(note)} characters, the limit is 280.", "note")
+    if status != "on_track" and not note:
+        raise InvalidInput(f"Say in a short note why the launch is {STATUSES[status].lower()}.", "note")
+    Launch.objects.filter(pk=launch.pk).update(status=status)
+    launch.status = status
+    return StatusUpdate.objects.create(launch=launch, status=status, note=note, author=author)
+
+
+@transaction.atomic
+def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: int | None = None,
+                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
+                  launch_date: date | None = None) -> Launch:
+    """Edit a launch. A new launch date moves the due dates of its checklist with it; new
+    owners take over the PM and PMM items nobody has finished."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
+    workspace = launch.cycle.workspace
+    matrix = None
+    if matrix_id is not None:
+        matrix = Matrix.objects.filter(workspace=workspace, pk=matrix_id).first()
+        if matrix is None:
+            raise InvalidInput("Pick a matrix of this workspace.", "matrix")
+    if ship_date and launch_date and launch_date < ship_date:
+        raise InvalidInput("The launch date comes on or after the ship date: the product is out before it is "
+                           "announced.", "launch_date")
+    old_owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
+    launch.name = _clean_name(name, "launch")
+    launch.summary = (summary or "").strip()
+    launch.pm_owner = _member(workspace, pm_owner_id, "pm_owner")
+    launch.pmm_owner = _member(workspace, pmm_owner_id, "pmm_owner")
+    launch.matrix, launch.ship_date, launch.launch_date = matrix, ship_date, launch_date
+    launch.save()
+    days = {d.key: d for d in tiering.deliverables_for(launch.tier)}
+    for item in launch.items.select_related("owner_role"):
+        fields = []
+        if item.key in days:
+            item.due_date = tiering.due_date(launch_date, days[item.key])
+            fields.append("due_date")
+        code = item.owner_role.code if item.owner_role_id else None
+        new_owner = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}.get(code)
+        if code in old_owners and new_owner and item.is_open and item.owner_id in (old_owners[code], None):
+            item.owner_id = new_owner
+            fields.append("owner")
+        if fields:
+            item.save(update_fields=fields + ["updated_at"])
+    return launch
+
+
+@transaction.atomic
+def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str, metric_target: Decimal | None,
+                   metric_actual: Decimal | None, outcome: str, notes: str = "") -> Launch:
+    """After launch: the day it was announced, its one primary day-30 metric (name, target,
+    actual) and the decision, press on, pivot or pause (seed 001)."""
+    metric_name = " ".join((metric_name or "").split())
+    if len(metric_name) > NAME_MAX:
+        raise InvalidInput(f"The metric's name is {len(metric_name)} characters long; the limit is {NAME_MAX}.",
+                           "metric_name")
+    if (metric_target is not None or metric_actual is not None) and not metric_name:
+        raise InvalidInput("Name the metric its target and actual belong to.", "metric_name")
+    if outcome and outcome not in OUTCOMES:
+        raise InvalidInput("Decide press on, pivot or pause.", "outcome")
+    if outcome and metric_actual is None:
+        raise InvalidInput("Record the metric's day-30 actual before deciding.", "metric_actual")
+    if (metric_actual is not None or outcome) and launched_on is None:
+        raise InvalidInput("Record the day it launched first.", "launched_on")
+    Launch.objects.filter(pk=launch.pk).update(
+        launched_on=launched_on, metric_name=metric_name, metric_target=metric_target, metric_actual=metric_actual,
+        outcome=outcome or "", outcome_notes=(notes or "").strip())
+    launch.refresh_from_db()
+    return launch
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+@transaction.atomic
+def dependency_add(*, launch: Launch, before_id: int) -> Dependency:
+    """`launch` cannot launch before the launch `before_id` (of the same workspace)."""
+    before = Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id, pk=before_id).first()
+    if before is None:
+        raise InvalidInput("Pick a launch of this workspace.", "before")
+    if before.pk == launch.pk:
+        raise InvalidInput("A launch cannot depend on itself.", "before")
+    # Refuse a cycle: walk what `before` already waits for.
+    edges: dict[int, list[int]] = {}
+    for a, b in Dependency.objects.filter(launch__cycle__workspace_id=launch.cycle.workspace_id).values_list(
+            "launch_id", "before_id"):
+        edges.setdefault(a, []).append(b)
+    seen, todo = set(), [before.pk]
+    while todo:
+        current = todo.pop()
+        if current == launch.pk:
+            raise InvalidInput(f"{before.name} already waits for {launch.name}: that would be a loop.", "before")
+        if current not in seen:
+            seen.add(current)
+            todo.extend(edges.get(current, []))
+    dependency, _ = Dependency.objects.get_or_create(launch=launch, before=before)
+    return dependency
+
+
+@transaction.atomic
+def dependency_remove(*, launch: Launch, dependency_id: int) -> None:
+    deleted, _ = Dependency.objects.filter(launch=launch, pk=dependency_id).delete()
+    if not deleted:
+        raise NotFound("No such dependency.")
+
+
+@transaction.atomic
+def avoid_date_add(*, workspace: Workspace, name: str, start: date, end: date | None = None) -> AvoidDate:
+    end = end or start
+    if end < start:
+        raise InvalidInput("The end comes on or after the start.", "end")
+    return AvoidDate.objects.create(workspace=workspace, name=_clean_name(name, "date to avoid"), start=start, end=end)
+
+
+@transaction.atomic
+def avoid_date_remove(*, workspace: Workspace, avoid_id: int) -> None:
+    deleted, _ = AvoidDate.objects.filter(workspace=workspace, pk=avoid_id).delete()
+    if not deleted:
+        raise NotFound("No such date to avoid.")
+
+
+@transaction.atomic
+def feed_token_regenerate(*, workspace: Workspace) -> CalendarFeed:
+    """A new secret for the workspace's calendar feed: the old URL stops working."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(workspace=workspace)
+    if not created:
+        feed.token = CalendarFeed._meta.get_field("token").default()
+        feed.save()
+    return feed

@@ -4,16 +4,28 @@ from . import views
 
 app_name = "launches"
 
-C = "w/<slug:ws>/launches/<slug:cycle>/"
+W = "w/<slug:ws>/launches/"
+C = W + "<slug:cycle>/"
 L = C + "<int:launch_id>/"
 
 urlpatterns = [
-    path("w/<slug:ws>/launches/", views.cycles, name="cycles"),
-    # "rubric" can never be a cycle's slug (those look like 2027-q1).
-    path("w/<slug:ws>/launches/rubric/", views.rubric, name="rubric"),
+    path(W, views.cycles, name="cycles"),
+    # "rubric", "avoid" and "feed" can never be a cycle's slug (those look like 2027-q1).
+    path(W + "rubric/", views.rubric, name="rubric"),
+    path(W + "avoid/", views.avoid_dates, name="avoid_dates"),
+    path(W + "avoid/<int:avoid_id>/remove/", views.avoid_date_remove, name="avoid_date_remove"),
+    path(W + "feed/regenerate/", views.feed_regenerate, name="feed_regenerate"),
+    path(W + "feed/<str:token>.ics", views.feed, name="feed"),
     path(C, views.cycle, name="cycle"),
     path(C + "add/", views.launch_add, name="launch_add"),
+    path(C + "calendar/", views.calendar, name="calendar"),
+    path(C + "retrospective/", views.retrospective, name="retrospective"),
     path(L, views.launch, name="launch"),
+    path(L + "edit/", views.launch_edit, name="launch_edit"),
+    path(L + "status/", views.launch_status, name="launch_status"),
+    path(L + "outcome/", views.launch_outcome, name="launch_outcome"),
+    path(L + "dependencies/", views.dependency_add, name="dependency_add"),
+    path(L + "dependencies/<int:dependency_id>/remove/", views.dependency_remove, name="dependency_remove"),
     path(L + "score/", views.launch_score, name="launch_score"),
     path(L + "tier/", views.launch_tier, name="launch_tier"),
     path(L + "confirm/", views.tier_confirm, name="tier_confirm"),

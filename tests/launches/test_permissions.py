@@ -3,7 +3,10 @@
 import pytest
 from django.urls import get_resolver, reverse
 
+from datetime import date
+
 from launches import services
+from launches.models import Dependency
 from raci.models import Access
 from tests.factories import MembershipFactory, UserFactory
 
@@ -26,11 +29,25 @@ TABLE = {
     "tier_confirm": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "item_update": ({"post": E}, ["ws", "cycle", "launch_id", "item_id"]),
     "go_decision": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_edit": ({"get": E, "post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_status": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_outcome": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "dependency_add": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "dependency_remove": ({"post": E}, ["ws", "cycle", "launch_id", "dependency_id"]),
+    "calendar": ({"get": V}, ["ws", "cycle"]),
+    "retrospective": ({"get": V}, ["ws", "cycle"]),
+    "avoid_dates": ({"get": V, "post": E}, ["ws"]),
+    "avoid_date_remove": ({"post": E}, ["ws", "avoid_id"]),
+    "feed_regenerate": ({"post": A}, ["ws"]),
 }
+# The feed is for calendar apps, which cannot sign in: its secret token is the key
+# (test_views_calendar.py checks it). Every other URL is in TABLE.
+PUBLIC = {"feed"}
+REMOVERS = {"dependency_remove", "avoid_date_remove"}
 
 
 def test_every_url_pattern_is_in_the_table():
-    assert {p.name for p in get_resolver("launches.urls").url_patterns} == set(TABLE)
+    assert {p.name for p in get_resolver("launches.urls").url_patterns} == set(TABLE) | PUBLIC
 
 
 @pytest.fixture
@@ -38,7 +55,11 @@ def world(team):
     ws, cycle, people = team
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
-    values = {"ws": ws.slug, "cycle": cycle.slug, "launch_id": launch.pk, "item_id": launch.items.first().pk}
+    other = make_launch(cycle, people, name="Before it")
+    # Each remover gets a fresh row to remove: a successful remove would leave later methods a 404.
+    values = {"ws": ws.slug, "cycle": cycle.slug, "launch_id": launch.pk, "item_id": launch.items.first().pk,
+              "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
+              "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
     users = {"outsider": UserFactory(), V: people["viewer"].user, E: people["editor"].user, A: people["admin"].user}
     return users, values
 
@@ -54,6 +75,7 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
     needs = TABLE[name][0]
     url = _url(name, values)
     client.force_login(users[who])
+    removed = False
     for method in METHODS:
         for headers in ({}, {"HX-Request": "true"}):
             status = getattr(client, method)(url, headers=headers).status_code
@@ -64,8 +86,11 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
                 assert status == 404, (method, url, status)
             elif RANK[who] < RANK[needs[method]]:
                 assert status == 403, (method, url, who, status)
+            elif name in REMOVERS and removed:
+                assert status == 404, (method, url, who, status)  # the first request removed it
             else:
                 assert status not in (403, 404, 405), (method, url, who, status)
+                removed = name in REMOVERS
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, world):
@@ -83,8 +108,9 @@ def test_ids_from_another_workspace_give_404(client, world):
     client.force_login(mine.user)
     # My workspace and cycle in the path, the other workspace's launch and item ids.
     foreign = {"ws": mine.workspace.slug, "cycle": my_cycle.slug, "launch_id": values["launch_id"],
-               "item_id": values["item_id"]}
-    for name in ("launch", "launch_score", "launch_tier", "tier_confirm", "item_update", "go_decision"):
+               "item_id": values["item_id"], "dependency_id": values["dependency_id"]}
+    for name in ("launch", "launch_score", "launch_tier", "tier_confirm", "item_update", "go_decision", "launch_edit",
+                 "launch_status", "launch_outcome", "dependency_add", "dependency_remove"):
         for method in TABLE[name][0]:
             for headers in ({}, {"HX-Request": "true"}):
                 response = getattr(client, method)(_url(name, foreign), {"status": "done", "tier": "3", "reason": "x"},
@@ -93,5 +119,10 @@ def test_ids_from_another_workspace_give_404(client, world):
     # My own launch, another launch's checklist item.
     own = dict(foreign, launch_id=my_launch.pk)
     assert client.post(_url("item_update", own), {"status": "done"}).status_code == 404
+    assert client.post(_url("dependency_remove", own)).status_code == 404
+    # Another workspace's date to avoid; another workspace's launch as a dependency.
+    assert client.post(_url("avoid_date_remove", {"ws": mine.workspace.slug, "avoid_id": values["avoid_id"]})).status_code == 404
+    assert client.post(_url("dependency_add", own), {"before": values["launch_id"]}).status_code == 422
+    assert Dependency.objects.filter(launch=my_launch).count() == 0
     # Another workspace's cycle slug does not exist in mine.
     assert client.get(reverse("launches:cycle", args=[mine.workspace.slug, "2031-q4"])).status_code == 404

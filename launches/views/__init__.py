@@ -1,0 +1,33 @@
+"""Launch cycles, the tiering board, launch pages with readiness and go/no-go, the
+calendar, the retrospective and the iCalendar feed.
+
+Every view resolves the workspace from the URL and checks membership first (the feed,
+for calendar apps that cannot sign in, checks its secret token instead); plain POSTs
+redirect, htmx POSTs get the fragment they changed.
+"""
+
+from .board import cycle, cycles, launch_add, launch_tier, rubric
+from .calendar import (
+                     avoid_date_remove,
+                     avoid_dates,
+                     calendar,
+                     feed,
+                     feed_regenerate,
+                     retrospective,
+)
+from .launch import (
+                     dependency_add,
+                     dependency_remove,
+                     go_decision,
+                     item_update,
+                     launch,
+                     launch_edit,
+                     launch_outcome,
+                     launch_score,
+                     launch_status,
+                     tier_confirm,
+)
+
+__all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
+           "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit",
+           "launch_outcome", "launch_score", "launch_status", "launch_tier", "retrospective", "rubric", "tier_confirm"]

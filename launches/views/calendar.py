@@ -1,0 +1,92 @@
+"""The quarter calendar, the retrospective, dates to avoid and the iCalendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from raci.access import membership_for
+from raci.models import Access
+
+from .. import ical, selectors, services
+from ..forms import (AvoidDateForm)
+from .common import (cycle_for)
+
+
+@login_required
+@require_GET
+def retrospective(request, ws, cycle):
+    membership, cycle = cycle_for(request, ws, cycle)
+    rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
+    rows = selectors.retrospective_of(cycle=cycle, rubric=rubric)
+    return render(request, "launches/retrospective.html", {
+        "membership": membership, "workspace": membership.workspace, "cycle": cycle, "rows": rows})
+
+
+@login_required
+@require_GET
+def calendar(request, ws, cycle):
+    membership, cycle = cycle_for(request, ws, cycle)
+    rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
+    return render(request, "launches/calendar.html", {
+        "membership": membership, "workspace": membership.workspace, "cycle": cycle,
+        "calendar": selectors.calendar_of(cycle=cycle, rubric=rubric),
+        "feed": selectors.feed_of(workspace=membership.workspace) if membership.is_admin else None,
+        "is_admin": membership.is_admin})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def avoid_dates(request, ws):
+    membership = membership_for(request, ws, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
+    form = AvoidDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.avoid_date_add(workspace=membership.workspace, **form.cleaned_data)
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Date to avoid added.")
+            return redirect("launches:avoid_dates", ws)
+    return render(request, "launches/avoid_dates.html", {
+        "membership": membership, "workspace": membership.workspace, "form": form,
+        "avoid": selectors.avoid_dates_of(workspace=membership.workspace), "editable": membership.can_edit,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def avoid_date_remove(request, ws, avoid_id):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    try:
+        services.avoid_date_remove(workspace=membership.workspace, avoid_id=avoid_id)
+    except services.NotFound:
+        raise Http404("No such date to avoid") from None
+    messages.success(request, "Date to avoid removed.")
+    return redirect("launches:avoid_dates", ws)
+
+
+@login_required
+@require_POST
+def feed_regenerate(request, ws):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    services.feed_token_regenerate(workspace=membership.workspace)
+    messages.success(request, "New calendar feed URL: the old one no longer works.")
+    cycle = selectors.cycle_get(workspace=membership.workspace, slug=request.POST.get("cycle", ""))
+    if cycle is not None:
+        return redirect("launches:calendar", ws, cycle.slug)
+    return redirect("launches:avoid_dates", ws)
+
+
+@require_GET
+def feed(request, ws, token):
+    """The iCalendar feed: no sign-in (calendar apps cannot), the secret token is the key."""
+    found = selectors.feed_by_token(token=token)
+    if found is None or found.workspace.slug != ws:
+        raise Http404("No such feed")
+    text = ical.calendar_text(name=f"{found.workspace.name} launches", host=request.get_host().split(":")[0],
+                              events=selectors.feed_events_of(workspace=found.workspace))
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

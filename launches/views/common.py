@@ -1,0 +1,84 @@
+"""Helpers every launches view uses: the workspace, cycle and launch from the URL with
+the membership checked first, and the contexts the board and the launch page share."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from raci.access import membership_for
+from raci.models import Access
+
+from .. import selectors, tiering
+from ..forms import DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm
+
+
+def is_htmx(request) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def render_varied(request, template, context, *, status=200):
+    response = render(request, template, context, status=status)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def cycle_for(request, ws, cycle_slug, needs=Access.VIEWER):
+    membership = membership_for(request, ws, needs=needs)
+    cycle = selectors.cycle_get(workspace=membership.workspace, slug=cycle_slug)
+    if cycle is None:
+        raise Http404("No such launch cycle")
+    return membership, cycle
+
+
+def launch_for(request, ws, cycle_slug, launch_id, needs=Access.VIEWER):
+    membership, cycle = cycle_for(request, ws, cycle_slug, needs)
+    launch = selectors.launch_get(cycle=cycle, launch_id=launch_id)
+    if launch is None:
+        raise Http404("No such launch")
+    return membership, launch
+
+
+def launch_form(workspace, data=None):
+    return LaunchForm(data, members=selectors.members_for_choice(workspace=workspace),
+                      matrices=selectors.matrices_for_choice(workspace=workspace))
+
+
+def board_context(membership, cycle, **extra):
+    rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
+    return {"membership": membership, "workspace": membership.workspace, "cycle": cycle, "editable": membership.can_edit,
+            "board": selectors.board_of(cycle=cycle, rubric=rubric, today=timezone.localdate()),
+            **extra}
+
+
+def launch_context(membership, launch, **extra):
+    rubric = selectors.rubric_of(workspace_id=launch.cycle.workspace_id)
+    today = timezone.localdate()
+    items = selectors.checklist_of(launch=launch)
+    suggested = tiering.suggest_tier(rubric, launch.scores)
+    raci = selectors.launch_raci_of(launch=launch)
+    for item in items:
+        item.raci_flag = raci.flags(item) if raci else False
+    others = selectors.launches_for_choice(launch=launch) if membership.can_edit else []
+    return {
+        "raci": raci, "status_updates": selectors.status_updates_of(launch=launch),
+        "dependencies": selectors.dependencies_of(launch=launch),
+        "status_form": extra.pop("status_form", None) or StatusForm(initial={"status": launch.status}),
+        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(initial={
+            "launched_on": launch.launched_on, "metric_name": launch.metric_name,
+            "metric_target": launch.metric_target, "metric_actual": launch.metric_actual,
+            "outcome": launch.outcome, "notes": launch.outcome_notes}),
+        "dependency_form": extra.pop("dependency_form", None) or (DependencyForm(launches=others) if others else None),
+        "membership": membership, "workspace": membership.workspace, "cycle": launch.cycle, "launch": launch,
+        "rubric": rubric, "items": items, "today": today, "editable": membership.can_edit,
+        "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
+        "suggested": suggested, "suggested_name": rubric.tier_name(suggested) if suggested else "",
+        "total": tiering.score_total(rubric, launch.scores) if suggested else None,
+        "tier_name": rubric.tier_name(launch.tier), "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],
+        "needs_confirmation": tiering.needs_confirmation(launch.tier),
+        "lead_codes": selectors.lead_codes_of(membership=membership) if membership.can_edit else set(),
+        "lead_days": tiering.lead_days(launch.tier),
+        "decisions": selectors.go_decisions_of(launch=launch), "statuses": ItemForm.base_fields["status"].choices,
+        "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
+        "go_form": extra.pop("go_form", None) or GoForm(),
+        **extra,
+    }

@@ -1,0 +1,184 @@
+"""A launch page and its writes: score, tier confirmation, checklist, go/no-go, status,
+edits, the after-launch readout, dependencies."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from raci.models import Access
+
+from .. import selectors, services
+from ..forms import (DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm)
+from .common import (is_htmx, launch_for, launch_context, render_varied)
+
+
+@login_required
+@require_GET
+def launch(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id)
+    return render(request, "launches/launch.html", launch_context(membership, launch))
+
+
+@login_required
+@require_POST
+def launch_score(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    rubric = selectors.rubric_of(workspace_id=launch.cycle.workspace_id)
+    form = ScoreForm(request.POST, rubric=rubric)
+    if form.is_valid():
+        suggested = services.launch_score(launch=launch, scores=form.scores())
+        messages.success(request, f"Scored: the rubric suggests {rubric.tier_name(suggested)}.")
+        return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch.html", launch_context(membership, launch, score_form=form), status=422)
+
+
+@login_required
+@require_POST
+def tier_confirm(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    as_code = request.POST.get("as", "")
+    try:
+        services.tier_confirm(launch=launch, membership=membership, as_code=as_code)
+    except services.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Confirmed the tier as the {as_code} lead.")
+    return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+@login_required
+@require_POST
+def item_update(request, ws, cycle, launch_id, item_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    form = ItemForm(request.POST)
+    error = None
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+        services.item_update(launch=launch, item_id=item_id, status=form.cleaned_data["status"],
+                             waive_reason=form.cleaned_data["waive_reason"])
+    except services.NotFound:
+        raise Http404("No such checklist item") from None
+    except services.InvalidInput as exc:
+        error = exc.message
+    if is_htmx(request):
+        context = launch_context(membership, launch)
+        context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
+        context["item_error"] = error
+        return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+@login_required
+@require_POST
+def go_decision(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    form = GoForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.go_record(launch=launch, decision=form.cleaned_data["decision"],
+                                          notes=form.cleaned_data["notes"], actor=request.user)
+        except services.InvalidInput as error:
+            form.add_error("decision", error.message)
+        else:
+            messages.success(request, f"Recorded: {decision.get_decision_display().lower()}.")
+            return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch.html", launch_context(membership, launch, go_form=form), status=422)
+
+
+@login_required
+@require_POST
+def launch_status(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_update(launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"],
+                                   author=membership)
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Status: {launch.get_status_display().lower()}.")
+            return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch.html", launch_context(membership, launch, status_form=form), status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def launch_edit(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    initial = {"name": launch.name, "summary": launch.summary, "pm_owner": launch.pm_owner_id,
+               "pmm_owner": launch.pmm_owner_id, "matrix": launch.matrix_id, "ship_date": launch.ship_date,
+               "launch_date": launch.launch_date}
+    form = LaunchForm(request.POST or None, initial=initial,
+                      members=selectors.members_for_choice(workspace=membership.workspace),
+                      matrices=selectors.matrices_for_choice(workspace=membership.workspace))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.launch_update(launch=launch, **_edit_kwargs(form.cleaned_data))
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Saved. The checklist's due dates follow the launch date.")
+            return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch_edit.html", {
+        "membership": membership, "workspace": membership.workspace, "cycle": launch.cycle, "launch": launch,
+        "form": form}, status=422 if form.errors else 200)
+
+
+def _edit_kwargs(data):
+    return {"name": data["name"], "summary": data["summary"], "pm_owner_id": data["pm_owner"],
+            "pmm_owner_id": data["pmm_owner"], "matrix_id": data["matrix"], "ship_date": data["ship_date"],
+            "launch_date": data["launch_date"]}
+
+
+@login_required
+@require_POST
+def launch_outcome(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.outcome_record(launch=launch, launched_on=data["launched_on"], metric_name=data["metric_name"],
+                                    metric_target=data["metric_target"], metric_actual=data["metric_actual"],
+                                    outcome=data["outcome"], notes=data["notes"])
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "After-launch readout saved.")
+            return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch.html", launch_context(membership, launch, outcome_form=form), status=422)
+
+
+@login_required
+@require_POST
+def dependency_add(request, ws, cycle, launch_id):
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    form = DependencyForm(request.POST, launches=selectors.launches_for_choice(launch=launch))
+    if form.is_valid():
+        try:
+            services.dependency_add(launch=launch, before_id=form.cleaned_data["before"])
+        except services.InvalidInput as error:
+            form.add_error("before", error.message)
+        else:
+            messages.success(request, "Dependency added.")
+            return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+    return render(request, "launches/launch.html", launch_context(membership, launch, dependency_form=form),
+                  status=422)
+
+
+@login_required
+@require_POST
+def dependency_remove(request, ws, cycle, launch_id, dependency_id):
+    _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    try:
+        services.dependency_remove(launch=launch, dependency_id=dependency_id)
+    except services.NotFound:
+        raise Http404("No such dependency") from None
+    messages.success(request, "Dependency removed.")
+    return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
