@@ -28,6 +28,18 @@ class LaunchForm(forms.Form):
         self.fields["matrix"].choices = [("", "—")] + [(m.pk, m.name) for m in matrices]
 
 
+class CandidatesUploadForm(forms.Form):
+    MAX_BYTES = 1_000_000
+    file = forms.FileField(label="CSV file", help_text="Columns: Name, Summary, PM owner, PMM owner (username or "
+                           "e-mail), Ship date, Launch date (YYYY-MM-DD), Matrix. Comma, semicolon or tab.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        return upload
+
+
 class ScoreForm(forms.Form):
     def __init__(self, *args, rubric: tiering.Rubric, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +66,7 @@ class TierForm(forms.Form):
 class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ReadinessItem.Status.choices)
     waive_reason = forms.CharField(required=False, max_length=2000)
+    evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
 
 
 class GoForm(forms.Form):
@@ -62,23 +75,62 @@ class GoForm(forms.Form):
 
 
 class RubricForm(forms.Form):
-    tier_1 = forms.CharField(max_length=40, label="Name of tier 1")
-    tier_2 = forms.CharField(max_length=40, label="Name of tier 2")
-    tier_3 = forms.CharField(max_length=40, label="Name of tier 3")
-    threshold_1 = forms.IntegerField(min_value=0, max_value=1000, label="Tier 1 from a total of")
-    threshold_2 = forms.IntegerField(min_value=0, max_value=1000, label="Tier 2 from a total of",
-                                     help_text="Below it: the last tier.")
+    """Questions, and 2 to 5 tiers with their names, thresholds and lead times. The form
+    always shows five tiers' fields (no JS needed); those past the chosen count are ignored."""
+
+    tier_count = forms.TypedChoiceField(
+        coerce=int, label="Number of tiers", initial=3,
+        choices=[(n, str(n)) for n in range(tiering.MIN_TIERS, tiering.MAX_TIERS + 1)],
+        help_text="Fields of the tiers past this number are ignored.")
     questions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 7}), max_length=4000, label="Questions",
         help_text="One question per line; end a line with “| 2” to weigh it twice.")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, tiering.MAX_TIERS + 1):
+            self.fields[f"tier_{n}"] = forms.CharField(required=False, max_length=40, label=f"Name of tier {n}")
+            if n < tiering.MAX_TIERS:
+                self.fields[f"threshold_{n}"] = forms.IntegerField(
+                    required=False, min_value=0, max_value=1000, label=f"Tier {n} from a total of",
+                    help_text="Below the last threshold: the last tier." if n == 1 else "")
+            self.fields[f"lead_{n}"] = forms.IntegerField(required=False, min_value=0,
+                                                          max_value=tiering.MAX_LEAD_WEEKS,
+                                                          label=f"Lead time of tier {n} (weeks)")
+
     @staticmethod
     def initial_for(rubric: tiering.Rubric) -> dict:
-        names = list(rubric.tier_names) + ["", "", ""]
-        thresholds = list(rubric.thresholds) + [None, None]
-        return {"tier_1": names[0], "tier_2": names[1], "tier_3": names[2], "threshold_1": thresholds[0],
-                "threshold_2": thresholds[1],
-                "questions": "\n".join(q.text + (f" | {q.weight}" if q.weight != 1 else "") for q in rubric.questions)}
+        initial = {"tier_count": len(rubric.tier_names),
+                   "questions": "\n".join(q.text + (f" | {q.weight}" if q.weight != 1 else "")
+                                          for q in rubric.questions)}
+        for n in range(1, tiering.MAX_TIERS + 1):
+            if n <= len(rubric.tier_names):
+                initial[f"tier_{n}"] = rubric.tier_names[n - 1]
+                initial[f"lead_{n}"] = rubric.weeks_of(n)
+            if n <= len(rubric.thresholds):
+                initial[f"threshold_{n}"] = rubric.thresholds[n - 1]
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        count = data.get("tier_count")
+        if not count:
+            return data
+        names, thresholds, weeks = [], [], []
+        for n in range(1, count + 1):
+            name = (data.get(f"tier_{n}") or "").strip()
+            if not name and f"tier_{n}" not in self.errors:
+                self.add_error(f"tier_{n}", "Every tier needs a name.")
+            names.append(name)
+            if n < count:
+                if data.get(f"threshold_{n}") is None and f"threshold_{n}" not in self.errors:
+                    self.add_error(f"threshold_{n}", "Every tier but the last needs a threshold.")
+                thresholds.append(data.get(f"threshold_{n}"))
+            if data.get(f"lead_{n}") is None and f"lead_{n}" not in self.errors:
+                self.add_error(f"lead_{n}", "Every tier needs a lead time.")
+            weeks.append(data.get(f"lead_{n}"))
+        data["tier_names"], data["thresholds"], data["lead_weeks"] = names, thresholds, weeks
+        return data
 
     def clean_questions(self):
         parsed = []

@@ -19,12 +19,15 @@ class TieringRubric(models.Model):
     questions = models.JSONField(default=list)
     thresholds = models.JSONField(default=list)
     tier_names = models.JSONField(default=list)
+    # Weeks of lead time per tier; empty: the defaults of issue 4.
+    lead_weeks = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def as_rubric(self) -> tiering.Rubric:
         return tiering.Rubric(
             questions=tuple(tiering.Question(q["text"], int(q.get("weight", 1))) for q in self.questions),
-            thresholds=tuple(int(t) for t in self.thresholds), tier_names=tuple(self.tier_names))
+            thresholds=tuple(int(t) for t in self.thresholds), tier_names=tuple(self.tier_names),
+            lead_weeks=tuple(int(w) for w in self.lead_weeks or ()))
 
 
 class LaunchCycle(models.Model):

@@ -16,12 +16,12 @@ from django.utils import timezone
 from raci.models import NAME_MAX, Matrix, Membership, Role, RoleHolder, Workspace
 from raci.services import InvalidInput, NotFound
 
-from . import tiering
+from . import candidates_csv, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, ReadinessItem,
                      StatusUpdate, TieringRubric)
 from .selectors import rubric_of
 
-__all__ = ["InvalidInput", "NotFound"]
+__all__ = ["ImportRefused", "InvalidInput", "NotFound"]
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*q([1-4])\s*$", re.IGNORECASE)
 
@@ -39,20 +39,31 @@ def _clean_name(value: str, what: str) -> str:
 
 @transaction.atomic
 def rubric_update(*, workspace: Workspace, questions: list[tuple[str, int]], thresholds: list[int],
-                  tier_names: list[str]) -> TieringRubric:
+                  tier_names: list[str], lead_weeks: list[int] | None = None) -> TieringRubric:
     """Replace the workspace's rubric. Scores given under other questions no longer
-    suggest a tier (the launch shows it unscored) until it is scored again."""
+    suggest a tier (the launch shows it unscored) until it is scored again. Fewer tiers
+    are refused while a launch of the workspace sits in a tier that would go."""
     rubric = tiering.Rubric(
         questions=tuple(tiering.Question(" ".join(text.split()), weight) for text, weight in questions),
-        thresholds=tuple(thresholds), tier_names=tuple(" ".join(n.split()) for n in tier_names))
+        thresholds=tuple(thresholds), tier_names=tuple(" ".join(n.split()) for n in tier_names),
+        lead_weeks=tuple(lead_weeks or ()))
     try:
         tiering.rubric_check(rubric)
     except tiering.RubricError as error:
         raise InvalidInput(error.message, error.field) from None
     row, _ = TieringRubric.objects.select_for_update().get_or_create(workspace=workspace)
+    blockers = tiering.dropped_tier_blockers(
+        tier_count=len(rubric.tier_names),
+        launches=list(Launch.objects.filter(cycle__workspace=workspace, tier__gt=len(rubric.tier_names))
+                      .values_list("name", "tier")))
+    if blockers:
+        shown = ", ".join(blockers[:10]) + (f" and {len(blockers) - 10} more" if len(blockers) > 10 else "")
+        raise InvalidInput(f"{len(rubric.tier_names)} tiers would remove a tier that launches sit in; move them "
+                           f"first: {shown}.", "tier_count")
     row.questions = [{"text": q.text, "weight": q.weight} for q in rubric.questions]
     row.thresholds = list(rubric.thresholds)
     row.tier_names = list(rubric.tier_names)
+    row.lead_weeks = list(rubric.lead_weeks)
     row.save()
     return row
 
@@ -107,6 +118,38 @@ def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_
         cycle=cycle, name=_clean_name(name, "launch"), summary=(summary or "").strip(),
         pm_owner=_member(workspace, pm_owner_id, "pm_owner"), pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
         matrix=matrix, ship_date=ship_date, launch_date=launch_date)
+
+
+class ImportRefused(InvalidInput):
+    """A CSV of candidates with problems: `errors` lists every one; nothing was saved."""
+
+    def __init__(self, errors: list[candidates_csv.RowError]):
+        super().__init__(f"The file has {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was added.",
+                         "file")
+        self.errors = errors
+
+
+@transaction.atomic
+def launches_import(*, cycle: LaunchCycle, data: bytes) -> list[Launch]:
+    """Add every candidate of a CSV file to the cycle, or none of them (ImportRefused)."""
+    cycle = LaunchCycle.objects.select_for_update().get(pk=cycle.pk)  # names are checked against a stable list
+    members: dict[str, int] = {}
+    for member in Membership.objects.filter(workspace_id=cycle.workspace_id).select_related("user"):
+        members[candidates_csv.fold(member.user.username)] = member.pk
+        if member.user.email:
+            members.setdefault(candidates_csv.fold(member.user.email), member.pk)
+    matrices: dict[str, int] = {}
+    for matrix in Matrix.objects.filter(workspace_id=cycle.workspace_id).only("id", "name", "slug"):
+        matrices.setdefault(candidates_csv.fold(matrix.slug), matrix.pk)
+        matrices.setdefault(candidates_csv.fold(matrix.name), matrix.pk)
+    existing = {candidates_csv.fold(name) for name in cycle.launches.values_list("name", flat=True)}
+    candidates, errors = candidates_csv.parse_candidates(data, members=members, matrices=matrices,
+                                                         existing_names=existing)
+    if errors:
+        raise ImportRefused(errors)
+    return Launch.objects.bulk_create([
+        Launch(cycle=cycle, name=c.name, summary=c.summary, pm_owner_id=c.pm_owner_id, pmm_owner_id=c.pmm_owner_id,
+               matrix_id=c.matrix_id, ship_date=c.ship_date, launch_date=c.launch_date) for c in candidates])
 
 
 @transaction.atomic
@@ -231,7 +274,8 @@ def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Lau
 
 
 @transaction.atomic
-def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "") -> ReadinessItem:
+def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "",
+                evidence_url: str | None = None) -> ReadinessItem:
     item = ReadinessItem.objects.select_for_update().filter(launch=launch, pk=item_id).first()
     if item is None:
         raise NotFound("No such checklist item.")
@@ -240,9 +284,14 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
     waive_reason = (waive_reason or "").strip()
     if status == ReadinessItem.Status.WAIVED and not waive_reason:
         raise InvalidInput(f"Say why “{item.title}” is waived.", "waive_reason")
+    if evidence_url is not None:
+        evidence_url = evidence_url.strip()
+        if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
+            raise InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
+        item.evidence_url = evidence_url[:500]
     item.status = status
     item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
-    item.save(update_fields=["status", "waive_reason", "updated_at"])
+    item.save(update_fields=["status", "waive_reason", "evidence_url", "updated_at"])
     return item
 
 

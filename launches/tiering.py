@@ -25,6 +25,9 @@ DEFAULT_QUESTIONS = (
 )
 DEFAULT_THRESHOLDS = (15, 11)  # Tier 1 from 15, Tier 2 from 11, otherwise Tier 3
 DEFAULT_TIER_NAMES = ("Tier 1", "Tier 2", "Tier 3")
+DEFAULT_LEAD_WEEKS = (8, 4, 1)  # weeks between tiering and launch date each tier needs (issue 4)
+MIN_TIERS, MAX_TIERS = 2, 5
+MAX_LEAD_WEEKS = 52
 # Tiers that a PM lead and a PMM lead both confirm.
 CONFIRMED_TIERS = (1, 2)
 
@@ -48,6 +51,8 @@ class Rubric:
     # The lowest total of each tier but the last, best tier first: (15, 11).
     thresholds: tuple[int, ...]
     tier_names: tuple[str, ...]
+    # Weeks of lead time per tier, best tier first; empty: the defaults (8, 4, 1, then 1).
+    lead_weeks: tuple[int, ...] = ()
 
     @property
     def tiers(self) -> tuple[int, ...]:
@@ -63,6 +68,17 @@ class Rubric:
         if 1 <= tier <= len(self.tier_names):
             return self.tier_names[tier - 1]
         return f"Tier {tier}"
+
+    @property
+    def lead_times(self) -> tuple[tuple[str, int], ...]:
+        """(tier name, lead weeks) for every tier, best first."""
+        return tuple((self.tier_name(t), self.weeks_of(t)) for t in self.tiers)
+
+    def weeks_of(self, tier: int) -> int:
+        """A tier's lead time in weeks: the rubric's, else the default (tiers past the third: the third's)."""
+        if 1 <= tier <= len(self.lead_weeks):
+            return self.lead_weeks[tier - 1]
+        return DEFAULT_LEAD_WEEKS[min(max(tier, 1), len(DEFAULT_LEAD_WEEKS)) - 1]
 
 
 DEFAULT_RUBRIC = Rubric(questions=tuple(Question(text) for text in DEFAULT_QUESTIONS),
@@ -81,8 +97,8 @@ def rubric_check(rubric: Rubric) -> Rubric:
                               "questions")
     if sum(q.weight for q in rubric.questions) == 0:
         raise RubricError("At least one question needs a weight above 0.", "questions")
-    if len(rubric.tier_names) < 2:
-        raise RubricError("There must be at least two tiers.", "tier_names")
+    if not MIN_TIERS <= len(rubric.tier_names) <= MAX_TIERS:
+        raise RubricError(f"Choose from {MIN_TIERS} to {MAX_TIERS} tiers.", "tier_count")
     if any(not name.strip() for name in rubric.tier_names) or len(set(rubric.tier_names)) != len(rubric.tier_names):
         raise RubricError("Every tier needs a name of its own.", "tier_names")
     if len(rubric.thresholds) != len(rubric.tier_names) - 1:
@@ -90,7 +106,19 @@ def rubric_check(rubric: Rubric) -> Rubric:
                           "thresholds")
     if any(a <= b for a, b in zip(rubric.thresholds, rubric.thresholds[1:])):
         raise RubricError("Each tier's threshold must be higher than the next tier's.", "thresholds")
+    if rubric.lead_weeks:
+        if len(rubric.lead_weeks) != len(rubric.tier_names):
+            raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names)} lead times.",
+                              "lead_weeks")
+        if any(not (isinstance(w, int) and 0 <= w <= MAX_LEAD_WEEKS) for w in rubric.lead_weeks):
+            raise RubricError(f"A lead time is a whole number of weeks from 0 to {MAX_LEAD_WEEKS}.", "lead_weeks")
     return rubric
+
+
+def dropped_tier_blockers(*, tier_count: int, launches: list[tuple[str, int | None]]) -> list[str]:
+    """The names of the launches (name, tier) that sit in a tier past `tier_count`: the
+    tiers that fewer tiers would remove. Reducing the tiers waits until they are moved."""
+    return sorted(name for name, tier in launches if tier is not None and tier > tier_count)
 
 
 def score_total(rubric: Rubric, scores: list[int] | tuple[int, ...]) -> int:
@@ -179,14 +207,24 @@ REQUIRED_KEYS = frozenset({"support-docs", "pricing", "sales-training"})
 
 
 def deliverables_for(tier: int | None) -> tuple[Deliverable, ...]:
-    """A tier's default checklist; tiers past the third use the third's. Untiered: none."""
+    """A tier's default checklist; tiers past the third use the third's. Untiered: none.
+
+    A workspace may have up to five tiers but the deliverable templates stop at three:
+    a fourth or fifth tier is a smaller launch than the third, so it falls back to the
+    last (lightest) set, which still holds the required minimum of seed 000, rather than
+    going without a checklist."""
     if tier is None:
         return ()
     return TIER_DELIVERABLES[min(max(tier, 1), 3)]
 
 
-def lead_days(tier: int | None) -> int | None:
-    return None if tier is None else LEAD_DAYS[min(max(tier, 1), 3)]
+def lead_days(tier: int | None, rubric: Rubric | None = None) -> int | None:
+    """Days of lead time a tier needs: the rubric's weeks, else the defaults."""
+    if tier is None:
+        return None
+    if rubric is not None:
+        return rubric.weeks_of(tier) * 7
+    return LEAD_DAYS[min(max(tier, 1), 3)]
 
 
 def due_date(launch_date: date | None, deliverable: Deliverable) -> date | None:

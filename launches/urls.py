@@ -18,6 +18,7 @@ urlpatterns = [
     path(W + "feed/<str:token>.ics", views.feed, name="feed"),
     path(C, views.cycle, name="cycle"),
     path(C + "add/", views.launch_add, name="launch_add"),
+    path(C + "import/", views.launches_import, name="launches_import"),
     path(C + "calendar/", views.calendar, name="calendar"),
     path(C + "retrospective/", views.retrospective, name="retrospective"),
     path(L, views.launch, name="launch"),

@@ -6,7 +6,7 @@ for calendar apps that cannot sign in, checks its secret token instead); plain P
 redirect, htmx POSTs get the fragment they changed.
 """
 
-from .board import cycle, cycles, launch_add, launch_tier, rubric
+from .board import cycle, cycles, launch_add, launch_tier, launches_import, rubric
 from .calendar import (
                      avoid_date_remove,
                      avoid_dates,
@@ -30,4 +30,4 @@ from .launch import (
 
 __all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
            "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit",
-           "launch_outcome", "launch_score", "launch_status", "launch_tier", "retrospective", "rubric", "tier_confirm"]
+           "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "retrospective", "rubric", "tier_confirm"]

@@ -9,7 +9,7 @@ from raci.access import membership_for
 from raci.models import Access
 
 from .. import selectors, services
-from ..forms import (CycleForm, RubricForm, TierForm)
+from ..forms import (CandidatesUploadForm, CycleForm, RubricForm, TierForm)
 from .common import (board_context, cycle_for, is_htmx, launch_for, launch_form, render_varied)
 
 
@@ -42,10 +42,11 @@ def rubric(request, ws):
         data = form.cleaned_data
         try:
             services.rubric_update(workspace=membership.workspace, questions=data["questions"],
-                                   thresholds=[data["threshold_1"], data["threshold_2"]],
-                                   tier_names=[data["tier_1"], data["tier_2"], data["tier_3"]])
+                                   thresholds=data["thresholds"], tier_names=data["tier_names"],
+                                   lead_weeks=data["lead_weeks"])
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_error({"thresholds": "threshold_1", "tier_names": "tier_1", "lead_weeks": "lead_1"}.get(
+                error.field, error.field if error.field in form.fields else None), error.message)
         else:
             messages.success(request, "Rubric saved.")
             return redirect("launches:rubric", ws)
@@ -81,6 +82,27 @@ def launch_add(request, ws, cycle):
             messages.success(request, f"Added {launch.name}. Score it to get a suggested tier.")
             return redirect("launches:cycle", ws, cycle.slug)
     return render(request, "launches/cycle.html", board_context(membership, cycle, form=form), status=422)
+
+
+@login_required
+@require_POST
+def launches_import(request, ws, cycle):
+    """Candidates from a CSV file: all of them, or none and every problem listed."""
+    membership, cycle = cycle_for(request, ws, cycle, Access.EDITOR)
+    upload_form = CandidatesUploadForm(request.POST, request.FILES)
+    import_errors = []
+    if upload_form.is_valid():
+        try:
+            added = services.launches_import(cycle=cycle, data=upload_form.cleaned_data["file"].read())
+        except services.ImportRefused as error:
+            upload_form.add_error("file", error.message)
+            import_errors = error.errors
+        else:
+            messages.success(request, f"Added {len(added)} launch{'es' if len(added) != 1 else ''} from the file.")
+            return redirect("launches:cycle", ws, cycle.slug)
+    return render(request, "launches/cycle.html", board_context(
+        membership, cycle, form=launch_form(membership.workspace), upload_form=upload_form,
+        import_errors=import_errors), status=422)
 
 
 @login_required

@@ -9,7 +9,7 @@ from raci.access import membership_for
 from raci.models import Access
 
 from .. import selectors, tiering
-from ..forms import DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm
+from ..forms import CandidatesUploadForm, DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm
 
 
 def is_htmx(request) -> bool:
@@ -47,7 +47,7 @@ def board_context(membership, cycle, **extra):
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
     return {"membership": membership, "workspace": membership.workspace, "cycle": cycle, "editable": membership.can_edit,
             "board": selectors.board_of(cycle=cycle, rubric=rubric, today=timezone.localdate()),
-            **extra}
+            "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(), **extra}
 
 
 def launch_context(membership, launch, **extra):
@@ -76,7 +76,7 @@ def launch_context(membership, launch, **extra):
         "tier_name": rubric.tier_name(launch.tier), "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],
         "needs_confirmation": tiering.needs_confirmation(launch.tier),
         "lead_codes": selectors.lead_codes_of(membership=membership) if membership.can_edit else set(),
-        "lead_days": tiering.lead_days(launch.tier),
+        "lead_days": tiering.lead_days(launch.tier, rubric),
         "decisions": selectors.go_decisions_of(launch=launch), "statuses": ItemForm.base_fields["status"].choices,
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),

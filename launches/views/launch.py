@@ -56,9 +56,12 @@ def item_update(request, ws, cycle, launch_id, item_id):
     error = None
     try:
         if not form.is_valid():
+            if "evidence_url" in form.errors:
+                raise services.InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
             raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
         services.item_update(launch=launch, item_id=item_id, status=form.cleaned_data["status"],
-                             waive_reason=form.cleaned_data["waive_reason"])
+                             waive_reason=form.cleaned_data["waive_reason"],
+                             evidence_url=form.cleaned_data["evidence_url"])
     except services.NotFound:
         raise Http404("No such checklist item") from None
     except services.InvalidInput as exc:

@@ -135,3 +135,36 @@ def test_calendar_flags_a_launch_near_a_date_to_avoid(browser: Browser, server, 
     expect(page.locator(".month-grid td.avoid")).to_have_count(3)
     watch.assert_clean()
     context.close()
+
+
+def test_candidates_from_a_csv_and_a_five_tier_board(browser: Browser, server, sign_in, tmp_path):
+    _world()
+    workspace = Workspace.objects.get(slug="acme")
+    services.cycle_create(workspace=workspace, quarter="2027-Q1")
+    services.rubric_update(workspace=workspace, questions=[("Revenue?", 1)], thresholds=[3, 2, 1, 0],
+                           tier_names=["XL", "L", "M", "S", "XS"], lead_weeks=[8, 4, 2, 1, 0])
+    context, page = _context(browser, sign_in, "mira")
+    watch = PageWatch(page)
+    page.goto(f"{server}/w/acme/launches/2027-q1/")
+    expect(page.locator(".board-col")).to_have_count(6)
+    tops = {round(page.locator(f"#col-{key}").bounding_box()["y"]) for key in ("untiered", "1", "2", "3", "4", "5")}
+    assert len(tops) == 1, tops  # one row of columns, scrolled sideways if it must
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name;PM owner;Launch date\nSSO;nobody;2027-03-01\n;paul;2027-02-30\n", encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(bad)
+    page.get_by_role("button", name="Add from the file").click()
+    expect(page.locator(".import-errors tbody tr")).to_have_count(3)
+    expect(page.locator(".import-errors")).to_contain_text("nobody")
+    good = tmp_path / "good.csv"
+    good.write_text("\ufeffName,PMM owner,Launch date\nSSO,MIRA,2027-03-01\nAudit log export,,\n", encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(good)
+    page.get_by_role("button", name="Add from the file").click()
+    expect(page.locator("#toasts")).to_contain_text("Added 2 launches from the file.")
+    expect(page.locator(".board-col[data-tier=untiered] .launch-card")).to_have_count(2)
+    assert Launch.objects.get(name="SSO").pmm_owner.user.username == "mira"
+    # The refused file's page is a 422 on purpose (Chromium logs every 4xx document); nothing else may be.
+    refused = [e for e in watch.console_errors if "status of 422" in e and "/import/" in e]
+    assert len(refused) == 1, watch.console_errors
+    watch.console_errors = [e for e in watch.console_errors if e not in refused]
+    watch.assert_clean()
+    context.close()

@@ -23,6 +23,7 @@ TABLE = {
     "rubric": ({"get": V, "post": A}, ["ws"]),
     "cycle": ({"get": V}, ["ws", "cycle"]),
     "launch_add": ({"post": E}, ["ws", "cycle"]),
+    "launches_import": ({"post": E}, ["ws", "cycle"]),
     "launch": ({"get": V}, ["ws", "cycle", "launch_id"]),
     "launch_score": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_tier": ({"post": E}, ["ws", "cycle", "launch_id"]),

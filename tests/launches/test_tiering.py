@@ -97,7 +97,7 @@ def test_only_tier_one_and_two_need_the_leads():
     (Rubric((Question("a"),), (11, 15), ("1", "2", "3")), "thresholds"),
     (Rubric((Question("a"),), (11, 11), ("1", "2", "3")), "thresholds"),
     (Rubric((Question("a"),), (15, 11), ("1", "1", "3")), "tier_names"),
-    (Rubric((Question("a"),), (), ("1",)), "tier_names"),
+    (Rubric((Question("a"),), (), ("1",)), "tier_count"),
 ])
 def test_a_broken_rubric_is_refused_naming_the_field(rubric, field):
     with pytest.raises(RubricError) as error:

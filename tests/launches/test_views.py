@@ -199,8 +199,8 @@ def test_rubric_admin_edits_and_viewer_reads(client, team):
     ws, _, people = team
     url = reverse("launches:rubric", args=[ws.slug])
     client.force_login(people["admin"].user)
-    data = {"tier_1": "Major", "tier_2": "Minor", "tier_3": "Patch", "threshold_1": "8", "threshold_2": "5",
-            "questions": "Revenue? | 2\nReach?\n\n"}
+    data = {"tier_count": "3", "tier_1": "Major", "tier_2": "Minor", "tier_3": "Patch", "threshold_1": "8",
+            "threshold_2": "5", "lead_1": "6", "lead_2": "3", "lead_3": "1", "questions": "Revenue? | 2\nReach?\n\n"}
     assert client.post(url, data).status_code == 302
     rubric = TieringRubric.objects.get(workspace=ws).as_rubric()
     assert rubric.tier_names == ("Major", "Minor", "Patch") and [q.weight for q in rubric.questions] == [2, 1]
@@ -248,3 +248,17 @@ def test_board_move_query_count_is_constant(editor_client, team, django_assert_m
     with django_assert_max_num_queries(18):
         response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small"}, headers=HX)
     assert response.status_code == 200
+
+
+def test_checklist_item_keeps_a_link_to_its_evidence(editor_client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item = launch.items.get(key="pricing")
+    url = launch_url(launch, "item_update", item.pk)
+    response = editor_client.post(url, {"status": "done", "evidence_url": "https://wiki.example.com/pricing"}, headers=HX)
+    assert response.status_code == 200 and 'href="https://wiki.example.com/pricing"' in response.content.decode()
+    refused = editor_client.post(url, {"status": "done", "evidence_url": "javascript:alert(1)"}, headers=HX)
+    assert refused.status_code == 422 and "web address" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.evidence_url == "https://wiki.example.com/pricing"
