@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
+from raci.tabular import sniff_delimiter
 NAME_MAX = 200
 SUMMARY_MAX = 2000
 MAX_ROWS = 500
@@ -69,20 +69,6 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     return text, None
 
 
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header (first non-blank record) into most cells."""
-    best, best_count = DELIMITERS[0], 1
-    for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = next((record for record in reader if any(cell.strip() for cell in record)), [])
-        except csv.Error:
-            continue
-        if len(header) > best_count:
-            best, best_count = delimiter, len(header)
-    return best
-
-
 def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str, int],
                      existing_names: set[str]) -> tuple[list[Candidate], list[RowError]]:
     """The candidates of a CSV file and every problem in it.
@@ -94,7 +80,7 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
     text, problem = _decode(data)
     if problem:
         return [], [RowError(None, "", "", problem)]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         records = [(number, record) for number, record in enumerate(reader, start=1)]
     except csv.Error as exc:

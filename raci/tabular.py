@@ -164,7 +164,7 @@ def parse_csv(data: bytes, *, filename: str = "") -> ParsedTable:
     text, problem = _decode(data, filename=filename)
     if problem:
         return ParsedTable(errors=[TableError(None, None, "", problem)])
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     # newline="" keeps line breaks inside quoted cells exactly as written.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
@@ -218,7 +218,7 @@ def _decode(data: bytes, *, filename: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header (first non-blank record) into most cells.
 
     csv.Sniffer guesses from character frequencies and is easily fooled by commas in
