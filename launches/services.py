@@ -101,11 +101,8 @@ def _member(workspace: Workspace, membership_id: int | None, field: str) -> Memb
     return member
 
 
-@transaction.atomic
-def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_id: int | None = None,
-                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
-                  launch_date: date | None = None) -> Launch:
-    workspace = cycle.workspace
+def _matrix_and_dates(workspace, matrix_id: int | None, ship_date: date | None, launch_date: date | None):
+    """The launch's matrix, from its workspace only, after checking the two dates agree."""
     matrix = None
     if matrix_id is not None:
         matrix = Matrix.objects.filter(workspace=workspace, pk=matrix_id).first()
@@ -114,6 +111,15 @@ def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_
     if ship_date and launch_date and launch_date < ship_date:
         raise InvalidInput("The launch date comes on or after the ship date: the product is out before it is "
                            "announced.", "launch_date")
+    return matrix
+
+
+@transaction.atomic
+def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_id: int | None = None,
+                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
+                  launch_date: date | None = None) -> Launch:
+    workspace = cycle.workspace
+    matrix = _matrix_and_dates(workspace, matrix_id, ship_date, launch_date)
     return Launch.objects.create(
         cycle=cycle, name=_clean_name(name, "launch"), summary=(summary or "").strip(),
         pm_owner=_member(workspace, pm_owner_id, "pm_owner"), pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
@@ -344,14 +350,7 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
     owners take over the PM and PMM items nobody has finished."""
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     workspace = launch.cycle.workspace
-    matrix = None
-    if matrix_id is not None:
-        matrix = Matrix.objects.filter(workspace=workspace, pk=matrix_id).first()
-        if matrix is None:
-            raise InvalidInput("Pick a matrix of this workspace.", "matrix")
-    if ship_date and launch_date and launch_date < ship_date:
-        raise InvalidInput("The launch date comes on or after the ship date: the product is out before it is "
-                           "announced.", "launch_date")
+    matrix = _matrix_and_dates(workspace, matrix_id, ship_date, launch_date)
     old_owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
     launch.name = _clean_name(name, "launch")
     launch.summary = (summary or "").strip()
