@@ -1,4 +1,8 @@
-"""The Celery application; beat's schedule is kept here, in code."""
+"""The Celery application; beat's schedule is kept here, in code.
+
+Beat only sends ticks: each periodic task looks in the database for what is due and is
+safe to run twice, so a missed or doubled tick costs nothing.
+"""
 
 import os
 
@@ -9,4 +13,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("lockstep")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.beat_schedule = {}
+
+TICK_SECONDS = float(os.environ.get("LOCKSTEP_TICK_SECONDS", "60"))
+
+app.conf.beat_schedule = {
+    # Letters changed, readiness items due or overdue, decisions and matrices due for review.
+    "notifications": {"task": "raci.tasks.notifications_tick", "schedule": TICK_SECONDS},
+    # Daily and weekly digests of the notifications people asked to get in one e-mail.
+    "digests": {"task": "raci.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
+    # Ritual occurrences, and the quarterly tiering opening the next launch cycle.
+    "rituals": {"task": "launches.tasks.rituals_tick", "schedule": TICK_SECONDS},
+}
