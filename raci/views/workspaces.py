@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors, services
+from .. import dashboard, selectors, services
 from ..access import membership_for
 from ..forms import AccessForm, MemberAddForm, NameForm, RoleForm
 from ..models import Access, Role
@@ -36,9 +37,9 @@ def workspace_create(request):
 @require_GET
 def workspace_home(request, ws):
     membership = membership_for(request, ws)
+    dash = dashboard.workspace_dashboard(workspace=membership.workspace, today=timezone.localdate())
     return render(request, "raci/workspace.html", {
-        "membership": membership, "workspace": membership.workspace,
-        "matrices": selectors.matrices_of(workspace=membership.workspace),
+        "membership": membership, "workspace": membership.workspace, "dash": dash, "matrices": dash.matrices,
     })
 
 
