@@ -19,6 +19,8 @@ TICK_SECONDS = float(os.environ.get("LOCKSTEP_TICK_SECONDS", "60"))
 app.conf.beat_schedule = {
     # Letters changed, readiness items due or overdue, decisions and matrices due for review.
     "notifications": {"task": "raci.tasks.notifications_tick", "schedule": TICK_SECONDS},
+    # Readiness items due in 2 days or overdue, to their owners.
+    "readiness": {"task": "launches.reminders.readiness_reminders_tick", "schedule": TICK_SECONDS},
     # Daily and weekly digests of the notifications people asked to get in one e-mail.
     "digests": {"task": "raci.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
     # Ritual occurrences, and the quarterly tiering opening the next launch cycle.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from raci.models import NAME_MAX, Matrix, Membership, Role, RoleHolder, Workspace
 from raci.services import InvalidInput, NotFound
 
-from . import candidates_csv, tiering
+from . import candidates_csv, reminders, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, ReadinessItem,
                      StatusUpdate, TieringRubric)
 from .selectors import rubric_of
@@ -195,7 +195,7 @@ def _owner_ids(launch: Launch, roles: dict[str, Role]) -> dict[str, int | None]:
     return owners
 
 
-def _replan(launch: Launch) -> None:
+def _replan(launch: Launch) -> list[ReadinessItem]:
     workspace = launch.cycle.workspace
     new = tiering.deliverables_for(launch.tier)
     items = {item.key: item for item in launch.items.all()}
@@ -219,6 +219,7 @@ def _replan(launch: Launch) -> None:
     ReadinessItem.objects.bulk_create(fresh)
     # Kept items the new tier does not list (done, waived or started) go to the end.
     launch.items.exclude(key__in=order).update(order=len(order))
+    return fresh
 
 
 @transaction.atomic
@@ -251,7 +252,10 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
         launch.pm_confirmed_at = launch.pmm_confirmed_at = None
     launch.save()
     if changed:
-        _replan(launch)
+        created = _replan(launch)
+        actor_user = actor.user if actor else None
+        reminders.tier_changed(launch, tier_name=rubric.tier_name(tier) if tier is not None else "untiered",
+                               actor=actor_user, assigned=created)
     return launch
 
 
@@ -317,7 +321,9 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
         if open_items:
             raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
                                f"still open ({', '.join(open_items)}). Finish or waive them with a reason.", "decision")
-    return GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+    go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+    reminders.go_recorded(go, launch, actor=actor)
+    return go
 
 
 # --- status, editing, after launch ---------------------------------------------------------
@@ -339,13 +345,15 @@ def status_update(*, launch: Launch, status: str, note: str = "", author: Member
         raise InvalidInput(f"Say in a short note why the launch is {STATUSES[status].lower()}.", "note")
     Launch.objects.filter(pk=launch.pk).update(status=status)
     launch.status = status
-    return StatusUpdate.objects.create(launch=launch, status=status, note=note, author=author)
+    update = StatusUpdate.objects.create(launch=launch, status=status, note=note, author=author)
+    reminders.status_changed(update, launch, actor=author.user if author else None)
+    return update
 
 
 @transaction.atomic
 def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: int | None = None,
                   pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
-                  launch_date: date | None = None) -> Launch:
+                  launch_date: date | None = None, actor=None) -> Launch:
     """Edit a launch. A new launch date moves the due dates of its checklist with it; new
     owners take over the PM and PMM items nobody has finished."""
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
@@ -359,6 +367,7 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
     launch.matrix, launch.ship_date, launch.launch_date = matrix, ship_date, launch_date
     launch.save()
     days = {d.key: d for d in tiering.deliverables_for(launch.tier)}
+    reassigned = []
     for item in launch.items.select_related("owner_role"):
         fields = []
         if item.key in days:
@@ -367,10 +376,13 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
         code = item.owner_role.code if item.owner_role_id else None
         new_owner = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}.get(code)
         if code in old_owners and new_owner and item.is_open and item.owner_id in (old_owners[code], None):
+            if item.owner_id != new_owner:
+                reassigned.append(item)
             item.owner_id = new_owner
             fields.append("owner")
         if fields:
             item.save(update_fields=fields + ["updated_at"])
+    reminders.items_assigned(launch, reassigned, actor=actor)
     return launch
 
 

@@ -375,3 +375,28 @@ def workload(*, workspace) -> list[PersonLoad]:
         for load in loads:
             load.heat[letter] = 0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
     return loads
+
+
+# --- notifications -----------------------------------------------------------------------
+
+def unread_count(*, user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()
+
+
+def notifications_of(*, user, unread_only: bool = False, workspace_id: int | None = None):
+    from .models import Notification
+
+    found = Notification.objects.filter(user=user, in_app=True).select_related("workspace", "actor")
+    if unread_only:
+        found = found.filter(read_at__isnull=True)
+    if workspace_id is not None:
+        found = found.filter(workspace_id=workspace_id)
+    return found
+
+
+def webhook_deliveries(*, workspace, limit: int = 50):
+    from .models import WebhookDelivery
+
+    return list(WebhookDelivery.objects.filter(webhook__workspace=workspace)[:limit])

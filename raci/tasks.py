@@ -2,8 +2,11 @@
 enqueued after commit (`delay_on_commit`) and safe to run twice."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from .models import MatrixImport
 
@@ -37,3 +40,90 @@ def apply_import(import_id: int) -> None:
     except Exception as exc:
         log.exception("import %s failed", import_id)
         import_fail(job, f"Nothing was saved: {exc}")
+
+
+# --- notifications -----------------------------------------------------------------------
+#
+# Mail and webhooks retry with exponential backoff (TASK_RETRY_BASE_SECONDS * 2**n, at most
+# TASK_MAX_RETRIES times); settings check that the broker's visibility timeout outlasts the
+# longest countdown, so a waiting retry is never delivered twice.
+
+def backoff(retries: int) -> int:
+    return settings.TASK_RETRY_BASE_SECONDS * 2 ** retries
+
+
+def _retry_or_give_up(task, exc: Exception, give_up) -> None:
+    if task.request.retries < settings.TASK_MAX_RETRIES and not task.request.is_eager:
+        raise task.retry(exc=exc, countdown=backoff(task.request.retries))
+    give_up()
+
+
+class DeliveryFailed(Exception):
+    pass
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=60, soft_time_limit=45)
+def send_notification_email(self, notification_id: int) -> bool:
+    from .mailing import email_failed, email_notification
+
+    try:
+        return email_notification(notification_id)
+    except Exception as exc:
+        log.warning("e-mail for notification %s failed: %s", notification_id, exc)
+        _retry_or_give_up(self, exc, lambda: email_failed(notification_id))
+        return False
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=60, soft_time_limit=45)
+def deliver_webhook(self, delivery_id: int) -> bool:
+    from .webhooks import attempt, give_up
+
+    error = attempt(delivery_id)
+    if error is None:
+        return True
+    log.warning("webhook delivery %s failed: %s", delivery_id, error)
+    _retry_or_give_up(self, DeliveryFailed(error), lambda: give_up(delivery_id))
+    return False
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=300, soft_time_limit=240)
+def send_digest(self, user_id: int, period: str) -> int:
+    from .mailing import send_digest as send
+
+    try:
+        return send(user_id, period)
+    except Exception as exc:
+        log.warning("digest %s for user %s failed: %s", period, user_id, exc)
+        _retry_or_give_up(self, exc, lambda: None)
+        return 0
+
+
+# How long a queued e-mail may wait before the tick assumes its message was lost (a broker
+# restart without persistence) and queues it again; sending twice is prevented by the lock.
+LOST_AFTER = timedelta(minutes=15)
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def notifications_tick() -> dict:
+    from .models import EmailMode, Notification
+    from .reminders import letters_tick, reviews_tick
+
+    now = timezone.now()
+    letters = letters_tick()
+    reviews = reviews_tick(timezone.localdate())
+    lost = list(Notification.objects.filter(email=EmailMode.NOW, emailed_at__isnull=True, email_failed_at__isnull=True,
+                                            created_at__lt=now - LOST_AFTER, created_at__gt=now - timedelta(days=2))
+                .values_list("pk", flat=True)[:500])
+    for pk in lost:
+        send_notification_email.delay(pk)
+    return {"letters": letters, "reviews": reviews, "requeued": len(lost)}
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def digests_tick() -> int:
+    from .mailing import digests_due
+
+    due = digests_due(timezone.now())
+    for user_id, period in due:
+        send_digest.delay(user_id, period)
+    return len(due)

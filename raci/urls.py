@@ -1,12 +1,22 @@
 from django.urls import path
 
-from .views import decisions, history, imports, matrix, workspaces
+from .views import decisions, history, imports, matrix, notifications, workspaces
 
 app_name = "raci"
 
 M = "w/<slug:ws>/matrices/<slug:m>/"
 
 urlpatterns = [
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
+    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification_open"),
+    path("w/<slug:ws>/webhook/", notifications.webhook, name="webhook"),
+    path("w/<slug:ws>/webhook/deliveries/<int:delivery_id>/redeliver/", notifications.webhook_redeliver,
+         name="webhook_redeliver"),
+    path("w/<slug:ws>/webhook/<str:action>/", notifications.webhook_action, name="webhook_action"),
     path("w/new/", workspaces.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", workspaces.workspace_home, name="workspace"),
     path("w/<slug:ws>/settings/", workspaces.workspace_settings, name="workspace_settings"),

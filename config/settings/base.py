@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "raci.context_processors.bell",
             ],
         },
     },
@@ -203,8 +204,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks that live outside the apps' tasks.py modules.
+CELERY_IMPORTS = ["launches.reminders"]
+
+# Mail and webhook retries: TASK_RETRY_BASE_SECONDS * 2**n after the n-th failure.
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5)
+LONGEST_COUNTDOWN = TASK_RETRY_BASE_SECONDS * 2 ** max(TASK_MAX_RETRIES - 1, 0)
+# Redis hands an unacknowledged task to another worker after the visibility timeout. It
+# must outlast the longest retry countdown, or a retry waiting in the queue would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", max(60 * 60, 2 * LONGEST_COUNTDOWN))
+if CELERY_VISIBILITY_TIMEOUT <= LONGEST_COUNTDOWN:
+    raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be above the longest "
+                               f"retry countdown ({LONGEST_COUNTDOWN} s)")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "lockstep")
+
+# Notifications. Links in e-mails and webhooks are made absolute with SITE_URL.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Webhooks to private and loopback addresses are refused unless this is set (development).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# How often an open page asks for the unread count.
+NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 
 # `make bench` serves a bare view returning a constant: the floor its ratios divide by.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)

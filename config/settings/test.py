@@ -29,3 +29,7 @@ STORAGES = {
 # Tasks run in-process in the test suite, whatever the broker: a test that needs a real
 # worker starts one itself.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Test receivers of webhooks listen on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE = True
+SITE_URL = "http://testserver"

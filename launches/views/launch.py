@@ -122,7 +122,7 @@ def launch_edit(request, ws, cycle, launch_id):
                       matrices=selectors.matrices_for_choice(workspace=membership.workspace))
     if request.method == "POST" and form.is_valid():
         try:
-            services.launch_update(launch=launch, **_edit_kwargs(form.cleaned_data))
+            services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
         except services.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

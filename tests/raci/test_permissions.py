@@ -55,6 +55,17 @@ TABLE = {
     "import_upload": ({"post": E}, ["ws"]),
     "import": ({"get": E}, ["ws", "import_id"]),
     "import_confirm": ({"post": E}, ["ws", "import_id"]),
+    # A person's own notifications: any signed-in user; someone else's notification is 404.
+    "notifications": ({"get": "any"}, []),
+    "notification_badge": ({"get": "any"}, []),
+    "notifications_read_all": ({"post": "any"}, []),
+    "notification_settings": ({"get": "any", "post": "any"}, []),
+    "notification_read": ({"post": "own"}, ["notification_id"]),
+    "notification_open": ({"post": "own"}, ["notification_id"]),
+    # The webhook's secret and delivery log are for admins.
+    "webhook": ({"get": A, "post": A}, ["ws"]),
+    "webhook_action": ({"post": A}, ["ws", "action_ping"]),
+    "webhook_redeliver": ({"post": A}, ["ws", "delivery_id"]),
 }
 
 
@@ -90,9 +101,15 @@ def world():
     for level in (V, E):
         people[level] = MembershipFactory(workspace=ws, access=level).user
     target = MembershipFactory(workspace=ws, access=V)
+    from raci.models import Notification, Webhook, WebhookDelivery
+
+    note = Notification.objects.create(user=admin.user, workspace=ws, kind="matrix_review", key="k", title="Review",
+                                       url="/")
+    hook = Webhook.objects.create(workspace=ws, url="https://hooks.example.com/lockstep")
+    delivery = WebhookDelivery.objects.create(webhook=hook, key="k", kind="ping", payload={}, status="failed")
     values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
               "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
-              "seq": deleted_seq, "decision_id": decision.pk}
+              "seq": deleted_seq, "decision_id": decision.pk, "notification_id": note.pk, "delivery_id": delivery.pk}
     return people, values
 
 
@@ -125,6 +142,8 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
                 assert status == 405, (method, url, who, status)
             elif needs[method] == "any":
                 assert status in (200, 302, 422), (method, url, who, status)
+            elif needs[method] == "own":
+                assert status in ((200, 302) if who == A else (404,)), (method, url, who, status)
             elif who == "outsider":
                 assert status == 404, (method, url, status)
             elif RANK[who] < RANK[needs[method]]:

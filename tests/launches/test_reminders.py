@@ -1,0 +1,143 @@
+"""Who hears about launches, and when: owners on status, tier and go/no-go; an item's owner
+when it is assigned, due in 2 days and overdue. Time is frozen where it matters."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from launches import services
+from launches.models import ReadinessItem
+from launches.reminders import readiness_reminders_tick, readiness_tick
+from raci.models import EmailMode, Notification, NotificationPreference
+
+from .conftest import make_launch
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds_for(member):
+    return sorted(Notification.objects.filter(user=member.user).values_list("kind", flat=True))
+
+
+def test_status_change_tells_both_owners_but_not_the_author(team, django_capture_on_commit_callbacks):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.status_update(launch=launch, status="at_risk", note="Pricing page late", author=people["PM"])
+    assert kinds_for(people["PMM"]) == ["launch_status"]
+    assert kinds_for(people["PM"]) == []
+    n = Notification.objects.get(user=people["PMM"].user)
+    assert n.title == "Usage-based billing is at risk" and n.body == "Pricing page late"
+    assert n.url.endswith(f"/{launch.pk}/")
+    assert [m.to for m in mail.outbox] == [[people["PMM"].user.email]]
+    assert "Pricing page late" in mail.outbox[0].body and "http://testserver/" in mail.outbox[0].body
+
+
+def test_a_rolled_back_change_tells_nobody_and_queues_nothing(team, django_capture_on_commit_callbacks):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.status_update(launch=launch, status="at_risk", note="Late", author=people["admin"])
+            raise RuntimeError("the request failed after the write")
+    assert queued == [] and Notification.objects.count() == 0 and mail.outbox == []
+
+
+def test_tiering_tells_the_owners_and_gives_each_new_item_to_its_owner(team, django_capture_on_commit_callbacks):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
+    assert "launch_tier" in kinds_for(people["PM"]) and "launch_tier" in kinds_for(people["PMM"])
+    assigned = Notification.objects.filter(kind="item_assigned")
+    owners = set(ReadinessItem.objects.filter(launch=launch, owner__isnull=False).values_list("owner__user_id", flat=True))
+    assert owners and set(assigned.values_list("user_id", flat=True)) == owners
+    assert all("is yours" in n.title for n in assigned)
+
+
+def test_go_no_go_tells_the_owners(team, django_capture_on_commit_callbacks):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.go_record(launch=launch, decision="no_go", notes="Docs missing", actor=people["admin"].user)
+    assert kinds_for(people["PM"]) == ["go_decision"] and kinds_for(people["PMM"]) == ["go_decision"]
+    assert Notification.objects.filter(kind="go_decision").first().title == "No go for Usage-based billing"
+
+
+def test_a_new_owner_hears_of_the_items_that_move_to_them(team, django_capture_on_commit_callbacks):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
+    newcomer = people["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.launch_update(launch=launch, name=launch.name, pm_owner_id=newcomer.pk, pmm_owner_id=people["PMM"].pk,
+                               launch_date=launch.launch_date, actor=people["admin"].user)
+    moved = ReadinessItem.objects.filter(launch=launch, owner=newcomer)
+    assert moved.exists()
+    assert Notification.objects.filter(user=newcomer.user, kind="item_assigned").count() == moved.count()
+
+
+def _tiered(team, launch_date):
+    _, cycle, people = team
+    launch = make_launch(cycle, people, launch_date=launch_date)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
+    Notification.objects.all().delete()
+    return launch
+
+
+def test_items_due_in_two_days_are_told_once_then_again_when_overdue(team):
+    launch = _tiered(team, date(2027, 3, 15))
+    item = launch.items.filter(owner__isnull=False, due_date__isnull=False).order_by("due_date").first()
+    due = item.due_date
+    mine = Notification.objects.filter(key__contains=f":{item.pk}:")
+
+    def tick_on(day):
+        with time_machine.travel(f"{day.isoformat()} 09:00Z", tick=False):
+            readiness_reminders_tick.delay()
+
+    tick_on(due - timedelta(days=3))
+    assert not mine.exists()
+    tick_on(due - timedelta(days=2))
+    tick_on(due - timedelta(days=2))
+    tick_on(due)  # "due today" is the reminder it already had
+    assert list(mine.values_list("kind", "user_id")) == [("item_due", item.owner.user_id)]
+    assert mine.get().title.startswith(f"{item.title} for {launch.name} is due on ")
+    tick_on(due + timedelta(days=1))
+    tick_on(due + timedelta(days=1))
+    late = mine.filter(kind="item_overdue")
+    assert late.count() == 1 and "overdue (1 day)" in late.get().title
+
+
+def test_done_and_waived_items_are_not_chased(team):
+    launch = _tiered(team, date(2027, 3, 15))
+    for item in launch.items.all():
+        item.status = ReadinessItem.Status.DONE if item.required else ReadinessItem.Status.WAIVED
+        item.save()
+    latest = max(i.due_date for i in launch.items.all() if i.due_date)
+    assert readiness_tick(latest + timedelta(days=1)) == 0
+    assert Notification.objects.count() == 0
+
+
+def test_a_moved_launch_date_reminds_again_for_the_new_date(team):
+    launch = _tiered(team, date(2027, 3, 15))
+    item = launch.items.filter(owner__isnull=False).order_by("due_date").first()
+    readiness_tick(item.due_date - timedelta(days=1))
+    launch = services.launch_update(launch=launch, name=launch.name, pm_owner_id=launch.pm_owner_id,
+                                    pmm_owner_id=launch.pmm_owner_id, launch_date=date(2027, 3, 29))
+    item.refresh_from_db()
+    readiness_tick(item.due_date - timedelta(days=1))
+    assert Notification.objects.filter(key__startswith=f"item_due:{item.pk}:").count() == 2
+
+
+def test_an_owner_who_turned_email_off_is_told_in_the_app_only(team, django_capture_on_commit_callbacks):
+    _, cycle, people = team
+    NotificationPreference.objects.create(user=people["PMM"].user, kind="launch_status", in_app=True, email=EmailMode.OFF)
+    NotificationPreference.objects.create(user=people["PM"].user, kind="launch_status", in_app=False, email=EmailMode.OFF)
+    launch = make_launch(cycle, people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.status_update(launch=launch, status="paused", note="Waiting on legal", author=people["admin"])
+    assert kinds_for(people["PMM"]) == ["launch_status"] and kinds_for(people["PM"]) == []
+    assert mail.outbox == []
