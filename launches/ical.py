@@ -1,5 +1,5 @@
 """The workspace's launch calendar as iCalendar text (RFC 5545): launch dates and
-readiness due dates as all-day events."""
+readiness due dates as all-day events, ritual meetings as all-day or timed events."""
 
 from __future__ import annotations
 
@@ -27,15 +27,23 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def calendar_text(*, name: str, host: str, events: list[tuple[str, date, str, str]], now: datetime | None = None) -> str:
-    """`events` are (uid key, day, summary, description)."""
+def calendar_text(*, name: str, host: str, events: list[tuple], now: datetime | None = None) -> str:
+    """`events` are (uid key, day, summary, description), all-day; or (uid key, start,
+    summary, description, minutes) with an aware datetime start, a meeting that keeps
+    its time busy."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Lockstep//Launches//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}"]
-    for key, day, summary, description in events:
-        lines += ["BEGIN:VEVENT", f"UID:{key}@{host}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-                  f"SUMMARY:{_escape(summary)}", "TRANSP:TRANSPARENT"]
+    for key, day, summary, description, *minutes in events:
+        lines += ["BEGIN:VEVENT", f"UID:{key}@{host}", f"DTSTAMP:{stamp}"]
+        if isinstance(day, datetime):
+            start = day.astimezone(timezone.utc)
+            end = start + timedelta(minutes=minutes[0] if minutes else 60)
+            lines += [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}", f"SUMMARY:{_escape(summary)}",
+                      "TRANSP:OPAQUE"]
+        else:
+            lines += [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+                      f"SUMMARY:{_escape(summary)}", "TRANSP:TRANSPARENT"]
         if description:
             lines.append(f"DESCRIPTION:{_escape(description)}")
         lines.append("END:VEVENT")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
 
-from raci.models import Matrix, Membership, Workspace
+from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
 
-from . import planning, tiering
-from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, ReadinessItem,
-                     StatusUpdate, TieringRubric)
+from . import planning, rituals, tiering
+from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence, ReadinessItem,
+                     Ritual, StatusUpdate, TieringRubric)
 
 
 def rubric_of(*, workspace_id: int) -> tiering.Rubric:
@@ -280,8 +282,10 @@ def feed_by_token(*, token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.select_related("workspace").filter(token=token).first() if token else None
 
 
-def feed_events_of(*, workspace: Workspace) -> list[tuple[str, date, str, str]]:
-    """Launch dates and readiness due dates as (uid key, day, summary, description), in two queries."""
+def feed_events_of(*, workspace: Workspace, today: date | None = None) -> list[tuple]:
+    """Launch dates, readiness due dates and ritual meetings as (uid key, day, summary,
+    description[, minutes]), in three queries. A meeting with a time of day is a timed
+    event (day is then a datetime) lasting its agenda; the others are all-day events."""
     events = [(f"launch-{l.pk}", l.launch_date, f"Launch: {l.name}", l.cycle.name)
               for l in Launch.objects.filter(cycle__workspace=workspace, launch_date__isnull=False)
               .select_related("cycle")]
@@ -290,4 +294,133 @@ def feed_events_of(*, workspace: Workspace) -> list[tuple[str, date, str, str]]:
         owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "nobody")
         events.append((f"item-{item.pk}", item.due_date, f"Due: {item.title} ({item.launch.name})",
                        f"Owner: {owner} · {item.get_status_display()}"))
+    return events + _ritual_events(workspace, today or timezone.localdate())
+
+
+# Which meetings the feed lists: the recent ones, and the coming quarter or so.
+FEED_PAST_DAYS, FEED_AHEAD_DAYS = 35, 120
+
+
+def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
+    events = []
+    zone = timezone.get_current_timezone()
+    for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
+                   .prefetch_related("attendee_roles")):
+        sections = ritual.sections
+        minutes = rituals.agenda_minutes(sections) or 60
+        owner = ritual.owner_role.code if ritual.owner_role_id else "nobody"
+        attendees = ", ".join(r.code for r in ritual.attendee_roles.all()) or "—"
+        agenda = "; ".join(f"{s.title} ({s.minutes} min)" if s.minutes else s.title for s in sections)
+        description = f"Owner: {owner} · Attendees: {attendees}\nAgenda: {agenda}"
+        for day in rituals.dates_between(ritual.cadence, ritual.starts_on, today - timedelta(days=FEED_PAST_DAYS),
+                                         today + timedelta(days=FEED_AHEAD_DAYS)):
+            key = f"ritual-{ritual.pk}-{day:%Y%m%d}"
+            if ritual.time_of_day:
+                events.append((key, datetime.combine(day, ritual.time_of_day, tzinfo=zone), ritual.name,
+                               description, minutes))
+            else:
+                events.append((key, day, ritual.name, description))
     return events
+
+
+# --- rituals -------------------------------------------------------------------------------
+
+def _rituals(workspace: Workspace):
+    return (Ritual.objects.filter(workspace=workspace).select_related("owner_role", "default_matrix")
+            .prefetch_related("attendee_roles", Prefetch("attendee_members",
+                                                         queryset=Membership.objects.select_related("user"))))
+
+
+def rituals_of(*, workspace: Workspace, today: date) -> list[Ritual]:
+    """The workspace's rituals, each with its `next_on` (None while paused), in three queries."""
+    found = list(_rituals(workspace))
+    for ritual in found:
+        ritual.workspace = workspace
+        ritual.next_on = None if ritual.paused else ritual.next_date(today)
+    return found
+
+
+def ritual_get(*, workspace: Workspace, ritual_id: int) -> Ritual | None:
+    ritual = _rituals(workspace).filter(pk=ritual_id).first()
+    if ritual is not None:
+        ritual.workspace = workspace
+    return ritual
+
+
+@dataclass(slots=True)
+class UpcomingRitual:
+    """A coming meeting, as plain data (the workspace page lists the next few)."""
+
+    ritual_id: int
+    name: str
+    date: date
+    time: time | None
+    owner_role: str        # the owner role's code, "" when it has none
+    owner_role_name: str
+    url: str
+
+
+def next_rituals(*, workspace: Workspace, today: date, limit: int = 3) -> list[UpcomingRitual]:
+    """The next `limit` meetings of the workspace's active rituals, soonest first, in one
+    query whatever the number of rituals (the dates come from the cadences)."""
+    found = []
+    for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
+                   .only("id", "name", "cadence", "starts_on", "time_of_day", "owner_role__code",
+                         "owner_role__name")):
+        for day in rituals.dates_from(ritual.cadence, ritual.starts_on, today, limit):
+            found.append(UpcomingRitual(
+                ritual.pk, ritual.name, day, ritual.time_of_day,
+                ritual.owner_role.code if ritual.owner_role_id else "",
+                ritual.owner_role.name if ritual.owner_role_id else "",
+                reverse("launches:occurrence", args=[workspace.slug, ritual.pk, day.isoformat()])))
+    found.sort(key=lambda u: (u.date, u.time or time.max, u.name, u.ritual_id))
+    return found[:limit]
+
+
+@dataclass(slots=True)
+class Meeting:
+    """One date of a ritual, with its row if one was written in (or planned by the tick)."""
+
+    date: date
+    occurrence: Occurrence | None = None
+    decision_count: int = 0
+
+    @property
+    def has_notes(self) -> bool:
+        return bool(self.occurrence and any(n.get("text") for n in self.occurrence.notes))
+
+
+def meetings_of(*, ritual: Ritual, today: date, ahead: int = 4) -> tuple[list[Meeting], list[Meeting]]:
+    """The coming meetings (none while paused) and the past ones written in, in one query."""
+    rows = {o.date: o for o in ritual.occurrences.annotate(decision_count=Count("decision_links"))}
+    coming = [] if ritual.paused else [Meeting(day, rows.get(day), getattr(rows.get(day), "decision_count", 0))
+                                       for day in rituals.dates_from(ritual.cadence, ritual.starts_on, today, ahead)]
+    past = [Meeting(day, row, row.decision_count) for day, row in sorted(rows.items(), reverse=True)
+            if day < today and (row.notes or row.decision_count)]
+    return coming, past
+
+
+def occurrence_of(*, ritual: Ritual, day: date) -> Occurrence | None:
+    return ritual.occurrences.filter(date=day).select_related("matrix").first()
+
+
+def occurrence_decisions_of(*, occurrence: Occurrence | None) -> list[Decision]:
+    if occurrence is None:
+        return []
+    return list(Decision.objects.filter(occurrence_link__occurrence=occurrence)
+                .select_related("matrix", "decided_by").order_by("created_at", "id"))
+
+
+def roles_for_choice(*, workspace: Workspace) -> list[Role]:
+    return list(Role.objects.filter(workspace=workspace).only("id", "code", "name"))
+
+
+def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int | None:
+    """The matrix a new decision goes to unless changed: the meeting's last, the ritual's
+    default, else the workspace's first matrix."""
+    if occurrence is not None and occurrence.matrix_id:
+        return occurrence.matrix_id
+    if ritual.default_matrix_id:
+        return ritual.default_matrix_id
+    return Matrix.objects.filter(workspace_id=ritual.workspace_id).order_by("created_at", "id").values_list(
+        "id", flat=True).first()

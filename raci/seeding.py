@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from launches import planning
 from launches import services as launch_services
-from launches.models import LaunchCycle
+from launches.models import LaunchCycle, Ritual
 
 from . import glance, services
 from .builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG, TemplateSpec
@@ -131,4 +131,12 @@ def demo_seed() -> Workspace:
             decided_by=User.objects.get(username="marco"), decided_on=today - timedelta(days=95),
             review_on=today - timedelta(days=5))
     _demo_launches(workspace, user)
+    _demo_rituals(workspace)
     return workspace
+
+
+def _demo_rituals(workspace: Workspace) -> None:
+    """The rituals of seed 000, their decisions going to the demo matrix."""
+    launch_services.rituals_seed_defaults(workspace=workspace)
+    matrix = Matrix.objects.filter(workspace=workspace).order_by("created_at", "id").first()
+    Ritual.objects.filter(workspace=workspace, default_matrix=None).update(default_matrix=matrix)

@@ -696,6 +696,9 @@ def workspace_create(*, name: str, owner) -> Workspace:
     name = _clean_name(name, "workspace")
     workspace = Workspace.objects.create(name=name, slug=_unique_slug(Workspace.objects.all(), name))
     Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
+    # Imported here: launches builds on raci, and a new team starts with the rituals of seed 000.
+    from launches.services import rituals_seed_defaults
+    rituals_seed_defaults(workspace=workspace)
     return workspace
 
 

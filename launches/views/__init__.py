@@ -1,5 +1,5 @@
 """Launch cycles, the tiering board, launch pages with readiness and go/no-go, the
-calendar, the retrospective and the iCalendar feed.
+calendar, the retrospective and the iCalendar feed; the team's rituals and their meetings.
 
 Every view resolves the workspace from the URL and checks membership first (the feed,
 for calendar apps that cannot sign in, checks its secret token instead); plain POSTs
@@ -27,7 +27,19 @@ from .launch import (
                      launch_status,
                      tier_confirm,
 )
+from .rituals import (
+                     occurrence,
+                     occurrence_decision,
+                     occurrence_notes,
+                     ritual,
+                     ritual_delete,
+                     ritual_edit,
+                     ritual_pause,
+                     rituals,
+)
 
 __all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
            "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit",
-           "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "retrospective", "rubric", "tier_confirm"]
+           "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "occurrence",
+           "occurrence_decision", "occurrence_notes", "retrospective", "ritual", "ritual_delete", "ritual_edit",
+           "ritual_pause", "rituals", "rubric", "tier_confirm"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from datetime import date
 
@@ -40,11 +41,19 @@ TABLE = {
     "avoid_dates": ({"get": V, "post": E}, ["ws"]),
     "avoid_date_remove": ({"post": E}, ["ws", "avoid_id"]),
     "feed_regenerate": ({"post": A}, ["ws"]),
+    "rituals": ({"get": V, "post": E}, ["ws"]),
+    "ritual": ({"get": V}, ["ws", "ritual_id"]),
+    "ritual_edit": ({"get": E, "post": E}, ["ws", "ritual_id"]),
+    "ritual_pause": ({"post": E}, ["ws", "ritual_id"]),
+    "ritual_delete": ({"post": E}, ["ws", "ritual_id"]),
+    "occurrence": ({"get": V}, ["ws", "ritual_id", "day"]),
+    "occurrence_notes": ({"post": E}, ["ws", "ritual_id", "day"]),
+    "occurrence_decision": ({"post": E}, ["ws", "ritual_id", "day"]),
 }
 # The feed is for calendar apps, which cannot sign in: its secret token is the key
 # (test_views_calendar.py checks it). Every other URL is in TABLE.
 PUBLIC = {"feed"}
-REMOVERS = {"dependency_remove", "avoid_date_remove"}
+REMOVERS = {"dependency_remove", "avoid_date_remove", "ritual_delete"}
 
 
 def test_every_url_pattern_is_in_the_table():
@@ -61,6 +70,8 @@ def world(team):
     values = {"ws": ws.slug, "cycle": cycle.slug, "launch_id": launch.pk, "item_id": launch.items.first().pk,
               "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
               "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
+    ritual = services.rituals_seed_defaults(workspace=ws)[0]
+    values.update(ritual_id=ritual.pk, day=ritual.next_date(timezone.localdate()).isoformat())
     users = {"outsider": UserFactory(), V: people["viewer"].user, E: people["editor"].user, A: people["admin"].user}
     return users, values
 

@@ -1,0 +1,218 @@
+"""The team's rituals (seed 000) as plain data: cadences and the dates they give, the
+three default rituals, and their agendas (seed 002). No ORM: the services, the tick, the
+pages and the calendar feed all count dates here, so they always agree.
+
+A ritual's dates are counted from its first date (`starts_on`), never from the previous
+meeting: a monthly ritual that starts on 31 January meets on 28 February and then on
+31 March again, instead of drifting to the 28th for good.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+WEEKLY, BIWEEKLY, MONTHLY, QUARTERLY = "weekly", "biweekly", "monthly", "quarterly"
+CADENCES = ((WEEKLY, "Weekly"), (BIWEEKLY, "Every two weeks"), (MONTHLY, "Monthly"), (QUARTERLY, "Quarterly"))
+_DAYS = {WEEKLY: 7, BIWEEKLY: 14}
+_MONTHS = {MONTHLY: 1, QUARTERLY: 3}
+
+SECTIONS_MAX = 12
+SECTION_TITLE_MAX = 80
+
+
+class AgendaError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
+def nth(cadence: str, starts_on: date, n: int) -> date:
+    if cadence in _DAYS:
+        return starts_on + timedelta(days=_DAYS[cadence] * n)
+    return add_months(starts_on, _MONTHS[cadence] * n)
+
+
+def _index_on_or_after(cadence: str, starts_on: date, day: date) -> int:
+    if day <= starts_on:
+        return 0
+    if cadence in _DAYS:
+        return -(-(day - starts_on).days // _DAYS[cadence])
+    months = (day.year - starts_on.year) * 12 + day.month - starts_on.month
+    n = max(months // _MONTHS[cadence], 0)
+    while nth(cadence, starts_on, n) < day:
+        n += 1
+    return n
+
+
+def next_on_or_after(cadence: str, starts_on: date, day: date) -> date:
+    return nth(cadence, starts_on, _index_on_or_after(cadence, starts_on, day))
+
+
+def previous_before(cadence: str, starts_on: date, day: date) -> date | None:
+    """The last date of the series before `day`, if the series had started by then."""
+    n = _index_on_or_after(cadence, starts_on, day)
+    return nth(cadence, starts_on, n - 1) if n > 0 else None
+
+
+def dates_from(cadence: str, starts_on: date, day: date, count: int) -> list[date]:
+    first = _index_on_or_after(cadence, starts_on, day)
+    return [nth(cadence, starts_on, first + i) for i in range(count)]
+
+
+def dates_between(cadence: str, starts_on: date, start: date, end: date) -> list[date]:
+    """The series' dates from `start` to `end`, both included."""
+    found, n = [], _index_on_or_after(cadence, starts_on, start)
+    while (day := nth(cadence, starts_on, n)) <= end:
+        found.append(day)
+        n += 1
+    return found
+
+
+def is_on(cadence: str, starts_on: date, day: date) -> bool:
+    return next_on_or_after(cadence, starts_on, day) == day
+
+
+def quarter_after(day: date) -> str:
+    """The quarter after the one `day` is in, as a launch cycle is named ("2027-Q1"):
+    tiering late in a quarter sorts the launches of the next one."""
+    year, quarter = day.year, (day.month - 1) // 3 + 1
+    year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return f"{year}-Q{quarter}"
+
+
+# --- agendas -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    minutes: int | None = None
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "minutes": self.minutes}
+
+
+def sections_from_json(rows: list[dict]) -> list[Section]:
+    return [Section(str(row.get("title", "")), row.get("minutes")) for row in rows or []]
+
+
+# Seed 002's weekly alignment: 5 minutes of status, 10 to surface blockers, 15 to scope
+# dependencies, 10 to decide next steps, 5 to assign owners.
+STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS = (
+    Section("Status", 5), Section("Blockers", 10), Section("Dependencies", 15), Section("Decisions", 10),
+    Section("Owners", 5))
+AGENDA = (STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS)
+
+# The minutes follow a separator, so that "Q3 planning" or "Q3" stay titles.
+_LINE = re.compile(r"^(?P<title>.+?)(?:[\s,;:·–—-]+(?P<minutes>\d{1,3})\s*(?:min(?:ute)?s?|m)?\.?)?\s*$",
+                   re.IGNORECASE)
+
+
+def parse_agenda(text: str) -> list[Section]:
+    """One section a line, its minutes at the end if any: "Blockers, 10 min"."""
+    sections = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split()).lstrip("-*• ")
+        if not line:
+            continue
+        match = _LINE.match(line)
+        title, minutes = match["title"].strip(" ,;:·–—-"), int(match["minutes"]) if match["minutes"] else None
+        if not title:
+            raise AgendaError(f"“{line}” has no title.")
+        if len(title) > SECTION_TITLE_MAX:
+            raise AgendaError(f"“{title[:30]}…” is {len(title)} characters long; a section's limit is "
+                              f"{SECTION_TITLE_MAX}.")
+        if minutes is not None and not 1 <= minutes <= 240:
+            raise AgendaError(f"“{title}”: give it between 1 and 240 minutes.")
+        if any(s.title.casefold() == title.casefold() for s in sections):
+            raise AgendaError(f"“{title}” is on the agenda twice: its notes would mix.")
+        sections.append(Section(title, minutes))
+    if not sections:
+        raise AgendaError("Give the agenda at least one section, one a line.")
+    if len(sections) > SECTIONS_MAX:
+        raise AgendaError(f"Keep the agenda to {SECTIONS_MAX} sections; it has {len(sections)}.")
+    return sections
+
+
+def agenda_text(sections: list[Section]) -> str:
+    return "\n".join(f"{s.title}, {s.minutes} min" if s.minutes else s.title for s in sections)
+
+
+def agenda_minutes(sections: list[Section]) -> int:
+    return sum(s.minutes or 0 for s in sections)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    title: str
+    minutes: int | None
+    text: str
+
+
+def notes_for(agenda: list[Section], saved: list[dict]) -> list[Note]:
+    """The sections to take notes under. Once notes are saved they keep the agenda they
+    were taken under: a later change to the ritual's agenda does not rewrite the minutes."""
+    if saved:
+        return [Note(str(row.get("title", "")), row.get("minutes"), str(row.get("text", ""))) for row in saved]
+    return [Note(s.title, s.minutes, "") for s in agenda]
+
+
+# --- the defaults of seed 000 --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RitualSpec:
+    key: str
+    name: str
+    description: str
+    cadence: str
+    owner_code: str
+    attendee_codes: tuple[str, ...]
+    agenda: tuple[Section, ...]
+    at: time | None
+    opens_next_cycle: bool = False
+
+
+DEFAULT_RITUALS = (
+    RitualSpec("roadmap-review", "Roadmap Review",
+               "PM presents the “What” (the features); PMM presents the “Who” (the target audience).",
+               MONTHLY, "PM", ("PM", "PMM"),
+               (STATUS, Section("The What: features (PM)", 15), Section("The Who: target audience (PMM)", 15),
+                BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS), time(10, 0)),
+    RitualSpec("launch-tiering", "Launch Tiering",
+               "Together, sort the upcoming features into Tier 1, 2 or 3. It opens the next quarter's launch cycle.",
+               QUARTERLY, "PMM", ("PMM", "PM"),
+               (STATUS, Section("Tier the candidates: 1, 2 or 3", 30), BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS),
+               time(14, 0), opens_next_cycle=True),
+    RitualSpec("win-loss-huddle", "Win/Loss Huddle",
+               "PMM brings the sales feedback; PM brings the usage data.",
+               BIWEEKLY, "PMM", ("PMM", "PM"),
+               (STATUS, Section("Sales feedback (PMM)", 10), Section("Usage data (PM)", 10), BLOCKERS, DEPENDENCIES,
+                DECISIONS, OWNERS), time(15, 0)),
+)
+
+
+def _weekday_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def default_start(spec: RitualSpec, today: date) -> date:
+    """A first date that suits the ritual: the Roadmap Review on the first Tuesday of next
+    month, the tiering two weeks before the next quarter starts (in time to tier its
+    launches), the huddle on the coming Thursday."""
+    if spec.cadence == QUARTERLY:
+        quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        day = add_months(quarter_start, 3) - timedelta(days=14)
+        return day if day >= today else add_months(quarter_start, 6) - timedelta(days=14)
+    if spec.cadence == MONTHLY:
+        return _weekday_on_or_after(add_months(today.replace(day=1), 1), 1)
+    return _weekday_on_or_after(today + timedelta(days=1), 3)

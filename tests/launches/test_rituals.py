@@ -1,0 +1,99 @@
+"""The cadence arithmetic and the agendas of rituals (launches/rituals.py): plain Python."""
+
+from datetime import date
+
+import pytest
+
+from launches import rituals
+from launches.rituals import BIWEEKLY, MONTHLY, QUARTERLY, WEEKLY
+
+
+def test_monthly_from_the_31st_keeps_to_month_ends_without_drifting():
+    days = rituals.dates_from(MONTHLY, date(2027, 1, 31), date(2027, 1, 1), 4)
+    assert days == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+
+
+def test_monthly_from_the_29th_of_january_meets_on_the_29th_of_february_in_a_leap_year():
+    assert rituals.next_on_or_after(MONTHLY, date(2028, 1, 29), date(2028, 2, 1)) == date(2028, 2, 29)
+    assert rituals.next_on_or_after(MONTHLY, date(2027, 1, 29), date(2027, 2, 1)) == date(2027, 2, 28)
+
+
+def test_biweekly_skips_the_week_in_between():
+    start = date(2026, 12, 3)  # a Thursday
+    assert rituals.next_on_or_after(BIWEEKLY, start, date(2026, 12, 4)) == date(2026, 12, 17)
+    assert rituals.next_on_or_after(BIWEEKLY, start, date(2026, 12, 17)) == date(2026, 12, 17)
+    assert rituals.dates_between(BIWEEKLY, start, date(2026, 12, 1), date(2027, 1, 1)) == [
+        date(2026, 12, 3), date(2026, 12, 17), date(2026, 12, 31)]
+    assert not rituals.is_on(BIWEEKLY, start, date(2026, 12, 10))
+
+
+def test_weekly_counts_seven_days():
+    assert rituals.dates_from(WEEKLY, date(2026, 12, 28), date(2026, 12, 29), 2) == [date(2027, 1, 4), date(2027, 1, 11)]
+
+
+def test_quarterly_steps_three_months_across_the_year_and_clamps_month_ends():
+    start = date(2026, 11, 30)
+    assert rituals.dates_from(QUARTERLY, start, date(2026, 12, 1), 3) == [
+        date(2027, 2, 28), date(2027, 5, 30), date(2027, 8, 30)]
+
+
+def test_a_date_before_the_first_meeting_gives_the_first_meeting():
+    assert rituals.next_on_or_after(QUARTERLY, date(2027, 3, 18), date(2026, 1, 1)) == date(2027, 3, 18)
+    assert rituals.previous_before(QUARTERLY, date(2027, 3, 18), date(2027, 3, 18)) is None
+    assert rituals.previous_before(QUARTERLY, date(2027, 3, 18), date(2027, 3, 19)) == date(2027, 3, 18)
+
+
+@pytest.mark.parametrize(("day", "quarter"), [(date(2026, 12, 18), "2027-Q1"), (date(2027, 3, 18), "2027-Q2"),
+                                              (date(2027, 9, 30), "2027-Q4"), (date(2027, 1, 1), "2027-Q2")])
+def test_tiering_sorts_the_quarter_after_its_own(day, quarter):
+    assert rituals.quarter_after(day) == quarter
+
+
+def test_default_tiering_is_two_weeks_before_the_next_quarter():
+    tiering = next(s for s in rituals.DEFAULT_RITUALS if s.key == "launch-tiering")
+    assert rituals.default_start(tiering, date(2026, 11, 23)) == date(2026, 12, 18)
+    # Too late for this quarter's: the next one.
+    assert rituals.default_start(tiering, date(2026, 12, 20)) == date(2027, 3, 18)
+
+
+def test_default_roadmap_review_is_the_first_tuesday_of_next_month_and_the_huddle_a_thursday():
+    review, _, huddle = rituals.DEFAULT_RITUALS
+    assert rituals.default_start(review, date(2026, 11, 23)) == date(2026, 12, 1)
+    assert rituals.default_start(huddle, date(2026, 11, 26)).weekday() == 3
+    assert rituals.default_start(huddle, date(2026, 11, 26)) == date(2026, 12, 3)
+
+
+def test_the_defaults_follow_seed_000_and_use_seed_002s_agenda():
+    by_key = {s.key: s for s in rituals.DEFAULT_RITUALS}
+    assert (by_key["roadmap-review"].cadence, by_key["launch-tiering"].cadence,
+            by_key["win-loss-huddle"].cadence) == (MONTHLY, QUARTERLY, BIWEEKLY)
+    assert by_key["launch-tiering"].opens_next_cycle and not by_key["roadmap-review"].opens_next_cycle
+    for spec in rituals.DEFAULT_RITUALS:
+        titles = [s.title for s in spec.agenda]
+        assert {"Status", "Blockers", "Dependencies", "Decisions", "Owners"} <= set(titles)
+    assert [(s.title, s.minutes) for s in rituals.AGENDA] == [
+        ("Status", 5), ("Blockers", 10), ("Dependencies", 15), ("Decisions", 10), ("Owners", 5)]
+
+
+def test_agenda_lines_with_and_without_minutes():
+    sections = rituals.parse_agenda("Status, 5 min\n\n- Blockers: 10\nQ3 planning\nUsage data 15m\n  Owners  ")
+    assert [(s.title, s.minutes) for s in sections] == [
+        ("Status", 5), ("Blockers", 10), ("Q3 planning", None), ("Usage data", 15), ("Owners", None)]
+    assert rituals.parse_agenda(rituals.agenda_text(sections)) == sections
+    assert rituals.agenda_minutes(sections) == 30
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "at least one section"), ("Status\nstatus", "twice"), ("Status, 500 min", "between 1 and 240"),
+    ("\n".join(f"Part {chr(65 + n)}" for n in range(13)), "12 sections"), ("x" * 81, "limit is 80"),
+])
+def test_agenda_refusals_say_why(text, message):
+    with pytest.raises(rituals.AgendaError, match=message):
+        rituals.parse_agenda(text)
+
+
+def test_notes_keep_the_agenda_they_were_taken_under():
+    agenda = [rituals.Section("Status", 5), rituals.Section("Owners", 5)]
+    assert [n.title for n in rituals.notes_for(agenda, [])] == ["Status", "Owners"]
+    saved = [{"title": "Old section", "minutes": 10, "text": "kept"}]
+    assert rituals.notes_for(agenda, saved) == [rituals.Note("Old section", 10, "kept")]
