@@ -1,5 +1,5 @@
 """The workspace dashboard's reads: open findings, stale matrices, decisions due, this
-quarter's launches with their readiness, what is overdue and whose it is.
+quarter's launches with their readiness, what is overdue and whose it is, the next rituals.
 
 A fixed number of queries whatever the workspace's size (tests/raci/test_dashboard.py
 holds it to that); everything comes back as plain dataclasses. Readiness is the launches
@@ -8,7 +8,7 @@ app's own verdict (`readiness_of`), never worked out again here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
@@ -95,7 +95,8 @@ class Dashboard:
     quarter: Quarter
     overdue_items: list[OverdueItem]
     overdue_decisions: list[OverdueDecision]
-    rituals: list = field(default_factory=list)
+    # The next meetings of the team's rituals, each with "Today", "Tomorrow" or its date.
+    rituals: list[tuple[launch_selectors.UpcomingRitual, str]]
 
     @property
     def attention(self) -> list[MatrixHealth]:
@@ -160,5 +161,7 @@ def workspace_dashboard(*, workspace: Workspace, today: date) -> Dashboard:
                 decision.pk, decision.what, decision.matrix.slug, decision.matrix.name,
                 (decider.get_full_name() or decider.username) if decider else "", decision.review_on,
                 glance.days_late(decision.review_on, today)))
+    rituals = [(ritual, glance.day_label(ritual.date, today))
+               for ritual in launch_selectors.next_rituals(workspace=workspace, today=today, limit=3)]
     return Dashboard(today, matrices, list(health.values()), _quarter(workspace=workspace, today=today),
-                     _overdue_items(workspace=workspace, today=today), overdue_decisions)
+                     _overdue_items(workspace=workspace, today=today), overdue_decisions, rituals)

@@ -7,7 +7,7 @@ No ORM here, so the arithmetic is tested without a database and `dashboard.py` o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 def quarter_of(day: date) -> tuple[int, int]:
@@ -21,6 +21,15 @@ def quarter_name(year: int, quarter: int) -> str:
 
 def days_late(due: date, today: date) -> int:
     return max((today - due).days, 0)
+
+
+def day_label(day: date, today: date) -> str:
+    """"Today", "Tomorrow", else the weekday and date: the next meeting at a glance."""
+    if day == today:
+        return "Today"
+    if day == today + timedelta(days=1):
+        return "Tomorrow"
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from launches import services as launch_services
-from launches.models import ReadinessItem
+from launches.models import ReadinessItem, Ritual
 from raci import glance
 from raci.dashboard import workspace_dashboard
 from raci.models import Access, Decision, Matrix, Role
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 20)  # in 2026-Q4
 FROZEN = time_machine.travel("2026-11-20 10:00Z", tick=False)
-# 9 today: user, membership, matrices, decisions due, this quarter's cycle, rubric,
-# launches, their checklists, overdue items. The rest is headroom for the next rituals
-# and the shared header; growing with the workspace is what the test forbids.
+# 11 today: user, membership, the header's unread count, matrices, decisions due, this
+# quarter's cycle, rubric, launches, their checklists, overdue items, rituals. Growing with
+# the workspace is what the test forbids; the bound keeps the page's cost in sight.
 QUERY_BOUND = 12
 
 
@@ -168,6 +168,7 @@ def test_a_new_workspace_gets_helpful_empty_states(client):
     assert "No matrix yet" in html and "Create the first matrix" in html
     assert "Plan 2026-Q4" in html
     assert "Nothing overdue" in html
+    assert "No ritual planned" in html
     assert 'class="glance"' not in html  # rows of zeros say nothing to a new team
 
 
@@ -209,6 +210,26 @@ def test_user_text_is_escaped(client, team):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+# --- next rituals ---------------------------------------------------------------------------
+
+@FROZEN
+def test_next_rituals_soonest_first_link_to_their_meeting(client, team):
+    ws, people = team
+    pm = Role.objects.get(workspace=ws, code="PM")
+    weekly = Ritual.objects.create(workspace=ws, name="Launch standup", cadence="weekly", starts_on=TODAY,
+                                   owner_role=pm)
+    monthly = Ritual.objects.create(workspace=ws, name="Roadmap review", cadence="monthly",
+                                    starts_on=TODAY + timedelta(days=1))
+    Ritual.objects.create(workspace=ws, name="Paused huddle", cadence="weekly", starts_on=TODAY, paused=True)
+    dash = workspace_dashboard(workspace=ws, today=TODAY)
+    assert [(r.name, when) for r, when in dash.rituals] == [
+        ("Launch standup", "Today"), ("Roadmap review", "Tomorrow"), ("Launch standup", "Fri 27 Nov")]
+    html = _page(client, people["admin"])
+    assert reverse("launches:occurrence", args=[ws.slug, weekly.pk, "2026-11-20"]) in html
+    assert reverse("launches:occurrence", args=[ws.slug, monthly.pk, "2026-11-21"]) in html
+    assert "Paused huddle" not in html
+
+
 # --- access ------------------------------------------------------------------------------------
 
 @FROZEN
@@ -243,6 +264,8 @@ def _grow(ws, people, cycle, *, matrices: range, launches: range):
                                                    last_reviewed_on=date(2026, 1, 1))
         Decision.objects.create(matrix=matrix, what=f"D{n}", decided_on=date(2026, 1, 1),
                                 review_on=date(2026, 2, 1), decided_by=people["PM"].user)
+        Ritual.objects.create(workspace=ws, name=f"R{n}", cadence="weekly", starts_on=TODAY + timedelta(days=n),
+                              owner_role=Role.objects.get(workspace=ws, code="PM"))
     for n in launches:
         # Launch dates around today, so some checklists are overdue and some are not.
         _launch(cycle, people, f"L{n}", tier=n % 3 + 1, launch_date=TODAY + timedelta(days=n - 5))
@@ -260,13 +283,19 @@ def test_dashboard_queries_stay_the_same_from_small_to_large_workspace(client, t
     _grow(ws, people, cycle, matrices=range(2, 8), launches=range(2, 12))
     dash = workspace_dashboard(workspace=ws, today=TODAY)
     assert (len(dash.matrices), len(dash.quarter.launches)) == (8, 12)
-    assert dash.overdue_items and dash.overdue_decisions
+    assert dash.overdue_items and dash.overdue_decisions and len(dash.rituals) == 3
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
+    print(f"dashboard queries: {len(small)} small, {len(large)} large")  # shown with pytest -s
     assert len(small) == len(large) <= QUERY_BOUND, [q["sql"] for q in large.captured_queries]
 
 
 # --- the arithmetic (no database) ------------------------------------------------------------------
+
+def test_day_label_says_today_and_tomorrow():
+    assert [glance.day_label(TODAY + timedelta(days=n), TODAY) for n in (0, 1, 2)] == [
+        "Today", "Tomorrow", "Sun 22 Nov"]
+
 
 def test_quarter_of_a_day():
     assert glance.quarter_of(date(2026, 12, 31)) == (2026, 4)
