@@ -195,6 +195,10 @@ class RitualForm(forms.Form):
     cadence = forms.ChoiceField(choices=rituals.CADENCES, label="Cadence")
     starts_on = forms.DateField(label="Next meeting", widget=forms.DateInput(attrs={"type": "date"}),
                                 help_text="The following ones are counted from it.")
+    repeat_on = forms.ChoiceField(choices=[("date", "The same date"),
+                                           ("weekday", "The same weekday (e.g. the first Tuesday)")],
+                                  initial="weekday", label="Monthly and quarterly, on",
+                                  help_text="The same date falls on weekends; the same weekday does not.")
     time_of_day = forms.TimeField(required=False, label="Time", widget=forms.TimeInput(attrs={"type": "time"}),
                                   help_text="Optional; without it the meeting is a whole-day event in calendars.")
     owner_role = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Owner role",
@@ -203,7 +207,7 @@ class RitualForm(forms.Form):
                                                     widget=forms.CheckboxSelectMultiple)
     attendee_members = forms.TypedMultipleChoiceField(required=False, coerce=int, label="Attending people",
                                                       widget=forms.CheckboxSelectMultiple)
-    agenda = forms.CharField(max_length=3000, label="Agenda", widget=forms.Textarea(attrs={"rows": 6}),
+    agenda = forms.CharField(max_length=3000, label="Agenda", widget=forms.Textarea(attrs={"rows": 8}),
                              help_text="One section a line, its minutes at the end: “Blockers, 10 min”. Notes are "
                                        "taken per section.")
     description = forms.CharField(required=False, max_length=2000, label="Purpose",
@@ -224,6 +228,7 @@ class RitualForm(forms.Form):
     @classmethod
     def initial_for(cls, ritual, today) -> dict:
         return {"name": ritual.name, "cadence": ritual.cadence, "starts_on": ritual.next_date(today),
+                "repeat_on": "weekday" if ritual.by_weekday else "date",
                 "time_of_day": ritual.time_of_day, "owner_role": ritual.owner_role_id,
                 "attendee_roles": [r.pk for r in ritual.attendee_roles.all()],
                 "attendee_members": [m.pk for m in ritual.attendee_members.all()],
@@ -233,6 +238,7 @@ class RitualForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {"name": data["name"], "cadence": data["cadence"], "starts_on": data["starts_on"],
+                "by_weekday": data["repeat_on"] == "weekday",
                 "time_of_day": data["time_of_day"], "owner_role_id": data["owner_role"],
                 "attendee_role_ids": data["attendee_roles"], "attendee_member_ids": data["attendee_members"],
                 "agenda": data["agenda"], "description": data["description"],

@@ -201,6 +201,8 @@ class Ritual(models.Model):
     cadence = models.CharField(max_length=10, choices=rituals.CADENCES)
     # The series' first date: every date is counted from it (see rituals.py).
     starts_on = models.DateField()
+    # Monthly and quarterly: on the same weekday of the month as starts_on (the first Tuesday), not the same date.
+    by_weekday = models.BooleanField(default=False)
     time_of_day = models.TimeField(null=True, blank=True)
     owner_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     attendee_roles = models.ManyToManyField(Role, blank=True, related_name="+")
@@ -230,8 +232,16 @@ class Ritual(models.Model):
         """Attending roles by code, then people by name (prefetch both: see selectors)."""
         return [r.code for r in self.attendee_roles.all()] + [m.display_name for m in self.attendee_members.all()]
 
+    @property
+    def series(self) -> rituals.Series:
+        return rituals.Series(self.cadence, self.starts_on, self.by_weekday)
+
+    @property
+    def cadence_label(self) -> str:
+        return rituals.describe(self.series)
+
     def next_date(self, today):
-        return rituals.next_on_or_after(self.cadence, self.starts_on, today)
+        return self.series.next_on_or_after(today)
 
 
 class Occurrence(models.Model):

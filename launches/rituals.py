@@ -37,50 +37,87 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, (following - timedelta(days=1)).day))
 
 
-def nth(cadence: str, starts_on: date, n: int) -> date:
+def _weekday_of_month(first: date, weekday: int, week: int) -> date:
+    """The `week`-th (0-based) `weekday` of `first`'s month; week 4 is the month's last."""
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * min(week, 3))
+    if week >= 4 and (day + timedelta(days=7)).month == first.month:
+        day += timedelta(days=7)
+    return day
+
+
+def nth(cadence: str, starts_on: date, n: int, by_weekday: bool = False) -> date:
     if cadence in _DAYS:
         return starts_on + timedelta(days=_DAYS[cadence] * n)
+    if by_weekday:
+        # "The third Friday": the week of the month and the weekday of the first date.
+        return _weekday_of_month(add_months(starts_on.replace(day=1), _MONTHS[cadence] * n), starts_on.weekday(),
+                                 (starts_on.day - 1) // 7)
     return add_months(starts_on, _MONTHS[cadence] * n)
 
 
-def _index_on_or_after(cadence: str, starts_on: date, day: date) -> int:
-    if day <= starts_on:
-        return 0
-    if cadence in _DAYS:
-        return -(-(day - starts_on).days // _DAYS[cadence])
-    months = (day.year - starts_on.year) * 12 + day.month - starts_on.month
-    n = max(months // _MONTHS[cadence], 0)
-    while nth(cadence, starts_on, n) < day:
-        n += 1
-    return n
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A ritual's dates: from `starts_on` on, every week, two weeks, month or quarter;
+    monthly and quarterly ones on the same date, or `by_weekday` on the same weekday of
+    the month (the first Tuesday, the last Friday)."""
+
+    cadence: str
+    starts_on: date
+    by_weekday: bool = False
+
+    def nth(self, n: int) -> date:
+        return nth(self.cadence, self.starts_on, n, self.by_weekday)
+
+    def _index_on_or_after(self, day: date) -> int:
+        if day <= self.starts_on:
+            return 0
+        if self.cadence in _DAYS:
+            return -(-(day - self.starts_on).days // _DAYS[self.cadence])
+        months = (day.year - self.starts_on.year) * 12 + day.month - self.starts_on.month
+        # Never past the answer: the n-th date is in this month at the latest.
+        n = max(months // _MONTHS[self.cadence], 0)
+        while self.nth(n) < day:
+            n += 1
+        return n
+
+    def next_on_or_after(self, day: date) -> date:
+        return self.nth(self._index_on_or_after(day))
+
+    def previous_before(self, day: date) -> date | None:
+        """The last date before `day`, if the series had started by then."""
+        n = self._index_on_or_after(day)
+        return self.nth(n - 1) if n > 0 else None
+
+    def dates_from(self, day: date, count: int) -> list[date]:
+        first = self._index_on_or_after(day)
+        return [self.nth(first + i) for i in range(count)]
+
+    def dates_between(self, start: date, end: date) -> list[date]:
+        """The dates from `start` to `end`, both included."""
+        found, n = [], self._index_on_or_after(start)
+        while (day := self.nth(n)) <= end:
+            found.append(day)
+            n += 1
+        return found
+
+    def is_on(self, day: date) -> bool:
+        return self.next_on_or_after(day) == day
 
 
-def next_on_or_after(cadence: str, starts_on: date, day: date) -> date:
-    return nth(cadence, starts_on, _index_on_or_after(cadence, starts_on, day))
+_ORDINALS = ("first", "second", "third", "fourth", "last")
 
 
-def previous_before(cadence: str, starts_on: date, day: date) -> date | None:
-    """The last date of the series before `day`, if the series had started by then."""
-    n = _index_on_or_after(cadence, starts_on, day)
-    return nth(cadence, starts_on, n - 1) if n > 0 else None
-
-
-def dates_from(cadence: str, starts_on: date, day: date, count: int) -> list[date]:
-    first = _index_on_or_after(cadence, starts_on, day)
-    return [nth(cadence, starts_on, first + i) for i in range(count)]
-
-
-def dates_between(cadence: str, starts_on: date, start: date, end: date) -> list[date]:
-    """The series' dates from `start` to `end`, both included."""
-    found, n = [], _index_on_or_after(cadence, starts_on, start)
-    while (day := nth(cadence, starts_on, n)) <= end:
-        found.append(day)
-        n += 1
-    return found
-
-
-def is_on(cadence: str, starts_on: date, day: date) -> bool:
-    return next_on_or_after(cadence, starts_on, day) == day
+def describe(series: Series) -> str:
+    """"Monthly on the first Tuesday", "Every two weeks on Thursdays"."""
+    label = dict(CADENCES)[series.cadence]
+    weekday = f"{series.starts_on:%A}"
+    if series.cadence in _DAYS:
+        return f"{label} on {weekday}s"
+    if series.by_weekday:
+        return f"{label} on the {_ORDINALS[min((series.starts_on.day - 1) // 7, 4)]} {weekday}"
+    day = series.starts_on.day
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{label} on the {day}{suffix}"
 
 
 def quarter_after(day: date) -> str:
@@ -180,6 +217,7 @@ class RitualSpec:
     agenda: tuple[Section, ...]
     at: time | None
     opens_next_cycle: bool = False
+    by_weekday: bool = False
 
 
 DEFAULT_RITUALS = (
@@ -187,12 +225,12 @@ DEFAULT_RITUALS = (
                "PM presents the “What” (the features); PMM presents the “Who” (the target audience).",
                MONTHLY, "PM", ("PM", "PMM"),
                (STATUS, Section("The What: features (PM)", 15), Section("The Who: target audience (PMM)", 15),
-                BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS), time(10, 0)),
+                BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS), time(10, 0), by_weekday=True),
     RitualSpec("launch-tiering", "Launch Tiering",
                "Together, sort the upcoming features into Tier 1, 2 or 3. It opens the next quarter's launch cycle.",
                QUARTERLY, "PMM", ("PMM", "PM"),
                (STATUS, Section("Tier the candidates: 1, 2 or 3", 30), BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS),
-               time(14, 0), opens_next_cycle=True),
+               time(14, 0), opens_next_cycle=True, by_weekday=True),
     RitualSpec("win-loss-huddle", "Win/Loss Huddle",
                "PMM brings the sales feedback; PM brings the usage data.",
                BIWEEKLY, "PMM", ("PMM", "PM"),
@@ -207,12 +245,12 @@ def _weekday_on_or_after(day: date, weekday: int) -> date:
 
 def default_start(spec: RitualSpec, today: date) -> date:
     """A first date that suits the ritual: the Roadmap Review on the first Tuesday of next
-    month, the tiering two weeks before the next quarter starts (in time to tier its
-    launches), the huddle on the coming Thursday."""
+    month, the tiering on the third Wednesday of a quarter's last month (two weeks or so
+    before the next quarter, in time to tier its launches), the huddle on the coming Thursday."""
     if spec.cadence == QUARTERLY:
-        quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-        day = add_months(quarter_start, 3) - timedelta(days=14)
-        return day if day >= today else add_months(quarter_start, 6) - timedelta(days=14)
+        last_month = date(today.year, (today.month - 1) // 3 * 3 + 3, 1)
+        day = _weekday_of_month(last_month, 2, 2)
+        return day if day >= today else _weekday_of_month(add_months(last_month, 3), 2, 2)
     if spec.cadence == MONTHLY:
         return _weekday_on_or_after(add_months(today.replace(day=1), 1), 1)
     return _weekday_on_or_after(today + timedelta(days=1), 3)

@@ -312,8 +312,8 @@ def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
         attendees = ", ".join(r.code for r in ritual.attendee_roles.all()) or "—"
         agenda = "; ".join(f"{s.title} ({s.minutes} min)" if s.minutes else s.title for s in sections)
         description = f"Owner: {owner} · Attendees: {attendees}\nAgenda: {agenda}"
-        for day in rituals.dates_between(ritual.cadence, ritual.starts_on, today - timedelta(days=FEED_PAST_DAYS),
-                                         today + timedelta(days=FEED_AHEAD_DAYS)):
+        for day in ritual.series.dates_between(today - timedelta(days=FEED_PAST_DAYS),
+                                               today + timedelta(days=FEED_AHEAD_DAYS)):
             key = f"ritual-{ritual.pk}-{day:%Y%m%d}"
             if ritual.time_of_day:
                 events.append((key, datetime.combine(day, ritual.time_of_day, tzinfo=zone), ritual.name,
@@ -332,12 +332,14 @@ def _rituals(workspace: Workspace):
 
 
 def rituals_of(*, workspace: Workspace, today: date) -> list[Ritual]:
-    """The workspace's rituals, each with its `next_on` (None while paused), in three queries."""
+    """The workspace's rituals, each with its `next_on` (None while paused), soonest first,
+    in three queries."""
     found = list(_rituals(workspace))
     for ritual in found:
         ritual.workspace = workspace
         ritual.next_on = None if ritual.paused else ritual.next_date(today)
-    return found
+    # The soonest meeting first; paused ones last.
+    return sorted(found, key=lambda r: (r.next_on is None, r.next_on or date.max, r.name, r.pk))
 
 
 def ritual_get(*, workspace: Workspace, ritual_id: int) -> Ritual | None:
@@ -365,9 +367,9 @@ def next_rituals(*, workspace: Workspace, today: date, limit: int = 3) -> list[U
     query whatever the number of rituals (the dates come from the cadences)."""
     found = []
     for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
-                   .only("id", "name", "cadence", "starts_on", "time_of_day", "owner_role__code",
+                   .only("id", "name", "cadence", "starts_on", "by_weekday", "time_of_day", "owner_role__code",
                          "owner_role__name")):
-        for day in rituals.dates_from(ritual.cadence, ritual.starts_on, today, limit):
+        for day in ritual.series.dates_from(today, limit):
             found.append(UpcomingRitual(
                 ritual.pk, ritual.name, day, ritual.time_of_day,
                 ritual.owner_role.code if ritual.owner_role_id else "",
@@ -394,7 +396,7 @@ def meetings_of(*, ritual: Ritual, today: date, ahead: int = 4) -> tuple[list[Me
     """The coming meetings (none while paused) and the past ones written in, in one query."""
     rows = {o.date: o for o in ritual.occurrences.annotate(decision_count=Count("decision_links"))}
     coming = [] if ritual.paused else [Meeting(day, rows.get(day), getattr(rows.get(day), "decision_count", 0))
-                                       for day in rituals.dates_from(ritual.cadence, ritual.starts_on, today, ahead)]
+                                       for day in ritual.series.dates_from(today, ahead)]
     past = [Meeting(day, row, row.decision_count) for day, row in sorted(rows.items(), reverse=True)
             if day < today and (row.notes or row.decision_count)]
     return coming, past

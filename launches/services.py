@@ -487,7 +487,8 @@ def _drop_empty_future(ritual: Ritual, today: date) -> None:
      .exclude(decision_links__isnull=False).delete())
 
 
-def _ritual_fields(workspace: Workspace, *, name: str, cadence: str, starts_on: date, time_of_day: time | None,
+def _ritual_fields(workspace: Workspace, *, name: str, cadence: str, starts_on: date, by_weekday: bool,
+                   time_of_day: time | None,
                    owner_role_id: int | None, attendee_role_ids, attendee_member_ids, agenda: str,
                    description: str, default_matrix_id: int | None, today: date):
     if cadence not in dict(rituals.CADENCES):
@@ -518,20 +519,22 @@ def _ritual_fields(workspace: Workspace, *, name: str, cadence: str, starts_on: 
         if matrix is None:
             raise InvalidInput("Pick a matrix of this workspace.", "default_matrix")
     fields = {"name": _clean_name(name, "ritual"), "cadence": cadence, "starts_on": starts_on,
+              "by_weekday": bool(by_weekday) and cadence in (rituals.MONTHLY, rituals.QUARTERLY),
               "time_of_day": time_of_day, "owner_role": owner, "agenda": [s.as_json() for s in sections],
               "description": (description or "").strip()[:2000], "default_matrix": matrix}
     return fields, roles, members
 
 
 @transaction.atomic
-def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: date, time_of_day: time | None = None,
+def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: date, by_weekday: bool = False,
+                  time_of_day: time | None = None,
                   owner_role_id: int | None = None, attendee_role_ids=(), attendee_member_ids=(),
                   agenda: str = "", description: str = "", default_matrix_id: int | None = None) -> Ritual:
     """A ritual of the team's own; `agenda` is text, one section a line (rituals.parse_agenda),
     seed 002's when left empty."""
     today = timezone.localdate()
     fields, roles, members = _ritual_fields(
-        workspace, name=name, cadence=cadence, starts_on=starts_on, time_of_day=time_of_day,
+        workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday, time_of_day=time_of_day,
         owner_role_id=owner_role_id, attendee_role_ids=attendee_role_ids, attendee_member_ids=attendee_member_ids,
         agenda=agenda or rituals.agenda_text(list(rituals.AGENDA)), description=description,
         default_matrix_id=default_matrix_id, today=today)
@@ -543,7 +546,8 @@ def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: d
 
 
 @transaction.atomic
-def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, time_of_day: time | None = None,
+def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, by_weekday: bool = False,
+                  time_of_day: time | None = None,
                   owner_role_id: int | None = None, attendee_role_ids=(), attendee_member_ids=(),
                   agenda: str, description: str = "", default_matrix_id: int | None = None) -> Ritual:
     """Edit a ritual; `starts_on` is its next meeting, and the dates count from it from now
@@ -551,10 +555,11 @@ def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, t
     ritual = Ritual.objects.select_for_update().select_related("workspace").get(pk=ritual.pk)
     today = timezone.localdate()
     fields, roles, members = _ritual_fields(
-        ritual.workspace, name=name, cadence=cadence, starts_on=starts_on, time_of_day=time_of_day,
+        ritual.workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday,
+        time_of_day=time_of_day,
         owner_role_id=owner_role_id, attendee_role_ids=attendee_role_ids, attendee_member_ids=attendee_member_ids,
         agenda=agenda, description=description, default_matrix_id=default_matrix_id, today=today)
-    moved = (fields["cadence"], fields["starts_on"]) != (ritual.cadence, ritual.starts_on)
+    moved = ritual.series != rituals.Series(fields["cadence"], fields["starts_on"], fields["by_weekday"])
     for key, value in fields.items():
         setattr(ritual, key, value)
     ritual.save()
@@ -619,7 +624,8 @@ def rituals_seed_defaults(*, workspace: Workspace, today: date | None = None) ->
     for spec in specs:
         ritual = Ritual.objects.create(
             workspace=workspace, key=spec.key, name=spec.name, description=spec.description, cadence=spec.cadence,
-            starts_on=rituals.default_start(spec, today), time_of_day=spec.at, owner_role=roles[spec.owner_code],
+            starts_on=rituals.default_start(spec, today), by_weekday=spec.by_weekday, time_of_day=spec.at,
+            owner_role=roles[spec.owner_code],
             agenda=[s.as_json() for s in spec.agenda], opens_next_cycle=spec.opens_next_cycle)
         ritual.attendee_roles.set([roles[code] for code in spec.attendee_codes])
         _ensure_next(ritual, today)
@@ -628,7 +634,7 @@ def rituals_seed_defaults(*, workspace: Workspace, today: date | None = None) ->
 
 
 def _occurrence_day_check(ritual: Ritual, day: date) -> None:
-    if not rituals.is_on(ritual.cadence, ritual.starts_on, day) and not ritual.occurrences.filter(date=day).exists():
+    if not ritual.series.is_on(day) and not ritual.occurrences.filter(date=day).exists():
         raise NotFound(f"{ritual.name} does not meet on {day.day} {day:%b %Y}.")
 
 
@@ -694,11 +700,12 @@ def rituals_tick(*, today: date) -> TickResult:
 
     Not one transaction: a workspace whose cycle cannot be opened must not hold back the others.
     """
-    active = list(Ritual.objects.filter(paused=False).only("id", "cadence", "starts_on", "opens_next_cycle"))
+    active = list(Ritual.objects.filter(paused=False).only("id", "cadence", "starts_on", "by_weekday",
+                                                           "opens_next_cycle"))
     wanted = {(r.pk, r.next_date(today)) for r in active}
     for r in active:
         # A tiering whose day passed while no tick ran still counts, within the grace period.
-        last = rituals.previous_before(r.cadence, r.starts_on, today) if r.opens_next_cycle else None
+        last = r.series.previous_before(today) if r.opens_next_cycle else None
         if last and (today - last).days <= TICK_GRACE_DAYS:
             wanted.add((r.pk, last))
     existing = set(Occurrence.objects.filter(ritual__in=active, date__in={d for _, d in wanted})

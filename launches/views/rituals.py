@@ -116,7 +116,7 @@ def ritual_delete(request, ws, ritual_id):
 def _meeting_for(request, ws, ritual_id, day, needs=Access.VIEWER):
     membership, ritual = _ritual_for(request, ws, ritual_id, needs)
     occurrence = selectors.occurrence_of(ritual=ritual, day=day)
-    if occurrence is None and not cadence.is_on(ritual.cadence, ritual.starts_on, day):
+    if occurrence is None and not ritual.series.is_on(day):
         raise Http404("The ritual does not meet that day")
     return membership, ritual, occurrence
 

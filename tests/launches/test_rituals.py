@@ -5,42 +5,42 @@ from datetime import date
 import pytest
 
 from launches import rituals
-from launches.rituals import BIWEEKLY, MONTHLY, QUARTERLY, WEEKLY
+from launches.rituals import BIWEEKLY, MONTHLY, QUARTERLY, WEEKLY, Series
 
 
 def test_monthly_from_the_31st_keeps_to_month_ends_without_drifting():
-    days = rituals.dates_from(MONTHLY, date(2027, 1, 31), date(2027, 1, 1), 4)
+    days = Series(MONTHLY, date(2027, 1, 31)).dates_from(date(2027, 1, 1), 4)
     assert days == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
 
 
 def test_monthly_from_the_29th_of_january_meets_on_the_29th_of_february_in_a_leap_year():
-    assert rituals.next_on_or_after(MONTHLY, date(2028, 1, 29), date(2028, 2, 1)) == date(2028, 2, 29)
-    assert rituals.next_on_or_after(MONTHLY, date(2027, 1, 29), date(2027, 2, 1)) == date(2027, 2, 28)
+    assert Series(MONTHLY, date(2028, 1, 29)).next_on_or_after(date(2028, 2, 1)) == date(2028, 2, 29)
+    assert Series(MONTHLY, date(2027, 1, 29)).next_on_or_after(date(2027, 2, 1)) == date(2027, 2, 28)
 
 
 def test_biweekly_skips_the_week_in_between():
-    start = date(2026, 12, 3)  # a Thursday
-    assert rituals.next_on_or_after(BIWEEKLY, start, date(2026, 12, 4)) == date(2026, 12, 17)
-    assert rituals.next_on_or_after(BIWEEKLY, start, date(2026, 12, 17)) == date(2026, 12, 17)
-    assert rituals.dates_between(BIWEEKLY, start, date(2026, 12, 1), date(2027, 1, 1)) == [
+    huddle = Series(BIWEEKLY, date(2026, 12, 3))  # a Thursday
+    assert huddle.next_on_or_after(date(2026, 12, 4)) == date(2026, 12, 17)
+    assert huddle.next_on_or_after(date(2026, 12, 17)) == date(2026, 12, 17)
+    assert huddle.dates_between(date(2026, 12, 1), date(2027, 1, 1)) == [
         date(2026, 12, 3), date(2026, 12, 17), date(2026, 12, 31)]
-    assert not rituals.is_on(BIWEEKLY, start, date(2026, 12, 10))
+    assert not huddle.is_on(date(2026, 12, 10))
 
 
 def test_weekly_counts_seven_days():
-    assert rituals.dates_from(WEEKLY, date(2026, 12, 28), date(2026, 12, 29), 2) == [date(2027, 1, 4), date(2027, 1, 11)]
+    assert Series(WEEKLY, date(2026, 12, 28)).dates_from(date(2026, 12, 29), 2) == [date(2027, 1, 4), date(2027, 1, 11)]
 
 
 def test_quarterly_steps_three_months_across_the_year_and_clamps_month_ends():
-    start = date(2026, 11, 30)
-    assert rituals.dates_from(QUARTERLY, start, date(2026, 12, 1), 3) == [
+    assert Series(QUARTERLY, date(2026, 11, 30)).dates_from(date(2026, 12, 1), 3) == [
         date(2027, 2, 28), date(2027, 5, 30), date(2027, 8, 30)]
 
 
 def test_a_date_before_the_first_meeting_gives_the_first_meeting():
-    assert rituals.next_on_or_after(QUARTERLY, date(2027, 3, 18), date(2026, 1, 1)) == date(2027, 3, 18)
-    assert rituals.previous_before(QUARTERLY, date(2027, 3, 18), date(2027, 3, 18)) is None
-    assert rituals.previous_before(QUARTERLY, date(2027, 3, 18), date(2027, 3, 19)) == date(2027, 3, 18)
+    tiering = Series(QUARTERLY, date(2027, 3, 18))
+    assert tiering.next_on_or_after(date(2026, 1, 1)) == date(2027, 3, 18)
+    assert tiering.previous_before(date(2027, 3, 18)) is None
+    assert tiering.previous_before(date(2027, 3, 19)) == date(2027, 3, 18)
 
 
 @pytest.mark.parametrize(("day", "quarter"), [(date(2026, 12, 18), "2027-Q1"), (date(2027, 3, 18), "2027-Q2"),
@@ -49,11 +49,30 @@ def test_tiering_sorts_the_quarter_after_its_own(day, quarter):
     assert rituals.quarter_after(day) == quarter
 
 
-def test_default_tiering_is_two_weeks_before_the_next_quarter():
+def test_monthly_by_weekday_keeps_the_first_tuesday():
+    review = Series(MONTHLY, date(2026, 12, 1), by_weekday=True)
+    assert review.dates_from(date(2026, 11, 1), 4) == [
+        date(2026, 12, 1), date(2027, 1, 5), date(2027, 2, 2), date(2027, 3, 2)]
+    assert all(day.weekday() == 1 for day in review.dates_from(date(2026, 11, 1), 24))
+    assert review.is_on(date(2027, 1, 5)) and not review.is_on(date(2027, 1, 1))
+
+
+def test_a_fifth_weekday_means_the_last_one_of_each_month():
+    last_friday = Series(MONTHLY, date(2027, 1, 29), by_weekday=True)
+    assert last_friday.dates_from(date(2027, 1, 29), 3) == [date(2027, 1, 29), date(2027, 2, 26), date(2027, 3, 26)]
+
+
+def test_quarterly_by_weekday_keeps_the_third_wednesday():
+    tiering = Series(QUARTERLY, date(2026, 12, 16), by_weekday=True)
+    assert tiering.dates_from(date(2026, 12, 17), 3) == [date(2027, 3, 17), date(2027, 6, 16), date(2027, 9, 15)]
+    assert tiering.previous_before(date(2027, 3, 20)) == date(2027, 3, 17)
+
+
+def test_default_tiering_is_on_the_third_wednesday_of_a_quarters_last_month():
     tiering = next(s for s in rituals.DEFAULT_RITUALS if s.key == "launch-tiering")
-    assert rituals.default_start(tiering, date(2026, 11, 23)) == date(2026, 12, 18)
+    assert rituals.default_start(tiering, date(2026, 11, 23)) == date(2026, 12, 16)
     # Too late for this quarter's: the next one.
-    assert rituals.default_start(tiering, date(2026, 12, 20)) == date(2027, 3, 18)
+    assert rituals.default_start(tiering, date(2026, 12, 20)) == date(2027, 3, 17)
 
 
 def test_default_roadmap_review_is_the_first_tuesday_of_next_month_and_the_huddle_a_thursday():
@@ -97,3 +116,15 @@ def test_notes_keep_the_agenda_they_were_taken_under():
     assert [n.title for n in rituals.notes_for(agenda, [])] == ["Status", "Owners"]
     saved = [{"title": "Old section", "minutes": 10, "text": "kept"}]
     assert rituals.notes_for(agenda, saved) == [rituals.Note("Old section", 10, "kept")]
+
+
+@pytest.mark.parametrize(("series", "text"), [
+    (Series(MONTHLY, date(2026, 12, 1), by_weekday=True), "Monthly on the first Tuesday"),
+    (Series(QUARTERLY, date(2026, 12, 16), by_weekday=True), "Quarterly on the third Wednesday"),
+    (Series(MONTHLY, date(2027, 1, 29), by_weekday=True), "Monthly on the last Friday"),
+    (Series(MONTHLY, date(2027, 1, 31)), "Monthly on the 31st"),
+    (Series(QUARTERLY, date(2027, 1, 12)), "Quarterly on the 12th"),
+    (Series(BIWEEKLY, date(2026, 12, 3)), "Every two weeks on Thursdays"),
+])
+def test_a_series_says_when_it_meets(series, text):
+    assert rituals.describe(series) == text

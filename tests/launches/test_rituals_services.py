@@ -41,7 +41,8 @@ def test_a_new_workspace_starts_with_the_three_rituals_of_seed_000(clock):
     found = {r.key: r for r in Ritual.objects.filter(workspace=workspace).select_related("owner_role")}
     assert set(found) == {"roadmap-review", "launch-tiering", "win-loss-huddle"}
     assert (found["roadmap-review"].cadence, found["roadmap-review"].owner_role.code) == ("monthly", "PM")
-    assert (found["launch-tiering"].cadence, found["launch-tiering"].starts_on) == ("quarterly", date(2026, 12, 18))
+    assert found["roadmap-review"].by_weekday and found["roadmap-review"].next_date(date(2026, 12, 2)) == date(2027, 1, 5)
+    assert (found["launch-tiering"].cadence, found["launch-tiering"].starts_on) == ("quarterly", date(2026, 12, 16))
     assert found["win-loss-huddle"].cadence == "biweekly"
     assert sorted(r.code for r in found["win-loss-huddle"].attendee_roles.all()) == ["PM", "PMM"]
     assert [s["title"] for s in found["roadmap-review"].agenda][:3] == [
@@ -136,14 +137,14 @@ def test_the_tick_plans_the_next_meeting_of_each_ritual_and_twice_changes_nothin
     Occurrence.objects.all().delete()
     tasks.rituals_tick.delay()
     first = _rows()
-    assert sorted(d for _, d, _ in first) == [date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 18)]
+    assert sorted(d for _, d, _ in first) == [date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 16)]
     assert tasks.rituals_tick() == {"created": 0, "opened": []}
     assert _rows() == first
     # Past the huddle and the review, their next meetings are planned; the past ones stay.
     clock.move_to("2026-12-04 09:00Z")
     assert tasks.rituals_tick()["created"] == 2
-    assert {d for _, d, _ in _rows()} == {date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 18),
-                                         date(2026, 12, 10), date(2027, 1, 1)}
+    assert {d for _, d, _ in _rows()} == {date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 16),
+                                         date(2026, 12, 10), date(2027, 1, 5)}
 
 
 def test_the_tiering_opens_the_next_quarters_cycle_once_when_it_comes_due(ws, clock):
@@ -151,7 +152,7 @@ def test_the_tiering_opens_the_next_quarters_cycle_once_when_it_comes_due(ws, cl
     services.rituals_seed_defaults(workspace=ws)
     tasks.rituals_tick()
     assert not LaunchCycle.objects.filter(workspace=ws, slug="2027-q1").exists()  # not due yet
-    clock.move_to("2026-12-18 09:00Z")
+    clock.move_to("2026-12-16 09:00Z")
     assert tasks.rituals_tick()["opened"] == [f"{ws.pk}:2027-q1"]
     assert tasks.rituals_tick()["opened"] == []
     assert LaunchCycle.objects.filter(workspace=ws, year=2027, quarter=1).count() == 1
@@ -160,7 +161,7 @@ def test_the_tiering_opens_the_next_quarters_cycle_once_when_it_comes_due(ws, cl
     tasks.rituals_tick()
     assert not LaunchCycle.objects.filter(workspace=ws, slug="2027-q1").exists()
     # The next quarter's tiering opens Q2.
-    clock.move_to("2027-03-18 09:00Z")
+    clock.move_to("2027-03-17 09:00Z")
     tasks.rituals_tick()
     assert LaunchCycle.objects.filter(workspace=ws, slug="2027-q2").exists()
 
@@ -178,7 +179,7 @@ def test_a_quarter_opened_by_hand_is_left_alone(ws, clock, team):
     services.rituals_seed_defaults(workspace=ws)
     assert LaunchCycle.objects.filter(workspace=ws, slug="2027-q1").exists()  # opened by hand (the fixture)
     services.cycle_create(workspace=ws, quarter="2027-Q2")
-    clock.move_to("2026-12-18 09:00Z")
+    clock.move_to("2026-12-16 09:00Z")
     assert tasks.rituals_tick()["opened"] == []
     assert LaunchCycle.objects.filter(workspace=ws).count() == 2
 

@@ -36,7 +36,8 @@ def _meeting(ritual, name="occurrence", day="2026-11-25"):
 
 
 def _post_ritual(**overrides):
-    return {"name": "Messaging review", "cadence": "monthly", "starts_on": "2026-12-31", "time_of_day": "",
+    return {"name": "Messaging review", "cadence": "monthly", "starts_on": "2026-12-31", "repeat_on": "weekday",
+            "time_of_day": "",
             "agenda": "Status, 5\nMessaging, 20"} | overrides
 
 
@@ -57,7 +58,8 @@ def test_an_editor_adds_a_ritual_and_a_bad_one_is_422(client, world):
     response = client.post(url, _post_ritual(owner_role=pm.pk, attendee_roles=[pm.pk], time_of_day="09:30"))
     added = Ritual.objects.get(workspace=ws, name="Messaging review")
     assert response.status_code == 302 and response["Location"] == reverse("launches:ritual", args=[ws.slug, added.pk])
-    assert added.owner_role == pm and added.time_of_day.hour == 9
+    assert added.owner_role == pm and added.time_of_day.hour == 9 and added.by_weekday
+    assert added.next_date(date(2027, 1, 1)) == date(2027, 1, 28)  # the last Thursday
     refused = client.post(url, _post_ritual(name="Past", starts_on="2026-11-01"))
     assert refused.status_code == 422 and "today or later" in refused.content.decode()
     assert client.post(url, _post_ritual(agenda="")).status_code == 422
@@ -70,7 +72,8 @@ def test_editing_a_ritual(client, world):
     url = reverse("launches:ritual_edit", args=[ws.slug, ritual.pk])
     page = client.get(url).content.decode()
     assert "Status, 5 min" in page and 'value="2026-11-25"' in page
-    response = client.post(url, _post_ritual(name="Pricing council", cadence="biweekly", starts_on="2026-11-26"))
+    response = client.post(url, _post_ritual(name="Pricing council", cadence="biweekly", starts_on="2026-11-26",
+                                             repeat_on="date"))
     assert response.status_code == 302
     ritual.refresh_from_db()
     assert (ritual.name, ritual.cadence, ritual.starts_on) == ("Pricing council", "biweekly", date(2026, 11, 26))
