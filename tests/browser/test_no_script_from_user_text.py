@@ -2,7 +2,7 @@
 
 Every name a user can type (workspace, role name and code, activity name and
 description, matrix name and description, template name and description, a person's
-name, a decision's text and reason) holds payloads that would run a script, fire an `onerror`, or make htmx fetch
+name, a decision's text and reason, a ritual's name, purpose, agenda and notes) holds payloads that would run a script, fire an `onerror`, or make htmx fetch
 `/pwned` on load if they reached the page unescaped. Chromium then visits every page that
 shows them, and the htmx partials that re-render them, and proves nothing ran, no dialog
 opened, nothing was fetched, and the text shows literally.
@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from launches import services as launch_services
 from raci import services
 from raci.models import Access, Membership
 from tests.factories import UserFactory, hold
@@ -45,6 +46,11 @@ TEMPLATE_DESC = f"Kit {ALL}"
 DECISION = f"Decided {ALL}"
 DECISION_WHY = f"Because {ALL}"
 # First names have at most 150 characters: the payloads are shared between two people.
+RITUAL = f"Ritual {ALL}"
+RITUAL_DESC = f"For {ALL}"
+# Agenda sections have at most 80 characters.
+SECTION_1, SECTION_2 = f"Agenda {P_HX_A}", f"Part {P_IMG}"
+NOTES = f"Noted {ALL}"
 ANN = f"Ann {P_IMG} {P_SCRIPT} {P_HX_A}"
 BOB = f"Bob {P_HX_DIV}"
 
@@ -83,8 +89,15 @@ def build_world():
     today = timezone.localdate()
     services.decision_add(matrix=matrix, actor=ann, what=DECISION, why=DECISION_WHY, activity_id=activity.pk,
                           decided_by_id=ann.pk, decided_on=today - timedelta(days=30), review_on=today)
+    # A ritual owned by role 1, attended by role 2, Ann and Bob, with notes and a decision today.
+    ritual = launch_services.ritual_create(
+        workspace=workspace, name=RITUAL, description=RITUAL_DESC, cadence="weekly", starts_on=today,
+        agenda=f"{SECTION_1}\n{SECTION_2}", owner_role_id=role_1.pk, attendee_role_ids=[role_2.pk],
+        attendee_member_ids=[ann_m.pk, bob_m.pk])
+    launch_services.occurrence_notes_save(ritual=ritual, day=today, texts=[NOTES, NOTES])
+    launch_services.occurrence_decide(ritual=ritual, day=today, matrix_id=matrix.pk, what=DECISION, actor=ann)
     return {"ann": ann, "workspace": workspace, "matrix": matrix, "role_1": role_1, "role_2": role_2,
-            "activity": activity, "ann_m": ann_m}
+            "activity": activity, "ann_m": ann_m, "ritual": ritual}
 
 
 def assert_not_pwned(page: Page, watch: PageWatch, *, after_swap: bool = False) -> None:
@@ -142,7 +155,8 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
 
     # Roles, one role's page, members.
     visit(page, watch, f"{base}/roles/")
-    expect(page.locator(".code-chip")).to_have_text([CODE_2, CODE_1])  # ordered by code
+    # Ordered by code; PM and PMM came with the workspace (its rituals are theirs).
+    expect(page.locator(".code-chip")).to_have_text([CODE_2, CODE_1, "PM", "PMM"])
     expect(page.get_by_role("link", name=ROLE_1, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=ROLE_2, exact=True)).to_be_visible()
     holders = page.locator("table.list tbody tr").filter(has_text=CODE_2).locator("td").nth(2)
@@ -188,6 +202,22 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     visit(page, watch, f"{base}/people/")
     expect(page.locator("main")).to_contain_text(ANN)
     expect(page.locator("main")).to_contain_text(BOB)
+
+    # The rituals, the ritual's page and today's meeting with its notes and decision.
+    ritual = world["ritual"]
+    visit(page, watch, f"{base}/rituals/")
+    expect(page.locator("main")).to_contain_text(RITUAL)
+    expect(page.locator("main")).to_contain_text(RITUAL_DESC)
+    expect(page.locator("main")).to_contain_text(f"Attending: {CODE_2}, {ANN}, {BOB}")
+    visit(page, watch, f"{base}/rituals/{ritual.pk}/")
+    expect(page.locator("ol.agenda li")).to_have_text([exactly(SECTION_1), exactly(SECTION_2)])
+    visit(page, watch, f"{base}/rituals/{ritual.pk}/{timezone.localdate().isoformat()}/")
+    expect(page.locator("#id_note_0")).to_have_value(NOTES)
+    expect(page.locator("#notes")).to_contain_text(SECTION_2)
+    expect(page.locator("#decisions")).to_contain_text(DECISION)
+    page.get_by_role("button", name="Save the notes").click()
+    expect(page.locator("#notes")).to_contain_text("Notes saved.")
+    assert_not_pwned(page, watch, after_swap=True)
 
     # The same page filtered to one person.
     visit(page, watch, f"{matrix_url}?person={world['ann_m'].pk}")

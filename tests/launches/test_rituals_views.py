@@ -188,3 +188,22 @@ def test_user_text_is_escaped_on_every_rituals_page(client, world):
                 _meeting(ritual), reverse("launches:ritual_edit", args=[ws.slug, ritual.pk])):
         body = client.get(url).content.decode()
         assert "<script>x" not in body and "<img src=x>" not in body and "<i>Status" not in body, url
+
+
+@pytest.mark.parametrize("extra", [1, 12])
+def test_the_rituals_list_and_a_meeting_page_read_in_a_fixed_number_of_queries(client, world, extra,
+                                                                               django_assert_max_num_queries):
+    ws, ritual, people = world
+    pm = Role.objects.get(workspace=ws, code="PM")
+    matrix = MatrixFactory(workspace=ws)
+    for n in range(extra):
+        services.ritual_create(workspace=ws, name=f"Sync {n}", cadence="biweekly", starts_on=date(2026, 11, 24 + n % 5),
+                               owner_role_id=pm.pk, attendee_role_ids=[pm.pk],
+                               attendee_member_ids=[people["PM"].pk, people["PMM"].pk])
+        services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what=f"Decision {n}",
+                                   actor=None)
+    client.force_login(people["editor"].user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("launches:rituals", args=[ws.slug])).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(_meeting(ritual)).content.decode().count("Decision ") >= extra
