@@ -23,7 +23,12 @@ run: seed
 	@echo "  Lockstep is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Sign in as demo / lockstep-demo  (also a site admin: /admin/)"
 	@echo ""
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# Reminders, digests and rituals: a Celery worker with beat when REDIS_URL is set, else
+	@# the periodic tasks tick in a side process (tasks themselves run in-process, eagerly).
+	@trap 'kill $$side 2>/dev/null' EXIT INT TERM; \
+	  if [ -n "$$REDIS_URL" ]; then DEBUG=true $(UV) run --frozen celery -A config worker --beat --loglevel=WARNING & side=$$!; \
+	  else DEBUG=true $(MANAGE) run_ticks & side=$$!; fi; \
+	  DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
 test: install

@@ -218,7 +218,11 @@ CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", max(60 * 60, 2 
 if CELERY_VISIBILITY_TIMEOUT <= LONGEST_COUNTDOWN:
     raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be above the longest "
                                f"retry countdown ({LONGEST_COUNTDOWN} s)")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A task whose worker died is handed out again once the visibility timeout has passed; the
+# worker looks for such tasks every CELERY_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+                                   "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+                                   "unacked_restore_throttle": 1}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "lockstep")
 
