@@ -361,6 +361,10 @@ class Notification(models.Model):
     # Set when sending kept failing after every retry: the sweep stops trying.
     email_failed_at = models.DateTimeField(null=True, blank=True)
 
+    SHORT = {"letters": "Letters", "item_assigned": "Assigned to you", "item_due": "Due soon", "item_overdue": "Overdue",
+             "launch_status": "Launch status", "launch_tier": "Tier", "go_decision": "Go/no-go",
+             "decision_review": "Decision review", "matrix_review": "Matrix review"}
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
         indexes = [models.Index(fields=["user", "in_app", "read_at"], name="notification_unread")]
@@ -368,6 +372,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return self.SHORT.get(self.kind, self.kind)
 
 
 class NotificationPreference(models.Model):

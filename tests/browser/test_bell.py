@@ -1,0 +1,93 @@
+"""A change by one person shows up in another person's bell, without a reload."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import Browser, expect
+
+from launches import services as launch_services
+from raci.models import Access, Column, Role, Template
+from raci.services import matrix_create
+from raci.tasks import notifications_tick
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
+
+from .conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
+
+SHOTS = "/tmp/lockstep-shots"
+
+
+def _world():
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    priya = MembershipFactory(workspace=workspace, access=Access.EDITOR,
+                              user=UserFactory(username="priya", first_name="Priya"))
+    marco = MembershipFactory(workspace=workspace, access=Access.EDITOR,
+                              user=UserFactory(username="marco", first_name="Marco"))
+    matrix = matrix_create(workspace=workspace, name="Core", actor=priya.user,
+                           template=Template.objects.get(slug="pm-pmm-scaleup"))
+    for code, member in (("PM", priya), ("PMM", marco)):
+        hold(Role.objects.get(workspace=workspace, code=code), member)
+    cycle = launch_services.cycle_create(workspace=workspace, quarter="2027-Q1")
+    launch = launch_services.launch_create(cycle=cycle, name="Usage-based billing", pm_owner_id=priya.pk,
+                                           pmm_owner_id=marco.pk, launch_date=date(2027, 3, 15))
+    return workspace, matrix, launch
+
+
+def _open(browser: Browser, sign_in, username: str, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(CSP_RECORDER)
+    sign_in(page, username)
+    page.goto(url)
+    assert_htmx_loaded(page)
+    page.evaluate("window.__marker = 'no reload'")
+    return context, page
+
+
+def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, server, sign_in, settings):
+    settings.NOTIFY_POLL_SECONDS = 1
+    workspace, matrix, launch = _world()
+    launch_url = f"{server}/w/acme/launches/{launch.cycle.slug}/{launch.pk}/"
+    marco_ctx, marco = _open(browser, sign_in, "marco", f"{server}/w/acme/")
+    watch = PageWatch(marco)
+    priya_ctx, priya = _open(browser, sign_in, "priya", launch_url)
+    try:
+        bell = marco.locator("#bell")
+        expect(bell.locator(".bell-count")).to_have_count(0)
+
+        priya.locator("#st_status").select_option("at_risk")
+        priya.locator("#st_note").fill("Pricing page is late")
+        priya.get_by_role("button", name="Update the status").click()
+        expect(priya.locator(".launch-status")).to_contain_text("Pricing page is late")
+
+        expect(bell.locator(".bell-count")).to_have_text("1", timeout=5_000)
+        assert marco.evaluate("window.__marker") == "no reload"
+        expect(priya.locator("#bell .bell-count")).to_have_count(0)  # the author is not told
+
+        # A letters change reaches whoever is Informed or Accountable, at the next tick.
+        naming = matrix.activities.get(name="Naming")
+        pm = Column.objects.get(matrix=matrix, role__code="PM").role
+        priya.goto(f"{server}/w/acme/matrices/{matrix.slug}/")
+        cell = priya.locator(f"#c-{naming.pk}-{pm.pk}")
+        cell.focus()
+        priya.keyboard.press("r")  # PM goes from consulted to responsible
+        expect(cell).to_contain_text("R")
+        notifications_tick.delay()  # what beat does every minute
+        expect(bell.locator(".bell-count")).to_have_text("2", timeout=5_000)
+
+        bell.click()
+        expect(marco).to_have_url(re.compile(r"/notifications/$"))
+        notes = marco.locator("li.note")
+        expect(notes).to_have_count(2)
+        expect(notes.first).to_contain_text("changed who does “Naming” in Core")
+        expect(notes.nth(1)).to_contain_text("Usage-based billing is at risk")
+        marco.screenshot(path=f"{SHOTS}/notifications.png", full_page=True)
+
+        notes.nth(1).get_by_role("button", name="Mark read").click()
+        expect(marco.locator("#bell .bell-count")).to_have_text("1")
+        notes.first.get_by_role("button", name=re.compile("Naming")).click()
+        expect(marco).to_have_url(re.compile(rf"/matrices/{matrix.slug}/#row-{naming.pk}$"))
+        expect(marco.locator("#bell .bell-count")).to_have_count(0)
+        watch.assert_clean()
+    finally:
+        marco_ctx.close()
+        priya_ctx.close()
