@@ -67,6 +67,7 @@ class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ReadinessItem.Status.choices)
     waive_reason = forms.CharField(required=False, max_length=2000)
     evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    owner = forms.IntegerField(required=False)
 
 
 class GoForm(forms.Form):

@@ -288,7 +288,9 @@ def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Lau
 
 @transaction.atomic
 def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "",
-                evidence_url: str | None = None) -> ReadinessItem:
+                evidence_url: str | None = None, owner_id: int | None = ..., actor=None) -> ReadinessItem:
+    """Set an item's status (a waiver needs its reason), its evidence link and, when
+    `owner_id` is given, the person it belongs to, who is told it is theirs."""
     item = ReadinessItem.objects.select_for_update().filter(launch=launch, pk=item_id).first()
     if item is None:
         raise NotFound("No such checklist item.")
@@ -302,9 +304,14 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
         if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
             raise InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
         item.evidence_url = evidence_url[:500]
+    reassigned = owner_id is not ... and owner_id != item.owner_id
+    if reassigned:
+        item.owner = _member(launch.cycle.workspace, owner_id, "owner")
     item.status = status
     item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
-    item.save(update_fields=["status", "waive_reason", "evidence_url", "updated_at"])
+    item.save(update_fields=["status", "waive_reason", "evidence_url", "owner", "updated_at"])
+    if reassigned:
+        reminders.items_assigned(launch, [item], actor=actor)
     return item
 
 

@@ -116,7 +116,22 @@ def notifications_tick() -> dict:
                 .values_list("pk", flat=True)[:500])
     for pk in lost:
         send_notification_email.delay(pk)
-    return {"letters": letters, "reviews": reviews, "requeued": len(lost)}
+    return {"letters": letters, "reviews": reviews, "requeued": len(lost), "removed": housekeeping(now)}
+
+
+# Read notifications and old delivery records are kept this long. Event keys outlive every
+# tick's look-back (30 days), so dropping older ones cannot make anything be told twice.
+KEEP_READ = timedelta(days=180)
+KEEP_EVENTS = timedelta(days=90)
+
+
+def housekeeping(now) -> int:
+    from .models import Notification, NotificationEvent, WebhookDelivery
+
+    removed = Notification.objects.filter(read_at__lt=now - KEEP_READ).delete()[0]
+    removed += NotificationEvent.objects.filter(created_at__lt=now - KEEP_EVENTS).delete()[0]
+    removed += WebhookDelivery.objects.filter(created_at__lt=now - KEEP_EVENTS).exclude(status="pending").delete()[0]
+    return removed
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)

@@ -78,6 +78,7 @@ def launch_context(membership, launch, **extra):
         "lead_codes": selectors.lead_codes_of(membership=membership) if membership.can_edit else set(),
         "lead_days": tiering.lead_days(launch.tier, rubric),
         "decisions": selectors.go_decisions_of(launch=launch), "statuses": ItemForm.base_fields["status"].choices,
+        "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),
         **extra,

@@ -58,10 +58,14 @@ def item_update(request, ws, cycle, launch_id, item_id):
         if not form.is_valid():
             if "evidence_url" in form.errors:
                 raise services.InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
+            if "owner" in form.errors:
+                raise services.InvalidInput("Pick a member of this workspace.", "owner")
             raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+        # A form without the owner field (an older page) leaves the owner as it is.
+        owner = {"owner_id": form.cleaned_data["owner"]} if "owner" in request.POST else {}
         services.item_update(launch=launch, item_id=item_id, status=form.cleaned_data["status"],
                              waive_reason=form.cleaned_data["waive_reason"],
-                             evidence_url=form.cleaned_data["evidence_url"])
+                             evidence_url=form.cleaned_data["evidence_url"], actor=request.user, **owner)
     except services.NotFound:
         raise Http404("No such checklist item") from None
     except services.InvalidInput as exc:

@@ -55,13 +55,17 @@ def _back(request) -> str:
     return reverse("raci:notifications")
 
 
+def _mark_read(request, notification_id):
+    try:
+        return notify.mark_read(user=request.user, notification_id=notification_id)
+    except services.NotFound:
+        raise Http404("No such notification") from None
+
+
 @login_required
 @require_POST
 def notification_read(request, notification_id):
-    try:
-        n = notify.mark_read(user=request.user, notification_id=notification_id)
-    except services.NotFound:
-        raise Http404("No such notification") from None
+    n = _mark_read(request, notification_id)
     if _is_htmx(request):
         return _render(request, "raci/notifications.html#read-response",
                        {"n": n, "bell_unread": selectors.unread_count(user=request.user)})
@@ -72,10 +76,7 @@ def notification_read(request, notification_id):
 @require_POST
 def notification_open(request, notification_id):
     """Mark it read and go to what it is about."""
-    try:
-        n = notify.mark_read(user=request.user, notification_id=notification_id)
-    except services.NotFound:
-        raise Http404("No such notification") from None
+    n = _mark_read(request, notification_id)
     # Only the app's own paths: a notification never sends anyone off-site.
     return redirect(n.url if n.url.startswith("/") and not n.url.startswith("//") else reverse("raci:notifications"))
 

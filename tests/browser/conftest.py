@@ -126,3 +126,16 @@ def sign_in(server):
         assert_htmx_loaded(page)
 
     return _sign_in
+
+
+def open_signed_in(browser, server: str, sign_in, username: str, url: str):
+    """A browser context of its own for one person, signed in and on `url`; the page keeps a
+    marker that a reload would lose."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(CSP_RECORDER)
+    sign_in(page, username)
+    page.goto(url)
+    assert_htmx_loaded(page)
+    page.evaluate("window.__marker = 'no reload'")
+    return context, page

@@ -11,7 +11,7 @@ from raci.services import matrix_create
 from raci.tasks import notifications_tick
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
 
-from .conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
+from .conftest import PageWatch, open_signed_in
 
 SHOTS = "/tmp/lockstep-shots"
 
@@ -32,24 +32,13 @@ def _world():
     return workspace, matrix, launch
 
 
-def _open(browser: Browser, sign_in, username: str, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.add_init_script(CSP_RECORDER)
-    sign_in(page, username)
-    page.goto(url)
-    assert_htmx_loaded(page)
-    page.evaluate("window.__marker = 'no reload'")
-    return context, page
-
-
 def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, server, sign_in, settings):
     settings.NOTIFY_POLL_SECONDS = 1
     workspace, matrix, launch = _world()
     launch_url = f"{server}/w/acme/launches/{launch.cycle.slug}/{launch.pk}/"
-    marco_ctx, marco = _open(browser, sign_in, "marco", f"{server}/w/acme/")
+    marco_ctx, marco = open_signed_in(browser, server, sign_in, "marco", f"{server}/w/acme/")
     watch = PageWatch(marco)
-    priya_ctx, priya = _open(browser, sign_in, "priya", launch_url)
+    priya_ctx, priya = open_signed_in(browser, server, sign_in, "priya", launch_url)
     try:
         bell = marco.locator("#bell")
         expect(bell.locator(".bell-count")).to_have_count(0)

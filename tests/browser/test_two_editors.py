@@ -8,7 +8,7 @@ from raci.models import Access, Cell, Column, Template
 from raci.services import matrix_create
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
-from .conftest import CSP_RECORDER, assert_htmx_loaded
+from .conftest import open_signed_in
 
 
 def _world():
@@ -22,17 +22,6 @@ def _world():
     return matrix, naming, pm
 
 
-def _open(browser: Browser, server: str, sign_in, username: str, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.add_init_script(CSP_RECORDER)
-    sign_in(page, username)
-    page.goto(url)
-    assert_htmx_loaded(page)
-    page.evaluate("window.__marker = 'no reload'")
-    return context, page
-
-
 def _set(page, a, r, key):
     cell = page.locator(f"#c-{a}-{r}")
     cell.focus()
@@ -42,8 +31,8 @@ def _set(page, a, r, key):
 def test_the_slower_editor_gets_a_409_message_and_the_retry_succeeds(browser: Browser, server, sign_in):
     matrix, naming, pm = _world()
     url = f"{server}/w/acme/matrices/{matrix.slug}/"
-    ctx_a, alice = _open(browser, server, sign_in, "alice", url)
-    ctx_b, bob = _open(browser, server, sign_in, "bob", url)
+    ctx_a, alice = open_signed_in(browser, server, sign_in, "alice", url)
+    ctx_b, bob = open_signed_in(browser, server, sign_in, "bob", url)
     # Both loaded version 1 of Naming x PM. Alice edits first.
     _set(alice, naming.pk, pm.pk, "i")
     expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("I")
@@ -66,8 +55,8 @@ def test_the_slower_editor_gets_a_409_message_and_the_retry_succeeds(browser: Br
 def test_anothers_edit_appears_within_five_seconds_with_its_badges(browser: Browser, server, sign_in):
     matrix, naming, pm = _world()
     url = f"{server}/w/acme/matrices/{matrix.slug}/"
-    ctx_a, alice = _open(browser, server, sign_in, "alice", url)
-    ctx_b, bob = _open(browser, server, sign_in, "bob", url)
+    ctx_a, alice = open_signed_in(browser, server, sign_in, "alice", url)
+    ctx_b, bob = open_signed_in(browser, server, sign_in, "bob", url)
     expect(bob.locator(f"#rb-{naming.pk} .badge")).to_have_count(0)
     _set(alice, naming.pk, pm.pk, "a")
     expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A")

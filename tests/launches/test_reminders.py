@@ -141,3 +141,42 @@ def test_an_owner_who_turned_email_off_is_told_in_the_app_only(team, django_capt
         services.status_update(launch=launch, status="paused", note="Waiting on legal", author=people["admin"])
     assert kinds_for(people["PMM"]) == ["launch_status"] and kinds_for(people["PM"]) == []
     assert mail.outbox == []
+
+
+def test_giving_an_item_to_someone_tells_them_it_is_theirs(team, client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
+    item = launch.items.get(key="pricing")
+    client.force_login(people["admin"].user)
+    url = reverse("launches:item_update", args=[cycle.workspace.slug, cycle.slug, launch.pk, item.pk])
+    newcomer = people["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"status": "in_progress", "owner": newcomer.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and f'<option value="{newcomer.pk}" selected>' in response.content.decode()
+    assert kinds_for(newcomer) == ["item_assigned"]
+    # Saving the status again, or from a form without the owner, tells nobody again.
+    client.post(url, {"status": "done", "owner": newcomer.pk})
+    client.post(url, {"status": "done"})
+    item.refresh_from_db()
+    assert item.owner == newcomer and kinds_for(newcomer) == ["item_assigned"]
+
+
+def test_an_item_cannot_go_to_someone_outside_the_workspace(team, client):
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
+    item = launch.items.get(key="pricing")
+    stranger = MembershipFactory()
+    client.force_login(people["admin"].user)
+    url = reverse("launches:item_update", args=[cycle.workspace.slug, cycle.slug, launch.pk, item.pk])
+    response = client.post(url, {"status": "done", "owner": stranger.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "Pick a member of this workspace." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "todo" and item.owner != stranger

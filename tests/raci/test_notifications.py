@@ -316,3 +316,17 @@ def test_a_rolled_back_review_tick_can_run_again(grid, django_capture_on_commit_
         raise RuntimeError("worker killed")
     assert Notification.objects.count() == 0
     assert reviews_tick(date.today()) == 1 and Notification.objects.count() == 1
+
+
+def test_old_read_notifications_and_old_event_keys_are_cleared(grid):
+    ws, matrix, acts, roles, people, admin = grid
+    with time_machine.travel("2026-01-05 09:00Z", tick=False):
+        with transaction.atomic():
+            old = notify.emit(notify.Event(workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review",
+                                           key="old:1", title="Old"), recipients={people[0].user_id, people[1].user_id})
+        Notification.objects.filter(pk=old[0]).update(read_at="2026-01-06T09:00Z")
+    with time_machine.travel("2026-11-23 09:00Z", tick=False):
+        tasks.notifications_tick.delay()
+    # The unread one stays, however old: nobody has seen it yet.
+    assert list(Notification.objects.values_list("pk", flat=True)) == [old[1]]
+    assert not notify.seen(["old:1"])
