@@ -50,6 +50,16 @@ def check_target(url: str) -> None:
             raise WebhookRefused(f"{parts.hostname} is an address inside this server's network.")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could point the server at its own network after the address was checked."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl} refused", headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post(url: str, secret: str, key: str, kind: str, payload: dict) -> tuple[int | None, str]:
     """POST once. Returns (HTTP status or None, error message or "")."""
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
@@ -60,7 +70,7 @@ def post(url: str, secret: str, key: str, kind: str, payload: dict) -> tuple[int
         "X-Lockstep-Signature": sign(secret, timestamp, body)})
     try:
         check_target(url)
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"The receiver answered {error.code} {error.reason}."

@@ -330,3 +330,28 @@ def test_old_read_notifications_and_old_event_keys_are_cleared(grid):
     # The unread one stays, however old: nobody has seen it yet.
     assert list(Notification.objects.values_list("pk", flat=True)) == [old[1]]
     assert not notify.seen(["old:1"])
+
+
+def test_a_webhook_receiver_cannot_redirect_the_server_elsewhere(grid, django_capture_on_commit_callbacks):
+    ws, matrix, acts, roles, people, admin = grid
+    redirecting = Receiver(status=307)
+    target = Receiver()
+    original = redirecting.server.RequestHandlerClass.do_POST
+
+    def do_post(handler):
+        handler.rfile.read(int(handler.headers["Content-Length"]))
+        handler.send_response(302)
+        handler.send_header("Location", target.url)
+        handler.end_headers()
+
+    redirecting.server.RequestHandlerClass.do_POST = do_post
+    try:
+        notify.webhook_save(workspace=ws, url=redirecting.url, active=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            notify.webhook_ping(workspace=ws, actor=admin.user)
+    finally:
+        redirecting.server.RequestHandlerClass.do_POST = original
+        redirecting.close()
+        target.close()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and "redirect" in delivery.last_error and target.requests == []
