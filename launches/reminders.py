@@ -31,9 +31,15 @@ def _url(launch: Launch) -> str:
     return reverse("launches:launch", args=[launch.cycle.workspace.slug, launch.cycle.slug, launch.pk])
 
 
-def _event(launch: Launch, *, kind: str, key: str, title: str, body: str = "", actor=None, data=None) -> Event:
+def day(d: date) -> str:
+    """5 Dec 2026, as every other page writes a date."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def _event(launch: Launch, *, kind: str, key: str, title: str, body: str = "", actor=None, data=None,
+           anchor: str = "") -> Event:
     return Event(workspace_id=launch.cycle.workspace_id, workspace_slug=launch.cycle.workspace.slug, kind=kind,
-                 key=key, title=title, body=body, url=_url(launch), actor_id=actor.pk if actor else None,
+                 key=key, title=title, body=body, url=_url(launch) + anchor, actor_id=actor.pk if actor else None,
                  actor_name=(actor.get_full_name() or actor.username) if actor else "",
                  data={"launch": launch.name, "cycle": launch.cycle.name, **(data or {})})
 
@@ -80,13 +86,28 @@ def items_assigned(launch: Launch, items: Iterable[ReadinessItem], *, actor) -> 
 
 
 def _assignments(launch: Launch, items: list[ReadinessItem], users: dict[int, int], actor) -> list:
-    return [(_event(launch, kind=Kind.ITEM_ASSIGNED, key=f"item_assigned:{item.pk}:{item.owner_id}",
-                    title=f"{item.title} for {launch.name} is yours"
-                          + (f", due {item.due_date:%d %b %Y}" if item.due_date else ""),
-                    actor=actor, data={"item": item.title,
-                                       "due_date": item.due_date.isoformat() if item.due_date else None}),
-             {users.get(item.owner_id)})
-            for item in items]
+    """One notification per person, however many of the launch's items just became theirs
+    (tiering a launch hands out several at once). Each handing-over is news, even of an item
+    the person had before: the key carries the moment."""
+    mine: dict[int, list[ReadinessItem]] = {}
+    for item in items:
+        mine.setdefault(item.owner_id, []).append(item)
+    now = timezone.now().isoformat()
+    events = []
+    for owner_id, theirs in mine.items():
+        due = [f", due {day(i.due_date)}" if i.due_date else "" for i in theirs]
+        if len(theirs) == 1:
+            title = f"{theirs[0].title} for {launch.name} is yours{due[0]}"
+            body, anchor = "", f"#item-{theirs[0].pk}"
+        else:
+            title = f"{len(theirs)} readiness items for {launch.name} are yours"
+            body, anchor = "\n".join(f"{i.title}{d}" for i, d in zip(theirs, due)), "#readiness"
+        events.append((_event(launch, kind=Kind.ITEM_ASSIGNED, key=f"item_assigned:{launch.pk}:{owner_id}:{now}",
+                              title=title, body=body, actor=actor, anchor=anchor,
+                              data={"items": [{"item": i.title, "due_date": i.due_date.isoformat() if i.due_date else None}
+                                              for i in theirs]}),
+                       {users.get(owner_id)}))
+    return events
 
 
 def readiness_tick(today: date) -> int:
@@ -109,9 +130,10 @@ def readiness_tick(today: date) -> int:
             late = (today - item.due_date).days
             title = f"{item.title} for {launch.name} is overdue ({late} day{'s' if late != 1 else ''})"
         else:
-            when = "today" if item.due_date == today else f"on {item.due_date:%a %d %b}"
+            when = "today" if item.due_date == today else f"on {item.due_date:%a} {item.due_date.day} {item.due_date:%b}"
             title = f"{item.title} for {launch.name} is due {when}"
         batch.append((_event(launch, kind=kind, key=key, title=title, body="Required for go." if item.required else "",
+                             anchor=f"#item-{item.pk}",
                              data={"item": item.title, "due_date": item.due_date.isoformat(),
                                    "required": item.required}),
                       {item.owner.user_id}))

@@ -307,6 +307,9 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
     reassigned = owner_id is not ... and owner_id != item.owner_id
     if reassigned:
         item.owner = _member(launch.cycle.workspace, owner_id, "owner")
+        if item.owner is not None and not item.owner.can_edit:
+            raise InvalidInput(f"{item.owner.display_name} is a viewer and could not mark the item done: pick an "
+                               "editor, or ask an admin to make them one.", "owner")
     item.status = status
     item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
     item.save(update_fields=["status", "waive_reason", "evidence_url", "owner", "updated_at"])

@@ -126,17 +126,29 @@ def _queue_webhooks(events: list[Event]) -> None:
                  .values_list("workspace_id", "pk"))
     if not hooks:
         return
-    now = timezone.now().isoformat()
+    moment = timezone.now()
+    now = moment.isoformat()
     WebhookDelivery.objects.bulk_create([
-        WebhookDelivery(webhook_id=hooks[e.workspace_id], key=e.key, kind=e.kind, payload={
+        WebhookDelivery(webhook_id=hooks[e.workspace_id], key=e.key, kind=e.kind, next_attempt_at=moment, payload={
             "event": e.kind, "id": e.key, "workspace": e.workspace_slug, "title": e.title, "text": e.body,
             "url": absolute(e.url) if e.url else "", "actor": e.actor_name, "at": now,
             **({"data": e.data} if e.data else {})})
         for e in events if e.workspace_id in hooks], ignore_conflicts=True)
+    if in_process():
+        # No worker: a slow receiver must not hold up the request that made the event; the
+        # tick (`make run` runs it beside the server) sends it within a minute.
+        return
     pending = WebhookDelivery.objects.filter(webhook_id__in=hooks.values(), key__in=[e.key for e in events],
                                              status=WebhookDelivery.Status.PENDING, attempts=0)
     for pk in pending.values_list("pk", flat=True):
         tasks.deliver_webhook.delay_on_commit(pk)
+
+
+def in_process() -> bool:
+    """True without a broker: tasks run eagerly, in the process that queues them."""
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
 
 
 def seen(keys: Iterable[str]) -> set[str]:
@@ -220,8 +232,10 @@ def webhook_ping(*, workspace, actor) -> WebhookDelivery:
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
     now = timezone.now()
-    delivery = WebhookDelivery.objects.create(webhook=webhook, key=f"ping:{workspace.pk}:{now.isoformat()}", kind="ping",
-                                              payload={"event": "ping", "workspace": workspace.slug, "at": now.isoformat(),
+    key = f"ping:{workspace.pk}:{now.isoformat()}"
+    delivery = WebhookDelivery.objects.create(webhook=webhook, key=key, kind="ping", next_attempt_at=now,
+                                              payload={"event": "ping", "id": key, "workspace": workspace.slug,
+                                                       "at": now.isoformat(),
                                                        "title": "Lockstep webhook test",
                                                        "actor": actor.get_full_name() or actor.username})
     tasks.deliver_webhook.delay_on_commit(delivery.pk)
@@ -238,6 +252,7 @@ def webhook_redeliver(*, workspace, delivery_id: int) -> WebhookDelivery:
     if delivery.status == WebhookDelivery.Status.PENDING:
         raise InvalidInput("That delivery is still being tried.")
     delivery.status, delivery.attempts, delivery.finished_at = WebhookDelivery.Status.PENDING, 0, None
-    delivery.save(update_fields=["status", "attempts", "finished_at"])
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "finished_at", "next_attempt_at"])
     tasks.deliver_webhook.delay_on_commit(delivery.pk)
     return delivery

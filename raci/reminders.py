@@ -24,6 +24,10 @@ LOOKBACK = timedelta(days=30)
 TOLD_LETTERS = {"A", "A/R", "I"}
 
 
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else "Someone"
 
@@ -113,7 +117,7 @@ def reviews_tick(today: date) -> int:
         batch.append((Event(workspace_id=d.matrix.workspace_id, workspace_slug=d.matrix.workspace.slug,
                        kind=Kind.DECISION_REVIEW, key=keys[d.pk],
                        title=f"Time to review a decision in {d.matrix.name}: “{d.what}”",
-                       body=f"Decided on {d.decided_on:%d %b %Y}; review due {d.review_on:%d %b %Y}."
+                       body=f"Decided on {_day(d.decided_on)}; review due {_day(d.review_on)}."
                             + (f"\nWhy: {d.why}" if d.why else ""),
                        url=reverse("raci:decisions", args=[d.matrix.workspace.slug, d.matrix.slug]),
                        data={"matrix": d.matrix.name, "decision": d.what, "review_on": d.review_on.isoformat()}),
@@ -123,7 +127,7 @@ def reviews_tick(today: date) -> int:
             continue
         batch.append((Event(workspace_id=m.workspace_id, workspace_slug=m.workspace.slug, kind=Kind.MATRIX_REVIEW,
                        key=matrix_keys[m.pk], title=f"{m.name} is due for review",
-                       body=f"Its review was due on {m.review_due_on:%d %b %Y} (every {m.review_cadence_days} days). "
+                       body=f"Its review was due on {_day(m.review_due_on)} (every {m.review_cadence_days} days). "
                             "Check who does what still holds, then mark it reviewed.",
                        url=reverse("raci:matrix", args=[m.workspace.slug, m.slug]),
                        data={"matrix": m.name, "review_due_on": m.review_due_on.isoformat()}),

@@ -76,14 +76,39 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task(bind=True, acks_late=True, max_retries=None, time_limit=60, soft_time_limit=45)
 def deliver_webhook(self, delivery_id: int) -> bool:
-    from .webhooks import attempt, give_up
+    """Try once. On failure a worker retries with backoff; without one the delivery says
+    when to try next and the tick does (`deliver_due_webhooks`); after the last, failed."""
+    from .models import WebhookDelivery
+    from .webhooks import attempt, give_up, try_again_in
 
     error = attempt(delivery_id)
     if error is None:
         return True
     log.warning("webhook delivery %s failed: %s", delivery_id, error)
-    _retry_or_give_up(self, DeliveryFailed(error), lambda: give_up(delivery_id))
+    tries = WebhookDelivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first() or 0
+    if tries > settings.TASK_MAX_RETRIES:
+        give_up(delivery_id)
+    elif self.request.is_eager:
+        try_again_in(delivery_id, backoff(tries - 1))
+    else:
+        # If this retry's message were lost, the tick would send it a while after it was due.
+        try_again_in(delivery_id, backoff(tries - 1) + int(LOST_AFTER.total_seconds()))
+        raise self.retry(exc=DeliveryFailed(error), countdown=backoff(tries - 1))
     return False
+
+
+def deliver_due_webhooks(now) -> int:
+    """Deliveries whose time has come: every try without a worker; with one, only those
+    whose message went missing."""
+    from .models import WebhookDelivery
+    from .notify import in_process
+
+    due = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, webhook__active=True,
+                                         next_attempt_at__lte=now if in_process() else now - LOST_AFTER)
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:100])
+    for pk in ids:
+        deliver_webhook.delay(pk)
+    return len(ids)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, time_limit=300, soft_time_limit=240)
@@ -116,7 +141,8 @@ def notifications_tick() -> dict:
                 .values_list("pk", flat=True)[:500])
     for pk in lost:
         send_notification_email.delay(pk)
-    return {"letters": letters, "reviews": reviews, "requeued": len(lost), "removed": housekeeping(now)}
+    return {"letters": letters, "reviews": reviews, "requeued": len(lost), "webhooks": deliver_due_webhooks(now),
+            "removed": housekeeping(now)}
 
 
 # Read notifications and old delivery records are kept this long. Event keys outlive every

@@ -15,6 +15,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -90,10 +91,16 @@ def attempt(delivery_id: int) -> str | None:
     done = not error and status is not None and 200 <= status < 300
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         attempts=F("attempts") + 1, response_status=status, last_error=error[:500],
-        **({"status": WebhookDelivery.Status.SENT, "finished_at": timezone.now()} if done else {}))
+        **({"status": WebhookDelivery.Status.SENT, "finished_at": timezone.now(), "next_attempt_at": None}
+           if done else {}))
     return None if done else (error or f"The receiver answered {status}.")
 
 
 def give_up(delivery_id: int) -> None:
     WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.FAILED, finished_at=timezone.now())
+        status=WebhookDelivery.Status.FAILED, finished_at=timezone.now(), next_attempt_at=None)
+
+
+def try_again_in(delivery_id: int, seconds: int) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        next_attempt_at=timezone.now() + timedelta(seconds=seconds))

@@ -36,9 +36,12 @@ def notifications(request):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
     page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
                      30).get_page(request.GET.get("page"))
-    return _render(request, "raci/notifications.html", {
+    response = _render(request, "raci/notifications.html", {
         "page": page, "unread_only": unread_only, "memberships": memberships, "workspace_filter": request.GET.get("w", ""),
         "bell_unread": selectors.unread_count(user=request.user)})
+    # Back to this page after opening a notification must not show it unread from the cache.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

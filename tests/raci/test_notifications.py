@@ -5,7 +5,8 @@ import hashlib
 import hmac
 import json
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -227,6 +228,10 @@ def test_every_event_is_posted_to_the_webhook_signed_with_its_secret(grid, recei
     set_cell(matrix, acts[0], roles[2], "R", admin.user)
     with django_capture_on_commit_callbacks(execute=True):
         letters_tick()
+    # Without a worker the request that made the event never waits on the receiver: the
+    # next tick sends it.
+    assert receiver.requests == [] and WebhookDelivery.objects.get().status == "pending"
+    tasks.notifications_tick.delay()
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
     payload = json.loads(body)
@@ -239,19 +244,31 @@ def test_every_event_is_posted_to_the_webhook_signed_with_its_secret(grid, recei
     assert WebhookDelivery.objects.get().status == "sent"
 
 
-def test_a_failing_webhook_is_recorded_as_failed_with_the_answer(grid, django_capture_on_commit_callbacks):
+def test_a_failing_webhook_is_tried_again_by_the_tick_with_backoff_then_failed(grid, settings,
+                                                                               django_capture_on_commit_callbacks):
     ws, matrix, acts, roles, people, admin = grid
     failing = Receiver(status=500)
     try:
         notify.webhook_save(workspace=ws, url=failing.url, active=True)
-        with django_capture_on_commit_callbacks(execute=True):
-            notify.webhook_ping(workspace=ws, actor=admin.user)
+        start = datetime(2026, 11, 23, 9, 0, tzinfo=dt_timezone.utc)
+        with time_machine.travel(start, tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                notify.webhook_ping(workspace=ws, actor=admin.user)  # tried at once: someone is waiting
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.attempts) == ("pending", 1)
+        waited = 0
+        for n in range(settings.TASK_MAX_RETRIES):
+            with time_machine.travel(start + timedelta(seconds=waited + tasks.backoff(n) - 1), tick=False):
+                tasks.notifications_tick.delay()  # not yet
+            waited += tasks.backoff(n)
+            with time_machine.travel(start + timedelta(seconds=waited), tick=False):
+                tasks.notifications_tick.delay()
+            assert WebhookDelivery.objects.get().attempts == n + 2
     finally:
         failing.close()
-    delivery = WebhookDelivery.objects.get()
-    # In-process (no broker) there is no waiting between tries: one try, then failed.
-    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, 500)
-    assert "500" in delivery.last_error
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", settings.TASK_MAX_RETRIES + 1, 500)
+    assert len(failing.requests) == settings.TASK_MAX_RETRIES + 1 and "500" in delivery.last_error
 
 
 def test_an_inactive_webhook_is_sent_nothing(grid, receiver, django_capture_on_commit_callbacks):
@@ -354,4 +371,4 @@ def test_a_webhook_receiver_cannot_redirect_the_server_elsewhere(grid, django_ca
         redirecting.close()
         target.close()
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == "failed" and "redirect" in delivery.last_error and target.requests == []
+    assert delivery.attempts == 1 and "redirect" in delivery.last_error and target.requests == []

@@ -45,8 +45,10 @@ def test_the_badge_fragment_is_just_the_bell(client, me):
 def test_the_list_shows_unread_first_and_escapes_titles(client, me):
     note(me, 1)
     note(me, 2, read_at="2026-11-20T10:00Z")
-    body = client.get(reverse("raci:notifications")).content.decode()
+    response = client.get(reverse("raci:notifications"))
+    body = response.content.decode()
     assert "due &lt;b&gt;1&lt;/b&gt;" in body and "due &lt;b&gt;2" not in body
+    assert response["Cache-Control"] == "no-store"
     body = client.get(reverse("raci:notifications") + "?show=all").content.decode()
     assert "due &lt;b&gt;2&lt;/b&gt;" in body
 
@@ -57,6 +59,7 @@ def test_marking_read_with_htmx_swaps_the_row_and_the_bell(client, me):
     body = response.content.decode()
     assert response.status_code == 200 and f'id="n-{n.pk}"' in body and 'class="note unread"' not in body
     assert 'hx-swap-oob="outerHTML:#bell"' in body and "bell-count" not in body
+    assert 'hx-swap-oob="outerHTML:#unread-tab"' in body and ">Unread</a>" in body
     assert Notification.objects.get(pk=n.pk).read_at is not None
 
 
