@@ -13,8 +13,6 @@ from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, ho
 
 from .conftest import PageWatch, open_signed_in
 
-SHOTS = "/tmp/lockstep-shots"
-
 
 def _world():
     workspace = WorkspaceFactory(name="Acme", slug="acme")
@@ -32,7 +30,7 @@ def _world():
     return workspace, matrix, launch
 
 
-def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, server, sign_in, settings):
+def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, server, sign_in, settings, tmp_path):
     settings.NOTIFY_POLL_SECONDS = 1
     workspace, matrix, launch = _world()
     launch_url = f"{server}/w/acme/launches/{launch.cycle.slug}/{launch.pk}/"
@@ -69,7 +67,7 @@ def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, se
         expect(notes).to_have_count(2)
         expect(notes.first).to_contain_text("changed who does “Naming” in Core")
         expect(notes.nth(1)).to_contain_text("Usage-based billing is at risk")
-        marco.screenshot(path=f"{SHOTS}/notifications.png", full_page=True)
+        marco.screenshot(path=str(tmp_path / "notifications.png"), full_page=True)
 
         notes.nth(1).get_by_role("button", name="Mark read").click()
         expect(marco.locator("#bell .bell-count")).to_have_text("1")
@@ -80,3 +78,28 @@ def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, se
     finally:
         marco_ctx.close()
         priya_ctx.close()
+
+
+def test_the_dashboard_and_notification_pages_fit_a_phone(browser: Browser, server, sign_in, tmp_path):
+    workspace, matrix, launch = _world()
+    launch_services.launch_set_tier(launch=launch, tier=1, reason="Big", actor=workspace.memberships.get(
+        user__username="priya"))
+    from raci.models import Membership
+
+    Membership.objects.filter(user__username="marco").update(access=Access.ADMIN)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    watch = PageWatch(page)
+    try:
+        sign_in(page, "marco")
+        for path in ("/w/acme/", "/notifications/?show=all", "/notifications/settings/", "/w/acme/webhook/",
+                     "/w/acme/rituals/"):
+            page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width}px wide on a 390px phone"
+            page.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "-").split("?")[0] + ".png")),
+                            full_page=True)
+        watch.assert_clean()
+    finally:
+        context.close()
