@@ -164,3 +164,15 @@ def test_sending_a_failed_delivery_again_resets_it(client, admin, django_capture
 
 def test_editors_cannot_see_the_webhook(client, me):
     assert client.get(reverse("raci:webhook", args=[me.workspace.slug])).status_code == 403
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_list_and_the_badge_read_a_fixed_number_of_queries(client, me, count, django_assert_num_queries):
+    other = MembershipFactory(user=me.user)  # a second workspace, for the filter tabs
+    for n in range(count):
+        note(me if n % 2 else other, n)
+    # The user (the session is cached), memberships, the page count, the unread count, the page.
+    with django_assert_num_queries(5):
+        assert client.get(reverse("raci:notifications") + "?show=all").status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get(reverse("raci:notification_badge"), headers=HX).status_code == 200
