@@ -217,8 +217,10 @@ class RitualForm(forms.Form):
                                             help_text="The matrix whose decision log its decisions go to, unless "
                                                       "the meeting picks another.")
 
-    def __init__(self, *args, roles, members, matrices, **kwargs):
+    def __init__(self, *args, roles, members, matrices, time_zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_of_day"].help_text = (f"In {time_zone}, the workspace's time zone. Optional; without it the "
+                                                "meeting is a whole-day event in calendars.")
         self.fields["owner_role"].choices = [("", "—")] + [(r.pk, f"{r.code} · {r.name}") for r in roles]
         self.fields["attendee_roles"].choices = [(r.pk, r.code) for r in roles]
         self.fields["attendee_members"].choices = [(m.pk, m.display_name) for m in members]

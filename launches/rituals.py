@@ -150,9 +150,37 @@ STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS = (
     Section("Owners", 5))
 AGENDA = (STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS)
 
-# The minutes follow a separator, so that "Q3 planning" or "Q3" stay titles.
-_LINE = re.compile(r"^(?P<title>.+?)(?:[\s,;:·–—-]+(?P<minutes>\d{1,3})\s*(?:min(?:ute)?s?|m)?\.?)?\s*$",
-                   re.IGNORECASE)
+# Minutes are read only where a line clearly gives them, so that "Top 5", "Q3 planning"
+# or "Sprint 12" stay titles: a number with a unit ("Usage data 15m", "Status (5 min)"), or
+# a number after a separator ("Status, 5", "Blockers: 10", "Asks - 5"). A sign or a
+# fraction is read too, to be refused rather than dropped ("-5 min" is not 5 minutes).
+_UNIT = r"(?:minutes?|mins?|m)\b\.?"
+
+
+def _number(form: int) -> str:
+    return rf"(?P<sign{form}>[-−]?)(?P<number{form}>\d+(?:[.,]\d+)?)"
+
+
+_FORMS = 3
+_LINE = re.compile(
+    rf"^(?P<title>.+?)(?:"
+    rf"\s*\(\s*{_number(0)}\s*{_UNIT}\s*\)"                       # "Top 5 (10 min)"
+    rf"|(?:\s+|[-–—]){_number(1)}\s*{_UNIT}"                          # "Usage data 15m"
+    rf"|(?:\s*[,;:·–—]\s*|\s+-\s+){_number(2)}(?:\s*{_UNIT}|\.)?"    # "Status, 5", "Blockers: 10 min"
+    rf")?\s*$", re.IGNORECASE)
+MINUTES_MAX = 240
+
+
+def _minutes(title: str, sign: str, number: str) -> int:
+    between = f"give it between 1 and {MINUTES_MAX} minutes"
+    if sign:
+        raise AgendaError(f"“{title}”: a section cannot last {sign}{number} minutes; {between}.")
+    if not number.isdigit():
+        raise AgendaError(f"“{title}”: {between}, in whole minutes.")
+    # Compared as text first: a line of a thousand digits is out of range, not an overflow.
+    if len(number.lstrip("0")) > 3 or not 1 <= int(number) <= MINUTES_MAX:
+        raise AgendaError(f"“{title}”: {between}.")
+    return int(number)
 
 
 def parse_agenda(text: str) -> list[Section]:
@@ -163,14 +191,14 @@ def parse_agenda(text: str) -> list[Section]:
         if not line:
             continue
         match = _LINE.match(line)
-        title, minutes = match["title"].strip(" ,;:·–—-"), int(match["minutes"]) if match["minutes"] else None
+        title = match["title"].strip(" ,;:·–—-")
         if not title:
             raise AgendaError(f"“{line}” has no title.")
         if len(title) > SECTION_TITLE_MAX:
             raise AgendaError(f"“{title[:30]}…” is {len(title)} characters long; a section's limit is "
                               f"{SECTION_TITLE_MAX}.")
-        if minutes is not None and not 1 <= minutes <= 240:
-            raise AgendaError(f"“{title}”: give it between 1 and 240 minutes.")
+        form = next((n for n in range(_FORMS) if match[f"number{n}"]), None)
+        minutes = None if form is None else _minutes(title, match[f"sign{form}"], match[f"number{form}"])
         if any(s.title.casefold() == title.casefold() for s in sections):
             raise AgendaError(f"“{title}” is on the agenda twice: its notes would mix.")
         sections.append(Section(title, minutes))

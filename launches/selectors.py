@@ -303,7 +303,9 @@ FEED_PAST_DAYS, FEED_AHEAD_DAYS = 35, 120
 
 def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
     events = []
-    zone = timezone.get_current_timezone()
+    # Ritual times are wall-clock times in the workspace's zone; the feed gives calendars
+    # the UTC moment, which moves by an hour across a change of daylight saving time.
+    zone = workspace.zone
     for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
                    .prefetch_related("attendee_roles")):
         sections = ritual.sections
@@ -393,13 +395,32 @@ class Meeting:
 
 
 def meetings_of(*, ritual: Ritual, today: date, ahead: int = 4) -> tuple[list[Meeting], list[Meeting]]:
-    """The coming meetings (none while paused) and the past ones written in, in one query."""
+    """The coming meetings (the next `ahead` dates, none while paused) and the past ones
+    written in, in one query. Meetings written in are read from their rows, not from the
+    dates: after the ritual moves to another day they are still its meetings, on their own
+    dates, and stay listed."""
     rows = {o.date: o for o in ritual.occurrences.annotate(decision_count=Count("decision_links"))}
-    coming = [] if ritual.paused else [Meeting(day, rows.get(day), getattr(rows.get(day), "decision_count", 0))
-                                       for day in ritual.series.dates_from(today, ahead)]
-    past = [Meeting(day, row, row.decision_count) for day, row in sorted(rows.items(), reverse=True)
-            if day < today and (row.notes or row.decision_count)]
+    written = {day: row for day, row in rows.items() if row.notes or row.decision_count}
+    planned = set() if ritual.paused else set(ritual.series.dates_from(today, ahead))
+    days = sorted(planned | {day for day in written if day >= today})
+    coming = [Meeting(day, rows.get(day), getattr(rows.get(day), "decision_count", 0)) for day in days]
+    past = [Meeting(day, row, row.decision_count) for day, row in sorted(written.items(), reverse=True) if day < today]
     return coming, past
+
+
+@dataclass(frozen=True, slots=True)
+class RitualLoss:
+    """What deleting a ritual takes with it, for the confirmation page."""
+
+    meetings_with_notes: int
+    decisions: int  # they stay in the decision log
+
+
+def ritual_loss_of(*, ritual: Ritual) -> RitualLoss:
+    rows = list(ritual.occurrences.annotate(decision_count=Count("decision_links"))
+                .values_list("notes", "decision_count"))
+    # Saved notes whose every section was left empty lose nothing.
+    return RitualLoss(sum(any(n.get("text") for n in notes) for notes, _ in rows), sum(count for _, count in rows))
 
 
 def occurrence_of(*, ritual: Ritual, day: date) -> Occurrence | None:
@@ -415,6 +436,14 @@ def occurrence_decisions_of(*, occurrence: Occurrence | None) -> list[Decision]:
 
 def roles_for_choice(*, workspace: Workspace) -> list[Role]:
     return list(Role.objects.filter(workspace=workspace).only("id", "code", "name"))
+
+
+def decision_log_of(*, ritual: Ritual) -> Matrix | None:
+    """The matrix whose decision log the ritual's decisions go to unless a meeting picks
+    another: its own default, else the workspace's first matrix."""
+    if ritual.default_matrix_id:
+        return ritual.default_matrix
+    return Matrix.objects.filter(workspace_id=ritual.workspace_id).order_by("created_at", "id").first()
 
 
 def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int | None:

@@ -1,3 +1,6 @@
+import functools
+from zoneinfo import available_timezones
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -44,6 +47,21 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class NameForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)
+
+
+@functools.cache
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())]
+
+
+class WorkspaceSettingsForm(forms.Form):
+    name = forms.CharField(max_length=NAME_MAX)
+    time_zone = forms.ChoiceField(label="Time zone", help_text="Ritual times are in this zone; calendars show them "
+                                                               "in each reader's own.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = _time_zone_choices()
 
 
 class MatrixCreateForm(forms.Form):

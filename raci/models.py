@@ -5,8 +5,10 @@ the value empty and keeps the row, so its version keeps counting.
 """
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .phases import PHASES
@@ -22,13 +24,27 @@ class Access(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+TIME_ZONE_MAX = 64
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone; pick one such as Europe/Paris.", code="time_zone")
+
+
 class Workspace(models.Model):
     name = models.CharField(max_length=NAME_MAX)
     slug = models.SlugField(max_length=60, unique=True)
+    # The zone ritual times are given in ("10:00" is 10:00 in Paris); IANA names only.
+    time_zone = models.CharField(max_length=TIME_ZONE_MAX, default="UTC", validators=[validate_time_zone])
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 class Membership(models.Model):

@@ -8,6 +8,7 @@ Views turn the domain errors into responses: `StaleEdit` is 409, `InvalidInput` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
@@ -706,6 +707,19 @@ def workspace_create(*, name: str, owner) -> Workspace:
 def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
     workspace.name = _clean_name(name, "workspace")
     workspace.save(update_fields=["name"])
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Workspace:
+    """Rename the workspace and set the time zone its ritual times are given in (an IANA
+    name such as "Europe/Paris"); the calendar feed turns those times into UTC with it."""
+    zone = (time_zone or "").strip()
+    if zone not in available_timezones():
+        raise InvalidInput(f"“{zone}” is not a time zone; pick one from the list, such as Europe/Paris.", "time_zone")
+    workspace.name = _clean_name(name, "workspace")
+    workspace.time_zone = zone
+    workspace.save(update_fields=["name", "time_zone"])
     return workspace
 
 

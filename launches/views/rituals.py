@@ -29,7 +29,7 @@ def _ritual_for(request, ws, ritual_id, needs=Access.VIEWER):
 def _ritual_form(workspace, data=None, initial=None):
     return RitualForm(data, initial=initial, roles=selectors.roles_for_choice(workspace=workspace),
                       members=selectors.members_for_choice(workspace=workspace),
-                      matrices=selectors.matrices_for_choice(workspace=workspace))
+                      matrices=selectors.matrices_for_choice(workspace=workspace), time_zone=workspace.time_zone)
 
 
 def _form_error(form, error):
@@ -63,7 +63,8 @@ def ritual(request, ws, ritual_id):
     coming, past = selectors.meetings_of(ritual=ritual, today=today)
     return render(request, "launches/ritual.html", {
         "membership": membership, "workspace": membership.workspace, "ritual": ritual, "coming": coming,
-        "past": past, "editable": membership.can_edit, "today": today})
+        "past": past, "editable": membership.can_edit, "today": today,
+        "decision_log": selectors.decision_log_of(ritual=ritual)})
 
 
 @login_required
@@ -102,12 +103,18 @@ def ritual_pause(request, ws, ritual_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ritual_delete(request, ws, ritual_id):
-    membership = membership_for(request, ws, needs=Access.EDITOR)
+    """GET asks first, saying which notes would go (no script: the CSP allows no inline
+    confirm); the POST from that page deletes."""
+    membership, ritual = _ritual_for(request, ws, ritual_id, Access.EDITOR)
+    if request.method == "GET":
+        return render(request, "launches/ritual_delete.html", {
+            "membership": membership, "workspace": membership.workspace, "ritual": ritual,
+            "loss": selectors.ritual_loss_of(ritual=ritual)})
     try:
-        services.ritual_delete(workspace=membership.workspace, ritual_id=ritual_id)
-    except services.NotFound:
+        services.ritual_delete(workspace=membership.workspace, ritual_id=ritual.pk)
+    except services.NotFound:  # deleted by someone else in between
         raise Http404("No such ritual") from None
     messages.success(request, "Ritual deleted; the decisions taken at it stay in the decision log.")
     return redirect("launches:rituals", ws)

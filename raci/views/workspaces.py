@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import dashboard, selectors, services
 from ..access import membership_for
-from ..forms import AccessForm, MemberAddForm, NameForm, RoleForm
+from ..forms import AccessForm, MemberAddForm, NameForm, RoleForm, WorkspaceSettingsForm
 from ..models import Access, Role
 
 
@@ -47,14 +47,16 @@ def workspace_home(request, ws):
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request, ws):
     membership = membership_for(request, ws, needs=Access.ADMIN if request.method == "POST" else Access.VIEWER)
-    form = NameForm(request.POST or None, initial={"name": membership.workspace.name})
+    workspace = membership.workspace
+    form = WorkspaceSettingsForm(request.POST or None,
+                                 initial={"name": workspace.name, "time_zone": workspace.time_zone})
     if request.method == "POST" and form.is_valid():
         try:
-            services.workspace_rename(workspace=membership.workspace, name=form.cleaned_data["name"])
+            services.workspace_update(workspace=workspace, **form.cleaned_data)
         except services.InvalidInput as error:
-            form.add_error("name", error.message)
+            form.add_error("time_zone" if error.field == "time_zone" else "name", error.message)
         else:
-            messages.success(request, "Workspace renamed.")
+            messages.success(request, "Workspace settings saved.")
             return redirect("raci:workspace_settings", ws)
     return render(request, "raci/workspace_settings.html",
                   {"membership": membership, "workspace": membership.workspace, "form": form},

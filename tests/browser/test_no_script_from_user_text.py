@@ -95,7 +95,8 @@ def build_world():
         agenda=f"{SECTION_1}\n{SECTION_2}", owner_role_id=role_1.pk, attendee_role_ids=[role_2.pk],
         attendee_member_ids=[ann_m.pk, bob_m.pk])
     launch_services.occurrence_notes_save(ritual=ritual, day=today, texts=[NOTES, NOTES])
-    launch_services.occurrence_decide(ritual=ritual, day=today, matrix_id=matrix.pk, what=DECISION, actor=ann)
+    launch_services.occurrence_decide(ritual=ritual, day=today, matrix_id=matrix.pk, what=DECISION, why=DECISION_WHY,
+                                      actor=ann)
     return {"ann": ann, "workspace": workspace, "matrix": matrix, "role_1": role_1, "role_2": role_2,
             "activity": activity, "ann_m": ann_m, "ritual": ritual}
 
@@ -215,9 +216,12 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     expect(page.locator("#id_note_0")).to_have_value(NOTES)
     expect(page.locator("#notes")).to_contain_text(SECTION_2)
     expect(page.locator("#decisions")).to_contain_text(DECISION)
+    expect(page.locator("#decisions .decision-why")).to_contain_text(DECISION_WHY)
     page.get_by_role("button", name="Save the notes").click()
     expect(page.locator("#notes")).to_contain_text("Notes saved.")
     assert_not_pwned(page, watch, after_swap=True)
+    visit(page, watch, f"{base}/rituals/{ritual.pk}/delete/")
+    expect(page.locator("h1")).to_have_text(exactly(f"Delete {RITUAL}?"))
 
     # The same page filtered to one person.
     visit(page, watch, f"{matrix_url}?person={world['ann_m'].pk}")

@@ -128,3 +128,31 @@ def test_notes_keep_the_agenda_they_were_taken_under():
 ])
 def test_a_series_says_when_it_meets(series, text):
     assert rituals.describe(series) == text
+
+
+@pytest.mark.parametrize("text", ["Negative, -5 min", "Negative, -5", "Negative -5 min", "Negative: −5"])
+def test_a_negative_duration_is_refused_not_read_as_positive(text):
+    with pytest.raises(rituals.AgendaError, match="“Negative”: a section cannot last .5 minutes; give it between 1 "
+                                                  "and 240 minutes"):
+        rituals.parse_agenda(text)
+
+
+@pytest.mark.parametrize("text", ["Huge, 500 min", "Huge, 99999 min", "Huge: 99999", "Huge (1000 min)", "Huge, 0",
+                                  "Huge, " + "9" * 5000 + " min"])
+def test_any_duration_outside_1_to_240_gets_the_same_message(text):
+    with pytest.raises(rituals.AgendaError, match="^“Huge”: give it between 1 and 240 minutes.$"):
+        rituals.parse_agenda(text)
+
+
+def test_a_fraction_of_a_minute_is_refused():
+    with pytest.raises(rituals.AgendaError, match="whole minutes"):
+        rituals.parse_agenda("Status, 2.5 min")
+
+
+def test_a_number_in_a_title_stays_in_the_title_unless_minutes_are_clearly_given():
+    sections = rituals.parse_agenda("Top 5\nSprint 12\nTop 3, 10 min\nRelease 2.0 (15 min)\nAsks - 5\nPricing-2\n"
+                                    "Wrap up 5m\nFollow-ups 10 minutes.")
+    assert [(s.title, s.minutes) for s in sections] == [
+        ("Top 5", None), ("Sprint 12", None), ("Top 3", 10), ("Release 2.0", 15), ("Asks", 5), ("Pricing-2", None),
+        ("Wrap up", 5), ("Follow-ups", 10)]
+    assert rituals.parse_agenda(rituals.agenda_text(sections)) == sections

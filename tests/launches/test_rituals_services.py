@@ -3,6 +3,7 @@ opens the next launch cycle once), meeting notes, decisions into the decision lo
 next meetings for the workspace page, and the iCalendar feed."""
 
 from datetime import date, time
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -257,3 +258,62 @@ def test_the_ical_feed_holds_the_meetings(ws):
     assert untimed[0].decoded("DTSTART") == date(2026, 11, 25) and len(untimed) > 10
     assert any(str(e["SUMMARY"]) == "Launch Tiering" for e in events)
     assert len({str(e["UID"]) for e in events}) == len(events)
+
+
+@pytest.mark.parametrize(("zone", "before", "after"), [
+    # Paris moves to summer time on 28 March 2027, New York on 14 March.
+    ("Europe/Paris", ("2027-03-24", "09:00"), ("2027-03-31", "08:00")),
+    ("America/New_York", ("2027-03-10", "15:00"), ("2027-03-17", "14:00")),
+])
+def test_the_ical_feed_gives_meeting_times_in_the_workspaces_zone_across_daylight_saving(ws, zone, before, after):
+    raci_services.workspace_update(workspace=ws, name=ws.name, time_zone=zone)
+    _ritual(ws, name="Pricing sync", time_of_day=time(10, 0))  # Wednesdays at 10:00, the workspace's time
+    _ritual(ws, name="All-day sync")
+    text = ical.calendar_text(name="Team", host="example.com",
+                              events=selectors.feed_events_of(workspace=ws, today=date(2027, 3, 20)))
+    for day, utc in (before, after):
+        assert f"DTSTART:{day.replace('-', '')}T{utc.replace(':', '')}00Z" in text
+    starts = {e.decoded("DTSTART").astimezone(ZoneInfo(zone)).time() for e in
+              icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["SUMMARY"]) == "Pricing sync"}
+    assert starts == {time(10, 0)}
+    all_day = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["SUMMARY"]) == "All-day sync"]
+    assert all_day and all(type(e.decoded("DTSTART")) is date for e in all_day)
+    assert "DTSTART;VALUE=DATE:20270324" in text
+
+
+def test_meetings_written_in_keep_their_dates_in_the_lists_after_the_ritual_moves(ws, clock):
+    ritual = _ritual(ws)  # Wednesdays from 25 November
+    matrix = MatrixFactory(workspace=ws)
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Taken today", ""])
+    services.occurrence_decide(ritual=ritual, day=date(2026, 12, 2), matrix_id=matrix.pk, what="Ahead", actor=None)
+    clock.move_to("2026-11-25 09:00Z")
+    ritual = services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 26),
+                                    agenda="Status, 5\nAsks")  # Thursdays from now on
+    coming, past = selectors.meetings_of(ritual=ritual, today=date(2026, 11, 25))
+    assert [m.date for m in coming] == [date(2026, 11, 25), date(2026, 11, 26), date(2026, 12, 2), date(2026, 12, 3),
+                                        date(2026, 12, 10), date(2026, 12, 17)]
+    assert coming[0].has_notes and coming[2].decision_count == 1
+    coming, past = selectors.meetings_of(ritual=ritual, today=date(2026, 12, 5))
+    assert [(m.date, m.has_notes, m.decision_count) for m in past] == [
+        (date(2026, 12, 2), False, 1), (date(2026, 11, 25), True, 0)]
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Still editable", ""])
+
+
+def test_the_loss_of_deleting_a_ritual_counts_meetings_with_notes_and_decisions(ws):
+    ritual = _ritual(ws)
+    matrix = MatrixFactory(workspace=ws)
+    assert selectors.ritual_loss_of(ritual=ritual) == selectors.RitualLoss(0, 0)
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Kept", ""])
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 12, 2), texts=["", ""])  # saved empty: nothing lost
+    for what in ("One", "Two"):
+        services.occurrence_decide(ritual=ritual, day=date(2026, 12, 9), matrix_id=matrix.pk, what=what, actor=None)
+    assert selectors.ritual_loss_of(ritual=ritual) == selectors.RitualLoss(1, 2)
+
+
+def test_the_decision_log_is_the_rituals_matrix_else_the_workspaces_first(ws):
+    ritual = _ritual(ws)
+    assert selectors.decision_log_of(ritual=ritual) is None
+    first, second = MatrixFactory(workspace=ws), MatrixFactory(workspace=ws)
+    assert selectors.decision_log_of(ritual=ritual) == first
+    ritual = _ritual(ws, name="Other", default_matrix_id=second.pk)
+    assert selectors.decision_log_of(ritual=ritual) == second

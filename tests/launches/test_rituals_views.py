@@ -2,7 +2,7 @@
 (htmx and plain), deleting, and a meeting's page where notes and decisions are taken.
 Viewers read, editors write, other workspaces' ids are 404, user text is escaped."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -207,3 +207,87 @@ def test_the_rituals_list_and_a_meeting_page_read_in_a_fixed_number_of_queries(c
         assert client.get(reverse("launches:rituals", args=[ws.slug])).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(_meeting(ritual)).content.decode().count("Decision ") >= extra
+
+
+def test_ritual_times_are_shown_in_the_workspaces_zone(client, world):
+    ws, ritual, people = world
+    ws.time_zone = "Europe/Paris"
+    ws.save(update_fields=["time_zone"])
+    ritual = services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25),
+                                    time_of_day=time(10, 0), agenda="Status, 5\nAsks")
+    client.force_login(people["editor"].user)
+    for url in (reverse("launches:rituals", args=[ws.slug]), reverse("launches:ritual", args=[ws.slug, ritual.pk]),
+                _meeting(ritual), reverse("raci:workspace", args=[ws.slug])):
+        assert "10:00 Europe/Paris" in client.get(url).content.decode(), url
+    assert "In Europe/Paris" in client.get(reverse("launches:ritual_edit", args=[ws.slug, ritual.pk])).content.decode()
+
+
+def test_meetings_written_in_stay_listed_and_open_after_the_ritual_moves(client, world, clock):
+    ws, ritual, people = world
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Wednesday notes", ""])
+    clock.move_to("2026-12-03 09:00Z")
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 12, 9), texts=["Written ahead", ""])
+    services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 12, 4),
+                           agenda="Status, 5\nAsks")  # Fridays from now on
+    client.force_login(people["editor"].user)
+    body = client.get(reverse("launches:ritual", args=[ws.slug, ritual.pk])).content.decode()
+    for day in ("2026-11-25", "2026-12-09", "2026-12-04"):
+        assert _meeting(ritual, day=day) in body, day
+    assert "Wednesday notes" in client.get(_meeting(ritual, day="2026-11-25")).content.decode()
+    response = client.post(_meeting(ritual, "occurrence_notes", day="2026-12-09"), {"note_0": "Still mine", "note_1": ""})
+    assert response.status_code == 302 and "Still mine" in client.get(_meeting(ritual, day="2026-12-09")).content.decode()
+    assert client.get(_meeting(ritual, day="2026-12-02")).status_code == 404  # an old date nobody wrote in
+
+
+def test_a_bad_agenda_is_refused_at_the_agenda_field(client, world):
+    ws, _, people = world
+    client.force_login(people["editor"].user)
+    url = reverse("launches:rituals", args=[ws.slug])
+    for agenda, message in (("Negative, -5 min", "cannot last -5 minutes"), ("Huge, 99999 min", "between 1 and 240")):
+        response = client.post(url, _post_ritual(agenda=agenda))
+        body = response.content.decode()
+        assert response.status_code == 422 and message in body
+        assert body.index(message) > body.index('name="agenda"') - 600 and 'aria-invalid="true"' in body
+    assert not Ritual.objects.filter(name="Messaging review").exists()
+
+
+def test_deleting_asks_first_and_says_what_goes(client, world):
+    ws, ritual, people = world
+    matrix = MatrixFactory(workspace=ws)
+    services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Kept", ""])
+    services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="Ship", actor=None)
+    client.force_login(people["editor"].user)
+    url = reverse("launches:ritual_delete", args=[ws.slug, ritual.pk])
+    page = client.get(reverse("launches:ritual", args=[ws.slug, ritual.pk])).content.decode()
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+    confirm = client.get(url)
+    body = confirm.content.decode()
+    assert confirm.status_code == 200 and f'action="{url}"' in body and 'method="post"' in body
+    assert "1 meeting</strong>" in body and "The 1 decision taken at its meetings stays in the decision log" in body
+    assert Ritual.objects.filter(pk=ritual.pk).exists()
+    client.force_login(people["viewer"].user)
+    assert client.get(url).status_code == 403
+    client.force_login(people["editor"].user)
+    assert client.post(url).status_code == 302 and not Ritual.objects.filter(pk=ritual.pk).exists()
+    assert client.get(url).status_code == 404
+
+
+def test_the_ritual_page_names_its_decision_log(client, world):
+    ws, ritual, people = world
+    client.force_login(people["viewer"].user)
+    url = reverse("launches:ritual", args=[ws.slug, ritual.pk])
+    assert "None yet" in client.get(url).content.decode()
+    matrix = MatrixFactory(workspace=ws, name="Pricing <RACI>")
+    body = client.get(url).content.decode()
+    assert "Pricing &lt;RACI&gt;" in body and "the workspace's first matrix" in body
+    assert reverse("raci:decisions", args=[ws.slug, matrix.slug]) in body and "The first matrix" not in body
+
+
+def test_the_meeting_page_shows_why_each_decision_was_taken(client, world):
+    ws, ritual, people = world
+    matrix = MatrixFactory(workspace=ws)
+    services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="Seats",
+                               why="<b>Usage</b> is noisy\nand late", actor=None)
+    client.force_login(people["viewer"].user)
+    body = client.get(_meeting(ritual)).content.decode()
+    assert "&lt;b&gt;Usage&lt;/b&gt; is noisy<br>and late" in body and "<b>Usage" not in body
