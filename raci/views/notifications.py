@@ -156,7 +156,7 @@ def webhook(request, ws):
     return _render(request, "raci/webhook.html", {
         "membership": membership, "workspace": workspace, "hook": hook, "form": form,
         "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
-        "retries": settings.TASK_MAX_RETRIES},
+        "retries": settings.TASK_MAX_RETRIES, "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove"},
         status=422 if form.errors else 200)
 
 
@@ -173,6 +173,9 @@ def webhook_action(request, ws, action):
             notify.webhook_ping(workspace=workspace, actor=request.user)
             messages.success(request, "Test event sent: its delivery is listed below.")
         elif action == "remove":
+            if request.POST.get("confirm") != "remove":
+                # Its secret and its delivery log go with it: asked once more, on the page.
+                return redirect(reverse("raci:webhook", args=[ws]) + "?confirm=remove")
             notify.webhook_remove(workspace=workspace)
             messages.success(request, "Webhook removed: events are no longer sent.")
         else:

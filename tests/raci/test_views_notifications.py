@@ -176,3 +176,15 @@ def test_the_list_and_the_badge_read_a_fixed_number_of_queries(client, me, count
         assert client.get(reverse("raci:notifications") + "?show=all").status_code == 200
     with django_assert_num_queries(2):
         assert client.get(reverse("raci:notification_badge"), headers=HX).status_code == 200
+
+
+def test_removing_the_webhook_is_asked_once_more(client, admin):
+    Webhook.objects.create(workspace=admin.workspace, url="https://hooks.example.com/x")
+    url = reverse("raci:webhook_action", args=[admin.workspace.slug, "remove"])
+    first = client.post(url)
+    assert first.status_code == 302 and first["Location"].endswith("?confirm=remove")
+    assert Webhook.objects.exists()
+    page = client.get(first["Location"]).content.decode()
+    assert "Remove the webhook?" in page and 'name="confirm" value="remove"' in page
+    assert client.post(url, {"confirm": "remove"}).status_code == 302
+    assert not Webhook.objects.exists()
