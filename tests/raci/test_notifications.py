@@ -4,10 +4,8 @@ preferences, digests, e-mail and the signed webhook. Time is frozen where it mat
 import hashlib
 import hmac
 import json
-import threading
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
@@ -20,6 +18,7 @@ from raci.models import (Access, Decision, DigestRun, EmailMode, Matrix, Notific
 from raci.reminders import letters_tick, reviews_tick
 from raci.webhooks import sign
 from tests.factories import MembershipFactory, build_matrix, hold
+from tests.receivers import Receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -188,32 +187,6 @@ def test_someone_who_wants_nothing_of_a_kind_gets_no_row_at_all(grid):
 
 
 # --- the webhook ------------------------------------------------------------------------
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records what it is sent and answers `status`."""
-
-    def __init__(self, status=200):
-        self.status, self.requests = status, []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture
 def receiver():

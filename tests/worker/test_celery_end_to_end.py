@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import redis
@@ -30,6 +29,7 @@ from launches.models import Launch, ReadinessItem
 from raci import notify
 from raci.models import Access, Notification, Role, WebhookDelivery
 from tests.factories import MembershipFactory, hold
+from tests.receivers import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,26 +75,6 @@ class SmtpHandler(socketserver.StreamRequestHandler):
                 return
             else:
                 self.wfile.write(b"250 ok\r\n")
-
-
-class FailingReceiver:
-    def __init__(self):
-        self.hits = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.hits.append(time.monotonic())
-                self.send_response(503)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def wait_for(predicate, timeout=40, what="it"):
@@ -253,7 +233,7 @@ def test_a_rolled_back_transaction_enqueues_nothing(stack, team):
 
 
 def test_a_failing_webhook_is_retried_then_shown_failed_to_admins(stack, team, client):
-    receiver = FailingReceiver()
+    receiver = Receiver(status=503)
     try:
         notify.webhook_save(workspace=team["ws"], url=receiver.url, active=True)
         launch = Launch.objects.create(cycle=team["cycle"], name="Billing", pm_owner=team["pm"], pmm_owner=team["pmm"])
@@ -264,12 +244,11 @@ def test_a_failing_webhook_is_retried_then_shown_failed_to_admins(stack, team, c
     except AssertionError as error:
         raise AssertionError(f"{error}\n{stack.logs()}") from None
     finally:
-        receiver.server.shutdown()
-        receiver.server.server_close()
+        receiver.close()
     delivery.refresh_from_db()
     # The first try and TASK_MAX_RETRIES=2 more, 1 s then 2 s apart.
-    assert delivery.attempts == 3 and len(receiver.hits) == 3 and delivery.response_status == 503
-    gaps = [b - a for a, b in zip(receiver.hits, receiver.hits[1:])]
+    assert delivery.attempts == 3 and len(receiver.requests) == 3 and delivery.response_status == 503
+    gaps = [b - a for a, b in zip(receiver.times, receiver.times[1:])]
     assert gaps[0] >= 0.9 and gaps[1] >= 1.9
     client.force_login(team["admin"].user)
     page = client.get(reverse("raci:webhook", args=[team["ws"].slug])).content.decode()
