@@ -46,6 +46,12 @@ class Workspace(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    def today(self) -> date:
+        """The date where the team is: what is due, past or coming is counted from it."""
+        from django.utils import timezone
+
+        return timezone.localdate(timezone=self.zone)
+
 
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")

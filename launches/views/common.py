@@ -3,7 +3,6 @@ the membership checked first, and the contexts the board and the launch page sha
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from raci.access import membership_for
 from raci.models import Access
@@ -46,13 +45,13 @@ def launch_form(workspace, data=None):
 def board_context(membership, cycle, **extra):
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
     return {"membership": membership, "workspace": membership.workspace, "cycle": cycle, "editable": membership.can_edit,
-            "board": selectors.board_of(cycle=cycle, rubric=rubric, today=timezone.localdate()),
+            "board": selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today()),
             "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(), **extra}
 
 
 def launch_context(membership, launch, **extra):
     rubric = selectors.rubric_of(workspace_id=launch.cycle.workspace_id)
-    today = timezone.localdate()
+    today = membership.workspace.today()
     items = selectors.checklist_of(launch=launch)
     suggested = tiering.suggest_tier(rubric, launch.scores)
     raci = selectors.launch_raci_of(launch=launch)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from raci.access import membership_for
@@ -51,7 +50,7 @@ def rituals(request, ws):
             return redirect("launches:ritual", ws, ritual.pk)
     return render(request, "launches/rituals.html", {
         "membership": membership, "workspace": membership.workspace, "form": form, "editable": membership.can_edit,
-        "rituals": selectors.rituals_of(workspace=membership.workspace, today=timezone.localdate()),
+        "rituals": selectors.rituals_of(workspace=membership.workspace, today=membership.workspace.today()),
     }, status=422 if form.errors else 200)
 
 
@@ -59,7 +58,7 @@ def rituals(request, ws):
 @require_GET
 def ritual(request, ws, ritual_id):
     membership, ritual = _ritual_for(request, ws, ritual_id)
-    today = timezone.localdate()
+    today = membership.workspace.today()
     coming, past = selectors.meetings_of(ritual=ritual, today=today)
     return render(request, "launches/ritual.html", {
         "membership": membership, "workspace": membership.workspace, "ritual": ritual, "coming": coming,
@@ -72,7 +71,7 @@ def ritual(request, ws, ritual_id):
 def ritual_edit(request, ws, ritual_id):
     membership, ritual = _ritual_for(request, ws, ritual_id, Access.EDITOR)
     form = _ritual_form(membership.workspace, request.POST or None,
-                        initial=RitualForm.initial_for(ritual, timezone.localdate()))
+                        initial=RitualForm.initial_for(ritual, membership.workspace.today()))
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_update(ritual=ritual, **form.service_kwargs())
@@ -95,7 +94,7 @@ def ritual_pause(request, ws, ritual_id):
     services.ritual_pause(ritual=ritual, paused=paused)
     if is_htmx(request):
         ritual = selectors.ritual_get(workspace=membership.workspace, ritual_id=ritual.pk)
-        ritual.next_on = None if ritual.paused else ritual.next_date(timezone.localdate())
+        ritual.next_on = None if ritual.paused else ritual.next_date(membership.workspace.today())
         return render_varied(request, "launches/rituals.html#ritual_row", {
             "workspace": membership.workspace, "ritual": ritual, "editable": True})
     messages.success(request, f"{ritual.name} {'paused' if paused else 'resumed'}.")

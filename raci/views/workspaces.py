@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import dashboard, selectors, services
@@ -37,7 +36,7 @@ def workspace_create(request):
 @require_GET
 def workspace_home(request, ws):
     membership = membership_for(request, ws)
-    dash = dashboard.workspace_dashboard(workspace=membership.workspace, today=timezone.localdate())
+    dash = dashboard.workspace_dashboard(workspace=membership.workspace, today=membership.workspace.today())
     return render(request, "raci/workspace.html", {
         "membership": membership, "workspace": membership.workspace, "dash": dash, "matrices": dash.matrices,
     })

@@ -314,3 +314,35 @@ def test_tier_tallies_put_a_dropped_tier_in_the_last_and_show_untiered_only_when
     assert glance.tier_tallies(tiers, [(1, True), (3, False), (2, True)]) == [
         glance.TierTally(1, "Big", 1, 1), glance.TierTally(2, "Small", 2, 1)]
     assert glance.tier_tallies(tiers, [(None, False)])[-1] == glance.TierTally(None, "Untiered", 1, 0)
+
+
+def test_overdue_is_counted_from_the_date_where_the_team_is(client):
+    """At 23:30 UTC on 20 Nov it is already 21 Nov in Auckland: an item due on the 20th is
+    late there, not yet in London."""
+    from datetime import date
+
+    import time_machine
+
+    from launches import services as launch_services
+    from launches.models import ReadinessItem
+    from raci.models import Access, Workspace
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(access=Access.ADMIN)
+    ws = admin.workspace
+    cycle = launch_services.cycle_create(workspace=ws, quarter="2026-Q4")
+    launch = launch_services.launch_create(cycle=cycle, name="Billing", launch_date=date(2026, 12, 1))
+    ReadinessItem.objects.create(launch=launch, key="pricing", title="Pricing", required=True,
+                                 due_date=date(2026, 11, 20), owner=admin)
+    client.force_login(admin.user)
+    url = f"/w/{ws.slug}/"
+    with time_machine.travel("2026-11-20 23:30Z", tick=False):
+        Workspace.objects.filter(pk=ws.pk).update(time_zone="Europe/London")
+        assert "Pricing" not in _overdue_section(client.get(url).content.decode())
+        Workspace.objects.filter(pk=ws.pk).update(time_zone="Pacific/Auckland")
+        assert "Pricing" in _overdue_section(client.get(url).content.decode())
+
+
+def _overdue_section(page: str) -> str:
+    start = page.find("Overdue, and whose it is")
+    return page[start:page.find("</section>", start)] if start != -1 else ""
