@@ -344,6 +344,7 @@ class NotificationKind(models.TextChoices):
     GO_DECISION = "go_decision", "Go or no-go is recorded on a launch you own"
     DECISION_REVIEW = "decision_review", "A decision you made or whose matrix you own reaches its review date"
     MATRIX_REVIEW = "matrix_review", "A matrix you own passes its review date"
+    RITUAL_SOON = "ritual_soon", "A ritual you own or attend meets tomorrow"
 
 
 class EmailMode(models.TextChoices):
@@ -385,7 +386,7 @@ class Notification(models.Model):
 
     SHORT = {"letters": "Letters", "item_assigned": "Assigned to you", "item_due": "Due soon", "item_overdue": "Overdue",
              "launch_status": "Launch status", "launch_tier": "Tier", "go_decision": "Go/no-go",
-             "decision_review": "Decision review", "matrix_review": "Matrix review"}
+             "decision_review": "Decision review", "matrix_review": "Matrix review", "ritual_soon": "Meeting tomorrow"}
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]

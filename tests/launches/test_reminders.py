@@ -204,3 +204,41 @@ def test_a_viewer_cannot_be_given_an_item(team):
         services.item_update(launch=launch, item_id=item.pk, status="todo", owner_id=people["viewer"].pk)
     item.refresh_from_db()
     assert item.owner_id != people["viewer"].pk
+
+
+def test_the_day_before_a_ritual_its_owner_and_attendees_hear_when_and_the_agenda(team):
+    from datetime import time
+
+    from launches.models import Occurrence, Ritual
+    from launches.reminders import rituals_soon_tick
+    from raci.models import Role
+
+    ws, _, people = team
+    ws.time_zone = "Europe/Paris"
+    ws.save()
+    ritual = Ritual.objects.create(workspace=ws, name="Roadmap Review", cadence="monthly", starts_on=date(2026, 12, 1),
+                                   time_of_day=time(10, 0), owner_role=Role.objects.get(workspace=ws, code="PM"),
+                                   agenda=[{"title": "Status", "minutes": 5}, {"title": "Blockers", "minutes": 10}])
+    ritual.attendee_roles.set([Role.objects.get(workspace=ws, code="PMM")])
+    ritual.attendee_members.set([people["editor"]])
+    Occurrence.objects.create(ritual=ritual, date=date(2026, 12, 1))
+    assert rituals_soon_tick(date(2026, 11, 29)) == 0
+    assert rituals_soon_tick(date(2026, 11, 30)) == 1
+    assert rituals_soon_tick(date(2026, 11, 30)) == 0
+    told = Notification.objects.filter(kind="ritual_soon")
+    assert set(told.values_list("user_id", flat=True)) == {people[k].user_id for k in ("PM", "PMM", "editor")}
+    n = told.first()
+    assert n.title == "Roadmap Review tomorrow, 10:00 Europe/Paris"
+    assert "PM runs it." in n.body and "Status (5 min)" in n.body and n.url.endswith("/2026-12-01/")
+
+
+def test_a_paused_ritual_reminds_nobody(team):
+    from launches.models import Occurrence, Ritual
+    from launches.reminders import rituals_soon_tick
+
+    ws, _, people = team
+    ritual = Ritual.objects.create(workspace=ws, name="Huddle", cadence="weekly", starts_on=date(2026, 12, 1),
+                                   paused=True)
+    ritual.attendee_members.set([people["editor"]])
+    Occurrence.objects.create(ritual=ritual, date=date(2026, 12, 1))
+    assert rituals_soon_tick(date(2026, 11, 30)) == 0
