@@ -3,7 +3,7 @@ readiness due dates as all-day events, ritual meetings as all-day or timed event
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 
 def _escape(text: str) -> str:

@@ -35,13 +35,6 @@ def default_choice(kind: str) -> Choice:
     return Choice(in_app=True, email=DEFAULT_EMAIL[kind])
 
 
-def choices_for(*, user_ids: Iterable[int], kind: str) -> dict[int, Choice]:
-    user_ids = set(user_ids)
-    found = {p.user_id: Choice(p.in_app, p.email)
-             for p in NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind)}
-    return {uid: found.get(uid, default_choice(kind)) for uid in user_ids}
-
-
 def preferences_of(*, user) -> tuple[dict[str, Choice], str]:
     """Every kind's choice for the person (defaults filled in) and their digest schedule."""
     chosen = {p.kind: Choice(p.in_app, p.email) for p in NotificationPreference.objects.filter(user=user)}

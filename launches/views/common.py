@@ -2,23 +2,16 @@
 the membership checked first, and the contexts the board and the launch page share."""
 
 from django.http import Http404
-from django.shortcuts import render
 
 from raci.access import membership_for
 from raci.models import Access
+from raci.views.htmx import is_htmx, render_varied
 
 from .. import selectors, tiering
 from ..forms import CandidatesUploadForm, DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm
 
 
-def is_htmx(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def render_varied(request, template, context, *, status=200):
-    response = render(request, template, context, status=status)
-    response["Vary"] = "HX-Request"
-    return response
+__all__ = ["is_htmx", "render_varied"]  # the launches views import them from here
 
 
 def cycle_for(request, ws, cycle_slug, needs=Access.VIEWER):

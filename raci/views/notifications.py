@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,16 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import notify, selectors, services
 from ..access import membership_for
 from ..models import Access, DigestSchedule, EmailMode, NotificationKind, Webhook
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def _render(request, template, context, status=200):
-    response = render(request, template, context, status=status)
-    response["Vary"] = "HX-Request"
-    return response
+from .htmx import is_htmx, render_varied
 
 
 @login_required
@@ -36,7 +27,7 @@ def notifications(request):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
     page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
                      30).get_page(request.GET.get("page"))
-    response = _render(request, "raci/notifications.html", {
+    response = render_varied(request, "raci/notifications.html", {
         "page": page, "unread_only": unread_only, "memberships": memberships, "workspace_filter": request.GET.get("w", ""),
         "bell_unread": selectors.unread_count(user=request.user)})
     # Back to this page after opening a notification must not show it unread from the cache.
@@ -48,7 +39,7 @@ def notifications(request):
 @require_GET
 def notification_badge(request):
     """The bell, polled by every page: the unread count without a reload."""
-    return _render(request, "raci/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)})
+    return render_varied(request, "raci/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)})
 
 
 def _back(request) -> str:
@@ -69,8 +60,8 @@ def _mark_read(request, notification_id):
 @require_POST
 def notification_read(request, notification_id):
     n = _mark_read(request, notification_id)
-    if _is_htmx(request):
-        return _render(request, "raci/notifications.html#read-response",
+    if is_htmx(request):
+        return render_varied(request, "raci/notifications.html#read-response",
                        {"n": n, "bell_unread": selectors.unread_count(user=request.user)})
     return redirect(_back(request))
 
@@ -126,7 +117,7 @@ def notification_settings(request):
         else:
             messages.success(request, "Saved what you hear about and how.")
             return redirect("raci:notification_settings")
-    return _render(request, "raci/notification_settings.html", {
+    return render_varied(request, "raci/notification_settings.html", {
         "form": form, "has_email": bool(request.user.email), "bell_unread": selectors.unread_count(user=request.user)},
         status=422 if form.errors else 200)
 
@@ -153,7 +144,7 @@ def webhook(request, ws):
         else:
             messages.success(request, "Webhook saved." if hook else "Webhook added: send a test event to check it.")
             return redirect("raci:webhook", ws)
-    return _render(request, "raci/webhook.html", {
+    return render_varied(request, "raci/webhook.html", {
         "membership": membership, "workspace": workspace, "hook": hook, "form": form,
         "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
         "retries": settings.TASK_MAX_RETRIES, "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove"},
