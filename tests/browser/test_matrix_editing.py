@@ -4,7 +4,6 @@ violations. Every edit happens without a page reload: a `window.__marker` set be
 edits must still be there after them."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,7 +15,6 @@ from tests.factories import UserFactory
 
 from .conftest import assert_htmx_loaded
 
-SHOTS = Path("/tmp/shots")
 MARKER = "set-before-the-edits"
 
 
@@ -91,7 +89,7 @@ def make_matrix(username: str = "editor", access: str = Access.ADMIN):
 
 # --- tests -----------------------------------------------------------------------------------
 
-def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, server):
+def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, server, tmp_path):
     # Sign up through the form.
     page.goto(f"{server}/accounts/signup/")
     assert_htmx_loaded(page)
@@ -167,8 +165,7 @@ def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, serv
     expect_value(page, naming, pmm, "AR")
     expect(page.locator(f"#rb-{naming} .badge")).to_have_count(0)
     expect_no_reload(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "browser-matrix.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "browser-matrix.png"), full_page=True)
 
     # The edits were saved: a reload shows them.
     page.reload()

@@ -1,7 +1,5 @@
 """Import and export: previewed first, saved whole or not at all, and round trips."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
@@ -10,9 +8,9 @@ from raci.models import Activity, ChangeEvent, Matrix, MatrixImport, Role
 from raci.selectors import matrix_grid
 from raci import services, tabular
 from tests.factories import MembershipFactory, build_matrix
+from tests.fixtures import EXAMPLES
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from raci.tabular import export_table, write_xlsx
+from tests.fixtures import EXAMPLES
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 TEAM = EXAMPLES / "team-spreadsheet.csv"
 TWO_OWNERS = EXAMPLES / "two-owners.csv"
 BROKEN = EXAMPLES / "broken.csv"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -23,8 +22,8 @@ from raci.tabular import (
     write_csv,
     write_xlsx,
 )
+from tests.fixtures import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
 
@@ -493,7 +492,9 @@ def test_xlsx_writes_formula_like_text_as_text():
 
 
 def test_round_trip_of_the_examples_through_both_formats():
-    for path in sorted(EXAMPLES.glob("*.csv")):
+    examples = sorted(EXAMPLES.glob("*.csv"))
+    assert [path.name for path in examples] == ["broken.csv", "team-spreadsheet.csv", "two-owners.csv"]
+    for path in examples:
         original = parse_upload(path.read_bytes(), path.name)
         if not original.ok:
             continue
