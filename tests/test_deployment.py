@@ -1,6 +1,7 @@
 """The deployment files: docker-compose parses and its commands exist in the project;
 production settings pass `check --deploy`."""
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,27 @@ def test_compose_commands_exist_in_the_project():
 
     assert app.main == "lockstep"
     assert (ROOT / "Dockerfile").read_text().count("uv sync --frozen") == 1
+
+
+def test_the_image_collects_static_files_under_the_production_settings():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
+    assert "manage.py collectstatic --no-input" in dockerfile
+    # A checkout's own environment must not replace the one the image installs.
+    assert ".venv" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_production_serves_static_files_hashed_and_compressed_after_the_security_middleware():
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8")
+    script = ("import json; from django.conf import settings; "
+              "print(json.dumps([settings.MIDDLEWARE, settings.STORAGES['staticfiles']['BACKEND']]))")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {script}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    middleware, storage = json.loads(result.stdout)
+    security = middleware.index("django.middleware.security.SecurityMiddleware")
+    assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 def test_production_settings_pass_check_deploy():

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, smtp_mailer
+from .base import MIDDLEWARE, env_bool, env_int, smtp_mailer
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -22,7 +22,14 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 # Production sends real mail: SMTP, configured by EMAIL_HOST and friends.
 if not os.environ.get("EMAIL_BACKEND"):
     MAILERS = {"default": smtp_mailer()}
+
+# gunicorn serves the static files itself, through whitenoise: right after the security
+# middleware (so HTTPS redirects and HSTS still apply) and before anything that reads the
+# session or the database. Names carry a content hash, so whitenoise sends them with a
+# year-long, immutable Cache-Control, and a gzip (or brotli) copy made by collectstatic.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE = [*MIDDLEWARE[:_security + 1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_security + 1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -1,0 +1,138 @@
+"""The production shape serves its own static files: gunicorn under the production settings,
+after the Dockerfile's collectstatic, answers every asset the sign-in page links with a
+hashed name, a long cache lifetime and a compressed copy."""
+
+import os
+import re
+import secrets
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[1]
+HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
+YEAR = 365 * 24 * 60 * 60
+# What a `<link rel=...>` loads; other links (canonical, next...) are not assets.
+ASSET_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "mask-icon", "manifest", "preload", "modulepreload"}
+# Formats that are compressed already: whitenoise rightly keeps no gzip copy of them.
+PRECOMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".br")
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and ASSET_RELS & set((attrs.get("rel") or "").lower().split()) and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag in ("script", "img", "source") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_env() -> dict:
+    """The test database (migrated by pytest-django) for the server's process."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return {"SQLITE_PATH": settings["NAME"]}
+    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    return {"DATABASE_URL": f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"}
+
+
+def production_env(static_root: Path) -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SQLITE_PATH")}
+    alphabet = string.ascii_letters + string.digits + "-_"
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
+               ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(static_root),
+               # No TLS in front of this server: the proxy's redirect is another test's concern.
+               SECURE_SSL_REDIRECT="false", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    return env
+
+
+def get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.fixture
+def production_server(db, tmp_path):
+    static_root = tmp_path / "static"
+    env = {**production_env(static_root), **database_env()}
+    collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input"], cwd=ROOT, env=env,
+                               capture_output=True, text=True)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("w+")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                               "--workers", "1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", static_root
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_every_asset_of_the_sign_in_page_is_served_hashed_cached_and_compressed(production_server):
+    base, static_root = production_server
+    status, headers, body = get(base + reverse("login"))
+    assert status == 200, body[:2000]
+    assert b'name="password"' in body
+    # The production settings' own mark: cookies for HTTPS only.
+    assert "secure" in headers.get("set-cookie", "").lower(), headers
+    page = Assets()
+    page.feed(body.decode())
+    assert len(page.urls) >= 3, page.urls  # the stylesheet, htmx and the icon at least
+    for url in page.urls:
+        assert url.startswith("/static/"), f"{url} is not served by the app itself"
+        assert HASHED.search(url), f"{url} has no content hash in its name"
+        status, headers, plain = get(base + url)
+        assert status == 200, url
+        assert "immutable" in headers.get("cache-control", ""), (url, headers.get("cache-control"))
+        max_age = re.search(r"max-age=(\d+)", headers["cache-control"])
+        assert max_age and int(max_age.group(1)) >= YEAR, (url, headers["cache-control"])
+        assert plain == (static_root / url.removeprefix("/static/")).read_bytes()
+        if not url.endswith(PRECOMPRESSED):
+            status, headers, squeezed = get(base + url, **{"Accept-Encoding": "gzip"})
+            assert status == 200 and headers.get("content-encoding") == "gzip", (url, headers)
+            assert len(squeezed) < len(plain), url
+            assert "accept-encoding" in headers.get("vary", "").lower(), url
+
