@@ -2,6 +2,8 @@
 # Only Python 3, pip and make are assumed; uv is installed when missing.
 SHELL := /bin/bash
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
@@ -25,10 +27,10 @@ run: seed
 	@echo ""
 	@# Reminders, digests and rituals: a Celery worker with beat when REDIS_URL is set, else
 	@# the periodic tasks tick in a side process (tasks themselves run in-process, eagerly).
-	@trap 'kill $$side 2>/dev/null' EXIT INT TERM; \
-	  if [ -n "$$REDIS_URL" ]; then DEBUG=true $(UV) run --frozen celery -A config worker --beat --loglevel=WARNING & side=$$!; \
-	  else DEBUG=true $(MANAGE) run_ticks & side=$$!; fi; \
-	  DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@trap 'kill $$side 2>/dev/null' EXIT INT TERM; export DEBUG=true PORT='$(PORT)' SITE_URL='$(SITE_URL)'; \
+	  if [ -n "$$REDIS_URL" ]; then $(UV) run --frozen celery -A config worker --beat --loglevel=WARNING & side=$$!; \
+	  else $(MANAGE) run_ticks & side=$$!; fi; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
 test: install

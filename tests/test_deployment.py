@@ -86,3 +86,46 @@ def test_migrations_are_up_to_date():
     result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def make_run_commands(**env) -> str:
+    """What `make run` would execute, with this environment, without running it."""
+    base = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PORT", "MAKEFLAGS")}
+    result = subprocess.run(["make", "-n", "run", *(f"{key}={value}" for key, value in env.pop("args", {}).items())],
+                            cwd=ROOT, env={**base, **env}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_gives_the_server_and_the_ticks_the_site_url_of_its_port():
+    commands = make_run_commands(args={"PORT": "8101"})
+    assert "SITE_URL='http://127.0.0.1:8101'" in commands
+    # Exported before the side process (ticks or Celery) and the server start, so both have it.
+    assert commands.index("SITE_URL=") < commands.index("run_ticks") < commands.index("runserver 127.0.0.1:8101")
+    assert ":8000" not in commands
+
+
+def test_make_run_keeps_a_site_url_that_is_set():
+    commands = make_run_commands(SITE_URL="https://lockstep.example.com", args={"PORT": "8101"})
+    assert "SITE_URL='https://lockstep.example.com'" in commands
+    assert "127.0.0.1:8101'" not in commands
+
+
+def local_site_url(monkeypatch, **env) -> str:
+    """SITE_URL as the local settings module computes it under this environment."""
+    import importlib
+
+    import config.settings.local
+
+    for key in ("SITE_URL", "PORT"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return importlib.reload(config.settings.local).SITE_URL
+
+
+def test_local_settings_make_links_to_the_port_served_when_site_url_is_unset(monkeypatch):
+    assert local_site_url(monkeypatch, PORT="8101") == "http://127.0.0.1:8101"
+    assert local_site_url(monkeypatch, PORT="8101", SITE_URL="") == "http://127.0.0.1:8101"
+    assert local_site_url(monkeypatch) == "http://127.0.0.1:8000"
+    assert local_site_url(monkeypatch, PORT="8101", SITE_URL="https://lockstep.example.com") == "https://lockstep.example.com"
