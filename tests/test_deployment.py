@@ -1,21 +1,24 @@
 """The deployment files: docker-compose parses and its commands exist in the project;
 production settings pass `check --deploy`."""
 
+import ipaddress
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_compose_runs_web_worker_beat_postgres_and_redis():
+def test_compose_runs_a_proxy_web_worker_beat_postgres_and_redis():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert {"proxy", "web", "worker", "beat", "db", "redis"} <= set(services)
     assert "gunicorn config.wsgi:application" in " ".join(services["web"]["command"])
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
@@ -129,3 +132,89 @@ def test_local_settings_make_links_to_the_port_served_when_site_url_is_unset(mon
     assert local_site_url(monkeypatch, PORT="8101", SITE_URL="") == "http://127.0.0.1:8101"
     assert local_site_url(monkeypatch) == "http://127.0.0.1:8000"
     assert local_site_url(monkeypatch, PORT="8101", SITE_URL="https://lockstep.example.com") == "https://lockstep.example.com"
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def interpolate(value: str, env: dict) -> str:
+    """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}`, innermost first."""
+    pattern = re.compile(r"\$\{(\w+)(?:(:-|:\?)([^${}]*))?\}")
+
+    def one(match):
+        name, kind, rest = match.groups()
+        if env.get(name):
+            return env[name]
+        assert kind != ":?", f"compose would refuse to start without {name}: {rest}"
+        return rest or ""
+
+    while pattern.search(value):
+        value = pattern.sub(one, value)
+    return value
+
+
+def test_compose_puts_caddy_on_ports_80_and_443_and_web_behind_it():
+    services = compose()["services"]
+    proxy = services["proxy"]
+    assert proxy["image"] == "caddy:2"
+    published = {str(port).split(":")[-1].split("/")[0] for port in proxy["ports"]}
+    assert {"80", "443"} <= published
+    assert "ports" not in services["web"]
+    assert [str(port) for port in services["web"]["expose"]] == ["8000"]
+    for name in ("worker", "beat", "db", "redis"):
+        assert "ports" not in services[name], f"{name} is published"
+
+
+def test_the_caddyfile_compose_mounts_is_in_the_repository_and_proxies_to_web():
+    mounts = [volume.split(":") for volume in compose()["services"]["proxy"]["volumes"]]
+    caddyfiles = [source for source, target, *_ in mounts if target == "/etc/caddy/Caddyfile"]
+    assert len(caddyfiles) == 1
+    caddyfile = (ROOT / caddyfiles[0]).resolve()
+    assert caddyfile.is_relative_to(ROOT) and caddyfile.is_file()
+    lines = [line.split("#")[0].strip() for line in caddyfile.read_text().splitlines()]
+    assert "{$SITE_ADDRESS:localhost} {" in lines
+    assert "reverse_proxy web:8000" in lines
+
+
+def test_web_worker_and_beat_trust_forwarded_headers_from_the_proxys_fixed_address_only():
+    spec = compose()
+    subnets = [ipaddress.ip_network(pool["subnet"]) for pool in spec["networks"]["default"]["ipam"]["config"]]
+    dynamic = [ipaddress.ip_network(pool["ip_range"]) for pool in spec["networks"]["default"]["ipam"]["config"]]
+    proxy_address = ipaddress.ip_address(spec["services"]["proxy"]["networks"]["default"]["ipv4_address"])
+    assert any(proxy_address in subnet for subnet in subnets)
+    # Docker hands out addresses from ip_range only: none of them can be the proxy's.
+    assert not any(proxy_address in pool for pool in dynamic)
+    for name in ("web", "worker", "beat"):
+        service = spec["services"][name]
+        assert service["environment"]["TRUSTED_PROXIES"] == str(proxy_address)
+        assert "networks" not in service  # on the default network, where the proxy is
+
+
+@pytest.mark.parametrize("site_address, host", [(None, "localhost"), ("lockstep.example.com", "lockstep.example.com")])
+def test_site_address_names_the_site_for_links_hosts_and_csrf(site_address, host):
+    env = {"SECRET_KEY": "x" * 60, **({"SITE_ADDRESS": site_address} if site_address else {})}
+    app = {key: interpolate(str(value), env) for key, value in compose()["services"]["web"]["environment"].items()}
+    proxy = {key: interpolate(str(value), env) for key, value in compose()["services"]["proxy"]["environment"].items()}
+    assert proxy["SITE_ADDRESS"] == host
+    assert app["SITE_URL"] == f"https://{host}"
+    assert app["ALLOWED_HOSTS"] == host
+    assert app["CSRF_TRUSTED_ORIGINS"] == f"https://{host}"
+    assert app["SECURE_SSL_REDIRECT"] == "true"
+
+
+def test_an_explicit_site_url_wins_over_the_site_address():
+    env = {"SECRET_KEY": "x" * 60, "SITE_ADDRESS": "lockstep.example.com", "SITE_URL": "https://plan.example.com"}
+    assert interpolate(compose()["services"]["web"]["environment"]["SITE_URL"], env) == "https://plan.example.com"
+
+
+def test_compose_refuses_to_start_without_a_secret_key():
+    with pytest.raises(AssertionError, match="SECRET_KEY"):
+        interpolate(compose()["services"]["web"]["environment"]["SECRET_KEY"], {})
+
+
+def test_readme_gives_the_one_command_that_brings_the_deploy_up():
+    readme = (ROOT / "README.md").read_text()
+    commands = [line for line in readme.splitlines() if line.rstrip().endswith("docker compose up -d")]
+    assert len(commands) == 1 and "SECRET_KEY=" in commands[0] and "SITE_ADDRESS=" in commands[0]
+    assert "`SITE_ADDRESS`" in readme
