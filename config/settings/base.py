@@ -240,9 +240,26 @@ NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 # `make bench` serves a bare view returning a constant: the floor its ratios divide by.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
+# Request paths in logs can carry the calendar feed's secret token. A filter on a logger
+# runs before every handler of it and of its parents, so the loggers that write request
+# paths (and our handlers, for anything else) redact it; config/log_redaction.py says how.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
+    "formatters": {
+        # The development server's own format, as Django's default logging has it.
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_secrets"]},
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False,
+                          "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -1,0 +1,134 @@
+"""The calendar feed's secret token never reaches a log: not Django's request log (404, 405,
+500, CSRF refusal), not the development server's log, and not the request attached to
+a record."""
+
+import io
+import logging
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from config.log_redaction import REDACTED, RedactSecrets, redact
+from launches import selectors, services
+from tests.factories import WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feed():
+    workspace = WorkspaceFactory()
+    token = services.feed_token_regenerate(workspace=workspace).token
+    return reverse("launches:feed", args=[workspace.slug, token]), token
+
+
+def logged(caplog) -> str:
+    """Everything a handler could write: messages, and the paths of attached requests."""
+    parts = []
+    for record in caplog.records:
+        parts.append(record.getMessage())
+        request = getattr(record, "request", None)
+        if hasattr(request, "get_full_path"):
+            parts += [request.get_full_path(), request.path_info, repr(request), *map(str, request.META.values())]
+    return "\n".join(parts)
+
+
+def test_a_wrong_token_404_is_logged_without_the_token(client, caplog, feed):
+    url, token = feed
+    wrong = url.replace(token, token[::-1])
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(wrong).status_code == 404
+    assert any(record.name == "django.request" and record.status_code == 404 for record in caplog.records)
+    assert token[::-1] not in logged(caplog)
+    assert f"/feed/{REDACTED}" in logged(caplog)
+
+
+def test_a_405_on_the_feed_is_logged_without_the_token(client, caplog, feed):
+    url, token = feed
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.put(url).status_code == 405
+    assert any(record.name == "django.request" and record.status_code == 405 for record in caplog.records)
+    assert token not in logged(caplog)
+    assert f"/feed/{REDACTED}" in logged(caplog)
+
+
+def test_a_500_on_the_feed_is_logged_without_the_token(caplog, feed, monkeypatch):
+    url, token = feed
+
+    def broken(**kwargs):
+        raise RuntimeError("the calendar broke")
+
+    monkeypatch.setattr(selectors, "feed_events_of", broken)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert Client(raise_request_exception=False).get(url).status_code == 500
+    assert any(record.name == "django.request" and record.status_code == 500 for record in caplog.records)
+    assert token not in logged(caplog)
+
+
+def test_a_refused_post_to_the_feed_is_logged_without_the_token(caplog, feed):
+    url, token = feed
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        assert Client(enforce_csrf_checks=True).post(url).status_code == 403
+    assert caplog.records
+    assert token not in logged(caplog)
+
+
+def test_the_request_being_answered_keeps_its_real_path(client, caplog, feed):
+    url, token = feed
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.put(url)
+    assert response.wsgi_request.path == url
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    assert record.request is not response.wsgi_request and token not in record.request.path
+
+
+@pytest.fixture
+def server_log(caplog):
+    """The development server's logger, which does not propagate, seen by caplog too."""
+    logger = logging.getLogger("django.server")
+    logger.addHandler(caplog.handler)
+    yield logger
+    logger.removeHandler(caplog.handler)
+
+
+def test_a_development_server_record_is_logged_without_the_token(server_log, caplog, feed):
+    url, token = feed
+    # As runserver's request handler logs each request (django.core.servers.basehttp).
+    server_log.info('"%s" %s %s', f"GET {url} HTTP/1.1", "200", "512",
+                    extra={"request": object(), "status_code": 200, "server_time": "01/Dec/2026 10:00:00"})
+    [record] = caplog.records
+    assert token not in record.getMessage()
+    assert record.getMessage() == f'"GET {url.replace(f"{token}.ics", REDACTED)} HTTP/1.1" 200 512'
+
+
+def test_the_development_server_writes_its_format_without_the_token(feed):
+    url, token = feed
+    handler = next(h for h in logging.getLogger("django.server").handlers if isinstance(h, logging.StreamHandler))
+    stream = io.StringIO()
+    original = handler.setStream(stream)
+    try:
+        logging.getLogger("django.server").warning('"%s" %s %s', f"GET {url}?x=1 HTTP/1.1", "404", "179",
+                                                   extra={"status_code": 404, "server_time": "01/Dec/2026 10:00:00"})
+    finally:
+        handler.setStream(original)
+    assert token not in stream.getvalue()
+    assert "[01/Dec/2026 10:00:00]" in stream.getvalue() and "/feed/[redacted]?x=1 HTTP/1.1" in stream.getvalue()
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("GET /w/acme/launches/feed/AbC-12_xyz.ics HTTP/1.1", "GET /w/acme/launches/feed/[redacted] HTTP/1.1"),
+    ("GET /w/acme/launches%2Ffeed%2FAbC-12_xyz%2Eics HTTP/1.1", "GET /w/acme/launches%2Ffeed%2F[redacted] HTTP/1.1"),
+    ("Not Found: /w/acme/launches/feed/AbC.ics/more", "Not Found: /w/acme/launches/feed/[redacted]/more"),
+    ("POST /w/acme/launches/feed/regenerate/ HTTP/1.1", "POST /w/acme/launches/feed/regenerate/ HTTP/1.1"),
+    ("GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1", "GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1"),
+])
+def test_redaction_hides_the_token_segment_only(line, expected):
+    assert redact(line) == expected
+
+
+def test_the_filter_redacts_message_and_arguments_of_any_record():
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "seen %s then /feed/Sekret.ics", None, None)
+    record.args = ("/w/a/launches/feed/Sekret.ics",)
+    assert RedactSecrets().filter(record) is True
+    assert "Sekret" not in record.msg and "Sekret" not in record.args[0]
