@@ -121,7 +121,7 @@ class Throttled(Exception):
     def message(self) -> str:
         if self.for_account:
             return (f"Too many failed sign-ins for this account. Try again in {self.wait_text()}, "
-                    f"or reset your password: a password reset lets you in at once.")
+                    f"or reset your password to sign in straight away.")
         return f"Too many failed sign-ins from your network. Try again in {self.wait_text()}."
 
 

@@ -184,7 +184,7 @@ def test_the_refusal_says_when_to_try_again_and_that_a_reset_lets_you_in(client,
     fail(client, url, "sam", settings.LOGIN_MAX_FAILURES)
     html = sign_in(client, url, "sam").content.decode()
     assert "Try again in 1 minute" in html
-    assert "reset your password" in html
+    assert "or reset your password to sign in straight away" in html
 
 
 def test_a_new_password_clears_the_account_throttle(client, settings, django_capture_on_commit_callbacks):
@@ -215,3 +215,21 @@ def test_clear_for_user_lets_the_owner_in(client, settings):
     fail(client, url, "sam", settings.LOGIN_MAX_FAILURES)
     throttle.clear_for_user(user)
     assert sign_in(client, url, "Sam").status_code == 302
+
+
+@pytest.mark.urls("tests.raci.urls_with_password_reset")
+def test_a_locked_account_is_shown_the_way_to_reset_its_password(client, settings):
+    UserFactory(username="sam")
+    url = reverse("login")
+    fail(client, url, "sam", settings.LOGIN_MAX_FAILURES)
+    html = sign_in(client, url, "sam").content.decode()
+    assert 'href="/accounts/password/reset/">Reset your password</a>' in html
+
+
+@pytest.mark.urls("tests.raci.urls_with_password_reset")
+def test_a_locked_address_is_not_sent_to_reset_a_password(client, settings):
+    url = reverse("login")
+    for n in range(settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
+        client.post(url, {"username": f"victim{n}", "password": "wrong"})
+    html = client.post(url, {"username": "victim-last", "password": "wrong"}).content.decode()
+    assert "from your network" in html and "Reset your password" not in html
