@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import (Activity, ChangeEvent, Column, Matrix, Membership, Role, RoleHolder, Template,
                      TemplateActivity, TemplateRole, Workspace)
 from .rules import VALUES
@@ -80,3 +81,5 @@ class ChangeEventAdmin(admin.ModelAdmin):
 
 admin.site.register([RoleHolder, Column, Activity])
 admin.site.site_header = "Lockstep administration"
+# The admin's sign-in is throttled like the site's own.
+admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -2,11 +2,14 @@ import functools
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from . import throttle
 from .models import NAME_MAX, Access, Template
 from .phases import PHASES
+from .proxies import request_client_ip
 
 
 class SignUpForm(UserCreationForm):
@@ -24,25 +27,34 @@ class SignUpForm(UserCreationForm):
         return email
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses sign-in for a while after repeated failures for one username and address."""
+class SignInThrottleMixin:
+    """Counts every sign-in attempt against the account and the client address, and refuses
+    one while either is locked (raci/throttle.py). Only an attempt that checks a password is
+    counted, and only a successful one clears the account's failures."""
+
+    throttled: throttle.Throttled | None = None
 
     def clean(self):
-        from .throttle import is_locked_out, record_failure, clear_failures
-
-        username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if is_locked_out(username, address):
-            raise forms.ValidationError(
-                "Too many failed sign-ins for this username. Wait a few minutes and try again.",
-                code="throttled")
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()  # the empty or too long field says why; no password was tried
+        address = request_client_ip(self.request) if self.request else ""
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            record_failure(username, address)
-            raise
-        clear_failures(username, address)
+            attempt = throttle.attempt_begin(username=username, address=address)
+        except throttle.Throttled as refusal:
+            self.throttled = refusal
+            raise forms.ValidationError(refusal.message, code="throttled") from None
+        cleaned = super().clean()  # a wrong password raises, and stays counted
+        attempt.succeeded()
         return cleaned
+
+
+class ThrottledAuthenticationForm(SignInThrottleMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(SignInThrottleMixin, AdminAuthenticationForm):
+    pass
 
 
 class NameForm(forms.Form):

@@ -4,6 +4,7 @@ Every value that differs between machines comes from an environment variable wit
 local default, and a bad value stops start-up with a message naming the variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -40,10 +41,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()] or default
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks, checked now so a typo stops start-up."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks (CIDR), not {item!r}") from None
+    return networks
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-a-secret-7f3a9c")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the app: only requests from these addresses may say, in
+# X-Forwarded-For/-Proto/-Host, who the client is and whether it came over HTTPS.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, SecurityMiddleware's SECURE_PROXY_SSL_HEADER included,
+    # sees forwarded headers only when a trusted proxy sent them.
+    "raci.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,10 +158,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# After this many failed sign-ins for one username from one address, sign-in is refused
-# for LOGIN_LOCKOUT_SECONDS.
+# Sign-in throttle (raci/throttle.py). From the LOGIN_MAX_FAILURES-th failure for one account
+# (from any address), and from the LOGIN_MAX_FAILURES_PER_ADDRESS-th from one client address
+# (for any accounts), each failure locks it for LOGIN_BACKOFF_SECONDS, doubling up to
+# LOGIN_BACKOFF_MAX_SECONDS: short enough that nobody can lock an owner out for long. Counts
+# are forgotten LOGIN_FAILURE_WINDOW_SECONDS after the first failure.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 60)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 24 * 60 * 60)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
