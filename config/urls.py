@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 
+from raci.forms import OurPasswordChangeForm, OurSetPasswordForm
 from raci.views import accounts, workspaces
 
 urlpatterns = [
@@ -20,10 +21,10 @@ urlpatterns = [
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
-    path("accounts/password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+    path("accounts/password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(form_class=OurSetPasswordForm),
          name="password_reset_confirm"),
     path("invitations/<str:token>/", accounts.invitation, name="invitation"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=OurPasswordChangeForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("raci.urls")),

@@ -3,10 +3,31 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import (AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm,
+                                       UserCreationForm)
 
 from .models import NAME_MAX, Access, Template
 from .phases import PHASES
+
+
+# Django's help lists every validator as HTML, which our plain-text help runs together.
+PASSWORD_HELP = "At least 10 characters; not a common password, not only digits, not like your name or the site's name."
+
+
+def _plain_password_help(form, field: str) -> None:
+    form.fields[field].help_text = PASSWORD_HELP
+
+
+class OurSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self, "new_password1")
+
+
+class OurPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self, "new_password1")
 
 
 class SignUpForm(UserCreationForm):
@@ -25,6 +46,7 @@ class SignUpForm(UserCreationForm):
 
     def __init__(self, *args, email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _plain_password_help(self, "password1")
         self.fixed_email = email
         if email is not None:
             del self.fields["email"]
