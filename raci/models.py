@@ -474,3 +474,57 @@ class WebhookDelivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["webhook", "key"], name="webhook_delivery_once_per_key")]
         ordering = ["-created_at", "-id"]
+
+
+EMAIL_MAX = 254
+
+
+class Invitation(models.Model):
+    """An admin's invitation of an e-mail address into a workspace at an access level.
+
+    The link carries the row's id and `nonce`, signed with the secret key; resending draws a
+    new nonce, so only the latest link works, and once accepted or revoked none does. While
+    an invitation is open (neither accepted nor revoked, expired or not) it is the address's
+    only one in the workspace: inviting the address again renews it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=EMAIL_MAX)
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.EDITOR)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["workspace", "email"], condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+            name="one_open_invitation_per_address")]
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} to {self.workspace}"
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -721,25 +720,6 @@ def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Work
     workspace.time_zone = zone
     workspace.save(update_fields=["name", "time_zone"])
     return workspace
-
-
-@transaction.atomic
-def member_add(*, workspace: Workspace, username_or_email: str, access: str) -> Membership:
-    if access not in Access.values:
-        raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
-    who = (username_or_email or "").strip()
-    if not who:
-        raise InvalidInput("Give a username or an e-mail address.", "user")
-    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-    user = users.first() if users.count() == 1 else None
-    if user is None:
-        raise InvalidInput(f"Nobody with the username or e-mail “{who}” has an account. "
-                           "Ask them to sign up first.", "user")
-    try:
-        with transaction.atomic():
-            return Membership.objects.create(workspace=workspace, user=user, access=access)
-    except IntegrityError:
-        raise InvalidInput(f"{user.username} is already a member.", "user") from None
 
 
 def _admins_left(workspace: Workspace, without: Membership) -> int:

@@ -1,4 +1,7 @@
-"""Sign-in throttling: failures are counted per account and per client address.
+"""Throttles kept in the cache: sign-in failures, and the mail anyone can make the site send
+(invitations per workspace, mails per e-mail address).
+
+Sign-in: failures are counted per account and per client address.
 
 Each of the two (the account's username, NFKC-normalised and case-folded, and the client
 address, an IPv6 address by its /64) has a bucket in the cache. The first few failures are
@@ -219,3 +222,45 @@ def _clear_when_password_changes(sender, instance, update_fields=None, raw=False
     if old is not None and old != instance.password:
         username = instance.get_username()
         transaction.on_commit(lambda: clear_for_username(username))
+
+
+# --- mail anyone can make the site send -------------------------------------------------
+
+HOUR = 60 * 60
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the counter at `key` (which lives `window` seconds) and return it."""
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def _address_key(email: str) -> str:
+    return "mails-to:" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+
+
+def mail_allowed(email: str) -> bool:
+    """Count one mail to the address; False once MAILS_PER_ADDRESS_HOUR were counted this hour.
+
+    Callers count the request whether or not an account has the address, so that the
+    limit itself says nothing about who has an account."""
+    return _count(_address_key(email), HOUR) <= settings.MAILS_PER_ADDRESS_HOUR
+
+
+def mail_refused(email: str) -> bool:
+    """Whether the address has used up its mails this hour (without counting one)."""
+    return cache.get(_address_key(email), 0) >= settings.MAILS_PER_ADDRESS_HOUR
+
+
+def invitation_allowed(workspace_id: int) -> bool:
+    """Count one invitation from the workspace; False once the hour's allowance is spent."""
+    return _count(f"invitations-from:{workspace_id}", HOUR) <= settings.INVITATIONS_PER_WORKSPACE_HOUR
+
+
+def invitations_refused(workspace_id: int) -> bool:
+    return cache.get(f"invitations-from:{workspace_id}", 0) >= settings.INVITATIONS_PER_WORKSPACE_HOUR

@@ -150,9 +150,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 AUTHENTICATION_BACKENDS = ["raci.auth_backend.UserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The site's own name is the first word an attacker tries against it.
+    {"NAME": "raci.passwords.SiteNameValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,6 +170,18 @@ LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 60)
 LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 24 * 60 * 60)
+
+# Invitation links work for this many days, once.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Mail the site sends on anyone's request (invitations, password resets, sign-up mails) is
+# capped, so that a fresh workspace or the reset form is no spam relay: at most
+# INVITATIONS_PER_WORKSPACE_HOUR invitations from one workspace and MAILS_PER_ADDRESS_HOUR
+# mails to one address in an hour.
+INVITATIONS_PER_WORKSPACE_HOUR = env_int("INVITATIONS_PER_WORKSPACE_HOUR", 20)
+MAILS_PER_ADDRESS_HOUR = env_int("MAILS_PER_ADDRESS_HOUR", 3)
+# A sign-up is confirmed from the mail within this many days.
+SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -1,12 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import dashboard, selectors, services
+from .. import accounts, dashboard, selectors, services
 from ..access import membership_for
-from ..forms import AccessForm, MemberAddForm, NameForm, RoleForm, WorkspaceSettingsForm
+from ..forms import AccessForm, InvitationForm, NameForm, RoleForm, WorkspaceSettingsForm
 from ..models import Access, Role
+from .htmx import is_htmx, render_varied
 
 
 def home(request):
@@ -62,34 +64,81 @@ def workspace_settings(request, ws):
                   status=422 if form.errors else 200)
 
 
+def _members_page(request, membership, *, form=None, toast=None, status=200):
+    """The members page, or for an htmx POST its invitations card (with the outcome as a toast)."""
+    workspace = membership.workspace
+    context = {"membership": membership, "workspace": workspace, "access_choices": Access.choices,
+               "members": selectors.members_of(workspace=workspace)}
+    if membership.is_admin:
+        invitations = accounts.invitations_open(workspace=workspace)
+        for invitation in invitations:
+            invitation.link = accounts.invitation_link(invitation)
+        context |= {"form": form or InvitationForm(), "invitations": invitations,
+                    "invitation_days": settings.INVITATION_DAYS}
+    if is_htmx(request) and request.method == "POST":
+        return render_varied(request, "raci/members.html#invitations", context | {"toast": toast}, status=status)
+    if toast:
+        (messages.error if toast[0] == "error" else messages.success)(request, toast[1])
+    if request.method == "POST" and form is None:  # post/redirect/get, unless a form has errors to show
+        return redirect("raci:members", workspace.slug)
+    return render_varied(request, "raci/members.html", context, status=status)
+
+
+def _sent(result: accounts.InvitationSent, verb: str) -> tuple[str, str]:
+    if result.mailed:
+        return "success", f"Invitation {verb} to {result.invitation.email}."
+    return "error", (f"The mail to {result.invitation.email} could not be sent. Copy the invitation's link from "
+                     "the pending invitations and pass it on yourself.")
+
+
 @login_required
 @require_GET
 def members(request, ws):
-    membership = membership_for(request, ws)
-    return render(request, "raci/members.html", {
-        "membership": membership, "workspace": membership.workspace, "form": MemberAddForm(),
-        "members": selectors.members_of(workspace=membership.workspace), "access_choices": Access.choices,
-    })
+    return _members_page(request, membership_for(request, ws))
 
 
 @login_required
 @require_POST
-def member_add(request, ws):
+def invitation_create(request, ws):
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    form = MemberAddForm(request.POST)
+    form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            added = services.member_add(workspace=membership.workspace, username_or_email=form.cleaned_data["user"],
-                                        access=form.cleaned_data["access"])
+            result = accounts.invitation_create(workspace=membership.workspace, invited_by=request.user,
+                                                **form.cleaned_data)
         except services.InvalidInput as error:
-            form.add_error("user" if error.field == "user" else None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Added {added.display_name} as {added.get_access_display().lower()}.")
-            return redirect("raci:members", ws)
-    return render(request, "raci/members.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form,
-        "members": selectors.members_of(workspace=membership.workspace), "access_choices": Access.choices,
-    }, status=422)
+            return _members_page(request, membership, toast=_sent(result, "sent"))
+    return _members_page(request, membership, form=form, status=422)
+
+
+@login_required
+@require_POST
+def invitation_resend(request, ws, invitation_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        result = accounts.invitation_resend(workspace=membership.workspace, invitation_id=invitation_id,
+                                            actor=request.user)
+    except services.NotFound:
+        raise_404()
+    except services.InvalidInput as error:
+        return _members_page(request, membership, toast=("error", error.message), status=422)
+    return _members_page(request, membership, toast=_sent(result, "sent again"))
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, ws, invitation_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        invitation = accounts.invitation_revoke(workspace=membership.workspace, invitation_id=invitation_id)
+    except services.NotFound:
+        raise_404()
+    except services.InvalidInput as error:
+        return _members_page(request, membership, toast=("error", error.message), status=422)
+    return _members_page(request, membership,
+                         toast=("success", f"Invitation to {invitation.email} withdrawn; its link no longer works."))
 
 
 @login_required

@@ -37,6 +37,19 @@
     toast("Could not reach the server. Check your connection; nothing was saved.");
   });
 
+  // "Copy link" buttons copy the field they name; without clipboard access the text is
+  // selected, ready for the keyboard's copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(function () { button.textContent = "Copied"; }, function () {});
+    }
+  });
+
   function toast(text) {
     var box = document.getElementById("toasts");
     if (!box) return;

@@ -23,7 +23,9 @@ TABLE = {
     "workspace_settings": ({"get": V, "post": A}, ["ws"]),
     "members": ({"get": V}, ["ws"]),
     "people": ({"get": V}, ["ws"]),
-    "member_add": ({"post": A}, ["ws"]),
+    "invitation_create": ({"post": A}, ["ws"]),
+    "invitation_resend": ({"post": A}, ["ws", "invitation_id"]),
+    "invitation_revoke": ({"post": A}, ["ws", "invitation_id"]),
     "member_update": ({"post": A}, ["ws", "member_id"]),
     "member_remove": ({"post": A}, ["ws", "member_id"]),
     "roles": ({"get": V}, ["ws"]),
@@ -107,7 +109,10 @@ def world():
                                        url="/")
     hook = Webhook.objects.create(workspace=ws, url="https://hooks.example.com/lockstep")
     delivery = WebhookDelivery.objects.create(webhook=hook, key="k", kind="ping", payload={}, status="failed")
-    values = {"ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
+    from raci.accounts import invitation_create
+
+    invited = invitation_create(workspace=ws, email="newcomer@example.com", access=V, invited_by=admin.user)
+    values = {"invitation_id": invited.invitation.pk, "ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
               "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
               "seq": deleted_seq, "decision_id": decision.pk, "notification_id": note.pk, "delivery_id": delivery.pk}
     return people, values
@@ -171,9 +176,10 @@ def test_ids_from_another_workspace_give_404(client, world):
     other_matrix, other_acts, other_roles = build_matrix(mine.workspace, activities=1, roles=1, name="Mine")
     # My own workspace and matrix in the path, the other workspace's ids in the rest.
     foreign = {"ws": mine.workspace.slug, "m": other_matrix.slug, "activity_id": values["activity_id"],
-               "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"]}
+               "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"],
+               "invitation_id": values["invitation_id"]}
     for name in ("cell", "activity_edit", "activity_action", "column_edit", "column_action", "role_edit",
-                 "role_delete", "member_update", "member_remove"):
+                 "role_delete", "member_update", "member_remove", "invitation_resend", "invitation_revoke"):
         needs, kwarg_names = TABLE[name]
         url = _url(name, kwarg_names, foreign)
         for method in needs:

@@ -170,16 +170,6 @@ def test_save_as_template_round_trips_into_a_new_matrix(grid3, member):
     assert sorted(v for v, _ in a.cells.values()) == sorted(v for v, _ in b.cells.values())
 
 
-def test_members_are_added_by_username_or_email(member):
-    user = UserFactory(username="priya", email="priya@example.com")
-    added = services.member_add(workspace=member.workspace, username_or_email="PRIYA@example.com", access="viewer")
-    assert added.user == user
-    with pytest.raises(services.InvalidInput, match="already a member"):
-        services.member_add(workspace=member.workspace, username_or_email="priya", access="viewer")
-    with pytest.raises(services.InvalidInput, match="has an account"):
-        services.member_add(workspace=member.workspace, username_or_email="nobody", access="viewer")
-
-
 def test_the_last_admin_cannot_leave_or_step_down(member):
     with pytest.raises(services.InvalidInput, match="at least one admin"):
         services.member_update(workspace=member.workspace, membership_id=member.pk, access="editor")
