@@ -129,9 +129,12 @@ def go_decisions_of(*, launch: Launch) -> list[GoDecision]:
     return list(launch.go_decisions.select_related("decided_by"))
 
 
-def lead_codes_of(*, membership: Membership) -> set[str]:
-    """Which of PM and PMM the member holds, i.e. as which lead they can confirm a tier."""
-    return set(membership.held_roles.filter(role__code__in=("PM", "PMM")).values_list("role__code", flat=True))
+def lead_codes_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
+    """As which leads (PM, PMM) the member may confirm the launch's tier; none for viewers."""
+    if not membership.can_edit:
+        return ()
+    return tiering.confirmable_as(member_id=membership.pk, is_admin=membership.is_admin,
+                                  pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id)
 
 
 def status_updates_of(*, launch: Launch) -> list[StatusUpdate]:

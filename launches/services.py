@@ -264,16 +264,18 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
 
 @transaction.atomic
 def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Launch:
-    """The PM lead or the PMM lead confirms a Tier 1 or Tier 2 launch: someone holding the
-    role PM or PMM in the workspace, and not the person who confirmed for the other role."""
+    """The PM lead or the PMM lead confirms a Tier 1 or Tier 2 launch: the launch's PM
+    owner (or a workspace admin) as the PM lead, its PMM owner (or an admin) as the PMM
+    lead, and not the person who confirmed for the other role."""
     launch = Launch.objects.select_for_update().select_related("cycle").get(pk=launch.pk)
-    if as_code not in ("PM", "PMM"):
+    if as_code not in tiering.LEADS:
         raise InvalidInput("Confirm as the PM lead or as the PMM lead.", "as")
     if not tiering.needs_confirmation(launch.tier):
         raise InvalidInput("Only Tier 1 and Tier 2 launches are confirmed by the leads.")
-    if not RoleHolder.objects.filter(membership=membership, role__code=as_code,
-                                     role__workspace_id=launch.cycle.workspace_id).exists():
-        raise InvalidInput(f"Only someone holding the {as_code} role in this workspace confirms as the {as_code} lead.")
+    if membership.workspace_id != launch.cycle.workspace_id or not tiering.may_confirm(
+            as_code=as_code, member_id=membership.pk, is_admin=membership.is_admin,
+            pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id):
+        raise InvalidInput(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
     other = launch.pmm_confirmed_by_id if as_code == "PM" else launch.pm_confirmed_by_id
     if other == membership.pk:
         raise InvalidInput("The PM lead and the PMM lead are two different people: someone else confirms this one.")

@@ -539,7 +539,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
 def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     workspace = matrix.workspace
     roles = {r.code.upper(): r for r in Role.objects.filter(workspace=workspace)}
-    creator = Membership.objects.filter(workspace=workspace, user=actor).first()
+    # Role holders are set by workspace admins only: an editor's new matrix hands out no hats.
+    creator = Membership.objects.filter(workspace=workspace, user=actor, access=Access.ADMIN).first()
     columns, newly_held = [], []
     for position, spec in enumerate(template.roles.all()):
         role = roles.get(spec.code.upper())

@@ -175,8 +175,6 @@ def role_edit(request, ws, role_id):
             data = dict(form.cleaned_data)
             services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
                                  expected_version=data.pop("version"), **data)
-            services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                                      membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
         except (services.InvalidInput, services.Conflict) as error:
             form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
                            error.message)
@@ -184,10 +182,26 @@ def role_edit(request, ws, role_id):
             messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
             return redirect("raci:roles", ws)
     holder_ids = set(role.holders.values_list("membership_id", flat=True))
+    members = selectors.members_of(workspace=membership.workspace)
     return render(request, "raci/role_edit.html", {
         "membership": membership, "workspace": membership.workspace, "role": role, "form": form,
-        "members": selectors.members_of(workspace=membership.workspace), "holder_ids": holder_ids,
+        "members": members, "holder_ids": holder_ids, "holders": [m for m in members if m.pk in holder_ids],
     }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_holders(request, ws, role_id):
+    """Who holds the role: admins only (DESIGN, Launches), so nobody gives themselves a hat."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    role = _role(membership, role_id)
+    try:
+        services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
+                                  membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
+    except services.NotFound:
+        raise_404()
+    messages.success(request, f"Saved who holds {role.code}.")
+    return redirect("raci:role_edit", ws, role.pk)
 
 
 @login_required

@@ -29,6 +29,7 @@ TABLE = {
     "roles": ({"get": V}, ["ws"]),
     "role_add": ({"post": E}, ["ws"]),
     "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
+    "role_holders": ({"post": A}, ["ws", "role_id"]),
     "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
     "matrix_new": ({"get": E, "post": E}, ["ws"]),
     "matrix": ({"get": V}, ["ws", "m"]),
@@ -173,7 +174,7 @@ def test_ids_from_another_workspace_give_404(client, world):
     foreign = {"ws": mine.workspace.slug, "m": other_matrix.slug, "activity_id": values["activity_id"],
                "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"]}
     for name in ("cell", "activity_edit", "activity_action", "column_edit", "column_action", "role_edit",
-                 "role_delete", "member_update", "member_remove"):
+                 "role_holders", "role_delete", "member_update", "member_remove"):
         needs, kwarg_names = TABLE[name]
         url = _url(name, kwarg_names, foreign)
         for method in needs:
