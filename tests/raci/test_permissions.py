@@ -25,7 +25,7 @@ TABLE = {
     "people": ({"get": V}, ["ws"]),
     "member_add": ({"post": A}, ["ws"]),
     "member_update": ({"post": A}, ["ws", "member_id"]),
-    "member_remove": ({"post": A}, ["ws", "member_id"]),
+    "member_remove": ({"get": A, "post": A}, ["ws", "member_id"]),
     "roles": ({"get": V}, ["ws"]),
     "role_add": ({"post": E}, ["ws"]),
     "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
