@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from raci.handover import Holding
 from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
@@ -129,9 +130,12 @@ def go_decisions_of(*, launch: Launch) -> list[GoDecision]:
     return list(launch.go_decisions.select_related("decided_by"))
 
 
-def lead_codes_of(*, membership: Membership) -> set[str]:
-    """Which of PM and PMM the member holds, i.e. as which lead they can confirm a tier."""
-    return set(membership.held_roles.filter(role__code__in=("PM", "PMM")).values_list("role__code", flat=True))
+def lead_codes_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
+    """As which leads (PM, PMM) the member may confirm the launch's tier; none for viewers."""
+    if not membership.can_edit:
+        return ()
+    return tiering.confirmable_as(member_id=membership.pk, is_admin=membership.is_admin,
+                                  pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id)
 
 
 def status_updates_of(*, launch: Launch) -> list[StatusUpdate]:
@@ -455,3 +459,55 @@ def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int 
         return ritual.default_matrix_id
     return Matrix.objects.filter(workspace_id=ritual.workspace_id).order_by("created_at", "id").values_list(
         "id", flat=True).first()
+
+
+# --- what a member holds here, for removing them (raci.handover) ---------------------------
+
+def _day(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def launch_holdings(membership: Membership) -> list[Holding]:
+    """The launches the member owns as PM or PMM, their open readiness items and the
+    rituals they attend. Whoever takes a launch or an item must be an editor: a viewer
+    could neither confirm the tier nor tick the item done."""
+    ws = membership.workspace_id
+    found = []
+    launches = (Launch.objects.filter(cycle__workspace_id=ws).filter(Q(pm_owner=membership) | Q(pmm_owner=membership))
+                .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "launch_date", "name", "id"))
+    for launch in launches:
+        when = f", launches {_day(launch.launch_date)}" if launch.launch_date else ""
+        for code, owner_id in (("PM", launch.pm_owner_id), ("PMM", launch.pmm_owner_id)):
+            if owner_id == membership.pk:
+                found.append(Holding(key=f"launch_{code.lower()}:{launch.pk}", group="Launches owned",
+                                     label=f"{launch.name} · {code} owner", detail=f"{launch.cycle.name}{when}",
+                                     editors_only=True))
+    items = (ReadinessItem.objects.filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)
+             .select_related("launch__cycle").order_by("due_date", "launch__name", "order", "id"))
+    for item in items:
+        due = f", due {_day(item.due_date)}" if item.due_date else ""
+        found.append(Holding(key=f"item:{item.pk}", group="Open readiness items", label=f"{item.title} · {item.launch.name}",
+                             detail=f"{item.get_status_display()}{due}{' · required for go' if item.required else ''}",
+                             editors_only=True))
+    for ritual in Ritual.objects.filter(workspace_id=ws, attendee_members=membership).order_by("name", "id"):
+        found.append(Holding(key=f"ritual:{ritual.pk}", group="Rituals attended", label=ritual.name,
+                             detail=ritual.cadence_label + (" · paused" if ritual.paused else "")))
+    return found
+
+
+def launch_role_uses(workspace: Workspace, role_ids: set[int]) -> dict[int, list[str]]:
+    """A role that runs a ritual needs a holder: its holders are the ones reminded to run it."""
+    uses: dict[int, list[str]] = {}
+    for role_id, name in (Ritual.objects.filter(workspace=workspace, owner_role_id__in=role_ids, paused=False)
+                          .order_by("name").values_list("owner_role_id", "name")):
+        uses.setdefault(role_id, []).append(f"runs the ritual {name}")
+    return uses
+
+
+def launch_removal_notes(membership: Membership) -> list[str]:
+    confirmed = Launch.objects.filter(Q(pm_confirmed_by=membership) | Q(pmm_confirmed_by=membership),
+                                      cycle__workspace_id=membership.workspace_id).count()
+    if not confirmed:
+        return []
+    return [f"The tier confirmation{'s' if confirmed != 1 else ''} they gave on {confirmed} launch"
+            f"{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) confirms again."]

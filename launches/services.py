@@ -12,6 +12,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from raci import services as raci_services
@@ -264,16 +265,18 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
 
 @transaction.atomic
 def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Launch:
-    """The PM lead or the PMM lead confirms a Tier 1 or Tier 2 launch: someone holding the
-    role PM or PMM in the workspace, and not the person who confirmed for the other role."""
+    """The PM lead or the PMM lead confirms a Tier 1 or Tier 2 launch: the launch's PM
+    owner (or a workspace admin) as the PM lead, its PMM owner (or an admin) as the PMM
+    lead, and not the person who confirmed for the other role."""
     launch = Launch.objects.select_for_update().select_related("cycle").get(pk=launch.pk)
-    if as_code not in ("PM", "PMM"):
+    if as_code not in tiering.LEADS:
         raise InvalidInput("Confirm as the PM lead or as the PMM lead.", "as")
     if not tiering.needs_confirmation(launch.tier):
         raise InvalidInput("Only Tier 1 and Tier 2 launches are confirmed by the leads.")
-    if not RoleHolder.objects.filter(membership=membership, role__code=as_code,
-                                     role__workspace_id=launch.cycle.workspace_id).exists():
-        raise InvalidInput(f"Only someone holding the {as_code} role in this workspace confirms as the {as_code} lead.")
+    if membership.workspace_id != launch.cycle.workspace_id or not tiering.may_confirm(
+            as_code=as_code, member_id=membership.pk, is_admin=membership.is_admin,
+            pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id):
+        raise InvalidInput(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
     other = launch.pmm_confirmed_by_id if as_code == "PM" else launch.pm_confirmed_by_id
     if other == membership.pk:
         raise InvalidInput("The PM lead and the PMM lead are two different people: someone else confirms this one.")
@@ -742,3 +745,35 @@ def rituals_tick(*, today: date) -> TickResult:
                 except InvalidInput:  # opened by someone at the same moment
                     pass
     return result
+
+
+# --- a member leaves (raci.handover) ---------------------------------------------------------
+
+def hand_over_launches(*, membership: Membership, to: dict[str, Membership | None], actor) -> None:
+    """The launches the member owns and their open readiness items go to their new owners,
+    who are told of the items (item_assigned); their seat at rituals goes to the person
+    picked. Tier confirmations they gave are withdrawn: a confirmation is the word of the
+    person who gave it, and the launch's new owner gives their own."""
+    ws = membership.workspace_id
+    for launch in (Launch.objects.select_for_update().filter(cycle__workspace_id=ws)
+                   .filter(Q(pm_owner=membership) | Q(pmm_owner=membership))):
+        if launch.pm_owner_id == membership.pk:
+            launch.pm_owner = to[f"launch_pm:{launch.pk}"]
+        if launch.pmm_owner_id == membership.pk:
+            launch.pmm_owner = to[f"launch_pmm:{launch.pk}"]
+        launch.save(update_fields=["pm_owner", "pmm_owner"])
+    Launch.objects.filter(cycle__workspace_id=ws, pm_confirmed_by=membership).update(
+        pm_confirmed_by=None, pm_confirmed_at=None)
+    Launch.objects.filter(cycle__workspace_id=ws, pmm_confirmed_by=membership).update(
+        pmm_confirmed_by=None, pmm_confirmed_at=None)
+    handed: dict[int, tuple[Launch, list[ReadinessItem]]] = {}
+    for item in (ReadinessItem.objects.select_for_update().select_related("launch__cycle__workspace")
+                 .filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)):
+        item.owner = to[f"item:{item.pk}"]
+        item.save(update_fields=["owner", "updated_at"])
+        handed.setdefault(item.launch_id, (item.launch, []))[1].append(item)
+    for launch, items in handed.values():
+        reminders.items_assigned(launch, items, actor=actor)
+    for ritual in Ritual.objects.filter(workspace_id=ws, attendee_members=membership):
+        ritual.attendee_members.remove(membership)
+        ritual.attendee_members.add(to[f"ritual:{ritual.pk}"])

@@ -155,6 +155,27 @@ def needs_confirmation(tier: int | None) -> bool:
     return tier in CONFIRMED_TIERS
 
 
+LEADS = ("PM", "PMM")
+
+
+def may_confirm(*, as_code: str, member_id: int, is_admin: bool, pm_owner_id: int | None,
+                pmm_owner_id: int | None) -> bool:
+    """Who confirms a tier (DESIGN, Launches): the launch's PM owner, or a workspace admin,
+    as the PM lead; its PMM owner, or an admin, as the PMM lead. Holding the PM or PMM
+    role grants nothing here: an editor could give themselves a role, not a launch."""
+    owner = {"PM": pm_owner_id, "PMM": pmm_owner_id}.get(as_code, ...)
+    if owner is ...:
+        return False
+    return is_admin or (owner is not None and owner == member_id)
+
+
+def confirmable_as(*, member_id: int, is_admin: bool, pm_owner_id: int | None,
+                   pmm_owner_id: int | None) -> tuple[str, ...]:
+    """The leads (PM, PMM) as which the member may confirm the launch's tier, in that order."""
+    return tuple(code for code in LEADS if may_confirm(as_code=code, member_id=member_id, is_admin=is_admin,
+                                                      pm_owner_id=pm_owner_id, pmm_owner_id=pmm_owner_id))
+
+
 # --- deliverables and the readiness checklist ----------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Count, F, FilteredRelation, Q, Value
 
-from . import rules
-from .models import Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, Template
+from . import handover, rules
+from .models import Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, RoleHolder, Template
 from .phases import PHASE_LABELS, PHASE_ORDER
 from .prepared import Prepared
 
@@ -375,6 +375,55 @@ def workload(*, workspace) -> list[PersonLoad]:
         for load in loads:
             load.heat[letter] = 0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
     return loads
+
+
+# --- what a member holds, for removing them (see handover.py) ------------------------------
+
+def member_get(*, workspace, member_id: int) -> Membership | None:
+    return Membership.objects.filter(workspace=workspace, pk=member_id).select_related("user", "workspace").first()
+
+
+def _others_holding(role_ids: set[int], membership: Membership) -> dict[int, list[str]]:
+    others: dict[int, list[str]] = defaultdict(list)
+    for holder in (RoleHolder.objects.filter(role_id__in=role_ids).exclude(membership=membership)
+                   .select_related("membership__user").order_by("membership__user__username")):
+        others[holder.role_id].append(holder.membership.display_name)
+    return others
+
+
+def raci_holdings(membership: Membership) -> list[handover.Holding]:
+    """The roles the member holds (a role may go to nobody when someone else holds it too,
+    or when nothing needs it) and the matrices they own."""
+    roles = list(Role.objects.filter(holders__membership=membership).order_by("code"))
+    ids = {r.pk for r in roles}
+    others = _others_holding(ids, membership)
+    uses = handover.role_uses(workspace=membership.workspace, role_ids=ids)
+    found = []
+    for role in roles:
+        if others[role.pk]:
+            detail = "Also held by " + ", ".join(others[role.pk]) + "."
+        elif uses.get(role.pk):
+            detail = "Nobody else holds it, and it " + "; it ".join(uses[role.pk]) + "."
+        else:
+            detail = "Nobody else holds it; nothing needs it."
+        found.append(handover.Holding(key=f"role:{role.pk}", group="Roles held", label=f"{role.code} · {role.name}",
+                                      detail=detail, nobody_ok=bool(others[role.pk]) or not uses.get(role.pk)))
+    for matrix in Matrix.objects.filter(workspace_id=membership.workspace_id, owner_id=membership.user_id).order_by("name"):
+        found.append(handover.Holding(key=f"matrix:{matrix.pk}", group="Matrices owned", label=matrix.name,
+                                      detail="Its owner is reminded when it is due for review."))
+    return found
+
+
+def raci_role_uses(workspace, role_ids: set[int]) -> dict[int, list[str]]:
+    """A role accountable (A or A/R) on activities needs someone to answer for them."""
+    rows = (Cell.objects.filter(role_id__in=role_ids, value__in=("A", "AR"), activity__matrix__workspace=workspace,
+                                role__columns__matrix_id=F("activity__matrix_id"))
+            .values("role_id", "activity__matrix__name").annotate(n=Count("id")).order_by("activity__matrix__name"))
+    uses: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        n = row["n"]
+        uses[row["role_id"]].append(f"is accountable on {n} activit{'ies' if n != 1 else 'y'} of {row['activity__matrix__name']}")
+    return uses
 
 
 # --- notifications -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .models import (
     Workspace,
 )
 from .phases import PHASE_LABELS
+from . import handover as registry
 from . import rules
 from .rules import DISPLAY, VALUES
 from .selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
@@ -538,7 +539,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
 def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     workspace = matrix.workspace
     roles = {r.code.upper(): r for r in Role.objects.filter(workspace=workspace)}
-    creator = Membership.objects.filter(workspace=workspace, user=actor).first()
+    # Role holders are set by workspace admins only: an editor's new matrix hands out no hats.
+    creator = Membership.objects.filter(workspace=workspace, user=actor, access=Access.ADMIN).first()
     columns, newly_held = [], []
     for position, spec in enumerate(template.roles.all()):
         role = roles.get(spec.code.upper())
@@ -740,13 +742,65 @@ def member_update(*, workspace: Workspace, membership_id: int, access: str) -> M
     return membership
 
 
+class HandoverRefused(InvalidInput):
+    """Some of what the member holds has nowhere valid to go: `errors` maps each such
+    holding's key to what is wrong. Nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def hand_over_raci(*, membership: Membership, to: dict[str, Membership | None], actor) -> None:
+    """The roles the member holds go to their new holders (or to nobody); the matrices they
+    own get the new owner, recorded in each matrix's history."""
+    for role_id in membership.held_roles.values_list("role_id", flat=True):
+        target = to[f"role:{role_id}"]
+        if target is not None:
+            RoleHolder.objects.get_or_create(role_id=role_id, membership=target)
+    for matrix in Matrix.objects.filter(workspace_id=membership.workspace_id, owner_id=membership.user_id):
+        matrix_set_owner(matrix=matrix, owner_id=to[f"matrix:{matrix.pk}"].user_id, actor=actor)
+
+
 @transaction.atomic
-def member_remove(*, workspace: Workspace, membership_id: int) -> None:
-    membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
+def membership_remove(*, membership: Membership, handover: dict[str, int | None], actor) -> None:
+    """Remove a member from their workspace after handing over everything they hold.
+
+    `handover` maps the key of every holding (see `raci.handover`) to the id of the
+    remaining member who takes it over, or to None where the holding may go to nobody.
+    A missing key, a member who is not a remaining one, a viewer for something only an
+    editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
+    cannot be removed. New owners of readiness items are told (item_assigned).
+    """
+    membership = (Membership.objects.select_for_update().select_related("workspace", "user")
+                  .filter(pk=membership.pk).first())
     if membership is None:
         raise NotFound("That person is no longer a member.")
+    workspace = membership.workspace
     if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
+    others = {m.pk: m for m in Membership.objects.filter(workspace=workspace).exclude(pk=membership.pk)
+              .select_related("user")}
+    to: dict[str, Membership | None] = {}
+    errors: dict[str, str] = {}
+    for holding in registry.holdings_of(membership=membership):
+        target_id = handover.get(holding.key, ...)
+        target = others.get(target_id) if target_id not in (None, ...) else None
+        if target_id is ...:
+            errors[holding.key] = f"Say who takes over {holding.label}."
+        elif target_id is None and not holding.nobody_ok:
+            errors[holding.key] = f"{holding.label} needs someone: pick who takes it over."
+        elif target_id is not None and target is None:
+            errors[holding.key] = "Pick one of the remaining members."
+        elif target is not None and holding.editors_only and not target.can_edit:
+            errors[holding.key] = (f"{target.display_name} is a viewer and could not act on it: pick an editor or "
+                                   "an admin, or ask an admin to make them one.")
+        else:
+            to[holding.key] = target
+    if errors:
+        raise HandoverRefused(errors)
+    for provider in registry.providers():
+        provider.hand_over(membership=membership, to=to, actor=actor)
     held = list(membership.held_roles.values_list("role_id", flat=True))
     membership.delete()
     if held:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("w/<slug:ws>/roles/", workspaces.roles, name="roles"),
     path("w/<slug:ws>/roles/add/", workspaces.role_add, name="role_add"),
     path("w/<slug:ws>/roles/<int:role_id>/", workspaces.role_edit, name="role_edit"),
+    path("w/<slug:ws>/roles/<int:role_id>/holders/", workspaces.role_holders, name="role_holders"),
     path("w/<slug:ws>/roles/<int:role_id>/delete/", workspaces.role_delete, name="role_delete"),
     path("w/<slug:ws>/matrices/new/", matrix.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),

@@ -3,13 +3,14 @@ edits, the after-launch readout, dependencies."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from raci.models import Access
 
-from .. import selectors, services
+from .. import selectors, services, tiering
 from ..forms import (DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm)
 from .common import (is_htmx, launch_for, launch_context, render_varied)
 
@@ -39,6 +40,8 @@ def launch_score(request, ws, cycle, launch_id):
 def tier_confirm(request, ws, cycle, launch_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     as_code = request.POST.get("as", "")
+    if as_code in tiering.LEADS and as_code not in selectors.lead_codes_of(membership=membership, launch=launch):
+        raise PermissionDenied(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
     try:
         services.tier_confirm(launch=launch, membership=membership, as_code=as_code)
     except services.InvalidInput as error:

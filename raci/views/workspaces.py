@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import accounts, dashboard, selectors, services
+from .. import accounts, dashboard, handover, selectors, services
 from ..access import membership_for
-from ..forms import AccessForm, InvitationForm, NameForm, RoleForm, WorkspaceSettingsForm
+from ..forms import AccessForm, HandoverForm, InvitationForm, NameForm, RoleForm, WorkspaceSettingsForm
 from ..models import Access, Role
 from .htmx import is_htmx, render_varied
 
@@ -160,18 +160,32 @@ def member_update(request, ws, member_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request, ws, member_id):
+    """What the member holds and to whom each thing goes (GET); hand it all over and remove them (POST)."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    try:
-        services.member_remove(workspace=membership.workspace, membership_id=member_id)
-    except services.NotFound:
-        raise_404()
-    except services.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Member removed.")
-    return redirect("raci:members", ws)
+    leaving = selectors.member_get(workspace=membership.workspace, member_id=member_id) or raise_404()
+    others = [m for m in selectors.members_of(workspace=membership.workspace) if m.pk != leaving.pk]
+    form = HandoverForm(request.POST if request.method == "POST" else None,
+                        holdings=handover.holdings_of(membership=leaving), members=others)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_remove(membership=leaving, handover=form.handover, actor=request.user)
+        except services.NotFound:
+            raise_404()
+        except services.HandoverRefused as error:
+            for key, message in error.errors.items():
+                form.add_error(form.field_name(key) if form.field_name(key) in form.fields else None, message)
+        except services.InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Removed {leaving.display_name}; what they held is handed over.")
+            return redirect("raci:members", ws) if leaving.pk != membership.pk else redirect("home")
+    return render(request, "raci/member_remove.html", {
+        "membership": membership, "workspace": membership.workspace, "leaving": leaving, "form": form,
+        "notes": handover.notes_of(membership=leaving),
+        "last_admin": leaving.is_admin and not any(m.is_admin for m in others),
+    }, status=422 if form.errors else 200)
 
 
 @login_required
@@ -224,8 +238,6 @@ def role_edit(request, ws, role_id):
             data = dict(form.cleaned_data)
             services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
                                  expected_version=data.pop("version"), **data)
-            services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                                      membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
         except (services.InvalidInput, services.Conflict) as error:
             form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
                            error.message)
@@ -233,10 +245,26 @@ def role_edit(request, ws, role_id):
             messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
             return redirect("raci:roles", ws)
     holder_ids = set(role.holders.values_list("membership_id", flat=True))
+    members = selectors.members_of(workspace=membership.workspace)
     return render(request, "raci/role_edit.html", {
         "membership": membership, "workspace": membership.workspace, "role": role, "form": form,
-        "members": selectors.members_of(workspace=membership.workspace), "holder_ids": holder_ids,
+        "members": members, "holder_ids": holder_ids, "holders": [m for m in members if m.pk in holder_ids],
     }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_holders(request, ws, role_id):
+    """Who holds the role: admins only (DESIGN, Launches), so nobody gives themselves a hat."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    role = _role(membership, role_id)
+    try:
+        services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
+                                  membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
+    except services.NotFound:
+        raise_404()
+    messages.success(request, f"Saved who holds {role.code}.")
+    return redirect("raci:role_edit", ws, role.pk)
 
 
 @login_required

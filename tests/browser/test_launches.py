@@ -1,6 +1,6 @@
 """A PMM lead runs a quarter in Chromium: opens the cycle, adds three candidates, scores
 them, tiers them on the board without a reload, works a Tier 2 checklist to ready, the
-PM lead and the PMM lead confirm the tier, and "go" is recorded."""
+launch's PM owner and PMM owner confirm the tier as the leads, and "go" is recorded."""
 
 import re
 from datetime import date
@@ -48,6 +48,9 @@ def test_a_quarter_from_candidates_to_go(browser: Browser, server, sign_in):
 
     for name in SCORES:
         page.locator("#id_name").fill(name)
+        # The owners confirm the tier: Paul as the PM lead, Mira as the PMM lead.
+        page.get_by_label("PM owner").select_option(label="Paul")
+        page.get_by_label("PMM owner").select_option(label="Mira")
         page.locator("#id_launch_date").fill("2027-03-15")
         page.get_by_role("button", name="Add the launch").click()
         expect(page.locator("#col-untiered")).to_contain_text("1" if name == "Usage-based billing" else "")

@@ -27,10 +27,11 @@ TABLE = {
     "invitation_resend": ({"post": A}, ["ws", "invitation_id"]),
     "invitation_revoke": ({"post": A}, ["ws", "invitation_id"]),
     "member_update": ({"post": A}, ["ws", "member_id"]),
-    "member_remove": ({"post": A}, ["ws", "member_id"]),
+    "member_remove": ({"get": A, "post": A}, ["ws", "member_id"]),
     "roles": ({"get": V}, ["ws"]),
     "role_add": ({"post": E}, ["ws"]),
     "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
+    "role_holders": ({"post": A}, ["ws", "role_id"]),
     "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
     "matrix_new": ({"get": E, "post": E}, ["ws"]),
     "matrix": ({"get": V}, ["ws", "m"]),
@@ -179,7 +180,8 @@ def test_ids_from_another_workspace_give_404(client, world):
                "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"],
                "invitation_id": values["invitation_id"]}
     for name in ("cell", "activity_edit", "activity_action", "column_edit", "column_action", "role_edit",
-                 "role_delete", "member_update", "member_remove", "invitation_resend", "invitation_revoke"):
+                 "role_holders", "role_delete", "member_update", "member_remove", "invitation_resend",
+                 "invitation_revoke"):
         needs, kwarg_names = TABLE[name]
         url = _url(name, kwarg_names, foreign)
         for method in needs:

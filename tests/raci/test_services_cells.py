@@ -143,7 +143,8 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     services.role_holders_set(workspace=member.workspace, role_id=roles[1].pk, membership_ids=[other.pk])
     check()
     assert matrix.infos >= 1
-    services.member_remove(workspace=member.workspace, membership_id=other.pk)
+    services.membership_remove(membership=other, actor=member.user,
+                               handover={f"role:{roles[0].pk}": member.pk, f"role:{roles[1].pk}": member.pk})
     check()
     services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=1, max_consulted=1,
                            overload_min_activities=1, review_cadence_days=None, actor=member.user)

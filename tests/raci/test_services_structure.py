@@ -174,9 +174,9 @@ def test_the_last_admin_cannot_leave_or_step_down(member):
     with pytest.raises(services.InvalidInput, match="at least one admin"):
         services.member_update(workspace=member.workspace, membership_id=member.pk, access="editor")
     with pytest.raises(services.InvalidInput, match="at least one admin"):
-        services.member_remove(workspace=member.workspace, membership_id=member.pk)
+        services.membership_remove(membership=member, handover={}, actor=member.user)
     other = MembershipFactory(workspace=member.workspace, access="admin")
-    services.member_remove(workspace=member.workspace, membership_id=member.pk)
+    services.membership_remove(membership=member, handover={}, actor=other.user)
     assert list(Membership.objects.filter(workspace=member.workspace)) == [other]
 
 
