@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import dashboard, selectors, services
+from ..bounds import query_int
 from ..access import membership_for
 from ..forms import AccessForm, MemberAddForm, NameForm, RoleForm, WorkspaceSettingsForm
 from ..models import Access, Role
@@ -176,7 +177,8 @@ def role_edit(request, ws, role_id):
             services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
                                  expected_version=data.pop("version"), **data)
             services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                                      membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
+                                      membership_ids=[i for x in request.POST.getlist("holders")
+                                                      if (i := query_int(x)) is not None])
         except (services.InvalidInput, services.Conflict) as error:
             form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
                            error.message)
