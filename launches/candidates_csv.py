@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from raci import bounds
 from raci.tabular import sniff_delimiter
 NAME_MAX = 200
 SUMMARY_MAX = 2000
@@ -156,6 +157,10 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
                     dates[field] = date.fromisoformat(value)
                 except ValueError:
                     fail(field, value, "Not a date: write it as YYYY-MM-DD, like 2027-03-15.")
+                else:
+                    if message := bounds.date_error(dates[field]):
+                        dates[field] = None
+                        fail(field, value, message)
         if dates["ship_date"] and dates["launch_date"] and dates["launch_date"] < dates["ship_date"]:
             fail("launch_date", cell("launch_date"),
                  f"The launch date is before the ship date ({cell('ship_date')}): the product is out before it "

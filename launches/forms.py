@@ -1,5 +1,7 @@
 from django import forms
 
+from raci.bounds import BoundedDateField, query_int
+
 from . import rituals, tiering
 from .models import GoDecision, ReadinessItem
 
@@ -15,9 +17,9 @@ class LaunchForm(forms.Form):
     pmm_owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="PMM owner")
     matrix = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Matrix",
                                     help_text="The RACI matrix or product area it belongs to.")
-    ship_date = forms.DateField(required=False, label="Ship date", help_text="The PM's: the product is out the door.",
+    ship_date = BoundedDateField(required=False, label="Ship date", help_text="The PM's: the product is out the door.",
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    launch_date = forms.DateField(required=False, label="Launch date", help_text="The PMM's: it is announced.",
+    launch_date = BoundedDateField(required=False, label="Launch date", help_text="The PMM's: it is announced.",
                                   widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, members, matrices, **kwargs):
@@ -55,12 +57,18 @@ class ScoreForm(forms.Form):
 
 
 class TierForm(forms.Form):
-    tier = forms.CharField(required=False)
-    reason = forms.CharField(required=False, max_length=2000)
+    REASON_MAX = 2000
+    tier = forms.CharField(required=False, max_length=20)
+    reason = forms.CharField(required=False, max_length=REASON_MAX, error_messages={
+        "max_length": f"Keep the reason under {REASON_MAX:,} characters."})
+
+    def first_error(self) -> str | None:
+        for errors in self.errors.values():
+            return errors[0]
+        return None
 
     def tier_value(self) -> int | None:
-        raw = self.cleaned_data.get("tier", "")
-        return int(raw) if raw.isdigit() else None
+        return query_int(self.cleaned_data.get("tier"))
 
 
 class ItemForm(forms.Form):
@@ -161,7 +169,7 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="out_%s", **kwargs)
 
-    launched_on = forms.DateField(required=False, label="Launched on", help_text="The day it was announced.",
+    launched_on = BoundedDateField(required=False, label="Launched on", help_text="The day it was announced.",
                                   widget=forms.DateInput(attrs={"type": "date"}))
     metric_name = forms.CharField(required=False, max_length=200, label="Day-30 metric",
                                   help_text="The single primary metric, e.g. accounts activated.")
@@ -186,15 +194,15 @@ class AvoidDateForm(forms.Form):
         super().__init__(*args, auto_id="avoid_%s", **kwargs)
 
     name = forms.CharField(max_length=200, label="Name", help_text="An industry event, a holiday, a freeze.")
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", help_text="Empty for a single day.",
+    start = BoundedDateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(required=False, label="To", help_text="Empty for a single day.",
                           widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RitualForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name")
     cadence = forms.ChoiceField(choices=rituals.CADENCES, label="Cadence")
-    starts_on = forms.DateField(label="Next meeting", widget=forms.DateInput(attrs={"type": "date"}),
+    starts_on = BoundedDateField(label="Next meeting", widget=forms.DateInput(attrs={"type": "date"}),
                                 help_text="The following ones are counted from it.")
     repeat_on = forms.ChoiceField(choices=[("date", "The same date"),
                                            ("weekday", "The same weekday (e.g. the first Tuesday)")],
@@ -268,7 +276,7 @@ class MeetingDecisionForm(forms.Form):
     matrix = forms.TypedChoiceField(coerce=int, empty_value=None, label="Decision log of",
                                     help_text="The matrix it is about; it is logged there.")
     decided_by = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Decided by")
-    review_on = forms.DateField(required=False, label="Review on", widget=forms.DateInput(attrs={"type": "date"}))
+    review_on = BoundedDateField(required=False, label="Review on", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, matrices, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from raci import bounds
+
 
 def _escape(text: str) -> str:
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
@@ -42,8 +44,11 @@ def calendar_text(*, name: str, host: str, events: list[tuple], now: datetime | 
             lines += [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}", f"SUMMARY:{_escape(summary)}",
                       "TRANSP:OPAQUE"]
         else:
-            lines += [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-                      f"SUMMARY:{_escape(summary)}", "TRANSP:TRANSPARENT"]
+            lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
+            # A day without its end is that one day (RFC 5545); 31 Dec 9999 has no day after.
+            if (after := bounds.shift_days(day, 1)) is not None:
+                lines.append(f"DTEND;VALUE=DATE:{after:%Y%m%d}")
+            lines += [f"SUMMARY:{_escape(summary)}", "TRANSP:TRANSPARENT"]
         if description:
             lines.append(f"DESCRIPTION:{_escape(description)}")
         lines.append("END:VEVENT")

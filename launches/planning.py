@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 AVOID_MARGIN_DAYS = 3   # seed 000: "if we wait 3 days, we avoid major industry news"
 TIER_1_GAP_DAYS = 7     # two Tier 1 launches within a week compete for attention
@@ -28,7 +28,9 @@ class Avoid:
 
 def near_avoid_dates(day: date, avoid: list[Avoid], margin: int = AVOID_MARGIN_DAYS) -> list[Avoid]:
     """The dates to avoid that `day` lands on or within `margin` days of."""
-    return [a for a in avoid if a.start - timedelta(days=margin) <= day <= a.end + timedelta(days=margin)]
+    # Counted as differences, not as shifted dates: a date to avoid stored at the edge of
+    # the calendar cannot be moved by the margin.
+    return [a for a in avoid if (a.start - day).days <= margin and (day - a.end).days <= margin]
 
 
 def flags(launches: list[Placed], avoid: list[Avoid], dependencies: list[tuple[int, int]]) -> dict[int, list[str]]:

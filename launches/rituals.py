@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from raci import bounds
+
 WEEKLY, BIWEEKLY, MONTHLY, QUARTERLY = "weekly", "biweekly", "monthly", "quarterly"
 CADENCES = ((WEEKLY, "Weekly"), (BIWEEKLY, "Every two weeks"), (MONTHLY, "Monthly"), (QUARTERLY, "Quarterly"))
 _DAYS = {WEEKLY: 7, BIWEEKLY: 14}
@@ -28,26 +30,29 @@ class AgendaError(ValueError):
         self.message = message
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+def add_months(day: date, months: int) -> date | None:
+    """The same day `months` later, or the month's last day when it is shorter (None past
+    the calendar's end)."""
+    return bounds.add_months(day, months)
 
 
-def _weekday_of_month(first: date, weekday: int, week: int) -> date:
+def _weekday_of_month(first: date | None, weekday: int, week: int) -> date | None:
     """The `week`-th (0-based) `weekday` of `first`'s month; week 4 is the month's last."""
-    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * min(week, 3))
-    if week >= 4 and (day + timedelta(days=7)).month == first.month:
-        day += timedelta(days=7)
+    if first is None:
+        return None
+    day = bounds.shift_days(first, (weekday - first.weekday()) % 7 + 7 * min(week, 3))
+    if day is not None and week >= 4:
+        later = bounds.shift_days(day, 7)
+        if later is not None and later.month == first.month:
+            day = later
     return day
 
 
-def nth(cadence: str, starts_on: date, n: int, by_weekday: bool = False) -> date:
+def nth(cadence: str, starts_on: date, n: int, by_weekday: bool = False) -> date | None:
+    """The n-th date of the series; None past the end of the calendar (a series stored
+    before dates were bounded can start in the year 9999)."""
     if cadence in _DAYS:
-        return starts_on + timedelta(days=_DAYS[cadence] * n)
+        return bounds.shift_days(starts_on, _DAYS[cadence] * n)
     if by_weekday:
         # "The third Friday": the week of the month and the weekday of the first date.
         return _weekday_of_month(add_months(starts_on.replace(day=1), _MONTHS[cadence] * n), starts_on.weekday(),
@@ -65,7 +70,7 @@ class Series:
     starts_on: date
     by_weekday: bool = False
 
-    def nth(self, n: int) -> date:
+    def nth(self, n: int) -> date | None:
         return nth(self.cadence, self.starts_on, n, self.by_weekday)
 
     def _index_on_or_after(self, day: date) -> int:
@@ -76,11 +81,12 @@ class Series:
         months = (day.year - self.starts_on.year) * 12 + day.month - self.starts_on.month
         # Never past the answer: the n-th date is in this month at the latest.
         n = max(months // _MONTHS[self.cadence], 0)
-        while self.nth(n) < day:
+        while (found := self.nth(n)) is not None and found < day:
             n += 1
         return n
 
-    def next_on_or_after(self, day: date) -> date:
+    def next_on_or_after(self, day: date) -> date | None:
+        """None when the series has no date left in the calendar."""
         return self.nth(self._index_on_or_after(day))
 
     def previous_before(self, day: date) -> date | None:
@@ -90,12 +96,17 @@ class Series:
 
     def dates_from(self, day: date, count: int) -> list[date]:
         first = self._index_on_or_after(day)
-        return [self.nth(first + i) for i in range(count)]
+        found = []
+        for i in range(count):
+            if (nth_day := self.nth(first + i)) is None:
+                break
+            found.append(nth_day)
+        return found
 
     def dates_between(self, start: date, end: date) -> list[date]:
         """The dates from `start` to `end`, both included."""
         found, n = [], self._index_on_or_after(start)
-        while (day := self.nth(n)) <= end:
+        while (day := self.nth(n)) is not None and day <= end:
             found.append(day)
             n += 1
         return found

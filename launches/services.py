@@ -489,9 +489,9 @@ def feed_token_regenerate(*, workspace: Workspace) -> CalendarFeed:
 
 def _ensure_next(ritual: Ritual, today: date) -> None:
     """The next occurrence's row, so that the tick and the pages never wait for each other."""
-    if not ritual.paused:
-        Occurrence.objects.bulk_create([Occurrence(ritual=ritual, date=ritual.next_date(today))],
-                                       ignore_conflicts=True)
+    day = None if ritual.paused else ritual.next_date(today)
+    if day is not None:  # None: a series stored before dates were bounded ran off the calendar
+        Occurrence.objects.bulk_create([Occurrence(ritual=ritual, date=day)], ignore_conflicts=True)
 
 
 def _drop_empty_future(ritual: Ritual, today: date) -> None:
@@ -715,7 +715,7 @@ def rituals_tick(*, today: date) -> TickResult:
     """
     active = list(Ritual.objects.filter(paused=False).only("id", "cadence", "starts_on", "by_weekday",
                                                            "opens_next_cycle"))
-    wanted = {(r.pk, r.next_date(today)) for r in active}
+    wanted = {(r.pk, day) for r in active if (day := r.next_date(today)) is not None}
     for r in active:
         # A tiering whose day passed while no tick ran still counts, within the grace period.
         last = r.series.previous_before(today) if r.opens_next_cycle else None

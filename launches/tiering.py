@@ -10,7 +10,9 @@ tier, so those three items are required whatever the tier.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from raci import bounds
 
 SCORE_MIN, SCORE_MAX = 1, 3
 SCORE_LABELS = {1: "No", 2: "Somewhat", 3: "Yes"}
@@ -249,7 +251,7 @@ def lead_days(tier: int | None, rubric: Rubric | None = None) -> int | None:
 
 
 def due_date(launch_date: date | None, deliverable: Deliverable) -> date | None:
-    return launch_date - timedelta(days=deliverable.days_before) if launch_date else None
+    return bounds.shift_days(launch_date, -deliverable.days_before) if launch_date else None
 
 
 OPEN, DONE_STATUSES = ("todo", "in_progress"), ("done", "waived")

@@ -509,10 +509,16 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
 
 # --- matrices --------------------------------------------------------------------------
 
-def _unique_slug(queryset, base: str) -> str:
+# Words the URLs use where a slug goes: /w/new/ and /w/<ws>/matrices/new/ are pages, so a
+# workspace or matrix named "New" is /w/new-2/. A test checks these against the URL patterns.
+RESERVED_WORKSPACE_SLUGS = frozenset({"new"})
+RESERVED_MATRIX_SLUGS = frozenset({"new"})
+
+
+def _unique_slug(queryset, base: str, reserved: frozenset[str] = frozenset()) -> str:
     base = (slugify(base) or "matrix")[:50]
     slug, n = base, 2
-    while queryset.filter(slug=slug).exists():
+    while slug in reserved or queryset.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -526,7 +532,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
-                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name),
+                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name,
+                                                     RESERVED_MATRIX_SLUGS),
                                    last_reviewed_on=timezone.localdate())
     if template is not None:
         _copy_template_into(matrix, template, actor)
@@ -696,7 +703,8 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
 @transaction.atomic
 def workspace_create(*, name: str, owner) -> Workspace:
     name = _clean_name(name, "workspace")
-    workspace = Workspace.objects.create(name=name, slug=_unique_slug(Workspace.objects.all(), name))
+    workspace = Workspace.objects.create(name=name, slug=_unique_slug(Workspace.objects.all(), name,
+                                                                                   RESERVED_WORKSPACE_SLUGS))
     Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
     # Imported here: launches builds on raci, and a new team starts with the rituals of seed 000.
     from launches.services import rituals_seed_defaults

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # sees forwarded headers only when a trusted proxy sent them.
     "raci.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the session middleware: a session cookie holding NUL never reaches the database.
+    "raci.middleware.reject_nul",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -111,18 +111,20 @@ def launch_tier(request, ws, cycle, launch_id):
     """Move a launch to a tier: from the board (htmx answers with the board) or its page."""
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     form = TierForm(request.POST)
-    form.is_valid()
-    error = None
-    try:
-        launch = services.launch_set_tier(launch=launch, tier=form.tier_value(), reason=form.cleaned_data["reason"],
-                                          actor=membership)
-    except services.InvalidInput as exc:
-        error = exc.message
+    # An invalid form (a reason too long) is refused like the service refuses: nothing saved,
+    # the message on the card.
+    error = None if form.is_valid() else form.first_error()
+    if error is None:
+        try:
+            launch = services.launch_set_tier(launch=launch, tier=form.tier_value(),
+                                              reason=form.cleaned_data["reason"], actor=membership)
+        except services.InvalidInput as exc:
+            error = exc.message
     if is_htmx(request):
         context = board_context(membership, launch.cycle)
         card = context["board"].card(launch.pk)
         if error and card:
-            card.error, card.reason = error, form.cleaned_data["reason"]
+            card.error, card.reason = error, form.data.get("reason", "")
         return render_varied(request, "launches/cycle.html#board", context, status=422 if error else 200)
     if error:
         messages.error(request, error)

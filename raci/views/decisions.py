@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..bounds import BoundedDateField, query_int
+
 from .. import selectors, services
 from ..access import can_edit, matrix_for
 from ..models import Access, Activity, Decision, Membership
@@ -22,8 +24,8 @@ class DecisionForm(forms.Form):
     why = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Why")
     activity = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Activity")
     decided_by = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Decided by")
-    decided_on = forms.DateField(label="Decided on", widget=forms.DateInput(attrs={"type": "date"}))
-    review_on = forms.DateField(required=False, label="Review on", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = BoundedDateField(label="Decided on", widget=forms.DateInput(attrs={"type": "date"}))
+    review_on = BoundedDateField(required=False, label="Review on", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, matrix, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +49,7 @@ def decisions(request, ws, m):
     today = timezone.localdate()
     form = DecisionForm(request.POST or None, matrix=matrix, initial={
         "decided_on": today, "review_on": today + timedelta(days=DEFAULT_REVIEW_DAYS), "decided_by": request.user.pk,
-        "activity": request.GET.get("activity")})
+        "activity": query_int(request.GET.get("activity"))})
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_add(matrix=matrix, actor=request.user, **_fields(form))
@@ -57,12 +59,12 @@ def decisions(request, ws, m):
             messages.success(request, "Decision recorded.")
             return redirect("raci:decisions", ws, m)
     entries = selectors.decisions_of(matrix=matrix)
-    activity_id = request.GET.get("activity", "")
-    if activity_id.isdigit():
-        entries = entries.filter(activity_id=int(activity_id))
+    activity_id = query_int(request.GET.get("activity"))
+    if activity_id is not None:
+        entries = entries.filter(activity_id=activity_id)
     return render(request, "raci/decisions.html", {
         "workspace": matrix.workspace, "matrix": matrix, "form": form, "decisions": entries, "today": today,
-        "editable": can_edit(matrix.access), "filtered": activity_id.isdigit(),
+        "editable": can_edit(matrix.access), "filtered": activity_id is not None,
     }, status=422 if form.errors else 200)
 
 

@@ -7,21 +7,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors, services
+from ..bounds import query_int
 from ..access import can_edit, matrix_for
 from ..models import Access, Activity, Column, Membership
 
 PER_PAGE = 50
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 @login_required
 @require_GET
 def matrix_history(request, ws, m):
     matrix = matrix_for(request, ws, m)
-    actor_id, activity_id, role_id = (_int(request.GET.get(k)) for k in ("person", "activity", "role"))
+    actor_id, activity_id, role_id = (query_int(request.GET.get(k)) for k in ("person", "activity", "role"))
     events = selectors.matrix_history(matrix=matrix, actor_id=actor_id, activity_id=activity_id, role_id=role_id)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

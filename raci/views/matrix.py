@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from .. import selectors, services
+from ..bounds import query_int
 from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
 from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
@@ -71,9 +72,8 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     only = request.GET.get("only") == "findings"
     context = _grid_context(grid, editable=editable, only_findings=only)
     members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"))
-    person = None
-    if request.GET.get("person", "").isdigit():
-        person = next((m for m in members if m.pk == int(request.GET["person"])), None)
+    person_id = query_int(request.GET.get("person"))
+    person = next((m for m in members if m.pk == person_id), None) if person_id is not None else None
     in_matrix = {c.role_id for c in grid.columns}
     today = timezone.localdate()
     context.update({
@@ -140,10 +140,7 @@ def cell(request, ws, m, activity_id, role_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     if request.method == "GET":
         return _cell_form(request, matrix, activity_id, role_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = query_int(request.POST.get("version"), default=-1)
     try:
         result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
                                    value=request.POST.get("value", ""), expected_version=version, actor=request.user)
@@ -251,7 +248,7 @@ def matrix_changes(request, ws, m):
         response = render(request, f"{PAGE}#live-gone", {}, status=404)
         response["HX-Retarget"], response["HX-Reswap"] = "#live", "outerHTML"
         return response
-    since = int(request.GET["since"]) if request.GET.get("since", "").isdigit() else 0
+    since = query_int(request.GET.get("since"), default=0)
     if matrix.last_seq <= since:
         return HttpResponse(status=204)
     events = list(ChangeEvent.objects.filter(matrix=matrix, seq__gt=since).select_related("actor").order_by("seq")[:101])
@@ -345,9 +342,9 @@ def _get_activity(matrix, activity_id):
 @require_POST
 def column_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    role_id = request.POST.get("role", "")
-    if role_id.isdigit():
-        kwargs = {"role_id": int(role_id)}
+    role_id = query_int(request.POST.get("role"))
+    if role_id is not None:
+        kwargs = {"role_id": role_id}
     else:
         kwargs = {"name": request.POST.get("name", ""), "code": request.POST.get("code", "")}
     return _apply(request, matrix, lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),

@@ -43,8 +43,11 @@ def notification_badge(request):
 
 
 def _back(request) -> str:
+    """The page the form was sent from: a path of this site, else the notifications list.
+    Only a path: `redirect()` would take "foo" for the name of a URL pattern."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("raci:notifications")
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import accounts, dashboard, handover, selectors, services
+from ..bounds import query_int
 from ..access import membership_for
 from ..forms import AccessForm, HandoverForm, InvitationForm, NameForm, RoleForm, WorkspaceSettingsForm
 from ..models import Access, Role
@@ -260,7 +261,8 @@ def role_holders(request, ws, role_id):
     role = _role(membership, role_id)
     try:
         services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                                  membership_ids=[int(x) for x in request.POST.getlist("holders") if x.isdigit()])
+                                  membership_ids=[i for x in request.POST.getlist("holders")
+                                                  if (i := query_int(x)) is not None])
     except services.NotFound:
         raise_404()
     messages.success(request, f"Saved who holds {role.code}.")
