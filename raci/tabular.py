@@ -186,7 +186,7 @@ def parse_upload(data: bytes, filename: str = "", *, limits: Limits = LIMITS) ->
     UTF-8 text. A file that is neither gives one error, never an exception.
     """
     if len(data) > limits.file_bytes:
-        return _refused(f"The file is {_megabytes(len(data))}; an import takes at most {limits.file_text()}.")
+        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
     if data.startswith(b"PK"):
         return parse_xlsx(data, limits=limits)
     return parse_csv(data, filename=filename, limits=limits)
@@ -227,7 +227,7 @@ def parse_xlsx(data: bytes, *, limits: Limits = LIMITS) -> ParsedTable:
     before anything is parsed; openpyxl then streams the sheet (read-only mode).
     """
     if len(data) > limits.file_bytes:
-        return _refused(f"The file is {_megabytes(len(data))}; an import takes at most {limits.file_text()}.")
+        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
     problem = _archive_problem(data, limits)
     if problem:
         return _refused(problem)

@@ -184,7 +184,7 @@ def test_blank_lines_count_towards_when_reading_stops():
 def test_a_file_over_ten_megabytes_is_refused_unread():
     data = b"Activity,PM\n" + b"x" * (10 * MB)
     table = parse_upload(data, "big.csv")
-    assert [e.message for e in table.errors] == ["The file is 10.0 MB; an import takes at most 10 MB."]
+    assert [e.message for e in table.errors] == ["The file is larger than 10 MB, the most an import takes."]
     assert table.activities == [] and table.columns == []
 
 
