@@ -70,10 +70,10 @@ def role_add_problem(*, activities: int, roles: int, limits: Limits = LIMITS) ->
 def size_problem(*, activities: int, roles: int, limits: Limits = LIMITS) -> str | None:
     """Why a matrix of this size (a template being copied) is too big, or None."""
     if activities > limits.activities:
-        return f"It has {number(activities)} activities; a matrix holds at most {number(limits.activities)}."
+        return f"it has {number(activities)} activities; a matrix holds at most {number(limits.activities)}."
     if roles > limits.roles:
-        return f"It has {roles} roles; a matrix holds at most {limits.roles}."
+        return f"it has {roles} roles; a matrix holds at most {limits.roles}."
     if activities * roles > limits.cells:
-        return (f"It has {number(activities)} activities × {roles} roles = {number(activities * roles)} cells; "
+        return (f"it has {number(activities)} activities × {roles} roles = {number(activities * roles)} cells; "
                 f"a matrix holds at most {number(limits.cells)}.")
     return None

@@ -406,7 +406,7 @@ def matrix_new(request, ws):
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
         except services.InvalidInput as error:
-            form.add_error("name", error.message)
+            form.add_error(error.field if error.field in form.fields else "name", error.message)
         else:
             return redirect("raci:matrix", ws, matrix.slug)
     return render(request, "raci/matrix_new.html", {
