@@ -27,8 +27,10 @@ run: seed
 	@echo ""
 	@# Reminders, digests and rituals: a Celery worker with beat when REDIS_URL is set, else
 	@# the periodic tasks tick in a side process (tasks themselves run in-process, eagerly).
+	@# The one worker here consumes both queues: the default one and the imports'.
 	@trap 'kill $$side 2>/dev/null' EXIT INT TERM; export DEBUG=true PORT='$(PORT)' SITE_URL='$(SITE_URL)'; \
-	  if [ -n "$$REDIS_URL" ]; then $(UV) run --frozen celery -A config worker --beat --loglevel=WARNING & side=$$!; \
+	  if [ -n "$$REDIS_URL" ]; then $(UV) run --frozen celery -A config worker --beat --loglevel=WARNING \
+	    -Q "$${CELERY_QUEUE:-lockstep},$${CELERY_IMPORTS_QUEUE:-imports}" & side=$$!; \
 	  else $(MANAGE) run_ticks & side=$$!; fi; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -95,7 +95,9 @@ def _derive_code(header: str, taken: set[str]) -> str:
 def import_parse(job: MatrixImport) -> MatrixImport:
     """Read the file and store what the preview shows."""
     table = tabular.parse_upload(bytes(job.data), job.filename)
-    summary: dict = {"errors": [dict(e.as_dict(), text=str(e)) for e in table.errors]}
+    # At most the first 500 errors are kept (the table counts the rest): a file of 400,000
+    # bad rows once stored 207 MB of them, and its page took the web worker down.
+    summary: dict = {"errors": [dict(e.as_dict(), text=str(e)) for e in table.errors], "error_count": table.error_count}
     if table.ok:
         plan = _role_plan(job.workspace, [c.header for c in table.columns])
         findings = rules.check(table.to_matrix_data())

@@ -34,7 +34,7 @@ from .models import (
 )
 from .phases import PHASE_LABELS
 from . import handover as registry
-from . import rules
+from . import limits, rules
 from .rules import DISPLAY, VALUES
 from .selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
 
@@ -255,9 +255,22 @@ def _clean_phase(phase: str) -> str:
     return phase
 
 
+def _check_room(matrix: Matrix, *, activity: bool = False, role: bool = False, field: str = "name") -> None:
+    """Refuse an activity or a role column that would take the matrix past its limits
+    (raci.limits, the same as for imports). Called under the matrix's write lock, so two
+    adds at once cannot both take the last place."""
+    activities = Activity.objects.filter(matrix=matrix).count()
+    roles = Column.objects.filter(matrix=matrix).count()
+    problem = (limits.activity_add_problem(activities=activities, roles=roles) if activity
+               else limits.role_add_problem(activities=activities, roles=roles) if role else None)
+    if problem:
+        raise InvalidInput(problem, field)
+
+
 @transaction.atomic
 def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str = "", actor) -> Activity:
     seq = _next_seq(matrix)
+    _check_room(matrix, activity=True)
     name, phase = _clean_name(name, "activity"), _clean_phase(phase)
     _check_unique_activity(matrix, name, phase)
     top = Activity.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
@@ -329,6 +342,7 @@ def activity_split(*, matrix: Matrix, activity_id: int, actor) -> tuple[Activity
     "<name>: outcome", keeping its phase and letters, for the team to reassign."""
     seq = _next_seq(matrix)
     activity = _activity(matrix, activity_id)
+    _check_room(matrix, activity=True)
     original = activity.name
     names = (f"{original}: input", f"{original}: outcome")
     for name in names:
@@ -356,6 +370,7 @@ def activity_restore(*, matrix: Matrix, seq: int, actor) -> Activity:
     if event is None:
         raise NotFound("There is no removed activity at that point of the history.")
     new_seq = _next_seq(matrix)
+    _check_room(matrix, activity=True)
     before = event.before
     name, phase = before["name"], before["phase"]
     _check_unique_activity(matrix, name, phase)
@@ -456,6 +471,7 @@ def _recount_matrices_with_roles(role_ids) -> None:
 def column_add(*, matrix: Matrix, role_id: int | None = None, name: str = "", code: str = "", actor) -> Role:
     """Add a role's column to the matrix: an existing role, or a new one by name and code."""
     seq = _next_seq(matrix)
+    _check_room(matrix, role=True, field="role")
     if role_id:
         role = Role.objects.filter(workspace_id=matrix.workspace_id, pk=role_id).first()
         if role is None:
@@ -531,6 +547,10 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     name = _clean_name(name, "matrix")
     if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
+    if template is not None:
+        problem = limits.size_problem(activities=template.activities.count(), roles=template.roles.count())
+        if problem:
+            raise InvalidInput(f"The template “{template.name}” is too big to copy: {problem}", "template")
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
                                    slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name,
                                                      RESERVED_MATRIX_SLUGS),
@@ -682,6 +702,11 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
     workspace = matrix.workspace
     if Template.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a template named “{name}”.", "name")
+    problem = limits.size_problem(activities=Activity.objects.filter(matrix=matrix).count(),
+                                  roles=Column.objects.filter(matrix=matrix).count())
+    if problem:
+        # A matrix from before the limits can be this big; a template of it could not be used.
+        raise InvalidInput(f"This matrix is too big to save as a template: {problem}", "name")
     template = Template.objects.create(workspace=workspace, name=name, stage=stage, description=description.strip()[:2000],
                                        slug=_unique_slug(Template.objects.filter(workspace=workspace), name))
     grid = matrix_grid(matrix=matrix, check=False)

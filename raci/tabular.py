@@ -7,10 +7,17 @@ The layout (DESIGN.md, "CSV contract"): a header row with an `Activity` column
 and one column per role, named as the team wrote it. Each row below is an activity; its
 role cells hold R, A, A/R, C or I (blank or `-` for none).
 
-Parsing never raises on bad input: it returns a `ParsedTable` whose `errors` list every
-problem in the file at once, each with the row number a spreadsheet shows (the header is
-row 1 when it is the first line), the column header and the offending value. A table
-with any error must not be imported.
+Parsing never raises on bad input: it returns a `ParsedTable` whose `errors` list the
+problems in the file (the first 500, with the total in `error_count`), each with the row
+number a spreadsheet shows (the header is row 1 when it is the first line), the column
+header and the offending value. A table with any error must not be imported.
+
+A file over a limit (raci.limits) is refused while it is read: rows and columns are
+counted as they stream in and reading stops at the limit, and an XLSX archive is measured
+(declared and actual unpacked sizes) before its sheet is parsed.
+
+Text that a spreadsheet would run as a formula (it starts with = + - @, tab or CR) is
+written with a leading apostrophe, which reading removes again (see `escape_text`).
 """
 
 from __future__ import annotations
@@ -19,9 +26,13 @@ import csv
 import datetime
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .limits import LIMITS, MB, Limits
+from .limits import number as grouped
 from .phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
 from .rules import DISPLAY, ActivityData, MatrixData, RoleData
 
@@ -94,11 +105,31 @@ class ParsedTable:
 
     columns: list[ColumnSpec] = field(default_factory=list)
     activities: list[ActivitySpec] = field(default_factory=list)
-    errors: list[TableError] = field(default_factory=list)
+    errors: list[TableError] = field(default_factory=list)  # the first `LIMITS.errors_listed`
+    unlisted: int = 0  # errors found beyond those
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unlisted
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted
+
+    def add_error(self, error: TableError) -> None:
+        # A file of 400,000 bad rows must not become 800,000 stored errors: count the rest.
+        if len(self.errors) < LIMITS.errors_listed:
+            self.errors.append(error)
+        else:
+            self.unlisted += 1
+
+    def refuse(self, error: TableError) -> ParsedTable:
+        """A limit was passed: listed first, whatever else was found, and reading stops."""
+        self.errors.insert(0, error)
+        if len(self.errors) > LIMITS.errors_listed:
+            self.errors.pop()
+            self.unlisted += 1
+        return self
 
     def to_matrix_data(self) -> MatrixData:
         """The table as rule-engine input, keyed by position.
@@ -148,37 +179,58 @@ def parse_value(text: str) -> str | None:
     return None
 
 
-def parse_upload(data: bytes, filename: str = "") -> ParsedTable:
+def parse_upload(data: bytes, filename: str = "", *, limits: Limits = LIMITS) -> ParsedTable:
     """Parse an uploaded CSV or XLSX, chosen by content (not by the file's name).
 
     XLSX files are zip archives, so they start with b"PK"; anything else is read as
     UTF-8 text. A file that is neither gives one error, never an exception.
     """
+    if len(data) > limits.file_bytes:
+        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
     if data.startswith(b"PK"):
-        return parse_xlsx(data)
-    return parse_csv(data, filename=filename)
+        return parse_xlsx(data, limits=limits)
+    return parse_csv(data, filename=filename, limits=limits)
 
 
-def parse_csv(data: bytes, *, filename: str = "") -> ParsedTable:
+class _Unreadable(Exception):
+    pass
+
+
+def parse_csv(data: bytes, *, filename: str = "", limits: Limits = LIMITS) -> ParsedTable:
     """Parse CSV bytes: UTF-8 with or without BOM, delimiter sniffed among , ; and tab."""
     text, problem = _decode(data, filename=filename)
     if problem:
         return ParsedTable(errors=[TableError(None, None, "", problem)])
     delimiter = sniff_delimiter(text)
-    # newline="" keeps line breaks inside quoted cells exactly as written.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        # newline="" keeps line breaks inside quoted cells exactly as written.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        number = 0
+        try:
+            # A spreadsheet shows one row per record, even when a quoted cell spans lines.
+            for number, record in enumerate(reader, start=1):
+                yield number, record
+        except csv.Error as exc:
+            raise _Unreadable(TableError(number + 1, None, "", f"This line cannot be read as CSV ({exc}).")) from None
+
     try:
-        # A spreadsheet shows one row per record, even when a quoted cell spans lines.
-        for number, record in enumerate(reader, start=1):
-            records.append((number, record))
-    except csv.Error as exc:
-        return ParsedTable(errors=[TableError(len(records) + 1, None, "", f"This line cannot be read as CSV ({exc}).")])
-    return _parse_records(records)
+        return _parse_records(records(), limits)
+    except _Unreadable as unreadable:
+        return ParsedTable(errors=[unreadable.args[0]])
 
 
-def parse_xlsx(data: bytes) -> ParsedTable:
-    """Parse the first sheet of an XLSX workbook laid out like the CSV."""
+def parse_xlsx(data: bytes, *, limits: Limits = LIMITS) -> ParsedTable:
+    """Parse the first sheet of an XLSX workbook laid out like the CSV.
+
+    The archive is measured first (see `_archive_problem`), so a zip bomb is refused
+    before anything is parsed; openpyxl then streams the sheet (read-only mode).
+    """
+    if len(data) > limits.file_bytes:
+        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
+    problem = _archive_problem(data, limits)
+    if problem:
+        return _refused(problem)
     from openpyxl import load_workbook  # only uploads of XLSX pay for importing it
 
     try:
@@ -192,15 +244,63 @@ def parse_xlsx(data: bytes) -> ParsedTable:
         # Some writers record wrong dimensions; without this, read-only mode trusts them
         # and silently drops columns.
         sheet.reset_dimensions()
-        records = [
+        records = (
             (number, [_cell_text(value) for value in row])
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        )
+        return _parse_records(records, limits)
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
         return ParsedTable(errors=[TableError(None, None, "", f"The first sheet cannot be read ({exc}).")])
     finally:
         workbook.close()
-    return _parse_records(records)
+
+
+_INFLATE_CHUNK = 64 * 1024
+MAX_MEMBERS = 1_000  # an XLSX written by a spreadsheet holds a dozen or two
+
+
+def _archive_problem(data: bytes, limits: Limits) -> str | None:
+    """Why this zip archive must not be opened, or None.
+
+    First from what the archive declares (the members' unpacked sizes, their compression
+    ratios), which costs no inflating; then by inflating every member in chunks and
+    counting what actually comes out, stopping at the limit, because a member's declared
+    size can lie. Memory stays at one chunk.
+    """
+    unpacked = f"an import takes at most {limits.inflated_bytes // MB} MB once unpacked"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                return f"This workbook holds {grouped(len(members))} files; an XLSX workbook holds a few dozen."
+            declared = sum(member.file_size for member in members)
+            if declared > limits.inflated_bytes:
+                return f"This workbook unpacks to {_megabytes(declared)}; {unpacked}."
+            for member in members:
+                if (member.file_size > limits.ratio_floor_bytes
+                        and member.file_size > limits.ratio * max(member.compress_size, 1)):
+                    return (f"This workbook's “{member.filename}” is compressed more than {limits.ratio} times, "
+                            "which no spreadsheet does; it was refused unread.")
+            inflated = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_INFLATE_CHUNK):
+                        inflated += len(chunk)
+                        if inflated > limits.inflated_bytes:
+                            return f"This workbook unpacks to more than it says; {unpacked}."
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        # Includes a member longer than its declared size (zipfile stops there and finds
+        # the checksum wrong), encrypted members and unknown compression methods.
+        return f"This is not a readable XLSX workbook ({exc})."
+    return None
+
+
+def _refused(message: str) -> ParsedTable:
+    return ParsedTable(errors=[TableError(None, None, "", message)])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:,.1f} MB"
 
 
 def _decode(data: bytes, *, filename: str) -> tuple[str, str | None]:
@@ -219,20 +319,24 @@ def _decode(data: bytes, *, filename: str) -> tuple[str, str | None]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header (first non-blank record) into most cells.
+    """The delimiter that splits the header (first non-blank record) into most cells, among
+    those that give it an `Activity` cell.
 
     csv.Sniffer guesses from character frequencies and is easily fooled by commas in
-    descriptions; the header row is what decides the layout, so count its cells.
+    descriptions; the header row is what decides the layout, so count its cells. A role
+    named "Sales; EMEA; APAC" splits the header more on semicolons, but only the right
+    delimiter leaves "Activity" a cell of its own.
     """
-    best, best_count = DELIMITERS[0], 1
+    best, best_score = DELIMITERS[0], (False, 1)
     for delimiter in DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             header = next((record for record in reader if any(cell.strip() for cell in record)), [])
         except csv.Error:
             continue
-        if len(header) > best_count:
-            best, best_count = delimiter, len(header)
+        score = (any(_fold(cell) == ACTIVITY for cell in header), len(header))
+        if score > best_score:
+            best, best_score = delimiter, score
     return best
 
 
@@ -271,29 +375,50 @@ class _Layout:
         return self.headers[position] if position is not None else None
 
 
-def _parse_records(records: list[tuple[int, list[str]]]) -> ParsedTable:
+def _parse_records(records: Iterable[tuple[int, list[str]]], limits: Limits = LIMITS) -> ParsedTable:
+    """Read records as they stream in, counting as it goes: reading stops at the first
+    limit passed (too many roles, activities, cells or lines), whose error comes first."""
     table = ParsedTable()
-    rows = [(number, record) for number, record in records if any(cell.strip() for cell in record)]
-    if not rows:
-        table.errors.append(TableError(None, None, "", "The file is empty: it needs a header row with an "
-                                                       "“Activity” column and one row per activity."))
-        return table
-
-    header_row, header = rows[0]
-    layout = _read_header(header_row, header, table)
-    if layout is None:
-        return table
-    if len(rows) == 1:
-        table.errors.append(TableError(None, None, "", "The file has a header row but no activities."))
-        return table
-
+    layout: _Layout | None = None
+    max_activities = limits.activities
+    max_lines = limits.activities + 1 + limits.blank_lines
     seen: dict[tuple[str, str], int] = {}  # (phase, folded name) -> first row
-    for number, record in rows[1:]:
+    for lines, (number, record) in enumerate(records, start=1):
+        if lines > max_lines:
+            return table.refuse(TableError(
+                number, None, "",
+                f"Reading stopped at row {number}: the file has more than {grouped(max_lines)} lines, blank ones "
+                f"included, and a matrix holds at most {grouped(limits.activities)} activities.",
+            ))
+        if not any(cell.strip() for cell in record):
+            continue
+        if layout is None:
+            layout = _read_header(number, record, table)
+            if layout is None:
+                return table
+            roles = len(table.columns)
+            if roles > limits.roles:
+                return table.refuse(TableError(
+                    number, None, "",
+                    f"The header row has {roles} role columns; a matrix holds at most {limits.roles} roles.",
+                ))
+            max_activities = limits.max_activities(roles)
+            continue
+        if len(table.activities) >= max_activities:
+            if max_activities < limits.activities:
+                why = (f"with {len(table.columns)} roles that is the most a matrix holds "
+                       f"({grouped(limits.cells)} cells, activities × roles)")
+            else:
+                why = "the most a matrix holds"
+            return table.refuse(TableError(
+                number, None, "",
+                f"The file has more than {grouped(max_activities)} activities, {why}; reading stopped at row {number}.",
+            ))
         spec, phase_key, phase_label = _read_row(number, record, layout, table)
         if spec.name:
             key = (phase_key, _fold(spec.name))
             if key in seen:
-                table.errors.append(TableError(
+                table.add_error(TableError(
                     number, layout.header(layout.activity), spec.name,
                     f"“{spec.name}” is already on row {seen[key]} in phase {phase_label}; "
                     "activity names must differ within a phase.",
@@ -301,6 +426,11 @@ def _parse_records(records: list[tuple[int, list[str]]]) -> ParsedTable:
             else:
                 seen[key] = number
         table.activities.append(spec)
+    if layout is None:
+        table.add_error(TableError(None, None, "", "The file is empty: it needs a header row with an "
+                                                   "“Activity” column and one row per activity."))
+    elif not table.activities:
+        table.add_error(TableError(None, None, "", "The file has a header row but no activities."))
     return table
 
 
@@ -309,7 +439,7 @@ def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout 
     special: dict[str, int] = {}
     named: set[int] = set()
     roles_seen: dict[str, str] = {}
-    headers = [raw.strip() for raw in header]
+    headers = [unescape_text(raw.strip()) for raw in header]
     for position, text in enumerate(headers):
         if text:
             named.add(position)
@@ -317,14 +447,14 @@ def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout 
         if folded in (ACTIVITY, PHASE, DESCRIPTION):
             if folded in special:
                 # Reported once here; its cells are then ignored rather than reported again.
-                table.errors.append(TableError(number, text, text, f"There are two “{text}” columns."))
+                table.add_error(TableError(number, text, text, f"There are two “{text}” columns."))
             else:
                 special[folded] = position
             continue
         if not text:
             continue  # a nameless column is fine as long as it stays empty (checked per row)
         if folded in roles_seen:
-            table.errors.append(TableError(
+            table.add_error(TableError(
                 number, text, text,
                 f"Role column “{text}” appears twice (also as “{roles_seen[folded]}”); "
                 "each role gets one column.",
@@ -332,13 +462,13 @@ def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout 
         else:
             roles_seen[folded] = text
         if len(text) > NAME_MAX:
-            table.errors.append(TableError(number, text, text,
+            table.add_error(TableError(number, text, text,
                                            f"A role name can have at most {NAME_MAX} characters "
                                            f"(this one has {len(text)})."))
         table.columns.append(ColumnSpec(text, position))
     if ACTIVITY not in special:
         found = ", ".join(f"“{text}”" for text in headers if text)
-        table.errors.append(TableError(
+        table.add_error(TableError(
             number, None, "",
             f"The header row needs an “Activity” column; it has {found}." if found
             else "The header row needs an “Activity” column.",
@@ -363,9 +493,12 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
     def cell(position: int | None) -> str:
         if position is None or position >= len(record):
             return ""
+        # The apostrophe goes before line breaks are normalised: "'\r..." is how the
+        # export writes a value that starts with CR.
+        text = unescape_text(record[position].strip())
         # XML (so XLSX) turns CR LF into LF; doing the same for CSV makes both formats
         # read back a description exactly as it was exported.
-        return record[position].replace("\r\n", "\n").replace("\r", "\n").strip()
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
     name = cell(layout.activity)
     description = cell(layout.description)
@@ -373,7 +506,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
 
     phase = parse_phase(phase_text)
     if phase is None:
-        table.errors.append(TableError(
+        table.add_error(TableError(
             number, layout.header(layout.phase), phase_text,
             f"“{phase_text}” is not a phase; use one of {VALID_PHASES_TEXT}, or leave it blank.",
         ))
@@ -387,7 +520,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
         if position in layout.role_at:
             value = parse_value(raw)
             if value is None:
-                table.errors.append(TableError(
+                table.add_error(TableError(
                     number, layout.header(position), raw.strip(),
                     f"“{raw.strip()}” is not a RACI value; use {VALID_VALUES_TEXT}.",
                 ))
@@ -395,7 +528,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
                 letters[layout.role_at[position]] = value
         elif position not in layout.named and raw.strip():
             # Beyond the header or under a blank header: importing would silently drop it.
-            table.errors.append(TableError(
+            table.add_error(TableError(
                 number, None, raw.strip(),
                 f"“{raw.strip()}” is in column {_column_letter(position)}, which has no name "
                 "in the header row.",
@@ -404,13 +537,13 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
     activity_header = layout.header(layout.activity)
     if not name:
         # Blank rows never get here, so something on this row would be lost.
-        table.errors.append(TableError(number, activity_header, "", "This row has no activity name."))
+        table.add_error(TableError(number, activity_header, "", "This row has no activity name."))
     elif len(name) > NAME_MAX:
-        table.errors.append(TableError(number, activity_header, name,
+        table.add_error(TableError(number, activity_header, name,
                                        f"An activity name can have at most {NAME_MAX} characters "
                                        f"(this one has {len(name)})."))
     if len(description) > DESCRIPTION_MAX:
-        table.errors.append(TableError(number, layout.header(layout.description), description[:40] + "…",
+        table.add_error(TableError(number, layout.header(layout.description), description[:40] + "…",
                                        f"A description can have at most {DESCRIPTION_MAX} characters "
                                        f"(this one has {len(description)})."))
     spec = ActivitySpec(name=name, phase=phase, description=description, letters=letters, row=number)
@@ -430,18 +563,41 @@ def _column_letter(position: int) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): "=" and "@"
+# start one, "+" and "-" too ("-1+1", "+cmd|' /C calc'!A0), and tab or CR before them
+# hide it from a quick look. LF as well, because XML (so XLSX) reads a CR back as LF: the
+# apostrophe before it must still be recognised.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_text(value: str) -> str:
+    """A text cell as exported: a leading apostrophe when it would start a formula.
+
+    Values that already start with apostrophes before such a character get one more, so
+    that `unescape_text` gives every value back exactly: "'=x" is written "''=x".
+    """
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def unescape_text(value: str) -> str:
+    """A text cell as imported: the apostrophe before a formula character removed."""
+    bare = value.lstrip("'")
+    return value[1:] if len(bare) < len(value) and bare.startswith(FORMULA_STARTS) else value
+
+
 def _export_records(table: ExportTable) -> Iterator[list[str]]:
-    yield [*EXPORT_HEADER, *table.role_headers]
+    yield [*EXPORT_HEADER, *(escape_text(header) for header in table.role_headers)]
     for row in table.rows:
-        yield [row.name, row.phase_label, row.description, *(DISPLAY[value] for value in row.values)]
+        # Letters are R, A, A/R, C, I or blank: never escaped, so "-" keeps meaning empty.
+        yield [escape_text(row.name), escape_text(row.phase_label), escape_text(row.description),
+               *(DISPLAY[value] for value in row.values)]
 
 
 def write_csv(table: ExportTable) -> bytes:
     """The table as CSV in the import layout: plain UTF-8 (no BOM), comma, minimal quoting.
 
-    Cells starting with = + - @ are written as they are: prefixing an apostrophe to stop
-    spreadsheet formulas would change the data and break export-then-import. CSV has no
-    way to mark a cell as text, so the guard lives in the XLSX export.
+    Text that would start a formula gets a leading apostrophe (`escape_text`): CSV has no
+    way to mark a cell as text, and the import removes it again.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -453,7 +609,9 @@ def write_xlsx(table: ExportTable) -> bytes:
     """The table as an XLSX workbook: one sheet, the import layout, header in bold.
 
     Every cell is written with data type "s" (string), so a name such as "=HYPERLINK(...)"
-    stays text in Excel instead of becoming a formula, and reads back unchanged.
+    stays text in Excel instead of becoming a formula. It carries the same apostrophe as in
+    CSV, so that editing the cell in Excel (which re-reads what is typed) keeps it text, and
+    both formats read back the same.
     """
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

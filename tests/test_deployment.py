@@ -18,13 +18,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_compose_runs_a_proxy_web_worker_beat_postgres_and_redis():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"proxy", "web", "worker", "beat", "db", "redis"} <= set(services)
+    assert set(services) == {"proxy", "web", "worker", "import-worker", "beat", "db", "redis"}
     assert "gunicorn config.wsgi:application" in " ".join(services["web"]["command"])
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "import-worker", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and env["REDIS_URL"].startswith("redis://")
+
+
+def test_imports_have_a_worker_of_their_own_and_make_run_consumes_both_queues():
+    from django.conf import settings
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker, imports = services["worker"]["command"], services["import-worker"]["command"]
+    assert worker[worker.index("-Q") + 1] == settings.CELERY_TASK_DEFAULT_QUEUE == "lockstep"
+    assert imports[imports.index("-Q") + 1] == settings.IMPORTS_QUEUE == "imports"
+    run = (ROOT / "Makefile").read_text().split("\nrun:")[1].split("\n\n")[0]
+    assert '-Q "$${CELERY_QUEUE:-lockstep},$${CELERY_IMPORTS_QUEUE:-imports}"' in run
 
 
 def test_compose_commands_exist_in_the_project():

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from launches import services as launch_services
 from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle, Ritual
 from raci import seeding, services
+from raci.accounts import invitation_create
 from raci.importing import import_create
 from raci.models import Access, Activity, ChangeEvent, Decision, Matrix, Membership, Notification, Webhook, WebhookDelivery
 from raci.tasks import parse_import
@@ -47,6 +48,17 @@ URLS: dict[str, dict] = {
     "login": {"fields": ["username", "password", "next"]},
     "logout": {},
     "signup": {"fields": ["username", "first_name", "email", "password1", "password2"]},
+    "signup_sent": {},
+    "signup_confirm": {},
+    "password_reset": {"fields": ["email"]},
+    "password_reset_done": {},
+    "password_reset_confirm": {"fields": ["new_password1", "new_password2"]},
+    "password_reset_complete": {},
+    "invitation": {"fields": ["username", "first_name", "password1", "password2"]},
+    "raci:invitation_create": {"fields": ["email", "access"]},
+    "raci:invitation_resend": {},
+    "raci:invitation_revoke": {},
+    "raci:role_holders": {"fields": ["holders"]},
     "password_change": {"fields": ["old_password", "new_password1", "new_password2"]},
     "password_change_done": {},
     "raci:notifications": {},
@@ -62,7 +74,6 @@ URLS: dict[str, dict] = {
     "raci:workspace": {},
     "raci:workspace_settings": {},
     "raci:members": {},
-    "raci:member_add": {"fields": ["user", "access"]},
     "raci:member_update": {"fields": ["access"]},
     "raci:member_remove": {},
     "raci:people": {},
@@ -183,6 +194,8 @@ def _seed() -> Seed:
     dependency = launch_services.dependency_add(launch=launches[0], before_id=launches[1].pk)
     avoid = launch_services.avoid_date_add(workspace=workspace, name="Conference", start=timezone.localdate())
     feed = CalendarFeed.objects.get_or_create(workspace=workspace)[0]
+    invited = invitation_create(workspace=workspace, email="invited@example.com", access=Access.EDITOR,
+                                invited_by=admin).invitation
     ritual = Ritual.objects.filter(workspace=workspace).first()
     # Rows stored before dates were bounded where they are entered: every page reading
     # them must still answer.
@@ -204,7 +217,8 @@ def _seed() -> Seed:
               "notification_id": notifications, "delivery_id": delivery.pk, "action": "bogus",
               "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
               "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
-              "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today())},
+              "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today()), "invitation_id": invited.pk,
+              "uidb64": "MQ"},
     )
 
 

@@ -197,7 +197,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# How big an imported file and a matrix may be: see raci/limits.py.
 
 # No inline script or style anywhere: htmx is configured not to inject its indicator
 # styles and not to eval, so 'self' is enough.
@@ -267,6 +267,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
                                    "unacked_restore_throttle": 1}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "lockstep")
+# Imports parse and save big files for up to minutes: they get a queue (and in production
+# a worker) of their own, so reminders and e-mails never wait behind them.
+IMPORTS_QUEUE = os.environ.get("CELERY_IMPORTS_QUEUE", "imports")
+CELERY_TASK_ROUTES = {
+    "raci.tasks.parse_import": {"queue": IMPORTS_QUEUE},
+    "raci.tasks.apply_import": {"queue": IMPORTS_QUEUE},
+}
 
 # Notifications. Links in e-mails and webhooks are made absolute with SITE_URL.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,6 +1,5 @@
 """Spreadsheets in and out: export a matrix as CSV or XLSX; import one, previewed first."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -12,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import tabular
 from ..access import matrix_for, membership_for
 from ..importing import export_table, import_confirm, import_create, progress_key
+from ..limits import LIMITS
 from ..models import Access, Matrix, MatrixImport
 from ..services import InvalidInput
 
@@ -37,9 +37,12 @@ def matrix_export(request, ws, m, fmt):
 def _too_large(request) -> bool:
     # Judged from the header, before the body is read: a 50 MB upload is refused at once.
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_BYTES + 65536
+        return int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.file_bytes + 65536
     except ValueError:
         return True
+
+
+TOO_LARGE = f"The file is larger than {LIMITS.file_text()}, the most an import takes. Nothing was changed."
 
 
 @login_required
@@ -53,16 +56,14 @@ def import_upload(request, ws):
         raise Http404("No such matrix")
     back = ("raci:matrix", ws, matrix.slug) if matrix else ("raci:matrix_new", ws)
     if _too_large(request):
-        limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
-        messages.error(request, f"The file is larger than {limit} MB, the most an import takes. Nothing was changed.")
+        messages.error(request, TOO_LARGE)
         return redirect(*back)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Choose a CSV or XLSX file to import.")
         return redirect(*back)
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        messages.error(request, f"The file is larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB, "
-                                "the most an import takes. Nothing was changed.")
+    if upload.size > LIMITS.file_bytes:
+        messages.error(request, TOO_LARGE)
         return redirect(*back)
     try:
         job = import_create(workspace=workspace, actor=request.user, filename=upload.name, data=upload.read(),
@@ -87,8 +88,11 @@ def _job(membership, import_id) -> MatrixImport:
 def import_page(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     job = _job(membership, import_id)
+    errors = job.summary.get("errors", [])
     context = {"workspace": membership.workspace, "membership": membership, "job": job,
-               "progress": cache.get(progress_key(job.pk), 0), "summary": job.summary}
+               "progress": cache.get(progress_key(job.pk), 0), "summary": job.summary,
+               # Imports parsed before errors were counted listed them all.
+               "error_count": job.summary.get("error_count", len(errors))}
     template = "raci/import.html#status" if request.htmx else "raci/import.html"
     return render(request, template, context)
 

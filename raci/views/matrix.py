@@ -16,6 +16,7 @@ from ..bounds import query_int
 from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
 from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
+from ..limits import LIMITS
 from ..models import Access, ChangeEvent, Membership, Role
 from ..phases import PHASES
 from ..rules import DISPLAY, SEVERITY_ORDER
@@ -84,7 +85,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
-        "memberships": selectors.workspaces_of(user=request.user),
+        "memberships": selectors.workspaces_of(user=request.user), "limits": LIMITS,
     })
     context.update(extra)
     return context
@@ -402,12 +403,12 @@ def matrix_new(request, ws):
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
         except services.InvalidInput as error:
-            form.add_error("name", error.message)
+            form.add_error(error.field if error.field in form.fields else "name", error.message)
         else:
             return redirect("raci:matrix", ws, matrix.slug)
     return render(request, "raci/matrix_new.html", {
         "workspace": membership.workspace, "membership": membership, "form": form, "templates": templates,
-        "selected": str(form["template"].value() or ""),
+        "selected": str(form["template"].value() or ""), "limits": LIMITS,
     }, status=422 if form.errors else 200)
 
 

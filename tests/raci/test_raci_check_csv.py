@@ -98,7 +98,7 @@ def test_json_findings_name_the_activity():
 def test_json_errors_for_an_invalid_file():
     status, output = run_json("--csv", str(BROKEN))
     assert status == 1
-    assert list(output) == ["errors"]
+    assert list(output) == ["errors", "error_count"] and output["error_count"] == 2
     assert [(e["row"], e["column"], e["value"]) for e in output["errors"]] == [
         (2, "PM", "Consulted"), (3, "PMM", "A/R/C"),
     ]
@@ -224,3 +224,51 @@ def test_manage_py_exit_status_without_a_reachable_database():
                          check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1, bad.stderr
     assert "Consulted" in bad.stdout
+
+
+# ------------------------------------------------------------------ limits
+
+
+def many_errors_csv(tmp_path) -> Path:
+    """1,000 activities x 60 roles, every letter wrong: 60,000 errors."""
+    path = tmp_path / "wrong.csv"
+    header = ",".join(["Activity", *(f"R{j}" for j in range(60))])
+    path.write_text("\n".join([header, *(",".join([f"A{i}", *(["Q"] * 60)]) for i in range(1_000))]) + "\n")
+    return path
+
+
+def test_json_lists_the_first_500_errors_and_counts_them_all(tmp_path):
+    status, output = run_json("--csv", str(many_errors_csv(tmp_path)))
+    assert status == 1
+    assert output["error_count"] == 60_000 and len(output["errors"]) == 500
+    assert (output["errors"][0]["row"], output["errors"][0]["column"]) == (2, "R0")
+
+
+def test_text_shows_the_first_500_of_all_errors(tmp_path):
+    status, text = run("--csv", str(many_errors_csv(tmp_path)))
+    assert status == 1
+    lines = text.splitlines()
+    assert len(lines) == 502 and all(line.startswith("invalid  ") for line in lines[:500])
+    assert lines[500] == "Showing the first 500 of 60,000 errors."
+    assert lines[501] == "wrong.csv: 60,000 errors in the file; nothing was checked."
+
+
+def test_a_file_with_too_many_activities_is_refused_naming_the_limit(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("Activity,PM\n" + "".join(f"A{i},A\n" for i in range(100_000)))
+    status, output = run_json("--csv", str(path))
+    assert status == 1
+    assert "more than 2,000 activities" in output["errors"][0]["message"]
+    assert output["errors"][0]["row"] == 2_002
+
+
+def test_a_file_over_ten_megabytes_is_refused_after_reading_ten(tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as stream:
+        stream.write(b"Activity,PM\n")
+        stream.truncate(1024 * 1024 * 1024)  # 1 GB, sparse: costs nothing on disk
+    status, output = run_json("--csv", str(path))
+    assert status == 1
+    assert output == {"errors": [{"row": None, "column": None, "value": "",
+                                  "message": "The file is larger than 10 MB, the most an import takes."}],
+                      "error_count": 1}

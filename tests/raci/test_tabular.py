@@ -486,7 +486,7 @@ def test_xlsx_writes_formula_like_text_as_text():
     sheet = load_workbook(io.BytesIO(write_xlsx(tricky_table()))).worksheets[0]
     assert [cell.value for cell in sheet[1]] == ["Activity", "Phase", "Description", *HEADERS]
     formula_like = sheet.cell(row=4, column=1)
-    assert formula_like.value == '=HYPERLINK("http://evil")'
+    assert formula_like.value == '\'=HYPERLINK("http://evil")'
     assert formula_like.data_type == "s"
     assert sheet.title == "Q1  launch plan"
 

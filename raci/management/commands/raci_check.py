@@ -7,8 +7,9 @@ The CSV mode reads a CSV or XLSX file and never touches the database, so it work
 and on a laptop without one. JSON output is a list of findings with the keys `rule`,
 `severity`, `activity` (name or null), `role` (short code, or the column header as
 written for a file, or null) and `message`; an invalid file gives
-`{"errors": [{"row", "column", "value", "message"}]}` instead. Exit status 1 when the
-file is invalid or any finding is an error, else 0.
+`{"errors": [{"row", "column", "value", "message"}], "error_count": N}` instead, the
+first 500 errors listed. Exit status 1 when the file is invalid or any finding is an
+error, else 0. A file over the limits (raci.limits) is refused before it is read in full.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from raci import rules
+from raci.limits import LIMITS
 from raci.tabular import ParsedTable, parse_upload
 
 
@@ -53,11 +55,13 @@ class Command(BaseCommand):
     # -------------------------------------------------------------------- modes
 
     def _check_file(self, path: str, *, output_format: str, verbosity: int) -> bool:
+        # One byte past the limit is enough to refuse the file: never read more.
         if path == "-":
-            data, name = sys.stdin.buffer.read(), "stdin"
+            data, name = sys.stdin.buffer.read(LIMITS.file_bytes + 1), "stdin"
         else:
             try:
-                data, name = Path(path).read_bytes(), Path(path).name
+                with Path(path).open("rb") as stream:
+                    data, name = stream.read(LIMITS.file_bytes + 1), Path(path).name
             except FileNotFoundError:
                 raise CommandError(f"No such file: {path}") from None
             except IsADirectoryError:
@@ -115,14 +119,16 @@ class Command(BaseCommand):
         return any(finding.severity == rules.ERROR for finding in findings)
 
     def _write_errors(self, table: ParsedTable, *, name: str, output_format: str) -> None:
+        count = table.error_count
         if output_format == "json":
-            self.stdout.write(json.dumps({"errors": [error.as_dict() for error in table.errors]},
+            self.stdout.write(json.dumps({"errors": [error.as_dict() for error in table.errors], "error_count": count},
                                          indent=2, ensure_ascii=False))
             return
         for error in table.errors:
             self.stdout.write(f"invalid  {error}")
-        count = len(table.errors)
-        self.stdout.write(f"{name}: {count} {_plural(count, 'error')} in the file; nothing was checked.")
+        if count > len(table.errors):
+            self.stdout.write(f"Showing the first {len(table.errors)} of {count:,} errors.")
+        self.stdout.write(f"{name}: {count:,} {_plural(count, 'error')} in the file; nothing was checked.")
 
 
 def _plural(count: int, word: str) -> str:
