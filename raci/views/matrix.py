@@ -111,9 +111,11 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
     by_role = grid.findings_by_role()
     shown_page, rows, shown = _shown(grid, by_activity, only_findings=only_findings, page=page)
     groups = []
+    before = rows[shown_page.first - 2] if shown and shown_page.first > 1 else None
     # The grid's order is by phase, so each phase is one run of the page's rows.
     for phase, activities in groupby(shown, key=lambda a: a.phase):
-        groups.append({"phase": phase, "label": PHASE_LABELS[phase], "rows": [{
+        continued = not groups and before is not None and before.phase == phase
+        groups.append({"phase": phase, "label": PHASE_LABELS[phase] + (" (continued)" if continued else ""), "rows": [{
             "a": activity, "decisions": decisions.get(activity.id, 0),
             "badge": mark_safe(badge_html(by_activity.get(activity.id, []), f"rb-{activity.id}")),
             "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),

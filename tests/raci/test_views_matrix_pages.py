@@ -70,6 +70,8 @@ def test_phases_link_to_the_page_they_start_on(client, editor):
     Activity.objects.filter(pk__in=[a.pk for a in acts[650:]]).update(phase="launch")
     html = client.get(page_url(matrix)).content.decode()
     assert 'href="?page=1" class="here">Strategy' in html and 'href="?page=3">Launch' in html
+    third = client.get(page_url(matrix, "?page=3")).content.decode()
+    assert "Strategy (continued)" in third and ">Launch</th>" in third and "Launch (continued)" not in third
 
 
 HOSTILE = ["0", "-1", "abc", "99999999999999999999999", "1e3", "²", "٣", "%00", "3%0A", "%20", "1.5", "null", "[]",
