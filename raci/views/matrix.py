@@ -1,24 +1,29 @@
 """The matrix page and its htmx endpoints. Every endpoint also works as a plain POST that
 redirects back to the page (post/redirect/get)."""
 
+from itertools import groupby
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from urllib.parse import urlencode, urlsplit
+
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
-from .. import selectors, services
+from .. import paging, selectors, services
 from ..bounds import query_int
 from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
 from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
 from ..limits import LIMITS
 from ..models import Access, ChangeEvent, Membership, Role
-from ..phases import PHASES
+from ..phases import PHASE_LABELS, PHASES
 from ..rules import DISPLAY, SEVERITY_ORDER
 
 PAGE = "raci/matrix.html"
@@ -29,49 +34,106 @@ def _matrix_url(matrix, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _row_href(grid, activity_id: int, *, index: dict[int, int] | None = None) -> str:
+    """A link to an activity's row, on the page of a big matrix that shows it."""
+    total, n_columns = len(grid.activities), len(grid.columns)
+    if not paging.page_for(total=total, n_columns=n_columns, requested=None).paged:
+        return f"#row-{activity_id}"
+    position = index.get(activity_id, 0) if index is not None else next(
+        (i for i, a in enumerate(grid.activities) if a.id == activity_id), 0)
+    number = paging.page_of(index=position, total=total, n_columns=n_columns)
+    return _matrix_url(grid.matrix) + (f"?page={number}" if number > 1 else "") + f"#row-{activity_id}"
+
+
+def _row_url(matrix, activity_id: int, grid=None) -> str:
+    """Where a page about one activity sends the browser back to: its row, on its page."""
+    href = _row_href(grid or selectors.matrix_grid(matrix=matrix, check=False), activity_id)
+    return _matrix_url(matrix) + href if href.startswith("#") else href
+
+
 def _panel(grid) -> list[dict]:
+    """The findings list, for the whole matrix whatever page is shown; links lead to the
+    page that shows the row."""
     names = {a.id: a.name for a in grid.activities}
+    index = {a.id: i for i, a in enumerate(grid.activities)}
     codes = {c.role_id: c.code for c in grid.columns}
     panel = []
     for f in sorted(grid.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         if f.activity is not None:
-            target, anchor = names.get(f.activity, ""), f"row-{f.activity}"
+            target, href = names.get(f.activity, ""), _row_href(grid, f.activity, index=index)
         elif f.role is not None:
-            target, anchor = codes.get(f.role, ""), f"col-{f.role}"
+            target, href = codes.get(f.role, ""), f"#col-{f.role}"
         else:
-            target, anchor = grid.people.get(f.person, ""), ""
-        panel.append({"f": f, "target": target, "anchor": anchor, "css": SEVERITY_CLASS[f.severity]})
+            target, href = grid.people.get(f.person, ""), ""
+        panel.append({"f": f, "target": target, "href": href, "css": SEVERITY_CLASS[f.severity]})
     return panel
 
 
-def _grid_context(grid, *, editable: bool, only_findings: bool = False) -> dict:
+def _view_of(request, *, from_current_url: bool = False) -> tuple[int | None, bool]:
+    """The page number and the findings filter the user is looking at: from the query
+    string, or (for htmx requests made from the matrix page) from the page's own URL."""
+    params = request.GET
+    if from_current_url and request.htmx and request.htmx.current_url:
+        params = QueryDict(urlsplit(request.htmx.current_url).query)
+    return query_int(params.get("page")), params.get("only") == "findings"
+
+
+def _view_query(page: int, only_findings: bool) -> str:
+    params = {"page": page} | ({"only": "findings"} if only_findings else {})
+    return urlencode(params)
+
+
+def _pager(page: paging.Page, rows, only_findings: bool) -> dict | None:
+    """Links between the pages of a big matrix, and to the page each phase starts on."""
+    if not page.paged:
+        return None
+    link = lambda n: "?" + _view_query(n, only_findings)  # noqa: E731
+    return {
+        "page": page, "first": f"{page.first:,}", "last": f"{page.last:,}", "total": f"{page.total:,}",
+        "previous": link(page.number - 1) if page.number > 1 else "",
+        "next": link(page.number + 1) if page.number < page.count else "",
+        "numbers": [(n, link(n) if n else "") for n in page.nearby()],
+        "phases": [(PHASE_LABELS[phase], n, link(n)) for phase, n in
+                   paging.phase_starts([a.phase for a in rows], page)],
+    }
+
+
+def _shown(grid, by_activity, *, only_findings: bool, page: int | None):
+    """The page to show, the activities it pages through, and the ones on it."""
+    rows = [a for a in grid.activities if by_activity.get(a.id)] if only_findings else grid.activities
+    shown_page = paging.page_for(total=len(rows), n_columns=len(grid.columns), requested=page)
+    return shown_page, rows, shown_page.rows(rows)
+
+
+def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: int | None = None) -> dict:
+    """The grid of one page: every activity when the matrix is within the cell budget, else
+    the requested page's. Badges, counts and the panel are the whole matrix's."""
     decisions = selectors.decision_counts(matrix=grid.matrix)
     by_activity = grid.findings_by_activity()
     by_role = grid.findings_by_role()
+    shown_page, rows, shown = _shown(grid, by_activity, only_findings=only_findings, page=page)
     groups = []
-    for phase, label, activities in grid.phases():
-        rows = []
-        for activity in activities:
-            found = by_activity.get(activity.id, [])
-            if only_findings and not found:
-                continue
-            rows.append({
-                "a": activity, "decisions": decisions.get(activity.id, 0),
-                "badge": mark_safe(badge_html(found, f"rb-{activity.id}")),
-                "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
-            })
-        if rows or not only_findings:
-            groups.append({"phase": phase, "label": label, "rows": rows})
+    before = rows[shown_page.first - 2] if shown and shown_page.first > 1 else None
+    # The grid's order is by phase, so each phase is one run of the page's rows.
+    for phase, activities in groupby(shown, key=lambda a: a.phase):
+        continued = not groups and before is not None and before.phase == phase
+        groups.append({"phase": phase, "label": PHASE_LABELS[phase] + (" (continued)" if continued else ""), "rows": [{
+            "a": activity, "decisions": decisions.get(activity.id, 0),
+            "badge": mark_safe(badge_html(by_activity.get(activity.id, []), f"rb-{activity.id}")),
+            "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
+        } for activity in activities]})
     columns = [{"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))}
                for c in grid.columns]
     return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts, "panel": _panel(grid),
-            "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1}
+            "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1,
+            "pager": _pager(shown_page, rows, only_findings), "shown_ids": {a.id for a in shown},
+            "view_query": _view_query(shown_page.number, only_findings)}
 
 
 def _page_context(request, matrix, grid, **extra) -> dict:
     editable = can_edit(matrix.access)
-    only = request.GET.get("only") == "findings"
-    context = _grid_context(grid, editable=editable, only_findings=only)
+    page, only = _view_of(request)
+    context = _grid_context(grid, editable=editable, only_findings=only, page=page)
     members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"))
     person_id = query_int(request.GET.get("person"))
     person = next((m for m in members if m.pk == person_id), None) if person_id is not None else None
@@ -81,7 +143,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
         "since": matrix.last_seq, "live_every": LIVE_EVERY_SECONDS,
         "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
-        "person": person, "person_rows": selectors.person_view(grid, person.pk) if person else None,
+        "person": person, "person_rows": _person_rows(grid, person) if person else None,
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
@@ -89,6 +151,12 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     })
     context.update(extra)
     return context
+
+
+def _person_rows(grid, person) -> list[tuple]:
+    index = {a.id: i for i, a in enumerate(grid.activities)}
+    return [(activity, letters, _row_href(grid, activity.id, index=index))
+            for activity, letters in selectors.person_view(grid, person.pk)]
 
 
 @login_required
@@ -102,14 +170,19 @@ def matrix_page(request, ws, m):
 def _structure_response(request, matrix, *, anchor: str = "", status: int = 200, error: str = ""):
     """After a change to rows or columns: htmx gets the grid with counts and panel out of
     band; a plain POST is sent back to the page."""
+    row = int(anchor[4:]) if anchor.startswith("row-") else None
     if not request.htmx:
         if status == 404:
             raise Http404(error)
         if error:
             messages.error(request, error)
-        return redirect(_matrix_url(matrix, anchor))
+        return redirect(_row_url(matrix, row) if row else _matrix_url(matrix, anchor))
     grid = selectors.matrix_grid(matrix=matrix)
-    context = _grid_context(grid, editable=can_edit(matrix.access))
+    page, only = _view_of(request, from_current_url=True)
+    context = _grid_context(grid, editable=can_edit(matrix.access), only_findings=only, page=page)
+    if row and row not in context["shown_ids"] and grid.activity(row) is not None:
+        # The row the change was about is now on another page of a big matrix: go there.
+        return HttpResponseClientRedirect(_row_href(grid, row))
     context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error})
     response = render(request, f"{PAGE}#structure-response", context, status=status)
     response["Vary"] = "HX-Request"
@@ -152,7 +225,7 @@ def cell(request, ws, m, activity_id, role_id):
     except services.InvalidInput as error:
         return _cell_invalid(request, matrix, activity_id, role_id, error)
     if not request.htmx:
-        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+        return redirect(_row_url(matrix, activity_id))
     return _cell_response(request, matrix, result)
 
 
@@ -192,7 +265,7 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
     message = f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
     if not request.htmx:
         messages.error(request, message)
-        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+        return redirect(_row_url(matrix, activity_id))
     return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=409,
                           message=message, css=" conflict")
 
@@ -200,7 +273,7 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
 def _cell_invalid(request, matrix, activity_id, role_id, error):
     if not request.htmx:
         messages.error(request, error.message)
-        return redirect(_matrix_url(matrix, f"row-{activity_id}"))
+        return redirect(_row_url(matrix, activity_id))
     return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=422,
                           message=error.message, css=" conflict")
 
@@ -226,7 +299,7 @@ def _cell_form(request, matrix, activity_id, role_id):
     value, version = grid.cells.get((activity_id, role_id), ("", 0))
     return render(request, "raci/cell_form.html", {
         "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "column": column,
-        "value": value, "version": version,
+        "value": value, "version": version, "back_url": _row_url(matrix, activity_id, grid),
         "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
                     ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
     })
@@ -256,17 +329,26 @@ def matrix_changes(request, ws, m):
     editable = can_edit(matrix.access)
     grid = selectors.matrix_grid(matrix=matrix)
     structural = len(events) > 100 or any(e.kind != "cell" for e in events)
-    context = _grid_context(grid, editable=editable) if structural else {"counts": grid.counts, "panel": _panel(grid)}
+    page, only = _view_of(request)
     cells, rows, columns = [], {}, {}
-    if not structural:
+    if structural:
+        context = _grid_context(grid, editable=editable, only_findings=only, page=page)
+    else:
         by_activity, by_role = grid.findings_by_activity(), grid.findings_by_role()
+        shown_page, _, shown_rows = _shown(grid, by_activity, only_findings=only, page=page)
+        shown = {a.id for a in shown_rows}
+        context = {"counts": grid.counts, "panel": _panel(grid), "view_query": _view_query(shown_page.number, only)}
         for key in dict.fromkeys((e.activity_id_ref, e.role_id_ref) for e in events):
-            if grid.activity(key[0]) is None or grid.column(key[1]) is None:
+            if grid.column(key[1]) is None:
+                continue
+            # The column's badge is on every page; the cell and its row's badge only on the
+            # page that shows the row (an out-of-band swap with no target is an htmx error).
+            columns[key[1]] = mark_safe(badge_html(by_role.get(key[1], []), f"cb-{key[1]}", oob=True))
+            if key[0] not in shown:
                 continue
             value, version = grid.cells.get(key, ("", 0))
             cells.append(mark_safe(cell_html(*key, value, version, editable=editable, extra=" remote", oob=True)))
             rows[key[0]] = mark_safe(badge_html(by_activity.get(key[0], []), f"rb-{key[0]}", oob=True))
-            columns[key[1]] = mark_safe(badge_html(by_role.get(key[1], []), f"cb-{key[1]}", oob=True))
     others = sorted({e.actor.get_full_name() or e.actor.username for e in events if e.actor and e.actor != request.user})
     context.update({
         "workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
@@ -303,7 +385,7 @@ def activity_edit(request, ws, m, activity_id):
                                      "version": activity.version})
         template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
         return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
-                                          "form": form})
+                                          "form": form, "back_url": _row_url(matrix, activity.pk)})
     _get_activity(matrix, activity_id)
     form = ActivityForm(request.POST)
     if not form.is_valid():
@@ -364,7 +446,10 @@ def column_edit(request, ws, m, role_id):
         form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description,
                                  "version": role.version})
         template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
-        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form})
+        page, only = _view_of(request, from_current_url=True)
+        back_url = f"{_matrix_url(matrix)}?{_view_query(page or 1, only)}#col-{role.pk}"
+        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form,
+                                          "back_url": back_url})
     form = RoleForm(request.POST)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form))
