@@ -29,8 +29,8 @@ def _body_has_nul(request) -> bool:
         except ValueError:
             return False
         # An upload larger than any import takes is refused by its view before the body is
-        # read (settings.IMPORT_MAX_BYTES): parsing it here would defeat that.
-        if length > settings.IMPORT_MAX_BYTES + 65536:
+        # read (settings.UPLOAD_MAX_BYTES): parsing it here would defeat that.
+        if length > settings.UPLOAD_MAX_BYTES + 65536:
             return False
     # File names need no look: Django drops their unprintable characters.
     return _has_nul(request.POST)

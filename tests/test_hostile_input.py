@@ -60,8 +60,8 @@ def test_matrix_pages_ignore_filters_that_are_not_whole_numbers(path):
 def test_role_holders_that_are_not_whole_numbers_are_ignored():
     admin = MembershipFactory(access=Access.ADMIN)
     role = services.role_create(workspace=admin.workspace, name="Product", code="PM")
-    response = _client(admin).post(f"/w/{admin.workspace.slug}/roles/{role.pk}/", {
-        "name": "Product", "code": "PM", "description": "", "version": role.version, "holders": ["²", str(admin.pk)]})
+    response = _client(admin).post(f"/w/{admin.workspace.slug}/roles/{role.pk}/holders/",
+                                   {"holders": ["²", str(admin.pk)]})
     assert response.status_code == 302
     assert list(role.holders.values_list("membership_id", flat=True)) == [admin.pk]
 
@@ -286,3 +286,10 @@ def test_reserved_slugs_are_the_words_the_urls_use_where_a_slug_goes():
                 words.add(word)
     assert after["w/"] <= services.RESERVED_WORKSPACE_SLUGS
     assert after["matrices/"] <= services.RESERVED_MATRIX_SLUGS
+
+
+def test_the_nul_check_skips_only_bodies_larger_than_any_import_takes():
+    from django.conf import settings
+
+    from raci.limits import LIMITS
+    assert settings.UPLOAD_MAX_BYTES == LIMITS.file_bytes

@@ -195,6 +195,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where collectstatic gathers the files that production serves (whitenoise, in production.py).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
+# The largest file any form takes (an import); raci/limits.py refuses larger ones.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # How big an imported file and a matrix may be: see raci/limits.py.
