@@ -426,4 +426,4 @@ def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
     assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
                      "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day"}, "Add the new path argument to Seed.path in _seed()"
+                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64"}, "Add the new path argument to Seed.path in _seed()"
