@@ -119,6 +119,29 @@
     return htmx.ajax("GET", window.location.href, { source: document.getElementById("grid"), target: "#grid", select: "#grid", swap: "outerHTML" });
   }
 
+  // A form of the matrix that is refused (422) keeps what was typed: the message goes next to
+  // the field it concerns, instead of replacing the grid.
+  function formOf(elt) { return elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form")); }
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); f.removeAttribute("aria-describedby"); });
+  }
+  function showError(form, name, message) {
+    clearErrors(form);
+    var fields = Array.prototype.filter.call(form.elements, function (f) { return f.type !== "hidden" && f.tagName !== "BUTTON"; });
+    var field = fields.filter(function (f) { return f.name === name; })[0] || fields[0];
+    var p = document.createElement("p");
+    p.className = "field-error";
+    p.id = (form.id || "form") + "-" + (field ? field.name : "error") + "-error";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    var row = field && field.closest(".row-fields");
+    if (row) row.parentNode.insertBefore(p, row.nextSibling);
+    else if (field) field.parentNode.insertBefore(p, field.nextSibling);
+    else form.appendChild(p);
+    if (field) { field.setAttribute("aria-invalid", "true"); field.setAttribute("aria-describedby", p.id); field.focus(); }
+  }
+
   function openMenu(cell) {
     menuCell = cell;
     var box = cell.getBoundingClientRect();
@@ -216,6 +239,19 @@
         event.detail.shouldSwap = false;
         showWaiting();
       }
+    });
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+      var form = formOf(source), xhr = event.detail.xhr;
+      if (!form || !layout.contains(form) || xhr.status !== 422) return;
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var error = doc.querySelector("#grid .form-error");
+      event.detail.shouldSwap = false;
+      showError(form, xhr.getResponseHeader("X-Error-Field") || "", error ? error.textContent : "Check the form.");
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var form = formOf(event.detail.elt);
+      if (form && layout.contains(form) && event.detail.successful && event.detail.xhr.status < 300) clearErrors(form);
     });
     document.body.addEventListener("htmx:afterSettle", function (event) {
       var elt = event.detail.elt;

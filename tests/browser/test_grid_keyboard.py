@@ -86,3 +86,32 @@ def test_a_change_to_rows_waits_while_a_form_is_being_typed_in(page: Page, watch
     expect(waiting).to_be_hidden()
     expect(page.locator("#new-col-name")).to_have_value("Sales")
     watch.assert_clean()
+
+
+def test_a_refused_role_says_why_next_to_the_code_and_keeps_the_typed_name(page: Page, watch, server, sign_in):
+    matrix, acts, roles, bob = _open(page, sign_in, server)
+    page.locator("#new-activity-name").fill("Battlecards")
+    page.locator("#new-activity-name").press("Enter")
+    expect(page.locator("#grid")).to_contain_text("Battlecards")
+    page.locator("#new-col-name").fill("Sales")
+    page.locator("#new-col-name").press("Enter")
+    code = page.locator("#new-col-code")
+    error = page.locator(".adders .field-error")
+    expect(error).to_have_text("The role needs a short code, like PM or PMM.")
+    expect(code).to_be_focused()
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#grid .form-error")).to_have_count(0)
+    # Someone else's change to the rows arrives: it waits, and the form, its text and its
+    # error stay.
+    services.activity_add(matrix=matrix, name="Analyst briefings", phase="strategy", actor=bob)
+    expect(page.locator("#grid-waiting")).to_be_visible(timeout=10_000)
+    expect(error).to_have_count(1)
+    expect(page.locator("#new-col-name")).to_have_value("Sales")
+    # With a code the role is added and the message goes.
+    code.fill("SLS")
+    code.press("Enter")
+    expect(page.locator("#grid thead")).to_contain_text("SLS")
+    expect(error).to_have_count(0)
+    # The refusal itself is the only thing the console reports (Chromium logs every 4xx).
+    assert all("422" in e for e in watch.console_errors), watch.console_errors
+    assert watch.page_errors == [] and watch.csp_violations() == []
