@@ -167,9 +167,10 @@ def matrix_page(request, ws, m):
     return render(request, PAGE, _page_context(request, matrix, grid))
 
 
-def _structure_response(request, matrix, *, anchor: str = "", status: int = 200, error: str = ""):
+def _structure_response(request, matrix, *, anchor: str = "", status: int = 200, error: str = "", field: str = ""):
     """After a change to rows or columns: htmx gets the grid with counts and panel out of
-    band; a plain POST is sent back to the page."""
+    band; a plain POST is sent back to the page. A refusal names the form field it concerns
+    (X-Error-Field), so the page shows the message at that field and keeps the form."""
     row = int(anchor[4:]) if anchor.startswith("row-") else None
     if not request.htmx:
         if status == 404:
@@ -189,6 +190,8 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     # The request may have targeted one cell or one header; the answer is the whole grid.
     response["HX-Retarget"] = "#grid"
     response["HX-Reswap"] = "outerHTML"
+    if error and field:
+        response["X-Error-Field"] = field
     return response
 
 
@@ -202,7 +205,7 @@ def _apply(request, matrix, change, *, anchor=""):
     except services.Conflict as error:
         return _structure_response(request, matrix, status=409, error=error.message)
     except services.InvalidInput as error:
-        return _structure_response(request, matrix, status=422, error=error.message)
+        return _structure_response(request, matrix, status=422, error=error.message, field=error.field or "")
     return _structure_response(request, matrix, anchor=anchor(result) if callable(anchor) else anchor)
 
 
@@ -368,7 +371,7 @@ def activity_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     form = ActivityForm(request.POST)
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form))
+        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
                   anchor=lambda activity: f"row-{activity.pk}")
@@ -389,7 +392,7 @@ def activity_edit(request, ws, m, activity_id):
     _get_activity(matrix, activity_id)
     form = ActivityForm(request.POST)
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form))
+        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = dict(form.cleaned_data)
     return _apply(request, matrix, lambda: services.activity_update(
         matrix=matrix, activity_id=activity_id, actor=request.user, expected_version=data.pop("version"), **data),
@@ -452,7 +455,7 @@ def column_edit(request, ws, m, role_id):
                                           "back_url": back_url})
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form))
+        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = dict(form.cleaned_data)
     return _apply(request, matrix, lambda: services.role_update(
         workspace=matrix.workspace, role_id=role.pk, actor=request.user, expected_version=data.pop("version"), **data),

@@ -1,18 +1,73 @@
-// The matrix grid: arrow keys move between cells, R/A/C/I set letters, Shift+A or A then R
-// sets A/R, Backspace clears, Enter or a click opens the menu. One delegated listener
-// serves every cell; cells are links to a form page, so the grid also works without this.
+// The matrix grid (the WAI-ARIA grid pattern): the grid is one Tab stop; arrow keys move
+// between cells and headers, Home/End to a row's ends, Ctrl+Home/End to the grid's; R/A/C/I
+// set letters, Shift+A or A then R sets A/R, Backspace clears, Enter or a click opens the
+// menu. One delegated listener serves every cell; cells are links to a form page, so the
+// grid also works without this script.
+//
+// Focus belongs to the person typing: answers to edits and the live refresh change a cell's
+// letter, class and version in place, so the element that has focus is never replaced and
+// focus never jumps back to a cell edited earlier.
 (function () {
   "use strict";
   var KEYS = { r: "R", a: "A", c: "C", i: "I" };
   var lastKey = { cell: null, key: "", at: 0 };
   var menu, menuCell = null;
+  var stopId = null; // the id of the cell that is the grid's Tab stop, kept across grid swaps
 
   function cellsBase() { var g = document.getElementById("grid"); return g ? g.dataset.cells : ""; }
-  function isCell(el) { return el && el.matches && el.matches("a.c[id^='c-']"); }
+  function isCell(el) { return !!(el && el.matches && el.matches(".c[id^='c-']") && el.closest("#grid")); }
+  function isEditable(cell) { return cell.tagName === "A"; }
   function ids(cell) { var p = cell.id.split("-"); return { a: p[1], r: p[2] }; }
+  function table() { return document.querySelector("#grid table.grid"); }
+
+  // What the arrow keys reach: cells and the links in the row and column headers, but not
+  // the fields and buttons of a form opened inside a header (Tab serves those).
+  function items(scope) {
+    return Array.prototype.filter.call(scope.querySelectorAll("a[href], .c[id^='c-']"),
+      function (el) { return !el.closest("form"); });
+  }
+  function isItem(el) { return !!(el && el.closest && table() && table().contains(el) && el.matches("a[href], .c[id^='c-']") && !el.closest("form")); }
+  function rows() { var t = table(); return t ? Array.prototype.filter.call(t.rows, function (tr) { return !tr.classList.contains("phase"); }) : []; }
+
+  function setStop(el) {
+    var t = table();
+    if (!t) return;
+    t.querySelectorAll("[tabindex='0']").forEach(function (other) { if (other !== el && isItem(other)) other.tabIndex = -1; });
+    el.tabIndex = 0;
+    if (el.id) stopId = el.id;
+  }
+  function focusItem(el) { setStop(el); el.focus(); }
+
+  // Every item leaves the Tab order but one: the cell last focused, else the first cell.
+  function rove() {
+    var t = table();
+    if (!t) return;
+    var all = items(t);
+    all.forEach(function (el) { el.tabIndex = -1; });
+    var active = document.activeElement;
+    var stop = (isItem(active) && active) || (stopId && document.getElementById(stopId)) || t.querySelector(".c[id^='c-']") || all[0];
+    if (stop) setStop(stop);
+  }
+
+  function last(list) { return list[list.length - 1]; }
+  function move(el, key, ctrl) {
+    var tr = el.closest("tr"), list = rows(), row = items(tr), index = row.indexOf(el);
+    var target = null;
+    if (key === "ArrowLeft") target = row[index - 1];
+    else if (key === "ArrowRight") target = row[index + 1];
+    else if (key === "Home") target = ctrl ? table().querySelector(".c[id^='c-']") : row[0];
+    else if (key === "End") target = ctrl ? last(table().querySelectorAll(".c[id^='c-']")) : row[row.length - 1];
+    else {
+      var column = el.closest("td, th").cellIndex;
+      var next = list[list.indexOf(tr) + (key === "ArrowUp" ? -1 : 1)];
+      if (next && next.cells[column]) target = items(next.cells[column])[0];
+    }
+    if (target) focusItem(target);
+  }
 
   // Edits to one cell go out one after another, each with the version the previous answer
-  // left on the cell, so quick typing ("A" then "R") never conflicts with itself.
+  // left on the cell, so quick typing ("A" then "R") never conflicts with itself. The answer
+  // is applied out of band (swap "none"), so it patches the cell wherever focus is.
   var queue = {};
   function send(cell, value) {
     var id = cell.id;
@@ -21,43 +76,70 @@
       var fresh = document.getElementById(id);
       if (!fresh) return null;
       return htmx.ajax("POST", cellsBase() + k.a + "/" + k.r + "/", {
-        source: fresh, target: "#" + id, swap: "outerHTML",
+        source: fresh, target: fresh, swap: "none", selectOOB: "#grid,#" + id,
         values: { value: value, version: fresh.dataset.v }
       });
     }).catch(function () { return null; });
   }
 
-  function rowCells(tr) { return tr ? Array.prototype.slice.call(tr.querySelectorAll("a.c")) : []; }
-  function dataRows() { return Array.prototype.slice.call(document.querySelectorAll("#grid tbody tr[id^='row-']")); }
-
-  function moveFrom(cell, dx, dy) {
-    var tr = cell.closest("tr");
-    var col = rowCells(tr).indexOf(cell);
-    if (dx) {
-      var row = rowCells(tr);
-      var next = row[col + dx];
-      if (next) focusCell(next);
-      return;
-    }
-    var rows = dataRows();
-    var index = rows.indexOf(tr) + dy;
-    if (index >= 0 && index < rows.length) {
-      var target = rowCells(rows[index])[col];
-      if (target) focusCell(target);
-    }
+  // Applies a newer state of a cell to the element on the page; an older one (a poll that
+  // left before an edit's answer came back) is ignored. True when handled in place.
+  function patch(cell, incoming) {
+    if (!incoming || incoming.tagName !== cell.tagName) return false;
+    if (incoming.dataset.v !== undefined && Number(incoming.dataset.v) < Number(cell.dataset.v)) return true;
+    var flash = /\b(remote|conflict)\b/.test(incoming.className);
+    if (flash && cell.className === incoming.className) { cell.className = "c"; void cell.offsetWidth; }
+    cell.className = incoming.className;
+    if (incoming.dataset.v !== undefined) cell.dataset.v = incoming.dataset.v;
+    if (cell.textContent !== incoming.textContent) cell.textContent = incoming.textContent;
+    return true;
   }
 
-  function focusCell(cell) {
-    document.querySelectorAll("#grid a.c[tabindex='0']").forEach(function (c) { c.tabIndex = -1; });
-    cell.tabIndex = 0;
-    cell.focus();
+  // A change to rows or columns replaces the whole grid; it waits while someone is typing in
+  // a form of the matrix (or has one open in a header), and says so instead.
+  function busyForm() {
+    var main = document.querySelector(".matrix-main");
+    if (!main) return false;
+    if (document.querySelector("#grid form")) return true;
+    return Array.prototype.some.call(main.querySelectorAll("form input:not([type=hidden]):not([type=file]), form textarea, form select"), function (field) {
+      if (field.tagName === "SELECT") {
+        var initial = Array.prototype.findIndex.call(field.options, function (o) { return o.defaultSelected; });
+        return field.selectedIndex !== Math.max(initial, 0);
+      }
+      return field.value !== field.defaultValue;
+    }) || !!main.querySelector(".adders .field-error");
+  }
+  function showWaiting() {
+    var box = document.getElementById("grid-waiting");
+    if (box) box.hidden = false;
+  }
+  function refreshGrid() {
+    var box = document.getElementById("grid-waiting");
+    if (box) box.hidden = true;
+    return htmx.ajax("GET", window.location.href, { source: document.getElementById("grid"), target: "#grid", select: "#grid", swap: "outerHTML" });
   }
 
-  function rove() {
-    var cells = document.querySelectorAll("#grid a.c");
-    var active = document.activeElement;
-    var keep = isCell(active) ? active : null;
-    cells.forEach(function (c, i) { c.tabIndex = (keep ? c === keep : i === 0) ? 0 : -1; });
+  // A form of the matrix that is refused (422) keeps what was typed: the message goes next to
+  // the field it concerns, instead of replacing the grid.
+  function formOf(elt) { return elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form")); }
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); f.removeAttribute("aria-describedby"); });
+  }
+  function showError(form, name, message) {
+    clearErrors(form);
+    var fields = Array.prototype.filter.call(form.elements, function (f) { return f.type !== "hidden" && f.tagName !== "BUTTON"; });
+    var field = fields.filter(function (f) { return f.name === name; })[0] || fields[0];
+    var p = document.createElement("p");
+    p.className = "field-error";
+    p.id = (form.id || "form") + "-" + (field ? field.name : "error") + "-error";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    var row = field && field.closest(".row-fields");
+    if (row) row.parentNode.insertBefore(p, row.nextSibling);
+    else if (field) field.parentNode.insertBefore(p, field.nextSibling);
+    else form.appendChild(p);
+    if (field) { field.setAttribute("aria-invalid", "true"); field.setAttribute("aria-describedby", p.id); field.focus(); }
   }
 
   function openMenu(cell) {
@@ -82,12 +164,14 @@
     return m ? m[1] : "";
   }
 
+  var MOVES = { ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1, ArrowDown: 1, Home: 1, End: 1 };
   function onKey(event) {
-    var cell = event.target;
-    if (!isCell(cell) || event.ctrlKey || event.metaKey || event.altKey) return;
+    var el = event.target;
+    if (!isItem(el) || event.metaKey || event.altKey) return;
     var key = event.key;
-    var moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-    if (moves[key]) { event.preventDefault(); moveFrom(cell, moves[key][0], moves[key][1]); return; }
+    if (MOVES[key] && (!event.ctrlKey || key === "Home" || key === "End")) { event.preventDefault(); move(el, key, event.ctrlKey); return; }
+    if (event.ctrlKey || !isCell(el) || !isEditable(el)) return;
+    var cell = el;
     if (key === "Enter" || key === " ") { event.preventDefault(); openMenu(cell); return; }
     if (key === "Backspace" || key === "Delete") { event.preventDefault(); send(cell, ""); return; }
     var lower = key.toLowerCase();
@@ -107,12 +191,20 @@
     if (!menu || !layout) return;
     rove();
     layout.addEventListener("keydown", onKey);
+    layout.addEventListener("focusin", function (event) { if (isItem(event.target)) setStop(event.target); });
     layout.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("#grid-refresh")) { event.preventDefault(); refreshGrid(); return; }
       var cell = event.target.closest && event.target.closest("a.c");
       if (!isCell(cell)) return;
       event.preventDefault();
-      focusCell(cell);
+      focusItem(cell);
       openMenu(cell);
+    });
+    // The skip link lands on the grid's Tab stop, ready for the arrow keys.
+    var skip = document.querySelector("a.skip[href='#grid']");
+    if (skip) skip.addEventListener("click", function (event) {
+      var stop = table() && table().querySelector("[tabindex='0']");
+      if (stop) { event.preventDefault(); stop.focus(); }
     });
     menu.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-value]");
@@ -123,11 +215,11 @@
       send(cell, button.dataset.value);
     });
     menu.addEventListener("keydown", function (event) {
-      var items = Array.prototype.slice.call(menu.querySelectorAll("button"));
-      var i = items.indexOf(document.activeElement);
+      var buttons = Array.prototype.slice.call(menu.querySelectorAll("button"));
+      var i = buttons.indexOf(document.activeElement);
       if (event.key === "Escape") { event.preventDefault(); closeMenu(true); }
-      else if (event.key === "ArrowDown") { event.preventDefault(); items[(i + 1) % items.length].focus(); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); items[(i - 1 + items.length) % items.length].focus(); }
+      else if (event.key === "ArrowDown") { event.preventDefault(); buttons[(i + 1) % buttons.length].focus(); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); buttons[(i - 1 + buttons.length) % buttons.length].focus(); }
       else if (event.key === "Tab") { closeMenu(true); }
       else if (KEYS[event.key.toLowerCase()] && menuCell) {
         event.preventDefault();
@@ -139,18 +231,34 @@
     document.addEventListener("click", function (event) {
       if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest("a.c"))) closeMenu(false);
     });
-    // A poll can answer with a cell older than the one an edit just put there.
     document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
       var now = event.detail.target, incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
-      if (isCell(now) && incoming && incoming.dataset && Number(incoming.dataset.v) < Number(now.dataset.v)) {
+      if (isCell(now)) {
+        if (patch(now, incoming)) event.detail.shouldSwap = false;
+      } else if (now && now.id === "grid" && busyForm()) {
         event.detail.shouldSwap = false;
+        showWaiting();
       }
     });
-    document.body.addEventListener("htmx:oobAfterSwap", function () { rove(); });
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+      var form = formOf(source), xhr = event.detail.xhr;
+      if (!form || !layout.contains(form) || xhr.status !== 422) return;
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var error = doc.querySelector("#grid .form-error");
+      event.detail.shouldSwap = false;
+      showError(form, xhr.getResponseHeader("X-Error-Field") || "", error ? error.textContent : "Check the form.");
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var form = formOf(event.detail.elt);
+      if (form && layout.contains(form) && event.detail.successful && event.detail.xhr.status < 300) clearErrors(form);
+    });
     document.body.addEventListener("htmx:afterSettle", function (event) {
-      if (event.detail.elt && event.detail.elt.id === "grid") rove();
-      var target = event.detail.elt;
-      if (isCell(target)) { var fresh = document.getElementById(target.id); if (fresh) focusCell(fresh); }
+      var elt = event.detail.elt;
+      if (elt && (elt.id === "grid" || (elt.closest && elt.closest("#grid")))) rove();
+    });
+    document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+      if (event.detail.target && event.detail.target.id === "grid") rove();
     });
   });
 })();

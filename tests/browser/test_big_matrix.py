@@ -25,7 +25,7 @@ def test_on_a_later_page_keys_edit_and_others_edits_arrive_even_after_one_on_ano
     first.focus()
     page.keyboard.press("r")
     expect(first).to_have_text("R")
-    expect(first).to_be_focused()  # the answer replaced the cell; focus comes back to the new one
+    expect(first).to_be_focused()  # the answer changed the cell in place: focus stayed on it
     page.keyboard.press("ArrowDown")
     expect(page.locator(f"#c-{acts[301].pk}-{roles[5].pk}")).to_be_focused()
     page.keyboard.press("c")
