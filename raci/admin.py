@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from . import services
 from .forms import ThrottledAdminAuthenticationForm
 from .models import (Activity, ChangeEvent, Column, Matrix, Membership, Role, RoleHolder, Template,
                      TemplateActivity, TemplateRole, Workspace)
@@ -39,6 +40,12 @@ class TemplateAdmin(admin.ModelAdmin):
     list_filter = ("stage", "is_default")
     search_fields = ("name", "slug")
     inlines = [TemplateRoleInline, TemplateActivityInline]
+    readonly_fields = ("version",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A changed template gets a new version: matrices made from it say what changed.
+        services.template_snapshot(template=form.instance)
 
 
 class MembershipInline(admin.TabularInline):

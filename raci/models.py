@@ -128,6 +128,10 @@ class Matrix(models.Model):
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     infos = models.PositiveIntegerField(default=0)
+    # The template the matrix was made from and the template's version then: drift is
+    # measured from that version (none: from the template's current one).
+    template = models.ForeignKey("Template", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices")
+    template_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace")]
@@ -214,9 +218,14 @@ class ChangeEvent(models.Model):
     target = models.CharField(max_length=500, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # Changes made as one (a fix, an undo, a paste) share a group: the seq of its first
+    # event, with the label people see in the history ("Fix: make PMM the single A").
+    group = models.PositiveBigIntegerField(null=True, blank=True)
+    group_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["matrix", "seq"], name="event_seq_unique_in_matrix")]
+        indexes = [models.Index(fields=["matrix", "group"], name="event_group")]
         ordering = ["matrix", "seq"]
 
 
@@ -236,6 +245,9 @@ class Template(models.Model):
     workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="templates")
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up each time the template's roles, activities or letters change; each version's
+    # content is kept (TemplateVersion) so a matrix can tell what changed since its copy.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -279,6 +291,20 @@ class TemplateActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TemplateVersion(models.Model):
+    """A template's content at one version: {"roles": [{code, name}], "activities":
+    [{name, phase, description, letters}]}."""
+
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_once")]
+        ordering = ["template", "number"]
 
 
 class MatrixImport(models.Model):

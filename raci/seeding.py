@@ -53,6 +53,7 @@ def templates_seed() -> list[str]:
         TemplateActivity.objects.bulk_create([
             TemplateActivity(template=template, name=a.name, phase=a.phase, description=a.description,
                              letters=dict(a.letters), order=i) for i, a in enumerate(spec.activities)])
+        services.template_snapshot(template=template)
         changed.append(spec.slug)
     return changed
 

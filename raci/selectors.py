@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Count, F, FilteredRelation, Q, Value
 
-from . import handover, rules
-from .models import Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, RoleHolder, Template
+from . import drift, fixes, handover, rules
+from .models import (Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, RoleHolder, Template,
+                     TemplateVersion)
 from .phases import PHASE_LABELS, PHASE_ORDER
 from .prepared import Prepared
 
@@ -288,7 +289,8 @@ KIND_LABELS = {
     "activity.move": "moved activity", "activity.delete": "removed activity", "activity.split": "split activity",
     "activity.restore": "restored activity", "column.add": "added column", "column.move": "moved column",
     "column.remove": "removed column", "role.update": "edited role", "matrix.create": "created the matrix",
-    "matrix.update": "changed settings", "import": "imported",
+    "matrix.update": "changed settings", "import": "imported", "undo": "undid",
+    "template.take": "took from the template",
 }
 
 
@@ -449,3 +451,76 @@ def webhook_deliveries(*, workspace, limit: int = 50):
     from .models import WebhookDelivery
 
     return list(WebhookDelivery.objects.filter(webhook__workspace=workspace)[:limit])
+
+
+# --- templates: content, versions, drift --------------------------------------------------
+
+def template_content(*, template: Template) -> dict:
+    """The template's roles and activities as plain data, as a TemplateVersion stores them."""
+    return {
+        "roles": [{"code": r.code.upper(), "name": r.name} for r in template.roles.all()],
+        "activities": [{"name": a.name, "phase": a.phase, "description": a.description,
+                        "letters": {str(k).upper(): v for k, v in (a.letters or {}).items() if v}}
+                       for a in template.activities.all()],
+    }
+
+
+def _drift_rows(content: dict) -> list[drift.Row]:
+    return [drift.Row(a["name"], a.get("phase", ""), a.get("description", ""), dict(a.get("letters", {})))
+            for a in content.get("activities", [])]
+
+
+def matrix_rows(grid: Grid) -> list[drift.Row]:
+    codes = {c.role_id: c.code.upper() for c in grid.columns}
+    letters: dict[int, dict[str, str]] = defaultdict(dict)
+    for (activity_id, role_id), (value, _) in grid.cells.items():
+        if value and role_id in codes:
+            letters[activity_id][codes[role_id]] = value
+    return [drift.Row(a.name, a.phase, a.description, letters.get(a.id, {}), a.id) for a in grid.activities]
+
+
+def template_letters(*, matrix: Matrix) -> fixes.TemplateLetters | None:
+    """The current letters of the matrix's template, for the fixes that suggest them."""
+    if matrix.template_id is None:
+        return None
+    template = Template.objects.filter(pk=matrix.template_id).first()
+    if template is None:
+        return None
+    return fixes.TemplateLetters({a["name"].casefold(): a["letters"]
+                                  for a in template_content(template=template)["activities"]})
+
+
+@dataclass(slots=True)
+class Drift:
+    template: Template
+    diffs: list[drift.RowDiff]
+    updates: list[drift.Update]
+    basis_version: int | None
+
+    @property
+    def differing(self) -> int:
+        return sum(1 for d in self.diffs if d.kind != "same")
+
+
+def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
+    """The matrix against its template: rows side by side, and the template's changes since
+    the version the matrix was made from (none when that version is unknown)."""
+    if matrix.template_id is None:
+        return None
+    template = Template.objects.filter(pk=matrix.template_id).prefetch_related("roles", "activities").first()
+    if template is None:
+        return None
+    grid = grid or matrix_grid(matrix=matrix, check=False)
+    current = template_content(template=template)
+    codes = [c.code.upper() for c in grid.columns]
+    codes += [r["code"] for r in current["roles"] if r["code"] not in codes]
+    mine = matrix_rows(grid)
+    updates = []
+    basis = None
+    if matrix.template_version is not None and matrix.template_version < template.version:
+        basis = TemplateVersion.objects.filter(template=template, number=matrix.template_version).first()
+    if basis is not None:
+        shared = [c.code.upper() for c in grid.columns]
+        updates = drift.pending_updates(_drift_rows(basis.content), _drift_rows(current), mine, shared)
+    return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates,
+                 matrix.template_version)

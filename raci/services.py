@@ -30,45 +30,18 @@ from .models import (
     Template,
     TemplateActivity,
     TemplateRole,
+    TemplateVersion,
     Workspace,
 )
 from .phases import PHASE_LABELS
 from . import handover as registry
-from . import limits, rules
+from . import changelog, fixes, limits, rules
 from .rules import DISPLAY, VALUES
+from . import selectors
 from .selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
 
 
-class DomainError(Exception):
-    pass
-
-
-class InvalidInput(DomainError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotFound(DomainError):
-    pass
-
-
-class Conflict(DomainError):
-    """Someone else changed the thing since the editor loaded it; nothing was saved."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class StaleEdit(DomainError):
-    """Someone changed the cell since the editor loaded it."""
-
-    def __init__(self, *, value: str, version: int):
-        super().__init__("stale edit")
-        self.value = value
-        self.version = version
+from .errors import Conflict, DomainError, InvalidInput, NotFound, StaleChanges, StaleEdit  # noqa: F401  (re-exported)
 
 
 @dataclass(slots=True)
@@ -86,22 +59,14 @@ class CellResult:
 # --- the write lock and the change log -------------------------------------------------
 
 def _next_seq(matrix: Matrix) -> int:
-    """Bump the matrix's change sequence and hold its row lock until commit.
-
-    One statement serialises all writes to one matrix (row lock on PostgreSQL, the write
-    lock on SQLite) and hands out gap-free sequence numbers: a rolled-back write gives its
-    number back.
-    """
-    _lock(matrix)
-    return matrix.last_seq
+    """Take the matrix's write lock and the next change number (see changelog.lock)."""
+    return changelog.lock(matrix=matrix)
 
 
 def _record(matrix: Matrix, *, actor, kind: str, target: str = "", activity_id=None, role_id=None,
             before=None, after=None, seq: int | None = None) -> ChangeEvent:
-    return ChangeEvent.objects.create(
-        matrix=matrix, seq=seq if seq is not None else _next_seq(matrix), actor=actor, kind=kind,
-        target=target[:500], activity_id_ref=activity_id, role_id_ref=role_id, before=before, after=after,
-    )
+    return changelog.record(matrix=matrix, actor=actor, kind=kind, target=target, activity_id=activity_id,
+                            role_id=role_id, before=before, after=after, seq=seq)
 
 
 def _clean_name(value: str, what: str, field: str = "name") -> str:
@@ -135,17 +100,7 @@ def parse_value(text: str) -> str:
 # --- cells -----------------------------------------------------------------------------
 
 def _lock(matrix: Matrix) -> None:
-    """Take the matrix's write lock, bump its change sequence, and refresh what a cell
-    edit reads from it, in one statement. A write that is refused or changes nothing rolls
-    back and gives the sequence number back."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_MATRIX} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq, errors, "
-                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities", [matrix.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound("The matrix was deleted.")
-    (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
-     matrix.overload_min_activities) = row
+    changelog.lock(matrix=matrix)
 
 
 def _execute(sql: str, params: list) -> int:
@@ -161,11 +116,13 @@ def _write_cell_change(matrix: Matrix, *, actor, activity_id: int, role_id: int,
     round trip costs more than the writes themselves."""
     ops = connection.ops
     columns = ", ".join(ops.quote_name(c) for c in (
-        "matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref", "role_id_ref", "target", "before", "after"))
-    event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref", "role_id_ref", "target", "before", "after",
+        "group", "group_label"))
+    event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     event_params = [matrix.pk, matrix.last_seq, actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()),
                     "cell", activity_id, role_id, target[:500], ops.adapt_json_value(before, None),
-                    ops.adapt_json_value(DISPLAY[value], None)]
+                    ops.adapt_json_value(DISPLAY[value], None),
+                    *changelog.group_fields(matrix_id=matrix.pk, seq=matrix.last_seq)]
     cell_sql = f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s"
     cell_params = [value, activity_id, role_id]
     counts_sql = (f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s "
@@ -337,27 +294,43 @@ def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
 
 
 @transaction.atomic
-def activity_split(*, matrix: Matrix, activity_id: int, actor) -> tuple[Activity, Activity]:
-    """The boundary script of seed 000: one activity becomes "<name>: input" and
-    "<name>: outcome", keeping its phase and letters, for the team to reassign."""
+def activity_split(*, matrix: Matrix, activity_id: int, input_role_id: int, outcome_role_id: int, actor,
+                   since: int | None = None) -> tuple[Activity, Activity]:
+    """Seed 000's boundary script: one activity becomes "<name>: input", owned (A/R) by
+    `input_role_id` with the other consulted, and "<name>: outcome", the reverse. Everyone
+    else keeps their letters, but nobody else stays accountable (fixes.split_letters), so
+    a split never adds an error. Recorded as one group; refused if the row changed after
+    `since`."""
     seq = _next_seq(matrix)
     activity = _activity(matrix, activity_id)
-    _check_room(matrix, activity=True)
     original = activity.name
+    label = f"Split “{original}” into input and outcome"
+    columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
+    if input_role_id not in columns or outcome_role_id not in columns:
+        raise InvalidInput("Pick the owners among the matrix's roles.", "input_role")
+    if input_role_id == outcome_role_id:
+        raise InvalidInput("The input and the outcome need different owners: pick two roles.", "outcome_role")
+    if since is not None:
+        changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[activity.pk])
+    _check_room(matrix, activity=True)
     names = (f"{original}: input", f"{original}: outcome")
     for name in names:
         if len(name) > NAME_MAX:
             raise InvalidInput(f"The name is too long to split; shorten “{original}” first.", "name")
         _check_unique_activity(matrix, name, activity.phase)
-    Activity.objects.filter(matrix=matrix, order__gt=activity.order).update(order=F("order") + 1)
-    outcome = Activity.objects.create(matrix=matrix, name=names[1], phase=activity.phase,
-                                      description=activity.description, order=activity.order + 1)
-    letters = list(activity.cells.exclude(value="").values_list("role_id", "value"))
-    Cell.objects.bulk_create([Cell(activity=outcome, role_id=r, value=v, version=1) for r, v in letters])
-    activity.name = names[0]
-    activity.save(update_fields=["name"])
-    _record(matrix, actor=actor, kind="activity.split", seq=seq, activity_id=activity.pk, target=original,
-            before={"name": original}, after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk})
+    row = {r: v for r, v in activity.cells.filter(role_id__in=columns).exclude(value="").values_list("role_id", "value")}
+    input_row, outcome_row = fixes.split_letters(row, input_role_id, outcome_role_id)
+    with changelog.changes_group(matrix=matrix, label=label):
+        Activity.objects.filter(matrix=matrix, order__gt=activity.order).update(order=F("order") + 1)
+        outcome = Activity.objects.create(matrix=matrix, name=names[1], phase=activity.phase,
+                                          description=activity.description, order=activity.order + 1)
+        activity.name, activity.version = names[0], activity.version + 1
+        activity.save(update_fields=["name", "version"])
+        _record(matrix, actor=actor, kind="activity.split", seq=seq, activity_id=activity.pk, target=original,
+                before={"name": original}, after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk})
+        changes = [changelog.CellChange(activity.pk, r, input_row.get(r, "")) for r in columns]
+        changes += [changelog.CellChange(outcome.pk, r, v) for r, v in outcome_row.items()]
+        changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
     matrix_recount(matrix)
     return activity, outcome
 
@@ -557,6 +530,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
                                    last_reviewed_on=timezone.localdate())
     if template is not None:
         _copy_template_into(matrix, template, actor)
+        matrix.template, matrix.template_version = template, template_snapshot(template=template).number
+        matrix.save(update_fields=["template", "template_version"])
     _record(matrix, actor=actor, kind="matrix.create", target=name,
             after={"template": template.slug if template else None})
     matrix_recount(matrix)
@@ -720,6 +695,7 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
                          letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v})
         for i, a in enumerate(grid.activities)
     ])
+    template_snapshot(template=template)
     return template
 
 
@@ -838,3 +814,160 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
     membership.delete()
     if held:
         _recount_matrices_with_roles(held)
+
+
+# --- fixes ------------------------------------------------------------------------------
+
+def _finding(grid, rule: str, activity_id: int | None, role_id: int | None):
+    return next((f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None)
+
+
+@transaction.atomic
+def fix_apply(*, matrix: Matrix, rule: str, activity_id: int | None, role_id: int | None, code: str, since: int,
+              actor) -> changelog.GroupResult:
+    """Apply one of a finding's fixes (raci.fixes) as one group "Fix: <label>", undoable
+    from the history. `since` is the matrix's sequence number when the person saw the
+    preview: if the row (or the column, for a role's finding) changed after it, the fix is
+    refused with what changed (`StaleChanges`), like a stale cell edit."""
+    changelog.lock(matrix=matrix, bump=False)
+    scope = {"activity_ids": [activity_id] if activity_id else [], "role_ids": [role_id] if role_id else []}
+    grid = matrix_grid(matrix=matrix)
+    finding = _finding(grid, rule, activity_id, role_id)
+    if finding is None:
+        changelog.refuse_if_changed(matrix=matrix, since=since, what="The fix", **scope)
+        raise InvalidInput("That finding is gone already: there is nothing to fix.")
+    fix = next((f for f in fixes.fixes_for(finding, grid.rule_input(), settings=matrix.rule_settings,
+                                           template=selectors.template_letters(matrix=matrix)) if f.code == code), None)
+    if fix is None or not fix.is_change:
+        raise InvalidInput("That fix does not apply to this finding any more.")
+    label = f"Fix: {fix.label}"
+    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, **scope)
+    with changelog.changes_group(matrix=matrix, label=label) as group:
+        changed = changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
+            changelog.CellChange(a, r, after) for a, r, _, after in fix.changes]).changed
+        if fix.remove_role is not None:
+            column_remove(matrix=matrix, role_id=fix.remove_role, actor=actor)
+            changed += 1
+        return changelog.GroupResult(group.id, group.label, changed)
+
+
+@transaction.atomic
+def role_handover(*, matrix: Matrix, role_id: int, moves: dict[int, int], since: int, actor) -> changelog.GroupResult:
+    """Hand the A of some activities from one role to others (activity id -> new owner's
+    role id), as one group; refused if the role's column changed after `since`."""
+    changelog.lock(matrix=matrix, bump=False)
+    grid = matrix_grid(matrix=matrix, check=False)
+    column = grid.column(role_id)
+    if column is None:
+        raise NotFound("That role is no longer a column of the matrix.")
+    if not moves:
+        raise InvalidInput("Pick at least one activity and the role that takes it over.", "moves")
+    label = f"Hand over {len(moves)} of {column.code}'s A's"
+    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, role_ids=[role_id],
+                                activity_ids=list(moves))
+    roles = {c.role_id for c in grid.columns}
+    changes = []
+    for activity_id, to_role in moves.items():
+        if grid.activity(activity_id) is None or to_role not in roles or to_role == role_id:
+            raise InvalidInput("Hand each activity to another role of the matrix.", "moves")
+        row = {r: v for (a, r), (v, _) in grid.cells.items() if a == activity_id and v}
+        if row.get(role_id) not in ("A", "AR"):
+            raise InvalidInput(f"{column.code} is not accountable for that activity any more.", "moves")
+        after = fixes.handover_letters(row, from_role=role_id, to_role=to_role)
+        changes += [changelog.CellChange(activity_id, r, after.get(r, "")) for r in {*row, *after}]
+    return changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
+
+
+# --- templates: versions and drift -------------------------------------------------------
+
+@transaction.atomic
+def template_snapshot(*, template: Template) -> TemplateVersion:
+    """Keep the template's content as its current version. If the content differs from the
+    last kept version, the template's version goes up first: this is how an admin's change
+    (seed_templates, the admin site) becomes "template updated" on the matrices made from it."""
+    content = selectors.template_content(template=template)
+    latest = TemplateVersion.objects.filter(template=template).order_by("-number").first()
+    if latest is not None and latest.content == content:
+        return latest
+    number = max(template.version, latest.number + 1 if latest else 1)
+    if number != template.version:
+        Template.objects.filter(pk=template.pk).update(version=number)
+        template.version = number
+    return TemplateVersion.objects.update_or_create(template=template, number=number, defaults={"content": content})[0]
+
+
+def _template_for(matrix: Matrix) -> Template:
+    template = Template.objects.filter(pk=matrix.template_id).first() if matrix.template_id else None
+    if template is None:
+        raise NotFound("This matrix was not made from a template, or the template was deleted.")
+    return template
+
+
+@transaction.atomic
+def row_reset_to_template(*, matrix: Matrix, activity_id: int, since: int, actor) -> changelog.GroupResult:
+    """Set a row's letters to the template's (matched by activity name), for the matrix's
+    roles; refused if the row changed after `since`."""
+    changelog.lock(matrix=matrix, bump=False)
+    template = _template_for(matrix)
+    activity = _activity(matrix, activity_id)
+    letters = next((a["letters"] for a in selectors.template_content(template=template)["activities"]
+                    if a["name"].casefold() == activity.name.casefold()), None)
+    if letters is None:
+        raise InvalidInput(f"The template has no activity named “{activity.name}”.")
+    label = f"Reset “{activity.name}” to the template"
+    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[activity.pk])
+    columns = Column.objects.filter(matrix=matrix).select_related("role")
+    return changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
+        changelog.CellChange(activity.pk, c.role_id, letters.get(c.role.code.upper(), "")) for c in columns])
+
+
+@transaction.atomic
+def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> changelog.GroupResult:
+    """Take one of the template's changes since the matrix's copy (`drift.Update.key`):
+    add the row it added, remove the row it removed, or set the letters it changed. When
+    nothing is left to take, the matrix is up to date with the template's version."""
+    changelog.lock(matrix=matrix, bump=False)
+    found = selectors.template_drift(matrix=matrix)
+    update = next((u for u in (found.updates if found else []) if u.key == key), None)
+    if update is None:
+        raise InvalidInput("That template change is taken already, or the template changed again; look again.")
+    label = f"From the template: {update.describe()}"[:changelog.GROUP_LABEL_MAX]
+    grid = matrix_grid(matrix=matrix, check=False)
+    mine = next((a for a in grid.activities if a.name.casefold() == update.name.casefold()), None)
+    if mine is not None:
+        changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[mine.id])
+    with changelog.changes_group(matrix=matrix, label=label) as group:
+        if update.kind == "added":
+            activity = activity_add(matrix=matrix, name=update.name, phase=update.after.phase,
+                                    description=update.after.description, actor=actor)
+            codes = {c.code.upper(): c.role_id for c in grid.columns}
+            changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
+                changelog.CellChange(activity.pk, codes[c], v) for c, v in update.after.letters.items() if c in codes])
+        elif update.kind == "removed":
+            activity_delete(matrix=matrix, activity_id=mine.id, actor=actor)
+        else:
+            codes = {c.code.upper(): c.role_id for c in grid.columns}
+            changed = {c for c in {*update.before.letters, *update.after.letters}
+                       if update.before.letters.get(c, "") != update.after.letters.get(c, "") and c in codes}
+            changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
+                changelog.CellChange(mine.id, codes[c], update.after.letters.get(c, "")) for c in sorted(changed)])
+        left = selectors.template_drift(matrix=matrix)
+        if left is not None and not left.updates:
+            _template_version_seen(matrix, left.template)
+        return changelog.GroupResult(group.id, group.label, 1)
+
+
+def _template_version_seen(matrix: Matrix, template: Template) -> None:
+    Matrix.objects.filter(pk=matrix.pk).update(template_version=template.version)
+    matrix.template_version = template.version
+
+
+@transaction.atomic
+def template_updates_dismiss(*, matrix: Matrix, actor) -> None:
+    """Keep the matrix as it is: the template's current version becomes its basis."""
+    template = _template_for(matrix)
+    seq = _next_seq(matrix)
+    before = matrix.template_version
+    _template_version_seen(matrix, template)
+    _record(matrix, actor=actor, kind="matrix.update", seq=seq, target="template version",
+            before={"template_version": before}, after={"template_version": template.version})

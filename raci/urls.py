@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, history, imports, matrix, notifications, workspaces
+from .views import decisions, fixes, history, imports, matrix, notifications, workspaces
 
 app_name = "raci"
 
@@ -35,6 +35,14 @@ urlpatterns = [
     path("w/<slug:ws>/matrices/new/", matrix.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
+    path(M + "finding/", fixes.finding, name="finding"),
+    path(M + "finding/fix/", fixes.fix_apply, name="fix_apply"),
+    path(M + "columns/<int:role_id>/handover/", fixes.role_handover, name="role_handover"),
+    path(M + "history/group/<int:group>/undo/", fixes.group_undo, name="group_undo"),
+    path(M + "template/", fixes.template_compare, name="template_compare"),
+    path(M + "template/rows/<int:activity_id>/reset/", fixes.template_row_reset, name="template_row_reset"),
+    path(M + "template/updates/take/", fixes.template_update_take, name="template_update_take"),
+    path(M + "template/updates/dismiss/", fixes.template_updates_dismiss, name="template_updates_dismiss"),
     path(M + "changes/", matrix.matrix_changes, name="changes"),
     path(M + "history/", history.matrix_history, name="history"),
     path(M + "reviewed/", decisions.matrix_reviewed, name="matrix_reviewed"),
@@ -52,6 +60,7 @@ urlpatterns = [
     path(M + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
     path(M + "activities/", matrix.activity_add, name="activity_add"),
     path(M + "activities/<int:activity_id>/", matrix.activity_edit, name="activity_edit"),
+    path(M + "activities/<int:activity_id>/split/", fixes.activity_split, name="activity_split"),
     path(M + "activities/<int:activity_id>/<str:action>/", matrix.activity_action, name="activity_action"),
     path(M + "columns/", matrix.column_add, name="column_add"),
     path(M + "columns/<int:role_id>/", matrix.column_edit, name="column_edit"),

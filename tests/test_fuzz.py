@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from launches import services as launch_services
 from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle, Ritual
-from raci import seeding, services
+from raci import changelog, seeding, services
 from raci.accounts import invitation_create
 from raci.importing import import_create
 from raci.models import Access, Activity, ChangeEvent, Decision, Matrix, Membership, Notification, Webhook, WebhookDelivery
@@ -102,6 +102,15 @@ URLS: dict[str, dict] = {
     "raci:activity_add": {"fields": ["name", "phase", "description"]},
     "raci:activity_edit": {"fields": ["name", "phase", "description", "version"]},
     "raci:activity_action": {"path": {"action": ["up", "down", "split", "delete", "bogus"]}},
+    "raci:activity_split": {"fields": ["input_role", "outcome_role", "since"]},
+    "raci:finding": {},
+    "raci:fix_apply": {"fields": ["rule", "activity", "role", "code", "since"]},
+    "raci:role_handover": {"fields": ["since", "to-1"]},
+    "raci:group_undo": {},
+    "raci:template_compare": {},
+    "raci:template_row_reset": {"fields": ["since"]},
+    "raci:template_update_take": {"fields": ["key", "since"]},
+    "raci:template_updates_dismiss": {},
     "raci:column_add": {"fields": ["role", "name", "code"]},
     "raci:column_edit": {"fields": ["name", "code", "description", "version"]},
     "raci:column_action": {"path": {"action": ["left", "right", "remove", "bogus"]}},
@@ -140,7 +149,8 @@ URLS: dict[str, dict] = {
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).
-QUERY_PARAMS = ["since", "person", "activity", "role", "page", "only", "show", "w", "confirm", "matrix", "next"]
+QUERY_PARAMS = ["since", "person", "activity", "role", "page", "only", "show", "w", "confirm", "matrix", "next", "rule",
+                "all"]
 
 HUGE_NUMBER = "9" * 30
 HOSTILE = [
@@ -179,6 +189,8 @@ def _seed() -> Seed:
     gone = services.activity_add(matrix=matrix, name="Removed once", actor=admin)
     services.activity_delete(matrix=matrix, activity_id=gone.pk, actor=admin)
     seq = ChangeEvent.objects.filter(matrix=matrix).order_by("-seq").first().seq
+    group = next(result.group for value in ("I", "C") if (result := changelog.cells_set(
+        matrix=matrix, actor=admin, label="Fuzz group", changes=[changelog.CellChange(activity.pk, role.pk, value)])).group)
     decision = Decision.objects.filter(matrix=matrix).first()
     notifications = {}
     for user in (admin, editor.user, viewer.user, outsider):
@@ -213,7 +225,7 @@ def _seed() -> Seed:
         users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user,
                "admin": admin},
         path={"ws": workspace.slug, "m": matrix.slug, "activity_id": activity.pk, "role_id": role.pk,
-              "decision_id": decision.pk, "seq": seq, "fmt": "csv", "import_id": job.pk, "member_id": viewer.pk,
+              "decision_id": decision.pk, "seq": seq, "group": group, "fmt": "csv", "import_id": job.pk, "member_id": viewer.pk,
               "notification_id": notifications, "delivery_id": delivery.pk, "action": "bogus",
               "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
               "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
@@ -426,4 +438,4 @@ def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
     assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
                      "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64"}, "Add the new path argument to Seed.path in _seed()"
+                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group"}, "Add the new path argument to Seed.path in _seed()"

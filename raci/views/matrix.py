@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import paging, selectors, services
+from .. import fixes, paging, selectors, services
 from ..bounds import query_int
 from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
@@ -51,9 +51,16 @@ def _row_url(matrix, activity_id: int, grid=None) -> str:
     return _matrix_url(matrix) + href if href.startswith("#") else href
 
 
-def _panel(grid) -> list[dict]:
+PANEL_FIXES = 3
+
+
+def _panel(grid, template=None) -> list[dict]:
     """The findings list, for the whole matrix whatever page is shown; links lead to the
-    page that shows the row."""
+    page that shows the row. Each finding carries why it matters and its first fixes, each
+    a link to its preview."""
+    data = grid.rule_input()
+    rows = fixes.rows_of(data)
+    base = reverse("raci:finding", args=[grid.matrix.workspace.slug, grid.matrix.slug])
     names = {a.id: a.name for a in grid.activities}
     index = {a.id: i for i, a in enumerate(grid.activities)}
     codes = {c.role_id: c.code for c in grid.columns}
@@ -65,7 +72,12 @@ def _panel(grid) -> list[dict]:
             target, href = codes.get(f.role, ""), f"#col-{f.role}"
         else:
             target, href = grid.people.get(f.person, ""), ""
-        panel.append({"f": f, "target": target, "href": href, "css": SEVERITY_CLASS[f.severity]})
+        query = urlencode({"rule": f.rule, **({"activity": f.activity} if f.activity is not None else {}),
+                           **({"role": f.role} if f.role is not None else {})})
+        found = fixes.fixes_for(f, data, settings=grid.matrix.rule_settings, template=template, rows=rows)
+        panel.append({"f": f, "target": target, "href": href, "css": SEVERITY_CLASS[f.severity],
+                      "why": fixes.WHY.get(f.rule, ""), "url": f"{base}?{query}",
+                      "fixes": found[:PANEL_FIXES], "more": max(len(found) - PANEL_FIXES, 0)})
     return panel
 
 
@@ -124,8 +136,8 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
         } for activity in activities]})
     columns = [{"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))}
                for c in grid.columns]
-    return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts, "panel": _panel(grid),
-            "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1,
+    return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts,
+            "panel": _panel(grid, selectors.template_letters(matrix=grid.matrix)), "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1,
             "pager": _pager(shown_page, rows, only_findings), "shown_ids": {a.id for a in shown},
             "view_query": _view_query(shown_page.number, only_findings)}
 
@@ -148,6 +160,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
         "memberships": selectors.workspaces_of(user=request.user), "limits": LIMITS,
+        "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
     })
     context.update(extra)
     return context
@@ -255,7 +268,8 @@ def findings_panel(request, ws, m):
     matrix = matrix_for(request, ws, m)
     grid = selectors.matrix_grid(matrix=matrix)
     template = f"{PAGE}#panel" if request.htmx else "raci/findings.html"
-    response = render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "panel": _panel(grid)})
+    response = render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
+                                          "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
     response["Vary"] = "HX-Request"
     return response
 
@@ -340,7 +354,8 @@ def matrix_changes(request, ws, m):
         by_activity, by_role = grid.findings_by_activity(), grid.findings_by_role()
         shown_page, _, shown_rows = _shown(grid, by_activity, only_findings=only, page=page)
         shown = {a.id for a in shown_rows}
-        context = {"counts": grid.counts, "panel": _panel(grid), "view_query": _view_query(shown_page.number, only)}
+        context = {"counts": grid.counts, "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
+                   "editable": editable, "view_query": _view_query(shown_page.number, only)}
         for key in dict.fromkeys((e.activity_id_ref, e.role_id_ref) for e in events):
             if grid.column(key[1]) is None:
                 continue
@@ -407,7 +422,6 @@ def activity_action(request, ws, m, activity_id, action):
     changes = {
         "up": lambda: services.activity_move(direction="up", **kwargs),
         "down": lambda: services.activity_move(direction="down", **kwargs),
-        "split": lambda: services.activity_split(**kwargs),
         "delete": lambda: services.activity_delete(**kwargs),
     }
     if action not in changes:

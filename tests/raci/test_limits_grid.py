@@ -73,9 +73,10 @@ def test_a_role_column_past_60000_cells_is_refused(editor):
 
 
 def test_splitting_and_restoring_an_activity_count_as_adds(editor):
-    matrix, acts, _ = build_matrix(editor.workspace, activities=2_000, roles=1, letters={})
-    with pytest.raises(services.InvalidInput):
-        services.activity_split(matrix=matrix, activity_id=acts[0].pk, actor=editor.user)
+    matrix, acts, roles = build_matrix(editor.workspace, activities=2_000, roles=2, letters={})
+    with pytest.raises(services.InvalidInput, match="2,000"):
+        services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
+                                outcome_role_id=roles[1].pk, actor=editor.user)
     services.activity_delete(matrix=matrix, activity_id=acts[0].pk, actor=editor.user)
     seq = ChangeEvent.objects.get(matrix=matrix, kind="activity.delete").seq
     services.activity_add(matrix=matrix, name="Took the place", actor=editor.user)

@@ -48,6 +48,15 @@ TABLE = {
     "matrix_save_template": ({"post": E}, ["ws", "m"]),
     "cell": ({"get": E, "post": E}, ["ws", "m", "activity_id", "role_id"]),
     "activity_add": ({"post": E}, ["ws", "m"]),
+    "activity_split": ({"get": E, "post": E}, ["ws", "m", "activity_id"]),
+    "finding": ({"get": V}, ["ws", "m"]),
+    "fix_apply": ({"post": E}, ["ws", "m"]),
+    "role_handover": ({"post": E}, ["ws", "m", "role_id"]),
+    "group_undo": ({"post": E}, ["ws", "m", "group"]),
+    "template_compare": ({"get": V}, ["ws", "m"]),
+    "template_row_reset": ({"post": E}, ["ws", "m", "activity_id"]),
+    "template_update_take": ({"post": E}, ["ws", "m"]),
+    "template_updates_dismiss": ({"post": E}, ["ws", "m"]),
     "activity_edit": ({"get": E, "post": E}, ["ws", "m", "activity_id"]),
     "activity_action": ({"post": E}, ["ws", "m", "activity_id", "action_down"]),
     "column_add": ({"post": E}, ["ws", "m"]),
@@ -93,6 +102,10 @@ def world():
     extra = activity_add(matrix=matrix, name="Removed later", actor=admin.user)
     activity_delete(matrix=matrix, activity_id=extra.pk, actor=admin.user)
     deleted_seq = matrix.last_seq
+    from raci import changelog
+
+    group = changelog.cells_set(matrix=matrix, actor=admin.user, label="A group", changes=[
+        changelog.CellChange(acts[1].pk, roles[1].pk, "I")]).group
     from datetime import date
 
     from raci.models import Decision
@@ -115,7 +128,7 @@ def world():
     invited = invitation_create(workspace=ws, email="newcomer@example.com", access=V, invited_by=admin.user)
     values = {"invitation_id": invited.invitation.pk, "ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
               "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
-              "seq": deleted_seq, "decision_id": decision.pk, "notification_id": note.pk, "delivery_id": delivery.pk}
+              "seq": deleted_seq, "group": group, "decision_id": decision.pk, "notification_id": note.pk, "delivery_id": delivery.pk}
     return people, values
 
 

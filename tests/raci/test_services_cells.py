@@ -132,7 +132,8 @@ def test_stored_counts_follow_every_kind_of_change(setup):
         check()
     extra = services.activity_add(matrix=matrix, name="Empty one", actor=member.user)
     check()
-    services.activity_split(matrix=matrix, activity_id=acts[0].pk, actor=member.user)
+    services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
+                            outcome_role_id=roles[1].pk, actor=member.user)
     check()
     services.column_remove(matrix=matrix, role_id=roles[0].pk, actor=member.user)
     check()

@@ -95,16 +95,18 @@ def test_moving_an_activity_swaps_it_with_its_neighbour(grid3, member):
     assert ChangeEvent.objects.filter(kind="activity.move").count() == 1
 
 
-def test_split_makes_input_and_outcome_rows_with_the_same_phase_and_letters(grid3, member):
+def test_split_makes_input_and_outcome_rows_with_the_same_phase_each_with_one_owner(grid3, member):
     matrix, acts, roles = grid3
-    services.activity_split(matrix=matrix, activity_id=acts[1].pk, actor=member.user)
+    services.activity_split(matrix=matrix, activity_id=acts[1].pk, input_role_id=roles[0].pk,
+                            outcome_role_id=roles[1].pk, actor=member.user)
     grid = matrix_grid(matrix=matrix)
     names = [a.name for a in grid.activities]
     assert names == ["Activity 0", "Activity 1: input", "Activity 1: outcome", "Activity 2"]
     inp, out = grid.activities[1], grid.activities[2]
     assert inp.phase == out.phase == "strategy"
     letters = lambda a: {r: v for (act, r), (v, _) in grid.cells.items() if act == a.id}  # noqa: E731
-    assert letters(inp) == letters(out) != {}
+    assert letters(inp) == {roles[0].pk: "AR", roles[1].pk: "C", roles[2].pk: "C"}
+    assert letters(out) == {roles[0].pk: "C", roles[1].pk: "AR", roles[2].pk: "C"}
 
 
 def test_deleting_an_activity_keeps_its_letters_in_the_history(grid3, member):

@@ -165,11 +165,15 @@ def test_inline_activity_form_is_a_fragment(client, matrix3):
     assert "<html" in page and 'value="Activity 0"' in page
 
 
-def test_split_action_by_htmx(client, matrix3):
-    matrix, acts, _ = matrix3
-    url = reverse("raci:activity_action", args=[matrix.workspace.slug, matrix.slug, acts[0].pk, "split"])
-    html = client.post(url, headers=HX).content.decode()
-    assert "Activity 0: input" in html and "Activity 0: outcome" in html
+def test_split_asks_who_owns_the_input_and_the_outcome(client, matrix3):
+    matrix, acts, roles = matrix3
+    url = reverse("raci:activity_split", args=[matrix.workspace.slug, matrix.slug, acts[0].pk])
+    page = client.get(url).content.decode()
+    assert "Who owns the input?" in page and "Who owns the outcome?" in page
+    response = client.post(url, {"input_role": roles[0].pk, "outcome_role": roles[1].pk, "since": matrix.last_seq})
+    assert response.status_code == 302
+    names = set(matrix.activities.values_list("name", flat=True))
+    assert {"Activity 0: input", "Activity 0: outcome"} <= names
 
 
 def test_column_add_and_remove(client, matrix3):

@@ -1,0 +1,330 @@
+"""The change log of a matrix: one record per change, and groups of changes made as one.
+
+Every write to a matrix takes the matrix's write lock (`lock`), changes what it changes
+and records it (`record`) in the same transaction; the lock hands out the gap-free,
+increasing sequence numbers that "changes since N" reads.
+
+Changes that belong together (a fix, an undo, a paste, an import, a workshop's settlement)
+are recorded as a **group**:
+
+    with changes_group(matrix=matrix, label="Fix: make PMM the single A"):
+        cells_set(matrix=matrix, changes=[...], actor=user)   # or any other service
+        ...
+
+Every event recorded inside the block, by any service and for that matrix, carries the
+group's id (the sequence number of its first event) and its label. The history shows a
+group as one change; `group_undo` reverts it as one, and records the undo as a group of
+its own ("Undo: ..."), which can itself be undone.
+
+Refusals are like a stale cell edit: `cells_set(since=N)` and `group_undo` raise
+`StaleChanges` when what they concern changed after sequence number N (or after the
+group), listing what changed and who changed it; nothing is saved.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from .errors import InvalidInput, NotFound, StaleChanges
+from .models import Activity, Cell, ChangeEvent, Column, Matrix, Role
+from .rules import DISPLAY, VALUES
+from .selectors import KIND_LABELS, matrix_grid
+
+GROUP_LABEL_MAX = 200
+
+# Kinds `group_undo` knows how to revert; a group holding any other kind is refused.
+UNDOABLE = frozenset({"cell", "activity.split", "activity.add", "column.remove", "column.add", "undo"})
+
+
+@dataclass(slots=True)
+class _Group:
+    matrix_id: int
+    label: str
+    id: int | None = None
+
+
+_current: ContextVar[_Group | None] = ContextVar("raci_change_group", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """Set the cell (activity, role) to `value` ("R", "A", "AR", "C", "I" or "")."""
+
+    activity_id: int
+    role_id: int
+    value: str
+
+
+@dataclass(slots=True)
+class GroupResult:
+    group: int | None
+    label: str
+    changed: int = 0
+    events: list[ChangeEvent] = field(default_factory=list)
+
+
+# --- the lock and one record -------------------------------------------------------------
+
+def lock(*, matrix: Matrix, bump: bool = True) -> int:
+    """Take the matrix's write lock until commit and bump its change sequence (unless
+    `bump` is false: a write whose events take their own numbers), returning the sequence
+    number; also refreshes the counts and thresholds a cell edit reads.
+
+    One statement serialises all writes to one matrix (row lock on PostgreSQL, the write
+    lock on SQLite); a write that is refused or changes nothing rolls back and gives its
+    number back, so the sequence has no gaps.
+    """
+    table = connection.ops.quote_name(Matrix._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {1 if bump else 0} WHERE id = %s RETURNING last_seq, errors, "
+                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities", [matrix.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("The matrix was deleted.")
+    (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
+     matrix.overload_min_activities) = row
+    return matrix.last_seq
+
+
+def group_fields(*, matrix_id: int, seq: int) -> tuple[int | None, str]:
+    """The (group id, label) an event of `matrix_id` numbered `seq` belongs to, if it is
+    recorded inside `changes_group` for that matrix (the first such event names the group)."""
+    current = _current.get()
+    if current is None or current.matrix_id != matrix_id:
+        return None, ""
+    if current.id is None:
+        current.id = seq
+    return current.id, current.label
+
+
+def record(*, matrix: Matrix, actor, kind: str, target: str = "", activity_id: int | None = None,
+           role_id: int | None = None, before=None, after=None, seq: int | None = None) -> ChangeEvent:
+    """Record one change. `seq` is the number `lock` returned when the caller locked before
+    checking; without it the lock is taken here."""
+    seq = seq if seq is not None else lock(matrix=matrix)
+    group, label = group_fields(matrix_id=matrix.pk, seq=seq)
+    return ChangeEvent.objects.create(
+        matrix=matrix, seq=seq, actor=actor, kind=kind, target=target[:500], activity_id_ref=activity_id,
+        role_id_ref=role_id, before=before, after=after, group=group, group_label=label,
+    )
+
+
+@contextmanager
+def changes_group(*, matrix: Matrix, label: str) -> Iterator[_Group]:
+    """Record every change made to `matrix` inside the block as one group named `label`,
+    in one transaction: all of it is saved, or none. Groups do not nest: an inner block
+    for the same matrix joins the outer group."""
+    label = " ".join((label or "").split())[:GROUP_LABEL_MAX] or "Changes"
+    outer = _current.get()
+    if outer is not None and outer.matrix_id == matrix.pk:
+        yield outer
+        return
+    group = _Group(matrix.pk, label)
+    token = _current.set(group)
+    try:
+        with transaction.atomic():
+            yield group
+    finally:
+        _current.reset(token)
+
+
+# --- what changed since ------------------------------------------------------------------
+
+def describe(event: ChangeEvent) -> str:
+    """One line for a person: "Ana set Pricing × PM to C at 10:42 UTC"."""
+    who = (event.actor.get_full_name() or event.actor.username) if event.actor else "Someone"
+    when = f" at {event.at:%H:%M} UTC" if event.at else ""
+    if event.kind == "cell":
+        now = event.after or "empty"
+        return f"{who} set {event.target} to {now}{when}."
+    return f"{who} {KIND_LABELS.get(event.kind, event.kind)} {event.target}{when}.".replace("  ", " ")
+
+
+def changes_since(*, matrix: Matrix, since: int, activity_ids: Iterable[int] = (), role_ids: Iterable[int] = (),
+                  cells: Iterable[tuple[int, int]] = ()) -> list[ChangeEvent]:
+    """Events after `since` that concern the given activities (any change to them), roles
+    (any change to their columns or cells) or cells."""
+    activity_ids, role_ids, cells = set(activity_ids), set(role_ids), set(cells)
+    where = Q()
+    if activity_ids:
+        where |= Q(activity_id_ref__in=activity_ids)
+    if role_ids:
+        where |= Q(role_id_ref__in=role_ids)
+    for activity_id, role_id in cells:
+        where |= Q(kind="cell", activity_id_ref=activity_id, role_id_ref=role_id)
+    if not where:
+        return []
+    return list(ChangeEvent.objects.filter(where, matrix_id=matrix.pk, seq__gt=since)
+                .exclude(kind="undo").select_related("actor").order_by("seq"))
+
+
+def refuse_if_changed(*, matrix: Matrix, since: int, what: str, activity_ids: Iterable[int] = (),
+                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = ()) -> None:
+    """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`."""
+    _refuse(changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells), what)
+
+
+def _refuse(events: list[ChangeEvent], what: str) -> None:
+    if events:
+        lines = [describe(e) for e in events[:20]]
+        more = len(events) - len(lines)
+        if more > 0:
+            lines.append(f"… and {more} more.")
+        raise StaleChanges(f"{what} was not applied: the matrix changed since you looked. {lines[0]}",
+                           changes=lines)
+
+
+# --- many cells as one ------------------------------------------------------------------
+
+def _recount(matrix: Matrix) -> None:
+    counts = matrix_grid(matrix=matrix).counts
+    matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
+    Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
+
+
+def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
+    """Write the cells (already checked) and one "cell" event per cell that changes."""
+    pairs = {(c.activity_id, c.role_id) for c in changes}
+    activities = dict(Activity.objects.filter(matrix=matrix, pk__in={a for a, _ in pairs}).values_list("pk", "name"))
+    roles = dict(Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs})
+                 .values_list("role_id", "role__code"))
+    existing = {(c.activity_id, c.role_id): c for c in Cell.objects.filter(
+        activity_id__in=activities, role_id__in=roles)}
+    changed = 0
+    for change in changes:
+        if change.activity_id not in activities or change.role_id not in roles:
+            raise NotFound("That activity or role is no longer in the matrix.")
+        if change.value not in VALUES and change.value != "":
+            raise InvalidInput(f"“{change.value}” is not a RACI value.", "value")
+        cell = existing.get((change.activity_id, change.role_id))
+        before = cell.value if cell else ""
+        if before == change.value:
+            continue
+        if cell is None:
+            cell = existing[(change.activity_id, change.role_id)] = Cell.objects.create(
+                activity_id=change.activity_id, role_id=change.role_id, value=change.value, version=1)
+        else:
+            cell.value, cell.version = change.value, cell.version + 1
+            cell.save(update_fields=["value", "version"])
+        record(matrix=matrix, actor=actor, kind="cell", activity_id=change.activity_id, role_id=change.role_id,
+               target=f"{activities[change.activity_id]} × {roles[change.role_id]}", before=DISPLAY[before],
+               after=DISPLAY[change.value])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: str, since: int | None = None,
+              scope_activities: Iterable[int] = (), scope_roles: Iterable[int] = ()) -> GroupResult:
+    """Set many cells as one group named `label`.
+
+    With `since` (the matrix's sequence number when the person saw what they are changing)
+    the write is refused with `StaleChanges` if any of the cells, or anything in
+    `scope_activities` / `scope_roles`, changed after it. Returns the group and how many
+    cells changed; a write that changes nothing records nothing.
+    """
+    with changes_group(matrix=matrix, label=label) as group:
+        lock(matrix=matrix, bump=False)
+        if since is not None:
+            _refuse(changes_since(matrix=matrix, since=since, activity_ids=scope_activities, role_ids=scope_roles,
+                                  cells=[(c.activity_id, c.role_id) for c in changes]), label)
+        changed = _cells_write(matrix, changes, actor)
+        if changed:
+            _recount(matrix)
+        return GroupResult(group.id, group.label, changed)
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+def group_events(*, matrix: Matrix, group: int) -> list[ChangeEvent]:
+    return list(ChangeEvent.objects.filter(matrix_id=matrix.pk, group=group).select_related("actor").order_by("seq"))
+
+
+def group_undone_by(*, matrix: Matrix, group: int) -> ChangeEvent | None:
+    """The event recording that `group` was undone, if it was."""
+    return ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo", after__group=group).first()
+
+
+@transaction.atomic
+def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
+    """Revert every change of `group`, newest first, as one new group "Undo: <label>".
+
+    Refused (`StaleChanges`, nothing saved) when anything the group touched changed after
+    it: a cell it set, an activity it made or split, a column it added or removed. Refused
+    (`InvalidInput`) when the group was undone already or holds a change that cannot be
+    undone; `NotFound` when there is no such group.
+    """
+    lock(matrix=matrix, bump=False)
+    events = group_events(matrix=matrix, group=group)
+    if not events:
+        raise NotFound("There is no such change in this matrix's history.")
+    label = events[0].group_label or "Changes"
+    if group_undone_by(matrix=matrix, group=group) is not None:
+        raise InvalidInput(f"“{label}” was undone already.")
+    kinds = {e.kind for e in events} - UNDOABLE
+    if kinds:
+        raise InvalidInput(f"“{label}” cannot be undone from the history ({', '.join(sorted(kinds))}).")
+    cells = {(e.activity_id_ref, e.role_id_ref) for e in events if e.kind == "cell"}
+    made = {e.after["outcome_id"] for e in events if e.kind == "activity.split"}
+    made |= {e.activity_id_ref for e in events if e.kind == "activity.add"}
+    split = {e.activity_id_ref for e in events if e.kind == "activity.split"}
+    columns = {e.role_id_ref for e in events if e.kind.startswith("column.")}
+    later = changes_since(matrix=matrix, since=events[-1].seq, activity_ids=made | split, role_ids=columns, cells=cells)
+    # A later cell edit elsewhere in a split row does not block: the row stays.
+    later = [e for e in later if e.activity_id_ref not in split or e.kind != "cell" or
+             (e.activity_id_ref, e.role_id_ref) in cells or e.activity_id_ref in made]
+    _refuse(later, f"Undo of “{label}”")
+    undo_label = f"Undo: {label}"[:GROUP_LABEL_MAX]
+    with changes_group(matrix=matrix, label=undo_label) as undo:
+        record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
+        for event in reversed(events):
+            _revert(matrix, event, actor)
+        _recount(matrix)
+        return GroupResult(undo.id, undo.label, len(events))
+
+
+def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
+    if event.kind == "cell":
+        value = "AR" if event.before == "A/R" else (event.before or "")
+        _cells_write(matrix, [CellChange(event.activity_id_ref, event.role_id_ref, value)], actor)
+    elif event.kind == "activity.split":
+        outcome = Activity.objects.filter(matrix=matrix, pk=event.after["outcome_id"]).first()
+        activity = Activity.objects.filter(matrix=matrix, pk=event.activity_id_ref).first()
+        if activity is None:
+            raise NotFound("The activity that was split is no longer in the matrix.")
+        if outcome is not None:
+            record(matrix=matrix, actor=actor, kind="activity.delete", activity_id=outcome.pk, target=outcome.name,
+                   before={"name": outcome.name, "phase": outcome.phase, "description": outcome.description,
+                           "order": outcome.order, "letters": {}})
+            outcome.delete()
+        before = {"name": activity.name}
+        activity.name, activity.version = event.before["name"], activity.version + 1
+        activity.save(update_fields=["name", "version"])
+        record(matrix=matrix, actor=actor, kind="activity.update", activity_id=activity.pk, target=activity.name,
+               before=before, after={"name": activity.name})
+    elif event.kind == "activity.add":
+        activity = Activity.objects.filter(matrix=matrix, pk=event.activity_id_ref).first()
+        if activity is not None:
+            record(matrix=matrix, actor=actor, kind="activity.delete", activity_id=activity.pk, target=activity.name,
+                   before={"name": activity.name, "phase": activity.phase, "description": activity.description,
+                           "order": activity.order, "letters": {}})
+            activity.delete()
+    elif event.kind == "column.remove":
+        role = Role.objects.filter(workspace_id=matrix.workspace_id, pk=event.role_id_ref).first()
+        if role is None:
+            raise InvalidInput(f"The role {event.target} was deleted from the workspace; add it again first.")
+        Column.objects.get_or_create(matrix=matrix, role=role, defaults={"order": event.before.get("order", 0)})
+        record(matrix=matrix, actor=actor, kind="column.add", role_id=role.pk, target=role.code,
+               after={"code": role.code, "name": role.name})
+    elif event.kind == "column.add":
+        column = Column.objects.filter(matrix=matrix, role_id=event.role_id_ref).select_related("role").first()
+        if column is not None:
+            record(matrix=matrix, actor=actor, kind="column.remove", role_id=column.role_id, target=column.role.code,
+                   before={"code": column.role.code, "order": column.order, "letters": {}})
+            column.delete()
