@@ -26,6 +26,11 @@ class ActivityRow:
     source: str = ""
 
     @property
+    def our_default(self) -> bool:
+        """Some of the row's letters are the template's own choice, not the seeds': worth a talk."""
+        return "Our default:" in self.source
+
+    @property
     def hover(self) -> str:
         """What the activity's name shows on hover: its description, then where its letters come from."""
         return "\n\n".join(text for text in (self.description, self.source) if text)
