@@ -32,11 +32,20 @@ class TemplateActivityInline(admin.StackedInline):
     model = TemplateActivity
     form = TemplateActivityForm
     extra = 0
+    readonly_fields = ("where_letters_come_from",)
+
+    @admin.display(description="Where the letters come from")
+    def where_letters_come_from(self, obj):
+        # Plain text, one line per letter; the admin escapes it.
+        lines = [obj.source] if obj and obj.sources else ["No sources recorded."]
+        if obj and obj.our_default:
+            lines.append(f"Our default — to discuss: {obj.our_default}")
+        return "\n".join(lines)
 
 
 @admin.register(Template)
 class TemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "stage", "workspace", "is_default")
+    list_display = ("name", "stage", "workspace", "is_default", "our_default_rows")
     list_filter = ("stage", "is_default")
     search_fields = ("name", "slug")
     inlines = [TemplateRoleInline, TemplateActivityInline]
@@ -46,6 +55,10 @@ class TemplateAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # A changed template gets a new version: matrices made from it say what changed.
         services.template_snapshot(template=form.instance)
+
+    @admin.display(description="Rows with our default letters")
+    def our_default_rows(self, obj):
+        return obj.activities.exclude(our_default="").count()
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,24 +1,53 @@
 """The built-in PM/PMM templates, as plain data (no Django).
 
-Three templates, one per stage of seed 001's "Startup vs Enterprise: how the split
-changes": an early-stage startup where one person wears both hats, the default scale-up
-split (seed 001's RACI cheat sheet plus seed 000's Interviews, Pricing and Naming), and an
-enterprise matrix with the phase owners of seed 002 and the shared concerns of seed 004.
+Three templates, one per stage of seed 001's "how the split changes": an early-stage
+startup where one person wears both hats, the default scale-up split and an enterprise
+matrix. They are rebuilt row by row from the product's source articles (the seeds):
+
+- 000: PM owns the roadmap, PMM the revenue; its RACI table (Interviews, Pricing, Naming),
+  "launch ready = support docs + pricing + sales training".
+- 001: the RACI cheat sheet (nine activities), the lifecycle from Insight to Post-Launch,
+  readiness that PM confirms, the day-30 press/pivot/pause decision, the three stages.
+- 002: phase owners (Discovery: PM + UX researcher; Development: PM + engineering lead;
+  Go-to-market: the GTM lead) and the functions each phase collaborates with.
+- 003: PM defines the product with design and engineering; PMM tells the market.
+- 004: concerns PM and PMM share equally (segmentation; TAM, OAM, SAM; value proposition;
+  personas; pricing; positioning; GTM planning).
+
+Every letter says where it comes from (`Letter.seed`) and, in our own words, what that
+seed says (`Letter.says`). Where the seeds give no letter, the letter is ours (`OURS`) and
+`says` gives the reason, so a team knows what to discuss. Letters are role code ->
+"R", "A", "AR" (A/R), "C" or "I"; phases are the keys of `raci.phases.PHASES`.
 
 `python manage.py seed_templates` copies these into the database; `to_matrix_data` feeds
 one to the rule engine so tests (and previews) can lint a template without a database.
-Letters are role code -> "R", "A", "AR" (A/R), "C" or "I"; phases are the keys of
-`raci.phases.PHASES`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from raci.rules import ActivityData, MatrixData, PersonData, RoleData
+from raci.rules import DISPLAY, ActivityData, MatrixData, PersonData, RoleData
 
 CREATOR = "creator"
 CREATOR_NAME = "The matrix creator"
+
+SEEDS = {
+    "000": "Product Marketing vs. Product Management: the GTM framework",
+    "001": "Product Management vs. Product Marketing: key differences",
+    "002": "Product Marketing vs Product Management: a practical guide",
+    "003": "Product manager vs product marketing manager (after Cagan's Inspired)",
+    "004": "Product Manager vs Product Marketing Manager (the driver-navigator thread)",
+}
+OURS = "ours"
+
+# Stable keys of the activities that launch readiness items belong to (launches.tiering).
+LAUNCH_READINESS = "launch-readiness"
+ENABLEMENT = "sales-cs-enablement"
+PRICING = "pricing-packaging"
+LAUNCH_PLAN = "launch-plan"
+LAUNCH_CONTENT = "launch-content"
+ANALYTICS = "analytics-experiments"
 
 
 @dataclass(frozen=True)
@@ -30,11 +59,52 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class Letter:
+    value: str
+    seed: str  # a key of SEEDS, or OURS
+    says: str  # what the seed says, in our words; for OURS, why we chose the letter
+
+    @property
+    def source(self) -> str:
+        if self.seed == OURS:
+            return f"Our default: {self.says}"
+        return f"Seed {self.seed}: {self.says}"
+
+
+@dataclass(frozen=True)
 class ActivitySpec:
     name: str
     phase: str
     description: str
-    letters: dict[str, str]
+    cells: dict[str, Letter]
+    key: str = ""
+
+    @property
+    def letters(self) -> dict[str, str]:
+        return {code: letter.value for code, letter in self.cells.items()}
+
+    @property
+    def seeds(self) -> tuple[str, ...]:
+        return tuple(sorted({letter.seed for letter in self.cells.values() if letter.seed != OURS}))
+
+    @property
+    def our_default(self) -> str:
+        """Why some letters are ours, or "" when the seeds give every letter."""
+        return " ".join(f"{code} {DISPLAY[letter.value]}: {letter.says}"
+                        for code, letter in self.cells.items() if letter.seed == OURS)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Role code -> where its letter comes from, for the admin and the matrix."""
+        return {code: letter.source for code, letter in self.cells.items()}
+
+    @property
+    def source(self) -> str:
+        """The row's sources as one text: shown on hover in a matrix made from it."""
+        seeds = ", ".join(self.seeds)
+        head = f"From seed{'s' if len(self.seeds) != 1 else ''} {seeds}." if seeds else "Our default."
+        lines = [head] + [f"{code} {DISPLAY[letter.value]} ({letter.source})" for code, letter in self.cells.items()]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -58,101 +128,313 @@ def to_matrix_data(spec: TemplateSpec) -> MatrixData:
     return MatrixData(activities=activities, roles=roles, cells=cells, holders=holders, people=people)
 
 
-# --- scale-up: the default PM/PMM split ------------------------------------------------
+def _l(value: str, seed: str, says: str) -> Letter:
+    return Letter(value, seed, says)
+
+
+# --- roles -----------------------------------------------------------------------------
 
 _PM = RoleSpec(
     "PM", "Product Manager",
-    "Owns the problem and the product choices: customer jobs, prioritization, specifications "
-    "and outcomes in product. Decides what to build next.",
+    "Owns the problem and the product choices: customer jobs, prioritization, specs and "
+    "outcomes in product. Decides what to build next (seeds 000, 001).",
 )
 _PMM = RoleSpec(
     "PMM", "Product Marketing Manager",
-    "Owns the positioning and the path to market: segmentation, narrative, pricing/packaging "
-    "inputs, launch, and sales/CS enablement. Decides how we take it to market.",
+    "Owns positioning and the path to market: segments, narrative, pricing inputs, launch, "
+    "sales/CS enablement. Decides how we take it to market (seeds 000, 001).",
+)
+_ENG = RoleSpec(
+    "ENG", "Engineering Lead",
+    "Owns feasibility and delivery; turns discovery into specs and MVP scope with the PM "
+    "(seed 002).",
+)
+_UX = RoleSpec(
+    "UX", "Design & UX Research",
+    "Supports the PM in discovery with qualitative insight and sets UX standards (seeds 002, "
+    "003).",
+)
+_UXR = RoleSpec(
+    "UXR", "UX Research",
+    "Supports the PM in discovery: problem space, validated needs, qualitative insight "
+    "(seed 002).",
+)
+_DES = RoleSpec("DES", "Design", "Sets UX standards and guards usability (seed 002).")
+_SALES = RoleSpec(
+    "SALES", "Sales",
+    "Brings deal feedback to win/loss and is trained before launch; the seeds give it input, "
+    "not ownership (seeds 000, 002).",
+)
+_CS = RoleSpec(
+    "CS", "Customer Success & Support",
+    "Writes help docs and macros for launches and brings tickets and churn signals back "
+    "(seeds 001, 002).",
+)
+_SUP = RoleSpec(
+    "SUP", "Support",
+    "Writes help docs and macros for launches; brings ticket themes back (seeds 001, 002).",
+)
+_CSM = RoleSpec(
+    "CS", "Customer Success",
+    "Carries the story from onboarding to renewal; brings adoption and churn signals back "
+    "(seed 002).",
+)
+_REVOPS = RoleSpec(
+    "REVOPS", "RevOps/Finance",
+    "Partners with PMM on pricing and reports pipeline and revenue (seed 001).",
 )
 
+
+# --- rows the three templates share, worded once ---------------------------------------
+
+def _icps(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "ICPs & Personas", "insight",
+        "Ideal customer profiles, segments and personas. Seed 004 counts personas among the "
+        "concerns PM and PMM share; seed 001's cheat sheet gives the decision to PMM.",
+        {"PMM": _l("AR", "001", "PMM leads the research, the segmentation and the personas."),
+         "PM": _l("C", "001", "PM shares discovery insight and checks the problem context."),
+         **(extra or {})},
+    )
+
+
+def _problem(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Problem Framing & Success Metrics", "strategy",
+        "The problem statement, the jobs to be done and the outcome metrics a bet is judged by.",
+        {"PM": _l("AR", "001", "PM writes the problem statement and chooses the outcome metrics."),
+         "PMM": _l("C", "001", "PMM adds market context and what buyers say."),
+         **(extra or {})},
+    )
+
+
+def _roadmap(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Roadmap & Prioritization", "strategy",
+        "Which bets to make and in what order, trading off UX, technology and revenue.",
+        {"PM": _l("AR", "001", "PM picks the bets and sequences the work; seed 000: PM owns the roadmap."),
+         "PMM": _l("C", "001", "PMM brings market signals, competitive pressure and ICP detail."),
+         **(extra or {})},
+    )
+
+
+def _positioning(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Positioning & Messaging", "strategy",
+        "The narrative, value pillars and answers to objections. Seed 004 lists positioning "
+        "as shared; seed 001 gives the decision to PMM.",
+        {"PMM": _l("AR", "001", "PMM owns the narrative, the value pillars and objection handling."),
+         "PM": _l("C", "001", "PM checks that claims match what the product really does."),
+         **(extra or {})},
+    )
+
+
+def _pricing(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Pricing & Packaging", "strategy",
+        "Value metrics, bundles, willingness to pay and market benchmarks. The input (costs, "
+        "feasibility) comes from PM, the outcome from PMM.",
+        {"PMM": _l("AR", "001", "PMM owns pricing and packaging inputs; seed 000: PMM is accountable "
+                   "for willingness to pay."),
+         "PM": _l("C", "000", "PM is consulted on costs (COGS) and feasibility; seed 001 adds usage data."),
+         **(extra or {})},
+        key=PRICING,
+    )
+
+
+def _naming() -> ActivitySpec:
+    return ActivitySpec(
+        "Naming", "build",
+        "What the feature or product is called.",
+        {"PMM": _l("AR", "000", "PMM is accountable for a name that sells."),
+         "PM": _l("C", "000", "PM is consulted so the name stays accurate.")},
+    )
+
+
+def _analytics(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Product Analytics & Experiments", "build",
+        "Hypotheses, A/B tests, instrumentation and readouts.",
+        {"PM": _l("AR", "001", "PM owns hypotheses, instrumentation and the readouts."),
+         "PMM": _l("C", "001", "PMM turns results into narrative and proof points."),
+         **(extra or {})},
+        key=ANALYTICS,
+    )
+
+
+def _launch_plan(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Launch Tiering & Go-to-Market Plan", "launch",
+        "The quarterly tiering (Tier 1, 2, 3), the GTM motion, channels and the launch calendar.",
+        {"PMM": _l("AR", "001", "PMM owns channels, content, tiering and the calendar."),
+         "PM": _l("C", "001", "PM speaks for readiness and risk."),
+         **(extra or {})},
+        key=LAUNCH_PLAN,
+    )
+
+
+def _readiness(extra: dict[str, Letter] | None = None, pm: str = "AR") -> ActivitySpec:
+    return ActivitySpec(
+        "Launch Readiness", "launch",
+        "Support docs, support macros and analytics in place before launch. Seed 000: launch "
+        "ready means support docs, pricing and sales training.",
+        {"PM": _l(pm, "001", "PM confirms readiness (docs, support macros, analytics) and watches guardrails."),
+         "PMM": _l("C", "001", "PMM narrows the ICP and channels while PM enforces readiness."),
+         **(extra or {})},
+        key=LAUNCH_READINESS,
+    )
+
+
+def _enablement(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Sales/CS Enablement", "launch",
+        "The pitch, demo storyline, battlecards and the sales training before launch.",
+        {"PMM": _l("AR", "001", "PMM owns the pitch, the demo storyline and battlecards."),
+         "PM": _l("C", "001", "PM keeps the demo accurate and supplies product proof."),
+         **(extra or {})},
+        key=ENABLEMENT,
+    )
+
+
+def _content(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Launch Content, Channels & PR", "launch",
+        "Launch content, channels, PR and analyst outreach.",
+        {"PMM": _l("AR", "001", "PMM orchestrates channels, content, PR and analyst outreach."),
+         "PM": _l("C", "001", "PMM checks its claims with PM and real usage data."),
+         **(extra or {})},
+        key=LAUNCH_CONTENT,
+    )
+
+
+def _win_loss(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Win/Loss Synthesis", "post_launch",
+        "Themes and competitive reasons from won and lost deals, fed back into roadmap and "
+        "messaging.",
+        {"PMM": _l("AR", "001", "PMM collects the themes and the competitive reasons."),
+         "PM": _l("C", "001", "PM feeds the insights into roadmap choices."),
+         **(extra or {})},
+    )
+
+
+_READOUT_A = ("Seed 001 makes the readout shared and names no owner; the choice is a product "
+              "bet, and seed 001 says PM decides what to build next.")
+
+
+def _readout(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Day-30 Readout: Press, Pivot or Pause", "post_launch",
+        "One primary metric at day 30 with target and actual; what we believed, what happened, "
+        "what we change. Then decide: press, pivot or pause.",
+        {"PM": _l("AR", OURS, _READOUT_A),
+         "PMM": _l("R", "001", "Both agree on the one day-30 metric and read out adoption and pipeline."),
+         **(extra or {})},
+    )
+
+
+def _interviews(extra: dict[str, Letter]) -> ActivitySpec:
+    return ActivitySpec(
+        "Customer Interviews", "insight",
+        "Both interview customers with different questions: how do you use this (PM), why did "
+        "you buy this (PMM). Seed 001 calls Insight shared.",
+        {"PM": _l("AR", "002", "In discovery the PM takes charge of understanding customer problems."),
+         "PMM": _l("R", "000", "Both must interview; PMM asks why they bought."),
+         **extra},
+    )
+
+
+def _segmentation(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Market Segmentation & TAM, OAM, SAM", "insight",
+        "Segmenting the market and sizing it: total, obtainable and serviceable addressable "
+        "market. Seed 004: both roles are equally concerned.",
+        {"PMM": _l("AR", "001", "PMM leads research and segmentation."),
+         "PM": _l("R", "004", "PM and PMM are equally concerned with segments and market size."),
+         **(extra or {})},
+    )
+
+
+def _value_prop(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Value Proposition", "insight",
+        "The initial value hypotheses, validated in discovery, then told to the market.",
+        {"PM": _l("AR", "002", "In discovery the PM validates the initial value proposition."),
+         "PMM": _l("R", "004", "Both are equally concerned; seed 003: PMM conveys the value to customers."),
+         **(extra or {})},
+    )
+
+
+def _competitive(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Competitive Snapshots", "insight",
+        "Who else the buyer considers and why they choose us or not.",
+        {"PMM": _l("AR", "001", "Market intelligence, competitive snapshots included, is PMM's."),
+         "PM": _l("I", "001", "PM hears competitive pressure through PMM when prioritizing."),
+         **(extra or {})},
+    )
+
+
+def _specs(extra: dict[str, Letter]) -> ActivitySpec:
+    return ActivitySpec(
+        "Specs & Thin Slices", "build",
+        "Specs, MVP scope, thin slices and acceptance criteria.",
+        {"PM": _l("AR", "001", "Specs, thin slices and acceptance criteria are the PM's."),
+         "ENG": _l("R", "002", "In development the PM and the engineering lead turn insight into specs and MVP scope."),
+         **extra},
+    )
+
+
+def _pipeline(extra: dict[str, Letter] | None = None) -> ActivitySpec:
+    return ActivitySpec(
+        "Pipeline & Revenue Readout", "post_launch",
+        "Pipeline influenced, win rate by segment and revenue impact of the launch.",
+        {"PMM": _l("A", "001", "PMM tracks pipeline influenced and win rate; seed 000: PMM owns revenue."),
+         "REVOPS": _l("R", OURS, "The seeds name RevOps/Finance only as PMM's pricing partner; "
+                      "we give them the numbers to report."),
+         "PM": _l("I", "001", "The post-launch readouts feed back into the roadmap."),
+         **(extra or {})},
+    )
+
+
+# --- scale-up: the default PM/PMM split ------------------------------------------------
+
+_D002 = "002"
 SCALEUP = TemplateSpec(
     slug="pm-pmm-scaleup",
     name="PM/PMM: scale-up",
     stage="scaleup",
     description=(
-        "The default PM/PMM split: clearer swimlanes and more GTM specialization. PM decides "
-        "the product bets, PMM decides the market bets; each activity has one owner of the "
-        "work and the decision, the other gives input before the decision."
+        "The default split (seed 001's cheat sheet, seed 000's table, seed 002's phase owners): "
+        "PM decides the product bets, PMM the market bets; engineering, UX, sales, CS and "
+        "RevOps give input."
     ),
-    roles=(_PM, _PMM),
+    roles=(_PM, _PMM, _ENG, _UX, _SALES, _CS, _REVOPS),
     activities=(
-        ActivitySpec(
-            "Interviews", "insight",
-            "Both interview customers with different questions: PM asks “How do you use this?”, "
-            "PMM asks “Why did you buy this?”. PM owns the discovery plan.",
-            {"PM": "AR", "PMM": "R"},
-        ),
-        ActivitySpec(
-            "ICPs & Personas", "insight",
-            "PMM leads research, segmentation, personas; PM shares discovery insights and "
-            "validates problem context.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Problem Framing & Success Metrics", "strategy",
-            "PM writes the problem statement and picks outcome metrics; PMM adds market "
-            "context and buyer insights.",
-            {"PM": "AR", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Roadmap & Prioritization", "strategy",
-            "PM chooses bets and sequences work; PMM brings market signals, competitive "
-            "pressure and ICP nuance.",
-            {"PM": "AR", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Positioning & Messaging", "strategy",
-            "PMM owns the narrative, value pillars and objection handling; PM ensures claims "
-            "match product truth and proof.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Pricing & Packaging Inputs", "strategy",
-            "PMM partners with RevOps/Finance on strategy: value metrics, bundles, buyer "
-            "journeys; PM provides usage data, value metrics and feasibility.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Product Analytics & Experiments", "build",
-            "PM owns hypotheses, instrumentation and readouts; PMM turns results into "
-            "narrative and proof points.",
-            {"PM": "AR", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Pricing", "build",
-            "PMM is accountable for willingness to pay and market benchmarks (the outcome); "
-            "PM is consulted on costs/COGS and technical feasibility (the input).",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Naming", "build",
-            "PMM is accountable for marketability; PM is consulted on accuracy.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Launch Tiering & Go-to-Market Plan", "launch",
-            "PMM owns channels, content, tiering and calendar; PM confirms readiness: docs, "
-            "support, analytics, risk.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Sales/CS Enablement", "launch",
-            "PMM owns the pitch, demo storyline and battlecards; PM keeps the demo accurate "
-            "and supplies product proof.",
-            {"PMM": "AR", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Win/Loss Synthesis", "post_launch",
-            "PMM collects themes and competitive reasons; PM feeds the insights into roadmap "
-            "choices.",
-            {"PMM": "AR", "PM": "C"},
-        ),
+        _interviews({"UX": _l("R", _D002, "A UX researcher supports the PM in discovery."),
+                     "SALES": _l("C", _D002, "Sales is one of discovery's collaborators.")}),
+        _icps({"SALES": _l("C", _D002, "The GTM lead takes in what customers and sales say.")}),
+        _segmentation(),
+        _competitive({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
+        _value_prop({"UX": _l("C", _D002, "Discovery with the UX researcher validates the first value hypotheses.")}),
+        _problem({"UX": _l("R", _D002, "PM and UX researcher define the problem space and success metrics.")}),
+        _roadmap({"ENG": _l("C", _D002, "Execution is coordinated with engineering and design.")}),
+        _positioning({"SALES": _l("C", _D002, "The GTM lead weighs what sales and support hear.")}),
+        _pricing({"REVOPS": _l("C", "001", "PMM partners with RevOps/Finance on pricing strategy.")}),
+        _specs({"UX": _l("C", _D002, "Design is a collaborator in development.")}),
+        _analytics({"ENG": _l("C", _D002, "Data and engineering collaborate in development.")}),
+        _naming(),
+        _launch_plan({"SALES": _l("C", _D002, "Sales is a go-to-market collaborator."),
+                      "CS": _l("C", _D002, "Support and customer success are go-to-market collaborators.")}),
+        _readiness({"CS": _l("R", OURS, "Seed 001 has PM confirm docs and macros, not write them; "
+                             "seed 002 names support as a collaborator, so support writes them.")}, pm="A"),
+        _enablement({"SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales "
+                                 "no part in making it."),
+                     "CS": _l("C", _D002, "Customer success is a go-to-market collaborator.")}),
+        _content(),
+        _win_loss({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
+        _readout({"REVOPS": _l("C", "001", "The readout covers pipeline influence.")}),
+        _pipeline(),
     ),
 )
 
@@ -164,84 +446,49 @@ STARTUP = TemplateSpec(
     name="PM/PMM: early-stage startup",
     stage="startup",
     description=(
-        "Hats are shared: one person may cover both PM and PMM, with the founder close to "
-        "customers and sales. Bias toward speed, thin slices and narrative testing; write "
-        "down assumptions and revisit them monthly."
+        "Hats are shared (seeds 001, 003): one person, often the founder, covers PM and PMM. "
+        "Bias toward speed, thin slices and narrative tests; write assumptions down and "
+        "revisit them monthly."
     ),
     roles=(
         RoleSpec(
             "PM", "Product Manager",
-            "Gets the product on the shelf: discovery, thin slices, experiments and the "
-            "roadmap. In a startup, often the same person as the PMM.",
+            "Gets the product on the shelf: discovery, thin slices, experiments, roadmap. In a "
+            "startup often the same person as the PMM (seeds 001, 004).",
             held_by_creator=True,
         ),
         RoleSpec(
             "PMM", "Product Marketing Manager",
-            "Gets the product off the shelf: who it is for, the story, pricing and launch. "
-            "In a startup, often the same person as the PM.",
+            "Gets the product off the shelf: who it is for, the story, pricing and launch. In a "
+            "startup often the same person as the PM (seeds 001, 004).",
             held_by_creator=True,
         ),
         RoleSpec(
-            "CEO", "Founder/CEO",
-            "Sets the vision, makes the calls that need the founder (pricing, the monthly "
-            "bet review) and leads founder-led sales.",
+            "ENG", "Engineering",
+            "Builds the thin slices with the PM and says what is feasible (seeds 002, 003).",
         ),
     ),
     activities=(
-        ActivitySpec(
-            "Customer Discovery", "insight",
-            "Interview customers and analyze usage: “How do you use this?” and “Why did you "
-            "buy this?”. Output: top pains, value moments, an early opportunity map.",
-            {"PM": "AR", "PMM": "R", "CEO": "C"},
-        ),
-        ActivitySpec(
-            "ICP, Segments & Personas", "insight",
-            "ICP hypotheses, target segments and personas, written down as assumptions to "
-            "test.",
-            {"PMM": "AR", "PM": "C", "CEO": "C"},
-        ),
-        ActivitySpec(
-            "Vision & Product Bets", "strategy",
-            "Select 1–3 product bets with success metrics and thin slices; the founder owns "
-            "the vision, the PM turns it into a roadmap.",
-            {"CEO": "A", "PM": "R", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Positioning & Narrative Tests", "strategy",
-            "Craft the positioning and test the narrative with prospects before heavy "
-            "feature work; claims must match product truth.",
-            {"PMM": "AR", "PM": "C", "CEO": "C"},
-        ),
-        ActivitySpec(
-            "Pricing & Packaging", "strategy",
-            "Validate willingness to pay with small pricing tests; PM supplies costs and "
-            "feasibility, the founder makes the call.",
-            {"CEO": "A", "PMM": "R", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Thin Slices, Specs & Experiments", "build",
-            "Specs, acceptance criteria, instrumentation and experiments; weekly “demo the "
-            "delta”.",
-            {"PM": "AR", "PMM": "C", "CEO": "I"},
-        ),
-        ActivitySpec(
-            "Launch & Readiness", "launch",
-            "Launch ready = support docs + pricing + sales training. PMM picks channels and "
-            "content; PM confirms docs and analytics.",
-            {"PMM": "AR", "PM": "R", "CEO": "I"},
-        ),
-        ActivitySpec(
-            "Founder-Led Sales Enablement", "launch",
-            "Pitch, demo storyline and objection handling for the founder's sales calls; PM "
-            "keeps the demo accurate.",
-            {"PMM": "AR", "CEO": "R", "PM": "C"},
-        ),
+        _interviews({"ENG": _l("I", _D002, "Engineering is one of discovery's collaborators.")}),
+        _icps(),
+        _problem(),
+        _roadmap({"ENG": _l("C", "003", "The PM works with engineers so the plan is buildable.")}),
+        _positioning(),
+        _pricing(),
+        _specs({"PMM": _l("I", "001", "PMM drafts messaging while the PM builds.")}),
+        _analytics(),
+        _launch_plan(),
+        _readiness({"ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks.")}),
+        _enablement(),
         ActivitySpec(
             "Monthly Assumptions Review", "post_launch",
-            "Revisit the written assumptions monthly: adoption, win/loss and feedback; "
-            "decide press, pivot or pause.",
-            {"CEO": "A", "PM": "R", "PMM": "R"},
+            "Revisit the written-down assumptions each month: adoption, win/loss, feedback; "
+            "then press, pivot or pause.",
+            {"PM": _l("AR", OURS, "Seed 001 asks startups to write assumptions down and revisit them "
+                      "monthly without naming who; most are product bets, which PM decides."),
+             "PMM": _l("R", "001", "Win/loss and narrative tests are part of what gets revisited.")},
         ),
+        _win_loss(),
     ),
 )
 
@@ -253,180 +500,72 @@ ENTERPRISE = TemplateSpec(
     name="PM/PMM: enterprise",
     stage="enterprise",
     description=(
-        "Complex buying centers and many teams: PM coordinates platform roadmaps and "
-        "cross-team dependencies, PMM leads multi-persona narratives, competitive strategy "
-        "and enablement. Keep a decision log to prevent re-litigation."
+        "Complex buying centers (seed 001): PM coordinates platform roadmaps and cross-team "
+        "dependencies, PMM leads multi-persona narratives and enablement; seed 002's phase "
+        "owners. Keep a decision log."
     ),
-    roles=(
-        _PM,
-        _PMM,
-        RoleSpec("ENG", "Engineering Lead",
-                 "Owns technical feasibility and delivery; turns discovery insights into specs "
-                 "and MVP scope with the PM."),
-        RoleSpec("UXR", "UX Research",
-                 "Supports the PM in discovery: defines the problem space, validates needs, "
-                 "brings qualitative insights."),
-        RoleSpec("DES", "Design",
-                 "Sets UX standards and guards usability."),
-        RoleSpec("SALES", "Sales",
-                 "Brings field and deal feedback; runs the pitch and demo the enablement kit "
-                 "prepares."),
-        RoleSpec("SUP", "Support",
-                 "Owns support docs and macros for launches and brings ticket themes back to "
-                 "product."),
-        RoleSpec("CS", "Customer Success",
-                 "Carries the story from onboarding to renewal; brings adoption and churn "
-                 "signals back to product and marketing."),
-        RoleSpec("REVOPS", "RevOps/Finance",
-                 "Partners with PMM on pricing strategy; reports pipeline and revenue impact."),
-    ),
+    roles=(_PM, _PMM, _ENG, _UXR, _DES, _SALES, _SUP, _CSM, _REVOPS),
     activities=(
-        # Insight / Discovery: PM + UX research own it (seed 002).
+        _interviews({"UXR": _l("R", _D002, "A UX researcher supports the PM in discovery."),
+                     "DES": _l("C", _D002, "Design is one of discovery's collaborators."),
+                     "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators."),
+                     "SALES": _l("C", _D002, "Sales is one of discovery's collaborators.")}),
+        _segmentation({"REVOPS": _l("C", OURS, "Market sizing needs revenue data; the seeds do not say who brings it.")}),
+        _icps({"UXR": _l("C", _D002, "Discovery insight from UX research."),
+               "SALES": _l("C", _D002, "The GTM lead takes in what customers and sales say."),
+               "CS": _l("C", _D002, "The GTM lead takes in what customer success hears.")}),
+        _competitive({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
+        _value_prop({"UXR": _l("C", _D002, "Discovery with the UX researcher validates the first value hypotheses.")}),
+        _problem({"UXR": _l("R", _D002, "PM and UX researcher define the problem space and success metrics."),
+                  "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators.")}),
+        _roadmap({"ENG": _l("C", "001", "In an enterprise PM coordinates platform roadmaps and cross-team dependencies."),
+                  "SALES": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support."),
+                  "CS": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support.")}),
+        _positioning({"SALES": _l("C", "001", "In an enterprise PMM leads multi-persona narratives for buying centers.")}),
+        _pricing({"REVOPS": _l("C", "001", "PMM partners with RevOps/Finance on pricing strategy."),
+                  "SALES": _l("C", _D002, "The GTM lead takes in what sales sees in deals.")}),
+        _specs({"DES": _l("C", _D002, "Design is a collaborator in development."),
+                "UXR": _l("C", _D002, "Discovery insight carries into the specs.")}),
         ActivitySpec(
-            "Customer Discovery Interviews", "insight",
-            "PM and UX research define the problem space and validate needs (“How do you use "
-            "this?”); PMM asks “Why did you buy this?”.",
-            {"PM": "A", "UXR": "R", "PMM": "R", "DES": "C", "ENG": "I"},
-        ),
-        ActivitySpec(
-            "Market Segmentation & TAM/SAM", "insight",
-            "Segment the market and size TAM, SAM and SOM; PM and PMM are equally concerned, "
-            "PMM leads.",
-            {"PMM": "AR", "PM": "C", "REVOPS": "C", "SALES": "C"},
-        ),
-        ActivitySpec(
-            "ICPs & Personas", "insight",
-            "PMM leads research, segmentation and personas across the buying center; PM and "
-            "UX research share discovery insights.",
-            {"PMM": "AR", "PM": "C", "UXR": "C", "SALES": "C", "CS": "C"},
-        ),
-        ActivitySpec(
-            "Competitive Intelligence", "insight",
-            "Competitive snapshots and strategy; Sales brings what they hear in deals.",
-            {"PMM": "AR", "SALES": "R", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Value Proposition", "insight",
-            "Initial value hypotheses from discovery, validated before heavy feature work; "
-            "PMM turns them into propositions buyers understand.",
-            {"PM": "A", "PMM": "R", "UXR": "C"},
-        ),
-        # Strategy.
-        ActivitySpec(
-            "Problem Framing & Success Metrics", "strategy",
-            "PM writes the problem statement and picks outcome metrics; PMM adds market "
-            "context and buyer insights.",
-            {"PM": "AR", "UXR": "C", "PMM": "C", "ENG": "C"},
-        ),
-        ActivitySpec(
-            "Roadmap & Prioritization", "strategy",
-            "PM chooses bets, sequences work and coordinates platform roadmaps and cross-team "
-            "dependencies; PMM brings market signals.",
-            {"PM": "AR", "ENG": "C", "PMM": "C", "SALES": "I", "CS": "I"},
-        ),
-        ActivitySpec(
-            "Positioning & Messaging", "strategy",
-            "PMM owns multi-persona narratives, value pillars and objection handling; PM "
-            "ensures claims match product truth and proof.",
-            {"PMM": "AR", "PM": "C", "SALES": "C"},
-        ),
-        ActivitySpec(
-            "Pricing & Packaging", "strategy",
-            "PMM owns willingness to pay and packaging with RevOps/Finance; PM supplies usage "
-            "data, value metrics and costs (COGS).",
-            {"PMM": "A", "REVOPS": "R", "PM": "C", "SALES": "C"},
-        ),
-        ActivitySpec(
-            "Go-to-Market Plan", "strategy",
-            "The GTM motion (PLG, sales-led), channels and demand generation, with input from "
-            "Sales and Customer Success.",
-            {"PMM": "AR", "PM": "C", "SALES": "C", "CS": "C"},
-        ),
-        # Build & Validate: PM + engineering lead own development (seed 002).
-        ActivitySpec(
-            "Specs, MVP Scope & Acceptance Criteria", "build",
-            "PM and the engineering lead translate discovery insights into specs, MVP scope "
-            "and acceptance criteria.",
-            {"PM": "AR", "ENG": "R", "DES": "C", "UXR": "C"},
-        ),
-        ActivitySpec(
-            "UX Design & Usability", "build",
-            "Design sets UX standards and guards usability; UX research tests with users.",
-            {"DES": "AR", "UXR": "C", "PM": "C", "ENG": "C"},
+            "UX Standards & Usability", "build",
+            "UX standards and usability of what is built.",
+            {"DES": _l("AR", _D002, "One owner per topic: design sets the UX standards."),
+             "UXR": _l("C", "003", "The product must be usable, which research checks with users."),
+             "PM": _l("C", "003", "The PM works closely with designers.")},
         ),
         ActivitySpec(
             "Technical Feasibility & Delivery", "build",
-            "Engineering handles feasibility, architecture and delivery; PM owns trade-offs "
-            "on scope.",
-            {"ENG": "AR", "PM": "C"},
+            "Architecture, feasibility and delivery of the release.",
+            {"ENG": _l("AR", _D002, "One owner per topic: engineering handles feasibility."),
+             "PM": _l("C", "003", "The PM works with engineers so what is built is buildable.")},
         ),
+        _analytics({"ENG": _l("C", _D002, "Data and engineering collaborate in development.")}),
+        _naming(),
+        _launch_plan({"SALES": _l("I", _D002, "Sales is a go-to-market collaborator."),
+                      "SUP": _l("I", _D002, "Support is a go-to-market collaborator."),
+                      "CS": _l("I", _D002, "Customer success is a go-to-market collaborator.")}),
+        _readiness({"SUP": _l("R", OURS, "Seed 001 has PM confirm docs and macros, not write them; "
+                              "seed 002 names support as a collaborator, so support writes them."),
+                    "ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks.")}, pm="A"),
+        _enablement({"SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales "
+                                 "no part in making it."),
+                     "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
+                     "SUP": _l("C", _D002, "Support is a go-to-market collaborator.")}),
+        _content({"SALES": _l("I", _D002, "Sales is a go-to-market collaborator.")}),
         ActivitySpec(
-            "Product Analytics & Experiments", "build",
-            "PM owns hypotheses, instrumentation and readouts; PMM turns results into "
-            "narrative and proof points.",
-            {"PM": "AR", "ENG": "R", "PMM": "C"},
+            "Adoption & Guardrails", "post_launch",
+            "Activation, adoption, retention, performance and reliability after launch.",
+            {"PM": _l("AR", "001", "Post-ship outcomes are the PM's; PM monitors guardrails."),
+             "ENG": _l("C", "001", "Performance and reliability guardrails are watched with engineering."),
+             "SUP": _l("C", _D002, "Support brings ticket themes back."),
+             "CS": _l("C", _D002, "Customer success brings churn and adoption signals back.")},
         ),
-        # Launch: the GTM lead (PMM) owns it, with Sales and Support (seed 002).
-        ActivitySpec(
-            "Launch Tiering & Calendar", "launch",
-            "Tier launches quarterly (Tier 1, 2, 3); map launch dates, dependencies, owners "
-            "and buffers, and dates to avoid.",
-            {"PMM": "AR", "PM": "C", "SALES": "I", "SUP": "I", "CS": "I"},
-        ),
-        ActivitySpec(
-            "Launch Readiness", "launch",
-            "PM confirms readiness: docs, support macros, analytics; monitors guardrails. "
-            "Launch ready = support docs + pricing + sales training.",
-            {"PM": "AR", "SUP": "R", "ENG": "R", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Sales Enablement", "launch",
-            "PMM owns the pitch, demo storyline and battlecards, and trains Sales; PM keeps "
-            "the demo accurate and supplies product proof.",
-            {"PMM": "AR", "SALES": "C", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Customer Success & Support Enablement", "launch",
-            "PMM owns the enablement kit; Customer Success and Support prepare customer "
-            "communications, onboarding and macros.",
-            {"PMM": "A", "CS": "R", "SUP": "R", "PM": "C"},
-        ),
-        ActivitySpec(
-            "Launch Content, Channels & PR", "launch",
-            "PMM orchestrates channels, content, PR and analyst outreach; PM checks claims.",
-            {"PMM": "AR", "PM": "C", "SALES": "I"},
-        ),
-        # Post-launch: shared readouts.
-        ActivitySpec(
-            "Adoption & Guardrail Monitoring", "post_launch",
-            "Activation, feature adoption, retention, performance and reliability guardrails "
-            "after launch.",
-            {"PM": "AR", "ENG": "R", "SUP": "C", "CS": "C"},
-        ),
-        ActivitySpec(
-            "Pipeline & Revenue Impact", "post_launch",
-            "Pipeline influenced, win rate by segment and revenue impact, reported to "
-            "leadership.",
-            {"REVOPS": "AR", "PMM": "C", "SALES": "C"},
-        ),
-        ActivitySpec(
-            "Win/Loss Synthesis", "post_launch",
-            "PMM collects themes and competitive reasons with Sales feedback; PM feeds the "
-            "insights into roadmap choices.",
-            {"PMM": "AR", "SALES": "R", "PM": "C", "CS": "C"},
-        ),
-        ActivitySpec(
-            "Customer Feedback Loop", "post_launch",
-            "Support and Customer Success bring tickets, churn signals and verbatims back; "
-            "PM feeds them into the roadmap, PMM into messaging.",
-            {"PM": "A", "SUP": "R", "CS": "R", "PMM": "C"},
-        ),
-        ActivitySpec(
-            "Day-30 Readout: Press, Pivot or Pause", "post_launch",
-            "One primary day-30 metric with target and actual; what we believed, what "
-            "happened, what we'll change. Decide: press, pivot or pause.",
-            {"PM": "A", "PMM": "R", "REVOPS": "C", "SALES": "I", "CS": "I"},
-        ),
+        _pipeline({"SALES": _l("C", "001", "Win rate by segment comes from deals.")}),
+        _win_loss({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle."),
+                   "CS": _l("C", _D002, "Customer success hears why customers stay or leave.")}),
+        _readout({"REVOPS": _l("C", "001", "The readout covers pipeline influence."),
+                  "SALES": _l("I", _D002, "Decisions are shared with sales and support."),
+                  "CS": _l("I", _D002, "Decisions are shared with sales and support.")}),
     ),
 )
 

@@ -83,12 +83,13 @@ def lock(*, matrix: Matrix, bump: bool = True) -> int:
     table = connection.ops.quote_name(Matrix._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {1 if bump else 0} WHERE id = %s RETURNING last_seq, errors, "
-                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities", [matrix.pk])
+                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
+                       [matrix.pk])
         row = cursor.fetchone()
     if row is None:
         raise NotFound("The matrix was deleted.")
     (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
-     matrix.overload_min_activities) = row
+     matrix.overload_min_activities, matrix.overload_percent) = row
     return matrix.last_seq
 
 

@@ -145,8 +145,10 @@ class MatrixSettingsForm(forms.Form):
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     max_responsible = forms.IntegerField(min_value=1, max_value=50, label="Most roles responsible (R) per activity")
     max_consulted = forms.IntegerField(min_value=1, max_value=50, label="Most roles consulted (C) per activity")
-    overload_min_activities = forms.IntegerField(min_value=1, max_value=1000,
-                                                 label="A role is overloaded from this many A's (and over half)")
+    overload_percent = forms.IntegerField(min_value=1, max_value=100,
+                                          label="A role is overloaded when accountable (A) on more than this % of activities")
+    overload_min_activities = forms.IntegerField(min_value=1, max_value=2000,
+                                                 label="…in a matrix of at least this many activities")
     review_cadence_days = forms.IntegerField(min_value=1, max_value=3650, required=False,
                                              label="Review every (days)",
                                              help_text="The owner is reminded when the matrix is due; leave empty for no reviews.")

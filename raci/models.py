@@ -120,7 +120,10 @@ class Matrix(models.Model):
     notified_seq = models.PositiveBigIntegerField(default=0)
     max_responsible = models.PositiveSmallIntegerField(default=3)
     max_consulted = models.PositiveSmallIntegerField(default=4)
-    overload_min_activities = models.PositiveSmallIntegerField(default=5)
+    # overloaded-role: a role holding A on more than `overload_percent`% of the activities,
+    # in a matrix of at least `overload_min_activities` activities (DESIGN.md defaults).
+    overload_min_activities = models.PositiveSmallIntegerField(default=8)
+    overload_percent = models.PositiveSmallIntegerField(default=75)
     review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
     last_reviewed_on = models.DateField(null=True, blank=True)
     # The matrix's finding counts, kept up to date by every write (services.py), so that a
@@ -160,7 +163,8 @@ class Matrix(models.Model):
     @property
     def rule_settings(self) -> RuleSettings:
         return RuleSettings(max_responsible=self.max_responsible, max_consulted=self.max_consulted,
-                            overload_min_activities=self.overload_min_activities)
+                            overload_min_activities=self.overload_min_activities,
+                            overload_share=self.overload_percent / 100)
 
 
 class Column(models.Model):
@@ -180,6 +184,10 @@ class Activity(models.Model):
     description = models.TextField(blank=True, max_length=2000)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
+    # Copied from the template the row came from: which of its activities it is (launch
+    # readiness items find their owner through it) and where its letters come from.
+    template_key = models.CharField(max_length=40, blank=True)
+    source = models.TextField(blank=True, max_length=4000)
 
     class Meta:
         ordering = ["order", "id"]
@@ -284,6 +292,18 @@ class TemplateActivity(models.Model):
     order = models.PositiveIntegerField(default=0)
     # Role code -> "R", "A", "AR", "C" or "I".
     letters = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=40, blank=True,
+                           help_text="Stable name that launch readiness items use to find this activity.")
+    # Role code -> where its letter comes from ("Seed 001: …" or "Our default: …").
+    sources = models.JSONField(default=dict, blank=True)
+    our_default = models.TextField(blank=True, max_length=2000,
+                                   help_text="Why some letters are ours where the seeds give none; empty when the seeds give them all.")
+
+    @property
+    def source(self) -> str:
+        """The row's sources as one text, as a matrix made from the template shows it on hover."""
+        return "\n".join(f"{code} {DISPLAY.get(self.letters.get(code, ''), '')} ({text})"
+                         for code, text in self.sources.items())
 
     class Meta:
         ordering = ["order", "id"]

@@ -23,6 +23,18 @@ class ActivityRow:
     phase: str
     description: str
     order: int
+    template_key: str = ""
+    source: str = ""
+
+    @property
+    def our_default(self) -> bool:
+        """Some of the row's letters are the template's own choice, not the seeds': worth a talk."""
+        return "Our default:" in self.source
+
+    @property
+    def hover(self) -> str:
+        """What the activity's name shows on hover: its description, then where its letters come from."""
+        return "\n\n".join(text for text in (self.description, self.source) if text)
 
     @property
     def phase_label(self) -> str:
@@ -115,11 +127,12 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     rows = (
         Activity.objects.filter(matrix=matrix)
         .order_by("order", "id")
-        .values_list("id", "name", "phase", "description", "order", "cells__role_id", "cells__value", "cells__version")
+        .values_list("id", "name", "phase", "description", "order", "template_key", "source",
+                     "cells__role_id", "cells__value", "cells__version")
     )
-    for pk, name, phase, description, order, role_id, value, version in _fetch(rows):
+    for pk, name, phase, description, order, key, source, role_id, value, version in _fetch(rows):
         if pk not in activities:
-            activities[pk] = ActivityRow(pk, name, phase, description, order)
+            activities[pk] = ActivityRow(pk, name, phase, description, order, key, source)
         if role_id is not None:
             cells[(pk, role_id)] = (value, version)
     ordered = sorted(activities.values(), key=lambda a: (PHASE_ORDER[a.phase], a.order, a.id))

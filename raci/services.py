@@ -558,7 +558,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
         columns.append(Column(matrix=matrix, role=role, order=position))
     Column.objects.bulk_create(columns)
     activities = Activity.objects.bulk_create([
-        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=position)
+        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=position,
+                 template_key=a.key, source=a.source[:4000])
         for position, a in enumerate(template.activities.all())
     ])
     cells = []
@@ -573,16 +574,19 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
 
 @transaction.atomic
 def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsible: int, max_consulted: int,
-                  overload_min_activities: int, review_cadence_days: int | None, actor) -> Matrix:
+                  overload_min_activities: int, review_cadence_days: int | None, actor,
+                  overload_percent: int = 75) -> Matrix:
     seq = _next_seq(matrix)
     name = _clean_name(name, "matrix")
     if Matrix.objects.filter(workspace_id=matrix.workspace_id, name__iexact=name).exclude(pk=matrix.pk).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
-    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
+    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
+              "review_cadence_days"]
     before = {f: getattr(matrix, f) for f in fields}
     matrix.name, matrix.description = name, description.strip()[:2000]
     matrix.max_responsible, matrix.max_consulted = max_responsible, max_consulted
     matrix.overload_min_activities, matrix.review_cadence_days = overload_min_activities, review_cadence_days
+    matrix.overload_percent = overload_percent
     after = {f: getattr(matrix, f) for f in fields}
     if before == after:
         transaction.set_rollback(True)
@@ -692,7 +696,7 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
     ])
     TemplateActivity.objects.bulk_create([
         TemplateActivity(template=template, name=a.name, phase=a.phase, description=a.description, order=i,
-                         letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v})
+                         key=a.template_key, letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v})
         for i, a in enumerate(grid.activities)
     ])
     template_snapshot(template=template)

@@ -526,7 +526,8 @@ def _template_qs(workspace):
 @require_http_methods(["GET", "POST"])
 def matrix_settings(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
-    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "review_cadence_days"]
+    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
+              "review_cadence_days"]
     members = Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
     form = MatrixSettingsForm(request.POST or None, members=members,
                               initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})

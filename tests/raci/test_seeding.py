@@ -2,8 +2,10 @@ import pytest
 from django.core.management import call_command
 
 from raci.models import ChangeEvent, Matrix, Template, TemplateActivity
+from raci import services
 from raci.seeding import demo_seed, templates_seed
 from raci.selectors import matrix_grid
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,34 @@ def test_seed_templates_is_idempotent(capsys):
 
 def test_seed_templates_restores_an_edited_builtin():
     templates_seed()
-    TemplateActivity.objects.filter(name="Naming").update(letters={"PM": "A", "PMM": "A"})
+    TemplateActivity.objects.filter(name="Naming", template__slug="pm-pmm-scaleup").update(letters={"PM": "A", "PMM": "A"})
     assert templates_seed() == ["pm-pmm-scaleup"]
-    assert TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup").letters == {"PM": "C", "PMM": "AR"}
+    assert TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup").letters == {"PMM": "AR", "PM": "C"}
+
+
+def test_seed_templates_stores_where_each_letter_comes_from():
+    templates_seed()
+    readiness = TemplateActivity.objects.get(name="Launch Readiness", template__slug="pm-pmm-scaleup")
+    assert readiness.key == "launch-readiness"
+    assert readiness.sources["PM"].startswith("Seed 001: ")
+    assert readiness.sources["CS"].startswith("Our default: ") and readiness.our_default
+    naming = TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup")
+    assert naming.our_default == "" and set(naming.sources) == {"PM", "PMM"}
+
+
+def test_seed_templates_updates_an_old_install_without_touching_teams_matrices():
+    member = MembershipFactory(access="admin")
+    templates_seed()
+    template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
+    matrix = services.matrix_create(workspace=member.workspace, name="Ours", actor=member.user, template=template)
+    # An install from before: the template had a "Pricing" row and no sources.
+    TemplateActivity.objects.create(template=template, name="Pricing", phase="build", letters={"PMM": "AR"}, order=99)
+    TemplateActivity.objects.filter(template=template).update(sources={}, our_default="")
+    before = list(matrix.activities.order_by("id").values("name", "phase", "source", "template_key"))
+    assert templates_seed() == ["pm-pmm-scaleup"]
+    assert not TemplateActivity.objects.filter(template__slug="pm-pmm-scaleup", name="Pricing").exists()
+    assert TemplateActivity.objects.filter(template__slug="pm-pmm-scaleup").exclude(sources={}).count() == 19
+    assert list(matrix.activities.order_by("id").values("name", "phase", "source", "template_key")) == before
 
 
 def test_demo_has_one_deliberate_conflict_and_is_idempotent():

@@ -24,12 +24,17 @@ def test_matrix_from_the_default_template_copies_roles_activities_and_letters(me
     template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
     matrix = services.matrix_create(workspace=member.workspace, name="Core", actor=member.user, template=template)
     grid = matrix_grid(matrix=matrix)
-    assert [c.code for c in grid.columns] == ["PM", "PMM"]
-    assert len(grid.activities) == 12
-    assert not [f for f in grid.findings if f.severity == "error"]
+    assert [c.code for c in grid.columns] == ["PM", "PMM", "ENG", "UX", "SALES", "CS", "REVOPS"]
+    assert len(grid.activities) == 19
+    assert not [f for f in grid.findings if f.severity != "info"]
     naming = next(a for a in grid.activities if a.name == "Naming")
     pmm = grid.columns[1].role_id
     assert grid.cells[(naming.id, pmm)][0] == "AR"
+    # Each row remembers which template activity it is and where its letters come from.
+    readiness = next(a for a in grid.activities if a.name == "Launch Readiness")
+    assert readiness.template_key == "launch-readiness"
+    assert "PM A (Seed 001:" in readiness.source and "Our default:" in readiness.source
+    assert readiness.source in readiness.hover
     assert matrix.owner == member.user
     assert ChangeEvent.objects.filter(matrix=matrix, kind="matrix.create").count() == 1
 
@@ -40,7 +45,7 @@ def test_template_roles_reuse_the_workspace_roles_with_the_same_code(member):
     template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
     services.matrix_create(workspace=member.workspace, name="One", actor=member.user, template=template)
     services.matrix_create(workspace=member.workspace, name="Two", actor=member.user, template=template)
-    assert Role.objects.filter(workspace=member.workspace).count() == 2
+    assert Role.objects.filter(workspace=member.workspace).count() == 7
     assert Column.objects.filter(role=existing).count() == 2
 
 

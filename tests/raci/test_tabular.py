@@ -56,7 +56,7 @@ def only_error(table) -> TableError:
 # ------------------------------------------------------------------ the example files
 
 
-def test_team_spreadsheet_has_no_errors_and_two_findings():
+def test_team_spreadsheet_has_no_errors_and_one_finding():
     table = parse_upload((EXAMPLES / "team-spreadsheet.csv").read_bytes(), "team-spreadsheet.csv")
     assert table.ok, table.errors
     assert [c.header for c in table.columns] == ["Product Manager", "Product Marketing", "Engineering Lead", "Sales"]
@@ -67,9 +67,9 @@ def test_team_spreadsheet_has_no_errors_and_two_findings():
     assert first.letters == {0: "AR", 1: "R", 2: "I", 3: "C"}
     assert table.activities[5].description == "Pitch, demo storyline, battlecards"
     assert table.activities[6].phase == "post_launch"
+    # PMM is accountable for 5 of 7: under 75%, and under the 8 activities the rule needs.
     assert sorted(findings_of(table)) == [
         ("idle-role", None, "Engineering Lead"),
-        ("overloaded-role", None, "Product Marketing"),
     ]
 
 

@@ -80,7 +80,7 @@ def test_the_owner_is_set_in_settings(client, setup):
     other = MembershipFactory(workspace=me.workspace)
     url = reverse("raci:matrix_settings", args=[matrix.workspace.slug, matrix.slug])
     response = client.post(url, {"name": matrix.name, "max_responsible": 3, "max_consulted": 4,
-                                 "overload_min_activities": 5, "review_cadence_days": 90, "owner": other.user_id})
+                                 "overload_min_activities": 8, "overload_percent": 75, "review_cadence_days": 90, "owner": other.user_id})
     assert response.status_code == 302
     matrix.refresh_from_db()
     assert (matrix.owner, matrix.review_cadence_days) == (other.user, 90)
