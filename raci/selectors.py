@@ -466,11 +466,25 @@ class Change:
 def changes_since(*, matrix: Matrix, since: int, upto: int, limit: int = 100) -> list[Change]:
     """The change events after `since` up to `upto`, oldest first: at most `limit` + 1, so
     a caller can tell that more happened than it wants to replay."""
-    rows = (ChangeEvent.objects.filter(matrix=matrix, seq__gt=since, seq__lte=upto).order_by("seq")
-            .values_list("seq", "kind", "activity_id_ref", "role_id_ref", "actor_id", "actor__username",
-                         "actor__first_name", "actor__last_name")[:limit + 1])
+    rows = _CHANGES.rows(matrix_id=matrix.pk, since=since, upto=upto)[:limit + 1]
     return [Change(seq, kind, a, r, actor, f"{first} {last}".strip() or (username or ""))
-            for seq, kind, a, r, actor, username, first, last in _fetch(rows)]
+            for seq, kind, a, r, actor, username, first, last in rows]
+
+
+# Polled by every open page: compiled once. At most 101 rows (a caller replays up to 100).
+_CHANGES = Prepared(
+    lambda matrix_id, since, upto: ChangeEvent.objects.filter(matrix_id=matrix_id, seq__gt=since, seq__lte=upto)
+    .order_by("seq").values_list("seq", "kind", "activity_id_ref", "role_id_ref", "actor_id", "actor__username",
+                                 "actor__first_name", "actor__last_name")[:101],
+    matrix_id=-2_000_000_041, since=2_000_000_042, upto=2_000_000_043)
+_COLUMNS = Prepared(
+    lambda matrix_id: Column.objects.filter(matrix_id=matrix_id).order_by("order", "id")
+    .values_list("role_id", "role__code", "role__name", "order"),
+    matrix_id=-2_000_000_044)
+_N_ACTIVITIES = Prepared(
+    lambda matrix_id: Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id")
+    .annotate(n=Count("id")).values_list("n"),
+    matrix_id=-2_000_000_045)
 
 
 @dataclass(slots=True)
@@ -499,9 +513,8 @@ class CellsAround:
 def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
     """The work of k changed cells is their rows and columns, not the matrix."""
     activity_ids = {a for a, _ in keys}
-    columns = [RoleColumn(role_id, code, name, "", order) for role_id, code, name, order in _fetch(
-        Column.objects.filter(matrix=matrix).order_by("order", "id").values_list("role_id", "role__code", "role__name",
-                                                                                 "order"))]
+    columns = [RoleColumn(role_id, code, name, "", order) for role_id, code, name, order in
+               _COLUMNS.rows(matrix_id=matrix.pk)]
     current = {c.role_id for c in columns}
     role_ids = {r for _, r in keys} & current
     activities: dict[int, ActivityRow] = {}
@@ -517,8 +530,8 @@ def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
         for role_id, value in _fetch(Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
                                      .exclude(value="").values_list("role_id", "value")):
             down[role_id].append(value)
-    n = Activity.objects.filter(matrix=matrix).count()
-    return CellsAround(columns, activities, cells, down, n)
+    n = _N_ACTIVITIES.rows(matrix_id=matrix.pk)
+    return CellsAround(columns, activities, cells, down, n[0][0] if n else 0)
 
 
 def activity_positions(*, matrix: Matrix) -> dict[int, int]:

@@ -355,8 +355,8 @@ def matrix_changes(request, ws, m):
     # A range of the reader's own changes only is already on their page (each edit answered
     # with what it changed): replaying it would redraw a grid they may be editing in.
     parts = [shared["live"]] if shared["only_actor"] == request.user.pk else [shared["live"], shared["body"]]
-    panel = _panel_shared(matrix)
-    if panel["seq"] > panel_seq:
+    panel = _panel_shared(matrix) if panel_seq < last else None
+    if panel is not None and panel["seq"] > panel_seq:
         parts.append(panel["html"].replace('<section id="findings-panel"', '<section id="findings-panel" hx-swap-oob="true"', 1))
     others = sorted({name for actor, name in shared["actors"] if actor != request.user.pk})
     if others:
