@@ -77,7 +77,7 @@ def run(args) -> int:
         locust = subprocess.run([
             sys.executable, "-m", "locust", "-f", str(ROOT / "tests/load/locustfile.py"), "--headless", "--only-summary",
             "-u", str(args.editors), "-r", str(ramp), "--run-time", f"{args.duration}s", "--reset-stats",
-            "--host", host, "--json-file", str(stats), "--stop-timeout", "5", "--loglevel", "WARNING",
+            "--host", host, "--json-file", str(stats), "--stop-timeout", "30", "--loglevel", "WARNING",
         ], cwd=ROOT, env=dict(env, LOAD_WORLD=str(world), LOAD_ACCEPTED=str(accepted)), stdout=subprocess.DEVNULL)
     finally:
         server.terminate()

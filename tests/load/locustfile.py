@@ -37,6 +37,7 @@ _next_session = itertools.count()
 SENT: dict[tuple[int, int, int], float] = {}
 ACCEPTED: dict[str, tuple[int, str]] = {}
 COUNT = {"accepted": 0}
+PENDING: set[tuple[str, int, str]] = set()
 
 
 class Editor(HttpUser):
@@ -69,9 +70,14 @@ class Editor(HttpUser):
         sent = time.time()
         # The form as bytes, so it leaves with its headers in one packet, as a browser's does
         # (a separate body packet waits ~40 ms on Nagle and delayed ACKs).
-        body = urlencode({"value": value, "version": self.versions.get((a, r), 0)}).encode()
+        version = self.versions.get((a, r), 0)
+        body = urlencode({"value": value, "version": version}).encode()
+        # Sent but not yet answered: when the run stops, such an edit may or may not be saved.
+        pending = (f"{a}-{r}", version + 1, value)
+        PENDING.add(pending)
         with self.client.post(f"{self.path}cells/{a}/{r}/", data=body, name="edit", catch_response=True,
                               headers={**self.headers, "Content-Type": "application/x-www-form-urlencoded"}) as response:
+            PENDING.discard(pending)
             found = CELL.search(response.text or "")
             if response.status_code in (200, 409) and found:
                 version = int(found.group(3))
@@ -128,4 +134,4 @@ def _write_accepted(environment, **kwargs):
     out = os.environ.get("LOAD_ACCEPTED")
     if out:
         with open(out, "w") as f:
-            json.dump({"count": COUNT["accepted"], "last": ACCEPTED}, f)
+            json.dump({"count": COUNT["accepted"], "last": ACCEPTED, "pending": sorted(PENDING)}, f)
