@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test install migrate seed bench check-deploy browsers lint
+.PHONY: run test install migrate seed bench load check-deploy browsers lint
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
@@ -40,6 +40,12 @@ test: install
 
 bench: install
 	$(UV) run --frozen python -m tests.bench
+
+# The workshop under Locust; needs DATABASE_URL (PostgreSQL) and REDIS_URL. See README.
+EDITORS ?= 50
+DURATION ?= 60
+load: install
+	$(UV) run --frozen python -m tests.load --editors $(EDITORS) --duration $(DURATION) $(LOAD_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \

@@ -537,3 +537,93 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
         updates = drift.pending_updates(_drift_rows(basis.content), _drift_rows(current), mine, shared)
     return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates,
                  matrix.template_version)
+
+
+# --- staying live: what changed since a sequence number --------------------------------
+
+@dataclass(slots=True)
+class Change:
+    seq: int
+    kind: str
+    activity_id: int | None
+    role_id: int | None
+    actor_id: int | None
+    actor_name: str
+
+
+def changes_since(*, matrix: Matrix, since: int, upto: int, limit: int = 100) -> list[Change]:
+    """The change events after `since` up to `upto`, oldest first: at most `limit` + 1, so
+    a caller can tell that more happened than it wants to replay."""
+    rows = _CHANGES.rows(matrix_id=matrix.pk, since=since, upto=upto)[:limit + 1]
+    return [Change(seq, kind, a, r, actor, f"{first} {last}".strip() or (username or ""))
+            for seq, kind, a, r, actor, username, first, last in rows]
+
+
+# Polled by every open page: compiled once. At most 101 rows (a caller replays up to 100).
+_CHANGES = Prepared(
+    lambda matrix_id, since, upto: ChangeEvent.objects.filter(matrix_id=matrix_id, seq__gt=since, seq__lte=upto)
+    .order_by("seq").values_list("seq", "kind", "activity_id_ref", "role_id_ref", "actor_id", "actor__username",
+                                 "actor__first_name", "actor__last_name")[:101],
+    matrix_id=-2_000_000_041, since=2_000_000_042, upto=2_000_000_043)
+_COLUMNS = Prepared(
+    lambda matrix_id: Column.objects.filter(matrix_id=matrix_id).order_by("order", "id")
+    .values_list("role_id", "role__code", "role__name", "order"),
+    matrix_id=-2_000_000_044)
+_N_ACTIVITIES = Prepared(
+    lambda matrix_id: Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id")
+    .annotate(n=Count("id")).values_list("n"),
+    matrix_id=-2_000_000_045)
+
+
+@dataclass(slots=True)
+class CellsAround:
+    """Some cells with everything their findings depend on: their rows (every column) and
+    their columns (every activity's value), in a fixed number of queries."""
+
+    columns: list[RoleColumn]
+    activities: dict[int, ActivityRow]  # the rows of the cells, by id
+    cells: dict[tuple[int, int], tuple[str, int]]  # every cell of those rows
+    down: dict[int, list[str]]  # role id -> the non-empty values of its column
+    n_activities: int
+
+    def row_findings(self, activity_id: int, settings: rules.RuleSettings) -> list[rules.Finding]:
+        activity = self.activities[activity_id]
+        roles = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in self.columns}
+        row = {r: value for (a, r), (value, _) in self.cells.items() if a == activity_id and value and r in roles}
+        return rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles, settings)
+
+    def column_findings(self, role_id: int, settings: rules.RuleSettings) -> list[rules.Finding]:
+        column = next(c for c in self.columns if c.role_id == role_id)
+        return rules.role_findings(rules.RoleData(column.role_id, column.code, column.name), self.down.get(role_id, []),
+                                   self.n_activities, len(self.columns), settings)
+
+
+def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
+    """The work of k changed cells is their rows and columns, not the matrix."""
+    activity_ids = {a for a, _ in keys}
+    columns = [RoleColumn(role_id, code, name, "", order) for role_id, code, name, order in
+               _COLUMNS.rows(matrix_id=matrix.pk)]
+    current = {c.role_id for c in columns}
+    role_ids = {r for _, r in keys} & current
+    activities: dict[int, ActivityRow] = {}
+    cells: dict[tuple[int, int], tuple[str, int]] = {}
+    for pk, name, phase, order, role_id, value, version in _fetch(
+            Activity.objects.filter(matrix=matrix, id__in=activity_ids)
+            .values_list("id", "name", "phase", "order", "cells__role_id", "cells__value", "cells__version")):
+        activities.setdefault(pk, ActivityRow(pk, name, phase, "", order))
+        if role_id in current:
+            cells[(pk, role_id)] = (value, version)
+    down: dict[int, list[str]] = defaultdict(list)
+    if role_ids:
+        for role_id, value in _fetch(Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
+                                     .exclude(value="").values_list("role_id", "value")):
+            down[role_id].append(value)
+    n = _N_ACTIVITIES.rows(matrix_id=matrix.pk)
+    return CellsAround(columns, activities, cells, down, n[0][0] if n else 0)
+
+
+def activity_positions(*, matrix: Matrix) -> dict[int, int]:
+    """Each activity's place in the grid's order: which page of a big matrix shows it."""
+    rows = _fetch(Activity.objects.filter(matrix=matrix).values_list("id", "phase", "order"))
+    ordered = sorted(rows, key=lambda r: (PHASE_ORDER[r[1]], r[2], r[0]))
+    return {pk: i for i, (pk, _, _) in enumerate(ordered)}

@@ -1,14 +1,17 @@
 """The matrix page and its htmx endpoints. Every endpoint also works as a plain POST that
 redirects back to the page (post/redirect/get)."""
 
+import time
 from itertools import groupby
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from urllib.parse import urlencode, urlsplit
 
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,7 +25,7 @@ from ..access import can_edit, matrix_for, membership_for
 from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
 from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
 from ..limits import LIMITS
-from ..models import Access, ChangeEvent, Membership, Role
+from ..models import Access, Membership, Role
 from ..phases import PHASE_LABELS, PHASES
 from ..rules import DISPLAY, SEVERITY_ORDER
 
@@ -153,7 +156,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     today = timezone.localdate()
     context.update({
         "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
-        "since": matrix.last_seq, "live_every": LIVE_EVERY_SECONDS,
+        "since": matrix.last_seq, "panel_seq": matrix.last_seq, "live_every": LIVE_EVERY_MS,
         "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
         "person": person, "person_rows": _person_rows(grid, person) if person else None,
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
@@ -197,7 +200,7 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     if row and row not in context["shown_ids"] and grid.activity(row) is not None:
         # The row the change was about is now on another page of a big matrix: go there.
         return HttpResponseClientRedirect(_row_href(grid, row))
-    context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error})
+    context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error, "panel_seq": matrix.last_seq})
     response = render(request, f"{PAGE}#structure-response", context, status=status)
     response["Vary"] = "HX-Request"
     # The request may have targeted one cell or one header; the answer is the whole grid.
@@ -266,10 +269,14 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
 @require_GET
 def findings_panel(request, ws, m):
     matrix = matrix_for(request, ws, m)
-    grid = selectors.matrix_grid(matrix=matrix)
-    template = f"{PAGE}#panel" if request.htmx else "raci/findings.html"
-    response = render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
-                                          "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
+    if request.htmx:
+        # After an edit: the shared panel, which the page's next polls bring up to date.
+        response = HttpResponse(_panel_shared(matrix, editable=can_edit(matrix.access))["html"])
+    else:
+        grid = selectors.matrix_grid(matrix=matrix)
+        response = render(request, "raci/findings.html", {
+            "workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
+            "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
     response["Vary"] = "HX-Request"
     return response
 
@@ -324,15 +331,26 @@ def _cell_form(request, matrix, activity_id, role_id):
 
 # --- others' edits ----------------------------------------------------------------------
 
-LIVE_EVERY_SECONDS = 3
+# The open page asks for others' edits this often: with the answer's own time, an edit
+# reaches everyone within about a second.
+LIVE_EVERY_MS = 800
+# How long the answer for one range of changes is kept for everyone polling the same range
+# with the same access and view; an answer names its range, so it is never wrong for long.
+LIVE_SHARED_SECONDS = 30
+# The findings panel is the whole matrix's: under a room of editors it is rebuilt at most
+# this often (once for everyone), and each open page catches up with it on a later poll.
+PANEL_FRESH_SECONDS = 1.0
 
 
 @login_required
 @require_GET
 def matrix_changes(request, ws, m):
     """What changed since the client's last seen change, as out-of-band swaps: the cells
-    with their badges, or the whole grid after a change to rows or columns. Polled by the
-    open page; nothing new is a 204, at the cost of one query."""
+    with their badges and the counts, or the whole grid after a change to rows or columns.
+
+    The work is the changed cells' rows and columns, not the matrix; viewers asking for the
+    same range of changes with the same access and view share one answer. Nothing new is a
+    204 at the cost of one query."""
     try:
         matrix = matrix_for(request, ws, m)
     except Http404:
@@ -340,42 +358,90 @@ def matrix_changes(request, ws, m):
         response["HX-Retarget"], response["HX-Reswap"] = "#live", "outerHTML"
         return response
     since = query_int(request.GET.get("since"), default=0)
-    if matrix.last_seq <= since:
+    panel_seq = query_int(request.GET.get("panel"), default=since)
+    last = matrix.last_seq
+    if last <= since and panel_seq >= last:
         return HttpResponse(status=204)
-    events = list(ChangeEvent.objects.filter(matrix=matrix, seq__gt=since).select_related("actor").order_by("seq")[:101])
-    editable = can_edit(matrix.access)
-    grid = selectors.matrix_grid(matrix=matrix)
-    structural = len(events) > 100 or any(e.kind != "cell" for e in events)
     page, only = _view_of(request)
-    cells, rows, columns = [], {}, {}
-    if structural:
-        context = _grid_context(grid, editable=editable, only_findings=only, page=page)
-    else:
-        by_activity, by_role = grid.findings_by_activity(), grid.findings_by_role()
-        shown_page, _, shown_rows = _shown(grid, by_activity, only_findings=only, page=page)
-        shown = {a.id for a in shown_rows}
-        context = {"counts": grid.counts, "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
-                   "editable": editable, "view_query": _view_query(shown_page.number, only)}
-        for key in dict.fromkeys((e.activity_id_ref, e.role_id_ref) for e in events):
-            if grid.column(key[1]) is None:
-                continue
-            # The column's badge is on every page; the cell and its row's badge only on the
-            # page that shows the row (an out-of-band swap with no target is an htmx error).
-            columns[key[1]] = mark_safe(badge_html(by_role.get(key[1], []), f"cb-{key[1]}", oob=True))
-            if key[0] not in shown:
-                continue
-            value, version = grid.cells.get(key, ("", 0))
-            cells.append(mark_safe(cell_html(*key, value, version, editable=editable, extra=" remote", oob=True)))
-            rows[key[0]] = mark_safe(badge_html(by_activity.get(key[0], []), f"rb-{key[0]}", oob=True))
-    others = sorted({e.actor.get_full_name() or e.actor.username for e in events if e.actor and e.actor != request.user})
-    context.update({
-        "workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
-        "cells": cells, "badges": [*rows.values(), *columns.values()], "others": others,
-        "n_changes": len(events), "live_every": LIVE_EVERY_SECONDS,
-    })
-    response = render(request, f"{PAGE}#changes-response", context)
+    editable = can_edit(matrix.access)
+    key = f"live:{matrix.pk}:{since}:{last}:{int(editable)}:{page or 0}:{int(only)}"
+    shared = cache.get(key)
+    if shared is None:
+        shared = _changes(matrix, since=max(min(since, last), 0), editable=editable, page=page, only=only)
+        cache.set(key, shared, LIVE_SHARED_SECONDS)
+    # A range of the reader's own changes only is already on their page (each edit answered
+    # with what it changed): replaying it would redraw a grid they may be editing in.
+    parts = [shared["live"]] if shared["only_actor"] == request.user.pk else [shared["live"], shared["body"]]
+    panel = _panel_shared(matrix, editable=editable) if panel_seq < last else None
+    if panel is not None and panel["seq"] > panel_seq:
+        parts.append(panel["html"].replace('<section id="findings-panel"', '<section id="findings-panel" hx-swap-oob="true"', 1))
+    others = sorted({name for actor, name in shared["actors"] if actor != request.user.pk})
+    if others:
+        parts.append(render_to_string(f"{PAGE}#others-toast", {"others": others, "structural": shared["structural"]}))
+    response = HttpResponse("".join(parts))
     response["Vary"] = "HX-Request"
     return response
+
+
+def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool) -> dict:
+    """The part of a changes answer that is the same for everyone at the same range,
+    access and view: rendered fragments and who made the changes."""
+    events = selectors.changes_since(matrix=matrix, since=since, upto=matrix.last_seq)
+    structural = len(events) > 100 or any(e.kind != "cell" for e in events) or only
+    context = {"workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
+               "live_every": LIVE_EVERY_MS, "view_query": _view_query(page or 1, only), "counts": matrix.counts}
+    if structural:
+        # Rows or columns changed, or the view filters rows by their findings: the grid.
+        grid = selectors.matrix_grid(matrix=matrix)
+        context.update(_grid_context(grid, editable=editable, only_findings=only, page=page))
+    elif events:
+        context.update(_cell_changes(matrix, events, editable=editable, page=page))
+    actors = {e.actor_id for e in events}
+    return {"live": render_to_string(f"{PAGE}#live", context), "body": render_to_string(f"{PAGE}#changes-response", context),
+            "structural": structural, "only_actor": actors.pop() if len(actors) == 1 else None,
+            "actors": sorted({(e.actor_id, e.actor_name) for e in events if e.actor_id})}
+
+
+def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
+    """The changed cells with their rows' and columns' badges: O(k) for k cells."""
+    keys = list(dict.fromkeys((e.activity_id, e.role_id) for e in events))
+    around = selectors.cells_around(matrix=matrix, keys=keys)
+    settings = matrix.rule_settings
+    shown_page = paging.page_for(total=around.n_activities, n_columns=len(around.columns), requested=page)
+    positions = selectors.activity_positions(matrix=matrix) if shown_page.paged else None
+    current = {c.role_id for c in around.columns}
+    cells, rows, columns = [], {}, {}
+    for a, r in keys:
+        if r not in current or a not in around.activities:
+            continue
+        # The column's badge is on every page; the cell and its row's badge only on the
+        # page that shows the row (an out-of-band swap with no target is an htmx error).
+        if r not in columns:
+            columns[r] = badge_html(around.column_findings(r, settings), f"cb-{r}", oob=True)
+        if positions is not None and not shown_page.first <= positions.get(a, -1) + 1 <= shown_page.last:
+            continue
+        value, version = around.cells.get((a, r), ("", 0))
+        cells.append(mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True)))
+        if a not in rows:
+            rows[a] = badge_html(around.row_findings(a, settings), f"rb-{a}", oob=True)
+    return {"cells": cells, "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())]}
+
+
+def _panel_shared(matrix, *, editable: bool) -> dict:
+    """The findings panel as of a recent change, shared by everyone on the matrix with the
+    same access (editors see the fixes as buttons): rebuilt when it is behind the matrix
+    and older than PANEL_FRESH_SECONDS."""
+    key = f"live-panel:{matrix.pk}:{int(editable)}"
+    panel = cache.get(key)
+    if panel is not None and (panel["seq"] >= matrix.last_seq or time.time() - panel["at"] < PANEL_FRESH_SECONDS):
+        return panel
+    grid = selectors.matrix_grid(matrix=matrix)
+    html = render_to_string(f"{PAGE}#panel", {
+        "workspace": matrix.workspace, "matrix": matrix, "editable": editable, "panel_seq": matrix.last_seq,
+        "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
+    panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}
+    cache.set(key, panel, LIVE_SHARED_SECONDS)
+    return panel
 
 
 # --- activities ----------------------------------------------------------------------------

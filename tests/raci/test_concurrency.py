@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from raci.models import Cell, ChangeEvent
 from raci.rules import DISPLAY
+from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, build_matrix
 
 THREADS, EDITS = 20, 10
@@ -75,6 +76,9 @@ def test_concurrent_editors_never_lose_or_overwrite_each_other(capsys):
         state[key] = event.after
     final = {(c.activity_id, c.role_id): DISPLAY[c.value] for c in Cell.objects.filter(activity__matrix=matrix)}
     assert {k: v for k, v in state.items() if v} == {k: v for k, v in final.items() if v}
+    # The finding counts, kept by each edit's difference, equal a full check.
+    matrix.refresh_from_db()
+    assert matrix.counts == matrix_grid(matrix=matrix).counts
     with capsys.disabled():
         print(f"\nconcurrency on {connection.vendor}: {THREADS} threads x {EDITS} edits on {len(cells)} cells: "
               f"accepted {statuses[200]} (history records {len(events)}), refused {statuses[409]} (409), "

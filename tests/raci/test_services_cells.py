@@ -152,3 +152,37 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     check()
     services.activity_delete(matrix=matrix, activity_id=extra.pk, actor=member.user)
     check()
+
+
+def test_an_edit_worked_out_on_a_matrix_read_before_another_write_lands_after_it(setup):
+    """The one-statement write only applies at the sequence the matrix was read at; when
+    another write came first, the edit is worked out again under the matrix's lock."""
+    from raci.models import Matrix
+    from raci.selectors import matrix_grid
+
+    member, matrix, acts, roles = setup
+    read_early = Matrix.objects.get(pk=matrix.pk)
+    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1,
+                      actor=member.user)
+    result = services.cell_set(matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="A",
+                               expected_version=1, actor=member.user)
+    assert result.changed and read_early.last_seq == 2
+    assert list(ChangeEvent.objects.filter(matrix=matrix).order_by("seq").values_list("seq", "role_id_ref")) == [
+        (1, roles[1].pk), (2, roles[2].pk)]
+    matrix.refresh_from_db()
+    assert matrix.counts == matrix_grid(matrix=matrix).counts == result.counts
+
+
+def test_a_new_cell_set_on_a_matrix_read_before_another_write_is_stale_when_that_write_made_it(setup):
+    from raci.models import Matrix
+
+    member, matrix, acts, roles = setup
+    Cell.objects.filter(activity=acts[0], role=roles[2]).delete()
+    read_early = Matrix.objects.get(pk=matrix.pk)
+    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="R", expected_version=0,
+                      actor=member.user)
+    with pytest.raises(services.StaleEdit):
+        services.cell_set(matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="C",
+                          expected_version=0, actor=member.user)
+    assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "R"
+    assert ChangeEvent.objects.filter(matrix=matrix).count() == 1

@@ -1,0 +1,137 @@
+"""The workshop under load: editors on one matrix, each editing about once a second and
+staying live the way the open page does (polling for others' changes, fetching the
+findings panel after each of their own edits).
+
+    LOAD_WORLD=world.json locust -f tests/load/locustfile.py --host https://lockstep.example.com
+
+`make load` prepares the world, starts the application, runs this headless and checks the
+matrix afterwards; see tests/load/__main__.py. Reported besides Locust's own statistics:
+`LIVE seen by another editor`, the time from an edit being sent to another editor's
+page receiving it.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from urllib.parse import urlencode
+
+import gevent
+from locust import HttpUser, constant_pacing, events, task
+from locust.clients import HttpSession
+
+WORLD = json.load(open(os.environ["LOAD_WORLD"])) if os.environ.get("LOAD_WORLD") else None
+EDIT_EVERY = float(os.environ.get("LOAD_EDIT_EVERY", "1.0"))
+POLL_EVERY = float(os.environ.get("LOAD_POLL_EVERY", "0.8"))  # the page's hx-trigger
+VALUES = ["R", "A", "AR", "C", "I", ""]
+CELL = re.compile(r'<a id="c-(\d+)-(\d+)" class="[^"]*" href="[^"]*" data-v="(\d+)"')
+SINCE = re.compile(r'id="live"[^>]*?since=(\d+)')
+PANEL = re.compile(r'name="panel" value="(\d+)"')
+CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+_next_session = itertools.count()
+# Shared by all editors of this process: when each accepted version of a cell was sent,
+# and the last accepted write of every cell (for the check after the run).
+SENT: dict[tuple[int, int, int], float] = {}
+ACCEPTED: dict[str, tuple[int, str]] = {}
+COUNT = {"accepted": 0}
+PENDING: set[tuple[str, int, str]] = set()
+
+
+class Editor(HttpUser):
+    wait_time = constant_pacing(EDIT_EVERY)
+
+    def on_start(self):
+        world = WORLD
+        self.path = world["path"]
+        self.client.cookies.set(world["session_cookie"], world["sessions"][next(_next_session) % len(world["sessions"])])
+        page = self.client.get(self.path, name="matrix page")
+        html = page.text
+        self.versions = {(int(a), int(r)): int(v) for a, r, v in CELL.findall(html)}
+        self.values = {}
+        self.headers = {"HX-Request": "true", "X-CSRFToken": CSRF.search(html).group(1),
+                        "Referer": self.host + self.path}
+        self.since = int(SINCE.search(html).group(1))
+        self.panel = int(PANEL.search(html).group(1))
+        self.cells = [tuple(c) for c in world["cells"]]
+        self.poller = HttpSession(base_url=self.host, request_event=self.environment.events.request, user=self)
+        self.poller.cookies.update(self.client.cookies)
+        self.live = gevent.spawn(self._stay_live)
+
+    def on_stop(self):
+        self.live.kill(block=False)
+
+    @task
+    def edit(self):
+        a, r = random.choice(self.cells)
+        value = random.choice([v for v in VALUES if v != self.values.get((a, r))])
+        sent = time.time()
+        # The form as bytes, so it leaves with its headers in one packet, as a browser's does
+        # (a separate body packet waits ~40 ms on Nagle and delayed ACKs).
+        version = self.versions.get((a, r), 0)
+        body = urlencode({"value": value, "version": version}).encode()
+        # Sent but not yet answered: when the run stops, such an edit may or may not be saved.
+        pending = (f"{a}-{r}", version + 1, value)
+        PENDING.add(pending)
+        with self.client.post(f"{self.path}cells/{a}/{r}/", data=body, name="edit", catch_response=True,
+                              headers={**self.headers, "Content-Type": "application/x-www-form-urlencoded"}) as response:
+            PENDING.discard(pending)
+            found = CELL.search(response.text or "")
+            if response.status_code in (200, 409) and found:
+                version = int(found.group(3))
+                self.versions[(a, r)] = version
+                if response.status_code == 409:
+                    response.success()  # someone else got there first: the page says so
+                    return
+                self.values[(a, r)] = value
+                response.success()
+            else:
+                response.failure(f"edit answered {response.status_code}")
+                return
+        if response.headers.get("HX-Trigger") == "findings-changed":
+            SENT[(a, r, version)] = sent
+            COUNT["accepted"] += 1
+            key = f"{a}-{r}"
+            if ACCEPTED.get(key, (0, ""))[0] < version:
+                ACCEPTED[key] = (version, value)
+            self.client.get(f"{self.path}findings/", headers=self.headers, name="findings panel")
+
+    def _stay_live(self):
+        # Like htmx's `every 800ms`: a poll is due every interval, whatever the last one took
+        # (one in flight at a time).
+        due = time.monotonic()
+        while True:
+            due = max(due + POLL_EVERY, time.monotonic())
+            gevent.sleep(due - time.monotonic())
+            url = f"{self.path}changes/?since={self.since}&page=1&panel={self.panel}"
+            with self.poller.get(url, headers=self.headers, name="live update", catch_response=True) as response:
+                if response.status_code == 204:
+                    response.success()
+                    continue
+                if response.status_code != 200 or not SINCE.search(response.text):
+                    response.failure(f"live update answered {response.status_code}")
+                    continue
+                response.success()
+            html, now = response.text, time.time()
+            self.since = int(SINCE.search(html).group(1))
+            panel = PANEL.search(html)
+            if panel:
+                self.panel = int(panel.group(1))
+            for a, r, v in CELL.findall(html):
+                key = (int(a), int(r))
+                self.versions[key] = max(self.versions.get(key, 0), int(v))
+                sent = SENT.get((*key, int(v)))
+                if sent is not None:
+                    events.request.fire(request_type="LIVE", name="seen by another editor",
+                                        response_time=(now - sent) * 1000, response_length=0, exception=None,
+                                        context={})
+
+
+@events.quitting.add_listener
+def _write_accepted(environment, **kwargs):
+    out = os.environ.get("LOAD_ACCEPTED")
+    if out:
+        with open(out, "w") as f:
+            json.dump({"count": COUNT["accepted"], "last": ACCEPTED, "pending": sorted(PENDING)}, f)
