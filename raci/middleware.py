@@ -8,8 +8,9 @@ those in each view is how one gets missed. So one check at the edge: the path, t
 string, the form fields of the body, and the cookies.
 """
 
-from django.conf import settings
 from django.http import HttpResponseBadRequest
+
+from .limits import LIMITS
 
 MESSAGE = ("The request holds a NUL character (\\0), which no page or field of Lockstep accepts. "
            "Nothing was saved; remove it and send again.")
@@ -29,8 +30,8 @@ def _body_has_nul(request) -> bool:
         except ValueError:
             return False
         # An upload larger than any import takes is refused by its view before the body is
-        # read (settings.IMPORT_MAX_BYTES): parsing it here would defeat that.
-        if length > settings.IMPORT_MAX_BYTES + 65536:
+        # read (LIMITS.file_bytes): parsing it here would defeat that.
+        if length > LIMITS.file_bytes + 65536:
             return False
     # File names need no look: Django drops their unprintable characters.
     return _has_nul(request.POST)
