@@ -14,7 +14,7 @@ from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
 
-from . import planning, rituals, tiering
+from . import plan_warnings, planning, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence, ReadinessItem,
                      Ritual, StatusUpdate, TieringRubric)
 
@@ -66,6 +66,7 @@ class Card:
     # A refused move, shown on the card with what was typed.
     error: str = ""
     reason: str = ""
+    warnings: list = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -95,6 +96,10 @@ class Board:
     def card(self, launch_id: int) -> Card | None:
         return next((card for column in self.columns for card in column.cards if card.launch.pk == launch_id), None)
 
+    @property
+    def warning_count(self) -> int:
+        return sum(len(card.warnings) for column in self.columns for card in column.cards)
+
 
 def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Board:
     """The cycle's launches by tier: Untiered first, then each tier of the rubric."""
@@ -112,6 +117,10 @@ def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Boar
         column = by_tier.get(launch.tier, columns[-1])  # a tier the rubric dropped shows in the last one
         column.cards.append(Card(launch, suggested, rubric.tier_name(suggested) if suggested else "", total,
                                  launch.open_required, launch.overdue))
+    cards = [card for column in columns for card in column.cards]
+    found = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=[card.launch for card in cards])
+    for card in cards:
+        card.warnings = found.get(card.launch.pk, [])
     return Board(rubric, columns)
 
 
@@ -150,6 +159,37 @@ def launches_for_choice(*, launch: Launch) -> list[Launch]:
     """Other launches of the workspace this one may wait for."""
     return list(Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id).exclude(pk=launch.pk)
                 .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "name"))
+
+
+# --- plan warnings -----------------------------------------------------------------------
+
+def plan_warnings_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date,
+                     launches: list[Launch] | None = None) -> dict[int, list[plan_warnings.Warning]]:
+    """The plan warnings of every launch of the cycle, in four queries whatever their
+    number (three when the caller has the launches already)."""
+    if launches is None:
+        launches = list(Launch.objects.filter(cycle=cycle).only(
+            "id", "name", "tier", "ship_date", "launch_date", "launched_on", "cycle_id"))
+    first: dict[int, tuple[str, date]] = {}
+    for launch_id, title, due in (ReadinessItem.objects.filter(launch__cycle=cycle, status__in=tiering.OPEN,
+                                                               due_date__isnull=False)
+                                  .order_by("launch_id", "due_date", "order", "id")
+                                  .values_list("launch_id", "title", "due_date")):
+        first.setdefault(launch_id, (title, due))
+    deps = list(Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle))
+                .values_list("launch_id", "before_id", "before__name", "before__tier", "before__launch_date"))
+    avoid = [planning.Avoid(a.name, a.start, a.end) for a in AvoidDate.objects.filter(workspace_id=cycle.workspace_id)]
+    plan = [plan_warnings.PlanLaunch(l.pk, l.name, l.tier, (cycle.year, cycle.quarter), l.ship_date, l.launch_date,
+                                     l.launched_on, first.get(l.pk)) for l in launches]
+    known = {p.id for p in plan}
+    # A dependency on another quarter's launch: its date still orders this one. Its own
+    # warnings belong to its own cycle, so they are dropped below.
+    others = {b: plan_warnings.PlanLaunch(b, name, None, (0, 0), None, day, today)
+              for _, b, name, _, day in deps if b not in known}
+    found = plan_warnings.plan_warnings(
+        plan + list(others.values()), today=today, lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
+        avoid=avoid, dependencies=[(a, b) for a, b, *_ in deps], tier_names={t: rubric.tier_name(t) for t in rubric.tiers})
+    return {launch_id: found[launch_id] for launch_id in known}
 
 
 # --- ownership: the matrix's Launch phase ---------------------------------------------------
@@ -205,6 +245,11 @@ class Calendar:
     @property
     def undated(self) -> list[CalendarEntry]:
         return [e for e in self.entries if not e.launch.launch_date]
+
+    @property
+    def outside(self) -> list[CalendarEntry]:
+        """Dated in another quarter: on no month grid here, so listed apart (never silent)."""
+        return [e for e in self.entries if e.launch.launch_date and not self.start <= e.launch.launch_date <= self.end]
 
     @property
     def timeline(self) -> list[tuple[CalendarEntry, float]]:

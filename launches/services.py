@@ -20,7 +20,7 @@ from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
 from raci.models import NAME_MAX, Decision, Matrix, Membership, Role, RoleHolder, Workspace
 from raci.services import InvalidInput, NotFound
 
-from . import candidates_csv, reminders, rituals, tiering
+from . import candidates_csv, plan_warnings, reminders, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence,
                      OccurrenceDecision, ReadinessItem, Ritual, StatusUpdate, TieringRubric)
 from .selectors import rubric_of
@@ -399,6 +399,29 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
         if fields:
             item.save(update_fields=fields + ["updated_at"])
     reminders.items_assigned(launch, reassigned, actor=actor)
+    return launch
+
+
+@transaction.atomic
+def launch_move_to_quarter(*, launch: Launch) -> Launch:
+    """Move a launch to the cycle of the quarter its launch date is in, opening that cycle
+    if nobody has yet. Its tier, checklist, owners and dependencies go with it."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
+    if launch.launch_date is None:
+        raise InvalidInput("The launch has no launch date, so no quarter to move to.", "launch_date")
+    year, quarter = plan_warnings.quarter_of(launch.launch_date)
+    if (launch.cycle.year, launch.cycle.quarter) == (year, quarter):
+        return launch
+    workspace = launch.cycle.workspace
+    target = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+    if target is None:
+        if not 2000 <= year <= 2100:
+            raise InvalidInput("Pick a launch date between 2000 and 2100.", "launch_date")
+        target, _ = LaunchCycle.objects.get_or_create(workspace=workspace, year=year, quarter=quarter,
+                                                      defaults={"slug": f"{year}-q{quarter}"})
+    launch.cycle = target
+    launch.save(update_fields=["cycle"])
+    target.workspace = workspace
     return launch
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path(C + "retrospective/", views.retrospective, name="retrospective"),
     path(L, views.launch, name="launch"),
     path(L + "edit/", views.launch_edit, name="launch_edit"),
+    path(L + "move/", views.launch_move, name="launch_move"),
     path(L + "status/", views.launch_status, name="launch_status"),
     path(L + "outcome/", views.launch_outcome, name="launch_outcome"),
     path(L + "dependencies/", views.dependency_add, name="dependency_add"),

@@ -22,6 +22,7 @@ from .launch import (
                      item_update,
                      launch,
                      launch_edit,
+                     launch_move,
                      launch_outcome,
                      launch_score,
                      launch_status,
@@ -39,7 +40,7 @@ from .rituals import (
 )
 
 __all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
-           "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit",
+           "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit", "launch_move",
            "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "occurrence",
            "occurrence_decision", "occurrence_notes", "retrospective", "ritual", "ritual_delete", "ritual_edit",
            "ritual_pause", "rituals", "rubric", "tier_confirm"]

@@ -192,3 +192,19 @@ def dependency_remove(request, ws, cycle, launch_id, dependency_id):
         raise Http404("No such dependency") from None
     messages.success(request, "Dependency removed.")
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+@login_required
+@require_POST
+def launch_move(request, ws, cycle, launch_id):
+    """Move a launch dated in another quarter to that quarter's cycle (the plan warning's offer)."""
+    _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    try:
+        launch = services.launch_move_to_quarter(launch=launch)
+    except services.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{launch.name} is now in {launch.cycle.name}.")
+    if request.POST.get("next") == "board":
+        return redirect("launches:cycle", ws, cycle)
+    return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)

@@ -33,6 +33,7 @@ TABLE = {
     "go_decision": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_edit": ({"get": E, "post": E}, ["ws", "cycle", "launch_id"]),
     "launch_status": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_move": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_outcome": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "dependency_add": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "dependency_remove": ({"post": E}, ["ws", "cycle", "launch_id", "dependency_id"]),
