@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from raci.glance import Bar
 from raci.handover import Holding
 from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
 
-from . import plan_warnings, planning, rituals, tiering
+from . import load, plan_warnings, planning, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence, ReadinessItem,
                      Ritual, StatusUpdate, TieringRubric)
 
@@ -190,6 +191,126 @@ def plan_warnings_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date,
         plan + list(others.values()), today=today, lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
         avoid=avoid, dependencies=[(a, b) for a, b, *_ in deps], tier_names={t: rubric.tier_name(t) for t in rubric.tiers})
     return {launch_id: found[launch_id] for launch_id in known}
+
+
+# --- the quarter view ----------------------------------------------------------------------
+
+def load_limits_of(*, workspace_id: int) -> tuple[int, int]:
+    """(per person and week, per week) as the workspace set them, else the defaults."""
+    row = TieringRubric.objects.filter(workspace_id=workspace_id).values_list("person_week_limit", "week_limit").first()
+    return row or (load.DEFAULT_PERSON_WEEK_LIMIT, load.DEFAULT_WEEK_LIMIT)
+
+
+@dataclass(slots=True)
+class QuarterLaunch:
+    launch: Launch
+    tier_name: str
+    required: int
+    bar: Bar
+    readiness: tiering.Readiness
+    warnings: list
+
+
+@dataclass(slots=True)
+class QuarterItem:
+    item: ReadinessItem
+    launch: Launch
+    owner: str   # the owner person's name, else their role's code, else "Nobody"
+    late: bool
+
+
+@dataclass(slots=True)
+class QuarterPlan:
+    name: str            # 2027-Q1
+    slug: str            # 2027-q1
+    year: int
+    quarter: int
+    cycle: LaunchCycle | None
+    start: date
+    end: date
+    tiers: list[tuple[str, list[QuarterLaunch]]]
+    by_owner: list[tuple[str, list[QuarterItem]]]
+    by_week: list[tuple[date, list[QuarterItem]]]
+    load: load.Load
+    names: dict[int, str]
+
+    @property
+    def launches(self) -> list[QuarterLaunch]:
+        return [row for _, rows in self.tiers for row in rows]
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(row.warnings) for row in self.launches)
+
+    @property
+    def load_rows(self) -> list[tuple[str, load.PersonLoad]]:
+        return [(self.names.get(p.owner_id, "Someone"), p) for p in self.load.people]
+
+    @property
+    def previous(self) -> str:
+        return f"{self.year - 1}-q4" if self.quarter == 1 else f"{self.year}-q{self.quarter - 1}"
+
+    @property
+    def next(self) -> str:
+        return f"{self.year + 1}-q1" if self.quarter == 4 else f"{self.year}-q{self.quarter + 1}"
+
+
+def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: tiering.Rubric,
+                    today: date) -> QuarterPlan:
+    """A quarter at a glance: its cycle's launches by tier with readiness, the readiness
+    items across launches by owner and by due week, each person's load by week against
+    the workspace's limits, and the plan warnings. A fixed number of queries whatever
+    the number of launches (eight with a cycle, three without)."""
+    start, end = planning.quarter_bounds(year, quarter)
+    weeks = load.quarter_weeks(start, end)
+    person_limit, week_limit = load_limits_of(workspace_id=workspace.pk)
+    cycle = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+    names: dict[int, str] = {}
+    if cycle is None:
+        return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, None, start, end, [], [], [],
+                           load.load_by_week(weeks=weeks, items=[], launches=[], person_limit=person_limit,
+                                             week_limit=week_limit), names)
+    cycle.workspace = workspace
+    launches = list(Launch.objects.filter(cycle=cycle).select_related("pm_owner__user", "pmm_owner__user")
+                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    items = list(ReadinessItem.objects.filter(launch__cycle=cycle).select_related("owner__user", "owner_role")
+                 .order_by(F("due_date").asc(nulls_last=True), "order", "id"))
+    warnings = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=launches)
+    by_launch: dict[int, list[ReadinessItem]] = {}
+    for item in items:
+        by_launch.setdefault(item.launch_id, []).append(item)
+    launch_by_id = {l.pk: l for l in launches}
+    tiers = {t: [] for t in (*rubric.tiers, None)}
+    for launch in launches:
+        launch.cycle = cycle
+        own = by_launch.get(launch.pk, [])
+        required = [i for i in own if i.required]
+        late = sum(1 for i in required if i.is_open and i.due_date and i.due_date < today)
+        done = sum(1 for i in required if not i.is_open)
+        row = QuarterLaunch(launch, rubric.tier_name(launch.tier), len(required), Bar(done, late, len(required)),
+                            readiness_of(launch=launch, items=own, today=today), warnings.get(launch.pk, []))
+        tiers.get(launch.tier, tiers[rubric.tiers[-1]]).append(row)
+        for member in (launch.pm_owner, launch.pmm_owner):
+            if member is not None:
+                names[member.pk] = member.display_name
+    rows, by_owner, by_week = [], {}, {}
+    for item in items:
+        if item.owner_id:
+            names[item.owner_id] = item.owner.display_name
+        owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "Nobody")
+        row = QuarterItem(item, launch_by_id[item.launch_id], owner,
+                          bool(item.is_open and item.due_date and item.due_date < today))
+        by_owner.setdefault(owner, []).append(row)
+        by_week.setdefault(load.week_start(item.due_date) if item.due_date else None, []).append(row)
+    owned = [load.Owned(member_id, l.tier, l.launch_date) for l in launches if l.launch_date
+             for member_id in {l.pm_owner_id, l.pmm_owner_id} - {None}]
+    due = [load.ItemDue(i.owner_id, i.due_date) for i in items if i.owner_id and i.due_date and i.is_open]
+    found = load.load_by_week(weeks=weeks, items=due, launches=owned, person_limit=person_limit,
+                              week_limit=week_limit, names=names)
+    tier_rows = [(rubric.tier_name(t) if t is not None else "Untiered", tiers[t]) for t in (*rubric.tiers, None)]
+    return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, cycle, start, end, tier_rows,
+                       sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
+                       sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)), found, names)
 
 
 # --- ownership: the matrix's Launch phase ---------------------------------------------------

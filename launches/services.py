@@ -72,6 +72,22 @@ def rubric_update(*, workspace: Workspace, questions: list[tuple[str, int]], thr
     return row
 
 
+@transaction.atomic
+def load_limits_set(*, workspace: Workspace, person_week_limit: int, week_limit: int) -> TieringRubric:
+    """The load the quarter view flags: a person's points in a week, everyone's in a week."""
+    if not 1 <= person_week_limit <= 200:
+        raise InvalidInput("Between 1 and 200.", "person_week_limit")
+    if not 1 <= week_limit <= 2000:
+        raise InvalidInput("Between 1 and 2,000.", "week_limit")
+    row, _ = TieringRubric.objects.select_for_update().get_or_create(workspace=workspace, defaults={
+        "questions": [{"text": q.text, "weight": q.weight} for q in tiering.DEFAULT_RUBRIC.questions],
+        "thresholds": list(tiering.DEFAULT_RUBRIC.thresholds), "tier_names": list(tiering.DEFAULT_RUBRIC.tier_names),
+        "lead_weeks": list(tiering.DEFAULT_RUBRIC.lead_weeks)})
+    row.person_week_limit, row.week_limit = person_week_limit, week_limit
+    row.save(update_fields=["person_week_limit", "week_limit", "updated_at"])
+    return row
+
+
 # --- cycles and launches -----------------------------------------------------------------
 
 def parse_quarter(text: str) -> tuple[int, int]:
