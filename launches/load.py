@@ -63,6 +63,10 @@ class Load:
     # Over-limit messages, people's first, in week order.
     flags: list[str] = field(default_factory=list)
 
+    @property
+    def totals(self) -> list[tuple[int, bool]]:
+        return list(zip(self.week_points, self.week_over))
+
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
