@@ -627,6 +627,41 @@ def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int 
         "id", flat=True).first()
 
 
+@dataclass(slots=True)
+class MeetingCandidates:
+    """The launches a tiering meeting sorts: the cycle of the quarter after the meeting."""
+
+    quarter: str              # 2027-Q1
+    cycle: LaunchCycle | None  # None: the cycle is not open yet
+    board: Board | None
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for column in self.board.columns for card in column.cards] if self.board else []
+
+
+def meeting_candidates_of(*, ritual: Ritual, day: date, today: date) -> MeetingCandidates | None:
+    """For a tiering ritual (the default Launch Tiering, or any ritual that opens the next
+    cycle), the next quarter's candidates as the board shows them; None for other rituals."""
+    if not (ritual.opens_next_cycle or ritual.key == "launch-tiering"):
+        return None
+    name = rituals.quarter_after(day)
+    year, quarter = int(name[:4]), int(name[-1])
+    cycle = LaunchCycle.objects.filter(workspace_id=ritual.workspace_id, year=year, quarter=quarter).first()
+    if cycle is None:
+        return MeetingCandidates(name, None, None)
+    cycle.workspace = ritual.workspace
+    rubric = rubric_of(workspace_id=ritual.workspace_id)
+    return MeetingCandidates(name, cycle, board_of(cycle=cycle, rubric=rubric, today=today))
+
+
+def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | None:
+    launch = Launch.objects.filter(cycle__workspace=workspace, pk=launch_id).select_related("cycle").first()
+    if launch is not None:
+        launch.cycle.workspace = workspace
+    return launch
+
+
 # --- what a member holds here, for removing them (raci.handover) ---------------------------
 
 def _day(d: date | None) -> str:

@@ -735,6 +735,27 @@ def occurrence_decide(*, ritual: Ritual, day: date, matrix_id: int | None, what:
     return decision
 
 
+@transaction.atomic
+def meeting_tier_set(*, ritual: Ritual, day: date, launch: Launch, tier: int | None, reason: str = "",
+                     actor: Membership, matrix_id: int | None) -> tuple[Launch, Decision | None]:
+    """Tier a launch at a tiering meeting: the board's service, then the decision into the
+    decision log of the meeting's matrix (none while the workspace has no matrix)."""
+    _occurrence_day_check(ritual, day)
+    if launch.cycle.workspace_id != ritual.workspace_id:
+        raise NotFound("No such launch.")
+    before = (launch.tier, launch.tier_reason)
+    launch = launch_set_tier(launch=launch, tier=tier, reason=reason, actor=actor)
+    if (launch.tier, launch.tier_reason) == before or matrix_id is None:
+        return launch, None
+    rubric = rubric_of(workspace_id=ritual.workspace_id)
+    what = (f"{launch.name}: {rubric.tier_name(launch.tier)}" if launch.tier is not None
+            else f"{launch.name}: back to untiered")
+    why = launch.tier_reason or ("The rubric's suggestion." if launch.tier is not None else "")
+    decision = occurrence_decide(ritual=ritual, day=day, matrix_id=matrix_id, what=what[:NAME_MAX], why=why,
+                                 decided_by_id=actor.user_id, actor=actor.user)
+    return launch, decision
+
+
 # How long after a missed tick a due tiering still opens its next quarter.
 TICK_GRACE_DAYS = 31
 

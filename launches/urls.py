@@ -62,4 +62,5 @@ urlpatterns = [
     path(O, views.occurrence, name="occurrence"),
     path(O + "notes/", views.occurrence_notes, name="occurrence_notes"),
     path(O + "decisions/", views.occurrence_decision, name="occurrence_decision"),
+    path(O + "tier/<int:launch_id>/", views.occurrence_tier, name="occurrence_tier"),
 ]

@@ -120,6 +120,7 @@ URLS: dict[str, dict] = {
     "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},
+    "launches:occurrence_tier": {"fields": ["tier", "reason"]},
     "launches:retrospective": {},
     "launches:launch": {},
     "launches:launch_edit": {},

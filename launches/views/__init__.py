@@ -33,6 +33,7 @@ from .rituals import (
                      occurrence,
                      occurrence_decision,
                      occurrence_notes,
+                     occurrence_tier,
                      ritual,
                      ritual_delete,
                      ritual_edit,
@@ -43,5 +44,5 @@ from .rituals import (
 __all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
            "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit", "launch_move",
            "launch_outcome", "load_limits", "quarter", "quarter_now", "launch_score", "launch_status", "launch_tier", "launches_import", "occurrence",
-           "occurrence_decision", "occurrence_notes", "retrospective", "ritual", "ritual_delete", "ritual_edit",
+           "occurrence_decision", "occurrence_notes", "occurrence_tier", "retrospective", "ritual", "ritual_delete", "ritual_edit",
            "ritual_pause", "rituals", "rubric", "tier_confirm"]

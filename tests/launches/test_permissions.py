@@ -53,6 +53,7 @@ TABLE = {
     "occurrence": ({"get": V}, ["ws", "ritual_id", "day"]),
     "occurrence_notes": ({"post": E}, ["ws", "ritual_id", "day"]),
     "occurrence_decision": ({"post": E}, ["ws", "ritual_id", "day"]),
+    "occurrence_tier": ({"post": E}, ["ws", "ritual_id", "day", "launch_id"]),
 }
 # The feed is for calendar apps, which cannot sign in: its secret token is the key
 # (test_views_calendar.py checks it). Every other URL is in TABLE.
