@@ -156,7 +156,7 @@ def launch_outcome(request, ws, cycle, launch_id):
         try:
             services.outcome_record(launch=launch, launched_on=data["launched_on"], metric_name=data["metric_name"],
                                     metric_target=data["metric_target"], metric_actual=data["metric_actual"],
-                                    outcome=data["outcome"], notes=data["notes"])
+                                    outcome=data["outcome"], notes=data["notes"], actor=request.user)
         except services.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
