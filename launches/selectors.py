@@ -662,6 +662,22 @@ def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | Non
     return launch
 
 
+def readouts_due_of(*, ritual: Ritual, day: date) -> list[Launch] | None:
+    """For a Roadmap Review, the launches whose day-30 readout is due by the meeting and not
+    yet decided (press on, pivot or pause), the longest waiting first; None for other
+    rituals. Readouts more than a quarter overdue are left to the retrospective."""
+    if ritual.key != "roadmap-review":
+        return None
+    last = day - timedelta(days=planning.READOUT_DAYS)
+    first = last - timedelta(days=92)
+    found = list(Launch.objects.filter(cycle__workspace_id=ritual.workspace_id, outcome="").filter(
+        Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
+        .select_related("cycle", "pm_owner__user", "pmm_owner__user"))
+    for launch in found:
+        launch.readout_due = planning.readout_due_on(launched_on=launch.launched_on, launch_date=launch.launch_date)
+    return sorted(found, key=lambda l: (l.readout_due, l.name, l.pk))
+
+
 # --- what a member holds here, for removing them (raci.handover) ---------------------------
 
 def _day(d: date | None) -> str:

@@ -142,7 +142,8 @@ def _meeting_context(membership, ritual, day, occurrence, **extra):
             initial={"matrix": selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
                      "decided_by": membership.user_id}),
         "minutes": cadence.agenda_minutes(notes),
-        "candidates": selectors.meeting_candidates_of(ritual=ritual, day=day, today=workspace.today()), **extra}
+        "candidates": selectors.meeting_candidates_of(ritual=ritual, day=day, today=workspace.today()),
+        "readouts": selectors.readouts_due_of(ritual=ritual, day=day), **extra}
 
 
 @login_required

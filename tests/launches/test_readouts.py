@@ -84,3 +84,28 @@ def test_a_launch_without_a_matrix_records_the_decision_on_the_launch_only(team)
     services.outcome_record(launch=launch, launched_on=date(2027, 3, 1), metric_name="Activated accounts",
                             metric_target=Decimal("100"), metric_actual=Decimal("50"), outcome="pause")
     assert launch.outcome == "pause" and not Decision.objects.exists()
+
+
+def test_the_roadmap_review_agenda_lists_the_readouts_due(client, team):
+    from django.urls import reverse
+
+    ws, cycle, people = team
+    due = make_launch(cycle, people, name="Billing", launch_date=date(2027, 1, 4))
+    make_launch(cycle, people, name="Too recent", launch_date=date(2027, 1, 20))
+    decided = make_launch(cycle, people, name="Decided", launch_date=date(2027, 1, 4))
+    services.outcome_record(launch=decided, launched_on=date(2027, 1, 4), metric_name="Signups",
+                            metric_target=Decimal("10"), metric_actual=Decimal("12"), outcome="press_on")
+    with time_machine.travel("2027-02-01 08:00Z", tick=False):
+        rituals = services.rituals_seed_defaults(workspace=ws)
+        review = next(r for r in rituals if r.key == "roadmap-review")
+        day = review.next_date(date(2027, 2, 1))
+        client.force_login(people["PM"].user)
+        body = client.get(reverse("launches:occurrence", args=[ws.slug, review.pk, day.isoformat()])).content.decode()
+        other = next(r for r in rituals if r.key not in ("roadmap-review", "launch-tiering"))
+        other_body = client.get(reverse("launches:occurrence", args=[ws.slug, other.pk,
+                                                                     other.next_date(day).isoformat()])).content.decode()
+    assert day >= date(2027, 2, 3)
+    assert "Day-30 readouts due" in body and "Billing" in body and "due 3 Feb 2027" in body
+    assert "Decided" not in body and ("Too recent" not in body or day >= date(2027, 2, 19))
+    assert "Day-30 readouts due" not in other_body
+    assert due.pk
