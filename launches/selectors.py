@@ -15,7 +15,7 @@ from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
 
-from . import load, plan_warnings, planning, rituals, tiering
+from . import load, plan_warnings, planning, preread, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence, ReadinessItem,
                      Ritual, StatusUpdate, TieringRubric)
 
@@ -311,6 +311,38 @@ def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: ti
     return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, cycle, start, end, tier_rows,
                        sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
                        sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)), found, names)
+
+
+@dataclass(slots=True)
+class PrereadSummary:
+    tiers: list[tuple[str, int, int]]   # (tier name, launches, ready)
+    previous_name: str
+    outcomes: list[Launch]              # last quarter's launches with their day-30 decision
+    decisions: list[Decision]           # decision log entries whose review falls in the quarter
+
+
+def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[preread.Row], PrereadSummary]:
+    """The pre-read's rows (one per launch of the quarter) and its one-page summary, in two
+    queries beyond the quarter plan."""
+    rows = []
+    for row in plan.launches:
+        launch = row.launch
+        suggested = tiering.suggest_tier(rubric, launch.scores)
+        rows.append(preread.Row(
+            launch.name, launch.launch_date, launch.ship_date,
+            tiering.score_total(rubric, launch.scores) if suggested is not None else None,
+            rubric.tier_name(suggested) if suggested else "", row.tier_name if launch.tier is not None else "",
+            launch.tier_reason, launch.pm_owner.display_name if launch.pm_owner_id else "",
+            launch.pmm_owner.display_name if launch.pmm_owner_id else "", row.bar.done, row.required,
+            row.readiness.overdue, row.readiness.ready, tuple(w.message for w in row.warnings)))
+    year, quarter = (plan.year - 1, 4) if plan.quarter == 1 else (plan.year, plan.quarter - 1)
+    workspace_id = plan.cycle.workspace_id if plan.cycle else None
+    outcomes = list(Launch.objects.filter(cycle__workspace_id=workspace_id, cycle__year=year, cycle__quarter=quarter)
+                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id")) if workspace_id else []
+    decisions = list(Decision.objects.filter(matrix__workspace_id=workspace_id, review_on__range=(plan.start, plan.end))
+                     .select_related("matrix").order_by("review_on", "id")[:50]) if workspace_id else []
+    tiers = [(name, len(found), sum(1 for r in found if r.readiness.ready)) for name, found in plan.tiers]
+    return rows, PrereadSummary(tiers, f"{year}-Q{quarter}", outcomes, decisions)
 
 
 # --- ownership: the matrix's Launch phase ---------------------------------------------------

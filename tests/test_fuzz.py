@@ -121,6 +121,8 @@ URLS: dict[str, dict] = {
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},
     "launches:occurrence_tier": {"fields": ["tier", "reason"]},
+    "launches:preread": {},
+    "launches:preread_export": {"path": {"fmt": ["csv", "xlsx", "pdf"]}},
     "launches:retrospective": {},
     "launches:launch": {},
     "launches:launch_edit": {},

@@ -3,14 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from raci.access import membership_for
 from raci.models import Access
 
-from .. import plan_warnings, selectors, services
+from .. import plan_warnings, preread, selectors, services
 
 
 class LoadLimitsForm(forms.Form):
@@ -67,3 +67,43 @@ def load_limits(request, ws, quarter):
     services.load_limits_set(workspace=membership.workspace, **form.cleaned_data)
     messages.success(request, "Load limits saved.")
     return redirect("launches:quarter", ws, quarter)
+
+
+def _plan(membership, quarter):
+    try:
+        year, number = services.parse_quarter(quarter)
+    except services.InvalidInput:
+        raise Http404("No such quarter") from None
+    workspace = membership.workspace
+    rubric = selectors.rubric_of(workspace_id=workspace.pk)
+    plan = selectors.quarter_plan_of(workspace=workspace, year=year, quarter=number, rubric=rubric,
+                                     today=workspace.today())
+    return plan, *selectors.preread_of(plan=plan, rubric=rubric)
+
+
+@login_required
+@require_GET
+def preread_page(request, ws, quarter):
+    """The quarter's pre-read: a one-page summary, then every launch; printable."""
+    membership = membership_for(request, ws)
+    plan, rows, summary = _plan(membership, quarter)
+    return render(request, "launches/preread.html", {
+        "membership": membership, "workspace": membership.workspace, "plan": plan, "rows": rows,
+        "summary": summary, "today": membership.workspace.today()})
+
+
+@login_required
+@require_GET
+def preread_export(request, ws, quarter, fmt):
+    membership = membership_for(request, ws)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    plan, rows, _ = _plan(membership, quarter)
+    name = f"{membership.workspace.slug}-{plan.slug}-pre-read.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(preread.write_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(preread.write_xlsx(rows, title=f"{plan.name} pre-read"),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -41,6 +41,8 @@ TABLE = {
     "quarter_now": ({"get": V}, ["ws"]),
     "quarter": ({"get": V}, ["ws", "quarter"]),
     "load_limits": ({"post": A}, ["ws", "quarter"]),
+    "preread": ({"get": V}, ["ws", "quarter"]),
+    "preread_export": ({"get": V}, ["ws", "quarter", "fmt"]),
     "retrospective": ({"get": V}, ["ws", "cycle"]),
     "avoid_dates": ({"get": V, "post": E}, ["ws"]),
     "avoid_date_remove": ({"post": E}, ["ws", "avoid_id"]),
@@ -72,7 +74,7 @@ def world(team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     other = make_launch(cycle, people, name="Before it")
     # Each remover gets a fresh row to remove: a successful remove would leave later methods a 404.
-    values = {"ws": ws.slug, "cycle": cycle.slug, "quarter": "2027-q1", "launch_id": launch.pk, "item_id": launch.items.first().pk,
+    values = {"ws": ws.slug, "cycle": cycle.slug, "quarter": "2027-q1", "fmt": "csv", "launch_id": launch.pk, "item_id": launch.items.first().pk,
               "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
               "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
     ritual = services.rituals_seed_defaults(workspace=ws)[0]
