@@ -340,7 +340,8 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
 @transaction.atomic
 def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
     """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
-    and 2) or has a required item that is neither done nor waived."""
+    and 2), without its day-30 metric and target (Tier 1 and 2) or has a required item that
+    is neither done nor waived."""
     launch = Launch.objects.select_for_update().get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")
@@ -349,6 +350,11 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
             raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
         if not launch.confirmed:
             raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
+        if tiering.needs_confirmation(launch.tier) and not (launch.metric_name and launch.metric_target is not None):
+            # Seed 001: the primary day-30 metric and its target are agreed before launch,
+            # so the readout 30 days later has something to be measured against.
+            raise InvalidInput("Agree the primary day-30 metric and its target before go: set them under After "
+                               "launch.", "decision")
         open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
         if open_items:
             raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
