@@ -74,7 +74,7 @@ def _card(page, name):
     return page.locator(".launch-card", has=page.get_by_role("link", name=name, exact=True))
 
 
-def test_each_plan_warning_appears_and_clears(frozen, browser: Browser, server, sign_in):
+def test_each_plan_warning_appears_and_clears(frozen, tmp_path, browser: Browser, server, sign_in):
     _world()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -89,9 +89,9 @@ def test_each_plan_warning_appears_and_clears(frozen, browser: Browser, server, 
         expect(_card(page, name).locator(f".plan-warning[data-code={code}]")).to_be_visible()
     expect(_card(page, "Billing").locator(".plan-warning[data-code=tier-1-clash]")).to_be_visible()
     expect(page.locator(".plan-warning-summary")).to_be_visible()
-    page.screenshot(path="/tmp/plan_board_1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "plan_board_1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/plan_board_390.png", full_page=True)
+    page.screenshot(path=tmp_path / "plan_board_390.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _card(page, "Early bird").get_by_role("button", name="Move to 2026-Q4").click()
@@ -108,7 +108,7 @@ def test_each_plan_warning_appears_and_clears(frozen, browser: Browser, server, 
     _edit(page, server, "Search", launch_date="2027-02-15")
     _edit(page, server, "Widgets", launch_date="2027-03-20")
     _edit(page, server, "Shipped late", ship_date="2027-02-05")
-    page.screenshot(path="/tmp/plan_launch_1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "plan_launch_1280.png", full_page=True)
     expect(page.locator(".plan-warning")).to_have_count(0)
 
     for url in (board, f"{server}/w/acme/launches/2026-q4/"):

@@ -22,7 +22,7 @@ def frozen(settings):
         yield
 
 
-def test_the_pre_read_prints_without_navigation_or_controls(frozen, browser: Browser, server, sign_in):
+def test_the_pre_read_prints_without_navigation_or_controls(frozen, tmp_path, browser: Browser, server, sign_in):
     ws = WorkspaceFactory(name="Acme", slug="acme")
     mira = MembershipFactory(workspace=ws, access=Access.EDITOR, user=UserFactory(username="mira", first_name="Mira"))
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
@@ -38,9 +38,9 @@ def test_the_pre_read_prints_without_navigation_or_controls(frozen, browser: Bro
     expect(page.get_by_role("heading", name="2027-Q1 pre-read")).to_be_visible()
     print_button = page.get_by_role("button", name="Print or save as PDF")
     expect(print_button).to_be_visible()
-    page.screenshot(path="/tmp/preread_1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "preread_1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/preread_390.png", full_page=True)
+    page.screenshot(path=tmp_path / "preread_390.png", full_page=True)
 
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -50,6 +50,6 @@ def test_the_pre_read_prints_without_navigation_or_controls(frozen, browser: Bro
     expect(page.get_by_role("link", name="CSV")).to_be_hidden()
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     expect(page.locator(".preread-detail")).to_contain_text("Early bird")
-    page.screenshot(path="/tmp/preread_print.png", full_page=True)
+    page.screenshot(path=tmp_path / "preread_print.png", full_page=True)
     watch.assert_clean()
     context.close()

@@ -26,7 +26,7 @@ def frozen(settings):
         yield
 
 
-def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, browser: Browser, server, sign_in):
+def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, tmp_path, browser: Browser, server, sign_in):
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for code, username in (("PMM", "mira"), ("PM", "paul")):
@@ -61,13 +61,14 @@ def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, browser: Browse
     expect(load.locator("td.over").first).to_be_visible()
     expect(page.locator("#warnings")).to_contain_text("Another Tier 1 launch")
     expect(page.locator("#by-owner")).to_contain_text("Mira")
-    page.screenshot(path="/tmp/quarter_1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "quarter_1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/quarter_390.png", full_page=True)
+    page.screenshot(path=tmp_path / "quarter_390.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_text("Change the limits").click()
     page.get_by_label("Per person and week").fill("60")
+    page.get_by_label("Per week, everyone").fill("400")
     page.get_by_role("button", name="Save the limits").click()
     expect(page.locator("#load td.over")).to_have_count(0)
     watch.assert_clean()

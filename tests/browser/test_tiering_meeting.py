@@ -23,7 +23,7 @@ def frozen(settings):
         yield
 
 
-def test_the_room_tiers_the_candidates_at_the_meeting(frozen, browser: Browser, server, sign_in):
+def test_the_room_tiers_the_candidates_at_the_meeting(frozen, tmp_path, browser: Browser, server, sign_in):
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for code, username in (("PMM", "mira"), ("PM", "paul")):
@@ -52,9 +52,9 @@ def test_the_room_tiers_the_candidates_at_the_meeting(frozen, browser: Browser, 
     expect(candidates.locator(".candidate")).to_have_count(2)
     expect(candidates).to_contain_text("Score 15 · suggests Tier 1")
     expect(candidates.locator(".plan-warning[data-code=outside-cycle]")).to_be_visible()
-    page.screenshot(path="/tmp/meeting_1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "meeting_1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/meeting_390.png", full_page=True)
+    page.screenshot(path=tmp_path / "meeting_390.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     billing = candidates.locator(".candidate", has_text="Billing")
