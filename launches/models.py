@@ -9,7 +9,7 @@ from django.db import models
 
 from raci.models import NAME_MAX, Decision, Matrix, Membership, Role, Workspace
 
-from . import rituals, tiering
+from . import load, rituals, tiering
 
 
 class TieringRubric(models.Model):
@@ -22,6 +22,9 @@ class TieringRubric(models.Model):
     tier_names = models.JSONField(default=list)
     # Weeks of lead time per tier; empty: the defaults of issue 4.
     lead_weeks = models.JSONField(default=list, blank=True)
+    # The quarter view flags a person, or a week, whose load passes these (see load.py).
+    person_week_limit = models.PositiveSmallIntegerField(default=load.DEFAULT_PERSON_WEEK_LIMIT)
+    week_limit = models.PositiveSmallIntegerField(default=load.DEFAULT_WEEK_LIMIT)
     updated_at = models.DateTimeField(auto_now=True)
 
     def as_rubric(self) -> tiering.Rubric:

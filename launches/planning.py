@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+READOUT_DAYS = 30       # seed 001: the day-30 readout, then press on, pivot or pause
 AVOID_MARGIN_DAYS = 3   # seed 000: "if we wait 3 days, we avoid major industry news"
 TIER_1_GAP_DAYS = 7     # two Tier 1 launches within a week compete for attention
 
@@ -78,3 +79,15 @@ def month_weeks(first: date) -> list[list[date | None]]:
     """The month's weeks, Monday first, days outside the month as None."""
     return [[d if d.month == first.month else None for d in week]
             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
+
+
+def readout_due_on(*, launched_on: date | None, launch_date: date | None) -> date | None:
+    """The day-30 readout's date: 30 days after the day it launched, else after the planned
+    launch date (a launch nobody marked launched still owes its readout)."""
+    start = launched_on or launch_date
+    if start is None:
+        return None
+    try:
+        return start + timedelta(days=READOUT_DAYS)
+    except OverflowError:  # a date at the calendar's end has no readout
+        return None

@@ -12,12 +12,14 @@ from datetime import date, timedelta
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from raci.models import Membership, NotificationKind
 from raci.notify import Event, emit, emit_many, seen
 
+from . import planning
 from .models import GoDecision, Launch, ReadinessItem, StatusUpdate
 from .tiering import OPEN
 
@@ -184,8 +186,37 @@ def rituals_soon_tick(today: date) -> int:
     return len(batch)
 
 
+def readouts_tick(today: date) -> int:
+    """30 days after a launch (the day it launched, else its planned date) its PM and PMM
+    owners are told to record the day-30 readout, once, while no decision is recorded.
+    A tick missed for up to LOOKBACK days still tells them."""
+    first = today - timedelta(days=planning.READOUT_DAYS) - LOOKBACK
+    last = today - timedelta(days=planning.READOUT_DAYS)
+    launches = list(Launch.objects.filter(outcome="").filter(
+        Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
+        .select_related("cycle__workspace", "pm_owner", "pmm_owner"))
+    keys = {l.pk: f"readout_due:{l.pk}:{(l.launched_on or l.launch_date).isoformat()}" for l in launches}
+    told = seen(keys.values())
+    batch = []
+    for launch in launches:
+        if keys[launch.pk] in told:
+            continue
+        due = planning.readout_due_on(launched_on=launch.launched_on, launch_date=launch.launch_date)
+        owners = {m.user_id for m in (launch.pm_owner, launch.pmm_owner) if m is not None}
+        metric = f" ({launch.metric_name})" if launch.metric_name else ""
+        batch.append((_event(launch, kind=Kind.READOUT_DUE, key=keys[launch.pk],
+                             title=f"{launch.name}: record the day-30 readout{metric}",
+                             body=f"30 days after launch, on {day(due)}: the metric against its target, then "
+                                  "press on, pivot or pause.", anchor="#after-launch",
+                             data={"due": due.isoformat(), "metric": launch.metric_name}),
+                      owners))
+    with transaction.atomic():
+        emit_many(batch)
+    return len(batch)
+
+
 @shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
 def readiness_reminders_tick() -> int:
-    """Readiness items due or overdue, and tomorrow's rituals."""
+    """Readiness items due or overdue, tomorrow's rituals, day-30 readouts due."""
     today = timezone.localdate()
-    return readiness_tick(today) + rituals_soon_tick(today)
+    return readiness_tick(today) + rituals_soon_tick(today) + readouts_tick(today)

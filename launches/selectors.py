@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from raci.glance import Bar
 from raci.handover import Holding
 from raci.models import Decision, Matrix, Membership, Role, Workspace
 
 from raci.selectors import matrix_grid
 
-from . import planning, rituals, tiering
+from . import load, plan_warnings, planning, preread, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence, ReadinessItem,
                      Ritual, StatusUpdate, TieringRubric)
 
@@ -66,6 +67,7 @@ class Card:
     # A refused move, shown on the card with what was typed.
     error: str = ""
     reason: str = ""
+    warnings: list = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -95,6 +97,10 @@ class Board:
     def card(self, launch_id: int) -> Card | None:
         return next((card for column in self.columns for card in column.cards if card.launch.pk == launch_id), None)
 
+    @property
+    def warning_count(self) -> int:
+        return sum(len(card.warnings) for column in self.columns for card in column.cards)
+
 
 def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Board:
     """The cycle's launches by tier: Untiered first, then each tier of the rubric."""
@@ -112,6 +118,10 @@ def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Boar
         column = by_tier.get(launch.tier, columns[-1])  # a tier the rubric dropped shows in the last one
         column.cards.append(Card(launch, suggested, rubric.tier_name(suggested) if suggested else "", total,
                                  launch.open_required, launch.overdue))
+    cards = [card for column in columns for card in column.cards]
+    found = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=[card.launch for card in cards])
+    for card in cards:
+        card.warnings = found.get(card.launch.pk, [])
     return Board(rubric, columns)
 
 
@@ -150,6 +160,189 @@ def launches_for_choice(*, launch: Launch) -> list[Launch]:
     """Other launches of the workspace this one may wait for."""
     return list(Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id).exclude(pk=launch.pk)
                 .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "name"))
+
+
+# --- plan warnings -----------------------------------------------------------------------
+
+def plan_warnings_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date,
+                     launches: list[Launch] | None = None) -> dict[int, list[plan_warnings.Warning]]:
+    """The plan warnings of every launch of the cycle, in four queries whatever their
+    number (three when the caller has the launches already)."""
+    if launches is None:
+        launches = list(Launch.objects.filter(cycle=cycle).only(
+            "id", "name", "tier", "ship_date", "launch_date", "launched_on", "cycle_id"))
+    first: dict[int, tuple[str, date]] = {}
+    for launch_id, title, due in (ReadinessItem.objects.filter(launch__cycle=cycle, status__in=tiering.OPEN,
+                                                               due_date__isnull=False)
+                                  .order_by("launch_id", "due_date", "order", "id")
+                                  .values_list("launch_id", "title", "due_date")):
+        first.setdefault(launch_id, (title, due))
+    deps = list(Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle))
+                .values_list("launch_id", "before_id", "before__name", "before__tier", "before__launch_date"))
+    avoid = [planning.Avoid(a.name, a.start, a.end) for a in AvoidDate.objects.filter(workspace_id=cycle.workspace_id)]
+    plan = [plan_warnings.PlanLaunch(l.pk, l.name, l.tier, (cycle.year, cycle.quarter), l.ship_date, l.launch_date,
+                                     l.launched_on, first.get(l.pk)) for l in launches]
+    known = {p.id for p in plan}
+    # A dependency on another quarter's launch: its date still orders this one. Its own
+    # warnings belong to its own cycle, so they are dropped below.
+    others = {b: plan_warnings.PlanLaunch(b, name, None, (0, 0), None, day, today)
+              for _, b, name, _, day in deps if b not in known}
+    found = plan_warnings.plan_warnings(
+        plan + list(others.values()), today=today, lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
+        avoid=avoid, dependencies=[(a, b) for a, b, *_ in deps], tier_names={t: rubric.tier_name(t) for t in rubric.tiers})
+    return {launch_id: found[launch_id] for launch_id in known}
+
+
+# --- the quarter view ----------------------------------------------------------------------
+
+def load_limits_of(*, workspace_id: int) -> tuple[int, int]:
+    """(per person and week, per week) as the workspace set them, else the defaults."""
+    row = TieringRubric.objects.filter(workspace_id=workspace_id).values_list("person_week_limit", "week_limit").first()
+    return row or (load.DEFAULT_PERSON_WEEK_LIMIT, load.DEFAULT_WEEK_LIMIT)
+
+
+@dataclass(slots=True)
+class QuarterLaunch:
+    launch: Launch
+    tier_name: str
+    required: int
+    bar: Bar
+    readiness: tiering.Readiness
+    warnings: list
+
+
+@dataclass(slots=True)
+class QuarterItem:
+    item: ReadinessItem
+    launch: Launch
+    owner: str   # the owner person's name, else their role's code, else "Nobody"
+    late: bool
+
+
+@dataclass(slots=True)
+class QuarterPlan:
+    name: str            # 2027-Q1
+    slug: str            # 2027-q1
+    year: int
+    quarter: int
+    cycle: LaunchCycle | None
+    start: date
+    end: date
+    tiers: list[tuple[str, list[QuarterLaunch]]]
+    by_owner: list[tuple[str, list[QuarterItem]]]
+    by_week: list[tuple[date, list[QuarterItem]]]
+    load: load.Load
+    names: dict[int, str]
+
+    @property
+    def launches(self) -> list[QuarterLaunch]:
+        return [row for _, rows in self.tiers for row in rows]
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(row.warnings) for row in self.launches)
+
+    @property
+    def load_rows(self) -> list[tuple[str, load.PersonLoad]]:
+        return [(self.names.get(p.owner_id, "Someone"), p) for p in self.load.people]
+
+    @property
+    def previous(self) -> str:
+        return f"{self.year - 1}-q4" if self.quarter == 1 else f"{self.year}-q{self.quarter - 1}"
+
+    @property
+    def next(self) -> str:
+        return f"{self.year + 1}-q1" if self.quarter == 4 else f"{self.year}-q{self.quarter + 1}"
+
+
+def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: tiering.Rubric,
+                    today: date) -> QuarterPlan:
+    """A quarter at a glance: its cycle's launches by tier with readiness, the readiness
+    items across launches by owner and by due week, each person's load by week against
+    the workspace's limits, and the plan warnings. A fixed number of queries whatever
+    the number of launches (eight with a cycle, three without)."""
+    start, end = planning.quarter_bounds(year, quarter)
+    weeks = load.quarter_weeks(start, end)
+    person_limit, week_limit = load_limits_of(workspace_id=workspace.pk)
+    cycle = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+    names: dict[int, str] = {}
+    if cycle is None:
+        return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, None, start, end, [], [], [],
+                           load.load_by_week(weeks=weeks, items=[], launches=[], person_limit=person_limit,
+                                             week_limit=week_limit), names)
+    cycle.workspace = workspace
+    launches = list(Launch.objects.filter(cycle=cycle).select_related("pm_owner__user", "pmm_owner__user")
+                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    items = list(ReadinessItem.objects.filter(launch__cycle=cycle).select_related("owner__user", "owner_role")
+                 .order_by(F("due_date").asc(nulls_last=True), "order", "id"))
+    warnings = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=launches)
+    by_launch: dict[int, list[ReadinessItem]] = {}
+    for item in items:
+        by_launch.setdefault(item.launch_id, []).append(item)
+    launch_by_id = {l.pk: l for l in launches}
+    tiers = {t: [] for t in (*rubric.tiers, None)}
+    for launch in launches:
+        launch.cycle = cycle
+        own = by_launch.get(launch.pk, [])
+        required = [i for i in own if i.required]
+        late = sum(1 for i in required if i.is_open and i.due_date and i.due_date < today)
+        done = sum(1 for i in required if not i.is_open)
+        row = QuarterLaunch(launch, rubric.tier_name(launch.tier), len(required), Bar(done, late, len(required)),
+                            readiness_of(launch=launch, items=own, today=today), warnings.get(launch.pk, []))
+        tiers.get(launch.tier, tiers[rubric.tiers[-1]]).append(row)
+        for member in (launch.pm_owner, launch.pmm_owner):
+            if member is not None:
+                names[member.pk] = member.display_name
+    rows, by_owner, by_week = [], {}, {}
+    for item in items:
+        if item.owner_id:
+            names[item.owner_id] = item.owner.display_name
+        owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "Nobody")
+        row = QuarterItem(item, launch_by_id[item.launch_id], owner,
+                          bool(item.is_open and item.due_date and item.due_date < today))
+        by_owner.setdefault(owner, []).append(row)
+        by_week.setdefault(load.week_start(item.due_date) if item.due_date else None, []).append(row)
+    owned = [load.Owned(member_id, l.tier, l.launch_date) for l in launches if l.launch_date
+             for member_id in {l.pm_owner_id, l.pmm_owner_id} - {None}]
+    due = [load.ItemDue(i.owner_id, i.due_date) for i in items if i.owner_id and i.due_date and i.is_open]
+    found = load.load_by_week(weeks=weeks, items=due, launches=owned, person_limit=person_limit,
+                              week_limit=week_limit, names=names)
+    tier_rows = [(rubric.tier_name(t) if t is not None else "Untiered", tiers[t]) for t in (*rubric.tiers, None)]
+    return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, cycle, start, end, tier_rows,
+                       sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
+                       sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)), found, names)
+
+
+@dataclass(slots=True)
+class PrereadSummary:
+    tiers: list[tuple[str, int, int]]   # (tier name, launches, ready)
+    previous_name: str
+    outcomes: list[Launch]              # last quarter's launches with their day-30 decision
+    decisions: list[Decision]           # decision log entries whose review falls in the quarter
+
+
+def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[preread.Row], PrereadSummary]:
+    """The pre-read's rows (one per launch of the quarter) and its one-page summary, in two
+    queries beyond the quarter plan."""
+    rows = []
+    for row in plan.launches:
+        launch = row.launch
+        suggested = tiering.suggest_tier(rubric, launch.scores)
+        rows.append(preread.Row(
+            launch.name, launch.launch_date, launch.ship_date,
+            tiering.score_total(rubric, launch.scores) if suggested is not None else None,
+            rubric.tier_name(suggested) if suggested else "", row.tier_name if launch.tier is not None else "",
+            launch.tier_reason, launch.pm_owner.display_name if launch.pm_owner_id else "",
+            launch.pmm_owner.display_name if launch.pmm_owner_id else "", row.bar.done, row.required,
+            row.readiness.overdue, row.readiness.ready, tuple(w.message for w in row.warnings)))
+    year, quarter = (plan.year - 1, 4) if plan.quarter == 1 else (plan.year, plan.quarter - 1)
+    workspace_id = plan.cycle.workspace_id if plan.cycle else None
+    outcomes = list(Launch.objects.filter(cycle__workspace_id=workspace_id, cycle__year=year, cycle__quarter=quarter)
+                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id")) if workspace_id else []
+    decisions = list(Decision.objects.filter(matrix__workspace_id=workspace_id, review_on__range=(plan.start, plan.end))
+                     .select_related("matrix").order_by("review_on", "id")[:50]) if workspace_id else []
+    tiers = [(name, len(found), sum(1 for r in found if r.readiness.ready)) for name, found in plan.tiers]
+    return rows, PrereadSummary(tiers, f"{year}-Q{quarter}", outcomes, decisions)
 
 
 # --- ownership: the matrix's Launch phase ---------------------------------------------------
@@ -205,6 +398,11 @@ class Calendar:
     @property
     def undated(self) -> list[CalendarEntry]:
         return [e for e in self.entries if not e.launch.launch_date]
+
+    @property
+    def outside(self) -> list[CalendarEntry]:
+        """Dated in another quarter: on no month grid here, so listed apart (never silent)."""
+        return [e for e in self.entries if e.launch.launch_date and not self.start <= e.launch.launch_date <= self.end]
 
     @property
     def timeline(self) -> list[tuple[CalendarEntry, float]]:
@@ -459,6 +657,57 @@ def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int 
         return ritual.default_matrix_id
     return Matrix.objects.filter(workspace_id=ritual.workspace_id).order_by("created_at", "id").values_list(
         "id", flat=True).first()
+
+
+@dataclass(slots=True)
+class MeetingCandidates:
+    """The launches a tiering meeting sorts: the cycle of the quarter after the meeting."""
+
+    quarter: str              # 2027-Q1
+    cycle: LaunchCycle | None  # None: the cycle is not open yet
+    board: Board | None
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for column in self.board.columns for card in column.cards] if self.board else []
+
+
+def meeting_candidates_of(*, ritual: Ritual, day: date, today: date) -> MeetingCandidates | None:
+    """For a tiering ritual (the default Launch Tiering, or any ritual that opens the next
+    cycle), the next quarter's candidates as the board shows them; None for other rituals."""
+    if not (ritual.opens_next_cycle or ritual.key == "launch-tiering"):
+        return None
+    name = rituals.quarter_after(day)
+    year, quarter = int(name[:4]), int(name[-1])
+    cycle = LaunchCycle.objects.filter(workspace_id=ritual.workspace_id, year=year, quarter=quarter).first()
+    if cycle is None:
+        return MeetingCandidates(name, None, None)
+    cycle.workspace = ritual.workspace
+    rubric = rubric_of(workspace_id=ritual.workspace_id)
+    return MeetingCandidates(name, cycle, board_of(cycle=cycle, rubric=rubric, today=today))
+
+
+def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | None:
+    launch = Launch.objects.filter(cycle__workspace=workspace, pk=launch_id).select_related("cycle").first()
+    if launch is not None:
+        launch.cycle.workspace = workspace
+    return launch
+
+
+def readouts_due_of(*, ritual: Ritual, day: date) -> list[Launch] | None:
+    """For a Roadmap Review, the launches whose day-30 readout is due by the meeting and not
+    yet decided (press on, pivot or pause), the longest waiting first; None for other
+    rituals. Readouts more than a quarter overdue are left to the retrospective."""
+    if ritual.key != "roadmap-review":
+        return None
+    last = day - timedelta(days=planning.READOUT_DAYS)
+    first = last - timedelta(days=92)
+    found = list(Launch.objects.filter(cycle__workspace_id=ritual.workspace_id, outcome="").filter(
+        Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
+        .select_related("cycle", "pm_owner__user", "pmm_owner__user"))
+    for launch in found:
+        launch.readout_due = planning.readout_due_on(launched_on=launch.launched_on, launch_date=launch.launch_date)
+    return sorted(found, key=lambda l: (l.readout_due, l.name, l.pk))
 
 
 # --- what a member holds here, for removing them (raci.handover) ---------------------------

@@ -20,7 +20,7 @@ from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
 from raci.models import NAME_MAX, Decision, Matrix, Membership, Role, RoleHolder, Workspace
 from raci.services import InvalidInput, NotFound
 
-from . import candidates_csv, reminders, rituals, tiering
+from . import candidates_csv, plan_warnings, reminders, rituals, tiering
 from .models import (AvoidDate, CalendarFeed, Dependency, GoDecision, Launch, LaunchCycle, Occurrence,
                      OccurrenceDecision, ReadinessItem, Ritual, StatusUpdate, TieringRubric)
 from .selectors import rubric_of
@@ -69,6 +69,22 @@ def rubric_update(*, workspace: Workspace, questions: list[tuple[str, int]], thr
     row.tier_names = list(rubric.tier_names)
     row.lead_weeks = list(rubric.lead_weeks)
     row.save()
+    return row
+
+
+@transaction.atomic
+def load_limits_set(*, workspace: Workspace, person_week_limit: int, week_limit: int) -> TieringRubric:
+    """The load the quarter view flags: a person's points in a week, everyone's in a week."""
+    if not 1 <= person_week_limit <= 200:
+        raise InvalidInput("Between 1 and 200.", "person_week_limit")
+    if not 1 <= week_limit <= 2000:
+        raise InvalidInput("Between 1 and 2,000.", "week_limit")
+    row, _ = TieringRubric.objects.select_for_update().get_or_create(workspace=workspace, defaults={
+        "questions": [{"text": q.text, "weight": q.weight} for q in tiering.DEFAULT_RUBRIC.questions],
+        "thresholds": list(tiering.DEFAULT_RUBRIC.thresholds), "tier_names": list(tiering.DEFAULT_RUBRIC.tier_names),
+        "lead_weeks": list(tiering.DEFAULT_RUBRIC.lead_weeks)})
+    row.person_week_limit, row.week_limit = person_week_limit, week_limit
+    row.save(update_fields=["person_week_limit", "week_limit", "updated_at"])
     return row
 
 
@@ -324,7 +340,8 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
 @transaction.atomic
 def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
     """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
-    and 2) or has a required item that is neither done nor waived."""
+    and 2), without its day-30 metric and target (Tier 1 and 2) or has a required item that
+    is neither done nor waived."""
     launch = Launch.objects.select_for_update().get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")
@@ -333,6 +350,11 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
             raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
         if not launch.confirmed:
             raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
+        if tiering.needs_confirmation(launch.tier) and not (launch.metric_name and launch.metric_target is not None):
+            # Seed 001: the primary day-30 metric and its target are agreed before launch,
+            # so the readout 30 days later has something to be measured against.
+            raise InvalidInput("Agree the primary day-30 metric and its target before go: set them under After "
+                               "launch.", "decision")
         open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
         if open_items:
             raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
@@ -403,10 +425,34 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
 
 
 @transaction.atomic
+def launch_move_to_quarter(*, launch: Launch) -> Launch:
+    """Move a launch to the cycle of the quarter its launch date is in, opening that cycle
+    if nobody has yet. Its tier, checklist, owners and dependencies go with it."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
+    if launch.launch_date is None:
+        raise InvalidInput("The launch has no launch date, so no quarter to move to.", "launch_date")
+    year, quarter = plan_warnings.quarter_of(launch.launch_date)
+    if (launch.cycle.year, launch.cycle.quarter) == (year, quarter):
+        return launch
+    workspace = launch.cycle.workspace
+    target = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+    if target is None:
+        if not 2000 <= year <= 2100:
+            raise InvalidInput("Pick a launch date between 2000 and 2100.", "launch_date")
+        target, _ = LaunchCycle.objects.get_or_create(workspace=workspace, year=year, quarter=quarter,
+                                                      defaults={"slug": f"{year}-q{quarter}"})
+    launch.cycle = target
+    launch.save(update_fields=["cycle"])
+    target.workspace = workspace
+    return launch
+
+
+@transaction.atomic
 def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str, metric_target: Decimal | None,
-                   metric_actual: Decimal | None, outcome: str, notes: str = "") -> Launch:
+                   metric_actual: Decimal | None, outcome: str, notes: str = "", actor=None) -> Launch:
     """After launch: the day it was announced, its one primary day-30 metric (name, target,
-    actual) and the decision, press on, pivot or pause (seed 001)."""
+    actual) and the decision, press on, pivot or pause (seed 001). A new decision goes to
+    the decision log of the launch's matrix, when it has one."""
     metric_name = " ".join((metric_name or "").split())
     if len(metric_name) > NAME_MAX:
         raise InvalidInput(f"The metric's name is {len(metric_name)} characters long; the limit is {NAME_MAX}.",
@@ -419,11 +465,28 @@ def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str
         raise InvalidInput("Record the metric's day-30 actual before deciding.", "metric_actual")
     if (metric_actual is not None or outcome) and launched_on is None:
         raise InvalidInput("Record the day it launched first.", "launched_on")
+    previous = Launch.objects.select_for_update().filter(pk=launch.pk).values_list("outcome", flat=True).first()
     Launch.objects.filter(pk=launch.pk).update(
         launched_on=launched_on, metric_name=metric_name, metric_target=metric_target, metric_actual=metric_actual,
         outcome=outcome or "", outcome_notes=(notes or "").strip())
     launch.refresh_from_db()
+    if outcome and outcome != previous and launch.matrix_id:
+        _readout_decision(launch, actor)
     return launch
+
+
+def _readout_decision(launch: Launch, actor) -> Decision:
+    def number(value: Decimal) -> str:
+        return f"{value.normalize():f}"
+
+    target = f" against a target of {number(launch.metric_target)}" if launch.metric_target is not None else ""
+    why = f"Day-30 readout: {launch.metric_name} at {number(launch.metric_actual)}{target}."
+    if launch.outcome_notes:
+        why += f"\n\n{launch.outcome_notes}"
+    what = f"{launch.name}: {OUTCOMES[launch.outcome].lower()}"
+    return raci_services.decision_add(matrix=launch.matrix, actor=actor, what=what[:NAME_MAX], why=why,
+                                      activity_id=None, decided_by_id=actor.pk if actor else None,
+                                      decided_on=launch.cycle.workspace.today(), review_on=None)
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -694,6 +757,27 @@ def occurrence_decide(*, ritual: Ritual, day: date, matrix_id: int | None, what:
         Occurrence.objects.filter(pk=occurrence.pk).update(matrix=matrix)
     OccurrenceDecision.objects.create(occurrence=occurrence, decision=decision)
     return decision
+
+
+@transaction.atomic
+def meeting_tier_set(*, ritual: Ritual, day: date, launch: Launch, tier: int | None, reason: str = "",
+                     actor: Membership, matrix_id: int | None) -> tuple[Launch, Decision | None]:
+    """Tier a launch at a tiering meeting: the board's service, then the decision into the
+    decision log of the meeting's matrix (none while the workspace has no matrix)."""
+    _occurrence_day_check(ritual, day)
+    if launch.cycle.workspace_id != ritual.workspace_id:
+        raise NotFound("No such launch.")
+    before = (launch.tier, launch.tier_reason)
+    launch = launch_set_tier(launch=launch, tier=tier, reason=reason, actor=actor)
+    if (launch.tier, launch.tier_reason) == before or matrix_id is None:
+        return launch, None
+    rubric = rubric_of(workspace_id=ritual.workspace_id)
+    what = (f"{launch.name}: {rubric.tier_name(launch.tier)}" if launch.tier is not None
+            else f"{launch.name}: back to untiered")
+    why = launch.tier_reason or ("The rubric's suggestion." if launch.tier is not None else "")
+    decision = occurrence_decide(ritual=ritual, day=day, matrix_id=matrix_id, what=what[:NAME_MAX], why=why,
+                                 decided_by_id=actor.user_id, actor=actor.user)
+    return launch, decision
 
 
 # How long after a missed tick a due tiering still opens its next quarter.

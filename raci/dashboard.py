@@ -61,6 +61,16 @@ class Quarter:
     def ready(self) -> int:
         return sum(1 for launch in self.launches if launch.readiness.ready)
 
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+    @property
+    def next_slug(self) -> str:
+        """The quarter after, for the quarter picker: next quarter's plan is planned now."""
+        year, number = int(self.name[:4]), int(self.name[-1])
+        return f"{year + 1}-q1" if number == 4 else f"{year}-q{number + 1}"
+
 
 @dataclass(slots=True)
 class OverdueItem:

@@ -391,6 +391,7 @@ class NotificationKind(models.TextChoices):
     DECISION_REVIEW = "decision_review", "A decision you made or whose matrix you own reaches its review date"
     MATRIX_REVIEW = "matrix_review", "A matrix you own passes its review date"
     RITUAL_SOON = "ritual_soon", "A ritual you own or attend meets tomorrow"
+    READOUT_DUE = "readout_due", "A launch you own is 30 days out: record its day-30 readout"
 
 
 class EmailMode(models.TextChoices):
@@ -432,7 +433,8 @@ class Notification(models.Model):
 
     SHORT = {"letters": "Letters", "item_assigned": "Assigned to you", "item_due": "Due soon", "item_overdue": "Overdue",
              "launch_status": "Launch status", "launch_tier": "Tier", "go_decision": "Go/no-go",
-             "decision_review": "Decision review", "matrix_review": "Matrix review", "ritual_soon": "Meeting tomorrow"}
+             "decision_review": "Decision review", "matrix_review": "Matrix review", "ritual_soon": "Meeting tomorrow",
+             "readout_due": "Day-30 readout"}
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]

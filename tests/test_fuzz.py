@@ -125,6 +125,13 @@ URLS: dict[str, dict] = {
                                        "launch_date"]},
     "launches:launches_import": {"fields": ["file"]},
     "launches:calendar": {},
+    "launches:quarter_now": {},
+    "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
+    "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
+    "launches:launch_move": {"fields": ["next"]},
+    "launches:occurrence_tier": {"fields": ["tier", "reason"]},
+    "launches:preread": {},
+    "launches:preread_export": {"path": {"fmt": ["csv", "xlsx", "pdf"]}},
     "launches:retrospective": {},
     "launches:launch": {},
     "launches:launch_edit": {},
@@ -230,7 +237,7 @@ def _seed() -> Seed:
               "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
               "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
               "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today()), "invitation_id": invited.pk,
-              "uidb64": "MQ"},
+              "uidb64": "MQ", "quarter": "2027-q1"},
     )
 
 
@@ -438,4 +445,4 @@ def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
     assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
                      "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group"}, "Add the new path argument to Seed.path in _seed()"
+                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter"}, "Add the new path argument to Seed.path in _seed()"

@@ -22,15 +22,18 @@ from .launch import (
                      item_update,
                      launch,
                      launch_edit,
+                     launch_move,
                      launch_outcome,
                      launch_score,
                      launch_status,
                      tier_confirm,
 )
+from .quarter import load_limits, preread_export, preread_page, quarter, quarter_now
 from .rituals import (
                      occurrence,
                      occurrence_decision,
                      occurrence_notes,
+                     occurrence_tier,
                      ritual,
                      ritual_delete,
                      ritual_edit,
@@ -39,7 +42,7 @@ from .rituals import (
 )
 
 __all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
-           "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit",
-           "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "occurrence",
-           "occurrence_decision", "occurrence_notes", "retrospective", "ritual", "ritual_delete", "ritual_edit",
+           "feed", "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit", "launch_move",
+           "launch_outcome", "load_limits", "preread_export", "preread_page", "quarter", "quarter_now", "launch_score", "launch_status", "launch_tier", "launches_import", "occurrence",
+           "occurrence_decision", "occurrence_notes", "occurrence_tier", "retrospective", "ritual", "ritual_delete", "ritual_edit",
            "ritual_pause", "rituals", "rubric", "tier_confirm"]

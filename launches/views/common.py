@@ -63,6 +63,7 @@ def launch_context(membership, launch, **extra):
         "membership": membership, "workspace": membership.workspace, "cycle": launch.cycle, "launch": launch,
         "rubric": rubric, "items": items, "today": today, "editable": membership.can_edit,
         "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
+        "plan_warnings": selectors.plan_warnings_of(cycle=launch.cycle, rubric=rubric, today=today).get(launch.pk, []),
         "suggested": suggested, "suggested_name": rubric.tier_name(suggested) if suggested else "",
         "total": tiering.score_total(rubric, launch.scores) if suggested else None,
         "tier_name": rubric.tier_name(launch.tier), "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],

@@ -156,7 +156,7 @@ def launch_outcome(request, ws, cycle, launch_id):
         try:
             services.outcome_record(launch=launch, launched_on=data["launched_on"], metric_name=data["metric_name"],
                                     metric_target=data["metric_target"], metric_actual=data["metric_actual"],
-                                    outcome=data["outcome"], notes=data["notes"])
+                                    outcome=data["outcome"], notes=data["notes"], actor=request.user)
         except services.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -191,4 +191,20 @@ def dependency_remove(request, ws, cycle, launch_id, dependency_id):
     except services.NotFound:
         raise Http404("No such dependency") from None
     messages.success(request, "Dependency removed.")
+    return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+@login_required
+@require_POST
+def launch_move(request, ws, cycle, launch_id):
+    """Move a launch dated in another quarter to that quarter's cycle (the plan warning's offer)."""
+    _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    try:
+        launch = services.launch_move_to_quarter(launch=launch)
+    except services.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{launch.name} is now in {launch.cycle.name}.")
+    if request.POST.get("next") == "board":
+        return redirect("launches:cycle", ws, cycle)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from raci.access import membership_for
@@ -13,7 +14,7 @@ from raci.models import Access
 
 from .. import rituals as cadence
 from .. import selectors, services
-from ..forms import MeetingDecisionForm, NotesForm, RitualForm
+from ..forms import MeetingDecisionForm, NotesForm, RitualForm, TierForm
 from .common import is_htmx, render_varied
 
 
@@ -140,7 +141,9 @@ def _meeting_context(membership, ritual, day, occurrence, **extra):
             matrices=matrices, members=selectors.members_for_choice(workspace=workspace),
             initial={"matrix": selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
                      "decided_by": membership.user_id}),
-        "minutes": cadence.agenda_minutes(notes), **extra}
+        "minutes": cadence.agenda_minutes(notes),
+        "candidates": selectors.meeting_candidates_of(ritual=ritual, day=day, today=workspace.today()),
+        "readouts": selectors.readouts_due_of(ritual=ritual, day=day), **extra}
 
 
 @login_required
@@ -193,3 +196,25 @@ def occurrence_decision(request, ws, ritual_id, day):
     context = _meeting_context(membership, ritual, day, occurrence, decision_form=form if form.errors else None)
     return render_varied(request, "launches/occurrence.html#decisions" if is_htmx(request) else
                          "launches/occurrence.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def occurrence_tier(request, ws, ritual_id, day, launch_id):
+    """The room tiers a candidate at the tiering meeting; the decision goes to the log."""
+    membership, ritual, occurrence = _meeting_for(request, ws, ritual_id, day, Access.EDITOR)
+    launch = selectors.launch_in_workspace(workspace=membership.workspace, launch_id=launch_id)
+    if launch is None:
+        raise Http404("No such launch")
+    form = TierForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(form.first_error())
+        launch, decision = services.meeting_tier_set(
+            ritual=ritual, day=day, launch=launch, tier=form.tier_value(), reason=form.cleaned_data["reason"],
+            actor=membership, matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence))
+    except services.InvalidInput as error:
+        messages.error(request, f"{launch.name}: {error.message}")
+    else:
+        messages.success(request, f"{launch.name} tiered{', and logged' if decision else ''}.")
+    return redirect(f"{reverse('launches:occurrence', args=[ws, ritual.pk, day])}#candidate-{launch.pk}")

@@ -33,10 +33,16 @@ TABLE = {
     "go_decision": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_edit": ({"get": E, "post": E}, ["ws", "cycle", "launch_id"]),
     "launch_status": ({"post": E}, ["ws", "cycle", "launch_id"]),
+    "launch_move": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_outcome": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "dependency_add": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "dependency_remove": ({"post": E}, ["ws", "cycle", "launch_id", "dependency_id"]),
     "calendar": ({"get": V}, ["ws", "cycle"]),
+    "quarter_now": ({"get": V}, ["ws"]),
+    "quarter": ({"get": V}, ["ws", "quarter"]),
+    "load_limits": ({"post": A}, ["ws", "quarter"]),
+    "preread": ({"get": V}, ["ws", "quarter"]),
+    "preread_export": ({"get": V}, ["ws", "quarter", "fmt"]),
     "retrospective": ({"get": V}, ["ws", "cycle"]),
     "avoid_dates": ({"get": V, "post": E}, ["ws"]),
     "avoid_date_remove": ({"post": E}, ["ws", "avoid_id"]),
@@ -49,6 +55,7 @@ TABLE = {
     "occurrence": ({"get": V}, ["ws", "ritual_id", "day"]),
     "occurrence_notes": ({"post": E}, ["ws", "ritual_id", "day"]),
     "occurrence_decision": ({"post": E}, ["ws", "ritual_id", "day"]),
+    "occurrence_tier": ({"post": E}, ["ws", "ritual_id", "day", "launch_id"]),
 }
 # The feed is for calendar apps, which cannot sign in: its secret token is the key
 # (test_views_calendar.py checks it). Every other URL is in TABLE.
@@ -67,7 +74,7 @@ def world(team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     other = make_launch(cycle, people, name="Before it")
     # Each remover gets a fresh row to remove: a successful remove would leave later methods a 404.
-    values = {"ws": ws.slug, "cycle": cycle.slug, "launch_id": launch.pk, "item_id": launch.items.first().pk,
+    values = {"ws": ws.slug, "cycle": cycle.slug, "quarter": "2027-q1", "fmt": "csv", "launch_id": launch.pk, "item_id": launch.items.first().pk,
               "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
               "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
     ritual = services.rituals_seed_defaults(workspace=ws)[0]

@@ -2,6 +2,7 @@
 checklist planning and re-planning, go/no-go gating."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -269,4 +270,8 @@ def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
+    with pytest.raises(services.InvalidInput, match="day-30 metric and its target"):
+        services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
+    services.outcome_record(launch=launch, launched_on=None, metric_name="Activated accounts",
+                            metric_target=Decimal("100"), metric_actual=None, outcome="")
     assert services.go_record(launch=launch, decision="go", actor=people["PMM"].user).decision == "go"

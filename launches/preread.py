@@ -1,0 +1,81 @@
+"""The quarter's pre-read as a table: one row per launch with its scores, suggested and
+chosen tier with the reason, owners, readiness and plan warnings; written as CSV or
+XLSX. Plain data in, bytes out; text that a spreadsheet would run as a formula is
+escaped as the matrix export does it (raci.tabular.escape_text)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from raci.tabular import escape_text
+
+HEADER = ("Launch", "Launch date", "Ship date", "Score", "Suggested tier", "Tier", "Reason", "PM owner",
+          "PMM owner", "Required done", "Required", "Overdue", "Ready", "Warnings")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    launch_date: date | None
+    ship_date: date | None
+    score: int | None
+    suggested: str
+    tier: str
+    reason: str
+    pm_owner: str
+    pmm_owner: str
+    required_done: int
+    required: int
+    overdue: int
+    ready: bool
+    warnings: tuple[str, ...]
+
+    def cells(self) -> list[str]:
+        def day(d):
+            return d.isoformat() if d else ""
+
+        return [escape_text(self.name), day(self.launch_date), day(self.ship_date),
+                "" if self.score is None else str(self.score), escape_text(self.suggested), escape_text(self.tier),
+                escape_text(self.reason), escape_text(self.pm_owner), escape_text(self.pmm_owner),
+                str(self.required_done), str(self.required), str(self.overdue), "yes" if self.ready else "no",
+                escape_text(" | ".join(self.warnings))]
+
+
+def records(rows: list[Row]) -> list[list[str]]:
+    return [list(HEADER)] + [row.cells() for row in rows]
+
+
+def write_csv(rows: list[Row]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(records(rows))
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(rows: list[Row], *, title: str) -> bytes:
+    """One sheet, header in bold, every cell a string (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    bold = Font(bold=True)
+    for r, record in enumerate(records(rows), start=1):
+        for c, text in enumerate(record, start=1):
+            if not text:
+                continue
+            cell = sheet.cell(row=r, column=c)
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+            cell.data_type = "s"  # after assigning: openpyxl infers "f" for "=..."
+            if r == 1:
+                cell.font = bold
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["N"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

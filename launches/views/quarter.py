@@ -1,0 +1,109 @@
+"""The quarter view: any quarter's plan at a glance, and the workspace's load limits."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from raci.access import membership_for
+from raci.models import Access
+
+from .. import plan_warnings, preread, selectors, services
+
+
+class LoadLimitsForm(forms.Form):
+    person_week_limit = forms.IntegerField(min_value=1, max_value=200, label="Per person and week",
+                                           error_messages={"min_value": "Between 1 and 200.",
+                                                           "max_value": "Between 1 and 200."})
+    week_limit = forms.IntegerField(min_value=1, max_value=2000, label="Per week, everyone",
+                                    error_messages={"min_value": "Between 1 and 2,000.",
+                                                    "max_value": "Between 1 and 2,000."})
+
+
+def _context(membership, year, quarter, **extra):
+    workspace = membership.workspace
+    rubric = selectors.rubric_of(workspace_id=workspace.pk)
+    plan = selectors.quarter_plan_of(workspace=workspace, year=year, quarter=quarter, rubric=rubric,
+                                     today=workspace.today())
+    limits_form = extra.pop("limits_form", None) or LoadLimitsForm(initial={
+        "person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit})
+    return {"membership": membership, "workspace": workspace, "plan": plan, "editable": membership.can_edit,
+            "is_admin": membership.is_admin, "limits_form": limits_form, **extra}
+
+
+@login_required
+@require_GET
+def quarter_now(request, ws):
+    membership = membership_for(request, ws)
+    year, quarter = plan_warnings.quarter_of(membership.workspace.today())
+    return redirect("launches:quarter", ws, f"{year}-q{quarter}")
+
+
+@login_required
+@require_GET
+def quarter(request, ws, quarter):
+    membership = membership_for(request, ws)
+    try:
+        year, number = services.parse_quarter(quarter)
+    except services.InvalidInput:
+        raise Http404("No such quarter") from None
+    return render(request, "launches/quarter.html", _context(membership, year, number))
+
+
+@login_required
+@require_POST
+def load_limits(request, ws, quarter):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        year, number = services.parse_quarter(quarter)
+    except services.InvalidInput:
+        raise Http404("No such quarter") from None
+    form = LoadLimitsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "launches/quarter.html", _context(membership, year, number, limits_form=form),
+                      status=422)
+    services.load_limits_set(workspace=membership.workspace, **form.cleaned_data)
+    messages.success(request, "Load limits saved.")
+    return redirect("launches:quarter", ws, quarter)
+
+
+def _plan(membership, quarter):
+    try:
+        year, number = services.parse_quarter(quarter)
+    except services.InvalidInput:
+        raise Http404("No such quarter") from None
+    workspace = membership.workspace
+    rubric = selectors.rubric_of(workspace_id=workspace.pk)
+    plan = selectors.quarter_plan_of(workspace=workspace, year=year, quarter=number, rubric=rubric,
+                                     today=workspace.today())
+    return plan, *selectors.preread_of(plan=plan, rubric=rubric)
+
+
+@login_required
+@require_GET
+def preread_page(request, ws, quarter):
+    """The quarter's pre-read: a one-page summary, then every launch; printable."""
+    membership = membership_for(request, ws)
+    plan, rows, summary = _plan(membership, quarter)
+    return render(request, "launches/preread.html", {
+        "membership": membership, "workspace": membership.workspace, "plan": plan, "rows": rows,
+        "summary": summary, "today": membership.workspace.today()})
+
+
+@login_required
+@require_GET
+def preread_export(request, ws, quarter, fmt):
+    membership = membership_for(request, ws)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    plan, rows, _ = _plan(membership, quarter)
+    name = f"{membership.workspace.slug}-{plan.slug}-pre-read.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(preread.write_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(preread.write_xlsx(rows, title=f"{plan.name} pre-read"),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,124 @@
+"""The quarter view: any quarter, launches by tier, items by owner and week, load by week
+against the workspace's limits, the plan warnings; a constant query count."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from launches import services
+from launches.models import ReadinessItem, TieringRubric
+
+from tests.factories import MembershipFactory
+
+from .conftest import TIER_1_SCORES, make_launch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel("2026-12-01 12:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def editor_client(client, team):
+    client.force_login(team[2]["PMM"].user)
+    return client
+
+
+def _url(ws, quarter="2027-q1", name="quarter"):
+    return reverse(f"launches:{name}", args=[ws.slug, quarter])
+
+
+def _tier_1(cycle, people, name, day):
+    launch = make_launch(cycle, people, name=name, launch_date=day)
+    services.launch_score(launch=launch, scores=TIER_1_SCORES)
+    return services.launch_set_tier(launch=launch, tier=1, actor=people["PMM"])
+
+
+def test_the_navigation_leads_to_this_quarter(editor_client, team):
+    ws = team[0]
+    response = editor_client.get(reverse("launches:quarter_now", args=[ws.slug]))
+    assert response.status_code == 302 and response["Location"] == _url(ws, "2026-q4")
+    body = editor_client.get(_url(ws, "2026-q4")).content.decode()
+    assert reverse("launches:quarter_now", args=[ws.slug]) in body
+    assert "Nobody has opened 2026-Q4" in body and "Open 2026-Q4 and add its candidates" in body
+
+
+def test_the_dashboard_offers_this_and_next_quarter(editor_client, team):
+    ws = team[0]
+    body = editor_client.get(reverse("raci:workspace", args=[ws.slug])).content.decode()
+    assert _url(ws, "2026-q4") in body and _url(ws, "2027-q1") in body
+
+
+def test_next_quarter_shows_launches_by_tier_items_by_owner_and_week_and_load(editor_client, team):
+    ws, cycle, people = team
+    _tier_1(cycle, people, "Billing", date(2027, 3, 15))
+    make_launch(cycle, people, name="Dark mode", launch_date=date(2027, 2, 1))
+    body = editor_client.get(_url(ws)).content.decode()
+    assert "2027-Q1 at a glance" in body and "Billing" in body and "Dark mode" in body
+    assert "Readiness items by owner" in body and "Week of 15 Feb" in body  # pricing: 28 days before 15 Mar
+    assert people["PMM"].display_name in body and 'load-table' in body
+    assert 'rel="prev"' in body and _url(ws, "2026-q4") in body and _url(ws, "2027-q2") in body
+
+
+def test_a_person_over_the_limit_is_flagged_and_a_higher_limit_clears_it(client, team):
+    ws, cycle, people = team
+    for n in range(3):  # three Tier 1 launches in one week: 6 points for each owner, items besides
+        _tier_1(cycle, people, f"Launch {n}", date(2027, 3, 15 + n))
+    client.force_login(people["admin"].user)
+    body = client.get(_url(ws)).content.decode()
+    assert f"{people['PMM'].display_name} has " in body and "in the week of 15 Mar (limit 5)." in body
+    assert 'class="num over"' in body
+    response = client.post(_url(ws, name="load_limits"), {"person_week_limit": "60", "week_limit": "400"})
+    assert response.status_code == 302
+    assert TieringRubric.objects.get(workspace=ws).person_week_limit == 60
+    body = client.get(_url(ws)).content.decode()
+    assert "(limit 60)" not in body and 'class="num over"' not in body
+
+
+def test_limits_are_bounded_at_the_field_and_nothing_is_saved(client, team):
+    ws, cycle, people = team
+    client.force_login(people["admin"].user)
+    response = client.post(_url(ws, name="load_limits"), {"person_week_limit": "0", "week_limit": "99999"})
+    assert response.status_code == 422 and "Between 1 and 200." in response.content.decode()
+    assert not TieringRubric.objects.filter(workspace=ws).exists()
+
+
+def test_only_admins_set_limits_and_outsiders_see_no_quarter(client, team):
+    ws, cycle, people = team
+    client.force_login(people["editor"].user)
+    assert client.post(_url(ws, name="load_limits"), {"person_week_limit": "8", "week_limit": "40"}).status_code == 403
+    client.force_login(MembershipFactory().user)
+    assert client.get(_url(ws)).status_code == 404
+
+
+@pytest.mark.parametrize("quarter", ["2027-q5", "nonsense", "1999-q1"])
+def test_a_quarter_that_does_not_exist_is_404(editor_client, team, quarter):
+    assert editor_client.get(_url(team[0], quarter)).status_code == 404
+
+
+def test_plan_warnings_are_listed_on_the_quarter(editor_client, team):
+    ws, cycle, people = team
+    make_launch(cycle, people, name="Early bird", launch_date=date(2026, 12, 20))
+    body = editor_client.get(_url(ws)).content.decode()
+    assert 'data-code="outside-cycle"' in body and "Move to 2026-Q4" in body
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_the_quarter_query_count_is_the_same_at_5_and_100_launches(editor_client, team,
+                                                                     django_assert_num_queries, size):
+    ws, cycle, people = team
+    for n in range(size):
+        launch = make_launch(cycle, people, name=f"Launch {n}", launch_date=date(2027, 1, 4) + timedelta(days=n % 80))
+        services.launch_set_tier(launch=launch, tier=1 + n % 3, reason="Planned", actor=people["PMM"])
+    assert ReadinessItem.objects.count() > size
+    # Session and user, membership with its workspace, rubric, limits, cycle, launches,
+    # items, plan warnings (first open items, dependencies, dates to avoid), the bell: the
+    # same count at any size.
+    with django_assert_num_queries(11):
+        response = editor_client.get(_url(ws))
+    assert response.status_code == 200 and response.content.decode().count('class="lr-name"') == size
