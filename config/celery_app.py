@@ -22,7 +22,7 @@ app.conf.beat_schedule = {
     # Readiness items due in 2 days or overdue, to their owners.
     "readiness": {"task": "launches.reminders.readiness_reminders_tick", "schedule": TICK_SECONDS},
     # Daily and weekly digests of the notifications people asked to get in one e-mail.
-    "digests": {"task": "raci.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
+    "digests": {"task": "notifications.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
     # Ritual occurrences, and the quarterly tiering opening the next launch cycle.
-    "rituals": {"task": "launches.tasks.rituals_tick", "schedule": TICK_SECONDS},
+    "rituals": {"task": "rituals.tasks.rituals_tick", "schedule": TICK_SECONDS},
 }

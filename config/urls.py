@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from raci.forms import OurPasswordChangeForm, OurSetPasswordForm
-from raci.views import accounts, workspaces
+from accounts import views as accounts
+from accounts.forms import OurPasswordChangeForm, OurSetPasswordForm
+from workspaces import join as workspaces_join
+from workspaces import views as workspaces
 
 urlpatterns = [
     path("", workspaces.home, name="home"),
@@ -23,12 +25,17 @@ urlpatterns = [
          name="password_reset_complete"),
     path("accounts/password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(form_class=OurSetPasswordForm),
          name="password_reset_confirm"),
-    path("invitations/<str:token>/", accounts.invitation, name="invitation"),
+    path("invitations/<str:token>/", workspaces_join.invitation, name="invitation"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=OurPasswordChangeForm), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    # workspaces before dashboard: "w/new/" is not a workspace.
+    path("", include("workspaces.urls")),
+    path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
     path("", include("raci.urls")),
     path("", include("launches.urls")),
+    path("", include("rituals.urls")),
 ]
 
 if settings.BENCH_FLOOR:
@@ -37,4 +44,4 @@ if settings.BENCH_FLOOR:
 
     urlpatterns.insert(0, path("bench/floor/", floor))
 
-handler404 = "raci.views.errors.not_found"
+handler404 = "core.views.not_found"

@@ -6,11 +6,9 @@ class LaunchesConfig(AppConfig):
     verbose_name = "Launches"
 
     def ready(self):
-        # Removing a member (raci) hands over what they hold here too.
-        from raci import handover
-
-        from . import selectors, services
+        # Removing a member (workspaces) hands over what they hold here too.
+        from launches import selectors, services
+        from workspaces import handover
 
         handover.register(handover.Provider(holdings=selectors.launch_holdings, hand_over=services.hand_over_launches,
-                                            role_uses=selectors.launch_role_uses,
                                             notes=selectors.launch_removal_notes))

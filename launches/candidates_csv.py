@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from raci import bounds
+from core import bounds
 from raci.tabular import sniff_delimiter
+
 NAME_MAX = 200
 SUMMARY_MAX = 2000
 MAX_ROWS = 500

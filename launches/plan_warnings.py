@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from . import planning
+from launches import planning
 
 OUTSIDE_CYCLE = "outside-cycle"
 DATE_PASSED = "date-passed"

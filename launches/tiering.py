@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from raci import bounds
+from core import bounds
 
 SCORE_MIN, SCORE_MAX = 1, 3
 SCORE_LABELS = {1: "No", 2: "Somewhat", 3: "Yes"}

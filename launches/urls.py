@@ -1,30 +1,12 @@
-from datetime import date
+from django.urls import path
 
-from django.urls import path, register_converter
-
-from . import views
-
-
-class IsoDateConverter:
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)  # a ValueError (2027-02-30) is a 404
-
-    def to_url(self, value) -> str:
-        return value.isoformat() if isinstance(value, date) else str(value)
-
-
-register_converter(IsoDateConverter, "isodate")
+from launches import views
 
 app_name = "launches"
 
 W = "w/<slug:ws>/launches/"
 C = W + "<slug:cycle>/"
 L = C + "<int:launch_id>/"
-R = "w/<slug:ws>/rituals/"
-RI = R + "<int:ritual_id>/"
-O = RI + "<isodate:day>/"
 
 urlpatterns = [
     path(W, views.cycles, name="cycles"),
@@ -33,7 +15,6 @@ urlpatterns = [
     path(W + "avoid/", views.avoid_dates, name="avoid_dates"),
     path(W + "avoid/<int:avoid_id>/remove/", views.avoid_date_remove, name="avoid_date_remove"),
     path(W + "feed/regenerate/", views.feed_regenerate, name="feed_regenerate"),
-    path(W + "feed/<str:token>.ics", views.feed, name="feed"),
     path(W + "quarter/", views.quarter_now, name="quarter_now"),
     path(W + "quarter/<slug:quarter>/", views.quarter, name="quarter"),
     path(W + "quarter/<slug:quarter>/limits/", views.load_limits, name="load_limits"),
@@ -56,13 +37,4 @@ urlpatterns = [
     path(L + "confirm/", views.tier_confirm, name="tier_confirm"),
     path(L + "items/<int:item_id>/", views.item_update, name="item_update"),
     path(L + "go/", views.go_decision, name="go_decision"),
-    path(R, views.rituals, name="rituals"),
-    path(RI, views.ritual, name="ritual"),
-    path(RI + "edit/", views.ritual_edit, name="ritual_edit"),
-    path(RI + "pause/", views.ritual_pause, name="ritual_pause"),
-    path(RI + "delete/", views.ritual_delete, name="ritual_delete"),
-    path(O, views.occurrence, name="occurrence"),
-    path(O + "notes/", views.occurrence_notes, name="occurrence_notes"),
-    path(O + "decisions/", views.occurrence_decision, name="occurrence_decision"),
-    path(O + "tier/<int:launch_id>/", views.occurrence_tier, name="occurrence_tier"),
 ]

@@ -1,11 +1,19 @@
 from django import forms
 from django.contrib import admin
 
-from . import services
-from .forms import ThrottledAdminAuthenticationForm
-from .models import (Activity, ChangeEvent, Column, Matrix, Membership, Role, RoleHolder, Template,
-                     TemplateActivity, TemplateRole, Workspace)
-from .rules import VALUES
+from accounts.forms import ThrottledAdminAuthenticationForm
+from raci import services
+from raci.models import (
+    Activity,
+    ChangeEvent,
+    Column,
+    Matrix,
+    Template,
+    TemplateActivity,
+    TemplateRole,
+)
+from raci.rules import VALUES
+from workspaces.models import Membership, Role, RoleHolder, Workspace
 
 
 class TemplateActivityForm(forms.ModelForm):

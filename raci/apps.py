@@ -6,8 +6,9 @@ class RaciConfig(AppConfig):
     verbose_name = "RACI"
 
     def ready(self):
-        from . import throttle  # noqa: F401  (connects the receiver that clears it on a new password)
-        from . import handover, selectors, services
+        import raci.receivers  # noqa: F401  (connects the receivers)
+        from raci import selectors, services
+        from workspaces import handover
 
         handover.register(handover.Provider(holdings=selectors.raci_holdings, hand_over=services.hand_over_raci,
                                             role_uses=selectors.raci_role_uses))

@@ -31,10 +31,11 @@ from typing import Iterable, Iterator, Sequence
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .errors import InvalidInput, NotFound, StaleChanges
-from .models import Activity, Cell, ChangeEvent, Column, Matrix, Role
-from .rules import DISPLAY, VALUES
-from .selectors import KIND_LABELS, matrix_grid
+from core.errors import InvalidInput, NotFound, StaleChanges
+from raci.models import Activity, Cell, ChangeEvent, Column, Matrix
+from raci.rules import DISPLAY, VALUES
+from raci.selectors import KIND_LABELS, matrix_grid
+from workspaces.models import Role
 
 GROUP_LABEL_MAX = 200
 
@@ -91,6 +92,12 @@ def lock(*, matrix: Matrix, bump: bool = True) -> int:
     (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
      matrix.overload_min_activities, matrix.overload_percent) = row
     return matrix.last_seq
+
+
+def group_open(*, matrix_id: int) -> bool:
+    """Whether the changes being recorded for `matrix_id` belong to a group."""
+    current = _current.get()
+    return current is not None and current.matrix_id == matrix_id
 
 
 def group_fields(*, matrix_id: int, seq: int) -> tuple[int | None, str]:

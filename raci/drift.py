@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .rules import DISPLAY
+from raci.rules import DISPLAY
 
 
 @dataclass(frozen=True, slots=True)

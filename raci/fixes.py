@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Hashable
 
-from .rules import Finding, MatrixData, RuleSettings
+from raci.rules import Finding, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the seeds' reasoning.
 WHY = {

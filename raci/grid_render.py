@@ -8,8 +8,8 @@ through the template engine.
 
 from html import escape
 
-from . import rules
-from .selectors import ActivityRow, Grid
+from raci import rules
+from raci.selectors import ActivityRow, Grid
 
 CLASS_OF = {"": "c", "R": "c vR", "A": "c vA", "AR": "c vAR", "C": "c vC", "I": "c vI"}
 SEVERITY_CLASS = {"error": "sev-e", "warning": "sev-w", "info": "sev-i"}

@@ -11,11 +11,14 @@ import re
 from django.core.cache import cache
 from django.db import transaction
 
-from . import rules, tabular
-from .models import Activity, Cell, Column, Matrix, MatrixImport, Role, Workspace
-from .phases import PHASE_LABELS
-from .selectors import matrix_grid
-from .services import InvalidInput, _clean_name, _next_seq, _record, matrix_create, matrix_recount
+from core.errors import InvalidInput
+from core.text import clean_name as clean_name
+from raci import rules, tabular
+from raci.models import Activity, Cell, Column, Matrix, MatrixImport
+from raci.phases import PHASE_LABELS
+from raci.selectors import matrix_grid
+from raci.services import _next_seq, _record, matrix_create, matrix_recount
+from workspaces.models import Role, Workspace
 
 PREVIEW_ROWS = 100
 PREVIEW_FINDINGS = 300
@@ -41,14 +44,14 @@ def export_table(matrix: Matrix) -> tabular.ExportTable:
 def import_create(*, workspace: Workspace, actor, filename: str, data: bytes, matrix: Matrix | None = None,
                   new_name: str = "") -> MatrixImport:
     if matrix is None:
-        new_name = _clean_name(new_name, "matrix")
+        new_name = clean_name(new_name, "matrix")
         if Matrix.objects.filter(workspace=workspace, name__iexact=new_name).exists():
             raise InvalidInput(f"The workspace already has a matrix named “{new_name}”.", "name")
     if not data:
         raise InvalidInput("The file is empty.", "file")
     job = MatrixImport.objects.create(workspace=workspace, matrix=matrix, new_name=new_name, created_by=actor,
                                       filename=filename[:255], data=data)
-    from .tasks import parse_import
+    from raci.tasks import parse_import
 
     parse_import.delay_on_commit(job.pk)
     return job
@@ -127,7 +130,7 @@ def import_confirm(*, job: MatrixImport) -> MatrixImport:
         raise InvalidInput("This import is not waiting for confirmation any more.")
     locked.status = MatrixImport.Status.SAVING
     locked.save(update_fields=["status"])
-    from .tasks import apply_import
+    from raci.tasks import apply_import
 
     apply_import.delay_on_commit(locked.pk)
     return locked

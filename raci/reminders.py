@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from .models import Activity, Cell, ChangeEvent, Decision, Matrix, NotificationKind, RoleHolder
-from .notify import Event, emit_many, seen
+from notifications.models import NotificationKind
+from notifications.notify import Event, emit_many, seen
+from raci.models import Activity, Cell, ChangeEvent, Decision, Matrix
+from workspaces.models import RoleHolder
 
 Kind = NotificationKind
 

@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Count, F, FilteredRelation, Q, Value
 
-from . import drift, fixes, handover, rules
-from .models import (Activity, Cell, ChangeEvent, Column, Decision, Matrix, Membership, Role, RoleHolder, Template,
-                     TemplateVersion)
-from .phases import PHASE_LABELS, PHASE_ORDER
-from .prepared import Prepared
+from core.prepared import Prepared
+from raci import drift, fixes, rules
+from raci.models import (
+    Activity,
+    Cell,
+    ChangeEvent,
+    Column,
+    Decision,
+    Matrix,
+    Template,
+    TemplateVersion,
+)
+from raci.phases import PHASE_LABELS, PHASE_ORDER
+from workspaces import handover
+from workspaces.models import Membership, Role
+from workspaces.selectors import _others_holding, members_of
 
 
 @dataclass(slots=True)
@@ -235,10 +246,6 @@ def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSetti
     return matrix_grid(matrix=matrix, check=False).rule_input(), matrix.rule_settings
 
 
-def workspaces_of(*, user) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name"))
-
-
 def matrices_of(*, workspace, today=None) -> list[Matrix]:
     matrices = list(
         Matrix.objects.filter(workspace=workspace)
@@ -249,24 +256,6 @@ def matrices_of(*, workspace, today=None) -> list[Matrix]:
     for matrix in matrices:
         matrix.stale = matrix.is_stale(today)
     return matrices
-
-
-def members_of(*, workspace) -> list[Membership]:
-    return list(
-        Membership.objects.filter(workspace=workspace)
-        .select_related("user")
-        .prefetch_related("held_roles__role")
-        .order_by("user__username")
-    )
-
-
-def roles_of(*, workspace) -> list[Role]:
-    return list(
-        Role.objects.filter(workspace=workspace)
-        .prefetch_related("holders__membership__user")
-        .annotate(n_matrices=Count("columns", distinct=True))
-        .order_by("code")
-    )
 
 
 def templates_for(*, workspace) -> list[Template]:
@@ -394,17 +383,6 @@ def workload(*, workspace) -> list[PersonLoad]:
 
 # --- what a member holds, for removing them (see handover.py) ------------------------------
 
-def member_get(*, workspace, member_id: int) -> Membership | None:
-    return Membership.objects.filter(workspace=workspace, pk=member_id).select_related("user", "workspace").first()
-
-
-def _others_holding(role_ids: set[int], membership: Membership) -> dict[int, list[str]]:
-    others: dict[int, list[str]] = defaultdict(list)
-    for holder in (RoleHolder.objects.filter(role_id__in=role_ids).exclude(membership=membership)
-                   .select_related("membership__user").order_by("membership__user__username")):
-        others[holder.role_id].append(holder.membership.display_name)
-    return others
-
 
 def raci_holdings(membership: Membership) -> list[handover.Holding]:
     """The roles the member holds (a role may go to nobody when someone else holds it too,
@@ -439,31 +417,6 @@ def raci_role_uses(workspace, role_ids: set[int]) -> dict[int, list[str]]:
         n = row["n"]
         uses[row["role_id"]].append(f"is accountable on {n} activit{'ies' if n != 1 else 'y'} of {row['activity__matrix__name']}")
     return uses
-
-
-# --- notifications -----------------------------------------------------------------------
-
-def unread_count(*, user) -> int:
-    from .models import Notification
-
-    return Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()
-
-
-def notifications_of(*, user, unread_only: bool = False, workspace_id: int | None = None):
-    from .models import Notification
-
-    found = Notification.objects.filter(user=user, in_app=True).select_related("workspace", "actor")
-    if unread_only:
-        found = found.filter(read_at__isnull=True)
-    if workspace_id is not None:
-        found = found.filter(workspace_id=workspace_id)
-    return found
-
-
-def webhook_deliveries(*, workspace, limit: int = 50):
-    from .models import WebhookDelivery
-
-    return list(WebhookDelivery.objects.filter(webhook__workspace=workspace)[:limit])
 
 
 # --- templates: content, versions, drift --------------------------------------------------

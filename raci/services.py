@@ -9,41 +9,32 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from django.utils.text import slugify
 
-from .models import (
-    NAME_MAX,
-    Access,
+from core.errors import Conflict, InvalidInput, NotFound, StaleEdit
+from core.text import NAME_MAX, clean_name, unique_slug
+from raci import changelog, fixes, limits, rules, selectors
+from raci.models import (
     Activity,
     Cell,
     ChangeEvent,
     Column,
     Decision,
     Matrix,
-    Membership,
-    Role,
-    RoleHolder,
     Template,
     TemplateActivity,
     TemplateRole,
     TemplateVersion,
-    Workspace,
 )
-from .phases import PHASE_LABELS
-from . import handover as registry
-from . import changelog, fixes, limits, rules
-from .rules import DISPLAY, VALUES
-from . import selectors
-from .selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
-
-
-from .errors import Conflict, DomainError, InvalidInput, NotFound, StaleChanges, StaleEdit  # noqa: F401  (re-exported)
+from raci.phases import PHASE_LABELS
+from raci.rules import DISPLAY, VALUES
+from raci.selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
+from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
+from workspaces.services import role_create
 
 
 @dataclass(slots=True)
@@ -69,24 +60,6 @@ def _record(matrix: Matrix, *, actor, kind: str, target: str = "", activity_id=N
             before=None, after=None, seq: int | None = None) -> ChangeEvent:
     return changelog.record(matrix=matrix, actor=actor, kind=kind, target=target, activity_id=activity_id,
                             role_id=role_id, before=before, after=after, seq=seq)
-
-
-def _clean_name(value: str, what: str, field: str = "name") -> str:
-    value = " ".join((value or "").split())
-    if not value:
-        raise InvalidInput(f"The {what} needs a name.", field)
-    if len(value) > NAME_MAX:
-        raise InvalidInput(f"The {what}'s name is {len(value)} characters long; the limit is {NAME_MAX}.", field)
-    return value
-
-
-def _clean_code(value: str) -> str:
-    value = "".join((value or "").split()).upper()
-    if not value:
-        raise InvalidInput("The role needs a short code, like PM or PMM.", "code")
-    if len(value) > 12:
-        raise InvalidInput("A role's short code has at most 12 characters.", "code")
-    return value
 
 
 def parse_value(text: str) -> str:
@@ -166,7 +139,9 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
     matrix's lock and does it all again under it.
     """
     value = parse_value(value)
-    if connection.vendor == "postgresql":
+    # The one-statement path records a lone change; inside a group (a fix, a paste) the
+    # event takes the group's fields, which the locked path writes.
+    if connection.vendor == "postgresql" and not changelog.group_open(matrix_id=matrix.pk):
         result = _cell_set_if_unchanged(matrix=matrix, activity_id=activity_id, role_id=role_id, value=value,
                                         expected_version=expected_version, actor=actor)
         if result is not None:
@@ -259,7 +234,7 @@ def _guarded_cell_sql(*, create: bool, durable: bool) -> str:
     record the change; no row comes back when the sequence had moved on."""
     q = connection.ops.quote_name
     columns = ", ".join(q(c) for c in ("matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref",
-                                       "role_id_ref", "target", "before", "after"))
+                                       "role_id_ref", "target", "before", "after", "group", "group_label"))
     if create:
         cell = (f"INSERT INTO {_CELL} (activity_id, role_id, value, version) "
                 f"SELECT %s, %s, %s, 1 FROM bumped RETURNING 1")
@@ -277,7 +252,7 @@ def _guarded_cell_sql(*, create: bool, durable: bool) -> str:
             f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "
             f"RETURNING last_seq), "
             f"written AS ({cell}) "
-            f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s "
+            f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '' "
             f"FROM bumped, (SELECT count(*) AS n FROM written) w WHERE w.n = 1 RETURNING seq")
 
 
@@ -327,7 +302,7 @@ def _check_room(matrix: Matrix, *, activity: bool = False, role: bool = False, f
 def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str = "", actor) -> Activity:
     seq = _next_seq(matrix)
     _check_room(matrix, activity=True)
-    name, phase = _clean_name(name, "activity"), _clean_phase(phase)
+    name, phase = clean_name(name, "activity"), _clean_phase(phase)
     _check_unique_activity(matrix, name, phase)
     top = Activity.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
     activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=description.strip()[:2000],
@@ -346,7 +321,7 @@ def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, 
     if expected_version is not None and expected_version != activity.version:
         raise Conflict(f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
                        "Your change was not saved; edit it again.")
-    name, phase = _clean_name(name, "activity"), _clean_phase(phase)
+    name, phase = clean_name(name, "activity"), _clean_phase(phase)
     _check_unique_activity(matrix, name, phase, exclude=activity.pk)
     before = {"name": activity.name, "phase": activity.phase, "description": activity.description}
     activity.name, activity.phase, activity.description = name, phase, description.strip()[:2000]
@@ -470,67 +445,6 @@ def column_restore(*, matrix: Matrix, seq: int, actor) -> Role:
 
 # --- roles and columns -----------------------------------------------------------------
 
-def _check_role_unique(workspace: Workspace, code: str, name: str, exclude: int | None = None) -> None:
-    others = Role.objects.filter(workspace=workspace)
-    if exclude:
-        others = others.exclude(pk=exclude)
-    if others.filter(code__iexact=code).exists():
-        raise InvalidInput(f"The workspace already has a role with the code {code}.", "code")
-    if others.filter(name__iexact=name).exists():
-        raise InvalidInput(f"The workspace already has a role named “{name}”.", "name")
-
-
-@transaction.atomic
-def role_create(*, workspace: Workspace, name: str, code: str, description: str = "") -> Role:
-    name, code = _clean_name(name, "role"), _clean_code(code)
-    _check_role_unique(workspace, code, name)
-    return Role.objects.create(workspace=workspace, name=name, code=code, description=description.strip()[:2000])
-
-
-@transaction.atomic
-def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None,
-                expected_version: int | None = None) -> Role:
-    role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
-    if role is None:
-        raise NotFound("That role no longer exists.")
-    if expected_version is not None and expected_version != role.version:
-        raise Conflict(f"Someone changed this role while you were editing it: it is now {role.code} "
-                       f"(“{role.name}”). Your change was not saved; edit it again.")
-    name, code = _clean_name(name, "role"), _clean_code(code)
-    _check_role_unique(workspace, code, name, exclude=role.pk)
-    before = {"name": role.name, "code": role.code, "description": role.description}
-    role.name, role.code, role.description = name, code, description.strip()[:2000]
-    role.version += 1
-    role.save()
-    after = {"name": role.name, "code": role.code, "description": role.description}
-    if before != after:
-        for matrix in Matrix.objects.filter(columns__role=role):
-            _record(matrix, actor=actor, kind="role.update", role_id=role.pk, target=code, before=before, after=after)
-    return role
-
-
-@transaction.atomic
-def role_delete(*, workspace: Workspace, role_id: int) -> None:
-    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
-    if role is None:
-        raise NotFound("That role no longer exists.")
-    in_use = list(Matrix.objects.filter(columns__role=role).values_list("name", flat=True))
-    if in_use:
-        raise InvalidInput(f"{role.code} is a column in {', '.join(in_use)}; remove it there first.")
-    role.delete()
-
-
-@transaction.atomic
-def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list[int]) -> None:
-    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
-    if role is None:
-        raise NotFound("That role no longer exists.")
-    wanted = set(Membership.objects.filter(workspace=workspace, pk__in=membership_ids).values_list("pk", flat=True))
-    RoleHolder.objects.filter(role=role).exclude(membership_id__in=wanted).delete()
-    have = set(RoleHolder.objects.filter(role=role).values_list("membership_id", flat=True))
-    RoleHolder.objects.bulk_create([RoleHolder(role=role, membership_id=m) for m in wanted - have])
-    _recount_matrices_with_roles([role.pk])
-
 
 def _recount_matrices_with_roles(role_ids) -> None:
     """Who holds which role moves the shared-hats findings of every matrix with the role."""
@@ -599,16 +513,7 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
 
 # Words the URLs use where a slug goes: /w/new/ and /w/<ws>/matrices/new/ are pages, so a
 # workspace or matrix named "New" is /w/new-2/. A test checks these against the URL patterns.
-RESERVED_WORKSPACE_SLUGS = frozenset({"new"})
 RESERVED_MATRIX_SLUGS = frozenset({"new"})
-
-
-def _unique_slug(queryset, base: str, reserved: frozenset[str] = frozenset()) -> str:
-    base = (slugify(base) or "matrix")[:50]
-    slug, n = base, 2
-    while slug in reserved or queryset.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
@@ -616,7 +521,7 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
                   description: str = "") -> Matrix:
     """A new matrix, empty or copied from a template: the template's roles are matched to
     the workspace's roles by code, and created where the workspace lacks them."""
-    name = _clean_name(name, "matrix")
+    name = clean_name(name, "matrix")
     if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
     if template is not None:
@@ -624,7 +529,7 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
         if problem:
             raise InvalidInput(f"The template “{template.name}” is too big to copy: {problem}", "template")
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
-                                   slug=_unique_slug(Matrix.objects.filter(workspace=workspace), name,
+                                   slug=unique_slug(Matrix.objects.filter(workspace=workspace), name,
                                                      RESERVED_MATRIX_SLUGS),
                                    last_reviewed_on=timezone.localdate())
     if template is not None:
@@ -676,7 +581,7 @@ def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsibl
                   overload_min_activities: int, review_cadence_days: int | None, actor,
                   overload_percent: int = 75) -> Matrix:
     seq = _next_seq(matrix)
-    name = _clean_name(name, "matrix")
+    name = clean_name(name, "matrix")
     if Matrix.objects.filter(workspace_id=matrix.workspace_id, name__iexact=name).exclude(pk=matrix.pk).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
     fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
@@ -774,7 +679,7 @@ def matrix_delete(*, matrix: Matrix) -> None:
 @transaction.atomic
 def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: str = "") -> Template:
     """Save a matrix's activities, roles and letters as a template of its workspace."""
-    name = _clean_name(name, "template")
+    name = clean_name(name, "template")
     if stage not in Template.Stage.values:
         raise InvalidInput("Pick a stage: startup, scale-up or enterprise.", "stage")
     workspace = matrix.workspace
@@ -786,7 +691,7 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
         # A matrix from before the limits can be this big; a template of it could not be used.
         raise InvalidInput(f"This matrix is too big to save as a template: {problem}", "name")
     template = Template.objects.create(workspace=workspace, name=name, stage=stage, description=description.strip()[:2000],
-                                       slug=_unique_slug(Template.objects.filter(workspace=workspace), name))
+                                       slug=unique_slug(Template.objects.filter(workspace=workspace), name))
     grid = matrix_grid(matrix=matrix, check=False)
     codes = {c.role_id: c.code for c in grid.columns}
     TemplateRole.objects.bulk_create([
@@ -804,64 +709,6 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
 
 # --- workspaces and members ------------------------------------------------------------
 
-@transaction.atomic
-def workspace_create(*, name: str, owner) -> Workspace:
-    name = _clean_name(name, "workspace")
-    workspace = Workspace.objects.create(name=name, slug=_unique_slug(Workspace.objects.all(), name,
-                                                                                   RESERVED_WORKSPACE_SLUGS))
-    Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
-    # Imported here: launches builds on raci, and a new team starts with the rituals of seed 000.
-    from launches.services import rituals_seed_defaults
-    rituals_seed_defaults(workspace=workspace)
-    return workspace
-
-
-@transaction.atomic
-def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
-    workspace.name = _clean_name(name, "workspace")
-    workspace.save(update_fields=["name"])
-    return workspace
-
-
-@transaction.atomic
-def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Workspace:
-    """Rename the workspace and set the time zone its ritual times are given in (an IANA
-    name such as "Europe/Paris"); the calendar feed turns those times into UTC with it."""
-    zone = (time_zone or "").strip()
-    if zone not in available_timezones():
-        raise InvalidInput(f"“{zone}” is not a time zone; pick one from the list, such as Europe/Paris.", "time_zone")
-    workspace.name = _clean_name(name, "workspace")
-    workspace.time_zone = zone
-    workspace.save(update_fields=["name", "time_zone"])
-    return workspace
-
-
-def _admins_left(workspace: Workspace, without: Membership) -> int:
-    return Membership.objects.filter(workspace=workspace, access=Access.ADMIN).exclude(pk=without.pk).count()
-
-
-@transaction.atomic
-def member_update(*, workspace: Workspace, membership_id: int, access: str) -> Membership:
-    membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
-    if membership is None:
-        raise NotFound("That person is no longer a member.")
-    if access not in Access.values:
-        raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
-    if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
-        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
-    membership.access = access
-    membership.save(update_fields=["access"])
-    return membership
-
-
-class HandoverRefused(InvalidInput):
-    """Some of what the member holds has nowhere valid to go: `errors` maps each such
-    holding's key to what is wrong. Nothing was changed."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(next(iter(errors.values())))
-        self.errors = errors
-
 
 def hand_over_raci(*, membership: Membership, to: dict[str, Membership | None], actor) -> None:
     """The roles the member holds go to their new holders (or to nobody); the matrices they
@@ -872,51 +719,6 @@ def hand_over_raci(*, membership: Membership, to: dict[str, Membership | None], 
             RoleHolder.objects.get_or_create(role_id=role_id, membership=target)
     for matrix in Matrix.objects.filter(workspace_id=membership.workspace_id, owner_id=membership.user_id):
         matrix_set_owner(matrix=matrix, owner_id=to[f"matrix:{matrix.pk}"].user_id, actor=actor)
-
-
-@transaction.atomic
-def membership_remove(*, membership: Membership, handover: dict[str, int | None], actor) -> None:
-    """Remove a member from their workspace after handing over everything they hold.
-
-    `handover` maps the key of every holding (see `raci.handover`) to the id of the
-    remaining member who takes it over, or to None where the holding may go to nobody.
-    A missing key, a member who is not a remaining one, a viewer for something only an
-    editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
-    cannot be removed. New owners of readiness items are told (item_assigned).
-    """
-    membership = (Membership.objects.select_for_update().select_related("workspace", "user")
-                  .filter(pk=membership.pk).first())
-    if membership is None:
-        raise NotFound("That person is no longer a member.")
-    workspace = membership.workspace
-    if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
-        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
-    others = {m.pk: m for m in Membership.objects.filter(workspace=workspace).exclude(pk=membership.pk)
-              .select_related("user")}
-    to: dict[str, Membership | None] = {}
-    errors: dict[str, str] = {}
-    for holding in registry.holdings_of(membership=membership):
-        target_id = handover.get(holding.key, ...)
-        target = others.get(target_id) if target_id not in (None, ...) else None
-        if target_id is ...:
-            errors[holding.key] = f"Say who takes over {holding.label}."
-        elif target_id is None and not holding.nobody_ok:
-            errors[holding.key] = f"{holding.label} needs someone: pick who takes it over."
-        elif target_id is not None and target is None:
-            errors[holding.key] = "Pick one of the remaining members."
-        elif target is not None and holding.editors_only and not target.can_edit:
-            errors[holding.key] = (f"{target.display_name} is a viewer and could not act on it: pick an editor or "
-                                   "an admin, or ask an admin to make them one.")
-        else:
-            to[holding.key] = target
-    if errors:
-        raise HandoverRefused(errors)
-    for provider in registry.providers():
-        provider.hand_over(membership=membership, to=to, actor=actor)
-    held = list(membership.held_roles.values_list("role_id", flat=True))
-    membership.delete()
-    if held:
-        _recount_matrices_with_roles(held)
 
 
 # --- fixes ------------------------------------------------------------------------------

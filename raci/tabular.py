@@ -31,10 +31,10 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .limits import LIMITS, MB, Limits
-from .limits import number as grouped
-from .phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
-from .rules import DISPLAY, ActivityData, MatrixData, RoleData
+from raci.limits import LIMITS, MB, Limits
+from raci.limits import number as grouped
+from raci.phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
+from raci.rules import DISPLAY, ActivityData, MatrixData, RoleData
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000

@@ -5,17 +5,22 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
-from .models import MatrixImport
+from notifications.tasks import (
+    LOST_AFTER,
+    deliver_due_webhooks,
+    housekeeping,
+    send_notification_email,
+)
+from raci.models import MatrixImport
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
 def parse_import(import_id: int) -> None:
-    from .importing import import_fail, import_parse
+    from raci.importing import import_fail, import_parse
 
     job = MatrixImport.objects.filter(pk=import_id, status=MatrixImport.Status.PARSING).first()
     if job is None:  # already parsed: a second delivery does nothing
@@ -29,7 +34,7 @@ def parse_import(import_id: int) -> None:
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
 def apply_import(import_id: int) -> None:
-    from .importing import import_apply, import_fail
+    from raci.importing import import_apply, import_fail
 
     job = MatrixImport.objects.filter(pk=import_id, status=MatrixImport.Status.SAVING).select_related(
         "workspace", "created_by").first()
@@ -48,90 +53,11 @@ def apply_import(import_id: int) -> None:
 # TASK_MAX_RETRIES times); settings check that the broker's visibility timeout outlasts the
 # longest countdown, so a waiting retry is never delivered twice.
 
-def backoff(retries: int) -> int:
-    return settings.TASK_RETRY_BASE_SECONDS * 2 ** retries
-
-
-def _retry_or_give_up(task, exc: Exception, give_up) -> None:
-    if task.request.retries < settings.TASK_MAX_RETRIES and not task.request.is_eager:
-        raise task.retry(exc=exc, countdown=backoff(task.request.retries))
-    give_up()
-
-
-class DeliveryFailed(Exception):
-    pass
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=60, soft_time_limit=45)
-def send_notification_email(self, notification_id: int) -> bool:
-    from .mailing import email_failed, email_notification
-
-    try:
-        return email_notification(notification_id)
-    except Exception as exc:
-        log.warning("e-mail for notification %s failed: %s", notification_id, exc)
-        _retry_or_give_up(self, exc, lambda: email_failed(notification_id))
-        return False
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=60, soft_time_limit=45)
-def deliver_webhook(self, delivery_id: int) -> bool:
-    """Try once. On failure a worker retries with backoff; without one the delivery says
-    when to try next and the tick does (`deliver_due_webhooks`); after the last, failed."""
-    from .models import WebhookDelivery
-    from .webhooks import attempt, give_up, try_again_in
-
-    error = attempt(delivery_id)
-    if error is None:
-        return True
-    log.warning("webhook delivery %s failed: %s", delivery_id, error)
-    tries = WebhookDelivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first() or 0
-    if tries > settings.TASK_MAX_RETRIES:
-        give_up(delivery_id)
-    elif self.request.is_eager:
-        try_again_in(delivery_id, backoff(tries - 1))
-    else:
-        # If this retry's message were lost, the tick would send it a while after it was due.
-        try_again_in(delivery_id, backoff(tries - 1) + int(LOST_AFTER.total_seconds()))
-        raise self.retry(exc=DeliveryFailed(error), countdown=backoff(tries - 1))
-    return False
-
-
-def deliver_due_webhooks(now) -> int:
-    """Deliveries whose time has come: every try without a worker; with one, only those
-    whose message went missing."""
-    from .models import WebhookDelivery
-    from .notify import in_process
-
-    due = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, webhook__active=True,
-                                         next_attempt_at__lte=now if in_process() else now - LOST_AFTER)
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:100])
-    for pk in ids:
-        deliver_webhook.delay(pk)
-    return len(ids)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=300, soft_time_limit=240)
-def send_digest(self, user_id: int, period: str) -> int:
-    from .mailing import send_digest as send
-
-    try:
-        return send(user_id, period)
-    except Exception as exc:
-        log.warning("digest %s for user %s failed: %s", period, user_id, exc)
-        _retry_or_give_up(self, exc, lambda: None)
-        return 0
-
-
-# How long a queued e-mail may wait before the tick assumes its message was lost (a broker
-# restart without persistence) and queues it again; sending twice is prevented by the lock.
-LOST_AFTER = timedelta(minutes=15)
-
 
 @shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
 def notifications_tick() -> dict:
-    from .models import EmailMode, Notification
-    from .reminders import letters_tick, reviews_tick
+    from notifications.models import EmailMode, Notification
+    from raci.reminders import letters_tick, reviews_tick
 
     now = timezone.now()
     letters = letters_tick()
@@ -145,26 +71,3 @@ def notifications_tick() -> dict:
             "removed": housekeeping(now)}
 
 
-# Read notifications and old delivery records are kept this long. Event keys outlive every
-# tick's look-back (30 days), so dropping older ones cannot make anything be told twice.
-KEEP_READ = timedelta(days=180)
-KEEP_EVENTS = timedelta(days=90)
-
-
-def housekeeping(now) -> int:
-    from .models import Notification, NotificationEvent, WebhookDelivery
-
-    removed = Notification.objects.filter(read_at__lt=now - KEEP_READ).delete()[0]
-    removed += NotificationEvent.objects.filter(created_at__lt=now - KEEP_EVENTS).delete()[0]
-    removed += WebhookDelivery.objects.filter(created_at__lt=now - KEEP_EVENTS).exclude(status="pending").delete()[0]
-    return removed
-
-
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
-def digests_tick() -> int:
-    from .mailing import digests_due
-
-    due = digests_due(timezone.now())
-    for user_id, period in due:
-        send_digest.delay(user_id, period)
-    return len(due)

@@ -1,37 +1,13 @@
 from django.urls import path
 
-from .views import decisions, fixes, history, imports, matrix, notifications, workspaces
+from raci.views import decisions, fixes, history, imports, matrix, people
 
 app_name = "raci"
 
 M = "w/<slug:ws>/matrices/<slug:m>/"
 
 urlpatterns = [
-    path("notifications/", notifications.notifications, name="notifications"),
-    path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
-    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
-    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
-    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
-    path("notifications/<int:notification_id>/open/", notifications.notification_open, name="notification_open"),
-    path("w/<slug:ws>/webhook/", notifications.webhook, name="webhook"),
-    path("w/<slug:ws>/webhook/deliveries/<int:delivery_id>/redeliver/", notifications.webhook_redeliver,
-         name="webhook_redeliver"),
-    path("w/<slug:ws>/webhook/<str:action>/", notifications.webhook_action, name="webhook_action"),
-    path("w/new/", workspaces.workspace_create, name="workspace_create"),
-    path("w/<slug:ws>/", workspaces.workspace_home, name="workspace"),
-    path("w/<slug:ws>/settings/", workspaces.workspace_settings, name="workspace_settings"),
-    path("w/<slug:ws>/members/", workspaces.members, name="members"),
-    path("w/<slug:ws>/invitations/", workspaces.invitation_create, name="invitation_create"),
-    path("w/<slug:ws>/invitations/<int:invitation_id>/resend/", workspaces.invitation_resend, name="invitation_resend"),
-    path("w/<slug:ws>/invitations/<int:invitation_id>/revoke/", workspaces.invitation_revoke, name="invitation_revoke"),
-    path("w/<slug:ws>/members/<int:member_id>/", workspaces.member_update, name="member_update"),
-    path("w/<slug:ws>/members/<int:member_id>/remove/", workspaces.member_remove, name="member_remove"),
-    path("w/<slug:ws>/people/", workspaces.people, name="people"),
-    path("w/<slug:ws>/roles/", workspaces.roles, name="roles"),
-    path("w/<slug:ws>/roles/add/", workspaces.role_add, name="role_add"),
-    path("w/<slug:ws>/roles/<int:role_id>/", workspaces.role_edit, name="role_edit"),
-    path("w/<slug:ws>/roles/<int:role_id>/holders/", workspaces.role_holders, name="role_holders"),
-    path("w/<slug:ws>/roles/<int:role_id>/delete/", workspaces.role_delete, name="role_delete"),
+    path("w/<slug:ws>/people/", people.people, name="people"),
     path("w/<slug:ws>/matrices/new/", matrix.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),

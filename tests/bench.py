@@ -43,7 +43,7 @@ def prepare(env: dict) -> tuple[str, str, int, int, int]:
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from raci.models import Activity, Cell, Column, Matrix, Membership, Role, Workspace
-from raci import services
+from workspaces import services
 User = get_user_model()
 Workspace.objects.filter(slug="bench").delete(); User.objects.filter(username="bench").delete()
 user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")

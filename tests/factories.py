@@ -3,8 +3,9 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from raci.models import Activity, Cell, Column, Matrix
 from raci.services import matrix_recount
-from raci.models import Access, Activity, Cell, Column, Matrix, Membership, Role, RoleHolder, Workspace
+from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
 
 PASSWORD = "correct horse battery"
 

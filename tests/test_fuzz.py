@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -28,14 +27,19 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from dashboard import seeding
 from launches import services as launch_services
-from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle, Ritual
-from raci import changelog, seeding, services
-from raci.accounts import invitation_create
+from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle
+from notifications.models import Notification, Webhook, WebhookDelivery
+from raci import changelog, services
 from raci.importing import import_create
-from raci.models import Access, Activity, ChangeEvent, Decision, Matrix, Membership, Notification, Webhook, WebhookDelivery
+from raci.models import Activity, ChangeEvent, Decision, Matrix
 from raci.tasks import parse_import
+from rituals.models import Ritual
 from tests.factories import MembershipFactory, UserFactory
+from workspaces import services as workspaces_services
+from workspaces.invitations import invitation_create
+from workspaces.models import Access, Membership
 
 EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin is not ours to fuzz
 
@@ -55,32 +59,32 @@ URLS: dict[str, dict] = {
     "password_reset_confirm": {"fields": ["new_password1", "new_password2"]},
     "password_reset_complete": {},
     "invitation": {"fields": ["username", "first_name", "password1", "password2"]},
-    "raci:invitation_create": {"fields": ["email", "access"]},
-    "raci:invitation_resend": {},
-    "raci:invitation_revoke": {},
-    "raci:role_holders": {"fields": ["holders"]},
+    "workspaces:invitation_create": {"fields": ["email", "access"]},
+    "workspaces:invitation_resend": {},
+    "workspaces:invitation_revoke": {},
+    "workspaces:role_holders": {"fields": ["holders"]},
     "password_change": {"fields": ["old_password", "new_password1", "new_password2"]},
     "password_change_done": {},
-    "raci:notifications": {},
-    "raci:notification_badge": {},
-    "raci:notifications_read_all": {"fields": ["next"]},
-    "raci:notification_settings": {},
-    "raci:notification_read": {"fields": ["next"]},
-    "raci:notification_open": {},
-    "raci:webhook": {"fields": ["url", "active"]},
-    "raci:webhook_redeliver": {},
-    "raci:webhook_action": {"path": {"action": ["secret", "ping", "remove", "bogus"]}, "fields": ["confirm"]},
-    "raci:workspace_create": {"fields": ["name"]},
-    "raci:workspace": {},
-    "raci:workspace_settings": {},
-    "raci:members": {},
-    "raci:member_update": {"fields": ["access"]},
-    "raci:member_remove": {},
+    "notifications:notifications": {},
+    "notifications:notification_badge": {},
+    "notifications:notifications_read_all": {"fields": ["next"]},
+    "notifications:notification_settings": {},
+    "notifications:notification_read": {"fields": ["next"]},
+    "notifications:notification_open": {},
+    "notifications:webhook": {"fields": ["url", "active"]},
+    "notifications:webhook_redeliver": {},
+    "notifications:webhook_action": {"path": {"action": ["secret", "ping", "remove", "bogus"]}, "fields": ["confirm"]},
+    "workspaces:workspace_create": {"fields": ["name"]},
+    "dashboard:workspace": {},
+    "workspaces:workspace_settings": {},
+    "workspaces:members": {},
+    "workspaces:member_update": {"fields": ["access"]},
+    "workspaces:member_remove": {},
     "raci:people": {},
-    "raci:roles": {},
-    "raci:role_add": {"fields": ["name", "code", "description", "version"]},
-    "raci:role_edit": {"fields": ["holders"]},
-    "raci:role_delete": {},
+    "workspaces:roles": {},
+    "workspaces:role_add": {"fields": ["name", "code", "description", "version"]},
+    "workspaces:role_edit": {"fields": ["holders"]},
+    "workspaces:role_delete": {},
     "raci:matrix_new": {"fields": ["name", "template", "description"]},
     "raci:matrix": {},
     "raci:findings": {},
@@ -119,7 +123,7 @@ URLS: dict[str, dict] = {
     "launches:avoid_dates": {"fields": ["name", "start", "end"]},
     "launches:avoid_date_remove": {},
     "launches:feed_regenerate": {"fields": ["cycle"]},
-    "launches:feed": {},
+    "rituals:feed": {},
     "launches:cycle": {},
     "launches:launch_add": {"fields": ["name", "summary", "pm_owner", "pmm_owner", "matrix", "ship_date",
                                        "launch_date"]},
@@ -129,7 +133,7 @@ URLS: dict[str, dict] = {
     "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},
-    "launches:occurrence_tier": {"fields": ["tier", "reason"]},
+    "rituals:occurrence_tier": {"fields": ["tier", "reason"]},
     "launches:preread": {},
     "launches:preread_export": {"path": {"fmt": ["csv", "xlsx", "pdf"]}},
     "launches:retrospective": {},
@@ -145,14 +149,14 @@ URLS: dict[str, dict] = {
     "launches:tier_confirm": {"fields": ["as"]},
     "launches:item_update": {"fields": ["status", "waive_reason", "evidence_url", "owner"]},
     "launches:go_decision": {"fields": ["decision", "notes"]},
-    "launches:rituals": {},
-    "launches:ritual": {},
-    "launches:ritual_edit": {},
-    "launches:ritual_pause": {"fields": ["paused"]},
-    "launches:ritual_delete": {},
-    "launches:occurrence": {},
-    "launches:occurrence_notes": {"fields": ["note_0", "note_1"]},
-    "launches:occurrence_decision": {"fields": ["what", "why", "matrix", "decided_by", "review_on"]},
+    "rituals:rituals": {},
+    "rituals:ritual": {},
+    "rituals:ritual_edit": {},
+    "rituals:ritual_pause": {"fields": ["paused"]},
+    "rituals:ritual_delete": {},
+    "rituals:occurrence": {},
+    "rituals:occurrence_notes": {"fields": ["note_0", "note_1"]},
+    "rituals:occurrence_decision": {"fields": ["what", "why", "matrix", "decided_by", "review_on"]},
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).
@@ -189,7 +193,7 @@ def _seed() -> Seed:
     editor = Membership.objects.filter(workspace=workspace, access=Access.EDITOR).first()
     viewer = MembershipFactory(workspace=workspace, access=Access.VIEWER)
     outsider = UserFactory()
-    services.workspace_create(name="Elsewhere", owner=outsider)
+    workspaces_services.workspace_create(name="Elsewhere", owner=outsider)
     matrix = Matrix.objects.filter(workspace=workspace).first()
     activity = Activity.objects.filter(matrix=matrix).order_by("order").first()
     role = matrix.columns.order_by("order").first().role

@@ -6,15 +6,21 @@ import pytest
 from django import forms
 from django.test import Client
 
-from launches import ical, planning, rituals
+from core import bounds
 from launches import forms as launch_forms
+from launches import planning
 from launches import services as launch_services
-from launches.models import AvoidDate, Launch, Ritual
-from raci import bounds, services
-from raci.models import Access
+from launches.models import AvoidDate, Launch
+from raci import services
 from raci.views import decisions as decision_views
+from rituals import cadence as rituals
+from rituals import ical
+from rituals import services as rituals_services
+from rituals.models import Ritual
 from tests.factories import MembershipFactory, UserFactory, build_matrix
-from tests.launches.conftest import make_launch, team  # noqa: F401 (a fixture)
+from tests.launches.conftest import make_launch
+from workspaces import services as workspaces_services
+from workspaces.models import Access
 
 FAR, EARLY = date(9999, 12, 31), date(1, 1, 2)
 
@@ -59,7 +65,7 @@ def test_matrix_pages_ignore_filters_that_are_not_whole_numbers(path):
 @pytest.mark.django_db
 def test_role_holders_that_are_not_whole_numbers_are_ignored():
     admin = MembershipFactory(access=Access.ADMIN)
-    role = services.role_create(workspace=admin.workspace, name="Product", code="PM")
+    role = workspaces_services.role_create(workspace=admin.workspace, name="Product", code="PM")
     response = _client(admin).post(f"/w/{admin.workspace.slug}/roles/{role.pk}/holders/",
                                    {"holders": ["²", str(admin.pk)]})
     assert response.status_code == 302
@@ -126,7 +132,7 @@ def test_a_tier_reason_over_2000_characters_is_refused_on_the_card_and_nothing_i
 # --- next= on mark-all-read ----------------------------------------------------------------
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("target", ["foo", "raci:notifications", "//evil.example/", "https://evil.example/"])
+@pytest.mark.parametrize("target", ["foo", "notifications:notifications", "//evil.example/", "https://evil.example/"])
 def test_mark_all_read_with_a_next_that_is_no_path_goes_to_the_notifications(target):
     member = MembershipFactory()
     response = _client(member).post("/notifications/read-all/", {"next": target})
@@ -252,7 +258,7 @@ def test_the_tick_plans_nothing_for_a_ritual_that_ran_off_the_calendar(team):
     Ritual.objects.all().delete()
     ritual = Ritual.objects.create(workspace=ws, name="Far", cadence="monthly", starts_on=date(9999, 12, 24),
                                    by_weekday=True)
-    launch_services.rituals_tick(today=date(9999, 12, 25))
+    rituals_services.rituals_tick(today=date(9999, 12, 25))
     assert not ritual.occurrences.exists()
 
 
@@ -260,7 +266,7 @@ def test_the_tick_plans_nothing_for_a_ritual_that_ran_off_the_calendar(team):
 
 @pytest.mark.django_db
 def test_a_workspace_named_new_gets_a_slug_that_is_not_the_create_page():
-    workspace = services.workspace_create(name="New", owner=UserFactory())
+    workspace = workspaces_services.workspace_create(name="New", owner=UserFactory())
     assert workspace.slug == "new-2"
     assert Client().get("/w/new-2/").status_code == 302  # to sign in, not the create page's 405
 
@@ -284,7 +290,7 @@ def test_reserved_slugs_are_the_words_the_urls_use_where_a_slug_goes():
             word = rest.split("/")[0]
             if sep and word and "<" not in word and (prefix == "w/" and head == "" or prefix == "matrices/"):
                 words.add(word)
-    assert after["w/"] <= services.RESERVED_WORKSPACE_SLUGS
+    assert after["w/"] <= workspaces_services.RESERVED_WORKSPACE_SLUGS
     assert after["matrices/"] <= services.RESERVED_MATRIX_SLUGS
 
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from config.log_redaction import REDACTED, RedactSecrets, redact
-from launches import selectors, services
+from launches import services
+from rituals import selectors as rituals_selectors
 from tests.factories import WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def feed():
     workspace = WorkspaceFactory()
     token = services.feed_token_regenerate(workspace=workspace).token
-    return reverse("launches:feed", args=[workspace.slug, token]), token
+    return reverse("rituals:feed", args=[workspace.slug, token]), token
 
 
 def logged(caplog) -> str:
@@ -59,7 +60,7 @@ def test_a_500_on_the_feed_is_logged_without_the_token(caplog, feed, monkeypatch
     def broken(**kwargs):
         raise RuntimeError("the calendar broke")
 
-    monkeypatch.setattr(selectors, "feed_events_of", broken)
+    monkeypatch.setattr(rituals_selectors, "feed_events_of", broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         assert Client(raise_request_exception=False).get(url).status_code == 500
     assert any(record.name == "django.request" and record.status_code == 500 for record in caplog.records)

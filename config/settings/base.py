@@ -69,17 +69,25 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The product's parts, lowest first: each imports only those above it in this list
+    # (the import-linter contract in pyproject.toml checks it).
+    "core",
+    "accounts",
+    "workspaces",
+    "notifications",
     "raci",
     "launches",
+    "rituals",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
     # First: everything after it, SecurityMiddleware's SECURE_PROXY_SSL_HEADER included,
     # sees forwarded headers only when a trusted proxy sent them.
-    "raci.proxies.TrustedProxyMiddleware",
+    "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the session middleware: a session cookie holding NUL never reaches the database.
-    "raci.middleware.reject_nul",
+    "core.middleware.reject_nul",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "raci.context_processors.bell",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -149,14 +157,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-AUTHENTICATION_BACKENDS = ["raci.auth_backend.UserBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.auth_backend.UserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # The site's own name is the first word an attacker tries against it.
-    {"NAME": "raci.passwords.SiteNameValidator"},
+    {"NAME": "accounts.passwords.SiteNameValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

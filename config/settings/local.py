@@ -2,8 +2,8 @@
 
 import os
 
-from .base import *  # noqa: F403
-from .base import env_bool, env_int
+from config.settings.base import *
+from config.settings.base import env_bool, env_int
 
 DEBUG = env_bool("DEBUG", True)
 

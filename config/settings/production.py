@@ -4,8 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_bool, env_int, smtp_mailer
+from config.settings.base import *
+from config.settings.base import MIDDLEWARE, env_bool, env_int, smtp_mailer
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

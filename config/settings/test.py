@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL
+from config.settings.base import *
+from config.settings.base import DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

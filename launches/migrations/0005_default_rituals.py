@@ -4,7 +4,7 @@ get them when they are created (services.rituals_seed_defaults)."""
 from django.db import migrations
 from django.utils import timezone
 
-from launches import rituals
+from rituals import cadence as rituals
 from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from launches import rituals
+from rituals import cadence as rituals
 
 
 def defaults_by_weekday(apps, schema_editor):

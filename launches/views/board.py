@@ -5,12 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from raci.access import membership_for
-from raci.models import Access
-
-from .. import selectors, services
-from ..forms import (CandidatesUploadForm, CycleForm, RubricForm, TierForm)
-from .common import (board_context, cycle_for, is_htmx, launch_for, launch_form, render_varied)
+from launches import selectors, services
+from launches.forms import CandidatesUploadForm, CycleForm, RubricForm, TierForm
+from launches.views.common import (
+    board_context,
+    cycle_for,
+    is_htmx,
+    launch_for,
+    launch_form,
+    render_varied,
+)
+from workspaces.access import membership_for
+from workspaces.models import Access
 
 
 @login_required

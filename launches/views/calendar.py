@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from raci.access import membership_for
-from raci.models import Access
-
-from .. import ical, selectors, services
-from ..forms import (AvoidDateForm)
-from .common import (cycle_for)
+from launches import selectors, services
+from launches.forms import AvoidDateForm
+from launches.views.common import cycle_for
+from workspaces.access import membership_for
+from workspaces.models import Access
 
 
 @login_required
@@ -79,14 +78,3 @@ def feed_regenerate(request, ws):
     return redirect("launches:avoid_dates", ws)
 
 
-@require_GET
-def feed(request, ws, token):
-    """The iCalendar feed: no sign-in (calendar apps cannot), the secret token is the key."""
-    found = selectors.feed_by_token(token=token)
-    if found is None or found.workspace.slug != ws:
-        raise Http404("No such feed")
-    text = ical.calendar_text(name=f"{found.workspace.name} launches", host=request.get_host().split(":")[0],
-                              events=selectors.feed_events_of(workspace=found.workspace))
-    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response

@@ -3,13 +3,20 @@ the membership checked first, and the contexts the board and the launch page sha
 
 from django.http import Http404
 
-from raci.access import membership_for
-from raci.models import Access
-from raci.views.htmx import is_htmx, render_varied
-
-from .. import selectors, tiering
-from ..forms import CandidatesUploadForm, DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm
-
+from core.htmx import is_htmx, render_varied
+from launches import selectors, tiering
+from launches.forms import (
+    CandidatesUploadForm,
+    DependencyForm,
+    GoForm,
+    ItemForm,
+    LaunchForm,
+    OutcomeForm,
+    ScoreForm,
+    StatusForm,
+)
+from workspaces.access import membership_for
+from workspaces.models import Access
 
 __all__ = ["is_htmx", "render_varied"]  # the launches views import them from here
 

@@ -8,11 +8,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from raci.models import Access
-
-from .. import selectors, services, tiering
-from ..forms import (DependencyForm, GoForm, ItemForm, LaunchForm, OutcomeForm, ScoreForm, StatusForm)
-from .common import (is_htmx, launch_for, launch_context, render_varied)
+from launches import selectors, services, tiering
+from launches.forms import (
+    DependencyForm,
+    GoForm,
+    ItemForm,
+    LaunchForm,
+    OutcomeForm,
+    ScoreForm,
+    StatusForm,
+)
+from launches.views.common import is_htmx, launch_context, launch_for, render_varied
+from workspaces.models import Access
 
 
 @login_required

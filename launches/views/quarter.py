@@ -7,10 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from raci.access import membership_for
-from raci.models import Access
-
-from .. import plan_warnings, preread, selectors, services
+from launches import plan_warnings, preread, selectors, services
+from workspaces.access import membership_for
+from workspaces.models import Access
 
 
 class LoadLimitsForm(forms.Form):

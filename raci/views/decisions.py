@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..bounds import BoundedDateField, query_int
-
-from .. import selectors, services
-from ..access import can_edit, matrix_for
-from ..models import Access, Activity, Decision, Membership
+from core import errors as core_errors
+from core.bounds import BoundedDateField, query_int
+from raci import selectors, services
+from raci.matrix_access import matrix_for
+from raci.models import Activity, Decision
+from workspaces.access import can_edit
+from workspaces.models import Access, Membership
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -53,7 +55,7 @@ def decisions(request, ws, m):
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_add(matrix=matrix, actor=request.user, **_fields(form))
-        except services.InvalidInput as error:
+        except core_errors.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Decision recorded.")
@@ -86,7 +88,7 @@ def decision_edit(request, ws, m, decision_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(matrix=matrix, decision_id=decision.pk, **_fields(form))
-        except services.InvalidInput as error:
+        except core_errors.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Decision saved.")
@@ -102,7 +104,7 @@ def decision_delete(request, ws, m, decision_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
         services.decision_delete(matrix=matrix, decision_id=decision_id)
-    except services.NotFound:
+    except core_errors.NotFound:
         raise Http404("No such decision") from None
     messages.success(request, "Decision deleted.")
     return redirect("raci:decisions", ws, m)

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import changelog, fixes, selectors, services
-from ..access import can_edit, matrix_for
-from ..bounds import query_int
-from ..models import Access
-from ..rules import DISPLAY, RULE_CODES
+from core import errors as core_errors
+from core.bounds import query_int
+from raci import changelog, fixes, selectors, services
+from raci.matrix_access import matrix_for
+from raci.rules import DISPLAY, RULE_CODES
+from workspaces.access import can_edit
+from workspaces.models import Access
 
 
 def _matrix_url(matrix, query: str = "") -> str:
@@ -75,9 +77,9 @@ def fix_apply(request, ws, m):
         result = services.fix_apply(matrix=matrix, rule=rule, activity_id=activity_id, role_id=role_id,
                                     code=request.POST.get("code", ""), since=query_int(request.POST.get("since"), default=0),
                                     actor=request.user)
-    except services.NotFound as error:
+    except core_errors.NotFound as error:
         raise Http404(str(error)) from None
-    except (services.StaleChanges, services.InvalidInput) as error:
+    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, rule, activity_id, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
     return redirect(_matrix_url(matrix, f"#row-{activity_id}" if activity_id else f"#col-{role_id}"))
@@ -86,7 +88,7 @@ def fix_apply(request, ws, m):
 def _refused(request, matrix, rule, activity_id, role_id, error):
     grid = selectors.matrix_grid(matrix=matrix)
     found = next((f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None)
-    stale = isinstance(error, services.StaleChanges)
+    stale = isinstance(error, core_errors.StaleChanges)
     return _finding_page(request, matrix, grid, rule, activity_id, role_id, found, status=409 if stale else 422,
                          error=error.message, changes=error.changes if stale else ())
 
@@ -107,9 +109,9 @@ def activity_split(request, ws, m, activity_id):
                 input_role_id=query_int(request.POST.get("input_role"), default=0),
                 outcome_role_id=query_int(request.POST.get("outcome_role"), default=0),
                 since=query_int(request.POST.get("since"), default=0))
-        except services.StaleChanges as stale:
+        except core_errors.StaleChanges as stale:
             error, changes, status = stale.message, stale.changes, 409
-        except services.InvalidInput as invalid:
+        except core_errors.InvalidInput as invalid:
             error, status = invalid.message, 422
         else:
             messages.success(request, f"Split “{activity.name}” into input and outcome. You can undo it from the history.")
@@ -139,9 +141,9 @@ def role_handover(request, ws, m, role_id):
     try:
         result = services.role_handover(matrix=matrix, role_id=role_id, moves=moves, actor=request.user,
                                         since=query_int(request.POST.get("since"), default=0))
-    except services.NotFound as error:
+    except core_errors.NotFound as error:
         raise Http404(str(error)) from None
-    except (services.StaleChanges, services.InvalidInput) as error:
+    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, "overloaded-role", None, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
     return redirect(_matrix_url(matrix, f"#col-{role_id}"))
@@ -153,13 +155,13 @@ def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
         result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
-    except services.NotFound as error:
+    except core_errors.NotFound as error:
         raise Http404(str(error)) from None
-    except services.StaleChanges as stale:
+    except core_errors.StaleChanges as stale:
         messages.error(request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.",
                                           *stale.changes]))
         return redirect("raci:history", ws, m)
-    except services.InvalidInput as invalid:
+    except core_errors.InvalidInput as invalid:
         messages.error(request, invalid.message)
         return redirect("raci:history", ws, m)
     messages.success(request, f"{result.label}.")
@@ -183,9 +185,9 @@ def template_compare(request, ws, m):
 def _template_write(request, matrix, write):
     try:
         result = write()
-    except services.StaleChanges as stale:
+    except core_errors.StaleChanges as stale:
         messages.error(request, " ".join([stale.message, *stale.changes[1:]]))
-    except (services.InvalidInput, services.NotFound) as problem:
+    except (core_errors.InvalidInput, core_errors.NotFound) as problem:
         messages.error(request, getattr(problem, "message", str(problem)))
     else:
         if result is not None:

@@ -6,10 +6,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
-from ..bounds import query_int
-from ..access import can_edit, matrix_for
-from ..models import Access, Activity, Column, Membership
+from core import errors
+from core.bounds import query_int
+from raci import selectors
+from raci import services as raci_services
+from raci.matrix_access import matrix_for
+from raci.models import Activity, Column
+from workspaces.access import can_edit
+from workspaces.models import Access, Membership
 
 PER_PAGE = 50
 
@@ -39,16 +43,16 @@ def history_restore(request, ws, m, seq):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
         if request.POST.get("what") == "column":
-            role = services.column_restore(matrix=matrix, seq=seq, actor=request.user)
+            role = raci_services.column_restore(matrix=matrix, seq=seq, actor=request.user)
             messages.success(request, f"Restored the column {role.code} with its letters.")
         else:
-            activity = services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
+            activity = raci_services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
             messages.success(request, f"Restored “{activity.name}”.")
-    except services.NotFound as error:
+    except errors.NotFound as error:
         from django.http import Http404
 
         raise Http404(str(error)) from None
-    except services.InvalidInput as error:
+    except errors.InvalidInput as error:
         messages.error(request, error.message)
         return redirect("raci:history", ws, m)
     return redirect("raci:matrix", ws, m)

@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from .. import tabular
-from ..access import matrix_for, membership_for
-from ..importing import export_table, import_confirm, import_create, progress_key
-from ..limits import LIMITS
-from ..models import Access, Matrix, MatrixImport
-from ..services import InvalidInput
+from core.errors import InvalidInput
+from raci import tabular
+from raci.importing import export_table, import_confirm, import_create, progress_key
+from raci.limits import LIMITS
+from raci.matrix_access import matrix_for
+from raci.models import Matrix, MatrixImport
+from workspaces.access import membership_for
+from workspaces.models import Access
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

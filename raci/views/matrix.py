@@ -3,12 +3,11 @@ redirects back to the page (post/redirect/get)."""
 
 import time
 from itertools import groupby
-
-from django.contrib import messages
-from django.core.cache import cache
-from django.contrib.auth.decorators import login_required
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,15 +18,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import fixes, paging, selectors, services
-from ..bounds import query_int
-from ..access import can_edit, matrix_for, membership_for
-from ..forms import ActivityForm, MatrixCreateForm, MatrixSettingsForm, RoleForm, TemplateSaveForm
-from ..grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
-from ..limits import LIMITS
-from ..models import Access, Membership, Role
-from ..phases import PHASE_LABELS, PHASES
-from ..rules import DISPLAY, SEVERITY_ORDER
+from core import errors as core_errors
+from core.bounds import query_int
+from raci import fixes, paging, selectors, services
+from raci.forms import (
+    ActivityForm,
+    MatrixCreateForm,
+    MatrixSettingsForm,
+    TemplateSaveForm,
+)
+from raci.grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
+from raci.limits import LIMITS
+from raci.matrix_access import matrix_for
+from raci.phases import PHASE_LABELS, PHASES
+from raci.rules import DISPLAY, SEVERITY_ORDER
+from workspaces import selectors as workspaces_selectors
+from workspaces import services as workspaces_services
+from workspaces.access import can_edit, membership_for
+from workspaces.forms import RoleForm
+from workspaces.models import Access, Membership, Role
 
 PAGE = "raci/matrix.html"
 
@@ -162,7 +171,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
-        "memberships": selectors.workspaces_of(user=request.user), "limits": LIMITS,
+        "memberships": workspaces_selectors.workspaces_of(user=request.user), "limits": LIMITS,
         "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
     })
     context.update(extra)
@@ -216,11 +225,11 @@ def _apply(request, matrix, change, *, anchor=""):
     answers with its message in place (422), a vanished target with 404."""
     try:
         result = change()
-    except services.NotFound as error:
+    except core_errors.NotFound as error:
         return _structure_response(request, matrix, status=404, error=str(error))
-    except services.Conflict as error:
+    except core_errors.Conflict as error:
         return _structure_response(request, matrix, status=409, error=error.message)
-    except services.InvalidInput as error:
+    except core_errors.InvalidInput as error:
         return _structure_response(request, matrix, status=422, error=error.message, field=error.field or "")
     return _structure_response(request, matrix, anchor=anchor(result) if callable(anchor) else anchor)
 
@@ -237,11 +246,11 @@ def cell(request, ws, m, activity_id, role_id):
     try:
         result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
                                    value=request.POST.get("value", ""), expected_version=version, actor=request.user)
-    except services.NotFound as error:
+    except core_errors.NotFound as error:
         return _cell_gone(request, matrix, str(error))
-    except services.StaleEdit as stale:
+    except core_errors.StaleEdit as stale:
         return _cell_conflict(request, matrix, activity_id, role_id, stale)
-    except services.InvalidInput as error:
+    except core_errors.InvalidInput as error:
         return _cell_invalid(request, matrix, activity_id, role_id, error)
     if not request.htmx:
         return redirect(_row_url(matrix, activity_id))
@@ -537,7 +546,7 @@ def column_edit(request, ws, m, role_id):
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = dict(form.cleaned_data)
-    return _apply(request, matrix, lambda: services.role_update(
+    return _apply(request, matrix, lambda: workspaces_services.role_update(
         workspace=matrix.workspace, role_id=role.pk, actor=request.user, expected_version=data.pop("version"), **data),
         anchor=f"col-{role.pk}")
 
@@ -570,7 +579,7 @@ def matrix_new(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
-        except services.InvalidInput as error:
+        except core_errors.InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else "name", error.message)
         else:
             return redirect("raci:matrix", ws, matrix.slug)
@@ -583,7 +592,7 @@ def matrix_new(request, ws):
 def _template_qs(workspace):
     from django.db.models import Q
 
-    from ..models import Template
+    from raci.models import Template
 
     return Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
 
@@ -602,7 +611,7 @@ def matrix_settings(request, ws, m):
             data = dict(form.cleaned_data)
             services.matrix_set_owner(matrix=matrix, owner_id=data.pop("owner"), actor=request.user)
             services.matrix_update(matrix=matrix, actor=request.user, **data)
-        except services.InvalidInput as error:
+        except core_errors.InvalidInput as error:
             form.add_error("name", error.message)
         else:
             messages.success(request, "Settings saved.")
@@ -620,7 +629,7 @@ def matrix_delete(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.ADMIN)
     services.matrix_delete(matrix=matrix)
     messages.success(request, f"Deleted {matrix.name}.")
-    return redirect("raci:workspace", ws)
+    return redirect("dashboard:workspace", ws)
 
 
 @login_required
@@ -631,7 +640,7 @@ def matrix_save_template(request, ws, m):
     if form.is_valid():
         try:
             template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
-        except services.InvalidInput as error:
+        except core_errors.InvalidInput as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Saved “{template.name}” as a template of this workspace.")

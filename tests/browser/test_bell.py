@@ -6,12 +6,12 @@ from datetime import date
 from playwright.sync_api import Browser, expect
 
 from launches import services as launch_services
-from raci.models import Access, Column, Role, Template
+from raci.models import Column, Template
 from raci.services import matrix_create
 from raci.tasks import notifications_tick
+from tests.browser.conftest import PageWatch, open_signed_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
-
-from .conftest import PageWatch, open_signed_in
+from workspaces.models import Access, Role
 
 
 def _world():
@@ -84,7 +84,7 @@ def test_the_dashboard_and_notification_pages_fit_a_phone(browser: Browser, serv
     workspace, matrix, launch = _world()
     launch_services.launch_set_tier(launch=launch, tier=1, reason="Big", actor=workspace.memberships.get(
         user__username="priya"))
-    from raci.models import Membership
+    from workspaces.models import Membership
 
     Membership.objects.filter(user__username="marco").update(access=Access.ADMIN)
     context = browser.new_context(viewport={"width": 390, "height": 844})

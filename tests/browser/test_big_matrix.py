@@ -5,8 +5,13 @@ import re
 from playwright.sync_api import Page, expect
 
 from raci import services
-from raci.models import Access
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, build_matrix
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+    build_matrix,
+)
+from workspaces.models import Access
 
 
 def test_on_a_later_page_keys_edit_and_others_edits_arrive_even_after_one_on_another_page(

@@ -8,11 +8,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from raci import services
-from raci.models import Access, Cell
+from raci.models import Cell
 from raci.rules import DISPLAY
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, build_matrix
-
-from .conftest import assert_htmx_loaded
+from tests.browser.conftest import assert_htmx_loaded
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+    build_matrix,
+)
+from workspaces.models import Access
 
 KEY_VALUE = {"r": "R", "a": "A", "c": "C", "i": "I", "Backspace": ""}
 # (arrow, key): 21 steps over 21 distinct cells of columns 0-3, starting on the first cell.

@@ -6,14 +6,14 @@ import os
 import re
 
 import pytest
-
 from playwright.sync_api import Page, expect
 
 from raci import services
-from raci.models import Access, Cell, Membership, Template
+from raci.models import Cell, Template
 from raci.selectors import matrix_grid
 from tests.factories import UserFactory
-
+from workspaces import services as workspaces_services
+from workspaces.models import Access, Membership
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def shots(tmp_path):
 
 def _matrix_with_two_owners(server):
     user = UserFactory(username="fixer")
-    workspace = services.workspace_create(name="Fixers", owner=user)
+    workspace = workspaces_services.workspace_create(name="Fixers", owner=user)
     template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
     matrix = services.matrix_create(workspace=workspace, name="Core", actor=user, template=template)
     grid = matrix_grid(matrix=matrix, check=False)

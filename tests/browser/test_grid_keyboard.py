@@ -4,10 +4,14 @@ refresh of the whole grid keeps focus on the same cell and waits while a form is
 from playwright.sync_api import Page, expect
 
 from raci import services
-from raci.models import Access
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, build_matrix
-
-from .conftest import assert_htmx_loaded
+from tests.browser.conftest import assert_htmx_loaded
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+    build_matrix,
+)
+from workspaces.models import Access
 
 
 def _open(page, sign_in, server, *, access=Access.EDITOR):

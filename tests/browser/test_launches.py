@@ -9,10 +9,9 @@ from playwright.sync_api import Browser, expect
 
 from launches import services
 from launches.models import GoDecision, Launch
-from raci.models import Access, Role, Workspace
+from tests.browser.conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
-
-from .conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
+from workspaces.models import Access, Role, Workspace
 
 SCORES = {"Usage-based billing": [3, 3, 3, 2, 2, 2],  # 15: Tier 1
           "Audit log export": [2, 2, 2, 2, 2, 2],     # 12: Tier 2

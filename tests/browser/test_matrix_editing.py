@@ -8,12 +8,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from raci import services
+from raci import services as raci_services
 from raci.builtin_templates import DEFAULT_TEMPLATE_SLUG
-from raci.models import Access, Membership, Template
+from raci.models import Template
+from tests.browser.conftest import assert_htmx_loaded
 from tests.factories import UserFactory
-
-from .conftest import assert_htmx_loaded
+from workspaces import services
+from workspaces.models import Access, Membership
 
 MARKER = "set-before-the-edits"
 
@@ -83,7 +84,7 @@ def make_matrix(username: str = "editor", access: str = Access.ADMIN):
     workspace = services.workspace_create(name="Acme", owner=user)
     if access != Access.ADMIN:
         Membership.objects.filter(workspace=workspace, user=user).update(access=access)
-    matrix = services.matrix_create(workspace=workspace, name="Core PM × PMM", actor=user, template=default_template())
+    matrix = raci_services.matrix_create(workspace=workspace, name="Core PM × PMM", actor=user, template=default_template())
     return user, workspace, matrix
 
 

@@ -18,12 +18,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from launches import services as launch_services
 from raci import services
-from raci.models import Access, Membership
+from rituals import services as launch_services
+from tests.browser.conftest import PageWatch, assert_htmx_loaded
 from tests.factories import UserFactory, hold
-
-from .conftest import PageWatch, assert_htmx_loaded
+from workspaces import services as workspaces_services
+from workspaces.models import Access, Membership
 
 P_IMG = '<img src=x onerror="window.__pwned=1">'
 P_SCRIPT = "<script>window.__pwned=2</script>"
@@ -64,15 +64,15 @@ def build_world():
     bob = UserFactory(username="bob", first_name=BOB, last_name="")
     # Created under plain names and renamed, so the slugs (and so every URL the test
     # visits) hold no "pwned": any request containing it comes from a payload.
-    workspace = services.workspace_create(name="Plain workspace", owner=ann)
-    services.workspace_rename(workspace=workspace, name=WORKSPACE)
+    workspace = workspaces_services.workspace_create(name="Plain workspace", owner=ann)
+    workspaces_services.workspace_rename(workspace=workspace, name=WORKSPACE)
     ann_m = Membership.objects.get(workspace=workspace, user=ann)
     bob_m = Membership.objects.create(workspace=workspace, user=bob, access=Access.EDITOR)
     matrix = services.matrix_create(workspace=workspace, name="Plain matrix", actor=ann)
     services.matrix_update(matrix=matrix, name=MATRIX, description=MATRIX_DESC, max_responsible=3, max_consulted=4,
                            overload_min_activities=5, review_cadence_days=None, actor=ann)
     role_1 = services.column_add(matrix=matrix, name=ROLE_1, code="<script>", actor=ann)
-    role_2 = services.role_create(workspace=workspace, name=ROLE_2, code="<b hx-get=/x>")
+    role_2 = workspaces_services.role_create(workspace=workspace, name=ROLE_2, code="<b hx-get=/x>")
     services.column_add(matrix=matrix, role_id=role_2.pk, actor=ann)
     assert (role_1.code, role_2.code) == (CODE_1, CODE_2)
     activity = services.activity_add(matrix=matrix, name=ACTIVITY, description=ACTIVITY_DESC, actor=ann)

@@ -10,10 +10,9 @@ from playwright.sync_api import Browser, expect
 
 from launches import services
 from launches.models import AvoidDate, Dependency, Launch
-from raci.models import Access, Role
+from tests.browser.conftest import CSP_RECORDER, PageWatch
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
-
-from .conftest import CSP_RECORDER, PageWatch
+from workspaces.models import Access, Role
 
 TIER_1 = [3, 3, 3, 2, 2, 2]
 

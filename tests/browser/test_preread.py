@@ -8,10 +8,9 @@ import time_machine
 from playwright.sync_api import Browser, expect
 
 from launches import services
-from raci.models import Access
+from tests.browser.conftest import CSP_RECORDER, PageWatch
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-
-from .conftest import CSP_RECORDER, PageWatch
+from workspaces.models import Access
 
 
 @pytest.fixture

@@ -9,10 +9,16 @@ import time_machine
 from playwright.sync_api import Browser, expect
 
 from launches import services
-from raci.models import Access, Role
-from tests.factories import MatrixFactory, MembershipFactory, UserFactory, WorkspaceFactory, hold
-
-from .conftest import CSP_RECORDER, PageWatch
+from rituals import services as rituals_services
+from tests.browser.conftest import CSP_RECORDER, PageWatch
+from tests.factories import (
+    MatrixFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+    hold,
+)
+from workspaces.models import Access, Role
 
 
 @pytest.fixture
@@ -38,7 +44,7 @@ def test_the_room_tiers_the_candidates_at_the_meeting(frozen, tmp_path, browser:
         launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people["PM"].pk,
                                         pmm_owner_id=people["PMM"].pk, launch_date=day)
         services.launch_score(launch=launch, scores=scores)
-    ritual = next(r for r in services.rituals_seed_defaults(workspace=ws) if r.key == "launch-tiering")
+    ritual = next(r for r in rituals_services.rituals_seed_defaults(workspace=ws) if r.key == "launch-tiering")
     day = ritual.next_date(date(2026, 12, 1))
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -4,11 +4,11 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from raci.models import Access, Cell, Column, Template
+from raci.models import Cell, Column, Template
 from raci.services import matrix_create
+from tests.browser.conftest import open_signed_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-
-from .conftest import open_signed_in
+from workspaces.models import Access
 
 
 def _world():

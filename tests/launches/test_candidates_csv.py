@@ -10,8 +10,7 @@ from launches import services
 from launches.candidates_csv import MAX_ROWS, parse_candidates
 from launches.models import Launch
 from tests.factories import MatrixFactory, MembershipFactory
-
-from .conftest import make_launch
+from tests.launches.conftest import make_launch
 
 MEMBERS = {"ada": 1, "ada@example.com": 1, "grace": 2, "grace@example.com": 2}
 MATRICES = {"billing": 7, "billing gtm": 7}

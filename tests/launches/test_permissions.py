@@ -1,17 +1,18 @@
 """Every URL of the launches app, with every method, as outsider, viewer, editor and admin."""
 
+from datetime import date
+from importlib import import_module
+
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from datetime import date
-
 from launches import services
 from launches.models import Dependency
-from raci.models import Access
+from rituals import services as rituals_services
 from tests.factories import MembershipFactory, UserFactory
-
-from .conftest import make_launch
+from tests.launches.conftest import make_launch
+from workspaces.models import Access
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,13 @@ PUBLIC = {"feed"}
 REMOVERS = {"dependency_remove", "avoid_date_remove", "ritual_delete"}
 
 
+URLCONFS = ("launches.urls", "rituals.urls")
+NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS
+             for p in get_resolver(conf).url_patterns}
+
+
 def test_every_url_pattern_is_in_the_table():
-    assert {p.name for p in get_resolver("launches.urls").url_patterns} == set(TABLE) | PUBLIC
+    assert set(NAMESPACE) == set(TABLE) | PUBLIC
 
 
 @pytest.fixture
@@ -77,14 +83,14 @@ def world(team):
     values = {"ws": ws.slug, "cycle": cycle.slug, "quarter": "2027-q1", "fmt": "csv", "launch_id": launch.pk, "item_id": launch.items.first().pk,
               "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
               "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
-    ritual = services.rituals_seed_defaults(workspace=ws)[0]
+    ritual = rituals_services.rituals_seed_defaults(workspace=ws)[0]
     values.update(ritual_id=ritual.pk, day=ritual.next_date(timezone.localdate()).isoformat())
     users = {"outsider": UserFactory(), V: people["viewer"].user, E: people["editor"].user, A: people["admin"].user}
     return users, values
 
 
 def _url(name, values):
-    return reverse(f"launches:{name}", kwargs={k: values[k] for k in TABLE[name][1]})
+    return reverse(f"{NAMESPACE[name]}:{name}", kwargs={k: values[k] for k in TABLE[name][1]})
 
 
 @pytest.mark.parametrize("who", ["outsider", V, E, A])

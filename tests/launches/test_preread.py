@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 from launches import services
 from raci.models import Decision
 from tests.factories import MatrixFactory, MembershipFactory
-
-from .conftest import TIER_1_SCORES, TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ import time_machine
 
 from launches import planning, services
 from launches.reminders import readouts_tick
-from raci.models import Decision, Notification
+from notifications.models import Notification
+from raci.models import Decision
+from rituals import services as rituals_services
 from tests.factories import MatrixFactory
-
-from .conftest import make_launch
+from tests.launches.conftest import make_launch
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +97,13 @@ def test_the_roadmap_review_agenda_lists_the_readouts_due(client, team):
     services.outcome_record(launch=decided, launched_on=date(2027, 1, 4), metric_name="Signups",
                             metric_target=Decimal("10"), metric_actual=Decimal("12"), outcome="press_on")
     with time_machine.travel("2027-02-01 08:00Z", tick=False):
-        rituals = services.rituals_seed_defaults(workspace=ws)
+        rituals = rituals_services.rituals_seed_defaults(workspace=ws)
         review = next(r for r in rituals if r.key == "roadmap-review")
         day = review.next_date(date(2027, 2, 1))
         client.force_login(people["PM"].user)
-        body = client.get(reverse("launches:occurrence", args=[ws.slug, review.pk, day.isoformat()])).content.decode()
+        body = client.get(reverse("rituals:occurrence", args=[ws.slug, review.pk, day.isoformat()])).content.decode()
         other = next(r for r in rituals if r.key not in ("roadmap-review", "launch-tiering"))
-        other_body = client.get(reverse("launches:occurrence", args=[ws.slug, other.pk,
+        other_body = client.get(reverse("rituals:occurrence", args=[ws.slug, other.pk,
                                                                      other.next_date(day).isoformat()])).content.decode()
     assert day >= date(2027, 2, 3)
     assert "Day-30 readouts due" in body and "Billing" in body and "due 3 Feb 2027" in body

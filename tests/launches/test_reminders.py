@@ -11,9 +11,8 @@ from django.db import transaction
 from launches import services
 from launches.models import ReadinessItem
 from launches.reminders import readiness_reminders_tick, readiness_tick
-from raci.models import EmailMode, Notification, NotificationPreference
-
-from .conftest import make_launch
+from notifications.models import EmailMode, Notification, NotificationPreference
+from tests.launches.conftest import make_launch
 
 pytestmark = pytest.mark.django_db
 
@@ -209,9 +208,9 @@ def test_a_viewer_cannot_be_given_an_item(team):
 def test_the_day_before_a_ritual_its_owner_and_attendees_hear_when_and_the_agenda(team):
     from datetime import time
 
-    from launches.models import Occurrence, Ritual
-    from launches.reminders import rituals_soon_tick
-    from raci.models import Role
+    from rituals.models import Occurrence, Ritual
+    from rituals.reminders import rituals_soon_tick
+    from workspaces.models import Role
 
     ws, _, people = team
     ws.time_zone = "Europe/Paris"
@@ -233,8 +232,8 @@ def test_the_day_before_a_ritual_its_owner_and_attendees_hear_when_and_the_agend
 
 
 def test_a_paused_ritual_reminds_nobody(team):
-    from launches.models import Occurrence, Ritual
-    from launches.reminders import rituals_soon_tick
+    from rituals.models import Occurrence, Ritual
+    from rituals.reminders import rituals_soon_tick
 
     ws, _, people = team
     ritual = Ritual.objects.create(workspace=ws, name="Huddle", cadence="weekly", starts_on=date(2026, 12, 1),

@@ -7,12 +7,16 @@ from decimal import Decimal
 import pytest
 
 from launches import services
-from launches.models import GoDecision, LaunchCycle, ReadinessItem, TieringRubric
-from launches.selectors import readiness_of, checklist_of, rubric_of
-from raci.models import Role
+from launches.models import GoDecision, TieringRubric
+from launches.selectors import checklist_of, readiness_of, rubric_of
 from tests.factories import MatrixFactory, MembershipFactory, WorkspaceFactory
-
-from .conftest import TIER_1_SCORES, TIER_2_SCORES, TIER_3_SCORES, make_launch
+from tests.launches.conftest import (
+    TIER_1_SCORES,
+    TIER_2_SCORES,
+    TIER_3_SCORES,
+    make_launch,
+)
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 

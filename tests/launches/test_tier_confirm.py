@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 
 from launches import services, tiering
-from raci.models import Access, Role
 from tests.factories import MembershipFactory, UserFactory, hold
-
-from .conftest import TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch
+from workspaces.models import Access, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from launches import services, tiering
 from launches.models import TieringRubric
 from launches.selectors import rubric_of
 from launches.tiering import Question, Rubric, RubricError, rubric_check
-
-from .conftest import make_launch
+from tests.launches.conftest import make_launch
 
 Q = (Question("a"), Question("b"))
 

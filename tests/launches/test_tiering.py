@@ -6,8 +6,22 @@ from itertools import product
 import pytest
 
 from launches import tiering
-from launches.tiering import (DEFAULT_RUBRIC, ExistingItem, ItemState, Question, Rubric, RubricError, deliverables_for,
-                              readiness, reason_needed, replan, rubric_check, score_total, suggest_tier, tier_for_total)
+from launches.tiering import (
+    DEFAULT_RUBRIC,
+    ExistingItem,
+    ItemState,
+    Question,
+    Rubric,
+    RubricError,
+    deliverables_for,
+    readiness,
+    reason_needed,
+    replan,
+    rubric_check,
+    score_total,
+    suggest_tier,
+    tier_for_total,
+)
 
 
 def scores_summing_to(total: int) -> list[int]:

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from launches import services
 from launches.models import GoDecision, Launch, LaunchCycle, TieringRubric
-
-from .conftest import TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}

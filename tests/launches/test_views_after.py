@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from launches import services
 from launches.models import Launch
-from raci.models import Activity, Cell, Column, Matrix, Role
-
-from .conftest import TIER_1_SCORES, TIER_2_SCORES, make_launch
+from raci.models import Activity, Cell, Column, Matrix
+from tests.launches.conftest import TIER_1_SCORES, TIER_2_SCORES, make_launch
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -208,9 +208,9 @@ def test_ical_feed_parses_and_revoking_gives_404(client, team):
     client.force_login(people["admin"].user)
     assert client.post(reverse("launches:feed_regenerate", args=[ws.slug]), {"cycle": cycle.slug}).status_code == 302
     token = ws.calendar_feed.token
-    assert reverse("launches:feed", args=[ws.slug, token]) in client.get(cycle_url(cycle, "calendar")).content.decode()
+    assert reverse("rituals:feed", args=[ws.slug, token]) in client.get(cycle_url(cycle, "calendar")).content.decode()
     client.logout()  # calendar apps do not sign in
-    feed_url = reverse("launches:feed", args=[ws.slug, token])
+    feed_url = reverse("rituals:feed", args=[ws.slug, token])
     response = client.get(feed_url)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
@@ -229,13 +229,13 @@ def test_ical_feed_parses_and_revoking_gives_404(client, team):
     client.logout()
     assert client.get(feed_url).status_code == 404
     ws.calendar_feed.refresh_from_db()
-    assert client.get(reverse("launches:feed", args=[ws.slug, ws.calendar_feed.token])).status_code == 200
-    assert client.get(reverse("launches:feed", args=["other", ws.calendar_feed.token])).status_code == 404
-    assert client.post(reverse("launches:feed", args=[ws.slug, ws.calendar_feed.token])).status_code == 405
+    assert client.get(reverse("rituals:feed", args=[ws.slug, ws.calendar_feed.token])).status_code == 200
+    assert client.get(reverse("rituals:feed", args=["other", ws.calendar_feed.token])).status_code == 404
+    assert client.post(reverse("rituals:feed", args=[ws.slug, ws.calendar_feed.token])).status_code == 405
 
 
 def test_ical_folds_long_lines(client, team):
-    from launches import ical
+    from rituals import ical
 
     text = ical.calendar_text(name="x", host="h", events=[("k", date(2027, 1, 1), "é" * 100, "")])
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))

@@ -8,10 +8,8 @@ from django.urls import reverse
 
 from launches import services
 from launches.models import Dependency, Launch, LaunchCycle
-
 from tests.factories import MembershipFactory
-
-from .conftest import TIER_1_SCORES, make_launch
+from tests.launches.conftest import TIER_1_SCORES, make_launch
 
 pytestmark = pytest.mark.django_db
 

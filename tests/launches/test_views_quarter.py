@@ -9,10 +9,8 @@ from django.urls import reverse
 
 from launches import services
 from launches.models import ReadinessItem, TieringRubric
-
 from tests.factories import MembershipFactory
-
-from .conftest import TIER_1_SCORES, make_launch
+from tests.launches.conftest import TIER_1_SCORES, make_launch
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +48,7 @@ def test_the_navigation_leads_to_this_quarter(editor_client, team):
 
 def test_the_dashboard_offers_this_and_next_quarter(editor_client, team):
     ws = team[0]
-    body = editor_client.get(reverse("raci:workspace", args=[ws.slug])).content.decode()
+    body = editor_client.get(reverse("dashboard:workspace", args=[ws.slug])).content.decode()
     assert _url(ws, "2026-q4") in body and _url(ws, "2027-q1") in body
 
 

@@ -18,11 +18,18 @@ PHASES = ["insight", "strategy", "build", "launch", "post_launch"]
 def prepare(editors: int) -> dict:
     """A fresh 60 x 10 matrix and `editors` editors already signed in (their session keys)."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.cached_db import SessionStore
 
-    from raci import services
-    from raci.models import Activity, Cell, Column, Matrix, Membership, Role, Workspace
+    from raci import services as raci_services
+    from raci.models import Activity, Cell, Column, Matrix
+    from workspaces import services
+    from workspaces.models import Membership, Role, Workspace
 
     User = get_user_model()
     Workspace.objects.filter(slug="workshop-load").delete()
@@ -49,7 +56,7 @@ def prepare(editors: int) -> dict:
         Activity(matrix=matrix, name=f"Activity {i}", phase=PHASES[i % 5], order=i) for i in range(ACTIVITIES)])
     Cell.objects.bulk_create([Cell(activity=a, role=r, value="AR" if j == i % ROLES else "CI"[(i + j) % 2], version=1)
                               for i, a in enumerate(activities) for j, r in enumerate(roles) if (i + j) % 3])
-    services.matrix_recount(matrix)
+    raci_services.matrix_recount(matrix)
     sessions = []
     for user in users:
         session = SessionStore()

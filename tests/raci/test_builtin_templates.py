@@ -11,10 +11,10 @@ from raci.builtin_templates import (
     BUILTIN_TEMPLATES,
     CREATOR,
     DEFAULT_TEMPLATE_SLUG,
+    OURS,
     ActivitySpec,
     RoleSpec,
     TemplateSpec,
-    OURS,
     to_matrix_data,
 )
 from raci.phases import PHASE_ORDER, PHASES

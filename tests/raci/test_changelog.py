@@ -2,7 +2,9 @@
 
 import pytest
 
-from raci import changelog, services
+from core import errors as services
+from raci import changelog
+from raci import services as raci_services
 from raci.models import Cell, ChangeEvent
 from tests.factories import MembershipFactory, build_matrix
 
@@ -27,16 +29,16 @@ def _value(activity, role):
 def test_a_group_gives_every_event_inside_it_the_id_of_its_first_and_its_label(grid, member):
     matrix, acts, roles = grid
     with changelog.changes_group(matrix=matrix, label="Paste two cells"):
-        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1,
+        raci_services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1,
                           actor=member.user)
-        services.activity_add(matrix=matrix, name="New row", actor=member.user)
+        raci_services.activity_add(matrix=matrix, name="New row", actor=member.user)
     events = list(ChangeEvent.objects.filter(matrix=matrix).order_by("seq"))
     assert [(e.group, e.group_label) for e in events] == [(events[0].seq, "Paste two cells")] * 2
 
 
 def test_events_outside_a_group_have_none(grid, member):
     matrix, acts, roles = grid
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1,
+    raci_services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1,
                       actor=member.user)
     assert ChangeEvent.objects.get(matrix=matrix).group is None
 
@@ -47,7 +49,7 @@ def test_a_failing_group_saves_nothing(grid, member):
         with changelog.changes_group(matrix=matrix, label="Half"):
             changelog.cells_set(matrix=matrix, actor=member.user, label="Half",
                                 changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")])
-            services.activity_add(matrix=matrix, name="", actor=member.user)
+            raci_services.activity_add(matrix=matrix, name="", actor=member.user)
     assert _value(acts[0], roles[1]) == "C"
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
     matrix.refresh_from_db()
@@ -69,7 +71,7 @@ def test_cells_set_since_refuses_when_a_cell_changed_and_says_who(grid, member):
     matrix, acts, roles = grid
     since = matrix.last_seq
     other = MembershipFactory(workspace=member.workspace, user__first_name="Ana", user__last_name="Ortiz")
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
+    raci_services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
                       actor=other.user)
     with pytest.raises(services.StaleChanges) as refused:
         changelog.cells_set(matrix=matrix, actor=member.user, label="Mine", since=since,
@@ -95,7 +97,7 @@ def test_group_undo_is_refused_when_a_cell_of_the_group_changed_since(grid, memb
     matrix, acts, roles = grid
     done = changelog.cells_set(matrix=matrix, actor=member.user, label="Fix",
                                changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")])
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=2,
+    raci_services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=2,
                       actor=member.user)
     with pytest.raises(services.StaleChanges, match="changed since"):
         changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import errors as core_errors
 from raci import changelog, services
 from raci.models import Cell, ChangeEvent, Column
 from raci.selectors import matrix_grid
@@ -100,7 +101,7 @@ def test_a_fix_on_a_row_that_changed_since_the_preview_is_refused_with_what_chan
     since = matrix.last_seq
     services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="A", expected_version=0,
                       actor=member.user)
-    with pytest.raises(services.StaleChanges) as refused:
+    with pytest.raises(core_errors.StaleChanges) as refused:
         services.fix_apply(matrix=matrix, rule="multiple-accountable", activity_id=acts[0].pk, role_id=None,
                            code=f"single:{roles[0].pk}", since=since, actor=member.user)
     assert "Activity 0 × GRI2 to A" in refused.value.changes[0]
@@ -109,7 +110,7 @@ def test_a_fix_on_a_row_that_changed_since_the_preview_is_refused_with_what_chan
 
 def test_a_fix_for_a_finding_that_is_gone_is_refused(member):
     matrix, acts, roles = build_matrix(member.workspace, activities=3, roles=2)
-    with pytest.raises(services.InvalidInput, match="gone"):
+    with pytest.raises(core_errors.InvalidInput, match="gone"):
         services.fix_apply(matrix=matrix, rule="no-accountable", activity_id=acts[0].pk, role_id=None,
                            code=f"accountable:{roles[0].pk}", since=matrix.last_seq, actor=member.user)
 

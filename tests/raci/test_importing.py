@@ -3,12 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from raci.importing import export_table
-from raci.models import Activity, ChangeEvent, Matrix, MatrixImport, Role
-from raci.selectors import matrix_grid
 from raci import services, tabular
+from raci.importing import export_table
+from raci.models import Activity, ChangeEvent, Matrix, MatrixImport
+from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, build_matrix
 from tests.fixtures import EXAMPLES
+from workspaces import services as workspaces_services
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +133,7 @@ def _round_trip(editor, fmt):
     matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=3)
     services.activity_update(matrix=matrix, activity_id=acts[0].pk, name=tricky, phase="launch",
                              description='Line one\nLine two, with "quotes"', actor=editor.user)
-    services.role_update(workspace=editor.workspace, role_id=roles[1].pk, name="Ventes & Co", code="VENTES",
+    workspaces_services.role_update(workspace=editor.workspace, role_id=roles[1].pk, name="Ventes & Co", code="VENTES",
                          description="")
     table = export_table(matrix)
     data = tabular.write_csv(table) if fmt == "csv" else tabular.write_xlsx(table)
@@ -167,7 +169,7 @@ def test_export_downloads(client, editor, fmt):
 def test_headers_name_workspace_roles_by_code_name_or_unique_name_prefix(editor):
     from raci.importing import _role_plan
 
-    services.role_create(workspace=editor.workspace, name="Product Manager", code="PM")
-    services.role_create(workspace=editor.workspace, name="Product Marketing Manager", code="PMM")
+    workspaces_services.role_create(workspace=editor.workspace, name="Product Manager", code="PM")
+    workspaces_services.role_create(workspace=editor.workspace, name="Product Marketing Manager", code="PMM")
     plan = _role_plan(editor.workspace, ["pm", "Product Marketing", "Engineering Lead", "Sales"])
     assert [(p["code"], p["new"]) for p in plan] == [("PM", False), ("PMM", False), ("EL", True), ("SALES", True)]

@@ -11,8 +11,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from raci import services
-from raci.models import Activity, Matrix, MatrixImport, Role
+from raci.models import Activity, Matrix, MatrixImport
 from tests.factories import MembershipFactory
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 

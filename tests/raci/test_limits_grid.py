@@ -5,9 +5,19 @@ saved."""
 import pytest
 from django.urls import reverse
 
+from core import errors as core_errors
 from raci import services
-from raci.models import Activity, ChangeEvent, Column, Matrix, Role, Template, TemplateActivity, TemplateRole
+from raci.models import (
+    Activity,
+    ChangeEvent,
+    Column,
+    Matrix,
+    Template,
+    TemplateActivity,
+    TemplateRole,
+)
 from tests.factories import MembershipFactory, build_matrix
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -32,7 +42,7 @@ def snapshot(matrix):
 def test_the_2001st_activity_is_refused_and_nothing_changes(editor):
     matrix, _, _ = build_matrix(editor.workspace, activities=2_000, roles=2, letters={})
     before = snapshot(matrix)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.activity_add(matrix=matrix, name="One more", actor=editor.user)
     assert refused.value.message == "A matrix holds at most 2,000 activities and this one has 2,000; nothing was added."
     assert snapshot(matrix) == before
@@ -47,7 +57,7 @@ def test_the_2000th_activity_is_accepted(editor):
 def test_an_activity_past_60000_cells_is_refused(editor):
     matrix, _, _ = build_matrix(editor.workspace, activities=1_000, roles=60, letters={})
     before = snapshot(matrix)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.activity_add(matrix=matrix, name="One more", actor=editor.user)
     assert "at most 60,000 cells" in refused.value.message and "1,000 activities" in refused.value.message
     assert snapshot(matrix) == before
@@ -56,7 +66,7 @@ def test_an_activity_past_60000_cells_is_refused(editor):
 def test_the_61st_role_column_is_refused_and_no_role_is_created(editor):
     matrix, _, _ = build_matrix(editor.workspace, activities=3, roles=60, letters={})
     before = snapshot(matrix)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.column_add(matrix=matrix, name="Legal", code="LEG", actor=editor.user)
     assert refused.value.message == "A matrix holds at most 60 roles and this one has 60; nothing was added."
     assert snapshot(matrix) == before and not Role.objects.filter(code="LEG").exists()
@@ -66,7 +76,7 @@ def test_a_role_column_past_60000_cells_is_refused(editor):
     matrix, _, _ = build_matrix(editor.workspace, activities=1_500, roles=40, letters={})
     spare = Role.objects.create(workspace=editor.workspace, code="SPARE", name="Spare")
     before = snapshot(matrix)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.column_add(matrix=matrix, role_id=spare.pk, actor=editor.user)
     assert "at most 60,000 cells" in refused.value.message and "room for 40 roles" in refused.value.message
     assert snapshot(matrix) == before
@@ -74,14 +84,14 @@ def test_a_role_column_past_60000_cells_is_refused(editor):
 
 def test_splitting_and_restoring_an_activity_count_as_adds(editor):
     matrix, acts, roles = build_matrix(editor.workspace, activities=2_000, roles=2, letters={})
-    with pytest.raises(services.InvalidInput, match="2,000"):
+    with pytest.raises(core_errors.InvalidInput, match="2,000"):
         services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
                                 outcome_role_id=roles[1].pk, actor=editor.user)
     services.activity_delete(matrix=matrix, activity_id=acts[0].pk, actor=editor.user)
     seq = ChangeEvent.objects.get(matrix=matrix, kind="activity.delete").seq
     services.activity_add(matrix=matrix, name="Took the place", actor=editor.user)
     before = snapshot(matrix)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(core_errors.InvalidInput):
         services.activity_restore(matrix=matrix, seq=seq, actor=editor.user)
     assert snapshot(matrix) == before
 
@@ -97,7 +107,7 @@ def huge_template(workspace, *, roles: int, activities: int) -> Template:
 
 def test_a_template_past_the_limits_is_not_copied(editor):
     template = huge_template(editor.workspace, roles=61, activities=2)
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.matrix_create(workspace=editor.workspace, name="Copy", template=template, actor=editor.user)
     assert refused.value.field == "template"
     assert refused.value.message == "The template “Everyone” is too big to copy: it has 61 roles; a matrix holds at most 60."
@@ -107,7 +117,7 @@ def test_a_template_past_the_limits_is_not_copied(editor):
 def test_a_matrix_past_the_limits_is_not_saved_as_a_template(editor):
     # Only a matrix from before the limits can be this big.
     matrix, _, _ = build_matrix(editor.workspace, activities=1_001, roles=60, letters={})
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(core_errors.InvalidInput) as refused:
         services.template_from_matrix(matrix=matrix, name="Big one", stage="scaleup")
     assert refused.value.message == ("This matrix is too big to save as a template: it has 1,001 activities × 60 roles "
                                       "= 60,060 cells; a matrix holds at most 60,000.")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.bounds import query_int
 from raci import paging
-from raci.bounds import query_int
 
 
 @pytest.mark.parametrize("columns, size", [(1, 3000), (10, 300), (15, 200), (60, 50), (7, 428), (0, 3000)])

@@ -31,7 +31,7 @@ def test_pages_have_no_inline_script_or_style(client):
 def test_htmx_is_configured_for_a_strict_policy_and_sends_csrf_in_headers(client):
     member = MembershipFactory()
     client.force_login(member.user)
-    html = client.get(reverse("raci:workspace", args=[member.workspace.slug])).content.decode()
+    html = client.get(reverse("dashboard:workspace", args=[member.workspace.slug])).content.decode()
     assert '"includeIndicatorStyles":false' in html and '"allowEval":false' in html
     assert '"selfRequestsOnly":true' in html and '"allowScriptTags":false' in html
     assert "hx-headers='{\"X-CSRFToken\": \"" in html

@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from raci.models import ChangeEvent, Matrix, Template, TemplateActivity
+from dashboard.seeding import demo_seed
 from raci import services
-from raci.seeding import demo_seed, templates_seed
+from raci.models import ChangeEvent, Matrix, Template, TemplateActivity
+from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory
 

@@ -1,8 +1,10 @@
 import pytest
 
+from core import errors as core_errors
 from raci import services
 from raci.models import Cell, ChangeEvent
 from tests.factories import MembershipFactory, build_matrix
+from workspaces import services as workspaces_services
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_an_empty_cell_starts_at_version_zero(setup):
 
 def test_a_stale_version_is_refused_and_nothing_is_saved(setup):
     member, matrix, acts, roles = setup
-    with pytest.raises(services.StaleEdit) as caught:
+    with pytest.raises(core_errors.StaleEdit) as caught:
         services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
                           expected_version=0, actor=member.user)
     assert (caught.value.value, caught.value.version) == ("C", 1)
@@ -72,17 +74,17 @@ def test_values_are_read_in_any_spelling_of_the_contract(typed, stored):
 
 @pytest.mark.parametrize("typed", ["X", "RC", "Consulted", "A/R/C"])
 def test_other_values_are_refused(typed):
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(core_errors.InvalidInput):
         services.parse_value(typed)
 
 
 def test_a_cell_of_another_matrix_is_not_found(setup):
     member, matrix, acts, roles = setup
     other, other_acts, other_roles = build_matrix(member.workspace, activities=1, roles=1, name="Other")
-    with pytest.raises(services.NotFound):
+    with pytest.raises(core_errors.NotFound):
         services.cell_set(matrix=matrix, activity_id=other_acts[0].pk, role_id=roles[0].pk, value="R",
                           expected_version=0, actor=member.user)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(core_errors.NotFound):
         services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=other_roles[0].pk, value="R",
                           expected_version=0, actor=member.user)
 
@@ -101,7 +103,7 @@ def test_sequence_numbers_are_gap_free_across_kinds_of_change(setup):
     member, matrix, acts, roles = setup
     services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
                       actor=member.user)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(core_errors.StaleEdit):
         services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R",
                           expected_version=1, actor=member.user)
     services.activity_add(matrix=matrix, name="Battlecards", phase="launch", actor=member.user)
@@ -140,11 +142,11 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     services.column_add(matrix=matrix, role_id=roles[0].pk, actor=member.user)
     check()
     other = MembershipFactory(workspace=member.workspace)
-    services.role_holders_set(workspace=member.workspace, role_id=roles[0].pk, membership_ids=[other.pk])
-    services.role_holders_set(workspace=member.workspace, role_id=roles[1].pk, membership_ids=[other.pk])
+    workspaces_services.role_holders_set(workspace=member.workspace, role_id=roles[0].pk, membership_ids=[other.pk])
+    workspaces_services.role_holders_set(workspace=member.workspace, role_id=roles[1].pk, membership_ids=[other.pk])
     check()
     assert matrix.infos >= 1
-    services.membership_remove(membership=other, actor=member.user,
+    workspaces_services.membership_remove(membership=other, actor=member.user,
                                handover={f"role:{roles[0].pk}": member.pk, f"role:{roles[1].pk}": member.pk})
     check()
     services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=1, max_consulted=1,
@@ -181,7 +183,7 @@ def test_a_new_cell_set_on_a_matrix_read_before_another_write_is_stale_when_that
     read_early = Matrix.objects.get(pk=matrix.pk)
     services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="R", expected_version=0,
                       actor=member.user)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(core_errors.StaleEdit):
         services.cell_set(matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="C",
                           expected_version=0, actor=member.user)
     assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "R"

@@ -1,10 +1,13 @@
 import pytest
 
+from core import errors as core_errors
 from raci import services
-from raci.models import Activity, Cell, ChangeEvent, Column, Membership, Role, RoleHolder, Template
+from raci.models import Activity, Cell, ChangeEvent, Column, Template
 from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, UserFactory, build_matrix
+from workspaces import services as workspaces_services
+from workspaces.models import Membership, Role, RoleHolder
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def test_matrix_from_the_default_template_copies_roles_activities_and_letters(me
 
 def test_template_roles_reuse_the_workspace_roles_with_the_same_code(member):
     templates_seed()
-    existing = services.role_create(workspace=member.workspace, name="Product manager", code="pm")
+    existing = workspaces_services.role_create(workspace=member.workspace, name="Product manager", code="pm")
     template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
     services.matrix_create(workspace=member.workspace, name="One", actor=member.user, template=template)
     services.matrix_create(workspace=member.workspace, name="Two", actor=member.user, template=template)
@@ -59,7 +62,7 @@ def test_the_startup_template_gives_its_creator_both_hats(member):
 
 def test_duplicate_matrix_names_are_refused_in_one_workspace(member):
     services.matrix_create(workspace=member.workspace, name="Core", actor=member.user)
-    with pytest.raises(services.InvalidInput, match="already has a matrix"):
+    with pytest.raises(core_errors.InvalidInput, match="already has a matrix"):
         services.matrix_create(workspace=member.workspace, name="core", actor=member.user)
 
 
@@ -72,14 +75,14 @@ def test_matrix_slugs_stay_unique(member):
 @pytest.mark.parametrize("name, message", [("", "needs a name"), ("   ", "needs a name"), ("x" * 201, "limit is 200")])
 def test_bad_activity_names_are_refused_with_a_message(grid3, member, name, message):
     matrix = grid3[0]
-    with pytest.raises(services.InvalidInput, match=message):
+    with pytest.raises(core_errors.InvalidInput, match=message):
         services.activity_add(matrix=matrix, name=name, actor=member.user)
     assert Activity.objects.filter(matrix=matrix).count() == 3
 
 
 def test_activity_names_are_unique_within_a_phase_only(grid3, member):
     matrix = grid3[0]
-    with pytest.raises(services.InvalidInput, match="already an activity"):
+    with pytest.raises(core_errors.InvalidInput, match="already an activity"):
         services.activity_add(matrix=matrix, name="activity 0", phase="strategy", actor=member.user)
     services.activity_add(matrix=matrix, name="Activity 0", phase="launch", actor=member.user)
 
@@ -127,7 +130,7 @@ def test_adding_a_new_role_as_a_column(grid3, member):
     role = services.column_add(matrix=matrix, name="Sales", code="sales", actor=member.user)
     assert role.code == "SALES"
     assert [c.code for c in matrix_grid(matrix=matrix).columns][-1] == "SALES"
-    with pytest.raises(services.InvalidInput, match="already a column"):
+    with pytest.raises(core_errors.InvalidInput, match="already a column"):
         services.column_add(matrix=matrix, role_id=role.pk, actor=member.user)
 
 
@@ -148,23 +151,23 @@ def test_moving_columns(grid3, member):
 
 
 def test_role_codes_and_names_are_unique_in_a_workspace(member):
-    services.role_create(workspace=member.workspace, name="Product Manager", code="PM")
-    with pytest.raises(services.InvalidInput, match="code PM"):
-        services.role_create(workspace=member.workspace, name="Another", code="pm")
-    with pytest.raises(services.InvalidInput, match="named"):
-        services.role_create(workspace=member.workspace, name="product manager", code="PM2")
+    workspaces_services.role_create(workspace=member.workspace, name="Product Manager", code="PM")
+    with pytest.raises(core_errors.InvalidInput, match="code PM"):
+        workspaces_services.role_create(workspace=member.workspace, name="Another", code="pm")
+    with pytest.raises(core_errors.InvalidInput, match="named"):
+        workspaces_services.role_create(workspace=member.workspace, name="product manager", code="PM2")
 
 
 def test_a_role_in_use_cannot_be_deleted(grid3, member):
     _, _, roles = grid3
-    with pytest.raises(services.InvalidInput, match="column in"):
-        services.role_delete(workspace=member.workspace, role_id=roles[0].pk)
+    with pytest.raises(core_errors.InvalidInput, match="column in"):
+        workspaces_services.role_delete(workspace=member.workspace, role_id=roles[0].pk)
 
 
 def test_role_holders_are_limited_to_the_workspace(member):
-    role = services.role_create(workspace=member.workspace, name="PM", code="PM")
+    role = workspaces_services.role_create(workspace=member.workspace, name="PM", code="PM")
     stranger = MembershipFactory()
-    services.role_holders_set(workspace=member.workspace, role_id=role.pk, membership_ids=[member.pk, stranger.pk])
+    workspaces_services.role_holders_set(workspace=member.workspace, role_id=role.pk, membership_ids=[member.pk, stranger.pk])
     assert list(RoleHolder.objects.values_list("membership_id", flat=True)) == [member.pk]
 
 
@@ -178,18 +181,18 @@ def test_save_as_template_round_trips_into_a_new_matrix(grid3, member):
 
 
 def test_the_last_admin_cannot_leave_or_step_down(member):
-    with pytest.raises(services.InvalidInput, match="at least one admin"):
-        services.member_update(workspace=member.workspace, membership_id=member.pk, access="editor")
-    with pytest.raises(services.InvalidInput, match="at least one admin"):
-        services.membership_remove(membership=member, handover={}, actor=member.user)
+    with pytest.raises(core_errors.InvalidInput, match="at least one admin"):
+        workspaces_services.member_update(workspace=member.workspace, membership_id=member.pk, access="editor")
+    with pytest.raises(core_errors.InvalidInput, match="at least one admin"):
+        workspaces_services.membership_remove(membership=member, handover={}, actor=member.user)
     other = MembershipFactory(workspace=member.workspace, access="admin")
-    services.membership_remove(membership=member, handover={}, actor=other.user)
+    workspaces_services.membership_remove(membership=member, handover={}, actor=other.user)
     assert list(Membership.objects.filter(workspace=member.workspace)) == [other]
 
 
 def test_workspace_creator_is_its_admin():
     user = UserFactory()
-    workspace = services.workspace_create(name="Growth squad", owner=user)
+    workspace = workspaces_services.workspace_create(name="Growth squad", owner=user)
     assert workspace.slug == "growth-squad"
     assert Membership.objects.get(workspace=workspace).access == "admin"
 

@@ -1,13 +1,15 @@
 """Splitting an activity into input and outcome (seed 000's boundary script)."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core import errors as core_errors
 from raci import changelog, services
 from raci.builtin_templates import BUILTIN_TEMPLATES, to_matrix_data
 from raci.fixes import split_letters
 from raci.models import Activity, Cell
-from raci.rules import ActivityData, ERROR, RoleData, VALUES, row_findings
+from raci.rules import ERROR, VALUES, ActivityData, RoleData, row_findings
 from tests.factories import MembershipFactory, build_matrix
 
 
@@ -83,6 +85,6 @@ def test_splitting_the_demos_two_accountable_row_takes_the_matrix_from_one_error
 def test_a_split_needs_two_different_owners():
     member = MembershipFactory(access="editor")
     matrix, acts, roles = build_matrix(member.workspace, activities=3, roles=2)
-    with pytest.raises(services.InvalidInput, match="different owners"):
+    with pytest.raises(core_errors.InvalidInput, match="different owners"):
         services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
                                 outcome_role_id=roles[0].pk, actor=member.user)

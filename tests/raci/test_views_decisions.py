@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from raci import services
+from core import errors
+from raci import services as raci_services
 from raci.models import Decision, Matrix
 from tests.factories import MembershipFactory, build_matrix
 
@@ -49,8 +50,8 @@ def test_bad_decisions_are_refused_in_place(client, setup, data, message):
 def test_a_decision_about_another_matrixs_activity_is_refused(client, setup):
     me, matrix, _ = setup
     _, other_acts, _ = build_matrix(me.workspace, activities=1, roles=1, name="Other")
-    with pytest.raises(services.InvalidInput):
-        services.decision_add(matrix=matrix, actor=me.user, what="x", why="", activity_id=other_acts[0].pk,
+    with pytest.raises(errors.InvalidInput):
+        raci_services.decision_add(matrix=matrix, actor=me.user, what="x", why="", activity_id=other_acts[0].pk,
                               decided_by_id=None, decided_on=date(2026, 1, 1), review_on=None)
 
 
@@ -70,7 +71,7 @@ def test_a_stale_matrix_says_so_on_its_page_and_in_the_list(client, setup):
                                                last_reviewed_on=timezone.localdate() - timedelta(days=31))
     page = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
     assert "Due for review" in page
-    assert "review due" in client.get(reverse("raci:workspace", args=[matrix.workspace.slug])).content.decode()
+    assert "review due" in client.get(reverse("dashboard:workspace", args=[matrix.workspace.slug])).content.decode()
     client.post(reverse("raci:matrix_reviewed", args=[matrix.workspace.slug, matrix.slug]))
     assert "Due for review" not in client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
 

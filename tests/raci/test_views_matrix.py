@@ -285,7 +285,7 @@ def test_two_people_renaming_one_activity_do_not_overwrite_each_other(client, ma
 
 
 def test_two_people_editing_one_column_do_not_overwrite_each_other(client, matrix3):
-    from raci.models import Role
+    from workspaces.models import Role
 
     matrix, _, roles = matrix3
     url = reverse("raci:column_edit", args=[matrix.workspace.slug, matrix.slug, roles[0].pk])

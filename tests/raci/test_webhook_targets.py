@@ -5,10 +5,12 @@ import ipaddress
 import pytest
 from django.urls import reverse
 
-from raci import notify, services, webhooks
-from raci.models import Access, Webhook
+from core import errors
+from notifications import notify, webhooks
+from notifications.models import Webhook
 from tests.factories import MembershipFactory
 from tests.receivers import Receiver
+from workspaces.models import Access
 
 PUBLIC = [
     "8.8.8.8", "1.1.1.1", "93.184.216.34", "100.63.255.255", "100.128.0.0", "172.32.0.1", "192.0.0.9",
@@ -68,7 +70,7 @@ def admin(db, client):
 @pytest.mark.parametrize("text", NOT_PUBLIC[::3])
 def test_the_form_refuses_a_name_resolving_off_the_public_internet(client, admin, resolver, text):
     resolver["hooks.example.com"] = ["8.8.8.8", text]  # one bad address among good ones is enough
-    response = client.post(reverse("raci:webhook", args=[admin.workspace.slug]),
+    response = client.post(reverse("notifications:webhook", args=[admin.workspace.slug]),
                            {"url": "https://hooks.example.com/x", "active": "on"})
     assert response.status_code == 422 and "not on the public internet" in response.content.decode()
     assert not Webhook.objects.exists()
@@ -78,7 +80,7 @@ def test_the_form_refuses_a_name_resolving_off_the_public_internet(client, admin
                                  "http://224.0.0.1/", "http://100.100.100.200/"])
 def test_the_form_refuses_an_address_literal_off_the_public_internet(client, admin, settings, url):
     settings.WEBHOOK_ALLOW_PRIVATE = False
-    response = client.post(reverse("raci:webhook", args=[admin.workspace.slug]), {"url": url, "active": "on"})
+    response = client.post(reverse("notifications:webhook", args=[admin.workspace.slug]), {"url": url, "active": "on"})
     assert response.status_code == 422 and not Webhook.objects.exists()
 
 
@@ -86,14 +88,14 @@ def test_the_form_refuses_an_address_literal_off_the_public_internet(client, adm
                                  "http://a..b/x", "http://nowhere.example.com/x"])
 def test_a_malformed_or_unknown_address_is_refused_at_the_field(client, admin, resolver, url):
     resolver["hooks.example.com"] = ["8.8.8.8"]
-    response = client.post(reverse("raci:webhook", args=[admin.workspace.slug]), {"url": url, "active": "on"})
+    response = client.post(reverse("notifications:webhook", args=[admin.workspace.slug]), {"url": url, "active": "on"})
     assert response.status_code == 422 and not Webhook.objects.exists()
 
 
 @pytest.mark.parametrize("text", PUBLIC[:4] + PUBLIC[-2:])
 def test_the_form_accepts_a_name_resolving_to_public_addresses(client, admin, resolver, text):
     resolver["hooks.example.com"] = [text]
-    response = client.post(reverse("raci:webhook", args=[admin.workspace.slug]),
+    response = client.post(reverse("notifications:webhook", args=[admin.workspace.slug]),
                            {"url": "https://hooks.example.com/x", "active": "on"})
     assert response.status_code == 302 and Webhook.objects.get().url == "https://hooks.example.com/x"
 
@@ -146,6 +148,6 @@ def test_a_refused_save_keeps_the_previous_webhook(db, resolver):
     resolver["hooks.example.com"] = ["8.8.8.8"]
     resolver["evil.example.com"] = ["100.100.100.200"]
     notify.webhook_save(workspace=ws, url="https://hooks.example.com/x", active=True)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(errors.InvalidInput):
         notify.webhook_save(workspace=ws, url="https://evil.example.com/x", active=True)
     assert Webhook.objects.get(workspace=ws).url == "https://hooks.example.com/x"

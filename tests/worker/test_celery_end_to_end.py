@@ -26,10 +26,11 @@ from django.utils import timezone
 from config.celery_app import app
 from launches import services as launch_services
 from launches.models import Launch, ReadinessItem
-from raci import notify
-from raci.models import Access, Notification, Role, WebhookDelivery
+from notifications import notify
+from notifications.models import Notification, WebhookDelivery
 from tests.factories import MembershipFactory, hold
 from tests.receivers import Receiver
+from workspaces.models import Access, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -251,5 +252,5 @@ def test_a_failing_webhook_is_retried_then_shown_failed_to_admins(stack, team, c
     gaps = [b - a for a, b in zip(receiver.times, receiver.times[1:])]
     assert gaps[0] >= 0.9 and gaps[1] >= 1.9
     client.force_login(team["admin"].user)
-    page = client.get(reverse("raci:webhook", args=[team["ws"].slug])).content.decode()
+    page = client.get(reverse("notifications:webhook", args=[team["ws"].slug])).content.decode()
     assert "Failed" in page and "503" in page and "Billing is off track" in page

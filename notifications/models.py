@@ -1,0 +1,163 @@
+"""Notifications, each person's choices, digests and the workspace's webhook."""
+
+from django.conf import settings
+from django.db import models
+
+from workspaces.models import Workspace
+
+
+class NotificationKind(models.TextChoices):
+    LETTERS = "letters", "Letters change on an activity where your role is Accountable or Informed"
+    ITEM_ASSIGNED = "item_assigned", "A readiness item is assigned to you"
+    ITEM_DUE = "item_due", "Your readiness item is due in 2 days"
+    ITEM_OVERDUE = "item_overdue", "Your readiness item is overdue"
+    LAUNCH_STATUS = "launch_status", "A launch you own changes status"
+    LAUNCH_TIER = "launch_tier", "A launch you own changes tier"
+    GO_DECISION = "go_decision", "Go or no-go is recorded on a launch you own"
+    DECISION_REVIEW = "decision_review", "A decision you made or whose matrix you own reaches its review date"
+    MATRIX_REVIEW = "matrix_review", "A matrix you own passes its review date"
+    RITUAL_SOON = "ritual_soon", "A ritual you own or attend meets tomorrow"
+    READOUT_DUE = "readout_due", "A launch you own is 30 days out: record its day-30 readout"
+
+
+class EmailMode(models.TextChoices):
+    NOW = "now", "E-mail me at once"
+    DIGEST = "digest", "Put it in my digest"
+    OFF = "off", "No e-mail"
+
+
+class NotificationEvent(models.Model):
+    """Something worth telling, once: its key ("item_due:42:2026-12-01") is stored before
+    anyone is told, so a tick or a task that runs twice tells nobody twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "raci_notificationevent"  # kept from before the app split
+
+
+class Notification(models.Model):
+    """One thing one person should hear about. `key` makes creating it idempotent: a tick
+    or a task that runs twice finds the row it made the first time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True, max_length=4000)
+    url = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(max_length=6, choices=EmailMode.choices, default=EmailMode.NOW)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set when sending kept failing after every retry: the sweep stops trying.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+
+    SHORT = {"letters": "Letters", "item_assigned": "Assigned to you", "item_due": "Due soon", "item_overdue": "Overdue",
+             "launch_status": "Launch status", "launch_tier": "Tier", "go_decision": "Go/no-go",
+             "decision_review": "Decision review", "matrix_review": "Matrix review", "ritual_soon": "Meeting tomorrow",
+             "readout_due": "Day-30 readout"}
+
+    class Meta:
+        db_table = "raci_notification"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "in_app", "read_at"], name="notification_unread")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return self.SHORT.get(self.kind, self.kind)
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind; without a row, the kind's default applies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.CharField(max_length=6, choices=EmailMode.choices, default=EmailMode.NOW)
+
+    class Meta:
+        db_table = "raci_notificationpreference"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+
+class DigestSchedule(models.TextChoices):
+    DAILY = "daily", "Daily, in the morning"
+    WEEKLY = "weekly", "Weekly, on Monday morning"
+
+
+class NotificationSettings(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    digest = models.CharField(max_length=6, choices=DigestSchedule.choices, default=DigestSchedule.DAILY)
+
+    class Meta:
+        db_table = "raci_notificationsettings"  # kept from before the app split
+
+
+class DigestRun(models.Model):
+    """One digest e-mail per person per period ("daily:2026-11-23", "weekly:2026-W48")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "raci_digestrun"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["user", "period"], name="one_digest_per_period")]
+
+
+def _webhook_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class Webhook(models.Model):
+    """A workspace's outgoing webhook: every notification event, POSTed as JSON and signed
+    with HMAC-SHA256 over the timestamp and the body."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="webhook")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64, default=_webhook_secret)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "raci_webhook"  # kept from before the app split
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Delivered"
+        FAILED = "failed", "Failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)
+    payload = models.JSONField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Without a broker, the tick makes the tries (and the retries) when this comes.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "raci_webhookdelivery"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["webhook", "key"], name="webhook_delivery_once_per_key")]
+        ordering = ["-created_at", "-id"]

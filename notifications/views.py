@@ -1,0 +1,197 @@
+"""A person's notifications (the bell, the list, their choices) and a workspace's webhook."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import errors
+from core.htmx import is_htmx, render_varied
+from notifications import notify, selectors
+from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
+from workspaces import selectors as workspaces_selectors
+from workspaces.access import membership_for
+from workspaces.models import Access
+
+
+@login_required
+@require_GET
+def notifications(request):
+    unread_only = request.GET.get("show", "unread") != "all"
+    memberships = workspaces_selectors.workspaces_of(user=request.user)
+    workspace_id = None
+    if request.GET.get("w"):
+        workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
+    page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
+                     30).get_page(request.GET.get("page"))
+    response = render_varied(request, "notifications/notifications.html", {
+        "page": page, "unread_only": unread_only, "memberships": memberships, "workspace_filter": request.GET.get("w", ""),
+        "bell_unread": selectors.unread_count(user=request.user)})
+    # Back to this page after opening a notification must not show it unread from the cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def notification_badge(request):
+    """The bell, polled by every page: the unread count without a reload."""
+    return render_varied(request, "notifications/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)})
+
+
+def _back(request) -> str:
+    """The page the form was sent from: a path of this site, else the notifications list.
+    Only a path: `redirect()` would take "foo" for the name of a URL pattern."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("notifications:notifications")
+
+
+def _mark_read(request, notification_id):
+    try:
+        return notify.mark_read(user=request.user, notification_id=notification_id)
+    except errors.NotFound:
+        raise Http404("No such notification") from None
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    n = _mark_read(request, notification_id)
+    if is_htmx(request):
+        return render_varied(request, "notifications/notifications.html#read-response",
+                       {"n": n, "bell_unread": selectors.unread_count(user=request.user)})
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id):
+    """Mark it read and go to what it is about."""
+    n = _mark_read(request, notification_id)
+    # Only the app's own paths: a notification never sends anyone off-site.
+    return redirect(n.url if n.url.startswith("/") and not n.url.startswith("//") else reverse("notifications:notifications"))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = notify.mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect(_back(request))
+
+
+class PreferencesForm(forms.Form):
+    digest = forms.ChoiceField(choices=DigestSchedule.choices, label="Digest", widget=forms.RadioSelect)
+
+    def __init__(self, *args, current: dict[str, notify.Choice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind, label in NotificationKind.choices:
+            choice = current[kind]
+            in_app = forms.BooleanField(required=False, initial=choice.in_app, label="In the app")
+            email = forms.ChoiceField(choices=EmailMode.choices, initial=choice.email, label="E-mail")
+            self.fields[f"{kind}-in_app"], self.fields[f"{kind}-email"] = in_app, email
+            self.rows.append((kind, label))
+
+    def bound_rows(self):
+        return [(kind, label, self[f"{kind}-in_app"], self[f"{kind}-email"]) for kind, label in self.rows]
+
+    def choices(self) -> dict[str, notify.Choice]:
+        data = self.cleaned_data
+        return {kind: notify.Choice(in_app=data[f"{kind}-in_app"], email=data[f"{kind}-email"]) for kind, _ in self.rows}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    current, digest = notify.preferences_of(user=request.user)
+    form = PreferencesForm(request.POST or None, current=current, initial={"digest": digest})
+    if request.method == "POST" and form.is_valid():
+        try:
+            notify.preferences_save(user=request.user, choices=form.choices(), digest=form.cleaned_data["digest"])
+        except errors.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Saved what you hear about and how.")
+            return redirect("notifications:notification_settings")
+    return render_varied(request, "notifications/notification_settings.html", {
+        "form": form, "has_email": bool(request.user.email), "bell_unread": selectors.unread_count(user=request.user)},
+        status=422 if form.errors else 200)
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(max_length=500, label="Payload URL",
+                          help_text="Every notification event of this workspace is POSTed here as JSON.")
+    active = forms.BooleanField(required=False, initial=True, label="Send events")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook(request, ws):
+    # Its secret and its delivery log are for admins only.
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    hook = Webhook.objects.filter(workspace=workspace).first()
+    form = WebhookForm(request.POST or None, initial={"url": hook.url, "active": hook.active} if hook else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notify.webhook_save(workspace=workspace, url=form.cleaned_data["url"], active=form.cleaned_data["active"])
+        except errors.InvalidInput as error:
+            form.add_error("url", error.message)
+        else:
+            messages.success(request, "Webhook saved." if hook else "Webhook added: send a test event to check it.")
+            return redirect("notifications:webhook", ws)
+    return render_varied(request, "notifications/webhook.html", {
+        "membership": membership, "workspace": workspace, "hook": hook, "form": form,
+        "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
+        "retries": settings.TASK_MAX_RETRIES, "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove"},
+        status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def webhook_action(request, ws, action):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    try:
+        if action == "secret":
+            notify.webhook_new_secret(workspace=workspace)
+            messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
+        elif action == "ping":
+            notify.webhook_ping(workspace=workspace, actor=request.user)
+            messages.success(request, "Test event sent: its delivery is listed below.")
+        elif action == "remove":
+            if request.POST.get("confirm") != "remove":
+                # Its secret and its delivery log go with it: asked once more, on the page.
+                return redirect(reverse("notifications:webhook", args=[ws]) + "?confirm=remove")
+            notify.webhook_remove(workspace=workspace)
+            messages.success(request, "Webhook removed: events are no longer sent.")
+        else:
+            raise Http404("No such action")
+    except errors.NotFound:
+        raise Http404("No webhook") from None
+    return redirect("notifications:webhook", ws)
+
+
+@login_required
+@require_POST
+def webhook_redeliver(request, ws, delivery_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
+    except errors.NotFound:
+        raise Http404("No such delivery") from None
+    except errors.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Sending it again.")
+    return redirect("notifications:webhook", ws)

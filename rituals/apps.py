@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RitualsConfig(AppConfig):
+    name = "rituals"
+    verbose_name = "Rituals"
+
+    def ready(self):
+        import rituals.receivers  # noqa: F401  (connects the receivers)
+        from rituals import handover as rituals_handover
+        from workspaces import handover
+
+        # Removing a member hands over their seats at rituals too.
+        handover.register(handover.Provider(holdings=rituals_handover.ritual_holdings,
+                                            hand_over=rituals_handover.hand_over_rituals,
+                                            role_uses=rituals_handover.ritual_role_uses))

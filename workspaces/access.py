@@ -1,0 +1,32 @@
+"""Resolve the workspace from the URL and check the user's membership, in one call.
+
+Anyone who is not a member gets 404 (a workspace's existence is not disclosed); a member
+below the access level a view needs gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from workspaces.models import Access, Membership
+
+_RANK = {Access.VIEWER: 0, Access.EDITOR: 1, Access.ADMIN: 2}
+
+
+def _require(access: str, needed: str) -> None:
+    if _RANK[access] < _RANK[needed]:
+        raise PermissionDenied(f"This needs {needed} access to the workspace.")
+
+
+def membership_for(request, workspace_slug: str, *, needs: str = Access.VIEWER) -> Membership:
+    try:
+        membership = Membership.objects.select_related("workspace").get(
+            user=request.user, workspace__slug=workspace_slug
+        )
+    except Membership.DoesNotExist:
+        raise Http404("No such workspace") from None
+    _require(membership.access, needs)
+    return membership
+
+
+def can_edit(access: str) -> bool:
+    return _RANK[access] >= _RANK[Access.EDITOR]

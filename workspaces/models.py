@@ -1,0 +1,155 @@
+"""Workspaces, their members with an access level, and the roles members hold."""
+
+from datetime import date
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.text import CODE_MAX, EMAIL_MAX, NAME_MAX
+
+
+class Access(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+TIME_ZONE_MAX = 64
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone; pick one such as Europe/Paris.", code="time_zone")
+
+
+class Workspace(models.Model):
+    name = models.CharField(max_length=NAME_MAX)
+    slug = models.SlugField(max_length=60, unique=True)
+    # The zone ritual times are given in ("10:00" is 10:00 in Paris); IANA names only.
+    time_zone = models.CharField(max_length=TIME_ZONE_MAX, default="UTC", validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def today(self) -> date:
+        """The date where the team is: what is due, past or coming is counted from it."""
+        from django.utils import timezone
+
+        return timezone.localdate(timezone=self.zone)
+
+    class Meta:
+        db_table = "raci_workspace"  # kept from before the app split
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "raci_membership"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
+
+    def __str__(self):
+        return f"{self.user} in {self.workspace}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.access in (Access.EDITOR, Access.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.access == Access.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Role(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=NAME_MAX)
+    code = models.CharField(max_length=CODE_MAX)
+    description = models.TextField(blank=True, max_length=2000)
+    # Counts edits, so that two people editing the role at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "raci_role"  # kept from before the app split
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "code"], name="role_code_unique_in_workspace"),
+            models.UniqueConstraint(fields=["workspace", "name"], name="role_name_unique_in_workspace"),
+        ]
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class RoleHolder(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holders")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="held_roles")
+
+    class Meta:
+        db_table = "raci_roleholder"  # kept from before the app split
+        constraints = [models.UniqueConstraint(fields=["role", "membership"], name="hold_role_once")]
+
+
+class Invitation(models.Model):
+    """An admin's invitation of an e-mail address into a workspace at an access level.
+
+    The link carries the row's id and `nonce`, signed with the secret key; resending draws a
+    new nonce, so only the latest link works, and once accepted or revoked none does. While
+    an invitation is open (neither accepted nor revoked, expired or not) it is the address's
+    only one in the workspace: inviting the address again renews it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=EMAIL_MAX)
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.EDITOR)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "raci_invitation"  # kept from before the app split
+        constraints = [models.UniqueConstraint(
+            fields=["workspace", "email"], condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+            name="one_open_invitation_per_address")]
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} to {self.workspace}"
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING

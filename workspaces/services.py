@@ -1,0 +1,177 @@
+"""Writes for workspaces, members and roles."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django.db import transaction
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.text import clean_code, clean_name, unique_slug
+from workspaces import handover as registry
+from workspaces import signals
+from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
+
+# Words the URLs use where a workspace slug goes (`/w/new/`).
+RESERVED_WORKSPACE_SLUGS = frozenset({"new"})
+
+
+def _check_role_unique(workspace: Workspace, code: str, name: str, exclude: int | None = None) -> None:
+    others = Role.objects.filter(workspace=workspace)
+    if exclude:
+        others = others.exclude(pk=exclude)
+    if others.filter(code__iexact=code).exists():
+        raise InvalidInput(f"The workspace already has a role with the code {code}.", "code")
+    if others.filter(name__iexact=name).exists():
+        raise InvalidInput(f"The workspace already has a role named “{name}”.", "name")
+
+
+@transaction.atomic
+def role_create(*, workspace: Workspace, name: str, code: str, description: str = "") -> Role:
+    name, code = clean_name(name, "role"), clean_code(code)
+    _check_role_unique(workspace, code, name)
+    return Role.objects.create(workspace=workspace, name=name, code=code, description=description.strip()[:2000])
+
+
+@transaction.atomic
+def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None,
+                expected_version: int | None = None) -> Role:
+    role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    if expected_version is not None and expected_version != role.version:
+        raise Conflict(f"Someone changed this role while you were editing it: it is now {role.code} "
+                       f"(“{role.name}”). Your change was not saved; edit it again.")
+    name, code = clean_name(name, "role"), clean_code(code)
+    _check_role_unique(workspace, code, name, exclude=role.pk)
+    before = {"name": role.name, "code": role.code, "description": role.description}
+    role.name, role.code, role.description = name, code, description.strip()[:2000]
+    role.version += 1
+    role.save()
+    after = {"name": role.name, "code": role.code, "description": role.description}
+    if before != after:
+        signals.role_updated.send(sender=Role, role=role, before=before, after=after, actor=actor)
+    return role
+
+
+@transaction.atomic
+def role_delete(*, workspace: Workspace, role_id: int) -> None:
+    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    signals.role_deleting.send(sender=Role, role=role)
+    role.delete()
+
+
+@transaction.atomic
+def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list[int]) -> None:
+    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    wanted = set(Membership.objects.filter(workspace=workspace, pk__in=membership_ids).values_list("pk", flat=True))
+    RoleHolder.objects.filter(role=role).exclude(membership_id__in=wanted).delete()
+    have = set(RoleHolder.objects.filter(role=role).values_list("membership_id", flat=True))
+    RoleHolder.objects.bulk_create([RoleHolder(role=role, membership_id=m) for m in wanted - have])
+    signals.holders_changed.send(sender=Role, role_ids=[role.pk])
+
+
+@transaction.atomic
+def workspace_create(*, name: str, owner) -> Workspace:
+    name = clean_name(name, "workspace")
+    workspace = Workspace.objects.create(name=name, slug=unique_slug(Workspace.objects.all(), name,
+                                                                                   RESERVED_WORKSPACE_SLUGS))
+    Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
+    signals.workspace_created.send(sender=Workspace, workspace=workspace)
+    return workspace
+
+
+@transaction.atomic
+def workspace_rename(*, workspace: Workspace, name: str) -> Workspace:
+    workspace.name = clean_name(name, "workspace")
+    workspace.save(update_fields=["name"])
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Workspace:
+    """Rename the workspace and set the time zone its ritual times are given in (an IANA
+    name such as "Europe/Paris"); the calendar feed turns those times into UTC with it."""
+    zone = (time_zone or "").strip()
+    if zone not in available_timezones():
+        raise InvalidInput(f"“{zone}” is not a time zone; pick one from the list, such as Europe/Paris.", "time_zone")
+    workspace.name = clean_name(name, "workspace")
+    workspace.time_zone = zone
+    workspace.save(update_fields=["name", "time_zone"])
+    return workspace
+
+
+def _admins_left(workspace: Workspace, without: Membership) -> int:
+    return Membership.objects.filter(workspace=workspace, access=Access.ADMIN).exclude(pk=without.pk).count()
+
+
+@transaction.atomic
+def member_update(*, workspace: Workspace, membership_id: int, access: str) -> Membership:
+    membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
+    if membership is None:
+        raise NotFound("That person is no longer a member.")
+    if access not in Access.values:
+        raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
+    if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
+        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
+    membership.access = access
+    membership.save(update_fields=["access"])
+    return membership
+
+
+class HandoverRefused(InvalidInput):
+    """Some of what the member holds has nowhere valid to go: `errors` maps each such
+    holding's key to what is wrong. Nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, handover: dict[str, int | None], actor) -> None:
+    """Remove a member from their workspace after handing over everything they hold.
+
+    `handover` maps the key of every holding (see `raci.handover`) to the id of the
+    remaining member who takes it over, or to None where the holding may go to nobody.
+    A missing key, a member who is not a remaining one, a viewer for something only an
+    editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
+    cannot be removed. New owners of readiness items are told (item_assigned).
+    """
+    membership = (Membership.objects.select_for_update().select_related("workspace", "user")
+                  .filter(pk=membership.pk).first())
+    if membership is None:
+        raise NotFound("That person is no longer a member.")
+    workspace = membership.workspace
+    if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
+        raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
+    others = {m.pk: m for m in Membership.objects.filter(workspace=workspace).exclude(pk=membership.pk)
+              .select_related("user")}
+    to: dict[str, Membership | None] = {}
+    errors: dict[str, str] = {}
+    for holding in registry.holdings_of(membership=membership):
+        target_id = handover.get(holding.key, ...)
+        target = others.get(target_id) if target_id not in (None, ...) else None
+        if target_id is ...:
+            errors[holding.key] = f"Say who takes over {holding.label}."
+        elif target_id is None and not holding.nobody_ok:
+            errors[holding.key] = f"{holding.label} needs someone: pick who takes it over."
+        elif target_id is not None and target is None:
+            errors[holding.key] = "Pick one of the remaining members."
+        elif target is not None and holding.editors_only and not target.can_edit:
+            errors[holding.key] = (f"{target.display_name} is a viewer and could not act on it: pick an editor or "
+                                   "an admin, or ask an admin to make them one.")
+        else:
+            to[holding.key] = target
+    if errors:
+        raise HandoverRefused(errors)
+    for provider in registry.providers():
+        provider.hand_over(membership=membership, to=to, actor=actor)
+    held = list(membership.held_roles.values_list("role_id", flat=True))
+    membership.delete()
+    if held:
+        signals.holders_changed.send(sender=Role, role_ids=held)

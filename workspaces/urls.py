@@ -1,0 +1,21 @@
+from django.urls import path
+
+from workspaces import views
+
+app_name = "workspaces"
+
+urlpatterns = [
+    path("w/new/", views.workspace_create, name="workspace_create"),
+    path("w/<slug:ws>/settings/", views.workspace_settings, name="workspace_settings"),
+    path("w/<slug:ws>/members/", views.members, name="members"),
+    path("w/<slug:ws>/invitations/", views.invitation_create, name="invitation_create"),
+    path("w/<slug:ws>/invitations/<int:invitation_id>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("w/<slug:ws>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("w/<slug:ws>/members/<int:member_id>/", views.member_update, name="member_update"),
+    path("w/<slug:ws>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("w/<slug:ws>/roles/", views.roles, name="roles"),
+    path("w/<slug:ws>/roles/add/", views.role_add, name="role_add"),
+    path("w/<slug:ws>/roles/<int:role_id>/", views.role_edit, name="role_edit"),
+    path("w/<slug:ws>/roles/<int:role_id>/holders/", views.role_holders, name="role_holders"),
+    path("w/<slug:ws>/roles/<int:role_id>/delete/", views.role_delete, name="role_delete"),
+]

@@ -1,0 +1,289 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import errors as core_errors
+from core.bounds import query_int
+from core.htmx import is_htmx, render_varied
+from workspaces import handover, invitations, selectors, services
+from workspaces.access import membership_for
+from workspaces.forms import (
+    AccessForm,
+    HandoverForm,
+    InvitationForm,
+    NameForm,
+    RoleForm,
+    WorkspaceSettingsForm,
+)
+from workspaces.models import Access, Role
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    memberships = selectors.workspaces_of(user=request.user)
+    return render(request, "workspaces/home.html", {"memberships": memberships, "form": NameForm()})
+
+
+@login_required
+@require_POST
+def workspace_create(request):
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            workspace = services.workspace_create(name=form.cleaned_data["name"], owner=request.user)
+        except core_errors.InvalidInput as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, f"Created {workspace.name}. Start a matrix from the default PM/PMM template.")
+            return redirect("dashboard:workspace", workspace.slug)
+    memberships = selectors.workspaces_of(user=request.user)
+    return render(request, "workspaces/home.html", {"memberships": memberships, "form": form}, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace_settings(request, ws):
+    membership = membership_for(request, ws, needs=Access.ADMIN if request.method == "POST" else Access.VIEWER)
+    workspace = membership.workspace
+    form = WorkspaceSettingsForm(request.POST or None,
+                                 initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workspace_update(workspace=workspace, **form.cleaned_data)
+        except core_errors.InvalidInput as error:
+            form.add_error("time_zone" if error.field == "time_zone" else "name", error.message)
+        else:
+            messages.success(request, "Workspace settings saved.")
+            return redirect("workspaces:workspace_settings", ws)
+    return render(request, "workspaces/workspace_settings.html",
+                  {"membership": membership, "workspace": membership.workspace, "form": form},
+                  status=422 if form.errors else 200)
+
+
+def _members_page(request, membership, *, form=None, toast=None, status=200):
+    """The members page, or for an htmx POST its invitations card (with the outcome as a toast)."""
+    workspace = membership.workspace
+    context = {"membership": membership, "workspace": workspace, "access_choices": Access.choices,
+               "members": selectors.members_of(workspace=workspace)}
+    if membership.is_admin:
+        pending = invitations.invitations_open(workspace=workspace)
+        for invitation in pending:
+            invitation.link = invitations.invitation_link(invitation)
+        context |= {"form": form or InvitationForm(), "invitations": pending,
+                    "invitation_days": settings.INVITATION_DAYS}
+    if is_htmx(request) and request.method == "POST":
+        return render_varied(request, "workspaces/members.html#invitations", context | {"toast": toast}, status=status)
+    if toast:
+        (messages.error if toast[0] == "error" else messages.success)(request, toast[1])
+    if request.method == "POST" and form is None:  # post/redirect/get, unless a form has errors to show
+        return redirect("workspaces:members", workspace.slug)
+    return render_varied(request, "workspaces/members.html", context, status=status)
+
+
+def _sent(result: invitations.InvitationSent, verb: str) -> tuple[str, str]:
+    if result.mailed:
+        return "success", f"Invitation {verb} to {result.invitation.email}."
+    return "error", (f"The mail to {result.invitation.email} could not be sent. Copy the invitation's link from "
+                     "the pending invitations and pass it on yourself.")
+
+
+@login_required
+@require_GET
+def members(request, ws):
+    return _members_page(request, membership_for(request, ws))
+
+
+@login_required
+@require_POST
+def invitation_create(request, ws):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            result = invitations.invitation_create(workspace=membership.workspace, invited_by=request.user,
+                                                **form.cleaned_data)
+        except core_errors.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _members_page(request, membership, toast=_sent(result, "sent"))
+    return _members_page(request, membership, form=form, status=422)
+
+
+@login_required
+@require_POST
+def invitation_resend(request, ws, invitation_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        result = invitations.invitation_resend(workspace=membership.workspace, invitation_id=invitation_id,
+                                            actor=request.user)
+    except core_errors.NotFound:
+        raise_404()
+    except core_errors.InvalidInput as error:
+        return _members_page(request, membership, toast=("error", error.message), status=422)
+    return _members_page(request, membership, toast=_sent(result, "sent again"))
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, ws, invitation_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        invitation = invitations.invitation_revoke(workspace=membership.workspace, invitation_id=invitation_id)
+    except core_errors.NotFound:
+        raise_404()
+    except core_errors.InvalidInput as error:
+        return _members_page(request, membership, toast=("error", error.message), status=422)
+    return _members_page(request, membership,
+                         toast=("success", f"Invitation to {invitation.email} withdrawn; its link no longer works."))
+
+
+@login_required
+@require_POST
+def member_update(request, ws, member_id):
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    form = AccessForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
+        services.member_update(workspace=membership.workspace, membership_id=member_id, access=form.cleaned_data["access"])
+    except core_errors.NotFound:
+        raise_404()
+    except core_errors.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Access changed.")
+    return redirect("workspaces:members", ws)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, ws, member_id):
+    """What the member holds and to whom each thing goes (GET); hand it all over and remove them (POST)."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    leaving = selectors.member_get(workspace=membership.workspace, member_id=member_id) or raise_404()
+    others = [m for m in selectors.members_of(workspace=membership.workspace) if m.pk != leaving.pk]
+    form = HandoverForm(request.POST if request.method == "POST" else None,
+                        holdings=handover.holdings_of(membership=leaving), members=others)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_remove(membership=leaving, handover=form.handover, actor=request.user)
+        except core_errors.NotFound:
+            raise_404()
+        except services.HandoverRefused as error:
+            for key, message in error.errors.items():
+                form.add_error(form.field_name(key) if form.field_name(key) in form.fields else None, message)
+        except core_errors.InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Removed {leaving.display_name}; what they held is handed over.")
+            return redirect("workspaces:members", ws) if leaving.pk != membership.pk else redirect("home")
+    return render(request, "raci/member_remove.html", {
+        "membership": membership, "workspace": membership.workspace, "leaving": leaving, "form": form,
+        "notes": handover.notes_of(membership=leaving),
+        "last_admin": leaving.is_admin and not any(m.is_admin for m in others),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def roles(request, ws):
+    membership = membership_for(request, ws)
+    return render(request, "workspaces/roles.html", {
+        "membership": membership, "workspace": membership.workspace, "form": RoleForm(),
+        "roles": selectors.roles_of(workspace=membership.workspace),
+    })
+
+
+@login_required
+@require_POST
+def role_add(request, ws):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            data.pop("version", None)
+            role = services.role_create(workspace=membership.workspace, **data)
+        except core_errors.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Added the role {role.code}.")
+            return redirect("workspaces:roles", ws)
+    return render(request, "workspaces/roles.html", {
+        "membership": membership, "workspace": membership.workspace, "form": form,
+        "roles": selectors.roles_of(workspace=membership.workspace),
+    }, status=422)
+
+
+def _role(membership, role_id) -> Role:
+    role = Role.objects.filter(workspace=membership.workspace, pk=role_id).first()
+    if role is None:
+        raise_404()
+    return role
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_edit(request, ws, role_id):
+    membership = membership_for(request, ws, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
+    role = _role(membership, role_id)
+    form = RoleForm(request.POST or None, initial={"name": role.name, "code": role.code, "description": role.description,
+                                                   "version": role.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
+                                 expected_version=data.pop("version"), **data)
+        except (core_errors.InvalidInput, core_errors.Conflict) as error:
+            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
+                           error.message)
+        else:
+            messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
+            return redirect("workspaces:roles", ws)
+    holder_ids = set(role.holders.values_list("membership_id", flat=True))
+    members = selectors.members_of(workspace=membership.workspace)
+    return render(request, "workspaces/role_edit.html", {
+        "membership": membership, "workspace": membership.workspace, "role": role, "form": form,
+        "members": members, "holder_ids": holder_ids, "holders": [m for m in members if m.pk in holder_ids],
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_holders(request, ws, role_id):
+    """Who holds the role: admins only (DESIGN, Launches), so nobody gives themselves a hat."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    role = _role(membership, role_id)
+    try:
+        services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
+                                  membership_ids=[i for x in request.POST.getlist("holders")
+                                                  if (i := query_int(x)) is not None])
+    except core_errors.NotFound:
+        raise_404()
+    messages.success(request, f"Saved who holds {role.code}.")
+    return redirect("workspaces:role_edit", ws, role.pk)
+
+
+@login_required
+@require_POST
+def role_delete(request, ws, role_id):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    role = _role(membership, role_id)
+    try:
+        services.role_delete(workspace=membership.workspace, role_id=role.pk)
+    except core_errors.InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Deleted the role {role.code}.")
+    return redirect("workspaces:roles", ws)
+
+
+def raise_404():
+    from django.http import Http404
+
+    raise Http404("Not found")
+
+
