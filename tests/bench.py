@@ -42,7 +42,8 @@ def prepare(env: dict) -> tuple[str, str, int, int, int]:
     code = r'''
 import django; django.setup()
 from django.contrib.auth import get_user_model
-from raci.models import Activity, Cell, Column, Matrix, Membership, Role, Workspace
+from raci.models import Activity, Cell, Column, Matrix
+from workspaces.models import Role, Workspace
 from workspaces import services
 User = get_user_model()
 Workspace.objects.filter(slug="bench").delete(); User.objects.filter(username="bench").delete()
@@ -132,8 +133,9 @@ def import_seconds(env: dict) -> float:
     code = r'''
 import time, django; django.setup()
 from django.contrib.auth import get_user_model
-from raci.models import Workspace, Matrix
+from raci.models import Matrix
 from raci import importing
+from workspaces.models import Workspace
 roles = [f"Role {j}" for j in range(30)]
 lines = ["Activity,Phase," + ",".join(roles)]
 for i in range(2000):
