@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from raci.tabular import escape_text
+from raci.tabular import escape_text, text_workbook
 
 HEADER = ("Launch", "Launch date", "Ship date", "Score", "Suggested tier", "Tier", "Reason", "PM owner",
           "PMM owner", "Required done", "Required", "Overdue", "Ready", "Warnings")
@@ -56,26 +56,4 @@ def write_csv(rows: list[Row]) -> bytes:
 
 def write_xlsx(rows: list[Row], *, title: str) -> bytes:
     """One sheet, header in bold, every cell a string (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    bold = Font(bold=True)
-    for r, record in enumerate(records(rows), start=1):
-        for c, text in enumerate(record, start=1):
-            if not text:
-                continue
-            cell = sheet.cell(row=r, column=c)
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-            cell.data_type = "s"  # after assigning: openpyxl infers "f" for "=..."
-            if r == 1:
-                cell.font = bold
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["N"].width = 60
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return text_workbook(records(rows), title=title, widths={"A": 36, "N": 60})

@@ -613,15 +613,21 @@ def write_xlsx(table: ExportTable) -> bytes:
     CSV, so that editing the cell in Excel (which re-reads what is typed) keeps it text, and
     both formats read back the same.
     """
+    return text_workbook(_export_records(table), title=_sheet_title(table.title), widths={"A": 40, "C": 40})
+
+
+def text_workbook(records, *, title: str, widths: dict[str, int]) -> bytes:
+    """Rows of text as a one-sheet workbook: header in bold and frozen with the first
+    column, every cell of data type "s" so that no value becomes a formula."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _sheet_title(table.title)
+    sheet.title = title[:31]
     bold = Font(bold=True)
-    for row_number, record in enumerate(_export_records(table), start=1):
+    for row_number, record in enumerate(records, start=1):
         for column_number, text in enumerate(record, start=1):
             if not text:
                 continue
@@ -633,8 +639,8 @@ def write_xlsx(table: ExportTable) -> bytes:
             if row_number == 1:
                 cell.font = bold
     sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["C"].width = 40
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

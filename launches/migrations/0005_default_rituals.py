@@ -4,8 +4,8 @@ get them when they are created (services.rituals_seed_defaults)."""
 from django.db import migrations
 from django.utils import timezone
 
-from rituals import cadence as rituals
 from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
+from rituals import cadence as rituals
 
 
 def add_default_rituals(apps, schema_editor):

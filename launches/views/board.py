@@ -5,16 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.htmx import is_htmx, render_varied
 from launches import selectors, services
 from launches.forms import CandidatesUploadForm, CycleForm, RubricForm, TierForm
-from launches.views.common import (
-    board_context,
-    cycle_for,
-    is_htmx,
-    launch_for,
-    launch_form,
-    render_varied,
-)
+from launches.views.common import board_context, cycle_for, launch_for, launch_form
 from workspaces.access import membership_for
 from workspaces.models import Access
 

@@ -3,7 +3,6 @@ the membership checked first, and the contexts the board and the launch page sha
 
 from django.http import Http404
 
-from core.htmx import is_htmx, render_varied
 from launches import selectors, tiering
 from launches.forms import (
     CandidatesUploadForm,
@@ -17,8 +16,6 @@ from launches.forms import (
 )
 from workspaces.access import membership_for
 from workspaces.models import Access
-
-__all__ = ["is_htmx", "render_varied"]  # the launches views import them from here
 
 
 def cycle_for(request, ws, cycle_slug, needs=Access.VIEWER):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.htmx import is_htmx, render_varied
 from launches import selectors, services, tiering
 from launches.forms import (
     DependencyForm,
@@ -18,7 +19,7 @@ from launches.forms import (
     ScoreForm,
     StatusForm,
 )
-from launches.views.common import is_htmx, launch_context, launch_for, render_varied
+from launches.views.common import launch_context, launch_for
 from workspaces.models import Access
 
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.htmx import is_htmx, render_varied
 from launches import selectors as launches_selectors
 from launches import services as launches_services
 from launches.forms import TierForm
-from launches.views.common import is_htmx, render_varied
 from rituals import cadence, selectors, services
 from rituals.forms import MeetingDecisionForm, NotesForm, RitualForm
 from workspaces.access import membership_for
