@@ -17,7 +17,8 @@ from raci import rules, tabular
 from raci.models import Activity, Cell, Column, Matrix, MatrixImport
 from raci.phases import PHASE_LABELS
 from raci.selectors import matrix_grid
-from raci.services import _next_seq, _record, matrix_create, matrix_recount
+from raci import changelog
+from raci.services import matrix_create, matrix_recount
 from workspaces.models import Role, Workspace
 
 PREVIEW_ROWS = 100
@@ -152,7 +153,7 @@ def import_apply(job: MatrixImport) -> Matrix:
         workspace = job.workspace
         if job.matrix_id:
             matrix = Matrix.objects.get(pk=job.matrix_id)
-            seq = _next_seq(matrix)
+            seq = changelog.lock(matrix=matrix)
             before = _shape(matrix)
             Activity.objects.filter(matrix=matrix).delete()
             Column.objects.filter(matrix=matrix).delete()
@@ -180,7 +181,7 @@ def import_apply(job: MatrixImport) -> Matrix:
             Cell.objects.bulk_create(cells[start:start + CELL_BATCH])
             cache.set(key, 10 + int(85 * min(1, (start + CELL_BATCH) / max(1, len(cells)))), 3600)
         matrix_recount(matrix)
-        _record(matrix, actor=job.created_by, kind="import", seq=seq, target=job.filename,
+        changelog.record(matrix=matrix, actor=job.created_by, kind="import", seq=seq, target=job.filename,
                 before=before, after=dict(_shape(matrix), file=job.filename))
         job.status, job.result = MatrixImport.Status.DONE, matrix
         job.save(update_fields=["status", "result"])

@@ -36,7 +36,7 @@ class Matrix(models.Model):
     overload_percent = models.PositiveSmallIntegerField(default=75)
     review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
     last_reviewed_on = models.DateField(null=True, blank=True)
-    # The matrix's finding counts, kept up to date by every write (services.py), so that a
+    # The matrix's finding counts, kept up to date by every write (raci.services), so that a
     # cell edit can answer with the counts without re-checking the whole matrix.
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)

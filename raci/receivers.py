@@ -4,14 +4,15 @@ from django.dispatch import receiver
 
 from core.errors import InvalidInput
 from raci.models import Matrix
-from raci.services import _record, _recount_matrices_with_roles
+from raci import changelog
+from raci.services.structure import _recount_matrices_with_roles
 from workspaces import signals
 
 
 @receiver(signals.role_updated)
 def record_role_update_in_matrices(sender, *, role, before, after, actor, **kwargs):
     for matrix in Matrix.objects.filter(columns__role=role):
-        _record(matrix, actor=actor, kind="role.update", role_id=role.pk, target=role.code, before=before,
+        changelog.record(matrix=matrix, actor=actor, kind="role.update", role_id=role.pk, target=role.code, before=before,
                 after=after)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci.views import decisions, fixes, history, imports, matrix, people
+from raci.views import cells, decisions, fixes, history, imports, matrices, matrix, people, structure
 
 app_name = "raci"
 
@@ -8,7 +8,7 @@ M = "w/<slug:ws>/matrices/<slug:m>/"
 
 urlpatterns = [
     path("w/<slug:ws>/people/", people.people, name="people"),
-    path("w/<slug:ws>/matrices/new/", matrix.matrix_new, name="matrix_new"),
+    path("w/<slug:ws>/matrices/new/", matrices.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
     path(M + "finding/", fixes.finding, name="finding"),
@@ -30,15 +30,15 @@ urlpatterns = [
     path("w/<slug:ws>/imports/", imports.import_upload, name="import_upload"),
     path("w/<slug:ws>/imports/<int:import_id>/", imports.import_page, name="import"),
     path("w/<slug:ws>/imports/<int:import_id>/confirm/", imports.import_confirm_view, name="import_confirm"),
-    path(M + "settings/", matrix.matrix_settings, name="matrix_settings"),
-    path(M + "delete/", matrix.matrix_delete, name="matrix_delete"),
-    path(M + "save-as-template/", matrix.matrix_save_template, name="matrix_save_template"),
-    path(M + "cells/<int:activity_id>/<int:role_id>/", matrix.cell, name="cell"),
-    path(M + "activities/", matrix.activity_add, name="activity_add"),
-    path(M + "activities/<int:activity_id>/", matrix.activity_edit, name="activity_edit"),
+    path(M + "settings/", matrices.matrix_settings, name="matrix_settings"),
+    path(M + "delete/", matrices.matrix_delete, name="matrix_delete"),
+    path(M + "save-as-template/", matrices.matrix_save_template, name="matrix_save_template"),
+    path(M + "cells/<int:activity_id>/<int:role_id>/", cells.cell, name="cell"),
+    path(M + "activities/", structure.activity_add, name="activity_add"),
+    path(M + "activities/<int:activity_id>/", structure.activity_edit, name="activity_edit"),
     path(M + "activities/<int:activity_id>/split/", fixes.activity_split, name="activity_split"),
-    path(M + "activities/<int:activity_id>/<str:action>/", matrix.activity_action, name="activity_action"),
-    path(M + "columns/", matrix.column_add, name="column_add"),
-    path(M + "columns/<int:role_id>/", matrix.column_edit, name="column_edit"),
-    path(M + "columns/<int:role_id>/<str:action>/", matrix.column_action, name="column_action"),
+    path(M + "activities/<int:activity_id>/<str:action>/", structure.activity_action, name="activity_action"),
+    path(M + "columns/", structure.column_add, name="column_add"),
+    path(M + "columns/<int:role_id>/", structure.column_edit, name="column_edit"),
+    path(M + "columns/<int:role_id>/<str:action>/", structure.column_action, name="column_action"),
 ]

@@ -1,5 +1,5 @@
-"""The matrix page and its htmx endpoints. Every endpoint also works as a plain POST that
-redirects back to the page (post/redirect/get)."""
+"""The matrix page, its findings panel and the live refresh of others' edits. Every endpoint
+also works as a plain request (post/redirect/get for writes)."""
 
 import time
 from itertools import groupby
@@ -14,29 +14,24 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import errors as core_errors
 from core.bounds import query_int
-from raci import fixes, paging, selectors, services
+from raci import fixes, paging, selectors
 from raci.forms import (
     ActivityForm,
-    MatrixCreateForm,
-    MatrixSettingsForm,
-    TemplateSaveForm,
 )
 from raci.grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.phases import PHASE_LABELS, PHASES
-from raci.rules import DISPLAY, SEVERITY_ORDER
+from raci.rules import SEVERITY_ORDER
 from workspaces import selectors as workspaces_selectors
-from workspaces import services as workspaces_services
-from workspaces.access import can_edit, membership_for
+from workspaces.access import can_edit
 from workspaces.forms import RoleForm
-from workspaces.models import Access, Membership, Role
+from workspaces.models import Membership, Role
 
 PAGE = "raci/matrix.html"
 
@@ -234,46 +229,6 @@ def _apply(request, matrix, change, *, anchor=""):
     return _structure_response(request, matrix, anchor=anchor(result) if callable(anchor) else anchor)
 
 
-# --- cells -------------------------------------------------------------------------------
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def cell(request, ws, m, activity_id, role_id):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    if request.method == "GET":
-        return _cell_form(request, matrix, activity_id, role_id)
-    version = query_int(request.POST.get("version"), default=-1)
-    try:
-        result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
-                                   value=request.POST.get("value", ""), expected_version=version, actor=request.user)
-    except core_errors.NotFound as error:
-        return _cell_gone(request, matrix, str(error))
-    except core_errors.StaleEdit as stale:
-        return _cell_conflict(request, matrix, activity_id, role_id, stale)
-    except core_errors.InvalidInput as error:
-        return _cell_invalid(request, matrix, activity_id, role_id, error)
-    if not request.htmx:
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, result)
-
-
-def _cell_response(request, matrix, result, *, status=200, message="", css=""):
-    """The cell, with its row's and column's badges and the matrix's counts out of band;
-    the findings panel, further away, refetches itself on the findings-changed event."""
-    a, r = result.activity_id, result.role_id
-    context = {
-        "cell": mark_safe(cell_html(a, r, result.value, result.version, editable=True, extra=css)),
-        "row_badge": mark_safe(badge_html(result.row_findings, f"rb-{a}", oob=True)),
-        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)),
-        "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
-    }
-    response = render(request, f"{PAGE}#cell-response", context, status=status)
-    response["Vary"] = "HX-Request"
-    if result.changed:
-        response["HX-Trigger"] = "findings-changed"
-    return response
-
-
 @login_required
 @require_GET
 def findings_panel(request, ws, m):
@@ -290,62 +245,16 @@ def findings_panel(request, ws, m):
     return response
 
 
-def _cell_conflict(request, matrix, activity_id, role_id, stale):
-    event = selectors.cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
-    who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
-    when = f" at {event.at:%H:%M} UTC" if event else ""
-    now = DISPLAY[stale.value] or "empty"
-    message = f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
-    if not request.htmx:
-        messages.error(request, message)
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=409,
-                          message=message, css=" conflict")
-
-
-def _cell_invalid(request, matrix, activity_id, role_id, error):
-    if not request.htmx:
-        messages.error(request, error.message)
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=422,
-                          message=error.message, css=" conflict")
-
-
-def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
-    hood = selectors.cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id)
-    if hood.activity is None or hood.column is None:
-        raise Http404("No such cell")
-    value, version = hood.row[role_id]
-    row, column = selectors.neighbourhood_findings(hood, matrix.rule_settings, role_id)
-    return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
-
-
-def _cell_gone(request, matrix, message):
-    return _structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
-
-
-def _cell_form(request, matrix, activity_id, role_id):
-    grid = selectors.matrix_grid(matrix=matrix, check=False)
-    activity, column = grid.activity(activity_id), grid.column(role_id)
-    if activity is None or column is None:
-        raise Http404("No such cell")
-    value, version = grid.cells.get((activity_id, role_id), ("", 0))
-    return render(request, "raci/cell_form.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "column": column,
-        "value": value, "version": version, "back_url": _row_url(matrix, activity_id, grid),
-        "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
-                    ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
-    })
-
-
-# --- others' edits ----------------------------------------------------------------------
-
 # The open page asks for others' edits this often: with the answer's own time, an edit
 # reaches everyone within about a second.
 LIVE_EVERY_MS = 800
+
+
 # How long the answer for one range of changes is kept for everyone polling the same range
 # with the same access and view; an answer names its range, so it is never wrong for long.
 LIVE_SHARED_SECONDS = 30
+
+
 # The findings panel is the whole matrix's: under a room of editors it is rebuilt at most
 # this often (once for everyone), and each open page catches up with it on a later poll.
 PANEL_FRESH_SECONDS = 1.0
@@ -451,202 +360,6 @@ def _panel_shared(matrix, *, editable: bool) -> dict:
     panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}
     cache.set(key, panel, LIVE_SHARED_SECONDS)
     return panel
-
-
-# --- activities ----------------------------------------------------------------------------
-
-@login_required
-@require_POST
-def activity_add(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    form = ActivityForm(request.POST)
-    if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
-    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
-                  anchor=lambda activity: f"row-{activity.pk}")
-
-
-@login_required
-@vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
-def activity_edit(request, ws, m, activity_id):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    if request.method == "GET":
-        activity = _get_activity(matrix, activity_id)
-        form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description,
-                                     "version": activity.version})
-        template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
-        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
-                                          "form": form, "back_url": _row_url(matrix, activity.pk)})
-    _get_activity(matrix, activity_id)
-    form = ActivityForm(request.POST)
-    if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
-    data = dict(form.cleaned_data)
-    return _apply(request, matrix, lambda: services.activity_update(
-        matrix=matrix, activity_id=activity_id, actor=request.user, expected_version=data.pop("version"), **data),
-        anchor=f"row-{activity_id}")
-
-
-@login_required
-@require_POST
-def activity_action(request, ws, m, activity_id, action):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    kwargs = {"matrix": matrix, "activity_id": activity_id, "actor": request.user}
-    changes = {
-        "up": lambda: services.activity_move(direction="up", **kwargs),
-        "down": lambda: services.activity_move(direction="down", **kwargs),
-        "delete": lambda: services.activity_delete(**kwargs),
-    }
-    if action not in changes:
-        raise Http404("No such action")
-    return _apply(request, matrix, changes[action], anchor="" if action == "delete" else f"row-{activity_id}")
-
-
-def _get_activity(matrix, activity_id):
-    activity = matrix.activities.filter(pk=activity_id).first()
-    if activity is None:
-        raise Http404("No such activity")
-    return activity
-
-
-# --- columns -------------------------------------------------------------------------------
-
-@login_required
-@require_POST
-def column_add(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    role_id = query_int(request.POST.get("role"))
-    if role_id is not None:
-        kwargs = {"role_id": role_id}
-    else:
-        kwargs = {"name": request.POST.get("name", ""), "code": request.POST.get("code", "")}
-    return _apply(request, matrix, lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),
-                  anchor=lambda role: f"col-{role.pk}")
-
-
-@login_required
-@vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
-def column_edit(request, ws, m, role_id):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    role = Role.objects.filter(workspace=matrix.workspace, pk=role_id, columns__matrix=matrix).first()
-    if role is None:
-        raise Http404("No such column")
-    if request.method == "GET":
-        form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description,
-                                 "version": role.version})
-        template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
-        page, only = _view_of(request, from_current_url=True)
-        back_url = f"{_matrix_url(matrix)}?{_view_query(page or 1, only)}#col-{role.pk}"
-        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form,
-                                          "back_url": back_url})
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
-    data = dict(form.cleaned_data)
-    return _apply(request, matrix, lambda: workspaces_services.role_update(
-        workspace=matrix.workspace, role_id=role.pk, actor=request.user, expected_version=data.pop("version"), **data),
-        anchor=f"col-{role.pk}")
-
-
-@login_required
-@require_POST
-def column_action(request, ws, m, role_id, action):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    kwargs = {"matrix": matrix, "role_id": role_id, "actor": request.user}
-    changes = {
-        "left": lambda: services.column_move(direction="left", **kwargs),
-        "right": lambda: services.column_move(direction="right", **kwargs),
-        "remove": lambda: services.column_remove(**kwargs),
-    }
-    if action not in changes:
-        raise Http404("No such action")
-    return _apply(request, matrix, changes[action])
-
-
-# --- the matrix as a whole ---------------------------------------------------------------
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def matrix_new(request, ws):
-    membership = membership_for(request, ws, needs=Access.EDITOR)
-    templates = selectors.templates_for(workspace=membership.workspace)
-    default = next((t for t in templates if t.is_default), None)
-    form = MatrixCreateForm(request.POST or None, templates=_template_qs(membership.workspace),
-                            initial={"template": default.pk if default else None})
-    if request.method == "POST" and form.is_valid():
-        try:
-            matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
-        except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else "name", error.message)
-        else:
-            return redirect("raci:matrix", ws, matrix.slug)
-    return render(request, "raci/matrix_new.html", {
-        "workspace": membership.workspace, "membership": membership, "form": form, "templates": templates,
-        "selected": str(form["template"].value() or ""), "limits": LIMITS,
-    }, status=422 if form.errors else 200)
-
-
-def _template_qs(workspace):
-    from django.db.models import Q
-
-    from raci.models import Template
-
-    return Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def matrix_settings(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
-    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
-              "review_cadence_days"]
-    members = Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
-    form = MatrixSettingsForm(request.POST or None, members=members,
-                              initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            services.matrix_set_owner(matrix=matrix, owner_id=data.pop("owner"), actor=request.user)
-            services.matrix_update(matrix=matrix, actor=request.user, **data)
-        except core_errors.InvalidInput as error:
-            form.add_error("name", error.message)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("raci:matrix", ws, m)
-    return render(request, "raci/matrix_settings.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "form": form, "editable": can_edit(matrix.access),
-        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"},
-                                          prefix="template"),
-    }, status=422 if form.errors else 200)
-
-
-@login_required
-@require_POST
-def matrix_delete(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.ADMIN)
-    services.matrix_delete(matrix=matrix)
-    messages.success(request, f"Deleted {matrix.name}.")
-    return redirect("dashboard:workspace", ws)
-
-
-@login_required
-@require_POST
-def matrix_save_template(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    form = TemplateSaveForm(request.POST, prefix="template")
-    if form.is_valid():
-        try:
-            template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
-        except core_errors.InvalidInput as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
-    else:
-        messages.error(request, _first_error(form))
-    return redirect("raci:matrix_settings", ws, m)
 
 
 def _first_error(form) -> str:

@@ -1,0 +1,73 @@
+"""Readiness items and the go/no-go decision."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.errors import InvalidInput, NotFound
+from launches import reminders, tiering
+from launches.models import (
+    GoDecision,
+    Launch,
+    ReadinessItem,
+)
+from launches.services.launch import _member
+
+
+@transaction.atomic
+def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "",
+                evidence_url: str | None = None, owner_id: int | None = ..., actor=None) -> ReadinessItem:
+    """Set an item's status (a waiver needs its reason), its evidence link and, when
+    `owner_id` is given, the person it belongs to, who is told it is theirs."""
+    item = ReadinessItem.objects.select_for_update().filter(launch=launch, pk=item_id).first()
+    if item is None:
+        raise NotFound("No such checklist item.")
+    if status not in ReadinessItem.Status.values:
+        raise InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+    waive_reason = (waive_reason or "").strip()
+    if status == ReadinessItem.Status.WAIVED and not waive_reason:
+        raise InvalidInput(f"Say why “{item.title}” is waived.", "waive_reason")
+    if evidence_url is not None:
+        evidence_url = evidence_url.strip()
+        if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
+            raise InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
+        item.evidence_url = evidence_url[:500]
+    reassigned = owner_id is not ... and owner_id != item.owner_id
+    if reassigned:
+        item.owner = _member(launch.cycle.workspace, owner_id, "owner")
+        if item.owner is not None and not item.owner.can_edit:
+            raise InvalidInput(f"{item.owner.display_name} is a viewer and could not mark the item done: pick an "
+                               "editor, or ask an admin to make them one.", "owner")
+    item.status = status
+    item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
+    item.save(update_fields=["status", "waive_reason", "evidence_url", "owner", "updated_at"])
+    if reassigned:
+        reminders.items_assigned(launch, [item], actor=actor)
+    return item
+
+
+@transaction.atomic
+def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
+    """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
+    and 2), without its day-30 metric and target (Tier 1 and 2) or has a required item that
+    is neither done nor waived."""
+    launch = Launch.objects.select_for_update().get(pk=launch.pk)
+    if decision not in GoDecision.Decision.values:
+        raise InvalidInput("Decide go or no go.", "decision")
+    if decision == GoDecision.Decision.GO:
+        if launch.tier is None:
+            raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
+        if not launch.confirmed:
+            raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
+        if tiering.needs_confirmation(launch.tier) and not (launch.metric_name and launch.metric_target is not None):
+            # Seed 001: the primary day-30 metric and its target are agreed before launch,
+            # so the readout 30 days later has something to be measured against.
+            raise InvalidInput("Agree the primary day-30 metric and its target before go: set them under After "
+                               "launch.", "decision")
+        open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
+        if open_items:
+            raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
+                               f"still open ({', '.join(open_items)}). Finish or waive them with a reason.", "decision")
+    go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+    reminders.go_recorded(go, launch, actor=actor)
+    return go

@@ -1,0 +1,76 @@
+"""Writes to matrices, one module a topic. Every change to a matrix goes through here: it takes
+the matrix's write lock (`raci.changelog.lock`), checks, saves, and records a ChangeEvent in the
+same transaction. Errors are `core.errors`; the response layer turns them into statuses.
+"""
+
+from core.errors import Conflict, InvalidInput, NotFound, StaleChanges, StaleEdit
+from raci.services.cells import CellResult, cell_set, matrix_recount, parse_value
+from raci.services.decisions import decision_add, decision_delete, decision_update
+from raci.services.fixes import fix_apply, role_handover
+from raci.services.matrices import (
+    RESERVED_MATRIX_SLUGS,
+    hand_over_raci,
+    matrix_create,
+    matrix_delete,
+    matrix_mark_reviewed,
+    matrix_set_owner,
+    matrix_update,
+    template_from_matrix,
+)
+from raci.services.structure import (
+    activity_add,
+    activity_delete,
+    activity_move,
+    activity_restore,
+    activity_split,
+    activity_update,
+    column_add,
+    column_move,
+    column_remove,
+    column_restore,
+)
+from raci.services.templates import (
+    row_reset_to_template,
+    template_snapshot,
+    template_update_take,
+    template_updates_dismiss,
+)
+
+__all__ = [
+    "Conflict",
+    "InvalidInput",
+    "NotFound",
+    "StaleChanges",
+    "StaleEdit",
+    "CellResult",
+    "RESERVED_MATRIX_SLUGS",
+    "activity_add",
+    "activity_delete",
+    "activity_move",
+    "activity_restore",
+    "activity_split",
+    "activity_update",
+    "cell_set",
+    "column_add",
+    "column_move",
+    "column_remove",
+    "column_restore",
+    "decision_add",
+    "decision_delete",
+    "decision_update",
+    "fix_apply",
+    "hand_over_raci",
+    "matrix_create",
+    "matrix_delete",
+    "matrix_mark_reviewed",
+    "matrix_recount",
+    "matrix_set_owner",
+    "matrix_update",
+    "parse_value",
+    "role_handover",
+    "row_reset_to_template",
+    "template_from_matrix",
+    "template_snapshot",
+    "template_update_take",
+    "template_updates_dismiss",
+]

@@ -1,0 +1,104 @@
+"""Editing one cell: the htmx answer is the cell itself, a plain POST redirects to the row."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from core import errors as core_errors
+from core.bounds import query_int
+from raci import selectors, services
+from raci.grid_render import badge_html, cell_html
+from raci.matrix_access import matrix_for
+from raci.rules import DISPLAY
+from raci.views.matrix import PAGE, _row_url, _structure_response
+from workspaces.models import Access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cell(request, ws, m, activity_id, role_id):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    if request.method == "GET":
+        return _cell_form(request, matrix, activity_id, role_id)
+    version = query_int(request.POST.get("version"), default=-1)
+    try:
+        result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
+                                   value=request.POST.get("value", ""), expected_version=version, actor=request.user)
+    except core_errors.NotFound as error:
+        return _cell_gone(request, matrix, str(error))
+    except core_errors.StaleEdit as stale:
+        return _cell_conflict(request, matrix, activity_id, role_id, stale)
+    except core_errors.InvalidInput as error:
+        return _cell_invalid(request, matrix, activity_id, role_id, error)
+    if not request.htmx:
+        return redirect(_row_url(matrix, activity_id))
+    return _cell_response(request, matrix, result)
+
+
+def _cell_response(request, matrix, result, *, status=200, message="", css=""):
+    """The cell, with its row's and column's badges and the matrix's counts out of band;
+    the findings panel, further away, refetches itself on the findings-changed event."""
+    a, r = result.activity_id, result.role_id
+    context = {
+        "cell": mark_safe(cell_html(a, r, result.value, result.version, editable=True, extra=css)),
+        "row_badge": mark_safe(badge_html(result.row_findings, f"rb-{a}", oob=True)),
+        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)),
+        "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
+    }
+    response = render(request, f"{PAGE}#cell-response", context, status=status)
+    response["Vary"] = "HX-Request"
+    if result.changed:
+        response["HX-Trigger"] = "findings-changed"
+    return response
+
+
+def _cell_conflict(request, matrix, activity_id, role_id, stale):
+    event = selectors.cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
+    when = f" at {event.at:%H:%M} UTC" if event else ""
+    now = DISPLAY[stale.value] or "empty"
+    message = f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(_row_url(matrix, activity_id))
+    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=409,
+                          message=message, css=" conflict")
+
+
+def _cell_invalid(request, matrix, activity_id, role_id, error):
+    if not request.htmx:
+        messages.error(request, error.message)
+        return redirect(_row_url(matrix, activity_id))
+    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=422,
+                          message=error.message, css=" conflict")
+
+
+def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
+    hood = selectors.cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    if hood.activity is None or hood.column is None:
+        raise Http404("No such cell")
+    value, version = hood.row[role_id]
+    row, column = selectors.neighbourhood_findings(hood, matrix.rule_settings, role_id)
+    return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
+
+
+def _cell_gone(request, matrix, message):
+    return _structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
+
+
+def _cell_form(request, matrix, activity_id, role_id):
+    grid = selectors.matrix_grid(matrix=matrix, check=False)
+    activity, column = grid.activity(activity_id), grid.column(role_id)
+    if activity is None or column is None:
+        raise Http404("No such cell")
+    value, version = grid.cells.get((activity_id, role_id), ("", 0))
+    return render(request, "raci/cell_form.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "column": column,
+        "value": value, "version": version, "back_url": _row_url(matrix, activity_id, grid),
+        "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
+                    ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
+    })

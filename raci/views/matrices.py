@@ -1,0 +1,101 @@
+"""A matrix as a whole: create, settings, delete, save as a template."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import errors as core_errors
+from raci import selectors, services
+from raci.forms import (
+    MatrixCreateForm,
+    MatrixSettingsForm,
+    TemplateSaveForm,
+)
+from raci.limits import LIMITS
+from raci.matrix_access import matrix_for
+from raci.views.matrix import _first_error
+from workspaces.access import can_edit, membership_for
+from workspaces.models import Access, Membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_new(request, ws):
+    membership = membership_for(request, ws, needs=Access.EDITOR)
+    templates = selectors.templates_for(workspace=membership.workspace)
+    default = next((t for t in templates if t.is_default), None)
+    form = MatrixCreateForm(request.POST or None, templates=_template_qs(membership.workspace),
+                            initial={"template": default.pk if default else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
+        except core_errors.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else "name", error.message)
+        else:
+            return redirect("raci:matrix", ws, matrix.slug)
+    return render(request, "raci/matrix_new.html", {
+        "workspace": membership.workspace, "membership": membership, "form": form, "templates": templates,
+        "selected": str(form["template"].value() or ""), "limits": LIMITS,
+    }, status=422 if form.errors else 200)
+
+
+def _template_qs(workspace):
+    from django.db.models import Q
+
+    from raci.models import Template
+
+    return Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_settings(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
+    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
+              "review_cadence_days"]
+    members = Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
+    form = MatrixSettingsForm(request.POST or None, members=members,
+                              initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            services.matrix_set_owner(matrix=matrix, owner_id=data.pop("owner"), actor=request.user)
+            services.matrix_update(matrix=matrix, actor=request.user, **data)
+        except core_errors.InvalidInput as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("raci:matrix", ws, m)
+    return render(request, "raci/matrix_settings.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "form": form, "editable": can_edit(matrix.access),
+        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"},
+                                          prefix="template"),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def matrix_delete(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.ADMIN)
+    services.matrix_delete(matrix=matrix)
+    messages.success(request, f"Deleted {matrix.name}.")
+    return redirect("dashboard:workspace", ws)
+
+
+@login_required
+@require_POST
+def matrix_save_template(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    form = TemplateSaveForm(request.POST, prefix="template")
+    if form.is_valid():
+        try:
+            template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
+        except core_errors.InvalidInput as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("raci:matrix_settings", ws, m)
