@@ -148,7 +148,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the throttle's counters live here: room for many of them, so that a flood
+    # of made-up accounts cannot push a real account's failed attempts out of the cache
+    # (the default keeps only 300 entries).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 # Sessions are read from the cache and written through to the database, so a page view
 # costs no session query and a cache restart logs nobody out.

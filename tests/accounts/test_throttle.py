@@ -233,3 +233,13 @@ def test_a_locked_address_is_not_sent_to_reset_a_password(client, settings):
         client.post(url, {"username": f"victim{n}", "password": "wrong"})
     html = client.post(url, {"username": "victim-last", "password": "wrong"}).content.decode()
     assert "from your network" in html and "Reset your password" not in html
+
+
+def test_a_flood_of_made_up_accounts_does_not_unlock_a_real_one(settings, clock):
+    """Each attempt leaves counters in the cache; a small cache would drop the oldest, the
+    locked account's among them, and let its guessing start again."""
+    refuse_after_failures(settings)
+    for n in range(2_000):
+        throttle.attempt_begin(username=f"made-up-{n}", address=f"2001:db8:{n:x}::1")
+    with pytest.raises(throttle.Throttled):
+        throttle.attempt_begin(username="sam", address="198.51.100.1")
