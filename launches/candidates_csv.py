@@ -4,7 +4,7 @@ so the service stays thin and every rule is tested directly.
 The file is UTF-8 (with or without BOM); its delimiter is comma, semicolon or tab,
 chosen by the header row as `raci/tabular.py` does. Columns (header names are matched
 case- and space-insensitively, in any order): Name (required), Summary, PM owner,
-PMM owner (username or e-mail of a workspace member), Ship date, Launch date
+PMM owner (username of a workspace member; its e-mail too when an admin imports), Ship date, Launch date
 (YYYY-MM-DD), Matrix (name or slug). Every problem in the file is collected, with its
 row number (the header is row 1), column and value; a file with any problem adds nothing.
 """
@@ -146,7 +146,8 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
             value = cell(field)
             owners[field] = members.get(fold(value)) if value else None
             if value and owners[field] is None:
-                fail(field, value, "No member of this workspace has this username or e-mail.")
+                fail(field, value, "No member of this workspace has this username (or e-mail address, "
+                                   "when an admin imports).")
         dates: dict[str, date | None] = {}
         for field in ("ship_date", "launch_date"):
             value = cell(field)

@@ -74,13 +74,18 @@ class ImportRefused(InvalidInput):
 
 
 @transaction.atomic
-def launches_import(*, cycle: LaunchCycle, data: bytes) -> list[Launch]:
-    """Add every candidate of a CSV file to the cycle, or none of them (ImportRefused)."""
+def launches_import(*, cycle: LaunchCycle, data: bytes, by_email: bool = False) -> list[Launch]:
+    """Add every candidate of a CSV file to the cycle, or none of them (ImportRefused).
+
+    Owners are named by username; by e-mail only when `by_email` (the importer is an
+    admin): members' addresses are shown to admins only, and a file that matched them
+    would tell anyone else which addresses belong to the team.
+    """
     cycle = LaunchCycle.objects.select_for_update().get(pk=cycle.pk)  # names are checked against a stable list
     members: dict[str, int] = {}
     for member in Membership.objects.filter(workspace_id=cycle.workspace_id).select_related("user"):
         members[candidates_csv.fold(member.user.username)] = member.pk
-        if member.user.email:
+        if by_email and member.user.email:
             members.setdefault(candidates_csv.fold(member.user.email), member.pk)
     matrices: dict[str, int] = {}
     for matrix in Matrix.objects.filter(workspace_id=cycle.workspace_id).only("id", "name", "slug"):

@@ -93,7 +93,8 @@ def launches_import(request, ws, cycle):
     import_errors = []
     if upload_form.is_valid():
         try:
-            added = services.launches_import(cycle=cycle, data=upload_form.cleaned_data["file"].read())
+            added = services.launches_import(cycle=cycle, data=upload_form.cleaned_data["file"].read(),
+                                             by_email=membership.access == Access.ADMIN)
         except services.ImportRefused as error:
             upload_form.add_error("file", error.message)
             import_errors = error.errors

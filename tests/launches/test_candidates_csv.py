@@ -105,7 +105,7 @@ def test_service_adds_all_in_one_go(world):
     pm, pmm = people["PM"].user, people["PMM"].user
     data = (f"Name;PM owner;PMM owner;Matrix;Launch date\nA;{pm.username.upper()};{pmm.email};billing-gtm;2027-03-01\n"
             "B;;;Billing GTM;\n").encode()
-    added = services.launches_import(cycle=cycle, data=data)
+    added = services.launches_import(cycle=cycle, data=data, by_email=True)
     assert [launch.name for launch in added] == ["A", "B"]
     a = Launch.objects.get(cycle=cycle, name="A")
     assert (a.pm_owner_id, a.pmm_owner_id, a.matrix_id, a.launch_date) == (
@@ -168,3 +168,18 @@ def test_view_permissions(client, world):
     assert client.post(url, {"file": SimpleUploadedFile("a.csv", b"Name\nA\n")}).status_code == 404
     assert client.get(url).status_code == 405
     assert cycle.launches.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_an_admin_may_name_owners_by_e_mail(client, world):
+    """Addresses are shown to admins only: an editor's file that matched them would tell the
+    editor which addresses belong to the team."""
+    ws, cycle, people, _ = world
+    data = f"Name,PMM owner\nA,{people['PMM'].user.email}\n".encode()
+    client.force_login(people["editor"].user)
+    refused = _upload(client, ws, cycle, data)
+    assert refused.status_code == 422 and cycle.launches.count() == 0
+    assert "No member of this workspace has this username" in refused.content.decode()
+    client.force_login(people["admin"].user)
+    assert _upload(client, ws, cycle, data).status_code == 302
+    assert cycle.launches.get().pmm_owner_id == people["PMM"].pk
