@@ -3,10 +3,11 @@
 from django.dispatch import receiver
 
 from core.errors import InvalidInput
-from raci.models import Matrix
 from raci import changelog
+from raci.models import Matrix
 from raci.services.structure import _recount_matrices_with_roles
 from workspaces import signals
+from workspaces.models import Role
 
 
 @receiver(signals.role_updated)
@@ -25,5 +26,11 @@ def refuse_deleting_a_role_in_use(sender, *, role, **kwargs):
 
 @receiver(signals.holders_changed)
 def recount_matrices_of_changed_holders(sender, *, role_ids, **kwargs):
-    """Who holds which role moves the shared-hats findings of every matrix with the role."""
+    """Who holds which role moves the shared-hats findings of every matrix with the role.
+    The change is recorded in each such matrix too, so its history says so and everyone
+    with the matrix open sees the findings move at the next live refresh."""
+    codes = ", ".join(Role.objects.filter(pk__in=role_ids).order_by("code").values_list("code", flat=True))
+    for matrix in Matrix.objects.filter(columns__role_id__in=role_ids).distinct().order_by("pk"):
+        changelog.record(matrix=matrix, actor=kwargs.get("actor"), kind="role.holders", target=codes,
+                         role_id=role_ids[0] if len(role_ids) == 1 else None)
     _recount_matrices_with_roles(role_ids)

@@ -290,7 +290,7 @@ KIND_LABELS = {
     "cell": "set", "activity.add": "added activity", "activity.update": "edited activity",
     "activity.move": "moved activity", "activity.delete": "removed activity", "activity.split": "split activity",
     "activity.restore": "restored activity", "column.add": "added column", "column.move": "moved column",
-    "column.remove": "removed column", "role.update": "edited role", "matrix.create": "created the matrix",
+    "column.remove": "removed column", "role.update": "edited role", "role.holders": "changed who holds", "matrix.create": "created the matrix",
     "matrix.update": "changed settings", "import": "imported", "undo": "undid",
     "template.take": "took from the template",
 }

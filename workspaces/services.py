@@ -64,7 +64,7 @@ def role_delete(*, workspace: Workspace, role_id: int) -> None:
 
 
 @transaction.atomic
-def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list[int]) -> None:
+def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list[int], actor=None) -> None:
     role = Role.objects.filter(workspace=workspace, pk=role_id).first()
     if role is None:
         raise NotFound("That role no longer exists.")
@@ -72,7 +72,7 @@ def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list
     RoleHolder.objects.filter(role=role).exclude(membership_id__in=wanted).delete()
     have = set(RoleHolder.objects.filter(role=role).values_list("membership_id", flat=True))
     RoleHolder.objects.bulk_create([RoleHolder(role=role, membership_id=m) for m in wanted - have])
-    signals.holders_changed.send(sender=Role, role_ids=[role.pk])
+    signals.holders_changed.send(sender=Role, role_ids=[role.pk], actor=actor)
 
 
 @transaction.atomic
@@ -174,4 +174,4 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
     held = list(membership.held_roles.values_list("role_id", flat=True))
     membership.delete()
     if held:
-        signals.holders_changed.send(sender=Role, role_ids=held)
+        signals.holders_changed.send(sender=Role, role_ids=held, actor=actor)

@@ -14,5 +14,5 @@ workspace_created = Signal()
 role_updated = Signal()
 # sender=Role; role. A receiver raises InvalidInput to refuse (the role is still in use).
 role_deleting = Signal()
-# sender=Role; role_ids whose holders changed (a member left, holders were set)
+# sender=Role; role_ids whose holders changed (a member left, holders were set); actor if known
 holders_changed = Signal()

@@ -260,7 +260,7 @@ def role_holders(request, ws, role_id):
     try:
         services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
                                   membership_ids=[i for x in request.POST.getlist("holders")
-                                                  if (i := query_int(x)) is not None])
+                                                  if (i := query_int(x)) is not None], actor=request.user)
     except core_errors.NotFound:
         raise_404()
     messages.success(request, f"Saved who holds {role.code}.")

@@ -205,3 +205,18 @@ def test_threshold_settings_change_the_findings(grid3, member):
     services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=2, max_consulted=4,
                            overload_min_activities=5, review_cadence_days=None, actor=member.user)
     assert [f.rule for f in matrix_grid(matrix=matrix).findings if f.activity == acts[0].pk] == ["too-many-responsible"]
+
+
+def test_changing_who_holds_a_role_is_recorded_in_every_matrix_with_that_column(grid3, member):
+    """The shared-hats finding moves with the holders: the change bumps each matrix's
+    sequence, so open pages refresh, and its history says who changed it."""
+    matrix, _, roles = grid3
+    elsewhere = build_matrix(member.workspace, activities=1, roles=1, name="Other")[0]
+    before, elsewhere_before = matrix.last_seq, elsewhere.last_seq
+    workspaces_services.role_holders_set(workspace=member.workspace, role_id=roles[0].pk,
+                                         membership_ids=[member.pk], actor=member.user)
+    matrix.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert matrix.last_seq == before + 1 and elsewhere.last_seq == elsewhere_before
+    event = ChangeEvent.objects.get(matrix=matrix, seq=matrix.last_seq)
+    assert (event.kind, event.target, event.actor_id) == ("role.holders", roles[0].code, member.user.pk)
