@@ -13,13 +13,13 @@ from django.db import transaction
 
 from core.errors import InvalidInput
 from core.text import clean_name as clean_name
-from raci import rules, tabular
+from raci import changelog, rules, tabular
 from raci.models import Activity, Cell, Column, Matrix, MatrixImport
 from raci.phases import PHASE_LABELS
 from raci.selectors import matrix_grid
-from raci import changelog
 from raci.services import matrix_create, matrix_recount
 from workspaces.models import Role, Workspace
+from workspaces.services import role_ensure
 
 PREVIEW_ROWS = 100
 PREVIEW_FINDINGS = 300
@@ -164,10 +164,7 @@ def import_apply(job: MatrixImport) -> Matrix:
         roles = []
         for entry in plan:
             if entry["new"]:
-                name = entry["name"][:200]
-                if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-                    name = f"{name} ({entry['code']})"
-                roles.append(Role.objects.create(workspace=workspace, code=entry["code"], name=name))
+                roles.append(role_ensure(workspace=workspace, code=entry["code"], name=entry["name"]))
             else:
                 roles.append(Role.objects.get(pk=entry["role_id"]))
         Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])

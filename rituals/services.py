@@ -23,6 +23,7 @@ from raci.models import Decision, Matrix
 from rituals import cadence as rituals
 from rituals.models import Occurrence, OccurrenceDecision, Ritual
 from workspaces.models import Membership, Role, Workspace
+from workspaces.services import role_ensure
 
 
 def _ensure_next(ritual: Ritual, today: date) -> None:
@@ -152,11 +153,9 @@ def _roles_by_code(workspace: Workspace, codes) -> dict[str, Role]:
     specs = {r.code: r for t in BUILTIN_TEMPLATES if t.slug == DEFAULT_TEMPLATE_SLUG for r in t.roles}
     for code in sorted(set(codes) - set(roles)):
         spec = specs.get(code)
-        name = spec.name if spec else tiering.ROLE_NAMES.get(code, code)
-        if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-            name = f"{name} ({code})"
-        roles[code] = Role.objects.create(workspace=workspace, code=code, name=name,
-                                          description=spec.description if spec else "")
+        roles[code] = role_ensure(workspace=workspace, code=code,
+                                  name=spec.name if spec else tiering.ROLE_NAMES.get(code, code),
+                                  description=spec.description if spec else "")
     return roles
 
 

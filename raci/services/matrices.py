@@ -23,6 +23,7 @@ from raci.services.cells import matrix_recount
 from raci.services.structure import _recount_matrices_with_roles
 from raci.services.templates import template_snapshot
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
+from workspaces.services import role_ensure
 
 # Words the URLs use where a slug goes: /w/new/ and /w/<ws>/matrices/new/ are pages, so a
 # workspace or matrix named "New" is /w/new-2/. A test checks these against the URL patterns.
@@ -64,11 +65,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     for position, spec in enumerate(template.roles.all()):
         role = roles.get(spec.code.upper())
         if role is None:
-            name = spec.name
-            if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-                name = f"{spec.name} ({spec.code})"
-            role = roles[spec.code.upper()] = Role.objects.create(
-                workspace=workspace, code=spec.code.upper(), name=name, description=spec.description)
+            role = roles[spec.code.upper()] = role_ensure(
+                workspace=workspace, code=spec.code, name=spec.name, description=spec.description)
         if spec.held_by_creator and creator is not None:
             if RoleHolder.objects.get_or_create(role=role, membership=creator)[1]:
                 newly_held.append(role.pk)
