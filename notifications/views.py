@@ -56,10 +56,7 @@ def _back(request) -> str:
 
 
 def _mark_read(request, notification_id):
-    try:
-        return notify.mark_read(user=request.user, notification_id=notification_id)
-    except errors.NotFound:
-        raise Http404("No such notification") from None
+    return notify.mark_read(user=request.user, notification_id=notification_id)
 
 
 @login_required
@@ -162,23 +159,20 @@ def webhook(request, ws):
 def webhook_action(request, ws, action):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     workspace = membership.workspace
-    try:
-        if action == "secret":
-            notify.webhook_new_secret(workspace=workspace)
-            messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
-        elif action == "ping":
-            notify.webhook_ping(workspace=workspace, actor=request.user)
-            messages.success(request, "Test event sent: its delivery is listed below.")
-        elif action == "remove":
-            if request.POST.get("confirm") != "remove":
-                # Its secret and its delivery log go with it: asked once more, on the page.
-                return redirect(reverse("notifications:webhook", args=[ws]) + "?confirm=remove")
-            notify.webhook_remove(workspace=workspace)
-            messages.success(request, "Webhook removed: events are no longer sent.")
-        else:
-            raise Http404("No such action")
-    except errors.NotFound:
-        raise Http404("No webhook") from None
+    if action == "secret":
+        notify.webhook_new_secret(workspace=workspace)
+        messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
+    elif action == "ping":
+        notify.webhook_ping(workspace=workspace, actor=request.user)
+        messages.success(request, "Test event sent: its delivery is listed below.")
+    elif action == "remove":
+        if request.POST.get("confirm") != "remove":
+            # Its secret and its delivery log go with it: asked once more, on the page.
+            return redirect(reverse("notifications:webhook", args=[ws]) + "?confirm=remove")
+        notify.webhook_remove(workspace=workspace)
+        messages.success(request, "Webhook removed: events are no longer sent.")
+    else:
+        raise Http404("No such action")
     return redirect("notifications:webhook", ws)
 
 
@@ -188,8 +182,6 @@ def webhook_redeliver(request, ws, delivery_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
         notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
-    except errors.NotFound:
-        raise Http404("No such delivery") from None
     except errors.InvalidInput as error:
         messages.error(request, error.message)
     else:

@@ -102,10 +102,7 @@ def decision_edit(request, ws, m, decision_id):
 @require_POST
 def decision_delete(request, ws, m, decision_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        services.decision_delete(matrix=matrix, decision_id=decision_id)
-    except core_errors.NotFound:
-        raise Http404("No such decision") from None
+    services.decision_delete(matrix=matrix, decision_id=decision_id)
     messages.success(request, "Decision deleted.")
     return redirect("raci:decisions", ws, m)
 

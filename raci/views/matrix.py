@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core import errors as core_errors
 from core.bounds import query_int
+from core.responses import render_varied, vary_on_htmx
 from raci import fixes, paging, selectors
 from raci.forms import (
     ActivityForm,
@@ -205,11 +206,9 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
         # The row the change was about is now on another page of a big matrix: go there.
         return HttpResponseClientRedirect(_row_href(grid, row))
     context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error, "panel_seq": matrix.last_seq})
-    response = render(request, f"{PAGE}#structure-response", context, status=status)
-    response["Vary"] = "HX-Request"
+    response = render_varied(request, f"{PAGE}#structure-response", context, status=status)
     # The request may have targeted one cell or one header; the answer is the whole grid.
-    response["HX-Retarget"] = "#grid"
-    response["HX-Reswap"] = "outerHTML"
+    reswap(retarget(response, "#grid"), "outerHTML")
     if error and field:
         response["X-Error-Field"] = field
     return response
@@ -241,8 +240,7 @@ def findings_panel(request, ws, m):
         response = render(request, "raci/findings.html", {
             "workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
             "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
-    response["Vary"] = "HX-Request"
-    return response
+    return vary_on_htmx(response)
 
 
 # The open page asks for others' edits this often: with the answer's own time, an edit
@@ -272,9 +270,7 @@ def matrix_changes(request, ws, m):
     try:
         matrix = matrix_for(request, ws, m)
     except Http404:
-        response = render(request, f"{PAGE}#live-gone", {}, status=404)
-        response["HX-Retarget"], response["HX-Reswap"] = "#live", "outerHTML"
-        return response
+        return reswap(retarget(render_varied(request, f"{PAGE}#live-gone", {}, status=404), "#live"), "outerHTML")
     since = query_int(request.GET.get("since"), default=0)
     panel_seq = query_int(request.GET.get("panel"), default=since)
     last = matrix.last_seq
@@ -297,8 +293,7 @@ def matrix_changes(request, ws, m):
     if others:
         parts.append(render_to_string(f"{PAGE}#others-toast", {"others": others, "structural": shared["structural"]}))
     response = HttpResponse("".join(parts))
-    response["Vary"] = "HX-Request"
-    return response
+    return vary_on_htmx(response)
 
 
 def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool) -> dict:
