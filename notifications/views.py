@@ -15,8 +15,8 @@ from core import errors
 from core.htmx import is_htmx, render_varied
 from notifications import notify, selectors
 from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
-from workspaces import selectors as workspaces_selectors
 from workspaces.access import membership_for
+from workspaces.context_processors import memberships_for
 from workspaces.models import Access
 
 
@@ -24,14 +24,14 @@ from workspaces.models import Access
 @require_GET
 def notifications(request):
     unread_only = request.GET.get("show", "unread") != "all"
-    memberships = workspaces_selectors.workspaces_of(user=request.user)
+    memberships = memberships_for(request)
     workspace_id = None
     if request.GET.get("w"):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
     page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
                      30).get_page(request.GET.get("page"))
     response = render_varied(request, "notifications/notifications.html", {
-        "page": page, "unread_only": unread_only, "memberships": memberships, "workspace_filter": request.GET.get("w", ""),
+        "page": page, "unread_only": unread_only, "workspace_filter": request.GET.get("w", ""),
         "bell_unread": selectors.unread_count(user=request.user)})
     # Back to this page after opening a notification must not show it unread from the cache.
     response["Cache-Control"] = "no-store"

@@ -23,8 +23,7 @@ from workspaces.models import Access, Role
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    memberships = selectors.workspaces_of(user=request.user)
-    return render(request, "workspaces/home.html", {"memberships": memberships, "form": NameForm()})
+    return render(request, "workspaces/home.html", {"form": NameForm()})
 
 
 @login_required
@@ -39,8 +38,7 @@ def workspace_create(request):
         else:
             messages.success(request, f"Created {workspace.name}. Start a matrix from the default PM/PMM template.")
             return redirect("dashboard:workspace", workspace.slug)
-    memberships = selectors.workspaces_of(user=request.user)
-    return render(request, "workspaces/home.html", {"memberships": memberships, "form": form}, status=422)
+    return render(request, "workspaces/home.html", {"form": form}, status=422)
 
 
 @login_required

@@ -29,7 +29,6 @@ from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.phases import PHASE_LABELS, PHASES
 from raci.rules import SEVERITY_ORDER
-from workspaces import selectors as workspaces_selectors
 from workspaces.access import can_edit
 from workspaces.forms import RoleForm
 from workspaces.models import Membership, Role
@@ -167,7 +166,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
-        "memberships": workspaces_selectors.workspaces_of(user=request.user), "limits": LIMITS,
+        "limits": LIMITS,
         "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
     })
     context.update(extra)
