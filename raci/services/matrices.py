@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import clean_name, unique_slug
@@ -48,7 +47,7 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
                                    slug=unique_slug(Matrix.objects.filter(workspace=workspace), name,
                                                      RESERVED_MATRIX_SLUGS),
-                                   last_reviewed_on=timezone.localdate())
+                                   last_reviewed_on=workspace.today())
     if template is not None:
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
@@ -173,7 +172,7 @@ def matrix_mark_reviewed(*, matrix: Matrix, actor) -> Matrix:
     """The owner went through the matrix: the next review is one cadence from today."""
     seq = changelog.lock(matrix=matrix)
     before = matrix.last_reviewed_on
-    matrix.last_reviewed_on = timezone.localdate()
+    matrix.last_reviewed_on = matrix.workspace.today()
     Matrix.objects.filter(pk=matrix.pk).update(last_reviewed_on=matrix.last_reviewed_on)
     changelog.record(matrix=matrix, actor=actor, kind="matrix.review", seq=seq, target=matrix.name,
             before={"last_reviewed_on": before.isoformat() if before else None},

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
@@ -157,7 +156,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     person_id = query_int(request.GET.get("person"))
     person = next((m for m in members if m.pk == person_id), None) if person_id is not None else None
     in_matrix = {c.role_id for c in grid.columns}
-    today = timezone.localdate()
+    today = matrix.workspace.today()
     context.update({
         "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
         "since": matrix.last_seq, "panel_seq": matrix.last_seq, "live_every": LIVE_EVERY_MS,
