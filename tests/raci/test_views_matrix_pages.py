@@ -18,13 +18,6 @@ CELL = re.compile(r'<(?:a|span) id="c-\d+-\d+"')
 
 
 @pytest.fixture
-def editor(client):
-    member = MembershipFactory(access="editor")
-    client.force_login(member.user)
-    return member
-
-
-@pytest.fixture
 def big(editor):
     """2,000 activities x 10 roles: 20,000 cells, 300 activities (3,000 cells) a page."""
     return build_matrix(editor.workspace, activities=2000, roles=10, name="Big")

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from launches import services as launches_services
 from rituals import services as rituals_services
 from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.queries import queries_of
 from workspaces.context_processors import memberships_for, switcher
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +58,12 @@ def test_the_memberships_are_queried_once_per_request(two_workspaces):
     request = RequestFactory().get("/")
     request.user = people["editor"].user
     context = switcher(request)
-    with CaptureQueriesContext(connection) as queries:
-        names = [m.workspace.name for m in context["memberships"]]
-        again = [m.workspace.name for m in memberships_for(request)]
-        assert len(context["memberships"]) == 2
-    assert len(queries) == 1 and names == again == sorted(names)
+    (names, again, count), queries = queries_of(lambda: (
+        [m.workspace.name for m in context["memberships"]], [m.workspace.name for m in memberships_for(request)],
+        len(context["memberships"])))
+    assert len(queries) == 1 and count == 2 and names == again == sorted(names)
 
 
 def test_a_page_without_the_switcher_asks_nothing(client):
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("login"))
-    assert not any("membership" in q["sql"].lower() for q in queries.captured_queries)
+    _, queries = queries_of(lambda: client.get(reverse("login")))
+    assert not any("membership" in sql.lower() for sql in queries)

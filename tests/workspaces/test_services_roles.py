@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import WorkspaceFactory
+from tests.queries import queries_of
 from workspaces.models import Role
 from workspaces.services import role_ensure
 
@@ -58,10 +57,6 @@ def test_a_long_name_still_fits_with_its_code():
 
 def test_creating_costs_two_queries_and_finding_one():
     workspace = WorkspaceFactory()
-    with CaptureQueriesContext(connection) as created:
-        role_ensure(workspace=workspace, code="PM", name="Product Manager")
-    with CaptureQueriesContext(connection) as found:
-        role_ensure(workspace=workspace, code="PM", name="Product Manager")
-    writes = [q for q in created.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    reads = [q for q in found.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert (len(writes), len(reads)) == (2, 1)
+    _, created = queries_of(lambda: role_ensure(workspace=workspace, code="PM", name="Product Manager"))
+    _, found = queries_of(lambda: role_ensure(workspace=workspace, code="PM", name="Product Manager"))
+    assert (len(created), len(found)) == (2, 1)
