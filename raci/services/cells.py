@@ -18,7 +18,8 @@ from raci.models import (
     Matrix,
 )
 from raci.rules import DISPLAY
-from raci.selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
+from raci.findings import neighbourhood_findings
+from raci.selectors import cell_neighbourhood, matrix_grid
 
 
 @dataclass(slots=True)

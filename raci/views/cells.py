@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import render_varied
-from raci import selectors, services
+from raci import findings, selectors, services
 from raci.grid_render import badge_html, cell_html
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY
@@ -83,7 +83,7 @@ def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
     if hood.activity is None or hood.column is None:
         raise Http404("No such cell")
     value, version = hood.row[role_id]
-    row, column = selectors.neighbourhood_findings(hood, matrix.rule_settings, role_id)
+    row, column = findings.neighbourhood_findings(hood, matrix.rule_settings, role_id)
     return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
 
 

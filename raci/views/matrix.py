@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import render_varied, vary_on_htmx
-from raci import fixes, paging, selectors
+from raci import findings, fixes, paging, selectors
 from raci.forms import (
     ActivityForm,
 )
@@ -328,13 +328,13 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
         # The column's badge is on every page; the cell and its row's badge only on the
         # page that shows the row (an out-of-band swap with no target is an htmx error).
         if r not in columns:
-            columns[r] = badge_html(around.column_findings(r, settings), f"cb-{r}", oob=True)
+            columns[r] = badge_html(findings.around_column_findings(around, r, settings), f"cb-{r}", oob=True)
         if positions is not None and not shown_page.first <= positions.get(a, -1) + 1 <= shown_page.last:
             continue
         value, version = around.cells.get((a, r), ("", 0))
         cells.append(mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True)))
         if a not in rows:
-            rows[a] = badge_html(around.row_findings(a, settings), f"rb-{a}", oob=True)
+            rows[a] = badge_html(findings.around_row_findings(around, a, settings), f"rb-{a}", oob=True)
     return {"cells": cells, "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())]}
 
 
