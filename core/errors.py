@@ -18,6 +18,14 @@ class NotFound(DomainError):
     pass
 
 
+class Forbidden(DomainError):
+    """The person's access does not allow it."""
+
+    def __init__(self, message: str = "Your access to this workspace does not allow that."):
+        super().__init__(message)
+        self.message = message
+
+
 class Conflict(DomainError):
     """Someone else changed the thing since the editor loaded it; nothing was saved."""
 

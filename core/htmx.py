@@ -1,15 +1,6 @@
-"""Answering htmx and plain requests from the same view."""
+"""Answering htmx and plain requests from the same view (kept for the views that import
+it from here; the response layer is `core.responses`)."""
 
-from django.shortcuts import render
+from core.responses import is_htmx, render_varied, vary_on_htmx
 
-
-def is_htmx(request) -> bool:
-    """An htmx request that wants a fragment (a boosted link wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def render_varied(request, template, context, *, status=200):
-    """Render, telling caches that the answer depends on HX-Request (fragment or page)."""
-    response = render(request, template, context, status=status)
-    response["Vary"] = "HX-Request"
-    return response
+__all__ = ["is_htmx", "render_varied", "vary_on_htmx"]

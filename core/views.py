@@ -1,17 +1,7 @@
-"""Error pages. An htmx request that hits a 404 gets a message in the toast area instead
-of a whole error page swapped into the element it targeted."""
+"""Error pages (the 404 handler answers htmx with a toast: see core.responses)."""
 
-from django.http import HttpResponseNotFound
-from django.template.loader import render_to_string
-from django.views.defaults import page_not_found
+from core.responses import not_found_response
 
 
 def not_found(request, exception=None):
-    if getattr(request, "htmx", False):
-        body = render_to_string("components/toast.html", {
-            "message": "That is no longer here: someone may have deleted it. Reload the page to see the current state."})
-        response = HttpResponseNotFound(body)
-        response["HX-Retarget"] = "#toasts"
-        response["HX-Reswap"] = "beforeend"
-        return response
-    return page_not_found(request, exception)
+    return not_found_response(request, exception)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from core import glance
 from launches import planning
@@ -42,7 +41,7 @@ DEMO_LAUNCHES = (
 def _demo_launches(workspace: Workspace, user) -> None:
     """This quarter's launch cycle with a few launches at different stages of readiness,
     unless the quarter already has a cycle."""
-    today = timezone.localdate()
+    today = workspace.today()
     year, quarter = glance.quarter_of(today)
     if LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).exists():
         return
@@ -95,7 +94,7 @@ def demo_seed() -> Workspace:
         version = naming.cells.filter(role=pm).values_list("version", flat=True).first() or 0
         services.cell_set(matrix=matrix, activity_id=naming.pk, role_id=pm.pk, value="A",
                           expected_version=version, actor=user)
-        today = timezone.localdate()
+        today = workspace.today()
         Decision.objects.create(
             matrix=matrix, activity=naming, what="PMM owns feature names; PM is consulted.",
             why="Names are positioning; PMM tests them with customers.", created_by=user,

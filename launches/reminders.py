@@ -21,6 +21,7 @@ from launches.models import GoDecision, Launch, ReadinessItem, StatusUpdate
 from launches.tiering import OPEN
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit, emit_many, seen
+from workspaces.clock import Clock
 from workspaces.models import Membership
 
 Kind = NotificationKind
@@ -112,13 +113,19 @@ def _assignments(launch: Launch, items: list[ReadinessItem], users: dict[int, in
     return events
 
 
-def readiness_tick(today: date) -> int:
-    """Tell owners about their open items due in the next 2 days, and overdue ones."""
-    items = list(ReadinessItem.objects.filter(status__in=OPEN, owner__isnull=False, due_date__isnull=False,
-                                              due_date__gt=today - LOOKBACK, due_date__lte=today + DUE_SOON)
-                 .select_related("launch__cycle__workspace", "owner"))
+def readiness_tick(today: date | None = None) -> int:
+    """Tell owners about their open items due in the next 2 days, and overdue ones, counted
+    from each workspace's today (or `today` everywhere)."""
+    clock = Clock.at(today)
+    items = [item for item in ReadinessItem.objects.filter(
+                 status__in=OPEN, owner__isnull=False, due_date__isnull=False,
+                 due_date__gt=clock.earliest - LOOKBACK, due_date__lte=clock.latest + DUE_SOON)
+             .select_related("launch__cycle__workspace", "owner")
+             if clock.today(item.launch.cycle.workspace) - LOOKBACK < item.due_date
+             <= clock.today(item.launch.cycle.workspace) + DUE_SOON]
     keys = {}
     for item in items:
+        today = clock.today(item.launch.cycle.workspace)
         kind = "item_overdue" if item.due_date < today else "item_due"
         keys[item.pk] = (kind, f"{kind}:{item.pk}:{item.due_date.isoformat()}")
     seen_before = seen(key for _, key in keys.values())
@@ -128,6 +135,7 @@ def readiness_tick(today: date) -> int:
         if key in seen_before:
             continue
         launch = item.launch
+        today = clock.today(launch.cycle.workspace)
         if kind == "item_overdue":
             late = (today - item.due_date).days
             title = f"{item.title} for {launch.name} is overdue ({late} day{'s' if late != 1 else ''})"
@@ -144,15 +152,18 @@ def readiness_tick(today: date) -> int:
     return len(batch)
 
 
-def readouts_tick(today: date) -> int:
+def readouts_tick(today: date | None = None) -> int:
     """30 days after a launch (the day it launched, else its planned date) its PM and PMM
     owners are told to record the day-30 readout, once, while no decision is recorded.
-    A tick missed for up to LOOKBACK days still tells them."""
-    first = today - timedelta(days=planning.READOUT_DAYS) - LOOKBACK
-    last = today - timedelta(days=planning.READOUT_DAYS)
-    launches = list(Launch.objects.filter(outcome="").filter(
+    A tick missed for up to LOOKBACK days still tells them. Days are the workspace's."""
+    clock = Clock.at(today)
+    readout = timedelta(days=planning.READOUT_DAYS)
+    first, last = clock.earliest - readout - LOOKBACK, clock.latest - readout
+    launches = [launch for launch in Launch.objects.filter(outcome="").filter(
         Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
-        .select_related("cycle__workspace", "pm_owner", "pmm_owner"))
+        .select_related("cycle__workspace", "pm_owner", "pmm_owner")
+        if clock.today(launch.cycle.workspace) - readout - LOOKBACK <= (launch.launched_on or launch.launch_date)
+        <= clock.today(launch.cycle.workspace) - readout]
     keys = {l.pk: f"readout_due:{l.pk}:{(l.launched_on or l.launch_date).isoformat()}" for l in launches}
     told = seen(keys.values())
     batch = []
@@ -176,5 +187,4 @@ def readouts_tick(today: date) -> int:
 @shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
 def readiness_reminders_tick() -> int:
     """Readiness items due or overdue, and day-30 readouts due, to their owners."""
-    today = timezone.localdate()
-    return readiness_tick(today) + readouts_tick(today)
+    return readiness_tick() + readouts_tick()

@@ -15,8 +15,8 @@ from core import errors
 from core.htmx import is_htmx, render_varied
 from notifications import notify, selectors
 from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
-from workspaces import selectors as workspaces_selectors
 from workspaces.access import membership_for
+from workspaces.context_processors import memberships_for
 from workspaces.models import Access
 
 
@@ -24,14 +24,14 @@ from workspaces.models import Access
 @require_GET
 def notifications(request):
     unread_only = request.GET.get("show", "unread") != "all"
-    memberships = workspaces_selectors.workspaces_of(user=request.user)
+    memberships = memberships_for(request)
     workspace_id = None
     if request.GET.get("w"):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
     page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
                      30).get_page(request.GET.get("page"))
     response = render_varied(request, "notifications/notifications.html", {
-        "page": page, "unread_only": unread_only, "memberships": memberships, "workspace_filter": request.GET.get("w", ""),
+        "page": page, "unread_only": unread_only, "workspace_filter": request.GET.get("w", ""),
         "bell_unread": selectors.unread_count(user=request.user)})
     # Back to this page after opening a notification must not show it unread from the cache.
     response["Cache-Control"] = "no-store"
@@ -56,10 +56,7 @@ def _back(request) -> str:
 
 
 def _mark_read(request, notification_id):
-    try:
-        return notify.mark_read(user=request.user, notification_id=notification_id)
-    except errors.NotFound:
-        raise Http404("No such notification") from None
+    return notify.mark_read(user=request.user, notification_id=notification_id)
 
 
 @login_required
@@ -162,23 +159,20 @@ def webhook(request, ws):
 def webhook_action(request, ws, action):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     workspace = membership.workspace
-    try:
-        if action == "secret":
-            notify.webhook_new_secret(workspace=workspace)
-            messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
-        elif action == "ping":
-            notify.webhook_ping(workspace=workspace, actor=request.user)
-            messages.success(request, "Test event sent: its delivery is listed below.")
-        elif action == "remove":
-            if request.POST.get("confirm") != "remove":
-                # Its secret and its delivery log go with it: asked once more, on the page.
-                return redirect(reverse("notifications:webhook", args=[ws]) + "?confirm=remove")
-            notify.webhook_remove(workspace=workspace)
-            messages.success(request, "Webhook removed: events are no longer sent.")
-        else:
-            raise Http404("No such action")
-    except errors.NotFound:
-        raise Http404("No webhook") from None
+    if action == "secret":
+        notify.webhook_new_secret(workspace=workspace)
+        messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
+    elif action == "ping":
+        notify.webhook_ping(workspace=workspace, actor=request.user)
+        messages.success(request, "Test event sent: its delivery is listed below.")
+    elif action == "remove":
+        if request.POST.get("confirm") != "remove":
+            # Its secret and its delivery log go with it: asked once more, on the page.
+            return redirect(reverse("notifications:webhook", args=[ws]) + "?confirm=remove")
+        notify.webhook_remove(workspace=workspace)
+        messages.success(request, "Webhook removed: events are no longer sent.")
+    else:
+        raise Http404("No such action")
     return redirect("notifications:webhook", ws)
 
 
@@ -188,8 +182,6 @@ def webhook_redeliver(request, ws, delivery_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
         notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
-    except errors.NotFound:
-        raise Http404("No such delivery") from None
     except errors.InvalidInput as error:
         messages.error(request, error.message)
     else:

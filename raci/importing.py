@@ -14,16 +14,15 @@ from django.db import transaction
 from core.errors import InvalidInput
 from core.text import clean_name as clean_name
 from raci import rules, tabular
-from raci.models import Activity, Cell, Column, Matrix, MatrixImport
+from raci.models import Matrix, MatrixImport
 from raci.phases import PHASE_LABELS
 from raci.selectors import matrix_grid
-from raci import changelog
-from raci.services import matrix_create, matrix_recount
+from raci.services import matrix_contents_replace, matrix_create
 from workspaces.models import Role, Workspace
+from workspaces.services import role_ensure
 
 PREVIEW_ROWS = 100
 PREVIEW_FINDINGS = 300
-CELL_BATCH = 5000
 
 
 def progress_key(import_id: int) -> str:
@@ -153,46 +152,18 @@ def import_apply(job: MatrixImport) -> Matrix:
         workspace = job.workspace
         if job.matrix_id:
             matrix = Matrix.objects.get(pk=job.matrix_id)
-            seq = changelog.lock(matrix=matrix)
-            before = _shape(matrix)
-            Activity.objects.filter(matrix=matrix).delete()
-            Column.objects.filter(matrix=matrix).delete()
         else:
             matrix = matrix_create(workspace=workspace, name=job.new_name, actor=job.created_by)
-            seq, before = None, None
         plan = _role_plan(workspace, [c.header for c in table.columns])
-        roles = []
-        for entry in plan:
-            if entry["new"]:
-                name = entry["name"][:200]
-                if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-                    name = f"{name} ({entry['code']})"
-                roles.append(Role.objects.create(workspace=workspace, code=entry["code"], name=name))
-            else:
-                roles.append(Role.objects.get(pk=entry["role_id"]))
-        Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
-        activities = Activity.objects.bulk_create([
-            Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=i)
-            for i, a in enumerate(table.activities)])
-        cache.set(key, 10, 3600)
-        cells = [Cell(activity=activity, role=roles[index], value=value, version=1)
-                 for activity, spec in zip(activities, table.activities) for index, value in spec.letters.items()]
-        for start in range(0, len(cells), CELL_BATCH):
-            Cell.objects.bulk_create(cells[start:start + CELL_BATCH])
-            cache.set(key, 10 + int(85 * min(1, (start + CELL_BATCH) / max(1, len(cells)))), 3600)
-        matrix_recount(matrix)
-        changelog.record(matrix=matrix, actor=job.created_by, kind="import", seq=seq, target=job.filename,
-                before=before, after=dict(_shape(matrix), file=job.filename))
+        roles = [role_ensure(workspace=workspace, code=entry["code"], name=entry["name"]) if entry["new"]
+                 else Role.objects.get(pk=entry["role_id"]) for entry in plan]
+        matrix_contents_replace(matrix=matrix, roles=roles, activities=table.activities, actor=job.created_by,
+                                source=job.filename, fresh=not job.matrix_id,
+                                progress=lambda percent: cache.set(key, percent, 3600))
         job.status, job.result = MatrixImport.Status.DONE, matrix
         job.save(update_fields=["status", "result"])
     cache.set(key, 100, 3600)
     return matrix
-
-
-def _shape(matrix: Matrix) -> dict:
-    return {"activities": Activity.objects.filter(matrix=matrix).count(),
-            "roles": list(Column.objects.filter(matrix=matrix).order_by("order").values_list("role__code", flat=True)),
-            "counts": matrix.counts}
 
 
 def import_fail(job: MatrixImport, reason: str) -> None:

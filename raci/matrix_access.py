@@ -1,4 +1,14 @@
-from django.db.models import OuterRef, Subquery
+"""The matrix a request names, with its workspace and the user's access, in one query.
+
+Both objects are whole: every field of the matrix and of its workspace is loaded (none is
+deferred), so reading any of them later (`matrix.created_at`, `workspace.time_zone` for
+`workspace.today()`) costs no hidden query. The row comes through `core.prepared` (the
+cell-edit hot path), which skips the ORM's converters: the datetimes are converted here,
+as the database backend's own converter does (SQLite returns them as text).
+"""
+
+from django.db import connection
+from django.db.models import DateTimeField, OuterRef, Subquery
 from django.http import Http404
 
 from core.prepared import Prepared
@@ -6,9 +16,10 @@ from raci.models import Matrix
 from workspaces.access import _require
 from workspaces.models import Access, Membership, Workspace
 
-# Every field of the matrix but its timestamps (raw rows skip the ORM's converters, which
-# datetimes on SQLite need; they are loaded on first use), its workspace, and the access.
-_MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields if f.get_internal_type() != "DateTimeField"]
+_MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
+_WORKSPACE_FIELDS = [f.attname for f in Workspace._meta.concrete_fields]
+_DATETIMES = {i for i, f in enumerate([*Matrix._meta.concrete_fields, *Workspace._meta.concrete_fields])
+              if isinstance(f, DateTimeField)}
 
 
 _MATRIX_WITH_ACCESS = Prepared(
@@ -16,9 +27,16 @@ _MATRIX_WITH_ACCESS = Prepared(
     .annotate(access=Subquery(
         Membership.objects.filter(workspace=OuterRef("workspace"), user_id=user_id).values("access")[:1]))
     .filter(workspace__slug=workspace_slug, slug=matrix_slug)
-    .values_list(*_MATRIX_FIELDS, "workspace__name", "workspace__slug", "access"),
+    .values_list(*_MATRIX_FIELDS, *(f"workspace__{name}" for name in _WORKSPACE_FIELDS), "access"),
     user_id=-2_000_000_010, workspace_slug="\u2063workspace-marker", matrix_slug="\u2063matrix-marker",
 )
+
+
+def _converted(values: tuple) -> list:
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    if convert is None:  # PostgreSQL returns aware datetimes already
+        return list(values)
+    return [convert(v, None, connection) if i in _DATETIMES and v is not None else v for i, v in enumerate(values)]
 
 
 def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = Access.VIEWER) -> Matrix:
@@ -29,9 +47,11 @@ def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = A
     found = _MATRIX_WITH_ACCESS.rows(user_id=request.user.pk, workspace_slug=workspace_slug, matrix_slug=matrix_slug)
     if not found or found[0][-1] is None:
         raise Http404("No such matrix")
-    *values, workspace_name, slug, access = found[0]
+    *values, access = found[0]
     _require(access, needs)
-    matrix = Matrix.from_db("default", _MATRIX_FIELDS, values)
-    matrix.workspace = Workspace.from_db("default", ["id", "name", "slug"], [matrix.workspace_id, workspace_name, slug])
+    values = _converted(values)
+    split = len(_MATRIX_FIELDS)
+    matrix = Matrix.from_db("default", _MATRIX_FIELDS, values[:split])
+    matrix.workspace = Workspace.from_db("default", _WORKSPACE_FIELDS, values[split:])
     matrix.access = access
     return matrix

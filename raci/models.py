@@ -4,7 +4,7 @@ A cell is one row per (activity, role) pair that has ever held letters: clearing
 the value empty and keeps the row, so its version keeps counting.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -64,7 +64,7 @@ class Matrix(models.Model):
 
     def is_stale(self, today=None) -> bool:
         due = self.review_due_on
-        return bool(due and (today or date.today()) > due)
+        return bool(due and (today or self.workspace.today()) > due)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit_many, seen
 from raci.models import Activity, Cell, ChangeEvent, Decision, Matrix
+from workspaces.clock import Clock
 from workspaces.models import RoleHolder
 
 Kind = NotificationKind
@@ -102,14 +103,17 @@ def _letters_of(matrix_id: int) -> int:
     return len(batch)
 
 
-def reviews_tick(today: date) -> int:
+def reviews_tick(today: date | None = None) -> int:
     """Decisions at their review date (to the decider and the matrix owner) and matrices
-    past theirs (to the owner)."""
-    decisions = list(Decision.objects.filter(review_on__lte=today, review_on__gt=today - LOOKBACK)
-                     .select_related("matrix__workspace"))
+    past theirs (to the owner), counted from each workspace's today (or `today` everywhere)."""
+    clock = Clock.at(today)
+    decisions = [d for d in Decision.objects.filter(review_on__lte=clock.latest,
+                                                    review_on__gt=clock.earliest - LOOKBACK)
+                 .select_related("matrix__workspace")
+                 if clock.today(d.matrix.workspace) - LOOKBACK < d.review_on <= clock.today(d.matrix.workspace)]
     keys = {d.pk: f"decision_review:{d.pk}:{d.review_on.isoformat()}" for d in decisions}
     matrices = [m for m in Matrix.objects.filter(review_cadence_days__isnull=False).select_related("workspace")
-                if m.review_due_on and today - LOOKBACK < m.review_due_on < today]
+                if m.review_due_on and clock.today(m.workspace) - LOOKBACK < m.review_due_on < clock.today(m.workspace)]
     matrix_keys = {m.pk: f"matrix_review:{m.pk}:{m.review_due_on.isoformat()}" for m in matrices}
     done = seen([*keys.values(), *matrix_keys.values()])
     batch = []

@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import Count, F, FilteredRelation, Q, Value
 
 from core.prepared import Prepared
-from raci import drift, fixes, rules
+from raci import drift, findings, fixes, rules
 from raci.models import (
     Activity,
     Cell,
@@ -73,16 +73,10 @@ class Grid:
     findings: list[rules.Finding] = field(default_factory=list)
 
     def rule_input(self) -> rules.MatrixData:
-        return rules.MatrixData(
-            activities=[rules.ActivityData(a.id, a.name, a.phase) for a in self.activities],
-            roles=[rules.RoleData(c.role_id, c.code, c.name) for c in self.columns],
-            cells={key: value for key, (value, _) in self.cells.items() if value},
-            holders={c.role_id: c.holder_ids for c in self.columns},
-            people={pk: rules.PersonData(pk, name) for pk, name in self.people.items()},
-        )
+        return findings.grid_input(self)
 
     def recheck(self) -> None:
-        self.findings = rules.check(self.rule_input(), self.matrix.rule_settings)
+        self.findings = findings.grid_findings(self, self.matrix.rule_settings)
 
     def activity(self, activity_id: int) -> ActivityRow | None:
         return next((a for a in self.activities if a.id == activity_id), None)
@@ -222,25 +216,6 @@ def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int) -> Cel
     return CellNeighbourhood(activity, column, row, down, columns, n)
 
 
-def neighbourhood_findings(hood: CellNeighbourhood, settings: rules.RuleSettings, role_id: int,
-                           value: str | None = None) -> tuple[list[rules.Finding], list[rules.Finding]]:
-    """The row's and the column's findings, with the cell set to `value` if given."""
-    activity = hood.activity
-    roles_by_key = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in hood.columns}
-    row = {rid: v for rid, (v, _) in hood.row.items() if v}
-    down = dict(hood.down)
-    if value is not None:
-        row.pop(role_id, None)
-        if value:
-            row[role_id] = value
-        down[activity.id] = value
-    row_found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles_by_key,
-                                   settings)
-    column_found = rules.role_findings(roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities,
-                                       len(hood.columns), settings)
-    return row_found, column_found
-
-
 def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSettings]:
     """What `raci_check` lints for a saved matrix."""
     return matrix_grid(matrix=matrix, check=False).rule_input(), matrix.rule_settings
@@ -356,9 +331,9 @@ def workload(*, workspace) -> list[PersonLoad]:
     overloaded: dict[int, list[str]] = defaultdict(list)
     for matrix_id, cols in columns.items():
         for role_id, code, name in cols:
-            found = rules.role_findings(rules.RoleData(role_id, code, name), per_matrix_role.get((matrix_id, role_id), []),
-                                        activities.get(matrix_id, 0), len(cols))
-            overloaded[role_id] += [f"{f.message} ({matrix_names[matrix_id]})" for f in found if f.rule == "overloaded-role"]
+            overloaded[role_id] += [f"{message} ({matrix_names[matrix_id]})" for message in findings.overloaded_messages(
+                role_id=role_id, code=code, name=name, values=per_matrix_role.get((matrix_id, role_id), []),
+                n_activities=activities.get(matrix_id, 0), n_roles=len(cols))]
     loads = []
     for member in members:
         held = [h.role for h in member.held_roles.all()]
@@ -538,17 +513,6 @@ class CellsAround:
     cells: dict[tuple[int, int], tuple[str, int]]  # every cell of those rows
     down: dict[int, list[str]]  # role id -> the non-empty values of its column
     n_activities: int
-
-    def row_findings(self, activity_id: int, settings: rules.RuleSettings) -> list[rules.Finding]:
-        activity = self.activities[activity_id]
-        roles = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in self.columns}
-        row = {r: value for (a, r), (value, _) in self.cells.items() if a == activity_id and value and r in roles}
-        return rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles, settings)
-
-    def column_findings(self, role_id: int, settings: rules.RuleSettings) -> list[rules.Finding]:
-        column = next(c for c in self.columns if c.role_id == role_id)
-        return rules.role_findings(rules.RoleData(column.role_id, column.code, column.name), self.down.get(role_id, []),
-                                   self.n_activities, len(self.columns), settings)
 
 
 def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:

@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.limits import LIMITS, MB, Limits
 from raci.limits import number as grouped
 from raci.phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
@@ -44,13 +45,6 @@ EXPORT_HEADER = ("Activity", "Phase", "Description")
 
 DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
 
-# One letter, or A and R in either order with at most one separator among / , + &
-# (spaces allowed around it, or spaces alone): "A/R", "r/a", "a, r", "AR", "A + R".
-_SINGLE = {"R": "R", "A": "A", "C": "C", "I": "I"}
-_BOTH = re.compile(r"^(?:A\s*[/,+&]?\s*R|R\s*[/,+&]?\s*A)$")
-_EMPTY = ("", "-")
-
-VALID_VALUES_TEXT = "R, A, A/R, C or I (blank or - for none)"
 VALID_PHASES_TEXT = ", ".join(label for _, label in PHASES)
 
 
@@ -165,18 +159,6 @@ class ExportTable:
 
 
 # ---------------------------------------------------------------------------- parsing
-
-
-def parse_value(text: str) -> str | None:
-    """The stored value ("R", "A", "AR", "C", "I" or "") for a cell, None when invalid."""
-    folded = text.strip().upper()
-    if folded in _EMPTY:
-        return ""
-    if folded in _SINGLE:
-        return _SINGLE[folded]
-    if _BOTH.match(folded):
-        return "AR"
-    return None
 
 
 def parse_upload(data: bytes, filename: str = "", *, limits: Limits = LIMITS) -> ParsedTable:
@@ -518,7 +500,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
     letters: dict[int, str] = {}
     for position, raw in enumerate(record):
         if position in layout.role_at:
-            value = parse_value(raw)
+            value = letters_parse(raw)
             if value is None:
                 table.add_error(TableError(
                     number, layout.header(position), raw.strip(),

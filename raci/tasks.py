@@ -61,7 +61,7 @@ def notifications_tick() -> dict:
 
     now = timezone.now()
     letters = letters_tick()
-    reviews = reviews_tick(timezone.localdate())
+    reviews = reviews_tick()
     lost = list(Notification.objects.filter(email=EmailMode.NOW, emailed_at__isnull=True, email_failed_at__isnull=True,
                                             created_at__lt=now - LOST_AFTER, created_at__gt=now - timedelta(days=2))
                 .values_list("pk", flat=True)[:500])

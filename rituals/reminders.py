@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
 
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit_many, seen
+from workspaces.clock import ONE_DAY, Clock
 
 
-def rituals_soon_tick(today: date) -> int:
+def rituals_soon_tick(today: date | None = None) -> int:
     """The day before a ritual meets, its owner role's holders and its attendees hear when,
-    and what is on the agenda. The rituals tick makes the meeting's row ahead of time."""
+    and what is on the agenda. The rituals tick makes the meeting's row ahead of time.
+    "Tomorrow" is the workspace's (or the day after `today` everywhere)."""
     from rituals.models import Occurrence
     from workspaces.models import RoleHolder
 
-    meetings = list(Occurrence.objects.filter(date=today + timedelta(days=1), ritual__paused=False)
-                    .select_related("ritual__workspace", "ritual__owner_role")
-                    .prefetch_related("ritual__attendee_roles", "ritual__attendee_members"))
+    clock = Clock.at(today)
+    meetings = [m for m in Occurrence.objects.filter(date__range=(clock.earliest + ONE_DAY, clock.latest + ONE_DAY),
+                                                     ritual__paused=False)
+                .select_related("ritual__workspace", "ritual__owner_role")
+                .prefetch_related("ritual__attendee_roles", "ritual__attendee_members")
+                if m.date == clock.today(m.ritual.workspace) + ONE_DAY]
     keys = {m.pk: f"ritual_soon:{m.pk}:{m.date.isoformat()}" for m in meetings}
     done = seen(keys.values())
     meetings = [m for m in meetings if keys[m.pk] not in done]

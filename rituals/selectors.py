@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from launches import planning
 from launches.models import (
@@ -34,7 +33,7 @@ def feed_events_of(*, workspace: Workspace, today: date | None = None) -> list[t
         owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "nobody")
         events.append((f"item-{item.pk}", item.due_date, f"Due: {item.title} ({item.launch.name})",
                        f"Owner: {owner} · {item.get_status_display()}"))
-    return events + _ritual_events(workspace, today or timezone.localdate())
+    return events + _ritual_events(workspace, today or workspace.today())
 
 
 # Which meetings the feed lists: the recent ones, and the coming quarter or so.

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
 from core.text import NAME_MAX, clean_name
@@ -22,7 +21,9 @@ from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
 from raci.models import Decision, Matrix
 from rituals import cadence as rituals
 from rituals.models import Occurrence, OccurrenceDecision, Ritual
+from workspaces.clock import Clock
 from workspaces.models import Membership, Role, Workspace
+from workspaces.services import role_ensure
 
 
 def _ensure_next(ritual: Ritual, today: date) -> None:
@@ -83,7 +84,7 @@ def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: d
                   agenda: str = "", description: str = "", default_matrix_id: int | None = None) -> Ritual:
     """A ritual of the team's own; `agenda` is text, one section a line (rituals.parse_agenda),
     seed 002's when left empty."""
-    today = timezone.localdate()
+    today = workspace.today()
     fields, roles, members = _ritual_fields(
         workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday, time_of_day=time_of_day,
         owner_role_id=owner_role_id, attendee_role_ids=attendee_role_ids, attendee_member_ids=attendee_member_ids,
@@ -104,7 +105,7 @@ def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, b
     """Edit a ritual; `starts_on` is its next meeting, and the dates count from it from now
     on. Meetings already written in keep their date; empty planned ones move."""
     ritual = Ritual.objects.select_for_update().select_related("workspace").get(pk=ritual.pk)
-    today = timezone.localdate()
+    today = ritual.workspace.today()
     fields, roles, members = _ritual_fields(
         ritual.workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday,
         time_of_day=time_of_day,
@@ -126,11 +127,11 @@ def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, b
 def ritual_pause(*, ritual: Ritual, paused: bool) -> Ritual:
     """A paused ritual plans no meeting and leaves the calendar; resumed, it meets on its
     next date counted from its first one."""
-    ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
+    ritual = Ritual.objects.select_for_update().select_related("workspace").get(pk=ritual.pk)
     if ritual.paused != paused:
         ritual.paused = paused
         ritual.save(update_fields=["paused"])
-        today = timezone.localdate()
+        today = ritual.workspace.today()
         if paused:
             _drop_empty_future(ritual, today)
         else:
@@ -152,11 +153,9 @@ def _roles_by_code(workspace: Workspace, codes) -> dict[str, Role]:
     specs = {r.code: r for t in BUILTIN_TEMPLATES if t.slug == DEFAULT_TEMPLATE_SLUG for r in t.roles}
     for code in sorted(set(codes) - set(roles)):
         spec = specs.get(code)
-        name = spec.name if spec else tiering.ROLE_NAMES.get(code, code)
-        if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-            name = f"{name} ({code})"
-        roles[code] = Role.objects.create(workspace=workspace, code=code, name=name,
-                                          description=spec.description if spec else "")
+        roles[code] = role_ensure(workspace=workspace, code=code,
+                                  name=spec.name if spec else tiering.ROLE_NAMES.get(code, code),
+                                  description=spec.description if spec else "")
     return roles
 
 
@@ -165,7 +164,7 @@ def rituals_seed_defaults(*, workspace: Workspace, today: date | None = None) ->
     """The three rituals of seed 000 (Roadmap Review, Launch Tiering, Win/Loss Huddle), with
     the PM and PMM roles they are owned by (created if the workspace lacks them). Those the
     workspace has already are left as they are; returns the ones created."""
-    today = today or timezone.localdate()
+    today = today or workspace.today()
     have = set(Ritual.objects.filter(workspace=workspace).exclude(key="").values_list("key", flat=True))
     specs = [spec for spec in rituals.DEFAULT_RITUALS if spec.key not in have]
     if not specs:
@@ -244,30 +243,35 @@ class TickResult:
     opened: list[LaunchCycle] = field(default_factory=list)
 
 
-def rituals_tick(*, today: date) -> TickResult:
+def rituals_tick(*, today: date | None = None) -> TickResult:
     """Plan the next occurrence of every active ritual, and let each tiering that came due
     open the next quarter's launch cycle. Safe to run twice: the rows are unique per ritual
     and date, a handled occurrence is marked, and a quarter's cycle is never opened twice.
 
     Not one transaction: a workspace whose cycle cannot be opened must not hold back the others.
+    Days are each workspace's (or `today` everywhere).
     """
-    active = list(Ritual.objects.filter(paused=False).only("id", "cadence", "starts_on", "by_weekday",
-                                                           "opens_next_cycle"))
-    wanted = {(r.pk, day) for r in active if (day := r.next_date(today)) is not None}
+    clock = Clock.at(today)
+    active = list(Ritual.objects.filter(paused=False).select_related("workspace").only(
+        "id", "cadence", "starts_on", "by_weekday", "opens_next_cycle", "workspace__time_zone"))
+    wanted = {(r.pk, day) for r in active if (day := r.next_date(clock.today(r.workspace))) is not None}
     for r in active:
         # A tiering whose day passed while no tick ran still counts, within the grace period.
-        last = r.series.previous_before(today) if r.opens_next_cycle else None
-        if last and (today - last).days <= TICK_GRACE_DAYS:
+        last = r.series.previous_before(clock.today(r.workspace)) if r.opens_next_cycle else None
+        if last and (clock.today(r.workspace) - last).days <= TICK_GRACE_DAYS:
             wanted.add((r.pk, last))
     existing = set(Occurrence.objects.filter(ritual__in=active, date__in={d for _, d in wanted})
                    .values_list("ritual_id", "date"))
     fresh = [Occurrence(ritual_id=ritual_id, date=day) for ritual_id, day in sorted(wanted - existing)]
     Occurrence.objects.bulk_create(fresh, ignore_conflicts=True)
     result = TickResult(created=len(fresh))
-    due = (Occurrence.objects.filter(due_handled=False, date__lte=today, ritual__paused=False,
+    due = (Occurrence.objects.filter(due_handled=False, date__lte=clock.latest, ritual__paused=False,
                                      ritual__opens_next_cycle=True, ritual__cadence=rituals.QUARTERLY)
            .select_related("ritual__workspace"))
     for occurrence in due:
+        today = clock.today(occurrence.ritual.workspace)
+        if occurrence.date > today:  # still tomorrow where the team is
+            continue
         with transaction.atomic():
             # Marked first, under a lock, so two ticks at once open nothing twice.
             if not Occurrence.objects.filter(pk=occurrence.pk, due_handled=False).update(due_handled=True):

@@ -1,6 +1,6 @@
 """Workspaces, their members with an access level, and the roles members hold."""
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -38,11 +38,12 @@ class Workspace(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
-    def today(self) -> date:
-        """The date where the team is: what is due, past or coming is counted from it."""
+    def today(self, now: datetime | None = None) -> date:
+        """The date where the team is (now, or at `now`): what is due, past or coming is
+        counted from it, on pages and in the ticks alike (see workspaces.clock)."""
         from django.utils import timezone
 
-        return timezone.localdate(timezone=self.zone)
+        return timezone.localdate(now, timezone=self.zone)
 
     class Meta:
         db_table = "raci_workspace"  # kept from before the app split

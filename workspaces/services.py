@@ -5,9 +5,10 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from django.db import transaction
+from django.db.models import Q
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.text import clean_code, clean_name, unique_slug
+from core.text import NAME_MAX, clean_code, clean_name, unique_slug
 from workspaces import handover as registry
 from workspaces import signals
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
@@ -31,6 +32,32 @@ def role_create(*, workspace: Workspace, name: str, code: str, description: str 
     name, code = clean_name(name, "role"), clean_code(code)
     _check_role_unique(workspace, code, name)
     return Role.objects.create(workspace=workspace, name=name, code=code, description=description.strip()[:2000])
+
+
+@transaction.atomic
+def role_ensure(*, workspace: Workspace, code: str, name: str, description: str = "") -> Role:
+    """The workspace's role with this code (any case), created when it has none. A new role
+    takes `name`, or "<name> (<code>)" when another role has that name already. One query
+    when the role exists, two when it is created (the usual case)."""
+    code = clean_code(code)
+    name = " ".join((name or "").split())[:NAME_MAX] or code
+    suffixed = f"{name[:NAME_MAX - len(code) - 3]} ({code})"
+    found = list(Role.objects.filter(workspace=workspace)
+                 .filter(Q(code__iexact=code) | Q(name__iexact=name) | Q(name__iexact=suffixed)))
+    for role in found:
+        if role.code.upper() == code:
+            return role
+    taken = {role.name.casefold() for role in found}
+    candidates = [name, suffixed]
+    candidates += [f"{name[:NAME_MAX - len(code) - 8]} ({code} {n})" for n in range(2, 100)]
+    for candidate in candidates:
+        if candidate.casefold() in taken:
+            continue
+        if candidate in (name, suffixed) or not Role.objects.filter(workspace=workspace,
+                                                                    name__iexact=candidate).exists():
+            return Role.objects.create(workspace=workspace, code=code, name=candidate,
+                                       description=(description or "").strip()[:2000])
+    raise Conflict(f"No free name for a new role {code}: rename the roles named “{name}”.")
 
 
 @transaction.atomic

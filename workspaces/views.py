@@ -23,8 +23,7 @@ from workspaces.models import Access, Role
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    memberships = selectors.workspaces_of(user=request.user)
-    return render(request, "workspaces/home.html", {"memberships": memberships, "form": NameForm()})
+    return render(request, "workspaces/home.html", {"form": NameForm()})
 
 
 @login_required
@@ -39,8 +38,7 @@ def workspace_create(request):
         else:
             messages.success(request, f"Created {workspace.name}. Start a matrix from the default PM/PMM template.")
             return redirect("dashboard:workspace", workspace.slug)
-    memberships = selectors.workspaces_of(user=request.user)
-    return render(request, "workspaces/home.html", {"memberships": memberships, "form": form}, status=422)
+    return render(request, "workspaces/home.html", {"form": form}, status=422)
 
 
 @login_required
@@ -119,8 +117,6 @@ def invitation_resend(request, ws, invitation_id):
     try:
         result = invitations.invitation_resend(workspace=membership.workspace, invitation_id=invitation_id,
                                             actor=request.user)
-    except core_errors.NotFound:
-        raise_404()
     except core_errors.InvalidInput as error:
         return _members_page(request, membership, toast=("error", error.message), status=422)
     return _members_page(request, membership, toast=_sent(result, "sent again"))
@@ -132,8 +128,6 @@ def invitation_revoke(request, ws, invitation_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
         invitation = invitations.invitation_revoke(workspace=membership.workspace, invitation_id=invitation_id)
-    except core_errors.NotFound:
-        raise_404()
     except core_errors.InvalidInput as error:
         return _members_page(request, membership, toast=("error", error.message), status=422)
     return _members_page(request, membership,
@@ -149,8 +143,6 @@ def member_update(request, ws, member_id):
         if not form.is_valid():
             raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
         services.member_update(workspace=membership.workspace, membership_id=member_id, access=form.cleaned_data["access"])
-    except core_errors.NotFound:
-        raise_404()
     except core_errors.InvalidInput as error:
         messages.error(request, error.message)
     else:
@@ -170,8 +162,6 @@ def member_remove(request, ws, member_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_remove(membership=leaving, handover=form.handover, actor=request.user)
-        except core_errors.NotFound:
-            raise_404()
         except services.HandoverRefused as error:
             for key, message in error.errors.items():
                 form.add_error(form.field_name(key) if form.field_name(key) in form.fields else None, message)
@@ -257,12 +247,9 @@ def role_holders(request, ws, role_id):
     """Who holds the role: admins only (DESIGN, Launches), so nobody gives themselves a hat."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
     role = _role(membership, role_id)
-    try:
-        services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                                  membership_ids=[i for x in request.POST.getlist("holders")
-                                                  if (i := query_int(x)) is not None], actor=request.user)
-    except core_errors.NotFound:
-        raise_404()
+    services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
+                              membership_ids=[i for x in request.POST.getlist("holders")
+                                              if (i := query_int(x)) is not None], actor=request.user)
     messages.success(request, f"Saved who holds {role.code}.")
     return redirect("workspaces:role_edit", ws, role.pk)
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: domain errors a view lets through become 403/404/409/422 (core.responses).
+    "core.responses.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "notifications.context_processors.bell",
+                "workspaces.context_processors.switcher",
             ],
         },
     },

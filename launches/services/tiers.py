@@ -13,6 +13,7 @@ from launches.models import (
 )
 from launches.selectors import rubric_of
 from workspaces.models import Membership, Role, RoleHolder, Workspace
+from workspaces.services import role_ensure
 
 
 @transaction.atomic
@@ -30,10 +31,7 @@ def launch_score(*, launch: Launch, scores: list[int]) -> int:
 
 def _role_for(workspace: Workspace, code: str, roles: dict[str, Role]) -> Role:
     if code not in roles:
-        name = tiering.ROLE_NAMES.get(code, code)
-        if Role.objects.filter(workspace=workspace, name=name).exists():
-            name = f"{name} ({code})"
-        roles[code] = Role.objects.create(workspace=workspace, code=code, name=name)
+        roles[code] = role_ensure(workspace=workspace, code=code, name=tiering.ROLE_NAMES.get(code, code))
     return roles[code]
 
 

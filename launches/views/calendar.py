@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -58,10 +57,7 @@ def avoid_dates(request, ws):
 @require_POST
 def avoid_date_remove(request, ws, avoid_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
-    try:
-        services.avoid_date_remove(workspace=membership.workspace, avoid_id=avoid_id)
-    except services.NotFound:
-        raise Http404("No such date to avoid") from None
+    services.avoid_date_remove(workspace=membership.workspace, avoid_id=avoid_id)
     messages.success(request, "Date to avoid removed.")
     return redirect("launches:avoid_dates", ws)
 

@@ -4,7 +4,6 @@ edits, the after-launch readout, dependencies."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -77,8 +76,6 @@ def item_update(request, ws, cycle, launch_id, item_id):
         services.item_update(launch=launch, item_id=item_id, status=form.cleaned_data["status"],
                              waive_reason=form.cleaned_data["waive_reason"],
                              evidence_url=form.cleaned_data["evidence_url"], actor=request.user, **owner)
-    except services.NotFound:
-        raise Http404("No such checklist item") from None
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
@@ -194,10 +191,7 @@ def dependency_add(request, ws, cycle, launch_id):
 @require_POST
 def dependency_remove(request, ws, cycle, launch_id, dependency_id):
     _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
-    try:
-        services.dependency_remove(launch=launch, dependency_id=dependency_id)
-    except services.NotFound:
-        raise Http404("No such dependency") from None
+    services.dependency_remove(launch=launch, dependency_id=dependency_id)
     messages.success(request, "Dependency removed.")
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
 

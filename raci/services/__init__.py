@@ -10,6 +10,7 @@ from raci.services.fixes import fix_apply, role_handover
 from raci.services.matrices import (
     RESERVED_MATRIX_SLUGS,
     hand_over_raci,
+    matrix_contents_replace,
     matrix_create,
     matrix_delete,
     matrix_mark_reviewed,
@@ -60,6 +61,7 @@ __all__ = [
     "decision_update",
     "fix_apply",
     "hand_over_raci",
+    "matrix_contents_replace",
     "matrix_create",
     "matrix_delete",
     "matrix_mark_reviewed",

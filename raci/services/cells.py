@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
 from raci import changelog, rules
+from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.models import (
     Cell,
     ChangeEvent,
     Matrix,
 )
-from raci.rules import DISPLAY, VALUES
-from raci.selectors import cell_neighbourhood, matrix_grid, neighbourhood_findings
+from raci.rules import DISPLAY
+from raci.findings import neighbourhood_findings
+from raci.selectors import cell_neighbourhood, matrix_grid
 
 
 @dataclass(slots=True)
@@ -33,13 +35,11 @@ class CellResult:
 
 
 def parse_value(text: str) -> str:
-    """A cell value as typed or posted: R, A, A/R (any spelling), C, I, or empty."""
-    compact = "".join(ch for ch in (text or "").upper() if ch not in " /,+&-")
-    if compact in ("RA",):
-        compact = "AR"
-    if compact == "" or compact in VALUES:
-        return compact
-    raise InvalidInput(f"“{text}” is not a RACI value: use R, A, A/R, C, I or leave it empty.", "value")
+    """A cell value as typed or posted, read as the CSV contract spells it (`raci.letters`)."""
+    value = letters_parse(text)
+    if value is None:
+        raise InvalidInput(f"“{text}” is not a RACI value: use {VALID_VALUES_TEXT}.", "value")
+    return value
 
 
 def _execute(sql: str, params: list) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from django.db import transaction
-from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import clean_name, unique_slug
@@ -22,7 +23,9 @@ from raci.selectors import matrix_grid
 from raci.services.cells import matrix_recount
 from raci.services.structure import _recount_matrices_with_roles
 from raci.services.templates import template_snapshot
+from raci.tabular import ActivitySpec
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
+from workspaces.services import role_ensure
 
 # Words the URLs use where a slug goes: /w/new/ and /w/<ws>/matrices/new/ are pages, so a
 # workspace or matrix named "New" is /w/new-2/. A test checks these against the URL patterns.
@@ -44,7 +47,7 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
                                    slug=unique_slug(Matrix.objects.filter(workspace=workspace), name,
                                                      RESERVED_MATRIX_SLUGS),
-                                   last_reviewed_on=timezone.localdate())
+                                   last_reviewed_on=workspace.today())
     if template is not None:
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
@@ -64,11 +67,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     for position, spec in enumerate(template.roles.all()):
         role = roles.get(spec.code.upper())
         if role is None:
-            name = spec.name
-            if Role.objects.filter(workspace=workspace, name__iexact=name).exists():
-                name = f"{spec.name} ({spec.code})"
-            role = roles[spec.code.upper()] = Role.objects.create(
-                workspace=workspace, code=spec.code.upper(), name=name, description=spec.description)
+            role = roles[spec.code.upper()] = role_ensure(
+                workspace=workspace, code=spec.code, name=spec.name, description=spec.description)
         if spec.held_by_creator and creator is not None:
             if RoleHolder.objects.get_or_create(role=role, membership=creator)[1]:
                 newly_held.append(role.pk)
@@ -87,6 +87,44 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
     Cell.objects.bulk_create(cells)
     if newly_held:
         _recount_matrices_with_roles(newly_held)
+
+
+CELL_BATCH = 5000
+
+
+def _shape(matrix: Matrix) -> dict:
+    return {"activities": Activity.objects.filter(matrix=matrix).count(),
+            "roles": list(Column.objects.filter(matrix=matrix).order_by("order").values_list("role__code", flat=True)),
+            "counts": matrix.counts}
+
+
+@transaction.atomic
+def matrix_contents_replace(*, matrix: Matrix, roles: Sequence[Role], activities: Sequence[ActivitySpec], actor,
+                            source: str, fresh: bool = False,
+                            progress: Callable[[int], None] | None = None) -> Matrix:
+    """Replace the matrix's rows and columns with `activities` and `roles` (a spreadsheet's:
+    `ActivitySpec.letters` maps an index into `roles` to a value), recorded as one "import"
+    change from `source` with the shape before (none when the matrix is `fresh`) and after.
+    `progress` hears the percentage done (10 to 95) as the cells are written."""
+    report = progress or (lambda percent: None)
+    seq = changelog.lock(matrix=matrix)
+    before = None if fresh else _shape(matrix)
+    Activity.objects.filter(matrix=matrix).delete()
+    Column.objects.filter(matrix=matrix).delete()
+    Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
+    rows = Activity.objects.bulk_create([
+        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=i)
+        for i, a in enumerate(activities)])
+    report(10)
+    cells = [Cell(activity=row, role=roles[index], value=value, version=1)
+             for row, spec in zip(rows, activities) for index, value in spec.letters.items()]
+    for start in range(0, len(cells), CELL_BATCH):
+        Cell.objects.bulk_create(cells[start:start + CELL_BATCH])
+        report(10 + int(85 * min(1, (start + CELL_BATCH) / max(1, len(cells)))))
+    matrix_recount(matrix)
+    changelog.record(matrix=matrix, actor=actor, kind="import", seq=seq, target=source,
+                     before=before, after=dict(_shape(matrix), file=source))
+    return matrix
 
 
 @transaction.atomic
@@ -134,7 +172,7 @@ def matrix_mark_reviewed(*, matrix: Matrix, actor) -> Matrix:
     """The owner went through the matrix: the next review is one cadence from today."""
     seq = changelog.lock(matrix=matrix)
     before = matrix.last_reviewed_on
-    matrix.last_reviewed_on = timezone.localdate()
+    matrix.last_reviewed_on = matrix.workspace.today()
     Matrix.objects.filter(pk=matrix.pk).update(last_reviewed_on=matrix.last_reviewed_on)
     changelog.record(matrix=matrix, actor=actor, kind="matrix.review", seq=seq, target=matrix.name,
             before={"last_reviewed_on": before.isoformat() if before else None},

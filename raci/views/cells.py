@@ -7,10 +7,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
 from core import errors as core_errors
 from core.bounds import query_int
-from raci import selectors, services
+from core.responses import render_varied
+from raci import findings, selectors, services
 from raci.grid_render import badge_html, cell_html
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY
@@ -49,10 +51,9 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
         "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)),
         "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
     }
-    response = render(request, f"{PAGE}#cell-response", context, status=status)
-    response["Vary"] = "HX-Request"
+    response = render_varied(request, f"{PAGE}#cell-response", context, status=status)
     if result.changed:
-        response["HX-Trigger"] = "findings-changed"
+        trigger_client_event(response, "findings-changed")
     return response
 
 
@@ -82,7 +83,7 @@ def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
     if hood.activity is None or hood.column is None:
         raise Http404("No such cell")
     value, version = hood.row[role_id]
-    row, column = selectors.neighbourhood_findings(hood, matrix.rule_settings, role_id)
+    row, column = findings.neighbourhood_findings(hood, matrix.rule_settings, role_id)
     return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
@@ -48,7 +47,7 @@ def _fields(form) -> dict:
 @require_http_methods(["GET", "POST"])
 def decisions(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
-    today = timezone.localdate()
+    today = matrix.workspace.today()
     form = DecisionForm(request.POST or None, matrix=matrix, initial={
         "decided_on": today, "review_on": today + timedelta(days=DEFAULT_REVIEW_DAYS), "decided_by": request.user.pk,
         "activity": query_int(request.GET.get("activity"))})
@@ -102,10 +101,7 @@ def decision_edit(request, ws, m, decision_id):
 @require_POST
 def decision_delete(request, ws, m, decision_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        services.decision_delete(matrix=matrix, decision_id=decision_id)
-    except core_errors.NotFound:
-        raise Http404("No such decision") from None
+    services.decision_delete(matrix=matrix, decision_id=decision_id)
     messages.success(request, "Decision deleted.")
     return redirect("raci:decisions", ws, m)
 

@@ -77,8 +77,6 @@ def fix_apply(request, ws, m):
         result = services.fix_apply(matrix=matrix, rule=rule, activity_id=activity_id, role_id=role_id,
                                     code=request.POST.get("code", ""), since=query_int(request.POST.get("since"), default=0),
                                     actor=request.user)
-    except core_errors.NotFound as error:
-        raise Http404(str(error)) from None
     except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, rule, activity_id, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
@@ -141,8 +139,6 @@ def role_handover(request, ws, m, role_id):
     try:
         result = services.role_handover(matrix=matrix, role_id=role_id, moves=moves, actor=request.user,
                                         since=query_int(request.POST.get("since"), default=0))
-    except core_errors.NotFound as error:
-        raise Http404(str(error)) from None
     except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, "overloaded-role", None, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
@@ -155,8 +151,6 @@ def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
         result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
-    except core_errors.NotFound as error:
-        raise Http404(str(error)) from None
     except core_errors.StaleChanges as stale:
         messages.error(request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.",
                                           *stale.changes]))

@@ -48,10 +48,6 @@ def history_restore(request, ws, m, seq):
         else:
             activity = raci_services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
             messages.success(request, f"Restored “{activity.name}”.")
-    except errors.NotFound as error:
-        from django.http import Http404
-
-        raise Http404(str(error)) from None
     except errors.InvalidInput as error:
         messages.error(request, error.message)
         return redirect("raci:history", ws, m)

@@ -12,14 +12,14 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core import errors as core_errors
 from core.bounds import query_int
-from raci import fixes, paging, selectors
+from core.responses import render_varied, vary_on_htmx
+from raci import findings, fixes, paging, selectors
 from raci.forms import (
     ActivityForm,
 )
@@ -28,7 +28,6 @@ from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.phases import PHASE_LABELS, PHASES
 from raci.rules import SEVERITY_ORDER
-from workspaces import selectors as workspaces_selectors
 from workspaces.access import can_edit
 from workspaces.forms import RoleForm
 from workspaces.models import Membership, Role
@@ -157,7 +156,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
     person_id = query_int(request.GET.get("person"))
     person = next((m for m in members if m.pk == person_id), None) if person_id is not None else None
     in_matrix = {c.role_id for c in grid.columns}
-    today = timezone.localdate()
+    today = matrix.workspace.today()
     context.update({
         "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
         "since": matrix.last_seq, "panel_seq": matrix.last_seq, "live_every": LIVE_EVERY_MS,
@@ -166,7 +165,7 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
         "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
-        "memberships": workspaces_selectors.workspaces_of(user=request.user), "limits": LIMITS,
+        "limits": LIMITS,
         "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
     })
     context.update(extra)
@@ -205,11 +204,9 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
         # The row the change was about is now on another page of a big matrix: go there.
         return HttpResponseClientRedirect(_row_href(grid, row))
     context.update({"workspace": matrix.workspace, "matrix": matrix, "error": error, "panel_seq": matrix.last_seq})
-    response = render(request, f"{PAGE}#structure-response", context, status=status)
-    response["Vary"] = "HX-Request"
+    response = render_varied(request, f"{PAGE}#structure-response", context, status=status)
     # The request may have targeted one cell or one header; the answer is the whole grid.
-    response["HX-Retarget"] = "#grid"
-    response["HX-Reswap"] = "outerHTML"
+    reswap(retarget(response, "#grid"), "outerHTML")
     if error and field:
         response["X-Error-Field"] = field
     return response
@@ -241,8 +238,7 @@ def findings_panel(request, ws, m):
         response = render(request, "raci/findings.html", {
             "workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
             "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
-    response["Vary"] = "HX-Request"
-    return response
+    return vary_on_htmx(response)
 
 
 # The open page asks for others' edits this often: with the answer's own time, an edit
@@ -272,9 +268,7 @@ def matrix_changes(request, ws, m):
     try:
         matrix = matrix_for(request, ws, m)
     except Http404:
-        response = render(request, f"{PAGE}#live-gone", {}, status=404)
-        response["HX-Retarget"], response["HX-Reswap"] = "#live", "outerHTML"
-        return response
+        return reswap(retarget(render_varied(request, f"{PAGE}#live-gone", {}, status=404), "#live"), "outerHTML")
     since = query_int(request.GET.get("since"), default=0)
     panel_seq = query_int(request.GET.get("panel"), default=since)
     last = matrix.last_seq
@@ -297,8 +291,7 @@ def matrix_changes(request, ws, m):
     if others:
         parts.append(render_to_string(f"{PAGE}#others-toast", {"others": others, "structural": shared["structural"]}))
     response = HttpResponse("".join(parts))
-    response["Vary"] = "HX-Request"
-    return response
+    return vary_on_htmx(response)
 
 
 def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool) -> dict:
@@ -335,13 +328,13 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
         # The column's badge is on every page; the cell and its row's badge only on the
         # page that shows the row (an out-of-band swap with no target is an htmx error).
         if r not in columns:
-            columns[r] = badge_html(around.column_findings(r, settings), f"cb-{r}", oob=True)
+            columns[r] = badge_html(findings.around_column_findings(around, r, settings), f"cb-{r}", oob=True)
         if positions is not None and not shown_page.first <= positions.get(a, -1) + 1 <= shown_page.last:
             continue
         value, version = around.cells.get((a, r), ("", 0))
         cells.append(mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True)))
         if a not in rows:
-            rows[a] = badge_html(around.row_findings(a, settings), f"rb-{a}", oob=True)
+            rows[a] = badge_html(findings.around_row_findings(around, a, settings), f"rb-{a}", oob=True)
     return {"cells": cells, "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())]}
 
 

@@ -113,10 +113,8 @@ def ritual_delete(request, ws, ritual_id):
         return render(request, "rituals/ritual_delete.html", {
             "membership": membership, "workspace": membership.workspace, "ritual": ritual,
             "loss": selectors.ritual_loss_of(ritual=ritual)})
-    try:
-        services.ritual_delete(workspace=membership.workspace, ritual_id=ritual.pk)
-    except launches_services.NotFound:  # deleted by someone else in between
-        raise Http404("No such ritual") from None
+    # Deleted by someone else in between: NotFound, a 404 (core.responses).
+    services.ritual_delete(workspace=membership.workspace, ritual_id=ritual.pk)
     messages.success(request, "Ritual deleted; the decisions taken at it stay in the decision log.")
     return redirect("rituals:rituals", ws)
 

@@ -2,8 +2,6 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import glance
@@ -13,6 +11,7 @@ from launches.models import ReadinessItem
 from raci.models import Decision, Matrix
 from rituals.models import Ritual
 from tests.factories import MembershipFactory, build_matrix, hold
+from tests.queries import assert_same_queries
 from workspaces.models import Access, Role
 
 pytestmark = pytest.mark.django_db
@@ -279,17 +278,21 @@ def test_dashboard_queries_stay_the_same_from_small_to_large_workspace(client, t
     client.force_login(people["admin"].user)
     url = reverse("dashboard:workspace", args=[ws.slug])
     cycle = launch_services.cycle_create(workspace=ws, quarter="2026-Q4")
-    _grow(ws, people, cycle, matrices=range(2), launches=range(2))
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(url).status_code == 200
-    _grow(ws, people, cycle, matrices=range(2, 8), launches=range(2, 12))
+    grown = {"matrices": 0, "launches": 0}
+
+    def build(size):  # matrices and launches: 2 and 2, then 8 and 12
+        matrices, launches = (2, 2) if size == 2 else (8, 12)
+        _grow(ws, people, cycle, matrices=range(grown["matrices"], matrices),
+              launches=range(grown["launches"], launches))
+        grown.update(matrices=matrices, launches=launches)
+
+    def check(response, _):
+        assert response.status_code == 200
+
+    assert_same_queries(build, lambda _: client.get(url), sizes=(2, 12), at_most=QUERY_BOUND, check=check)
     dash = workspace_dashboard(workspace=ws, today=TODAY)
     assert (len(dash.matrices), len(dash.quarter.launches)) == (8, 12)
     assert dash.overdue_items and dash.overdue_decisions and len(dash.rituals) == 3
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(url).status_code == 200
-    print(f"dashboard queries: {len(small)} small, {len(large)} large")  # shown with pytest -s
-    assert len(small) == len(large) <= QUERY_BOUND, [q["sql"] for q in large.captured_queries]
 
 
 # --- the arithmetic (no database) ------------------------------------------------------------------

@@ -1,6 +1,9 @@
 from datetime import date
 
+import pytest
+
 from launches import services
+from tests.members import admin, anonymous, editor, members_workspace, outsider, viewer  # noqa: F401
 
 
 def make_launch(cycle, people=None, name="Usage-based billing", launch_date=date(2027, 3, 15), **kwargs):
@@ -14,3 +17,10 @@ def make_launch(cycle, people=None, name="Usage-based billing", launch_date=date
 TIER_2_SCORES = [2, 2, 2, 2, 2, 2]  # 12
 TIER_1_SCORES = [3, 3, 3, 2, 2, 2]  # 15
 TIER_3_SCORES = [1, 2, 2, 1, 2, 2]  # 10
+
+
+@pytest.fixture
+def editor_client(client, team):
+    """The client signed in as the team's PMM lead, an editor who holds the PMM role."""
+    client.force_login(team[2]["PMM"].user)
+    return client

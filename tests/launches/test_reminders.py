@@ -241,3 +241,25 @@ def test_a_paused_ritual_reminds_nobody(team):
     ritual.attendee_members.set([people["editor"]])
     Occurrence.objects.create(ritual=ritual, date=date(2026, 12, 1))
     assert rituals_soon_tick(date(2026, 11, 30)) == 0
+
+
+@pytest.mark.parametrize(("zone", "utc_moment", "told"), [
+    # 12:00 UTC on the 10th is already the 11th in Kiritimati (UTC+14): due on the 13th
+    # is in 2 days there (in 3 by UTC's date).
+    ("Pacific/Kiritimati", "2027-03-10 12:00Z", True),
+    # 05:00 UTC on the 10th is still the 9th in Honolulu (UTC-10): due on the 12th is in
+    # 3 days there (in 2 by UTC's date).
+    ("Pacific/Honolulu", "2027-03-10 05:00Z", False),
+])
+def test_due_in_two_days_is_counted_in_the_workspaces_zone_not_utc(team, zone, utc_moment, told):
+    ws, _, _ = team
+    ws.time_zone = zone
+    ws.save(update_fields=["time_zone"])
+    launch = _tiered(team, date(2027, 3, 15))
+    item = launch.items.filter(owner__isnull=False, due_date__isnull=False).order_by("due_date").first()
+    launch.items.exclude(pk=item.pk).update(due_date=None)
+    due = date(2027, 3, 13) if told else date(2027, 3, 12)
+    ReadinessItem.objects.filter(pk=item.pk).update(due_date=due)
+    with time_machine.travel(utc_moment, tick=False):
+        readiness_reminders_tick.delay()
+    assert Notification.objects.filter(key=f"item_due:{item.pk}:{due.isoformat()}").exists() is told

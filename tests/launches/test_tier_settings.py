@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from launches import services, tiering
-from launches.models import TieringRubric
+from launches.models import Launch, TieringRubric
 from launches.selectors import rubric_of
 from launches.tiering import Question, Rubric, RubricError, rubric_check
 from tests.launches.conftest import make_launch
@@ -96,7 +96,7 @@ def test_reducing_tiers_is_refused_while_a_launch_sits_in_a_dropped_tier(team):
 
 
 @pytest.mark.django_db
-def test_other_workspaces_launches_do_not_block(team):
+def test_a_launch_in_a_dropped_tier_of_another_workspace_does_not_block_reducing_tiers(team):
     from tests.factories import MembershipFactory
     ws, _, _ = team
     other = MembershipFactory().workspace
@@ -106,6 +106,9 @@ def test_other_workspaces_launches_do_not_block(team):
     other_launch.save()
     services.rubric_update(workspace=ws, **FOUR)
     services.rubric_update(workspace=ws, questions=[("a", 1)], thresholds=[2], tier_names=["A", "B"])
+    assert rubric_of(workspace_id=ws.pk).tier_names == ("A", "B")
+    assert rubric_of(workspace_id=other.pk).tier_names == ("Big", "Medium", "Small", "Tiny")
+    assert Launch.objects.get(pk=other_launch.pk).tier == 4
 
 
 def _form(count, **extra):

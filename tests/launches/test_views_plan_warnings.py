@@ -23,12 +23,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def editor_client(client, team):
-    client.force_login(team[2]["PMM"].user)
-    return client
-
-
 def _url(launch, name="launch"):
     return reverse(f"launches:{name}", args=[launch.cycle.workspace.slug, launch.cycle.slug, launch.pk])
 

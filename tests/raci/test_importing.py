@@ -7,19 +7,12 @@ from raci import services, tabular
 from raci.importing import export_table
 from raci.models import Activity, ChangeEvent, Matrix, MatrixImport
 from raci.selectors import matrix_grid
-from tests.factories import MembershipFactory, build_matrix
+from tests.factories import build_matrix
 from tests.fixtures import EXAMPLES
 from workspaces import services as workspaces_services
 from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    member = MembershipFactory(access="editor")
-    client.force_login(member.user)
-    return member
 
 
 def upload(client, member, name, data, *, matrix=None, new_name="Imported", capture=None):

@@ -12,19 +12,11 @@ from openpyxl import Workbook, load_workbook
 
 from raci import services
 from raci.models import Activity, Matrix, MatrixImport
-from tests.factories import MembershipFactory
 from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 
 LIMITS_TEXT = "up to 2,000 activities, 60 roles, 10 MB per file, and at most 60,000 cells"
-
-
-@pytest.fixture
-def editor(client):
-    member = MembershipFactory(access="editor")
-    client.force_login(member.user)
-    return member
 
 
 @pytest.fixture

@@ -16,18 +16,11 @@ from raci.models import (
     TemplateActivity,
     TemplateRole,
 )
-from tests.factories import MembershipFactory, build_matrix
+from tests.factories import build_matrix
 from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def editor(client):
-    member = MembershipFactory(access="editor")
-    client.force_login(member.user)
-    return member
 
 
 def snapshot(matrix):

@@ -67,17 +67,6 @@ def test_setting_the_same_value_records_nothing(setup):
     assert not ChangeEvent.objects.exists()
 
 
-@pytest.mark.parametrize("typed, stored", [("A/R", "AR"), ("r/a", "AR"), ("a, r", "AR"), ("A+R", "AR"), ("c", "C"), ("-", "")])
-def test_values_are_read_in_any_spelling_of_the_contract(typed, stored):
-    assert services.parse_value(typed) == stored
-
-
-@pytest.mark.parametrize("typed", ["X", "RC", "Consulted", "A/R/C"])
-def test_other_values_are_refused(typed):
-    with pytest.raises(core_errors.InvalidInput):
-        services.parse_value(typed)
-
-
 def test_a_cell_of_another_matrix_is_not_found(setup):
     member, matrix, acts, roles = setup
     other, other_acts, other_roles = build_matrix(member.workspace, activities=1, roles=1, name="Other")

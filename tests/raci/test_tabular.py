@@ -17,7 +17,6 @@ from raci.tabular import (
     export_table,
     parse_csv,
     parse_upload,
-    parse_value,
     parse_xlsx,
     write_csv,
     write_xlsx,
@@ -163,28 +162,7 @@ def test_truncated_xlsx_gives_one_error():
 # ------------------------------------------------------------------ cell values
 
 
-@pytest.mark.parametrize("text", [
-    "A/R", "R/A", "a/r", "AR", "ra", "a, r", "A,R", "A + R", "r+a", "A & R", "R&A", "A R", "  a / r  ",
-])
-def test_every_spelling_of_a_over_r(text):
-    assert parse_value(text) == "AR"
-    table = csv_of(f'Activity,PM\nNaming,"{text}"\n')
-    assert table.ok, table.errors
-    assert table.activities[0].letters == {0: "AR"}
-
-
-@pytest.mark.parametrize(("text", "value"), [
-    ("R", "R"), ("a", "A"), (" c ", "C"), ("i", "I"), ("", ""), ("   ", ""), ("-", ""), (" - ", ""),
-])
-def test_single_letters_blank_and_dash(text, value):
-    assert parse_value(text) == value
-
-
-@pytest.mark.parametrize("text", [
-    "Consulted", "A/R/C", "AA", "RR", "A/C", "X", "RACI", "A//R", "A-R", "--", "Responsible", "0",
-])
-def test_invalid_values(text):
-    assert parse_value(text) is None
+# Every spelling, accepted and refused, is in test_letters.py (one reader for all).
 
 
 def test_blank_and_dash_cells_hold_no_letters():

@@ -14,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):
-    member = MembershipFactory(access="editor")
-    client.force_login(member.user)
-    return member
-
-
-@pytest.fixture
 def two_owners(editor):
     return build_matrix(editor.workspace, activities=3, roles=3,
                         letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"})

@@ -60,13 +60,6 @@ def resolver(monkeypatch, settings):
     return answers
 
 
-@pytest.fixture
-def admin(db, client):
-    member = MembershipFactory(access=Access.ADMIN)
-    client.force_login(member.user)
-    return member
-
-
 @pytest.mark.parametrize("text", NOT_PUBLIC[::3])
 def test_the_form_refuses_a_name_resolving_off_the_public_internet(client, admin, resolver, text):
     resolver["hooks.example.com"] = ["8.8.8.8", text]  # one bad address among good ones is enough

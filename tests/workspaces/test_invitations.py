@@ -16,11 +16,6 @@ from workspaces.models import Access, Invitation, Membership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin():
-    return MembershipFactory(access=Access.ADMIN)
-
-
 def invite(admin, email="priya@example.com", access=Access.EDITOR):
     return accounts.invitation_create(workspace=admin.workspace, email=email, access=access, invited_by=admin.user)
 

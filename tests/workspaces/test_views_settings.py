@@ -12,11 +12,6 @@ from workspaces.models import Access, Workspace
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin():
-    return MembershipFactory(access=Access.ADMIN)
-
-
 def _url(workspace):
     return reverse("workspaces:workspace_settings", args=[workspace.slug])
 

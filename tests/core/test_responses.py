@@ -1,0 +1,107 @@
+"""The response layer: domain errors become 403/404/409/422 in one place, for htmx and
+plain requests alike, and `Vary: HX-Request` is set one way."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cache import SessionStore
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django_htmx.middleware import HtmxMiddleware
+
+from core import errors
+from core.responses import DomainErrorMiddleware, render_varied, vary_on_htmx
+
+HX = {"HX-Request": "true"}
+
+
+def _answer(error, *, method="get", headers=None, referer=None):
+    factory = RequestFactory()
+    extra = {"HTTP_REFERER": referer} if referer else {}
+    request = getattr(factory, method)("/w/team/things/7/", headers=headers or {}, **extra)
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    request.user = None
+
+    def view(request):
+        raise error
+
+    middleware = DomainErrorMiddleware(view)
+    HtmxMiddleware(lambda r: None)(request)
+    try:
+        return request, middleware(request)
+    except errors.DomainError as raised:
+        return request, middleware.process_exception(request, raised)
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (errors.Forbidden("Only admins can do that."), 403),
+    (errors.NotFound("No such thing."), 404),
+    (errors.Conflict("Someone changed it since."), 409),
+    (errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]), 409),
+    (errors.InvalidInput("Too long.", "name"), 422),
+])
+def test_htmx_requests_get_the_status_and_a_toast_retargeted_to_the_toast_area(error, status):
+    _, response = _answer(error, headers=HX)
+    assert response.status_code == status
+    assert response["HX-Retarget"] == "#toasts" and response["HX-Reswap"] == "beforeend"
+    assert "HX-Request" in response["Vary"]
+    assert 'class="toast error"' in response.content.decode()
+
+
+def test_an_htmx_toast_carries_the_message_and_what_changed():
+    _, response = _answer(errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]), headers=HX)
+    assert "It changed since. Ann set PM to A." in response.content.decode()
+
+
+def test_an_htmx_toast_escapes_the_message():
+    _, response = _answer(errors.InvalidInput("<script>x</script> is not a name"), headers=HX)
+    assert "<script>x" not in response.content.decode() and "&lt;script&gt;" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plain_request_for_something_gone_gets_the_404_page():
+    _, response = _answer(errors.NotFound("No such thing."))
+    assert response.status_code == 404 and "Not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plain_request_not_allowed_gets_the_403_page_with_the_reason():
+    _, response = _answer(errors.Forbidden("Only admins can do that."))
+    assert response.status_code == 403 and "Only admins can do that." in response.content.decode()
+
+
+@pytest.mark.parametrize("error", [errors.InvalidInput("Too long."), errors.Conflict("Someone changed it since.")])
+def test_a_refused_plain_post_returns_to_the_page_it_came_from_with_the_message(error):
+    request, response = _answer(error, method="post", referer="http://testserver/w/team/things/")
+    assert response.status_code == 302 and response["Location"] == "http://testserver/w/team/things/"
+    assert [m.message for m in get_messages(request)] == [error.message]
+
+
+def test_a_refused_plain_post_never_returns_to_another_site():
+    _, response = _answer(errors.InvalidInput("Too long."), method="post", referer="https://evil.example/")
+    assert response.status_code == 302 and response["Location"] == "/w/team/things/7/"
+
+
+@pytest.mark.django_db
+def test_a_refused_plain_get_shows_the_message_with_its_status():
+    _, response = _answer(errors.Conflict("Someone changed it since."))
+    assert response.status_code == 409 and "Someone changed it since." in response.content.decode()
+
+
+def test_other_exceptions_are_not_answered_here():
+    middleware = DomainErrorMiddleware(lambda r: None)
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("boom")) is None
+
+
+def test_vary_is_added_to_what_is_there_not_replaced():
+    response = HttpResponse()
+    response["Vary"] = "Cookie"
+    assert vary_on_htmx(response)["Vary"] == "Cookie, HX-Request"
+
+
+def test_render_varied_varies_on_htmx():
+    request = RequestFactory().get("/")
+    assert "HX-Request" in render_varied(request, "components/toast.html", {"message": "x"})["Vary"]
