@@ -42,6 +42,13 @@ class Workspace(models.Model):
         return LIFECYCLE_LABELS.get(self.key, "")
 
     @property
+    def kind_label(self) -> str:
+        """What the settings say the phase is: "lifecycle", "lifecycle: Launch" once renamed, or "team phase"."""
+        if not self.lifecycle_label:
+            return "team phase"
+        return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
@@ -189,3 +196,10 @@ class Phase(models.Model):
     def lifecycle_label(self) -> str:
         """The lifecycle phase it stands for ("Launch"), or "" for a team's own phase."""
         return LIFECYCLE_LABELS.get(self.key, "")
+
+    @property
+    def kind_label(self) -> str:
+        """What the settings say the phase is: "lifecycle", "lifecycle: Launch" once renamed, or "team phase"."""
+        if not self.lifecycle_label:
+            return "team phase"
+        return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"

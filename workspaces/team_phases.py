@@ -17,10 +17,10 @@ from workspaces.phases import (
     LIFECYCLE_LABELS,
     PHASE_NAME_MAX,
     PHASES_MAX,
+    UNPHASED,
     PhaseList,
     clean,
     fold,
-    UNPHASED,
     key_for_new,
     parse_phase,
 )

@@ -78,3 +78,13 @@ def test_a_matrix_from_a_template_brings_back_a_removed_lifecycle_phase(client, 
     template = Template.objects.filter(workspace=None).first()
     services.matrix_create(workspace=admin.workspace, name="From template", template=template, actor=admin.user)
     assert "post_launch" in team_phases.phase_list(workspace_id=admin.workspace.pk)
+
+
+def test_the_history_names_a_team_phase_by_its_current_name_not_its_key(client, admin):
+    beta = team_phases.phase_add(workspace=admin.workspace, name="Beta")
+    matrix = MatrixFactory(workspace=admin.workspace, name="Rollout")
+    services.activity_add(matrix=matrix, name="Sign-up page", phase=beta.key, actor=admin.user)
+    team_phases.phase_rename(workspace=admin.workspace, phase_key=beta.key, name="Open beta")
+    client.force_login(admin.user)
+    page = client.get(reverse("raci:history", args=[admin.workspace.slug, matrix.slug])).content.decode()
+    assert "<dd>Open beta</dd>" in page and beta.key not in page

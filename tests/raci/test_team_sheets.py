@@ -8,8 +8,8 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
@@ -83,7 +83,7 @@ def test_each_team_sheet_imports_with_its_own_phases(client, editor, name, djang
     assert job.summary["new_phases"] == own
     assert "New phases this import adds" in page
     listed = page[page.index("New phases this import adds"):]
-    positions = [listed.index(f'<span class="pill">{phase}</span>') for phase in own]
+    positions = [listed.index(f'<span class="pill team">{escape(phase)}</span>') for phase in own]
     assert positions == sorted(positions)
     assert job.status == "done", job.failure
     assert [p.name for p in team_phases.phases_of(workspace=editor.workspace)] == LIFECYCLE_NAMES + own
@@ -119,7 +119,7 @@ def _xlsx_of(name: str) -> bytes:
 
 def test_an_xlsx_team_sheet_imports_and_lints_too(client, editor, django_capture_on_commit_callbacks, tmp_path):
     data = _xlsx_of("alpha-beta-ga.csv")
-    page, job = _import(client, editor, "stages.xlsx", data, django_capture_on_commit_callbacks)
+    _, job = _import(client, editor, "stages.xlsx", data, django_capture_on_commit_callbacks)
     assert job.status == "done" and job.summary["new_phases"] == ["Alpha", "Beta", "GA"]
     path = tmp_path / "stages.xlsx"
     path.write_bytes(data)
