@@ -3,7 +3,7 @@ from django import forms
 
 from core.text import NAME_MAX
 from raci.models import Template
-from raci.phases import PHASES
+from raci.phases import PHASES, PhaseList
 
 
 class MatrixCreateForm(forms.Form):
@@ -46,5 +46,15 @@ class ActivityForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     phase = forms.ChoiceField(choices=[("", "Unphased"), *PHASES], required=False)
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, phases: PhaseList | None = None, current_phase: str = "", **kwargs):
+        """`phases`: the workspace's, offered in its order; `current_phase`, the activity's
+        own, stays offered even when the workspace no longer has it."""
+        super().__init__(*args, **kwargs)
+        phases = phases or PhaseList.default()
+        choices = phases.choices()
+        if current_phase and current_phase not in phases:
+            choices.append((current_phase, phases.label(current_phase)))
+        self.fields["phase"].choices = choices
 
 

@@ -6,6 +6,7 @@ background task, in one transaction, so a file either lands whole or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from django.core.cache import cache
@@ -15,11 +16,12 @@ from core.errors import InvalidInput
 from core.text import clean_name as clean_name
 from raci import rules, tabular
 from raci.models import Matrix, MatrixImport
-from raci.phases import PHASE_LABELS
 from raci.selectors import matrix_grid
 from raci.services import matrix_contents_replace, matrix_create
 from workspaces.models import Role, Workspace
+from workspaces.phases import PHASES_MAX, PhaseList, fold
 from workspaces.services import role_ensure
+from workspaces.team_phases import phase_list, phases_add
 
 PREVIEW_ROWS = 100
 PREVIEW_FINDINGS = 300
@@ -35,7 +37,8 @@ def export_table(matrix: Matrix) -> tabular.ExportTable:
         (a.name, a.phase, a.description, [grid.cells.get((a.id, c.role_id), ("", 0))[0] for c in grid.columns])
         for a in grid.activities
     ]
-    return tabular.export_table(role_headers=[c.code for c in grid.columns], rows=rows, title=matrix.name)
+    return tabular.export_table(role_headers=[c.code for c in grid.columns], rows=rows, title=matrix.name,
+                                phases=grid.phase_list)
 
 
 # --- creating and previewing -----------------------------------------------------------
@@ -95,19 +98,54 @@ def _derive_code(header: str, taken: set[str]) -> str:
     return code
 
 
+def _phase_plan(phases: PhaseList, table: tabular.ParsedTable) -> tuple[list[str | None], list[str], list[str]]:
+    """Which of the workspace's phases each activity goes in (its key, or None for a phase
+    the import adds), the phases to add (in file order, as first written), and errors: a
+    file may name one phase two ways ("Discovery" and the team's name for Insight), which
+    must not put two activities of one name in one phase."""
+    keys: list[str | None] = []
+    new: dict[str, str] = {}
+    for spec in table.activities:
+        key = phases.match(spec.phase_text)
+        if key is None:
+            new.setdefault(fold(spec.phase_text), spec.phase_text)
+        keys.append(key)
+    errors, seen = [], {}
+    for spec, key in zip(table.activities, keys):
+        where = key if key is not None else "new:" + fold(spec.phase_text)
+        first = seen.setdefault((where, fold(spec.name)), spec.row)
+        if first != spec.row:
+            label = phases.label(key) if key is not None else spec.phase_text
+            errors.append(tabular.TableError(spec.row, "Phase", spec.phase_text,
+                                             f"“{spec.name}” is already on row {first} in phase {label}, which "
+                                             f"this row names “{spec.phase_text}”; activity names must differ "
+                                             "within a phase."))
+    if len(phases) + len(new) > PHASES_MAX:
+        errors.append(tabular.TableError(None, "Phase", "", (
+            f"The file adds {len(new)} phases to the workspace's {len(phases)}; a workspace has at most "
+            f"{PHASES_MAX} phases. Use fewer phases in the file, or remove some in the workspace settings.")))
+    return keys, list(new.values()), errors
+
+
 def import_parse(job: MatrixImport) -> MatrixImport:
     """Read the file and store what the preview shows."""
     table = tabular.parse_upload(bytes(job.data), job.filename)
     # At most the first 500 errors are kept (the table counts the rest): a file of 400,000
     # bad rows once stored 207 MB of them, and its page took the web worker down.
     summary: dict = {"errors": [dict(e.as_dict(), text=str(e)) for e in table.errors], "error_count": table.error_count}
-    if table.ok:
+    phases = phase_list(workspace_id=job.workspace_id)
+    keys, new_phases, phase_errors = _phase_plan(phases, table) if table.ok else ([], [], [])
+    if phase_errors:
+        summary = {"errors": [dict(e.as_dict(), text=str(e)) for e in phase_errors], "error_count": len(phase_errors)}
+    elif table.ok:
         plan = _role_plan(job.workspace, [c.header for c in table.columns])
         findings = rules.check(table.to_matrix_data())
         summary.update({
             "n_activities": len(table.activities), "n_roles": len(table.columns), "roles": plan,
-            "rows": [[a.name, PHASE_LABELS[a.phase], [rules.DISPLAY[a.letters.get(i, "")] for i in range(len(table.columns))]]
-                     for a in table.activities[:PREVIEW_ROWS]],
+            "new_phases": new_phases,
+            "rows": [[a.name, phases.label(key) if key is not None else a.phase_text,
+                      [rules.DISPLAY[a.letters.get(i, "")] for i in range(len(table.columns))]]
+                     for a, key in zip(table.activities[:PREVIEW_ROWS], keys)],
             "counts": rules.count_by_severity(findings),
             "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
                           "activity": table.activities[f.activity].name if f.activity is not None else None,
@@ -116,7 +154,7 @@ def import_parse(job: MatrixImport) -> MatrixImport:
             "n_findings": len(findings),
         })
     job.summary = summary
-    job.status = MatrixImport.Status.PREVIEW if table.ok else MatrixImport.Status.INVALID
+    job.status = MatrixImport.Status.PREVIEW if table.ok and not phase_errors else MatrixImport.Status.INVALID
     job.save(update_fields=["summary", "status"])
     return job
 
@@ -157,7 +195,14 @@ def import_apply(job: MatrixImport) -> Matrix:
         plan = _role_plan(workspace, [c.header for c in table.columns])
         roles = [role_ensure(workspace=workspace, code=entry["code"], name=entry["name"]) if entry["new"]
                  else Role.objects.get(pk=entry["role_id"]) for entry in plan]
-        matrix_contents_replace(matrix=matrix, roles=roles, activities=table.activities, actor=job.created_by,
+        # The phases the file adds are created with the matrix, in the same transaction.
+        _, new_phases, phase_errors = _phase_plan(phase_list(workspace_id=workspace.pk), table)
+        if phase_errors:
+            raise InvalidInput(str(phase_errors[0]))
+        phases_add(workspace=workspace, names=new_phases)
+        keys, _, _ = _phase_plan(phase_list(workspace_id=workspace.pk), table)
+        activities = [dataclasses.replace(spec, phase=key or "") for spec, key in zip(table.activities, keys)]
+        matrix_contents_replace(matrix=matrix, roles=roles, activities=activities, actor=job.created_by,
                                 source=job.filename, fresh=not job.matrix_id,
                                 progress=lambda percent: cache.set(key, percent, 3600))
         job.status, job.result = MatrixImport.Status.DONE, matrix

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 
 from core.text import CODE_MAX, NAME_MAX
-from raci.phases import PHASES
 from raci.rules import DISPLAY, RuleSettings
 from workspaces.models import Role, Workspace
 
@@ -90,7 +89,7 @@ class Column(models.Model):
 class Activity(models.Model):
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="activities")
     name = models.CharField(max_length=NAME_MAX)
-    phase = models.CharField(max_length=20, choices=PHASES, blank=True)
+    phase = models.CharField(max_length=20, blank=True)  # a phase key (workspaces.phases)
     description = models.TextField(blank=True, max_length=2000)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
@@ -197,7 +196,7 @@ class TemplateRole(models.Model):
 class TemplateActivity(models.Model):
     template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="activities")
     name = models.CharField(max_length=NAME_MAX)
-    phase = models.CharField(max_length=20, choices=PHASES, blank=True)
+    phase = models.CharField(max_length=20, blank=True)  # a phase key (workspaces.phases)
     description = models.TextField(blank=True, max_length=2000)
     order = models.PositiveIntegerField(default=0)
     # Role code -> "R", "A", "AR", "C" or "I".

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from core.errors import InvalidInput
 from raci import changelog
-from raci.models import Matrix
+from raci.models import Activity, Matrix, Template
 from raci.services.structure import _recount_matrices_with_roles
 from workspaces import signals
 from workspaces.models import Role
@@ -34,3 +34,28 @@ def recount_matrices_of_changed_holders(sender, *, role_ids, **kwargs):
         changelog.record(matrix=matrix, actor=kwargs.get("actor"), kind="role.holders", target=codes,
                          role_id=role_ids[0] if len(role_ids) == 1 else None)
     _recount_matrices_with_roles(role_ids)
+
+
+@receiver(signals.phase_renamed)
+def record_phase_rename_in_matrices(sender, *, phase, before, after, actor, **kwargs):
+    """Each matrix with activities in the phase shows the rename in its history."""
+    for matrix in Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key).distinct():
+        changelog.record(matrix=matrix, actor=actor, kind="phase.update", target=f"“{before}” to “{after}”",
+                         before={"name": before}, after={"name": after})
+
+
+@receiver(signals.phase_deleting)
+def refuse_removing_a_phase_in_use(sender, *, phase, **kwargs):
+    used = Activity.objects.filter(matrix__workspace_id=phase.workspace_id, phase=phase.key)
+    in_matrices = list(Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key)
+                       .distinct().order_by("name").values_list("name", flat=True)[:4])
+    if in_matrices:
+        n = used.count()
+        where = ", ".join(f"“{name}”" for name in in_matrices[:3]) + (" and others" if len(in_matrices) > 3 else "")
+        raise InvalidInput(f"“{phase.name}” still holds {n} {'activity' if n == 1 else 'activities'} (in {where}); "
+                           "move them to another phase first.")
+    templates = list(Template.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key)
+                     .distinct().order_by("name").values_list("name", flat=True)[:3])
+    if templates:
+        raise InvalidInput(f"“{phase.name}” is used by the template {', '.join(f'“{t}”' for t in templates)}; "
+                           "delete the template or keep the phase.")

@@ -21,10 +21,11 @@ from raci.models import (
     Template,
     TemplateVersion,
 )
-from raci.phases import PHASE_LABELS, PHASE_ORDER
+from raci.phases import PhaseList
 from workspaces import handover
 from workspaces.models import Membership, Role
 from workspaces.selectors import _others_holding, members_of
+from workspaces.team_phases import phase_list
 
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class ActivityRow:
     order: int
     template_key: str = ""
     source: str = ""
+    phase_label: str = ""  # the workspace's name for the phase (set by matrix_grid)
 
     @property
     def our_default(self) -> bool:
@@ -46,10 +48,6 @@ class ActivityRow:
     def hover(self) -> str:
         """What the activity's name shows on hover: its description, then where its letters come from."""
         return "\n\n".join(text for text in (self.description, self.source) if text)
-
-    @property
-    def phase_label(self) -> str:
-        return PHASE_LABELS[self.phase]
 
 
 @dataclass(slots=True)
@@ -71,6 +69,7 @@ class Grid:
     cells: dict[tuple[int, int], tuple[str, int]]
     people: dict[int, str]
     findings: list[rules.Finding] = field(default_factory=list)
+    phase_list: PhaseList = field(default_factory=PhaseList.default)
 
     def rule_input(self) -> rules.MatrixData:
         return findings.grid_input(self)
@@ -109,11 +108,12 @@ class Grid:
         return rules.count_by_severity(self.findings)
 
     def phases(self) -> list[tuple[str, str, list[ActivityRow]]]:
-        """Activities grouped by phase, in lifecycle order: (phase, label, rows)."""
+        """Activities grouped by phase, in the workspace's order of phases: (phase, label, rows)."""
         groups: dict[str, list[ActivityRow]] = defaultdict(list)
         for activity in self.activities:
             groups[activity.phase].append(activity)
-        return [(phase, PHASE_LABELS[phase], groups[phase]) for phase in sorted(groups, key=PHASE_ORDER.__getitem__)]
+        return [(phase, self.phase_list.label(phase), groups[phase])
+                for phase in sorted(groups, key=self.phase_list.order)]
 
 
 def _fetch(queryset) -> list[tuple]:
@@ -126,7 +126,8 @@ def _fetch(queryset) -> list[tuple]:
 
 
 def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
-    """The matrix's rows, columns, letters and role holders, in two queries."""
+    """The matrix's rows, columns, letters and role holders, and the workspace's phases
+    (which order the rows), in three queries."""
     activities: dict[int, ActivityRow] = {}
     cells: dict[tuple[int, int], tuple[str, int]] = {}
     rows = (
@@ -140,7 +141,10 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
             activities[pk] = ActivityRow(pk, name, phase, description, order, key, source)
         if role_id is not None:
             cells[(pk, role_id)] = (value, version)
-    ordered = sorted(activities.values(), key=lambda a: (PHASE_ORDER[a.phase], a.order, a.id))
+    phases = phase_list(workspace_id=matrix.workspace_id)
+    for activity in activities.values():
+        activity.phase_label = phases.label(activity.phase)
+    ordered = sorted(activities.values(), key=lambda a: (phases.order(a.phase), a.order, a.id))
 
     columns: dict[int, RoleColumn] = {}
     people: dict[int, str] = {}
@@ -161,7 +165,7 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     # Only cells of the matrix's current columns count; a removed column's letters stay
     # in the database for history but do not show.
     cells = {key: value for key, value in cells.items() if key[1] in columns}
-    grid = Grid(matrix, ordered, list(columns.values()), cells, people)
+    grid = Grid(matrix, ordered, list(columns.values()), cells, people, phase_list=phases)
     if check:
         grid.recheck()
     return grid
@@ -265,7 +269,8 @@ KIND_LABELS = {
     "cell": "set", "activity.add": "added activity", "activity.update": "edited activity",
     "activity.move": "moved activity", "activity.delete": "removed activity", "activity.split": "split activity",
     "activity.restore": "restored activity", "column.add": "added column", "column.move": "moved column",
-    "column.remove": "removed column", "role.update": "edited role", "role.holders": "changed who holds", "matrix.create": "created the matrix",
+    "column.remove": "removed column", "role.update": "edited role", "role.holders": "changed who holds",
+    "phase.update": "renamed phase", "matrix.create": "created the matrix",
     "matrix.update": "changed settings", "import": "imported", "undo": "undid",
     "template.take": "took from the template",
 }
@@ -542,5 +547,6 @@ def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
 def activity_positions(*, matrix: Matrix) -> dict[int, int]:
     """Each activity's place in the grid's order: which page of a big matrix shows it."""
     rows = _fetch(Activity.objects.filter(matrix=matrix).values_list("id", "phase", "order"))
-    ordered = sorted(rows, key=lambda r: (PHASE_ORDER[r[1]], r[2], r[0]))
+    phases = phase_list(workspace_id=matrix.workspace_id)
+    ordered = sorted(rows, key=lambda r: (phases.order(r[1]), r[2], r[0]))
     return {pk: i for i, (pk, _, _) in enumerate(ordered)}

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.limits import LIMITS, MB, Limits
 from raci.limits import number as grouped
-from raci.phases import PHASE_LABELS, PHASES, UNPHASED, parse_phase
+from raci.phases import UNPHASED, PhaseList, parse_phase
+from workspaces.phases import PHASE_NAME_MAX, PHASES_MAX
+from workspaces.phases import clean as clean_phase
 from raci.rules import DISPLAY, ActivityData, MatrixData, RoleData
 
 NAME_MAX = 200
@@ -45,7 +47,6 @@ EXPORT_HEADER = ("Activity", "Phase", "Description")
 
 DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
 
-VALID_PHASES_TEXT = ", ".join(label for _, label in PHASES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +62,12 @@ class ActivitySpec:
     """One activity row. `letters` maps an index into `ParsedTable.columns` to a value."""
 
     name: str
-    phase: str  # a phase key (see raci.phases), "" when unphased
+    phase: str  # the lifecycle key its phase maps to (workspaces.phases); "" when unphased or a team's own
     description: str = ""
     letters: dict[int, str] = field(default_factory=dict)
     row: int | None = None  # the spreadsheet row it came from
+    phase_text: str = ""  # the Phase cell as written, spaces collapsed: an import matches it to the team's names
+    team_phase: str = ""  # == phase_text when it names no lifecycle phase: the team's own phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,15 @@ class ParsedTable:
     @property
     def error_count(self) -> int:
         return len(self.errors) + self.unlisted
+
+    def team_phases(self) -> list[str]:
+        """The team's own phases the file names, in the order they first appear, each as
+        first written ("alpha" after "Alpha" is the same phase)."""
+        found: dict[str, str] = {}
+        for spec in self.activities:
+            if spec.team_phase:
+                found.setdefault(_fold(spec.team_phase), spec.team_phase)
+        return list(found.values())
 
     def add_error(self, error: TableError) -> None:
         # A file of 400,000 bad rows must not become 800,000 stored errors: count the rest.
@@ -413,6 +425,11 @@ def _parse_records(records: Iterable[tuple[int, list[str]]], limits: Limits = LI
                                                    "“Activity” column and one row per activity."))
     elif not table.activities:
         table.add_error(TableError(None, None, "", "The file has a header row but no activities."))
+    elif len(own := table.team_phases()) > PHASES_MAX:
+        table.add_error(TableError(
+            None, layout.header(layout.phase), own[PHASES_MAX],
+            f"The file names {len(own)} phases of its own; a workspace has at most {PHASES_MAX} phases.",
+        ))
     return table
 
 
@@ -469,8 +486,8 @@ def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout 
 def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTable) -> tuple[ActivitySpec, str, str]:
     """One activity, its errors added to `table`; plus the phase to check duplicates in.
 
-    An unknown phase is reported and the activity is kept unphased, but duplicates are
-    still looked for among the rows that name the same unknown phase.
+    A phase that is no lifecycle phase (nor an alias of one) is the team's own: kept as
+    written, and duplicates are looked for among the rows that name it (any case).
     """
     def cell(position: int | None) -> str:
         if position is None or position >= len(record):
@@ -486,16 +503,23 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
     description = cell(layout.description)
     phase_text = cell(layout.phase)
 
-    phase = parse_phase(phase_text)
+    phase_text = clean_phase(phase_text)
+    phase, team_phase = parse_phase(phase_text), ""
     if phase is None:
-        table.add_error(TableError(
-            number, layout.header(layout.phase), phase_text,
-            f"“{phase_text}” is not a phase; use one of {VALID_PHASES_TEXT}, or leave it blank.",
-        ))
-        phase_key, phase_label = "?" + _fold(phase_text), f"“{phase_text}”"
-        phase = UNPHASED
+        phase, team_phase = UNPHASED, phase_text
+        phase_key, phase_label = "team:" + _fold(phase_text), f"“{phase_text}”"
+        if len(phase_text) > PHASE_NAME_MAX:
+            table.add_error(TableError(
+                number, layout.header(layout.phase), phase_text[:40] + "…",
+                f"A phase name can have at most {PHASE_NAME_MAX} characters (this one has {len(phase_text)}).",
+            ))
+        elif any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in phase_text):
+            table.add_error(TableError(
+                number, layout.header(layout.phase), phase_text.encode("unicode_escape").decode("ascii")[:60],
+                "A phase name cannot hold control characters.",
+            ))
     else:
-        phase_key, phase_label = phase, PHASE_LABELS[phase]
+        phase_key, phase_label = phase, PhaseList.default().label(phase)
 
     letters: dict[int, str] = {}
     for position, raw in enumerate(record):
@@ -528,7 +552,8 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
         table.add_error(TableError(number, layout.header(layout.description), description[:40] + "…",
                                        f"A description can have at most {DESCRIPTION_MAX} characters "
                                        f"(this one has {len(description)})."))
-    spec = ActivitySpec(name=name, phase=phase, description=description, letters=letters, row=number)
+    spec = ActivitySpec(name=name, phase=phase, description=description, letters=letters, row=number,
+                        phase_text=phase_text, team_phase=team_phase)
     return spec, phase_key, phase_label
 
 
@@ -635,11 +660,14 @@ def _sheet_title(title: str) -> str:
 
 def export_table(
     *, role_headers: list[str], rows: Iterable[tuple[str, str, str, list[str]]], title: str = "RACI",
+    phases: PhaseList | None = None,
 ) -> ExportTable:
-    """Convenience: an ExportTable from (name, phase key, description, values) tuples."""
+    """Convenience: an ExportTable from (name, phase key, description, values) tuples; each
+    phase is written by its name in `phases` (the workspace's)."""
+    phases = phases or PhaseList.default()
     return ExportTable(
         role_headers=list(role_headers),
-        rows=[ExportRow(name, PHASE_LABELS[phase], description, list(values))
+        rows=[ExportRow(name, phases.label(phase), description, list(values))
               for name, phase, description, values in rows],
         title=title,
     )

@@ -77,6 +77,10 @@ URLS: dict[str, dict] = {
     "workspaces:workspace_create": {"fields": ["name"]},
     "dashboard:workspace": {},
     "workspaces:workspace_settings": {},
+    "workspaces:phase_add": {"fields": ["name"]},
+    "workspaces:phase_rename": {"fields": ["name"]},
+    "workspaces:phase_move": {"fields": ["direction"]},
+    "workspaces:phase_remove": {},
     "workspaces:members": {},
     "workspaces:member_update": {"fields": ["access"]},
     "workspaces:member_remove": {},
@@ -241,7 +245,7 @@ def _seed() -> Seed:
               "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
               "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
               "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today()), "invitation_id": invited.pk,
-              "uidb64": "MQ", "quarter": "2027-q1"},
+              "uidb64": "MQ", "quarter": "2027-q1", "key": "launch"},
     )
 
 
@@ -449,4 +453,4 @@ def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
     assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
                      "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter"}, "Add the new path argument to Seed.path in _seed()"
+                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter", "key"}, "Add the new path argument to Seed.path in _seed()"

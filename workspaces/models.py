@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from core.text import CODE_MAX, EMAIL_MAX, NAME_MAX
+from workspaces.phases import LIFECYCLE_LABELS, PHASE_NAME_MAX
 
 
 class Access(models.TextChoices):
@@ -33,6 +35,18 @@ class Workspace(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def lifecycle_label(self) -> str:
+        """The lifecycle phase it stands for ("Launch"), or "" for a team's own phase."""
+        return LIFECYCLE_LABELS.get(self.key, "")
+
+    @property
+    def kind_label(self) -> str:
+        """What the settings say the phase is: "lifecycle", "lifecycle: Launch" once renamed, or "team phase"."""
+        if not self.lifecycle_label:
+            return "team phase"
+        return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -154,3 +168,39 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
         return self.State.PENDING
+
+
+class Phase(models.Model):
+    """One of a workspace's phases, in its order (see `workspaces.phases`).
+
+    `key` is what activities store: a lifecycle key ("launch") or a team key ("t-…"); it
+    never changes, so renaming a phase moves no activity. A workspace without rows has the
+    five lifecycle phases; the first change writes them out.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="phases")
+    key = models.CharField(max_length=20)
+    name = models.CharField(max_length=PHASE_NAME_MAX)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="phase_key_unique_in_workspace"),
+            models.UniqueConstraint(Lower("name"), "workspace", name="phase_name_unique_in_workspace"),
+        ]
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def lifecycle_label(self) -> str:
+        """The lifecycle phase it stands for ("Launch"), or "" for a team's own phase."""
+        return LIFECYCLE_LABELS.get(self.key, "")
+
+    @property
+    def kind_label(self) -> str:
+        """What the settings say the phase is: "lifecycle", "lifecycle: Launch" once renamed, or "team phase"."""
+        if not self.lifecycle_label:
+            return "team phase"
+        return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"

@@ -16,3 +16,7 @@ role_updated = Signal()
 role_deleting = Signal()
 # sender=Role; role_ids whose holders changed (a member left, holders were set); actor if known
 holders_changed = Signal()
+# sender=Phase; phase, before, after (names), actor
+phase_renamed = Signal()
+# sender=Phase; phase. A receiver raises InvalidInput to refuse (activities are in it).
+phase_deleting = Signal()

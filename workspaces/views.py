@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import errors as core_errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from workspaces import handover, invitations, selectors, services
+from workspaces import handover, invitations, selectors, services, team_phases
 from workspaces.access import membership_for
 from workspaces.forms import (
     AccessForm,
@@ -18,6 +19,7 @@ from workspaces.forms import (
     WorkspaceSettingsForm,
 )
 from workspaces.models import Access, Role
+from workspaces.phases import PHASE_NAME_MAX, PHASES_MAX
 
 
 def home(request):
@@ -56,9 +58,69 @@ def workspace_settings(request, ws):
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspaces:workspace_settings", ws)
-    return render(request, "workspaces/workspace_settings.html",
-                  {"membership": membership, "workspace": membership.workspace, "form": form},
-                  status=422 if form.errors else 200)
+    return _settings_page(request, membership, form=form, status=422 if form.errors else 200)
+
+
+def _settings_page(request, membership, *, form=None, phase_errors=None, typed=None, status=200):
+    """The settings page; `phase_errors` maps a phase key (or "add") to the refusal shown
+    beside it, `typed` keeps what was typed there."""
+    workspace = membership.workspace
+    form = form or WorkspaceSettingsForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    phases = team_phases.phases_of(workspace=workspace)
+    phase_errors, typed = phase_errors or {}, typed or {}
+    rows = [{"phase": p, "error": phase_errors.get(p.key, ""), "value": typed.get(p.key, p.name)} for p in phases]
+    return render(request, "workspaces/workspace_settings.html", {
+        "membership": membership, "workspace": workspace, "form": form, "phases": rows,
+        "add_error": phase_errors.get("add", ""), "add_value": typed.get("add", ""), "phase_name_max": PHASE_NAME_MAX,
+        "phases_max": PHASES_MAX, "phases_full": len(phases) >= PHASES_MAX,
+    }, status=status)
+
+
+def _phase_write(request, ws, where: str, write, done: str):
+    """An admin's change to the phase list: back to the phases on the settings page, or
+    the page again with the refusal beside the phase (or the add form) it concerns."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    try:
+        write(membership.workspace)
+    except core_errors.NotFound:
+        raise_404()
+    except core_errors.InvalidInput as error:
+        typed = {where: request.POST.get("name", "")[:PHASE_NAME_MAX + 40]}
+        return _settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=422)
+    messages.success(request, done)
+    return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#phases")
+
+
+@login_required
+@require_POST
+def phase_add(request, ws):
+    name = request.POST.get("name", "")
+    return _phase_write(request, ws, "add", lambda w: team_phases.phase_add(workspace=w, name=name),
+                        f"Added the phase “{' '.join(name.split())[:PHASE_NAME_MAX]}”.")
+
+
+@login_required
+@require_POST
+def phase_rename(request, ws, key):
+    name = request.POST.get("name", "")
+    return _phase_write(request, ws, key, lambda w: team_phases.phase_rename(workspace=w, phase_key=key, name=name,
+                                                                            actor=request.user),
+                        "Phase renamed; every matrix's history records it.")
+
+
+@login_required
+@require_POST
+def phase_move(request, ws, key):
+    direction = request.POST.get("direction", "")
+    return _phase_write(request, ws, key, lambda w: team_phases.phase_move(workspace=w, phase_key=key,
+                                                                          direction=direction), "Phase moved.")
+
+
+@login_required
+@require_POST
+def phase_remove(request, ws, key):
+    return _phase_write(request, ws, key, lambda w: team_phases.phase_remove(workspace=w, phase_key=key),
+                        "Phase removed.")
 
 
 def _members_page(request, membership, *, form=None, toast=None, status=200):

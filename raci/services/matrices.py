@@ -26,6 +26,7 @@ from raci.services.templates import template_snapshot
 from raci.tabular import ActivitySpec
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
 from workspaces.services import role_ensure
+from workspaces.team_phases import phases_ensure
 
 # Words the URLs use where a slug goes: /w/new/ and /w/<ws>/matrices/new/ are pages, so a
 # workspace or matrix named "New" is /w/new-2/. A test checks these against the URL patterns.
@@ -74,6 +75,7 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
                 newly_held.append(role.pk)
         columns.append(Column(matrix=matrix, role=role, order=position))
     Column.objects.bulk_create(columns)
+    phases_ensure(workspace=workspace, keys=[a.phase for a in template.activities.all()])
     activities = Activity.objects.bulk_create([
         Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=position,
                  template_key=a.key, source=a.source[:4000])

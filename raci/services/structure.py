@@ -15,7 +15,7 @@ from raci.models import (
     Column,
     Matrix,
 )
-from raci.phases import PHASE_LABELS
+from workspaces.team_phases import phase_list
 from raci.services.cells import matrix_recount
 from workspaces.models import Role
 from workspaces.services import role_create
@@ -33,12 +33,15 @@ def _check_unique_activity(matrix: Matrix, name: str, phase: str, exclude: int |
     if exclude:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise InvalidInput(f"“{name}” is already an activity in {PHASE_LABELS[phase]}.", "name")
+        label = phase_list(workspace_id=matrix.workspace_id).label(phase)
+        raise InvalidInput(f"“{name}” is already an activity in {label}.", "name")
 
 
-def _clean_phase(phase: str) -> str:
-    if phase not in PHASE_LABELS:
-        raise InvalidInput(f"“{phase}” is not a phase.", "phase")
+def _clean_phase(matrix: Matrix, phase: str, current: str | None = None) -> str:
+    """One of the workspace's phases (or unphased); an activity may keep the phase it has
+    even when the workspace has since removed it from its list."""
+    if phase and phase != current and phase not in phase_list(workspace_id=matrix.workspace_id):
+        raise InvalidInput("That phase is not one of the workspace's phases; pick one from the list.", "phase")
     return phase
 
 
@@ -58,7 +61,7 @@ def _check_room(matrix: Matrix, *, activity: bool = False, role: bool = False, f
 def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str = "", actor) -> Activity:
     seq = changelog.lock(matrix=matrix)
     _check_room(matrix, activity=True)
-    name, phase = clean_name(name, "activity"), _clean_phase(phase)
+    name, phase = clean_name(name, "activity"), _clean_phase(matrix, phase)
     _check_unique_activity(matrix, name, phase)
     top = Activity.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
     activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=description.strip()[:2000],
@@ -77,7 +80,7 @@ def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, 
     if expected_version is not None and expected_version != activity.version:
         raise Conflict(f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
                        "Your change was not saved; edit it again.")
-    name, phase = clean_name(name, "activity"), _clean_phase(phase)
+    name, phase = clean_name(name, "activity"), _clean_phase(matrix, phase, current=activity.phase)
     _check_unique_activity(matrix, name, phase, exclude=activity.pk)
     before = {"name": activity.name, "phase": activity.phase, "description": activity.description}
     activity.name, activity.phase, activity.description = name, phase, description.strip()[:2000]

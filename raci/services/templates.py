@@ -14,6 +14,7 @@ from raci.models import (
 )
 from raci.selectors import matrix_grid
 from raci.services.structure import _activity, activity_add, activity_delete
+from workspaces.team_phases import phases_ensure
 
 
 @transaction.atomic
@@ -74,6 +75,7 @@ def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> chan
         changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[mine.id])
     with changelog.changes_group(matrix=matrix, label=label) as group:
         if update.kind == "added":
+            phases_ensure(workspace=matrix.workspace, keys=[update.after.phase])
             activity = activity_add(matrix=matrix, name=update.name, phase=update.after.phase,
                                     description=update.after.description, actor=actor)
             codes = {c.code.upper(): c.role_id for c in grid.columns}

@@ -14,6 +14,7 @@ from raci.matrix_access import matrix_for
 from raci.models import Activity, Column
 from workspaces.access import can_edit
 from workspaces.models import Access, Membership
+from workspaces.team_phases import phase_list
 
 PER_PAGE = 50
 
@@ -25,6 +26,7 @@ def matrix_history(request, ws, m):
     actor_id, activity_id, role_id = (query_int(request.GET.get(k)) for k in ("person", "activity", "role"))
     events = selectors.matrix_history(matrix=matrix, actor_id=actor_id, activity_id=activity_id, role_id=role_id)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    _name_phases(page, phase_list(workspace_id=matrix.workspace_id))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "raci/history.html", {
@@ -35,6 +37,14 @@ def matrix_history(request, ws, m):
         "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
         "filters": {"person": actor_id, "activity": activity_id, "role": role_id},
     })
+
+
+def _name_phases(events, phases) -> None:
+    """Events keep phase keys (stable across renames); people read the phase's name now."""
+    for event in events:
+        for side in (event.before, event.after):
+            if isinstance(side, dict) and isinstance(side.get("phase"), str):
+                side["phase"] = phases.label(side["phase"])
 
 
 @login_required

@@ -26,7 +26,6 @@ from raci.forms import (
 from raci.grid_render import SEVERITY_CLASS, badge_html, cell_html, row_cells_html
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
-from raci.phases import PHASE_LABELS, PHASES
 from raci.rules import SEVERITY_ORDER
 from workspaces.access import can_edit
 from workspaces.forms import RoleForm
@@ -101,7 +100,7 @@ def _view_query(page: int, only_findings: bool) -> str:
     return urlencode(params)
 
 
-def _pager(page: paging.Page, rows, only_findings: bool) -> dict | None:
+def _pager(page: paging.Page, rows, only_findings: bool, phases) -> dict | None:
     """Links between the pages of a big matrix, and to the page each phase starts on."""
     if not page.paged:
         return None
@@ -111,7 +110,7 @@ def _pager(page: paging.Page, rows, only_findings: bool) -> dict | None:
         "previous": link(page.number - 1) if page.number > 1 else "",
         "next": link(page.number + 1) if page.number < page.count else "",
         "numbers": [(n, link(n) if n else "") for n in page.nearby()],
-        "phases": [(PHASE_LABELS[phase], n, link(n)) for phase, n in
+        "phases": [(phases.label(phase), n, link(n)) for phase, n in
                    paging.phase_starts([a.phase for a in rows], page)],
     }
 
@@ -135,7 +134,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
     # The grid's order is by phase, so each phase is one run of the page's rows.
     for phase, activities in groupby(shown, key=lambda a: a.phase):
         continued = not groups and before is not None and before.phase == phase
-        groups.append({"phase": phase, "label": PHASE_LABELS[phase] + (" (continued)" if continued else ""), "rows": [{
+        groups.append({"phase": phase, "label": grid.phase_list.label(phase) + (" (continued)" if continued else ""), "rows": [{
             "a": activity, "decisions": decisions.get(activity.id, 0),
             "badge": mark_safe(badge_html(by_activity.get(activity.id, []), f"rb-{activity.id}")),
             "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
@@ -144,7 +143,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
                for c in grid.columns]
     return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts,
             "panel": _panel(grid, selectors.template_letters(matrix=grid.matrix)), "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1,
-            "pager": _pager(shown_page, rows, only_findings), "shown_ids": {a.id for a in shown},
+            "pager": _pager(shown_page, rows, only_findings, grid.phase_list), "shown_ids": {a.id for a in shown},
             "view_query": _view_query(shown_page.number, only_findings)}
 
 
@@ -164,8 +163,8 @@ def _page_context(request, matrix, grid, **extra) -> dict:
         "person": person, "person_rows": _person_rows(grid, person) if person else None,
         "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
         "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
-        "phases": PHASES, "activity_form": ActivityForm(), "role_form": RoleForm(),
-        "limits": LIMITS,
+        "phases": grid.phase_list.choices()[1:], "activity_form": ActivityForm(phases=grid.phase_list),
+        "role_form": RoleForm(), "limits": LIMITS,
         "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
     })
     context.update(extra)

@@ -26,13 +26,14 @@ from raci.views.matrix import (
 from workspaces import services as workspaces_services
 from workspaces.forms import RoleForm
 from workspaces.models import Access, Role
+from workspaces.team_phases import phase_list
 
 
 @login_required
 @require_POST
 def activity_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    form = ActivityForm(request.POST)
+    form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id))
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -48,12 +49,13 @@ def activity_edit(request, ws, m, activity_id):
     if request.method == "GET":
         activity = _get_activity(matrix, activity_id)
         form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description,
-                                     "version": activity.version})
+                                     "version": activity.version},
+                            phases=phase_list(workspace_id=matrix.workspace_id), current_phase=activity.phase)
         template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
         return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
                                           "form": form, "back_url": _row_url(matrix, activity.pk)})
-    _get_activity(matrix, activity_id)
-    form = ActivityForm(request.POST)
+    activity = _get_activity(matrix, activity_id)
+    form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id), current_phase=activity.phase)
     if not form.is_valid():
         return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
     data = dict(form.cleaned_data)

@@ -182,11 +182,10 @@ def test_errors_of_different_kinds_are_all_collected():
     table = csv_of("Activity,Phase,PM,pm\nOne,Someday,X,A\nOne,Someday,A,\n,,R,\n")
     kinds = [(e.row, e.column, e.value) for e in table.errors]
     assert (1, "pm", "pm") in kinds  # duplicate role column
-    assert (2, "Phase", "Someday") in kinds and (3, "Phase", "Someday") in kinds
     assert (2, "PM", "X") in kinds
-    assert (3, "Activity", "One") in kinds  # duplicate within the same phase
+    assert (3, "Activity", "One") in kinds  # duplicate within the same (team's own) phase
     assert (4, "Activity", "") in kinds  # letters without a name
-    assert len(table.errors) == 6
+    assert len(table.errors) == 4
 
 
 # ------------------------------------------------------------------ header
@@ -339,7 +338,8 @@ def test_same_activity_name_in_different_phases_is_fine():
 @pytest.mark.parametrize(("text", "key"), [
     ("Insight/Discovery", "insight"), ("discovery", "insight"), ("STRATEGY", "strategy"),
     ("Build & Validate", "build"), ("Launch", "launch"), ("post-launch", "post_launch"),
-    ("Unphased", ""), ("", ""),
+    ("Unphased", ""), ("", ""), ("GTM", "launch"), ("Go-to-market", "launch"), ("Development", "build"),
+    ("Phase 0", "insight"), ("Post launch", "post_launch"),
 ])
 def test_phases(text, key):
     table = csv_of(f"Activity,Phase,PM\nNaming,{text},A\n")
@@ -347,11 +347,33 @@ def test_phases(text, key):
     assert table.activities[0].phase == key
 
 
-def test_unknown_phase_lists_the_valid_ones():
-    error = only_error(csv_of("Activity,Phase,PM\nNaming,Someday,A\n"))
-    assert (error.row, error.column, error.value) == (2, "Phase", "Someday")
-    for label in ("Insight/Discovery", "Strategy", "Build & Validate", "Launch", "Post-Launch"):
-        assert label in error.message
+def test_a_phase_outside_the_lifecycle_is_the_teams_own():
+    table = csv_of("Activity,Phase,PM\nNaming,Someday,A\nPricing,  someday ,A\nBeta  test,Alpha   Cohort,A\n")
+    assert table.ok, table.errors
+    assert [(a.phase, a.team_phase) for a in table.activities] == [
+        ("", "Someday"), ("", "someday"), ("", "Alpha Cohort")]
+    assert table.team_phases() == ["Someday", "Alpha Cohort"]
+
+
+def test_aliases_are_not_team_phases():
+    table = csv_of("Activity,Phase,PM\nNaming,GTM,A\nPricing,Discovery,A\n")
+    assert table.team_phases() == [] and [a.phase_text for a in table.activities] == ["GTM", "Discovery"]
+
+
+def test_a_phase_name_over_the_limit_is_an_error():
+    error = only_error(csv_of(f"Activity,Phase,PM\nNaming,{'x' * 61},A\n"))
+    assert (error.row, error.column) == (2, "Phase") and "at most 60 characters" in error.message
+
+
+def test_a_phase_name_with_control_characters_is_an_error():
+    error = only_error(csv_of("Activity,Phase,PM\nNaming,Beta\x01,A\n"))
+    assert (error.row, error.column) == (2, "Phase") and "control characters" in error.message
+
+
+def test_more_than_30_team_phases_is_an_error():
+    rows = "".join(f"Activity {i},Stage {i},A\n" for i in range(31))
+    error = only_error(csv_of("Activity,Phase,PM\n" + rows))
+    assert "31 phases of its own" in error.message and "at most 30" in error.message
 
 
 def test_errors_serialise_for_json():
@@ -494,7 +516,7 @@ def test_export_drops_characters_xlsx_cannot_hold():
     assert parse_csv(write_csv(table)).activities[0].name == "Bell\x07 name"
 
 
-def test_duplicates_under_an_unknown_phase_are_still_found():
+def test_duplicates_under_a_teams_own_phase_are_found_in_any_case():
     table = csv_of("Activity,Phase,PM\nOne,Someday,A\none,someday,A\nOne,Later,A\n")
-    assert [(e.row, e.column) for e in table.errors] == [(2, "Phase"), (3, "Phase"), (3, "Activity"), (4, "Phase")]
-    assert "“someday”" in table.errors[2].message
+    assert [(e.row, e.column) for e in table.errors] == [(3, "Activity")]
+    assert "“someday”" in table.errors[0].message

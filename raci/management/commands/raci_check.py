@@ -10,12 +10,18 @@ written for a file, or null) and `message`; an invalid file gives
 `{"errors": [{"row", "column", "value", "message"}], "error_count": N}` instead, the
 first 500 errors listed. Exit status 1 when the file is invalid or any finding is an
 error, else 0. A file over the limits (raci.limits) is refused before it is read in full.
+
+A file may name any phase: the lifecycle's and their aliases, or the team's own. The
+team's own phases are listed, never an error: in text, one line before the summary; in
+JSON, after the findings, one object per phase with the same keys (rule `team-phase`,
+severity `info`, activity and role null) plus `phase`, its name as first written.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from raci import rules
 from raci.limits import LIMITS
 from raci.tabular import ParsedTable, parse_upload
+from workspaces.phases import fold
 
 
 class Command(BaseCommand):
@@ -73,7 +80,8 @@ class Command(BaseCommand):
             self._write_errors(table, name=name, output_format=output_format)
             return True
         matrix = table.to_matrix_data()
-        return self._report(matrix, rules.check(matrix), output_format=output_format, verbosity=verbosity)
+        return self._report(matrix, rules.check(matrix), output_format=output_format, verbosity=verbosity,
+                            team_phases=_team_phases(table))
 
     def _check_saved(self, workspace_slug: str, matrix_slug: str, *, output_format: str, verbosity: int) -> bool:
         # Imported here so that the CSV mode loads no models and needs no database.
@@ -92,7 +100,7 @@ class Command(BaseCommand):
     # -------------------------------------------------------------------- output
 
     def _report(self, matrix: rules.MatrixData, findings: list[rules.Finding], *,
-                output_format: str, verbosity: int) -> bool:
+                output_format: str, verbosity: int, team_phases: list[tuple[str, int]] = ()) -> bool:
         """Write the findings; True when any is an error."""
         activity_names = {activity.key: activity.name for activity in matrix.activities}
         role_codes = {role.key: role.label for role in matrix.roles}
@@ -107,6 +115,8 @@ class Command(BaseCommand):
             for finding in findings
         ]
         if output_format == "json":
+            rows += [{"rule": TEAM_PHASE, "severity": rules.INFO, "activity": None, "role": None,
+                      "message": _team_phase_message(name, n), "phase": name} for name, n in team_phases]
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
             for row, finding in zip(rows, findings):
@@ -115,6 +125,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{row['severity']}  {row['rule']}  {prefix}{row['message']}")
                 if verbosity >= 2:
                     self.stdout.write(f"    fix: {finding.fix}")
+            if team_phases:
+                listed = ", ".join(f"{name} ({n})" for name, n in team_phases)
+                self.stdout.write(f"Team phases (the team's own, not the lifecycle's): {listed}")
             self.stdout.write(_summary(findings, n_activities=len(matrix.activities), n_roles=len(matrix.roles)))
         return any(finding.severity == rules.ERROR for finding in findings)
 
@@ -129,6 +142,20 @@ class Command(BaseCommand):
         if count > len(table.errors):
             self.stdout.write(f"Showing the first {len(table.errors)} of {count:,} errors.")
         self.stdout.write(f"{name}: {count:,} {_plural(count, 'error')} in the file; nothing was checked.")
+
+
+TEAM_PHASE = "team-phase"
+
+
+def _team_phases(table: ParsedTable) -> list[tuple[str, int]]:
+    """The team's own phases in the file, in file order, with how many activities each holds."""
+    counts = Counter(fold(spec.team_phase) for spec in table.activities if spec.team_phase)
+    return [(name, counts[fold(name)]) for name in table.team_phases()]
+
+
+def _team_phase_message(name: str, n: int) -> str:
+    return (f"“{name}” is the team's own phase ({n} {'activity' if n == 1 else 'activities'}); "
+            "importing the file adds it to the workspace's phases.")
 
 
 def _plural(count: int, word: str) -> str:
