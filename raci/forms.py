@@ -55,7 +55,7 @@ class ActivityForm(forms.Form):
 class WorkloadMarksForm(forms.Form):
     """When the People page marks someone as carrying far more than the team."""
 
-    multiple = forms.DecimalField(min_value=Decimal("1.1"), max_value=Decimal("10"), max_digits=3, decimal_places=1,
+    multiple = forms.DecimalField(min_value=Decimal("1.1"), max_value=Decimal(10), max_digits=3, decimal_places=1,
                                   label="Mark people over this many times the team's median",
                                   error_messages={"min_value": "Between 1.1 and 10.", "max_value": "Between 1.1 and 10.",
                                                   "max_digits": "Between 1.1 and 10, with one decimal at most.",

@@ -22,7 +22,8 @@ from raci.models import (
     TemplateVersion,
 )
 from raci.phases import PHASE_LABELS, PHASE_ORDER
-from workspaces import handover, workload as workloads
+from workspaces import handover
+from workspaces import workload as workloads
 from workspaces.models import Membership, Role
 from workspaces.selectors import _others_holding, members_of
 

@@ -114,6 +114,8 @@ def workload_marks_set(*, workspace: Workspace, multiple: Decimal, floor: int) -
         multiple = Decimal(multiple).quantize(Decimal("0.1"))
     except (InvalidOperation, TypeError, ValueError):
         raise InvalidInput("Give a number such as 1.5.", "multiple") from None
+    if not multiple.is_finite():
+        raise InvalidInput("Give a number such as 1.5.", "multiple")
     if not workload.MULTIPLE_MIN <= multiple <= workload.MULTIPLE_MAX:
         raise InvalidInput(f"Between {workload.MULTIPLE_MIN} and {workload.MULTIPLE_MAX} times the median.", "multiple")
     if isinstance(floor, bool) or not isinstance(floor, int) or not workload.FLOOR_MIN <= floor <= workload.FLOOR_MAX:

@@ -32,7 +32,7 @@ NOUNS = {LETTERS: ("matrix letter", "matrix letters"), ITEMS: ("open readiness i
 
 DEFAULT_MULTIPLE = Decimal("1.5")
 DEFAULT_FLOOR = 5
-MULTIPLE_MIN, MULTIPLE_MAX = Decimal("1.1"), Decimal("10")
+MULTIPLE_MIN, MULTIPLE_MAX = Decimal("1.1"), Decimal(10)
 FLOOR_MIN, FLOOR_MAX = 1, 500
 
 

@@ -11,6 +11,7 @@ from launches import services
 from launches.models import ReadinessItem, TieringRubric
 from tests.factories import MembershipFactory
 from tests.launches.conftest import TIER_1_SCORES, make_launch
+from workspaces import workload
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,17 @@ def test_the_quarter_query_count_is_the_same_at_5_and_100_launches(editor_client
     with django_assert_num_queries(19):
         response = editor_client.get(_url(ws))
     assert response.status_code == 200 and response.content.decode().count('class="lr-name"') == size
+
+
+def test_the_quarter_shows_each_persons_whole_workload_as_the_people_page_counts_it(editor_client, team):
+    ws, cycle, people = team
+    launch = _tier_1(cycle, people, "Billing", date(2027, 3, 15))
+    ReadinessItem.objects.filter(launch=launch).update(owner=people["PM"], due_date=date(2027, 3, 1))
+    ReadinessItem.objects.bulk_create([ReadinessItem(launch=launch, key=f"extra-{n}", title=f"Extra {n}",
+                                                     owner=people["PM"], due_date=date(2027, 3, 2)) for n in range(5)])
+    found = workload.workload_of(workspace=ws, quarter=workload.Quarter(2027, 1))
+    pm = found.of_member(people["PM"].pk)
+    assert pm.marked and pm.work.counts["items"] == ReadinessItem.objects.filter(launch=launch).count()
+    body = editor_client.get(_url(ws)).content.decode()
+    assert "Quarter, all work" in body and 'data-code="far-above-median"' in body
+    assert '<td class="num quarter-work over"' in body and f"{pm.total}<span class=\"vh\"> ({pm.reason})" in body.replace("&#x27;", "'")
