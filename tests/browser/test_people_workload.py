@@ -96,4 +96,10 @@ def test_the_people_page_marks_who_carries_far_more_than_the_team(frozen, tmp_pa
         if width == 1280:
             page.screenshot(path=f"{folder}/people-refused-{width}.png", full_page=True)
         assert watch.page_errors == [] and watch.csp_violations() == []
+        # The quarter view shows the same totals beside its load by week.
+        page.goto(f"{server}/w/acme/launches/quarter/2027-q1/")
+        load = page.locator("#load")
+        expect(load.locator('[data-code="far-above-median"]')).to_contain_text("Mira Okafor: 3.8× the team's median")
+        expect(load.locator("td.quarter-work.over")).to_contain_text("38")
+        load.screenshot(path=f"{folder}/quarter-load-{width}.png")
         context.close()
