@@ -3,8 +3,9 @@ items due that week, plus the launches they own as PM or PMM launching that week
 Tier 1 launch counting as `TIER_1_WEIGHT` launches. A person or a week over the
 workspace's limits is flagged.
 
-This is the per-week form of the People page's workload (ownership-model issue); it is
-worked out here, for the quarter view, from the same facts.
+This is the per-week form of the workload; the quarter's whole workload per person
+(letters and rituals too, as the People page shows it) is `workspaces.workload`, which the
+quarter view shows beside these weeks. A Tier 1 launch weighs `TIER_1_WEIGHT` in both.
 """
 
 from __future__ import annotations

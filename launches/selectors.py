@@ -22,6 +22,7 @@ from launches.models import (
 )
 from raci.models import Decision, Matrix
 from raci.selectors import matrix_grid
+from workspaces import workload as workloads
 from workspaces.handover import Holding
 from workspaces.models import Membership, Workspace
 
@@ -197,6 +198,34 @@ def plan_warnings_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date,
         plan + list(others.values()), today=today, lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
         avoid=avoid, dependencies=[(a, b) for a, b, *_ in deps], tier_names={t: rubric.tier_name(t) for t in rubric.tiers})
     return {launch_id: found[launch_id] for launch_id in known}
+
+
+# --- the workload (workspaces.workload) -------------------------------------------------------
+
+def _in_quarter(quarter: workloads.Quarter, day_field: str, cycle_path: str) -> Q:
+    """Dated in the quarter, or undated in the quarter's cycle."""
+    return (Q(**{f"{day_field}__range": (quarter.start, quarter.end)})
+            | Q(**{f"{day_field}__isnull": True, f"{cycle_path}__year": quarter.year,
+                   f"{cycle_path}__quarter": quarter.number}))
+
+
+def workload_launches(workspace: Workspace, quarter: workloads.Quarter) -> list[workloads.Share]:
+    """Open readiness items (to do or in progress) due this quarter, each its owner's, else
+    its role's; launches launching this quarter, each its PM's and its PMM's, a Tier 1 one
+    counting as `load.TIER_1_WEIGHT` as on the quarter view's load by week. Undated ones
+    count in the quarter of their cycle. Two queries."""
+    items = (ReadinessItem.objects.filter(launch__cycle__workspace=workspace, status__in=tiering.OPEN)
+             .filter(_in_quarter(quarter, "due_date", "launch__cycle"))
+             .filter(Q(owner__isnull=False) | Q(owner_role__isnull=False))
+             .values("owner_id", "owner_role_id").annotate(n=Count("id")))
+    shares = [workloads.Share(workloads.ITEMS, row["n"], membership_id=row["owner_id"], role_id=row["owner_role_id"])
+              for row in items]
+    launches = (Launch.objects.filter(cycle__workspace=workspace).filter(_in_quarter(quarter, "launch_date", "cycle"))
+                .values_list("pm_owner_id", "pmm_owner_id", "tier"))
+    for pm, pmm, tier in launches:
+        for member_id in {pm, pmm} - {None}:
+            shares.append(workloads.Share(workloads.LAUNCHES, 1, load.weight(tier), membership_id=member_id))
+    return shares
 
 
 # --- the quarter view ----------------------------------------------------------------------

@@ -8,7 +8,9 @@ class RaciConfig(AppConfig):
     def ready(self):
         import raci.receivers  # noqa: F401  (connects the receivers)
         from raci import selectors, services
-        from workspaces import handover
+        from workspaces import handover, workload
 
         handover.register(handover.Provider(holdings=selectors.raci_holdings, hand_over=services.hand_over_raci,
                                             role_uses=selectors.raci_role_uses))
+        # The People page's workload counts each role's matrix letters.
+        workload.register(selectors.workload_letters)

@@ -1,4 +1,6 @@
 
+from decimal import Decimal
+
 from django import forms
 
 from core.text import NAME_MAX
@@ -58,3 +60,17 @@ class ActivityForm(forms.Form):
         self.fields["phase"].choices = choices
 
 
+
+
+class WorkloadMarksForm(forms.Form):
+    """When the People page marks someone as carrying far more than the team."""
+
+    multiple = forms.DecimalField(min_value=Decimal("1.1"), max_value=Decimal(10), max_digits=3, decimal_places=1,
+                                  label="Multiple of the team's median",
+                                  error_messages={"min_value": "Between 1.1 and 10.", "max_value": "Between 1.1 and 10.",
+                                                  "max_digits": "Between 1.1 and 10, with one decimal at most.",
+                                                  "max_decimal_places": "One decimal at most, such as 1.5.",
+                                                  "invalid": "Give a number such as 1.5."})
+    floor = forms.IntegerField(min_value=1, max_value=500, label="Points above the median, at least",
+                               error_messages={"min_value": "Between 1 and 500.", "max_value": "Between 1 and 500.",
+                                               "invalid": "Give a whole number such as 5."})

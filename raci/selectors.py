@@ -23,6 +23,7 @@ from raci.models import (
 )
 from raci.phases import PhaseList
 from workspaces import handover
+from workspaces import workload as workloads
 from workspaces.models import Membership, Role
 from workspaces.selectors import _others_holding, members_of
 from workspaces.team_phases import phase_list
@@ -313,10 +314,11 @@ class PersonLoad:
     heat: dict[str, int] = field(default_factory=dict)  # letter -> 0..5, relative to the busiest person
 
 
-def workload(*, workspace) -> list[PersonLoad]:
+def workload(*, workspace, members: list[Membership] | None = None) -> list[PersonLoad]:
     """Each member's R, A, C, I across the workspace's matrices (A/R counts as both R and
-    A), with the overloaded-role and shared-hats findings of the roles they hold."""
-    members = members_of(workspace=workspace)
+    A), with the overloaded-role and shared-hats findings of the roles they hold. `members`,
+    when given, are the workspace's members with their held roles prefetched."""
+    members = members_of(workspace=workspace) if members is None else members
     per_role: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys("RACI", 0))
     per_matrix_role: dict[tuple[int, int], list[str]] = defaultdict(list)
     rows = (Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
@@ -359,6 +361,18 @@ def workload(*, workspace) -> list[PersonLoad]:
         for load in loads:
             load.heat[letter] = 0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
     return loads
+
+
+def workload_letters(workspace, quarter: workloads.Quarter) -> list[workloads.Share]:
+    """The matrix letters of each role across the workspace's matrices, counted as the
+    People page counts them (A/R is both an A and an R), for `workspaces.workload`. Letters
+    are the matrices as they stand: the quarter does not change them. One query."""
+    rows = (Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
+            .exclude(value="").values("role_id", "value").annotate(n=Count("id")))
+    per_role: dict[int, int] = defaultdict(int)
+    for row in rows:
+        per_role[row["role_id"]] += row["n"] * (2 if row["value"] == "AR" else 1)
+    return [workloads.Share(workloads.LETTERS, n, role_id=role_id) for role_id, n in per_role.items()]
 
 
 # --- what a member holds, for removing them (see handover.py) ------------------------------

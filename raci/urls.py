@@ -8,6 +8,7 @@ M = "w/<slug:ws>/matrices/<slug:m>/"
 
 urlpatterns = [
     path("w/<slug:ws>/people/", people.people, name="people"),
+    path("w/<slug:ws>/people/marks/", people.workload_marks, name="workload_marks"),
     path("w/<slug:ws>/matrices/new/", matrices.matrix_new, name="matrix_new"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),

@@ -18,6 +18,7 @@ from launches.selectors import Board, Card, board_of, rubric_of
 from raci.models import Decision, Matrix
 from rituals import cadence as rituals
 from rituals.models import Occurrence, Ritual
+from workspaces import workload as workloads
 from workspaces.models import Membership, Role, Workspace
 
 
@@ -68,6 +69,19 @@ def _rituals(workspace: Workspace):
     return (Ritual.objects.filter(workspace=workspace).select_related("owner_role", "default_matrix")
             .prefetch_related("attendee_roles", Prefetch("attendee_members",
                                                          queryset=Membership.objects.select_related("user"))))
+
+
+def workload_rituals(workspace: Workspace, quarter: workloads.Quarter) -> list[workloads.Share]:
+    """Each ritual's meetings this quarter, for the role that runs it (its owner role), for
+    `workspaces.workload`; paused ones meet no more. One query."""
+    shares = []
+    for cadence, starts_on, by_weekday, role_id in (
+            Ritual.objects.filter(workspace=workspace, owner_role__isnull=False, paused=False)
+            .values_list("cadence", "starts_on", "by_weekday", "owner_role_id")):
+        meetings = len(rituals.Series(cadence, starts_on, by_weekday).dates_between(quarter.start, quarter.end))
+        if meetings:
+            shares.append(workloads.Share(workloads.RITUALS, meetings, role_id=role_id))
+    return shares
 
 
 def rituals_of(*, workspace: Workspace, today: date) -> list[Ritual]:

@@ -85,6 +85,7 @@ URLS: dict[str, dict] = {
     "workspaces:member_update": {"fields": ["access"]},
     "workspaces:member_remove": {},
     "raci:people": {},
+    "raci:workload_marks": {"fields": ["multiple", "floor"]},
     "workspaces:roles": {},
     "workspaces:role_add": {"fields": ["name", "code", "description", "version"]},
     "workspaces:role_edit": {"fields": ["holders"]},

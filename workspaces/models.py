@@ -1,6 +1,7 @@
 """Workspaces, their members with an access level, and the roles members hold."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -31,6 +32,10 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     # The zone ritual times are given in ("10:00" is 10:00 in Paris); IANA names only.
     time_zone = models.CharField(max_length=TIME_ZONE_MAX, default="UTC", validators=[validate_time_zone])
+    # The People page marks whoever carries more than this many times the team's median
+    # workload, and at least `workload_floor` points more (see workspaces/workload.py).
+    workload_multiple = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.5"))
+    workload_floor = models.PositiveSmallIntegerField(default=5)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

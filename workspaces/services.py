@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from zoneinfo import available_timezones
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.db.models import Q
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import NAME_MAX, clean_code, clean_name, unique_slug
 from workspaces import handover as registry
-from workspaces import signals
+from workspaces import signals, workload
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
 
 # Words the URLs use where a workspace slug goes (`/w/new/`).
@@ -129,6 +130,26 @@ def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Work
     workspace.name = clean_name(name, "workspace")
     workspace.time_zone = zone
     workspace.save(update_fields=["name", "time_zone"])
+    return workspace
+
+
+@transaction.atomic
+def workload_marks_set(*, workspace: Workspace, multiple: Decimal, floor: int) -> Workspace:
+    """Set when the People page marks someone: over `multiple` times the team's median
+    workload (1.1 to 10, one decimal) and at least `floor` points above it (1 to 500)."""
+    try:
+        multiple = Decimal(multiple).quantize(Decimal("0.1"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidInput("Give a number such as 1.5.", "multiple") from None
+    if not multiple.is_finite():
+        raise InvalidInput("Give a number such as 1.5.", "multiple")
+    if not workload.MULTIPLE_MIN <= multiple <= workload.MULTIPLE_MAX:
+        raise InvalidInput(f"Between {workload.MULTIPLE_MIN} and {workload.MULTIPLE_MAX} times the median.", "multiple")
+    if isinstance(floor, bool) or not isinstance(floor, int) or not workload.FLOOR_MIN <= floor <= workload.FLOOR_MAX:
+        raise InvalidInput(f"Between {workload.FLOOR_MIN} and {workload.FLOOR_MAX} points.", "floor")
+    workspace.workload_multiple = multiple
+    workspace.workload_floor = floor
+    workspace.save(update_fields=["workload_multiple", "workload_floor"])
     return workspace
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from launches import plan_warnings, preread, selectors, services
+from workspaces import workload as workloads
 from workspaces.access import membership_for
 from workspaces.models import Access
 
@@ -28,8 +29,13 @@ def _context(membership, year, quarter, **extra):
                                      today=workspace.today())
     limits_form = extra.pop("limits_form", None) or LoadLimitsForm(initial={
         "person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit})
+    # The quarter's whole workload, as the People page counts it, beside the load by week.
+    work = workloads.workload_of(workspace=workspace, quarter=workloads.Quarter(year, quarter))
+    by_member = {person.membership.pk: person for person in work.people}
+    load_rows = [(name, person, by_member.get(person.owner_id)) for name, person in plan.load_rows]
     return {"membership": membership, "workspace": workspace, "plan": plan, "editable": membership.can_edit,
-            "is_admin": membership.is_admin, "limits_form": limits_form, **extra}
+            "is_admin": membership.is_admin, "limits_form": limits_form, "workload": work, "load_rows": load_rows,
+            **extra}
 
 
 @login_required

@@ -12,6 +12,7 @@ from launches.models import Launch, ReadinessItem, TieringRubric
 from tests.factories import MembershipFactory
 from tests.launches.conftest import TIER_1_SCORES, make_launch
 from tests.queries import assert_same_queries
+from workspaces import workload
 
 pytestmark = pytest.mark.django_db
 
@@ -116,5 +117,20 @@ def test_the_quarter_query_count_is_the_same_at_5_and_50_launches(editor_client,
 
     # Session and user, membership with its workspace, rubric, limits, cycle, launches,
     # items, plan warnings (first open items, dependencies, dates to avoid), the bell, the
-    # workspace switcher: the same count at any size.
-    assert_same_queries(build, lambda _: editor_client.get(_url(ws)), at_most=12, check=check)
+    # workspace switcher, and the quarter's whole workload (members, their held roles and
+    # those roles, the roles, letters, open items, launches, rituals): the same count at any size.
+    assert_same_queries(build, lambda _: editor_client.get(_url(ws)), at_most=20, check=check)
+
+
+def test_the_quarter_shows_each_persons_whole_workload_as_the_people_page_counts_it(editor_client, team):
+    ws, cycle, people = team
+    launch = _tier_1(cycle, people, "Billing", date(2027, 3, 15))
+    ReadinessItem.objects.filter(launch=launch).update(owner=people["PM"], due_date=date(2027, 3, 1))
+    ReadinessItem.objects.bulk_create([ReadinessItem(launch=launch, key=f"extra-{n}", title=f"Extra {n}",
+                                                     owner=people["PM"], due_date=date(2027, 3, 2)) for n in range(5)])
+    found = workload.workload_of(workspace=ws, quarter=workload.Quarter(2027, 1))
+    pm = found.of_member(people["PM"].pk)
+    assert pm.marked and pm.work.counts["items"] == ReadinessItem.objects.filter(launch=launch).count()
+    body = editor_client.get(_url(ws)).content.decode()
+    assert "Quarter, all work" in body and 'data-code="far-above-median"' in body
+    assert '<td class="num quarter-work over"' in body and f"{pm.total}<span class=\"vh\"> ({pm.reason})" in body.replace("&#x27;", "'")
