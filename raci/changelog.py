@@ -173,9 +173,13 @@ def changes_since(*, matrix: Matrix, since: int, activity_ids: Iterable[int] = (
 
 
 def refuse_if_changed(*, matrix: Matrix, since: int, what: str, activity_ids: Iterable[int] = (),
-                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = ()) -> None:
-    """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`."""
-    _refuse(changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells), what)
+                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = (), others_than=None) -> None:
+    """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`
+    (with `others_than`, anything someone else than that person changed)."""
+    events = changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells)
+    if others_than is not None:
+        events = [e for e in events if e.actor_id != others_than.pk]
+    _refuse(events, what)
 
 
 def _refuse(events: list[ChangeEvent], what: str) -> None:
@@ -250,13 +254,84 @@ def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: st
 
 # --- undo -----------------------------------------------------------------------------------
 
+def unit_key(event) -> int:
+    """The id a change is undone by: its group's, or for a change made alone its own number
+    (a group's id is the number of its first event, so the two never collide)."""
+    return event.group if event.group is not None else event.seq
+
+
 def group_events(*, matrix: Matrix, group: int) -> list[ChangeEvent]:
-    return list(ChangeEvent.objects.filter(matrix_id=matrix.pk, group=group).select_related("actor").order_by("seq"))
+    """The events of the group `group`, or the one change made alone numbered `group`."""
+    return list(ChangeEvent.objects.filter(Q(group=group) | Q(seq=group, group__isnull=True), matrix_id=matrix.pk)
+                .select_related("actor").order_by("seq"))
+
+
+def unit_label(event: ChangeEvent) -> str:
+    """What a group or a change made alone is called in messages: the group's label, or
+    "Pricing × PM set to C"."""
+    if event.group_label:
+        return event.group_label
+    if event.kind == "cell":
+        return f"{event.target} set to {event.after or 'empty'}"
+    text = f"{KIND_LABELS.get(event.kind, event.kind)} {event.target}".strip()
+    return text[:1].upper() + text[1:]
+
+
+def _cancelled(*, matrix: Matrix, after: int) -> set[int]:
+    """The groups (and changes made alone) after sequence number `after` that were undone
+    after it, with the undos that undid them: together they change nothing, so a change
+    made before them can still be undone. An undo that was itself undone cancels with its
+    own undo instead, and what it had undone stands again."""
+    undone_by = {target: undo for undo, target in ChangeEvent.objects.filter(
+        matrix_id=matrix.pk, kind="undo", seq__gt=after).values_list("group", "after__group")
+        if isinstance(target, int) and target > after}
+    memo: dict[int, bool] = {}
+
+    def stands(key: int) -> bool:
+        chain = []
+        while key in undone_by and key not in memo:
+            chain.append(key)
+            key = undone_by[key]
+        result = memo.get(key, True)
+        for undone in reversed(chain):
+            result = not result
+            memo[undone] = result
+        return result
+
+    return {key for target, undo in undone_by.items() if stands(undo) for key in (target, undo)}
 
 
 def group_undone_by(*, matrix: Matrix, group: int) -> ChangeEvent | None:
     """The event recording that `group` was undone, if it was."""
     return ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo", after__group=group).first()
+
+
+def own_changes(*, matrix: Matrix, actor, limit: int = 1) -> list[ChangeEvent]:
+    """The person's undo stack in the matrix: their own groups and changes made alone, newest
+    first (the first event of each), leaving out what was undone already and the undos
+    themselves; an undo of an undo (a redo) is a change like any other."""
+    target = dict(ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo").values_list("group", "after__group"))
+    undone = set(target.values())
+
+    def is_undo(group: int) -> bool:
+        depth = 0
+        while group in target:
+            depth, group = depth + 1, target[group]
+        return depth % 2 == 1
+
+    undo_groups = {group for group in target if is_undo(group)}
+    found: dict[int, ChangeEvent] = {}
+    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).exclude(group__in=undo_groups)
+              .order_by("-seq").only("seq", "group", "group_label", "kind", "target", "after"))
+    for event in events.iterator(chunk_size=200):
+        key = unit_key(event)
+        if key in undone:
+            continue
+        if key not in found and len(found) == limit:
+            break
+        if key not in found or event.seq < found[key].seq:
+            found[key] = event
+    return list(found.values())
 
 
 @transaction.atomic
@@ -272,7 +347,7 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     events = group_events(matrix=matrix, group=group)
     if not events:
         raise NotFound("There is no such change in this matrix's history.")
-    label = events[0].group_label or "Changes"
+    label = unit_label(events[0])
     if group_undone_by(matrix=matrix, group=group) is not None:
         raise InvalidInput(f"“{label}” was undone already.")
     kinds = {e.kind for e in events} - UNDOABLE
@@ -287,6 +362,9 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     # A later cell edit elsewhere in a split row does not block: the row stays.
     later = [e for e in later if e.activity_id_ref not in split or e.kind != "cell" or
              (e.activity_id_ref, e.role_id_ref) in cells or e.activity_id_ref in made]
+    if later:
+        cancelled = _cancelled(matrix=matrix, after=events[-1].seq)
+        later = [e for e in later if unit_key(e) not in cancelled]
     _refuse(later, f"Undo of “{label}”")
     undo_label = f"Undo: {label}"[:GROUP_LABEL_MAX]
     with changes_group(matrix=matrix, label=undo_label) as undo:

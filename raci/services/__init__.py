@@ -17,6 +17,7 @@ from raci.services.matrices import (
     matrix_update,
     template_from_matrix,
 )
+from raci.services.paste import cells_paste
 from raci.services.structure import (
     activity_add,
     activity_delete,
@@ -35,6 +36,7 @@ from raci.services.templates import (
     template_update_take,
     template_updates_dismiss,
 )
+from raci.services.undo import undo_last
 
 __all__ = [
     "Conflict",
@@ -51,6 +53,7 @@ __all__ = [
     "activity_split",
     "activity_update",
     "cell_set",
+    "cells_paste",
     "column_add",
     "column_move",
     "column_remove",
@@ -73,4 +76,5 @@ __all__ = [
     "template_snapshot",
     "template_update_take",
     "template_updates_dismiss",
+    "undo_last",
 ]
