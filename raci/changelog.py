@@ -72,10 +72,11 @@ class GroupResult:
 
 # --- the lock and one record -------------------------------------------------------------
 
-def lock(*, matrix: Matrix, bump: bool = True) -> int:
+def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     """Take the matrix's write lock until commit and bump its change sequence (unless
-    `bump` is false: a write whose events take their own numbers), returning the sequence
-    number; also refreshes the counts and thresholds a cell edit reads.
+    `bump` is false: a write whose events take their own numbers; a number bumps it by that
+    many, for as many events written at once), returning the sequence number; also
+    refreshes the counts and thresholds a cell edit reads.
 
     One statement serialises all writes to one matrix (row lock on PostgreSQL, the write
     lock on SQLite); a write that is refused or changes nothing rolls back and gives its
@@ -83,7 +84,7 @@ def lock(*, matrix: Matrix, bump: bool = True) -> int:
     """
     table = connection.ops.quote_name(Matrix._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {1 if bump else 0} WHERE id = %s RETURNING last_seq, errors, "
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
                        f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
                        [matrix.pk])
         row = cursor.fetchone()
@@ -201,34 +202,49 @@ def _recount(matrix: Matrix) -> None:
 
 
 def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
-    """Write the cells (already checked) and one "cell" event per cell that changes."""
+    """Write the cells (already checked) and one "cell" event per cell that changes, in a
+    fixed number of statements however many cells change (a paste or its undo may be the
+    whole matrix); a cell named twice takes its last value, both changes recorded."""
     pairs = {(c.activity_id, c.role_id) for c in changes}
     activities = dict(Activity.objects.filter(matrix=matrix, pk__in={a for a, _ in pairs}).values_list("pk", "name"))
     roles = dict(Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs})
                  .values_list("role_id", "role__code"))
     existing = {(c.activity_id, c.role_id): c for c in Cell.objects.filter(
         activity_id__in=activities, role_id__in=roles)}
-    changed = 0
+    created: dict[tuple[int, int], Cell] = {}
+    updated: dict[tuple[int, int], Cell] = {}
+    events = []
     for change in changes:
         if change.activity_id not in activities or change.role_id not in roles:
             raise NotFound("That activity or role is no longer in the matrix.")
         if change.value not in VALUES and change.value != "":
             raise InvalidInput(f"“{change.value}” is not a RACI value.", "value")
-        cell = existing.get((change.activity_id, change.role_id))
+        key = (change.activity_id, change.role_id)
+        cell = existing.get(key)
         before = cell.value if cell else ""
         if before == change.value:
             continue
         if cell is None:
-            cell = existing[(change.activity_id, change.role_id)] = Cell.objects.create(
-                activity_id=change.activity_id, role_id=change.role_id, value=change.value, version=1)
+            cell = existing[key] = created[key] = Cell(activity_id=change.activity_id, role_id=change.role_id,
+                                                       value=change.value, version=1)
         else:
             cell.value, cell.version = change.value, cell.version + 1
-            cell.save(update_fields=["value", "version"])
-        record(matrix=matrix, actor=actor, kind="cell", activity_id=change.activity_id, role_id=change.role_id,
-               target=f"{activities[change.activity_id]} × {roles[change.role_id]}", before=DISPLAY[before],
-               after=DISPLAY[change.value])
-        changed += 1
-    return changed
+            if key not in created:
+                updated[key] = cell
+        events.append(ChangeEvent(
+            matrix=matrix, actor=actor, kind="cell", activity_id_ref=change.activity_id, role_id_ref=change.role_id,
+            target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500], before=DISPLAY[before],
+            after=DISPLAY[change.value]))
+    if not events:
+        return 0
+    first = lock(matrix=matrix, bump=len(events)) - len(events) + 1
+    for seq, event in enumerate(events, start=first):
+        event.seq = seq
+        event.group, event.group_label = group_fields(matrix_id=matrix.pk, seq=seq)
+    Cell.objects.bulk_create(created.values(), batch_size=500)
+    Cell.objects.bulk_update(updated.values(), ["value", "version"], batch_size=500)
+    ChangeEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
 
 
 @transaction.atomic
@@ -369,8 +385,18 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     undo_label = f"Undo: {label}"[:GROUP_LABEL_MAX]
     with changes_group(matrix=matrix, label=undo_label) as undo:
         record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
+        cells: list[CellChange] = []  # consecutive cell changes are reverted in one write
         for event in reversed(events):
+            if event.kind == "cell":
+                cells.append(CellChange(event.activity_id_ref, event.role_id_ref,
+                                        "AR" if event.before == "A/R" else (event.before or "")))
+                continue
+            if cells:
+                _cells_write(matrix, cells, actor)
+                cells = []
             _revert(matrix, event, actor)
+        if cells:
+            _cells_write(matrix, cells, actor)
         _recount(matrix)
         return GroupResult(undo.id, undo.label, len(events))
 

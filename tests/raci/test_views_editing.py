@@ -192,8 +192,19 @@ def test_undo_of_a_paste_costs_the_same_queries_for_5_and_50_rows(client, editor
     for n, name in ((5, "Five"), (50, "Fifty")):
         matrix, acts, roles = build_matrix(editor.workspace, activities=n, roles=2, name=name)
         services.cells_paste(matrix=matrix, activity_id=acts[0].pk, role_id=roles[0].pk,
-                             text="\n".join(["I\tR"] * n), since=0, actor=editor.user)
+                             text="\n".join(["I"] * n), since=0, actor=editor.user)
         with CaptureQueriesContext(connection) as captured:
             assert client.post(_url("undo", matrix), **HTMX).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_undo_of_a_big_paste_answers_the_whole_grid(client, editor):
+    matrix, acts, roles = build_matrix(editor.workspace, activities=60, roles=2, name="Big")
+    services.cells_paste(matrix=matrix, activity_id=acts[0].pk, role_id=roles[0].pk,
+                         text="\n".join(["I\tR"] * 60), since=0, actor=editor.user)
+    response = client.post(_url("undo", matrix), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="grid"' in body and 'hx-swap-oob="true"' in body and "Undo: Paste of 60×2 cells." in body
+    assert Cell.objects.get(activity=acts[59], role=roles[1]).value == "AR"
