@@ -2,11 +2,18 @@
 patches the cells in place, focus stays on the cell the person is on, an invalid block says
 why and changes nothing, and others see the paste through the live refresh."""
 
+import os
+
 from playwright.sync_api import Page, expect
 
 from raci.models import Cell, ChangeEvent
 from tests.browser.conftest import assert_htmx_loaded, open_signed_in
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, build_matrix
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+    build_matrix,
+)
 from workspaces.models import Access
 
 PASTE = """(text) => {
@@ -106,7 +113,7 @@ def test_pasting_a_2x3_block_fills_it_from_the_focused_cell_and_undoes_in_one_st
 
         page.keyboard.press("Control+z")
         expect(_cell(page, acts[1], roles[2])).to_have_text("C")
-        expect(_cell(page, acts[2], roles[1])).to_have_text("A/R")
+        expect(_cell(page, acts[1], roles[1])).to_have_text("A/R")
         expect(start).to_be_focused()
         assert _letters(acts, roles)[1:3] == [["C", "AR", "C"], ["C", "C", "AR"]]
         expect(bob_page.locator(f"#c-{acts[2].pk}-{roles[0].pk}")).to_have_text("C", timeout=10_000)
@@ -134,4 +141,32 @@ def test_an_invalid_block_shows_the_message_and_changes_nothing(page: Page, watc
     expect(corner).to_be_focused()
     assert _letters(acts, roles) == before
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
+    # The refusals are 422 answers, which the browser logs; nothing else went wrong.
+    watch.console_errors = [e for e in watch.console_errors if "status of 422" not in e or "/paste/" not in e]
     watch.assert_clean()
+
+
+def test_the_undo_button_the_paste_error_and_the_paste_form_at_two_widths(page: Page, watch, server, sign_in, tmp_path):
+    """Screenshots for a person to look at (SCREENSHOTS_DIR keeps them); the checks are that
+    the controls are visible and the message fits the window at both widths."""
+    folder = os.environ.get("SCREENSHOTS_DIR") or str(tmp_path)
+    matrix, acts, roles, _ = _open(page, sign_in, server)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{server}/w/acme/matrices/keys/")
+        assert_htmx_loaded(page)
+        expect(page.get_by_role("button", name="Undo my last edit")).to_be_visible()
+        page.screenshot(path=f"{folder}/undo-button-{width}.png")
+        _cell(page, acts[0], roles[0]).focus()
+        page.evaluate(PASTE, "R\tQ\nI\tC")
+        toast = page.locator("#toasts .toast.error")
+        expect(toast).to_contain_text("“Q” in row “Activity 0”, column KEY1")
+        box = toast.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        page.screenshot(path=f"{folder}/paste-error-{width}.png")
+        page.goto(f"{server}/w/acme/matrices/keys/paste/?activity={acts[3].pk}&role={roles[2].pk}")
+        page.locator("#paste-text").fill("R\tR\nI\tI")
+        page.get_by_role("button", name="Paste", exact=True).click()
+        expect(page.locator("#paste-error")).to_contain_text("to its edge")
+        page.screenshot(path=f"{folder}/paste-form-error-{width}.png", full_page=True)
+    assert not ChangeEvent.objects.filter(matrix=matrix).exists()
