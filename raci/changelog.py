@@ -322,20 +322,48 @@ def group_undone_by(*, matrix: Matrix, group: int) -> ChangeEvent | None:
     return ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo", after__group=group).first()
 
 
+class _Undos:
+    """The matrix's undos: which group each one undid, and how deep: an undo of a change is
+    an undo step, an undo of that a redo (a change again), and so on."""
+
+    def __init__(self, matrix: Matrix):
+        self.target = dict(ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo")
+                           .values_list("group", "after__group"))
+        self.undone = set(self.target.values())
+
+    def depth(self, group: int) -> int:
+        depth = 0
+        while group in self.target:
+            depth, group = depth + 1, self.target[group]
+        return depth
+
+    def is_undo(self, group: int) -> bool:
+        return self.depth(group) % 2 == 1
+
+
+def own_redo(*, matrix: Matrix, actor) -> ChangeEvent | None:
+    """The first event of the person's undo step that redo would take back: their newest
+    undo not redone yet, unless they changed something else of their own since."""
+    undos = _Undos(matrix)
+    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).order_by("-seq")
+              .only("seq", "group", "group_label", "kind", "target", "after"))
+    for event in events.iterator(chunk_size=200):
+        key = unit_key(event)
+        depth = undos.depth(key)
+        if depth == 0:
+            return None
+        if depth % 2 == 1 and key not in undos.undone:
+            return ChangeEvent.objects.filter(matrix_id=matrix.pk, group=key).order_by("seq").first()
+    return None
+
+
 def own_changes(*, matrix: Matrix, actor, limit: int = 1) -> list[ChangeEvent]:
     """The person's undo stack in the matrix: their own groups and changes made alone, newest
     first (the first event of each), leaving out what was undone already and the undos
     themselves; an undo of an undo (a redo) is a change like any other."""
-    target = dict(ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo").values_list("group", "after__group"))
-    undone = set(target.values())
-
-    def is_undo(group: int) -> bool:
-        depth = 0
-        while group in target:
-            depth, group = depth + 1, target[group]
-        return depth % 2 == 1
-
-    undo_groups = {group for group in target if is_undo(group)}
+    undos = _Undos(matrix)
+    undo_groups = {group for group in undos.target if undos.is_undo(group)}
+    undone = undos.undone
     found: dict[int, ChangeEvent] = {}
     events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).exclude(group__in=undo_groups)
               .order_by("-seq").only("seq", "group", "group_label", "kind", "target", "after"))
@@ -382,7 +410,9 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
         cancelled = _cancelled(matrix=matrix, after=events[-1].seq)
         later = [e for e in later if unit_key(e) not in cancelled]
     _refuse(later, f"Undo of “{label}”")
-    undo_label = f"Undo: {label}"[:GROUP_LABEL_MAX]
+    # Undoing an undo is a redo, and undoing a redo an undo again, of the same change.
+    undo_label = (f"Redo: {label[6:]}" if label.startswith("Undo: ") else
+                  f"Undo: {label[6:]}" if label.startswith("Redo: ") else f"Undo: {label}")[:GROUP_LABEL_MAX]
     with changes_group(matrix=matrix, label=undo_label) as undo:
         record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
         cells: list[CellChange] = []  # consecutive cell changes are reverted in one write

@@ -35,6 +35,7 @@ urlpatterns = [
     path(M + "save-as-template/", matrices.matrix_save_template, name="matrix_save_template"),
     path(M + "cells/<int:activity_id>/<int:role_id>/", cells.cell, name="cell"),
     path(M + "undo/", editing.undo, name="undo"),
+    path(M + "redo/", editing.redo, name="redo"),
     path(M + "paste/", editing.paste, name="paste"),
     path(M + "activities/", structure.activity_add, name="activity_add"),
     path(M + "activities/<int:activity_id>/", structure.activity_edit, name="activity_edit"),

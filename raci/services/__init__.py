@@ -36,7 +36,7 @@ from raci.services.templates import (
     template_update_take,
     template_updates_dismiss,
 )
-from raci.services.undo import undo_last
+from raci.services.undo import redo_last, undo_last
 
 __all__ = [
     "Conflict",
@@ -70,6 +70,7 @@ __all__ = [
     "matrix_set_owner",
     "matrix_update",
     "parse_value",
+    "redo_last",
     "role_handover",
     "row_reset_to_template",
     "template_from_matrix",

@@ -29,3 +29,15 @@ def undo_last(*, matrix: Matrix, actor) -> changelog.GroupResult:
         raise InvalidInput(f"Your last change, “{changelog.unit_label(events[0])}”, cannot be undone here: change it "
                            "back by hand (the history restores removed activities and columns).")
     return changelog.group_undo(matrix=matrix, group=key, actor=actor)
+
+
+@transaction.atomic
+def redo_last(*, matrix: Matrix, actor) -> changelog.GroupResult:
+    """Take back `actor`'s newest undo in `matrix` (recorded as "Redo: ..."), as long as they
+    changed nothing else since; repeatable down their run of undos. Refused like `undo_last`
+    when someone else changed what it touches since."""
+    changelog.lock(matrix=matrix, bump=False)
+    event = changelog.own_redo(matrix=matrix, actor=actor)
+    if event is None:
+        raise InvalidInput("Nothing to redo: redo takes back your undos until you change something else.")
+    return changelog.group_undo(matrix=matrix, group=changelog.unit_key(event), actor=actor)

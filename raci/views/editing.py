@@ -38,6 +38,21 @@ def undo(request, ws, m):
 
 
 @login_required
+@require_POST
+def redo(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        result = services.redo_last(matrix=matrix, actor=request.user)
+    except core_errors.StaleChanges as stale:
+        return _answer(request, matrix, status=409, error=_stale_message(stale))
+    except core_errors.NotFound as error:
+        return _answer(request, matrix, status=409, error=f"Redo was not applied: {error}")
+    except core_errors.InvalidInput as error:
+        return _answer(request, matrix, status=422, error=error.message)
+    return _answer(request, matrix, result=result, message=f"{result.label}.")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def paste(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
@@ -46,6 +61,10 @@ def paste(request, ws, m):
                            role_id=query_int(request.GET.get("role")))
     activity_id, role_id = query_int(request.POST.get("activity")), query_int(request.POST.get("role"))
     text = request.POST.get("text", "")
+    if request.htmx and _view_of(request, from_current_url=True)[1]:
+        return _answer(request, matrix, status=422, error="Nothing was pasted: only rows with findings are shown, so "
+                                                          "the block would land on rows you cannot see. Show all "
+                                                          "activities, then paste again.")
     try:
         if activity_id is None or role_id is None:
             raise core_errors.NotFound("Pick the cell the block starts at.")

@@ -1,9 +1,10 @@
 // The matrix grid (the WAI-ARIA grid pattern): the grid is one Tab stop; arrow keys move
 // between cells and headers, Home/End to a row's ends, Ctrl+Home/End to the grid's; R/A/C/I
 // set letters, Shift+A or A then R sets A/R, Backspace clears, Enter or a click opens the
-// menu; Ctrl+Z (Cmd+Z) undoes the person's last edit, and pasting a block copied from a
-// spreadsheet fills it from the focused cell. One delegated listener serves every cell; cells are links to a form page, so the
-// grid also works without this script.
+// menu; Ctrl+Z (Cmd+Z) undoes the person's last edit and Ctrl+Shift+Z or Ctrl+Y redoes it;
+// pasting a block copied from a spreadsheet fills it from the focused cell. One delegated
+// listener serves every cell; cells are links to a form page, so the grid also works without
+// this script.
 //
 // Focus belongs to the person typing: answers to edits and the live refresh change a cell's
 // letter, class and version in place, so the element that has focus is never replaced and
@@ -86,8 +87,8 @@
   // Undo and paste wait for the edits still on their way, so they act on what the person
   // sees; their answers patch the cells they changed in place, like the live refresh.
   function pending() { return Promise.all(Object.keys(queue).map(function (id) { return queue[id]; })); }
-  function undo() {
-    var form = document.getElementById("undo-form");
+  function undo(which) {
+    var form = document.getElementById(which + "-form");
     if (!form) return;
     pending().then(function () { return htmx.ajax("POST", form.action, { source: form, swap: "none" }); });
   }
@@ -195,9 +196,10 @@
   var MOVES = { ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1, ArrowDown: 1, Home: 1, End: 1 };
   function onKey(event) {
     var el = event.target;
-    if (isItem(el) && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && (event.key === "z" || event.key === "Z")) {
+    var letter = event.key.toLowerCase();
+    if (isItem(el) && (event.ctrlKey || event.metaKey) && !event.altKey && (letter === "z" || (letter === "y" && !event.shiftKey))) {
       event.preventDefault();
-      undo();
+      undo(letter === "y" || event.shiftKey ? "redo" : "undo");
       return;
     }
     if (!isItem(el) || event.metaKey || event.altKey) return;

@@ -170,3 +170,22 @@ def test_the_undo_button_the_paste_error_and_the_paste_form_at_two_widths(page: 
         expect(page.locator("#paste-error")).to_contain_text("to its edge")
         page.screenshot(path=f"{folder}/paste-form-error-{width}.png", full_page=True)
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
+
+
+def test_ctrl_shift_z_and_ctrl_y_redo_what_ctrl_z_undid(page: Page, watch, server, sign_in):
+    matrix, acts, roles, _ = _open(page, sign_in, server)
+    target = _cell(page, acts[3], roles[1])
+    target.focus()
+    page.keyboard.press("i")
+    expect(target).to_have_text("I")
+    page.keyboard.press("Control+z")
+    expect(target).to_have_text("C")
+    page.keyboard.press("Control+Shift+z")
+    expect(target).to_have_text("I")
+    expect(page.locator("#toasts")).to_contain_text("Redo: Activity 3 × KEY1 set to I.")
+    page.keyboard.press("Control+z")
+    expect(target).to_have_text("C")
+    page.keyboard.press("Control+y")
+    expect(target).to_have_text("I")
+    expect(target).to_be_focused()
+    watch.assert_clean()

@@ -148,3 +148,40 @@ def test_an_undo_undone_from_the_history_lets_the_change_before_it_be_undone(gri
     assert _value(acts[0], roles[1]) == "R"
     services.undo_last(matrix=matrix, actor=me.user)  # the redo: back to A
     assert _value(acts[0], roles[1]) == "A"
+
+
+def test_redo_takes_back_my_undos_newest_first_and_is_labelled_redo(grid, me):
+    matrix, acts, roles = grid
+    _set(matrix, acts[0], roles[1], "R", me)
+    _set(matrix, acts[1], roles[2], "I", me)
+    services.undo_last(matrix=matrix, actor=me.user)
+    services.undo_last(matrix=matrix, actor=me.user)
+    result = services.redo_last(matrix=matrix, actor=me.user)
+    assert result.label == "Redo: Activity 0 × GRI1 set to R"
+    assert (_value(acts[0], roles[1]), _value(acts[1], roles[2])) == ("R", "C")
+    services.redo_last(matrix=matrix, actor=me.user)
+    assert _value(acts[1], roles[2]) == "I"
+    with pytest.raises(errors.InvalidInput, match="Nothing to redo"):
+        services.redo_last(matrix=matrix, actor=me.user)
+    services.undo_last(matrix=matrix, actor=me.user)  # undo works on a redo like on any change
+    assert _value(acts[1], roles[2]) == "C"
+
+
+def test_a_new_edit_after_an_undo_ends_the_redos(grid, me):
+    matrix, acts, roles = grid
+    _set(matrix, acts[0], roles[1], "R", me)
+    services.undo_last(matrix=matrix, actor=me.user)
+    _set(matrix, acts[2], roles[0], "I", me)
+    with pytest.raises(errors.InvalidInput, match="Nothing to redo"):
+        services.redo_last(matrix=matrix, actor=me.user)
+    assert _value(acts[0], roles[1]) == "C"
+
+
+def test_redo_is_refused_when_someone_else_changed_that_cell_since(grid, me, ana):
+    matrix, acts, roles = grid
+    _set(matrix, acts[0], roles[1], "R", me)
+    services.undo_last(matrix=matrix, actor=me.user)
+    _set(matrix, acts[0], roles[1], "I", ana)
+    with pytest.raises(errors.StaleChanges, match="Ana Ortiz set Activity 0 × GRI1 to I"):
+        services.redo_last(matrix=matrix, actor=me.user)
+    assert _value(acts[0], roles[1]) == "I"

@@ -208,3 +208,25 @@ def test_undo_of_a_big_paste_answers_the_whole_grid(client, editor):
     assert response.status_code == 200
     assert 'id="grid"' in body and 'hx-swap-oob="true"' in body and "Undo: Paste of 60×2 cells." in body
     assert Cell.objects.get(activity=acts[59], role=roles[1]).value == "AR"
+
+
+def test_a_paste_into_the_rows_with_findings_view_is_refused_rows_between_are_hidden(client, grid):
+    matrix, acts, roles = grid
+    response = client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "I\nI",
+                                                    "since": matrix.last_seq},
+                           HTTP_HX_CURRENT_URL="http://testserver" + _url("matrix", matrix) + "?only=findings", **HTMX)
+    assert response.status_code == 422
+    assert "Show all activities" in response.content.decode()
+    assert not ChangeEvent.objects.filter(matrix=matrix).exists()
+
+
+def test_redo_takes_back_the_undo_and_a_viewer_cannot(client, editor, grid):
+    matrix, acts, roles = grid
+    _edit(matrix, acts[0], roles[1], "R", editor.user)
+    client.post(_url("undo", matrix), **HTMX)
+    response = client.post(_url("redo", matrix), **HTMX)
+    assert response.status_code == 200 and "Redo: Activity 0 × GRI1 set to R." in response.content.decode()
+    assert _value(acts[0], roles[1]) == "R"
+    assert client.post(_url("redo", matrix), **HTMX).status_code == 422
+    client.force_login(MembershipFactory(workspace=matrix.workspace, access="viewer").user)
+    assert client.post(_url("redo", matrix)).status_code == 403
