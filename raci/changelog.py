@@ -72,10 +72,11 @@ class GroupResult:
 
 # --- the lock and one record -------------------------------------------------------------
 
-def lock(*, matrix: Matrix, bump: bool = True) -> int:
+def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     """Take the matrix's write lock until commit and bump its change sequence (unless
-    `bump` is false: a write whose events take their own numbers), returning the sequence
-    number; also refreshes the counts and thresholds a cell edit reads.
+    `bump` is false: a write whose events take their own numbers; a number bumps it by that
+    many, for as many events written at once), returning the sequence number; also
+    refreshes the counts and thresholds a cell edit reads.
 
     One statement serialises all writes to one matrix (row lock on PostgreSQL, the write
     lock on SQLite); a write that is refused or changes nothing rolls back and gives its
@@ -83,7 +84,7 @@ def lock(*, matrix: Matrix, bump: bool = True) -> int:
     """
     table = connection.ops.quote_name(Matrix._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {1 if bump else 0} WHERE id = %s RETURNING last_seq, errors, "
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
                        f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
                        [matrix.pk])
         row = cursor.fetchone()
@@ -173,9 +174,13 @@ def changes_since(*, matrix: Matrix, since: int, activity_ids: Iterable[int] = (
 
 
 def refuse_if_changed(*, matrix: Matrix, since: int, what: str, activity_ids: Iterable[int] = (),
-                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = ()) -> None:
-    """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`."""
-    _refuse(changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells), what)
+                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = (), others_than=None) -> None:
+    """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`
+    (with `others_than`, anything someone else than that person changed)."""
+    events = changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells)
+    if others_than is not None:
+        events = [e for e in events if e.actor_id != others_than.pk]
+    _refuse(events, what)
 
 
 def _refuse(events: list[ChangeEvent], what: str) -> None:
@@ -197,34 +202,49 @@ def _recount(matrix: Matrix) -> None:
 
 
 def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
-    """Write the cells (already checked) and one "cell" event per cell that changes."""
+    """Write the cells (already checked) and one "cell" event per cell that changes, in a
+    fixed number of statements however many cells change (a paste or its undo may be the
+    whole matrix); a cell named twice takes its last value, both changes recorded."""
     pairs = {(c.activity_id, c.role_id) for c in changes}
     activities = dict(Activity.objects.filter(matrix=matrix, pk__in={a for a, _ in pairs}).values_list("pk", "name"))
     roles = dict(Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs})
                  .values_list("role_id", "role__code"))
     existing = {(c.activity_id, c.role_id): c for c in Cell.objects.filter(
         activity_id__in=activities, role_id__in=roles)}
-    changed = 0
+    created: dict[tuple[int, int], Cell] = {}
+    updated: dict[tuple[int, int], Cell] = {}
+    events = []
     for change in changes:
         if change.activity_id not in activities or change.role_id not in roles:
             raise NotFound("That activity or role is no longer in the matrix.")
         if change.value not in VALUES and change.value != "":
             raise InvalidInput(f"“{change.value}” is not a RACI value.", "value")
-        cell = existing.get((change.activity_id, change.role_id))
+        key = (change.activity_id, change.role_id)
+        cell = existing.get(key)
         before = cell.value if cell else ""
         if before == change.value:
             continue
         if cell is None:
-            cell = existing[(change.activity_id, change.role_id)] = Cell.objects.create(
-                activity_id=change.activity_id, role_id=change.role_id, value=change.value, version=1)
+            cell = existing[key] = created[key] = Cell(activity_id=change.activity_id, role_id=change.role_id,
+                                                       value=change.value, version=1)
         else:
             cell.value, cell.version = change.value, cell.version + 1
-            cell.save(update_fields=["value", "version"])
-        record(matrix=matrix, actor=actor, kind="cell", activity_id=change.activity_id, role_id=change.role_id,
-               target=f"{activities[change.activity_id]} × {roles[change.role_id]}", before=DISPLAY[before],
-               after=DISPLAY[change.value])
-        changed += 1
-    return changed
+            if key not in created:
+                updated[key] = cell
+        events.append(ChangeEvent(
+            matrix=matrix, actor=actor, kind="cell", activity_id_ref=change.activity_id, role_id_ref=change.role_id,
+            target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500], before=DISPLAY[before],
+            after=DISPLAY[change.value]))
+    if not events:
+        return 0
+    first = lock(matrix=matrix, bump=len(events)) - len(events) + 1
+    for seq, event in enumerate(events, start=first):
+        event.seq = seq
+        event.group, event.group_label = group_fields(matrix_id=matrix.pk, seq=seq)
+    Cell.objects.bulk_create(created.values(), batch_size=500)
+    Cell.objects.bulk_update(updated.values(), ["value", "version"], batch_size=500)
+    ChangeEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
 
 
 @transaction.atomic
@@ -250,13 +270,112 @@ def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: st
 
 # --- undo -----------------------------------------------------------------------------------
 
+def unit_key(event) -> int:
+    """The id a change is undone by: its group's, or for a change made alone its own number
+    (a group's id is the number of its first event, so the two never collide)."""
+    return event.group if event.group is not None else event.seq
+
+
 def group_events(*, matrix: Matrix, group: int) -> list[ChangeEvent]:
-    return list(ChangeEvent.objects.filter(matrix_id=matrix.pk, group=group).select_related("actor").order_by("seq"))
+    """The events of the group `group`, or the one change made alone numbered `group`."""
+    return list(ChangeEvent.objects.filter(Q(group=group) | Q(seq=group, group__isnull=True), matrix_id=matrix.pk)
+                .select_related("actor").order_by("seq"))
+
+
+def unit_label(event: ChangeEvent) -> str:
+    """What a group or a change made alone is called in messages: the group's label, or
+    "Pricing × PM set to C"."""
+    if event.group_label:
+        return event.group_label
+    if event.kind == "cell":
+        return f"{event.target} set to {event.after or 'empty'}"
+    text = f"{KIND_LABELS.get(event.kind, event.kind)} {event.target}".strip()
+    return text[:1].upper() + text[1:]
+
+
+def _cancelled(*, matrix: Matrix, after: int) -> set[int]:
+    """The groups (and changes made alone) after sequence number `after` that were undone
+    after it, with the undos that undid them: together they change nothing, so a change
+    made before them can still be undone. An undo that was itself undone cancels with its
+    own undo instead, and what it had undone stands again."""
+    undone_by = {target: undo for undo, target in ChangeEvent.objects.filter(
+        matrix_id=matrix.pk, kind="undo", seq__gt=after).values_list("group", "after__group")
+        if isinstance(target, int) and target > after}
+    memo: dict[int, bool] = {}
+
+    def stands(key: int) -> bool:
+        chain = []
+        while key in undone_by and key not in memo:
+            chain.append(key)
+            key = undone_by[key]
+        result = memo.get(key, True)
+        for undone in reversed(chain):
+            result = not result
+            memo[undone] = result
+        return result
+
+    return {key for target, undo in undone_by.items() if stands(undo) for key in (target, undo)}
 
 
 def group_undone_by(*, matrix: Matrix, group: int) -> ChangeEvent | None:
     """The event recording that `group` was undone, if it was."""
     return ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo", after__group=group).first()
+
+
+class _Undos:
+    """The matrix's undos: which group each one undid, and how deep: an undo of a change is
+    an undo step, an undo of that a redo (a change again), and so on."""
+
+    def __init__(self, matrix: Matrix):
+        self.target = dict(ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo")
+                           .values_list("group", "after__group"))
+        self.undone = set(self.target.values())
+
+    def depth(self, group: int) -> int:
+        depth = 0
+        while group in self.target:
+            depth, group = depth + 1, self.target[group]
+        return depth
+
+    def is_undo(self, group: int) -> bool:
+        return self.depth(group) % 2 == 1
+
+
+def own_redo(*, matrix: Matrix, actor) -> ChangeEvent | None:
+    """The first event of the person's undo step that redo would take back: their newest
+    undo not redone yet, unless they changed something else of their own since."""
+    undos = _Undos(matrix)
+    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).order_by("-seq")
+              .only("seq", "group", "group_label", "kind", "target", "after"))
+    for event in events.iterator(chunk_size=200):
+        key = unit_key(event)
+        depth = undos.depth(key)
+        if depth == 0:
+            return None
+        if depth % 2 == 1 and key not in undos.undone:
+            return ChangeEvent.objects.filter(matrix_id=matrix.pk, group=key).order_by("seq").first()
+    return None
+
+
+def own_changes(*, matrix: Matrix, actor, limit: int = 1) -> list[ChangeEvent]:
+    """The person's undo stack in the matrix: their own groups and changes made alone, newest
+    first (the first event of each), leaving out what was undone already and the undos
+    themselves; an undo of an undo (a redo) is a change like any other."""
+    undos = _Undos(matrix)
+    undo_groups = {group for group in undos.target if undos.is_undo(group)}
+    undone = undos.undone
+    found: dict[int, ChangeEvent] = {}
+    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).exclude(group__in=undo_groups)
+              .order_by("-seq").only("seq", "group", "group_label", "kind", "target", "after"))
+    for event in events.iterator(chunk_size=200):
+        key = unit_key(event)
+        if key in undone:
+            continue
+        if key not in found and len(found) == limit:
+            break
+        if key not in found or event.seq < found[key].seq:
+            found[key] = event
+    return list(found.values())
 
 
 @transaction.atomic
@@ -272,7 +391,7 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     events = group_events(matrix=matrix, group=group)
     if not events:
         raise NotFound("There is no such change in this matrix's history.")
-    label = events[0].group_label or "Changes"
+    label = unit_label(events[0])
     if group_undone_by(matrix=matrix, group=group) is not None:
         raise InvalidInput(f"“{label}” was undone already.")
     kinds = {e.kind for e in events} - UNDOABLE
@@ -287,12 +406,27 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     # A later cell edit elsewhere in a split row does not block: the row stays.
     later = [e for e in later if e.activity_id_ref not in split or e.kind != "cell" or
              (e.activity_id_ref, e.role_id_ref) in cells or e.activity_id_ref in made]
+    if later:
+        cancelled = _cancelled(matrix=matrix, after=events[-1].seq)
+        later = [e for e in later if unit_key(e) not in cancelled]
     _refuse(later, f"Undo of “{label}”")
-    undo_label = f"Undo: {label}"[:GROUP_LABEL_MAX]
+    # Undoing an undo is a redo, and undoing a redo an undo again, of the same change.
+    undo_label = (f"Redo: {label[6:]}" if label.startswith("Undo: ") else
+                  f"Undo: {label[6:]}" if label.startswith("Redo: ") else f"Undo: {label}")[:GROUP_LABEL_MAX]
     with changes_group(matrix=matrix, label=undo_label) as undo:
         record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
+        cells: list[CellChange] = []  # consecutive cell changes are reverted in one write
         for event in reversed(events):
+            if event.kind == "cell":
+                cells.append(CellChange(event.activity_id_ref, event.role_id_ref,
+                                        "AR" if event.before == "A/R" else (event.before or "")))
+                continue
+            if cells:
+                _cells_write(matrix, cells, actor)
+                cells = []
             _revert(matrix, event, actor)
+        if cells:
+            _cells_write(matrix, cells, actor)
         _recount(matrix)
         return GroupResult(undo.id, undo.label, len(events))
 

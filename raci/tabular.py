@@ -567,6 +567,77 @@ def _column_letter(position: int) -> str:
     return letters
 
 
+# ---------------------------------------------------------------------------- a pasted block
+
+PASTE_MAX_BYTES = 64 * 1024
+BLOCK_PROBLEMS_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class BadValue:
+    """A value of a pasted block that is not a RACI value: where it sits (0-based, in the
+    block) and what it says."""
+
+    row: int
+    column: int
+    value: str
+
+
+@dataclass(slots=True)
+class ParsedBlock:
+    """A block of letters copied from a spreadsheet: `values` row by row (stored values),
+    or `problem` saying why the text is not a block, or `bad` values (then nothing of the
+    block may be used)."""
+
+    values: list[list[str]] = field(default_factory=list)
+    bad: list[BadValue] = field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem and not self.bad
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return len(self.values), max((len(row) for row in self.values), default=0)
+
+
+def parse_block(text: str, *, max_bytes: int = PASTE_MAX_BYTES) -> ParsedBlock:
+    """Read tab-separated lines (what a spreadsheet puts on the clipboard) as a rectangular
+    block of cell values, each read like a cell of the CSV contract (`parse_value`).
+
+    Lines end with LF, CR LF or CR; the one line end a spreadsheet adds after the last row
+    is ignored. Never raises: what is wrong is in `problem` or `bad`.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return ParsedBlock(problem=f"The pasted text is larger than {max_bytes // 1024} KB, more than any matrix holds.")
+    if "\x00" in text:
+        return ParsedBlock(problem="The pasted text holds a NUL character: copy the cells again from the spreadsheet.")
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith(("\n", "\r")):
+        text = text[:-1]
+    if not text.strip():
+        return ParsedBlock(problem="There is nothing to paste: copy some cells of a spreadsheet first.")
+    lines = [line.split("\t") for line in re.split(r"\r\n|\r|\n", text)]
+    widths = {len(line) for line in lines}
+    if len(widths) > 1:
+        short = next(i for i, line in enumerate(lines) if len(line) != len(lines[0]))
+        return ParsedBlock(problem=f"Row {short + 1} of the pasted block has {len(lines[short])} value"
+                                   f"{'s' if len(lines[short]) != 1 else ''} and row 1 has {len(lines[0])}: "
+                                   "paste a rectangular block of cells.")
+    block = ParsedBlock()
+    for r, line in enumerate(lines):
+        row = []
+        for c, raw in enumerate(line):
+            value = parse_value(raw)
+            if value is None:
+                block.bad.append(BadValue(r, c, raw.strip()))
+            row.append(value or "")
+        block.values.append(row)
+    return block
+
+
 # ---------------------------------------------------------------------------- writing
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci.views import cells, decisions, fixes, history, imports, matrices, matrix, people, structure
+from raci.views import cells, decisions, editing, fixes, history, imports, matrices, matrix, people, structure
 
 app_name = "raci"
 
@@ -35,6 +35,9 @@ urlpatterns = [
     path(M + "delete/", matrices.matrix_delete, name="matrix_delete"),
     path(M + "save-as-template/", matrices.matrix_save_template, name="matrix_save_template"),
     path(M + "cells/<int:activity_id>/<int:role_id>/", cells.cell, name="cell"),
+    path(M + "undo/", editing.undo, name="undo"),
+    path(M + "redo/", editing.redo, name="redo"),
+    path(M + "paste/", editing.paste, name="paste"),
     path(M + "activities/", structure.activity_add, name="activity_add"),
     path(M + "activities/<int:activity_id>/", structure.activity_edit, name="activity_edit"),
     path(M + "activities/<int:activity_id>/split/", fixes.activity_split, name="activity_split"),

@@ -18,6 +18,7 @@ from raci.services.matrices import (
     matrix_update,
     template_from_matrix,
 )
+from raci.services.paste import cells_paste
 from raci.services.structure import (
     activity_add,
     activity_delete,
@@ -36,6 +37,7 @@ from raci.services.templates import (
     template_update_take,
     template_updates_dismiss,
 )
+from raci.services.undo import redo_last, undo_last
 
 __all__ = [
     "Conflict",
@@ -52,6 +54,7 @@ __all__ = [
     "activity_split",
     "activity_update",
     "cell_set",
+    "cells_paste",
     "column_add",
     "column_move",
     "column_remove",
@@ -69,10 +72,12 @@ __all__ = [
     "matrix_set_owner",
     "matrix_update",
     "parse_value",
+    "redo_last",
     "role_handover",
     "row_reset_to_template",
     "template_from_matrix",
     "template_snapshot",
     "template_update_take",
     "template_updates_dismiss",
+    "undo_last",
 ]

@@ -297,7 +297,8 @@ def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool
     """The part of a changes answer that is the same for everyone at the same range,
     access and view: rendered fragments and who made the changes."""
     events = selectors.changes_since(matrix=matrix, since=since, upto=matrix.last_seq)
-    structural = len(events) > 100 or any(e.kind != "cell" for e in events) or only
+    # An undo's own record changes nothing on the page: the cells it reverts are its changes.
+    structural = len(events) > 100 or any(e.kind not in ("cell", "undo") for e in events) or only
     context = {"workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
                "live_every": LIVE_EVERY_MS, "view_query": _view_query(page or 1, only), "counts": matrix.counts}
     if structural:

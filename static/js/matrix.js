@@ -1,8 +1,10 @@
 // The matrix grid (the WAI-ARIA grid pattern): the grid is one Tab stop; arrow keys move
 // between cells and headers, Home/End to a row's ends, Ctrl+Home/End to the grid's; R/A/C/I
 // set letters, Shift+A or A then R sets A/R, Backspace clears, Enter or a click opens the
-// menu. One delegated listener serves every cell; cells are links to a form page, so the
-// grid also works without this script.
+// menu; Ctrl+Z (Cmd+Z) undoes the person's last edit and Ctrl+Shift+Z or Ctrl+Y redoes it;
+// pasting a block copied from a spreadsheet fills it from the focused cell. One delegated
+// listener serves every cell; cells are links to a form page, so the grid also works without
+// this script.
 //
 // Focus belongs to the person typing: answers to edits and the live refresh change a cell's
 // letter, class and version in place, so the element that has focus is never replaced and
@@ -80,6 +82,33 @@
         values: { value: value, version: fresh.dataset.v }
       });
     }).catch(function () { return null; });
+  }
+
+  // Undo and paste wait for the edits still on their way, so they act on what the person
+  // sees; their answers patch the cells they changed in place, like the live refresh.
+  function pending() { return Promise.all(Object.keys(queue).map(function (id) { return queue[id]; })); }
+  function undo(which) {
+    var form = document.getElementById(which + "-form");
+    if (!form) return;
+    pending().then(function () { return htmx.ajax("POST", form.action, { source: form, swap: "none" }); });
+  }
+  function paste(cell, text) {
+    var link = document.getElementById("paste-link"), live = document.getElementById("live");
+    if (!link) return;
+    var k = ids(cell);
+    pending().then(function () {
+      return htmx.ajax("POST", link.pathname, {
+        source: cell, swap: "none",
+        values: { activity: k.a, role: k.r, text: text, since: live ? live.dataset.since : "0" }
+      });
+    });
+  }
+  // The form "Paste a block" starts at the cell last focused.
+  function pointPaste(cell) {
+    var link = document.getElementById("paste-link");
+    if (!link || !isCell(cell)) return;
+    var k = ids(cell);
+    link.search = "?activity=" + k.a + "&role=" + k.r;
   }
 
   // Applies a newer state of a cell to the element on the page; an older one (a poll that
@@ -167,6 +196,12 @@
   var MOVES = { ArrowLeft: 1, ArrowRight: 1, ArrowUp: 1, ArrowDown: 1, Home: 1, End: 1 };
   function onKey(event) {
     var el = event.target;
+    var letter = event.key.toLowerCase();
+    if (isItem(el) && (event.ctrlKey || event.metaKey) && !event.altKey && (letter === "z" || (letter === "y" && !event.shiftKey))) {
+      event.preventDefault();
+      undo(letter === "y" || event.shiftKey ? "redo" : "undo");
+      return;
+    }
     if (!isItem(el) || event.metaKey || event.altKey) return;
     var key = event.key;
     if (MOVES[key] && (!event.ctrlKey || key === "Home" || key === "End")) { event.preventDefault(); move(el, key, event.ctrlKey); return; }
@@ -191,7 +226,15 @@
     if (!menu || !layout) return;
     rove();
     layout.addEventListener("keydown", onKey);
-    layout.addEventListener("focusin", function (event) { if (isItem(event.target)) setStop(event.target); });
+    layout.addEventListener("focusin", function (event) { if (isItem(event.target)) { setStop(event.target); pointPaste(event.target); } });
+    layout.addEventListener("paste", function (event) {
+      var cell = event.target;
+      if (!isCell(cell) || !isEditable(cell)) return;
+      var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+      if (!text) return;
+      event.preventDefault();
+      paste(cell, text);
+    });
     layout.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("#grid-refresh")) { event.preventDefault(); refreshGrid(); return; }
       var cell = event.target.closest && event.target.closest("a.c");

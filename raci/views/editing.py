@@ -1,0 +1,121 @@
+"""Undo and paste from the grid: changes to many cells at once, each recorded as one group.
+
+The htmx answer patches the cells that changed out of band (focus stays where the person
+left it) with their badges, the counts and a message; a plain POST redirects to the matrix
+with the message, or shows the paste form again with the message at the field."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import errors as core_errors
+from core.bounds import query_int
+from raci import selectors, services, tabular
+from raci.matrix_access import matrix_for
+from raci.views.matrix import PAGE, _cell_changes, _grid_context, _matrix_url, _view_of
+from workspaces.models import Access
+
+# Up to this many changed cells are patched in place (as the live refresh does); more, and
+# the answer is the grid.
+REPLAY_MAX = 100
+
+
+@login_required
+@require_POST
+def undo(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        result = services.undo_last(matrix=matrix, actor=request.user)
+    except core_errors.StaleChanges as stale:
+        return _answer(request, matrix, status=409, error=_stale_message(stale))
+    except core_errors.NotFound as error:
+        return _answer(request, matrix, status=409, error=f"Undo was not applied: {error}")
+    except core_errors.InvalidInput as error:
+        return _answer(request, matrix, status=422, error=error.message)
+    return _answer(request, matrix, result=result, message=f"{result.label}.")
+
+
+@login_required
+@require_POST
+def redo(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        result = services.redo_last(matrix=matrix, actor=request.user)
+    except core_errors.StaleChanges as stale:
+        return _answer(request, matrix, status=409, error=_stale_message(stale))
+    except core_errors.NotFound as error:
+        return _answer(request, matrix, status=409, error=f"Redo was not applied: {error}")
+    except core_errors.InvalidInput as error:
+        return _answer(request, matrix, status=422, error=error.message)
+    return _answer(request, matrix, result=result, message=f"{result.label}.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paste(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    if request.method == "GET":
+        return _paste_form(request, matrix, activity_id=query_int(request.GET.get("activity")),
+                           role_id=query_int(request.GET.get("role")))
+    activity_id, role_id = query_int(request.POST.get("activity")), query_int(request.POST.get("role"))
+    text = request.POST.get("text", "")
+    if request.htmx and _view_of(request, from_current_url=True)[1]:
+        return _answer(request, matrix, status=422, error="Nothing was pasted: only rows with findings are shown, so "
+                                                          "the block would land on rows you cannot see. Show all "
+                                                          "activities, then paste again.")
+    try:
+        if activity_id is None or role_id is None:
+            raise core_errors.NotFound("Pick the cell the block starts at.")
+        result = services.cells_paste(matrix=matrix, activity_id=activity_id, role_id=role_id, text=text,
+                                      since=query_int(request.POST.get("since"), default=0), actor=request.user)
+    except core_errors.NotFound as error:
+        if not request.htmx:
+            raise Http404(str(error)) from None
+        return _answer(request, matrix, status=404, error=f"{error} Nothing was pasted.")
+    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
+        status, message = (409, _stale_message(error)) if isinstance(error, core_errors.StaleChanges) else (422, error.message)
+        if not request.htmx:
+            return _paste_form(request, matrix, activity_id=activity_id, role_id=role_id, text=text, error=message,
+                               status=status)
+        return _answer(request, matrix, status=status, error=message)
+    message = f"{result.label}." if result.changed else "Nothing changed: the matrix already holds that block."
+    return _answer(request, matrix, result=result, message=message)
+
+
+def _stale_message(stale: core_errors.StaleChanges) -> str:
+    return " ".join([stale.message, *stale.changes[1:3]])
+
+
+def _answer(request, matrix, *, result=None, status: int = 200, message: str = "", error: str = ""):
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, message)
+        return redirect(_matrix_url(matrix))
+    context = {"workspace": matrix.workspace, "matrix": matrix, "counts": matrix.counts,
+               "message": error or message, "failed": bool(error)}
+    if result is not None and result.changed:
+        events = selectors.changes_since(matrix=matrix, since=result.group - 1, upto=matrix.last_seq)
+        page, only = _view_of(request, from_current_url=True)
+        context["structural"] = len(events) > REPLAY_MAX or only or any(e.kind not in ("cell", "undo") for e in events)
+        if context["structural"]:
+            context.update(_grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page))
+        else:
+            context.update(_cell_changes(matrix, events, editable=True, page=page))
+    response = render(request, f"{PAGE}#group-response", context, status=status)
+    response["Vary"] = "HX-Request"
+    if result is not None and result.changed:
+        response["HX-Trigger"] = "findings-changed"
+    return response
+
+
+def _paste_form(request, matrix, *, activity_id=None, role_id=None, text: str = "", error: str = "", status: int = 200):
+    grid = selectors.matrix_grid(matrix=matrix, check=False)
+    return render(request, "raci/paste.html", {
+        "workspace": matrix.workspace, "matrix": matrix, "activities": grid.activities, "columns": grid.columns,
+        "activity_id": activity_id, "role_id": role_id, "text": text, "error": error, "since": matrix.last_seq,
+        "max_kb": tabular.PASTE_MAX_BYTES // 1024, "valid_values": tabular.VALID_VALUES_TEXT,
+    }, status=status)
