@@ -38,6 +38,12 @@ def cycles_of(*, workspace: Workspace) -> list[LaunchCycle]:
                           tiered_count=Count("launches", filter=Q(launches__tier__isnull=False))))
 
 
+def cycle_of_quarter(*, workspace: Workspace, today: date) -> LaunchCycle | None:
+    """The cycle of the quarter `today` falls in, if someone opened it."""
+    year, quarter = plan_warnings.quarter_of(today)
+    return LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+
+
 def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
     cycle = LaunchCycle.objects.filter(workspace=workspace, slug=slug).first()
     if cycle is not None:
