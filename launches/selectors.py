@@ -39,6 +39,12 @@ def cycles_of(*, workspace: Workspace) -> list[LaunchCycle]:
                           tiered_count=Count("launches", filter=Q(launches__tier__isnull=False))))
 
 
+def cycle_of_quarter(*, workspace: Workspace, today: date) -> LaunchCycle | None:
+    """The cycle of the quarter `today` falls in, if someone opened it."""
+    year, quarter = plan_warnings.quarter_of(today)
+    return LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+
+
 def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
     cycle = LaunchCycle.objects.filter(workspace=workspace, slug=slug).first()
     if cycle is not None:
@@ -78,7 +84,11 @@ class Card:
 
     @property
     def ready(self) -> bool:
-        return self.launch.tier is not None and self.open_required == 0
+        return self.launch.tier is not None and self.open_required == 0 and not any(go_conditions(self.launch).values())
+
+    @property
+    def metric_missing(self) -> bool:
+        return go_conditions(self.launch)["metric_missing"]
 
 
 @dataclass(slots=True)
@@ -140,7 +150,16 @@ def readiness_of(*, launch: Launch, items: list[ReadinessItem], today: date) -> 
     return tiering.readiness(
         [tiering.ItemState(i.required, i.status, i.due_date,
                            i.owner.display_name if i.owner_id else (i.owner_role.code if i.owner_role_id else ""))
-         for i in items], today=today, tiered=launch.tier is not None)
+         for i in items], today=today, tiered=launch.tier is not None, **go_conditions(launch))
+
+
+def go_conditions(launch: Launch) -> dict:
+    """What "go" asks of the launch besides its checklist: the leads' confirmation and the
+    day-30 metric (read from the launch itself, no query)."""
+    return {"awaiting": tiering.awaiting_leads(launch.tier, pm_confirmed=bool(launch.pm_confirmed_by_id),
+                                               pmm_confirmed=bool(launch.pmm_confirmed_by_id)),
+            "metric_missing": tiering.metric_missing(
+                launch.tier, has_metric=bool(launch.metric_name and launch.metric_target is not None))}
 
 
 def go_decisions_of(*, launch: Launch) -> list[GoDecision]:

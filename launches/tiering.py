@@ -295,11 +295,15 @@ class ItemState:
 
 @dataclass(frozen=True, slots=True)
 class Readiness:
+    """Whether "go" would be accepted, and everything that stands in its way."""
+
     ready: bool
     open_required: int
     overdue: int
     owners: tuple[str, ...]
     tiered: bool = True
+    awaiting: tuple[str, ...] = ()  # the leads (PM, PMM) who have not confirmed the tier
+    metric_missing: bool = False  # no day-30 metric and target agreed (Tier 1 and 2)
 
     @property
     def line(self) -> str:
@@ -307,17 +311,45 @@ class Readiness:
             return "Not ready: not tiered yet, so there is no checklist"
         if self.ready:
             return "Ready"
-        text = f"Not ready: {self.open_required} open required item{'s' if self.open_required != 1 else ''}"
-        text += f" ({self.overdue} overdue)"
-        if self.owners:
-            text += ", owners: " + ", ".join(self.owners)
-        return text
+        return "Not ready: " + "; ".join(self.blockers)
+
+    @property
+    def blockers(self) -> list[str]:
+        found = []
+        if self.open_required:
+            text = f"{self.open_required} open required item{'s' if self.open_required != 1 else ''}"
+            text += f" ({self.overdue} overdue)"
+            if self.owners:
+                text += ", owners: " + ", ".join(self.owners)
+            found.append(text)
+        if self.awaiting:
+            found.append(f"the {' and '.join(self.awaiting)} lead{'s have' if len(self.awaiting) > 1 else ' has'} "
+                         "not confirmed the tier")
+        if self.metric_missing:
+            found.append("no day-30 metric and target agreed")
+        return found
 
 
-def readiness(items: list[ItemState], *, today: date, tiered: bool = True) -> Readiness:
-    """Ready when every required item is done or waived."""
+def awaiting_leads(tier: int | None, *, pm_confirmed: bool, pmm_confirmed: bool) -> tuple[str, ...]:
+    """The leads whose confirmation "go" still waits for (Tier 1 and 2 only)."""
+    if not needs_confirmation(tier):
+        return ()
+    return tuple(code for code, done in zip(LEADS, (pm_confirmed, pmm_confirmed), strict=True) if not done)
+
+
+def metric_missing(tier: int | None, *, has_metric: bool) -> bool:
+    """Seed 001: a Tier 1 or 2 launch agrees its day-30 metric and target before go."""
+    return needs_confirmation(tier) and not has_metric
+
+
+def readiness(items: list[ItemState], *, today: date, tiered: bool = True, awaiting: tuple[str, ...] = (),
+              metric_missing: bool = False) -> Readiness:
+    """Ready when every required item is done or waived, the leads have confirmed the tier
+    and the day-30 metric is agreed where the tier asks for them: exactly when "go" is
+    accepted (`launches.services.go_record`)."""
     open_items = [i for i in items if i.required and i.status in OPEN]
     overdue = sum(1 for i in open_items if i.due and i.due < today)
     owners = tuple(sorted({i.owner or "nobody" for i in open_items}))
-    return Readiness(ready=tiered and not open_items, open_required=len(open_items), overdue=overdue,
-                     owners=owners, tiered=tiered)
+    return Readiness(ready=tiered and not open_items and not awaiting and not metric_missing,
+                     open_required=len(open_items), overdue=overdue, owners=owners, tiered=tiered,
+                     awaiting=awaiting, metric_missing=metric_missing)

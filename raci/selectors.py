@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from core.prepared import Prepared
 from raci import drift, findings, fixes, rules
@@ -227,9 +228,14 @@ def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSetti
 
 
 def matrices_of(*, workspace, today=None) -> list[Matrix]:
+    """The workspace's matrices with their sizes and `last_change_at`: when the newest
+    change event was recorded (the matrix's newest sequence number, one index probe each
+    inside the same query), or when the matrix itself was last saved if it has none."""
+    newest_event = ChangeEvent.objects.filter(matrix=OuterRef("pk")).order_by("-seq").values("at")[:1]
     matrices = list(
         Matrix.objects.filter(workspace=workspace)
-        .annotate(n_activities=Count("activities", distinct=True), n_columns=Count("columns", distinct=True))
+        .annotate(n_activities=Count("activities", distinct=True), n_columns=Count("columns", distinct=True),
+                  last_change_at=Coalesce(Subquery(newest_event), F("updated_at")))
         .select_related("owner")
         .order_by("name")
     )

@@ -135,6 +135,8 @@ URLS: dict[str, dict] = {
     "launches:launches_import": {"fields": ["file"]},
     "launches:calendar": {},
     "launches:quarter_now": {},
+    "launches:board_now": {},
+    "launches:calendar_now": {},
     "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},

@@ -16,7 +16,9 @@ from launches.views.board import (
 from launches.views.calendar import (
     avoid_date_remove,
     avoid_dates,
+    board_now,
     calendar,
+    calendar_now,
     feed_regenerate,
     retrospective,
 )
@@ -41,7 +43,7 @@ from launches.views.quarter import (
     quarter_now,
 )
 
-__all__ = ["avoid_date_remove", "avoid_dates", "calendar", "cycle", "cycles", "dependency_add", "dependency_remove",
+__all__ = ["avoid_date_remove", "avoid_dates", "board_now", "calendar", "calendar_now", "cycle", "cycles", "dependency_add", "dependency_remove",
            "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit", "launch_move",
            "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "load_limits",
            "preread_export", "preread_page", "quarter", "quarter_now", "retrospective", "rubric", "tier_confirm"]

@@ -90,12 +90,13 @@ def launches_import(request, ws, cycle):
     """Candidates from a CSV file: all of them, or none and every problem listed."""
     membership, cycle = cycle_for(request, ws, cycle, Access.EDITOR)
     upload_form = CandidatesUploadForm(request.POST, request.FILES)
-    import_errors = []
+    import_errors, filename = [], ""
     if upload_form.is_valid():
         try:
             added = services.launches_import(cycle=cycle, data=upload_form.cleaned_data["file"].read(),
                                              by_email=membership.access == Access.ADMIN)
         except services.ImportRefused as error:
+            filename = upload_form.cleaned_data["file"].name
             upload_form.add_error("file", error.message)
             import_errors = error.errors
         else:
@@ -103,7 +104,7 @@ def launches_import(request, ws, cycle):
             return redirect("launches:cycle", ws, cycle.slug)
     return render(request, "launches/cycle.html", board_context(
         membership, cycle, form=launch_form(membership.workspace), upload_form=upload_form,
-        import_errors=import_errors), status=422)
+        import_errors=import_errors, import_filename=filename), status=422)
 
 
 @login_required

@@ -22,6 +22,28 @@ def retrospective(request, ws, cycle):
         "membership": membership, "workspace": membership.workspace, "cycle": cycle, "rows": rows})
 
 
+def this_quarters_cycle(request, ws, view: str):
+    """Redirect to `view` of this quarter's cycle, or to the quarter view (which offers to
+    open the cycle) when nobody has opened it yet: the navigation's Board and Calendar."""
+    membership = membership_for(request, ws)
+    cycle = selectors.cycle_of_quarter(workspace=membership.workspace, today=membership.workspace.today())
+    if cycle is None:
+        return redirect("launches:quarter_now", ws)
+    return redirect(view, ws, cycle.slug)
+
+
+@login_required
+@require_GET
+def calendar_now(request, ws):
+    return this_quarters_cycle(request, ws, "launches:calendar")
+
+
+@login_required
+@require_GET
+def board_now(request, ws):
+    return this_quarters_cycle(request, ws, "launches:cycle")
+
+
 @login_required
 @require_GET
 def calendar(request, ws, cycle):

@@ -94,7 +94,7 @@ def import_page(request, ws, import_id):
     context = {"workspace": membership.workspace, "membership": membership, "job": job,
                "progress": cache.get(progress_key(job.pk), 0), "summary": job.summary,
                # Imports parsed before errors were counted listed them all.
-               "error_count": job.summary.get("error_count", len(errors))}
+               "error_count": job.summary.get("error_count", len(errors)), "limits": LIMITS}
     template = "raci/import.html#status" if request.htmx else "raci/import.html"
     return render(request, template, context)
 

@@ -79,3 +79,22 @@ def test_compare_with_the_template_and_reset_a_row(page: Page, server, sign_in, 
     expect(page.locator("table.compare tbody tr").filter(has_text=pricing.name)).to_have_count(0)
     assert Cell.objects.get(activity_id=pricing.id, role_id=pm).value == "C"
     watch.assert_clean()
+
+
+def test_split_two_owners_into_input_and_outcome_from_the_finding(page: Page, server, sign_in, watch, shots):
+    user, workspace, matrix, pricing, pm, pmm = _matrix_with_two_owners(server)
+    sign_in(page, "fixer")
+    page.goto(f"{server}/w/{workspace.slug}/matrices/{matrix.slug}/")
+    item = page.locator("#findings-panel li.finding").filter(has_text="multiple-accountable")
+    item.get_by_role("link", name="Split into input and outcome").click()
+    page.get_by_role("link", name="Choose who owns the input and the outcome…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Split “{pricing.name}” into input and outcome")
+    expect(page.get_by_label("Who owns the input?")).to_have_value(str(pm))
+    expect(page.get_by_label("Who owns the outcome?")).to_have_value(str(pmm))
+    _shoot(page, shots, "split-form")
+    page.get_by_role("button", name="Split").click()
+    expect(page.locator(".toast").first).to_contain_text("You can undo it from the history")
+    expect(page.locator("table.grid")).to_contain_text(f"{pricing.name}: input")
+    expect(page.locator("table.grid")).to_contain_text(f"{pricing.name}: outcome")
+    expect(page.locator("#findings-panel li.finding").filter(has_text="multiple-accountable")).to_have_count(0)
+    watch.assert_clean()

@@ -351,3 +351,56 @@ def test_overdue_is_counted_from_the_date_where_the_team_is(client):
 def _overdue_section(page: str) -> str:
     start = page.find("Overdue, and whose it is")
     return page[start:page.find("</section>", start)] if start != -1 else ""
+
+
+# --- the matrix index's "Last change" ------------------------------------------------------------
+
+def _edit(matrix, member, activity, role, value):
+    from raci import services as raci_services
+    from raci.models import Cell
+
+    version = Cell.objects.filter(activity=activity, role=role).values_list("version", flat=True).first() or 0
+    matrix.refresh_from_db()
+    raci_services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
+                           expected_version=version, actor=member.user)
+
+
+def test_last_change_is_the_newest_edit_not_the_creation_time(client, team):
+    ws, people = team
+    with time_machine.travel("2026-11-02 09:00Z", tick=False):
+        matrix, acts, roles = build_matrix(ws, activities=3, roles=2, name="Launch plan")
+    with time_machine.travel("2026-11-18 16:45Z", tick=False):
+        for value in ("C", "I", "C"):
+            _edit(matrix, people["admin"], acts[0], roles[1], value)
+    page = _page(client, people["admin"])
+    row = page[page.index(">Launch plan</a>"):]
+    row = row[:row.index("</tr>")]
+    assert "18 Nov 2026, 16:45" in row and "2 Nov 2026" not in row
+
+
+def test_a_matrix_nobody_edited_shows_when_it_was_made(client, team):
+    ws, people = team
+    with time_machine.travel("2026-11-02 09:00Z", tick=False):
+        build_matrix(ws, activities=2, roles=2, name="Fresh")
+    page = _page(client, people["admin"])
+    assert "2 Nov 2026, 09:00" in page[page.index(">Fresh</a>"):]
+
+
+def test_last_change_costs_no_query_per_matrix(client, team):
+    ws, people = team
+    client.force_login(people["admin"].user)
+    url = reverse("dashboard:workspace", args=[ws.slug])
+
+    def grow(names):
+        for n in names:
+            matrix, acts, roles = build_matrix(ws, activities=2, roles=2, name=f"X{n:02d}")
+            _edit(matrix, people["admin"], acts[0], roles[1], "I")
+
+    grow(range(2))
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    grow(range(2, 20))
+    with CaptureQueriesContext(connection) as twenty:
+        page = client.get(url).content.decode()
+    assert page.count("<time datetime=") >= 20
+    assert len(two) == len(twenty), [q["sql"] for q in twenty.captured_queries]

@@ -148,6 +148,18 @@ def test_view_adds_a_good_file_and_lists_every_problem_of_a_bad_one(client, worl
 
 
 @pytest.mark.django_db
+def test_a_refused_file_is_named_next_to_its_problems_and_the_upload_is_offered_again(client, world):
+    ws, cycle, people, _ = world
+    client.force_login(people["PMM"].user)
+    bad = _upload(client, ws, cycle, b"Name,Launch date\nC,2027-13-01\n", name="q1 <candidates>.csv")
+    body = bad.content.decode()
+    assert bad.status_code == 422
+    assert "Problems in “q1 &lt;candidates&gt;.csv”: fix them and choose the corrected file above" in body
+    section = body[body.index('id="import"'):]
+    assert section.index('type="file"') < section.index("Problems in")
+
+
+@pytest.mark.django_db
 def test_view_refuses_png_and_missing_file(client, world):
     ws, cycle, people, _ = world
     client.force_login(people["editor"].user)

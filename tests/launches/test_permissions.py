@@ -40,6 +40,8 @@ TABLE = {
     "dependency_remove": ({"post": E}, ["ws", "cycle", "launch_id", "dependency_id"]),
     "calendar": ({"get": V}, ["ws", "cycle"]),
     "quarter_now": ({"get": V}, ["ws"]),
+    "board_now": ({"get": V}, ["ws"]),
+    "calendar_now": ({"get": V}, ["ws"]),
     "quarter": ({"get": V}, ["ws", "quarter"]),
     "load_limits": ({"post": A}, ["ws", "quarter"]),
     "preread": ({"get": V}, ["ws", "quarter"]),

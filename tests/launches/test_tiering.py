@@ -179,3 +179,22 @@ def test_one_open_item_is_singular_and_untiered_is_never_ready():
     verdict = readiness([ItemState(True, "todo", None, "Ann")], today=date(2027, 1, 1))
     assert verdict.line == "Not ready: 1 open required item (0 overdue), owners: Ann"
     assert not readiness([], today=date(2027, 1, 1), tiered=False).ready
+
+
+def test_the_readiness_line_names_the_leads_who_have_not_confirmed_and_a_missing_metric():
+    done = [ItemState(True, "done", None, "Ann")]
+    both = readiness(done, today=date(2027, 1, 1), awaiting=("PM", "PMM"))
+    assert not both.ready and both.line == "Not ready: the PM and PMM leads have not confirmed the tier"
+    one = readiness(done, today=date(2027, 1, 1), awaiting=("PMM",), metric_missing=True)
+    assert one.line == "Not ready: the PMM lead has not confirmed the tier; no day-30 metric and target agreed"
+    every = readiness([ItemState(True, "todo", None, "Ann")], today=date(2027, 1, 1), awaiting=("PM",))
+    assert every.line == ("Not ready: 1 open required item (0 overdue), owners: Ann; "
+                          "the PM lead has not confirmed the tier")
+
+
+def test_only_tier_1_and_2_wait_for_the_leads_and_the_metric():
+    assert tiering.awaiting_leads(2, pm_confirmed=True, pmm_confirmed=False) == ("PMM",)
+    assert tiering.awaiting_leads(1, pm_confirmed=False, pmm_confirmed=False) == ("PM", "PMM")
+    assert tiering.awaiting_leads(3, pm_confirmed=False, pmm_confirmed=False) == ()
+    assert tiering.metric_missing(1, has_metric=False) and not tiering.metric_missing(1, has_metric=True)
+    assert not tiering.metric_missing(3, has_metric=False) and not tiering.metric_missing(None, has_metric=False)

@@ -175,6 +175,48 @@ def test_leads_confirm_from_the_launch_page(client, team):
     assert launch.pm_confirmed_by == people["PM"] and launch.pmm_confirmed_by is None
 
 
+def test_the_readiness_line_names_the_unconfirmed_leads_until_go_is_possible(client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_score(launch=launch, scores=TIER_2_SCORES)
+    services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
+    launch.items.filter(required=True).update(status="done")
+    Launch.objects.filter(pk=launch.pk).update(metric_name="Activated accounts", metric_target=120)
+    client.force_login(people["PM"].user)
+    body = client.get(launch_url(launch)).content.decode()
+    assert "Not ready: the PM and PMM leads have not confirmed the tier" in body and ">Ready<" not in body
+    board = client.get(reverse("launches:cycle", args=[cycle.workspace.slug, cycle.slug])).content.decode()
+    assert 'class="pill ready"' not in board and "Awaiting leads" in board and "0 required open" not in board
+    refused = client.post(launch_url(launch, "go_decision"), {"decision": "go"})
+    assert refused.status_code == 422 and "confirm the tier before go" in refused.content.decode()
+
+    client.post(launch_url(launch, "tier_confirm"), {"as": "PM"})
+    body = client.get(launch_url(launch)).content.decode()
+    assert "Not ready: the PMM lead has not confirmed the tier" in body
+    assert "Confirm as PM lead" not in body  # confirmed: the button is gone
+
+    client.force_login(people["PMM"].user)
+    assert "Confirm as PMM lead" in client.get(launch_url(launch)).content.decode()
+    client.post(launch_url(launch, "tier_confirm"), {"as": "PMM"})
+    body = client.get(launch_url(launch)).content.decode()
+    assert "<strong>Ready</strong>" in body and "Confirm as" not in body
+    board = client.get(reverse("launches:cycle", args=[cycle.workspace.slug, cycle.slug])).content.decode()
+    assert 'class="pill ready"' in board
+    assert client.post(launch_url(launch, "go_decision"), {"decision": "go"}).status_code == 302
+
+
+def test_a_tier_1_launch_without_its_day_30_metric_is_not_ready(client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=1, reason="Big bet", actor=people["PMM"])
+    launch.items.filter(required=True).update(status="done")
+    Launch.objects.filter(pk=launch.pk).update(pm_confirmed_by=people["PM"], pmm_confirmed_by=people["PMM"])
+    client.force_login(people["PM"].user)
+    body = client.get(launch_url(launch)).content.decode()
+    assert "Not ready: no day-30 metric and target agreed" in body
+    assert client.post(launch_url(launch, "go_decision"), {"decision": "go"}).status_code == 422
+
+
 def test_go_refused_while_open_then_recorded(editor_client, team):
     _, cycle, people = team
     launch = make_launch(cycle, people)

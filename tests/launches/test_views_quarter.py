@@ -42,6 +42,32 @@ def test_the_navigation_leads_to_this_quarter(editor_client, team):
     assert "Nobody has opened 2026-Q4" in body and "Open 2026-Q4 and add its candidates" in body
 
 
+def test_the_navigation_has_this_quarters_board_and_calendar(editor_client, team):
+    ws = team[0]
+    this_quarter = services.cycle_create(workspace=ws, quarter="2026-Q4")
+    body = editor_client.get(reverse("dashboard:workspace", args=[ws.slug])).content.decode()
+    nav = body[body.index('<nav class="wsnav"'):body.index("</nav>")]
+    assert ">Board</a>" in nav and ">Calendar</a>" in nav
+    board = editor_client.get(reverse("launches:board_now", args=[ws.slug]))
+    assert board["Location"] == reverse("launches:cycle", args=[ws.slug, this_quarter.slug])
+    calendar = editor_client.get(reverse("launches:calendar_now", args=[ws.slug]))
+    assert calendar["Location"] == reverse("launches:calendar", args=[ws.slug, this_quarter.slug])
+    assert editor_client.get(calendar["Location"]).status_code == 200
+
+
+def test_board_and_calendar_lead_to_the_quarter_view_while_nobody_opened_its_cycle(editor_client, team):
+    ws = team[0]  # the team has 2027-Q1 open, not this quarter (2026-Q4)
+    for name in ("board_now", "calendar_now"):
+        response = editor_client.get(reverse(f"launches:{name}", args=[ws.slug]))
+        assert response["Location"] == reverse("launches:quarter_now", args=[ws.slug])
+
+
+def test_board_and_calendar_of_another_workspace_are_404(client, team):
+    client.force_login(MembershipFactory().user)
+    for name in ("board_now", "calendar_now"):
+        assert client.get(reverse(f"launches:{name}", args=[team[0].slug])).status_code == 404
+
+
 def test_the_dashboard_offers_this_and_next_quarter(editor_client, team):
     ws = team[0]
     body = editor_client.get(reverse("dashboard:workspace", args=[ws.slug])).content.decode()

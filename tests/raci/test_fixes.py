@@ -4,7 +4,8 @@ import pytest
 
 from core import errors as core_errors
 from raci import changelog, services
-from raci.models import Cell, ChangeEvent, Column
+from raci.models import Activity, Cell, ChangeEvent, Column, Template
+from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, build_matrix
 
@@ -124,3 +125,69 @@ def test_hand_over_an_overloaded_roles_a(member):
     assert _row(matrix, acts[1]) == {"GRI0": "R", "GRI1": "R", "GRI2": "A"}
     changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
     assert _row(matrix, acts[1]) == {"GRI0": "AR", "GRI1": "R", "GRI2": "C"}
+
+
+# --- the fixes that take the template's letters ---------------------------------------------
+
+@pytest.fixture
+def from_template(member):
+    templates_seed()
+    template = Template.objects.get(slug="pm-pmm-scaleup", workspace=None)
+    matrix = services.matrix_create(workspace=member.workspace, name="Core", actor=member.user, template=template)
+    return matrix, matrix_grid(matrix=matrix, check=False)
+
+
+def _clear(member, matrix, cells):
+    changelog.cells_set(matrix=matrix, actor=member.user, label="Clear",
+                        changes=[changelog.CellChange(a, r, "") for a, r in cells])
+
+
+def _column(matrix, role_id):
+    return dict(Cell.objects.filter(activity__matrix=matrix, role_id=role_id).exclude(value="")
+                .values_list("activity__name", "value"))
+
+
+def test_give_an_idle_role_the_templates_letters_then_undo(member, from_template):
+    matrix, grid = from_template
+    ux = next(c for c in grid.columns if c.code == "UX")
+    template_letters = _column(matrix, ux.role_id)
+    doing = [(a, r) for (a, r), (v, _) in grid.cells.items() if r == ux.role_id and v in ("R", "A", "AR")]
+    assert doing, "the template gives UX some work"
+    _clear(member, matrix, doing)
+    idle = _column(matrix, ux.role_id)
+    assert not any(v in ("R", "A", "AR") for v in idle.values())
+    assert any(f.rule == "idle-role" and f.role == ux.role_id for f in matrix_grid(matrix=matrix).findings)
+    result = services.fix_apply(matrix=matrix, rule="idle-role", activity_id=None, role_id=ux.role_id,
+                                code="template", since=matrix.last_seq, actor=member.user)
+    assert _column(matrix, ux.role_id) == template_letters
+    assert result.label == "Fix: Give UX the template's letters"
+    events = ChangeEvent.objects.filter(matrix=matrix, group=result.group)
+    assert events.count() == len(doing) and {e.kind for e in events} == {"cell"}
+    assert {e.group_label for e in events} == {result.label}
+    matrix.refresh_from_db()
+    assert not any(f.rule == "idle-role" and f.role == ux.role_id for f in matrix_grid(matrix=matrix).findings)
+    changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
+    assert _column(matrix, ux.role_id) == idle
+
+
+def test_fill_an_empty_activity_from_the_template_then_undo(member, from_template):
+    matrix, grid = from_template
+    naming = next(a for a in grid.activities if a.name == "Naming")
+    template_row = _row(matrix, naming.id)
+    assert template_row
+    _clear(member, matrix, [(naming.id, c.role_id) for c in grid.columns])
+    assert _row(matrix, naming.id) == {}
+    assert any(f.rule == "empty-activity" and f.activity == naming.id for f in matrix_grid(matrix=matrix).findings)
+    result = _apply_then_undo(member, matrix, Activity.objects.get(pk=naming.id), rule="empty-activity",
+                              code="template", expected=template_row)
+    assert result.label == "Fix: Fill from the template"
+    assert ChangeEvent.objects.filter(matrix=matrix, group=result.group).count() == len(template_row)
+
+
+def test_an_empty_activity_the_template_does_not_have_offers_no_template_fix(member, from_template):
+    matrix, _ = from_template
+    added = services.activity_add(matrix=matrix, name="Our own ritual", phase="launch", actor=member.user)
+    with pytest.raises(core_errors.InvalidInput, match="does not apply"):
+        services.fix_apply(matrix=matrix, rule="empty-activity", activity_id=added.pk, role_id=None,
+                           code="template", since=matrix.last_seq, actor=member.user)
+    assert _row(matrix, added.pk) == {}

@@ -65,6 +65,45 @@ def test_broken_file_lists_every_error_with_row_column_and_value_and_saves_nothi
     assert not Matrix.objects.exists() and not Role.objects.exists()
 
 
+def test_a_refused_file_offers_the_upload_again_with_its_name(client, editor, django_capture_on_commit_callbacks):
+    data = (EXAMPLES / "broken.csv").read_bytes()
+    response = upload(client, editor, "team roster.csv", data, new_name="Roster",
+                      capture=django_capture_on_commit_callbacks)
+    page = client.get(response["Location"]).content.decode()
+    again = page[page.index('class="card upload-again"'):]
+    again = again[:again.index("</form>")]
+    assert "Upload “team roster.csv” again" in again
+    assert f'action="{reverse("raci:import_upload", args=[editor.workspace.slug])}"' in again
+    assert 'type="file" name="file"' in again and 'value="Roster"' in again
+    # The form works: the corrected file goes through the same preview.
+    fixed = upload(client, editor, "team roster.csv", b"Activity,PM\nNaming,A/R\n", new_name="Roster",
+                   capture=django_capture_on_commit_callbacks)
+    assert MatrixImport.objects.get(pk=fixed["Location"].rstrip("/").split("/")[-1]).status == "preview"
+
+
+def test_a_refused_file_for_a_matrix_is_uploaded_again_into_that_matrix(client, editor,
+                                                                       django_capture_on_commit_callbacks):
+    matrix, _, _ = build_matrix(editor.workspace, activities=3, roles=2)
+    response = upload(client, editor, "grid.csv", (EXAMPLES / "broken.csv").read_bytes(), matrix=matrix,
+                      capture=django_capture_on_commit_callbacks)
+    page = client.get(response["Location"]).content.decode()
+    assert "Upload “grid.csv” again" in page and f"?matrix={matrix.slug}" in page
+    assert 'id="reimport-name"' not in page
+
+
+def test_a_file_that_could_not_be_read_offers_the_upload_again(client, editor):
+    job = MatrixImport.objects.create(workspace=editor.workspace, created_by=editor.user, filename="q3 <plan>.xlsx", data=b"",
+                                      new_name="Q3", status="failed", failure="The file could not be read.")
+    page = client.get(reverse("raci:import", args=[editor.workspace.slug, job.pk])).content.decode()
+    assert "The file could not be read." in page and "Upload “q3 &lt;plan&gt;.xlsx” again" in page
+
+
+def test_a_previewed_file_does_not_offer_the_upload_again(client, editor, django_capture_on_commit_callbacks):
+    response = upload(client, editor, "ok.csv", b"Activity,PM\nNaming,A/R\n",
+                      capture=django_capture_on_commit_callbacks)
+    assert "upload-again" not in client.get(response["Location"]).content.decode()
+
+
 def test_two_owners_are_flagged_not_refused(client, editor, django_capture_on_commit_callbacks):
     data = (EXAMPLES / "two-owners.csv").read_bytes()
     upload(client, editor, "two.csv", data, capture=django_capture_on_commit_callbacks)

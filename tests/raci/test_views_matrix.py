@@ -27,6 +27,24 @@ def test_matrix_page_shows_the_grid_grouped_by_phase_with_counts(client, matrix3
     assert "Strategy" in html and 'id="finding-counts"' in html and 'id="findings-panel"' in html
 
 
+def test_column_headers_show_the_roles_name_with_its_code_as_an_abbreviation(client, editor):
+    matrix, _, roles = build_matrix(editor.workspace, activities=2, roles=3)
+    roles[1].name = "Product <Marketing> Manager"
+    roles[1].save()
+    html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
+    header = html[html.index(f'id="col-{roles[1].pk}"'):]
+    header = header[:header.index("</th>")]
+    assert '<span class="rname" title="Product &lt;Marketing&gt; Manager (GRI1)">Product &lt;Marketing&gt; Manager</span>' in header
+    assert '<abbr class="code" title="Product &lt;Marketing&gt; Manager">GRI1</abbr>' in header
+    assert "short-heads" not in html
+
+
+def test_a_matrix_of_more_than_eight_roles_heads_its_columns_with_the_codes(client, editor):
+    matrix, _, _ = build_matrix(editor.workspace, activities=2, roles=9)
+    html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
+    assert '<table class="grid short-heads"' in html
+
+
 def test_htmx_cell_edit_returns_the_cell_and_out_of_band_badges(client, matrix3):
     matrix, acts, roles = matrix3
     response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "A", "version": "1"}, headers=HX)
