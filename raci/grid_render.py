@@ -21,8 +21,10 @@ def cell_html(activity_id: int, role_id: int, value: str, version: int, *, edita
     text = rules.DISPLAY[value]
     oob_attr = ' hx-swap-oob="true"' if oob else ""
     if editable:
+        # An empty cell is still a link a screen reader must be able to name.
+        label = "" if text else ' aria-label="empty"'
         return (f'<a id="c-{activity_id}-{role_id}" class="{css}" href="cells/{activity_id}/{role_id}/" '
-                f'data-v="{version}"{oob_attr}>{text}</a>')
+                f'data-v="{version}"{label}{oob_attr}>{text}</a>')
     return f'<span id="c-{activity_id}-{role_id}" class="{css}"{oob_attr}>{text}</span>'
 
 
