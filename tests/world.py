@@ -54,6 +54,15 @@ class World:
             "roles": f"/w/{ws}/roles/",
         }
 
+    def shared_urls(self) -> dict[str, str]:
+        """Pages a member may be sent a link to, whatever their access: the walks of what
+        each access level is shown start from these too."""
+        ws, m = self.workspace.slug, self.matrix.slug
+        role = Role.objects.filter(workspace=self.workspace).order_by("pk").first()
+        return {**self.urls(),
+                "role": f"/w/{ws}/roles/{role.pk}/",
+                "matrix settings": f"/w/{ws}/matrices/{m}/settings/"}
+
 
 def build_world() -> World:
     users = {key: UserFactory(username=name, first_name=name.title(), last_name="Lane")
