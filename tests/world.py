@@ -32,7 +32,12 @@ class World:
 
     def urls(self) -> dict[str, str]:
         """The main pages a member sees, by name."""
+        from rituals.models import Ritual
+
         ws, m, c = self.workspace.slug, self.matrix.slug, self.cycle.slug
+        ritual = (Ritual.objects.filter(workspace=self.workspace, name__icontains="tiering").first()
+                  or Ritual.objects.filter(workspace=self.workspace).first())
+        meeting = ritual.next_date(self.workspace.today())
         return {
             "dashboard": f"/w/{ws}/",
             "matrix list": "/",
@@ -47,6 +52,8 @@ class World:
             "calendar": f"/w/{ws}/launches/{c}/calendar/",
             "quarter": f"/w/{ws}/launches/quarter/{c}/",
             "rituals": f"/w/{ws}/rituals/",
+            "ritual": f"/w/{ws}/rituals/{ritual.pk}/",
+            "meeting": f"/w/{ws}/rituals/{ritual.pk}/{meeting.isoformat()}/",
             "notifications": "/notifications/",
             "notification settings": "/notifications/settings/",
             "workspace settings": f"/w/{ws}/settings/",

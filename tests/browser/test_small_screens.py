@@ -1,4 +1,4 @@
-"""The main pages on a 390 px phone and at 200% zoom (a 1280 px window zoomed twice is a
+"""The main pages on a 1280 px desktop, a 390 px phone and at 200% zoom (a 1280 px window zoomed twice is a
 640 px page): nothing sticks out past the screen's edge, the top navigation included (wide
 tables scroll inside their own box).
 
@@ -14,9 +14,10 @@ from playwright.sync_api import Browser
 from tests.browser.conftest import CSP_RECORDER, PageWatch
 from tests.world import USERS, build_world
 
-SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
+SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+         "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
          "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}}
-PAGES = ("dashboard", "matrix", "board", "launch", "quarter", "rituals", "members", "notifications")
+PAGES = ("dashboard", "matrix", "board", "launch", "quarter", "rituals", "meeting", "members", "notifications")
 
 # Elements wider than the page that are not inside a box that scrolls on its own.
 OVERFLOW = """() => {
@@ -39,7 +40,7 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_main_pages_fit_a_phone_and_200_percent_zoom(browser: Browser, server, sign_in, size):
+def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_zoom(browser: Browser, server, sign_in, size):
     world = build_world()
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
