@@ -121,6 +121,8 @@
     cell.className = incoming.className;
     if (incoming.dataset.v !== undefined) cell.dataset.v = incoming.dataset.v;
     if (cell.textContent !== incoming.textContent) cell.textContent = incoming.textContent;
+    if (incoming.hasAttribute("aria-label")) cell.setAttribute("aria-label", incoming.getAttribute("aria-label"));
+    else cell.removeAttribute("aria-label");
     return true;
   }
 

@@ -80,5 +80,5 @@ def test_reset_mails_to_one_address_are_capped_with_the_same_answer(client, sett
 
 def test_an_address_that_is_not_one_is_refused_at_the_field(client):
     response = client.post(reverse("password_reset"), {"email": "not an address"})
-    assert response.status_code == 200 and 'id="id_email-error"' in response.content.decode()
+    assert response.status_code == 200 and 'id="id_email_error"' in response.content.decode()
     assert not mail.outbox

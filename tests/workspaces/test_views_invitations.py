@@ -85,7 +85,7 @@ def test_an_htmx_invitation_returns_the_invitations_card_and_a_toast(client, adm
 def test_a_bad_address_is_refused_at_the_field(client, admin, headers):
     client.force_login(admin.user)
     response = client.post(invite_url(admin), {"email": "nope", "access": "editor"}, headers=headers)
-    assert response.status_code == 422 and 'id="id_email-error"' in response.content.decode()
+    assert response.status_code == 422 and 'id="id_email_error"' in response.content.decode()
     assert not Invitation.objects.exists()
 
 

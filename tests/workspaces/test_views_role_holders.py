@@ -81,3 +81,19 @@ def test_a_matrix_from_a_template_gives_an_editor_no_hats(world):
     raci_services.matrix_create(workspace=world["admin"].workspace, name="Seed", actor=world["editor"].user,
                            template=template)
     assert not RoleHolder.objects.filter(membership=world["editor"]).exists()
+
+
+def test_a_viewer_reads_a_role_without_its_edit_form_or_delete_button(client, world):
+    client.force_login(world["viewer"].user)
+    page = client.get(_edit_url(world)).content.decode()
+    assert "Product Manager" in page
+    assert "Save role" not in page
+    assert "Delete PM" not in page
+    assert 'method="post"' not in page.split('id="main"')[1].split("</main>")[0]
+
+
+def test_an_editor_still_edits_and_deletes_a_role(client, world):
+    client.force_login(world["editor"].user)
+    page = client.get(_edit_url(world)).content.decode()
+    assert "Save role" in page
+    assert "Delete PM" in page
