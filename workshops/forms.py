@@ -32,8 +32,8 @@ class NewMatrixForm(forms.Form):
     def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["start"].choices = [
-            ("concerns", "The concerns PM and PMM share: segmentation, TAM/SAM/OAM, value proposition, personas, "
-                         "pricing, positioning, go-to-market (PM and PMM columns, no letters yet)"),
+            ("concerns", ("The concerns PM and PMM share: segmentation, TAM/SAM/OAM, value proposition, personas, "
+                          "pricing, positioning, go-to-market (PM and PMM columns, no letters yet)")),
             *[(f"t-{t.pk}", f"Template: {t.name}") for t in templates]]
         if not self.is_bound:
             self.initial = {"start": "concerns", "name": "Shared concerns"}

@@ -18,8 +18,8 @@ Rows are taken up in the order of their first cell, so the rows to talk about co
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Hashable
+from dataclasses import dataclass, field
 
 from raci import rules
 
