@@ -153,13 +153,14 @@ def _grid_context(workshop, participant_id: int) -> dict:
 def _board_context(workshop, found) -> dict:
     board = selectors.reveal_board(workshop=workshop)
     columns = board.columns
+    codes = {c.role_id: c.code for c in columns}
     rows = []
     for row in board.rows:
         a = row.activity.key
         cells = []
         for cell in row.cells:
             settled = board.settled.get((a, cell.role))
-            cells.append({"s": cell, "role": cell.role, "spread": [(DISPLAY[v] or "blank", v, n) for v, n in cell.counts.items()],
+            cells.append({"s": cell, "role": cell.role, "code": codes[cell.role], "spread": [(DISPLAY[v] or "blank", v, n) for v, n in cell.counts.items()],
                           "majority": cell.majority, "now": board.current.get((a, cell.role), ""),
                           "settled": settled})
         rows.append({"r": row, "id": a, "name": row.activity.name, "tier": row.tier, "cells": cells,

@@ -65,6 +65,8 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     # His own proposal's findings: two accountable.
     expect(bob.locator(f"#rb-{pricing} .badge.sev-e")).to_have_count(1)
     expect(bob.locator("#finding-counts")).to_contain_text("1 error")
+    # (A then R within a second is A/R: the grid's own shortcut.)
+    bob.wait_for_timeout(1_300)
     _type(bob, pricing, pmm, "r")
     expect(bob.locator(f"#c-{pricing}-{pmm}")).to_have_text("R")
     # The others see that Bob proposed, as counts, not what he proposed.

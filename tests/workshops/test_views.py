@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from raci import services as raci_services
 from raci.models import Cell, Column, Decision
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, build_matrix
 from workshops import services
 from workshops.models import Proposal, Workshop
 from workspaces.models import Access
@@ -237,3 +237,38 @@ def test_a_workshop_on_a_new_matrix_from_the_shared_concerns(client, room):
     response = client.post(url, {"name": "Concerns 2", "start": "concerns"})
     assert response.status_code == 302 and "/matrices/concerns-2/workshops/new/" in response["Location"]
     assert _as(client, room, "viewer").get(url).status_code == 403
+
+
+def _sized_room(team, n):
+    ws, _, people = team
+    matrix, acts, roles = build_matrix(ws, activities=n, roles=3, name="Small" if n == 5 else "Large")
+    workshop = services.workshop_open(matrix=matrix, facilitator=people["PM"], title="Sized",
+                                      participant_ids=[people["PMM"].pk, people["viewer"].pk])
+    for who in ("PM", "PMM", "viewer"):
+        for a in acts:
+            services.proposal_set(workshop=workshop, participant=people[who], activity_id=a.pk, role_id=roles[0].pk,
+                                  value="A" if who != "viewer" else "R")
+    return matrix, workshop
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("revealed", [False, True])
+def test_the_workshop_page_costs_the_same_queries_for_5_and_50_activities(client, team, revealed):
+    _, _, people = team
+    counts = []
+    for n in (5, 50):
+        matrix, workshop = _sized_room(team, n)
+        if revealed:
+            services.workshop_reveal(workshop=workshop)
+        client.force_login(people["PM"].user)
+        url = reverse("workshops:workshop", args=[matrix.workspace.slug, matrix.slug, workshop.pk])
+        counts.append(_count_queries(client, url))
+    assert counts[0] == counts[1]
