@@ -37,16 +37,16 @@ CHOICES = [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R �
            ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")]
 
 
-def _access(request, ws, m, w) -> selectors.WorkshopAccess:
+def _access(request, ws, m, workshop_id) -> selectors.WorkshopAccess:
     matrix = matrix_for(request, ws, m)
-    found = selectors.workshop_access(matrix=matrix, user=request.user, workshop_id=w)
+    found = selectors.workshop_access(matrix=matrix, user=request.user, workshop_id=workshop_id)
     if found is None:
         raise Http404("No such workshop")
     return found
 
 
-def _facilitating(request, ws, m, w) -> selectors.WorkshopAccess:
-    found = _access(request, ws, m, w)
+def _facilitating(request, ws, m, workshop_id) -> selectors.WorkshopAccess:
+    found = _access(request, ws, m, workshop_id)
     if not found.can_facilitate:
         raise PermissionDenied("Only the facilitator or an admin can do that.")
     return found
@@ -171,19 +171,19 @@ def _board_context(workshop, found) -> dict:
 
 @login_required
 @require_GET
-def workshop_page(request, ws, m, w):
-    found = _access(request, ws, m, w)
+def workshop_page(request, ws, m, workshop_id):
+    found = _access(request, ws, m, workshop_id)
     return render(request, PAGE, _context(request, found))
 
 
 @login_required
 @require_GET
-def workshop_live(request, ws, m, w):
+def workshop_live(request, ws, m, workshop_id):
     """What changed since the page's version: the counts before the reveal, the board after
     (spread and settled letters), as out-of-band swaps; a change of status reloads the page.
     Nothing new is a 204 at the cost of two queries."""
     matrix = matrix_for(request, ws, m)
-    current = selectors.workshop_version(matrix=matrix, workshop_id=w)
+    current = selectors.workshop_version(matrix=matrix, workshop_id=workshop_id)
     if current is None:
         raise Http404("No such workshop")
     version, status = current
@@ -193,7 +193,7 @@ def workshop_live(request, ws, m, w):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
-    found = _access(request, ws, m, w)
+    found = _access(request, ws, m, workshop_id)
     return render_varied(request, f"{PAGE}#live-response", _context(request, found, oob=True))
 
 
@@ -201,30 +201,30 @@ def workshop_live(request, ws, m, w):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def proposal(request, ws, m, w, a, r):
-    found = _access(request, ws, m, w)
+def proposal(request, ws, m, workshop_id, activity_id, role_id):
+    found = _access(request, ws, m, workshop_id)
     workshop = found.workshop
     if not found.is_participant:
         raise PermissionDenied("You are not invited to this workshop.")
     if request.method == "GET":
-        return _proposal_form(request, found, a, r)
+        return _proposal_form(request, found, activity_id, role_id)
     try:
-        result = services.proposal_set(workshop=workshop, participant=found.membership, activity_id=a, role_id=r,
+        services.proposal_set(workshop=workshop, participant=found.membership, activity_id=activity_id, role_id=role_id,
                                        value=request.POST.get("value", ""))
     except errors.NotFound as error:
         raise Http404(str(error)) from None
     except (errors.InvalidInput, errors.Conflict) as error:
         if not is_htmx(request):
             messages.error(request, error.message)
-            return redirect(_url(workshop) + f"#row-{a}")
-        return _proposal_response(request, found, a, r, status=409 if isinstance(error, errors.Conflict) else 422,
+            return redirect(_url(workshop) + f"#row-{activity_id}")
+        return _proposal_response(request, found, activity_id, role_id, status=409 if isinstance(error, errors.Conflict) else 422,
                                   message=error.message)
     if not is_htmx(request):
-        return redirect(_url(workshop) + f"#row-{a}")
-    return _proposal_response(request, found, a, r, changed=result.changed)
+        return redirect(_url(workshop) + f"#row-{activity_id}")
+    return _proposal_response(request, found, activity_id, role_id)
 
 
-def _proposal_response(request, found, a, r, *, status=200, message="", changed=False):
+def _proposal_response(request, found, a, r, *, status=200, message=""):
     """The cell, its row's and column's badges and the participant's own counts."""
     grid = selectors.proposal_grid(workshop=found.workshop, participant_id=found.membership.pk)
     value, version = grid.cells.get((a, r), ("", 0))
@@ -261,10 +261,10 @@ DONE = {"reveal": "The proposals are revealed.", "pause": "The workshop is pause
 
 @login_required
 @require_POST
-def workshop_step(request, ws, m, w, action):
+def workshop_step(request, ws, m, workshop_id, action):
     if action not in STEPS:
         raise Http404("No such step")
-    found = _facilitating(request, ws, m, w)
+    found = _facilitating(request, ws, m, workshop_id)
     try:
         STEPS[action](workshop=found.workshop)
     except errors.Conflict as error:
@@ -286,40 +286,40 @@ def _board_response(request, found, *, status=200, error="", changes=(), anchor=
     return render_varied(request, f"{PAGE}#board-response", context, status=status)
 
 
-def _letters(request, a: int, columns: set[int]) -> dict[int, str]:
+def _letters(request, columns: set[int]) -> dict[int, str]:
     """The letters posted for the row: `role`+`value` for one cell, `v-<role id>` for a row."""
     role = query_int(request.POST.get("role"))
     if role is not None:
         return {role: request.POST.get("value", "")}
-    return {r: request.POST.get(f"v-{r}", "") for r in columns}
+    return {r: request.POST[f"v-{r}"] for r in columns if f"v-{r}" in request.POST}
 
 
 @login_required
 @require_POST
-def settle(request, ws, m, w, a):
-    found = _facilitating(request, ws, m, w)
+def settle(request, ws, m, workshop_id, activity_id):
+    found = _facilitating(request, ws, m, workshop_id)
     workshop = found.workshop
     columns = set(workshop.matrix.columns.values_list("role_id", flat=True))
     try:
-        services.settle(workshop=workshop, activity_id=a, letters=_letters(request, a, columns), actor=request.user,
+        services.settle(workshop=workshop, activity_id=activity_id, letters=_letters(request, columns), actor=request.user,
                         since=query_int(request.POST.get("since")))
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except errors.StaleChanges as stale:
         return _board_response(request, found, status=409, error=stale.message, changes=stale.changes,
-                               anchor=f"wr-{a}")
+                               anchor=f"wr-{activity_id}")
     except (errors.Conflict, errors.InvalidInput) as error:
         return _board_response(request, found, status=409 if isinstance(error, errors.Conflict) else 422,
-                               error=error.message, anchor=f"wr-{a}")
-    return _board_response(request, found, anchor=f"wr-{a}")
+                               error=error.message, anchor=f"wr-{activity_id}")
+    return _board_response(request, found, anchor=f"wr-{activity_id}")
 
 
 @login_required
 @require_POST
-def split(request, ws, m, w, a):
-    found = _facilitating(request, ws, m, w)
+def split(request, ws, m, workshop_id, activity_id):
+    found = _facilitating(request, ws, m, workshop_id)
     try:
-        services.row_split(workshop=found.workshop, activity_id=a, actor=request.user,
+        services.row_split(workshop=found.workshop, activity_id=activity_id, actor=request.user,
                            input_role_id=query_int(request.POST.get("input_role"), default=-1),
                            outcome_role_id=query_int(request.POST.get("outcome_role"), default=-1),
                            since=query_int(request.POST.get("since")))
@@ -328,28 +328,28 @@ def split(request, ws, m, w, a):
     except errors.StaleChanges as stale:
         return _board_response(request, found, status=409, error=stale.message, changes=stale.changes)
     except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{a}")
-    return _board_response(request, found, anchor=f"wr-{a}")
+        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{activity_id}")
+    return _board_response(request, found, anchor=f"wr-{activity_id}")
 
 
 @login_required
 @require_POST
-def note(request, ws, m, w, a):
-    found = _facilitating(request, ws, m, w)
+def note(request, ws, m, workshop_id, activity_id):
+    found = _facilitating(request, ws, m, workshop_id)
     try:
-        services.row_note(workshop=found.workshop, activity_id=a, text=request.POST.get("note", ""),
+        services.row_note(workshop=found.workshop, activity_id=activity_id, text=request.POST.get("note", ""),
                           actor=request.user)
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{a}")
-    return _board_response(request, found, anchor=f"wr-{a}")
+        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{activity_id}")
+    return _board_response(request, found, anchor=f"wr-{activity_id}")
 
 
 @login_required
 @require_POST
-def invite(request, ws, m, w):
-    found = _facilitating(request, ws, m, w)
+def invite(request, ws, m, workshop_id):
+    found = _facilitating(request, ws, m, workshop_id)
     ids = [query_int(v) for v in request.POST.getlist("participants")]
     try:
         added = services.workshop_invite(workshop=found.workshop, participant_ids=[i for i in ids if i is not None])
@@ -385,8 +385,8 @@ def _summary_rows(found) -> list[dict]:
 
 @login_required
 @require_GET
-def summary(request, ws, m, w):
-    found = _access(request, ws, m, w)
+def summary(request, ws, m, workshop_id):
+    found = _access(request, ws, m, workshop_id)
     return render(request, "workshops/summary.html", {
         "workspace": found.workshop.matrix.workspace, "matrix": found.workshop.matrix, "workshop": found.workshop,
         "held_on": services.held_on_label(found.workshop), "rows": _summary_rows(found),
@@ -400,8 +400,8 @@ def _csv_safe(text: str) -> str:
 
 @login_required
 @require_GET
-def summary_csv(request, ws, m, w):
-    found = _access(request, ws, m, w)
+def summary_csv(request, ws, m, workshop_id):
+    found = _access(request, ws, m, workshop_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="workshop-{found.workshop.pk}.csv"'
     writer = csv.writer(response)

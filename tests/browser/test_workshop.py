@@ -11,7 +11,7 @@ from raci.models import Cell, Column
 from tests.browser.conftest import open_signed_in
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from workshops import services
-from workspaces.models import Access
+from workspaces.models import Access, Membership
 
 # Set to a folder to keep screenshots of the proposal grid and the reveal at 1280 and 390 px.
 SHOTS = os.environ.get("WORKSHOP_SHOTS", "")
@@ -50,6 +50,7 @@ def _shot(page, name, width):
 
 def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser, server, sign_in):
     matrix, workshop, pricing, pm, pmm = _world()
+    alice_m, bob_m, carol_m = (Membership.objects.get(user__username=n) for n in ("alice", "bob", "carol"))
     url = f"{server}/w/acme/matrices/{matrix.slug}/workshops/{workshop.pk}/"
     ctx_a, alice = open_signed_in(browser, server, sign_in, "alice", url)
     ctx_b, bob = open_signed_in(browser, server, sign_in, "bob", url)
@@ -85,6 +86,13 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     expect(bob.locator("#ws-progress")).to_contain_text("3 of 3", timeout=5_000)
     expect(alice.locator("#ws-progress")).to_contain_text("3 of 3", timeout=5_000)
     assert not Cell.objects.filter(activity_id=pricing).exclude(value="").exists()
+    # More rows, proposed without the browser: Positioning agreed on two accountable (a
+    # finding), Value proposition agreed and sound.
+    for row, pm_letter, pmm_letter in (("Positioning", "A", "A"), ("Value proposition", "R", "A")):
+        for who in (alice_m, bob_m, carol_m):
+            for role, letter in ((pm, pm_letter), (pmm, pmm_letter)):
+                services.proposal_set(workshop=workshop, participant=who, activity_id=matrix.activities.get(name=row).pk,
+                                      role_id=role, value=letter)
     _shot(bob, "proposal-grid", 1280)
     _shot(bob, "proposal-grid", 390)
 
@@ -96,6 +104,9 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     for page in (bob, carol):
         expect(page.locator("#board")).to_be_visible(timeout=5_000)
         expect(page.locator("#board tbody.ws-row").first).to_have_id(f"wr-{pricing}")
+        expect(page.locator("#board tbody.ws-row").nth(1)).to_contain_text("Positioning")
+        expect(page.locator("#board tbody.ws-row").nth(1)).to_contain_text("Would create a finding")
+        expect(page.locator("#board tbody.ws-row").nth(2)).to_contain_text("Value proposition")
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("A×2")
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("R×1")
         expect(page.locator(f"#wr-{pricing}")).to_contain_text("People disagree")
@@ -116,6 +127,7 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     for page in (bob, carol):
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("settled A", timeout=5_000)
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("2 of 3")
+    _shot(bob, "settled", 1280)
     expect(matrix_page.locator(f"#c-{pricing}-{pm}")).to_have_text("A", timeout=5_000)
     expect(matrix_page.locator(f"#c-{pricing}-{pmm}")).to_have_text("R")
     assert Cell.objects.get(activity_id=pricing, role_id=pm).value == "A"
