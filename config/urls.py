@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("raci.urls")),
+    path("", include("workshops.urls")),
     path("", include("launches.urls")),
     path("", include("rituals.urls")),
 ]

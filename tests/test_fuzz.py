@@ -37,6 +37,7 @@ from raci.models import Activity, ChangeEvent, Decision, Matrix
 from raci.tasks import parse_import
 from rituals.models import Ritual
 from tests.factories import MembershipFactory, UserFactory
+from workshops import services as workshop_services
 from workspaces import services as workspaces_services
 from workspaces.invitations import invitation_create
 from workspaces.models import Access, Membership
@@ -164,11 +165,24 @@ URLS: dict[str, dict] = {
     "rituals:occurrence": {},
     "rituals:occurrence_notes": {"fields": ["note_0", "note_1"]},
     "rituals:occurrence_decision": {"fields": ["what", "why", "matrix", "decided_by", "review_on"]},
+    "workshops:matrix_new": {"fields": ["name", "start"]},
+    "workshops:list": {},
+    "workshops:new": {"fields": ["title", "activities", "participants"]},
+    "workshops:workshop": {},
+    "workshops:live": {"fields": ["v", "s"]},
+    "workshops:proposal": {"fields": ["value"]},
+    "workshops:settle": {"fields": ["role", "value", "since"]},
+    "workshops:split": {"fields": ["input_role", "outcome_role", "since"]},
+    "workshops:note": {"fields": ["note"]},
+    "workshops:invite": {"fields": ["participants"]},
+    "workshops:summary": {},
+    "workshops:summary_csv": {},
+    "workshops:step": {"path": {"action": ["reveal", "pause", "resume", "close", "bogus"]}},
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).
 QUERY_PARAMS = ["since", "person", "activity", "role", "page", "only", "show", "w", "confirm", "matrix", "next", "rule",
-                "all"]
+                "all", "v", "s"]
 
 HUGE_NUMBER = "9" * 30
 HOSTILE = [
@@ -239,6 +253,11 @@ def _seed() -> Seed:
     Ritual.objects.create(workspace=workspace, name="Early ritual", cadence="weekly", starts_on=date(1, 1, 2))
     Decision.objects.create(matrix=matrix, what="Far review", decided_on=date(1, 1, 2), review_on=far,
                             created_by=admin)
+    workshop = workshop_services.workshop_open(
+        matrix=matrix, facilitator=Membership.objects.get(workspace=workspace, user=admin), title="Fuzz workshop",
+        participant_ids=[viewer.pk, editor.pk])
+    workshop_services.proposal_set(workshop=workshop, participant=viewer, activity_id=activity.pk, role_id=role.pk,
+                                   value="A")
     return Seed(
         users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user,
                "admin": admin},
@@ -248,7 +267,7 @@ def _seed() -> Seed:
               "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
               "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
               "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today()), "invitation_id": invited.pk,
-              "uidb64": "MQ", "quarter": "2027-q1", "key": "launch"},
+              "uidb64": "MQ", "quarter": "2027-q1", "key": "launch", "workshop_id": workshop.pk},
     )
 
 
@@ -456,4 +475,5 @@ def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
     assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
                      "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter", "key"}, "Add the new path argument to Seed.path in _seed()"
+                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter", "key",
+                     "workshop_id"}, "Add the new path argument to Seed.path in _seed()"

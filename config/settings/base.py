@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "workspaces",
     "notifications",
     "raci",
+    "workshops",
     "launches",
     "rituals",
     "dashboard",
