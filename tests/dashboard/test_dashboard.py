@@ -13,6 +13,7 @@ from launches.models import ReadinessItem
 from raci.models import Decision, Matrix
 from rituals.models import Ritual
 from tests.factories import MembershipFactory, build_matrix, hold
+from tests.launches.conftest import OWNER_LETTERS, owners_matrix
 from workspaces.models import Access, Role
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,13 @@ def team(db):
         hold(Role.objects.create(workspace=admin.workspace, code=code, name=f"{code} role"), member)
         people[code] = member
     return admin.workspace, people
+
+
+def _sales_trains(ws):
+    """The team's default matrix, where sales gives its own training (R on Sales/CS Enablement)."""
+    letters = dict(OWNER_LETTERS, **{"sales-cs-enablement": ("Sales/CS Enablement", "launch",
+                                                             {"PMM": "A", "SALES": "R"})})
+    return owners_matrix(ws, letters=letters, codes=("PM", "PMM", "SUP", "SALES"))
 
 
 def _launch(cycle, people, name, *, tier=None, launch_date=TODAY + timedelta(days=30)):
@@ -113,6 +121,7 @@ def test_decisions_due_count_per_matrix_and_past_ones_are_overdue_with_their_dec
 @FROZEN
 def test_this_quarters_launches_by_tier_with_readiness_bars_and_links(client, team):
     ws, people = team
+    _sales_trains(ws)
     cycle = launch_services.cycle_create(workspace=ws, quarter="2026-Q4")
     ready = _launch(cycle, people, "Ready one", tier=3)
     _close(ready, "support-docs", "pricing")
@@ -179,6 +188,7 @@ def test_a_new_workspace_gets_helpful_empty_states(client):
 @FROZEN
 def test_overdue_items_name_their_owner_or_role_and_link_to_the_item(client, team):
     ws, people = team
+    _sales_trains(ws)
     cycle = launch_services.cycle_create(workspace=ws, quarter="2026-Q4")
     late = _launch(cycle, people, "Late launch", tier=3, launch_date=TODAY - timedelta(days=2))
     _close(late, "release-note")
