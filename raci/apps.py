@@ -12,3 +12,9 @@ class RaciConfig(AppConfig):
 
         handover.register(handover.Provider(holdings=selectors.raci_holdings, hand_over=services.hand_over_raci,
                                             role_uses=selectors.raci_role_uses))
+        # The workspace settings page shows the default matrix, which raci keeps.
+        from raci.views.matrices import default_matrix_section
+        from workspaces import settings_sections
+
+        settings_sections.register(settings_sections.Section(
+            key="default_matrix", template="raci/default_matrix_section.html", context=default_matrix_section))

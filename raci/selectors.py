@@ -584,6 +584,11 @@ def activity_positions(*, matrix: Matrix) -> dict[int, int]:
 
 # --- the workspace's default matrix and template activities by key ----------------------------
 
+def matrices_for_default(*, workspace_id: int) -> list[Matrix]:
+    return list(Matrix.objects.filter(workspace_id=workspace_id).only("id", "name", "slug", "is_default")
+                .order_by("name"))
+
+
 def default_matrix_of(*, workspace_id: int) -> Matrix | None:
     """The matrix the workspace named its default (launches without a matrix use it)."""
     return Matrix.objects.filter(workspace_id=workspace_id, is_default=True).first()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from workspaces import handover, invitations, selectors, services
+from workspaces import handover, invitations, selectors, services, settings_sections
 from workspaces.access import membership_for
 from workspaces.forms import (
     AccessForm,
@@ -58,9 +58,16 @@ def workspace_settings(request, ws):
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspaces:workspace_settings", ws)
+    return settings_page(request, membership, form=form, status=422 if form.errors else 200)
+
+
+def settings_page(request, membership, *, form=None, section_errors=None, status=200):
+    """The settings page; the apps' sections (`settings_sections`) render their own part."""
+    workspace = membership.workspace
+    form = form or WorkspaceSettingsForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
     return render(request, "workspaces/workspace_settings.html",
-                  {"membership": membership, "workspace": membership.workspace, "form": form},
-                  status=422 if form.errors else 200)
+                  {"membership": membership, "workspace": workspace, "form": form,
+                   "sections": settings_sections.sections_for(membership, section_errors)}, status=status)
 
 
 def _members_page(request, membership, *, form=None, toast=None, status=200):
