@@ -19,12 +19,15 @@ from workspaces.models import Role
 SHOTS = Path("/work/wt/shots/readiness")
 
 
-def _shoot(page, name):
+def _shoot(page, name, part=None):
+    """The whole page at 1280 and 390 px wide, and `part` (a selector) alone at 390 px."""
     if SHOTS.parent.is_dir():
         SHOTS.mkdir(exist_ok=True)
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+            if part and width == 390:
+                page.locator(part).screenshot(path=str(SHOTS / f"{name}-{width}-part.png"))
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -56,11 +59,11 @@ def test_a_new_team_checklist_takes_its_owners_from_the_default_matrix(browser: 
     expect(checklist).to_contain_text("PMM is A/R on Sales/CS Enablement.")
     expect(checklist).to_contain_text("PM is A/R on Day-30 Readout: Press, Pivot or Pause.")
     expect(checklist).not_to_contain_text("No owner")
-    _shoot(page, "checklist-owners")
+    _shoot(page, "checklist-owners", "#checklist")
 
     page.goto(f"{server}/w/{ws.slug}/settings/")
     expect(page.get_by_label("Default matrix")).to_have_value(str(matrix.pk))
-    _shoot(page, "settings-default-matrix")
+    _shoot(page, "settings-default-matrix", "#default-matrix")
     watch.assert_clean()
     context.close()
 
@@ -85,11 +88,11 @@ def test_a_missing_activity_is_added_from_the_template_in_one_step(browser: Brow
     page.goto(f"{server}/w/{ws.slug}/launches/{cycle.slug}/{launch.pk}/")
     item = page.locator(f"#item-{launch.items.get(key='pricing').pk}")
     expect(item).to_contain_text("No owner: the matrix has no Pricing & Packaging.")
-    _shoot(page, "missing-activity-offer")
+    _shoot(page, "missing-activity-offer", "#checklist")
     item.get_by_role("button", name="Add Pricing & Packaging from the template").click()
     expect(page.locator("#toasts")).to_contain_text("is now PMM's")
     expect(page.locator(f"#item-{launch.items.get(key='pricing').pk}")).to_contain_text(
         "PMM is A/R on Pricing & Packaging.")
-    _shoot(page, "missing-activity-added")
+    _shoot(page, "missing-activity-added", "#checklist")
     watch.assert_clean()
     context.close()
