@@ -113,6 +113,8 @@ class ReadinessItem(models.Model):
     required = models.BooleanField(default=False)
     owner_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # When several roles are R on the item's activity, the one a person chose among them.
+    chosen_role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.TODO)
     waive_reason = models.TextField(blank=True, max_length=2000)
@@ -130,6 +132,16 @@ class ReadinessItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in tiering.OPEN
+
+    @property
+    def activity_key(self) -> str:
+        """The template activity the item belongs to; its owner comes from it."""
+        return tiering.ACTIVITY_OF.get(self.key, "")
+
+    @property
+    def is_metric(self) -> bool:
+        """Done by recording the launch's day-30 metric and target, not by hand."""
+        return self.key == tiering.METRIC_KEY
 
 
 class GoDecision(models.Model):

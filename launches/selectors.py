@@ -21,7 +21,12 @@ from launches.models import (
     TieringRubric,
 )
 from raci.models import Decision, Matrix
-from raci.selectors import matrix_grid
+from raci.selectors import (
+    activity_for_key,
+    default_matrix_of,
+    matrix_grid,
+    template_activity_name,
+)
 from workspaces import workload as workloads
 from workspaces.handover import Holding
 from workspaces.models import Membership, Workspace
@@ -147,10 +152,14 @@ def checklist_of(*, launch: Launch) -> list[ReadinessItem]:
 
 
 def readiness_of(*, launch: Launch, items: list[ReadinessItem], today: date) -> tiering.Readiness:
+    conditions = go_conditions(launch)
+    if any(i.key == tiering.METRIC_KEY for i in items):
+        # The checklist's own "metric and target agreed" item names that blocker already.
+        conditions["metric_missing"] = False
     return tiering.readiness(
         [tiering.ItemState(i.required, i.status, i.due_date,
                            i.owner.display_name if i.owner_id else (i.owner_role.code if i.owner_role_id else ""))
-         for i in items], today=today, tiered=launch.tier is not None, **go_conditions(launch))
+         for i in items], today=today, tiered=launch.tier is not None, **conditions)
 
 
 def go_conditions(launch: Launch) -> dict:
@@ -399,7 +408,104 @@ def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[prere
     return rows, PrereadSummary(tiers, f"{year}-Q{quarter}", outcomes, decisions)
 
 
-# --- ownership: the matrix's Launch phase ---------------------------------------------------
+# --- ownership: the matrix's Launch phase and the owners of readiness items -----------------
+
+@dataclass(frozen=True, slots=True)
+class ActivityOwners:
+    """Who owns the items of one template activity in a matrix."""
+
+    key: str
+    name: str  # the matrix's name for it, else the template's
+    found: bool  # the matrix has the activity
+    # (role id, code, letter) of the roles that own it (tiering.owner_roles), in column order.
+    candidates: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def role_ids(self) -> tuple[int, ...]:
+        return tuple(role_id for role_id, _, _ in self.candidates)
+
+    def code(self, role_id: int | None) -> str:
+        return next((code for rid, code, _ in self.candidates if rid == role_id), "")
+
+
+@dataclass(slots=True)
+class LaunchOwners:
+    """The matrix a launch's readiness items take their owners from, and those owners."""
+
+    matrix: Matrix | None
+    from_default: bool  # the workspace's default matrix: the launch has none of its own
+    grid: object | None  # raci.selectors.Grid of `matrix`
+    activities: dict[str, ActivityOwners] = field(default_factory=dict)
+
+    def of(self, item: ReadinessItem) -> ActivityOwners | None:
+        return self.activities.get(item.activity_key)
+
+    def role_for(self, item: ReadinessItem) -> int | None:
+        found = self.of(item)
+        return tiering.owner_role(found.role_ids, item.chosen_role_id) if found else None
+
+
+def launch_owners_of(*, launch: Launch) -> LaunchOwners:
+    """The owners of the launch's readiness items, from its matrix, else the workspace's
+    default matrix: per template activity, the role that is A/R, else the R (several: each),
+    else the A. Three queries whatever the matrix's size."""
+    matrix, from_default = launch.matrix if launch.matrix_id else None, False
+    if matrix is None:
+        matrix, from_default = default_matrix_of(workspace_id=launch.cycle.workspace_id), True
+    if matrix is None:
+        return LaunchOwners(None, True, None)
+    grid = matrix_grid(matrix=matrix, check=False)
+    found = {}
+    for key in sorted(set(tiering.ACTIVITY_OF.values())):
+        name = template_activity_name(key)
+        row = activity_for_key(grid=grid, key=key, name=name)
+        if row is None:
+            found[key] = ActivityOwners(key, name, False)
+            continue
+        letters = [(c.role_id, grid.cells.get((row.id, c.role_id), ("", 0))[0]) for c in grid.columns]
+        owners = set(tiering.owner_roles(letters))
+        found[key] = ActivityOwners(key, row.name, True, tuple(
+            (c.role_id, c.code, "A/R" if value == "AR" else value)
+            for c, (_, value) in zip(grid.columns, letters) if c.role_id in owners))
+    return LaunchOwners(matrix, from_default, grid, found)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOwnership:
+    """What the checklist says about an item's owner, from the matrix.
+
+    state: "owned" (`code` is `letter` on `activity`), "choose" (several R: `candidates`),
+    "missing" (the matrix has no `activity`), "unowned" (nobody is R or A on it),
+    "no_matrix", "changed" (the matrix now gives it to `code`), or "" (nothing to say)."""
+
+    state: str
+    activity: str = ""
+    code: str = ""
+    letter: str = ""
+    candidates: tuple[tuple[int, str, str], ...] = ()
+
+
+def item_ownership(item: ReadinessItem, owners: LaunchOwners) -> ItemOwnership:
+    found = owners.of(item)
+    if owners.matrix is None:
+        return ItemOwnership("no_matrix")
+    if found is None:
+        return ItemOwnership("")
+    if not found.found:
+        return ItemOwnership("missing", found.name)
+    if not found.candidates:
+        return ItemOwnership("unowned", found.name)
+    role = owners.role_for(item)
+    if role is None:
+        return ItemOwnership("choose", found.name, candidates=found.candidates)
+    if item.is_open and role != item.owner_role_id:
+        return ItemOwnership("changed", found.name, found.code(role))
+    if role != item.owner_role_id:
+        return ItemOwnership("")
+    letter = next(letter for rid, _, letter in found.candidates if rid == role)
+    return ItemOwnership("owned", found.name, found.code(role), letter,
+                         found.candidates if len(found.candidates) > 1 else ())
+
 
 @dataclass(slots=True)
 class LaunchRaci:
@@ -407,28 +513,24 @@ class LaunchRaci:
     activities: list[tuple[str, list[tuple[str, str, list[str]]]]]
     ra_role_ids: set[int]
 
-    def flags(self, item: ReadinessItem) -> bool:
-        """The item's owner role is neither R nor A on any Launch-phase activity."""
-        return bool(self.activities) and item.owner_role_id not in self.ra_role_ids
 
-
-def launch_raci_of(*, launch: Launch) -> LaunchRaci | None:
-    """Who is R/A for the Launch-phase activities of the matrix the launch belongs to."""
-    if launch.matrix_id is None:
+def launch_raci_of(*, owners: LaunchOwners) -> LaunchRaci | None:
+    """Who is R/A for the Launch-phase activities of the matrix the launch's owners come from."""
+    grid = owners.grid
+    if grid is None:
         return None
-    grid = matrix_grid(matrix=launch.matrix, check=False)
     rows, ra = [], set()
     for activity in grid.activities:
         if activity.phase != "launch":
             continue
-        owners = []
+        people = []
         for column in grid.columns:
             value = grid.cells.get((activity.id, column.role_id), ("", 0))[0]
             if value in ("R", "A", "AR"):
                 ra.add(column.role_id)
-                owners.append((column.code, "A/R" if value == "AR" else value,
+                people.append((column.code, "A/R" if value == "AR" else value,
                                [grid.people[m] for m in column.holder_ids if m in grid.people]))
-        rows.append((activity.name, owners))
+        rows.append((activity.name, people))
     return LaunchRaci(rows, ra)
 
 

@@ -180,11 +180,24 @@ def confirmable_as(*, member_id: int, is_admin: bool, pm_owner_id: int | None,
 
 # --- deliverables and the readiness checklist ----------------------------------------
 
+# The template activities that deliverables belong to (the keys of raci.builtin_templates:
+# TemplateActivity.key, copied to Activity.template_key). Written out here so that this
+# module stays plain Python.
+LAUNCH_READINESS = "launch-readiness"
+ENABLEMENT = "sales-cs-enablement"
+PRICING = "pricing-packaging"
+LAUNCH_CONTENT = "launch-content"
+ANALYTICS = "analytics-experiments"
+READOUT = "day-30-readout"
+
+
 @dataclass(frozen=True, slots=True)
 class Deliverable:
     key: str
     title: str
-    role_code: str
+    # The template activity it belongs to: its owner role is that activity's owner in the
+    # launch's matrix (see `owner_roles`).
+    activity_key: str
     days_before: int
     required: bool = False
 
@@ -193,40 +206,75 @@ ROLE_NAMES = {"PM": "Product Manager", "PMM": "Product Marketing Manager", "SUP"
 # Weeks between tiering and launch date each tier needs (issue 4).
 LEAD_DAYS = {1: 56, 2: 28, 3: 7}
 
-_SUPPORT_DOCS = Deliverable("support-docs", "Support docs (help center)", "SUP", 7, True)
-_PRICING = Deliverable("pricing", "Pricing and packaging update", "PMM", 14, True)
-_SALES_TRAINING = Deliverable("sales-training", "Sales training", "SALES", 7, True)
+# The day-30 loop (seed 001): the primary metric and its target are agreed before "go" on
+# Tier 1 and 2. The item is done while the launch has both, and open otherwise.
+METRIC_KEY = "metric"
+
+_SUPPORT_DOCS = Deliverable("support-docs", "Support docs (help center)", LAUNCH_READINESS, 7, True)
+_PRICING = Deliverable("pricing", "Pricing and packaging update", PRICING, 14, True)
+_SALES_TRAINING = Deliverable("sales-training", "Sales training", ENABLEMENT, 7, True)
 
 TIER_DELIVERABLES: dict[int, tuple[Deliverable, ...]] = {
     1: (
-        Deliverable("analyst-briefing", "Press and analyst briefing", "PMM", 14),
-        Deliverable("blog", "Launch blog post", "PMM", 3),
-        Deliverable("webinar", "Launch webinar", "PMM", 0),
-        Deliverable("sales-deck", "Sales enablement deck", "PMM", 21),
+        Deliverable("analyst-briefing", "Press and analyst briefing", LAUNCH_CONTENT, 14),
+        Deliverable("blog", "Launch blog post", LAUNCH_CONTENT, 3),
+        Deliverable("webinar", "Launch webinar", LAUNCH_CONTENT, 0),
+        Deliverable("sales-deck", "Sales enablement deck", ENABLEMENT, 21),
         _SALES_TRAINING,
-        Deliverable("pricing", "Pricing and packaging update", "PMM", 28, True),
-        Deliverable("support-docs", "Support docs (help center)", "SUP", 14, True),
-        Deliverable("support-macros", "Support macros", "SUP", 7),
-        Deliverable("analytics", "Product analytics in place", "PM", 7),
-        Deliverable("in-app", "In-app announcement", "PM", 0),
+        Deliverable("pricing", "Pricing and packaging update", PRICING, 28, True),
+        Deliverable("support-docs", "Support docs (help center)", LAUNCH_READINESS, 14, True),
+        Deliverable("support-macros", "Support macros", LAUNCH_READINESS, 7),
+        Deliverable("analytics", "Product analytics in place", ANALYTICS, 7),
+        Deliverable("in-app", "In-app announcement", LAUNCH_CONTENT, 0),
+        Deliverable(METRIC_KEY, "Primary metric and target agreed", READOUT, 14, True),
     ),
     2: (
-        Deliverable("blog", "Launch blog post", "PMM", 3),
-        Deliverable("sales-deck", "Sales enablement deck", "PMM", 14),
+        Deliverable("blog", "Launch blog post", LAUNCH_CONTENT, 3),
+        Deliverable("sales-deck", "Sales enablement deck", ENABLEMENT, 14),
         _SALES_TRAINING,
         _PRICING,
         _SUPPORT_DOCS,
-        Deliverable("support-macros", "Support macros", "SUP", 3),
-        Deliverable("in-app", "In-app announcement", "PM", 0),
+        Deliverable("support-macros", "Support macros", LAUNCH_READINESS, 3),
+        Deliverable("in-app", "In-app announcement", LAUNCH_CONTENT, 0),
+        Deliverable(METRIC_KEY, "Primary metric and target agreed", READOUT, 7, True),
     ),
     3: (
-        Deliverable("release-note", "Release note", "PM", 1),
-        Deliverable("support-docs", "Help doc update", "SUP", 3, True),
-        Deliverable("pricing", "Pricing checked (no change or updated)", "PMM", 3, True),
-        Deliverable("sales-training", "Sales briefed", "SALES", 1, True),
+        Deliverable("release-note", "Release note", LAUNCH_CONTENT, 1),
+        Deliverable("support-docs", "Help doc update", LAUNCH_READINESS, 3, True),
+        Deliverable("pricing", "Pricing checked (no change or updated)", PRICING, 3, True),
+        Deliverable("sales-training", "Sales briefed", ENABLEMENT, 1, True),
     ),
 }
+# Required whatever the tier (seed 000: launch ready = support docs + pricing + sales training).
 REQUIRED_KEYS = frozenset({"support-docs", "pricing", "sales-training"})
+# Required on the tiers the leads confirm (seed 001: the day-30 metric is agreed before launch).
+CONFIRMED_REQUIRED_KEYS = frozenset({METRIC_KEY})
+# Item key -> the template activity it belongs to, whatever the tier.
+ACTIVITY_OF = {d.key: d.activity_key for tier in TIER_DELIVERABLES.values() for d in tier}
+
+
+def metric_agreed(*, metric_name: str, metric_target) -> bool:
+    """The launch's primary day-30 metric and its target are both set."""
+    return bool(metric_name) and metric_target is not None
+
+
+def owner_roles(letters: list[tuple[int, str]]) -> tuple[int, ...]:
+    """The roles that own an activity's readiness items, from its letters as (role, letter)
+    in column order: the role that is A/R; else the R (several R: each of them, and the
+    checklist asks which); else the A. None of them: nobody owns it."""
+    for wanted in ("AR", "R", "A"):
+        found = tuple(role for role, letter in letters if letter == wanted)
+        if found:
+            return found
+    return ()
+
+
+def owner_role(candidates: tuple[int, ...], chosen: int | None) -> int | None:
+    """The owner role among the candidates: the only one, or the one chosen while it is
+    still a candidate; None while the checklist still asks which."""
+    if len(candidates) == 1:
+        return candidates[0]
+    return chosen if chosen in candidates else None
 
 
 def deliverables_for(tier: int | None) -> tuple[Deliverable, ...]:

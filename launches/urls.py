@@ -38,5 +38,8 @@ urlpatterns = [
     path(L + "tier/", views.launch_tier, name="launch_tier"),
     path(L + "confirm/", views.tier_confirm, name="tier_confirm"),
     path(L + "items/<int:item_id>/", views.item_update, name="item_update"),
+    path(L + "items/<int:item_id>/role/", views.item_role, name="item_role"),
+    path(L + "items/<int:item_id>/from-template/", views.item_from_template, name="item_from_template"),
+    path(L + "items/owners/", views.checklist_owners, name="checklist_owners"),
     path(L + "go/", views.go_decision, name="go_decision"),
 ]

@@ -14,3 +14,9 @@ class RaciConfig(AppConfig):
                                             role_uses=selectors.raci_role_uses))
         # The People page's workload counts each role's matrix letters.
         workload.register(selectors.workload_letters)
+        # The workspace settings page shows the default matrix, which raci keeps.
+        from raci.views.matrices import default_matrix_section
+        from workspaces import settings_sections
+
+        settings_sections.register(settings_sections.Section(
+            key="default_matrix", template="raci/default_matrix_section.html", context=default_matrix_section))

@@ -48,6 +48,8 @@ PRICING = "pricing-packaging"
 LAUNCH_PLAN = "launch-plan"
 LAUNCH_CONTENT = "launch-content"
 ANALYTICS = "analytics-experiments"
+# Where the primary day-30 metric is agreed and read out (the startup's monthly review).
+READOUT = "day-30-readout"
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ def _readout(extra: dict[str, Letter] | None = None) -> ActivitySpec:
         {"PM": _l("AR", OURS, _READOUT_A),
          "PMM": _l("R", "001", "Both agree on the one day-30 metric and read out adoption and pipeline."),
          **(extra or {})},
+        key=READOUT,
     )
 
 
@@ -487,6 +490,7 @@ STARTUP = TemplateSpec(
             {"PM": _l("AR", OURS, "Seed 001 asks startups to write assumptions down and revisit them "
                       "monthly without naming who; most are product bets, which PM decides."),
              "PMM": _l("R", "001", "Win/loss and narrative tests are part of what gets revisited.")},
+            key=READOUT,
         ),
         _win_loss(),
     ),

@@ -44,9 +44,14 @@ class Matrix(models.Model):
     # measured from that version (none: from the template's current one).
     template = models.ForeignKey("Template", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices")
     template_version = models.PositiveIntegerField(null=True, blank=True)
+    # The workspace's default matrix (at most one): launches without a matrix of their own
+    # find the owners of their readiness items in it. The first matrix made is the default.
+    is_default = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace")]
+        constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace"),
+                       models.UniqueConstraint(fields=["workspace"], condition=models.Q(is_default=True),
+                                               name="one_default_matrix_per_workspace")]
         ordering = ["name"]
         verbose_name_plural = "matrices"
 

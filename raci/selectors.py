@@ -570,3 +570,67 @@ def activity_positions(*, matrix: Matrix) -> dict[int, int]:
     phases = phase_list(workspace_id=matrix.workspace_id)
     ordered = sorted(rows, key=lambda r: (phases.order(r[1]), r[2], r[0]))
     return {pk: i for i, (pk, _, _) in enumerate(ordered)}
+
+
+# --- the workspace's default matrix and template activities by key ----------------------------
+
+def matrices_for_default(*, workspace_id: int) -> list[Matrix]:
+    return list(Matrix.objects.filter(workspace_id=workspace_id).only("id", "name", "slug", "is_default")
+                .order_by("name"))
+
+
+def default_matrix_of(*, workspace_id: int) -> Matrix | None:
+    """The matrix the workspace named its default (launches without a matrix use it)."""
+    return Matrix.objects.filter(workspace_id=workspace_id, is_default=True).first()
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    """One template activity, as a matrix takes it: letters by role code, and the template's
+    name and description of each role it names."""
+
+    key: str
+    name: str
+    phase: str
+    description: str
+    letters: dict[str, str]
+    source: str
+    roles: dict[str, tuple[str, str]]
+
+
+def _row_of_spec(key: str) -> TemplateRow | None:
+    from raci.builtin_templates import BUILTIN_TEMPLATES
+
+    for spec in BUILTIN_TEMPLATES:  # the default (scale-up) template first
+        for a in spec.activities:
+            if a.key == key:
+                return TemplateRow(key, a.name, a.phase, a.description, dict(a.letters), a.source,
+                                   {r.code: (r.name, r.description) for r in spec.roles})
+    return None
+
+
+def template_activity_of(*, matrix: Matrix, key: str) -> TemplateRow | None:
+    """The template activity `key` for the matrix: its own template's, else the default
+    built-in template's (as seeded), else the built-in templates' as written."""
+    for template in (Template.objects.filter(pk=matrix.template_id).first() if matrix.template_id else None,
+                     Template.objects.filter(workspace__isnull=True, is_default=True).first()):
+        found = template and template.activities.filter(key=key).first()
+        if found:
+            return TemplateRow(key, found.name, found.phase, found.description,
+                               {str(c).upper(): v for c, v in (found.letters or {}).items() if v}, found.source,
+                               {r.code.upper(): (r.name, r.description) for r in template.roles.all()})
+    return _row_of_spec(key)
+
+
+def template_activity_name(key: str) -> str:
+    """The built-in templates' name of the activity `key` ("Launch Readiness")."""
+    row = _row_of_spec(key)
+    return row.name if row else key
+
+
+def activity_for_key(*, grid: Grid, key: str, name: str = "") -> ActivityRow | None:
+    """The matrix's row for the template activity `key`: the one copied from it, else the
+    one with the template activity's name (a matrix imported from a spreadsheet)."""
+    name = (name or template_activity_name(key)).casefold()
+    return (next((a for a in grid.activities if a.template_key == key), None)
+            or next((a for a in grid.activities if a.name.casefold() == name), None))

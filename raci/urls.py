@@ -10,6 +10,7 @@ urlpatterns = [
     path("w/<slug:ws>/people/", people.people, name="people"),
     path("w/<slug:ws>/people/marks/", people.workload_marks, name="workload_marks"),
     path("w/<slug:ws>/matrices/new/", matrices.matrix_new, name="matrix_new"),
+    path("w/<slug:ws>/settings/default-matrix/", matrices.default_matrix, name="default_matrix"),
     path(M, matrix.matrix_page, name="matrix"),
     path(M + "findings/", matrix.findings_panel, name="findings"),
     path(M + "finding/", fixes.finding, name="finding"),

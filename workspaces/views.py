@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from workspaces import handover, invitations, selectors, services, team_phases
+from workspaces import handover, invitations, selectors, services, settings_sections, team_phases
 from workspaces.access import membership_for
 from workspaces.forms import (
     AccessForm,
@@ -58,12 +58,13 @@ def workspace_settings(request, ws):
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspaces:workspace_settings", ws)
-    return _settings_page(request, membership, form=form, status=422 if form.errors else 200)
+    return settings_page(request, membership, form=form, status=422 if form.errors else 200)
 
 
-def _settings_page(request, membership, *, form=None, phase_errors=None, typed=None, status=200):
+def settings_page(request, membership, *, form=None, phase_errors=None, typed=None, section_errors=None, status=200):
     """The settings page; `phase_errors` maps a phase key (or "add") to the refusal shown
-    beside it, `typed` keeps what was typed there."""
+    beside it, `typed` keeps what was typed there; the apps' sections (`settings_sections`)
+    render their own part."""
     workspace = membership.workspace
     form = form or WorkspaceSettingsForm(initial={"name": workspace.name, "time_zone": workspace.time_zone})
     phases = team_phases.phases_of(workspace=workspace)
@@ -73,6 +74,7 @@ def _settings_page(request, membership, *, form=None, phase_errors=None, typed=N
         "membership": membership, "workspace": workspace, "form": form, "phases": rows,
         "add_error": phase_errors.get("add", ""), "add_value": typed.get("add", ""), "phase_name_max": PHASE_NAME_MAX,
         "phases_max": PHASES_MAX, "phases_full": len(phases) >= PHASES_MAX,
+        "sections": settings_sections.sections_for(membership, section_errors),
     }, status=status)
 
 
@@ -86,7 +88,7 @@ def _phase_write(request, ws, where: str, write, done: str):
         raise_404()
     except core_errors.InvalidInput as error:
         typed = {where: request.POST.get("name", "")[:PHASE_NAME_MAX + 40]}
-        return _settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=422)
+        return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=422)
     messages.success(request, done)
     return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#phases")
 

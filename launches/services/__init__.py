@@ -28,7 +28,14 @@ from launches.services.launch import (
 from launches.services.outcomes import outcome_record
 from launches.services.readiness import go_record, item_update
 from launches.services.rubric import load_limits_set, rubric_update
-from launches.services.tiers import launch_score, launch_set_tier, tier_confirm
+from launches.services.tiers import (
+    checklist_owners_refresh,
+    item_choose_role,
+    item_owner_from_template,
+    launch_score,
+    launch_set_tier,
+    tier_confirm,
+)
 
 __all__ = [
     "Conflict",
@@ -41,6 +48,7 @@ __all__ = [
     "STATUSES",
     "avoid_date_add",
     "avoid_date_remove",
+    "checklist_owners_refresh",
     "clean_name",
     "cycle_create",
     "dependency_add",
@@ -48,6 +56,8 @@ __all__ = [
     "feed_token_regenerate",
     "go_record",
     "hand_over_launches",
+    "item_choose_role",
+    "item_owner_from_template",
     "item_update",
     "launch_create",
     "launch_move_to_quarter",

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from core.errors import InvalidInput, NotFound
 from core.text import NAME_MAX
-from launches import candidates_csv, plan_warnings, reminders, tiering
+from launches import candidates_csv, plan_warnings, reminders, selectors, tiering
 from launches.models import (
     Dependency,
     Launch,
@@ -17,6 +17,7 @@ from launches.models import (
     ReadinessItem,
     StatusUpdate,
 )
+from launches.services.tiers import _reresolve
 from raci.models import Matrix
 from workspaces.models import Membership, Workspace
 
@@ -135,6 +136,7 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
     workspace = launch.cycle.workspace
     matrix = _matrix_and_dates(workspace, matrix_id, ship_date, launch_date)
     old_owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
+    old_matrix = launch.matrix_id
     launch.name = clean_name(name, "launch")
     launch.summary = (summary or "").strip()
     launch.pm_owner = _member(workspace, pm_owner_id, "pm_owner")
@@ -157,6 +159,10 @@ def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: 
             fields.append("owner")
         if fields:
             item.save(update_fields=fields + ["updated_at"])
+    if launch.matrix_id != old_matrix:
+        # Another matrix: the open items take their owners from it.
+        moved = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+        reassigned = [i for i in reassigned if i.pk not in {m.pk for m in moved}] + [i for i in moved if i.owner_id]
     reminders.items_assigned(launch, reassigned, actor=actor)
     return launch
 

@@ -6,11 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import NAME_MAX
+from launches import tiering
 from launches.models import (
     Launch,
+    ReadinessItem,
 )
 from launches.services.launch import OUTCOMES
 from raci import services as raci_services
@@ -40,9 +43,21 @@ def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str
         launched_on=launched_on, metric_name=metric_name, metric_target=metric_target, metric_actual=metric_actual,
         outcome=outcome or "", outcome_notes=(notes or "").strip())
     launch.refresh_from_db()
+    _metric_item_follows(launch)
     if outcome and outcome != previous and launch.matrix_id:
         _readout_decision(launch, actor)
     return launch
+
+
+def _metric_item_follows(launch: Launch) -> None:
+    """Recording the metric and its target marks "Primary metric and target agreed" done;
+    clearing either opens it again."""
+    agreed = tiering.metric_agreed(metric_name=launch.metric_name, metric_target=launch.metric_target)
+    items = ReadinessItem.objects.filter(launch=launch, key=tiering.METRIC_KEY)
+    if agreed:
+        items.filter(status__in=tiering.OPEN).update(status=ReadinessItem.Status.DONE, updated_at=timezone.now())
+    else:
+        items.exclude(status__in=tiering.OPEN).update(status=ReadinessItem.Status.TODO, updated_at=timezone.now())
 
 
 def _readout_decision(launch: Launch, actor) -> Decision:

@@ -24,6 +24,9 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
         raise NotFound("No such checklist item.")
     if status not in ReadinessItem.Status.values:
         raise InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+    if item.is_metric and status != item.status:
+        raise InvalidInput(f"“{item.title}” is done when the launch's primary day-30 metric and its target are "
+                           "recorded under After launch, and open again when they are cleared.", "status")
     waive_reason = (waive_reason or "").strip()
     if status == ReadinessItem.Status.WAIVED and not waive_reason:
         raise InvalidInput(f"Say why “{item.title}” is waived.", "waive_reason")
@@ -49,8 +52,9 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
 @transaction.atomic
 def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
     """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
-    and 2), without its day-30 metric and target (Tier 1 and 2) or has a required item that
-    is neither done nor waived."""
+    and 2) or has a required item that is neither done nor waived: on Tier 1 and 2 that
+    includes "Primary metric and target agreed", done once the day-30 metric and its target
+    are recorded (seed 001: agreed before launch, so the readout has something to measure)."""
     launch = Launch.objects.select_for_update().get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")
@@ -59,11 +63,6 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
             raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
         if not launch.confirmed:
             raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
-        if tiering.needs_confirmation(launch.tier) and not (launch.metric_name and launch.metric_target is not None):
-            # Seed 001: the primary day-30 metric and its target are agreed before launch,
-            # so the readout 30 days later has something to be measured against.
-            raise InvalidInput("Agree the primary day-30 metric and its target before go: set them under After "
-                               "launch.", "decision")
         open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
         if open_items:
             raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "

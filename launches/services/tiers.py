@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import InvalidInput
-from launches import reminders, tiering
+from core.errors import InvalidInput, NotFound
+from launches import reminders, selectors, tiering
 from launches.models import (
     Launch,
     ReadinessItem,
 )
 from launches.selectors import rubric_of
-from workspaces.models import Membership, Role, RoleHolder, Workspace
-from workspaces.services import role_ensure
+from raci import services as raci_services
+from workspaces.models import Membership, Role, RoleHolder
 
 
 @transaction.atomic
@@ -29,50 +29,118 @@ def launch_score(*, launch: Launch, scores: list[int]) -> int:
     return tiering.tier_for_total(rubric, total)
 
 
-def _role_for(workspace: Workspace, code: str, roles: dict[str, Role]) -> Role:
-    if code not in roles:
-        roles[code] = role_ensure(workspace=workspace, code=code, name=tiering.ROLE_NAMES.get(code, code))
-    return roles[code]
-
-
-def _owner_ids(launch: Launch, roles: dict[str, Role]) -> dict[str, int | None]:
-    """Who owns each role's items: the launch's own PM and PMM, else the role's first holder."""
-    owners: dict[str, int | None] = {code: None for code in roles}
-    for role_id, membership_id in (RoleHolder.objects.filter(role__in=roles.values())
+def _people_of(launch: Launch, role_ids) -> dict[int, int | None]:
+    """Who does each role's items: the launch's own PM and PMM owners for the PM and PMM
+    roles, else the role's first holder, else nobody."""
+    role_ids = {r for r in role_ids if r is not None}
+    if not role_ids:
+        return {}
+    codes = dict(Role.objects.filter(pk__in=role_ids).values_list("pk", "code"))
+    people: dict[int, int | None] = dict.fromkeys(role_ids)
+    for role_id, membership_id in (RoleHolder.objects.filter(role_id__in=role_ids)
                                    .order_by("-membership_id").values_list("role_id", "membership_id")):
-        owners[next(code for code, role in roles.items() if role.pk == role_id)] = membership_id
-    if launch.pm_owner_id and "PM" in owners:
-        owners["PM"] = launch.pm_owner_id
-    if launch.pmm_owner_id and "PMM" in owners:
-        owners["PMM"] = launch.pmm_owner_id
-    return owners
+        people[role_id] = membership_id
+    leads = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
+    for role_id, code in codes.items():
+        if leads.get(code.upper()):
+            people[role_id] = leads[code.upper()]
+    return people
 
 
-def _replan(launch: Launch) -> list[ReadinessItem]:
-    workspace = launch.cycle.workspace
+def _reresolve(launch: Launch, items: list[ReadinessItem], owners: selectors.LaunchOwners) -> list[ReadinessItem]:
+    """Give every open item the owner role its activity has in the matrix now (and that
+    role's person); returns the items whose owner role changed. Done and waived items keep
+    who did them."""
+    wanted = {item.pk: owners.role_for(item) for item in items if item.is_open}
+    changed = [item for item in items if item.pk in wanted and wanted[item.pk] != item.owner_role_id]
+    people = _people_of(launch, {wanted[item.pk] for item in changed})
+    now = timezone.now()
+    for item in changed:
+        item.owner_role_id = wanted[item.pk]
+        item.owner_id = people.get(item.owner_role_id)
+        item.updated_at = now
+    if changed:
+        ReadinessItem.objects.bulk_update(changed, ["owner_role", "owner", "updated_at"])
+    return changed
+
+
+def _replan(launch: Launch) -> tuple[list[ReadinessItem], list[ReadinessItem]]:
+    """Plan the checklist of the launch's tier, its owners taken from the matrix; returns
+    the items created and the kept items whose owner changed."""
     new = tiering.deliverables_for(launch.tier)
     items = {item.key: item for item in launch.items.all()}
     plan = tiering.replan(new=new, existing=[tiering.ExistingItem(k, i.status) for k, i in items.items()])
     launch.items.filter(key__in=plan.delete).delete()
-    codes = {d.role_code for d in new}
-    roles = {r.code: r for r in Role.objects.filter(workspace=workspace, code__in=codes)}
     order = {d.key: n for n, d in enumerate(new)}
     for d in plan.update:
         item = items[d.key]
         item.title, item.required, item.order = d.title, d.required, order[d.key]
         item.due_date = tiering.due_date(launch.launch_date, d)
         item.save(update_fields=["title", "required", "order", "due_date", "updated_at"])
-    for d in plan.create:
-        _role_for(workspace, d.role_code, roles)
-    owners = _owner_ids(launch, roles) if plan.create else {}
-    fresh = [ReadinessItem(launch=launch, key=d.key, title=d.title, required=d.required, owner_role=roles[d.role_code],
-                           owner_id=owners[d.role_code], due_date=tiering.due_date(launch.launch_date, d),
-                           order=order[d.key])
+    owners = selectors.launch_owners_of(launch=launch)
+    metric_done = tiering.metric_agreed(metric_name=launch.metric_name, metric_target=launch.metric_target)
+    fresh = [ReadinessItem(launch=launch, key=d.key, title=d.title, required=d.required,
+                           due_date=tiering.due_date(launch.launch_date, d), order=order[d.key],
+                           status=ReadinessItem.Status.DONE if d.key == tiering.METRIC_KEY and metric_done
+                           else ReadinessItem.Status.TODO)
              for d in plan.create]
+    roles = {item.key: owners.role_for(item) for item in fresh}
+    people = _people_of(launch, roles.values())
+    for item in fresh:
+        item.owner_role_id = roles[item.key]
+        item.owner_id = people.get(roles[item.key])
     ReadinessItem.objects.bulk_create(fresh)
     # Kept items the new tier does not list (done, waived or started) go to the end.
     launch.items.exclude(key__in=order).update(order=len(order))
-    return fresh
+    kept = [items[d.key] for d in plan.update]
+    return fresh, _reresolve(launch, kept, owners)
+
+
+@transaction.atomic
+def checklist_owners_refresh(*, launch: Launch, actor=None) -> list[ReadinessItem]:
+    """Take the owners of the open items from the matrix again (after it was edited);
+    returns the items whose owner changed, whose new owners are told."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    return changed
+
+
+@transaction.atomic
+def item_choose_role(*, launch: Launch, item_id: int, role_id: int | None, actor=None) -> ReadinessItem:
+    """Several roles are R on the item's activity: the one that owns the item."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    item = launch.items.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("No such checklist item.")
+    found = selectors.launch_owners_of(launch=launch).of(item)
+    if role_id is not None and (found is None or role_id not in found.role_ids):
+        names = ", ".join(code for _, code, _ in found.candidates) if found and found.candidates else "none"
+        raise InvalidInput(f"Pick one of the roles that are R on it in the matrix ({names}).", "role")
+    item.chosen_role_id = role_id
+    item.save(update_fields=["chosen_role", "updated_at"])
+    changed = _reresolve(launch, [item], selectors.launch_owners_of(launch=launch)) if item.is_open else []
+    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_owner_from_template(*, launch: Launch, item_id: int, since: int | None, actor) -> ReadinessItem:
+    """The item has no owner because the matrix lacks its activity, or nobody is R or A on
+    it: take the activity from the template into the matrix (one change in its history),
+    then take the checklist's owners from it again."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    item = launch.items.filter(pk=item_id).first()
+    if item is None or not item.activity_key:
+        raise NotFound("No such checklist item.")
+    owners = selectors.launch_owners_of(launch=launch)
+    if owners.matrix is None:
+        raise InvalidInput("The launch has no matrix and the workspace names no default matrix: pick one first.")
+    raci_services.activity_from_template(matrix=owners.matrix, key=item.activity_key, actor=actor, since=since)
+    changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    item.refresh_from_db()
+    return item
 
 
 @transaction.atomic
@@ -105,10 +173,10 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
         launch.pm_confirmed_at = launch.pmm_confirmed_at = None
     launch.save()
     if changed:
-        created = _replan(launch)
+        created, reassigned = _replan(launch)
         actor_user = actor.user if actor else None
         reminders.tier_changed(launch, tier_name=rubric.tier_name(tier) if tier is not None else "untiered",
-                               actor=actor_user, assigned=created)
+                               actor=actor_user, assigned=created + [i for i in reassigned if i.owner_id])
     return launch
 
 

@@ -23,9 +23,12 @@ from launches.views.calendar import (
     retrospective,
 )
 from launches.views.launch import (
+    checklist_owners,
     dependency_add,
     dependency_remove,
     go_decision,
+    item_from_template,
+    item_role,
     item_update,
     launch,
     launch_edit,
@@ -43,7 +46,8 @@ from launches.views.quarter import (
     quarter_now,
 )
 
-__all__ = ["avoid_date_remove", "avoid_dates", "board_now", "calendar", "calendar_now", "cycle", "cycles", "dependency_add", "dependency_remove",
-           "feed_regenerate", "go_decision", "item_update", "launch", "launch_add", "launch_edit", "launch_move",
+__all__ = ["avoid_date_remove", "avoid_dates", "board_now", "calendar", "calendar_now", "checklist_owners", "cycle", "cycles",
+           "dependency_add", "dependency_remove", "feed_regenerate", "go_decision", "item_from_template", "item_role",
+           "item_update", "launch", "launch_add", "launch_edit", "launch_move",
            "launch_outcome", "launch_score", "launch_status", "launch_tier", "launches_import", "load_limits",
            "preread_export", "preread_page", "quarter", "quarter_now", "retrospective", "rubric", "tier_confirm"]

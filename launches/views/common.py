@@ -51,12 +51,15 @@ def launch_context(membership, launch, **extra):
     today = membership.workspace.today()
     items = selectors.checklist_of(launch=launch)
     suggested = tiering.suggest_tier(rubric, launch.scores)
-    raci = selectors.launch_raci_of(launch=launch)
+    owners = selectors.launch_owners_of(launch=launch)
+    raci = selectors.launch_raci_of(owners=owners)
     for item in items:
-        item.raci_flag = raci.flags(item) if raci else False
+        item.ownership = selectors.item_ownership(item, owners)
     others = selectors.launches_for_choice(launch=launch) if membership.can_edit else []
     return {
-        "raci": raci, "status_updates": selectors.status_updates_of(launch=launch),
+        "raci": raci, "owners": owners,
+        "owners_changed": any(item.ownership.state == "changed" for item in items),
+        "status_updates": selectors.status_updates_of(launch=launch),
         "dependencies": selectors.dependencies_of(launch=launch),
         "status_form": extra.pop("status_form", None) or StatusForm(initial={"status": launch.status}),
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(initial={

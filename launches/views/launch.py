@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
 from launches import selectors, services, tiering
 from launches.forms import (
@@ -86,6 +88,68 @@ def item_update(request, ws, cycle, launch_id, item_id):
     if error:
         messages.error(request, error)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+def _back_to_checklist(ws, launch):
+    return redirect(reverse("launches:launch", args=[ws, launch.cycle.slug, launch.pk]) + "#checklist")
+
+
+@login_required
+@require_POST
+def item_role(request, ws, cycle, launch_id, item_id):
+    """Several roles are R on the item's activity: the one that owns the item."""
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    raw = request.POST.get("role", "")
+    role_id = query_int(raw)
+    error = None
+    try:
+        if raw and role_id is None:
+            raise services.InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
+        services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
+    except services.NotFound:
+        raise Http404("No such checklist item") from None
+    except services.InvalidInput as exc:
+        error = exc.message
+    if is_htmx(request):
+        context = launch_context(membership, launch)
+        context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
+        context["item_error"] = error
+        return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Owner chosen.")
+    return _back_to_checklist(ws, launch)
+
+
+@login_required
+@require_POST
+def item_from_template(request, ws, cycle, launch_id, item_id):
+    """Take the item's activity from the template into the matrix, then its owner from there."""
+    _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    since = query_int(request.POST.get("since", ""))
+    try:
+        item = services.item_owner_from_template(launch=launch, item_id=item_id, since=since, actor=request.user)
+    except services.NotFound:
+        raise Http404("No such checklist item") from None
+    except services.StaleChanges as exc:
+        messages.error(request, exc.message)
+    except (services.InvalidInput, services.Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        who = item.owner_role.code if item.owner_role_id else "nobody yet"
+        messages.success(request, f"Added to the matrix from the template; “{item.title}” is now {who}'s.")
+    return _back_to_checklist(ws, launch)
+
+
+@login_required
+@require_POST
+def checklist_owners(request, ws, cycle, launch_id):
+    """The matrix changed: the open items take their owners from it again."""
+    _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    changed = services.checklist_owners_refresh(launch=launch, actor=request.user)
+    messages.success(request, f"{len(changed)} item{'s' if len(changed) != 1 else ''} took the matrix's owner.")
+    return _back_to_checklist(ws, launch)
 
 
 @login_required

@@ -14,6 +14,7 @@ from raci.services.matrices import (
     matrix_create,
     matrix_delete,
     matrix_mark_reviewed,
+    matrix_set_default,
     matrix_set_owner,
     matrix_update,
     template_from_matrix,
@@ -32,6 +33,7 @@ from raci.services.structure import (
     column_restore,
 )
 from raci.services.templates import (
+    activity_from_template,
     row_reset_to_template,
     template_snapshot,
     template_update_take,
@@ -49,6 +51,7 @@ __all__ = [
     "RESERVED_MATRIX_SLUGS",
     "activity_add",
     "activity_delete",
+    "activity_from_template",
     "activity_move",
     "activity_restore",
     "activity_split",
@@ -69,6 +72,7 @@ __all__ = [
     "matrix_delete",
     "matrix_mark_reviewed",
     "matrix_recount",
+    "matrix_set_default",
     "matrix_set_owner",
     "matrix_update",
     "parse_value",

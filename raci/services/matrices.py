@@ -39,6 +39,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     """A new matrix, empty or copied from a template: the template's roles are matched to
     the workspace's roles by code, and created where the workspace lacks them."""
     name = clean_name(name, "matrix")
+    # Serialises matrix creation in the workspace, so that only the first becomes the default.
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).exists()
     if Matrix.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
     if template is not None:
@@ -48,7 +50,8 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
     matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
                                    slug=unique_slug(Matrix.objects.filter(workspace=workspace), name,
                                                      RESERVED_MATRIX_SLUGS),
-                                   last_reviewed_on=workspace.today())
+                                   last_reviewed_on=workspace.today(),
+                                   is_default=not Matrix.objects.filter(workspace=workspace, is_default=True).exists())
     if template is not None:
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
@@ -179,6 +182,23 @@ def matrix_mark_reviewed(*, matrix: Matrix, actor) -> Matrix:
     changelog.record(matrix=matrix, actor=actor, kind="matrix.review", seq=seq, target=matrix.name,
             before={"last_reviewed_on": before.isoformat() if before else None},
             after={"last_reviewed_on": matrix.last_reviewed_on.isoformat()})
+    return matrix
+
+
+@transaction.atomic
+def matrix_set_default(*, workspace: Workspace, matrix_id: int | None) -> Matrix | None:
+    """Name the workspace's default matrix (None: none). Launches without a matrix of their
+    own find the owners of their readiness items in it."""
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).exists()
+    matrix = None
+    if matrix_id is not None:
+        matrix = Matrix.objects.filter(workspace=workspace, pk=matrix_id).first()
+        if matrix is None:
+            raise InvalidInput("Pick a matrix of this workspace.", "default_matrix")
+    Matrix.objects.filter(workspace=workspace, is_default=True).exclude(pk=matrix_id).update(is_default=False)
+    if matrix is not None and not matrix.is_default:
+        Matrix.objects.filter(pk=matrix.pk).update(is_default=True)
+        matrix.is_default = True
     return matrix
 
 

@@ -7,13 +7,15 @@ from django.db import transaction
 from core.errors import InvalidInput, NotFound
 from raci import changelog, selectors
 from raci.models import (
+    Activity,
     Column,
     Matrix,
     Template,
     TemplateVersion,
 )
 from raci.selectors import matrix_grid
-from raci.services.structure import _activity, activity_add, activity_delete
+from raci.services.structure import _activity, activity_add, activity_delete, column_add
+from workspaces.models import Role
 from workspaces.team_phases import phases_ensure
 
 
@@ -109,3 +111,59 @@ def template_updates_dismiss(*, matrix: Matrix, actor) -> None:
     _template_version_seen(matrix, template)
     changelog.record(matrix=matrix, actor=actor, kind="matrix.update", seq=seq, target="template version",
             before={"template_version": before}, after={"template_version": template.version})
+
+
+OWNING = ("R", "A", "AR")
+
+
+def _role_for_column(matrix: Matrix, code: str, name: str, description: str) -> int:
+    """The workspace's role with the code, else a new one with the template's name."""
+    role = Role.objects.filter(workspace_id=matrix.workspace_id, code__iexact=code).first()
+    if role is not None:
+        return role.pk
+    if Role.objects.filter(workspace_id=matrix.workspace_id, name__iexact=name).exists():
+        name = f"{name} ({code})"
+    role = Role.objects.create(workspace_id=matrix.workspace_id, code=code, name=name, description=description)
+    return role.pk
+
+
+@transaction.atomic
+def activity_from_template(*, matrix: Matrix, key: str, actor, since: int | None = None) -> changelog.GroupResult:
+    """Give the matrix the template's activity `key` (`TemplateActivity.key`) with an owner,
+    as one recorded change: when the matrix lacks the row, add it with the template's
+    letters; when the row is there but nobody is R or A on it, write the template's R and A
+    letters (and its C and I where cells are empty). Roles the template makes R or A on it
+    that the matrix lacks become columns. Refused with what changed if the row changed
+    after `since`; refused if the row has an owner already."""
+    changelog.lock(matrix=matrix, bump=False)
+    row = selectors.template_activity_of(matrix=matrix, key=key)
+    if row is None:
+        raise InvalidInput("No template has that activity.")
+    grid = matrix_grid(matrix=matrix, check=False)
+    mine = selectors.activity_for_key(grid=grid, key=key, name=row.name)
+    label = f"From the template: {row.name}"[:changelog.GROUP_LABEL_MAX]
+    if mine is not None:
+        if since is not None:
+            changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[mine.id])
+        current = {role_id: value for (activity_id, role_id), (value, _) in grid.cells.items() if activity_id == mine.id}
+        if any(value in OWNING for value in current.values()):
+            raise InvalidInput(f"“{mine.name}” has an owner already: look at the matrix again.")
+    with changelog.changes_group(matrix=matrix, label=label) as group:
+        codes = {c.code.upper(): c.role_id for c in grid.columns}
+        for code, value in row.letters.items():
+            if value in OWNING and code not in codes:
+                name, description = row.roles.get(code, (code, ""))
+                codes[code] = _role_for_column(matrix, code, name, description)
+                column_add(matrix=matrix, role_id=codes[code], actor=actor)
+        if mine is None:
+            activity = activity_add(matrix=matrix, name=row.name, phase=row.phase, description=row.description,
+                                    actor=actor)
+            Activity.objects.filter(pk=activity.pk).update(template_key=key, source=row.source[:4000])
+            changes = [changelog.CellChange(activity.pk, codes[c], v) for c, v in row.letters.items() if c in codes]
+        else:
+            if mine.template_key != key:
+                Activity.objects.filter(pk=mine.id).update(template_key=key)
+            changes = [changelog.CellChange(mine.id, codes[c], v) for c, v in row.letters.items()
+                       if c in codes and (v in OWNING or not current.get(codes[c]))]
+        changed = changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=changes).changed
+        return changelog.GroupResult(group.id, group.label, changed)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
+from core.bounds import query_int
 from raci import selectors, services
 from raci.forms import (
     MatrixCreateForm,
@@ -18,6 +19,7 @@ from raci.matrix_access import matrix_for
 from raci.views.matrix import _first_error
 from workspaces.access import can_edit, membership_for
 from workspaces.models import Access, Membership
+from workspaces.views import settings_page
 
 
 @login_required
@@ -99,3 +101,29 @@ def matrix_save_template(request, ws, m):
     else:
         messages.error(request, _first_error(form))
     return redirect("raci:matrix_settings", ws, m)
+
+
+def default_matrix_section(membership, errors=None) -> dict:
+    """The workspace settings' "Default matrix" section (workspaces.settings_sections)."""
+    matrices = selectors.matrices_for_default(workspace_id=membership.workspace_id)
+    return {"matrices": matrices, "default": next((m for m in matrices if m.is_default), None),
+            "errors": errors or {}}
+
+
+@login_required
+@require_POST
+def default_matrix(request, ws):
+    """Name the workspace's default matrix: launches without a matrix take their checklist's owners from it."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    raw = request.POST.get("default_matrix", "")
+    try:
+        matrix_id = query_int(raw)
+        if raw and matrix_id is None:
+            raise core_errors.InvalidInput("Pick a matrix of this workspace.", "default_matrix")
+        matrix = services.matrix_set_default(workspace=membership.workspace, matrix_id=matrix_id)
+    except core_errors.InvalidInput as error:
+        return settings_page(request, membership, status=422,
+                             section_errors={"default_matrix": {"default_matrix": error.message}})
+    messages.success(request, f"{matrix.name} is the default matrix." if matrix else "No default matrix: launches "
+                     "without a matrix of their own have no owners for their checklist.")
+    return redirect("workspaces:workspace_settings", ws)

@@ -31,6 +31,9 @@ TABLE = {
     "launch_tier": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "tier_confirm": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "item_update": ({"post": E}, ["ws", "cycle", "launch_id", "item_id"]),
+    "item_role": ({"post": E}, ["ws", "cycle", "launch_id", "item_id"]),
+    "item_from_template": ({"post": E}, ["ws", "cycle", "launch_id", "item_id"]),
+    "checklist_owners": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "go_decision": ({"post": E}, ["ws", "cycle", "launch_id"]),
     "launch_edit": ({"get": E, "post": E}, ["ws", "cycle", "launch_id"]),
     "launch_status": ({"post": E}, ["ws", "cycle", "launch_id"]),
@@ -137,7 +140,8 @@ def test_ids_from_another_workspace_give_404(client, world):
     foreign = {"ws": mine.workspace.slug, "cycle": my_cycle.slug, "launch_id": values["launch_id"],
                "item_id": values["item_id"], "dependency_id": values["dependency_id"]}
     for name in ("launch", "launch_score", "launch_tier", "tier_confirm", "item_update", "go_decision", "launch_edit",
-                 "launch_status", "launch_outcome", "dependency_add", "dependency_remove"):
+                 "launch_status", "launch_outcome", "dependency_add", "dependency_remove", "item_role",
+                 "item_from_template", "checklist_owners"):
         for method in TABLE[name][0]:
             for headers in ({}, {"HX-Request": "true"}):
                 response = getattr(client, method)(_url(name, foreign), {"status": "done", "tier": "3", "reason": "x"},
@@ -146,6 +150,8 @@ def test_ids_from_another_workspace_give_404(client, world):
     # My own launch, another launch's checklist item.
     own = dict(foreign, launch_id=my_launch.pk)
     assert client.post(_url("item_update", own), {"status": "done"}).status_code == 404
+    assert client.post(_url("item_role", own), {"role": "1"}).status_code == 404
+    assert client.post(_url("item_from_template", own)).status_code == 404
     assert client.post(_url("dependency_remove", own)).status_code == 404
     # Another workspace's date to avoid; another workspace's launch as a dependency.
     assert client.post(_url("avoid_date_remove", {"ws": mine.workspace.slug, "avoid_id": values["avoid_id"]})).status_code == 404

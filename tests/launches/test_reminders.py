@@ -12,7 +12,7 @@ from launches import services
 from launches.models import ReadinessItem
 from launches.reminders import readiness_reminders_tick, readiness_tick
 from notifications.models import EmailMode, Notification, NotificationPreference
-from tests.launches.conftest import make_launch
+from tests.launches.conftest import make_launch, owners_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def test_a_rolled_back_change_tells_nobody_and_queues_nothing(team, django_captu
 
 
 def test_tiering_tells_the_owners_and_gives_each_new_item_to_its_owner(team, django_capture_on_commit_callbacks):
-    _, cycle, people = team
+    ws, cycle, people = team
+    owners_matrix(ws)
     launch = make_launch(cycle, people)
     with django_capture_on_commit_callbacks(execute=True):
         services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
@@ -69,11 +70,12 @@ def test_go_no_go_tells_the_owners(team, django_capture_on_commit_callbacks):
 
 def test_a_new_owner_hears_of_the_items_that_move_to_them(team, django_capture_on_commit_callbacks):
     ws, cycle, people = team
+    owners_matrix(ws)
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
     newcomer = people["editor"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.launch_update(launch=launch, name=launch.name, pm_owner_id=newcomer.pk, pmm_owner_id=people["PMM"].pk,
+        services.launch_update(launch=launch, name=launch.name, pm_owner_id=people["PM"].pk, pmm_owner_id=newcomer.pk,
                                launch_date=launch.launch_date, actor=people["admin"].user)
     moved = ReadinessItem.objects.filter(launch=launch, owner=newcomer)
     told = Notification.objects.get(user=newcomer.user, kind="item_assigned")
@@ -81,7 +83,8 @@ def test_a_new_owner_hears_of_the_items_that_move_to_them(team, django_capture_o
 
 
 def _tiered(team, launch_date):
-    _, cycle, people = team
+    ws, cycle, people = team
+    owners_matrix(ws)
     launch = make_launch(cycle, people, launch_date=launch_date)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
     Notification.objects.all().delete()

@@ -14,7 +14,9 @@ from tests.launches.conftest import (
     TIER_1_SCORES,
     TIER_2_SCORES,
     TIER_3_SCORES,
+    OWNER_LETTERS,
     make_launch,
+    owners_matrix,
 )
 from workspaces.models import Role
 
@@ -164,29 +166,33 @@ def test_tier_three_needs_no_confirmation_and_a_new_tier_clears_them(team):
     assert launch.pm_confirmed_by is None and launch.pm_confirmed_at is None
 
 
-def test_tiering_creates_the_checklist_with_owners_and_due_dates(team):
+def test_tiering_creates_the_checklist_with_owners_from_the_matrix_and_due_dates(team):
     ws, cycle, people = team
+    owners_matrix(ws)
     launch = make_launch(cycle, people, launch_date=date(2027, 3, 15))
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
     items = {i.key: i for i in launch.items.select_related("owner_role", "owner")}
-    assert set(items) == {"blog", "sales-deck", "sales-training", "pricing", "support-docs", "support-macros", "in-app"}
-    assert {k for k, i in items.items() if i.required} == {"sales-training", "pricing", "support-docs"}
+    assert set(items) == {"blog", "sales-deck", "sales-training", "pricing", "support-docs", "support-macros", "in-app",
+                          "metric"}
+    assert {k for k, i in items.items() if i.required} == {"sales-training", "pricing", "support-docs", "metric"}
+    # Launch Readiness: PM A, SUP R -> the single R; Sales/CS Enablement: PMM A/R.
     assert items["support-docs"].owner_role.code == "SUP" and items["support-docs"].owner == people["SUP"]
-    assert items["pricing"].owner == people["PMM"] and items["in-app"].owner == people["PM"]
+    assert items["sales-training"].owner_role.code == "PMM" and items["sales-training"].owner == people["PMM"]
+    assert items["pricing"].owner == people["PMM"] and items["in-app"].owner == people["PMM"]
+    assert items["metric"].owner_role.code == "PM" and items["metric"].owner == people["PM"]
     assert items["pricing"].due_date == date(2027, 3, 1)
-    # The missing Sales role is created; nobody holds it yet.
-    sales = Role.objects.get(workspace=ws, code="SALES")
-    assert items["sales-training"].owner_role == sales and items["sales-training"].owner is None
     assert all(i.status == "todo" for i in items.values())
 
 
-def test_missing_role_whose_name_is_taken_gets_a_distinct_name(team):
+def test_tiering_never_creates_a_role(team):
     ws, cycle, people = team
-    Role.objects.create(workspace=ws, code="SLS", name="Sales")
-    launch = make_launch(cycle, people)
-    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
-    assert Role.objects.get(workspace=ws, code="SALES").name == "Sales (SALES)"
+    owners_matrix(ws)
+    before = set(Role.objects.filter(workspace=ws).values_list("code", flat=True))
+    for tier in (1, 2, 3):
+        launch = make_launch(cycle, people, name=f"Launch {tier}")
+        services.launch_set_tier(launch=launch, tier=tier, reason="Planned", actor=people["PMM"])
+    assert set(Role.objects.filter(workspace=ws).values_list("code", flat=True)) == before
 
 
 def test_changing_tier_replans_without_losing_done_items(team):
@@ -229,14 +235,16 @@ def test_waiving_needs_a_reason_and_items_are_scoped_to_the_launch(team):
 
 
 def test_readiness_line_names_open_items_overdue_and_owners(team):
-    _, cycle, people = team
+    ws, cycle, people = team
+    owners_matrix(ws, letters={"launch-readiness": ("Launch Readiness", "launch", {"PM": "A"})} | {
+        k: v for k, v in OWNER_LETTERS.items() if k != "launch-readiness"})
     launch = make_launch(cycle, people, launch_date=date(2027, 3, 15))
     launch = services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     items = checklist_of(launch=launch)
     verdict = readiness_of(launch=launch, items=items, today=date(2027, 3, 13))
-    # pricing (due 12 Mar, PMM) overdue; support docs (due 12 Mar, SUP) overdue; sales (14 Mar, nobody: SALES)
+    # pricing (due 12 Mar, PMM) overdue; support docs (due 12 Mar, PM: the A) overdue; sales (14 Mar, PMM)
     assert verdict.open_required == 3 and verdict.overdue == 2
-    assert "SALES" in verdict.owners and people["PMM"].display_name in verdict.owners
+    assert set(verdict.owners) == {people["PMM"].display_name, people["PM"].display_name}
     assert verdict.line.startswith("Not ready: 3 open required items (2 overdue), owners: ")
     for item in items:
         if item.required:
@@ -269,12 +277,13 @@ def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
     launch = make_launch(cycle, people)
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
-    launch.items.filter(required=True).update(status="done")
+    launch.items.filter(required=True).exclude(key="metric").update(status="done")
     with pytest.raises(services.InvalidInput, match="confirm"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
-    with pytest.raises(services.InvalidInput, match="day-30 metric and its target"):
+    # The day-30 metric is a required item now: go waits for it like for any other.
+    with pytest.raises(services.InvalidInput, match=r"1 required item still open \(Primary metric and target agreed\)"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.outcome_record(launch=launch, launched_on=None, metric_name="Activated accounts",
                             metric_target=Decimal("100"), metric_actual=None, outcome="")

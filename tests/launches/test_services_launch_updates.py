@@ -9,7 +9,7 @@ import pytest
 from launches import services, tiering
 from launches.models import CalendarFeed, Dependency, Launch, StatusUpdate
 from tests.factories import MatrixFactory, MembershipFactory
-from tests.launches.conftest import TIER_2_SCORES, make_launch
+from tests.launches.conftest import owners_matrix, TIER_2_SCORES, make_launch
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,7 @@ def test_removing_the_launch_date_clears_due_dates(team):
 
 def test_a_new_pmm_owner_takes_over_open_pmm_items_but_not_finished_ones(team):
     ws, cycle, people = team
+    owners_matrix(ws)
     launch = _tier_2(cycle, people)
     blog, pricing = launch.items.get(key="blog"), launch.items.get(key="pricing")
     services.item_update(launch=launch, item_id=pricing.pk, status="done")

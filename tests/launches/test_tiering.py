@@ -119,10 +119,11 @@ def test_a_broken_rubric_is_refused_naming_the_field(rubric, field):
     assert error.value.field == field
 
 
-def test_every_tier_requires_support_docs_pricing_and_sales_training():
+def test_every_tier_requires_support_docs_pricing_and_sales_training_and_one_and_two_the_metric():
     for tier in (1, 2, 3):
         required = {d.key for d in deliverables_for(tier) if d.required}
-        assert required == tiering.REQUIRED_KEYS
+        confirmed = tiering.CONFIRMED_REQUIRED_KEYS if tiering.needs_confirmation(tier) else frozenset()
+        assert required == tiering.REQUIRED_KEYS | confirmed
         keys = [d.key for d in deliverables_for(tier)]
         assert len(keys) == len(set(keys))
     assert deliverables_for(None) == ()
@@ -198,3 +199,50 @@ def test_only_tier_1_and_2_wait_for_the_leads_and_the_metric():
     assert tiering.awaiting_leads(3, pm_confirmed=False, pmm_confirmed=False) == ()
     assert tiering.metric_missing(1, has_metric=False) and not tiering.metric_missing(1, has_metric=True)
     assert not tiering.metric_missing(3, has_metric=False) and not tiering.metric_missing(None, has_metric=False)
+# --- owners through the matrix ---------------------------------------------------------
+
+def test_the_owner_is_the_a_r_then_the_single_r_then_the_a():
+    assert tiering.owner_roles([(1, "C"), (2, "AR"), (3, "R")]) == (2,)
+    assert tiering.owner_roles([(1, "A"), (2, "R"), (3, "C")]) == (2,)
+    assert tiering.owner_roles([(1, "A"), (2, "C"), (3, "I")]) == (1,)
+    assert tiering.owner_roles([(1, "C"), (2, "I"), (3, "")]) == ()
+
+
+def test_several_r_are_each_a_candidate_until_one_is_chosen():
+    candidates = tiering.owner_roles([(1, "A"), (2, "R"), (3, "R")])
+    assert candidates == (2, 3)
+    assert tiering.owner_role(candidates, None) is None
+    assert tiering.owner_role(candidates, 3) == 3
+    # A choice that is no longer R is asked again.
+    assert tiering.owner_role(candidates, 1) is None
+    assert tiering.owner_role((2,), 3) == 2
+
+
+def test_every_deliverable_names_a_template_activity_of_the_built_in_templates():
+    from raci.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE_SLUG
+
+    default = next(t for t in BUILTIN_TEMPLATES if t.slug == DEFAULT_TEMPLATE_SLUG)
+    for spec in BUILTIN_TEMPLATES:
+        keys = {a.key for a in spec.activities}
+        # The startup template has no launch content row: the checklist offers the default template's.
+        assert set(tiering.ACTIVITY_OF.values()) - keys <= ({"launch-content"} if spec.slug == "pm-pmm-startup"
+                                                             else set()), spec.slug
+    rows = {a.key: a for a in default.activities}
+    assert tiering.ACTIVITY_OF["support-docs"] == "launch-readiness"
+    assert tiering.ACTIVITY_OF["sales-training"] == "sales-cs-enablement"
+    assert tiering.ACTIVITY_OF["pricing"] == "pricing-packaging"
+    # Sales training is PMM's in every template (Sales/CS Enablement is PMM A/R).
+    for spec in BUILTIN_TEMPLATES:
+        enablement = next(a for a in spec.activities if a.key == "sales-cs-enablement")
+        assert enablement.letters["PMM"] == "AR"
+    # In the default template every deliverable has exactly one owner role, and it is a role of the template.
+    codes = [r.code for r in default.roles]
+    for key in set(tiering.ACTIVITY_OF.values()):
+        letters = [(code, rows[key].letters.get(code, "")) for code in codes]
+        assert len(tiering.owner_roles(letters)) == 1, key
+
+
+def test_the_metric_is_agreed_when_it_has_a_name_and_a_target():
+    assert tiering.metric_agreed(metric_name="Activated", metric_target=0)
+    assert not tiering.metric_agreed(metric_name="", metric_target=10)
+    assert not tiering.metric_agreed(metric_name="Activated", metric_target=None)

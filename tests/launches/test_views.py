@@ -81,7 +81,7 @@ def test_move_on_the_board_with_htmx_returns_the_board(editor_client, team):
     assert response.status_code == 200 and "<html" not in body and '<div id="board"' in body
     assert "HX-Request" in response["Vary"]
     launch.refresh_from_db()
-    assert launch.tier == 2 and launch.items.count() == 7
+    assert launch.tier == 2 and launch.items.count() == 8  # seven deliverables and the day-30 metric
     tier_2_column = body.split('data-tier="2"')[1].split('data-tier="3"')[0]
     assert f'id="card-{launch.pk}"' in tier_2_column
 

@@ -85,7 +85,8 @@ def _launch_matrix(ws, people):
     for n, code in enumerate(("PM", "PMM", "SUP")):
         Column.objects.create(matrix=matrix, role=roles[code], order=n)
     gtm = Activity.objects.create(matrix=matrix, name="Launch Tiering & GTM Plan", phase="launch", order=0)
-    docs = Activity.objects.create(matrix=matrix, name="Help docs", phase="launch", order=1)
+    docs = Activity.objects.create(matrix=matrix, name="Help docs", phase="launch", order=1,
+                                   template_key="launch-readiness")
     roadmap = Activity.objects.create(matrix=matrix, name="Roadmap", phase="strategy", order=2)
     Cell.objects.bulk_create([Cell(activity=gtm, role=roles["PMM"], value="AR", version=1),
                               Cell(activity=gtm, role=roles["PM"], value="C", version=1),
@@ -94,7 +95,7 @@ def _launch_matrix(ws, people):
     return matrix
 
 
-def test_launch_page_shows_who_is_r_a_at_launch_and_flags_other_owners(editor_client, team):
+def test_launch_page_shows_who_is_r_a_at_launch_and_where_each_owner_comes_from(editor_client, team):
     ws, cycle, people = team
     matrix = _launch_matrix(ws, people)
     launch = make_launch(cycle, people, matrix_id=matrix.pk)
@@ -102,10 +103,14 @@ def test_launch_page_shows_who_is_r_a_at_launch_and_flags_other_owners(editor_cl
     body = editor_client.get(url(launch)).content.decode()
     assert "Who is R/A at launch" in body and "Launch Tiering &amp; GTM Plan" in body and "Roadmap" not in body
     assert people["PMM"].display_name in body
-    flagged = {item.owner_role.code for item in launch.items.select_related("owner_role")} - {"PMM", "SUP"}
-    assert flagged == {"PM", "SALES"}
-    assert body.count("is neither R nor A on any Launch-phase activity") == len(
-        [i for i in launch.items.select_related("owner_role") if i.owner_role.code in flagged])
+    # Help docs carries the launch-readiness key: SUP, its single R, owns the help doc update.
+    assert launch.items.get(key="support-docs").owner_role.code == "SUP"
+    assert "SUP is R on Help docs." in body
+    # The matrix has no pricing, enablement or content rows: no owner, and an offer to add each.
+    assert launch.items.filter(owner_role__isnull=True).count() == 3
+    for name in ("Pricing &amp; Packaging", "Sales/CS Enablement", "Launch Content, Channels &amp; PR"):
+        assert f"No owner: the matrix has no {name}." in body and f"Add {name} from the template" in body
+    assert "neither R nor A" not in body
 
 
 def test_launch_without_a_matrix_shows_no_r_a_card(editor_client, team):
@@ -242,16 +247,16 @@ def test_ical_folds_long_lines(client, team):
     assert str(event["SUMMARY"]) == "é" * 100
 
 
-def test_htmx_checklist_fragment_keeps_the_r_a_flag(editor_client, team):
+def test_htmx_checklist_fragment_keeps_the_missing_activity_offer(editor_client, team):
     ws, cycle, people = team
     launch = make_launch(cycle, people, matrix_id=_launch_matrix(ws, people).pk)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
-    item = launch.items.get(key="release-note")  # owned by PM, only C at launch
+    item = launch.items.get(key="release-note")  # launch content: not in the matrix
     response = editor_client.post(url(launch, "item_update", item.pk), {"status": "done"},
                                   headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
-    assert "PM is neither R nor A" in body and 'hx-swap-oob="true"' in body
+    assert "No owner: the matrix has no Launch Content, Channels &amp; PR." in body and 'hx-swap-oob="true"' in body
 
 
 def test_calendar_checks_a_dependency_on_another_quarters_launch(editor_client, team):

@@ -36,6 +36,7 @@ TABLE = {
     "role_holders": ({"post": A}, ["ws", "role_id"]),
     "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
     "matrix_new": ({"get": E, "post": E}, ["ws"]),
+    "default_matrix": ({"post": A}, ["ws"]),
     "matrix": ({"get": V}, ["ws", "m"]),
     "matrix_settings": ({"get": V, "post": E}, ["ws", "m"]),
     "findings": ({"get": V}, ["ws", "m"]),

@@ -13,7 +13,7 @@ from launches.models import Launch, ReadinessItem
 from notifications.models import Notification
 from rituals import services as rituals_services
 from tests.factories import MembershipFactory, UserFactory, build_matrix, hold
-from tests.launches.conftest import TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch, owners_matrix
 from workspaces import services as raci_services
 from workspaces.models import Access, Membership, Role, RoleHolder
 
@@ -31,6 +31,7 @@ def leaving(team):
     matrix.owner = pm.user
     matrix.save(update_fields=["owner"])
     hold(roles[0], pm)  # a role nobody else holds, accountable in Core plan
+    owners_matrix(ws)  # where the launch's items find their owners
     launch = make_launch(cycle, people)
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     launch = services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
