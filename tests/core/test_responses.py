@@ -13,6 +13,7 @@ from django_htmx.middleware import HtmxMiddleware
 
 from core import errors
 from core.responses import DomainErrorMiddleware, render_varied, vary_on_htmx
+from tests.factories import MembershipFactory
 
 HX = {"HX-Request": "true"}
 
@@ -105,3 +106,20 @@ def test_vary_is_added_to_what_is_there_not_replaced():
 def test_render_varied_varies_on_htmx():
     request = RequestFactory().get("/")
     assert "HX-Request" in render_varied(request, "components/toast.html", {"message": "x"})["Vary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_view_lets_a_missing_thing_through_and_gets_404_either_way(client, editor, htmx):
+    from django.urls import reverse
+
+    from raci.models import Decision
+    from tests.factories import build_matrix
+
+    matrix, _, _ = build_matrix(editor.workspace, activities=1, roles=1)
+    stranger = build_matrix(MembershipFactory().workspace, activities=1, roles=1, name="Theirs")[0]
+    theirs = Decision.objects.create(matrix=stranger, what="Not yours", decided_on="2026-11-20")
+    url = reverse("raci:decision_delete", args=[editor.workspace.slug, matrix.slug, theirs.pk])
+    response = client.post(url, headers=HX if htmx else {})
+    assert response.status_code == 404 and Decision.objects.filter(pk=theirs.pk).exists()
+    assert (response.get("HX-Retarget") == "#toasts") is htmx
