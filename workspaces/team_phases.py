@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from workspaces import signals
 from workspaces.models import Phase, Workspace
 from workspaces.phases import (
@@ -120,10 +120,15 @@ def _get(phases: list[Phase], phase_key: str) -> Phase:
 
 
 @transaction.atomic
-def phase_rename(*, workspace: Workspace, phase_key: str, name: str, actor=None) -> Phase:
-    """Rename a phase; its activities stay in it and each matrix's history records it."""
+def phase_rename(*, workspace: Workspace, phase_key: str, name: str, actor=None,
+                 expected_name: str | None = None) -> Phase:
+    """Rename a phase; its activities stay in it and each matrix's history records it.
+    `expected_name` is the name the person saw: if someone renamed it since, refused."""
     phases = _materialise(workspace)
     phase = _get(phases, phase_key)
+    if expected_name is not None and expected_name != phase.name:
+        raise Conflict(f"Someone renamed this phase to “{phase.name}” while you were editing it; "
+                       "your name was not saved. Rename it again if you still want to.")
     name = clean_phase_name(name)
     _check_name_free(phases, name, exclude=phase.pk)
     before = phase.name

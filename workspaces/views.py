@@ -86,9 +86,10 @@ def _phase_write(request, ws, where: str, write, done: str):
         write(membership.workspace)
     except core_errors.NotFound:
         raise_404()
-    except core_errors.InvalidInput as error:
+    except (core_errors.InvalidInput, core_errors.Conflict) as error:
         typed = {where: request.POST.get("name", "")[:PHASE_NAME_MAX + 40]}
-        return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=422)
+        status = 409 if isinstance(error, core_errors.Conflict) else 422
+        return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=status)
     messages.success(request, done)
     return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#phases")
 
@@ -104,9 +105,9 @@ def phase_add(request, ws):
 @login_required
 @require_POST
 def phase_rename(request, ws, key):
-    name = request.POST.get("name", "")
+    name, seen = request.POST.get("name", ""), request.POST.get("was")
     return _phase_write(request, ws, key, lambda w: team_phases.phase_rename(workspace=w, phase_key=key, name=name,
-                                                                            actor=request.user),
+                                                                            actor=request.user, expected_name=seen),
                         "Phase renamed; every matrix's history records it.")
 
 

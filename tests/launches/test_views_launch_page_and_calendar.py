@@ -267,3 +267,17 @@ def test_calendar_checks_a_dependency_on_another_quarters_launch(editor_client, 
     services.dependency_add(launch=addon, before_id=platform.pk)
     body = editor_client.get(cycle_url(cycle, "calendar")).content.decode()
     assert "Launches before Platform (5 Apr), which it depends on." in body
+
+
+def test_a_renamed_launch_phase_still_tells_who_is_r_a_at_launch(editor_client, team):
+    """The team may call the Launch phase "GTM" and add phases of its own: the ownership
+    check keys on the lifecycle phase, not on its name, and ignores the team's phases."""
+    from workspaces import team_phases
+
+    ws, cycle, people = team
+    matrix = _launch_matrix(ws, people)
+    team_phases.phase_rename(workspace=ws, phase_key="launch", name="GTM")
+    beta = team_phases.phase_add(workspace=ws, name="Launch week")  # a team phase, whatever its name says
+    Activity.objects.create(matrix=matrix, name="Press tour", phase=beta.key, order=3)
+    body = editor_client.get(url(make_launch(cycle, people, matrix_id=matrix.pk))).content.decode()
+    assert "Launch Tiering &amp; GTM Plan" in body and "Press tour" not in body

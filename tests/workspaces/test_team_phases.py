@@ -98,3 +98,12 @@ def test_another_workspaces_phase_is_not_found(workspace):
         with pytest.raises(NotFound):
             write()
     assert Phase.objects.get(pk=phase.pk).name == "Secret"
+
+
+def test_a_stale_rename_is_refused(workspace):
+    from core.errors import Conflict
+
+    team_phases.phase_rename(workspace=workspace, phase_key="strategy", name="Plan")
+    with pytest.raises(Conflict, match="renamed this phase to “Plan”"):
+        team_phases.phase_rename(workspace=workspace, phase_key="strategy", name="Bets", expected_name="Strategy")
+    assert names(workspace)[1] == "Plan"

@@ -102,3 +102,12 @@ def test_outsiders_get_404_and_another_workspaces_phase_is_404(client, admin):
 
 def test_the_phase_actions_take_post_only(client, admin):
     assert client.get(reverse("workspaces:phase_add", args=[admin.workspace.slug])).status_code == 405
+
+
+def test_a_rename_over_someone_elses_is_refused_saying_what_changed(client, admin):
+    team_phases.phase_rename(workspace=admin.workspace, phase_key="launch", name="GTM")  # someone else, meanwhile
+    response = client.post(reverse("workspaces:phase_rename", args=[admin.workspace.slug, "launch"]),
+                           {"name": "Go live", "was": "Launch"})
+    html = response.content.decode()
+    assert response.status_code == 409 and "Someone renamed this phase to “GTM”" in html
+    assert 'id="phase-error-launch"' in html and names(admin.workspace)[3] == "GTM"
