@@ -25,6 +25,7 @@ TABLE = {
     "workspace_settings": ({"get": V, "post": A}, ["ws"]),
     "members": ({"get": V}, ["ws"]),
     "people": ({"get": V}, ["ws"]),
+    "workload_marks": ({"post": A}, ["ws"]),
     "invitation_create": ({"post": A}, ["ws"]),
     "invitation_resend": ({"post": A}, ["ws", "invitation_id"]),
     "invitation_revoke": ({"post": A}, ["ws", "invitation_id"]),
