@@ -107,3 +107,47 @@ def test_every_main_page_has_no_serious_accessibility_violations(browser: Browse
     # The matrix with a cell's editor open, and the findings panel, as they are used.
     context.close()
     assert not problems, "\n\n".join(problems)
+
+
+def test_the_states_people_work_in_have_no_serious_accessibility_violations(browser: Browser, server):
+    """Menus open, an inline edit open, forms refused with their errors shown."""
+    world = build_world()
+    urls = world.urls()
+    context = _context(browser)
+    page = context.new_page()
+    _sign_in(page, server, USERS["admin"])
+    problems = []
+
+    def check(name):
+        page.wait_for_load_state("load")
+        found = axe_violations(page)
+        if found:
+            problems.append(readable(name, found))
+
+    page.goto(server + urls["matrix"])
+    page.locator(".usernav summary").click()
+    check("matrix, the person's menu open")
+    page.keyboard.press("Escape")
+    page.locator("#grid a.c").first.click()
+    page.locator("#cell-menu").wait_for(state="visible")
+    check("matrix, a cell's menu open")
+    page.keyboard.press("Escape")
+    page.locator("#grid th.act a.edit").first.click()
+    page.locator("#grid form.inline-edit").wait_for()
+    check("matrix, an activity's edit form open")
+    page.goto(server + urls["matrix"])
+    page.locator("#new-activity-name").fill("   ")
+    page.locator("form.adder").first.get_by_role("button", name="Add").click()
+    page.locator(".field-error").first.wait_for()
+    check("matrix, an activity refused")
+
+    page.goto(server + urls["board"])
+    page.get_by_role("button", name="Add the launch").click()
+    check("board, a launch refused")
+
+    page.goto(server + urls["members"])
+    page.locator("#id_email").fill("not an address")
+    page.get_by_role("button", name="Send invitation").click()
+    check("members, an invitation refused")
+    context.close()
+    assert not problems, "\n\n".join(problems)
