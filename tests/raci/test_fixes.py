@@ -3,8 +3,9 @@
 import pytest
 
 from core import errors as core_errors
-from raci import changelog, services
+from raci import changelog, fixes, services
 from raci.models import Activity, Cell, ChangeEvent, Column, Template
+from raci.rules import RULE_CODES, ActivityData, Finding, MatrixData, RoleData
 from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, build_matrix
@@ -191,3 +192,34 @@ def test_an_empty_activity_the_template_does_not_have_offers_no_template_fix(mem
         services.fix_apply(matrix=matrix, rule="empty-activity", activity_id=added.pk, role_id=None,
                            code="template", since=matrix.last_seq, actor=member.user)
     assert _row(matrix, added.pk) == {}
+
+
+# --- the fixes offered (raci.fixes, no database) ----------------------------------------------
+
+def _data(letters: dict[tuple[int, str], str], roles=("PM", "PMM", "ENG")) -> MatrixData:
+    return MatrixData(activities=[ActivityData(0, "Pricing")], roles=[RoleData(code, code) for code in roles],
+                      cells=letters)
+
+
+def test_every_rule_says_why_it_matters():
+    assert set(fixes.WHY) == set(RULE_CODES) and all(len(text) > 40 for text in fixes.WHY.values())
+
+
+def test_no_accountable_suggests_the_templates_a_first():
+    data = _data({(0, "PM"): "R", (0, "ENG"): "C"})
+    finding = Finding("no-accountable", "error", "", "", activity=0)
+    template = fixes.TemplateLetters({"pricing": {"PMM": "AR", "PM": "C"}})
+    offered = fixes.fixes_for(finding, data, template=template)
+    assert [f.label for f in offered] == ["Make PMM accountable (as in the template)", "Make PM accountable",
+                                         "Make ENG accountable"]
+    assert offered[0].changes == ((0, "PMM", "", "A"),)
+    # Without a template, the role doing the work comes first.
+    assert fixes.fixes_for(finding, data)[0].label == "Make PM accountable"
+
+
+def test_multiple_accountable_offers_the_templates_owner_first_then_the_split():
+    data = _data({(0, "PM"): "A", (0, "PMM"): "A"})
+    finding = Finding("multiple-accountable", "error", "", "", activity=0)
+    offered = fixes.fixes_for(finding, data, template=fixes.TemplateLetters({"pricing": {"PMM": "AR"}}))
+    assert [f.code for f in offered] == ["single:PMM", "single:PM", "split"]
+    assert offered[-1].form == "split" and not offered[-1].is_change

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from raci import services
-from raci.models import Cell, ChangeEvent, Template, TemplateActivity
+from raci.models import Cell, ChangeEvent, Matrix, Template, TemplateActivity
 from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import MembershipFactory, build_matrix
@@ -145,3 +145,88 @@ def test_template_updated_says_how_many_changes_and_takes_them_one_by_one(client
     matrix.refresh_from_db()
     assert matrix.template_version == template.version
     assert "Template updated" not in client.get(_url("matrix", matrix)).content.decode()
+
+
+def test_an_admins_change_to_the_template_becomes_template_updated_on_its_matrices(client, editor, from_template):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    from raci.admin import TemplateAdmin
+
+    matrix, template = from_template
+    naming = template.activities.get(name="Naming")
+    naming.letters = {**naming.letters, "PM": "R"}
+    naming.save()  # what the admin's inline saves; then the admin saves the template's related objects
+    form = SimpleNamespace(instance=template, save_m2m=lambda: None)
+    TemplateAdmin(Template, site).save_related(None, form, [], True)
+    template.refresh_from_db()
+    assert template.version == 2
+    assert "Template updated: 1 change" in client.get(_url("matrix", matrix)).content.decode()
+
+
+def test_a_matrix_made_before_template_versions_compares_with_the_current_template(client, editor, from_template):
+    matrix, template = from_template
+    Matrix.objects.filter(pk=matrix.pk).update(template_version=None)
+    naming = template.activities.get(name="Naming")
+    naming.letters = {**naming.letters, "PM": "R"}
+    naming.save()
+    services.template_snapshot(template=template)
+    assert "Template updated" not in client.get(_url("matrix", matrix)).content.decode()
+    compare = client.get(_url("template_compare", matrix)).content.decode()
+    assert "Naming" in compare and "Letters differ" in compare
+
+
+def test_a_reset_on_a_row_that_changed_since_is_refused_with_what_changed(client, editor, from_template):
+    matrix, _ = from_template
+    grid = matrix_grid(matrix=matrix, check=False)
+    naming = next(a for a in grid.activities if a.name == "Naming")
+    pm = grid.columns[0].role_id
+    since = matrix.last_seq
+    services.cell_set(matrix=matrix, activity_id=naming.id, role_id=pm, value="A",
+                      expected_version=grid.cells[(naming.id, pm)][1], actor=editor.user)
+    events = ChangeEvent.objects.filter(matrix=matrix).count()
+    response = client.post(_url("template_row_reset", matrix, naming.id), {"since": since}, follow=True)
+    page = response.content.decode()
+    assert "was not applied: the matrix changed since you looked" in page and "Naming × PM to A" in page
+    assert Cell.objects.get(activity_id=naming.id, role_id=pm).value == "A"
+    assert ChangeEvent.objects.filter(matrix=matrix).count() == events
+
+
+def test_taking_a_template_change_on_a_stale_page_is_refused_and_dismissing_keeps_the_matrix(client, editor,
+                                                                                             from_template):
+    matrix, template = from_template
+    naming = template.activities.get(name="Naming")
+    naming.letters = {**naming.letters, "PM": "R"}
+    naming.save()
+    services.template_snapshot(template=template)
+    grid = matrix_grid(matrix=matrix, check=False)
+    row = next(a for a in grid.activities if a.name == "Naming")
+    pmm = grid.columns[1].role_id
+    since = matrix.last_seq
+    services.cell_set(matrix=matrix, activity_id=row.id, role_id=pmm, value="A",
+                      expected_version=grid.cells[(row.id, pmm)][1], actor=editor.user)
+    page = client.post(_url("template_update_take", matrix), {"key": "changed:naming", "since": since},
+                       follow=True).content.decode()
+    assert "the matrix changed since you looked" in page
+    assert Cell.objects.get(activity_id=row.id, role_id=grid.columns[0].role_id).value == "C"
+    client.post(_url("template_updates_dismiss", matrix))
+    matrix.refresh_from_db()
+    assert matrix.template_version == template.version
+    assert "Template updated" not in client.get(_url("matrix", matrix)).content.decode()
+    assert Cell.objects.get(activity_id=row.id, role_id=grid.columns[0].role_id).value == "C"
+
+
+def test_an_overloaded_role_shows_its_activities_and_hands_some_over_with_a_plain_form(client, editor):
+    letters = {(i, 0): "AR" for i in range(8)} | {(i, 1): "R" for i in range(8)}
+    matrix, acts, roles = build_matrix(editor.workspace, activities=8, roles=2, letters=letters)
+    page = client.get(_url("finding", matrix) + f"?rule=overloaded-role&role={roles[0].pk}").content.decode()
+    assert "Show the activities; hand some to another role" in page
+    assert all(f'name="to-{a.pk}"' in page for a in acts)
+    response = client.post(_url("role_handover", matrix, roles[0].pk),
+                           {f"to-{acts[0].pk}": roles[1].pk, f"to-{acts[1].pk}": roles[1].pk, "since": matrix.last_seq})
+    assert response.status_code == 302
+    assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "AR"
+    assert Cell.objects.get(activity=acts[0], role=roles[0]).value == "R"
+    group = ChangeEvent.objects.filter(matrix=matrix).first().group
+    assert ChangeEvent.objects.filter(matrix=matrix, group=group).count() == 4
