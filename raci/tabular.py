@@ -604,7 +604,7 @@ class ParsedBlock:
 
 def parse_block(text: str, *, max_bytes: int = PASTE_MAX_BYTES) -> ParsedBlock:
     """Read tab-separated lines (what a spreadsheet puts on the clipboard) as a rectangular
-    block of cell values, each read like a cell of the CSV contract (`parse_value`).
+    block of cell values, each read like a cell of the CSV contract (`raci.letters.letters_parse`).
 
     Lines end with LF, CR LF or CR; the one line end a spreadsheet adds after the last row
     is ignored. Never raises: what is wrong is in `problem` or `bad`.
@@ -630,7 +630,7 @@ def parse_block(text: str, *, max_bytes: int = PASTE_MAX_BYTES) -> ParsedBlock:
     for r, line in enumerate(lines):
         row = []
         for c, raw in enumerate(line):
-            value = parse_value(raw)
+            value = letters_parse(raw)
             if value is None:
                 block.bad.append(BadValue(r, c, raw.strip()))
             row.append(value or "")
