@@ -1,5 +1,6 @@
-"""The main forms mark their required fields (a visible asterisk, a "required" a screen reader
-reads, and the `required` attribute), and a refused form shows each error next to its field,
+"""The main forms mark their required fields (the label's class puts a visible asterisk after it,
+hidden from screen readers, which announce the field's `required` attribute instead: the
+label's name stays the field's), and a refused form shows each error next to its field,
 tied to it for screen readers (`aria-invalid`, `aria-describedby`)."""
 
 import re
@@ -9,7 +10,7 @@ from django.test import Client
 
 from tests.world import build_world
 
-LABEL = re.compile(r'<label[^>]*\bfor="([^"]+)"[^>]*>(.*?)</label>', re.DOTALL)
+LABEL = re.compile(r'<label([^>]*)>(.*?)</label>', re.DOTALL)
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bid="([^"]+)"[^>]*>', re.DOTALL)
 
 
@@ -33,7 +34,13 @@ def _fields(html: str) -> dict[str, str]:
 
 def _marked(html: str) -> dict[str, bool]:
     """Each label's field id, and whether the label marks it required."""
-    return {m.group(1): "(required)" in m.group(2) and 'class="req-mark"' in m.group(2) for m in LABEL.finditer(html)}
+    marked = {}
+    for m in LABEL.finditer(html):
+        target = re.search(r'\bfor="([^"]+)"', m.group(1))
+        if target:
+            classes = re.search(r'\bclass="([^"]*)"', m.group(1))
+            marked[target.group(1)] = bool(classes and "required" in classes.group(1).split())
+    return marked
 
 
 def _required_ids(html: str) -> set[str]:
