@@ -183,6 +183,15 @@ def lead_codes_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
                                   pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id)
 
 
+def leads_to_confirm_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
+    """The leads the member may still confirm as: a lead nobody has confirmed yet, and not
+    when the member confirmed the other lead (two leads are two people)."""
+    confirmed = {"PM": launch.pm_confirmed_by_id, "PMM": launch.pmm_confirmed_by_id}
+    if membership.pk in confirmed.values():
+        return ()
+    return tuple(code for code in lead_codes_of(membership=membership, launch=launch) if not confirmed[code])
+
+
 def status_updates_of(*, launch: Launch) -> list[StatusUpdate]:
     return list(launch.status_updates.select_related("author__user"))
 

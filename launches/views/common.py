@@ -75,9 +75,7 @@ def launch_context(membership, launch, **extra):
         "total": tiering.score_total(rubric, launch.scores) if suggested else None,
         "tier_name": rubric.tier_name(launch.tier), "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],
         "needs_confirmation": tiering.needs_confirmation(launch.tier),
-        # The leads this member may still confirm as: a lead's button goes once they have.
-        "lead_codes": [code for code in selectors.lead_codes_of(membership=membership, launch=launch)
-                       if not (launch.pm_confirmed_by_id if code == "PM" else launch.pmm_confirmed_by_id)],
+        "lead_codes": selectors.leads_to_confirm_of(membership=membership, launch=launch),
         "lead_days": tiering.lead_days(launch.tier, rubric),
         "decisions": selectors.go_decisions_of(launch=launch), "statuses": ItemForm.base_fields["status"].choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],

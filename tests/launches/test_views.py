@@ -205,6 +205,18 @@ def test_the_readiness_line_names_the_unconfirmed_leads_until_go_is_possible(cli
     assert client.post(launch_url(launch, "go_decision"), {"decision": "go"}).status_code == 302
 
 
+def test_an_admin_who_confirmed_as_one_lead_is_not_offered_the_other(client, team):
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=1, reason="Big bet", actor=people["PMM"])
+    client.force_login(people["admin"].user)
+    body = client.get(launch_url(launch)).content.decode()
+    assert "Confirm as PM lead" in body and "Confirm as PMM lead" in body
+    client.post(launch_url(launch, "tier_confirm"), {"as": "PM"})
+    body = client.get(launch_url(launch)).content.decode()
+    assert "Confirm as" not in body and "PMM lead: <span class=\"warn-text\">not confirmed</span>" in body
+
+
 def test_a_tier_1_launch_without_its_day_30_metric_is_not_ready(client, team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
