@@ -67,7 +67,7 @@ def paste(request, ws, m):
                                                           "activities, then paste again.")
     try:
         if activity_id is None or role_id is None:
-            raise core_errors.NotFound("Pick the cell the block starts at.")
+            raise core_errors.InvalidInput("Pick the activity and the role the block starts at.")
         result = services.cells_paste(matrix=matrix, activity_id=activity_id, role_id=role_id, text=text,
                                       since=query_int(request.POST.get("since"), default=0), actor=request.user)
     except core_errors.NotFound as error:

@@ -34,7 +34,7 @@ def test_the_grid_is_one_tab_stop_with_arrow_keys_inside_and_named_headers(page:
     expect(page.locator("#grid table [tabindex='0']")).to_have_count(1)
 
     # Tab reaches the first cell from the control before the grid, and the next Tab leaves it.
-    page.get_by_role("button", name="Show").focus()
+    page.get_by_role("link", name="Paste a block…").focus()
     page.keyboard.press("Tab")
     first = page.locator(f"#c-{acts[0].pk}-{roles[0].pk}")
     expect(first).to_be_focused()

@@ -169,9 +169,12 @@ def test_a_plain_paste_redirects_to_the_matrix(client, grid):
     {"activity": "1" * 40, "role": "1", "text": "R"},
     {"activity": "1", "role": "²", "text": "R"},
 ])
-def test_missing_or_malformed_ids_are_404_never_500(client, grid, data):
+def test_missing_or_malformed_ids_are_refused_at_the_form_never_500(client, grid, data):
     matrix, acts, roles = grid
-    assert client.post(_url("paste", matrix), data).status_code == 404
+    response = client.post(_url("paste", matrix), data)
+    assert response.status_code in (404, 422)
+    if response.status_code == 422:
+        assert "Pick the activity and the role" in response.content.decode()
 
 
 def test_others_see_an_undo_through_the_live_refresh_as_cells(client, editor, grid):
