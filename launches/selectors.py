@@ -21,7 +21,12 @@ from launches.models import (
     TieringRubric,
 )
 from raci.models import Decision, Matrix
-from raci.selectors import activity_for_key, default_matrix_of, matrix_grid, template_activity_name
+from raci.selectors import (
+    activity_for_key,
+    default_matrix_of,
+    matrix_grid,
+    template_activity_name,
+)
 from workspaces.handover import Holding
 from workspaces.models import Membership, Workspace
 
