@@ -4,7 +4,9 @@ share one source of truth.
 
 Seed 000: tiering is quarterly, a rubric suggests the tier and a human may override it
 with a reason. "Launch ready = support docs + pricing + sales training" holds for every
-tier, so those three items are required whatever the tier.
+tier, so those three items are required whatever the tier; seed 001's primary day-30
+metric and its target, agreed before launch, are a required item of Tier 1 and 2.
+Each deliverable belongs to a template activity, whose owner in the launch's matrix owns it.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def _replan(launch: Launch) -> tuple[list[ReadinessItem], list[ReadinessItem]]:
 def checklist_owners_refresh(*, launch: Launch, actor=None) -> list[ReadinessItem]:
     """Take the owners of the open items from the matrix again (after it was edited);
     returns the items whose owner changed, whose new owners are told."""
-    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
     reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
     return changed
@@ -109,7 +109,7 @@ def checklist_owners_refresh(*, launch: Launch, actor=None) -> list[ReadinessIte
 @transaction.atomic
 def item_choose_role(*, launch: Launch, item_id: int, role_id: int | None, actor=None) -> ReadinessItem:
     """Several roles are R on the item's activity: the one that owns the item."""
-    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     item = launch.items.filter(pk=item_id).first()
     if item is None:
         raise NotFound("No such checklist item.")
@@ -129,7 +129,7 @@ def item_owner_from_template(*, launch: Launch, item_id: int, since: int | None,
     """The item has no owner because the matrix lacks its activity, or nobody is R or A on
     it: take the activity from the template into the matrix (one change in its history),
     then take the checklist's owners from it again."""
-    launch = Launch.objects.select_for_update().select_related("cycle__workspace", "matrix").get(pk=launch.pk)
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     item = launch.items.filter(pk=item_id).first()
     if item is None or not item.activity_key:
         raise NotFound("No such checklist item.")

@@ -15,10 +15,15 @@ from launches.models import ReadinessItem
 from raci import services as raci_services
 from raci.models import Activity, Cell, ChangeEvent, Matrix, Template
 from raci.seeding import templates_seed
-from tests.factories import MembershipFactory, UserFactory, hold
-from tests.launches.conftest import OWNER_LETTERS, TIER_1_SCORES, make_launch, owners_matrix
+from tests.factories import MembershipFactory, UserFactory
+from tests.launches.conftest import (
+    OWNER_LETTERS,
+    TIER_1_SCORES,
+    make_launch,
+    owners_matrix,
+)
 from workspaces import services as workspace_services
-from workspaces.models import Access, Role
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +279,7 @@ def test_the_launch_page_reads_its_owners_in_the_same_number_of_queries_whatever
 # --- the default matrix -------------------------------------------------------------------------
 
 def test_the_first_matrix_is_the_default_and_an_admin_names_another(team):
-    ws, _, people = team
+    ws, _, _ = team
     first = owners_matrix(ws, name="First")
     second = owners_matrix(ws, name="Second")
     assert Matrix.objects.get(pk=first.pk).is_default and not Matrix.objects.get(pk=second.pk).is_default
@@ -364,7 +369,7 @@ def test_the_metric_item_is_not_ticked_by_hand(team):
 
 
 def test_a_launch_tiered_after_its_metric_was_agreed_starts_with_the_item_done(team):
-    ws, cycle, people = team
+    _, cycle, people = team
     launch = make_launch(cycle, people)
     _record(launch, "Activated accounts", Decimal("10"))
     launch.refresh_from_db()

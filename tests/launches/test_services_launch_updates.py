@@ -9,7 +9,7 @@ import pytest
 from launches import services, tiering
 from launches.models import CalendarFeed, Dependency, Launch, StatusUpdate
 from tests.factories import MatrixFactory, MembershipFactory
-from tests.launches.conftest import owners_matrix, TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch, owners_matrix
 
 pytestmark = pytest.mark.django_db
 
