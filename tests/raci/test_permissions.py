@@ -35,6 +35,11 @@ TABLE = {
     "role_add": ({"post": E}, ["ws"]),
     "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
     "role_holders": ({"post": A}, ["ws", "role_id"]),
+    # The workspace's phases: admins change them.
+    "phase_add": ({"post": A}, ["ws"]),
+    "phase_rename": ({"post": A}, ["ws", "phase_key"]),
+    "phase_move": ({"post": A}, ["ws", "phase_key"]),
+    "phase_remove": ({"post": A}, ["ws", "phase_key"]),
     "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
     "matrix_new": ({"get": E, "post": E}, ["ws"]),
     "default_matrix": ({"post": A}, ["ws"]),
@@ -150,6 +155,8 @@ def _url(name, kwarg_names, values):
             kwargs["action"] = key.removeprefix("action_")
         elif key == "spare_role_id":
             kwargs["role_id"] = values[key]
+        elif key == "phase_key":
+            kwargs["key"] = "post_launch"  # a lifecycle phase no activity of the world is in
         else:
             kwargs[key] = values[key]
     return reverse(f"{NAMESPACE[name]}:{name}", kwargs=kwargs)
@@ -181,7 +188,7 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
             else:
                 assert status not in (403, 404, 405), (method, url, who, status)
             if method == "post" and status in (200, 302, 409, 422) and name in ("matrix_delete", "member_remove", "role_delete",
-                                                                                     "decision_delete"):
+                                                                                     "decision_delete", "phase_remove"):
                 return  # the target is gone; the remaining methods were checked on the earlier loop
 
 

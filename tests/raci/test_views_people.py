@@ -154,7 +154,7 @@ def test_a_rule_out_of_bounds_is_refused_next_to_its_field(client, team, data, f
     client.force_login(people["admin"].user)
     response = client.post(_url(ws, "workload_marks"), data)
     body = response.content.decode()
-    assert response.status_code == 422 and f'id="id_{field}-error">{message}' in body
+    assert response.status_code == 422 and f'id="id_{field}_error"><p class="error">{message}' in body
     ws = Workspace.objects.get(pk=ws.pk)
     assert (ws.workload_multiple, ws.workload_floor) == (Decimal("1.5"), 5)
 
