@@ -110,7 +110,7 @@ def test_a_quarter_from_candidates_to_go(browser: Browser, server, sign_in):
     page.goto(launch_url)
     # Tier 2: the day-30 metric and its target are agreed before go (seed 001).
     page.get_by_label("Day-30 metric").fill("Audit exports run")
-    page.get_by_label("Target").fill("50")
+    page.get_by_label("Target", exact=True).fill("50")
     page.get_by_role("button", name="Save the readout").click()
     expect(page.locator("#toasts")).to_contain_text("After-launch readout saved.")
     expect(page.locator("#readiness")).to_have_text("Ready")

@@ -12,6 +12,7 @@ from launches import services
 from launches.models import Launch
 from tests.browser.conftest import CSP_RECORDER, PageWatch
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
+from tests.launches.conftest import owners_matrix
 from workspaces.models import Access, Role
 
 TIER_1 = [3, 3, 3, 2, 2, 2]
@@ -45,6 +46,7 @@ def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, tmp_path, brows
     expect(page.get_by_role("heading", name="2027-Q1 tiering")).to_be_visible()
 
     cycle = Launch.objects.none().model.cycle.field.related_model.objects.get(workspace=ws, year=2027, quarter=1)
+    owners_matrix(ws)  # the checklists' owners come from the workspace's default matrix
     for n, name in enumerate(("Billing", "Search", "Reports", "Alerts")):
         launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people["PM"].pk,
                                         pmm_owner_id=people["PMM"].pk, launch_date=date(2027, 3, 15 + n))
