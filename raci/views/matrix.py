@@ -193,6 +193,14 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
     if not request.htmx:
         if status == 404:
             raise Http404(error)
+        adder = request.resolver_match.url_name if request.resolver_match else ""
+        if error and request.method == "POST" and adder in ("activity_add", "column_add"):
+            # Without JavaScript a refused add shows the page again with what was typed and
+            # the reason beside the field, instead of a message far from the form.
+            context = _page_context(request, matrix, selectors.matrix_grid(matrix=matrix),
+                                    adder={"form": adder, "field": field or "name", "error": error,
+                                           "values": request.POST})
+            return render(request, PAGE, context, status=status)
         if error:
             messages.error(request, error)
         return redirect(_row_url(matrix, row) if row else _matrix_url(matrix, anchor))

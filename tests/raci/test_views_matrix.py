@@ -304,3 +304,27 @@ def test_two_people_editing_one_column_do_not_overwrite_each_other(client, matri
     second = client.post(url, {"name": "Support", "code": "SUP", "version": "0"}, headers=HX)
     assert first.status_code == 200 and second.status_code == 409
     assert Role.objects.get(pk=roles[0].pk).code == "SALES"
+
+
+def test_without_javascript_a_refused_activity_is_shown_beside_the_form_with_what_was_typed(client, matrix3):
+    matrix, acts, _ = matrix3
+    url = reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug])
+    response = client.post(url, {"name": acts[0].name, "phase": acts[0].phase})
+    html = response.content.decode()
+    assert response.status_code == 422 and Activity.objects.filter(matrix=matrix).count() == 3
+    form = html[html.index('action="' + url):]
+    form = form[:form.index("</form>")]
+    assert f'value="{acts[0].name}" aria-invalid="true"' in form
+    assert 'id="new-activity-error" role="alert">' in form and "already" in form
+    assert f'<option value="{acts[0].phase}" selected>' in form
+
+
+def test_without_javascript_a_refused_role_column_keeps_the_typed_name_and_says_why(client, matrix3):
+    matrix, _, _ = matrix3
+    url = reverse("raci:column_add", args=[matrix.workspace.slug, matrix.slug])
+    response = client.post(url, {"name": "Sales <team>", "code": ""})
+    html = response.content.decode()
+    assert response.status_code == 422 and Column.objects.filter(matrix=matrix).count() == 3
+    form = html[html.index('action="' + url):]
+    form = form[:form.index("</form>")]
+    assert 'value="Sales &lt;team&gt;"' in form and 'id="new-col-error" role="alert">' in form
