@@ -97,6 +97,14 @@ def refusal_redirects_to(where: Callable[..., str]):
     return decorate
 
 
+def show_on_form(form, error: errors.DomainError, *, default: str | None = None) -> None:
+    """A refusal a form shows itself: next to the field the error names when the form has
+    it, else next to `default` (None: above the form). The view then renders the form with
+    status 422."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else default, message_of(error))
+
+
 def _back(request) -> str:
     """Where a refused plain form post returns: the page it came from, else the URL posted to."""
     referer = request.META.get("HTTP_REFERER", "")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to
+from core.responses import refusal_redirects_to, show_on_form
 from raci import services as raci_services
 from raci.grid_render import badge_html, cell_html, row_cells_html
 from raci.matrix_access import matrix_for
@@ -85,7 +85,7 @@ def workshop_new(request, ws, m):
                 activity_ids=[int(pk) for pk in form.cleaned_data["activities"]],
                 participant_ids=[int(pk) for pk in form.cleaned_data["participants"]])
         except errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             workshop.matrix = matrix
             return redirect(_url(workshop))
@@ -111,7 +111,7 @@ def matrix_new(request, ws):
                 matrix = raci_services.matrix_create(workspace=membership.workspace, name=form.cleaned_data["name"],
                                                      actor=request.user, template=template)
         except errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             return redirect("workshops:new", membership.workspace.slug, matrix.slug)
     return render(request, "workshops/matrix_new.html", {"workspace": membership.workspace, "form": form},

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to
+from core.responses import refusal_redirects_to, show_on_form
 from workspaces import (
     handover,
     invitations,
@@ -175,7 +175,7 @@ def invitation_create(request, ws):
             result = invitations.invitation_create(workspace=membership.workspace, invited_by=request.user,
                                                 **form.cleaned_data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             return _members_page(request, membership, toast=_sent(result, "sent"))
     return _members_page(request, membership, form=form, status=422)
@@ -266,7 +266,7 @@ def role_add(request, ws):
             data.pop("version", None)
             role = services.role_create(workspace=membership.workspace, **data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Added the role {role.code}.")
             return redirect("workspaces:roles", ws)
@@ -296,8 +296,7 @@ def role_edit(request, ws, role_id):
             services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
                                  expected_version=data.pop("version"), **data)
         except (core_errors.InvalidInput, core_errors.Conflict) as error:
-            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
-                           error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
             return redirect("workspaces:roles", ws)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to
+from core.responses import refusal_redirects_to, show_on_form
 from launches import selectors, services, tiering
 from launches.forms import (
     DependencyForm,
@@ -169,7 +169,7 @@ def launch_status(request, ws, cycle, launch_id):
             services.status_update(launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"],
                                    author=membership)
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Status: {launch.get_status_display().lower()}.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -190,7 +190,7 @@ def launch_edit(request, ws, cycle, launch_id):
         try:
             services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved. The checklist's due dates follow the launch date.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -217,7 +217,7 @@ def launch_outcome(request, ws, cycle, launch_id):
                                     metric_target=data["metric_target"], metric_actual=data["metric_actual"],
                                     outcome=data["outcome"], notes=data["notes"], actor=request.user)
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "After-launch readout saved.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
 from core.bounds import query_int
-from core.responses import refusal_redirects_to
+from core.responses import refusal_redirects_to, show_on_form
 from raci import selectors, services
 from raci.forms import (
     MatrixCreateForm,
@@ -36,7 +36,7 @@ def matrix_new(request, ws):
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else "name", error.message)
+            show_on_form(form, error, default="name")
         else:
             return redirect("raci:matrix", ws, matrix.slug)
     return render(request, "raci/matrix_new.html", {

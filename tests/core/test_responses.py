@@ -4,9 +4,11 @@ plain requests alike, and `Vary: HX-Request` is set one way."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxMiddleware
@@ -16,6 +18,7 @@ from core.responses import (
     DomainErrorMiddleware,
     refusal_redirects_to,
     render_varied,
+    show_on_form,
     vary_on_htmx,
 )
 from tests.factories import MembershipFactory
@@ -177,3 +180,33 @@ def test_a_view_with_a_declared_page_answers_as_usual_when_nothing_is_refused():
     view = refusal_redirects_to(_to_the_list)(lambda request, **kwargs: HttpResponse(f"ok {kwargs['thing_id']}"))
     assert view(request, ws="team", thing_id=7).content == b"ok 7"
     assert request.refusal_redirect() == "/w/team/things/#thing-7"
+
+
+class _NameForm(forms.Form):
+    name = forms.CharField()
+
+
+@pytest.mark.parametrize(("error", "field"), [
+    (errors.InvalidInput("Taken.", "name"), "name"),
+    (errors.InvalidInput("Taken.", "not_a_field"), NON_FIELD_ERRORS),
+    (errors.Conflict("Taken."), NON_FIELD_ERRORS),
+])
+def test_a_form_shows_a_refusal_next_to_the_field_it_names_else_above_the_form(error, field):
+    form = _NameForm({"name": "PM"})
+    assert form.is_valid()
+    show_on_form(form, error)
+    assert form.errors == {field: ["Taken."]}
+
+
+def test_a_form_can_name_the_field_a_refusal_without_one_goes_to():
+    form = _NameForm({"name": "PM"})
+    form.is_valid()
+    show_on_form(form, errors.InvalidInput("Taken."), default="name")
+    assert form.errors == {"name": ["Taken."]}
+
+
+def test_a_form_shows_what_changed_with_a_stale_refusal():
+    form = _NameForm({"name": "PM"})
+    form.is_valid()
+    show_on_form(form, errors.StaleChanges("It changed since.", changes=["Ann renamed it."]))
+    assert form.non_field_errors() == ["It changed since. Ann renamed it."]
