@@ -210,3 +210,22 @@ def test_a_form_shows_what_changed_with_a_stale_refusal():
     form.is_valid()
     show_on_form(form, errors.StaleChanges("It changed since.", changes=["Ann renamed it."]))
     assert form.non_field_errors() == ["It changed since. Ann renamed it."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_view_that_declares_its_page_sends_a_refused_plain_post_there(client, editor, htmx):
+    from django.urls import reverse
+
+    from tests.factories import build_matrix
+
+    _, _, roles = build_matrix(editor.workspace, activities=1, roles=1)
+    ws = editor.workspace.slug
+    url = reverse("workspaces:role_delete", args=[ws, roles[0].pk])
+    response = client.post(url, headers=HX if htmx else {}, HTTP_REFERER=f"http://testserver/w/{ws}/elsewhere/")
+    if htmx:
+        assert response.status_code == 422 and response["HX-Retarget"] == "#toasts"
+    else:
+        assert response.status_code == 302 and response["Location"] == reverse("workspaces:roles", args=[ws])
+        assert len(list(get_messages(response.wsgi_request))) == 1
+    assert roles[0].__class__.objects.filter(pk=roles[0].pk).exists()
