@@ -14,6 +14,7 @@ from accounts.forms import (
     ThrottledPasswordResetForm,
 )
 from core.errors import InvalidInput
+from core.responses import show_on_form
 
 
 class SignInView(LoginView):
@@ -52,7 +53,7 @@ def signup(request):
             services.signup_start(username=form.cleaned_data["username"], first_name=form.cleaned_data["first_name"],
                                   email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
         except InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form}, status=422 if form.errors else 200)

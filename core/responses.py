@@ -7,12 +7,17 @@ or in its own fragment. Everything else reaches `DomainErrorMiddleware`, which a
 the same way for htmx and plain requests: htmx gets the message as a toast, retargeted
 to the page's toast area; a plain request gets the error page (403, 404) or, after a form
 post, the message and a redirect back to the page it came from (so the form works
-without htmx). `Vary: HX-Request` is set one way, `vary_on_htmx` (Django's
+without htmx). A view that sends a refused plain request to a page of its own choosing
+declares it once, `@refusal_redirects_to(lambda request, **kwargs: url)`, instead of
+catching the error. `Vary: HX-Request` is set one way, `vary_on_htmx` (Django's
 `patch_vary_headers`, as `vary_on_headers("HX-Request")` does), never by assigning the
 header.
 """
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -75,6 +80,31 @@ def message_of(error: errors.DomainError) -> str:
     return " ".join([text, *changes]) if changes else text
 
 
+def refusal_redirects_to(where: Callable[..., str]):
+    """Declare where a refused plain request goes (with the message), instead of back to
+    the page it came from: `where(request, **kwargs)` gets the view's URL arguments and
+    answers a URL. Conflicts (409) and invalid input (422) follow it, for a GET as for a
+    POST; htmx still gets its toast, a missing thing its 404, a refused access its 403."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            request.refusal_redirect = functools.partial(where, request, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def show_on_form(form, error: errors.DomainError, *, default: str | None = None) -> None:
+    """A refusal a form shows itself: next to the field the error names when the form has
+    it, else next to `default` (None: above the form). The view then renders the form with
+    status 422."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else default, message_of(error))
+
+
 def _back(request) -> str:
     """Where a refused plain form post returns: the page it came from, else the URL posted to."""
     referer = request.META.get("HTTP_REFERER", "")
@@ -93,6 +123,10 @@ def domain_error_response(request, error: errors.DomainError) -> HttpResponse:
         return toast_response(request, message_of(error), status=status)
     if status == 403:
         return vary_on_htmx(defaults.permission_denied(request, PermissionDenied(message_of(error))))
+    declared = getattr(request, "refusal_redirect", None)
+    if declared is not None:
+        messages.error(request, message_of(error))
+        return vary_on_htmx(HttpResponseRedirect(declared()))
     if request.method == "POST":
         messages.error(request, message_of(error))
         return vary_on_htmx(HttpResponseRedirect(_back(request)))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import errors
 from core.htmx import is_htmx, render_varied
+from core.responses import refusal_redirects_to, show_on_form
 from notifications import notify, selectors
 from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
 from workspaces.access import membership_for
@@ -116,7 +117,7 @@ def notification_settings(request):
         try:
             notify.preferences_save(user=request.user, choices=form.choices(), digest=form.cleaned_data["digest"])
         except errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved what you hear about and how.")
             return redirect("notifications:notification_settings")
@@ -178,12 +179,9 @@ def webhook_action(request, ws, action):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, **_: reverse("notifications:webhook", args=[ws]))
 def webhook_redeliver(request, ws, delivery_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    try:
-        notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
-    except errors.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Sending it again.")
+    notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
+    messages.success(request, "Sending it again.")
     return redirect("notifications:webhook", ws)

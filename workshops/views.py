@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
+from core.responses import refusal_redirects_to, show_on_form
 from raci import services as raci_services
 from raci.grid_render import badge_html, cell_html, row_cells_html
 from raci.matrix_access import matrix_for
@@ -84,7 +85,7 @@ def workshop_new(request, ws, m):
                 activity_ids=[int(pk) for pk in form.cleaned_data["activities"]],
                 participant_ids=[int(pk) for pk in form.cleaned_data["participants"]])
         except errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             workshop.matrix = matrix
             return redirect(_url(workshop))
@@ -110,7 +111,7 @@ def matrix_new(request, ws):
                 matrix = raci_services.matrix_create(workspace=membership.workspace, name=form.cleaned_data["name"],
                                                      actor=request.user, template=template)
         except errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             return redirect("workshops:new", membership.workspace.slug, matrix.slug)
     return render(request, "workshops/matrix_new.html", {"workspace": membership.workspace, "form": form},
@@ -211,8 +212,6 @@ def proposal(request, ws, m, workshop_id, activity_id, role_id):
     try:
         services.proposal_set(workshop=workshop, participant=found.membership, activity_id=activity_id, role_id=role_id,
                                        value=request.POST.get("value", ""))
-    except errors.NotFound as error:
-        raise Http404(str(error)) from None
     except (errors.InvalidInput, errors.Conflict) as error:
         if not is_htmx(request):
             messages.error(request, error.message)
@@ -259,18 +258,19 @@ DONE = {"reveal": "The proposals are revealed.", "pause": "The workshop is pause
         "resume": "The workshop is running again.", "close": "The workshop is closed."}
 
 
+def _back_to_workshop(request, ws, m, workshop_id, **_) -> str:
+    return reverse("workshops:workshop", args=[ws, m, workshop_id])
+
+
 @login_required
 @require_POST
+@refusal_redirects_to(_back_to_workshop)
 def workshop_step(request, ws, m, workshop_id, action):
     if action not in STEPS:
         raise Http404("No such step")
     found = _facilitating(request, ws, m, workshop_id)
-    try:
-        STEPS[action](workshop=found.workshop)
-    except errors.Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, DONE[action])
+    STEPS[action](workshop=found.workshop)
+    messages.success(request, DONE[action])
     return redirect(_url(found.workshop))
 
 
@@ -348,15 +348,12 @@ def note(request, ws, m, workshop_id, activity_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(_back_to_workshop)
 def invite(request, ws, m, workshop_id):
     found = _facilitating(request, ws, m, workshop_id)
     ids = [query_int(v) for v in request.POST.getlist("participants")]
-    try:
-        added = services.workshop_invite(workshop=found.workshop, participant_ids=[i for i in ids if i is not None])
-    except (errors.Conflict, errors.InvalidInput) as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{added} more {'person' if added == 1 else 'people'} invited.")
+    added = services.workshop_invite(workshop=found.workshop, participant_ids=[i for i in ids if i is not None])
+    messages.success(request, f"{added} more {'person' if added == 1 else 'people'} invited.")
     return redirect(_url(found.workshop))
 
 

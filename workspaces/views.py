@@ -8,7 +8,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
-from workspaces import handover, invitations, selectors, services, settings_sections, team_phases
+from core.responses import refusal_redirects_to, show_on_form
+from workspaces import (
+    handover,
+    invitations,
+    selectors,
+    services,
+    settings_sections,
+    team_phases,
+)
 from workspaces.access import membership_for
 from workspaces.forms import (
     AccessForm,
@@ -84,8 +92,6 @@ def _phase_write(request, ws, where: str, write, done: str):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
         write(membership.workspace)
-    except core_errors.NotFound:
-        raise_404()
     except (core_errors.InvalidInput, core_errors.Conflict) as error:
         typed = {where: request.POST.get("name", "")[:PHASE_NAME_MAX + 40]}
         status = 409 if isinstance(error, core_errors.Conflict) else 422
@@ -169,7 +175,7 @@ def invitation_create(request, ws):
             result = invitations.invitation_create(workspace=membership.workspace, invited_by=request.user,
                                                 **form.cleaned_data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             return _members_page(request, membership, toast=_sent(result, "sent"))
     return _members_page(request, membership, form=form, status=422)
@@ -201,17 +207,14 @@ def invitation_revoke(request, ws, invitation_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, **_: reverse("workspaces:members", args=[ws]))
 def member_update(request, ws, member_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     form = AccessForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
-        services.member_update(workspace=membership.workspace, membership_id=member_id, access=form.cleaned_data["access"])
-    except core_errors.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Access changed.")
+    if not form.is_valid():
+        raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
+    services.member_update(workspace=membership.workspace, membership_id=member_id, access=form.cleaned_data["access"])
+    messages.success(request, "Access changed.")
     return redirect("workspaces:members", ws)
 
 
@@ -263,7 +266,7 @@ def role_add(request, ws):
             data.pop("version", None)
             role = services.role_create(workspace=membership.workspace, **data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Added the role {role.code}.")
             return redirect("workspaces:roles", ws)
@@ -293,8 +296,7 @@ def role_edit(request, ws, role_id):
             services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
                                  expected_version=data.pop("version"), **data)
         except (core_errors.InvalidInput, core_errors.Conflict) as error:
-            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
-                           error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Saved {form.cleaned_data['code'].upper()}.")
             return redirect("workspaces:roles", ws)
@@ -321,15 +323,12 @@ def role_holders(request, ws, role_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, **_: reverse("workspaces:roles", args=[ws]))
 def role_delete(request, ws, role_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     role = _role(membership, role_id)
-    try:
-        services.role_delete(workspace=membership.workspace, role_id=role.pk)
-    except core_errors.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Deleted the role {role.code}.")
+    services.role_delete(workspace=membership.workspace, role_id=role.pk)
+    messages.success(request, f"Deleted the role {role.code}.")
     return redirect("workspaces:roles", ws)
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.htmx import is_htmx, render_varied
+from core.responses import show_on_form
 from launches import selectors, services
 from launches.forms import CandidatesUploadForm, CycleForm, RubricForm, TierForm
 from launches.views.common import board_context, cycle_for, launch_for, launch_form
@@ -77,7 +78,7 @@ def launch_add(request, ws, cycle):
                 pmm_owner_id=data["pmm_owner"], matrix_id=data["matrix"], ship_date=data["ship_date"],
                 launch_date=data["launch_date"])
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Added {launch.name}. Score it to get a suggested tier.")
             return redirect("launches:cycle", ws, cycle.slug)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.responses import show_on_form
 from launches import selectors, services
 from launches.forms import AvoidDateForm
 from launches.views.common import cycle_for
@@ -65,7 +66,7 @@ def avoid_dates(request, ws):
         try:
             services.avoid_date_add(workspace=membership.workspace, **form.cleaned_data)
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Date to avoid added.")
             return redirect("launches:avoid_dates", ws)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.bounds import query_int
 from core.htmx import is_htmx, render_varied
+from core.responses import refusal_redirects_to, show_on_form
 from launches import selectors, services, tiering
 from launches.forms import (
     DependencyForm,
@@ -46,17 +47,14 @@ def launch_score(request, ws, cycle, launch_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, cycle, launch_id: reverse("launches:launch", args=[ws, cycle, launch_id]))
 def tier_confirm(request, ws, cycle, launch_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     as_code = request.POST.get("as", "")
     if as_code in tiering.LEADS and as_code not in selectors.lead_codes_of(membership=membership, launch=launch):
         raise PermissionDenied(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
-    try:
-        services.tier_confirm(launch=launch, membership=membership, as_code=as_code)
-    except services.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Confirmed the tier as the {as_code} lead.")
+    services.tier_confirm(launch=launch, membership=membership, as_code=as_code)
+    messages.success(request, f"Confirmed the tier as the {as_code} lead.")
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
 
 
@@ -106,8 +104,6 @@ def item_role(request, ws, cycle, launch_id, item_id):
         if raw and role_id is None:
             raise services.InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
         services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
-    except services.NotFound:
-        raise Http404("No such checklist item") from None
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
@@ -124,21 +120,15 @@ def item_role(request, ws, cycle, launch_id, item_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, cycle, launch_id, **_: reverse("launches:launch", args=[ws, cycle, launch_id])
+                      + "#checklist")
 def item_from_template(request, ws, cycle, launch_id, item_id):
     """Take the item's activity from the template into the matrix, then its owner from there."""
     _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     since = query_int(request.POST.get("since", ""))
-    try:
-        item = services.item_owner_from_template(launch=launch, item_id=item_id, since=since, actor=request.user)
-    except services.NotFound:
-        raise Http404("No such checklist item") from None
-    except services.StaleChanges as exc:
-        messages.error(request, exc.message)
-    except (services.InvalidInput, services.Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        who = item.owner_role.code if item.owner_role_id else "nobody yet"
-        messages.success(request, f"Added to the matrix from the template; “{item.title}” is now {who}'s.")
+    item = services.item_owner_from_template(launch=launch, item_id=item_id, since=since, actor=request.user)
+    who = item.owner_role.code if item.owner_role_id else "nobody yet"
+    messages.success(request, f"Added to the matrix from the template; “{item.title}” is now {who}'s.")
     return _back_to_checklist(ws, launch)
 
 
@@ -179,7 +169,7 @@ def launch_status(request, ws, cycle, launch_id):
             services.status_update(launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"],
                                    author=membership)
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Status: {launch.get_status_display().lower()}.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -200,7 +190,7 @@ def launch_edit(request, ws, cycle, launch_id):
         try:
             services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved. The checklist's due dates follow the launch date.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -227,7 +217,7 @@ def launch_outcome(request, ws, cycle, launch_id):
                                     metric_target=data["metric_target"], metric_actual=data["metric_actual"],
                                     outcome=data["outcome"], notes=data["notes"], actor=request.user)
         except services.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "After-launch readout saved.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -260,17 +250,20 @@ def dependency_remove(request, ws, cycle, launch_id, dependency_id):
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
 
 
+def _after_move(request, ws, cycle, launch_id):
+    if request.POST.get("next") == "board":
+        return reverse("launches:cycle", args=[ws, cycle])
+    return reverse("launches:launch", args=[ws, cycle, launch_id])
+
+
 @login_required
 @require_POST
+@refusal_redirects_to(_after_move)
 def launch_move(request, ws, cycle, launch_id):
     """Move a launch dated in another quarter to that quarter's cycle (the plan warning's offer)."""
     _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
-    try:
-        launch = services.launch_move_to_quarter(launch=launch)
-    except services.InvalidInput as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{launch.name} is now in {launch.cycle.name}.")
+    launch = services.launch_move_to_quarter(launch=launch)
+    messages.success(request, f"{launch.name} is now in {launch.cycle.name}.")
     if request.POST.get("next") == "board":
         return redirect("launches:cycle", ws, cycle)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)

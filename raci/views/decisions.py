@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
 from core.bounds import BoundedDateField, query_int
+from core.responses import show_on_form
 from raci import selectors, services
 from raci.matrix_access import matrix_for
 from raci.models import Activity, Decision
@@ -55,7 +56,7 @@ def decisions(request, ws, m):
         try:
             services.decision_add(matrix=matrix, actor=request.user, **_fields(form))
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("raci:decisions", ws, m)
@@ -88,7 +89,7 @@ def decision_edit(request, ws, m, decision_id):
         try:
             services.decision_update(matrix=matrix, decision_id=decision.pk, **_fields(form))
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Decision saved.")
             return redirect("raci:decisions", ws, m)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import errors as core_errors
 from core.bounds import query_int
+from core.responses import refusal_redirects_to
 from raci import changelog, fixes, selectors, services
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY, RULE_CODES
@@ -147,6 +148,7 @@ def role_handover(request, ws, m, role_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, m, **_: reverse("raci:history", args=[ws, m]))
 def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
@@ -154,9 +156,6 @@ def group_undo(request, ws, m, group):
     except core_errors.StaleChanges as stale:
         messages.error(request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.",
                                           *stale.changes]))
-        return redirect("raci:history", ws, m)
-    except core_errors.InvalidInput as invalid:
-        messages.error(request, invalid.message)
         return redirect("raci:history", ws, m)
     messages.success(request, f"{result.label}.")
     return redirect("raci:history", ws, m)

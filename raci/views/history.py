@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core import errors
 from core.bounds import query_int
+from core.responses import refusal_redirects_to
 from raci import selectors
 from raci import services as raci_services
 from raci.matrix_access import matrix_for
@@ -49,16 +50,13 @@ def _name_phases(events, phases) -> None:
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, m, **_: reverse("raci:history", args=[ws, m]))
 def history_restore(request, ws, m, seq):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        if request.POST.get("what") == "column":
-            role = raci_services.column_restore(matrix=matrix, seq=seq, actor=request.user)
-            messages.success(request, f"Restored the column {role.code} with its letters.")
-        else:
-            activity = raci_services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
-            messages.success(request, f"Restored “{activity.name}”.")
-    except errors.InvalidInput as error:
-        messages.error(request, error.message)
-        return redirect("raci:history", ws, m)
+    if request.POST.get("what") == "column":
+        role = raci_services.column_restore(matrix=matrix, seq=seq, actor=request.user)
+        messages.success(request, f"Restored the column {role.code} with its letters.")
+    else:
+        activity = raci_services.activity_restore(matrix=matrix, seq=seq, actor=request.user)
+        messages.success(request, f"Restored “{activity.name}”.")
     return redirect("raci:matrix", ws, m)

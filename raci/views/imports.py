@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from core.errors import InvalidInput
+from core.responses import refusal_redirects_to
 from raci import tabular
 from raci.importing import export_table, import_confirm, import_create, progress_key
 from raci.limits import LIMITS
@@ -47,8 +48,15 @@ def _too_large(request) -> bool:
 TOO_LARGE = f"The file is larger than {LIMITS.file_text()}, the most an import takes. Nothing was changed."
 
 
+def _upload_back(request, ws) -> str:
+    """A refused upload returns to the matrix it was for, else to the new-matrix page."""
+    target_slug = request.GET.get("matrix", "")
+    return reverse("raci:matrix", args=[ws, target_slug]) if target_slug else reverse("raci:matrix_new", args=[ws])
+
+
 @login_required
 @require_POST
+@refusal_redirects_to(_upload_back)
 def import_upload(request, ws):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     workspace = membership.workspace
@@ -67,12 +75,8 @@ def import_upload(request, ws):
     if upload.size > LIMITS.file_bytes:
         messages.error(request, TOO_LARGE)
         return redirect(*back)
-    try:
-        job = import_create(workspace=workspace, actor=request.user, filename=upload.name, data=upload.read(),
-                            matrix=matrix, new_name=request.POST.get("name", ""))
-    except InvalidInput as error:
-        messages.error(request, error.message)
-        return redirect(*back)
+    job = import_create(workspace=workspace, actor=request.user, filename=upload.name, data=upload.read(),
+                        matrix=matrix, new_name=request.POST.get("name", ""))
     return redirect("raci:import", ws, job.pk)
 
 
@@ -101,11 +105,9 @@ def import_page(request, ws, import_id):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, import_id: reverse("raci:import", args=[ws, import_id]))
 def import_confirm_view(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     job = _job(membership, import_id)
-    try:
-        import_confirm(job=job)
-    except InvalidInput as error:
-        messages.error(request, error.message)
+    import_confirm(job=job)
     return redirect("raci:import", ws, job.pk)

@@ -4,10 +4,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
 from core.bounds import query_int
+from core.responses import refusal_redirects_to, show_on_form
 from raci import selectors, services
 from raci.forms import (
     MatrixCreateForm,
@@ -34,7 +36,7 @@ def matrix_new(request, ws):
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
         except core_errors.InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else "name", error.message)
+            show_on_form(form, error, default="name")
         else:
             return redirect("raci:matrix", ws, matrix.slug)
     return render(request, "raci/matrix_new.html", {
@@ -88,16 +90,13 @@ def matrix_delete(request, ws, m):
 
 @login_required
 @require_POST
+@refusal_redirects_to(lambda request, ws, m, **_: reverse("raci:matrix_settings", args=[ws, m]))
 def matrix_save_template(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     form = TemplateSaveForm(request.POST, prefix="template")
     if form.is_valid():
-        try:
-            template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
-        except core_errors.InvalidInput as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
+        template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
+        messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
     else:
         messages.error(request, _first_error(form))
     return redirect("raci:matrix_settings", ws, m)

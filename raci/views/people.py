@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import InvalidInput
+from core.responses import show_on_form
 from raci import selectors
 from raci.forms import WorkloadMarksForm
 from workspaces import services as workspace_services
@@ -47,7 +48,7 @@ def workload_marks(request, ws):
         try:
             workspace_services.workload_marks_set(workspace=membership.workspace, **form.cleaned_data)
         except InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, "Saved: who carries far more than the team is marked by the new rule.")
             return redirect("raci:people", ws)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.htmx import is_htmx, render_varied
+from core.responses import show_on_form
 from launches import selectors as launches_selectors
 from launches import services as launches_services
 from launches.forms import TierForm
@@ -34,7 +35,7 @@ def _ritual_form(workspace, data=None, initial=None):
 
 
 def _form_error(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    show_on_form(form, error)
 
 
 @login_required

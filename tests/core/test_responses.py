@@ -4,21 +4,29 @@ plain requests alike, and `Vary: HX-Request` is set one way."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxMiddleware
 
 from core import errors
-from core.responses import DomainErrorMiddleware, render_varied, vary_on_htmx
+from core.responses import (
+    DomainErrorMiddleware,
+    refusal_redirects_to,
+    render_varied,
+    show_on_form,
+    vary_on_htmx,
+)
 from tests.factories import MembershipFactory
 
 HX = {"HX-Request": "true"}
 
 
-def _answer(error, *, method="get", headers=None, referer=None):
+def _answer(error, *, method="get", headers=None, referer=None, redirect_to=None):
     factory = RequestFactory()
     extra = {"HTTP_REFERER": referer} if referer else {}
     request = getattr(factory, method)("/w/team/things/7/", headers=headers or {}, **extra)
@@ -26,9 +34,12 @@ def _answer(error, *, method="get", headers=None, referer=None):
     request._messages = FallbackStorage(request)
     request.user = None
 
-    def view(request):
+    def view(request, **kwargs):
         raise error
 
+    if redirect_to is not None:
+        declared = refusal_redirects_to(redirect_to)(view)
+        view = lambda request: declared(request, ws="team", thing_id=7)
     middleware = DomainErrorMiddleware(view)
     HtmxMiddleware(lambda r: None)(request)
     try:
@@ -123,3 +134,98 @@ def test_a_view_lets_a_missing_thing_through_and_gets_404_either_way(client, edi
     response = client.post(url, headers=HX if htmx else {})
     assert response.status_code == 404 and Decision.objects.filter(pk=theirs.pk).exists()
     assert (response.get("HX-Retarget") == "#toasts") is htmx
+
+
+def _to_the_list(request, *, ws, thing_id):
+    return f"/w/{ws}/things/#thing-{thing_id}"
+
+
+@pytest.mark.parametrize("method", ["post", "get"])
+@pytest.mark.parametrize("error", [errors.InvalidInput("Too long."), errors.Conflict("Someone changed it since."),
+                                   errors.StaleChanges("It changed since.", changes=["Ann set PM to A."])])
+def test_a_refused_plain_request_goes_where_the_view_declared_with_the_message(error, method):
+    request, response = _answer(error, method=method, referer="http://testserver/w/team/elsewhere/",
+                                redirect_to=_to_the_list)
+    assert response.status_code == 302 and response["Location"] == "/w/team/things/#thing-7"
+    assert "HX-Request" in response["Vary"]
+    assert [m.message for m in get_messages(request)] == [error.message + (" Ann set PM to A." if
+                                                                         isinstance(error, errors.StaleChanges) else "")]
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (errors.Forbidden("Only admins can do that."), 403),
+    (errors.NotFound("No such thing."), 404),
+    (errors.Conflict("Someone changed it since."), 409),
+    (errors.InvalidInput("Too long.", "name"), 422),
+])
+def test_an_htmx_request_to_a_view_with_a_declared_page_still_gets_its_toast(error, status):
+    request, response = _answer(error, method="post", headers=HX, redirect_to=_to_the_list)
+    assert response.status_code == status and response["HX-Retarget"] == "#toasts"
+    assert not list(get_messages(request))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("error", "status", "shown"), [
+    (errors.Forbidden("Only admins can do that."), 403, "Only admins can do that."),
+    (errors.NotFound("No such thing."), 404, "Not found"),
+])
+def test_a_declared_page_does_not_hide_a_refused_access_or_a_missing_thing(error, status, shown):
+    request, response = _answer(error, method="post", redirect_to=_to_the_list)
+    assert response.status_code == status and shown in response.content.decode()
+    assert not list(get_messages(request))
+
+
+def test_a_view_with_a_declared_page_answers_as_usual_when_nothing_is_refused():
+    request = RequestFactory().post("/w/team/things/7/")
+    view = refusal_redirects_to(_to_the_list)(lambda request, **kwargs: HttpResponse(f"ok {kwargs['thing_id']}"))
+    assert view(request, ws="team", thing_id=7).content == b"ok 7"
+    assert request.refusal_redirect() == "/w/team/things/#thing-7"
+
+
+class _NameForm(forms.Form):
+    name = forms.CharField()
+
+
+@pytest.mark.parametrize(("error", "field"), [
+    (errors.InvalidInput("Taken.", "name"), "name"),
+    (errors.InvalidInput("Taken.", "not_a_field"), NON_FIELD_ERRORS),
+    (errors.Conflict("Taken."), NON_FIELD_ERRORS),
+])
+def test_a_form_shows_a_refusal_next_to_the_field_it_names_else_above_the_form(error, field):
+    form = _NameForm({"name": "PM"})
+    assert form.is_valid()
+    show_on_form(form, error)
+    assert form.errors == {field: ["Taken."]}
+
+
+def test_a_form_can_name_the_field_a_refusal_without_one_goes_to():
+    form = _NameForm({"name": "PM"})
+    form.is_valid()
+    show_on_form(form, errors.InvalidInput("Taken."), default="name")
+    assert form.errors == {"name": ["Taken."]}
+
+
+def test_a_form_shows_what_changed_with_a_stale_refusal():
+    form = _NameForm({"name": "PM"})
+    form.is_valid()
+    show_on_form(form, errors.StaleChanges("It changed since.", changes=["Ann renamed it."]))
+    assert form.non_field_errors() == ["It changed since. Ann renamed it."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_view_that_declares_its_page_sends_a_refused_plain_post_there(client, editor, htmx):
+    from django.urls import reverse
+
+    from tests.factories import build_matrix
+
+    _, _, roles = build_matrix(editor.workspace, activities=1, roles=1)
+    ws = editor.workspace.slug
+    url = reverse("workspaces:role_delete", args=[ws, roles[0].pk])
+    response = client.post(url, headers=HX if htmx else {}, HTTP_REFERER=f"http://testserver/w/{ws}/elsewhere/")
+    if htmx:
+        assert response.status_code == 422 and response["HX-Retarget"] == "#toasts"
+    else:
+        assert response.status_code == 302 and response["Location"] == reverse("workspaces:roles", args=[ws])
+        assert len(list(get_messages(response.wsgi_request))) == 1
+    assert roles[0].__class__.objects.filter(pk=roles[0].pk).exists()
