@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from core.text import CODE_MAX, EMAIL_MAX, NAME_MAX
 from workspaces.phases import LIFECYCLE_LABELS, PHASE_NAME_MAX
@@ -42,26 +43,12 @@ class Workspace(models.Model):
         return self.name
 
     @property
-    def lifecycle_label(self) -> str:
-        """The lifecycle phase it stands for ("Launch"), or "" for a team's own phase."""
-        return LIFECYCLE_LABELS.get(self.key, "")
-
-    @property
-    def kind_label(self) -> str:
-        """What the settings say the phase is: "lifecycle", "lifecycle: Launch" once renamed, or "team phase"."""
-        if not self.lifecycle_label:
-            return "team phase"
-        return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"
-
-    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
     def today(self, now: datetime | None = None) -> date:
         """The date where the team is (now, or at `now`): what is due, past or coming is
         counted from it, on pages and in the ticks alike (see workspaces.clock)."""
-        from django.utils import timezone
-
         return timezone.localdate(now, timezone=self.zone)
 
     class Meta:
@@ -164,8 +151,6 @@ class Invitation(models.Model):
 
     @property
     def state(self) -> str:
-        from django.utils import timezone
-
         if self.accepted_at:
             return self.State.ACCEPTED
         if self.revoked_at:

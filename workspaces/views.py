@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -333,8 +334,6 @@ def role_delete(request, ws, role_id):
 
 
 def raise_404():
-    from django.http import Http404
-
     raise Http404("Not found")
 
 

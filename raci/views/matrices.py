@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from raci.forms import (
 )
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
+from raci.models import Template
 from raci.views.matrix import _first_error
 from workspaces.access import can_edit, membership_for
 from workspaces.models import Access, Membership
@@ -46,10 +48,6 @@ def matrix_new(request, ws):
 
 
 def _template_qs(workspace):
-    from django.db.models import Q
-
-    from raci.models import Template
-
     return Template.objects.filter(Q(workspace__isnull=True) | Q(workspace=workspace))
 
 
