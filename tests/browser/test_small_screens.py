@@ -17,7 +17,8 @@ from tests.world import USERS, build_world
 SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
          "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
          "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}}
-PAGES = ("dashboard", "matrix", "board", "launch", "quarter", "rituals", "meeting", "members", "notifications")
+PAGES = ("dashboard", "matrix", "history", "board", "launch", "quarter", "rituals", "meeting", "members", "roles",
+         "notifications")
 
 # Elements wider than the page that are not inside a box that scrolls on its own.
 OVERFLOW = """() => {
