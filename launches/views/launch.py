@@ -106,8 +106,6 @@ def item_role(request, ws, cycle, launch_id, item_id):
         if raw and role_id is None:
             raise services.InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
         services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
-    except services.NotFound:
-        raise Http404("No such checklist item") from None
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
@@ -130,8 +128,6 @@ def item_from_template(request, ws, cycle, launch_id, item_id):
     since = query_int(request.POST.get("since", ""))
     try:
         item = services.item_owner_from_template(launch=launch, item_id=item_id, since=since, actor=request.user)
-    except services.NotFound:
-        raise Http404("No such checklist item") from None
     except services.StaleChanges as exc:
         messages.error(request, exc.message)
     except (services.InvalidInput, services.Conflict) as exc:
