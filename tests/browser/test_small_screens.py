@@ -76,3 +76,23 @@ def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_z
     watch.assert_clean()
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_very_long_person_and_workspace_name_keep_the_pages_within_a_phone_screen(browser: Browser, server, sign_in):
+    from django.contrib.auth import get_user_model
+
+    world = build_world()
+    get_user_model().objects.filter(username=USERS["editor"]).update(first_name="نور 🚀 " + "x" * 140)
+    world.workspace.name = "W" * 200
+    world.workspace.save(update_fields=["name"])
+    context = browser.new_context(**SIZES["phone"])
+    page = context.new_page()
+    sign_in(page, USERS["editor"])
+    problems = []
+    for name in ("dashboard", "matrix", "people"):
+        page.goto(server + world.urls()[name])
+        found = page.evaluate(OVERFLOW)
+        if found["scrollWidth"] > found["width"] + 1 or found["out"]:
+            problems.append(f"{name}: {found['scrollWidth']} px wide; sticking out: {found['out']}")
+    context.close()
+    assert not problems, "\n".join(problems)
