@@ -89,7 +89,7 @@ def test_a_very_long_person_and_workspace_name_keep_the_pages_within_a_phone_scr
     page = context.new_page()
     sign_in(page, USERS["editor"])
     problems = []
-    for name in ("dashboard", "matrix", "people", "launch"):
+    for name in ("dashboard", "matrix", "people", "launch", "rituals"):
         page.goto(server + world.urls()[name])
         found = page.evaluate(OVERFLOW)
         if found["scrollWidth"] > found["width"] + 1 or found["out"]:
