@@ -17,7 +17,8 @@ from tests.world import USERS, build_world
 SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
          "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
          "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}}
-PAGES = ("dashboard", "matrix", "board", "launch", "quarter", "rituals", "meeting", "members", "notifications")
+PAGES = ("dashboard", "matrix", "history", "board", "launch", "quarter", "rituals", "meeting", "members", "roles",
+         "notifications")
 
 # Elements wider than the page that are not inside a box that scrolls on its own.
 OVERFLOW = """() => {
@@ -73,5 +74,25 @@ def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_z
                     page.screenshot(path=f"{shots}/{name}-{size}-part{n}.png", full_page=True,
                                     clip={"x": 0, "y": top, "width": view["width"], "height": view["height"]})
     watch.assert_clean()
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_very_long_person_and_workspace_name_keep_the_pages_within_a_phone_screen(browser: Browser, server, sign_in):
+    from django.contrib.auth import get_user_model
+
+    world = build_world()
+    get_user_model().objects.filter(username=USERS["editor"]).update(first_name="نور 🚀 " + "x" * 140)
+    world.workspace.name = "W" * 200
+    world.workspace.save(update_fields=["name"])
+    context = browser.new_context(**SIZES["phone"])
+    page = context.new_page()
+    sign_in(page, USERS["editor"])
+    problems = []
+    for name in ("dashboard", "matrix", "people", "launch", "rituals"):
+        page.goto(server + world.urls()[name])
+        found = page.evaluate(OVERFLOW)
+        if found["scrollWidth"] > found["width"] + 1 or found["out"]:
+            problems.append(f"{name}: {found['scrollWidth']} px wide; sticking out: {found['out']}")
     context.close()
     assert not problems, "\n".join(problems)

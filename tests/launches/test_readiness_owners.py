@@ -401,3 +401,19 @@ def test_the_metric_item_points_to_where_it_is_recorded(client, team):
     assert "Open until the launch&#x27;s primary day-30 metric and its target are recorded" in body or \
         "Open until the launch's primary day-30 metric and its target are recorded" in body
     assert "Day-30 Readout" in body
+
+
+@pytest.mark.parametrize("name, data", [("item_from_template", {"since": "0"}), ("item_role", {"role": "1"})])
+def test_an_item_of_another_launch_is_not_found_not_a_server_error(client, team, name, data):
+    ws, cycle, people = team
+    owners_matrix(ws, letters=_without("sales-cs-enablement"))
+    launch = make_launch(cycle, people)
+    other = make_launch(cycle, people, name="Another launch")
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item = launch.items.get(key="sales-training")
+    client.force_login(people["editor"].user)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        assert client.post(_url(other, name, item.pk), data, **headers).status_code == 404
+        assert client.post(_url(launch, name, 10**12), data, **headers).status_code == 404
+    item.refresh_from_db()
+    assert item.chosen_role_id is None
