@@ -302,7 +302,7 @@ def settle(request, ws, m, workshop_id, activity_id):
     columns = set(workshop.matrix.columns.values_list("role_id", flat=True))
     try:
         services.settle(workshop=workshop, activity_id=activity_id, letters=_letters(request, columns), actor=request.user,
-                        since=query_int(request.POST.get("since")))
+                        since=query_int(request.POST.get("since"), default=0))
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except errors.StaleChanges as stale:
@@ -322,7 +322,7 @@ def split(request, ws, m, workshop_id, activity_id):
         services.row_split(workshop=found.workshop, activity_id=activity_id, actor=request.user,
                            input_role_id=query_int(request.POST.get("input_role"), default=-1),
                            outcome_role_id=query_int(request.POST.get("outcome_role"), default=-1),
-                           since=query_int(request.POST.get("since")))
+                           since=query_int(request.POST.get("since"), default=0))
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except errors.StaleChanges as stale:

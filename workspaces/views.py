@@ -112,7 +112,8 @@ def phase_add(request, ws):
 @login_required
 @require_POST
 def phase_rename(request, ws, key):
-    name, seen = request.POST.get("name", ""), request.POST.get("was")
+    # A rename without the name the page showed is treated as stale: it never overwrites.
+    name, seen = request.POST.get("name", ""), request.POST.get("was", "")
     return _phase_write(request, ws, key, lambda w: team_phases.phase_rename(workspace=w, phase_key=key, name=name,
                                                                             actor=request.user, expected_name=seen),
                         "Phase renamed; every matrix's history records it.")

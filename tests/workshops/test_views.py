@@ -272,3 +272,16 @@ def test_the_workshop_page_costs_the_same_queries_for_5_and_50_activities(client
         url = reverse("workshops:workshop", args=[matrix.workspace.slug, matrix.slug, workshop.pk])
         counts.append(_count_queries(client, url))
     assert counts[0] == counts[1]
+
+
+def test_a_settlement_without_the_pages_sequence_is_checked_as_stale(client, room):
+    """A settle posted without `since` is checked from the start of the matrix's history,
+    so it cannot skip the check and overwrite someone's edit."""
+    _propose(room, "PMM", "A")
+    services.workshop_reveal(workshop=room["w"])
+    raci_services.cell_set(matrix=room["matrix"], activity_id=room["pricing"], role_id=room["pm"], value="C",
+                           expected_version=0, actor=room["people"]["editor"].user)
+    response = _as(client, room, "PM").post(_url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A"},
+                                            headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    assert Cell.objects.get(activity_id=room["pricing"], role_id=room["pm"]).value == "C"

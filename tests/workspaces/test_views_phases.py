@@ -51,7 +51,7 @@ def test_a_refused_name_is_shown_beside_the_add_field_and_kept(client, admin):
 
 def test_an_admin_renames_and_moves_a_phase(client, admin):
     ws = admin.workspace
-    client.post(reverse("workspaces:phase_rename", args=[ws.slug, "launch"]), {"name": "Go-to-market"})
+    client.post(reverse("workspaces:phase_rename", args=[ws.slug, "launch"]), {"name": "Go-to-market", "was": "Launch"})
     client.post(reverse("workspaces:phase_move", args=[ws.slug, "launch"]), {"direction": "up"})
     assert names(ws) == ["Insight/Discovery", "Strategy", "Go-to-market", "Build & Validate", "Post-Launch"]
 
@@ -111,3 +111,10 @@ def test_a_rename_over_someone_elses_is_refused_saying_what_changed(client, admi
     html = response.content.decode()
     assert response.status_code == 409 and "Someone renamed this phase to “GTM”" in html
     assert 'id="phase-error-launch"' in html and names(admin.workspace)[3] == "GTM"
+
+
+def test_a_rename_without_the_name_the_page_showed_never_overwrites(client, admin):
+    """The form always sends the name it showed; a request without it is treated as stale."""
+    team_phases.phase_rename(workspace=admin.workspace, phase_key="launch", name="GTM")
+    response = client.post(reverse("workspaces:phase_rename", args=[admin.workspace.slug, "launch"]), {"name": "Mine"})
+    assert response.status_code == 409 and names(admin.workspace)[3] == "GTM"
