@@ -31,13 +31,14 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from core.text import hidden_control
 from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.limits import LIMITS, MB, Limits
 from raci.limits import number as grouped
 from raci.phases import UNPHASED, PhaseList, parse_phase
+from raci.rules import DISPLAY, ActivityData, MatrixData, RoleData
 from workspaces.phases import PHASE_NAME_MAX, PHASES_MAX
 from workspaces.phases import clean as clean_phase
-from raci.rules import DISPLAY, ActivityData, MatrixData, RoleData
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -513,7 +514,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
                 number, layout.header(layout.phase), phase_text[:40] + "…",
                 f"A phase name can have at most {PHASE_NAME_MAX} characters (this one has {len(phase_text)}).",
             ))
-        elif any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in phase_text):
+        elif hidden_control(phase_text) is not None:
             table.add_error(TableError(
                 number, layout.header(layout.phase), phase_text.encode("unicode_escape").decode("ascii")[:60],
                 "A phase name cannot hold control characters.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.errors import Conflict, InvalidInput, NotFound
+from core.text import hidden_control
 from workspaces import signals
 from workspaces.models import Phase, Workspace
 from workspaces.phases import (
@@ -54,7 +55,7 @@ def clean_phase_name(value: str, field: str = "name") -> str:
         raise InvalidInput("The phase needs a name.", field)
     if len(name) > PHASE_NAME_MAX:
         raise InvalidInput(f"A phase's name has at most {PHASE_NAME_MAX} characters; this one has {len(name)}.", field)
-    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+    if hidden_control(name) is not None:
         raise InvalidInput("A phase's name cannot hold control characters.", field)
     if parse_phase(name) == UNPHASED:
         raise InvalidInput(f"“{name}” is how activities without a phase are shown; pick another name.", field)

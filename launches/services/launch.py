@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.errors import InvalidInput, NotFound
-from core.text import NAME_MAX
+from core.text import clean_name
 from launches import candidates_csv, plan_warnings, reminders, selectors, tiering
 from launches.models import (
     Dependency,
@@ -20,15 +20,6 @@ from launches.models import (
 from launches.services.tiers import _reresolve
 from raci.models import Matrix
 from workspaces.models import Membership, Workspace
-
-
-def clean_name(value: str, what: str) -> str:
-    value = " ".join((value or "").split())
-    if not value:
-        raise InvalidInput(f"The {what} needs a name.", "name")
-    if len(value) > NAME_MAX:
-        raise InvalidInput(f"The {what}'s name is {len(value)} characters long; the limit is {NAME_MAX}.", "name")
-    return value
 
 
 def _member(workspace: Workspace, membership_id: int | None, field: str) -> Membership | None:
