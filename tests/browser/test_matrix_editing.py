@@ -32,7 +32,7 @@ def activity_id(page: Page, name: str) -> str:
 
 
 def role_id(page: Page, code: str) -> str:
-    header = page.locator("#grid th.rh").filter(has=page.locator("span.code", has_text=exactly(code)))
+    header = page.locator("#grid th.rh").filter(has=page.locator(".code", has_text=exactly(code)))
     expect(header).to_have_count(1)
     return header.get_attribute("id").removeprefix("col-")
 

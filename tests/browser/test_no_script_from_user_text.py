@@ -152,7 +152,7 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     expect(row.locator(".muted.small")).to_contain_text(MATRIX_DESC[:100])
     expect(row).to_contain_text(ANN)
     visit(page, watch, f"{base}/settings/")
-    expect(page.locator("input[name=name]")).to_have_value(WORKSPACE)
+    expect(page.locator("#id_name")).to_have_value(WORKSPACE)
 
     # Roles, one role's page, members.
     visit(page, watch, f"{base}/roles/")
@@ -177,10 +177,10 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     expect(page.locator(".page-head p.muted")).to_have_text(exactly(MATRIX_DESC))
     expect(page.locator(".crumbs a")).to_have_text(exactly(WORKSPACE))
     expect(page.locator("table.grid")).to_have_attribute("aria-label", f"{MATRIX}: RACI matrix")
-    expect(page.locator(f"#col-{role_1.pk} span.code")).to_have_text(CODE_1)
-    expect(page.locator(f"#col-{role_1.pk} span.code")).to_have_attribute("title", ROLE_1)
-    expect(page.locator(f"#col-{role_2.pk} span.code")).to_have_text(CODE_2)
-    expect(page.locator(f"#col-{role_2.pk} span.code")).to_have_attribute("title", ROLE_2)
+    expect(page.locator(f"#col-{role_1.pk} .code")).to_have_text(CODE_1)
+    expect(page.locator(f"#col-{role_1.pk} .code")).to_have_attribute("title", ROLE_1)
+    expect(page.locator(f"#col-{role_2.pk} .code")).to_have_text(CODE_2)
+    expect(page.locator(f"#col-{role_2.pk} .code")).to_have_attribute("title", ROLE_2)
     name_cell = page.locator(f"#ah-{activity.pk} span.an")
     expect(name_cell).to_have_text(exactly(ACTIVITY))
     expect(name_cell).to_have_attribute("title", ACTIVITY_DESC)
@@ -297,7 +297,7 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     # Saving it unchanged re-renders the whole grid (the structure response).
     column_form.get_by_role("button", name="Save").click()
     expect(page.locator("#grid form.inline-edit")).to_have_count(0)
-    expect(page.locator(f"#col-{role_1.pk} span.code")).to_have_text(CODE_1)
+    expect(page.locator(f"#col-{role_1.pk} .code")).to_have_text(CODE_1)
     expect(page.locator(f"#ah-{activity.pk} span.an")).to_have_text(exactly(ACTIVITY))
     assert_not_pwned(page, watch, after_swap=True)
     assert page.evaluate("window.__marker") == 1, "the partials reloaded the page"

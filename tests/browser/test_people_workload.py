@@ -92,7 +92,7 @@ def test_the_people_page_marks_who_carries_far_more_than_the_team(frozen, tmp_pa
         page.get_by_text("Change when someone is marked").click()
         page.get_by_label("Multiple of the team's median").fill("0.5")
         page.get_by_role("button", name="Save").click()
-        expect(page.locator("#id_multiple-error")).to_have_text("Between 1.1 and 10.")
+        expect(page.locator("#id_multiple_error")).to_have_text("Between 1.1 and 10.")
         if width == 1280:
             page.screenshot(path=f"{folder}/people-refused-{width}.png", full_page=True)
         assert watch.page_errors == [] and watch.csp_violations() == []

@@ -14,18 +14,18 @@ from rituals import services as rituals_services
 from tests.factories import MembershipFactory, WorkspaceFactory
 from workspaces.models import Access
 
-SHOTS = Path(os.environ.get("LOCKSTEP_SHOTS", "/tmp/lockstep-shots"))
-
-
-def _shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def _shoot(page: Page, name: str, folder: Path) -> None:
+    """Screenshots at both widths, into LOCKSTEP_SHOTS when set (to look at), else the test's own folder."""
+    shots = Path(os.environ["LOCKSTEP_SHOTS"]) if os.environ.get("LOCKSTEP_SHOTS") else folder
+    shots.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=False)
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=False)
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_the_switcher_on_a_launch_and_a_ritual_page_goes_to_another_workspace(page: Page, server, sign_in, watch):
+def test_the_switcher_on_a_launch_and_a_ritual_page_goes_to_another_workspace(page: Page, server, sign_in, watch,
+                                                                              tmp_path):
     member = MembershipFactory(access=Access.EDITOR, workspace=WorkspaceFactory(name="Acme Billing"))
     MembershipFactory(user=member.user, workspace=WorkspaceFactory(name="Zebra Payments", slug="zebra"))
     cycle = launches_services.cycle_create(workspace=member.workspace, quarter="2027-Q1")
@@ -38,12 +38,12 @@ def test_the_switcher_on_a_launch_and_a_ritual_page_goes_to_another_workspace(pa
     switcher.locator("summary").click()
     expect(switcher.get_by_role("link", name="Zebra Payments")).to_be_visible()
     expect(switcher.locator('[aria-current="true"]')).to_have_text("Acme Billing")
-    _shoot(page, "switcher-launch")
+    _shoot(page, "switcher-launch", tmp_path)
 
     page.goto(f"{server}/w/{member.workspace.slug}/rituals/{ritual.pk}/")
     switcher = page.locator("details.switcher").first
     switcher.locator("summary").click()
-    _shoot(page, "switcher-ritual")
+    _shoot(page, "switcher-ritual", tmp_path)
     switcher.get_by_role("link", name="Zebra Payments").click()
     expect(page).to_have_url(f"{server}/w/zebra/")
     watch.assert_clean()
