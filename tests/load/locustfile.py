@@ -90,7 +90,8 @@ class Editor(HttpUser):
             else:
                 response.failure(f"edit answered {response.status_code}")
                 return
-        if response.headers.get("HX-Trigger") == "findings-changed":
+        # django-htmx writes the event as JSON ({"findings-changed": ...}) or as its bare name.
+        if "findings-changed" in (response.headers.get("HX-Trigger") or ""):
             SENT[(a, r, version)] = sent
             COUNT["accepted"] += 1
             key = f"{a}-{r}"
