@@ -79,13 +79,18 @@ def item_update(request, ws, cycle, launch_id, item_id):
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
-        context = launch_context(membership, launch)
-        context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
-        context["item_error"] = error
-        return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
+        return _item_fragment(request, membership, launch, item_id, error)
     if error:
         messages.error(request, error)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+def _item_fragment(request, membership, launch, item_id: int, error: str | None):
+    """One checklist item as htmx gets it after a change to it, with its refusal if any."""
+    context = launch_context(membership, launch)
+    context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
+    context["item_error"] = error
+    return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
 
 
 def _back_to_checklist(ws, launch):
@@ -107,10 +112,7 @@ def item_role(request, ws, cycle, launch_id, item_id):
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
-        context = launch_context(membership, launch)
-        context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
-        context["item_error"] = error
-        return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
+        return _item_fragment(request, membership, launch, item_id, error)
     if error:
         messages.error(request, error)
     else:

@@ -22,34 +22,30 @@ from workspaces.models import Access
 REPLAY_MAX = 100
 
 
-@login_required
-@require_POST
-def undo(request, ws, m):
+def _step(request, ws, m, *, step, what: str):
+    """Undo or redo the person's own last change: one answer for both, refusals included."""
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
-        result = services.undo_last(matrix=matrix, actor=request.user)
+        result = step(matrix=matrix, actor=request.user)
     except core_errors.StaleChanges as stale:
         return _answer(request, matrix, status=409, error=_stale_message(stale))
     except core_errors.NotFound as error:
-        return _answer(request, matrix, status=409, error=f"Undo was not applied: {error}")
+        return _answer(request, matrix, status=409, error=f"{what} was not applied: {error}")
     except core_errors.InvalidInput as error:
         return _answer(request, matrix, status=422, error=error.message)
     return _answer(request, matrix, result=result, message=f"{result.label}.")
+
+
+@login_required
+@require_POST
+def undo(request, ws, m):
+    return _step(request, ws, m, step=services.undo_last, what="Undo")
 
 
 @login_required
 @require_POST
 def redo(request, ws, m):
-    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        result = services.redo_last(matrix=matrix, actor=request.user)
-    except core_errors.StaleChanges as stale:
-        return _answer(request, matrix, status=409, error=_stale_message(stale))
-    except core_errors.NotFound as error:
-        return _answer(request, matrix, status=409, error=f"Redo was not applied: {error}")
-    except core_errors.InvalidInput as error:
-        return _answer(request, matrix, status=422, error=error.message)
-    return _answer(request, matrix, result=result, message=f"{result.label}.")
+    return _step(request, ws, m, step=services.redo_last, what="Redo")
 
 
 @login_required
