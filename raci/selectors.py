@@ -192,9 +192,13 @@ def _neighbourhood_query(matrix_id, activity_id, role_id):
     row = (Column.objects.filter(matrix_id=matrix_id).order_by()
            .annotate(part=Value(0), here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
            .values_list("part", "role_id", "role__code", "role__name", "order", "here__value", "here__version"))
+    # The column's letters come from one probe of the (activity, role) index per activity:
+    # a role is shared by the workspace's matrices, and a join on the role's cells would
+    # read its cells in every other matrix too.
+    letter = Cell.objects.filter(activity_id=OuterRef("pk"), role_id=role_id).values("value")[:1]
     column = (Activity.objects.filter(matrix_id=matrix_id).order_by()
-              .annotate(part=Value(1), here=FilteredRelation("cells", condition=Q(cells__role_id=role_id)))
-              .values_list("part", "id", "name", "phase", "order", "here__value", "here__version"))
+              .annotate(part=Value(1), here_value=Subquery(letter), here_version=Value(0))
+              .values_list("part", "id", "name", "phase", "order", "here_value", "here_version"))
     return row.union(column, all=True).order_by()
 
 

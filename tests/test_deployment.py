@@ -229,3 +229,22 @@ def test_readme_gives_the_one_command_that_brings_the_deploy_up():
     commands = [line for line in readme.splitlines() if line.rstrip().endswith("docker compose up -d")]
     assert len(commands) == 1 and "SECRET_KEY=" in commands[0] and "SITE_ADDRESS=" in commands[0]
     assert "`SITE_ADDRESS`" in readme
+
+
+def _settings_of(**env) -> dict:
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}), "
+            "'cache': settings.CACHES['default']['BACKEND']}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, **env), capture_output=True,
+                            text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_on_postgresql_repeated_statements_are_prepared_unless_a_pooler_needs_them_not():
+    url = "postgres://app@db.example.com:5432/lockstep"
+    assert _settings_of(DATABASE_URL=url)["db"] == {"server_side_binding": True, "prepare_threshold": 2}
+    assert _settings_of(DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="0")["db"]["prepare_threshold"] is None
+
+
+def test_with_redis_the_cache_keeps_one_client_per_connection_pool():
+    assert _settings_of(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "core.cache.RedisCache"

@@ -130,9 +130,14 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60),
                                                       conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False))}
         if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-            # Server-side binding lets psycopg prepare the statements a connection repeats,
-            # so PostgreSQL plans the cell-edit queries once, not on every keystroke.
-            DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+            # Server-side binding and a prepare threshold let psycopg prepare the statements a
+            # connection repeats, so PostgreSQL plans the cell-edit and live-update queries
+            # once per connection, not on every keystroke: planning cost more than running
+            # them. (Django leaves preparing off by default for transaction-mode poolers such
+            # as PgBouncer; DATABASE_PREPARE_THRESHOLD=0 turns it off behind one.)
+            options = DATABASES["default"].setdefault("OPTIONS", {})
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = env_int("DATABASE_PREPARE_THRESHOLD", 2) or None
     except Exception as exc:  # the library's message does not name the variable
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 else:
@@ -150,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Without Redis the throttle's counters live here: room for many of them, so that a flood
     # of made-up accounts cannot push a real account's failed attempts out of the cache
