@@ -32,6 +32,9 @@ class CellResult:
     row_findings: list[rules.Finding]
     column_findings: list[rules.Finding]
     counts: dict[str, int]
+    # The matrix's size as the edit read it (the live feed cuts pages by it).
+    n_activities: int = 0
+    n_columns: int = 0
 
 
 def parse_value(text: str) -> str:
@@ -140,12 +143,13 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
     old_row, old_column = neighbourhood_findings(hood, settings, role_id)
     if before == value:
         return _Planned(before, version, CellResult(activity_id, role_id, value, version, False, old_row, old_column,
-                                                    matrix.counts), {}, "")
+                                                    matrix.counts, hood.n_activities, len(hood.columns)), {}, "")
     new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
     old, new = rules.count_by_severity(old_row + old_column), rules.count_by_severity(new_row + new_column)
     delta = {severity: new[severity] - old[severity] for severity in new}
     planned = _Planned(before, version, None, delta, f"{hood.activity.name} × {hood.column.code}")
-    planned.result = CellResult(activity_id, role_id, value, version + 1, True, new_row, new_column, {})
+    planned.result = CellResult(activity_id, role_id, value, version + 1, True, new_row, new_column, {},
+                                hood.n_activities, len(hood.columns))
     return planned
 
 
@@ -182,6 +186,12 @@ def _cell_set_if_unchanged(*, matrix: Matrix, activity_id: int, role_id: int, va
 @transaction.atomic
 def _cell_set_locked(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int,
                      actor) -> CellResult:
+    # (Only when this is the whole transaction: a caller's own transaction commits as it chooses.)
+    if connection.vendor == "postgresql" and not settings.CELL_EDIT_SYNCHRONOUS_COMMIT and len(connection.atomic_blocks) == 1:
+        # As the one-statement path: this commit does not wait for the disk. It matters
+        # more here, since the matrix's lock is held until the commit returns: every other
+        # edit of the matrix would wait for the disk too.
+        _execute("SET LOCAL synchronous_commit = off", [])
     changelog.lock(matrix=matrix)
     planned = _plan(matrix, activity_id=activity_id, role_id=role_id, value=value, expected_version=expected_version)
     if not planned.result.changed:

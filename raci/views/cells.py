@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import render_varied
-from raci import findings, selectors, services
+from raci import findings, live_feed, selectors, services
 from raci.grid_render import badge_html, cell_html
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY
@@ -54,7 +54,17 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
     response = render_varied(request, f"{PAGE}#cell-response", context, status=status)
     if result.changed:
         trigger_client_event(response, "findings-changed")
+        _feed(request, matrix, result, context)
     return response
+
+
+def _feed(request, matrix, result, context) -> None:
+    """Keep this edit's answer for the other open pages (raci.live_feed)."""
+    user = request.user
+    live_feed.record(matrix_id=matrix.pk, seq=matrix.last_seq, edit=live_feed.CellEdit(
+        result.activity_id, result.role_id, result.value, result.version, str(context["row_badge"]),
+        str(context["column_badge"]), user.pk, f"{user.first_name} {user.last_name}".strip() or user.username,
+        result.n_activities, result.n_columns))
 
 
 def _cell_conflict(request, matrix, activity_id, role_id, stale):

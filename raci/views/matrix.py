@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import render_varied, vary_on_htmx
-from raci import findings, fixes, paging, selectors
+from raci import findings, fixes, live_feed, paging, selectors
 from raci.forms import (
     ActivityForm,
 )
@@ -261,6 +261,9 @@ LIVE_SHARED_SECONDS = 30
 # The findings panel is the whole matrix's: under a room of editors it is rebuilt at most
 # this often (once for everyone), and each open page catches up with it on a later poll.
 PANEL_FRESH_SECONDS = 1.0
+# At most this long is one rebuild of the panel waited for by the others (a request that
+# died while rebuilding it holds no one up for longer).
+PANEL_BUILD_SECONDS = 5
 
 
 @login_required
@@ -304,21 +307,47 @@ def matrix_changes(request, ws, m):
 def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool) -> dict:
     """The part of a changes answer that is the same for everyone at the same range,
     access and view: rendered fragments and who made the changes."""
-    events = selectors.changes_since(matrix=matrix, since=since, upto=matrix.last_seq)
-    # An undo's own record changes nothing on the page: the cells it reverts are its changes.
-    structural = len(events) > 100 or any(e.kind not in ("cell", "undo") for e in events) or only
-    context = {"workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": structural,
+    context = {"workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": False,
                "live_every": LIVE_EVERY_MS, "view_query": _view_query(page or 1, only), "counts": matrix.counts}
-    if structural:
-        # Rows or columns changed, or the view filters rows by their findings: the grid.
-        grid = selectors.matrix_grid(matrix=matrix)
-        context.update(_grid_context(grid, editable=editable, only_findings=only, page=page))
-    elif events:
-        context.update(_cell_changes(matrix, events, editable=editable, page=page))
-    actors = {e.actor_id for e in events}
+    fed = None if only else _fed_changes(matrix, since=since, editable=editable, page=page)
+    if fed is not None:
+        cells, actors = fed
+        context.update(cells)
+    else:
+        events = selectors.changes_since(matrix=matrix, since=since, upto=matrix.last_seq)
+        actors = [(e.actor_id, e.actor_name) for e in events]
+        # An undo's own record changes nothing on the page: the cells it reverts are its changes.
+        context["structural"] = len(events) > 100 or any(e.kind not in ("cell", "undo") for e in events) or only
+        if context["structural"]:
+            # Rows or columns changed, or the view filters rows by their findings: the grid.
+            grid = selectors.matrix_grid(matrix=matrix)
+            context.update(_grid_context(grid, editable=editable, only_findings=only, page=page))
+        elif events:
+            context.update(_cell_changes(matrix, events, editable=editable, page=page))
+    ids = {actor for actor, _ in actors}
     return {"live": render_to_string(f"{PAGE}#live", context), "body": render_to_string(f"{PAGE}#changes-response", context),
-            "structural": structural, "only_actor": actors.pop() if len(actors) == 1 else None,
-            "actors": sorted({(e.actor_id, e.actor_name) for e in events if e.actor_id})}
+            "structural": context["structural"], "only_actor": ids.pop() if len(ids) == 1 else None,
+            "actors": sorted({(actor, name) for actor, name in actors if actor})}
+
+
+def _fed_changes(matrix, *, since: int, editable: bool, page: int | None) -> tuple[dict, list] | None:
+    """The changed cells and their badges from the live feed, when every change of the
+    range is a cell edit kept there and the matrix fits one page; else None."""
+    edits = live_feed.edits_between(matrix_id=matrix.pk, since=since, upto=matrix.last_seq)
+    if not edits or paging.page_for(total=edits[-1].n_activities, n_columns=edits[-1].n_columns,
+                                    requested=page).paged:
+        return None
+    cells, rows, columns = {}, {}, {}
+    for edit in edits:  # oldest first: the newest state of each cell, row and column wins
+        cells[(edit.activity_id, edit.role_id)] = (edit.value, edit.version)
+        rows[edit.activity_id] = edit.row_badge
+        columns[edit.role_id] = edit.column_badge
+    return {
+        "cells": [mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True))
+                  for (a, r), (value, version) in cells.items()],
+        # Built by the edit's own answer from escaped text (raci.grid_render.badge_html).
+        "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())],
+    }, [(edit.actor_id, edit.actor_name) for edit in edits]
 
 
 def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
@@ -354,12 +383,21 @@ def _panel_shared(matrix, *, editable: bool) -> dict:
     panel = cache.get(key)
     if panel is not None and (panel["seq"] >= matrix.last_seq or time.time() - panel["at"] < PANEL_FRESH_SECONDS):
         return panel
-    grid = selectors.matrix_grid(matrix=matrix)
-    html = render_to_string(f"{PAGE}#panel", {
-        "workspace": matrix.workspace, "matrix": matrix, "editable": editable, "panel_seq": matrix.last_seq,
-        "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
-    panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}
-    cache.set(key, panel, LIVE_SHARED_SECONDS)
+    # One request rebuilds it; the others meanwhile answer with the one they have (a later
+    # poll brings the new one). Without this, every worker would rebuild the same panel at
+    # the same moment, and every other request of the room would queue behind them.
+    building = f"{key}:building"
+    if panel is not None and not cache.add(building, 1, PANEL_BUILD_SECONDS):
+        return panel
+    try:
+        grid = selectors.matrix_grid(matrix=matrix)
+        html = render_to_string(f"{PAGE}#panel", {
+            "workspace": matrix.workspace, "matrix": matrix, "editable": editable, "panel_seq": matrix.last_seq,
+            "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
+        panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}
+        cache.set(key, panel, LIVE_SHARED_SECONDS)
+    finally:
+        cache.delete(building)
     return panel
 
 
