@@ -92,7 +92,7 @@ def run(args) -> int:
                   min((e["start_time"] or 0) for e in entries)) if entries else 1.0
     errors = sum(e["num_failures"] for e in entries)
     for key in [("GET", "matrix page"), ("POST", "edit"), ("GET", "findings panel"), ("GET", "live update"),
-                ("LIVE", "seen by another editor")]:
+                ("LIVE", "seen by another editor"), ("LOAD", "generator delay")]:
         row = rows.get(key)
         if row:
             p50, p95, p99 = (percentile(row["response_times"], q) for q in (0.5, 0.95, 0.99))
