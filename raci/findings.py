@@ -32,20 +32,24 @@ def grid_findings(grid: Grid, settings: rules.RuleSettings) -> list[rules.Findin
 
 
 def neighbourhood_findings(hood: CellNeighbourhood, settings: rules.RuleSettings, role_id: int,
-                           value: str | None = None) -> tuple[list[rules.Finding], list[rules.Finding]]:
+                           value: str | None = None) -> tuple[list[rules.Finding], list[rules.Finding] | None]:
     """The row's and the column's findings through one cell, with the cell set to `value`
-    if given."""
+    if given; the column's are None when the neighbourhood has no column (it was not read,
+    since the edit cannot change it)."""
     activity = hood.activity
     roles_by_key = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in hood.columns}
     row = {rid: v for rid, (v, _) in hood.row.items() if v}
-    down = dict(hood.down)
     if value is not None:
         row.pop(role_id, None)
         if value:
             row[role_id] = value
-        down[activity.id] = value
     row_found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles_by_key,
                                    settings)
+    if hood.down is None:
+        return row_found, None
+    down = dict(hood.down)
+    if value is not None:
+        down[activity.id] = value
     column_found = rules.role_findings(roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities,
                                        len(hood.columns), settings)
     return row_found, column_found

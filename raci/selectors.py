@@ -3,11 +3,22 @@ the matrix's size, and returns plain data that the rule engine and the renderer 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from core.prepared import Prepared
@@ -175,20 +186,28 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
 
 @dataclass(slots=True)
 class CellNeighbourhood:
-    """What one cell edit can change: its row and its column, with the matrix's size."""
+    """What one cell edit can change: its row and, when asked for, its column."""
 
     activity: ActivityRow | None
     column: RoleColumn | None
     row: dict[int, tuple[str, int]]  # role id -> (value, version), for every column
-    down: dict[int, str]  # activity id -> value, for every activity
+    down: dict[int, str] | None  # activity id -> value, for every activity; None if not read
     columns: list[RoleColumn]
     n_activities: int
 
 
-def _neighbourhood_query(matrix_id, activity_id, role_id):
-    """One query, two parts: the row (every column, with the cell in this activity) and
-    the column (every activity, with the cell in this role). Rows of the first part start
-    with 0, of the second with 1."""
+# The letters that count in a column's findings (idle-role, overloaded-role): a column
+# whose cell goes from none of these to none of these keeps its findings.
+COLUMN_LETTERS = ("R", "A", "AR")
+
+
+def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: bool):
+    """One query, three parts, told apart by their first value: 0, the row (every column,
+    with the cell in this activity); 1, the column (every activity's letter in this role);
+    2, the activity itself with the matrix's number of activities.
+
+    With `column_if_held`, the column is read only if this cell now holds one of
+    COLUMN_LETTERS: an edit to a letter outside them cannot change the column otherwise."""
     row = (Column.objects.filter(matrix_id=matrix_id).order_by()
            .annotate(part=Value(0), here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
            .values_list("part", "role_id", "role__code", "role__name", "order", "here__value", "here__version"))
@@ -196,34 +215,50 @@ def _neighbourhood_query(matrix_id, activity_id, role_id):
     # a role is shared by the workspace's matrices, and a join on the role's cells would
     # read its cells in every other matrix too.
     letter = Cell.objects.filter(activity_id=OuterRef("pk"), role_id=role_id).values("value")[:1]
-    column = (Activity.objects.filter(matrix_id=matrix_id).order_by()
-              .annotate(part=Value(1), here_value=Subquery(letter), here_version=Value(0))
-              .values_list("part", "id", "name", "phase", "order", "here_value", "here_version"))
-    return row.union(column, all=True).order_by()
+    column = Activity.objects.filter(matrix_id=matrix_id)
+    if column_if_held:
+        column = column.filter(Exists(Cell.objects.filter(activity_id=activity_id, role_id=role_id,
+                                                          value__in=COLUMN_LETTERS)))
+    no_text = Value(None, output_field=CharField())
+    column = (column.order_by().annotate(part=Value(1), no_name=no_text, no_phase=no_text, here_value=Subquery(letter),
+                                         here_version=Value(0))
+              .values_list("part", "id", "no_name", "no_phase", "order", "here_value", "here_version"))
+    size = (Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id").annotate(n=Count("id"))
+            .values("n"))
+    activity = (Activity.objects.filter(matrix_id=matrix_id, pk=activity_id).order_by()
+                .annotate(part=Value(2), no_value=no_text, n=Subquery(size))
+                .values_list("part", "id", "name", "phase", "order", "no_value", "n"))
+    return row.union(column, activity, all=True).order_by()
 
 
-_NEIGHBOURHOOD = Prepared(_neighbourhood_query, matrix_id=-2_000_000_001, activity_id=-2_000_000_002,
-                          role_id=-2_000_000_004)
+_MARKERS = {"matrix_id": -2_000_000_001, "activity_id": -2_000_000_002, "role_id": -2_000_000_004}
+_NEIGHBOURHOOD = Prepared(functools.partial(_neighbourhood_query, column_if_held=False), **_MARKERS)
+_NEIGHBOURHOOD_IF_HELD = Prepared(functools.partial(_neighbourhood_query, column_if_held=True), **_MARKERS)
 
 
-def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int) -> CellNeighbourhood:
-    """The row and the column through one cell, in one query of one row per column and
-    one per activity."""
-    columns, row = [], {}
-    activity, down, n = None, {}, 0
-    for part, pk, text, more, order, value, version in _NEIGHBOURHOOD.rows(
+def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int, column: bool = True) -> CellNeighbourhood:
+    """The row through one cell and its column, in one query of one row per column and
+    one per activity.
+
+    `column=False` is for an edit to a letter outside COLUMN_LETTERS: the column is then
+    read only if the cell holds one of them now (`down` is None when it was not read)."""
+    query = _NEIGHBOURHOOD if column else _NEIGHBOURHOOD_IF_HELD
+    columns, row, down = [], {}, {}
+    activity, n = None, 0
+    for part, pk, text, more, order, value, version in query.rows(
             matrix_id=matrix.pk, activity_id=activity_id, role_id=role_id):
         if part == 0:
             columns.append(RoleColumn(pk, text, more, "", order))
             row[pk] = (value or "", version or 0)
-        else:
-            n += 1
+        elif part == 1:
             down[pk] = value or ""
-            if pk == activity_id:
-                activity = ActivityRow(pk, text, more, "", order)
+        else:
+            activity, n = ActivityRow(pk, text, more, "", order), version
     columns.sort(key=lambda c: (c.order, c.role_id))
-    column = next((c for c in columns if c.role_id == role_id), None)
-    return CellNeighbourhood(activity, column, row, down, columns, n)
+    here = next((c for c in columns if c.role_id == role_id), None)
+    if not column and row.get(role_id, ("", 0))[0] not in COLUMN_LETTERS:
+        down = None
+    return CellNeighbourhood(activity, here, row, down, columns, n)
 
 
 def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSettings]:

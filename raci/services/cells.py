@@ -19,7 +19,7 @@ from raci.models import (
 )
 from raci.rules import DISPLAY
 from raci.findings import neighbourhood_findings
-from raci.selectors import cell_neighbourhood, matrix_grid
+from raci.selectors import COLUMN_LETTERS, cell_neighbourhood, matrix_grid
 
 
 @dataclass(slots=True)
@@ -30,7 +30,7 @@ class CellResult:
     version: int
     changed: bool
     row_findings: list[rules.Finding]
-    column_findings: list[rules.Finding]
+    column_findings: list[rules.Finding] | None  # None: the edit cannot have changed them
     counts: dict[str, int]
     # The matrix's size as the edit read it (the live feed cuts pages by it).
     n_activities: int = 0
@@ -133,7 +133,10 @@ class _Planned:
 
 
 def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expected_version: int) -> _Planned:
-    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id)
+    # An edit between letters that the column's rules do not count (C, I, empty) reads no
+    # column: on a big matrix that column is most of what an edit reads.
+    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id,
+                              column=value in COLUMN_LETTERS)
     if hood.activity is None or hood.column is None:
         raise NotFound("That activity or role is no longer in the matrix.")
     before, version = hood.row[role_id]
@@ -145,7 +148,8 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
         return _Planned(before, version, CellResult(activity_id, role_id, value, version, False, old_row, old_column,
                                                     matrix.counts, hood.n_activities, len(hood.columns)), {}, "")
     new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
-    old, new = rules.count_by_severity(old_row + old_column), rules.count_by_severity(new_row + new_column)
+    old = rules.count_by_severity(old_row + (old_column or []))
+    new = rules.count_by_severity(new_row + (new_column or []))
     delta = {severity: new[severity] - old[severity] for severity in new}
     planned = _Planned(before, version, None, delta, f"{hood.activity.name} × {hood.column.code}")
     planned.result = CellResult(activity_id, role_id, value, version + 1, True, new_row, new_column, {},

@@ -48,7 +48,9 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
     context = {
         "cell": mark_safe(cell_html(a, r, result.value, result.version, editable=True, extra=css)),
         "row_badge": mark_safe(badge_html(result.row_findings, f"rb-{a}", oob=True)),
-        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)),
+        # No column badge when the edit cannot have changed the column's findings.
+        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)
+                                  if result.column_findings is not None else ""),
         "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
     }
     response = render_varied(request, f"{PAGE}#cell-response", context, status=status)

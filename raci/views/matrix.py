@@ -341,7 +341,8 @@ def _fed_changes(matrix, *, since: int, editable: bool, page: int | None) -> tup
     for edit in edits:  # oldest first: the newest state of each cell, row and column wins
         cells[(edit.activity_id, edit.role_id)] = (edit.value, edit.version)
         rows[edit.activity_id] = edit.row_badge
-        columns[edit.role_id] = edit.column_badge
+        if edit.column_badge:  # an edit that could not change its column's findings has none
+            columns[edit.role_id] = edit.column_badge
     return {
         "cells": [mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True))
                   for (a, r), (value, version) in cells.items()],

@@ -1,8 +1,11 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core import errors as core_errors
 from raci import services
 from raci.models import Cell, ChangeEvent
+from raci.selectors import COLUMN_LETTERS, matrix_grid
 from tests.factories import MembershipFactory, build_matrix
 from workspaces import services as workspaces_services
 
@@ -104,7 +107,6 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     writes they equal a full check of the matrix."""
     import random
 
-    from raci.selectors import matrix_grid
     from tests.factories import MembershipFactory
 
     member, matrix, acts, roles = setup
@@ -149,7 +151,6 @@ def test_an_edit_worked_out_on_a_matrix_read_before_another_write_lands_after_it
     """The one-statement write only applies at the sequence the matrix was read at; when
     another write came first, the edit is worked out again under the matrix's lock."""
     from raci.models import Matrix
-    from raci.selectors import matrix_grid
 
     member, matrix, acts, roles = setup
     read_early = Matrix.objects.get(pk=matrix.pk)
@@ -177,3 +178,37 @@ def test_a_new_cell_set_on_a_matrix_read_before_another_write_is_stale_when_that
                           expected_version=0, actor=member.user)
     assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "R"
     assert ChangeEvent.objects.filter(matrix=matrix).count() == 1
+
+
+LETTERS = ["R", "A", "AR", "C", "I", ""]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 3), st.sampled_from(LETTERS)), min_size=1,
+                      max_size=12))
+def test_an_edit_that_reads_no_column_keeps_the_counts_and_the_column_as_a_full_check_finds_them(db_matrix, edits):
+    """Edits between C, I and empty read no column: its findings cannot change. Whatever
+    the edits, the stored counts equal a full check, and a column's findings, when the
+    edit gives them, are the full check's."""
+    member, matrix, acts, roles = db_matrix
+    for a, r, value in edits:
+        matrix.refresh_from_db()
+        before, version = (Cell.objects.filter(activity=acts[a], role=roles[r]).values_list("value", "version").first()
+                           or ("", 0))
+        result = services.cell_set(matrix=matrix, activity_id=acts[a].pk, role_id=roles[r].pk, value=value,
+                                   expected_version=version, actor=member.user)
+        grid = matrix_grid(matrix=matrix)
+        assert matrix.counts == grid.counts
+        full = sorted(f.rule for f in grid.column_findings(roles[r].pk))
+        if result.column_findings is None:
+            assert before not in COLUMN_LETTERS and value not in COLUMN_LETTERS
+        else:
+            assert sorted(f.rule for f in result.column_findings) == full
+
+
+@pytest.fixture
+def db_matrix():
+    member = MembershipFactory(access="editor")
+    # Nine activities: enough for the column rules (idle and overloaded roles) to apply.
+    matrix, acts, roles = build_matrix(member.workspace, activities=9, roles=4)
+    return member, matrix, acts, roles
