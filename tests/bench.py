@@ -36,7 +36,7 @@ def environment() -> dict:
     return env
 
 
-def prepare(env: dict) -> tuple[str, str, int, int, int]:
+def prepare(env: dict) -> tuple[str, str, tuple[int, int], tuple[int, int]]:
     """Migrate and create the bench user, workspace and a 200 x 15 matrix (in a child
     process, so this one stays free of Django)."""
     code = r'''
@@ -61,13 +61,13 @@ if connection.vendor == "postgresql":
     # planner knows the tables' sizes (autovacuum may be off, or not have come round yet).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-print(ws.slug, m.slug, acts[7].pk, roles[3].pk, Cell.objects.get(activity=acts[7], role=roles[3]).version)
+print(ws.slug, m.slug, acts[7].pk, roles[3].pk, acts[8].pk, roles[5].pk)
 '''
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    ws, m, a, r, v = out.stdout.split()
-    return ws, m, int(a), int(r), int(v)
+    ws, m, a, r, a2, r2 = out.stdout.split()
+    return ws, m, (int(a), int(r)), (int(a2), int(r2))
 
 
 class Client:
@@ -170,7 +170,7 @@ print(time.perf_counter() - start)
 
 def main():
     env = environment()
-    ws, m, a, r, version = prepare(env)
+    ws, m, (a, r), column_cell = prepare(env)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
                                "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
                               cwd=ROOT, env=env)
@@ -201,31 +201,38 @@ def main():
             status, _ = client.request("GET", page_path)
             assert status == 200
 
-        state = {"v": version, "i": 0}
+        def editing(cell, values):
+            state = {"v": 1, "i": 0}
 
-        def edit():
-            state["i"] += 1
-            value = "I" if state["i"] % 2 else "C"
-            status, body = client.request("POST", f"{page_path}cells/{a}/{r}/", urlencode({"value": value, "version": state["v"]}), {
-                "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
-                "X-CSRFToken": client.cookies["csrftoken"]})
-            assert status == 200 and b"hx-swap-oob" in body, status
-            state["v"] = int(re.search(rb'data-v="(\d+)"', body).group(1))
+            def edit():
+                state["i"] += 1
+                body = urlencode({"value": values[state["i"] % 2], "version": state["v"]})
+                status, answer = client.request("POST", f"{page_path}cells/{cell[0]}/{cell[1]}/", body, {
+                    "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                    "X-CSRFToken": client.cookies["csrftoken"]})
+                assert status == 200 and b"hx-swap-oob" in answer, status
+                state["v"] = int(re.search(rb'data-v="(\d+)"', answer).group(1))
+            return edit
+
+        # A cell going between C and I, which no column rule counts (its column is not
+        # read), and one going between R and A, whose column is read and re-checked.
+        edit, edit_column = editing((a, r), ("C", "I")), editing(column_cell, ("A", "R"))
 
         # Runs of each in turn, ten rounds: each is timed warm among its own kind, and
-        # whatever else the machine does weighs on all three alike.
-        for fn in (floor, edit, page):
+        # whatever else the machine does weighs on all of them alike.
+        kinds = (floor, edit, edit_column, page)
+        for fn in kinds:
             for _ in range(WARMUP):
                 fn()
-        samples = {floor: [], edit: [], page: []}
+        samples = {fn: [] for fn in kinds}
         rounds = 10
         for _ in range(rounds):
-            for fn in (floor, edit, page):
+            for fn in kinds:
                 for _ in range(N // rounds):
                     start = time.perf_counter()
                     fn()
                     samples[fn].append(time.perf_counter() - start)
-        t_floor, t_edit, t_page = (statistics.median(samples[fn]) for fn in (floor, edit, page))
+        t_floor, t_edit, t_edit_column, t_page = (statistics.median(samples[fn]) for fn in kinds)
     finally:
         server.terminate()
         server.wait()
@@ -234,11 +241,13 @@ def main():
     db = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"stack: gunicorn sync x2, production settings, {db}, median of >= 200 sequential requests")
     print(f"floor (bare view):       {floor_ms:8.2f} ms")
-    print(f"cell edit (htmx + oob):  {t_edit * 1000:8.2f} ms   queries: {edit_q}")
+    print(f"cell edit (htmx + oob):  {t_edit * 1000:8.2f} ms   queries: {edit_q}   (C <-> I)")
+    print(f"cell edit, column read:  {t_edit_column * 1000:8.2f} ms   (R <-> A: the column's findings re-checked)")
     print(f"matrix page 200 x 15:    {t_page * 1000:8.2f} ms   queries: {page_q}")
     print(f"rule engine 2000 x 30:   {rule_engine_ms():8.2f} ms   (budget 100 ms)")
     print(f"import 2000 x 30 CSV:    {import_seconds(env):8.2f} s    (parse, preview and save, in the task)")
     print(f"ratio cell_edit/floor: {t_edit * 1000 / floor_ms:.1f}")
+    print(f"ratio cell_edit_column/floor: {t_edit_column * 1000 / floor_ms:.1f}")
     print(f"ratio matrix_200x15/floor: {t_page * 1000 / floor_ms:.1f}")
 
 

@@ -1,13 +1,15 @@
-"""The workshop under load: editors on one matrix, each editing about once a second and
-staying live the way the open page does (polling for others' changes, fetching the
-findings panel after each of their own edits).
+"""The workshop under load: editors on one matrix, each editing about once a second (at
+random moments, each on their own) and staying live the way the open page does (polling
+for others' changes every 800 ms, fetching the findings panel after each of their own
+edits).
 
     LOAD_WORLD=world.json locust -f tests/load/locustfile.py --host https://lockstep.example.com
 
 `make load` prepares the world, starts the application, runs this headless and checks the
 matrix afterwards; see tests/load/__main__.py. Reported besides Locust's own statistics:
 `LIVE seen by another editor`, the time from an edit being sent to another editor's
-page receiving it.
+page receiving it, and `LOAD generator delay`, how late this process runs what it meant
+to run (when it grows, the figures are the generator's, not the server's).
 """
 
 import itertools
