@@ -1,6 +1,7 @@
 """The open page polls for others' edits: GET changes/?since=N."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from raci import rules, selectors, services
@@ -223,6 +224,20 @@ def test_a_behind_findings_panel_catches_up_on_a_later_poll(client, workshop, mo
     assert '<section id="findings-panel" hx-swap-oob="true"' in html and "multiple-accountable" in html
     assert 'name="panel" value="1"' in html
     assert client.get(changes_url(matrix, 1) + "&panel=1", headers=HX).status_code == 204
+
+
+def test_while_one_request_rebuilds_the_panel_the_others_answer_with_the_one_they_have(workshop, monkeypatch):
+    _, other, matrix, acts, roles = workshop
+    matrix_views._panel_shared(matrix, editable=True)  # the shared panel as of seq 0
+    _edit(matrix, other, acts[0], roles[1], "A")
+    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 0)
+    cache.add(f"live-panel:{matrix.pk}:1:building", 1, 60)  # another request is rebuilding it
+    read = _watch_reads(monkeypatch)
+    assert matrix_views._panel_shared(matrix, editable=True)["seq"] == 0 and read["rows"] == 0
+    cache.delete(f"live-panel:{matrix.pk}:1:building")  # done (or gone): the next one rebuilds
+    monkeypatch.undo()
+    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 0)
+    assert matrix_views._panel_shared(matrix, editable=True)["seq"] == matrix.last_seq == 1
 
 
 def test_the_open_page_polls_within_a_second_and_sends_its_panels_change(client, workshop):
