@@ -100,9 +100,10 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     expect(bob.get_by_role("button", name="Reveal the proposals")).to_have_count(0)
     alice.get_by_role("button", name="Reveal the proposals").click()
     expect(alice.locator("#board")).to_be_visible()
-    # The reveal reaches the others' open pages; disputed Pricing comes first.
+    # The reveal reaches the others' open pages (their next poll reloads them: the wait allows
+    # for a busy machine); disputed Pricing comes first.
     for page in (bob, carol):
-        expect(page.locator("#board")).to_be_visible(timeout=5_000)
+        expect(page.locator("#board")).to_be_visible(timeout=15_000)
         expect(page.locator("#board tbody.ws-row").first).to_have_id(f"wr-{pricing}")
         expect(page.locator("#board tbody.ws-row").nth(1)).to_contain_text("Positioning")
         expect(page.locator("#board tbody.ws-row").nth(1)).to_contain_text("Would create a finding")
@@ -125,10 +126,10 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     expect(alice.locator(f"#wc-{pricing}-{pm}")).to_contain_text("settled A")
     expect(alice.locator(f"#wc-{pricing}-{pmm}")).to_contain_text("settled R")
     for page in (bob, carol):
-        expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("settled A", timeout=5_000)
+        expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("settled A", timeout=15_000)
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("2 of 3")
     _shot(bob, "settled", 1280)
-    expect(matrix_page.locator(f"#c-{pricing}-{pm}")).to_have_text("A", timeout=5_000)
+    expect(matrix_page.locator(f"#c-{pricing}-{pm}")).to_have_text("A", timeout=15_000)
     expect(matrix_page.locator(f"#c-{pricing}-{pmm}")).to_have_text("R")
     assert Cell.objects.get(activity_id=pricing, role_id=pm).value == "A"
     matrix_page.goto(f"{server}/w/acme/matrices/{matrix.slug}/history/")
