@@ -139,3 +139,19 @@ def open_signed_in(browser, server: str, sign_in, username: str, url: str):
     assert_htmx_loaded(page)
     page.evaluate("window.__marker = 'no reload'")
     return context, page
+
+
+def shoot(page: Page, name: str, *, widths=(1280, 390), part: str | None = None) -> None:
+    """Screenshots for people to look at, not to compare: the whole page at each width (and
+    `part`, a selector, alone at the narrowest) into the folder `SHOTS` names, when it is
+    set; a test run without it writes nothing, and never outside the clone unless asked."""
+    folder = os.environ.get("SHOTS", "")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+        if part and width == min(widths):
+            page.locator(part).screenshot(path=f"{folder}/{name}-{width}-part.png")
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -3,32 +3,17 @@ workspace's default; a Tier 1 launch's checklist takes every owner from it (no p
 role); a launch whose matrix lacks an activity offers to add it from the template; the
 settings page names the default matrix. Screenshots at 1280 and 390 px wide."""
 
-from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
 from launches import services
 from raci import services as raci_services
 from raci.models import Template
-from tests.browser.conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
+from tests.browser.conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded, shoot
 from tests.factories import UserFactory
 from tests.launches.conftest import OWNER_LETTERS, TIER_1_SCORES, owners_matrix
 from workspaces import services as workspace_services
 from workspaces.models import Role
-
-SHOTS = Path("/work/wt/shots/readiness")
-
-
-def _shoot(page, name, part=None):
-    """The whole page at 1280 and 390 px wide, and `part` (a selector) alone at 390 px."""
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            if part and width == 390:
-                page.locator(part).screenshot(path=str(SHOTS / f"{name}-{width}-part.png"))
-        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_new_team_checklist_takes_its_owners_from_the_default_matrix(browser: Browser, server, sign_in):
@@ -51,7 +36,7 @@ def test_a_new_team_checklist_takes_its_owners_from_the_default_matrix(browser: 
     sign_in(page, "nina")
     page.goto(f"{server}/w/{ws.slug}/matrices/{matrix.slug}/")
     assert_htmx_loaded(page)
-    _shoot(page, "new-matrix")
+    shoot(page, "new-matrix")
     page.goto(f"{server}/w/{ws.slug}/launches/{cycle.slug}/{launch.pk}/")
     checklist = page.locator("#checklist")
     expect(checklist).to_contain_text("Owners come from Our PM/PMM split, the workspace's default matrix")
@@ -59,11 +44,11 @@ def test_a_new_team_checklist_takes_its_owners_from_the_default_matrix(browser: 
     expect(checklist).to_contain_text("PMM is A/R on Sales/CS Enablement.")
     expect(checklist).to_contain_text("PM is A/R on Day-30 Readout: Press, Pivot or Pause.")
     expect(checklist).not_to_contain_text("No owner")
-    _shoot(page, "checklist-owners", "#checklist")
+    shoot(page, "checklist-owners", part="#checklist")
 
     page.goto(f"{server}/w/{ws.slug}/settings/")
     expect(page.get_by_label("Default matrix")).to_have_value(str(matrix.pk))
-    _shoot(page, "settings-default-matrix", "#default-matrix")
+    shoot(page, "settings-default-matrix", part="#default-matrix")
     watch.assert_clean()
     context.close()
 
@@ -88,11 +73,11 @@ def test_a_missing_activity_is_added_from_the_template_in_one_step(browser: Brow
     page.goto(f"{server}/w/{ws.slug}/launches/{cycle.slug}/{launch.pk}/")
     item = page.locator(f"#item-{launch.items.get(key='pricing').pk}")
     expect(item).to_contain_text("No owner: the matrix has no Pricing & Packaging.")
-    _shoot(page, "missing-activity-offer", "#checklist")
+    shoot(page, "missing-activity-offer", part="#checklist")
     item.get_by_role("button", name="Add Pricing & Packaging from the template").click()
     expect(page.locator("#toasts")).to_contain_text("is now PMM's")
     expect(page.locator(f"#item-{launch.items.get(key='pricing').pk}")).to_contain_text(
         "PMM is A/R on Pricing & Packaging.")
-    _shoot(page, "missing-activity-added", "#checklist")
+    shoot(page, "missing-activity-added", part="#checklist")
     watch.assert_clean()
     context.close()

@@ -4,10 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import shoot
 from tests.factories import MembershipFactory, build_matrix
 from workspaces.models import Access, Role
-
-SHOTS = "/work/wt/shots/arch2"
 
 
 def test_a_role_still_in_a_matrix_is_refused_and_the_roles_page_says_why(page: Page, server, sign_in):
@@ -21,5 +20,5 @@ def test_a_role_still_in_a_matrix_is_refused_and_the_roles_page_says_why(page: P
         page.locator("form.danger-zone button[type=submit]").click()
         expect(page).to_have_url(re.compile(rf"/w/{ws}/roles/$"))
         expect(page.get_by_text(re.compile("column in"))).to_be_visible()
-        page.screenshot(path=f"{SHOTS}/role-delete-refused-{width}.png", full_page=True)
+        shoot(page, "role-delete-refused", widths=(width,))
     assert Role.objects.filter(pk=roles[0].pk).exists()

@@ -3,30 +3,16 @@ forms, no htmx needed), imports a spreadsheet whose preview lists the phases it 
 the matrix shows its rows grouped by them. Screenshots at 1280 and 390 px go to
 `SHOTS` when it is set (they are looked at by people, not compared)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from raci import services
-from tests.browser.conftest import PageWatch
+from tests.browser.conftest import PageWatch, shoot
 from tests.factories import MembershipFactory
 from tests.fixtures import TEAM_SHEETS
 from workspaces.models import Access
-
-SHOTS = os.environ.get("SHOTS", "")
-
-
-def shoot(page: Page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture

@@ -1,20 +1,15 @@
 """An R&R workshop with three people in three browser contexts: blind proposals with the
 grid's keyboard, counts arriving live, the reveal, and settling into the matrix live."""
 
-import os
 import re
-from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
 from raci.models import Cell, Column
-from tests.browser.conftest import open_signed_in
+from tests.browser.conftest import open_signed_in, shoot
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from workshops import services
 from workspaces.models import Access, Membership
-
-# Set to a folder to keep screenshots of the proposal grid and the reveal at 1280 and 390 px.
-SHOTS = os.environ.get("WORKSHOP_SHOTS", "")
 
 
 def _world():
@@ -36,16 +31,6 @@ def _type(page, a, r, key):
     cell = page.locator(f"#c-{a}-{r}")
     cell.focus()
     page.keyboard.press(key)
-
-
-def _shot(page, name, width):
-    if not SHOTS:
-        return
-    page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(300)
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser, server, sign_in):
@@ -93,8 +78,7 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
             for role, letter in ((pm, pm_letter), (pmm, pmm_letter)):
                 services.proposal_set(workshop=workshop, participant=who, activity_id=matrix.activities.get(name=row).pk,
                                       role_id=role, value=letter)
-    _shot(bob, "proposal-grid", 1280)
-    _shot(bob, "proposal-grid", 390)
+    shoot(bob, "proposal-grid")
 
     # Only Alice, the facilitator, can reveal.
     expect(bob.get_by_role("button", name="Reveal the proposals")).to_have_count(0)
@@ -112,8 +96,7 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("R×1")
         expect(page.locator(f"#wr-{pricing}")).to_contain_text("People disagree")
         expect(page.get_by_role("button", name="Settle row")).to_have_count(0)
-    _shot(alice, "reveal", 1280)
-    _shot(alice, "reveal", 390)
+    shoot(alice, "reveal")
 
     # A matrix page open elsewhere sees the settled letters arrive.
     matrix_page = ctx_b.new_page()
@@ -128,7 +111,7 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     for page in (bob, carol):
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("settled A", timeout=15_000)
         expect(page.locator(f"#wc-{pricing}-{pm}")).to_contain_text("2 of 3")
-    _shot(bob, "settled", 1280)
+    shoot(bob, "settled", widths=(1280,))
     expect(matrix_page.locator(f"#c-{pricing}-{pm}")).to_have_text("A", timeout=15_000)
     expect(matrix_page.locator(f"#c-{pricing}-{pmm}")).to_have_text("R")
     assert Cell.objects.get(activity_id=pricing, role_id=pm).value == "A"
