@@ -38,8 +38,9 @@ class SignUpForm(UserCreationForm):
 
     With `email=` (an invitation's address, proven by its link) the address is not asked."""
 
-    email = forms.EmailField(required=True, max_length=254,
-                             help_text="We mail a link to this address to confirm it is yours.")
+    email = forms.EmailField(
+        required=True, max_length=254, help_text="We mail a link to this address to confirm it is yours."
+    )
     first_name = forms.CharField(max_length=150, required=False, label="Your name")
 
     class Meta(UserCreationForm.Meta):

@@ -11,8 +11,10 @@ class SiteNameValidator:
     def validate(self, password, user=None):
         folded = "".join(ch for ch in password.casefold() if ch.isalpha())
         if any(word in folded for word in SITE_WORDS):
-            raise ValidationError("This password contains the site's name, which is the first guess anyone tries.",
-                                  code="password_site_name")
+            raise ValidationError(
+                "This password contains the site's name, which is the first guess anyone tries.",
+                code="password_site_name",
+            )
 
     def get_help_text(self):
         return "Your password can't contain the site's name."

@@ -43,8 +43,12 @@ def _one_line(text: str) -> str:
 def _send(*, to: str, subject: str, template: str, context: dict) -> bool:
     """Send one plain-text mail; False if the mail server refused it (the caller says so)."""
     try:
-        send_mail(subject=_one_line(subject), message=render_to_string(template, context), from_email=None,
-                  recipient_list=[to])
+        send_mail(
+            subject=_one_line(subject),
+            message=render_to_string(template, context),
+            from_email=None,
+            recipient_list=[to],
+        )
     except Exception:  # an unreachable or refusing mail server must not lose what was saved
         log.exception("Could not send %s", template)
         return False
@@ -77,13 +81,20 @@ def mail_already_registered(*, email: str, invitation_link: str = "") -> bool:
     """Tell an address that has an account that someone tried to create another with it."""
     if not throttle.mail_allowed(email):
         return False
-    return _send(to=email, subject="You already have a Lockstep account",
-                 template="registration/email/already_registered.txt",
-                 context={"login_link": absolute(reverse("login")), "reset_link": absolute(reverse("password_reset")),
-                          "invitation_link": invitation_link})
+    return _send(
+        to=email,
+        subject="You already have a Lockstep account",
+        template="registration/email/already_registered.txt",
+        context={
+            "login_link": absolute(reverse("login")),
+            "reset_link": absolute(reverse("password_reset")),
+            "invitation_link": invitation_link,
+        },
+    )
 
 
 # --- sign-up -----------------------------------------------------------------------------
+
 
 def _new_user(*, username: str, first_name: str, email: str, password: str, is_active: bool):
     user = get_user_model()(username=username, first_name=first_name, email=email, is_active=is_active)
@@ -115,16 +126,22 @@ def signup_start(*, username: str, first_name: str, email: str, password: str) -
         if _email_in_use(email):
             user = None
         else:
-            user = _new_user(username=username, first_name=first_name, email=email, password=password,
-                             is_active=False)
+            user = _new_user(username=username, first_name=first_name, email=email, password=password, is_active=False)
     if user is None:
         mail_already_registered(email=email)
         return
     if throttle.mail_allowed(email):
         token = signing.dumps({"u": user.pk, "e": email}, salt=_SIGNUP_SALT)
-        _send(to=email, subject="Confirm your Lockstep account", template="registration/email/signup_confirm.txt",
-              context={"user": user, "link": absolute(reverse("signup_confirm", args=[token])),
-                       "days": settings.SIGNUP_CONFIRM_DAYS})
+        _send(
+            to=email,
+            subject="Confirm your Lockstep account",
+            template="registration/email/signup_confirm.txt",
+            context={
+                "user": user,
+                "link": absolute(reverse("signup_confirm", args=[token])),
+                "days": settings.SIGNUP_CONFIRM_DAYS,
+            },
+        )
 
 
 def signup_pending(token: str):
@@ -135,8 +152,11 @@ def signup_pending(token: str):
         return None
     if not isinstance(data, dict):
         return None
-    return get_user_model().objects.filter(pk=data.get("u"), email=data.get("e"), is_active=False,
-                                           last_login__isnull=True).first()
+    return (
+        get_user_model()
+        .objects.filter(pk=data.get("u"), email=data.get("e"), is_active=False, last_login__isnull=True)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -80,7 +80,7 @@ class _Bucket:
 def _delay(failures: int, limit: int) -> int:
     """Seconds locked after the `failures`-th failure (failures >= limit)."""
     doublings = min(failures - limit, 32)
-    return min(settings.LOGIN_BACKOFF_SECONDS * 2 ** doublings, settings.LOGIN_BACKOFF_MAX_SECONDS)
+    return min(settings.LOGIN_BACKOFF_SECONDS * 2**doublings, settings.LOGIN_BACKOFF_MAX_SECONDS)
 
 
 def _incr(key: str) -> int:
@@ -123,8 +123,10 @@ class Throttled(Exception):
     @property
     def message(self) -> str:
         if self.for_account:
-            return (f"Too many failed sign-ins for this account. Try again in {self.wait_text()}, "
-                    f"or reset your password to sign in straight away.")
+            return (
+                f"Too many failed sign-ins for this account. Try again in {self.wait_text()}, "
+                f"or reset your password to sign in straight away."
+            )
         return f"Too many failed sign-ins from your network. Try again in {self.wait_text()}."
 
 
@@ -148,8 +150,9 @@ def _reserve(bucket: _Bucket, now: float) -> _Reservation:
     if previous > now or not cache.add(bucket.turn(previous), 1, settings.LOGIN_FAILURE_WINDOW_SECONDS):
         # Another attempt is trying, or locked the bucket, in the meantime.
         _decr(bucket.failures)
-        raise Throttled(kind=bucket.kind, until=max(cache.get(bucket.until, 0.0),
-                                                    now + _delay(bucket.limit, bucket.limit)))
+        raise Throttled(
+            kind=bucket.kind, until=max(cache.get(bucket.until, 0.0), now + _delay(bucket.limit, bucket.limit))
+        )
     # Locked before the password is checked: a success clears it, a failure leaves it.
     cache.set(bucket.until, now + _delay(count, bucket.limit), settings.LOGIN_FAILURE_WINDOW_SECONDS)
     return _Reservation(bucket, count, previous)
@@ -182,8 +185,10 @@ class Attempt:
 
 
 def _buckets(username: str, address: str) -> tuple[_Bucket, _Bucket]:
-    return (_Bucket("account", username_key(username), settings.LOGIN_MAX_FAILURES),
-            _Bucket("address", address_key(address), settings.LOGIN_MAX_FAILURES_PER_ADDRESS))
+    return (
+        _Bucket("account", username_key(username), settings.LOGIN_MAX_FAILURES),
+        _Bucket("address", address_key(address), settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+    )
 
 
 def attempt_begin(*, username: str, address: str) -> Attempt:

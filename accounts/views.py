@@ -50,8 +50,12 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.signup_start(username=form.cleaned_data["username"], first_name=form.cleaned_data["first_name"],
-                                  email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+            services.signup_start(
+                username=form.cleaned_data["username"],
+                first_name=form.cleaned_data["first_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
         except InvalidInput as error:
             show_on_form(form, error)
         else:
@@ -74,7 +78,9 @@ def signup_confirm(request, token):
             return redirect("home")
     elif services.signup_pending(token) is not None:
         return render(request, "registration/signup_confirm.html")
-    return render(request, "registration/link_problem.html", {
-        "problem": "This confirmation link has expired or was used already. Sign in, or sign up again."}, status=410)
-
-
+    return render(
+        request,
+        "registration/link_problem.html",
+        {"problem": "This confirmation link has expired or was used already. Sign in, or sign up again."},
+        status=410,
+    )

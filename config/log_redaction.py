@@ -20,8 +20,9 @@ REDACTED = "[redacted]"
 # The token segment of launches:feed (`.../feed/<token>.ics`), as Django logs the decoded
 # path and as the development server logs the raw request line (where "/" may be "%2F").
 # "feed/regenerate/" carries no secret.
-FEED_TOKEN = re.compile(r"((?:/|%2f)feed(?:/|%2f))(?!regenerate(?:/|%2f|[\s?#]|$))(?:%(?!2f)|[^/%\s?#\"'])+",
-                        re.IGNORECASE)
+FEED_TOKEN = re.compile(
+    r"((?:/|%2f)feed(?:/|%2f))(?!regenerate(?:/|%2f|[\s?#]|$))(?:%(?!2f)|[^/%\s?#\"'])+", re.IGNORECASE
+)
 
 
 def redact(text: str) -> str:

@@ -21,12 +21,20 @@ urlpatterns = [
     path("accounts/signup/confirm/<str:token>/", accounts.signup_confirm, name="signup_confirm"),
     path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
-    path("accounts/password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(form_class=OurSetPasswordForm),
-         name="password_reset_confirm"),
+    path(
+        "accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=OurSetPasswordForm),
+        name="password_reset_confirm",
+    ),
     path("invitations/<str:token>/", workspaces_join.invitation, name="invitation"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(form_class=OurPasswordChangeForm), name="password_change"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=OurPasswordChangeForm),
+        name="password_change",
+    ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     # workspaces before dashboard: "w/new/" is not a workspace.
@@ -40,6 +48,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_FLOOR:
+
     def floor(request):
         return HttpResponse("ok", content_type="text/plain")
 

@@ -24,7 +24,7 @@ def days_late(due: date, today: date) -> int:
 
 
 def day_label(day: date, today: date) -> str:
-    """"Today", "Tomorrow", else the weekday and date: the next meeting at a glance."""
+    """ "Today", "Tomorrow", else the weekday and date: the next meeting at a glance."""
     if day == today:
         return "Today"
     if day == today + timedelta(days=1):

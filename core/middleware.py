@@ -11,8 +11,10 @@ string, the form fields of the body, and the cookies.
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 
-MESSAGE = ("The request holds a NUL character (\\0), which no page or field of Lockstep accepts. "
-           "Nothing was saved; remove it and send again.")
+MESSAGE = (
+    "The request holds a NUL character (\\0), which no page or field of Lockstep accepts. "
+    "Nothing was saved; remove it and send again."
+)
 
 
 def _has_nul(query_dict) -> bool:
@@ -38,8 +40,12 @@ def _body_has_nul(request) -> bool:
 
 def reject_nul(get_response):
     def middleware(request):
-        if ("\x00" in request.path or _has_nul(request.GET) or _body_has_nul(request)
-                or any("\x00" in key + value for key, value in request.COOKIES.items())):
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or _body_has_nul(request)
+            or any("\x00" in key + value for key, value in request.COOKIES.items())
+        ):
             # An htmx request gets it too; the page's error toast says nothing was saved.
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return get_response(request)

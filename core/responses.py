@@ -32,10 +32,12 @@ from django_htmx.http import reswap, retarget
 from core import errors
 
 STATUS: dict[type[errors.DomainError], int] = {
-    errors.Forbidden: 403, errors.NotFound: 404, errors.Conflict: 409, errors.InvalidInput: 422,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.InvalidInput: 422,
 }
-GONE_MESSAGE = ("That is no longer here: someone may have deleted it. "
-                "Reload the page to see the current state.")
+GONE_MESSAGE = "That is no longer here: someone may have deleted it. Reload the page to see the current state."
 
 
 def is_htmx(request) -> bool:
@@ -57,8 +59,9 @@ def render_varied(request, template, context, *, status=200) -> HttpResponse:
 def toast_response(request, message: str, *, status: int) -> HttpResponse:
     """The message as an error toast, swapped into the page's toast area whatever the
     request targeted."""
-    response = HttpResponse(render_to_string("components/toast.html", {"message": message}, request=request),
-                            status=status)
+    response = HttpResponse(
+        render_to_string("components/toast.html", {"message": message}, request=request), status=status
+    )
     return vary_on_htmx(reswap(retarget(response, "#toasts"), "beforeend"))
 
 
@@ -108,8 +111,9 @@ def show_on_form(form, error: errors.DomainError, *, default: str | None = None)
 def _back(request) -> str:
     """Where a refused plain form post returns: the page it came from, else the URL posted to."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return referer
     return request.get_full_path()
 

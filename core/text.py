@@ -39,8 +39,10 @@ def clean_name(value: str, what: str, field: str = "name") -> str:
     if len(value) > NAME_MAX:
         raise InvalidInput(f"The {what}'s name is {len(value)} characters long; the limit is {NAME_MAX}.", field)
     if (bad := hidden_control(value)) is not None:
-        raise InvalidInput(f"The {what}'s name holds an invisible control character (U+{ord(bad):04X}); "
-                           "type it again without it.", field)
+        raise InvalidInput(
+            f"The {what}'s name holds an invisible control character (U+{ord(bad):04X}); type it again without it.",
+            field,
+        )
     return value
 
 

@@ -52,8 +52,12 @@ def _demo_launches(workspace: Workspace, user) -> None:
     actor = Membership.objects.get(workspace=workspace, user=user)
     for name, scores, days, done in DEMO_LAUNCHES:
         launch = launch_services.launch_create(
-            cycle=cycle, name=name, pm_owner_id=owners.get("priya"), pmm_owner_id=owners.get("marco"),
-            launch_date=min(max(today + timedelta(days=days), first), last))
+            cycle=cycle,
+            name=name,
+            pm_owner_id=owners.get("priya"),
+            pmm_owner_id=owners.get("marco"),
+            launch_date=min(max(today + timedelta(days=days), first), last),
+        )
         if scores is None:
             continue
         tier = launch_services.launch_score(launch=launch, scores=scores)
@@ -72,34 +76,49 @@ def demo_seed() -> Workspace:
     user = User.objects.filter(username=DEMO_USERNAME).first()
     if user is None:
         # The demo user is also a site admin, so the built-in templates can be edited in the admin.
-        user = User.objects.create_superuser(DEMO_USERNAME, "demo@example.com", DEMO_PASSWORD,
-                                             first_name="Dana", last_name="Demo")
+        user = User.objects.create_superuser(
+            DEMO_USERNAME, "demo@example.com", DEMO_PASSWORD, first_name="Dana", last_name="Demo"
+        )
     workspace = Workspace.objects.filter(slug="acme-product").first()
     if workspace is None:
         workspace = workspaces_services.workspace_create(name=DEMO_WORKSPACE, owner=user)
     colleagues = [("priya", "Priya", "Patel", "PM"), ("marco", "Marco", "Rossi", "PMM")]
     for username, first, last, _code in colleagues:
         colleague = User.objects.filter(username=username).first() or User.objects.create_user(
-            username, f"{username}@example.com", DEMO_PASSWORD, first_name=first, last_name=last)
+            username, f"{username}@example.com", DEMO_PASSWORD, first_name=first, last_name=last
+        )
         Membership.objects.get_or_create(workspace=workspace, user=colleague, defaults={"access": "editor"})
     if not Matrix.objects.filter(workspace=workspace).exists():
         template = Template.objects.get(workspace__isnull=True, slug=DEFAULT_TEMPLATE_SLUG)
-        matrix = services.matrix_create(workspace=workspace, name="Core product PM × PMM", actor=user, template=template,
-                                        description="Who owns what between Product Management and Product Marketing.")
+        matrix = services.matrix_create(
+            workspace=workspace,
+            name="Core product PM × PMM",
+            actor=user,
+            template=template,
+            description="Who owns what between Product Management and Product Marketing.",
+        )
         for username, _, _, code in colleagues:
             role = Role.objects.get(workspace=workspace, code=code)
-            RoleHolder.objects.get_or_create(role=role, membership=Membership.objects.get(workspace=workspace, user__username=username))
+            RoleHolder.objects.get_or_create(
+                role=role, membership=Membership.objects.get(workspace=workspace, user__username=username)
+            )
         naming = matrix.activities.get(name="Naming")
         pm = Role.objects.get(workspace=workspace, code="PM")
         version = naming.cells.filter(role=pm).values_list("version", flat=True).first() or 0
-        services.cell_set(matrix=matrix, activity_id=naming.pk, role_id=pm.pk, value="A",
-                          expected_version=version, actor=user)
+        services.cell_set(
+            matrix=matrix, activity_id=naming.pk, role_id=pm.pk, value="A", expected_version=version, actor=user
+        )
         today = workspace.today()
         Decision.objects.create(
-            matrix=matrix, activity=naming, what="PMM owns feature names; PM is consulted.",
-            why="Names are positioning; PMM tests them with customers.", created_by=user,
-            decided_by=User.objects.get(username="marco"), decided_on=today - timedelta(days=95),
-            review_on=today - timedelta(days=5))
+            matrix=matrix,
+            activity=naming,
+            what="PMM owns feature names; PM is consulted.",
+            why="Names are positioning; PMM tests them with customers.",
+            created_by=user,
+            decided_by=User.objects.get(username="marco"),
+            decided_on=today - timedelta(days=95),
+            review_on=today - timedelta(days=5),
+        )
     _demo_launches(workspace, user)
     _demo_rituals(workspace)
     return workspace

@@ -53,7 +53,7 @@ class LaunchReadiness:
 
 @dataclass(slots=True)
 class Quarter:
-    name: str              # 2026-Q4
+    name: str  # 2026-Q4
     cycle_slug: str | None  # None: nobody has opened the quarter's launch cycle yet
     launches: list[LaunchReadiness]
     tiers: list[glance.TierTally]
@@ -81,7 +81,7 @@ class OverdueItem:
     launch_id: int
     launch_name: str
     cycle_slug: str
-    owner: str       # the owner person's name, else ""
+    owner: str  # the owner person's name, else ""
     owner_role: str  # the owner role's code, else ""
     due: date
     days_late: int
@@ -112,15 +112,21 @@ class Dashboard:
     @property
     def attention(self) -> list[MatrixHealth]:
         """Matrices with open findings, a review due or decisions to review, worst first."""
-        return sorted((h for h in self.health if h.needs_attention),
-                      key=lambda h: (-h.errors, -h.warnings, not h.stale, -h.decisions_due, -h.infos, h.name))
+        return sorted(
+            (h for h in self.health if h.needs_attention),
+            key=lambda h: (-h.errors, -h.warnings, not h.stale, -h.decisions_due, -h.infos, h.name),
+        )
 
     @property
     def totals(self) -> dict[str, int]:
-        return {"errors": sum(h.errors for h in self.health), "warnings": sum(h.warnings for h in self.health),
-                "infos": sum(h.infos for h in self.health), "stale": sum(h.stale for h in self.health),
-                "decisions_due": sum(h.decisions_due for h in self.health),
-                "overdue": len(self.overdue_items) + len(self.overdue_decisions)}
+        return {
+            "errors": sum(h.errors for h in self.health),
+            "warnings": sum(h.warnings for h in self.health),
+            "infos": sum(h.infos for h in self.health),
+            "stale": sum(h.stale for h in self.health),
+            "decisions_due": sum(h.decisions_due for h in self.health),
+            "overdue": len(self.overdue_items) + len(self.overdue_decisions),
+        }
 
 
 def _quarter(*, workspace: Workspace, today: date) -> Quarter:
@@ -138,41 +144,85 @@ def _quarter(*, workspace: Workspace, today: date) -> Quarter:
         checklist = list(launch.items.all())
         readiness = launch_selectors.readiness_of(launch=launch, items=checklist, today=today)
         required = sum(1 for item in checklist if item.required)
-        launches.append(LaunchReadiness(
-            launch.pk, launch.name, launch.tier, rubric.tier_name(launch.tier), launch.launch_date, readiness,
-            required, glance.Bar(required - readiness.open_required, readiness.overdue, required)))
-    tiers = glance.tier_tallies([(t, rubric.tier_name(t)) for t in rubric.tiers],
-                                [(launch.tier, launch.readiness.ready) for launch in launches])
+        launches.append(
+            LaunchReadiness(
+                launch.pk,
+                launch.name,
+                launch.tier,
+                rubric.tier_name(launch.tier),
+                launch.launch_date,
+                readiness,
+                required,
+                glance.Bar(required - readiness.open_required, readiness.overdue, required),
+            )
+        )
+    tiers = glance.tier_tallies(
+        [(t, rubric.tier_name(t)) for t in rubric.tiers], [(launch.tier, launch.readiness.ready) for launch in launches]
+    )
     return Quarter(name, cycle.slug, launches, tiers)
 
 
 def _overdue_items(*, workspace: Workspace, today: date) -> list[OverdueItem]:
     """Open checklist items past their due date, in every cycle: last quarter's unfinished
     work is still someone's."""
-    rows = (ReadinessItem.objects
-            .filter(launch__cycle__workspace=workspace, status__in=tiering.OPEN, due_date__lt=today)
-            .select_related("launch__cycle", "owner__user", "owner_role").order_by("due_date", "id"))
-    return [OverdueItem(i.pk, i.title, i.required, i.launch_id, i.launch.name, i.launch.cycle.slug,
-                        i.owner.display_name if i.owner_id else "", i.owner_role.code if i.owner_role_id else "",
-                        i.due_date, glance.days_late(i.due_date, today)) for i in rows]
+    rows = (
+        ReadinessItem.objects.filter(launch__cycle__workspace=workspace, status__in=tiering.OPEN, due_date__lt=today)
+        .select_related("launch__cycle", "owner__user", "owner_role")
+        .order_by("due_date", "id")
+    )
+    return [
+        OverdueItem(
+            i.pk,
+            i.title,
+            i.required,
+            i.launch_id,
+            i.launch.name,
+            i.launch.cycle.slug,
+            i.owner.display_name if i.owner_id else "",
+            i.owner_role.code if i.owner_role_id else "",
+            i.due_date,
+            glance.days_late(i.due_date, today),
+        )
+        for i in rows
+    ]
 
 
 def workspace_dashboard(*, workspace: Workspace, today: date) -> Dashboard:
     """Everything the workspace home page shows, in a fixed number of queries."""
     matrices = matrices_of(workspace=workspace, today=today)
-    health = {m.pk: MatrixHealth(m.slug, m.name, m.errors, m.warnings, m.infos, m.review_due_on, m.stale)
-              for m in matrices}
+    health = {
+        m.pk: MatrixHealth(m.slug, m.name, m.errors, m.warnings, m.infos, m.review_due_on, m.stale) for m in matrices
+    }
     overdue_decisions = []
-    for decision in (Decision.objects.filter(matrix__workspace=workspace, review_on__lte=today)
-                     .select_related("matrix", "decided_by").order_by("review_on", "id")):
+    for decision in (
+        Decision.objects.filter(matrix__workspace=workspace, review_on__lte=today)
+        .select_related("matrix", "decided_by")
+        .order_by("review_on", "id")
+    ):
         health[decision.matrix_id].decisions_due += 1
         if decision.review_on < today:
             decider = decision.decided_by
-            overdue_decisions.append(OverdueDecision(
-                decision.pk, decision.what, decision.matrix.slug, decision.matrix.name,
-                (decider.get_full_name() or decider.username) if decider else "", decision.review_on,
-                glance.days_late(decision.review_on, today)))
-    rituals = [(ritual, glance.day_label(ritual.date, today))
-               for ritual in rituals_selectors.next_rituals(workspace=workspace, today=today, limit=3)]
-    return Dashboard(today, matrices, list(health.values()), _quarter(workspace=workspace, today=today),
-                     _overdue_items(workspace=workspace, today=today), overdue_decisions, rituals)
+            overdue_decisions.append(
+                OverdueDecision(
+                    decision.pk,
+                    decision.what,
+                    decision.matrix.slug,
+                    decision.matrix.name,
+                    (decider.get_full_name() or decider.username) if decider else "",
+                    decision.review_on,
+                    glance.days_late(decision.review_on, today),
+                )
+            )
+    rituals = [
+        (ritual, glance.day_label(ritual.date, today))
+        for ritual in rituals_selectors.next_rituals(workspace=workspace, today=today, limit=3)
+    ]
+    return Dashboard(
+        today,
+        matrices,
+        list(health.values()),
+        _quarter(workspace=workspace, today=today),
+        _overdue_items(workspace=workspace, today=today),
+        overdue_decisions,
+        rituals,
+    )

@@ -11,6 +11,13 @@ from workspaces.access import membership_for
 def workspace_home(request, ws):
     membership = membership_for(request, ws)
     dash = dashboard.workspace_dashboard(workspace=membership.workspace, today=membership.workspace.today())
-    return render(request, "dashboard/workspace.html", {
-        "membership": membership, "workspace": membership.workspace, "dash": dash, "matrices": dash.matrices,
-    })
+    return render(
+        request,
+        "dashboard/workspace.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "dash": dash,
+            "matrices": dash.matrices,
+        },
+    )

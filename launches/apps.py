@@ -10,7 +10,12 @@ class LaunchesConfig(AppConfig):
         from launches import selectors, services
         from workspaces import handover, workload
 
-        handover.register(handover.Provider(holdings=selectors.launch_holdings, hand_over=services.hand_over_launches,
-                                            notes=selectors.launch_removal_notes))
+        handover.register(
+            handover.Provider(
+                holdings=selectors.launch_holdings,
+                hand_over=services.hand_over_launches,
+                notes=selectors.launch_removal_notes,
+            )
+        )
         # The workload counts open readiness items and launches owned.
         workload.register(selectors.workload_launches)

@@ -71,8 +71,9 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     return text, None
 
 
-def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str, int],
-                     existing_names: set[str]) -> tuple[list[Candidate], list[RowError]]:
+def parse_candidates(
+    data: bytes, *, members: dict[str, int], matrices: dict[str, int], existing_names: set[str]
+) -> tuple[list[Candidate], list[RowError]]:
     """The candidates of a CSV file and every problem in it.
 
     `members` maps folded usernames and e-mails to membership ids, `matrices` folded
@@ -99,8 +100,14 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
         if not key:
             continue
         if key not in COLUMNS:
-            errors.append(RowError(header_row, cell.strip(), cell.strip(),
-                                   "Unknown column; the columns are " + ", ".join(c[1] for c in COLUMNS.values()) + "."))
+            errors.append(
+                RowError(
+                    header_row,
+                    cell.strip(),
+                    cell.strip(),
+                    "Unknown column; the columns are " + ", ".join(c[1] for c in COLUMNS.values()) + ".",
+                )
+            )
         elif COLUMNS[key][0] in layout:
             errors.append(RowError(header_row, COLUMNS[key][1], cell.strip(), "This column appears twice."))
         else:
@@ -117,14 +124,16 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
     seen: dict[str, int] = {}
     candidates: list[Candidate] = []
     for number, record in rows:
+
         def cell(field: str) -> str:
             position = layout.get(field)
-            return record[position].strip() if position is not None and position < len(record) else ""
+            # Called only within this iteration, so the loop variables are the current row's.
+            return record[position].strip() if position is not None and position < len(record) else ""  # noqa: B023
 
         before = len(errors)
 
         def fail(field: str, value: str, message: str) -> None:
-            errors.append(RowError(number, COLUMNS[field.replace("_", " ")][1], value, message))
+            errors.append(RowError(number, COLUMNS[field.replace("_", " ")][1], value, message))  # noqa: B023
 
         name = " ".join(cell("name").split())
         if not name:
@@ -139,15 +148,21 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
             seen[fold(name)] = number
         summary = cell("summary")
         if len(summary) > SUMMARY_MAX:
-            fail("summary", summary[:40] + "…", f"The summary is {len(summary)} characters long; "
-                                                  f"the limit is {SUMMARY_MAX}.")
+            fail(
+                "summary",
+                summary[:40] + "…",
+                f"The summary is {len(summary)} characters long; the limit is {SUMMARY_MAX}.",
+            )
         owners: dict[str, int | None] = {}
         for field in ("pm_owner", "pmm_owner"):
             value = cell(field)
             owners[field] = members.get(fold(value)) if value else None
             if value and owners[field] is None:
-                fail(field, value, "No member of this workspace has this username (or e-mail address, "
-                                   "when an admin imports).")
+                fail(
+                    field,
+                    value,
+                    "No member of this workspace has this username (or e-mail address, when an admin imports).",
+                )
         dates: dict[str, date | None] = {}
         for field in ("ship_date", "launch_date"):
             value = cell(field)
@@ -164,15 +179,27 @@ def parse_candidates(data: bytes, *, members: dict[str, int], matrices: dict[str
                         dates[field] = None
                         fail(field, value, message)
         if dates["ship_date"] and dates["launch_date"] and dates["launch_date"] < dates["ship_date"]:
-            fail("launch_date", cell("launch_date"),
-                 f"The launch date is before the ship date ({cell('ship_date')}): the product is out before it "
-                 "is announced.")
+            fail(
+                "launch_date",
+                cell("launch_date"),
+                f"The launch date is before the ship date ({cell('ship_date')}): the product is out before it "
+                "is announced.",
+            )
         matrix = cell("matrix")
         matrix_id = matrices.get(fold(matrix)) if matrix else None
         if matrix and matrix_id is None:
             fail("matrix", matrix, "No matrix of this workspace has this name or slug.")
         if len(errors) == before:
-            candidates.append(Candidate(row=number, name=name, summary=summary, pm_owner_id=owners["pm_owner"],
-                                        pmm_owner_id=owners["pmm_owner"], matrix_id=matrix_id,
-                                        ship_date=dates["ship_date"], launch_date=dates["launch_date"]))
+            candidates.append(
+                Candidate(
+                    row=number,
+                    name=name,
+                    summary=summary,
+                    pm_owner_id=owners["pm_owner"],
+                    pmm_owner_id=owners["pmm_owner"],
+                    matrix_id=matrix_id,
+                    ship_date=dates["ship_date"],
+                    launch_date=dates["launch_date"],
+                )
+            )
     return candidates, errors

@@ -11,15 +11,30 @@ class CycleForm(forms.Form):
 
 class LaunchForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name")
-    summary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Summary")
+    summary = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Summary"
+    )
     pm_owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="PM owner")
     pmm_owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="PMM owner")
-    matrix = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Matrix",
-                                    help_text="The RACI matrix or product area it belongs to.")
-    ship_date = BoundedDateField(required=False, label="Ship date", help_text="The PM's: the product is out the door.",
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    launch_date = BoundedDateField(required=False, label="Launch date", help_text="The PMM's: it is announced.",
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    matrix = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Matrix",
+        help_text="The RACI matrix or product area it belongs to.",
+    )
+    ship_date = BoundedDateField(
+        required=False,
+        label="Ship date",
+        help_text="The PM's: the product is out the door.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    launch_date = BoundedDateField(
+        required=False,
+        label="Launch date",
+        help_text="The PMM's: it is announced.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, members, matrices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,8 +46,11 @@ class LaunchForm(forms.Form):
 
 class CandidatesUploadForm(forms.Form):
     MAX_BYTES = 1_000_000
-    file = forms.FileField(label="CSV file", help_text="Columns: Name, Summary, PM owner, PMM owner (username or "
-                           "e-mail), Ship date, Launch date (YYYY-MM-DD), Matrix. Comma, semicolon or tab.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: Name, Summary, PM owner, PMM owner (username or "
+        "e-mail), Ship date, Launch date (YYYY-MM-DD), Matrix. Comma, semicolon or tab.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -48,8 +66,9 @@ class ScoreForm(forms.Form):
         for n, question in enumerate(rubric.questions):
             label = question.text + (f" (×{question.weight})" if question.weight != 1 else "")
             initial = initial_scores[n] if initial_scores and len(initial_scores) == len(rubric.questions) else None
-            self.fields[f"q{n}"] = forms.TypedChoiceField(choices=choices, coerce=int, label=label,
-                                                          initial=initial, widget=forms.RadioSelect)
+            self.fields[f"q{n}"] = forms.TypedChoiceField(
+                choices=choices, coerce=int, label=label, initial=initial, widget=forms.RadioSelect
+            )
 
     def scores(self) -> list[int]:
         return [self.cleaned_data[f"q{n}"] for n in range(len(self.fields))]
@@ -58,8 +77,11 @@ class ScoreForm(forms.Form):
 class TierForm(forms.Form):
     REASON_MAX = 2000
     tier = forms.CharField(required=False, max_length=20)
-    reason = forms.CharField(required=False, max_length=REASON_MAX, error_messages={
-        "max_length": f"Keep the reason under {REASON_MAX:,} characters."})
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        error_messages={"max_length": f"Keep the reason under {REASON_MAX:,} characters."},
+    )
 
     def first_error(self) -> str | None:
         for errors in self.errors.values():
@@ -87,12 +109,18 @@ class RubricForm(forms.Form):
     always shows five tiers' fields (no JS needed); those past the chosen count are ignored."""
 
     tier_count = forms.TypedChoiceField(
-        coerce=int, label="Number of tiers", initial=3,
+        coerce=int,
+        label="Number of tiers",
+        initial=3,
         choices=[(n, str(n)) for n in range(tiering.MIN_TIERS, tiering.MAX_TIERS + 1)],
-        help_text="Fields of the tiers past this number are ignored.")
+        help_text="Fields of the tiers past this number are ignored.",
+    )
     questions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 7}), max_length=4000, label="Questions",
-        help_text="One question per line; end a line with “| 2” to weigh it twice.")
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=4000,
+        label="Questions",
+        help_text="One question per line; end a line with “| 2” to weigh it twice.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,17 +128,22 @@ class RubricForm(forms.Form):
             self.fields[f"tier_{n}"] = forms.CharField(required=False, max_length=40, label=f"Name of tier {n}")
             if n < tiering.MAX_TIERS:
                 self.fields[f"threshold_{n}"] = forms.IntegerField(
-                    required=False, min_value=0, max_value=1000, label=f"Tier {n} from a total of",
-                    help_text="Below the last threshold: the last tier." if n == 1 else "")
-            self.fields[f"lead_{n}"] = forms.IntegerField(required=False, min_value=0,
-                                                          max_value=tiering.MAX_LEAD_WEEKS,
-                                                          label=f"Lead time of tier {n} (weeks)")
+                    required=False,
+                    min_value=0,
+                    max_value=1000,
+                    label=f"Tier {n} from a total of",
+                    help_text="Below the last threshold: the last tier." if n == 1 else "",
+                )
+            self.fields[f"lead_{n}"] = forms.IntegerField(
+                required=False, min_value=0, max_value=tiering.MAX_LEAD_WEEKS, label=f"Lead time of tier {n} (weeks)"
+            )
 
     @staticmethod
     def initial_for(rubric: tiering.Rubric) -> dict:
-        initial = {"tier_count": len(rubric.tier_names),
-                   "questions": "\n".join(q.text + (f" | {q.weight}" if q.weight != 1 else "")
-                                          for q in rubric.questions)}
+        initial = {
+            "tier_count": len(rubric.tier_names),
+            "questions": "\n".join(q.text + (f" | {q.weight}" if q.weight != 1 else "") for q in rubric.questions),
+        }
         for n in range(1, tiering.MAX_TIERS + 1):
             if n <= len(rubric.tier_names):
                 initial[f"tier_{n}"] = rubric.tier_names[n - 1]
@@ -151,7 +184,9 @@ class RubricForm(forms.Form):
             try:
                 parsed.append((text.strip(), int(weight.strip())))
             except ValueError:
-                raise forms.ValidationError(f"“{weight.strip()}” is not a weight: write a whole number after |.") from None
+                raise forms.ValidationError(
+                    f"“{weight.strip()}” is not a weight: write a whole number after |."
+                ) from None
         return parsed
 
 
@@ -159,8 +194,10 @@ class StatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="st_%s", **kwargs)
 
-    status = forms.ChoiceField(choices=[("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"),
-                                        ("paused", "Paused")], label="Status")
+    status = forms.ChoiceField(
+        choices=[("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"), ("paused", "Paused")],
+        label="Status",
+    )
     note = forms.CharField(required=False, max_length=280, label="Note", help_text="What changed, in a line.")
 
 
@@ -168,15 +205,25 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="out_%s", **kwargs)
 
-    launched_on = BoundedDateField(required=False, label="Launched on", help_text="The day it was announced.",
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    metric_name = forms.CharField(required=False, max_length=200, label="Day-30 metric",
-                                  help_text="The single primary metric, e.g. accounts activated.")
+    launched_on = BoundedDateField(
+        required=False,
+        label="Launched on",
+        help_text="The day it was announced.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    metric_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Day-30 metric",
+        help_text="The single primary metric, e.g. accounts activated.",
+    )
     metric_target = forms.DecimalField(required=False, max_digits=14, decimal_places=2, label="Target")
     metric_actual = forms.DecimalField(required=False, max_digits=14, decimal_places=2, label="Actual at day 30")
-    outcome = forms.ChoiceField(required=False, label="Decision",
-                                choices=[("", "Not decided"), ("press_on", "Press on"), ("pivot", "Pivot"),
-                                         ("pause", "Pause")])
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Decision",
+        choices=[("", "Not decided"), ("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")],
+    )
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Notes")
 
 
@@ -194,7 +241,6 @@ class AvoidDateForm(forms.Form):
 
     name = forms.CharField(max_length=200, label="Name", help_text="An industry event, a holiday, a freeze.")
     start = BoundedDateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = BoundedDateField(required=False, label="To", help_text="Empty for a single day.",
-                          widget=forms.DateInput(attrs={"type": "date"}))
-
-
+    end = BoundedDateField(
+        required=False, label="To", help_text="Empty for a single day.", widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -86,8 +86,15 @@ def weight(tier: int | None) -> int:
     return TIER_1_WEIGHT if tier == 1 else 1
 
 
-def load_by_week(*, weeks: list[date], items: list[ItemDue], launches: list[Owned], person_limit: int,
-                 week_limit: int, names: dict[int, str] | None = None) -> Load:
+def load_by_week(
+    *,
+    weeks: list[date],
+    items: list[ItemDue],
+    launches: list[Owned],
+    person_limit: int,
+    week_limit: int,
+    names: dict[int, str] | None = None,
+) -> Load:
     """Every person with anything in these weeks, by name; a week's points are everyone's.
     A cell is over when its points pass `person_limit`; a week when its total passes
     `week_limit`. Items and launches outside the weeks are left out."""
@@ -109,17 +116,24 @@ def load_by_week(*, weeks: list[date], items: list[ItemDue], launches: list[Owne
         if (c := cell(launch.owner_id, launch.launch_date)) is not None:
             c.launches += 1
             c.points += weight(launch.tier)
-    people = sorted((PersonLoad(owner_id, row) for owner_id, row in cells.items()),
-                    key=lambda p: (names.get(p.owner_id, "").lower(), p.owner_id))
+    people = sorted(
+        (PersonLoad(owner_id, row) for owner_id, row in cells.items()),
+        key=lambda p: (names.get(p.owner_id, "").lower(), p.owner_id),
+    )
     flags = []
     for person in people:
         for monday, c in zip(weeks, person.cells):
             c.over = c.points > person_limit
             if c.over:
-                flags.append(f"{names.get(person.owner_id, 'Someone')} has {c.points} in the week of "
-                             f"{monday.day} {monday:%b} (limit {person_limit}).")
+                flags.append(
+                    f"{names.get(person.owner_id, 'Someone')} has {c.points} in the week of "
+                    f"{monday.day} {monday:%b} (limit {person_limit})."
+                )
     week_points = [sum(p.cells[n].points for p in people) for n in range(len(weeks))]
     week_over = [points > week_limit for points in week_points]
-    flags += [f"The week of {monday.day} {monday:%b} has {points} in all (limit {week_limit})."
-              for monday, points, over in zip(weeks, week_points, week_over) if over]
+    flags += [
+        f"The week of {monday.day} {monday:%b} has {points} in all (limit {week_limit})."
+        for monday, points, over in zip(weeks, week_points, week_over)
+        if over
+    ]
     return Load(weeks, people, week_points, week_over, person_limit, week_limit, flags)

@@ -31,8 +31,10 @@ class TieringRubric(models.Model):
     def as_rubric(self) -> tiering.Rubric:
         return tiering.Rubric(
             questions=tuple(tiering.Question(q["text"], int(q.get("weight", 1))) for q in self.questions),
-            thresholds=tuple(int(t) for t in self.thresholds), tier_names=tuple(self.tier_names),
-            lead_weeks=tuple(int(w) for w in self.lead_weeks or ()))
+            thresholds=tuple(int(t) for t in self.thresholds),
+            tier_names=tuple(self.tier_names),
+            lead_weeks=tuple(int(w) for w in self.lead_weeks or ()),
+        )
 
 
 class LaunchCycle(models.Model):
@@ -77,16 +79,19 @@ class Launch(models.Model):
     pmm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pmm_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=[("on_track", "On track"), ("at_risk", "At risk"),
-                                                      ("off_track", "Off track"), ("paused", "Paused")],
-                              default="on_track")
+    status = models.CharField(
+        max_length=10,
+        choices=[("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"), ("paused", "Paused")],
+        default="on_track",
+    )
     # After launch (seed 001): the day it was really announced, one day-30 metric, a decision.
     launched_on = models.DateField(null=True, blank=True)
     metric_name = models.CharField(max_length=NAME_MAX, blank=True)
     metric_target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     metric_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    outcome = models.CharField(max_length=8, blank=True,
-                               choices=[("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")])
+    outcome = models.CharField(
+        max_length=8, blank=True, choices=[("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")]
+    )
     outcome_notes = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -204,5 +209,3 @@ class CalendarFeed(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=_new_token)
     created_at = models.DateTimeField(auto_now=True)
-
-

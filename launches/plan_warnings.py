@@ -29,7 +29,7 @@ class PlanLaunch:
     id: int
     name: str
     tier: int | None
-    cycle: tuple[int, int]          # (year, quarter) of the launch cycle it sits in
+    cycle: tuple[int, int]  # (year, quarter) of the launch cycle it sits in
     ship_date: date | None = None
     launch_date: date | None = None
     launched_on: date | None = None
@@ -62,9 +62,15 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def plan_warnings(launches: list[PlanLaunch], *, today: date, lead_days: dict[int, int],
-                  avoid: list[planning.Avoid] = (), dependencies: list[tuple[int, int]] = (),
-                  tier_names: dict[int, str] | None = None) -> dict[int, list[Warning]]:
+def plan_warnings(
+    launches: list[PlanLaunch],
+    *,
+    today: date,
+    lead_days: dict[int, int],
+    avoid: list[planning.Avoid] = (),
+    dependencies: list[tuple[int, int]] = (),
+    tier_names: dict[int, str] | None = None,
+) -> dict[int, list[Warning]]:
     """Warnings per launch id (every id present, most of them with an empty list).
 
     `lead_days` maps a tier to the days of lead time it needs; `dependencies` are
@@ -80,8 +86,13 @@ def plan_warnings(launches: list[PlanLaunch], *, today: date, lead_days: dict[in
     calendar = planning.flags(placed, list(avoid), list(dependencies))
     for launch_id, messages in calendar.items():
         for message in messages:
-            code = (AVOID_DATE if message.startswith("Lands ") else
-                    TIER_1_CLASH if message.startswith("Another Tier 1") else DEPENDENCY_ORDER)
+            code = (
+                AVOID_DATE
+                if message.startswith("Lands ")
+                else TIER_1_CLASH
+                if message.startswith("Another Tier 1")
+                else DEPENDENCY_ORDER
+            )
             out[launch_id].append(Warning(launch_id, code, message))
     return out
 
@@ -90,21 +101,31 @@ def _own_warnings(launch: PlanLaunch, *, today: date, lead_days: dict[int, int],
     day = launch.launch_date
     if day is not None and quarter_of(day) != launch.cycle:
         target = quarter_of(day)
-        yield Warning(launch.id, OUTSIDE_CYCLE,
-                      f"The launch date, {_day(day)}, is in {target[0]}-Q{target[1]}, not in this cycle's quarter "
-                      f"({launch.cycle[0]}-Q{launch.cycle[1]}): move it to {target[0]}-Q{target[1]}, or change "
-                      f"the date.", target)
+        yield Warning(
+            launch.id,
+            OUTSIDE_CYCLE,
+            f"The launch date, {_day(day)}, is in {target[0]}-Q{target[1]}, not in this cycle's quarter "
+            f"({launch.cycle[0]}-Q{launch.cycle[1]}): move it to {target[0]}-Q{target[1]}, or change "
+            f"the date.",
+            target,
+        )
     if launch.ship_date and day and launch.ship_date > day:
-        yield Warning(launch.id, SHIP_AFTER_LAUNCH,
-                      f"It ships on {_day(launch.ship_date)}, after its launch date ({_day(day)}): "
-                      f"it would be announced before it is out.")
+        yield Warning(
+            launch.id,
+            SHIP_AFTER_LAUNCH,
+            f"It ships on {_day(launch.ship_date)}, after its launch date ({_day(day)}): "
+            f"it would be announced before it is out.",
+        )
     if day is None or launch.launched_on is not None:
         return
     left = (day - today).days
     if left < 0:
-        yield Warning(launch.id, DATE_PASSED,
-                      f"The launch date, {_day(day)}, passed {_days(-left)} ago and it has not launched: "
-                      f"record the day it launched, or move the date.")
+        yield Warning(
+            launch.id,
+            DATE_PASSED,
+            f"The launch date, {_day(day)}, passed {_days(-left)} ago and it has not launched: "
+            f"record the day it launched, or move the date.",
+        )
         return
     needed = lead_days.get(launch.tier) if launch.tier is not None else None
     if needed is not None and needed > left:

@@ -7,9 +7,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-READOUT_DAYS = 30       # seed 001: the day-30 readout, then press on, pivot or pause
-AVOID_MARGIN_DAYS = 3   # seed 000: "if we wait 3 days, we avoid major industry news"
-TIER_1_GAP_DAYS = 7     # two Tier 1 launches within a week compete for attention
+READOUT_DAYS = 30  # seed 001: the day-30 readout, then press on, pivot or pause
+AVOID_MARGIN_DAYS = 3  # seed 000: "if we wait 3 days, we avoid major industry news"
+TIER_1_GAP_DAYS = 7  # two Tier 1 launches within a week compete for attention
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +47,9 @@ def flags(launches: list[Placed], avoid: list[Avoid], dependencies: list[tuple[i
     for launch in tier_1:
         for other in tier_1:
             if other.id != launch.id and abs((other.launch_date - launch.launch_date).days) <= TIER_1_GAP_DAYS:
-                out[launch.id].append(f"Another Tier 1 launch, {other.name}, is within a week "
-                                      f"({other.launch_date:%-d %b}).")
+                out[launch.id].append(
+                    f"Another Tier 1 launch, {other.name}, is within a week ({other.launch_date:%-d %b})."
+                )
     by_id = {l.id: l for l in launches}
     for after_id, before_id in dependencies:
         after, before = by_id.get(after_id), by_id.get(before_id)
@@ -77,8 +78,10 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 def month_weeks(first: date) -> list[list[date | None]]:
     """The month's weeks, Monday first, days outside the month as None."""
-    return [[d if d.month == first.month else None for d in week]
-            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
+    return [
+        [d if d.month == first.month else None for d in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
 
 
 def readout_due_on(*, launched_on: date | None, launch_date: date | None) -> date | None:

@@ -12,8 +12,22 @@ from datetime import date
 
 from raci.tabular import escape_text, text_workbook
 
-HEADER = ("Launch", "Launch date", "Ship date", "Score", "Suggested tier", "Tier", "Reason", "PM owner",
-          "PMM owner", "Required done", "Required", "Overdue", "Ready", "Warnings")
+HEADER = (
+    "Launch",
+    "Launch date",
+    "Ship date",
+    "Score",
+    "Suggested tier",
+    "Tier",
+    "Reason",
+    "PM owner",
+    "PMM owner",
+    "Required done",
+    "Required",
+    "Overdue",
+    "Ready",
+    "Warnings",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +51,22 @@ class Row:
         def day(d):
             return d.isoformat() if d else ""
 
-        return [escape_text(self.name), day(self.launch_date), day(self.ship_date),
-                "" if self.score is None else str(self.score), escape_text(self.suggested), escape_text(self.tier),
-                escape_text(self.reason), escape_text(self.pm_owner), escape_text(self.pmm_owner),
-                str(self.required_done), str(self.required), str(self.overdue), "yes" if self.ready else "no",
-                escape_text(" | ".join(self.warnings))]
+        return [
+            escape_text(self.name),
+            day(self.launch_date),
+            day(self.ship_date),
+            "" if self.score is None else str(self.score),
+            escape_text(self.suggested),
+            escape_text(self.tier),
+            escape_text(self.reason),
+            escape_text(self.pm_owner),
+            escape_text(self.pmm_owner),
+            str(self.required_done),
+            str(self.required),
+            str(self.overdue),
+            "yes" if self.ready else "no",
+            escape_text(" | ".join(self.warnings)),
+        ]
 
 
 def records(rows: list[Row]) -> list[list[str]]:

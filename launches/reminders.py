@@ -39,12 +39,21 @@ def day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _event(launch: Launch, *, kind: str, key: str, title: str, body: str = "", actor=None, data=None,
-           anchor: str = "") -> Event:
-    return Event(workspace_id=launch.cycle.workspace_id, workspace_slug=launch.cycle.workspace.slug, kind=kind,
-                 key=key, title=title, body=body, url=_url(launch) + anchor, actor_id=actor.pk if actor else None,
-                 actor_name=(actor.get_full_name() or actor.username) if actor else "",
-                 data={"launch": launch.name, "cycle": launch.cycle.name, **(data or {})})
+def _event(
+    launch: Launch, *, kind: str, key: str, title: str, body: str = "", actor=None, data=None, anchor: str = ""
+) -> Event:
+    return Event(
+        workspace_id=launch.cycle.workspace_id,
+        workspace_slug=launch.cycle.workspace.slug,
+        kind=kind,
+        key=key,
+        title=title,
+        body=body,
+        url=_url(launch) + anchor,
+        actor_id=actor.pk if actor else None,
+        actor_name=(actor.get_full_name() or actor.username) if actor else "",
+        data={"launch": launch.name, "cycle": launch.cycle.name, **(data or {})},
+    )
 
 
 def _owners(launch: Launch) -> set[int]:
@@ -54,10 +63,18 @@ def _owners(launch: Launch) -> set[int]:
 
 def status_changed(update: StatusUpdate, launch: Launch, *, actor) -> None:
     label = update.get_status_display()
-    emit(_event(launch, kind=Kind.LAUNCH_STATUS, key=f"launch_status:{update.pk}",
-                title=f"{launch.name} is {label.lower()}", body=update.note, actor=actor,
-                data={"status": update.status, "note": update.note}),
-         recipients=_owners(launch))
+    emit(
+        _event(
+            launch,
+            kind=Kind.LAUNCH_STATUS,
+            key=f"launch_status:{update.pk}",
+            title=f"{launch.name} is {label.lower()}",
+            body=update.note,
+            actor=actor,
+            data={"status": update.status, "note": update.note},
+        ),
+        recipients=_owners(launch),
+    )
 
 
 def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[ReadinessItem] = ()) -> None:
@@ -66,19 +83,38 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
     ids = {launch.pm_owner_id, launch.pmm_owner_id} | {i.owner_id for i in assigned}
     users = dict(Membership.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "user_id"))
     owners = {users[i] for i in (launch.pm_owner_id, launch.pmm_owner_id) if i in users}
-    emit_many([
-        (_event(launch, kind=Kind.LAUNCH_TIER, key=f"launch_tier:{launch.pk}:{timezone.now().isoformat()}",
-                title=f"{launch.name} is now {tier_name}", body=launch.tier_reason and f"Why: {launch.tier_reason}",
-                actor=actor, data={"tier": launch.tier, "tier_name": tier_name}), owners),
-        *_assignments(launch, assigned, users, actor),
-    ])
+    emit_many(
+        [
+            (
+                _event(
+                    launch,
+                    kind=Kind.LAUNCH_TIER,
+                    key=f"launch_tier:{launch.pk}:{timezone.now().isoformat()}",
+                    title=f"{launch.name} is now {tier_name}",
+                    body=launch.tier_reason and f"Why: {launch.tier_reason}",
+                    actor=actor,
+                    data={"tier": launch.tier, "tier_name": tier_name},
+                ),
+                owners,
+            ),
+            *_assignments(launch, assigned, users, actor),
+        ]
+    )
 
 
 def go_recorded(go: GoDecision, launch: Launch, *, actor) -> None:
-    emit(_event(launch, kind=Kind.GO_DECISION, key=f"go:{go.pk}",
-                title=f"{go.get_decision_display()} for {launch.name}", body=go.notes, actor=actor,
-                data={"decision": go.decision}),
-         recipients=_owners(launch))
+    emit(
+        _event(
+            launch,
+            kind=Kind.GO_DECISION,
+            key=f"go:{go.pk}",
+            title=f"{go.get_decision_display()} for {launch.name}",
+            body=go.notes,
+            actor=actor,
+            data={"decision": go.decision},
+        ),
+        recipients=_owners(launch),
+    )
 
 
 def items_assigned(launch: Launch, items: Iterable[ReadinessItem], *, actor) -> None:
@@ -105,11 +141,26 @@ def _assignments(launch: Launch, items: list[ReadinessItem], users: dict[int, in
         else:
             title = f"{len(theirs)} readiness items for {launch.name} are yours"
             body, anchor = "\n".join(f"{i.title}{d}" for i, d in zip(theirs, due)), "#readiness"
-        events.append((_event(launch, kind=Kind.ITEM_ASSIGNED, key=f"item_assigned:{launch.pk}:{owner_id}:{now}",
-                              title=title, body=body, actor=actor, anchor=anchor,
-                              data={"items": [{"item": i.title, "due_date": i.due_date.isoformat() if i.due_date else None}
-                                              for i in theirs]}),
-                       {users.get(owner_id)}))
+        events.append(
+            (
+                _event(
+                    launch,
+                    kind=Kind.ITEM_ASSIGNED,
+                    key=f"item_assigned:{launch.pk}:{owner_id}:{now}",
+                    title=title,
+                    body=body,
+                    actor=actor,
+                    anchor=anchor,
+                    data={
+                        "items": [
+                            {"item": i.title, "due_date": i.due_date.isoformat() if i.due_date else None}
+                            for i in theirs
+                        ]
+                    },
+                ),
+                {users.get(owner_id)},
+            )
+        )
     return events
 
 
@@ -117,12 +168,19 @@ def readiness_tick(today: date | None = None) -> int:
     """Tell owners about their open items due in the next 2 days, and overdue ones, counted
     from each workspace's today (or `today` everywhere)."""
     clock = Clock.at(today)
-    items = [item for item in ReadinessItem.objects.filter(
-                 status__in=OPEN, owner__isnull=False, due_date__isnull=False,
-                 due_date__gt=clock.earliest - LOOKBACK, due_date__lte=clock.latest + DUE_SOON)
-             .select_related("launch__cycle__workspace", "owner")
-             if clock.today(item.launch.cycle.workspace) - LOOKBACK < item.due_date
-             <= clock.today(item.launch.cycle.workspace) + DUE_SOON]
+    items = [
+        item
+        for item in ReadinessItem.objects.filter(
+            status__in=OPEN,
+            owner__isnull=False,
+            due_date__isnull=False,
+            due_date__gt=clock.earliest - LOOKBACK,
+            due_date__lte=clock.latest + DUE_SOON,
+        ).select_related("launch__cycle__workspace", "owner")
+        if clock.today(item.launch.cycle.workspace) - LOOKBACK
+        < item.due_date
+        <= clock.today(item.launch.cycle.workspace) + DUE_SOON
+    ]
     keys = {}
     for item in items:
         today = clock.today(item.launch.cycle.workspace)
@@ -140,13 +198,24 @@ def readiness_tick(today: date | None = None) -> int:
             late = (today - item.due_date).days
             title = f"{item.title} for {launch.name} is overdue ({late} day{'s' if late != 1 else ''})"
         else:
-            when = "today" if item.due_date == today else f"on {item.due_date:%a} {item.due_date.day} {item.due_date:%b}"
+            when = (
+                "today" if item.due_date == today else f"on {item.due_date:%a} {item.due_date.day} {item.due_date:%b}"
+            )
             title = f"{item.title} for {launch.name} is due {when}"
-        batch.append((_event(launch, kind=kind, key=key, title=title, body="Required for go." if item.required else "",
-                             anchor=f"#item-{item.pk}",
-                             data={"item": item.title, "due_date": item.due_date.isoformat(),
-                                   "required": item.required}),
-                      {item.owner.user_id}))
+        batch.append(
+            (
+                _event(
+                    launch,
+                    kind=kind,
+                    key=key,
+                    title=title,
+                    body="Required for go." if item.required else "",
+                    anchor=f"#item-{item.pk}",
+                    data={"item": item.title, "due_date": item.due_date.isoformat(), "required": item.required},
+                ),
+                {item.owner.user_id},
+            )
+        )
     with transaction.atomic():
         emit_many(batch)
     return len(batch)
@@ -159,11 +228,15 @@ def readouts_tick(today: date | None = None) -> int:
     clock = Clock.at(today)
     readout = timedelta(days=planning.READOUT_DAYS)
     first, last = clock.earliest - readout - LOOKBACK, clock.latest - readout
-    launches = [launch for launch in Launch.objects.filter(outcome="").filter(
-        Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
+    launches = [
+        launch
+        for launch in Launch.objects.filter(outcome="")
+        .filter(Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
         .select_related("cycle__workspace", "pm_owner", "pmm_owner")
-        if clock.today(launch.cycle.workspace) - readout - LOOKBACK <= (launch.launched_on or launch.launch_date)
-        <= clock.today(launch.cycle.workspace) - readout]
+        if clock.today(launch.cycle.workspace) - readout - LOOKBACK
+        <= (launch.launched_on or launch.launch_date)
+        <= clock.today(launch.cycle.workspace) - readout
+    ]
     keys = {l.pk: f"readout_due:{l.pk}:{(l.launched_on or l.launch_date).isoformat()}" for l in launches}
     told = seen(keys.values())
     batch = []
@@ -173,12 +246,21 @@ def readouts_tick(today: date | None = None) -> int:
         due = planning.readout_due_on(launched_on=launch.launched_on, launch_date=launch.launch_date)
         owners = {m.user_id for m in (launch.pm_owner, launch.pmm_owner) if m is not None}
         metric = f" ({launch.metric_name})" if launch.metric_name else ""
-        batch.append((_event(launch, kind=Kind.READOUT_DUE, key=keys[launch.pk],
-                             title=f"{launch.name}: record the day-30 readout{metric}",
-                             body=f"30 days after launch, on {day(due)}: the metric against its target, then "
-                                  "press on, pivot or pause.", anchor="#after-launch",
-                             data={"due": due.isoformat(), "metric": launch.metric_name}),
-                      owners))
+        batch.append(
+            (
+                _event(
+                    launch,
+                    kind=Kind.READOUT_DUE,
+                    key=keys[launch.pk],
+                    title=f"{launch.name}: record the day-30 readout{metric}",
+                    body=f"30 days after launch, on {day(due)}: the metric against its target, then "
+                    "press on, pivot or pause.",
+                    anchor="#after-launch",
+                    data={"due": due.isoformat(), "metric": launch.metric_name},
+                ),
+                owners,
+            )
+        )
     with transaction.atomic():
         emit_many(batch)
     return len(batch)

@@ -39,9 +39,11 @@ def rubric_of(*, workspace_id: int) -> tiering.Rubric:
 
 
 def cycles_of(*, workspace: Workspace) -> list[LaunchCycle]:
-    return list(LaunchCycle.objects.filter(workspace=workspace)
-                .annotate(launch_count=Count("launches"),
-                          tiered_count=Count("launches", filter=Q(launches__tier__isnull=False))))
+    return list(
+        LaunchCycle.objects.filter(workspace=workspace).annotate(
+            launch_count=Count("launches"), tiered_count=Count("launches", filter=Q(launches__tier__isnull=False))
+        )
+    )
 
 
 def cycle_of_quarter(*, workspace: Workspace, today: date) -> LaunchCycle | None:
@@ -58,9 +60,18 @@ def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
 
 
 def launch_get(*, cycle: LaunchCycle, launch_id: int) -> Launch | None:
-    launch = (Launch.objects.filter(cycle=cycle, pk=launch_id)
-              .select_related("pm_owner__user", "pmm_owner__user", "matrix", "tiered_by__user",
-                              "pm_confirmed_by__user", "pmm_confirmed_by__user").first())
+    launch = (
+        Launch.objects.filter(cycle=cycle, pk=launch_id)
+        .select_related(
+            "pm_owner__user",
+            "pmm_owner__user",
+            "matrix",
+            "tiered_by__user",
+            "pm_confirmed_by__user",
+            "pmm_confirmed_by__user",
+        )
+        .first()
+    )
     if launch is not None:
         launch.cycle = cycle
     return launch
@@ -127,10 +138,14 @@ class Board:
 def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Board:
     """The cycle's launches by tier: Untiered first, then each tier of the rubric."""
     open_q = Q(items__required=True, items__status__in=tiering.OPEN)
-    launches = (Launch.objects.filter(cycle=cycle)
-                .select_related("pm_owner__user", "pmm_owner__user")
-                .annotate(open_required=Count("items", filter=open_q),
-                          overdue=Count("items", filter=open_q & Q(items__due_date__lt=today))))
+    launches = (
+        Launch.objects.filter(cycle=cycle)
+        .select_related("pm_owner__user", "pmm_owner__user")
+        .annotate(
+            open_required=Count("items", filter=open_q),
+            overdue=Count("items", filter=open_q & Q(items__due_date__lt=today)),
+        )
+    )
     columns = [BoardColumn(None, "Untiered")] + [BoardColumn(t, rubric.tier_name(t)) for t in rubric.tiers]
     by_tier = {c.tier: c for c in columns}
     for launch in launches:
@@ -138,8 +153,16 @@ def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Boar
         suggested = tiering.suggest_tier(rubric, launch.scores)
         total = tiering.score_total(rubric, launch.scores) if suggested is not None else None
         column = by_tier.get(launch.tier, columns[-1])  # a tier the rubric dropped shows in the last one
-        column.cards.append(Card(launch, suggested, rubric.tier_name(suggested) if suggested else "", total,
-                                 launch.open_required, launch.overdue))
+        column.cards.append(
+            Card(
+                launch,
+                suggested,
+                rubric.tier_name(suggested) if suggested else "",
+                total,
+                launch.open_required,
+                launch.overdue,
+            )
+        )
     cards = [card for column in columns for card in column.cards]
     found = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=[card.launch for card in cards])
     for card in cards:
@@ -157,18 +180,32 @@ def readiness_of(*, launch: Launch, items: list[ReadinessItem], today: date) -> 
         # The checklist's own "metric and target agreed" item names that blocker already.
         conditions["metric_missing"] = False
     return tiering.readiness(
-        [tiering.ItemState(i.required, i.status, i.due_date,
-                           i.owner.display_name if i.owner_id else (i.owner_role.code if i.owner_role_id else ""))
-         for i in items], today=today, tiered=launch.tier is not None, **conditions)
+        [
+            tiering.ItemState(
+                i.required,
+                i.status,
+                i.due_date,
+                i.owner.display_name if i.owner_id else (i.owner_role.code if i.owner_role_id else ""),
+            )
+            for i in items
+        ],
+        today=today,
+        tiered=launch.tier is not None,
+        **conditions,
+    )
 
 
 def go_conditions(launch: Launch) -> dict:
     """What "go" asks of the launch besides its checklist: the leads' confirmation and the
     day-30 metric (read from the launch itself, no query)."""
-    return {"awaiting": tiering.awaiting_leads(launch.tier, pm_confirmed=bool(launch.pm_confirmed_by_id),
-                                               pmm_confirmed=bool(launch.pmm_confirmed_by_id)),
-            "metric_missing": tiering.metric_missing(
-                launch.tier, has_metric=bool(launch.metric_name and launch.metric_target is not None))}
+    return {
+        "awaiting": tiering.awaiting_leads(
+            launch.tier, pm_confirmed=bool(launch.pm_confirmed_by_id), pmm_confirmed=bool(launch.pmm_confirmed_by_id)
+        ),
+        "metric_missing": tiering.metric_missing(
+            launch.tier, has_metric=bool(launch.metric_name and launch.metric_target is not None)
+        ),
+    }
 
 
 def go_decisions_of(*, launch: Launch) -> list[GoDecision]:
@@ -179,8 +216,12 @@ def lead_codes_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
     """As which leads (PM, PMM) the member may confirm the launch's tier; none for viewers."""
     if not membership.can_edit:
         return ()
-    return tiering.confirmable_as(member_id=membership.pk, is_admin=membership.is_admin,
-                                  pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id)
+    return tiering.confirmable_as(
+        member_id=membership.pk,
+        is_admin=membership.is_admin,
+        pm_owner_id=launch.pm_owner_id,
+        pmm_owner_id=launch.pmm_owner_id,
+    )
 
 
 def leads_to_confirm_of(*, membership: Membership, launch: Launch) -> tuple[str, ...]:
@@ -202,48 +243,81 @@ def dependencies_of(*, launch: Launch) -> list[Dependency]:
 
 def launches_for_choice(*, launch: Launch) -> list[Launch]:
     """Other launches of the workspace this one may wait for."""
-    return list(Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id).exclude(pk=launch.pk)
-                .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "name"))
+    return list(
+        Launch.objects.filter(cycle__workspace_id=launch.cycle.workspace_id)
+        .exclude(pk=launch.pk)
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle__quarter", "name")
+    )
 
 
 # --- plan warnings -----------------------------------------------------------------------
 
-def plan_warnings_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date,
-                     launches: list[Launch] | None = None) -> dict[int, list[plan_warnings.Warning]]:
+
+def plan_warnings_of(
+    *, cycle: LaunchCycle, rubric: tiering.Rubric, today: date, launches: list[Launch] | None = None
+) -> dict[int, list[plan_warnings.Warning]]:
     """The plan warnings of every launch of the cycle, in four queries whatever their
     number (three when the caller has the launches already)."""
     if launches is None:
-        launches = list(Launch.objects.filter(cycle=cycle).only(
-            "id", "name", "tier", "ship_date", "launch_date", "launched_on", "cycle_id"))
+        launches = list(
+            Launch.objects.filter(cycle=cycle).only(
+                "id", "name", "tier", "ship_date", "launch_date", "launched_on", "cycle_id"
+            )
+        )
     first: dict[int, tuple[str, date]] = {}
-    for launch_id, title, due in (ReadinessItem.objects.filter(launch__cycle=cycle, status__in=tiering.OPEN,
-                                                               due_date__isnull=False)
-                                  .order_by("launch_id", "due_date", "order", "id")
-                                  .values_list("launch_id", "title", "due_date")):
+    for launch_id, title, due in (
+        ReadinessItem.objects.filter(launch__cycle=cycle, status__in=tiering.OPEN, due_date__isnull=False)
+        .order_by("launch_id", "due_date", "order", "id")
+        .values_list("launch_id", "title", "due_date")
+    ):
         first.setdefault(launch_id, (title, due))
-    deps = list(Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle))
-                .values_list("launch_id", "before_id", "before__name", "before__tier", "before__launch_date"))
+    deps = list(
+        Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle)).values_list(
+            "launch_id", "before_id", "before__name", "before__tier", "before__launch_date"
+        )
+    )
     avoid = [planning.Avoid(a.name, a.start, a.end) for a in AvoidDate.objects.filter(workspace_id=cycle.workspace_id)]
-    plan = [plan_warnings.PlanLaunch(l.pk, l.name, l.tier, (cycle.year, cycle.quarter), l.ship_date, l.launch_date,
-                                     l.launched_on, first.get(l.pk)) for l in launches]
+    plan = [
+        plan_warnings.PlanLaunch(
+            l.pk,
+            l.name,
+            l.tier,
+            (cycle.year, cycle.quarter),
+            l.ship_date,
+            l.launch_date,
+            l.launched_on,
+            first.get(l.pk),
+        )
+        for l in launches
+    ]
     known = {p.id for p in plan}
     # A dependency on another quarter's launch: its date still orders this one. Its own
     # warnings belong to its own cycle, so they are dropped below.
-    others = {b: plan_warnings.PlanLaunch(b, name, None, (0, 0), None, day, today)
-              for _, b, name, _, day in deps if b not in known}
+    others = {
+        b: plan_warnings.PlanLaunch(b, name, None, (0, 0), None, day, today)
+        for _, b, name, _, day in deps
+        if b not in known
+    }
     found = plan_warnings.plan_warnings(
-        plan + list(others.values()), today=today, lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
-        avoid=avoid, dependencies=[(a, b) for a, b, *_ in deps], tier_names={t: rubric.tier_name(t) for t in rubric.tiers})
+        plan + list(others.values()),
+        today=today,
+        lead_days={t: tiering.lead_days(t, rubric) for t in rubric.tiers},
+        avoid=avoid,
+        dependencies=[(a, b) for a, b, *_ in deps],
+        tier_names={t: rubric.tier_name(t) for t in rubric.tiers},
+    )
     return {launch_id: found[launch_id] for launch_id in known}
 
 
 # --- the workload (workspaces.workload) -------------------------------------------------------
 
+
 def _in_quarter(quarter: workloads.Quarter, day_field: str, cycle_path: str) -> Q:
     """Dated in the quarter, or undated in the quarter's cycle."""
-    return (Q(**{f"{day_field}__range": (quarter.start, quarter.end)})
-            | Q(**{f"{day_field}__isnull": True, f"{cycle_path}__year": quarter.year,
-                   f"{cycle_path}__quarter": quarter.number}))
+    return Q(**{f"{day_field}__range": (quarter.start, quarter.end)}) | Q(
+        **{f"{day_field}__isnull": True, f"{cycle_path}__year": quarter.year, f"{cycle_path}__quarter": quarter.number}
+    )
 
 
 def workload_launches(workspace: Workspace, quarter: workloads.Quarter) -> list[workloads.Share]:
@@ -251,14 +325,22 @@ def workload_launches(workspace: Workspace, quarter: workloads.Quarter) -> list[
     its role's; launches launching this quarter, each its PM's and its PMM's, a Tier 1 one
     counting as `load.TIER_1_WEIGHT` as on the quarter view's load by week. Undated ones
     count in the quarter of their cycle. Two queries."""
-    items = (ReadinessItem.objects.filter(launch__cycle__workspace=workspace, status__in=tiering.OPEN)
-             .filter(_in_quarter(quarter, "due_date", "launch__cycle"))
-             .filter(Q(owner__isnull=False) | Q(owner_role__isnull=False))
-             .values("owner_id", "owner_role_id").annotate(n=Count("id")))
-    shares = [workloads.Share(workloads.ITEMS, row["n"], membership_id=row["owner_id"], role_id=row["owner_role_id"])
-              for row in items]
-    launches = (Launch.objects.filter(cycle__workspace=workspace).filter(_in_quarter(quarter, "launch_date", "cycle"))
-                .values_list("pm_owner_id", "pmm_owner_id", "tier"))
+    items = (
+        ReadinessItem.objects.filter(launch__cycle__workspace=workspace, status__in=tiering.OPEN)
+        .filter(_in_quarter(quarter, "due_date", "launch__cycle"))
+        .filter(Q(owner__isnull=False) | Q(owner_role__isnull=False))
+        .values("owner_id", "owner_role_id")
+        .annotate(n=Count("id"))
+    )
+    shares = [
+        workloads.Share(workloads.ITEMS, row["n"], membership_id=row["owner_id"], role_id=row["owner_role_id"])
+        for row in items
+    ]
+    launches = (
+        Launch.objects.filter(cycle__workspace=workspace)
+        .filter(_in_quarter(quarter, "launch_date", "cycle"))
+        .values_list("pm_owner_id", "pmm_owner_id", "tier")
+    )
     for pm, pmm, tier in launches:
         for member_id in {pm, pmm} - {None}:
             shares.append(workloads.Share(workloads.LAUNCHES, 1, load.weight(tier), membership_id=member_id))
@@ -266,6 +348,7 @@ def workload_launches(workspace: Workspace, quarter: workloads.Quarter) -> list[
 
 
 # --- the quarter view ----------------------------------------------------------------------
+
 
 def load_limits_of(*, workspace_id: int) -> tuple[int, int]:
     """(per person and week, per week) as the workspace set them, else the defaults."""
@@ -287,14 +370,14 @@ class QuarterLaunch:
 class QuarterItem:
     item: ReadinessItem
     launch: Launch
-    owner: str   # the owner person's name, else their role's code, else "Nobody"
+    owner: str  # the owner person's name, else their role's code, else "Nobody"
     late: bool
 
 
 @dataclass(slots=True)
 class QuarterPlan:
-    name: str            # 2027-Q1
-    slug: str            # 2027-q1
+    name: str  # 2027-Q1
+    slug: str  # 2027-q1
     year: int
     quarter: int
     cycle: LaunchCycle | None
@@ -327,8 +410,9 @@ class QuarterPlan:
         return f"{self.year + 1}-q1" if self.quarter == 4 else f"{self.year}-q{self.quarter + 1}"
 
 
-def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: tiering.Rubric,
-                    today: date) -> QuarterPlan:
+def quarter_plan_of(
+    *, workspace: Workspace, year: int, quarter: int, rubric: tiering.Rubric, today: date
+) -> QuarterPlan:
     """A quarter at a glance: its cycle's launches by tier with readiness, the readiness
     items across launches by owner and by due week, each person's load by week against
     the workspace's limits, and the plan warnings. A fixed number of queries whatever
@@ -339,14 +423,31 @@ def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: ti
     cycle = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
     names: dict[int, str] = {}
     if cycle is None:
-        return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, None, start, end, [], [], [],
-                           load.load_by_week(weeks=weeks, items=[], launches=[], person_limit=person_limit,
-                                             week_limit=week_limit), names)
+        return QuarterPlan(
+            f"{year}-Q{quarter}",
+            f"{year}-q{quarter}",
+            year,
+            quarter,
+            None,
+            start,
+            end,
+            [],
+            [],
+            [],
+            load.load_by_week(weeks=weeks, items=[], launches=[], person_limit=person_limit, week_limit=week_limit),
+            names,
+        )
     cycle.workspace = workspace
-    launches = list(Launch.objects.filter(cycle=cycle).select_related("pm_owner__user", "pmm_owner__user")
-                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
-    items = list(ReadinessItem.objects.filter(launch__cycle=cycle).select_related("owner__user", "owner_role")
-                 .order_by(F("due_date").asc(nulls_last=True), "order", "id"))
+    launches = list(
+        Launch.objects.filter(cycle=cycle)
+        .select_related("pm_owner__user", "pmm_owner__user")
+        .order_by(F("launch_date").asc(nulls_last=True), "name", "id")
+    )
+    items = list(
+        ReadinessItem.objects.filter(launch__cycle=cycle)
+        .select_related("owner__user", "owner_role")
+        .order_by(F("due_date").asc(nulls_last=True), "order", "id")
+    )
     warnings = plan_warnings_of(cycle=cycle, rubric=rubric, today=today, launches=launches)
     by_launch: dict[int, list[ReadinessItem]] = {}
     for item in items:
@@ -359,38 +460,61 @@ def quarter_plan_of(*, workspace: Workspace, year: int, quarter: int, rubric: ti
         required = [i for i in own if i.required]
         late = sum(1 for i in required if i.is_open and i.due_date and i.due_date < today)
         done = sum(1 for i in required if not i.is_open)
-        row = QuarterLaunch(launch, rubric.tier_name(launch.tier), len(required), Bar(done, late, len(required)),
-                            readiness_of(launch=launch, items=own, today=today), warnings.get(launch.pk, []))
+        row = QuarterLaunch(
+            launch,
+            rubric.tier_name(launch.tier),
+            len(required),
+            Bar(done, late, len(required)),
+            readiness_of(launch=launch, items=own, today=today),
+            warnings.get(launch.pk, []),
+        )
         tiers.get(launch.tier, tiers[rubric.tiers[-1]]).append(row)
         for member in (launch.pm_owner, launch.pmm_owner):
             if member is not None:
                 names[member.pk] = member.display_name
-    rows, by_owner, by_week = [], {}, {}
+    _rows, by_owner, by_week = [], {}, {}
     for item in items:
         if item.owner_id:
             names[item.owner_id] = item.owner.display_name
         owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "Nobody")
-        row = QuarterItem(item, launch_by_id[item.launch_id], owner,
-                          bool(item.is_open and item.due_date and item.due_date < today))
+        row = QuarterItem(
+            item, launch_by_id[item.launch_id], owner, bool(item.is_open and item.due_date and item.due_date < today)
+        )
         by_owner.setdefault(owner, []).append(row)
         by_week.setdefault(load.week_start(item.due_date) if item.due_date else None, []).append(row)
-    owned = [load.Owned(member_id, l.tier, l.launch_date) for l in launches if l.launch_date
-             for member_id in {l.pm_owner_id, l.pmm_owner_id} - {None}]
+    owned = [
+        load.Owned(member_id, l.tier, l.launch_date)
+        for l in launches
+        if l.launch_date
+        for member_id in {l.pm_owner_id, l.pmm_owner_id} - {None}
+    ]
     due = [load.ItemDue(i.owner_id, i.due_date) for i in items if i.owner_id and i.due_date and i.is_open]
-    found = load.load_by_week(weeks=weeks, items=due, launches=owned, person_limit=person_limit,
-                              week_limit=week_limit, names=names)
+    found = load.load_by_week(
+        weeks=weeks, items=due, launches=owned, person_limit=person_limit, week_limit=week_limit, names=names
+    )
     tier_rows = [(rubric.tier_name(t) if t is not None else "Untiered", tiers[t]) for t in (*rubric.tiers, None)]
-    return QuarterPlan(f"{year}-Q{quarter}", f"{year}-q{quarter}", year, quarter, cycle, start, end, tier_rows,
-                       sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
-                       sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)), found, names)
+    return QuarterPlan(
+        f"{year}-Q{quarter}",
+        f"{year}-q{quarter}",
+        year,
+        quarter,
+        cycle,
+        start,
+        end,
+        tier_rows,
+        sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
+        sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)),
+        found,
+        names,
+    )
 
 
 @dataclass(slots=True)
 class PrereadSummary:
-    tiers: list[tuple[str, int, int]]   # (tier name, launches, ready)
+    tiers: list[tuple[str, int, int]]  # (tier name, launches, ready)
     previous_name: str
-    outcomes: list[Launch]              # last quarter's launches with their day-30 decision
-    decisions: list[Decision]           # decision log entries whose review falls in the quarter
+    outcomes: list[Launch]  # last quarter's launches with their day-30 decision
+    decisions: list[Decision]  # decision log entries whose review falls in the quarter
 
 
 def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[preread.Row], PrereadSummary]:
@@ -400,24 +524,50 @@ def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[prere
     for row in plan.launches:
         launch = row.launch
         suggested = tiering.suggest_tier(rubric, launch.scores)
-        rows.append(preread.Row(
-            launch.name, launch.launch_date, launch.ship_date,
-            tiering.score_total(rubric, launch.scores) if suggested is not None else None,
-            rubric.tier_name(suggested) if suggested else "", row.tier_name if launch.tier is not None else "",
-            launch.tier_reason, launch.pm_owner.display_name if launch.pm_owner_id else "",
-            launch.pmm_owner.display_name if launch.pmm_owner_id else "", row.bar.done, row.required,
-            row.readiness.overdue, row.readiness.ready, tuple(w.message for w in row.warnings)))
+        rows.append(
+            preread.Row(
+                launch.name,
+                launch.launch_date,
+                launch.ship_date,
+                tiering.score_total(rubric, launch.scores) if suggested is not None else None,
+                rubric.tier_name(suggested) if suggested else "",
+                row.tier_name if launch.tier is not None else "",
+                launch.tier_reason,
+                launch.pm_owner.display_name if launch.pm_owner_id else "",
+                launch.pmm_owner.display_name if launch.pmm_owner_id else "",
+                row.bar.done,
+                row.required,
+                row.readiness.overdue,
+                row.readiness.ready,
+                tuple(w.message for w in row.warnings),
+            )
+        )
     year, quarter = (plan.year - 1, 4) if plan.quarter == 1 else (plan.year, plan.quarter - 1)
     workspace_id = plan.cycle.workspace_id if plan.cycle else None
-    outcomes = list(Launch.objects.filter(cycle__workspace_id=workspace_id, cycle__year=year, cycle__quarter=quarter)
-                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id")) if workspace_id else []
-    decisions = list(Decision.objects.filter(matrix__workspace_id=workspace_id, review_on__range=(plan.start, plan.end))
-                     .select_related("matrix").order_by("review_on", "id")[:50]) if workspace_id else []
+    outcomes = (
+        list(
+            Launch.objects.filter(cycle__workspace_id=workspace_id, cycle__year=year, cycle__quarter=quarter).order_by(
+                F("launch_date").asc(nulls_last=True), "name", "id"
+            )
+        )
+        if workspace_id
+        else []
+    )
+    decisions = (
+        list(
+            Decision.objects.filter(matrix__workspace_id=workspace_id, review_on__range=(plan.start, plan.end))
+            .select_related("matrix")
+            .order_by("review_on", "id")[:50]
+        )
+        if workspace_id
+        else []
+    )
     tiers = [(name, len(found), sum(1 for r in found if r.readiness.ready)) for name, found in plan.tiers]
     return rows, PrereadSummary(tiers, f"{year}-Q{quarter}", outcomes, decisions)
 
 
 # --- ownership: the matrix's Launch phase and the owners of readiness items -----------------
+
 
 @dataclass(frozen=True, slots=True)
 class ActivityOwners:
@@ -473,9 +623,16 @@ def launch_owners_of(*, launch: Launch) -> LaunchOwners:
             continue
         letters = [(c.role_id, grid.cells.get((row.id, c.role_id), ("", 0))[0]) for c in grid.columns]
         owners = set(tiering.owner_roles(letters))
-        found[key] = ActivityOwners(key, row.name, True, tuple(
-            (c.role_id, c.code, "A/R" if value == "AR" else value)
-            for c, (_, value) in zip(grid.columns, letters) if c.role_id in owners))
+        found[key] = ActivityOwners(
+            key,
+            row.name,
+            True,
+            tuple(
+                (c.role_id, c.code, "A/R" if value == "AR" else value)
+                for c, (_, value) in zip(grid.columns, letters)
+                if c.role_id in owners
+            ),
+        )
     return LaunchOwners(matrix, from_default, grid, found)
 
 
@@ -512,8 +669,9 @@ def item_ownership(item: ReadinessItem, owners: LaunchOwners) -> ItemOwnership:
     if role != item.owner_role_id:
         return ItemOwnership("")
     letter = next(letter for rid, _, letter in found.candidates if rid == role)
-    return ItemOwnership("owned", found.name, found.code(role), letter,
-                         found.candidates if len(found.candidates) > 1 else ())
+    return ItemOwnership(
+        "owned", found.name, found.code(role), letter, found.candidates if len(found.candidates) > 1 else ()
+    )
 
 
 @dataclass(slots=True)
@@ -537,13 +695,19 @@ def launch_raci_of(*, owners: LaunchOwners) -> LaunchRaci | None:
             value = grid.cells.get((activity.id, column.role_id), ("", 0))[0]
             if value in ("R", "A", "AR"):
                 ra.add(column.role_id)
-                people.append((column.code, "A/R" if value == "AR" else value,
-                               [grid.people[m] for m in column.holder_ids if m in grid.people]))
+                people.append(
+                    (
+                        column.code,
+                        "A/R" if value == "AR" else value,
+                        [grid.people[m] for m in column.holder_ids if m in grid.people],
+                    )
+                )
         rows.append((activity.name, people))
     return LaunchRaci(rows, ra)
 
 
 # --- calendar, retrospective, feed ----------------------------------------------------------
+
 
 @dataclass(slots=True)
 class CalendarEntry:
@@ -574,23 +738,33 @@ class Calendar:
         """Dated entries with their position in the quarter, in steps of 5 per cent (a CSS
         class each: the CSP allows no style attributes)."""
         span = max((self.end - self.start).days, 1)
-        return [(e, 5 * round(20 * min(max((e.launch.launch_date - self.start).days, 0), span) / span))
-                for e in self.entries if e.launch.launch_date]
+        return [
+            (e, 5 * round(20 * min(max((e.launch.launch_date - self.start).days, 0), span) / span))
+            for e in self.entries
+            if e.launch.launch_date
+        ]
 
 
 def calendar_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> Calendar:
     """The quarter's launches on their launch dates, with their flags, in three queries."""
-    launches = list(Launch.objects.filter(cycle=cycle).select_related("pm_owner__user", "pmm_owner__user")
-                    .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    launches = list(
+        Launch.objects.filter(cycle=cycle)
+        .select_related("pm_owner__user", "pmm_owner__user")
+        .order_by(F("launch_date").asc(nulls_last=True), "name", "id")
+    )
     avoid = list(AvoidDate.objects.filter(workspace_id=cycle.workspace_id))
-    deps = list(Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle))
-                .values_list("launch_id", "before_id", "before__name", "before__launch_date"))
+    deps = list(
+        Dependency.objects.filter(Q(launch__cycle=cycle) | Q(before__cycle=cycle)).values_list(
+            "launch_id", "before_id", "before__name", "before__launch_date"
+        )
+    )
     placed = [planning.Placed(l.pk, l.name, l.tier, l.launch_date) for l in launches]
     known = {p.id for p in placed}
     # A dependency on another quarter's launch: place it too, so the order is still checked.
     placed += [planning.Placed(b, name, None, day) for _, b, name, day in deps if b not in known]
-    found = planning.flags(placed, [planning.Avoid(a.name, a.start, a.end) for a in avoid],
-                           [(a, b) for a, b, _, _ in deps])
+    found = planning.flags(
+        placed, [planning.Avoid(a.name, a.start, a.end) for a in avoid], [(a, b) for a, b, _, _ in deps]
+    )
     entries = [CalendarEntry(l, found.get(l.pk, []), rubric.tier_name(l.tier)) for l in launches]
     by_day: dict[date, list[CalendarEntry]] = {}
     for entry in entries:
@@ -599,8 +773,13 @@ def calendar_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> Calendar:
             by_day.setdefault(entry.launch.launch_date, []).append(entry)
     months = []
     for first in planning.quarter_months(cycle.year, cycle.quarter):
-        weeks = [[(day, by_day.get(day, []) if day else [], [a for a in avoid if day and a.start <= day <= a.end])
-                  for day in week] for week in planning.month_weeks(first)]
+        weeks = [
+            [
+                (day, by_day.get(day, []) if day else [], [a for a in avoid if day and a.start <= day <= a.end])
+                for day in week
+            ]
+            for week in planning.month_weeks(first)
+        ]
         months.append((first, weeks))
     start, end = planning.quarter_bounds(cycle.year, cycle.quarter)
     return Calendar(entries, avoid, months, start, end)
@@ -613,7 +792,7 @@ def avoid_dates_of(*, workspace: Workspace) -> list[AvoidDate]:
 @dataclass(slots=True)
 class RetroRow:
     launch: Launch
-    on_time: bool | None      # None: not launched or no planned date
+    on_time: bool | None  # None: not launched or no planned date
     days_late: int
     ready_at_go: bool
     open_required: int
@@ -623,11 +802,15 @@ class RetroRow:
 
 def retrospective_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> list[RetroRow]:
     """Every launch of the quarter: on time or late, readiness at go, metric against target."""
-    launches = (Launch.objects.filter(cycle=cycle)
-                .annotate(open_required=Count("items", filter=Q(items__required=True, items__status__in=tiering.OPEN)),
-                          went=Exists(GoDecision.objects.filter(launch=OuterRef("pk"), decision="go")))
-                # A grouped query ignores Meta.ordering.
-                .order_by(F("launch_date").asc(nulls_last=True), "name", "id"))
+    launches = (
+        Launch.objects.filter(cycle=cycle)
+        .annotate(
+            open_required=Count("items", filter=Q(items__required=True, items__status__in=tiering.OPEN)),
+            went=Exists(GoDecision.objects.filter(launch=OuterRef("pk"), decision="go")),
+        )
+        # A grouped query ignores Meta.ordering.
+        .order_by(F("launch_date").asc(nulls_last=True), "name", "id")
+    )
     rows = []
     for launch in launches:
         launch.cycle = cycle
@@ -636,8 +819,11 @@ def retrospective_of(*, cycle: LaunchCycle, rubric: tiering.Rubric) -> list[Retr
         met = None
         if launch.metric_target is not None and launch.metric_actual is not None:
             met = launch.metric_actual >= launch.metric_target
-        rows.append(RetroRow(launch, on_time, max(late, 0), launch.went, launch.open_required, met,
-                             rubric.tier_name(launch.tier)))
+        rows.append(
+            RetroRow(
+                launch, on_time, max(late, 0), launch.went, launch.open_required, met, rubric.tier_name(launch.tier)
+            )
+        )
     return rows
 
 
@@ -658,6 +844,7 @@ def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | Non
 
 # --- what a member holds here, for removing them (raci.handover) ---------------------------
 
+
 def _day(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
@@ -667,29 +854,51 @@ def launch_holdings(membership: Membership) -> list[Holding]:
     could neither confirm the tier nor tick the item done."""
     ws = membership.workspace_id
     found = []
-    launches = (Launch.objects.filter(cycle__workspace_id=ws).filter(Q(pm_owner=membership) | Q(pmm_owner=membership))
-                .select_related("cycle").order_by("-cycle__year", "-cycle__quarter", "launch_date", "name", "id"))
+    launches = (
+        Launch.objects.filter(cycle__workspace_id=ws)
+        .filter(Q(pm_owner=membership) | Q(pmm_owner=membership))
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle__quarter", "launch_date", "name", "id")
+    )
     for launch in launches:
         when = f", launches {_day(launch.launch_date)}" if launch.launch_date else ""
         for code, owner_id in (("PM", launch.pm_owner_id), ("PMM", launch.pmm_owner_id)):
             if owner_id == membership.pk:
-                found.append(Holding(key=f"launch_{code.lower()}:{launch.pk}", group="Launches owned",
-                                     label=f"{launch.name} · {code} owner", detail=f"{launch.cycle.name}{when}",
-                                     editors_only=True))
-    items = (ReadinessItem.objects.filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)
-             .select_related("launch__cycle").order_by("due_date", "launch__name", "order", "id"))
+                found.append(
+                    Holding(
+                        key=f"launch_{code.lower()}:{launch.pk}",
+                        group="Launches owned",
+                        label=f"{launch.name} · {code} owner",
+                        detail=f"{launch.cycle.name}{when}",
+                        editors_only=True,
+                    )
+                )
+    items = (
+        ReadinessItem.objects.filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)
+        .select_related("launch__cycle")
+        .order_by("due_date", "launch__name", "order", "id")
+    )
     for item in items:
         due = f", due {_day(item.due_date)}" if item.due_date else ""
-        found.append(Holding(key=f"item:{item.pk}", group="Open readiness items", label=f"{item.title} · {item.launch.name}",
-                             detail=f"{item.get_status_display()}{due}{' · required for go' if item.required else ''}",
-                             editors_only=True))
+        found.append(
+            Holding(
+                key=f"item:{item.pk}",
+                group="Open readiness items",
+                label=f"{item.title} · {item.launch.name}",
+                detail=f"{item.get_status_display()}{due}{' · required for go' if item.required else ''}",
+                editors_only=True,
+            )
+        )
     return found
 
 
 def launch_removal_notes(membership: Membership) -> list[str]:
-    confirmed = Launch.objects.filter(Q(pm_confirmed_by=membership) | Q(pmm_confirmed_by=membership),
-                                      cycle__workspace_id=membership.workspace_id).count()
+    confirmed = Launch.objects.filter(
+        Q(pm_confirmed_by=membership) | Q(pmm_confirmed_by=membership), cycle__workspace_id=membership.workspace_id
+    ).count()
     if not confirmed:
         return []
-    return [f"The tier confirmation{'s' if confirmed != 1 else ''} they gave on {confirmed} launch"
-            f"{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) confirms again."]
+    return [
+        f"The tier confirmation{'s' if confirmed != 1 else ''} they gave on {confirmed} launch"
+        f"{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) confirms again."
+    ]

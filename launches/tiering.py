@@ -85,8 +85,11 @@ class Rubric:
         return DEFAULT_LEAD_WEEKS[min(max(tier, 1), len(DEFAULT_LEAD_WEEKS)) - 1]
 
 
-DEFAULT_RUBRIC = Rubric(questions=tuple(Question(text) for text in DEFAULT_QUESTIONS),
-                        thresholds=DEFAULT_THRESHOLDS, tier_names=DEFAULT_TIER_NAMES)
+DEFAULT_RUBRIC = Rubric(
+    questions=tuple(Question(text) for text in DEFAULT_QUESTIONS),
+    thresholds=DEFAULT_THRESHOLDS,
+    tier_names=DEFAULT_TIER_NAMES,
+)
 
 
 def rubric_check(rubric: Rubric) -> Rubric:
@@ -97,8 +100,9 @@ def rubric_check(rubric: Rubric) -> Rubric:
         if not question.text.strip():
             raise RubricError("Every question needs its text.", "questions")
         if not 0 <= question.weight <= 10:
-            raise RubricError(f"“{question.text}” has weight {question.weight}; use a whole number from 0 to 10.",
-                              "questions")
+            raise RubricError(
+                f"“{question.text}” has weight {question.weight}; use a whole number from 0 to 10.", "questions"
+            )
     if sum(q.weight for q in rubric.questions) == 0:
         raise RubricError("At least one question needs a weight above 0.", "questions")
     if not MIN_TIERS <= len(rubric.tier_names) <= MAX_TIERS:
@@ -106,14 +110,12 @@ def rubric_check(rubric: Rubric) -> Rubric:
     if any(not name.strip() for name in rubric.tier_names) or len(set(rubric.tier_names)) != len(rubric.tier_names):
         raise RubricError("Every tier needs a name of its own.", "tier_names")
     if len(rubric.thresholds) != len(rubric.tier_names) - 1:
-        raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names) - 1} thresholds.",
-                          "thresholds")
+        raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names) - 1} thresholds.", "thresholds")
     if any(a <= b for a, b in zip(rubric.thresholds, rubric.thresholds[1:])):
         raise RubricError("Each tier's threshold must be higher than the next tier's.", "thresholds")
     if rubric.lead_weeks:
         if len(rubric.lead_weeks) != len(rubric.tier_names):
-            raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names)} lead times.",
-                              "lead_weeks")
+            raise RubricError(f"{len(rubric.tier_names)} tiers need {len(rubric.tier_names)} lead times.", "lead_weeks")
         if any(not (isinstance(w, int) and 0 <= w <= MAX_LEAD_WEEKS) for w in rubric.lead_weeks):
             raise RubricError(f"A lead time is a whole number of weeks from 0 to {MAX_LEAD_WEEKS}.", "lead_weeks")
     return rubric
@@ -162,8 +164,9 @@ def needs_confirmation(tier: int | None) -> bool:
 LEADS = ("PM", "PMM")
 
 
-def may_confirm(*, as_code: str, member_id: int, is_admin: bool, pm_owner_id: int | None,
-                pmm_owner_id: int | None) -> bool:
+def may_confirm(
+    *, as_code: str, member_id: int, is_admin: bool, pm_owner_id: int | None, pmm_owner_id: int | None
+) -> bool:
     """Who confirms a tier (DESIGN, Launches): the launch's PM owner, or a workspace admin,
     as the PM lead; its PMM owner, or an admin, as the PMM lead. Holding the PM or PMM
     role grants nothing here: an editor could give themselves a role, not a launch."""
@@ -173,11 +176,17 @@ def may_confirm(*, as_code: str, member_id: int, is_admin: bool, pm_owner_id: in
     return is_admin or (owner is not None and owner == member_id)
 
 
-def confirmable_as(*, member_id: int, is_admin: bool, pm_owner_id: int | None,
-                   pmm_owner_id: int | None) -> tuple[str, ...]:
+def confirmable_as(
+    *, member_id: int, is_admin: bool, pm_owner_id: int | None, pmm_owner_id: int | None
+) -> tuple[str, ...]:
     """The leads (PM, PMM) as which the member may confirm the launch's tier, in that order."""
-    return tuple(code for code in LEADS if may_confirm(as_code=code, member_id=member_id, is_admin=is_admin,
-                                                      pm_owner_id=pm_owner_id, pmm_owner_id=pmm_owner_id))
+    return tuple(
+        code
+        for code in LEADS
+        if may_confirm(
+            as_code=code, member_id=member_id, is_admin=is_admin, pm_owner_id=pm_owner_id, pmm_owner_id=pmm_owner_id
+        )
+    )
 
 
 # --- deliverables and the readiness checklist ----------------------------------------
@@ -317,7 +326,7 @@ class ExistingItem:
 class Replan:
     create: tuple[Deliverable, ...]
     update: tuple[Deliverable, ...]  # kept items that the new tier also has: new title, due date, required
-    delete: tuple[str, ...]          # keys of untouched items that the new tier does not have
+    delete: tuple[str, ...]  # keys of untouched items that the new tier does not have
 
 
 def replan(*, new: tuple[Deliverable, ...], existing: list[ExistingItem]) -> Replan:
@@ -334,6 +343,7 @@ def replan(*, new: tuple[Deliverable, ...], existing: list[ExistingItem]) -> Rep
 
 
 # --- the readiness verdict ------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class ItemState:
@@ -373,8 +383,10 @@ class Readiness:
                 text += ", owners: " + ", ".join(self.owners)
             found.append(text)
         if self.awaiting:
-            found.append(f"the {' and '.join(self.awaiting)} lead{'s have' if len(self.awaiting) > 1 else ' has'} "
-                         "not confirmed the tier")
+            found.append(
+                f"the {' and '.join(self.awaiting)} lead{'s have' if len(self.awaiting) > 1 else ' has'} "
+                "not confirmed the tier"
+            )
         if self.metric_missing:
             found.append("no day-30 metric and target agreed")
         return found
@@ -392,14 +404,26 @@ def metric_missing(tier: int | None, *, has_metric: bool) -> bool:
     return needs_confirmation(tier) and not has_metric
 
 
-def readiness(items: list[ItemState], *, today: date, tiered: bool = True, awaiting: tuple[str, ...] = (),
-              metric_missing: bool = False) -> Readiness:
+def readiness(
+    items: list[ItemState],
+    *,
+    today: date,
+    tiered: bool = True,
+    awaiting: tuple[str, ...] = (),
+    metric_missing: bool = False,
+) -> Readiness:
     """Ready when every required item is done or waived, the leads have confirmed the tier
     and the day-30 metric is agreed where the tier asks for them: exactly when "go" is
     accepted (`launches.services.go_record`)."""
     open_items = [i for i in items if i.required and i.status in OPEN]
     overdue = sum(1 for i in open_items if i.due and i.due < today)
     owners = tuple(sorted({i.owner or "nobody" for i in open_items}))
-    return Readiness(ready=tiered and not open_items and not awaiting and not metric_missing,
-                     open_required=len(open_items), overdue=overdue, owners=owners, tiered=tiered,
-                     awaiting=awaiting, metric_missing=metric_missing)
+    return Readiness(
+        ready=tiered and not open_items and not awaiting and not metric_missing,
+        open_required=len(open_items),
+        overdue=overdue,
+        owners=owners,
+        tiered=tiered,
+        awaiting=awaiting,
+        metric_missing=metric_missing,
+    )

@@ -10,5 +10,7 @@ def bell(request):
         return {}
     from notifications.selectors import unread_count
 
-    return {"bell_unread": SimpleLazyObject(lambda: unread_count(user=user)),
-            "bell_poll_seconds": settings.NOTIFY_POLL_SECONDS}
+    return {
+        "bell_unread": SimpleLazyObject(lambda: unread_count(user=user)),
+        "bell_poll_seconds": settings.NOTIFY_POLL_SECONDS,
+    }

@@ -29,13 +29,25 @@ from notifications.models import (
 @transaction.atomic
 def email_notification(notification_id: int) -> bool:
     """Send the notification's e-mail unless it was sent already. True if sent now."""
-    n = (Notification.objects.select_for_update(of=("self",)).select_related("user", "workspace")
-         .filter(pk=notification_id).first())
+    n = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("user", "workspace")
+        .filter(pk=notification_id)
+        .first()
+    )
     if n is None or n.email != EmailMode.NOW or n.emailed_at or n.email_failed_at or not n.user.email:
         return False
-    context = {"n": n, "link": absolute(n.url) if n.url else "", "settings_link": absolute(reverse("notifications:notification_settings"))}
-    send_mail(subject=f"[{n.workspace.name}] {n.title}", message=render_to_string("notifications/email/notification.txt", context),
-              from_email=None, recipient_list=[n.user.email])
+    context = {
+        "n": n,
+        "link": absolute(n.url) if n.url else "",
+        "settings_link": absolute(reverse("notifications:notification_settings")),
+    }
+    send_mail(
+        subject=f"[{n.workspace.name}] {n.title}",
+        message=render_to_string("notifications/email/notification.txt", context),
+        from_email=None,
+        recipient_list=[n.user.email],
+    )
     n.emailed_at = timezone.now()
     n.save(update_fields=["emailed_at"])
     return True
@@ -63,14 +75,20 @@ def digest_period(schedule: str, now: datetime) -> str | None:
 
 def digests_due(now: datetime) -> list[tuple[int, str]]:
     """(user id, period) of everyone with digest notifications waiting whose digest is due."""
-    waiting = set(Notification.objects.filter(email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
-                  .values_list("user_id", flat=True).distinct())
+    waiting = set(
+        Notification.objects.filter(email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
     if not waiting:
         return []
     schedules = dict(NotificationSettings.objects.filter(user_id__in=waiting).values_list("user_id", "digest"))
     due = {uid: digest_period(schedules.get(uid, DigestSchedule.DAILY), now) for uid in waiting}
-    sent = set(DigestRun.objects.filter(user_id__in=waiting, period__in={p for p in due.values() if p},
-                                        sent_at__isnull=False).values_list("user_id", "period"))
+    sent = set(
+        DigestRun.objects.filter(
+            user_id__in=waiting, period__in={p for p in due.values() if p}, sent_at__isnull=False
+        ).values_list("user_id", "period")
+    )
     return sorted((uid, period) for uid, period in due.items() if period and (uid, period) not in sent)
 
 
@@ -84,17 +102,27 @@ def send_digest(user_id: int, period: str) -> int:
     run = DigestRun.objects.select_for_update().select_related("user").get(pk=run.pk)
     if run.sent_at or not run.user.email:
         return 0
-    waiting = list(Notification.objects.select_for_update(of=("self",)).select_related("workspace")
-                   .filter(user_id=user_id, email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
-                   .order_by("workspace__name", "created_at", "id")[:DIGEST_MAX_ITEMS])
+    waiting = list(
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .filter(user_id=user_id, email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
+        .order_by("workspace__name", "created_at", "id")[:DIGEST_MAX_ITEMS]
+    )
     if not waiting:
         return 0
     kind = "weekly" if period.startswith("weekly") else "daily"
-    context = {"user": run.user, "items": [(n, absolute(n.url) if n.url else "") for n in waiting], "kind": kind,
-               "settings_link": absolute(reverse("notifications:notification_settings"))}
-    send_mail(subject=f"Your {kind} Lockstep digest: {len(waiting)} update{'s' if len(waiting) != 1 else ''}",
-              message=render_to_string("notifications/email/digest.txt", context), from_email=None,
-              recipient_list=[run.user.email])
+    context = {
+        "user": run.user,
+        "items": [(n, absolute(n.url) if n.url else "") for n in waiting],
+        "kind": kind,
+        "settings_link": absolute(reverse("notifications:notification_settings")),
+    }
+    send_mail(
+        subject=f"Your {kind} Lockstep digest: {len(waiting)} update{'s' if len(waiting) != 1 else ''}",
+        message=render_to_string("notifications/email/digest.txt", context),
+        from_email=None,
+        recipient_list=[run.user.email],
+    )
     now = timezone.now()
     Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(emailed_at=now)
     run.sent_at, run.items = now, len(waiting)

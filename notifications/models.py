@@ -50,8 +50,9 @@ class Notification(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True, max_length=4000)
     url = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     in_app = models.BooleanField(default=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -60,10 +61,19 @@ class Notification(models.Model):
     # Set when sending kept failing after every retry: the sweep stops trying.
     email_failed_at = models.DateTimeField(null=True, blank=True)
 
-    SHORT = {"letters": "Letters", "item_assigned": "Assigned to you", "item_due": "Due soon", "item_overdue": "Overdue",
-             "launch_status": "Launch status", "launch_tier": "Tier", "go_decision": "Go/no-go",
-             "decision_review": "Decision review", "matrix_review": "Matrix review", "ritual_soon": "Meeting tomorrow",
-             "readout_due": "Day-30 readout"}
+    SHORT = {
+        "letters": "Letters",
+        "item_assigned": "Assigned to you",
+        "item_due": "Due soon",
+        "item_overdue": "Overdue",
+        "launch_status": "Launch status",
+        "launch_tier": "Tier",
+        "go_decision": "Go/no-go",
+        "decision_review": "Decision review",
+        "matrix_review": "Matrix review",
+        "ritual_soon": "Meeting tomorrow",
+        "readout_due": "Day-30 readout",
+    }
 
     class Meta:
         db_table = "raci_notification"  # kept from before the app split
@@ -98,7 +108,9 @@ class DigestSchedule(models.TextChoices):
 
 
 class NotificationSettings(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
     digest = models.CharField(max_length=6, choices=DigestSchedule.choices, default=DigestSchedule.DAILY)
 
     class Meta:

@@ -31,7 +31,7 @@ from notifications.models import (
 Kind = NotificationKind
 
 # Letters move in bursts while a matrix is being edited: one digest beats twenty e-mails.
-DEFAULT_EMAIL = {kind: EmailMode.NOW for kind in Kind.values} | {Kind.LETTERS: EmailMode.DIGEST}
+DEFAULT_EMAIL = dict.fromkeys(Kind.values, EmailMode.NOW) | {Kind.LETTERS: EmailMode.DIGEST}
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ def default_choice(kind: str) -> Choice:
 def preferences_of(*, user) -> tuple[dict[str, Choice], str]:
     """Every kind's choice for the person (defaults filled in) and their digest schedule."""
     chosen = {p.kind: Choice(p.in_app, p.email) for p in NotificationPreference.objects.filter(user=user)}
-    schedule = (NotificationSettings.objects.filter(user=user).values_list("digest", flat=True).first()
-                or DigestSchedule.DAILY)
+    schedule = (
+        NotificationSettings.objects.filter(user=user).values_list("digest", flat=True).first() or DigestSchedule.DAILY
+    )
     return {kind: chosen.get(kind, default_choice(kind)) for kind in Kind.values}, schedule
 
 
@@ -92,19 +93,38 @@ def emit_many(events: list[tuple[Event, Iterable[int]]]) -> list[int]:
         return []
     NotificationEvent.objects.bulk_create(
         [NotificationEvent(key=e.key, workspace_id=e.workspace_id, kind=e.kind) for e, _ in fresh.values()],
-        ignore_conflicts=True)
+        ignore_conflicts=True,
+    )
     wanted = {(uid, e.kind) for e, users in fresh.values() for uid in users}
-    chosen = {(p.user_id, p.kind): Choice(p.in_app, p.email) for p in NotificationPreference.objects.filter(
-        user_id__in={uid for uid, _ in wanted}, kind__in={kind for _, kind in wanted})} if wanted else {}
+    chosen = (
+        {
+            (p.user_id, p.kind): Choice(p.in_app, p.email)
+            for p in NotificationPreference.objects.filter(
+                user_id__in={uid for uid, _ in wanted}, kind__in={kind for _, kind in wanted}
+            )
+        }
+        if wanted
+        else {}
+    )
     rows = []
     for event, users in fresh.values():
         for uid in users:
             choice = chosen.get((uid, event.kind)) or default_choice(event.kind)
             if choice.in_app or choice.email != EmailMode.OFF:
-                rows.append(Notification(
-                    user_id=uid, workspace_id=event.workspace_id, kind=event.kind, key=event.key, title=event.title[:300],
-                    body=event.body[:4000], url=event.url[:500], actor_id=event.actor_id, in_app=choice.in_app,
-                    email=choice.email))
+                rows.append(
+                    Notification(
+                        user_id=uid,
+                        workspace_id=event.workspace_id,
+                        kind=event.kind,
+                        key=event.key,
+                        title=event.title[:300],
+                        body=event.body[:4000],
+                        url=event.url[:500],
+                        actor_id=event.actor_id,
+                        in_app=choice.in_app,
+                        email=choice.email,
+                    )
+                )
     ids = []
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
@@ -120,24 +140,49 @@ def emit_many(events: list[tuple[Event, Iterable[int]]]) -> list[int]:
 def _queue_webhooks(events: list[Event]) -> None:
     from notifications import tasks
 
-    hooks = dict(Webhook.objects.filter(workspace_id__in={e.workspace_id for e in events}, active=True)
-                 .values_list("workspace_id", "pk"))
+    hooks = dict(
+        Webhook.objects.filter(workspace_id__in={e.workspace_id for e in events}, active=True).values_list(
+            "workspace_id", "pk"
+        )
+    )
     if not hooks:
         return
     moment = timezone.now()
     now = moment.isoformat()
-    WebhookDelivery.objects.bulk_create([
-        WebhookDelivery(webhook_id=hooks[e.workspace_id], key=e.key, kind=e.kind, next_attempt_at=moment, payload={
-            "event": e.kind, "id": e.key, "workspace": e.workspace_slug, "title": e.title, "text": e.body,
-            "url": absolute(e.url) if e.url else "", "actor": e.actor_name, "at": now,
-            **({"data": e.data} if e.data else {})})
-        for e in events if e.workspace_id in hooks], ignore_conflicts=True)
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                webhook_id=hooks[e.workspace_id],
+                key=e.key,
+                kind=e.kind,
+                next_attempt_at=moment,
+                payload={
+                    "event": e.kind,
+                    "id": e.key,
+                    "workspace": e.workspace_slug,
+                    "title": e.title,
+                    "text": e.body,
+                    "url": absolute(e.url) if e.url else "",
+                    "actor": e.actor_name,
+                    "at": now,
+                    **({"data": e.data} if e.data else {}),
+                },
+            )
+            for e in events
+            if e.workspace_id in hooks
+        ],
+        ignore_conflicts=True,
+    )
     if in_process():
         # No worker: a slow receiver must not hold up the request that made the event; the
         # tick (`make run` runs it beside the server) sends it within a minute.
         return
-    pending = WebhookDelivery.objects.filter(webhook_id__in=hooks.values(), key__in=[e.key for e in events],
-                                             status=WebhookDelivery.Status.PENDING, attempts=0)
+    pending = WebhookDelivery.objects.filter(
+        webhook_id__in=hooks.values(),
+        key__in=[e.key for e in events],
+        status=WebhookDelivery.Status.PENDING,
+        attempts=0,
+    )
     for pk in pending.values_list("pk", flat=True):
         tasks.deliver_webhook.delay_on_commit(pk)
 
@@ -155,6 +200,7 @@ def seen(keys: Iterable[str]) -> set[str]:
 
 
 # --- a person's inbox and choices, a workspace's webhook --------------------------------
+
 
 def mark_read(*, user, notification_id: int) -> Notification:
     n = Notification.objects.filter(user=user, pk=notification_id).first()
@@ -181,9 +227,13 @@ def preferences_save(*, user, choices: dict[str, Choice], digest: str) -> None:
         if kind not in Kind.values or choice.email not in EmailMode.values:
             raise InvalidInput("Pick one of the offered choices.")
     NotificationPreference.objects.filter(user=user).delete()
-    NotificationPreference.objects.bulk_create([
-        NotificationPreference(user=user, kind=kind, in_app=c.in_app, email=c.email)
-        for kind, c in choices.items() if c != default_choice(kind)])
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, kind=kind, in_app=c.in_app, email=c.email)
+            for kind, c in choices.items()
+            if c != default_choice(kind)
+        ]
+    )
     NotificationSettings.objects.update_or_create(user=user, defaults={"digest": digest})
 
 
@@ -231,11 +281,20 @@ def webhook_ping(*, workspace, actor) -> WebhookDelivery:
         raise NotFound("This workspace has no webhook.")
     now = timezone.now()
     key = f"ping:{workspace.pk}:{now.isoformat()}"
-    delivery = WebhookDelivery.objects.create(webhook=webhook, key=key, kind="ping", next_attempt_at=now,
-                                              payload={"event": "ping", "id": key, "workspace": workspace.slug,
-                                                       "at": now.isoformat(),
-                                                       "title": "Lockstep webhook test",
-                                                       "actor": actor.get_full_name() or actor.username})
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook,
+        key=key,
+        kind="ping",
+        next_attempt_at=now,
+        payload={
+            "event": "ping",
+            "id": key,
+            "workspace": workspace.slug,
+            "at": now.isoformat(),
+            "title": "Lockstep webhook test",
+            "actor": actor.get_full_name() or actor.username,
+        },
+    )
     tasks.deliver_webhook.delay_on_commit(delivery.pk)
     return delivery
 

@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 def backoff(retries: int) -> int:
-    return settings.TASK_RETRY_BASE_SECONDS * 2 ** retries
+    return settings.TASK_RETRY_BASE_SECONDS * 2**retries
 
 
 def _retry_or_give_up(task, exc: Exception, give_up) -> None:
@@ -65,8 +65,11 @@ def deliver_due_webhooks(now) -> int:
     from notifications.models import WebhookDelivery
     from notifications.notify import in_process
 
-    due = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, webhook__active=True,
-                                         next_attempt_at__lte=now if in_process() else now - LOST_AFTER)
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING,
+        webhook__active=True,
+        next_attempt_at__lte=now if in_process() else now - LOST_AFTER,
+    )
     ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:100])
     for pk in ids:
         deliver_webhook.delay(pk)

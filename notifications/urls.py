@@ -12,7 +12,8 @@ urlpatterns = [
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
     path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
     path("w/<slug:ws>/webhook/", views.webhook, name="webhook"),
-    path("w/<slug:ws>/webhook/deliveries/<int:delivery_id>/redeliver/", views.webhook_redeliver,
-         name="webhook_redeliver"),
+    path(
+        "w/<slug:ws>/webhook/deliveries/<int:delivery_id>/redeliver/", views.webhook_redeliver, name="webhook_redeliver"
+    ),
     path("w/<slug:ws>/webhook/<str:action>/", views.webhook_action, name="webhook_action"),
 ]

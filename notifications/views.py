@@ -29,11 +29,19 @@ def notifications(request):
     workspace_id = None
     if request.GET.get("w"):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
-    page = Paginator(selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id),
-                     30).get_page(request.GET.get("page"))
-    response = render_varied(request, "notifications/notifications.html", {
-        "page": page, "unread_only": unread_only, "workspace_filter": request.GET.get("w", ""),
-        "bell_unread": selectors.unread_count(user=request.user)})
+    page = Paginator(
+        selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id), 30
+    ).get_page(request.GET.get("page"))
+    response = render_varied(
+        request,
+        "notifications/notifications.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "workspace_filter": request.GET.get("w", ""),
+            "bell_unread": selectors.unread_count(user=request.user),
+        },
+    )
     # Back to this page after opening a notification must not show it unread from the cache.
     response["Cache-Control"] = "no-store"
     return response
@@ -43,7 +51,9 @@ def notifications(request):
 @require_GET
 def notification_badge(request):
     """The bell, polled by every page: the unread count without a reload."""
-    return render_varied(request, "notifications/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)})
+    return render_varied(
+        request, "notifications/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)}
+    )
 
 
 def _back(request) -> str:
@@ -51,7 +61,8 @@ def _back(request) -> str:
     Only a path: `redirect()` would take "foo" for the name of a URL pattern."""
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("notifications:notifications")
 
@@ -65,8 +76,11 @@ def _mark_read(request, notification_id):
 def notification_read(request, notification_id):
     n = _mark_read(request, notification_id)
     if is_htmx(request):
-        return render_varied(request, "notifications/notifications.html#read-response",
-                       {"n": n, "bell_unread": selectors.unread_count(user=request.user)})
+        return render_varied(
+            request,
+            "notifications/notifications.html#read-response",
+            {"n": n, "bell_unread": selectors.unread_count(user=request.user)},
+        )
     return redirect(_back(request))
 
 
@@ -76,7 +90,9 @@ def notification_open(request, notification_id):
     """Mark it read and go to what it is about."""
     n = _mark_read(request, notification_id)
     # Only the app's own paths: a notification never sends anyone off-site.
-    return redirect(n.url if n.url.startswith("/") and not n.url.startswith("//") else reverse("notifications:notifications"))
+    return redirect(
+        n.url if n.url.startswith("/") and not n.url.startswith("//") else reverse("notifications:notifications")
+    )
 
 
 @login_required
@@ -105,7 +121,9 @@ class PreferencesForm(forms.Form):
 
     def choices(self) -> dict[str, notify.Choice]:
         data = self.cleaned_data
-        return {kind: notify.Choice(in_app=data[f"{kind}-in_app"], email=data[f"{kind}-email"]) for kind, _ in self.rows}
+        return {
+            kind: notify.Choice(in_app=data[f"{kind}-in_app"], email=data[f"{kind}-email"]) for kind, _ in self.rows
+        }
 
 
 @login_required
@@ -121,14 +139,20 @@ def notification_settings(request):
         else:
             messages.success(request, "Saved what you hear about and how.")
             return redirect("notifications:notification_settings")
-    return render_varied(request, "notifications/notification_settings.html", {
-        "form": form, "has_email": bool(request.user.email), "bell_unread": selectors.unread_count(user=request.user)},
-        status=422 if form.errors else 200)
+    return render_varied(
+        request,
+        "notifications/notification_settings.html",
+        {"form": form, "has_email": bool(request.user.email), "bell_unread": selectors.unread_count(user=request.user)},
+        status=422 if form.errors else 200,
+    )
 
 
 class WebhookForm(forms.Form):
-    url = forms.CharField(max_length=500, label="Payload URL",
-                          help_text="Every notification event of this workspace is POSTed here as JSON.")
+    url = forms.CharField(
+        max_length=500,
+        label="Payload URL",
+        help_text="Every notification event of this workspace is POSTed here as JSON.",
+    )
     active = forms.BooleanField(required=False, initial=True, label="Send events")
 
 
@@ -148,11 +172,20 @@ def webhook(request, ws):
         else:
             messages.success(request, "Webhook saved." if hook else "Webhook added: send a test event to check it.")
             return redirect("notifications:webhook", ws)
-    return render_varied(request, "notifications/webhook.html", {
-        "membership": membership, "workspace": workspace, "hook": hook, "form": form,
-        "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
-        "retries": settings.TASK_MAX_RETRIES, "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove"},
-        status=422 if form.errors else 200)
+    return render_varied(
+        request,
+        "notifications/webhook.html",
+        {
+            "membership": membership,
+            "workspace": workspace,
+            "hook": hook,
+            "form": form,
+            "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
+            "retries": settings.TASK_MAX_RETRIES,
+            "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove",
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

@@ -63,8 +63,13 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             return False
         if address.ipv4_mapped is not None or address in _NAT64:
             return True  # a translation prefix: the IPv4 address inside is where the packets go
-    return (address.is_global and not address.is_multicast and not address.is_reserved
-            and not address.is_unspecified and not any(address in network for network in _NEVER))
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not address.is_reserved
+        and not address.is_unspecified
+        and not any(address in network for network in _NEVER)
+    )
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -91,7 +96,9 @@ def check_target(url: str) -> None:
     except (OSError, ValueError):  # UnicodeError (a bad name) is a ValueError
         raise WebhookRefused(f"{parts.hostname} does not resolve.") from None
     if not addresses or not all(is_public(address) for address in addresses):
-        raise WebhookRefused(f"{parts.hostname} is an address inside this server's network, not on the public internet.")
+        raise WebhookRefused(
+            f"{parts.hostname} is an address inside this server's network, not on the public internet."
+        )
 
 
 def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
@@ -134,18 +141,28 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 # No proxy from the environment: the guard checks the peer, which must be the receiver itself.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler,
-                                      _NoRedirects)
+_OPENER = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler, _NoRedirects
+)
 
 
 def post(url: str, secret: str, key: str, kind: str, payload: dict) -> tuple[int | None, str]:
     """POST once. Returns (HTTP status or None, error message or "")."""
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "User-Agent": "Lockstep-Webhook/1",
-        "X-Lockstep-Event": kind, "X-Lockstep-Delivery": key, "X-Lockstep-Timestamp": timestamp,
-        "X-Lockstep-Signature": sign(secret, timestamp, body)})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Lockstep-Webhook/1",
+            "X-Lockstep-Event": kind,
+            "X-Lockstep-Delivery": key,
+            "X-Lockstep-Timestamp": timestamp,
+            "X-Lockstep-Signature": sign(secret, timestamp, body),
+        },
+    )
     try:
         check_target(url)
         with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
@@ -167,17 +184,25 @@ def attempt(delivery_id: int) -> str | None:
     status, error = post(delivery.webhook.url, delivery.webhook.secret, delivery.key, delivery.kind, delivery.payload)
     done = not error and status is not None and 200 <= status < 300
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=F("attempts") + 1, response_status=status, last_error=error[:500],
-        **({"status": WebhookDelivery.Status.SENT, "finished_at": timezone.now(), "next_attempt_at": None}
-           if done else {}))
+        attempts=F("attempts") + 1,
+        response_status=status,
+        last_error=error[:500],
+        **(
+            {"status": WebhookDelivery.Status.SENT, "finished_at": timezone.now(), "next_attempt_at": None}
+            if done
+            else {}
+        ),
+    )
     return None if done else (error or f"The receiver answered {status}.")
 
 
 def give_up(delivery_id: int) -> None:
     WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.FAILED, finished_at=timezone.now(), next_attempt_at=None)
+        status=WebhookDelivery.Status.FAILED, finished_at=timezone.now(), next_attempt_at=None
+    )
 
 
 def try_again_in(delivery_id: int, seconds: int) -> None:
     WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-        next_attempt_at=timezone.now() + timedelta(seconds=seconds))
+        next_attempt_at=timezone.now() + timedelta(seconds=seconds)
+    )

@@ -10,13 +10,19 @@ class RaciConfig(AppConfig):
         from raci import selectors, services
         from workspaces import handover, workload
 
-        handover.register(handover.Provider(holdings=selectors.raci_holdings, hand_over=services.hand_over_raci,
-                                            role_uses=selectors.raci_role_uses))
+        handover.register(
+            handover.Provider(
+                holdings=selectors.raci_holdings, hand_over=services.hand_over_raci, role_uses=selectors.raci_role_uses
+            )
+        )
         # The People page's workload counts each role's matrix letters.
         workload.register(selectors.workload_letters)
         # The workspace settings page shows the default matrix, which raci keeps.
         from raci.views.matrices import default_matrix_section
         from workspaces import settings_sections
 
-        settings_sections.register(settings_sections.Section(
-            key="default_matrix", template="raci/default_matrix_section.html", context=default_matrix_section))
+        settings_sections.register(
+            settings_sections.Section(
+                key="default_matrix", template="raci/default_matrix_section.html", context=default_matrix_section
+            )
+        )

@@ -92,8 +92,11 @@ class ActivitySpec:
     @property
     def our_default(self) -> str:
         """Why some letters are ours, or "" when the seeds give every letter."""
-        return " ".join(f"{code} {DISPLAY[letter.value]}: {letter.says}"
-                        for code, letter in self.cells.items() if letter.seed == OURS)
+        return " ".join(
+            f"{code} {DISPLAY[letter.value]}: {letter.says}"
+            for code, letter in self.cells.items()
+            if letter.seed == OURS
+        )
 
     @property
     def sources(self) -> dict[str, str]:
@@ -137,266 +140,338 @@ def _l(value: str, seed: str, says: str) -> Letter:
 # --- roles -----------------------------------------------------------------------------
 
 _PM = RoleSpec(
-    "PM", "Product Manager",
+    "PM",
+    "Product Manager",
     "Owns the problem and the product choices: customer jobs, prioritization, specs and "
     "outcomes in product. Decides what to build next (seeds 000, 001).",
 )
 _PMM = RoleSpec(
-    "PMM", "Product Marketing Manager",
+    "PMM",
+    "Product Marketing Manager",
     "Owns positioning and the path to market: segments, narrative, pricing inputs, launch, "
     "sales/CS enablement. Decides how we take it to market (seeds 000, 001).",
 )
 _ENG = RoleSpec(
-    "ENG", "Engineering Lead",
-    "Owns feasibility and delivery; turns discovery into specs and MVP scope with the PM "
-    "(seed 002).",
+    "ENG",
+    "Engineering Lead",
+    "Owns feasibility and delivery; turns discovery into specs and MVP scope with the PM (seed 002).",
 )
 _UX = RoleSpec(
-    "UX", "Design & UX Research",
-    "Supports the PM in discovery with qualitative insight and sets UX standards (seeds 002, "
-    "003).",
+    "UX",
+    "Design & UX Research",
+    "Supports the PM in discovery with qualitative insight and sets UX standards (seeds 002, 003).",
 )
 _UXR = RoleSpec(
-    "UXR", "UX Research",
-    "Supports the PM in discovery: problem space, validated needs, qualitative insight "
-    "(seed 002).",
+    "UXR",
+    "UX Research",
+    "Supports the PM in discovery: problem space, validated needs, qualitative insight (seed 002).",
 )
 _DES = RoleSpec("DES", "Design", "Sets UX standards and guards usability (seed 002).")
 _SALES = RoleSpec(
-    "SALES", "Sales",
+    "SALES",
+    "Sales",
     "Brings deal feedback to win/loss and is trained before launch; the seeds give it input, "
     "not ownership (seeds 000, 002).",
 )
 _CS = RoleSpec(
-    "CS", "Customer Success & Support",
-    "Writes help docs and macros for launches and brings tickets and churn signals back "
-    "(seeds 001, 002).",
+    "CS",
+    "Customer Success & Support",
+    "Writes help docs and macros for launches and brings tickets and churn signals back (seeds 001, 002).",
 )
 _SUP = RoleSpec(
-    "SUP", "Support",
+    "SUP",
+    "Support",
     "Writes help docs and macros for launches; brings ticket themes back (seeds 001, 002).",
 )
 _CSM = RoleSpec(
-    "CS", "Customer Success",
-    "Carries the story from onboarding to renewal; brings adoption and churn signals back "
-    "(seed 002).",
+    "CS",
+    "Customer Success",
+    "Carries the story from onboarding to renewal; brings adoption and churn signals back (seed 002).",
 )
 _REVOPS = RoleSpec(
-    "REVOPS", "RevOps/Finance",
+    "REVOPS",
+    "RevOps/Finance",
     "Partners with PMM on pricing and reports pipeline and revenue (seed 001).",
 )
 
 
 # --- rows the three templates share, worded once ---------------------------------------
 
+
 def _icps(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "ICPs & Personas", "insight",
+        "ICPs & Personas",
+        "insight",
         "Ideal customer profiles, segments and personas. Seed 004 counts personas among the "
         "concerns PM and PMM share; seed 001's cheat sheet gives the decision to PMM.",
-        {"PMM": _l("AR", "001", "PMM leads the research, the segmentation and the personas."),
-         "PM": _l("C", "001", "PM shares discovery insight and checks the problem context."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM leads the research, the segmentation and the personas."),
+            "PM": _l("C", "001", "PM shares discovery insight and checks the problem context."),
+            **(extra or {}),
+        },
     )
 
 
 def _problem(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Problem Framing & Success Metrics", "strategy",
+        "Problem Framing & Success Metrics",
+        "strategy",
         "The problem statement, the jobs to be done and the outcome metrics a bet is judged by.",
-        {"PM": _l("AR", "001", "PM writes the problem statement and chooses the outcome metrics."),
-         "PMM": _l("C", "001", "PMM adds market context and what buyers say."),
-         **(extra or {})},
+        {
+            "PM": _l("AR", "001", "PM writes the problem statement and chooses the outcome metrics."),
+            "PMM": _l("C", "001", "PMM adds market context and what buyers say."),
+            **(extra or {}),
+        },
     )
 
 
 def _roadmap(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Roadmap & Prioritization", "strategy",
+        "Roadmap & Prioritization",
+        "strategy",
         "Which bets to make and in what order, trading off UX, technology and revenue.",
-        {"PM": _l("AR", "001", "PM picks the bets and sequences the work; seed 000: PM owns the roadmap."),
-         "PMM": _l("C", "001", "PMM brings market signals, competitive pressure and ICP detail."),
-         **(extra or {})},
+        {
+            "PM": _l("AR", "001", "PM picks the bets and sequences the work; seed 000: PM owns the roadmap."),
+            "PMM": _l("C", "001", "PMM brings market signals, competitive pressure and ICP detail."),
+            **(extra or {}),
+        },
     )
 
 
 def _positioning(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Positioning & Messaging", "strategy",
+        "Positioning & Messaging",
+        "strategy",
         "The narrative, value pillars and answers to objections. Seed 004 lists positioning "
         "as shared; seed 001 gives the decision to PMM.",
-        {"PMM": _l("AR", "001", "PMM owns the narrative, the value pillars and objection handling."),
-         "PM": _l("C", "001", "PM checks that claims match what the product really does."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM owns the narrative, the value pillars and objection handling."),
+            "PM": _l("C", "001", "PM checks that claims match what the product really does."),
+            **(extra or {}),
+        },
     )
 
 
 def _pricing(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Pricing & Packaging", "strategy",
+        "Pricing & Packaging",
+        "strategy",
         "Value metrics, bundles, willingness to pay and market benchmarks. The input (costs, "
         "feasibility) comes from PM, the outcome from PMM.",
-        {"PMM": _l("AR", "001", "PMM owns pricing and packaging inputs; seed 000: PMM is accountable "
-                   "for willingness to pay."),
-         "PM": _l("C", "000", "PM is consulted on costs (COGS) and feasibility; seed 001 adds usage data."),
-         **(extra or {})},
+        {
+            "PMM": _l(
+                "AR",
+                "001",
+                "PMM owns pricing and packaging inputs; seed 000: PMM is accountable for willingness to pay.",
+            ),
+            "PM": _l("C", "000", "PM is consulted on costs (COGS) and feasibility; seed 001 adds usage data."),
+            **(extra or {}),
+        },
         key=PRICING,
     )
 
 
 def _naming() -> ActivitySpec:
     return ActivitySpec(
-        "Naming", "build",
+        "Naming",
+        "build",
         "What the feature or product is called.",
-        {"PMM": _l("AR", "000", "PMM is accountable for a name that sells."),
-         "PM": _l("C", "000", "PM is consulted so the name stays accurate.")},
+        {
+            "PMM": _l("AR", "000", "PMM is accountable for a name that sells."),
+            "PM": _l("C", "000", "PM is consulted so the name stays accurate."),
+        },
     )
 
 
 def _analytics(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Product Analytics & Experiments", "build",
+        "Product Analytics & Experiments",
+        "build",
         "Hypotheses, A/B tests, instrumentation and readouts.",
-        {"PM": _l("AR", "001", "PM owns hypotheses, instrumentation and the readouts."),
-         "PMM": _l("C", "001", "PMM turns results into narrative and proof points."),
-         **(extra or {})},
+        {
+            "PM": _l("AR", "001", "PM owns hypotheses, instrumentation and the readouts."),
+            "PMM": _l("C", "001", "PMM turns results into narrative and proof points."),
+            **(extra or {}),
+        },
         key=ANALYTICS,
     )
 
 
 def _launch_plan(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Launch Tiering & Go-to-Market Plan", "launch",
+        "Launch Tiering & Go-to-Market Plan",
+        "launch",
         "The quarterly tiering (Tier 1, 2, 3), the GTM motion, channels and the launch calendar.",
-        {"PMM": _l("AR", "001", "PMM owns channels, content, tiering and the calendar."),
-         "PM": _l("C", "001", "PM speaks for readiness and risk."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM owns channels, content, tiering and the calendar."),
+            "PM": _l("C", "001", "PM speaks for readiness and risk."),
+            **(extra or {}),
+        },
         key=LAUNCH_PLAN,
     )
 
 
 def _readiness(extra: dict[str, Letter] | None = None, pm: str = "AR") -> ActivitySpec:
     return ActivitySpec(
-        "Launch Readiness", "launch",
+        "Launch Readiness",
+        "launch",
         "Support docs, support macros and analytics in place before launch. Seed 000: launch "
         "ready means support docs, pricing and sales training.",
-        {"PM": _l(pm, "001", "PM confirms readiness (docs, support macros, analytics) and watches guardrails."),
-         "PMM": _l("C", "001", "PMM narrows the ICP and channels while PM enforces readiness."),
-         **(extra or {})},
+        {
+            "PM": _l(pm, "001", "PM confirms readiness (docs, support macros, analytics) and watches guardrails."),
+            "PMM": _l("C", "001", "PMM narrows the ICP and channels while PM enforces readiness."),
+            **(extra or {}),
+        },
         key=LAUNCH_READINESS,
     )
 
 
 def _enablement(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Sales/CS Enablement", "launch",
+        "Sales/CS Enablement",
+        "launch",
         "The pitch, demo storyline, battlecards and the sales training before launch.",
-        {"PMM": _l("AR", "001", "PMM owns the pitch, the demo storyline and battlecards."),
-         "PM": _l("C", "001", "PM keeps the demo accurate and supplies product proof."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM owns the pitch, the demo storyline and battlecards."),
+            "PM": _l("C", "001", "PM keeps the demo accurate and supplies product proof."),
+            **(extra or {}),
+        },
         key=ENABLEMENT,
     )
 
 
 def _content(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Launch Content, Channels & PR", "launch",
+        "Launch Content, Channels & PR",
+        "launch",
         "Launch content, channels, PR and analyst outreach.",
-        {"PMM": _l("AR", "001", "PMM orchestrates channels, content, PR and analyst outreach."),
-         "PM": _l("C", "001", "PMM checks its claims with PM and real usage data."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM orchestrates channels, content, PR and analyst outreach."),
+            "PM": _l("C", "001", "PMM checks its claims with PM and real usage data."),
+            **(extra or {}),
+        },
         key=LAUNCH_CONTENT,
     )
 
 
 def _win_loss(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Win/Loss Synthesis", "post_launch",
-        "Themes and competitive reasons from won and lost deals, fed back into roadmap and "
-        "messaging.",
-        {"PMM": _l("AR", "001", "PMM collects the themes and the competitive reasons."),
-         "PM": _l("C", "001", "PM feeds the insights into roadmap choices."),
-         **(extra or {})},
+        "Win/Loss Synthesis",
+        "post_launch",
+        "Themes and competitive reasons from won and lost deals, fed back into roadmap and messaging.",
+        {
+            "PMM": _l("AR", "001", "PMM collects the themes and the competitive reasons."),
+            "PM": _l("C", "001", "PM feeds the insights into roadmap choices."),
+            **(extra or {}),
+        },
     )
 
 
-_READOUT_A = ("Seed 001 makes the readout shared and names no owner; the choice is a product "
-              "bet, and seed 001 says PM decides what to build next.")
+_READOUT_A = (
+    "Seed 001 makes the readout shared and names no owner; the choice is a product "
+    "bet, and seed 001 says PM decides what to build next."
+)
 
 
 def _readout(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Day-30 Readout: Press, Pivot or Pause", "post_launch",
+        "Day-30 Readout: Press, Pivot or Pause",
+        "post_launch",
         "One primary metric at day 30 with target and actual; what we believed, what happened, "
         "what we change. Then decide: press, pivot or pause.",
-        {"PM": _l("AR", OURS, _READOUT_A),
-         "PMM": _l("R", "001", "Both agree on the one day-30 metric and read out adoption and pipeline."),
-         **(extra or {})},
+        {
+            "PM": _l("AR", OURS, _READOUT_A),
+            "PMM": _l("R", "001", "Both agree on the one day-30 metric and read out adoption and pipeline."),
+            **(extra or {}),
+        },
         key=READOUT,
     )
 
 
 def _interviews(extra: dict[str, Letter]) -> ActivitySpec:
     return ActivitySpec(
-        "Customer Interviews", "insight",
+        "Customer Interviews",
+        "insight",
         "Both interview customers with different questions: how do you use this (PM), why did "
         "you buy this (PMM). Seed 001 calls Insight shared.",
-        {"PM": _l("AR", "002", "In discovery the PM takes charge of understanding customer problems."),
-         "PMM": _l("R", "000", "Both must interview; PMM asks why they bought."),
-         **extra},
+        {
+            "PM": _l("AR", "002", "In discovery the PM takes charge of understanding customer problems."),
+            "PMM": _l("R", "000", "Both must interview; PMM asks why they bought."),
+            **extra,
+        },
     )
 
 
 def _segmentation(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Market Segmentation & TAM, OAM, SAM", "insight",
+        "Market Segmentation & TAM, OAM, SAM",
+        "insight",
         "Segmenting the market and sizing it: total, obtainable and serviceable addressable "
         "market. Seed 004: both roles are equally concerned.",
-        {"PMM": _l("AR", "001", "PMM leads research and segmentation."),
-         "PM": _l("R", "004", "PM and PMM are equally concerned with segments and market size."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "PMM leads research and segmentation."),
+            "PM": _l("R", "004", "PM and PMM are equally concerned with segments and market size."),
+            **(extra or {}),
+        },
     )
 
 
 def _value_prop(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Value Proposition", "insight",
+        "Value Proposition",
+        "insight",
         "The initial value hypotheses, validated in discovery, then told to the market.",
-        {"PM": _l("AR", "002", "In discovery the PM validates the initial value proposition."),
-         "PMM": _l("R", "004", "Both are equally concerned; seed 003: PMM conveys the value to customers."),
-         **(extra or {})},
+        {
+            "PM": _l("AR", "002", "In discovery the PM validates the initial value proposition."),
+            "PMM": _l("R", "004", "Both are equally concerned; seed 003: PMM conveys the value to customers."),
+            **(extra or {}),
+        },
     )
 
 
 def _competitive(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Competitive Snapshots", "insight",
+        "Competitive Snapshots",
+        "insight",
         "Who else the buyer considers and why they choose us or not.",
-        {"PMM": _l("AR", "001", "Market intelligence, competitive snapshots included, is PMM's."),
-         "PM": _l("I", "001", "PM hears competitive pressure through PMM when prioritizing."),
-         **(extra or {})},
+        {
+            "PMM": _l("AR", "001", "Market intelligence, competitive snapshots included, is PMM's."),
+            "PM": _l("I", "001", "PM hears competitive pressure through PMM when prioritizing."),
+            **(extra or {}),
+        },
     )
 
 
 def _specs(extra: dict[str, Letter]) -> ActivitySpec:
     return ActivitySpec(
-        "Specs & Thin Slices", "build",
+        "Specs & Thin Slices",
+        "build",
         "Specs, MVP scope, thin slices and acceptance criteria.",
-        {"PM": _l("AR", "001", "Specs, thin slices and acceptance criteria are the PM's."),
-         "ENG": _l("R", "002", "In development the PM and the engineering lead turn insight into specs and MVP scope."),
-         **extra},
+        {
+            "PM": _l("AR", "001", "Specs, thin slices and acceptance criteria are the PM's."),
+            "ENG": _l(
+                "R", "002", "In development the PM and the engineering lead turn insight into specs and MVP scope."
+            ),
+            **extra,
+        },
     )
 
 
 def _pipeline(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
-        "Pipeline & Revenue Readout", "post_launch",
+        "Pipeline & Revenue Readout",
+        "post_launch",
         "Pipeline influenced, win rate by segment and revenue impact of the launch.",
-        {"PMM": _l("A", "001", "PMM tracks pipeline influenced and win rate; seed 000: PMM owns revenue."),
-         "REVOPS": _l("R", OURS, "The seeds name RevOps/Finance only as PMM's pricing partner; "
-                      "we give them the numbers to report."),
-         "PM": _l("I", "001", "The post-launch readouts feed back into the roadmap."),
-         **(extra or {})},
+        {
+            "PMM": _l("A", "001", "PMM tracks pipeline influenced and win rate; seed 000: PMM owns revenue."),
+            "REVOPS": _l(
+                "R",
+                OURS,
+                "The seeds name RevOps/Finance only as PMM's pricing partner; we give them the numbers to report.",
+            ),
+            "PM": _l("I", "001", "The post-launch readouts feed back into the roadmap."),
+            **(extra or {}),
+        },
     )
 
 
@@ -414,8 +489,12 @@ SCALEUP = TemplateSpec(
     ),
     roles=(_PM, _PMM, _ENG, _UX, _SALES, _CS, _REVOPS),
     activities=(
-        _interviews({"UX": _l("R", _D002, "A UX researcher supports the PM in discovery."),
-                     "SALES": _l("C", _D002, "Sales is one of discovery's collaborators.")}),
+        _interviews(
+            {
+                "UX": _l("R", _D002, "A UX researcher supports the PM in discovery."),
+                "SALES": _l("C", _D002, "Sales is one of discovery's collaborators."),
+            }
+        ),
         _icps({"SALES": _l("C", _D002, "The GTM lead takes in what customers and sales say.")}),
         _segmentation(),
         _competitive({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
@@ -427,13 +506,29 @@ SCALEUP = TemplateSpec(
         _specs({"UX": _l("C", _D002, "Design is a collaborator in development.")}),
         _analytics({"ENG": _l("C", _D002, "Data and engineering collaborate in development.")}),
         _naming(),
-        _launch_plan({"SALES": _l("C", _D002, "Sales is a go-to-market collaborator."),
-                      "CS": _l("C", _D002, "Support and customer success are go-to-market collaborators.")}),
-        _readiness({"CS": _l("R", OURS, "Seed 001 has PM confirm docs and macros, not write them; "
-                             "seed 002 names support as a collaborator, so support writes them.")}, pm="A"),
-        _enablement({"SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales "
-                                 "no part in making it."),
-                     "CS": _l("C", _D002, "Customer success is a go-to-market collaborator.")}),
+        _launch_plan(
+            {
+                "SALES": _l("C", _D002, "Sales is a go-to-market collaborator."),
+                "CS": _l("C", _D002, "Support and customer success are go-to-market collaborators."),
+            }
+        ),
+        _readiness(
+            {
+                "CS": _l(
+                    "R",
+                    OURS,
+                    "Seed 001 has PM confirm docs and macros, not write them; "
+                    "seed 002 names support as a collaborator, so support writes them.",
+                )
+            },
+            pm="A",
+        ),
+        _enablement(
+            {
+                "SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales no part in making it."),
+                "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
+            }
+        ),
         _content(),
         _win_loss({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
         _readout({"REVOPS": _l("C", "001", "The readout covers pipeline influence.")}),
@@ -455,19 +550,22 @@ STARTUP = TemplateSpec(
     ),
     roles=(
         RoleSpec(
-            "PM", "Product Manager",
+            "PM",
+            "Product Manager",
             "Gets the product on the shelf: discovery, thin slices, experiments, roadmap. In a "
             "startup often the same person as the PMM (seeds 001, 004).",
             held_by_creator=True,
         ),
         RoleSpec(
-            "PMM", "Product Marketing Manager",
+            "PMM",
+            "Product Marketing Manager",
             "Gets the product off the shelf: who it is for, the story, pricing and launch. In a "
             "startup often the same person as the PM (seeds 001, 004).",
             held_by_creator=True,
         ),
         RoleSpec(
-            "ENG", "Engineering",
+            "ENG",
+            "Engineering",
             "Builds the thin slices with the PM and says what is feasible (seeds 002, 003).",
         ),
     ),
@@ -484,12 +582,19 @@ STARTUP = TemplateSpec(
         _readiness({"ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks.")}),
         _enablement(),
         ActivitySpec(
-            "Monthly Assumptions Review", "post_launch",
+            "Monthly Assumptions Review",
+            "post_launch",
             "Revisit the written-down assumptions each month: adoption, win/loss, feedback; "
             "then press, pivot or pause.",
-            {"PM": _l("AR", OURS, "Seed 001 asks startups to write assumptions down and revisit them "
-                      "monthly without naming who; most are product bets, which PM decides."),
-             "PMM": _l("R", "001", "Win/loss and narrative tests are part of what gets revisited.")},
+            {
+                "PM": _l(
+                    "AR",
+                    OURS,
+                    "Seed 001 asks startups to write assumptions down and revisit them "
+                    "monthly without naming who; most are product bets, which PM decides.",
+                ),
+                "PMM": _l("R", "001", "Win/loss and narrative tests are part of what gets revisited."),
+            },
             key=READOUT,
         ),
         _win_loss(),
@@ -510,66 +615,127 @@ ENTERPRISE = TemplateSpec(
     ),
     roles=(_PM, _PMM, _ENG, _UXR, _DES, _SALES, _SUP, _CSM, _REVOPS),
     activities=(
-        _interviews({"UXR": _l("R", _D002, "A UX researcher supports the PM in discovery."),
-                     "DES": _l("C", _D002, "Design is one of discovery's collaborators."),
-                     "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators."),
-                     "SALES": _l("C", _D002, "Sales is one of discovery's collaborators.")}),
-        _segmentation({"REVOPS": _l("C", OURS, "Market sizing needs revenue data; the seeds do not say who brings it.")}),
-        _icps({"UXR": _l("C", _D002, "Discovery insight from UX research."),
-               "SALES": _l("C", _D002, "The GTM lead takes in what customers and sales say."),
-               "CS": _l("C", _D002, "The GTM lead takes in what customer success hears.")}),
+        _interviews(
+            {
+                "UXR": _l("R", _D002, "A UX researcher supports the PM in discovery."),
+                "DES": _l("C", _D002, "Design is one of discovery's collaborators."),
+                "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators."),
+                "SALES": _l("C", _D002, "Sales is one of discovery's collaborators."),
+            }
+        ),
+        _segmentation(
+            {"REVOPS": _l("C", OURS, "Market sizing needs revenue data; the seeds do not say who brings it.")}
+        ),
+        _icps(
+            {
+                "UXR": _l("C", _D002, "Discovery insight from UX research."),
+                "SALES": _l("C", _D002, "The GTM lead takes in what customers and sales say."),
+                "CS": _l("C", _D002, "The GTM lead takes in what customer success hears."),
+            }
+        ),
         _competitive({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle.")}),
         _value_prop({"UXR": _l("C", _D002, "Discovery with the UX researcher validates the first value hypotheses.")}),
-        _problem({"UXR": _l("R", _D002, "PM and UX researcher define the problem space and success metrics."),
-                  "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators.")}),
-        _roadmap({"ENG": _l("C", "001", "In an enterprise PM coordinates platform roadmaps and cross-team dependencies."),
-                  "SALES": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support."),
-                  "CS": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support.")}),
-        _positioning({"SALES": _l("C", "001", "In an enterprise PMM leads multi-persona narratives for buying centers.")}),
-        _pricing({"REVOPS": _l("C", "001", "PMM partners with RevOps/Finance on pricing strategy."),
-                  "SALES": _l("C", _D002, "The GTM lead takes in what sales sees in deals.")}),
-        _specs({"DES": _l("C", _D002, "Design is a collaborator in development."),
-                "UXR": _l("C", _D002, "Discovery insight carries into the specs.")}),
-        ActivitySpec(
-            "UX Standards & Usability", "build",
-            "UX standards and usability of what is built.",
-            {"DES": _l("AR", _D002, "One owner per topic: design sets the UX standards."),
-             "UXR": _l("C", "003", "The product must be usable, which research checks with users."),
-             "PM": _l("C", "003", "The PM works closely with designers.")},
+        _problem(
+            {
+                "UXR": _l("R", _D002, "PM and UX researcher define the problem space and success metrics."),
+                "ENG": _l("C", _D002, "Engineering is one of discovery's collaborators."),
+            }
+        ),
+        _roadmap(
+            {
+                "ENG": _l("C", "001", "In an enterprise PM coordinates platform roadmaps and cross-team dependencies."),
+                "SALES": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support."),
+                "CS": _l("I", _D002, "Decisions are shared with product, design, marketing, sales and support."),
+            }
+        ),
+        _positioning(
+            {"SALES": _l("C", "001", "In an enterprise PMM leads multi-persona narratives for buying centers.")}
+        ),
+        _pricing(
+            {
+                "REVOPS": _l("C", "001", "PMM partners with RevOps/Finance on pricing strategy."),
+                "SALES": _l("C", _D002, "The GTM lead takes in what sales sees in deals."),
+            }
+        ),
+        _specs(
+            {
+                "DES": _l("C", _D002, "Design is a collaborator in development."),
+                "UXR": _l("C", _D002, "Discovery insight carries into the specs."),
+            }
         ),
         ActivitySpec(
-            "Technical Feasibility & Delivery", "build",
+            "UX Standards & Usability",
+            "build",
+            "UX standards and usability of what is built.",
+            {
+                "DES": _l("AR", _D002, "One owner per topic: design sets the UX standards."),
+                "UXR": _l("C", "003", "The product must be usable, which research checks with users."),
+                "PM": _l("C", "003", "The PM works closely with designers."),
+            },
+        ),
+        ActivitySpec(
+            "Technical Feasibility & Delivery",
+            "build",
             "Architecture, feasibility and delivery of the release.",
-            {"ENG": _l("AR", _D002, "One owner per topic: engineering handles feasibility."),
-             "PM": _l("C", "003", "The PM works with engineers so what is built is buildable.")},
+            {
+                "ENG": _l("AR", _D002, "One owner per topic: engineering handles feasibility."),
+                "PM": _l("C", "003", "The PM works with engineers so what is built is buildable."),
+            },
         ),
         _analytics({"ENG": _l("C", _D002, "Data and engineering collaborate in development.")}),
         _naming(),
-        _launch_plan({"SALES": _l("I", _D002, "Sales is a go-to-market collaborator."),
-                      "SUP": _l("I", _D002, "Support is a go-to-market collaborator."),
-                      "CS": _l("I", _D002, "Customer success is a go-to-market collaborator.")}),
-        _readiness({"SUP": _l("R", OURS, "Seed 001 has PM confirm docs and macros, not write them; "
-                              "seed 002 names support as a collaborator, so support writes them."),
-                    "ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks.")}, pm="A"),
-        _enablement({"SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales "
-                                 "no part in making it."),
-                     "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
-                     "SUP": _l("C", _D002, "Support is a go-to-market collaborator.")}),
+        _launch_plan(
+            {
+                "SALES": _l("I", _D002, "Sales is a go-to-market collaborator."),
+                "SUP": _l("I", _D002, "Support is a go-to-market collaborator."),
+                "CS": _l("I", _D002, "Customer success is a go-to-market collaborator."),
+            }
+        ),
+        _readiness(
+            {
+                "SUP": _l(
+                    "R",
+                    OURS,
+                    "Seed 001 has PM confirm docs and macros, not write them; "
+                    "seed 002 names support as a collaborator, so support writes them.",
+                ),
+                "ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks."),
+            },
+            pm="A",
+        ),
+        _enablement(
+            {
+                "SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales no part in making it."),
+                "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
+                "SUP": _l("C", _D002, "Support is a go-to-market collaborator."),
+            }
+        ),
         _content({"SALES": _l("I", _D002, "Sales is a go-to-market collaborator.")}),
         ActivitySpec(
-            "Adoption & Guardrails", "post_launch",
+            "Adoption & Guardrails",
+            "post_launch",
             "Activation, adoption, retention, performance and reliability after launch.",
-            {"PM": _l("AR", "001", "Post-ship outcomes are the PM's; PM monitors guardrails."),
-             "ENG": _l("C", "001", "Performance and reliability guardrails are watched with engineering."),
-             "SUP": _l("C", _D002, "Support brings ticket themes back."),
-             "CS": _l("C", _D002, "Customer success brings churn and adoption signals back.")},
+            {
+                "PM": _l("AR", "001", "Post-ship outcomes are the PM's; PM monitors guardrails."),
+                "ENG": _l("C", "001", "Performance and reliability guardrails are watched with engineering."),
+                "SUP": _l("C", _D002, "Support brings ticket themes back."),
+                "CS": _l("C", _D002, "Customer success brings churn and adoption signals back."),
+            },
         ),
         _pipeline({"SALES": _l("C", "001", "Win rate by segment comes from deals.")}),
-        _win_loss({"SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle."),
-                   "CS": _l("C", _D002, "Customer success hears why customers stay or leave.")}),
-        _readout({"REVOPS": _l("C", "001", "The readout covers pipeline influence."),
-                  "SALES": _l("I", _D002, "Decisions are shared with sales and support."),
-                  "CS": _l("I", _D002, "Decisions are shared with sales and support.")}),
+        _win_loss(
+            {
+                "SALES": _l("C", "000", "PMM brings sales feedback to the win/loss huddle."),
+                "CS": _l("C", _D002, "Customer success hears why customers stay or leave."),
+            }
+        ),
+        _readout(
+            {
+                "REVOPS": _l("C", "001", "The readout covers pipeline influence."),
+                "SALES": _l("I", _D002, "Decisions are shared with sales and support."),
+                "CS": _l("I", _D002, "Decisions are shared with sales and support."),
+            }
+        ),
     ),
 )
 

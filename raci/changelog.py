@@ -23,10 +23,10 @@ group), listing what changed and who changed it; nothing is saved.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -72,6 +72,7 @@ class GroupResult:
 
 # --- the lock and one record -------------------------------------------------------------
 
+
 def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     """Take the matrix's write lock until commit and bump its change sequence (unless
     `bump` is false: a write whose events take their own numbers; a number bumps it by that
@@ -84,14 +85,24 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     """
     table = connection.ops.quote_name(Matrix._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
-                       f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
-                       [matrix.pk])
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
+            f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
+            [matrix.pk],
+        )
         row = cursor.fetchone()
     if row is None:
         raise NotFound("The matrix was deleted.")
-    (matrix.last_seq, matrix.errors, matrix.warnings, matrix.infos, matrix.max_responsible, matrix.max_consulted,
-     matrix.overload_min_activities, matrix.overload_percent) = row
+    (
+        matrix.last_seq,
+        matrix.errors,
+        matrix.warnings,
+        matrix.infos,
+        matrix.max_responsible,
+        matrix.max_consulted,
+        matrix.overload_min_activities,
+        matrix.overload_percent,
+    ) = row
     return matrix.last_seq
 
 
@@ -112,15 +123,34 @@ def group_fields(*, matrix_id: int, seq: int) -> tuple[int | None, str]:
     return current.id, current.label
 
 
-def record(*, matrix: Matrix, actor, kind: str, target: str = "", activity_id: int | None = None,
-           role_id: int | None = None, before=None, after=None, seq: int | None = None) -> ChangeEvent:
+def record(
+    *,
+    matrix: Matrix,
+    actor,
+    kind: str,
+    target: str = "",
+    activity_id: int | None = None,
+    role_id: int | None = None,
+    before=None,
+    after=None,
+    seq: int | None = None,
+) -> ChangeEvent:
     """Record one change. `seq` is the number `lock` returned when the caller locked before
     checking; without it the lock is taken here."""
     seq = seq if seq is not None else lock(matrix=matrix)
     group, label = group_fields(matrix_id=matrix.pk, seq=seq)
     return ChangeEvent.objects.create(
-        matrix=matrix, seq=seq, actor=actor, kind=kind, target=target[:500], activity_id_ref=activity_id,
-        role_id_ref=role_id, before=before, after=after, group=group, group_label=label,
+        matrix=matrix,
+        seq=seq,
+        actor=actor,
+        kind=kind,
+        target=target[:500],
+        activity_id_ref=activity_id,
+        role_id_ref=role_id,
+        before=before,
+        after=after,
+        group=group,
+        group_label=label,
     )
 
 
@@ -145,6 +175,7 @@ def changes_group(*, matrix: Matrix, label: str) -> Iterator[_Group]:
 
 # --- what changed since ------------------------------------------------------------------
 
+
 def describe(event: ChangeEvent) -> str:
     """One line for a person: "Ana set Pricing × PM to C at 10:42 UTC"."""
     who = (event.actor.get_full_name() or event.actor.username) if event.actor else "Someone"
@@ -155,8 +186,14 @@ def describe(event: ChangeEvent) -> str:
     return f"{who} {KIND_LABELS.get(event.kind, event.kind)} {event.target}{when}.".replace("  ", " ")
 
 
-def changes_since(*, matrix: Matrix, since: int, activity_ids: Iterable[int] = (), role_ids: Iterable[int] = (),
-                  cells: Iterable[tuple[int, int]] = ()) -> list[ChangeEvent]:
+def changes_since(
+    *,
+    matrix: Matrix,
+    since: int,
+    activity_ids: Iterable[int] = (),
+    role_ids: Iterable[int] = (),
+    cells: Iterable[tuple[int, int]] = (),
+) -> list[ChangeEvent]:
     """Events after `since` that concern the given activities (any change to them), roles
     (any change to their columns or cells) or cells."""
     activity_ids, role_ids, cells = set(activity_ids), set(role_ids), set(cells)
@@ -169,12 +206,24 @@ def changes_since(*, matrix: Matrix, since: int, activity_ids: Iterable[int] = (
         where |= Q(kind="cell", activity_id_ref=activity_id, role_id_ref=role_id)
     if not where:
         return []
-    return list(ChangeEvent.objects.filter(where, matrix_id=matrix.pk, seq__gt=since)
-                .exclude(kind="undo").select_related("actor").order_by("seq"))
+    return list(
+        ChangeEvent.objects.filter(where, matrix_id=matrix.pk, seq__gt=since)
+        .exclude(kind="undo")
+        .select_related("actor")
+        .order_by("seq")
+    )
 
 
-def refuse_if_changed(*, matrix: Matrix, since: int, what: str, activity_ids: Iterable[int] = (),
-                      role_ids: Iterable[int] = (), cells: Iterable[tuple[int, int]] = (), others_than=None) -> None:
+def refuse_if_changed(
+    *,
+    matrix: Matrix,
+    since: int,
+    what: str,
+    activity_ids: Iterable[int] = (),
+    role_ids: Iterable[int] = (),
+    cells: Iterable[tuple[int, int]] = (),
+    others_than=None,
+) -> None:
     """Raise `StaleChanges` (saying what changed) if anything in scope changed after `since`
     (with `others_than`, anything someone else than that person changed)."""
     events = changes_since(matrix=matrix, since=since, activity_ids=activity_ids, role_ids=role_ids, cells=cells)
@@ -189,11 +238,11 @@ def _refuse(events: list[ChangeEvent], what: str) -> None:
         more = len(events) - len(lines)
         if more > 0:
             lines.append(f"… and {more} more.")
-        raise StaleChanges(f"{what} was not applied: the matrix changed since you looked. {lines[0]}",
-                           changes=lines)
+        raise StaleChanges(f"{what} was not applied: the matrix changed since you looked. {lines[0]}", changes=lines)
 
 
 # --- many cells as one ------------------------------------------------------------------
+
 
 def _recount(matrix: Matrix) -> None:
     counts = matrix_grid(matrix=matrix).counts
@@ -207,10 +256,12 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
     whole matrix); a cell named twice takes its last value, both changes recorded."""
     pairs = {(c.activity_id, c.role_id) for c in changes}
     activities = dict(Activity.objects.filter(matrix=matrix, pk__in={a for a, _ in pairs}).values_list("pk", "name"))
-    roles = dict(Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs})
-                 .values_list("role_id", "role__code"))
-    existing = {(c.activity_id, c.role_id): c for c in Cell.objects.filter(
-        activity_id__in=activities, role_id__in=roles)}
+    roles = dict(
+        Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs}).values_list("role_id", "role__code")
+    )
+    existing = {
+        (c.activity_id, c.role_id): c for c in Cell.objects.filter(activity_id__in=activities, role_id__in=roles)
+    }
     created: dict[tuple[int, int], Cell] = {}
     updated: dict[tuple[int, int], Cell] = {}
     events = []
@@ -225,16 +276,25 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
         if before == change.value:
             continue
         if cell is None:
-            cell = existing[key] = created[key] = Cell(activity_id=change.activity_id, role_id=change.role_id,
-                                                       value=change.value, version=1)
+            cell = existing[key] = created[key] = Cell(
+                activity_id=change.activity_id, role_id=change.role_id, value=change.value, version=1
+            )
         else:
             cell.value, cell.version = change.value, cell.version + 1
             if key not in created:
                 updated[key] = cell
-        events.append(ChangeEvent(
-            matrix=matrix, actor=actor, kind="cell", activity_id_ref=change.activity_id, role_id_ref=change.role_id,
-            target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500], before=DISPLAY[before],
-            after=DISPLAY[change.value]))
+        events.append(
+            ChangeEvent(
+                matrix=matrix,
+                actor=actor,
+                kind="cell",
+                activity_id_ref=change.activity_id,
+                role_id_ref=change.role_id,
+                target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500],
+                before=DISPLAY[before],
+                after=DISPLAY[change.value],
+            )
+        )
     if not events:
         return 0
     first = lock(matrix=matrix, bump=len(events)) - len(events) + 1
@@ -248,8 +308,16 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
 
 
 @transaction.atomic
-def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: str, since: int | None = None,
-              scope_activities: Iterable[int] = (), scope_roles: Iterable[int] = ()) -> GroupResult:
+def cells_set(
+    *,
+    matrix: Matrix,
+    changes: Sequence[CellChange],
+    actor,
+    label: str,
+    since: int | None = None,
+    scope_activities: Iterable[int] = (),
+    scope_roles: Iterable[int] = (),
+) -> GroupResult:
     """Set many cells as one group named `label`.
 
     With `since` (the matrix's sequence number when the person saw what they are changing)
@@ -260,8 +328,16 @@ def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: st
     with changes_group(matrix=matrix, label=label) as group:
         lock(matrix=matrix, bump=False)
         if since is not None:
-            _refuse(changes_since(matrix=matrix, since=since, activity_ids=scope_activities, role_ids=scope_roles,
-                                  cells=[(c.activity_id, c.role_id) for c in changes]), label)
+            _refuse(
+                changes_since(
+                    matrix=matrix,
+                    since=since,
+                    activity_ids=scope_activities,
+                    role_ids=scope_roles,
+                    cells=[(c.activity_id, c.role_id) for c in changes],
+                ),
+                label,
+            )
         changed = _cells_write(matrix, changes, actor)
         if changed:
             _recount(matrix)
@@ -269,6 +345,7 @@ def cells_set(*, matrix: Matrix, changes: Sequence[CellChange], actor, label: st
 
 
 # --- undo -----------------------------------------------------------------------------------
+
 
 def unit_key(event) -> int:
     """The id a change is undone by: its group's, or for a change made alone its own number
@@ -278,8 +355,11 @@ def unit_key(event) -> int:
 
 def group_events(*, matrix: Matrix, group: int) -> list[ChangeEvent]:
     """The events of the group `group`, or the one change made alone numbered `group`."""
-    return list(ChangeEvent.objects.filter(Q(group=group) | Q(seq=group, group__isnull=True), matrix_id=matrix.pk)
-                .select_related("actor").order_by("seq"))
+    return list(
+        ChangeEvent.objects.filter(Q(group=group) | Q(seq=group, group__isnull=True), matrix_id=matrix.pk)
+        .select_related("actor")
+        .order_by("seq")
+    )
 
 
 def unit_label(event: ChangeEvent) -> str:
@@ -298,9 +378,13 @@ def _cancelled(*, matrix: Matrix, after: int) -> set[int]:
     after it, with the undos that undid them: together they change nothing, so a change
     made before them can still be undone. An undo that was itself undone cancels with its
     own undo instead, and what it had undone stands again."""
-    undone_by = {target: undo for undo, target in ChangeEvent.objects.filter(
-        matrix_id=matrix.pk, kind="undo", seq__gt=after).values_list("group", "after__group")
-        if isinstance(target, int) and target > after}
+    undone_by = {
+        target: undo
+        for undo, target in ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo", seq__gt=after).values_list(
+            "group", "after__group"
+        )
+        if isinstance(target, int) and target > after
+    }
     memo: dict[int, bool] = {}
 
     def stands(key: int) -> bool:
@@ -327,8 +411,9 @@ class _Undos:
     an undo step, an undo of that a redo (a change again), and so on."""
 
     def __init__(self, matrix: Matrix):
-        self.target = dict(ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo")
-                           .values_list("group", "after__group"))
+        self.target = dict(
+            ChangeEvent.objects.filter(matrix_id=matrix.pk, kind="undo").values_list("group", "after__group")
+        )
         self.undone = set(self.target.values())
 
     def depth(self, group: int) -> int:
@@ -345,8 +430,11 @@ def own_redo(*, matrix: Matrix, actor) -> ChangeEvent | None:
     """The first event of the person's undo step that redo would take back: their newest
     undo not redone yet, unless they changed something else of their own since."""
     undos = _Undos(matrix)
-    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).order_by("-seq")
-              .only("seq", "group", "group_label", "kind", "target", "after"))
+    events = (
+        ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor)
+        .order_by("-seq")
+        .only("seq", "group", "group_label", "kind", "target", "after")
+    )
     for event in events.iterator(chunk_size=200):
         key = unit_key(event)
         depth = undos.depth(key)
@@ -365,8 +453,12 @@ def own_changes(*, matrix: Matrix, actor, limit: int = 1) -> list[ChangeEvent]:
     undo_groups = {group for group in undos.target if undos.is_undo(group)}
     undone = undos.undone
     found: dict[int, ChangeEvent] = {}
-    events = (ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor).exclude(group__in=undo_groups)
-              .order_by("-seq").only("seq", "group", "group_label", "kind", "target", "after"))
+    events = (
+        ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor)
+        .exclude(group__in=undo_groups)
+        .order_by("-seq")
+        .only("seq", "group", "group_label", "kind", "target", "after")
+    )
     for event in events.iterator(chunk_size=200):
         key = unit_key(event)
         if key in undone:
@@ -404,22 +496,38 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     columns = {e.role_id_ref for e in events if e.kind.startswith("column.")}
     later = changes_since(matrix=matrix, since=events[-1].seq, activity_ids=made | split, role_ids=columns, cells=cells)
     # A later cell edit elsewhere in a split row does not block: the row stays.
-    later = [e for e in later if e.activity_id_ref not in split or e.kind != "cell" or
-             (e.activity_id_ref, e.role_id_ref) in cells or e.activity_id_ref in made]
+    later = [
+        e
+        for e in later
+        if e.activity_id_ref not in split
+        or e.kind != "cell"
+        or (e.activity_id_ref, e.role_id_ref) in cells
+        or e.activity_id_ref in made
+    ]
     if later:
         cancelled = _cancelled(matrix=matrix, after=events[-1].seq)
         later = [e for e in later if unit_key(e) not in cancelled]
     _refuse(later, f"Undo of “{label}”")
     # Undoing an undo is a redo, and undoing a redo an undo again, of the same change.
-    undo_label = (f"Redo: {label[6:]}" if label.startswith("Undo: ") else
-                  f"Undo: {label[6:]}" if label.startswith("Redo: ") else f"Undo: {label}")[:GROUP_LABEL_MAX]
+    undo_label = (
+        f"Redo: {label[6:]}"
+        if label.startswith("Undo: ")
+        else f"Undo: {label[6:]}"
+        if label.startswith("Redo: ")
+        else f"Undo: {label}"
+    )[:GROUP_LABEL_MAX]
     with changes_group(matrix=matrix, label=undo_label) as undo:
         record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
         cells: list[CellChange] = []  # consecutive cell changes are reverted in one write
         for event in reversed(events):
             if event.kind == "cell":
-                cells.append(CellChange(event.activity_id_ref, event.role_id_ref,
-                                        "AR" if event.before == "A/R" else (event.before or "")))
+                cells.append(
+                    CellChange(
+                        event.activity_id_ref,
+                        event.role_id_ref,
+                        "AR" if event.before == "A/R" else (event.before or ""),
+                    )
+                )
                 continue
             if cells:
                 _cells_write(matrix, cells, actor)
@@ -441,32 +549,73 @@ def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
         if activity is None:
             raise NotFound("The activity that was split is no longer in the matrix.")
         if outcome is not None:
-            record(matrix=matrix, actor=actor, kind="activity.delete", activity_id=outcome.pk, target=outcome.name,
-                   before={"name": outcome.name, "phase": outcome.phase, "description": outcome.description,
-                           "order": outcome.order, "letters": {}})
+            record(
+                matrix=matrix,
+                actor=actor,
+                kind="activity.delete",
+                activity_id=outcome.pk,
+                target=outcome.name,
+                before={
+                    "name": outcome.name,
+                    "phase": outcome.phase,
+                    "description": outcome.description,
+                    "order": outcome.order,
+                    "letters": {},
+                },
+            )
             outcome.delete()
         before = {"name": activity.name}
         activity.name, activity.version = event.before["name"], activity.version + 1
         activity.save(update_fields=["name", "version"])
-        record(matrix=matrix, actor=actor, kind="activity.update", activity_id=activity.pk, target=activity.name,
-               before=before, after={"name": activity.name})
+        record(
+            matrix=matrix,
+            actor=actor,
+            kind="activity.update",
+            activity_id=activity.pk,
+            target=activity.name,
+            before=before,
+            after={"name": activity.name},
+        )
     elif event.kind == "activity.add":
         activity = Activity.objects.filter(matrix=matrix, pk=event.activity_id_ref).first()
         if activity is not None:
-            record(matrix=matrix, actor=actor, kind="activity.delete", activity_id=activity.pk, target=activity.name,
-                   before={"name": activity.name, "phase": activity.phase, "description": activity.description,
-                           "order": activity.order, "letters": {}})
+            record(
+                matrix=matrix,
+                actor=actor,
+                kind="activity.delete",
+                activity_id=activity.pk,
+                target=activity.name,
+                before={
+                    "name": activity.name,
+                    "phase": activity.phase,
+                    "description": activity.description,
+                    "order": activity.order,
+                    "letters": {},
+                },
+            )
             activity.delete()
     elif event.kind == "column.remove":
         role = Role.objects.filter(workspace_id=matrix.workspace_id, pk=event.role_id_ref).first()
         if role is None:
             raise InvalidInput(f"The role {event.target} was deleted from the workspace; add it again first.")
         Column.objects.get_or_create(matrix=matrix, role=role, defaults={"order": event.before.get("order", 0)})
-        record(matrix=matrix, actor=actor, kind="column.add", role_id=role.pk, target=role.code,
-               after={"code": role.code, "name": role.name})
+        record(
+            matrix=matrix,
+            actor=actor,
+            kind="column.add",
+            role_id=role.pk,
+            target=role.code,
+            after={"code": role.code, "name": role.name},
+        )
     elif event.kind == "column.add":
         column = Column.objects.filter(matrix=matrix, role_id=event.role_id_ref).select_related("role").first()
         if column is not None:
-            record(matrix=matrix, actor=actor, kind="column.remove", role_id=column.role_id, target=column.role.code,
-                   before={"code": column.role.code, "order": column.order, "letters": {}})
+            record(
+                matrix=matrix,
+                actor=actor,
+                kind="column.remove",
+                role_id=column.role_id,
+                target=column.role.code,
+                before={"code": column.role.code, "order": column.order, "letters": {}},
+            )
             column.delete()

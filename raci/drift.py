@@ -7,8 +7,8 @@ for the roles both sides have.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from raci.rules import DISPLAY
 
@@ -38,8 +38,15 @@ class RowDiff:
         """(code, matrix letters, template letters, differs) for each role, for display."""
         mine = self.matrix.letters if self.matrix else {}
         theirs = self.template.letters if self.template else {}
-        return [(c, DISPLAY.get(mine.get(c, ""), ""), DISPLAY.get(theirs.get(c, ""), ""),
-                 mine.get(c, "") != theirs.get(c, "")) for c in self.codes]
+        return [
+            (
+                c,
+                DISPLAY.get(mine.get(c, ""), ""),
+                DISPLAY.get(theirs.get(c, ""), ""),
+                mine.get(c, "") != theirs.get(c, ""),
+            )
+            for c in self.codes
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +68,11 @@ class Update:
         if self.kind == "removed":
             return f"The template removed “{self.name}”."
         old, new = self.before.letters, self.after.letters
-        parts = [f"{c} {DISPLAY.get(old.get(c, ''), '') or 'empty'} → {DISPLAY.get(new.get(c, ''), '') or 'empty'}"
-                 for c in sorted(set(old) | set(new)) if old.get(c, "") != new.get(c, "")]
+        parts = [
+            f"{c} {DISPLAY.get(old.get(c, ''), '') or 'empty'} → {DISPLAY.get(new.get(c, ''), '') or 'empty'}"
+            for c in sorted(set(old) | set(new))
+            if old.get(c, "") != new.get(c, "")
+        ]
         return f"The template changed “{self.name}”: {', '.join(parts)}."
 
 

@@ -31,8 +31,9 @@ def grid_findings(grid: Grid, settings: rules.RuleSettings) -> list[rules.Findin
     return rules.check(grid_input(grid), settings)
 
 
-def neighbourhood_findings(hood: CellNeighbourhood, settings: rules.RuleSettings, role_id: int,
-                           value: str | None = None) -> tuple[list[rules.Finding], list[rules.Finding] | None]:
+def neighbourhood_findings(
+    hood: CellNeighbourhood, settings: rules.RuleSettings, role_id: int, value: str | None = None
+) -> tuple[list[rules.Finding], list[rules.Finding] | None]:
     """The row's and the column's findings through one cell, with the cell set to `value`
     if given; the column's are None when the neighbourhood has no column (it was not read,
     since the edit cannot change it)."""
@@ -43,15 +44,17 @@ def neighbourhood_findings(hood: CellNeighbourhood, settings: rules.RuleSettings
         row.pop(role_id, None)
         if value:
             row[role_id] = value
-    row_found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles_by_key,
-                                   settings)
+    row_found = rules.row_findings(
+        rules.ActivityData(activity.id, activity.name, activity.phase), row, roles_by_key, settings
+    )
     if hood.down is None:
         return row_found, None
     down = dict(hood.down)
     if value is not None:
         down[activity.id] = value
-    column_found = rules.role_findings(roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities,
-                                       len(hood.columns), settings)
+    column_found = rules.role_findings(
+        roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities, len(hood.columns), settings
+    )
     return row_found, column_found
 
 
@@ -66,12 +69,18 @@ def around_row_findings(around: CellsAround, activity_id: int, settings: rules.R
 def around_column_findings(around: CellsAround, role_id: int, settings: rules.RuleSettings) -> list[rules.Finding]:
     """The findings of one changed cell's column (every activity's value is in `around`)."""
     column = next(c for c in around.columns if c.role_id == role_id)
-    return rules.role_findings(rules.RoleData(column.role_id, column.code, column.name), around.down.get(role_id, []),
-                               around.n_activities, len(around.columns), settings)
+    return rules.role_findings(
+        rules.RoleData(column.role_id, column.code, column.name),
+        around.down.get(role_id, []),
+        around.n_activities,
+        len(around.columns),
+        settings,
+    )
 
 
-def overloaded_messages(*, role_id: int, code: str, name: str, values: Iterable[str], n_activities: int,
-                        n_roles: int) -> list[str]:
+def overloaded_messages(
+    *, role_id: int, code: str, name: str, values: Iterable[str], n_activities: int, n_roles: int
+) -> list[str]:
     """The overloaded-role findings of one role in one matrix, as messages (the people page)."""
     found = rules.role_findings(rules.RoleData(role_id, code, name), values, n_activities, n_roles)
     return [f.message for f in found if f.rule == "overloaded-role"]

@@ -11,30 +11,30 @@ Input, I'll handle the Outcome").
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 from raci.rules import Finding, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the seeds' reasoning.
 WHY = {
     "no-accountable": "Without one owner a decision waits for everyone, or gets made twice. Seed 001's cheat "
-                      "sheet names one role Responsible & Accountable for every activity for that reason.",
+    "sheet names one role Responsible & Accountable for every activity for that reason.",
     "multiple-accountable": "Two owners of one decision is how PM and PMM end up re-litigating it. Keep one A, or "
-                            "split the work the way seed 000's boundary script does: one role owns the input, the "
-                            "other the outcome.",
+    "split the work the way seed 000's boundary script does: one role owns the input, the "
+    "other the outcome.",
     "no-responsible": "A decision with nobody doing the work behind it stays a decision on paper.",
     "too-many-responsible": "When many roles do the work, nobody finishes it: hand-offs and meetings grow faster "
-                            "than the work.",
+    "than the work.",
     "too-many-consulted": "Every consulted role is a meeting before the decision; inform the ones who only need "
-                          "to know.",
+    "to know.",
     "empty-activity": "A row nobody owns is a gap the team will find at launch, not before.",
     "idle-role": "A role with no R and no A anywhere either does work the matrix does not show, or does not "
-                 "belong in it.",
+    "belong in it.",
     "overloaded-role": "One role accountable for most activities is a bottleneck: seed 001's enterprise split hands "
-                       "decisions to the roles that do the work.",
+    "decisions to the roles that do the work.",
     "shared-hats": "Fine early on (seed 001's startup stage: one person wears both hats); check the workload as "
-                   "the team grows.",
+    "the team grows.",
 }
 
 
@@ -76,8 +76,9 @@ def single_accountable(row: dict[Hashable, str], owner: Hashable) -> dict[Hashab
     return {k: (v if k == owner else _demote(v)) for k, v in row.items()}
 
 
-def split_letters(row: dict[Hashable, str], input_owner: Hashable,
-                  outcome_owner: Hashable) -> tuple[dict[Hashable, str], dict[Hashable, str]]:
+def split_letters(
+    row: dict[Hashable, str], input_owner: Hashable, outcome_owner: Hashable
+) -> tuple[dict[Hashable, str], dict[Hashable, str]]:
     """Seed 000's boundary script: the input row is the input owner's (A/R) with the other
     consulted; the outcome row the reverse. Everyone else keeps their letters, except that
     nobody else stays accountable (A/R becomes R, A becomes C): each row has one owner."""
@@ -107,8 +108,9 @@ def _row(data: MatrixData, activity: Hashable, rows: dict | None = None) -> dict
 
 def _changes(activity, before: dict, after: dict) -> tuple:
     keys = list(dict.fromkeys([*before, *after]))
-    return tuple((activity, k, before.get(k, ""), after.get(k, "")) for k in keys
-                 if before.get(k, "") != after.get(k, ""))
+    return tuple(
+        (activity, k, before.get(k, ""), after.get(k, "")) for k in keys if before.get(k, "") != after.get(k, "")
+    )
 
 
 def _label_of(data: MatrixData, key) -> str:
@@ -120,8 +122,14 @@ def _names(data: MatrixData, keys) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def fixes_for(finding: Finding, data: MatrixData, *, settings: RuleSettings = RuleSettings(),
-              template: TemplateLetters | None = None, rows: dict | None = None) -> list[Fix]:
+def fixes_for(
+    finding: Finding,
+    data: MatrixData,
+    *,
+    settings: RuleSettings = RuleSettings(),  # noqa: B008  (frozen: one shared default is safe)
+    template: TemplateLetters | None = None,
+    rows: dict | None = None,
+) -> list[Fix]:
     """The fixes for `finding` on `data`, most likely first. `rows` (from `rows_of`) saves
     scanning every cell when asking for many findings' fixes."""
     activity = next((a for a in data.activities if a.key == finding.activity), None)
@@ -133,37 +141,60 @@ def fixes_for(finding: Finding, data: MatrixData, *, settings: RuleSettings = Ru
     if rule == "multiple-accountable":
         owners = [k for k, v in row.items() if v in ("A", "AR")]
         suggested = [k for k in owners if template_row and template_row.get(code_of[k]) in ("A", "AR")]
-        fixes = [Fix(f"single:{k}", f"Make {_label_of(data, k)} the single A (the others R or C)",
-                     _changes(activity.key, row, single_accountable(row, k)))
-                 for k in [*suggested, *[o for o in owners if o not in suggested]]]
+        fixes = [
+            Fix(
+                f"single:{k}",
+                f"Make {_label_of(data, k)} the single A (the others R or C)",
+                _changes(activity.key, row, single_accountable(row, k)),
+            )
+            for k in [*suggested, *[o for o in owners if o not in suggested]]
+        ]
         return [*fixes, Fix("split", "Split into input and outcome", form="split")]
     if rule == "no-accountable":
         keys = [r.key for r in data.roles]
         suggested = [k for k in keys if template_row and template_row.get(code_of[k]) in ("A", "AR")]
         doers = [k for k in keys if row.get(k) == "R" and k not in suggested]
         ordered = [*suggested, *doers, *[k for k in keys if k not in suggested and k not in doers]]
-        return [Fix(f"accountable:{k}", f"Make {_label_of(data, k)} accountable"
-                    + (" (as in the template)" if k in suggested else ""),
-                    _changes(activity.key, row, {**row, k: "AR" if row.get(k) == "R" else "A"}))
-                for k in ordered]
+        return [
+            Fix(
+                f"accountable:{k}",
+                f"Make {_label_of(data, k)} accountable" + (" (as in the template)" if k in suggested else ""),
+                _changes(activity.key, row, {**row, k: "AR" if row.get(k) == "R" else "A"}),
+            )
+            for k in ordered
+        ]
     if rule == "no-responsible":
-        return [Fix(f"doer:{k}", f"{_label_of(data, k)} also does the work (A/R)",
-                    _changes(activity.key, row, {**row, k: "AR"}))
-                for k, v in row.items() if v == "A"]
+        return [
+            Fix(
+                f"doer:{k}",
+                f"{_label_of(data, k)} also does the work (A/R)",
+                _changes(activity.key, row, {**row, k: "AR"}),
+            )
+            for k, v in row.items()
+            if v == "A"
+        ]
     if rule in ("too-many-responsible", "too-many-consulted"):
-        letter, to, limit = (("R", "C", settings.max_responsible) if rule == "too-many-responsible"
-                             else ("C", "I", settings.max_consulted))
+        letter, to, limit = (
+            ("R", "C", settings.max_responsible)
+            if rule == "too-many-responsible"
+            else ("C", "I", settings.max_consulted)
+        )
         holders = [k for k, v in row.items() if v == letter]
         room = limit - (sum(1 for v in row.values() if v == "AR") if letter == "R" else 0)
         # Keep the ones the template gives this letter, then the leftmost columns.
         kept_first = [k for k in holders if template_row and template_row.get(code_of[k]) == letter]
         ordered = [*kept_first, *[k for k in holders if k not in kept_first]]
-        narrowed = ordered[max(room, 0):]
+        narrowed = ordered[max(room, 0) :]
         if not narrowed:
             return []
-        after = {**row, **{k: to for k in narrowed}}
-        return [Fix(f"narrow:{to}", f"Make {_names(data, [k for k in holders if k in narrowed])} {to}",
-                    _changes(activity.key, row, after))]
+        after = {**row, **dict.fromkeys(narrowed, to)}
+        return [
+            Fix(
+                f"narrow:{to}",
+                f"Make {_names(data, [k for k in holders if k in narrowed])} {to}",
+                _changes(activity.key, row, after),
+            )
+        ]
     if rule == "empty-activity":
         if not template_row:
             return []
@@ -182,8 +213,7 @@ def fixes_for(finding: Finding, data: MatrixData, *, settings: RuleSettings = Ru
                 if wanted and wanted != current:
                     changes.append((a.key, role, current, wanted))
             if changes:
-                fixes.insert(0, Fix("template", f"Give {_label_of(data, role)} the template's letters",
-                                    tuple(changes)))
+                fixes.insert(0, Fix("template", f"Give {_label_of(data, role)} the template's letters", tuple(changes)))
         return fixes
     if rule == "overloaded-role":
         return [Fix("handover", "Show the activities; hand some to another role", form="handover")]

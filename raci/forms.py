@@ -1,4 +1,3 @@
-
 from decimal import Decimal
 
 from django import forms
@@ -23,13 +22,19 @@ class MatrixSettingsForm(forms.Form):
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     max_responsible = forms.IntegerField(min_value=1, max_value=50, label="Most roles responsible (R) per activity")
     max_consulted = forms.IntegerField(min_value=1, max_value=50, label="Most roles consulted (C) per activity")
-    overload_percent = forms.IntegerField(min_value=1, max_value=100,
-                                          label="A role is overloaded when accountable (A) on more than this % of activities")
-    overload_min_activities = forms.IntegerField(min_value=1, max_value=2000,
-                                                 label="…in a matrix of at least this many activities")
-    review_cadence_days = forms.IntegerField(min_value=1, max_value=3650, required=False,
-                                             label="Review every (days)",
-                                             help_text="The owner is reminded when the matrix is due; leave empty for no reviews.")
+    overload_percent = forms.IntegerField(
+        min_value=1, max_value=100, label="A role is overloaded when accountable (A) on more than this % of activities"
+    )
+    overload_min_activities = forms.IntegerField(
+        min_value=1, max_value=2000, label="…in a matrix of at least this many activities"
+    )
+    review_cadence_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        label="Review every (days)",
+        help_text="The owner is reminded when the matrix is due; leave empty for no reviews.",
+    )
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Owner")
 
     def __init__(self, *args, members=(), **kwargs):
@@ -60,17 +65,30 @@ class ActivityForm(forms.Form):
         self.fields["phase"].choices = choices
 
 
-
-
 class WorkloadMarksForm(forms.Form):
     """When the People page marks someone as carrying far more than the team."""
 
-    multiple = forms.DecimalField(min_value=Decimal("1.1"), max_value=Decimal(10), max_digits=3, decimal_places=1,
-                                  label="Multiple of the team's median",
-                                  error_messages={"min_value": "Between 1.1 and 10.", "max_value": "Between 1.1 and 10.",
-                                                  "max_digits": "Between 1.1 and 10, with one decimal at most.",
-                                                  "max_decimal_places": "One decimal at most, such as 1.5.",
-                                                  "invalid": "Give a number such as 1.5."})
-    floor = forms.IntegerField(min_value=1, max_value=500, label="Points above the median, at least",
-                               error_messages={"min_value": "Between 1 and 500.", "max_value": "Between 1 and 500.",
-                                               "invalid": "Give a whole number such as 5."})
+    multiple = forms.DecimalField(
+        min_value=Decimal("1.1"),
+        max_value=Decimal(10),
+        max_digits=3,
+        decimal_places=1,
+        label="Multiple of the team's median",
+        error_messages={
+            "min_value": "Between 1.1 and 10.",
+            "max_value": "Between 1.1 and 10.",
+            "max_digits": "Between 1.1 and 10, with one decimal at most.",
+            "max_decimal_places": "One decimal at most, such as 1.5.",
+            "invalid": "Give a number such as 1.5.",
+        },
+    )
+    floor = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        label="Points above the median, at least",
+        error_messages={
+            "min_value": "Between 1 and 500.",
+            "max_value": "Between 1 and 500.",
+            "invalid": "Give a whole number such as 5.",
+        },
+    )

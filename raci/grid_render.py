@@ -17,16 +17,19 @@ SEVERITY_CLASS = {"error": "sev-e", "warning": "sev-w", "info": "sev-i"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "ℹ"}
 
 
-def cell_html(activity_id: int, role_id: int, value: str, version: int, *, editable: bool, extra: str = "",
-              oob: bool = False) -> str:
+def cell_html(
+    activity_id: int, role_id: int, value: str, version: int, *, editable: bool, extra: str = "", oob: bool = False
+) -> str:
     css = CLASS_OF[value] + extra
     text = rules.DISPLAY[value]
     oob_attr = ' hx-swap-oob="true"' if oob else ""
     if editable:
         # An empty cell is still a link a screen reader must be able to name.
         label = "" if text else ' aria-label="empty"'
-        return (f'<a id="c-{activity_id}-{role_id}" class="{css}" href="cells/{activity_id}/{role_id}/" '
-                f'data-v="{version}"{label}{oob_attr}>{text}</a>')
+        return (
+            f'<a id="c-{activity_id}-{role_id}" class="{css}" href="cells/{activity_id}/{role_id}/" '
+            f'data-v="{version}"{label}{oob_attr}>{text}</a>'
+        )
     return f'<span id="c-{activity_id}-{role_id}" class="{css}"{oob_attr}>{text}</span>'
 
 
@@ -47,7 +50,9 @@ def badge_html(findings: list[rules.Finding], element_id: str, *, oob: bool = Fa
     worst = rules.worst(findings)
     codes = ", ".join(sorted({f.rule for f in findings}))
     plural = "s" if len(findings) != 1 else ""
-    return (f'<span id="{element_id}" class="badge-slot"{oob_attr}><span class="badge {SEVERITY_CLASS[worst]}" '
-            f'title="{worst}: {escape(codes)}"><span class="sev-mark" aria-hidden="true">{SEVERITY_MARK[worst]}</span>'
-            f'{len(findings)}<span class="vh"> finding{plural}, the worst {"an" if worst in ("error", "info") else "a"} '
-            f'{worst}: {escape(codes)}</span></span></span>')
+    return (
+        f'<span id="{element_id}" class="badge-slot"{oob_attr}><span class="badge {SEVERITY_CLASS[worst]}" '
+        f'title="{worst}: {escape(codes)}"><span class="sev-mark" aria-hidden="true">{SEVERITY_MARK[worst]}</span>'
+        f'{len(findings)}<span class="vh"> finding{plural}, the worst {"an" if worst in ("error", "info") else "a"} '
+        f"{worst}: {escape(codes)}</span></span></span>"
+    )

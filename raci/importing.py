@@ -37,23 +37,27 @@ def export_table(matrix: Matrix) -> tabular.ExportTable:
         (a.name, a.phase, a.description, [grid.cells.get((a.id, c.role_id), ("", 0))[0] for c in grid.columns])
         for a in grid.activities
     ]
-    return tabular.export_table(role_headers=[c.code for c in grid.columns], rows=rows, title=matrix.name,
-                                phases=grid.phase_list)
+    return tabular.export_table(
+        role_headers=[c.code for c in grid.columns], rows=rows, title=matrix.name, phases=grid.phase_list
+    )
 
 
 # --- creating and previewing -----------------------------------------------------------
 
+
 @transaction.atomic
-def import_create(*, workspace: Workspace, actor, filename: str, data: bytes, matrix: Matrix | None = None,
-                  new_name: str = "") -> MatrixImport:
+def import_create(
+    *, workspace: Workspace, actor, filename: str, data: bytes, matrix: Matrix | None = None, new_name: str = ""
+) -> MatrixImport:
     if matrix is None:
         new_name = clean_name(new_name, "matrix")
         if Matrix.objects.filter(workspace=workspace, name__iexact=new_name).exists():
             raise InvalidInput(f"The workspace already has a matrix named “{new_name}”.", "name")
     if not data:
         raise InvalidInput("The file is empty.", "file")
-    job = MatrixImport.objects.create(workspace=workspace, matrix=matrix, new_name=new_name, created_by=actor,
-                                      filename=filename[:255], data=data)
+    job = MatrixImport.objects.create(
+        workspace=workspace, matrix=matrix, new_name=new_name, created_by=actor, filename=filename[:255], data=data
+    )
     from raci.tasks import parse_import
 
     parse_import.delay_on_commit(job.pk)
@@ -80,7 +84,7 @@ def _role_plan(workspace: Workspace, headers: list[str]) -> list[dict]:
 
 
 def _only_prefix_match(header: str, roles: list[Role]) -> Role | None:
-    """"Product Marketing" names the role "Product Marketing Manager" when no other role's
+    """ "Product Marketing" names the role "Product Marketing Manager" when no other role's
     name starts the same way."""
     start = header.lower() + " "
     matches = [r for r in roles if r.name.lower().startswith(start)]
@@ -116,14 +120,28 @@ def _phase_plan(phases: PhaseList, table: tabular.ParsedTable) -> tuple[list[str
         first = seen.setdefault((where, fold(spec.name)), spec.row)
         if first != spec.row:
             label = phases.label(key) if key is not None else spec.phase_text
-            errors.append(tabular.TableError(spec.row, "Phase", spec.phase_text,
-                                             f"“{spec.name}” is already on row {first} in phase {label}, which "
-                                             f"this row names “{spec.phase_text}”; activity names must differ "
-                                             "within a phase."))
+            errors.append(
+                tabular.TableError(
+                    spec.row,
+                    "Phase",
+                    spec.phase_text,
+                    f"“{spec.name}” is already on row {first} in phase {label}, which "
+                    f"this row names “{spec.phase_text}”; activity names must differ "
+                    "within a phase.",
+                )
+            )
     if len(phases) + len(new) > PHASES_MAX:
-        errors.append(tabular.TableError(None, "Phase", "", (
-            f"The file adds {len(new)} phases to the workspace's {len(phases)}; a workspace has at most "
-            f"{PHASES_MAX} phases. Use fewer phases in the file, or remove some in the workspace settings.")))
+        errors.append(
+            tabular.TableError(
+                None,
+                "Phase",
+                "",
+                (
+                    f"The file adds {len(new)} phases to the workspace's {len(phases)}; a workspace has at most "
+                    f"{PHASES_MAX} phases. Use fewer phases in the file, or remove some in the workspace settings."
+                ),
+            )
+        )
     return keys, list(new.values()), errors
 
 
@@ -140,19 +158,34 @@ def import_parse(job: MatrixImport) -> MatrixImport:
     elif table.ok:
         plan = _role_plan(job.workspace, [c.header for c in table.columns])
         findings = rules.check(table.to_matrix_data())
-        summary.update({
-            "n_activities": len(table.activities), "n_roles": len(table.columns), "roles": plan,
-            "new_phases": new_phases,
-            "rows": [[a.name, phases.label(key) if key is not None else a.phase_text,
-                      [rules.DISPLAY[a.letters.get(i, "")] for i in range(len(table.columns))]]
-                     for a, key in zip(table.activities[:PREVIEW_ROWS], keys)],
-            "counts": rules.count_by_severity(findings),
-            "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message,
-                          "activity": table.activities[f.activity].name if f.activity is not None else None,
-                          "role": table.columns[f.role].header if f.role is not None else None}
-                         for f in findings[:PREVIEW_FINDINGS]],
-            "n_findings": len(findings),
-        })
+        summary.update(
+            {
+                "n_activities": len(table.activities),
+                "n_roles": len(table.columns),
+                "roles": plan,
+                "new_phases": new_phases,
+                "rows": [
+                    [
+                        a.name,
+                        phases.label(key) if key is not None else a.phase_text,
+                        [rules.DISPLAY[a.letters.get(i, "")] for i in range(len(table.columns))],
+                    ]
+                    for a, key in zip(table.activities[:PREVIEW_ROWS], keys)
+                ],
+                "counts": rules.count_by_severity(findings),
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "message": f.message,
+                        "activity": table.activities[f.activity].name if f.activity is not None else None,
+                        "role": table.columns[f.role].header if f.role is not None else None,
+                    }
+                    for f in findings[:PREVIEW_FINDINGS]
+                ],
+                "n_findings": len(findings),
+            }
+        )
     job.summary = summary
     job.status = MatrixImport.Status.PREVIEW if table.ok and not phase_errors else MatrixImport.Status.INVALID
     job.save(update_fields=["summary", "status"])
@@ -160,6 +193,7 @@ def import_parse(job: MatrixImport) -> MatrixImport:
 
 
 # --- saving ----------------------------------------------------------------------------
+
 
 @transaction.atomic
 def import_confirm(*, job: MatrixImport) -> MatrixImport:
@@ -184,7 +218,11 @@ def import_apply(job: MatrixImport) -> Matrix:
     cache.set(key, 1, 3600)
     with transaction.atomic():
         # A second delivery of the task waits here, then finds the job done.
-        job = MatrixImport.objects.select_for_update(of=("self",)).select_related("workspace", "created_by").get(pk=job.pk)
+        job = (
+            MatrixImport.objects.select_for_update(of=("self",))
+            .select_related("workspace", "created_by")
+            .get(pk=job.pk)
+        )
         if job.status != MatrixImport.Status.SAVING:
             return job.result
         workspace = job.workspace
@@ -193,8 +231,12 @@ def import_apply(job: MatrixImport) -> Matrix:
         else:
             matrix = matrix_create(workspace=workspace, name=job.new_name, actor=job.created_by)
         plan = _role_plan(workspace, [c.header for c in table.columns])
-        roles = [role_ensure(workspace=workspace, code=entry["code"], name=entry["name"]) if entry["new"]
-                 else Role.objects.get(pk=entry["role_id"]) for entry in plan]
+        roles = [
+            role_ensure(workspace=workspace, code=entry["code"], name=entry["name"])
+            if entry["new"]
+            else Role.objects.get(pk=entry["role_id"])
+            for entry in plan
+        ]
         # The phases the file adds are created with the matrix, in the same transaction.
         _, new_phases, phase_errors = _phase_plan(phase_list(workspace_id=workspace.pk), table)
         if phase_errors:
@@ -202,9 +244,15 @@ def import_apply(job: MatrixImport) -> Matrix:
         phases_add(workspace=workspace, names=new_phases)
         keys, _, _ = _phase_plan(phase_list(workspace_id=workspace.pk), table)
         activities = [dataclasses.replace(spec, phase=key or "") for spec, key in zip(table.activities, keys)]
-        matrix_contents_replace(matrix=matrix, roles=roles, activities=activities, actor=job.created_by,
-                                source=job.filename, fresh=not job.matrix_id,
-                                progress=lambda percent: cache.set(key, percent, 3600))
+        matrix_contents_replace(
+            matrix=matrix,
+            roles=roles,
+            activities=activities,
+            actor=job.created_by,
+            source=job.filename,
+            fresh=not job.matrix_id,
+            progress=lambda percent: cache.set(key, percent, 3600),
+        )
         job.status, job.result = MatrixImport.Status.DONE, matrix
         job.save(update_fields=["status", "result"])
     cache.set(key, 100, 3600)

@@ -48,12 +48,16 @@ def number(value: int) -> str:
 def activity_add_problem(*, activities: int, roles: int, adding: int = 1, limits: Limits = LIMITS) -> str | None:
     """Why `adding` activities cannot join a matrix of this size, or None when they can."""
     if activities + adding > limits.activities:
-        return (f"A matrix holds at most {number(limits.activities)} activities and this one has "
-                f"{number(activities)}; nothing was added.")
+        return (
+            f"A matrix holds at most {number(limits.activities)} activities and this one has "
+            f"{number(activities)}; nothing was added."
+        )
     if (activities + adding) * roles > limits.cells:
-        return (f"A matrix holds at most {number(limits.cells)} cells (activities × roles); with {roles} roles that "
-                f"is {number(limits.cells // roles)} activities and this one has {number(activities)}; "
-                "nothing was added.")
+        return (
+            f"A matrix holds at most {number(limits.cells)} cells (activities × roles); with {roles} roles that "
+            f"is {number(limits.cells // roles)} activities and this one has {number(activities)}; "
+            "nothing was added."
+        )
     return None
 
 
@@ -62,8 +66,10 @@ def role_add_problem(*, activities: int, roles: int, limits: Limits = LIMITS) ->
     if roles + 1 > limits.roles:
         return f"A matrix holds at most {limits.roles} roles and this one has {roles}; nothing was added."
     if activities * (roles + 1) > limits.cells:
-        return (f"A matrix holds at most {number(limits.cells)} cells (activities × roles): {number(activities)} "
-                f"activities leave room for {limits.cells // max(activities, 1)} roles; nothing was added.")
+        return (
+            f"A matrix holds at most {number(limits.cells)} cells (activities × roles): {number(activities)} "
+            f"activities leave room for {limits.cells // max(activities, 1)} roles; nothing was added."
+        )
     return None
 
 
@@ -74,6 +80,8 @@ def size_problem(*, activities: int, roles: int, limits: Limits = LIMITS) -> str
     if roles > limits.roles:
         return f"it has {roles} roles; a matrix holds at most {limits.roles}."
     if activities * roles > limits.cells:
-        return (f"it has {number(activities)} activities × {roles} roles = {number(activities * roles)} cells; "
-                f"a matrix holds at most {number(limits.cells)}.")
+        return (
+            f"it has {number(activities)} activities × {roles} roles = {number(activities * roles)} cells; "
+            f"a matrix holds at most {number(limits.cells)}."
+        )
     return None

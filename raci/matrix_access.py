@@ -18,17 +18,26 @@ from workspaces.models import Access, Membership, Workspace
 
 _MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
 _WORKSPACE_FIELDS = [f.attname for f in Workspace._meta.concrete_fields]
-_DATETIMES = {i for i, f in enumerate([*Matrix._meta.concrete_fields, *Workspace._meta.concrete_fields])
-              if isinstance(f, DateTimeField)}
+_DATETIMES = {
+    i
+    for i, f in enumerate([*Matrix._meta.concrete_fields, *Workspace._meta.concrete_fields])
+    if isinstance(f, DateTimeField)
+}
 
 
 _MATRIX_WITH_ACCESS = Prepared(
-    lambda user_id, workspace_slug, matrix_slug: Matrix.objects
-    .annotate(access=Subquery(
-        Membership.objects.filter(workspace=OuterRef("workspace"), user_id=user_id).values("access")[:1]))
-    .filter(workspace__slug=workspace_slug, slug=matrix_slug)
-    .values_list(*_MATRIX_FIELDS, *(f"workspace__{name}" for name in _WORKSPACE_FIELDS), "access"),
-    user_id=-2_000_000_010, workspace_slug="\u2063workspace-marker", matrix_slug="\u2063matrix-marker",
+    lambda user_id, workspace_slug, matrix_slug: (
+        Matrix.objects.annotate(
+            access=Subquery(
+                Membership.objects.filter(workspace=OuterRef("workspace"), user_id=user_id).values("access")[:1]
+            )
+        )
+        .filter(workspace__slug=workspace_slug, slug=matrix_slug)
+        .values_list(*_MATRIX_FIELDS, *(f"workspace__{name}" for name in _WORKSPACE_FIELDS), "access")
+    ),
+    user_id=-2_000_000_010,
+    workspace_slug="\u2063workspace-marker",
+    matrix_slug="\u2063matrix-marker",
 )
 
 

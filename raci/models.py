@@ -19,7 +19,9 @@ class Matrix(models.Model):
     name = models.CharField(max_length=NAME_MAX)
     slug = models.SlugField(max_length=60)
     description = models.TextField(blank=True, max_length=2000)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The sequence number of the latest ChangeEvent: "changes since N" reads it, and
@@ -49,9 +51,12 @@ class Matrix(models.Model):
     is_default = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace"),
-                       models.UniqueConstraint(fields=["workspace"], condition=models.Q(is_default=True),
-                                               name="one_default_matrix_per_workspace")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="matrix_slug_unique_in_workspace"),
+            models.UniqueConstraint(
+                fields=["workspace"], condition=models.Q(is_default=True), name="one_default_matrix_per_workspace"
+            ),
+        ]
         ordering = ["name"]
         verbose_name_plural = "matrices"
 
@@ -76,9 +81,12 @@ class Matrix(models.Model):
 
     @property
     def rule_settings(self) -> RuleSettings:
-        return RuleSettings(max_responsible=self.max_responsible, max_consulted=self.max_consulted,
-                            overload_min_activities=self.overload_min_activities,
-                            overload_share=self.overload_percent / 100)
+        return RuleSettings(
+            max_responsible=self.max_responsible,
+            max_consulted=self.max_consulted,
+            overload_min_activities=self.overload_min_activities,
+            overload_share=self.overload_percent / 100,
+        )
 
 
 class Column(models.Model):
@@ -174,7 +182,9 @@ class Template(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["workspace", "slug"], name="template_slug_unique_in_workspace"),
-            models.UniqueConstraint(fields=["slug"], condition=models.Q(workspace__isnull=True), name="builtin_template_slug_unique"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=models.Q(workspace__isnull=True), name="builtin_template_slug_unique"
+            ),
         ]
         ordering = ["-is_default", "name"]
 
@@ -187,7 +197,9 @@ class TemplateRole(models.Model):
     code = models.CharField(max_length=CODE_MAX)
     name = models.CharField(max_length=NAME_MAX)
     description = models.TextField(blank=True, max_length=2000)
-    held_by_creator = models.BooleanField(default=False, help_text="The person who creates a matrix from the template holds this role.")
+    held_by_creator = models.BooleanField(
+        default=False, help_text="The person who creates a matrix from the template holds this role."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -206,18 +218,23 @@ class TemplateActivity(models.Model):
     order = models.PositiveIntegerField(default=0)
     # Role code -> "R", "A", "AR", "C" or "I".
     letters = models.JSONField(default=dict, blank=True)
-    key = models.CharField(max_length=40, blank=True,
-                           help_text="Stable name that launch readiness items use to find this activity.")
+    key = models.CharField(
+        max_length=40, blank=True, help_text="Stable name that launch readiness items use to find this activity."
+    )
     # Role code -> where its letter comes from ("Seed 001: …" or "Our default: …").
     sources = models.JSONField(default=dict, blank=True)
-    our_default = models.TextField(blank=True, max_length=2000,
-                                   help_text="Why some letters are ours where the seeds give none; empty when the seeds give them all.")
+    our_default = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Why some letters are ours where the seeds give none; empty when the seeds give them all.",
+    )
 
     @property
     def source(self) -> str:
         """The row's sources as one text, as a matrix made from the template shows it on hover."""
-        return "\n".join(f"{code} {DISPLAY.get(self.letters.get(code, ''), '')} ({text})"
-                         for code, text in self.sources.items())
+        return "\n".join(
+            f"{code} {DISPLAY.get(self.letters.get(code, ''), '')} ({text})" for code, text in self.sources.items()
+        )
 
     class Meta:
         ordering = ["order", "id"]
@@ -278,8 +295,9 @@ class Decision(models.Model):
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
     what = models.CharField(max_length=500)
     why = models.TextField(blank=True, max_length=4000)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_on = models.DateField()
     review_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

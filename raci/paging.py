@@ -10,9 +10,10 @@ refresh all ask it the same question.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 CELL_BUDGET = 3000
 
@@ -45,7 +46,7 @@ class Page:
         return min(self.number * self.size, self.total)
 
     def rows(self, items: Sequence[T]) -> Sequence[T]:
-        return items[(self.number - 1) * self.size:self.number * self.size]
+        return items[(self.number - 1) * self.size : self.number * self.size]
 
     def nearby(self, around: int = 2) -> list[int | None]:
         """Page numbers for the pager: the first, the last and a few around this one;

@@ -51,8 +51,11 @@ def _letters_of(matrix_id: int) -> int:
     # Claim the range first: a second tick doing the same matrix claims nothing and stops.
     if not Matrix.objects.filter(pk=matrix.pk, notified_seq=start).update(notified_seq=end):
         return 0
-    events = list(ChangeEvent.objects.filter(matrix=matrix, seq__gt=start, seq__lte=end, kind="cell")
-                  .select_related("actor").order_by("seq"))
+    events = list(
+        ChangeEvent.objects.filter(matrix=matrix, seq__gt=start, seq__lte=end, kind="cell")
+        .select_related("actor")
+        .order_by("seq")
+    )
     by_activity: dict[int, list[ChangeEvent]] = defaultdict(list)
     for event in events:
         by_activity[event.activity_id_ref].append(event)
@@ -61,14 +64,17 @@ def _letters_of(matrix_id: int) -> int:
         return 0
     # Roles told: Accountable or Informed now, or before the change (losing an A is news).
     told_roles: dict[int, set[int]] = defaultdict(set)
-    for activity_id, role_id in Cell.objects.filter(activity_id__in=list(activities),
-                                                    value__in=["A", "AR", "I"]).values_list("activity_id", "role_id"):
+    for activity_id, role_id in Cell.objects.filter(
+        activity_id__in=list(activities), value__in=["A", "AR", "I"]
+    ).values_list("activity_id", "role_id"):
         told_roles[activity_id].add(role_id)
     for activity_id, changes in by_activity.items():
         told_roles[activity_id].update(e.role_id_ref for e in changes if e.before in TOLD_LETTERS)
     holders: dict[int, set[int]] = defaultdict(set)
     all_roles = {r for roles in told_roles.values() for r in roles}
-    for role_id, user_id in RoleHolder.objects.filter(role_id__in=all_roles).values_list("role_id", "membership__user_id"):
+    for role_id, user_id in RoleHolder.objects.filter(role_id__in=all_roles).values_list(
+        "role_id", "membership__user_id"
+    ):
         holders[role_id].add(user_id)
     url = reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])
     batch = []
@@ -92,13 +98,23 @@ def _letters_of(matrix_id: int) -> int:
         if not lines:
             continue
         who = _name(changes[-1].actor) if len(actors) == 1 else f"{len(actors)} people"
-        batch.append((Event(workspace_id=matrix.workspace_id, workspace_slug=matrix.workspace.slug, kind=Kind.LETTERS,
-                   key=f"letters:{matrix.pk}:{activity_id}:{start}-{end}",
-                   title=f"{who} changed who does “{activity.name}” in {matrix.name}",
-                   body="\n".join(lines), url=f"{url}#row-{activity_id}",
-                   actor_id=changes[-1].actor_id if len(actors) == 1 else None,
-                   actor_name=who, data={"matrix": matrix.name, "activity": activity.name, "changes": lines}),
-                      recipients))
+        batch.append(
+            (
+                Event(
+                    workspace_id=matrix.workspace_id,
+                    workspace_slug=matrix.workspace.slug,
+                    kind=Kind.LETTERS,
+                    key=f"letters:{matrix.pk}:{activity_id}:{start}-{end}",
+                    title=f"{who} changed who does “{activity.name}” in {matrix.name}",
+                    body="\n".join(lines),
+                    url=f"{url}#row-{activity_id}",
+                    actor_id=changes[-1].actor_id if len(actors) == 1 else None,
+                    actor_name=who,
+                    data={"matrix": matrix.name, "activity": activity.name, "changes": lines},
+                ),
+                recipients,
+            )
+        )
     emit_many(batch)
     return len(batch)
 
@@ -107,37 +123,60 @@ def reviews_tick(today: date | None = None) -> int:
     """Decisions at their review date (to the decider and the matrix owner) and matrices
     past theirs (to the owner), counted from each workspace's today (or `today` everywhere)."""
     clock = Clock.at(today)
-    decisions = [d for d in Decision.objects.filter(review_on__lte=clock.latest,
-                                                    review_on__gt=clock.earliest - LOOKBACK)
-                 .select_related("matrix__workspace")
-                 if clock.today(d.matrix.workspace) - LOOKBACK < d.review_on <= clock.today(d.matrix.workspace)]
+    decisions = [
+        d
+        for d in Decision.objects.filter(
+            review_on__lte=clock.latest, review_on__gt=clock.earliest - LOOKBACK
+        ).select_related("matrix__workspace")
+        if clock.today(d.matrix.workspace) - LOOKBACK < d.review_on <= clock.today(d.matrix.workspace)
+    ]
     keys = {d.pk: f"decision_review:{d.pk}:{d.review_on.isoformat()}" for d in decisions}
-    matrices = [m for m in Matrix.objects.filter(review_cadence_days__isnull=False).select_related("workspace")
-                if m.review_due_on and clock.today(m.workspace) - LOOKBACK < m.review_due_on < clock.today(m.workspace)]
+    matrices = [
+        m
+        for m in Matrix.objects.filter(review_cadence_days__isnull=False).select_related("workspace")
+        if m.review_due_on and clock.today(m.workspace) - LOOKBACK < m.review_due_on < clock.today(m.workspace)
+    ]
     matrix_keys = {m.pk: f"matrix_review:{m.pk}:{m.review_due_on.isoformat()}" for m in matrices}
     done = seen([*keys.values(), *matrix_keys.values()])
     batch = []
     for d in decisions:
         if keys[d.pk] in done:
             continue
-        batch.append((Event(workspace_id=d.matrix.workspace_id, workspace_slug=d.matrix.workspace.slug,
-                       kind=Kind.DECISION_REVIEW, key=keys[d.pk],
-                       title=f"Time to review a decision in {d.matrix.name}: “{d.what}”",
-                       body=f"Decided on {_day(d.decided_on)}; review due {_day(d.review_on)}."
-                            + (f"\nWhy: {d.why}" if d.why else ""),
-                       url=reverse("raci:decisions", args=[d.matrix.workspace.slug, d.matrix.slug]),
-                       data={"matrix": d.matrix.name, "decision": d.what, "review_on": d.review_on.isoformat()}),
-                      {d.decided_by_id, d.matrix.owner_id}))
+        batch.append(
+            (
+                Event(
+                    workspace_id=d.matrix.workspace_id,
+                    workspace_slug=d.matrix.workspace.slug,
+                    kind=Kind.DECISION_REVIEW,
+                    key=keys[d.pk],
+                    title=f"Time to review a decision in {d.matrix.name}: “{d.what}”",
+                    body=f"Decided on {_day(d.decided_on)}; review due {_day(d.review_on)}."
+                    + (f"\nWhy: {d.why}" if d.why else ""),
+                    url=reverse("raci:decisions", args=[d.matrix.workspace.slug, d.matrix.slug]),
+                    data={"matrix": d.matrix.name, "decision": d.what, "review_on": d.review_on.isoformat()},
+                ),
+                {d.decided_by_id, d.matrix.owner_id},
+            )
+        )
     for m in matrices:
         if matrix_keys[m.pk] in done:
             continue
-        batch.append((Event(workspace_id=m.workspace_id, workspace_slug=m.workspace.slug, kind=Kind.MATRIX_REVIEW,
-                       key=matrix_keys[m.pk], title=f"{m.name} is due for review",
-                       body=f"Its review was due on {_day(m.review_due_on)} (every {m.review_cadence_days} days). "
-                            "Check who does what still holds, then mark it reviewed.",
-                       url=reverse("raci:matrix", args=[m.workspace.slug, m.slug]),
-                       data={"matrix": m.name, "review_due_on": m.review_due_on.isoformat()}),
-                      {m.owner_id}))
+        batch.append(
+            (
+                Event(
+                    workspace_id=m.workspace_id,
+                    workspace_slug=m.workspace.slug,
+                    kind=Kind.MATRIX_REVIEW,
+                    key=matrix_keys[m.pk],
+                    title=f"{m.name} is due for review",
+                    body=f"Its review was due on {_day(m.review_due_on)} (every {m.review_cadence_days} days). "
+                    "Check who does what still holds, then mark it reviewed.",
+                    url=reverse("raci:matrix", args=[m.workspace.slug, m.slug]),
+                    data={"matrix": m.name, "review_due_on": m.review_due_on.isoformat()},
+                ),
+                {m.owner_id},
+            )
+        )
     with transaction.atomic():
         emit_many(batch)
     return len(batch)

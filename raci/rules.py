@@ -11,8 +11,8 @@ Keys are opaque: a saved matrix uses primary keys, a CSV uses row and column pos
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable
 
 VALUES = ("R", "A", "AR", "C", "I")
 DISPLAY = {"R": "R", "A": "A", "AR": "A/R", "C": "C", "I": "I", "": ""}
@@ -122,8 +122,14 @@ def check(matrix: MatrixData, settings: RuleSettings = DEFAULT_SETTINGS) -> list
     if n_activities >= settings.min_activities_for_role_rules:
         for role in matrix.roles:
             findings.extend(
-                _role_findings(role, accountable_count[role.key], role.key in active_roles,
-                               n_activities, len(matrix.roles), settings)
+                _role_findings(
+                    role,
+                    accountable_count[role.key],
+                    role.key in active_roles,
+                    n_activities,
+                    len(matrix.roles),
+                    settings,
+                )
             )
     findings.extend(_person_findings(matrix, roles_by_key))
     return findings
@@ -142,38 +148,70 @@ def row_findings(
 def _row_findings(activity, row, roles_by_key, settings) -> list[Finding]:
     name = activity.name
     if not row:
-        return [Finding("empty-activity", WARNING, f"“{name}” has no letters at all.",
-                        "Give it one accountable role (A) and who does the work (R), "
-                        "or remove the activity.", activity=activity.key)]
+        return [
+            Finding(
+                "empty-activity",
+                WARNING,
+                f"“{name}” has no letters at all.",
+                "Give it one accountable role (A) and who does the work (R), or remove the activity.",
+                activity=activity.key,
+            )
+        ]
     accountable = [k for k, v in row.items() if v in ("A", "AR")]
     responsible = [k for k, v in row.items() if v in ("R", "AR")]
     consulted = [k for k, v in row.items() if v == "C"]
     found = []
     if not accountable:
-        found.append(Finding("no-accountable", ERROR, f"Nobody is accountable for “{name}”.",
-                             "Mark exactly one role A (or A/R): the one who owns the decision.",
-                             activity=activity.key))
+        found.append(
+            Finding(
+                "no-accountable",
+                ERROR,
+                f"Nobody is accountable for “{name}”.",
+                "Mark exactly one role A (or A/R): the one who owns the decision.",
+                activity=activity.key,
+            )
+        )
     elif len(accountable) > 1:
         who = _labels(accountable, roles_by_key)
-        found.append(Finding("multiple-accountable", ERROR,
-                             f"{who} are {'both' if len(accountable) == 2 else 'all'} accountable for “{name}”.",
-                             "Keep one A; make the others R or C, or split the activity "
-                             "into input and outcome.", activity=activity.key))
+        found.append(
+            Finding(
+                "multiple-accountable",
+                ERROR,
+                f"{who} are {'both' if len(accountable) == 2 else 'all'} accountable for “{name}”.",
+                "Keep one A; make the others R or C, or split the activity into input and outcome.",
+                activity=activity.key,
+            )
+        )
     if not responsible:
-        found.append(Finding("no-responsible", WARNING, f"Nobody is responsible for doing “{name}”.",
-                             "Mark the role that does the work R (or A/R if the owner does it).",
-                             activity=activity.key))
+        found.append(
+            Finding(
+                "no-responsible",
+                WARNING,
+                f"Nobody is responsible for doing “{name}”.",
+                "Mark the role that does the work R (or A/R if the owner does it).",
+                activity=activity.key,
+            )
+        )
     elif len(responsible) > settings.max_responsible:
-        found.append(Finding("too-many-responsible", WARNING,
-                             f"{len(responsible)} roles are responsible for “{name}” "
-                             f"(more than {settings.max_responsible}).",
-                             "Narrow R to the roles that really do the work; "
-                             "the rest can be C or I.", activity=activity.key))
+        found.append(
+            Finding(
+                "too-many-responsible",
+                WARNING,
+                f"{len(responsible)} roles are responsible for “{name}” (more than {settings.max_responsible}).",
+                "Narrow R to the roles that really do the work; the rest can be C or I.",
+                activity=activity.key,
+            )
+        )
     if len(consulted) > settings.max_consulted:
-        found.append(Finding("too-many-consulted", WARNING,
-                             f"{len(consulted)} roles are consulted on “{name}” "
-                             f"(more than {settings.max_consulted}).",
-                             "Consult fewer roles; inform the rest (I).", activity=activity.key))
+        found.append(
+            Finding(
+                "too-many-consulted",
+                WARNING,
+                f"{len(consulted)} roles are consulted on “{name}” (more than {settings.max_consulted}).",
+                "Consult fewer roles; inform the rest (I).",
+                activity=activity.key,
+            )
+        )
     return found
 
 
@@ -197,18 +235,26 @@ def role_findings(
 def _role_findings(role, n_accountable, active, n_activities, n_roles, settings):
     label = role.label
     if not active:
-        yield Finding("idle-role", INFO, f"{label} holds no R and no A anywhere.",
-                      "Give the role work it is responsible for, or remove its column.",
-                      role=role.key)
+        yield Finding(
+            "idle-role",
+            INFO,
+            f"{label} holds no R and no A anywhere.",
+            "Give the role work it is responsible for, or remove its column.",
+            role=role.key,
+        )
     if (
         n_roles >= settings.min_roles_for_overload
         and n_activities >= settings.overload_min_activities
         and n_accountable > n_activities * settings.overload_share
     ):
-        yield Finding("overloaded-role", WARNING,
-                      f"{label} is accountable for {n_accountable} of {n_activities} activities "
-                      f"(more than {settings.overload_share:.0%}).",
-                      "Hand some of the A's to the roles that do the work.", role=role.key)
+        yield Finding(
+            "overloaded-role",
+            WARNING,
+            f"{label} is accountable for {n_accountable} of {n_activities} activities "
+            f"(more than {settings.overload_share:.0%}).",
+            "Hand some of the A's to the roles that do the work.",
+            role=role.key,
+        )
 
 
 def _person_findings(matrix: MatrixData, roles_by_key) -> list[Finding]:
@@ -221,9 +267,16 @@ def _person_findings(matrix: MatrixData, roles_by_key) -> list[Finding]:
         if len(held) < 2:
             continue
         name = matrix.people[person].name if person in matrix.people else str(person)
-        found.append(Finding("shared-hats", INFO, f"{name} holds {_labels(held, roles_by_key)}.",
-                             "Fine for a small team; check that one person can carry both "
-                             "workloads, and split the roles as the team grows.", person=person))
+        found.append(
+            Finding(
+                "shared-hats",
+                INFO,
+                f"{name} holds {_labels(held, roles_by_key)}.",
+                "Fine for a small team; check that one person can carry both "
+                "workloads, and split the roles as the team grows.",
+                person=person,
+            )
+        )
     return found
 
 

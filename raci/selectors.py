@@ -125,8 +125,9 @@ class Grid:
         groups: dict[str, list[ActivityRow]] = defaultdict(list)
         for activity in self.activities:
             groups[activity.phase].append(activity)
-        return [(phase, self.phase_list.label(phase), groups[phase])
-                for phase in sorted(groups, key=self.phase_list.order)]
+        return [
+            (phase, self.phase_list.label(phase), groups[phase]) for phase in sorted(groups, key=self.phase_list.order)
+        ]
 
 
 def _fetch(queryset) -> list[tuple]:
@@ -146,8 +147,18 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     rows = (
         Activity.objects.filter(matrix=matrix)
         .order_by("order", "id")
-        .values_list("id", "name", "phase", "description", "order", "template_key", "source",
-                     "cells__role_id", "cells__value", "cells__version")
+        .values_list(
+            "id",
+            "name",
+            "phase",
+            "description",
+            "order",
+            "template_key",
+            "source",
+            "cells__role_id",
+            "cells__value",
+            "cells__version",
+        )
     )
     for pk, name, phase, description, order, key, source, role_id, value, version in _fetch(rows):
         if pk not in activities:
@@ -164,9 +175,17 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
     column_rows = (
         Column.objects.filter(matrix=matrix)
         .order_by("order", "id")
-        .values_list("role_id", "role__code", "role__name", "role__description", "order",
-                     "role__holders__membership_id", "role__holders__membership__user__username",
-                     "role__holders__membership__user__first_name", "role__holders__membership__user__last_name")
+        .values_list(
+            "role_id",
+            "role__code",
+            "role__name",
+            "role__description",
+            "order",
+            "role__holders__membership_id",
+            "role__holders__membership__user__username",
+            "role__holders__membership__user__first_name",
+            "role__holders__membership__user__last_name",
+        )
     )
     for role_id, code, name, description, order, member_id, username, first, last in _fetch(column_rows):
         column = columns.get(role_id)
@@ -208,26 +227,38 @@ def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: boo
 
     With `column_if_held`, the column is read only if this cell now holds one of
     COLUMN_LETTERS: an edit to a letter outside them cannot change the column otherwise."""
-    row = (Column.objects.filter(matrix_id=matrix_id).order_by()
-           .annotate(part=Value(0), here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id)))
-           .values_list("part", "role_id", "role__code", "role__name", "order", "here__value", "here__version"))
+    row = (
+        Column.objects.filter(matrix_id=matrix_id)
+        .order_by()
+        .annotate(
+            part=Value(0), here=FilteredRelation("role__cells", condition=Q(role__cells__activity_id=activity_id))
+        )
+        .values_list("part", "role_id", "role__code", "role__name", "order", "here__value", "here__version")
+    )
     # The column's letters come from one probe of the (activity, role) index per activity:
     # a role is shared by the workspace's matrices, and a join on the role's cells would
     # read its cells in every other matrix too.
     letter = Cell.objects.filter(activity_id=OuterRef("pk"), role_id=role_id).values("value")[:1]
     column = Activity.objects.filter(matrix_id=matrix_id)
     if column_if_held:
-        column = column.filter(Exists(Cell.objects.filter(activity_id=activity_id, role_id=role_id,
-                                                          value__in=COLUMN_LETTERS)))
+        column = column.filter(
+            Exists(Cell.objects.filter(activity_id=activity_id, role_id=role_id, value__in=COLUMN_LETTERS))
+        )
     no_text = Value(None, output_field=CharField())
-    column = (column.order_by().annotate(part=Value(1), no_name=no_text, no_phase=no_text, here_value=Subquery(letter),
-                                         here_version=Value(0))
-              .values_list("part", "id", "no_name", "no_phase", "order", "here_value", "here_version"))
-    size = (Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id").annotate(n=Count("id"))
-            .values("n"))
-    activity = (Activity.objects.filter(matrix_id=matrix_id, pk=activity_id).order_by()
-                .annotate(part=Value(2), no_value=no_text, n=Subquery(size))
-                .values_list("part", "id", "name", "phase", "order", "no_value", "n"))
+    column = (
+        column.order_by()
+        .annotate(part=Value(1), no_name=no_text, no_phase=no_text, here_value=Subquery(letter), here_version=Value(0))
+        .values_list("part", "id", "no_name", "no_phase", "order", "here_value", "here_version")
+    )
+    size = (
+        Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id").annotate(n=Count("id")).values("n")
+    )
+    activity = (
+        Activity.objects.filter(matrix_id=matrix_id, pk=activity_id)
+        .order_by()
+        .annotate(part=Value(2), no_value=no_text, n=Subquery(size))
+        .values_list("part", "id", "name", "phase", "order", "no_value", "n")
+    )
     return row.union(column, activity, all=True).order_by()
 
 
@@ -246,7 +277,8 @@ def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int, column
     columns, row, down = [], {}, {}
     activity, n = None, 0
     for part, pk, text, more, order, value, version in query.rows(
-            matrix_id=matrix.pk, activity_id=activity_id, role_id=role_id):
+        matrix_id=matrix.pk, activity_id=activity_id, role_id=role_id
+    ):
         if part == 0:
             columns.append(RoleColumn(pk, text, more, "", order))
             row[pk] = (value or "", version or 0)
@@ -273,8 +305,11 @@ def matrices_of(*, workspace, today=None) -> list[Matrix]:
     newest_event = ChangeEvent.objects.filter(matrix=OuterRef("pk")).order_by("-seq").values("at")[:1]
     matrices = list(
         Matrix.objects.filter(workspace=workspace)
-        .annotate(n_activities=Count("activities", distinct=True), n_columns=Count("columns", distinct=True),
-                  last_change_at=Coalesce(Subquery(newest_event), F("updated_at")))
+        .annotate(
+            n_activities=Count("activities", distinct=True),
+            n_columns=Count("columns", distinct=True),
+            last_change_at=Coalesce(Subquery(newest_event), F("updated_at")),
+        )
         .select_related("owner")
         .order_by("name")
     )
@@ -312,18 +347,30 @@ def person_view(grid: Grid, membership_id: int) -> list[tuple[ActivityRow, list[
 
 
 KIND_LABELS = {
-    "cell": "set", "activity.add": "added activity", "activity.update": "edited activity",
-    "activity.move": "moved activity", "activity.delete": "removed activity", "activity.split": "split activity",
-    "activity.restore": "restored activity", "column.add": "added column", "column.move": "moved column",
-    "column.remove": "removed column", "role.update": "edited role", "role.holders": "changed who holds",
-    "phase.update": "renamed phase", "matrix.create": "created the matrix",
-    "matrix.update": "changed settings", "import": "imported", "undo": "undid",
+    "cell": "set",
+    "activity.add": "added activity",
+    "activity.update": "edited activity",
+    "activity.move": "moved activity",
+    "activity.delete": "removed activity",
+    "activity.split": "split activity",
+    "activity.restore": "restored activity",
+    "column.add": "added column",
+    "column.move": "moved column",
+    "column.remove": "removed column",
+    "role.update": "edited role",
+    "role.holders": "changed who holds",
+    "phase.update": "renamed phase",
+    "matrix.create": "created the matrix",
+    "matrix.update": "changed settings",
+    "import": "imported",
+    "undo": "undid",
     "template.take": "took from the template",
 }
 
 
-def matrix_history(*, matrix: Matrix, actor_id: int | None = None, activity_id: int | None = None,
-                   role_id: int | None = None):
+def matrix_history(
+    *, matrix: Matrix, actor_id: int | None = None, activity_id: int | None = None, role_id: int | None = None
+):
     """The matrix's change events, newest first, filtered by who, which activity, which role."""
     events = ChangeEvent.objects.filter(matrix=matrix).select_related("actor").order_by("-seq")
     if actor_id:
@@ -336,8 +383,9 @@ def matrix_history(*, matrix: Matrix, actor_id: int | None = None, activity_id: 
 
 
 def decisions_of(*, matrix: Matrix):
-    return (Decision.objects.filter(matrix=matrix).select_related("activity", "decided_by")
-            .order_by("-decided_on", "-id"))
+    return (
+        Decision.objects.filter(matrix=matrix).select_related("activity", "decided_by").order_by("-decided_on", "-id")
+    )
 
 
 def decisions_due(*, matrix: Matrix, today) -> list[Decision]:
@@ -346,8 +394,12 @@ def decisions_due(*, matrix: Matrix, today) -> list[Decision]:
 
 def decision_counts(*, matrix: Matrix) -> dict[int, int]:
     """Decisions per activity, for the mark beside each row."""
-    return dict(Decision.objects.filter(matrix=matrix, activity__isnull=False).values("activity_id")
-                .annotate(n=Count("id")).values_list("activity_id", "n"))
+    return dict(
+        Decision.objects.filter(matrix=matrix, activity__isnull=False)
+        .values("activity_id")
+        .annotate(n=Count("id"))
+        .values_list("activity_id", "n")
+    )
 
 
 @dataclass(slots=True)
@@ -366,26 +418,43 @@ def workload(*, workspace, members: list[Membership] | None = None) -> list[Pers
     members = members_of(workspace=workspace) if members is None else members
     per_role: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys("RACI", 0))
     per_matrix_role: dict[tuple[int, int], list[str]] = defaultdict(list)
-    rows = (Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
-            .exclude(value="").values("activity__matrix_id", "role_id", "value").annotate(n=Count("id")))
+    rows = (
+        Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
+        .exclude(value="")
+        .values("activity__matrix_id", "role_id", "value")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
         value, n = row["value"], row["n"]
         for letter in ("A", "R") if value == "AR" else (value,):
             per_role[row["role_id"]][letter] += n
         per_matrix_role[(row["activity__matrix_id"], row["role_id"])].extend([value] * n)
-    activities = dict(Activity.objects.filter(matrix__workspace=workspace).values("matrix_id")
-                      .annotate(n=Count("id")).values_list("matrix_id", "n"))
+    activities = dict(
+        Activity.objects.filter(matrix__workspace=workspace)
+        .values("matrix_id")
+        .annotate(n=Count("id"))
+        .values_list("matrix_id", "n")
+    )
     columns = defaultdict(list)
     for matrix_id, role_id, code, name in Column.objects.filter(matrix__workspace=workspace).values_list(
-            "matrix_id", "role_id", "role__code", "role__name"):
+        "matrix_id", "role_id", "role__code", "role__name"
+    ):
         columns[matrix_id].append((role_id, code, name))
     matrix_names = dict(Matrix.objects.filter(workspace=workspace).values_list("id", "name"))
     overloaded: dict[int, list[str]] = defaultdict(list)
     for matrix_id, cols in columns.items():
         for role_id, code, name in cols:
-            overloaded[role_id] += [f"{message} ({matrix_names[matrix_id]})" for message in findings.overloaded_messages(
-                role_id=role_id, code=code, name=name, values=per_matrix_role.get((matrix_id, role_id), []),
-                n_activities=activities.get(matrix_id, 0), n_roles=len(cols))]
+            overloaded[role_id] += [
+                f"{message} ({matrix_names[matrix_id]})"
+                for message in findings.overloaded_messages(
+                    role_id=role_id,
+                    code=code,
+                    name=name,
+                    values=per_matrix_role.get((matrix_id, role_id), []),
+                    n_activities=activities.get(matrix_id, 0),
+                    n_roles=len(cols),
+                )
+            ]
     loads = []
     for member in members:
         held = [h.role for h in member.held_roles.all()]
@@ -404,7 +473,9 @@ def workload(*, workspace, members: list[Membership] | None = None) -> list[Pers
     for letter in "RACI":
         top = max((load.counts[letter] for load in loads), default=0)
         for load in loads:
-            load.heat[letter] = 0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
+            load.heat[letter] = (
+                0 if not top or not load.counts[letter] else max(1, round(5 * load.counts[letter] / top))
+            )
     return loads
 
 
@@ -412,8 +483,12 @@ def workload_letters(workspace, quarter: workloads.Quarter) -> list[workloads.Sh
     """The matrix letters of each role across the workspace's matrices, counted as the
     People page counts them (A/R is both an A and an R), for `workspaces.workload`. Letters
     are the matrices as they stand: the quarter does not change them. One query."""
-    rows = (Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
-            .exclude(value="").values("role_id", "value").annotate(n=Count("id")))
+    rows = (
+        Cell.objects.filter(activity__matrix__workspace=workspace, role__columns__matrix_id=F("activity__matrix_id"))
+        .exclude(value="")
+        .values("role_id", "value")
+        .annotate(n=Count("id"))
+    )
     per_role: dict[int, int] = defaultdict(int)
     for row in rows:
         per_role[row["role_id"]] += row["n"] * (2 if row["value"] == "AR" else 1)
@@ -438,41 +513,75 @@ def raci_holdings(membership: Membership) -> list[handover.Holding]:
             detail = "Nobody else holds it, and it " + "; it ".join(uses[role.pk]) + "."
         else:
             detail = "Nobody else holds it; nothing needs it."
-        found.append(handover.Holding(key=f"role:{role.pk}", group="Roles held", label=f"{role.code} · {role.name}",
-                                      detail=detail, nobody_ok=bool(others[role.pk]) or not uses.get(role.pk)))
-    for matrix in Matrix.objects.filter(workspace_id=membership.workspace_id, owner_id=membership.user_id).order_by("name"):
-        found.append(handover.Holding(key=f"matrix:{matrix.pk}", group="Matrices owned", label=matrix.name,
-                                      detail="Its owner is reminded when it is due for review."))
+        found.append(
+            handover.Holding(
+                key=f"role:{role.pk}",
+                group="Roles held",
+                label=f"{role.code} · {role.name}",
+                detail=detail,
+                nobody_ok=bool(others[role.pk]) or not uses.get(role.pk),
+            )
+        )
+    for matrix in Matrix.objects.filter(workspace_id=membership.workspace_id, owner_id=membership.user_id).order_by(
+        "name"
+    ):
+        found.append(
+            handover.Holding(
+                key=f"matrix:{matrix.pk}",
+                group="Matrices owned",
+                label=matrix.name,
+                detail="Its owner is reminded when it is due for review.",
+            )
+        )
     return found
 
 
 def raci_role_uses(workspace, role_ids: set[int]) -> dict[int, list[str]]:
     """A role accountable (A or A/R) on activities needs someone to answer for them."""
-    rows = (Cell.objects.filter(role_id__in=role_ids, value__in=("A", "AR"), activity__matrix__workspace=workspace,
-                                role__columns__matrix_id=F("activity__matrix_id"))
-            .values("role_id", "activity__matrix__name").annotate(n=Count("id")).order_by("activity__matrix__name"))
+    rows = (
+        Cell.objects.filter(
+            role_id__in=role_ids,
+            value__in=("A", "AR"),
+            activity__matrix__workspace=workspace,
+            role__columns__matrix_id=F("activity__matrix_id"),
+        )
+        .values("role_id", "activity__matrix__name")
+        .annotate(n=Count("id"))
+        .order_by("activity__matrix__name")
+    )
     uses: dict[int, list[str]] = defaultdict(list)
     for row in rows:
         n = row["n"]
-        uses[row["role_id"]].append(f"is accountable on {n} activit{'ies' if n != 1 else 'y'} of {row['activity__matrix__name']}")
+        uses[row["role_id"]].append(
+            f"is accountable on {n} activit{'ies' if n != 1 else 'y'} of {row['activity__matrix__name']}"
+        )
     return uses
 
 
 # --- templates: content, versions, drift --------------------------------------------------
 
+
 def template_content(*, template: Template) -> dict:
     """The template's roles and activities as plain data, as a TemplateVersion stores them."""
     return {
         "roles": [{"code": r.code.upper(), "name": r.name} for r in template.roles.all()],
-        "activities": [{"name": a.name, "phase": a.phase, "description": a.description,
-                        "letters": {str(k).upper(): v for k, v in (a.letters or {}).items() if v}}
-                       for a in template.activities.all()],
+        "activities": [
+            {
+                "name": a.name,
+                "phase": a.phase,
+                "description": a.description,
+                "letters": {str(k).upper(): v for k, v in (a.letters or {}).items() if v},
+            }
+            for a in template.activities.all()
+        ],
     }
 
 
 def _drift_rows(content: dict) -> list[drift.Row]:
-    return [drift.Row(a["name"], a.get("phase", ""), a.get("description", ""), dict(a.get("letters", {})))
-            for a in content.get("activities", [])]
+    return [
+        drift.Row(a["name"], a.get("phase", ""), a.get("description", ""), dict(a.get("letters", {})))
+        for a in content.get("activities", [])
+    ]
 
 
 def matrix_rows(grid: Grid) -> list[drift.Row]:
@@ -491,8 +600,9 @@ def template_letters(*, matrix: Matrix) -> fixes.TemplateLetters | None:
     template = Template.objects.filter(pk=matrix.template_id).first()
     if template is None:
         return None
-    return fixes.TemplateLetters({a["name"].casefold(): a["letters"]
-                                  for a in template_content(template=template)["activities"]})
+    return fixes.TemplateLetters(
+        {a["name"].casefold(): a["letters"] for a in template_content(template=template)["activities"]}
+    )
 
 
 @dataclass(slots=True)
@@ -527,11 +637,11 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
     if basis is not None:
         shared = [c.code.upper() for c in grid.columns]
         updates = drift.pending_updates(_drift_rows(basis.content), _drift_rows(current), mine, shared)
-    return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates,
-                 matrix.template_version)
+    return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates, matrix.template_version)
 
 
 # --- staying live: what changed since a sequence number --------------------------------
+
 
 @dataclass(slots=True)
 class Change:
@@ -546,25 +656,51 @@ class Change:
 def changes_since(*, matrix: Matrix, since: int, upto: int, limit: int = 100) -> list[Change]:
     """The change events after `since` up to `upto`, oldest first: at most `limit` + 1, so
     a caller can tell that more happened than it wants to replay."""
-    rows = _CHANGES.rows(matrix_id=matrix.pk, since=since, upto=upto)[:limit + 1]
-    return [Change(seq, kind, a, r, actor, f"{first} {last}".strip() or (username or ""))
-            for seq, kind, a, r, actor, username, first, last in rows]
+    rows = _CHANGES.rows(matrix_id=matrix.pk, since=since, upto=upto)[: limit + 1]
+    return [
+        Change(seq, kind, a, r, actor, f"{first} {last}".strip() or (username or ""))
+        for seq, kind, a, r, actor, username, first, last in rows
+    ]
 
 
 # Polled by every open page: compiled once. At most 101 rows (a caller replays up to 100).
 _CHANGES = Prepared(
-    lambda matrix_id, since, upto: ChangeEvent.objects.filter(matrix_id=matrix_id, seq__gt=since, seq__lte=upto)
-    .order_by("seq").values_list("seq", "kind", "activity_id_ref", "role_id_ref", "actor_id", "actor__username",
-                                 "actor__first_name", "actor__last_name")[:101],
-    matrix_id=-2_000_000_041, since=2_000_000_042, upto=2_000_000_043)
+    lambda matrix_id, since, upto: (
+        ChangeEvent.objects.filter(matrix_id=matrix_id, seq__gt=since, seq__lte=upto)
+        .order_by("seq")
+        .values_list(
+            "seq",
+            "kind",
+            "activity_id_ref",
+            "role_id_ref",
+            "actor_id",
+            "actor__username",
+            "actor__first_name",
+            "actor__last_name",
+        )[:101]
+    ),
+    matrix_id=-2_000_000_041,
+    since=2_000_000_042,
+    upto=2_000_000_043,
+)
 _COLUMNS = Prepared(
-    lambda matrix_id: Column.objects.filter(matrix_id=matrix_id).order_by("order", "id")
-    .values_list("role_id", "role__code", "role__name", "order"),
-    matrix_id=-2_000_000_044)
+    lambda matrix_id: (
+        Column.objects.filter(matrix_id=matrix_id)
+        .order_by("order", "id")
+        .values_list("role_id", "role__code", "role__name", "order")
+    ),
+    matrix_id=-2_000_000_044,
+)
 _N_ACTIVITIES = Prepared(
-    lambda matrix_id: Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id")
-    .annotate(n=Count("id")).values_list("n"),
-    matrix_id=-2_000_000_045)
+    lambda matrix_id: (
+        Activity.objects.filter(matrix_id=matrix_id)
+        .order_by()
+        .values("matrix_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+    ),
+    matrix_id=-2_000_000_045,
+)
 
 
 @dataclass(slots=True)
@@ -582,22 +718,28 @@ class CellsAround:
 def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
     """The work of k changed cells is their rows and columns, not the matrix."""
     activity_ids = {a for a, _ in keys}
-    columns = [RoleColumn(role_id, code, name, "", order) for role_id, code, name, order in
-               _COLUMNS.rows(matrix_id=matrix.pk)]
+    columns = [
+        RoleColumn(role_id, code, name, "", order) for role_id, code, name, order in _COLUMNS.rows(matrix_id=matrix.pk)
+    ]
     current = {c.role_id for c in columns}
     role_ids = {r for _, r in keys} & current
     activities: dict[int, ActivityRow] = {}
     cells: dict[tuple[int, int], tuple[str, int]] = {}
     for pk, name, phase, order, role_id, value, version in _fetch(
-            Activity.objects.filter(matrix=matrix, id__in=activity_ids)
-            .values_list("id", "name", "phase", "order", "cells__role_id", "cells__value", "cells__version")):
+        Activity.objects.filter(matrix=matrix, id__in=activity_ids).values_list(
+            "id", "name", "phase", "order", "cells__role_id", "cells__value", "cells__version"
+        )
+    ):
         activities.setdefault(pk, ActivityRow(pk, name, phase, "", order))
         if role_id in current:
             cells[(pk, role_id)] = (value, version)
     down: dict[int, list[str]] = defaultdict(list)
     if role_ids:
-        for role_id, value in _fetch(Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
-                                     .exclude(value="").values_list("role_id", "value")):
+        for role_id, value in _fetch(
+            Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
+            .exclude(value="")
+            .values_list("role_id", "value")
+        ):
             down[role_id].append(value)
     n = _N_ACTIVITIES.rows(matrix_id=matrix.pk)
     return CellsAround(columns, activities, cells, down, n[0][0] if n else 0)
@@ -613,9 +755,11 @@ def activity_positions(*, matrix: Matrix) -> dict[int, int]:
 
 # --- the workspace's default matrix and template activities by key ----------------------------
 
+
 def matrices_for_default(*, workspace_id: int) -> list[Matrix]:
-    return list(Matrix.objects.filter(workspace_id=workspace_id).only("id", "name", "slug", "is_default")
-                .order_by("name"))
+    return list(
+        Matrix.objects.filter(workspace_id=workspace_id).only("id", "name", "slug", "is_default").order_by("name")
+    )
 
 
 def default_matrix_of(*, workspace_id: int) -> Matrix | None:
@@ -643,21 +787,36 @@ def _row_of_spec(key: str) -> TemplateRow | None:
     for spec in BUILTIN_TEMPLATES:  # the default (scale-up) template first
         for a in spec.activities:
             if a.key == key:
-                return TemplateRow(key, a.name, a.phase, a.description, dict(a.letters), a.source,
-                                   {r.code: (r.name, r.description) for r in spec.roles})
+                return TemplateRow(
+                    key,
+                    a.name,
+                    a.phase,
+                    a.description,
+                    dict(a.letters),
+                    a.source,
+                    {r.code: (r.name, r.description) for r in spec.roles},
+                )
     return None
 
 
 def template_activity_of(*, matrix: Matrix, key: str) -> TemplateRow | None:
     """The template activity `key` for the matrix: its own template's, else the default
     built-in template's (as seeded), else the built-in templates' as written."""
-    for template in (Template.objects.filter(pk=matrix.template_id).first() if matrix.template_id else None,
-                     Template.objects.filter(workspace__isnull=True, is_default=True).first()):
+    for template in (
+        Template.objects.filter(pk=matrix.template_id).first() if matrix.template_id else None,
+        Template.objects.filter(workspace__isnull=True, is_default=True).first(),
+    ):
         found = template and template.activities.filter(key=key).first()
         if found:
-            return TemplateRow(key, found.name, found.phase, found.description,
-                               {str(c).upper(): v for c, v in (found.letters or {}).items() if v}, found.source,
-                               {r.code.upper(): (r.name, r.description) for r in template.roles.all()})
+            return TemplateRow(
+                key,
+                found.name,
+                found.phase,
+                found.description,
+                {str(c).upper(): v for c, v in (found.letters or {}).items() if v},
+                found.source,
+                {r.code.upper(): (r.name, r.description) for r in template.roles.all()},
+            )
     return _row_of_spec(key)
 
 
@@ -671,5 +830,6 @@ def activity_for_key(*, grid: Grid, key: str, name: str = "") -> ActivityRow | N
     """The matrix's row for the template activity `key`: the one copied from it, else the
     one with the template activity's name (a matrix imported from a spreadsheet)."""
     name = (name or template_activity_name(key)).casefold()
-    return (next((a for a in grid.activities if a.template_key == key), None)
-            or next((a for a in grid.activities if a.name.casefold() == name), None))
+    return next((a for a in grid.activities if a.template_key == key), None) or next(
+        (a for a in grid.activities if a.name.casefold() == name), None
+    )

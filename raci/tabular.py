@@ -49,7 +49,6 @@ EXPORT_HEADER = ("Activity", "Phase", "Description")
 DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
 
 
-
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
     """A role column: its header as written (trimmed) and where it sits in the file."""
@@ -272,10 +271,13 @@ def _archive_problem(data: bytes, limits: Limits) -> str | None:
             if declared > limits.inflated_bytes:
                 return f"This workbook unpacks to {_megabytes(declared)}; {unpacked}."
             for member in members:
-                if (member.file_size > limits.ratio_floor_bytes
-                        and member.file_size > limits.ratio * max(member.compress_size, 1)):
-                    return (f"This workbook's “{member.filename}” is compressed more than {limits.ratio} times, "
-                            "which no spreadsheet does; it was refused unread.")
+                if member.file_size > limits.ratio_floor_bytes and member.file_size > limits.ratio * max(
+                    member.compress_size, 1
+                ):
+                    return (
+                        f"This workbook's “{member.filename}” is compressed more than {limits.ratio} times, "
+                        "which no spreadsheet does; it was refused unread."
+                    )
             inflated = 0
             for member in members:
                 with archive.open(member) as stream:
@@ -380,11 +382,15 @@ def _parse_records(records: Iterable[tuple[int, list[str]]], limits: Limits = LI
     seen: dict[tuple[str, str], int] = {}  # (phase, folded name) -> first row
     for lines, (number, record) in enumerate(records, start=1):
         if lines > max_lines:
-            return table.refuse(TableError(
-                number, None, "",
-                f"Reading stopped at row {number}: the file has more than {grouped(max_lines)} lines, blank ones "
-                f"included, and a matrix holds at most {grouped(limits.activities)} activities.",
-            ))
+            return table.refuse(
+                TableError(
+                    number,
+                    None,
+                    "",
+                    f"Reading stopped at row {number}: the file has more than {grouped(max_lines)} lines, blank ones "
+                    f"included, and a matrix holds at most {grouped(limits.activities)} activities.",
+                )
+            )
         if not any(cell.strip() for cell in record):
             continue
         if layout is None:
@@ -393,44 +399,68 @@ def _parse_records(records: Iterable[tuple[int, list[str]]], limits: Limits = LI
                 return table
             roles = len(table.columns)
             if roles > limits.roles:
-                return table.refuse(TableError(
-                    number, None, "",
-                    f"The header row has {roles} role columns; a matrix holds at most {limits.roles} roles.",
-                ))
+                return table.refuse(
+                    TableError(
+                        number,
+                        None,
+                        "",
+                        f"The header row has {roles} role columns; a matrix holds at most {limits.roles} roles.",
+                    )
+                )
             max_activities = limits.max_activities(roles)
             continue
         if len(table.activities) >= max_activities:
             if max_activities < limits.activities:
-                why = (f"with {len(table.columns)} roles that is the most a matrix holds "
-                       f"({grouped(limits.cells)} cells, activities × roles)")
+                why = (
+                    f"with {len(table.columns)} roles that is the most a matrix holds "
+                    f"({grouped(limits.cells)} cells, activities × roles)"
+                )
             else:
                 why = "the most a matrix holds"
-            return table.refuse(TableError(
-                number, None, "",
-                f"The file has more than {grouped(max_activities)} activities, {why}; reading stopped at row {number}.",
-            ))
+            return table.refuse(
+                TableError(
+                    number,
+                    None,
+                    "",
+                    f"The file has more than {grouped(max_activities)} activities, {why}; reading stopped at row {number}.",
+                )
+            )
         spec, phase_key, phase_label = _read_row(number, record, layout, table)
         if spec.name:
             key = (phase_key, _fold(spec.name))
             if key in seen:
-                table.add_error(TableError(
-                    number, layout.header(layout.activity), spec.name,
-                    f"“{spec.name}” is already on row {seen[key]} in phase {phase_label}; "
-                    "activity names must differ within a phase.",
-                ))
+                table.add_error(
+                    TableError(
+                        number,
+                        layout.header(layout.activity),
+                        spec.name,
+                        f"“{spec.name}” is already on row {seen[key]} in phase {phase_label}; "
+                        "activity names must differ within a phase.",
+                    )
+                )
             else:
                 seen[key] = number
         table.activities.append(spec)
     if layout is None:
-        table.add_error(TableError(None, None, "", "The file is empty: it needs a header row with an "
-                                                   "“Activity” column and one row per activity."))
+        table.add_error(
+            TableError(
+                None,
+                None,
+                "",
+                "The file is empty: it needs a header row with an “Activity” column and one row per activity.",
+            )
+        )
     elif not table.activities:
         table.add_error(TableError(None, None, "", "The file has a header row but no activities."))
     elif len(own := table.team_phases()) > PHASES_MAX:
-        table.add_error(TableError(
-            None, layout.header(layout.phase), own[PHASES_MAX],
-            f"The file names {len(own)} phases of its own; a workspace has at most {PHASES_MAX} phases.",
-        ))
+        table.add_error(
+            TableError(
+                None,
+                layout.header(layout.phase),
+                own[PHASES_MAX],
+                f"The file names {len(own)} phases of its own; a workspace has at most {PHASES_MAX} phases.",
+            )
+        )
     return table
 
 
@@ -454,25 +484,38 @@ def _read_header(number: int, header: list[str], table: ParsedTable) -> _Layout 
         if not text:
             continue  # a nameless column is fine as long as it stays empty (checked per row)
         if folded in roles_seen:
-            table.add_error(TableError(
-                number, text, text,
-                f"Role column “{text}” appears twice (also as “{roles_seen[folded]}”); "
-                "each role gets one column.",
-            ))
+            table.add_error(
+                TableError(
+                    number,
+                    text,
+                    text,
+                    f"Role column “{text}” appears twice (also as “{roles_seen[folded]}”); each role gets one column.",
+                )
+            )
         else:
             roles_seen[folded] = text
         if len(text) > NAME_MAX:
-            table.add_error(TableError(number, text, text,
-                                           f"A role name can have at most {NAME_MAX} characters "
-                                           f"(this one has {len(text)})."))
+            table.add_error(
+                TableError(
+                    number,
+                    text,
+                    text,
+                    f"A role name can have at most {NAME_MAX} characters (this one has {len(text)}).",
+                )
+            )
         table.columns.append(ColumnSpec(text, position))
     if ACTIVITY not in special:
         found = ", ".join(f"“{text}”" for text in headers if text)
-        table.add_error(TableError(
-            number, None, "",
-            f"The header row needs an “Activity” column; it has {found}." if found
-            else "The header row needs an “Activity” column.",
-        ))
+        table.add_error(
+            TableError(
+                number,
+                None,
+                "",
+                f"The header row needs an “Activity” column; it has {found}."
+                if found
+                else "The header row needs an “Activity” column.",
+            )
+        )
         return None
     return _Layout(
         headers=headers,
@@ -490,6 +533,7 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
     A phase that is no lifecycle phase (nor an alias of one) is the team's own: kept as
     written, and duplicates are looked for among the rows that name it (any case).
     """
+
     def cell(position: int | None) -> str:
         if position is None or position >= len(record):
             return ""
@@ -510,15 +554,23 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
         phase, team_phase = UNPHASED, phase_text
         phase_key, phase_label = "team:" + _fold(phase_text), f"“{phase_text}”"
         if len(phase_text) > PHASE_NAME_MAX:
-            table.add_error(TableError(
-                number, layout.header(layout.phase), phase_text[:40] + "…",
-                f"A phase name can have at most {PHASE_NAME_MAX} characters (this one has {len(phase_text)}).",
-            ))
+            table.add_error(
+                TableError(
+                    number,
+                    layout.header(layout.phase),
+                    phase_text[:40] + "…",
+                    f"A phase name can have at most {PHASE_NAME_MAX} characters (this one has {len(phase_text)}).",
+                )
+            )
         elif hidden_control(phase_text) is not None:
-            table.add_error(TableError(
-                number, layout.header(layout.phase), phase_text.encode("unicode_escape").decode("ascii")[:60],
-                "A phase name cannot hold control characters.",
-            ))
+            table.add_error(
+                TableError(
+                    number,
+                    layout.header(layout.phase),
+                    phase_text.encode("unicode_escape").decode("ascii")[:60],
+                    "A phase name cannot hold control characters.",
+                )
+            )
     else:
         phase_key, phase_label = phase, PhaseList.default().label(phase)
 
@@ -527,34 +579,58 @@ def _read_row(number: int, record: list[str], layout: _Layout, table: ParsedTabl
         if position in layout.role_at:
             value = letters_parse(raw)
             if value is None:
-                table.add_error(TableError(
-                    number, layout.header(position), raw.strip(),
-                    f"“{raw.strip()}” is not a RACI value; use {VALID_VALUES_TEXT}.",
-                ))
+                table.add_error(
+                    TableError(
+                        number,
+                        layout.header(position),
+                        raw.strip(),
+                        f"“{raw.strip()}” is not a RACI value; use {VALID_VALUES_TEXT}.",
+                    )
+                )
             elif value:
                 letters[layout.role_at[position]] = value
         elif position not in layout.named and raw.strip():
             # Beyond the header or under a blank header: importing would silently drop it.
-            table.add_error(TableError(
-                number, None, raw.strip(),
-                f"“{raw.strip()}” is in column {_column_letter(position)}, which has no name "
-                "in the header row.",
-            ))
+            table.add_error(
+                TableError(
+                    number,
+                    None,
+                    raw.strip(),
+                    f"“{raw.strip()}” is in column {_column_letter(position)}, which has no name in the header row.",
+                )
+            )
 
     activity_header = layout.header(layout.activity)
     if not name:
         # Blank rows never get here, so something on this row would be lost.
         table.add_error(TableError(number, activity_header, "", "This row has no activity name."))
     elif len(name) > NAME_MAX:
-        table.add_error(TableError(number, activity_header, name,
-                                       f"An activity name can have at most {NAME_MAX} characters "
-                                       f"(this one has {len(name)})."))
+        table.add_error(
+            TableError(
+                number,
+                activity_header,
+                name,
+                f"An activity name can have at most {NAME_MAX} characters (this one has {len(name)}).",
+            )
+        )
     if len(description) > DESCRIPTION_MAX:
-        table.add_error(TableError(number, layout.header(layout.description), description[:40] + "…",
-                                       f"A description can have at most {DESCRIPTION_MAX} characters "
-                                       f"(this one has {len(description)})."))
-    spec = ActivitySpec(name=name, phase=phase, description=description, letters=letters, row=number,
-                        phase_text=phase_text, team_phase=team_phase)
+        table.add_error(
+            TableError(
+                number,
+                layout.header(layout.description),
+                description[:40] + "…",
+                f"A description can have at most {DESCRIPTION_MAX} characters (this one has {len(description)}).",
+            )
+        )
+    spec = ActivitySpec(
+        name=name,
+        phase=phase,
+        description=description,
+        letters=letters,
+        row=number,
+        phase_text=phase_text,
+        team_phase=team_phase,
+    )
     return spec, phase_key, phase_label
 
 
@@ -611,7 +687,9 @@ def parse_block(text: str, *, max_bytes: int = PASTE_MAX_BYTES) -> ParsedBlock:
     is ignored. Never raises: what is wrong is in `problem` or `bad`.
     """
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return ParsedBlock(problem=f"The pasted text is larger than {max_bytes // 1024} KB, more than any matrix holds.")
+        return ParsedBlock(
+            problem=f"The pasted text is larger than {max_bytes // 1024} KB, more than any matrix holds."
+        )
     if "\x00" in text:
         return ParsedBlock(problem="The pasted text holds a NUL character: copy the cells again from the spreadsheet.")
     if text.endswith("\r\n"):
@@ -624,9 +702,11 @@ def parse_block(text: str, *, max_bytes: int = PASTE_MAX_BYTES) -> ParsedBlock:
     widths = {len(line) for line in lines}
     if len(widths) > 1:
         short = next(i for i, line in enumerate(lines) if len(line) != len(lines[0]))
-        return ParsedBlock(problem=f"Row {short + 1} of the pasted block has {len(lines[short])} value"
-                                   f"{'s' if len(lines[short]) != 1 else ''} and row 1 has {len(lines[0])}: "
-                                   "paste a rectangular block of cells.")
+        return ParsedBlock(
+            problem=f"Row {short + 1} of the pasted block has {len(lines[short])} value"
+            f"{'s' if len(lines[short]) != 1 else ''} and row 1 has {len(lines[0])}: "
+            "paste a rectangular block of cells."
+        )
     block = ParsedBlock()
     for r, line in enumerate(lines):
         row = []
@@ -668,8 +748,12 @@ def _export_records(table: ExportTable) -> Iterator[list[str]]:
     yield [*EXPORT_HEADER, *(escape_text(header) for header in table.role_headers)]
     for row in table.rows:
         # Letters are R, A, A/R, C, I or blank: never escaped, so "-" keeps meaning empty.
-        yield [escape_text(row.name), escape_text(row.phase_label), escape_text(row.description),
-               *(DISPLAY[value] for value in row.values)]
+        yield [
+            escape_text(row.name),
+            escape_text(row.phase_label),
+            escape_text(row.description),
+            *(DISPLAY[value] for value in row.values),
+        ]
 
 
 def write_csv(table: ExportTable) -> bytes:
@@ -731,7 +815,10 @@ def _sheet_title(title: str) -> str:
 
 
 def export_table(
-    *, role_headers: list[str], rows: Iterable[tuple[str, str, str, list[str]]], title: str = "RACI",
+    *,
+    role_headers: list[str],
+    rows: Iterable[tuple[str, str, str, list[str]]],
+    title: str = "RACI",
     phases: PhaseList | None = None,
 ) -> ExportTable:
     """Convenience: an ExportTable from (name, phase key, description, values) tuples; each
@@ -739,7 +826,8 @@ def export_table(
     phases = phases or PhaseList.default()
     return ExportTable(
         role_headers=list(role_headers),
-        rows=[ExportRow(name, phases.label(phase), description, list(values))
-              for name, phase, description, values in rows],
+        rows=[
+            ExportRow(name, phases.label(phase), description, list(values)) for name, phase, description, values in rows
+        ],
         title=title,
     )

@@ -36,8 +36,11 @@ def parse_import(import_id: int) -> None:
 def apply_import(import_id: int) -> None:
     from raci.importing import import_apply, import_fail
 
-    job = MatrixImport.objects.filter(pk=import_id, status=MatrixImport.Status.SAVING).select_related(
-        "workspace", "created_by").first()
+    job = (
+        MatrixImport.objects.filter(pk=import_id, status=MatrixImport.Status.SAVING)
+        .select_related("workspace", "created_by")
+        .first()
+    )
     if job is None:  # already saved, or never confirmed
         return
     try:
@@ -62,12 +65,21 @@ def notifications_tick() -> dict:
     now = timezone.now()
     letters = letters_tick()
     reviews = reviews_tick()
-    lost = list(Notification.objects.filter(email=EmailMode.NOW, emailed_at__isnull=True, email_failed_at__isnull=True,
-                                            created_at__lt=now - LOST_AFTER, created_at__gt=now - timedelta(days=2))
-                .values_list("pk", flat=True)[:500])
+    lost = list(
+        Notification.objects.filter(
+            email=EmailMode.NOW,
+            emailed_at__isnull=True,
+            email_failed_at__isnull=True,
+            created_at__lt=now - LOST_AFTER,
+            created_at__gt=now - timedelta(days=2),
+        ).values_list("pk", flat=True)[:500]
+    )
     for pk in lost:
         send_notification_email.delay(pk)
-    return {"letters": letters, "reviews": reviews, "requeued": len(lost), "webhooks": deliver_due_webhooks(now),
-            "removed": housekeeping(now)}
-
-
+    return {
+        "letters": letters,
+        "reviews": reviews,
+        "requeued": len(lost),
+        "webhooks": deliver_due_webhooks(now),
+        "removed": housekeeping(now),
+    }

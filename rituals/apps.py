@@ -12,8 +12,12 @@ class RitualsConfig(AppConfig):
         from workspaces import handover, workload
 
         # Removing a member hands over their seats at rituals too.
-        handover.register(handover.Provider(holdings=rituals_handover.ritual_holdings,
-                                            hand_over=rituals_handover.hand_over_rituals,
-                                            role_uses=rituals_handover.ritual_role_uses))
+        handover.register(
+            handover.Provider(
+                holdings=rituals_handover.ritual_holdings,
+                hand_over=rituals_handover.hand_over_rituals,
+                role_uses=rituals_handover.ritual_role_uses,
+            )
+        )
         # The workload counts the meetings of the rituals each role runs.
         workload.register(selectors.workload_rituals)

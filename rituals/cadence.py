@@ -55,8 +55,9 @@ def nth(cadence: str, starts_on: date, n: int, by_weekday: bool = False) -> date
         return bounds.shift_days(starts_on, _DAYS[cadence] * n)
     if by_weekday:
         # "The third Friday": the week of the month and the weekday of the first date.
-        return _weekday_of_month(add_months(starts_on.replace(day=1), _MONTHS[cadence] * n), starts_on.weekday(),
-                                 (starts_on.day - 1) // 7)
+        return _weekday_of_month(
+            add_months(starts_on.replace(day=1), _MONTHS[cadence] * n), starts_on.weekday(), (starts_on.day - 1) // 7
+        )
     return add_months(starts_on, _MONTHS[cadence] * n)
 
 
@@ -119,7 +120,7 @@ _ORDINALS = ("first", "second", "third", "fourth", "last")
 
 
 def describe(series: Series) -> str:
-    """"Monthly on the first Tuesday", "Every two weeks on Thursdays"."""
+    """ "Monthly on the first Tuesday", "Every two weeks on Thursdays"."""
     label = dict(CADENCES)[series.cadence]
     weekday = f"{series.starts_on:%A}"
     if series.cadence in _DAYS:
@@ -141,6 +142,7 @@ def quarter_after(day: date) -> str:
 
 # --- agendas -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
@@ -157,8 +159,12 @@ def sections_from_json(rows: list[dict]) -> list[Section]:
 # Seed 002's weekly alignment: 5 minutes of status, 10 to surface blockers, 15 to scope
 # dependencies, 10 to decide next steps, 5 to assign owners.
 STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS = (
-    Section("Status", 5), Section("Blockers", 10), Section("Dependencies", 15), Section("Decisions", 10),
-    Section("Owners", 5))
+    Section("Status", 5),
+    Section("Blockers", 10),
+    Section("Dependencies", 15),
+    Section("Decisions", 10),
+    Section("Owners", 5),
+)
 AGENDA = (STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS)
 
 # Minutes are read only where a line clearly gives them, so that "Top 5", "Q3 planning"
@@ -175,10 +181,12 @@ def _number(form: int) -> str:
 _FORMS = 3
 _LINE = re.compile(
     rf"^(?P<title>.+?)(?:"
-    rf"\s*\(\s*{_number(0)}\s*{_UNIT}\s*\)"                       # "Top 5 (10 min)"
-    rf"|(?:\s+|[-–—]){_number(1)}\s*{_UNIT}"                          # "Usage data 15m"
-    rf"|(?:\s*[,;:·–—]\s*|\s+-\s+){_number(2)}(?:\s*{_UNIT}|\.)?"    # "Status, 5", "Blockers: 10 min"
-    rf")?\s*$", re.IGNORECASE)
+    rf"\s*\(\s*{_number(0)}\s*{_UNIT}\s*\)"  # "Top 5 (10 min)"
+    rf"|(?:\s+|[-–—]){_number(1)}\s*{_UNIT}"  # "Usage data 15m"
+    rf"|(?:\s*[,;:·–—]\s*|\s+-\s+){_number(2)}(?:\s*{_UNIT}|\.)?"  # "Status, 5", "Blockers: 10 min"
+    rf")?\s*$",
+    re.IGNORECASE,
+)
 MINUTES_MAX = 240
 
 
@@ -206,8 +214,9 @@ def parse_agenda(text: str) -> list[Section]:
         if not title:
             raise AgendaError(f"“{line}” has no title.")
         if len(title) > SECTION_TITLE_MAX:
-            raise AgendaError(f"“{title[:30]}…” is {len(title)} characters long; a section's limit is "
-                              f"{SECTION_TITLE_MAX}.")
+            raise AgendaError(
+                f"“{title[:30]}…” is {len(title)} characters long; a section's limit is {SECTION_TITLE_MAX}."
+            )
         form = next((n for n in range(_FORMS) if match[f"number{n}"]), None)
         minutes = None if form is None else _minutes(title, match[f"sign{form}"], match[f"number{form}"])
         if any(s.title.casefold() == title.casefold() for s in sections):
@@ -245,6 +254,7 @@ def notes_for(agenda: list[Section], saved: list[dict]) -> list[Note]:
 
 # --- the defaults of seed 000 --------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class RitualSpec:
     key: str
@@ -260,21 +270,55 @@ class RitualSpec:
 
 
 DEFAULT_RITUALS = (
-    RitualSpec("roadmap-review", "Roadmap Review",
-               "PM presents the “What” (the features); PMM presents the “Who” (the target audience).",
-               MONTHLY, "PM", ("PM", "PMM"),
-               (STATUS, Section("The What: features (PM)", 15), Section("The Who: target audience (PMM)", 15),
-                BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS), time(10, 0), by_weekday=True),
-    RitualSpec("launch-tiering", "Launch Tiering",
-               "Together, sort the upcoming features into Tier 1, 2 or 3. It opens the next quarter's launch cycle.",
-               QUARTERLY, "PMM", ("PMM", "PM"),
-               (STATUS, Section("Tier the candidates: 1, 2 or 3", 30), BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS),
-               time(14, 0), opens_next_cycle=True, by_weekday=True),
-    RitualSpec("win-loss-huddle", "Win/Loss Huddle",
-               "PMM brings the sales feedback; PM brings the usage data.",
-               BIWEEKLY, "PMM", ("PMM", "PM"),
-               (STATUS, Section("Sales feedback (PMM)", 10), Section("Usage data (PM)", 10), BLOCKERS, DEPENDENCIES,
-                DECISIONS, OWNERS), time(15, 0)),
+    RitualSpec(
+        "roadmap-review",
+        "Roadmap Review",
+        "PM presents the “What” (the features); PMM presents the “Who” (the target audience).",
+        MONTHLY,
+        "PM",
+        ("PM", "PMM"),
+        (
+            STATUS,
+            Section("The What: features (PM)", 15),
+            Section("The Who: target audience (PMM)", 15),
+            BLOCKERS,
+            DEPENDENCIES,
+            DECISIONS,
+            OWNERS,
+        ),
+        time(10, 0),
+        by_weekday=True,
+    ),
+    RitualSpec(
+        "launch-tiering",
+        "Launch Tiering",
+        "Together, sort the upcoming features into Tier 1, 2 or 3. It opens the next quarter's launch cycle.",
+        QUARTERLY,
+        "PMM",
+        ("PMM", "PM"),
+        (STATUS, Section("Tier the candidates: 1, 2 or 3", 30), BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS),
+        time(14, 0),
+        opens_next_cycle=True,
+        by_weekday=True,
+    ),
+    RitualSpec(
+        "win-loss-huddle",
+        "Win/Loss Huddle",
+        "PMM brings the sales feedback; PM brings the usage data.",
+        BIWEEKLY,
+        "PMM",
+        ("PMM", "PM"),
+        (
+            STATUS,
+            Section("Sales feedback (PMM)", 10),
+            Section("Usage data (PM)", 10),
+            BLOCKERS,
+            DEPENDENCIES,
+            DECISIONS,
+            OWNERS,
+        ),
+        time(15, 0),
+    ),
 )
 
 

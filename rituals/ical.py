@@ -3,14 +3,20 @@ readiness due dates as all-day events, ritual meetings as all-day or timed event
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from core import bounds
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -33,16 +39,26 @@ def calendar_text(*, name: str, host: str, events: list[tuple], now: datetime | 
     """`events` are (uid key, day, summary, description), all-day; or (uid key, start,
     summary, description, minutes) with an aware datetime start, a meeting that keeps
     its time busy."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Lockstep//Launches//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}"]
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Lockstep//Launches//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
     for key, day, summary, description, *minutes in events:
         lines += ["BEGIN:VEVENT", f"UID:{key}@{host}", f"DTSTAMP:{stamp}"]
         if isinstance(day, datetime):
-            start = day.astimezone(timezone.utc)
+            start = day.astimezone(UTC)
             end = start + timedelta(minutes=minutes[0] if minutes else 60)
-            lines += [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}", f"SUMMARY:{_escape(summary)}",
-                      "TRANSP:OPAQUE"]
+            lines += [
+                f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+                f"DTEND:{end:%Y%m%dT%H%M%SZ}",
+                f"SUMMARY:{_escape(summary)}",
+                "TRANSP:OPAQUE",
+            ]
         else:
             lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
             # A day without its end is that one day (RFC 5545); 31 Dec 9999 has no day after.

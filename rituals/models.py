@@ -35,8 +35,11 @@ class Ritual(models.Model):
 
     class Meta:
         db_table = "launches_ritual"  # kept from before the app split
-        constraints = [models.UniqueConstraint(fields=["workspace", "key"], condition=~models.Q(key=""),
-                                               name="default_ritual_once_per_workspace")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], condition=~models.Q(key=""), name="default_ritual_once_per_workspace"
+            )
+        ]
         ordering = ["name", "id"]
 
     def __str__(self):

@@ -26,14 +26,22 @@ def feed_events_of(*, workspace: Workspace, today: date | None = None) -> list[t
     """Launch dates, readiness due dates and ritual meetings as (uid key, day, summary,
     description[, minutes]), in three queries. A meeting with a time of day is a timed
     event (day is then a datetime) lasting its agenda; the others are all-day events."""
-    events = [(f"launch-{l.pk}", l.launch_date, f"Launch: {l.name}", l.cycle.name)
-              for l in Launch.objects.filter(cycle__workspace=workspace, launch_date__isnull=False)
-              .select_related("cycle")]
-    for item in (ReadinessItem.objects.filter(launch__cycle__workspace=workspace, due_date__isnull=False)
-                 .select_related("launch", "owner__user", "owner_role")):
+    events = [
+        (f"launch-{l.pk}", l.launch_date, f"Launch: {l.name}", l.cycle.name)
+        for l in Launch.objects.filter(cycle__workspace=workspace, launch_date__isnull=False).select_related("cycle")
+    ]
+    for item in ReadinessItem.objects.filter(launch__cycle__workspace=workspace, due_date__isnull=False).select_related(
+        "launch", "owner__user", "owner_role"
+    ):
         owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "nobody")
-        events.append((f"item-{item.pk}", item.due_date, f"Due: {item.title} ({item.launch.name})",
-                       f"Owner: {owner} · {item.get_status_display()}"))
+        events.append(
+            (
+                f"item-{item.pk}",
+                item.due_date,
+                f"Due: {item.title} ({item.launch.name})",
+                f"Owner: {owner} · {item.get_status_display()}",
+            )
+        )
     return events + _ritual_events(workspace, today or workspace.today())
 
 
@@ -46,38 +54,47 @@ def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
     # Ritual times are wall-clock times in the workspace's zone; the feed gives calendars
     # the UTC moment, which moves by an hour across a change of daylight saving time.
     zone = workspace.zone
-    for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
-                   .prefetch_related("attendee_roles")):
+    for ritual in (
+        Ritual.objects.filter(workspace=workspace, paused=False)
+        .select_related("owner_role")
+        .prefetch_related("attendee_roles")
+    ):
         sections = ritual.sections
         minutes = rituals.agenda_minutes(sections) or 60
         owner = ritual.owner_role.code if ritual.owner_role_id else "nobody"
         attendees = ", ".join(r.code for r in ritual.attendee_roles.all()) or "—"
         agenda = "; ".join(f"{s.title} ({s.minutes} min)" if s.minutes else s.title for s in sections)
         description = f"Owner: {owner} · Attendees: {attendees}\nAgenda: {agenda}"
-        for day in ritual.series.dates_between(today - timedelta(days=FEED_PAST_DAYS),
-                                               today + timedelta(days=FEED_AHEAD_DAYS)):
+        for day in ritual.series.dates_between(
+            today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_AHEAD_DAYS)
+        ):
             key = f"ritual-{ritual.pk}-{day:%Y%m%d}"
             if ritual.time_of_day:
-                events.append((key, datetime.combine(day, ritual.time_of_day, tzinfo=zone), ritual.name,
-                               description, minutes))
+                events.append(
+                    (key, datetime.combine(day, ritual.time_of_day, tzinfo=zone), ritual.name, description, minutes)
+                )
             else:
                 events.append((key, day, ritual.name, description))
     return events
 
 
 def _rituals(workspace: Workspace):
-    return (Ritual.objects.filter(workspace=workspace).select_related("owner_role", "default_matrix")
-            .prefetch_related("attendee_roles", Prefetch("attendee_members",
-                                                         queryset=Membership.objects.select_related("user"))))
+    return (
+        Ritual.objects.filter(workspace=workspace)
+        .select_related("owner_role", "default_matrix")
+        .prefetch_related(
+            "attendee_roles", Prefetch("attendee_members", queryset=Membership.objects.select_related("user"))
+        )
+    )
 
 
 def workload_rituals(workspace: Workspace, quarter: workloads.Quarter) -> list[workloads.Share]:
     """Each ritual's meetings this quarter, for the role that runs it (its owner role), for
     `workspaces.workload`; paused ones meet no more. One query."""
     shares = []
-    for cadence, starts_on, by_weekday, role_id in (
-            Ritual.objects.filter(workspace=workspace, owner_role__isnull=False, paused=False)
-            .values_list("cadence", "starts_on", "by_weekday", "owner_role_id")):
+    for cadence, starts_on, by_weekday, role_id in Ritual.objects.filter(
+        workspace=workspace, owner_role__isnull=False, paused=False
+    ).values_list("cadence", "starts_on", "by_weekday", "owner_role_id"):
         meetings = len(rituals.Series(cadence, starts_on, by_weekday).dates_between(quarter.start, quarter.end))
         if meetings:
             shares.append(workloads.Share(workloads.RITUALS, meetings, role_id=role_id))
@@ -110,7 +127,7 @@ class UpcomingRitual:
     name: str
     date: date
     time: time | None
-    owner_role: str        # the owner role's code, "" when it has none
+    owner_role: str  # the owner role's code, "" when it has none
     owner_role_name: str
     url: str
 
@@ -119,15 +136,23 @@ def next_rituals(*, workspace: Workspace, today: date, limit: int = 3) -> list[U
     """The next `limit` meetings of the workspace's active rituals, soonest first, in one
     query whatever the number of rituals (the dates come from the cadences)."""
     found = []
-    for ritual in (Ritual.objects.filter(workspace=workspace, paused=False).select_related("owner_role")
-                   .only("id", "name", "cadence", "starts_on", "by_weekday", "time_of_day", "owner_role__code",
-                         "owner_role__name")):
+    for ritual in (
+        Ritual.objects.filter(workspace=workspace, paused=False)
+        .select_related("owner_role")
+        .only("id", "name", "cadence", "starts_on", "by_weekday", "time_of_day", "owner_role__code", "owner_role__name")
+    ):
         for day in ritual.series.dates_from(today, limit):
-            found.append(UpcomingRitual(
-                ritual.pk, ritual.name, day, ritual.time_of_day,
-                ritual.owner_role.code if ritual.owner_role_id else "",
-                ritual.owner_role.name if ritual.owner_role_id else "",
-                reverse("rituals:occurrence", args=[workspace.slug, ritual.pk, day.isoformat()])))
+            found.append(
+                UpcomingRitual(
+                    ritual.pk,
+                    ritual.name,
+                    day,
+                    ritual.time_of_day,
+                    ritual.owner_role.code if ritual.owner_role_id else "",
+                    ritual.owner_role.name if ritual.owner_role_id else "",
+                    reverse("rituals:occurrence", args=[workspace.slug, ritual.pk, day.isoformat()]),
+                )
+            )
     found.sort(key=lambda u: (u.date, u.time or time.max, u.name, u.ritual_id))
     return found[:limit]
 
@@ -168,8 +193,9 @@ class RitualLoss:
 
 
 def ritual_loss_of(*, ritual: Ritual) -> RitualLoss:
-    rows = list(ritual.occurrences.annotate(decision_count=Count("decision_links"))
-                .values_list("notes", "decision_count"))
+    rows = list(
+        ritual.occurrences.annotate(decision_count=Count("decision_links")).values_list("notes", "decision_count")
+    )
     # Saved notes whose every section was left empty lose nothing.
     return RitualLoss(sum(any(n.get("text") for n in notes) for notes, _ in rows), sum(count for _, count in rows))
 
@@ -181,8 +207,11 @@ def occurrence_of(*, ritual: Ritual, day: date) -> Occurrence | None:
 def occurrence_decisions_of(*, occurrence: Occurrence | None) -> list[Decision]:
     if occurrence is None:
         return []
-    return list(Decision.objects.filter(occurrence_link__occurrence=occurrence)
-                .select_related("matrix", "decided_by").order_by("created_at", "id"))
+    return list(
+        Decision.objects.filter(occurrence_link__occurrence=occurrence)
+        .select_related("matrix", "decided_by")
+        .order_by("created_at", "id")
+    )
 
 
 def roles_for_choice(*, workspace: Workspace) -> list[Role]:
@@ -204,15 +233,19 @@ def decision_matrix_of(*, ritual: Ritual, occurrence: Occurrence | None) -> int 
         return occurrence.matrix_id
     if ritual.default_matrix_id:
         return ritual.default_matrix_id
-    return Matrix.objects.filter(workspace_id=ritual.workspace_id).order_by("created_at", "id").values_list(
-        "id", flat=True).first()
+    return (
+        Matrix.objects.filter(workspace_id=ritual.workspace_id)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 @dataclass(slots=True)
 class MeetingCandidates:
     """The launches a tiering meeting sorts: the cycle of the quarter after the meeting."""
 
-    quarter: str              # 2027-Q1
+    quarter: str  # 2027-Q1
     cycle: LaunchCycle | None  # None: the cycle is not open yet
     board: Board | None
 
@@ -244,9 +277,11 @@ def readouts_due_of(*, ritual: Ritual, day: date) -> list[Launch] | None:
         return None
     last = day - timedelta(days=planning.READOUT_DAYS)
     first = last - timedelta(days=92)
-    found = list(Launch.objects.filter(cycle__workspace_id=ritual.workspace_id, outcome="").filter(
-        Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
-        .select_related("cycle", "pm_owner__user", "pmm_owner__user"))
+    found = list(
+        Launch.objects.filter(cycle__workspace_id=ritual.workspace_id, outcome="")
+        .filter(Q(launched_on__range=(first, last)) | Q(launched_on__isnull=True, launch_date__range=(first, last)))
+        .select_related("cycle", "pm_owner__user", "pmm_owner__user")
+    )
     for launch in found:
         launch.readout_due = planning.readout_due_on(launched_on=launch.launched_on, launch_date=launch.launch_date)
     return sorted(found, key=lambda l: (l.readout_due, l.name, l.pk))

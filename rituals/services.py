@@ -35,14 +35,29 @@ def _ensure_next(ritual: Ritual, today: date) -> None:
 
 def _drop_empty_future(ritual: Ritual, today: date) -> None:
     """Rows planned under the old dates or while active, with nothing written in them yet."""
-    (Occurrence.objects.filter(ritual=ritual, date__gte=today, notes=[], due_handled=False)
-     .exclude(decision_links__isnull=False).delete())
+    (
+        Occurrence.objects.filter(ritual=ritual, date__gte=today, notes=[], due_handled=False)
+        .exclude(decision_links__isnull=False)
+        .delete()
+    )
 
 
-def _ritual_fields(workspace: Workspace, *, name: str, cadence: str, starts_on: date, by_weekday: bool,
-                   time_of_day: time | None,
-                   owner_role_id: int | None, attendee_role_ids, attendee_member_ids, agenda: str,
-                   description: str, default_matrix_id: int | None, today: date):
+def _ritual_fields(
+    workspace: Workspace,
+    *,
+    name: str,
+    cadence: str,
+    starts_on: date,
+    by_weekday: bool,
+    time_of_day: time | None,
+    owner_role_id: int | None,
+    attendee_role_ids,
+    attendee_member_ids,
+    agenda: str,
+    description: str,
+    default_matrix_id: int | None,
+    today: date,
+):
     if cadence not in dict(rituals.CADENCES):
         raise InvalidInput("Pick a cadence: weekly, every two weeks, monthly or quarterly.", "cadence")
     if starts_on is None:
@@ -70,26 +85,54 @@ def _ritual_fields(workspace: Workspace, *, name: str, cadence: str, starts_on: 
         matrix = Matrix.objects.filter(workspace=workspace, pk=default_matrix_id).first()
         if matrix is None:
             raise InvalidInput("Pick a matrix of this workspace.", "default_matrix")
-    fields = {"name": clean_name(name, "ritual"), "cadence": cadence, "starts_on": starts_on,
-              "by_weekday": bool(by_weekday) and cadence in (rituals.MONTHLY, rituals.QUARTERLY),
-              "time_of_day": time_of_day, "owner_role": owner, "agenda": [s.as_json() for s in sections],
-              "description": (description or "").strip()[:2000], "default_matrix": matrix}
+    fields = {
+        "name": clean_name(name, "ritual"),
+        "cadence": cadence,
+        "starts_on": starts_on,
+        "by_weekday": bool(by_weekday) and cadence in (rituals.MONTHLY, rituals.QUARTERLY),
+        "time_of_day": time_of_day,
+        "owner_role": owner,
+        "agenda": [s.as_json() for s in sections],
+        "description": (description or "").strip()[:2000],
+        "default_matrix": matrix,
+    }
     return fields, roles, members
 
 
 @transaction.atomic
-def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: date, by_weekday: bool = False,
-                  time_of_day: time | None = None,
-                  owner_role_id: int | None = None, attendee_role_ids=(), attendee_member_ids=(),
-                  agenda: str = "", description: str = "", default_matrix_id: int | None = None) -> Ritual:
+def ritual_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    cadence: str,
+    starts_on: date,
+    by_weekday: bool = False,
+    time_of_day: time | None = None,
+    owner_role_id: int | None = None,
+    attendee_role_ids=(),
+    attendee_member_ids=(),
+    agenda: str = "",
+    description: str = "",
+    default_matrix_id: int | None = None,
+) -> Ritual:
     """A ritual of the team's own; `agenda` is text, one section a line (rituals.parse_agenda),
     seed 002's when left empty."""
     today = workspace.today()
     fields, roles, members = _ritual_fields(
-        workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday, time_of_day=time_of_day,
-        owner_role_id=owner_role_id, attendee_role_ids=attendee_role_ids, attendee_member_ids=attendee_member_ids,
-        agenda=agenda or rituals.agenda_text(list(rituals.AGENDA)), description=description,
-        default_matrix_id=default_matrix_id, today=today)
+        workspace,
+        name=name,
+        cadence=cadence,
+        starts_on=starts_on,
+        by_weekday=by_weekday,
+        time_of_day=time_of_day,
+        owner_role_id=owner_role_id,
+        attendee_role_ids=attendee_role_ids,
+        attendee_member_ids=attendee_member_ids,
+        agenda=agenda or rituals.agenda_text(list(rituals.AGENDA)),
+        description=description,
+        default_matrix_id=default_matrix_id,
+        today=today,
+    )
     ritual = Ritual.objects.create(workspace=workspace, **fields)
     ritual.attendee_roles.set(roles)
     ritual.attendee_members.set(members)
@@ -98,19 +141,40 @@ def ritual_create(*, workspace: Workspace, name: str, cadence: str, starts_on: d
 
 
 @transaction.atomic
-def ritual_update(*, ritual: Ritual, name: str, cadence: str, starts_on: date, by_weekday: bool = False,
-                  time_of_day: time | None = None,
-                  owner_role_id: int | None = None, attendee_role_ids=(), attendee_member_ids=(),
-                  agenda: str, description: str = "", default_matrix_id: int | None = None) -> Ritual:
+def ritual_update(
+    *,
+    ritual: Ritual,
+    name: str,
+    cadence: str,
+    starts_on: date,
+    by_weekday: bool = False,
+    time_of_day: time | None = None,
+    owner_role_id: int | None = None,
+    attendee_role_ids=(),
+    attendee_member_ids=(),
+    agenda: str,
+    description: str = "",
+    default_matrix_id: int | None = None,
+) -> Ritual:
     """Edit a ritual; `starts_on` is its next meeting, and the dates count from it from now
     on. Meetings already written in keep their date; empty planned ones move."""
     ritual = Ritual.objects.select_for_update().select_related("workspace").get(pk=ritual.pk)
     today = ritual.workspace.today()
     fields, roles, members = _ritual_fields(
-        ritual.workspace, name=name, cadence=cadence, starts_on=starts_on, by_weekday=by_weekday,
+        ritual.workspace,
+        name=name,
+        cadence=cadence,
+        starts_on=starts_on,
+        by_weekday=by_weekday,
         time_of_day=time_of_day,
-        owner_role_id=owner_role_id, attendee_role_ids=attendee_role_ids, attendee_member_ids=attendee_member_ids,
-        agenda=agenda, description=description, default_matrix_id=default_matrix_id, today=today)
+        owner_role_id=owner_role_id,
+        attendee_role_ids=attendee_role_ids,
+        attendee_member_ids=attendee_member_ids,
+        agenda=agenda,
+        description=description,
+        default_matrix_id=default_matrix_id,
+        today=today,
+    )
     moved = ritual.series != rituals.Series(fields["cadence"], fields["starts_on"], fields["by_weekday"])
     for key, value in fields.items():
         setattr(ritual, key, value)
@@ -153,9 +217,12 @@ def _roles_by_code(workspace: Workspace, codes) -> dict[str, Role]:
     specs = {r.code: r for t in BUILTIN_TEMPLATES if t.slug == DEFAULT_TEMPLATE_SLUG for r in t.roles}
     for code in sorted(set(codes) - set(roles)):
         spec = specs.get(code)
-        roles[code] = role_ensure(workspace=workspace, code=code,
-                                  name=spec.name if spec else tiering.ROLE_NAMES.get(code, code),
-                                  description=spec.description if spec else "")
+        roles[code] = role_ensure(
+            workspace=workspace,
+            code=code,
+            name=spec.name if spec else tiering.ROLE_NAMES.get(code, code),
+            description=spec.description if spec else "",
+        )
     return roles
 
 
@@ -173,10 +240,18 @@ def rituals_seed_defaults(*, workspace: Workspace, today: date | None = None) ->
     created = []
     for spec in specs:
         ritual = Ritual.objects.create(
-            workspace=workspace, key=spec.key, name=spec.name, description=spec.description, cadence=spec.cadence,
-            starts_on=rituals.default_start(spec, today), by_weekday=spec.by_weekday, time_of_day=spec.at,
+            workspace=workspace,
+            key=spec.key,
+            name=spec.name,
+            description=spec.description,
+            cadence=spec.cadence,
+            starts_on=rituals.default_start(spec, today),
+            by_weekday=spec.by_weekday,
+            time_of_day=spec.at,
             owner_role=roles[spec.owner_code],
-            agenda=[s.as_json() for s in spec.agenda], opens_next_cycle=spec.opens_next_cycle)
+            agenda=[s.as_json() for s in spec.agenda],
+            opens_next_cycle=spec.opens_next_cycle,
+        )
         ritual.attendee_roles.set([roles[code] for code in spec.attendee_codes])
         _ensure_next(ritual, today)
         created.append(ritual)
@@ -208,15 +283,25 @@ def occurrence_notes_save(*, ritual: Ritual, day: date, texts: list[str]) -> Occ
     too_long = next((s.title for s, text in zip(sections, texts) if len(text or "") > 10_000), None)
     if too_long:
         raise InvalidInput(f"The notes under “{too_long}” are longer than 10,000 characters.")
-    occurrence.notes = [{"title": s.title, "minutes": s.minutes, "text": (text or "").strip()}
-                        for s, text in zip(sections, texts)]
+    occurrence.notes = [
+        {"title": s.title, "minutes": s.minutes, "text": (text or "").strip()} for s, text in zip(sections, texts)
+    ]
     occurrence.save(update_fields=["notes", "updated_at"])
     return occurrence
 
 
 @transaction.atomic
-def occurrence_decide(*, ritual: Ritual, day: date, matrix_id: int | None, what: str, why: str = "",
-                      decided_by_id: int | None = None, review_on: date | None = None, actor) -> Decision:
+def occurrence_decide(
+    *,
+    ritual: Ritual,
+    day: date,
+    matrix_id: int | None,
+    what: str,
+    why: str = "",
+    decided_by_id: int | None = None,
+    review_on: date | None = None,
+    actor,
+) -> Decision:
     """A decision taken at a meeting, into the chosen matrix's decision log (dated the day of
     the meeting, saying which meeting it came from), and linked to the meeting."""
     _occurrence_day_check(ritual, day)
@@ -224,8 +309,15 @@ def occurrence_decide(*, ritual: Ritual, day: date, matrix_id: int | None, what:
     why = (why or "").strip()
     source = f"Taken at the {ritual.name} of {day.day} {day:%b %Y}."
     decision = raci_services.decision_add(
-        matrix=matrix, actor=actor, what=what, why=f"{why}\n\n{source}" if why else source, activity_id=None,
-        decided_by_id=decided_by_id, decided_on=day, review_on=review_on)
+        matrix=matrix,
+        actor=actor,
+        what=what,
+        why=f"{why}\n\n{source}" if why else source,
+        activity_id=None,
+        decided_by_id=decided_by_id,
+        decided_on=day,
+        review_on=review_on,
+    )
     occurrence, _ = Occurrence.objects.get_or_create(ritual=ritual, date=day)
     if occurrence.matrix_id != matrix.pk:
         Occurrence.objects.filter(pk=occurrence.pk).update(matrix=matrix)
@@ -252,22 +344,30 @@ def rituals_tick(*, today: date | None = None) -> TickResult:
     Days are each workspace's (or `today` everywhere).
     """
     clock = Clock.at(today)
-    active = list(Ritual.objects.filter(paused=False).select_related("workspace").only(
-        "id", "cadence", "starts_on", "by_weekday", "opens_next_cycle", "workspace__time_zone"))
+    active = list(
+        Ritual.objects.filter(paused=False)
+        .select_related("workspace")
+        .only("id", "cadence", "starts_on", "by_weekday", "opens_next_cycle", "workspace__time_zone")
+    )
     wanted = {(r.pk, day) for r in active if (day := r.next_date(clock.today(r.workspace))) is not None}
     for r in active:
         # A tiering whose day passed while no tick ran still counts, within the grace period.
         last = r.series.previous_before(clock.today(r.workspace)) if r.opens_next_cycle else None
         if last and (clock.today(r.workspace) - last).days <= TICK_GRACE_DAYS:
             wanted.add((r.pk, last))
-    existing = set(Occurrence.objects.filter(ritual__in=active, date__in={d for _, d in wanted})
-                   .values_list("ritual_id", "date"))
+    existing = set(
+        Occurrence.objects.filter(ritual__in=active, date__in={d for _, d in wanted}).values_list("ritual_id", "date")
+    )
     fresh = [Occurrence(ritual_id=ritual_id, date=day) for ritual_id, day in sorted(wanted - existing)]
     Occurrence.objects.bulk_create(fresh, ignore_conflicts=True)
     result = TickResult(created=len(fresh))
-    due = (Occurrence.objects.filter(due_handled=False, date__lte=clock.latest, ritual__paused=False,
-                                     ritual__opens_next_cycle=True, ritual__cadence=rituals.QUARTERLY)
-           .select_related("ritual__workspace"))
+    due = Occurrence.objects.filter(
+        due_handled=False,
+        date__lte=clock.latest,
+        ritual__paused=False,
+        ritual__opens_next_cycle=True,
+        ritual__cadence=rituals.QUARTERLY,
+    ).select_related("ritual__workspace")
     for occurrence in due:
         today = clock.today(occurrence.ritual.workspace)
         if occurrence.date > today:  # still tomorrow where the team is
@@ -280,8 +380,9 @@ def rituals_tick(*, today: date | None = None) -> TickResult:
                 continue
             quarter = rituals.quarter_after(occurrence.date)
             year, q = parse_quarter(quarter)
-            if not LaunchCycle.objects.filter(workspace_id=occurrence.ritual.workspace_id, year=year,
-                                              quarter=q).exists():
+            if not LaunchCycle.objects.filter(
+                workspace_id=occurrence.ritual.workspace_id, year=year, quarter=q
+            ).exists():
                 try:
                     result.opened.append(cycle_create(workspace=occurrence.ritual.workspace, quarter=quarter))
                 except InvalidInput:  # opened by someone at the same moment
@@ -290,8 +391,16 @@ def rituals_tick(*, today: date | None = None) -> TickResult:
 
 
 @transaction.atomic
-def meeting_tier_set(*, ritual: Ritual, day: date, launch: Launch, tier: int | None, reason: str = "",
-                     actor: Membership, matrix_id: int | None) -> tuple[Launch, Decision | None]:
+def meeting_tier_set(
+    *,
+    ritual: Ritual,
+    day: date,
+    launch: Launch,
+    tier: int | None,
+    reason: str = "",
+    actor: Membership,
+    matrix_id: int | None,
+) -> tuple[Launch, Decision | None]:
     """Tier a launch at a tiering meeting: the board's service, then the decision into the
     decision log of the meeting's matrix (none while the workspace has no matrix)."""
     _occurrence_day_check(ritual, day)
@@ -302,9 +411,19 @@ def meeting_tier_set(*, ritual: Ritual, day: date, launch: Launch, tier: int | N
     if (launch.tier, launch.tier_reason) == before or matrix_id is None:
         return launch, None
     rubric = rubric_of(workspace_id=ritual.workspace_id)
-    what = (f"{launch.name}: {rubric.tier_name(launch.tier)}" if launch.tier is not None
-            else f"{launch.name}: back to untiered")
+    what = (
+        f"{launch.name}: {rubric.tier_name(launch.tier)}"
+        if launch.tier is not None
+        else f"{launch.name}: back to untiered"
+    )
     why = launch.tier_reason or ("The rubric's suggestion." if launch.tier is not None else "")
-    decision = occurrence_decide(ritual=ritual, day=day, matrix_id=matrix_id, what=what[:NAME_MAX], why=why,
-                                 decided_by_id=actor.user_id, actor=actor.user)
+    decision = occurrence_decide(
+        ritual=ritual,
+        day=day,
+        matrix_id=matrix_id,
+        what=what[:NAME_MAX],
+        why=why,
+        decided_by_id=actor.user_id,
+        actor=actor.user,
+    )
     return launch, decision

@@ -25,11 +25,19 @@ PORT = int(os.environ.get("BENCH_PORT", "8799"))
 
 def environment() -> dict:
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false", "SECURE_HSTS_SECONDS": "0", "BENCH_FLOOR": "true", "CONN_MAX_AGE": "600",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "BENCH_FLOOR": "true",
+            "CONN_MAX_AGE": "600",
+        }
+    )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
@@ -39,7 +47,7 @@ def environment() -> dict:
 def prepare(env: dict) -> tuple[str, str, tuple[int, int], tuple[int, int]]:
     """Migrate and create the bench user, workspace and a 200 x 15 matrix (in a child
     process, so this one stays free of Django)."""
-    code = r'''
+    code = r"""
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from raci.models import Activity, Cell, Column, Matrix
@@ -62,7 +70,7 @@ if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 print(ws.slug, m.slug, acts[7].pk, roles[3].pk, acts[8].pk, roles[5].pk)
-'''
+"""
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -93,7 +101,7 @@ class Client:
 
 
 def query_counts(env, ws, m, a, r) -> tuple[int, int]:
-    code = rf'''
+    code = rf"""
 import django; django.setup()
 from django.db import connection
 from django.test import Client
@@ -108,7 +116,7 @@ v = Cell.objects.get(activity_id={a}, role_id={r}).version
 with CaptureQueriesContext(connection) as edit:
     c.post(url + "cells/{a}/{r}/", {{"value": "I" if v % 2 else "C", "version": v}}, headers={{"HX-Request": "true"}})
 print(len(page.captured_queries), len(edit.captured_queries))
-'''
+"""
     env = dict(env, ALLOWED_HOSTS="testserver")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     page, edit = out.stdout.split()
@@ -122,7 +130,9 @@ def rule_engine_ms() -> float:
 
     activities = [rules.ActivityData(i, f"Activity {i}", "strategy") for i in range(2000)]
     roles = [rules.RoleData(j, f"R{j}") for j in range(30)]
-    cells = {(i, j): ("AR" if j == i % 30 else "CRI"[(i + j) % 3]) for i in range(2000) for j in range(30) if (i + j) % 4}
+    cells = {
+        (i, j): ("AR" if j == i % 30 else "CRI"[(i + j) % 3]) for i in range(2000) for j in range(30) if (i + j) % 4
+    }
     data = rules.MatrixData(activities, roles, cells)
     rules.check(data)
     samples = []
@@ -136,7 +146,7 @@ def rule_engine_ms() -> float:
 def import_seconds(env: dict) -> float:
     """Parse, preview and save a 2,000 x 30 CSV through the import services (the work the
     background task does), on the configured database."""
-    code = r'''
+    code = r"""
 import time, django; django.setup()
 from django.contrib.auth import get_user_model
 from raci.models import Matrix
@@ -161,7 +171,7 @@ if job.status == "saving":
     importing.import_apply(job)
 job.refresh_from_db(); assert job.status == "done"
 print(time.perf_counter() - start)
-'''
+"""
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"the import bench failed:\n{out.stderr[-2000:]}")
@@ -171,9 +181,24 @@ print(time.perf_counter() - start)
 def main():
     env = environment()
     ws, m, (a, r), column_cell = prepare(env)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
-                               "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-                              cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         client = Client()
         for _ in range(100):
@@ -185,9 +210,21 @@ def main():
                 time.sleep(0.1)
         else:
             raise SystemExit("gunicorn did not start")
-        status, _ = client.request("POST", "/accounts/login/", urlencode(
-            {"username": "bench", "password": "bench-password-1", "csrfmiddlewaretoken": client.cookies["csrftoken"]}),
-            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{PORT}/accounts/login/"})
+        status, _ = client.request(
+            "POST",
+            "/accounts/login/",
+            urlencode(
+                {
+                    "username": "bench",
+                    "password": "bench-password-1",
+                    "csrfmiddlewaretoken": client.cookies["csrftoken"],
+                }
+            ),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+            },
+        )
         assert status == 302 and "sessionid" in client.cookies, f"sign-in failed: {status}"
         page_path = f"/w/{ws}/matrices/{m}/"
         status, html = client.request("GET", page_path)
@@ -207,11 +244,19 @@ def main():
             def edit():
                 state["i"] += 1
                 body = urlencode({"value": values[state["i"] % 2], "version": state["v"]})
-                status, answer = client.request("POST", f"{page_path}cells/{cell[0]}/{cell[1]}/", body, {
-                    "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
-                    "X-CSRFToken": client.cookies["csrftoken"]})
+                status, answer = client.request(
+                    "POST",
+                    f"{page_path}cells/{cell[0]}/{cell[1]}/",
+                    body,
+                    {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "HX-Request": "true",
+                        "X-CSRFToken": client.cookies["csrftoken"],
+                    },
+                )
                 assert status == 200 and b"hx-swap-oob" in answer, status
                 state["v"] = int(re.search(rb'data-v="(\d+)"', answer).group(1))
+
             return edit
 
         # A cell going between C and I, which no column rule counts (its column is not

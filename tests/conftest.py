@@ -37,5 +37,3 @@ def team(db):
     people["editor"] = MembershipFactory(workspace=ws, access=Access.EDITOR)
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
     return ws, cycle, people
-
-

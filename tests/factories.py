@@ -71,17 +71,21 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-def build_matrix(workspace: Workspace, *, activities: int, roles: int, letters: dict | None = None,
-                 name: str = "Grid") -> tuple[Matrix, list[Activity], list[Role]]:
+def build_matrix(
+    workspace: Workspace, *, activities: int, roles: int, letters: dict | None = None, name: str = "Grid"
+) -> tuple[Matrix, list[Activity], list[Role]]:
     """A matrix of `activities` x `roles`; by default each row has one A/R in the first
     column and a C in the others, so it has no errors. `letters` maps (row, col) indexes to
     values and overrides that."""
     matrix = MatrixFactory(workspace=workspace, name=name, slug=name.lower().replace(" ", "-"))
-    role_objs = [Role.objects.create(workspace=workspace, code=f"{name[:3].upper()}{i}", name=f"{name} role {i}")
-                 for i in range(roles)]
+    role_objs = [
+        Role.objects.create(workspace=workspace, code=f"{name[:3].upper()}{i}", name=f"{name} role {i}")
+        for i in range(roles)
+    ]
     Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(role_objs)])
-    acts = Activity.objects.bulk_create([Activity(matrix=matrix, name=f"Activity {i}", phase="strategy", order=i)
-                                         for i in range(activities)])
+    acts = Activity.objects.bulk_create(
+        [Activity(matrix=matrix, name=f"Activity {i}", phase="strategy", order=i) for i in range(activities)]
+    )
     cells = []
     for ai, activity in enumerate(acts):
         for ri, role in enumerate(role_objs):

@@ -26,21 +26,27 @@ def queries_of(visit: Callable[[], object]) -> tuple[object, list[str]]:
     return result, [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(_NOT_QUERIES)]
 
 
-def assert_same_queries(build: Callable[[int], object], visit: Callable[[object], object], *,
-                        sizes: tuple[int, int] = (5, 50), at_most: int | None = None,
-                        check: Callable[[object, int], object] | None = None) -> int:
+def assert_same_queries(
+    build: Callable[[int], object],
+    visit: Callable[[object], object],
+    *,
+    sizes: tuple[int, int] = (5, 50),
+    at_most: int | None = None,
+    check: Callable[[object, int], object] | None = None,
+) -> int:
     """Assert `visit` makes as many queries at `sizes[1]` as at `sizes[0]` (and no more
     than `at_most`). Returns the count."""
     counts = []
     for size in sizes:
         built = build(size)
-        result, sql = queries_of(lambda: visit(built))
+        result, sql = queries_of(lambda: visit(built))  # noqa: B023  (called at once)
         if check is not None:
             check(result, size)
         counts.append(sql)
     small, large = counts
-    assert len(small) == len(large), (
-        f"{len(small)} queries at {sizes[0]}, {len(large)} at {sizes[1]}:\n" + "\n".join(large))
+    assert len(small) == len(large), f"{len(small)} queries at {sizes[0]}, {len(large)} at {sizes[1]}:\n" + "\n".join(
+        large
+    )
     if at_most is not None:
         assert len(large) <= at_most, f"{len(large)} queries, over {at_most}:\n" + "\n".join(large)
     return len(large)

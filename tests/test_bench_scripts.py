@@ -25,8 +25,9 @@ def test_the_child_scripts_import_what_the_apps_hold(name, script):
         if isinstance(node, ast.ImportFrom):
             module = importlib.import_module(node.module)
             for alias in node.names:
-                assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), \
+                assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), (
                     f"{name}: {node.module} has no {alias.name}"
+                )
 
 
 def test_the_bench_has_child_scripts_to_check():

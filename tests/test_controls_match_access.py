@@ -104,8 +104,9 @@ class _Page(HTMLParser):
             if self.form_buttons:
                 # Each submit button is a control of its own (Save, Delete...).
                 for button in self.form_buttons:
-                    self.controls.append(Control(self.form.method, self.form.url, f"<form> {button[0]}",
-                                                 self.form.fields + [button]))
+                    self.controls.append(
+                        Control(self.form.method, self.form.url, f"<form> {button[0]}", self.form.fields + [button])
+                    )
             else:
                 self.controls.append(self.form)
             self.form = None
@@ -171,16 +172,21 @@ def walk(client: Client, starts: list[str]) -> tuple[list[str], list[str]]:
         if control.method == "GET":
             query = dict(parse_qsl(urlsplit(target).query))
             query.update(dict(control.fields))
-            response = client.get(urlsplit(target).path + ("?" + urlencode(query) if query else ""),
-                                  headers={"HX-Request": "true"} if control.source.startswith("<") and "hx-" in
-                                  control.source else {})
+            response = client.get(
+                urlsplit(target).path + ("?" + urlencode(query) if query else ""),
+                headers={"HX-Request": "true"} if control.source.startswith("<") and "hx-" in control.source else {},
+            )
         else:
             data = defaultdict(list)
             for name, value in control.fields:
                 data[name].append(value)
-            response = client.generic(control.method, target, urlencode(dict(data), doseq=True),
-                                      content_type="application/x-www-form-urlencoded",
-                                      headers={"HX-Request": "true"} if "hx-" in control.source else {})
+            response = client.generic(
+                control.method,
+                target,
+                urlencode(dict(data), doseq=True),
+                content_type="application/x-www-form-urlencoded",
+                headers={"HX-Request": "true"} if "hx-" in control.source else {},
+            )
         if response.status_code == 403:
             refused.append(f"{control!r} on {page} answers 403")
     return refused, visited
@@ -200,7 +206,16 @@ def test_no_control_shown_answers_403(world, level):
     client.force_login(world.people[level].user)
     refused, visited = walk(client, [f"/w/{world.workspace.slug}/", *world.shared_urls().values()])
     # The walk really went round the product, not just the dashboard.
-    for name in ("matrix", "board", "launch", "rituals", "members", "roles", "notifications", "role",
-                 "matrix settings"):
+    for name in (
+        "matrix",
+        "board",
+        "launch",
+        "rituals",
+        "members",
+        "roles",
+        "notifications",
+        "role",
+        "matrix settings",
+    ):
         assert world.shared_urls()[name] in visited, f"the walk never reached the {name} page"
     assert not refused, "\n".join(refused)

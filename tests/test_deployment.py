@@ -60,11 +60,22 @@ def test_the_image_collects_static_files_under_the_production_settings():
 
 
 def test_production_serves_static_files_hashed_and_compressed_after_the_security_middleware():
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8")
-    script = ("import json; from django.conf import settings; "
-              "print(json.dumps([settings.MIDDLEWARE, settings.STORAGES['staticfiles']['BACKEND']]))")
-    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {script}"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8",
+    )
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.MIDDLEWARE, settings.STORAGES['staticfiles']['BACKEND']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     middleware, storage = json.loads(result.stdout)
     security = middleware.index("django.middleware.security.SecurityMiddleware")
@@ -73,12 +84,21 @@ def test_production_serves_static_files_hashed_and_compressed_after_the_security
 
 
 def test_production_settings_pass_check_deploy():
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8",
-               ALLOWED_HOSTS="lockstep.example.com")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8",
+        ALLOWED_HOSTS="lockstep.example.com",
+    )
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' setting, not production's
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -97,16 +117,25 @@ def test_a_bad_setting_names_its_variable():
 
 
 def test_migrations_are_up_to_date():
-    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout
 
 
 def make_run_commands(**env) -> str:
     """What `make run` would execute, with this environment, without running it."""
     base = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PORT", "MAKEFLAGS")}
-    result = subprocess.run(["make", "-n", "run", *(f"{key}={value}" for key, value in env.pop("args", {}).items())],
-                            cwd=ROOT, env={**base, **env}, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "-n", "run", *(f"{key}={value}" for key, value in env.pop("args", {}).items())],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -142,7 +171,10 @@ def test_local_settings_make_links_to_the_port_served_when_site_url_is_unset(mon
     assert local_site_url(monkeypatch, PORT="8101") == "http://127.0.0.1:8101"
     assert local_site_url(monkeypatch, PORT="8101", SITE_URL="") == "http://127.0.0.1:8101"
     assert local_site_url(monkeypatch) == "http://127.0.0.1:8000"
-    assert local_site_url(monkeypatch, PORT="8101", SITE_URL="https://lockstep.example.com") == "https://lockstep.example.com"
+    assert (
+        local_site_url(monkeypatch, PORT="8101", SITE_URL="https://lockstep.example.com")
+        == "https://lockstep.example.com"
+    )
 
 
 def compose() -> dict:
@@ -232,11 +264,14 @@ def test_readme_gives_the_one_command_that_brings_the_deploy_up():
 
 
 def _settings_of(**env) -> dict:
-    code = ("import django, json; django.setup(); from django.conf import settings; "
-            "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}), "
-            "'cache': settings.CACHES['default']['BACKEND']}))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, **env), capture_output=True,
-                            text=True, check=True)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}), "
+        "'cache': settings.CACHES['default']['BACKEND']}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, **env), capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout)
 
 

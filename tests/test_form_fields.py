@@ -10,7 +10,7 @@ from django.test import Client
 
 from tests.world import build_world
 
-LABEL = re.compile(r'<label([^>]*)>(.*?)</label>', re.DOTALL)
+LABEL = re.compile(r"<label([^>]*)>(.*?)</label>", re.DOTALL)
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bid="([^"]+)"[^>]*>', re.DOTALL)
 
 
@@ -55,8 +55,11 @@ def assert_required_marked(html: str, expected: set[str]):
     # And nothing is marked required that is not (a select that always has a choice, a time
     # zone or an access level, is required without the attribute, which it may not carry).
     fields = _fields(html)
-    wrongly = {fid for fid, is_marked in marked.items()
-               if is_marked and fid not in required and not fields.get(fid, "").startswith("<select")}
+    wrongly = {
+        fid
+        for fid, is_marked in marked.items()
+        if is_marked and fid not in required and not fields.get(fid, "").startswith("<select")
+    }
     assert not wrongly, f"marked required but not required: {wrongly}"
 
 
@@ -78,8 +81,11 @@ def test_the_main_forms_mark_their_required_fields(world, case):
 
 
 def test_a_fields_error_is_next_to_it_and_tied_to_it(world):
-    html = _client(world, "admin").post(f"/w/{world.workspace.slug}/invitations/", {"email": "", "access": "editor"}
-                                         ).content.decode()
+    html = (
+        _client(world, "admin")
+        .post(f"/w/{world.workspace.slug}/invitations/", {"email": "", "access": "editor"})
+        .content.decode()
+    )
     field = _fields(html)["id_email"]
     assert 'aria-invalid="true"' in field
     assert re.search(r'aria-describedby="[^"]*\bid_email_error\b', field)
@@ -87,12 +93,15 @@ def test_a_fields_error_is_next_to_it_and_tied_to_it(world):
     after = html.split(field, 1)[1]
     error = after.index('id="id_email_error"')
     assert error < after.index("<input") if "<input" in after else True
-    assert error < after.index("</div>", error) and "class=\"error\"" in after[error:after.index("</div>", error)]
+    assert error < after.index("</div>", error) and 'class="error"' in after[error : after.index("</div>", error)]
 
 
 def test_a_refused_launch_keeps_what_was_typed_and_says_why_at_the_field(world):
-    html = _client(world, "editor").post(f"/w/{world.workspace.slug}/launches/{world.cycle.slug}/add/",
-                                         {"name": "", "summary": "Keep me"}).content.decode()
+    html = (
+        _client(world, "editor")
+        .post(f"/w/{world.workspace.slug}/launches/{world.cycle.slug}/add/", {"name": "", "summary": "Keep me"})
+        .content.decode()
+    )
     name = _fields(html)["id_name"]
     assert 'aria-invalid="true"' in name and "id_name_error" in name
     assert 'id="id_name_error"' in html.split(name, 1)[1].split('<div class="field', 1)[0]

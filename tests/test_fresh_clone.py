@@ -11,15 +11,19 @@ from tests.fixtures import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a clone does not have: the environment, caches and artefacts of this checkout.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "staticfiles", "db.sqlite3*", ".pytest_cache",
-                                        "test-results", "*.pyc")
+NOT_IN_A_CLONE = shutil.ignore_patterns(
+    ".git", ".venv", "__pycache__", "staticfiles", "db.sqlite3*", ".pytest_cache", "test-results", "*.pyc"
+)
 OUTSIDE = re.compile(r"""["']/tmp\b|parents\[[3-9]\]|\.\./shared|["']shared["']""")
 
 
 def test_example_spreadsheets_are_inside_the_repository():
     assert EXAMPLES.is_relative_to(ROOT)
-    assert sorted(path.name for path in EXAMPLES.glob("*.csv")) == ["broken.csv", "team-spreadsheet.csv",
-                                                                    "two-owners.csv"]
+    assert sorted(path.name for path in EXAMPLES.glob("*.csv")) == [
+        "broken.csv",
+        "team-spreadsheet.csv",
+        "two-owners.csv",
+    ]
 
 
 def test_no_code_or_test_names_a_path_outside_the_repository():
@@ -37,11 +41,27 @@ def test_the_example_based_tests_pass_in_a_copy_with_nothing_beside_it(tmp_path)
     # The copy's parent folders hold no `shared/`: a test reaching out of the repository fails.
     clone = tmp_path / "lockstep"
     shutil.copytree(ROOT, clone, ignore=NOT_IN_A_CLONE)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "PYTEST_ADDOPTS", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "PYTEST_ADDOPTS", "DJANGO_SETTINGS_MODULE")
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/raci/test_importing.py",
-         "tests/raci/test_raci_check_csv.py", "tests/raci/test_tabular.py"],
-        cwd=clone, env=env, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "tests/raci/test_importing.py",
+            "tests/raci/test_raci_check_csv.py",
+            "tests/raci/test_tabular.py",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout

@@ -135,8 +135,9 @@ URLS: dict[str, dict] = {
     "launches:feed_regenerate": {"fields": ["cycle"]},
     "rituals:feed": {},
     "launches:cycle": {},
-    "launches:launch_add": {"fields": ["name", "summary", "pm_owner", "pmm_owner", "matrix", "ship_date",
-                                       "launch_date"]},
+    "launches:launch_add": {
+        "fields": ["name", "summary", "pm_owner", "pmm_owner", "matrix", "ship_date", "launch_date"]
+    },
     "launches:launches_import": {"fields": ["file"]},
     "launches:calendar": {},
     "launches:quarter_now": {},
@@ -152,8 +153,9 @@ URLS: dict[str, dict] = {
     "launches:launch": {},
     "launches:launch_edit": {},
     "launches:launch_status": {"fields": ["status", "note"]},
-    "launches:launch_outcome": {"fields": ["launched_on", "metric_name", "metric_target", "metric_actual", "outcome",
-                                           "notes"]},
+    "launches:launch_outcome": {
+        "fields": ["launched_on", "metric_name", "metric_target", "metric_actual", "outcome", "notes"]
+    },
     "launches:dependency_add": {"fields": ["before"]},
     "launches:dependency_remove": {},
     "launches:launch_score": {"fields": ["q0", "q1", "q2", "q3", "q4", "q5"]},
@@ -188,21 +190,82 @@ URLS: dict[str, dict] = {
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).
-QUERY_PARAMS = ["since", "person", "activity", "role", "page", "only", "show", "w", "confirm", "matrix", "next", "rule",
-                "all", "v", "s"]
+QUERY_PARAMS = [
+    "since",
+    "person",
+    "activity",
+    "role",
+    "page",
+    "only",
+    "show",
+    "w",
+    "confirm",
+    "matrix",
+    "next",
+    "rule",
+    "all",
+    "v",
+    "s",
+]
 
 HUGE_NUMBER = "9" * 30
 HOSTILE = [
-    "²", "١٢", "𝟗", "-1", "0", HUGE_NUMBER, "-" + HUGE_NUMBER, "2147483648", "9223372036854775808", "1e400",
-    "NaN", "inf", "\x00", "a\x00b", "x" * 3000, "y" * 20_000, "9999-12-31", "0001-01-02", "0001-01-01",
-    "10000-01-01", "2027-02-30", "23:59:60", "foo", "//evil.example/", "http://127.0.0.1:9/", "\u202eevil",
-    "👩‍👩‍👧", "<script>alert(1)</script>", "' OR 1=1 --", "%", "", " ", "\r\n", "new", "2027-Q1", "9999-Q4",
-    "0000-Q1", "A/R", "AR", "remove", "column",
+    "²",
+    "١٢",
+    "𝟗",
+    "-1",
+    "0",
+    HUGE_NUMBER,
+    "-" + HUGE_NUMBER,
+    "2147483648",
+    "9223372036854775808",
+    "1e400",
+    "NaN",
+    "inf",
+    "\x00",
+    "a\x00b",
+    "x" * 3000,
+    "y" * 20_000,
+    "9999-12-31",
+    "0001-01-02",
+    "0001-01-01",
+    "10000-01-01",
+    "2027-02-30",
+    "23:59:60",
+    "foo",
+    "//evil.example/",
+    "http://127.0.0.1:9/",
+    "\u202eevil",
+    "👩‍👩‍👧",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%",
+    "",
+    " ",
+    "\r\n",
+    "new",
+    "2027-Q1",
+    "9999-Q4",
+    "0000-Q1",
+    "A/R",
+    "AR",
+    "remove",
+    "column",
 ]
-PATH_HOSTILE = {"int": ["0", HUGE_NUMBER], "str": ["\x00", "x" * 400, "²"], "slug": ["new", "x" * 300],
-                "isodate": ["9999-12-31", "0001-01-01", "2027-02-30"]}
-FILES = [b"Activity,PM,PMM\nPositioning,A,R\n", b"Activity,PM\n\x00,R\n", b"\x00\xff\xfe" * 100, b"",
-         b"Name,Launch date\nX,9999-12-31\nY,\x00\n", b"Activity\n" + b"x" * 5000 + b"\n"]
+PATH_HOSTILE = {
+    "int": ["0", HUGE_NUMBER],
+    "str": ["\x00", "x" * 400, "²"],
+    "slug": ["new", "x" * 300],
+    "isodate": ["9999-12-31", "0001-01-01", "2027-02-30"],
+}
+FILES = [
+    b"Activity,PM,PMM\nPositioning,A,R\n",
+    b"Activity,PM\n\x00,R\n",
+    b"\x00\xff\xfe" * 100,
+    b"",
+    b"Name,Launch date\nX,9999-12-31\nY,\x00\n",
+    b"Activity\n" + b"x" * 5000 + b"\n",
+]
 # One value of each kind of trouble, sent in every query parameter and field at once.
 SWEEP = ["²", "١٢", "\x00", "x" * 3000, HUGE_NUMBER, "-1", "9999-12-31", "0001-01-02", "foo", "", ["1", "²"]]
 PERSONAS = ["anonymous", "outsider", "viewer", "editor", "admin"]
@@ -228,14 +291,29 @@ def _seed() -> Seed:
     gone = services.activity_add(matrix=matrix, name="Removed once", actor=admin)
     services.activity_delete(matrix=matrix, activity_id=gone.pk, actor=admin)
     seq = ChangeEvent.objects.filter(matrix=matrix).order_by("-seq").first().seq
-    group = next(result.group for value in ("I", "C") if (result := changelog.cells_set(
-        matrix=matrix, actor=admin, label="Fuzz group", changes=[changelog.CellChange(activity.pk, role.pk, value)])).group)
+    group = next(
+        result.group
+        for value in ("I", "C")
+        if (
+            result := changelog.cells_set(
+                matrix=matrix,
+                actor=admin,
+                label="Fuzz group",
+                changes=[changelog.CellChange(activity.pk, role.pk, value)],
+            )
+        ).group
+    )
     decision = Decision.objects.filter(matrix=matrix).first()
     notifications = {}
     for user in (admin, editor.user, viewer.user, outsider):
         notifications[user.pk] = Notification.objects.create(
-            user=user, workspace=workspace, kind="assigned", key=f"fuzz-{user.pk}", title="Something",
-            url=f"/w/{workspace.slug}/").pk
+            user=user,
+            workspace=workspace,
+            kind="assigned",
+            key=f"fuzz-{user.pk}",
+            title="Something",
+            url=f"/w/{workspace.slug}/",
+        ).pk
     hook = Webhook.objects.create(workspace=workspace, url="http://127.0.0.1:9/hook")
     delivery = WebhookDelivery.objects.create(webhook=hook, key="fuzz", kind="ping", payload={}, status="failed")
     job = import_create(workspace=workspace, actor=admin, filename="grid.csv", data=FILES[0], new_name="Imported")
@@ -245,8 +323,9 @@ def _seed() -> Seed:
     dependency = launch_services.dependency_add(launch=launches[0], before_id=launches[1].pk)
     avoid = launch_services.avoid_date_add(workspace=workspace, name="Conference", start=timezone.localdate())
     feed = CalendarFeed.objects.get_or_create(workspace=workspace)[0]
-    invited = invitation_create(workspace=workspace, email="invited@example.com", access=Access.EDITOR,
-                                invited_by=admin).invitation
+    invited = invitation_create(
+        workspace=workspace, email="invited@example.com", access=Access.EDITOR, invited_by=admin
+    ).invitation
     ritual = Ritual.objects.filter(workspace=workspace).first()
     # Rows stored before dates were bounded where they are entered: every page reading
     # them must still answer.
@@ -255,26 +334,50 @@ def _seed() -> Seed:
     launches[-1].items.update(due_date=far)
     AvoidDate.objects.create(workspace=workspace, name="Far", start=far, end=far)
     AvoidDate.objects.create(workspace=workspace, name="Early", start=date(1, 1, 2), end=date(1, 1, 2))
-    Ritual.objects.create(workspace=workspace, name="Far ritual", cadence="monthly", starts_on=far, by_weekday=True,
-                          default_matrix=matrix)
+    Ritual.objects.create(
+        workspace=workspace, name="Far ritual", cadence="monthly", starts_on=far, by_weekday=True, default_matrix=matrix
+    )
     Ritual.objects.create(workspace=workspace, name="Early ritual", cadence="weekly", starts_on=date(1, 1, 2))
-    Decision.objects.create(matrix=matrix, what="Far review", decided_on=date(1, 1, 2), review_on=far,
-                            created_by=admin)
+    Decision.objects.create(matrix=matrix, what="Far review", decided_on=date(1, 1, 2), review_on=far, created_by=admin)
     workshop = workshop_services.workshop_open(
-        matrix=matrix, facilitator=Membership.objects.get(workspace=workspace, user=admin), title="Fuzz workshop",
-        participant_ids=[viewer.pk, editor.pk])
-    workshop_services.proposal_set(workshop=workshop, participant=viewer, activity_id=activity.pk, role_id=role.pk,
-                                   value="A")
+        matrix=matrix,
+        facilitator=Membership.objects.get(workspace=workspace, user=admin),
+        title="Fuzz workshop",
+        participant_ids=[viewer.pk, editor.pk],
+    )
+    workshop_services.proposal_set(
+        workshop=workshop, participant=viewer, activity_id=activity.pk, role_id=role.pk, value="A"
+    )
     return Seed(
-        users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user,
-               "admin": admin},
-        path={"ws": workspace.slug, "m": matrix.slug, "activity_id": activity.pk, "role_id": role.pk,
-              "decision_id": decision.pk, "seq": seq, "group": group, "fmt": "csv", "import_id": job.pk, "member_id": viewer.pk,
-              "notification_id": notifications, "delivery_id": delivery.pk, "action": "bogus",
-              "cycle": cycle.slug, "launch_id": launches[0].pk, "dependency_id": dependency.pk,
-              "item_id": launches[0].items.first().pk, "avoid_id": avoid.pk, "token": feed.token,
-              "ritual_id": ritual.pk, "day": ritual.next_date(workspace.today()), "invitation_id": invited.pk,
-              "uidb64": "MQ", "quarter": "2027-q1", "key": "launch", "workshop_id": workshop.pk},
+        users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user, "admin": admin},
+        path={
+            "ws": workspace.slug,
+            "m": matrix.slug,
+            "activity_id": activity.pk,
+            "role_id": role.pk,
+            "decision_id": decision.pk,
+            "seq": seq,
+            "group": group,
+            "fmt": "csv",
+            "import_id": job.pk,
+            "member_id": viewer.pk,
+            "notification_id": notifications,
+            "delivery_id": delivery.pk,
+            "action": "bogus",
+            "cycle": cycle.slug,
+            "launch_id": launches[0].pk,
+            "dependency_id": dependency.pk,
+            "item_id": launches[0].items.first().pk,
+            "avoid_id": avoid.pk,
+            "token": feed.token,
+            "ritual_id": ritual.pk,
+            "day": ritual.next_date(workspace.today()),
+            "invitation_id": invited.pk,
+            "uidb64": "MQ",
+            "quarter": "2027-q1",
+            "key": "launch",
+            "workshop_id": workshop.pk,
+        },
     )
 
 
@@ -353,7 +456,7 @@ class Fuzzer:
 
     def url(self, name, pattern, entry, persona, hostile_path=None):
         kwargs = {}
-        for arg, converter in _converters(pattern).items():
+        for arg, _converter in _converters(pattern).items():
             candidates = entry.get("path", {}).get(arg)
             kwargs[arg] = candidates[0] if candidates else self.path_value(arg, entry, persona)
         if hostile_path:
@@ -394,14 +497,16 @@ class Fuzzer:
                 response = client.post(url, data, headers=headers)
             transaction.set_rollback(True)
         if response.status_code >= 500 and sum(f.startswith(f"{name} ") for f in self.failures) < 3:
-            shown = {k: (v if not isinstance(v, str) or len(v) < 40 else v[:20] + f"…({len(v)})")
-                     for k, v in data.items()}
+            shown = {
+                k: (v if not isinstance(v, str) or len(v) < 40 else v[:20] + f"…({len(v)})") for k, v in data.items()
+            }
             self.failures.append(f"{name} {response.status_code} {persona} {mode} {url[:200]} {shown}")
 
 
 def _converters(pattern: URLPattern) -> dict[str, str]:
-    return {arg: type(conv).__name__.removesuffix("Converter").lower()
-            for arg, conv in pattern.pattern.converters.items()}
+    return {
+        arg: type(conv).__name__.removesuffix("Converter").lower() for arg, conv in pattern.pattern.converters.items()
+    }
 
 
 def _kind(converter_name: str) -> str:
@@ -436,8 +541,9 @@ def _fuzz_one(fuzzer: Fuzzer, name: str, pattern: URLPattern) -> None:
         for persona, mode in (("admin", "GET"), ("viewer", "GET"), ("admin", "POST-urlencoded")):
             fuzzer.send(name, persona, mode, base_path, dict.fromkeys(QUERY_PARAMS, value), everything)
 
-    @hypothesis_settings(max_examples=10, derandomize=True, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=10, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     @given(st.data())
     def run(data):
         persona = data.draw(st.sampled_from(PERSONAS), label="persona")
@@ -454,7 +560,9 @@ def _fuzz_one(fuzzer: Fuzzer, name: str, pattern: URLPattern) -> None:
         except Exception:  # a value the converter refuses in reverse() cannot be sent either
             path = fuzzer.url(name, pattern, entry, persona)
         query = {}
-        for param in data.draw(st.lists(st.sampled_from(QUERY_PARAMS), unique=True, max_size=len(QUERY_PARAMS)), label="query"):
+        for param in data.draw(
+            st.lists(st.sampled_from(QUERY_PARAMS), unique=True, max_size=len(QUERY_PARAMS)), label="query"
+        ):
             query[param] = data.draw(_value(), label=param)
         form = {}
         for field in field_names:
@@ -462,8 +570,9 @@ def _fuzz_one(fuzzer: Fuzzer, name: str, pattern: URLPattern) -> None:
             if choice == 0:
                 continue
             if field == "file":
-                form[field] = SimpleUploadedFile("x\x00.csv" if choice == 3 else "grid.csv",
-                                                 data.draw(st.sampled_from(FILES), label="file"))
+                form[field] = SimpleUploadedFile(
+                    "x\x00.csv" if choice == 3 else "grid.csv", data.draw(st.sampled_from(FILES), label="file")
+                )
             elif choice == 1 and known.get(field):
                 form[field] = data.draw(st.sampled_from(known[field]), label=field)
             else:
@@ -480,7 +589,31 @@ def _value():
 
 def test_the_fuzz_table_knows_every_path_argument():
     names = {arg for _, pattern in url_patterns() for arg in pattern.pattern.converters}
-    assert names <= {"ws", "m", "activity_id", "role_id", "decision_id", "seq", "fmt", "import_id", "member_id",
-                     "notification_id", "delivery_id", "action", "cycle", "launch_id", "dependency_id", "item_id",
-                     "avoid_id", "token", "ritual_id", "day", "invitation_id", "uidb64", "group", "quarter", "key",
-                     "workshop_id"}, "Add the new path argument to Seed.path in _seed()"
+    assert names <= {
+        "ws",
+        "m",
+        "activity_id",
+        "role_id",
+        "decision_id",
+        "seq",
+        "fmt",
+        "import_id",
+        "member_id",
+        "notification_id",
+        "delivery_id",
+        "action",
+        "cycle",
+        "launch_id",
+        "dependency_id",
+        "item_id",
+        "avoid_id",
+        "token",
+        "ritual_id",
+        "day",
+        "invitation_id",
+        "uidb64",
+        "group",
+        "quarter",
+        "key",
+        "workshop_id",
+    }, "Add the new path argument to Seed.path in _seed()"

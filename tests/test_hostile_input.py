@@ -33,6 +33,7 @@ def _client(membership) -> Client:
 
 # --- whole numbers from query values and hand-parsed fields --------------------------------
 
+
 @pytest.mark.parametrize("raw", ["²", "١٢", "𝟗", "-1", "1.0", "", None, "9" * 40, "9223372036854775808"])
 def test_query_int_refuses_what_is_not_an_ascii_whole_number_within_an_id(raw):
     assert bounds.query_int(raw) is None
@@ -66,8 +67,9 @@ def test_matrix_pages_ignore_filters_that_are_not_whole_numbers(path):
 def test_role_holders_that_are_not_whole_numbers_are_ignored():
     admin = MembershipFactory(access=Access.ADMIN)
     role = workspaces_services.role_create(workspace=admin.workspace, name="Product", code="PM")
-    response = _client(admin).post(f"/w/{admin.workspace.slug}/roles/{role.pk}/holders/",
-                                   {"holders": ["²", str(admin.pk)]})
+    response = _client(admin).post(
+        f"/w/{admin.workspace.slug}/roles/{role.pk}/holders/", {"holders": ["²", str(admin.pk)]}
+    )
     assert response.status_code == 302
     assert list(role.holders.values_list("membership_id", flat=True)) == [admin.pk]
 
@@ -81,6 +83,7 @@ def test_a_tier_written_in_non_ascii_digits_is_no_tier(team):
 
 
 # --- NUL -----------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", ["query", "urlencoded", "multipart", "path", "cookie"])
@@ -114,14 +117,16 @@ def test_a_form_without_nul_is_served_as_before():
 
 # --- the tier reason -----------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_tier_reason_over_2000_characters_is_refused_on_the_card_and_nothing_is_saved(team, htmx):
     ws, cycle, people = team
     launch = make_launch(cycle, people)
     headers = {"HX-Request": "true"} if htmx else {}
-    response = _client(people["admin"]).post(f"/w/{ws.slug}/launches/{cycle.slug}/{launch.pk}/tier/",
-                                             {"tier": "1", "reason": "x" * 2001}, headers=headers)
+    response = _client(people["admin"]).post(
+        f"/w/{ws.slug}/launches/{cycle.slug}/{launch.pk}/tier/", {"tier": "1", "reason": "x" * 2001}, headers=headers
+    )
     assert response.status_code == (422 if htmx else 302)
     if htmx:
         assert "Keep the reason under 2,000 characters." in response.content.decode()
@@ -130,6 +135,7 @@ def test_a_tier_reason_over_2000_characters_is_refused_on_the_card_and_nothing_i
 
 
 # --- next= on mark-all-read ----------------------------------------------------------------
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["foo", "notifications:notifications", "//evil.example/", "https://evil.example/"])
@@ -148,6 +154,7 @@ def test_mark_all_read_goes_back_to_a_path_of_this_site():
 
 
 # --- far dates where they are entered ------------------------------------------------------
+
 
 def _all_forms():
     for module in (launch_forms, decision_views, __import__("raci.forms", fromlist=["forms"])):
@@ -178,9 +185,16 @@ def test_the_date_picker_offers_only_the_window():
 @pytest.mark.django_db
 def test_a_ritual_starting_in_the_year_9999_is_refused_at_the_field(team):
     ws, _, people = team
-    response = _client(people["admin"]).post(f"/w/{ws.slug}/rituals/", {
-        "name": "Far", "cadence": "monthly", "starts_on": "9999-12-31", "repeat_on": "weekday",
-        "agenda": "Status, 10 min"})
+    response = _client(people["admin"]).post(
+        f"/w/{ws.slug}/rituals/",
+        {
+            "name": "Far",
+            "cadence": "monthly",
+            "starts_on": "9999-12-31",
+            "repeat_on": "weekday",
+            "agenda": "Status, 10 min",
+        },
+    )
     assert response.status_code == 422
     assert "Pick a date between" in response.content.decode()
     assert not Ritual.objects.filter(name="Far").exists()
@@ -196,6 +210,7 @@ def test_a_launch_csv_with_a_far_date_names_the_row_and_saves_nothing(team):
 
 
 # --- far dates already stored --------------------------------------------------------------
+
 
 def test_a_monthly_series_at_the_end_of_the_calendar_has_no_date_after_it():
     series = rituals.Series(rituals.MONTHLY, date(9999, 12, 24), by_weekday=True)  # the fourth Friday
@@ -234,8 +249,19 @@ def far_rows(team):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("where", ["", "rituals/", "rituals/{far}/", "rituals/{far}/9999-12-31/", "launches/{cycle}/",
-                                  "launches/{cycle}/calendar/", "launches/{cycle}/{launch}/", "launches/avoid/"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "",
+        "rituals/",
+        "rituals/{far}/",
+        "rituals/{far}/9999-12-31/",
+        "launches/{cycle}/",
+        "launches/{cycle}/calendar/",
+        "launches/{cycle}/{launch}/",
+        "launches/avoid/",
+    ],
+)
 def test_pages_reading_dates_stored_at_the_ends_of_the_calendar_still_answer(far_rows, where):
     ws, cycle, people, launch, far = far_rows
     path = where.format(far=far.pk, cycle=cycle.slug, launch=launch.pk)
@@ -256,13 +282,15 @@ def test_the_calendar_feed_answers_with_dates_stored_at_the_ends_of_the_calendar
 def test_the_tick_plans_nothing_for_a_ritual_that_ran_off_the_calendar(team):
     ws, _, _ = team
     Ritual.objects.all().delete()
-    ritual = Ritual.objects.create(workspace=ws, name="Far", cadence="monthly", starts_on=date(9999, 12, 24),
-                                   by_weekday=True)
+    ritual = Ritual.objects.create(
+        workspace=ws, name="Far", cadence="monthly", starts_on=date(9999, 12, 24), by_weekday=True
+    )
     rituals_services.rituals_tick(today=date(9999, 12, 25))
     assert not ritual.occurrences.exists()
 
 
 # --- slugs the URLs use --------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_a_workspace_named_new_gets_a_slug_that_is_not_the_create_page():
@@ -298,4 +326,5 @@ def test_the_nul_check_skips_only_bodies_larger_than_any_import_takes():
     from django.conf import settings
 
     from raci.limits import LIMITS
+
     assert settings.UPLOAD_MAX_BYTES == LIMITS.file_bytes

@@ -96,8 +96,13 @@ def server_log(caplog):
 def test_a_development_server_record_is_logged_without_the_token(server_log, caplog, feed):
     url, token = feed
     # As runserver's request handler logs each request (django.core.servers.basehttp).
-    server_log.info('"%s" %s %s', f"GET {url} HTTP/1.1", "200", "512",
-                    extra={"request": object(), "status_code": 200, "server_time": "01/Dec/2026 10:00:00"})
+    server_log.info(
+        '"%s" %s %s',
+        f"GET {url} HTTP/1.1",
+        "200",
+        "512",
+        extra={"request": object(), "status_code": 200, "server_time": "01/Dec/2026 10:00:00"},
+    )
     [record] = caplog.records
     assert token not in record.getMessage()
     assert record.getMessage() == f'"GET {url.replace(f"{token}.ics", REDACTED)} HTTP/1.1" 200 512'
@@ -109,21 +114,32 @@ def test_the_development_server_writes_its_format_without_the_token(feed):
     stream = io.StringIO()
     original = handler.setStream(stream)
     try:
-        logging.getLogger("django.server").warning('"%s" %s %s', f"GET {url}?x=1 HTTP/1.1", "404", "179",
-                                                   extra={"status_code": 404, "server_time": "01/Dec/2026 10:00:00"})
+        logging.getLogger("django.server").warning(
+            '"%s" %s %s',
+            f"GET {url}?x=1 HTTP/1.1",
+            "404",
+            "179",
+            extra={"status_code": 404, "server_time": "01/Dec/2026 10:00:00"},
+        )
     finally:
         handler.setStream(original)
     assert token not in stream.getvalue()
     assert "[01/Dec/2026 10:00:00]" in stream.getvalue() and "/feed/[redacted]?x=1 HTTP/1.1" in stream.getvalue()
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("GET /w/acme/launches/feed/AbC-12_xyz.ics HTTP/1.1", "GET /w/acme/launches/feed/[redacted] HTTP/1.1"),
-    ("GET /w/acme/launches%2Ffeed%2FAbC-12_xyz%2Eics HTTP/1.1", "GET /w/acme/launches%2Ffeed%2F[redacted] HTTP/1.1"),
-    ("Not Found: /w/acme/launches/feed/AbC.ics/more", "Not Found: /w/acme/launches/feed/[redacted]/more"),
-    ("POST /w/acme/launches/feed/regenerate/ HTTP/1.1", "POST /w/acme/launches/feed/regenerate/ HTTP/1.1"),
-    ("GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1", "GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("GET /w/acme/launches/feed/AbC-12_xyz.ics HTTP/1.1", "GET /w/acme/launches/feed/[redacted] HTTP/1.1"),
+        (
+            "GET /w/acme/launches%2Ffeed%2FAbC-12_xyz%2Eics HTTP/1.1",
+            "GET /w/acme/launches%2Ffeed%2F[redacted] HTTP/1.1",
+        ),
+        ("Not Found: /w/acme/launches/feed/AbC.ics/more", "Not Found: /w/acme/launches/feed/[redacted]/more"),
+        ("POST /w/acme/launches/feed/regenerate/ HTTP/1.1", "POST /w/acme/launches/feed/regenerate/ HTTP/1.1"),
+        ("GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1", "GET /w/acme/launches/2027-q1/calendar/ HTTP/1.1"),
+    ],
+)
 def test_redaction_hides_the_token_segment_only(line, expected):
     assert redact(line) == expected
 

@@ -53,17 +53,27 @@ def database_env() -> dict:
     if connection.vendor == "sqlite":
         return {"SQLITE_PATH": settings["NAME"]}
     user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return {"DATABASE_URL": f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"}
+    return {
+        "DATABASE_URL": f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    }
 
 
 def production_env(static_root: Path) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SQLITE_PATH")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SQLITE_PATH")
+    }
     alphabet = string.ascii_letters + string.digits + "-_"
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
-               ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(static_root),
-               # No TLS in front of this server: the proxy's redirect is another test's concern.
-               SECURE_SSL_REDIRECT="false", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(static_root),
+        # No TLS in front of this server: the proxy's redirect is another test's concern.
+        SECURE_SSL_REDIRECT="false",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     return env
 
 
@@ -80,13 +90,19 @@ def get(url: str, **headers) -> tuple[int, dict, bytes]:
 def production_server(db, tmp_path):
     static_root = tmp_path / "static"
     env = {**production_env(static_root), **database_env()}
-    collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input"], cwd=ROOT, env=env,
-                               capture_output=True, text=True)
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert collected.returncode == 0, collected.stdout + collected.stderr
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w+")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -135,4 +151,3 @@ def test_every_asset_of_the_sign_in_page_is_served_hashed_cached_and_compressed(
             assert status == 200 and headers.get("content-encoding") == "gzip", (url, headers)
             assert len(squeezed) < len(plain), url
             assert "accept-encoding" in headers.get("vary", "").lower(), url
-

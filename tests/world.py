@@ -35,8 +35,10 @@ class World:
         from rituals.models import Ritual
 
         ws, m, c = self.workspace.slug, self.matrix.slug, self.cycle.slug
-        ritual = (Ritual.objects.filter(workspace=self.workspace, name__icontains="tiering").first()
-                  or Ritual.objects.filter(workspace=self.workspace).first())
+        ritual = (
+            Ritual.objects.filter(workspace=self.workspace, name__icontains="tiering").first()
+            or Ritual.objects.filter(workspace=self.workspace).first()
+        )
         meeting = ritual.next_date(self.workspace.today())
         return {
             "dashboard": f"/w/{ws}/",
@@ -66,22 +68,24 @@ class World:
         each access level is shown start from these too."""
         ws, m = self.workspace.slug, self.matrix.slug
         role = Role.objects.filter(workspace=self.workspace).order_by("pk").first()
-        return {**self.urls(),
-                "role": f"/w/{ws}/roles/{role.pk}/",
-                "matrix settings": f"/w/{ws}/matrices/{m}/settings/"}
+        return {
+            **self.urls(),
+            "role": f"/w/{ws}/roles/{role.pk}/",
+            "matrix settings": f"/w/{ws}/matrices/{m}/settings/",
+        }
 
 
 def build_world() -> World:
-    users = {key: UserFactory(username=name, first_name=name.title(), last_name="Lane")
-             for key, name in USERS.items()}
+    users = {key: UserFactory(username=name, first_name=name.title(), last_name="Lane") for key, name in USERS.items()}
     workspace = workspace_services.workspace_create(name="Acme", owner=users["admin"])
     admin = Membership.objects.get(workspace=workspace, user=users["admin"])
     people = {"admin": admin}
     for key, access in (("editor", Access.EDITOR), ("pmm", Access.EDITOR), ("viewer", Access.VIEWER)):
         people[key] = Membership.objects.create(workspace=workspace, user=users[key], access=access)
     template = Template.objects.filter(workspace__isnull=True).order_by("pk").first()
-    matrix = raci_services.matrix_create(workspace=workspace, name="Product launch", actor=users["admin"],
-                                         template=template)
+    matrix = raci_services.matrix_create(
+        workspace=workspace, name="Product launch", actor=users["admin"], template=template
+    )
     roles = {r.code: r for r in Role.objects.filter(workspace=workspace)}
     if "PM" in roles:
         hold(roles["PM"], people["editor"])
@@ -93,38 +97,78 @@ def build_world() -> World:
     if len(activities) >= 2 and len(columns) >= 2:
         for role in (columns[0].role, columns[1].role):
             cell = matrix_cell(matrix, activities[0].pk, role.pk)
-            raci_services.cell_set(matrix=matrix, activity_id=activities[0].pk, role_id=role.pk, value="A",
-                                   expected_version=cell, actor=users["admin"])
+            raci_services.cell_set(
+                matrix=matrix,
+                activity_id=activities[0].pk,
+                role_id=role.pk,
+                value="A",
+                expected_version=cell,
+                actor=users["admin"],
+            )
         for column in columns:
             cell = matrix_cell(matrix, activities[1].pk, column.role_id)
-            raci_services.cell_set(matrix=matrix, activity_id=activities[1].pk, role_id=column.role_id, value="",
-                                   expected_version=cell, actor=users["admin"])
-    raci_services.decision_add(matrix=matrix, actor=users["admin"], what="The PMM lead owns launch messaging",
-                               why="Sales asked for one voice", activity_id=activities[0].pk if activities else None,
-                               decided_by_id=users["admin"].pk, decided_on=date(2026, 11, 2),
-                               review_on=date(2027, 2, 1))
+            raci_services.cell_set(
+                matrix=matrix,
+                activity_id=activities[1].pk,
+                role_id=column.role_id,
+                value="",
+                expected_version=cell,
+                actor=users["admin"],
+            )
+    raci_services.decision_add(
+        matrix=matrix,
+        actor=users["admin"],
+        what="The PMM lead owns launch messaging",
+        why="Sales asked for one voice",
+        activity_id=activities[0].pk if activities else None,
+        decided_by_id=users["admin"].pk,
+        decided_on=date(2026, 11, 2),
+        review_on=date(2027, 2, 1),
+    )
     cycle = launch_services.cycle_create(workspace=workspace, quarter="2027-Q1")
-    launch = launch_services.launch_create(cycle=cycle, name="Usage-based billing", summary="Bill by the seat",
-                                           pm_owner_id=people["editor"].pk, pmm_owner_id=people["pmm"].pk,
-                                           matrix_id=matrix.pk, ship_date=date(2027, 3, 1),
-                                           launch_date=date(2027, 3, 15))
+    launch = launch_services.launch_create(
+        cycle=cycle,
+        name="Usage-based billing",
+        summary="Bill by the seat",
+        pm_owner_id=people["editor"].pk,
+        pmm_owner_id=people["pmm"].pk,
+        matrix_id=matrix.pk,
+        ship_date=date(2027, 3, 1),
+        launch_date=date(2027, 3, 15),
+    )
     launch_services.launch_score(launch=launch, scores=[3, 3, 3, 2, 2, 2])
     launch_services.launch_set_tier(launch=launch, tier=1, actor=admin)
-    launch_services.launch_create(cycle=cycle, name="Dark mode", pm_owner_id=people["editor"].pk,
-                                  launch_date=date(2027, 2, 10))
+    launch_services.launch_create(
+        cycle=cycle, name="Dark mode", pm_owner_id=people["editor"].pk, launch_date=date(2027, 2, 10)
+    )
     launch.refresh_from_db()
-    for n, (kind, title) in enumerate((("launch_tier", "Usage-based billing is now Tier 1"),
-                                       ("letters", "Letters changed on Product launch"))):
-        emit(Event(workspace_id=workspace.pk, workspace_slug=workspace.slug, kind=kind, key=f"world-{n}",
-                   title=title, url=f"/w/{workspace.slug}/", actor_id=None),
-             recipients=[member.user_id for member in people.values()])
+    for n, (kind, title) in enumerate(
+        (("launch_tier", "Usage-based billing is now Tier 1"), ("letters", "Letters changed on Product launch"))
+    ):
+        emit(
+            Event(
+                workspace_id=workspace.pk,
+                workspace_slug=workspace.slug,
+                kind=kind,
+                key=f"world-{n}",
+                title=title,
+                url=f"/w/{workspace.slug}/",
+                actor_id=None,
+            ),
+            recipients=[member.user_id for member in people.values()],
+        )
     # An import of the matrix's own export, parsed and waiting for its preview to be confirmed.
     from raci import tabular
     from raci.importing import export_table, import_create
     from raci.tasks import parse_import
 
-    job = import_create(workspace=workspace, actor=users["admin"], filename="product-launch.csv",
-                        data=tabular.write_csv(export_table(matrix)), matrix=matrix)
+    job = import_create(
+        workspace=workspace,
+        actor=users["admin"],
+        filename="product-launch.csv",
+        data=tabular.write_csv(export_table(matrix)),
+        matrix=matrix,
+    )
     parse_import(job.pk)
     return World(workspace=workspace, matrix=matrix, cycle=cycle, launch=launch, import_id=job.pk, people=people)
 

@@ -56,8 +56,11 @@ class Proposal(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workshop", "participant", "activity", "role"],
-                                               name="one_proposal_per_participant_cell")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "participant", "activity", "role"], name="one_proposal_per_participant_cell"
+            )
+        ]
 
 
 class Settlement(models.Model):

@@ -25,8 +25,7 @@ from raci import rules
 
 DISPUTED, FINDING, AGREED, EMPTY = "disputed", "finding", "agreed", "empty"
 TIER = {DISPUTED: 0, FINDING: 1, AGREED: 2, EMPTY: 3}
-TIER_LABELS = {DISPUTED: "People disagree", FINDING: "Would create a finding", AGREED: "Agreed",
-               EMPTY: "No proposals"}
+TIER_LABELS = {DISPUTED: "People disagree", FINDING: "Would create a finding", AGREED: "Agreed", EMPTY: "No proposals"}
 
 # (participant, activity, role) -> value ("R", "A", "AR", "C", "I"); empty values are absent.
 Proposals = dict[tuple[Hashable, Hashable, Hashable], str]
@@ -109,16 +108,22 @@ def proposers_by_row(proposals: Proposals) -> dict[Hashable, set[Hashable]]:
     return rows
 
 
-def reveal(activities: list[rules.ActivityData], roles: list[rules.RoleData], proposals: Proposals,
-           settings: rules.RuleSettings = rules.DEFAULT_SETTINGS) -> list[RowReveal]:
+def reveal(
+    activities: list[rules.ActivityData],
+    roles: list[rules.RoleData],
+    proposals: Proposals,
+    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+) -> list[RowReveal]:
     """The rows in the order to talk about them, each with its cells' spread and tier."""
     by_row = proposers_by_row(proposals)
     roles_by_key = {r.key: r for r in roles}
     rows = []
     for activity in activities:
         who = sorted(by_row.get(activity.key, ()), key=str)
-        cells = [spread(activity.key, role.key, [proposals.get((p, activity.key, role.key), "") for p in who])
-                 for role in roles]
+        cells = [
+            spread(activity.key, role.key, [proposals.get((p, activity.key, role.key), "") for p in who])
+            for role in roles
+        ]
         row = RowReveal(activity, cells, len(who))
         majority = row.majority_row()
         row.findings = rules.row_findings(activity, majority, roles_by_key, settings) if who else []
@@ -146,13 +151,21 @@ def ordered_cells(rows: list[RowReveal]) -> list[CellSpread]:
     whose row would have a finding, then agreed ones, then cells nobody proposed for;
     ties keep the matrix's row and column order."""
     cells = [(r_index, c_index, cell) for r_index, row in enumerate(rows) for c_index, cell in enumerate(row.cells)]
-    cells.sort(key=lambda item: (TIER[item[2].tier], -item[2].split_score if item[2].tier == DISPUTED else 0,
-                                 -len(item[2].counts) if item[2].tier == DISPUTED else 0, item[0], item[1]))
+    cells.sort(
+        key=lambda item: (
+            TIER[item[2].tier],
+            -item[2].split_score if item[2].tier == DISPUTED else 0,
+            -len(item[2].counts) if item[2].tier == DISPUTED else 0,
+            item[0],
+            item[1],
+        )
+    )
     return [cell for _, _, cell in cells]
 
 
-def agreement(proposals: Proposals, participants: set[Hashable], activity: Hashable,
-              settled: dict[Hashable, str]) -> tuple[int, int]:
+def agreement(
+    proposals: Proposals, participants: set[Hashable], activity: Hashable, settled: dict[Hashable, str]
+) -> tuple[int, int]:
     """How many of the row's proposers proposed exactly `settled` for the roles in it,
     and how many proposed in the row: (agreed, of)."""
     who = proposers_by_row(proposals).get(activity, set()) & participants

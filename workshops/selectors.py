@@ -34,9 +34,14 @@ class WorkshopAccess:
 def workshop_access(*, matrix: Matrix, user, workshop_id: int) -> WorkshopAccess | None:
     """The workshop of `matrix` with the user's membership and whether they were invited;
     None when there is no such workshop in the matrix or the user is not a member."""
-    workshop = (Workshop.objects.filter(matrix_id=matrix.pk, pk=workshop_id)
-                .annotate(invited=Count("participants", filter=Q(participants__user_id=user.pk))).first())
-    membership = Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=user.pk).select_related("user").first()
+    workshop = (
+        Workshop.objects.filter(matrix_id=matrix.pk, pk=workshop_id)
+        .annotate(invited=Count("participants", filter=Q(participants__user_id=user.pk)))
+        .first()
+    )
+    membership = (
+        Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=user.pk).select_related("user").first()
+    )
     if workshop is None or membership is None:
         return None
     workshop.matrix = matrix
@@ -49,8 +54,11 @@ def workshop_version(*, matrix: Matrix, workshop_id: int) -> tuple[int, str] | N
 
 
 def workshops_of(*, matrix: Matrix) -> list[Workshop]:
-    return list(Workshop.objects.filter(matrix=matrix).select_related("facilitator")
-                .annotate(n_participants=Count("participants", distinct=True)))
+    return list(
+        Workshop.objects.filter(matrix=matrix)
+        .select_related("facilitator")
+        .annotate(n_participants=Count("participants", distinct=True))
+    )
 
 
 def _scope(workshop: Workshop, grid: Grid) -> list:
@@ -66,8 +74,12 @@ def proposal_grid(*, workshop: Workshop, participant_id: int) -> Grid:
     # A proposal is about letters, not about who wears which hat.
     grid.columns = [RoleColumn(c.role_id, c.code, c.name, c.description, c.order) for c in grid.columns]
     grid.people = {}
-    grid.cells = {(a, r): (v, n) for a, r, v, n in Proposal.objects.filter(workshop=workshop, participant_id=participant_id)
-                  .values_list("activity_id", "role_id", "value", "version")}
+    grid.cells = {
+        (a, r): (v, n)
+        for a, r, v, n in Proposal.objects.filter(workshop=workshop, participant_id=participant_id).values_list(
+            "activity_id", "role_id", "value", "version"
+        )
+    }
     grid.recheck()
     # A row left blank is not proposed yet, not an empty activity.
     grid.findings = [f for f in grid.findings if f.rule != "empty-activity"]
@@ -93,9 +105,13 @@ class Progress:
 def progress(*, workshop: Workshop, n_roles: int | None = None) -> Progress:
     """Who has proposed and how much: counts only, never values."""
     counts = dict.fromkeys(workshop.participants.values_list("pk", flat=True), (0, 0))
-    for participant, cells, rows in (Proposal.objects.filter(workshop=workshop).exclude(value="")
-                                     .values_list("participant_id").order_by()
-                                     .annotate(cells=Count("id"), rows=Count("activity_id", distinct=True))):
+    for participant, cells, rows in (
+        Proposal.objects.filter(workshop=workshop)
+        .exclude(value="")
+        .values_list("participant_id")
+        .order_by()
+        .annotate(cells=Count("id"), rows=Count("activity_id", distinct=True))
+    ):
         counts[participant] = (cells, rows)
     names = {m.pk: m.display_name for m in Membership.objects.filter(pk__in=counts).select_related("user")}
     n_rows = workshop.activities.count()
@@ -133,8 +149,12 @@ def reveal_board(*, workshop: Workshop) -> Board:
     data = [rules.ActivityData(a.id, a.name, a.phase) for a in activities]
     roles = [rules.RoleData(c.role_id, c.code, c.name) for c in grid.columns]
     participants = set(workshop.participants.values_list("pk", flat=True))
-    proposals = {(p, a, r): v for p, a, r, v in Proposal.objects.filter(workshop=workshop, participant_id__in=participants)
-                 .exclude(value="").values_list("participant_id", "activity_id", "role_id", "value")}
+    proposals = {
+        (p, a, r): v
+        for p, a, r, v in Proposal.objects.filter(workshop=workshop, participant_id__in=participants)
+        .exclude(value="")
+        .values_list("participant_id", "activity_id", "role_id", "value")
+    }
     rows = reveal.reveal(data, roles, proposals, workshop.matrix.rule_settings)
     current = {key: value for key, (value, _) in grid.cells.items() if value}
     settled = {(s.activity_id, s.role_id): s for s in Settlement.objects.filter(workshop=workshop)}
@@ -145,16 +165,25 @@ def reveal_board(*, workshop: Workshop) -> Board:
 
 
 def matrix_letters(*, matrix: Matrix, activity_ids: list[int]) -> dict[tuple[int, int], str]:
-    return {(a, r): v for a, r, v in Cell.objects.filter(activity__matrix=matrix, activity_id__in=activity_ids)
-            .exclude(value="").values_list("activity_id", "role_id", "value")}
+    return {
+        (a, r): v
+        for a, r, v in Cell.objects.filter(activity__matrix=matrix, activity_id__in=activity_ids)
+        .exclude(value="")
+        .values_list("activity_id", "role_id", "value")
+    }
 
 
 def scope_names(*, workshop: Workshop) -> list[str]:
-    return list(Activity.objects.filter(pk__in=workshop.activities.all()).order_by("order", "id")
-                .values_list("name", flat=True))
+    return list(
+        Activity.objects.filter(pk__in=workshop.activities.all()).order_by("order", "id").values_list("name", flat=True)
+    )
 
 
 def invitable(*, workshop: Workshop) -> list[Membership]:
     """Members of the workspace not invited yet."""
-    return list(Membership.objects.filter(workspace_id=workshop.matrix.workspace_id)
-                .exclude(pk__in=workshop.participants.values("pk")).select_related("user").order_by("user__username"))
+    return list(
+        Membership.objects.filter(workspace_id=workshop.matrix.workspace_id)
+        .exclude(pk__in=workshop.participants.values("pk"))
+        .select_related("user")
+        .order_by("user__username")
+    )

@@ -54,14 +54,20 @@ def _clean_title(title: str) -> str:
 
 
 def held_on_label(workshop: Workshop) -> str:
-    """"3 Dec": the day the workshop was opened, as settlements name it."""
+    """ "3 Dec": the day the workshop was opened, as settlements name it."""
     day = timezone.localdate(workshop.created_at) if workshop.created_at else timezone.localdate()
     return f"{day.day} {day:%b}"
 
 
 @transaction.atomic
-def workshop_open(*, matrix: Matrix, facilitator: Membership, title: str, activity_ids: Iterable[int] = (),
-                  participant_ids: Iterable[int] = ()) -> Workshop:
+def workshop_open(
+    *,
+    matrix: Matrix,
+    facilitator: Membership,
+    title: str,
+    activity_ids: Iterable[int] = (),
+    participant_ids: Iterable[int] = (),
+) -> Workshop:
     """Open a workshop on `matrix` for the activities in scope (all of them when none are
     given) with the invited members; the facilitator (an editor) takes part too. Viewers
     may be invited: a proposal is not an edit of the matrix."""
@@ -74,13 +80,15 @@ def workshop_open(*, matrix: Matrix, facilitator: Membership, title: str, activi
         raise InvalidInput("Pick the activities among the matrix's own.", "activities")
     scope = [pk for pk in in_matrix if pk in wanted] if wanted else in_matrix
     if not scope:
-        raise InvalidInput("The matrix has no activities yet: add some, or start from the shared concerns.",
-                           "activities")
+        raise InvalidInput(
+            "The matrix has no activities yet: add some, or start from the shared concerns.", "activities"
+        )
     invited = set(participant_ids) | {facilitator.pk}
     if len(invited) > MAX_PARTICIPANTS:
         raise InvalidInput(f"A workshop takes at most {MAX_PARTICIPANTS} people.", "participants")
-    members = list(Membership.objects.filter(workspace_id=matrix.workspace_id, pk__in=invited)
-                   .values_list("pk", flat=True))
+    members = list(
+        Membership.objects.filter(workspace_id=matrix.workspace_id, pk__in=invited).values_list("pk", flat=True)
+    )
     if len(members) != len(invited):
         raise InvalidInput("Invite members of the workspace only.", "participants")
     workshop = Workshop.objects.create(matrix=matrix, facilitator=facilitator.user, title=title)
@@ -96,8 +104,9 @@ def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> in
     if workshop.status == Status.CLOSED:
         raise Conflict("The workshop is closed.")
     wanted = set(participant_ids)
-    members = set(Membership.objects.filter(workspace_id=workshop.matrix.workspace_id, pk__in=wanted)
-                  .values_list("pk", flat=True))
+    members = set(
+        Membership.objects.filter(workspace_id=workshop.matrix.workspace_id, pk__in=wanted).values_list("pk", flat=True)
+    )
     if members != wanted:
         raise InvalidInput("Invite members of the workspace only.", "participants")
     already = set(workshop.participants.values_list("pk", flat=True))
@@ -114,8 +123,12 @@ def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> in
 def matrix_from_concerns(*, workspace: Workspace, name: str, actor) -> Matrix:
     """A new matrix whose rows are the concerns PM and PMM share (seed 004) and whose
     columns are PM and PMM, with no letters: the workshop proposes them."""
-    matrix = raci_services.matrix_create(workspace=workspace, name=name, actor=actor,
-                                         description="The concerns Product Management and Product Marketing share.")
+    matrix = raci_services.matrix_create(
+        workspace=workspace,
+        name=name,
+        actor=actor,
+        description="The concerns Product Management and Product Marketing share.",
+    )
     roles = {r.code.upper(): r for r in Role.objects.filter(workspace=workspace)}
     for code, role_name in SHARED_ROLES:
         role = roles.get(code)
@@ -129,6 +142,7 @@ def matrix_from_concerns(*, workspace: Workspace, name: str, actor) -> Matrix:
 
 
 # --- proposals ----------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class ProposalResult:
@@ -144,8 +158,9 @@ def _scope_ids(workshop: Workshop) -> set[int]:
 
 
 @transaction.atomic
-def proposal_set(*, workshop: Workshop, participant: Membership, activity_id: int, role_id: int,
-                 value: str) -> ProposalResult:
+def proposal_set(
+    *, workshop: Workshop, participant: Membership, activity_id: int, role_id: int, value: str
+) -> ProposalResult:
     """Set the participant's own letter for one cell (blank clears it). Only while the
     workshop takes proposals, only for invited members, only in the activities in scope."""
     value = raci_services.parse_value(value)
@@ -154,12 +169,18 @@ def proposal_set(*, workshop: Workshop, participant: Membership, activity_id: in
         raise Conflict(_not_taking(workshop))
     if not workshop.participants.filter(pk=participant.pk).exists():
         raise InvalidInput("You are not invited to this workshop.", "participant")
-    if activity_id not in _scope_ids(workshop) or not Column.objects.filter(matrix_id=workshop.matrix_id,
-                                                                          role_id=role_id).exists():
+    if (
+        activity_id not in _scope_ids(workshop)
+        or not Column.objects.filter(matrix_id=workshop.matrix_id, role_id=role_id).exists()
+    ):
         raise NotFound("That cell is not in the workshop.")
     proposal, created = Proposal.objects.get_or_create(
-        workshop=workshop, participant=participant, activity_id=activity_id, role_id=role_id,
-        defaults={"value": value, "version": 1})
+        workshop=workshop,
+        participant=participant,
+        activity_id=activity_id,
+        role_id=role_id,
+        defaults={"value": value, "version": 1},
+    )
     changed = created and value != ""
     if not created and proposal.value != value:
         proposal.value, proposal.version = value, proposal.version + 1
@@ -180,12 +201,16 @@ def _not_taking(workshop: Workshop) -> str:
 
 # --- the facilitator's steps ----------------------------------------------------------------
 
+
 @transaction.atomic
 def workshop_reveal(*, workshop: Workshop) -> Workshop:
     _locked(workshop)
     if workshop.status != Status.OPEN:
-        raise Conflict("Only a workshop taking proposals can be revealed." if workshop.status != Status.REVEALED
-                       else "The proposals were revealed already.")
+        raise Conflict(
+            "Only a workshop taking proposals can be revealed."
+            if workshop.status != Status.REVEALED
+            else "The proposals were revealed already."
+        )
     workshop.status, workshop.revealed_at = Status.REVEALED, timezone.now()
     workshop.save(update_fields=["status", "revealed_at", "updated_at"])
     _bump(workshop)
@@ -227,14 +252,21 @@ def workshop_close(*, workshop: Workshop) -> Workshop:
 
 def _require_revealed(workshop: Workshop, what: str) -> None:
     if workshop.status != Status.REVEALED:
-        state = {Status.OPEN: "the proposals are not revealed yet", Status.PAUSED: "the workshop is paused",
-                 Status.CLOSED: "the workshop is closed"}[workshop.status]
+        state = {
+            Status.OPEN: "the proposals are not revealed yet",
+            Status.PAUSED: "the workshop is paused",
+            Status.CLOSED: "the workshop is closed",
+        }[workshop.status]
         raise Conflict(f"{what} waits: {state}.")
 
 
 def _proposals(workshop: Workshop) -> reveal.Proposals:
-    return {(p, a, r): v for p, a, r, v in Proposal.objects.filter(workshop=workshop).exclude(value="")
-            .values_list("participant_id", "activity_id", "role_id", "value")}
+    return {
+        (p, a, r): v
+        for p, a, r, v in Proposal.objects.filter(workshop=workshop)
+        .exclude(value="")
+        .values_list("participant_id", "activity_id", "role_id", "value")
+    }
 
 
 @dataclass(slots=True)
@@ -270,20 +302,35 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
         label = f"From the workshop of {held_on_label(workshop)} (whole row), {agreed} of {total} agreed"
     matrix = workshop.matrix
     result = changelog.cells_set(
-        matrix=matrix, changes=[changelog.CellChange(activity_id, r, v) for r, v in clean.items()], actor=actor,
-        label=label, since=since, scope_activities=[activity_id] if whole_row else ())
+        matrix=matrix,
+        changes=[changelog.CellChange(activity_id, r, v) for r, v in clean.items()],
+        actor=actor,
+        label=label,
+        since=since,
+        scope_activities=[activity_id] if whole_row else (),
+    )
     for role_id, value in clean.items():
         Settlement.objects.update_or_create(
-            workshop=workshop, activity_id=activity_id, role_id=role_id,
-            defaults={"value": value, "agreed": agreed, "total": total, "group": result.group, "label": label,
-                      "settled_by": actor})
+            workshop=workshop,
+            activity_id=activity_id,
+            role_id=role_id,
+            defaults={
+                "value": value,
+                "agreed": agreed,
+                "total": total,
+                "group": result.group,
+                "label": label,
+                "settled_by": actor,
+            },
+        )
     _bump(workshop)
     return SettleResult(label, result.group, result.changed, agreed, total)
 
 
 @transaction.atomic
-def row_split(*, workshop: Workshop, activity_id: int, input_role_id: int, outcome_role_id: int, actor,
-              since: int | None) -> tuple[Activity, Activity]:
+def row_split(
+    *, workshop: Workshop, activity_id: int, input_role_id: int, outcome_role_id: int, actor, since: int | None
+) -> tuple[Activity, Activity]:
     """Seed 000's boundary script for a disputed row: split it into input and outcome (one
     owner each) in the matrix; the outcome row joins the workshop."""
     _locked(workshop)
@@ -291,13 +338,24 @@ def row_split(*, workshop: Workshop, activity_id: int, input_role_id: int, outco
     if activity_id not in _scope_ids(workshop):
         raise NotFound("That activity is not in the workshop.")
     activity, outcome = raci_services.activity_split(
-        matrix=workshop.matrix, activity_id=activity_id, input_role_id=input_role_id,
-        outcome_role_id=outcome_role_id, actor=actor, since=since)
+        matrix=workshop.matrix,
+        activity_id=activity_id,
+        input_role_id=input_role_id,
+        outcome_role_id=outcome_role_id,
+        actor=actor,
+        since=since,
+    )
     workshop.activities.add(outcome)
     Settlement.objects.update_or_create(
-        workshop=workshop, activity_id=activity_id, role=None,
-        defaults={"value": "split", "label": f"Split into input and outcome at the workshop of {held_on_label(workshop)}",
-                  "settled_by": actor})
+        workshop=workshop,
+        activity_id=activity_id,
+        role=None,
+        defaults={
+            "value": "split",
+            "label": f"Split into input and outcome at the workshop of {held_on_label(workshop)}",
+            "settled_by": actor,
+        },
+    )
     _bump(workshop)
     return activity, outcome
 
@@ -316,9 +374,15 @@ def row_note(*, workshop: Workshop, activity_id: int, text: str, actor) -> RowNo
     if len(text) > NOTE_MAX:
         raise InvalidInput(f"Keep the note under {NOTE_MAX} characters (it has {len(text)}).", "note")
     decision = raci_services.decision_add(
-        matrix=workshop.matrix, actor=actor, what=text, why=f"Noted at the workshop “{workshop.title}” of "
-        f"{held_on_label(workshop)}.", activity_id=activity_id, decided_by_id=actor.pk,
-        decided_on=timezone.localdate(), review_on=None)
+        matrix=workshop.matrix,
+        actor=actor,
+        what=text,
+        why=f"Noted at the workshop “{workshop.title}” of {held_on_label(workshop)}.",
+        activity_id=activity_id,
+        decided_by_id=actor.pk,
+        decided_on=timezone.localdate(),
+        review_on=None,
+    )
     note = RowNote.objects.create(workshop=workshop, activity_id=activity_id, decision=decision)
     _bump(workshop)
     return note

@@ -34,8 +34,14 @@ from workspaces.models import Access, Membership
 PAGE = "workshops/workshop.html"
 LETTERS = [("", "empty"), ("R", "R"), ("A", "A"), ("AR", "A/R"), ("C", "C"), ("I", "I")]
 LIVE_EVERY_MS = 1000
-CHOICES = [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
-           ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")]
+CHOICES = [
+    ("R", "R — Responsible"),
+    ("A", "A — Accountable"),
+    ("AR", "A/R — Accountable and responsible"),
+    ("C", "C — Consulted"),
+    ("I", "I — Informed"),
+    ("", "Empty"),
+]
 
 
 def _access(request, ws, m, workshop_id) -> selectors.WorkshopAccess:
@@ -60,37 +66,53 @@ def _url(workshop, name: str = "workshop", *args) -> str:
 
 # --- list and new ------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def workshop_list(request, ws, m):
     matrix = matrix_for(request, ws, m)
-    return render(request, "workshops/list.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "workshops": selectors.workshops_of(matrix=matrix),
-        "editable": matrix.access in (Access.EDITOR, Access.ADMIN)})
+    return render(
+        request,
+        "workshops/list.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "workshops": selectors.workshops_of(matrix=matrix),
+            "editable": matrix.access in (Access.EDITOR, Access.ADMIN),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_new(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    members = list(Membership.objects.filter(workspace_id=matrix.workspace_id).select_related("user")
-                   .order_by("user__username"))
+    members = list(
+        Membership.objects.filter(workspace_id=matrix.workspace_id).select_related("user").order_by("user__username")
+    )
     me = next(member for member in members if member.user_id == request.user.pk)
     activities = list(matrix.activities.order_by("order", "id"))
     form = WorkshopForm(request.POST or None, members=members, activities=activities, me=me)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.workshop_open(
-                matrix=matrix, facilitator=me, title=form.cleaned_data["title"],
+                matrix=matrix,
+                facilitator=me,
+                title=form.cleaned_data["title"],
                 activity_ids=[int(pk) for pk in form.cleaned_data["activities"]],
-                participant_ids=[int(pk) for pk in form.cleaned_data["participants"]])
+                participant_ids=[int(pk) for pk in form.cleaned_data["participants"]],
+            )
         except errors.InvalidInput as error:
             show_on_form(form, error)
         else:
             workshop.matrix = matrix
             return redirect(_url(workshop))
-    return render(request, "workshops/new.html", {"workspace": matrix.workspace, "matrix": matrix, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "workshops/new.html",
+        {"workspace": matrix.workspace, "matrix": matrix, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -104,29 +126,46 @@ def matrix_new(request, ws):
         start = form.cleaned_data["start"]
         try:
             if start == "concerns":
-                matrix = services.matrix_from_concerns(workspace=membership.workspace, name=form.cleaned_data["name"],
-                                                       actor=request.user)
+                matrix = services.matrix_from_concerns(
+                    workspace=membership.workspace, name=form.cleaned_data["name"], actor=request.user
+                )
             else:
                 template = Template.objects.get(pk=int(start.removeprefix("t-")))
-                matrix = raci_services.matrix_create(workspace=membership.workspace, name=form.cleaned_data["name"],
-                                                     actor=request.user, template=template)
+                matrix = raci_services.matrix_create(
+                    workspace=membership.workspace,
+                    name=form.cleaned_data["name"],
+                    actor=request.user,
+                    template=template,
+                )
         except errors.InvalidInput as error:
             show_on_form(form, error)
         else:
             return redirect("workshops:new", membership.workspace.slug, matrix.slug)
-    return render(request, "workshops/matrix_new.html", {"workspace": membership.workspace, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "workshops/matrix_new.html",
+        {"workspace": membership.workspace, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- the workshop page ---------------------------------------------------------------------
 
+
 def _context(request, found: selectors.WorkshopAccess, **extra) -> dict:
     workshop = found.workshop
     matrix = workshop.matrix
-    context = {"workspace": matrix.workspace, "matrix": matrix, "workshop": workshop, "me": found.membership,
-               "is_participant": found.is_participant, "can_facilitate": found.can_facilitate,
-               "live_every": LIVE_EVERY_MS, "since": matrix.last_seq,
-               "held_on": services.held_on_label(workshop)}
+    context = {
+        "workspace": matrix.workspace,
+        "matrix": matrix,
+        "workshop": workshop,
+        "me": found.membership,
+        "is_participant": found.is_participant,
+        "can_facilitate": found.can_facilitate,
+        "live_every": LIVE_EVERY_MS,
+        "since": matrix.last_seq,
+        "held_on": services.held_on_label(workshop),
+    }
     context["progress"] = selectors.progress(workshop=workshop)
     if found.can_facilitate:
         context["invitable"] = selectors.invitable(workshop=workshop)
@@ -142,13 +181,25 @@ def _context(request, found: selectors.WorkshopAccess, **extra) -> dict:
 def _grid_context(workshop, participant_id: int) -> dict:
     grid = selectors.proposal_grid(workshop=workshop, participant_id=participant_id)
     by_activity, by_role = grid.findings_by_activity(), grid.findings_by_role()
-    rows = [{"a": a, "phase": PHASE_LABELS[a.phase],
-             "badge": mark_safe(badge_html(by_activity.get(a.id, []), f"rb-{a.id}")),
-             "cells": mark_safe(row_cells_html(grid, a, editable=True))} for a in grid.activities]
-    columns = [{"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))}
-               for c in grid.columns]
-    return {"grid": grid, "rows": rows, "columns": columns, "counts": grid.counts,
-            "findings": [f for f in grid.findings if f.activity is not None]}
+    rows = [
+        {
+            "a": a,
+            "phase": PHASE_LABELS[a.phase],
+            "badge": mark_safe(badge_html(by_activity.get(a.id, []), f"rb-{a.id}")),
+            "cells": mark_safe(row_cells_html(grid, a, editable=True)),
+        }
+        for a in grid.activities
+    ]
+    columns = [
+        {"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))} for c in grid.columns
+    ]
+    return {
+        "grid": grid,
+        "rows": rows,
+        "columns": columns,
+        "counts": grid.counts,
+        "findings": [f for f in grid.findings if f.activity is not None],
+    }
 
 
 def _board_context(workshop, found) -> dict:
@@ -161,12 +212,30 @@ def _board_context(workshop, found) -> dict:
         cells = []
         for cell in row.cells:
             settled = board.settled.get((a, cell.role))
-            cells.append({"s": cell, "role": cell.role, "code": codes[cell.role], "spread": [(DISPLAY[v] or "blank", v, n) for v, n in cell.counts.items()],
-                          "majority": cell.majority, "now": board.current.get((a, cell.role), ""),
-                          "settled": settled})
-        rows.append({"r": row, "id": a, "name": row.activity.name, "tier": row.tier, "cells": cells,
-                     "split": board.settled.get((a, None)), "notes": board.notes.get(a, []),
-                     "findings": row.findings, "disputed": row.disputed})
+            cells.append(
+                {
+                    "s": cell,
+                    "role": cell.role,
+                    "code": codes[cell.role],
+                    "spread": [(DISPLAY[v] or "blank", v, n) for v, n in cell.counts.items()],
+                    "majority": cell.majority,
+                    "now": board.current.get((a, cell.role), ""),
+                    "settled": settled,
+                }
+            )
+        rows.append(
+            {
+                "r": row,
+                "id": a,
+                "name": row.activity.name,
+                "tier": row.tier,
+                "cells": cells,
+                "split": board.settled.get((a, None)),
+                "notes": board.notes.get(a, []),
+                "findings": row.findings,
+                "disputed": row.disputed,
+            }
+        )
     return {"board": rows, "board_columns": columns, "board_counts": board.counts}
 
 
@@ -200,6 +269,7 @@ def workshop_live(request, ws, m, workshop_id):
 
 # --- proposals -------------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal(request, ws, m, workshop_id, activity_id, role_id):
@@ -210,14 +280,25 @@ def proposal(request, ws, m, workshop_id, activity_id, role_id):
     if request.method == "GET":
         return _proposal_form(request, found, activity_id, role_id)
     try:
-        services.proposal_set(workshop=workshop, participant=found.membership, activity_id=activity_id, role_id=role_id,
-                                       value=request.POST.get("value", ""))
+        services.proposal_set(
+            workshop=workshop,
+            participant=found.membership,
+            activity_id=activity_id,
+            role_id=role_id,
+            value=request.POST.get("value", ""),
+        )
     except (errors.InvalidInput, errors.Conflict) as error:
         if not is_htmx(request):
             messages.error(request, error.message)
             return redirect(_url(workshop) + f"#row-{activity_id}")
-        return _proposal_response(request, found, activity_id, role_id, status=409 if isinstance(error, errors.Conflict) else 422,
-                                  message=error.message)
+        return _proposal_response(
+            request,
+            found,
+            activity_id,
+            role_id,
+            status=409 if isinstance(error, errors.Conflict) else 422,
+            message=error.message,
+        )
     if not is_htmx(request):
         return redirect(_url(workshop) + f"#row-{activity_id}")
     return _proposal_response(request, found, activity_id, role_id)
@@ -227,14 +308,23 @@ def _proposal_response(request, found, a, r, *, status=200, message=""):
     """The cell, its row's and column's badges and the participant's own counts."""
     grid = selectors.proposal_grid(workshop=found.workshop, participant_id=found.membership.pk)
     value, version = grid.cells.get((a, r), ("", 0))
-    response = render_varied(request, f"{PAGE}#cell-response", {
-        "cell": mark_safe(cell_html(a, r, value, version, editable=True, extra=" conflict" if message else "")),
-        "row_badge": mark_safe(badge_html(grid.row_findings(a), f"rb-{a}", oob=True)),
-        "column_badge": mark_safe(badge_html(grid.column_findings(r), f"cb-{r}", oob=True)),
-        "counts": grid.counts, "message": message, "oob": True,
-        "progress": selectors.progress(workshop=found.workshop, n_roles=len(grid.columns)),
-        "workshop": found.workshop, "matrix": found.workshop.matrix, "workspace": found.workshop.matrix.workspace,
-    }, status=status)
+    response = render_varied(
+        request,
+        f"{PAGE}#cell-response",
+        {
+            "cell": mark_safe(cell_html(a, r, value, version, editable=True, extra=" conflict" if message else "")),
+            "row_badge": mark_safe(badge_html(grid.row_findings(a), f"rb-{a}", oob=True)),
+            "column_badge": mark_safe(badge_html(grid.column_findings(r), f"cb-{r}", oob=True)),
+            "counts": grid.counts,
+            "message": message,
+            "oob": True,
+            "progress": selectors.progress(workshop=found.workshop, n_roles=len(grid.columns)),
+            "workshop": found.workshop,
+            "matrix": found.workshop.matrix,
+            "workspace": found.workshop.matrix.workspace,
+        },
+        status=status,
+    )
     return response
 
 
@@ -244,18 +334,36 @@ def _proposal_form(request, found, a, r):
     if activity is None or column is None:
         raise Http404("No such cell")
     value, _ = grid.cells.get((a, r), ("", 0))
-    return render(request, "workshops/proposal_form.html", {
-        "workspace": found.workshop.matrix.workspace, "matrix": found.workshop.matrix, "workshop": found.workshop,
-        "activity": activity, "column": column, "value": value, "choices": CHOICES,
-        "back_url": _url(found.workshop) + f"#row-{a}"})
+    return render(
+        request,
+        "workshops/proposal_form.html",
+        {
+            "workspace": found.workshop.matrix.workspace,
+            "matrix": found.workshop.matrix,
+            "workshop": found.workshop,
+            "activity": activity,
+            "column": column,
+            "value": value,
+            "choices": CHOICES,
+            "back_url": _url(found.workshop) + f"#row-{a}",
+        },
+    )
 
 
 # --- the facilitator ---------------------------------------------------------------------------
 
-STEPS = {"reveal": services.workshop_reveal, "pause": services.workshop_pause, "resume": services.workshop_resume,
-         "close": services.workshop_close}
-DONE = {"reveal": "The proposals are revealed.", "pause": "The workshop is paused.",
-        "resume": "The workshop is running again.", "close": "The workshop is closed."}
+STEPS = {
+    "reveal": services.workshop_reveal,
+    "pause": services.workshop_pause,
+    "resume": services.workshop_resume,
+    "close": services.workshop_close,
+}
+DONE = {
+    "reveal": "The proposals are revealed.",
+    "pause": "The workshop is paused.",
+    "resume": "The workshop is running again.",
+    "close": "The workshop is closed.",
+}
 
 
 def _back_to_workshop(request, ws, m, workshop_id, **_) -> str:
@@ -301,16 +409,27 @@ def settle(request, ws, m, workshop_id, activity_id):
     workshop = found.workshop
     columns = set(workshop.matrix.columns.values_list("role_id", flat=True))
     try:
-        services.settle(workshop=workshop, activity_id=activity_id, letters=_letters(request, columns), actor=request.user,
-                        since=query_int(request.POST.get("since"), default=0))
+        services.settle(
+            workshop=workshop,
+            activity_id=activity_id,
+            letters=_letters(request, columns),
+            actor=request.user,
+            since=query_int(request.POST.get("since"), default=0),
+        )
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except errors.StaleChanges as stale:
-        return _board_response(request, found, status=409, error=stale.message, changes=stale.changes,
-                               anchor=f"wr-{activity_id}")
+        return _board_response(
+            request, found, status=409, error=stale.message, changes=stale.changes, anchor=f"wr-{activity_id}"
+        )
     except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(request, found, status=409 if isinstance(error, errors.Conflict) else 422,
-                               error=error.message, anchor=f"wr-{activity_id}")
+        return _board_response(
+            request,
+            found,
+            status=409 if isinstance(error, errors.Conflict) else 422,
+            error=error.message,
+            anchor=f"wr-{activity_id}",
+        )
     return _board_response(request, found, anchor=f"wr-{activity_id}")
 
 
@@ -319,10 +438,14 @@ def settle(request, ws, m, workshop_id, activity_id):
 def split(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
     try:
-        services.row_split(workshop=found.workshop, activity_id=activity_id, actor=request.user,
-                           input_role_id=query_int(request.POST.get("input_role"), default=-1),
-                           outcome_role_id=query_int(request.POST.get("outcome_role"), default=-1),
-                           since=query_int(request.POST.get("since"), default=0))
+        services.row_split(
+            workshop=found.workshop,
+            activity_id=activity_id,
+            actor=request.user,
+            input_role_id=query_int(request.POST.get("input_role"), default=-1),
+            outcome_role_id=query_int(request.POST.get("outcome_role"), default=-1),
+            since=query_int(request.POST.get("since"), default=0),
+        )
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except errors.StaleChanges as stale:
@@ -337,8 +460,9 @@ def split(request, ws, m, workshop_id, activity_id):
 def note(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
     try:
-        services.row_note(workshop=found.workshop, activity_id=activity_id, text=request.POST.get("note", ""),
-                          actor=request.user)
+        services.row_note(
+            workshop=found.workshop, activity_id=activity_id, text=request.POST.get("note", ""), actor=request.user
+        )
     except errors.NotFound as error:
         return _board_response(request, found, status=404, error=str(error))
     except (errors.Conflict, errors.InvalidInput) as error:
@@ -359,6 +483,7 @@ def invite(request, ws, m, workshop_id):
 
 # --- the summary ----------------------------------------------------------------------------
 
+
 def _summary_rows(found) -> list[dict]:
     """Per cell: the spread, what was settled and by how many; nothing before the reveal."""
     workshop = found.workshop
@@ -372,11 +497,18 @@ def _summary_rows(found) -> list[dict]:
         split_done = board.settled.get((a, None))
         for cell in row.cells:
             settled = board.settled.get((a, cell.role))
-            rows.append({"activity": row.activity.name, "role": codes[cell.role], "tier": row.tier,
-                         "spread": cell.spread_text(), "settled": DISPLAY.get(settled.value, "") if settled else "",
-                         "agreed": f"{settled.agreed} of {settled.total}" if settled else "",
-                         "split": "split into input and outcome" if split_done else "",
-                         "notes": " · ".join(board.notes.get(a, []))})
+            rows.append(
+                {
+                    "activity": row.activity.name,
+                    "role": codes[cell.role],
+                    "tier": row.tier,
+                    "spread": cell.spread_text(),
+                    "settled": DISPLAY.get(settled.value, "") if settled else "",
+                    "agreed": f"{settled.agreed} of {settled.total}" if settled else "",
+                    "split": "split into input and outcome" if split_done else "",
+                    "notes": " · ".join(board.notes.get(a, [])),
+                }
+            )
     return rows
 
 
@@ -384,10 +516,18 @@ def _summary_rows(found) -> list[dict]:
 @require_GET
 def summary(request, ws, m, workshop_id):
     found = _access(request, ws, m, workshop_id)
-    return render(request, "workshops/summary.html", {
-        "workspace": found.workshop.matrix.workspace, "matrix": found.workshop.matrix, "workshop": found.workshop,
-        "held_on": services.held_on_label(found.workshop), "rows": _summary_rows(found),
-        "progress": selectors.progress(workshop=found.workshop)})
+    return render(
+        request,
+        "workshops/summary.html",
+        {
+            "workspace": found.workshop.matrix.workspace,
+            "matrix": found.workshop.matrix,
+            "workshop": found.workshop,
+            "held_on": services.held_on_label(found.workshop),
+            "rows": _summary_rows(found),
+            "progress": selectors.progress(workshop=found.workshop),
+        },
+    )
 
 
 def _csv_safe(text: str) -> str:
@@ -404,6 +544,10 @@ def summary_csv(request, ws, m, workshop_id):
     writer = csv.writer(response)
     writer.writerow(["Activity", "Role", "Reveal", "Proposals", "Settled", "Agreed", "Split", "Notes"])
     for row in _summary_rows(found):
-        writer.writerow([_csv_safe(str(row[k])) for k in
-                         ("activity", "role", "tier", "spread", "settled", "agreed", "split", "notes")])
+        writer.writerow(
+            [
+                _csv_safe(str(row[k]))
+                for k in ("activity", "role", "tier", "spread", "settled", "agreed", "split", "notes")
+            ]
+        )
     return response

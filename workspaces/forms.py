@@ -18,8 +18,9 @@ def _time_zone_choices() -> list[tuple[str, str]]:
 
 class WorkspaceSettingsForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)
-    time_zone = forms.ChoiceField(label="Time zone", help_text="Ritual times are in this zone; calendars show them "
-                                                               "in each reader's own.")
+    time_zone = forms.ChoiceField(
+        label="Time zone", help_text="Ritual times are in this zone; calendars show them in each reader's own."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,8 +50,13 @@ class HandoverForm(forms.Form):
     """To whom each thing a leaving member holds goes: one pick for everything, and one per
     holding that overrides it. Resolves to the dict `services.membership_remove` takes."""
 
-    everything_to = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Give everything to",
-                                           help_text="Each line below may pick someone else.")
+    everything_to = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Give everything to",
+        help_text="Each line below may pick someone else.",
+    )
 
     def __init__(self, *args, holdings, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,8 +68,9 @@ class HandoverForm(forms.Form):
         for holding in holdings:
             choices = [("", "Same as above")] + ([(NOBODY, "Nobody")] if holding.nobody_ok else [])
             choices += editors if holding.editors_only else everyone
-            self.fields[self.field_name(holding.key)] = forms.ChoiceField(required=False, choices=choices,
-                                                                          label=holding.label)
+            self.fields[self.field_name(holding.key)] = forms.ChoiceField(
+                required=False, choices=choices, label=holding.label
+            )
 
     @staticmethod
     def field_name(key: str) -> str:
@@ -92,8 +99,11 @@ class HandoverForm(forms.Form):
             elif default is None:
                 self.add_error(name, "Pick who takes this over, or pick someone for everything above.")
             elif holding.editors_only and not self.members[default].can_edit:
-                self.add_error(name, f"{self.members[default].display_name} is a viewer and could not act on it: "
-                                     "pick an editor or an admin here.")
+                self.add_error(
+                    name,
+                    f"{self.members[default].display_name} is a viewer and could not act on it: "
+                    "pick an editor or an admin here.",
+                )
             else:
                 self.handover[holding.key] = default
         return cleaned

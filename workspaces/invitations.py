@@ -53,34 +53,49 @@ def invitation_from_token(token: str) -> Invitation | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("i"), int) or not isinstance(data.get("n"), str):
         return None
-    return (Invitation.objects.select_related("workspace", "invited_by")
-            .filter(pk=data["i"], nonce=data["n"]).first())
+    return Invitation.objects.select_related("workspace", "invited_by").filter(pk=data["i"], nonce=data["n"]).first()
 
 
 def invitations_open(*, workspace: Workspace) -> list[Invitation]:
     """The workspace's invitations that are neither accepted nor revoked, newest first."""
-    return list(Invitation.objects.filter(workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True)
-                .select_related("invited_by"))
+    return list(
+        Invitation.objects.filter(
+            workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True
+        ).select_related("invited_by")
+    )
 
 
 def _check_allowance(workspace: Workspace, email: str) -> None:
     if not throttle.invitation_allowed(workspace.pk):
-        raise InvalidInput(f"This workspace has sent {settings.INVITATIONS_PER_WORKSPACE_HOUR} invitations in the "
-                           "last hour, the most it can. Try again in an hour.", "email")
+        raise InvalidInput(
+            f"This workspace has sent {settings.INVITATIONS_PER_WORKSPACE_HOUR} invitations in the "
+            "last hour, the most it can. Try again in an hour.",
+            "email",
+        )
     if not throttle.mail_allowed(email):
-        raise InvalidInput(f"{email} has been sent {settings.MAILS_PER_ADDRESS_HOUR} mails from Lockstep in the last "
-                           "hour, the most it can get. Try again in an hour, or copy the link of a pending "
-                           "invitation.", "email")
+        raise InvalidInput(
+            f"{email} has been sent {settings.MAILS_PER_ADDRESS_HOUR} mails from Lockstep in the last "
+            "hour, the most it can get. Try again in an hour, or copy the link of a pending "
+            "invitation.",
+            "email",
+        )
 
 
 def _mail_invitation(invitation: Invitation, inviter) -> InvitationSent:
     link = invitation_link(invitation)
     who = _one_line(inviter.get_full_name() or inviter.username) if inviter else "A Lockstep admin"
-    mailed = _send(to=invitation.email, subject=f"{who} invited you to {invitation.workspace.name} on Lockstep",
-                   template="registration/email/invitation.txt",
-                   context={"invitation": invitation, "who": who, "link": link,
-                            "workspace_name": _one_line(invitation.workspace.name),
-                            "access": invitation.get_access_display().lower()})
+    mailed = _send(
+        to=invitation.email,
+        subject=f"{who} invited you to {invitation.workspace.name} on Lockstep",
+        template="registration/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "who": who,
+            "link": link,
+            "workspace_name": _one_line(invitation.workspace.name),
+            "access": invitation.get_access_display().lower(),
+        },
+    )
     return InvitationSent(invitation=invitation, link=link, mailed=mailed)
 
 
@@ -107,9 +122,11 @@ def invitation_create(*, workspace: Workspace, email: str, access: str, invited_
         raise InvalidInput(f"{email} is already a member of {workspace.name}.", "email")
     _check_allowance(workspace, email)
     with transaction.atomic():
-        invitation = (Invitation.objects.select_for_update()
-                      .filter(workspace=workspace, email=email, accepted_at__isnull=True, revoked_at__isnull=True)
-                      .first()) or Invitation(workspace=workspace, email=email)
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(workspace=workspace, email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+            .first()
+        ) or Invitation(workspace=workspace, email=email)
         invitation.access, invitation.invited_by = access, invited_by
         _renew(invitation)
         try:
@@ -121,8 +138,12 @@ def invitation_create(*, workspace: Workspace, email: str, access: str, invited_
 
 
 def _open_invitation(workspace: Workspace, invitation_id: int) -> Invitation:
-    invitation = (Invitation.objects.select_for_update().select_related("workspace")
-                  .filter(workspace=workspace, pk=invitation_id).first())
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("workspace")
+        .filter(workspace=workspace, pk=invitation_id)
+        .first()
+    )
     if invitation is None:
         raise NotFound("That invitation does not exist.")
     return invitation
@@ -133,8 +154,10 @@ def invitation_resend(*, workspace: Workspace, invitation_id: int, actor) -> Inv
     with transaction.atomic():
         invitation = _open_invitation(workspace, invitation_id)
         if invitation.state in (Invitation.State.ACCEPTED, Invitation.State.REVOKED):
-            raise InvalidInput(f"The invitation to {invitation.email} was {invitation.state.label.lower()}; "
-                               "invite the address again instead.")
+            raise InvalidInput(
+                f"The invitation to {invitation.email} was {invitation.state.label.lower()}; "
+                "invite the address again instead."
+            )
         _check_allowance(workspace, invitation.email)
         _renew(invitation)
         invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
@@ -176,10 +199,13 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     A person who is a member already keeps the access they have."""
     invitation = _usable(invitation)
     if (user.email or "").strip().lower() != invitation.email:
-        raise WrongAccount("This invitation was sent to another e-mail address than your account's. "
-                           "Sign out, then open the link again and sign in or create an account with that address.")
-    membership, _ = Membership.objects.get_or_create(workspace=invitation.workspace, user=user,
-                                                     defaults={"access": invitation.access})
+        raise WrongAccount(
+            "This invitation was sent to another e-mail address than your account's. "
+            "Sign out, then open the link again and sign in or create an account with that address."
+        )
+    membership, _ = Membership.objects.get_or_create(
+        workspace=invitation.workspace, user=user, defaults={"access": invitation.access}
+    )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
@@ -195,7 +221,8 @@ def invitation_signup(*, invitation: Invitation, username: str, first_name: str,
     _drop_unconfirmed(invitation.email)
     if _email_in_use(invitation.email):
         raise AddressTaken("An account has this address.")
-    user = _new_user(username=username, first_name=first_name, email=invitation.email, password=password,
-                     is_active=True)
+    user = _new_user(
+        username=username, first_name=first_name, email=invitation.email, password=password, is_active=True
+    )
     invitation_accept(invitation=invitation, user=user)
     return user

@@ -16,12 +16,19 @@ def invitation(request, token):
     """An invitation's link: join with the signed-in account, or make one for the address."""
     invitation = invitations.invitation_from_token(token)
     if invitation is None:
-        return render(request, "registration/link_problem.html", {
-            "problem": "This invitation link is not valid: it may have been replaced by a newer one. "
-                       "Use the latest mail, or ask the workspace's admin to send it again."}, status=404)
+        return render(
+            request,
+            "registration/link_problem.html",
+            {
+                "problem": "This invitation link is not valid: it may have been replaced by a newer one. "
+                "Use the latest mail, or ask the workspace's admin to send it again."
+            },
+            status=404,
+        )
     if invitation.state in invitations.UNUSABLE:
-        return render(request, "registration/link_problem.html",
-                      {"problem": invitations.UNUSABLE[invitation.state]}, status=410)
+        return render(
+            request, "registration/link_problem.html", {"problem": invitations.UNUSABLE[invitation.state]}, status=410
+        )
     context = {"invitation": invitation, "workspace_name": invitation.workspace.name}
     if request.user.is_authenticated:
         if (request.user.email or "").lower() != invitation.email:
@@ -38,12 +45,16 @@ def invitation(request, token):
     form = SignUpForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitations.invitation_signup(invitation=invitation, username=form.cleaned_data["username"],
-                                              first_name=form.cleaned_data["first_name"],
-                                              password=form.cleaned_data["password1"])
+            user = invitations.invitation_signup(
+                invitation=invitation,
+                username=form.cleaned_data["username"],
+                first_name=form.cleaned_data["first_name"],
+                password=form.cleaned_data["password1"],
+            )
         except accounts_services.AddressTaken:
-            accounts_services.mail_already_registered(email=invitation.email,
-                                                      invitation_link=invitations.invitation_link(invitation))
+            accounts_services.mail_already_registered(
+                email=invitation.email, invitation_link=invitations.invitation_link(invitation)
+            )
             return redirect("signup_sent")
         except InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -51,5 +62,4 @@ def invitation(request, token):
             login(request, user)
             messages.success(request, f"Welcome to Lockstep. You joined {invitation.workspace.name}.")
             return redirect("dashboard:workspace", invitation.workspace.slug)
-    return render(request, "registration/invitation.html", context | {"form": form},
-                  status=422 if form.errors else 200)
+    return render(request, "registration/invitation.html", context | {"form": form}, status=422 if form.errors else 200)

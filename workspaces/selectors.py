@@ -37,7 +37,11 @@ def member_get(*, workspace, member_id: int) -> Membership | None:
 
 def _others_holding(role_ids: set[int], membership: Membership) -> dict[int, list[str]]:
     others: dict[int, list[str]] = defaultdict(list)
-    for holder in (RoleHolder.objects.filter(role_id__in=role_ids).exclude(membership=membership)
-                   .select_related("membership__user").order_by("membership__user__username")):
+    for holder in (
+        RoleHolder.objects.filter(role_id__in=role_ids)
+        .exclude(membership=membership)
+        .select_related("membership__user")
+        .order_by("membership__user__username")
+    ):
         others[holder.role_id].append(holder.membership.display_name)
     return others

@@ -42,34 +42,50 @@ def role_ensure(*, workspace: Workspace, code: str, name: str, description: str 
     when the role exists, two when it is created (the usual case)."""
     code = clean_code(code)
     name = " ".join((name or "").split())[:NAME_MAX] or code
-    suffixed = f"{name[:NAME_MAX - len(code) - 3]} ({code})"
-    found = list(Role.objects.filter(workspace=workspace)
-                 .filter(Q(code__iexact=code) | Q(name__iexact=name) | Q(name__iexact=suffixed)))
+    suffixed = f"{name[: NAME_MAX - len(code) - 3]} ({code})"
+    found = list(
+        Role.objects.filter(workspace=workspace).filter(
+            Q(code__iexact=code) | Q(name__iexact=name) | Q(name__iexact=suffixed)
+        )
+    )
     for role in found:
         if role.code.upper() == code:
             return role
     taken = {role.name.casefold() for role in found}
     candidates = [name, suffixed]
-    candidates += [f"{name[:NAME_MAX - len(code) - 8]} ({code} {n})" for n in range(2, 100)]
+    candidates += [f"{name[: NAME_MAX - len(code) - 8]} ({code} {n})" for n in range(2, 100)]
     for candidate in candidates:
         if candidate.casefold() in taken:
             continue
-        if candidate in (name, suffixed) or not Role.objects.filter(workspace=workspace,
-                                                                    name__iexact=candidate).exists():
-            return Role.objects.create(workspace=workspace, code=code, name=candidate,
-                                       description=(description or "").strip()[:2000])
+        if (
+            candidate in (name, suffixed)
+            or not Role.objects.filter(workspace=workspace, name__iexact=candidate).exists()
+        ):
+            return Role.objects.create(
+                workspace=workspace, code=code, name=candidate, description=(description or "").strip()[:2000]
+            )
     raise Conflict(f"No free name for a new role {code}: rename the roles named “{name}”.")
 
 
 @transaction.atomic
-def role_update(*, workspace: Workspace, role_id: int, name: str, code: str, description: str, actor=None,
-                expected_version: int | None = None) -> Role:
+def role_update(
+    *,
+    workspace: Workspace,
+    role_id: int,
+    name: str,
+    code: str,
+    description: str,
+    actor=None,
+    expected_version: int | None = None,
+) -> Role:
     role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
     if role is None:
         raise NotFound("That role no longer exists.")
     if expected_version is not None and expected_version != role.version:
-        raise Conflict(f"Someone changed this role while you were editing it: it is now {role.code} "
-                       f"(“{role.name}”). Your change was not saved; edit it again.")
+        raise Conflict(
+            f"Someone changed this role while you were editing it: it is now {role.code} "
+            f"(“{role.name}”). Your change was not saved; edit it again."
+        )
     name, code = clean_name(name, "role"), clean_code(code)
     _check_role_unique(workspace, code, name, exclude=role.pk)
     before = {"name": role.name, "code": role.code, "description": role.description}
@@ -106,8 +122,9 @@ def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list
 @transaction.atomic
 def workspace_create(*, name: str, owner) -> Workspace:
     name = clean_name(name, "workspace")
-    workspace = Workspace.objects.create(name=name, slug=unique_slug(Workspace.objects.all(), name,
-                                                                                   RESERVED_WORKSPACE_SLUGS))
+    workspace = Workspace.objects.create(
+        name=name, slug=unique_slug(Workspace.objects.all(), name, RESERVED_WORKSPACE_SLUGS)
+    )
     Membership.objects.create(workspace=workspace, user=owner, access=Access.ADMIN)
     signals.workspace_created.send(sender=Workspace, workspace=workspace)
     return workspace
@@ -190,15 +207,17 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
     editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
     cannot be removed. New owners of readiness items are told (item_assigned).
     """
-    membership = (Membership.objects.select_for_update().select_related("workspace", "user")
-                  .filter(pk=membership.pk).first())
+    membership = (
+        Membership.objects.select_for_update().select_related("workspace", "user").filter(pk=membership.pk).first()
+    )
     if membership is None:
         raise NotFound("That person is no longer a member.")
     workspace = membership.workspace
     if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")
-    others = {m.pk: m for m in Membership.objects.filter(workspace=workspace).exclude(pk=membership.pk)
-              .select_related("user")}
+    others = {
+        m.pk: m for m in Membership.objects.filter(workspace=workspace).exclude(pk=membership.pk).select_related("user")
+    }
     to: dict[str, Membership | None] = {}
     errors: dict[str, str] = {}
     for holding in registry.holdings_of(membership=membership):
@@ -211,8 +230,10 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
         elif target_id is not None and target is None:
             errors[holding.key] = "Pick one of the remaining members."
         elif target is not None and holding.editors_only and not target.can_edit:
-            errors[holding.key] = (f"{target.display_name} is a viewer and could not act on it: pick an editor or "
-                                   "an admin, or ask an admin to make them one.")
+            errors[holding.key] = (
+                f"{target.display_name} is a viewer and could not act on it: pick an editor or "
+                "an admin, or ask an admin to make them one."
+            )
         else:
             to[holding.key] = target
     if errors:

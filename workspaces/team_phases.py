@@ -36,15 +36,18 @@ def phase_list(*, workspace_id: int) -> PhaseList:
 def phases_of(*, workspace: Workspace) -> list[Phase]:
     """The stored phases (the defaults stored first when there are none yet): for the settings page."""
     found = list(Phase.objects.filter(workspace=workspace).order_by("position", "id"))
-    return found or [Phase(workspace=workspace, key=key, name=name, position=i) for i, (key, name) in enumerate(LIFECYCLE)]
+    return found or [
+        Phase(workspace=workspace, key=key, name=name, position=i) for i, (key, name) in enumerate(LIFECYCLE)
+    ]
 
 
 def _materialise(workspace: Workspace) -> list[Phase]:
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
     phases = list(Phase.objects.filter(workspace=workspace).order_by("position", "id"))
     if not phases:
-        phases = Phase.objects.bulk_create([Phase(workspace=workspace, key=key, name=name, position=i)
-                                            for i, (key, name) in enumerate(LIFECYCLE)])
+        phases = Phase.objects.bulk_create(
+            [Phase(workspace=workspace, key=key, name=name, position=i) for i, (key, name) in enumerate(LIFECYCLE)]
+        )
     return phases
 
 
@@ -87,8 +90,9 @@ def phase_add(*, workspace: Workspace, name: str) -> Phase:
     _check_name_free(phases, name)
     _check_room(phases, 1)
     key = key_for_new(name, {p.key for p in phases})
-    return Phase.objects.create(workspace=workspace, key=key, name=name,
-                                position=max((p.position for p in phases), default=-1) + 1)
+    return Phase.objects.create(
+        workspace=workspace, key=key, name=name, position=max((p.position for p in phases), default=-1) + 1
+    )
 
 
 @transaction.atomic
@@ -109,8 +113,9 @@ def phases_add(*, workspace: Workspace, names: list[str]) -> list[Phase]:
         wanted.append((key, name))
     _check_room(phases, len(wanted))
     start = max((p.position for p in phases), default=-1) + 1
-    return Phase.objects.bulk_create([Phase(workspace=workspace, key=key, name=name, position=start + i)
-                                      for i, (key, name) in enumerate(wanted)])
+    return Phase.objects.bulk_create(
+        [Phase(workspace=workspace, key=key, name=name, position=start + i) for i, (key, name) in enumerate(wanted)]
+    )
 
 
 def _get(phases: list[Phase], phase_key: str) -> Phase:
@@ -121,15 +126,18 @@ def _get(phases: list[Phase], phase_key: str) -> Phase:
 
 
 @transaction.atomic
-def phase_rename(*, workspace: Workspace, phase_key: str, name: str, actor=None,
-                 expected_name: str | None = None) -> Phase:
+def phase_rename(
+    *, workspace: Workspace, phase_key: str, name: str, actor=None, expected_name: str | None = None
+) -> Phase:
     """Rename a phase; its activities stay in it and each matrix's history records it.
     `expected_name` is the name the person saw: if someone renamed it since, refused."""
     phases = _materialise(workspace)
     phase = _get(phases, phase_key)
     if expected_name is not None and expected_name != phase.name:
-        raise Conflict(f"Someone renamed this phase to “{phase.name}” while you were editing it; "
-                       "your name was not saved. Rename it again if you still want to.")
+        raise Conflict(
+            f"Someone renamed this phase to “{phase.name}” while you were editing it; "
+            "your name was not saved. Rename it again if you still want to."
+        )
     name = clean_phase_name(name)
     _check_name_free(phases, name, exclude=phase.pk)
     before = phase.name
@@ -183,5 +191,6 @@ def phases_ensure(*, workspace: Workspace, keys: list[str]) -> None:
     if len(phases) + len(missing) > PHASES_MAX:
         return  # the rows still show, under their lifecycle name, after the workspace's phases
     start = max((p.position for p in phases), default=-1) + 1
-    Phase.objects.bulk_create([Phase(workspace=workspace, key=k, name=LIFECYCLE_LABELS[k], position=start + i)
-                               for i, k in enumerate(missing)])
+    Phase.objects.bulk_create(
+        [Phase(workspace=workspace, key=k, name=LIFECYCLE_LABELS[k], position=start + i) for i, k in enumerate(missing)]
+    )

@@ -57,8 +57,9 @@ def workspace_create(request):
 def workspace_settings(request, ws):
     membership = membership_for(request, ws, needs=Access.ADMIN if request.method == "POST" else Access.VIEWER)
     workspace = membership.workspace
-    form = WorkspaceSettingsForm(request.POST or None,
-                                 initial={"name": workspace.name, "time_zone": workspace.time_zone})
+    form = WorkspaceSettingsForm(
+        request.POST or None, initial={"name": workspace.name, "time_zone": workspace.time_zone}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.workspace_update(workspace=workspace, **form.cleaned_data)
@@ -79,12 +80,23 @@ def settings_page(request, membership, *, form=None, phase_errors=None, typed=No
     phases = team_phases.phases_of(workspace=workspace)
     phase_errors, typed = phase_errors or {}, typed or {}
     rows = [{"phase": p, "error": phase_errors.get(p.key, ""), "value": typed.get(p.key, p.name)} for p in phases]
-    return render(request, "workspaces/workspace_settings.html", {
-        "membership": membership, "workspace": workspace, "form": form, "phases": rows,
-        "add_error": phase_errors.get("add", ""), "add_value": typed.get("add", ""), "phase_name_max": PHASE_NAME_MAX,
-        "phases_max": PHASES_MAX, "phases_full": len(phases) >= PHASES_MAX,
-        "sections": settings_sections.sections_for(membership, section_errors),
-    }, status=status)
+    return render(
+        request,
+        "workspaces/workspace_settings.html",
+        {
+            "membership": membership,
+            "workspace": workspace,
+            "form": form,
+            "phases": rows,
+            "add_error": phase_errors.get("add", ""),
+            "add_value": typed.get("add", ""),
+            "phase_name_max": PHASE_NAME_MAX,
+            "phases_max": PHASES_MAX,
+            "phases_full": len(phases) >= PHASES_MAX,
+            "sections": settings_sections.sections_for(membership, section_errors),
+        },
+        status=status,
+    )
 
 
 def _phase_write(request, ws, where: str, write, done: str):
@@ -94,7 +106,7 @@ def _phase_write(request, ws, where: str, write, done: str):
     try:
         write(membership.workspace)
     except (core_errors.InvalidInput, core_errors.Conflict) as error:
-        typed = {where: request.POST.get("name", "")[:PHASE_NAME_MAX + 40]}
+        typed = {where: request.POST.get("name", "")[: PHASE_NAME_MAX + 40]}
         status = 409 if isinstance(error, core_errors.Conflict) else 422
         return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=status)
     messages.success(request, done)
@@ -105,8 +117,13 @@ def _phase_write(request, ws, where: str, write, done: str):
 @require_POST
 def phase_add(request, ws):
     name = request.POST.get("name", "")
-    return _phase_write(request, ws, "add", lambda w: team_phases.phase_add(workspace=w, name=name),
-                        f"Added the phase “{' '.join(name.split())[:PHASE_NAME_MAX]}”.")
+    return _phase_write(
+        request,
+        ws,
+        "add",
+        lambda w: team_phases.phase_add(workspace=w, name=name),
+        f"Added the phase “{' '.join(name.split())[:PHASE_NAME_MAX]}”.",
+    )
 
 
 @login_required
@@ -114,37 +131,56 @@ def phase_add(request, ws):
 def phase_rename(request, ws, key):
     # A rename without the name the page showed is treated as stale: it never overwrites.
     name, seen = request.POST.get("name", ""), request.POST.get("was", "")
-    return _phase_write(request, ws, key, lambda w: team_phases.phase_rename(workspace=w, phase_key=key, name=name,
-                                                                            actor=request.user, expected_name=seen),
-                        "Phase renamed; every matrix's history records it.")
+    return _phase_write(
+        request,
+        ws,
+        key,
+        lambda w: team_phases.phase_rename(
+            workspace=w, phase_key=key, name=name, actor=request.user, expected_name=seen
+        ),
+        "Phase renamed; every matrix's history records it.",
+    )
 
 
 @login_required
 @require_POST
 def phase_move(request, ws, key):
     direction = request.POST.get("direction", "")
-    return _phase_write(request, ws, key, lambda w: team_phases.phase_move(workspace=w, phase_key=key,
-                                                                          direction=direction), "Phase moved.")
+    return _phase_write(
+        request,
+        ws,
+        key,
+        lambda w: team_phases.phase_move(workspace=w, phase_key=key, direction=direction),
+        "Phase moved.",
+    )
 
 
 @login_required
 @require_POST
 def phase_remove(request, ws, key):
-    return _phase_write(request, ws, key, lambda w: team_phases.phase_remove(workspace=w, phase_key=key),
-                        "Phase removed.")
+    return _phase_write(
+        request, ws, key, lambda w: team_phases.phase_remove(workspace=w, phase_key=key), "Phase removed."
+    )
 
 
 def _members_page(request, membership, *, form=None, toast=None, status=200):
     """The members page, or for an htmx POST its invitations card (with the outcome as a toast)."""
     workspace = membership.workspace
-    context = {"membership": membership, "workspace": workspace, "access_choices": Access.choices,
-               "members": selectors.members_of(workspace=workspace)}
+    context = {
+        "membership": membership,
+        "workspace": workspace,
+        "access_choices": Access.choices,
+        "members": selectors.members_of(workspace=workspace),
+    }
     if membership.is_admin:
         pending = invitations.invitations_open(workspace=workspace)
         for invitation in pending:
             invitation.link = invitations.invitation_link(invitation)
-        context |= {"form": form or InvitationForm(), "invitations": pending,
-                    "invitation_days": settings.INVITATION_DAYS}
+        context |= {
+            "form": form or InvitationForm(),
+            "invitations": pending,
+            "invitation_days": settings.INVITATION_DAYS,
+        }
     if is_htmx(request) and request.method == "POST":
         return render_varied(request, "workspaces/members.html#invitations", context | {"toast": toast}, status=status)
     if toast:
@@ -157,8 +193,10 @@ def _members_page(request, membership, *, form=None, toast=None, status=200):
 def _sent(result: invitations.InvitationSent, verb: str) -> tuple[str, str]:
     if result.mailed:
         return "success", f"Invitation {verb} to {result.invitation.email}."
-    return "error", (f"The mail to {result.invitation.email} could not be sent. Copy the invitation's link from "
-                     "the pending invitations and pass it on yourself.")
+    return "error", (
+        f"The mail to {result.invitation.email} could not be sent. Copy the invitation's link from "
+        "the pending invitations and pass it on yourself."
+    )
 
 
 @login_required
@@ -174,8 +212,9 @@ def invitation_create(request, ws):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            result = invitations.invitation_create(workspace=membership.workspace, invited_by=request.user,
-                                                **form.cleaned_data)
+            result = invitations.invitation_create(
+                workspace=membership.workspace, invited_by=request.user, **form.cleaned_data
+            )
         except core_errors.InvalidInput as error:
             show_on_form(form, error)
         else:
@@ -188,8 +227,9 @@ def invitation_create(request, ws):
 def invitation_resend(request, ws, invitation_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
-        result = invitations.invitation_resend(workspace=membership.workspace, invitation_id=invitation_id,
-                                            actor=request.user)
+        result = invitations.invitation_resend(
+            workspace=membership.workspace, invitation_id=invitation_id, actor=request.user
+        )
     except core_errors.InvalidInput as error:
         return _members_page(request, membership, toast=("error", error.message), status=422)
     return _members_page(request, membership, toast=_sent(result, "sent again"))
@@ -203,8 +243,9 @@ def invitation_revoke(request, ws, invitation_id):
         invitation = invitations.invitation_revoke(workspace=membership.workspace, invitation_id=invitation_id)
     except core_errors.InvalidInput as error:
         return _members_page(request, membership, toast=("error", error.message), status=422)
-    return _members_page(request, membership,
-                         toast=("success", f"Invitation to {invitation.email} withdrawn; its link no longer works."))
+    return _members_page(
+        request, membership, toast=("success", f"Invitation to {invitation.email} withdrawn; its link no longer works.")
+    )
 
 
 @login_required
@@ -227,8 +268,11 @@ def member_remove(request, ws, member_id):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     leaving = selectors.member_get(workspace=membership.workspace, member_id=member_id) or raise_404()
     others = [m for m in selectors.members_of(workspace=membership.workspace) if m.pk != leaving.pk]
-    form = HandoverForm(request.POST if request.method == "POST" else None,
-                        holdings=handover.holdings_of(membership=leaving), members=others)
+    form = HandoverForm(
+        request.POST if request.method == "POST" else None,
+        holdings=handover.holdings_of(membership=leaving),
+        members=others,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_remove(membership=leaving, handover=form.handover, actor=request.user)
@@ -240,21 +284,35 @@ def member_remove(request, ws, member_id):
         else:
             messages.success(request, f"Removed {leaving.display_name}; what they held is handed over.")
             return redirect("workspaces:members", ws) if leaving.pk != membership.pk else redirect("home")
-    return render(request, "raci/member_remove.html", {
-        "membership": membership, "workspace": membership.workspace, "leaving": leaving, "form": form,
-        "notes": handover.notes_of(membership=leaving),
-        "last_admin": leaving.is_admin and not any(m.is_admin for m in others),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "raci/member_remove.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "leaving": leaving,
+            "form": form,
+            "notes": handover.notes_of(membership=leaving),
+            "last_admin": leaving.is_admin and not any(m.is_admin for m in others),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
 @require_GET
 def roles(request, ws):
     membership = membership_for(request, ws)
-    return render(request, "workspaces/roles.html", {
-        "membership": membership, "workspace": membership.workspace, "form": RoleForm(),
-        "roles": selectors.roles_of(workspace=membership.workspace),
-    })
+    return render(
+        request,
+        "workspaces/roles.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": RoleForm(),
+            "roles": selectors.roles_of(workspace=membership.workspace),
+        },
+    )
 
 
 @login_required
@@ -272,10 +330,17 @@ def role_add(request, ws):
         else:
             messages.success(request, f"Added the role {role.code}.")
             return redirect("workspaces:roles", ws)
-    return render(request, "workspaces/roles.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form,
-        "roles": selectors.roles_of(workspace=membership.workspace),
-    }, status=422)
+    return render(
+        request,
+        "workspaces/roles.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "roles": selectors.roles_of(workspace=membership.workspace),
+        },
+        status=422,
+    )
 
 
 def _role(membership, role_id) -> Role:
@@ -290,13 +355,20 @@ def _role(membership, role_id) -> Role:
 def role_edit(request, ws, role_id):
     membership = membership_for(request, ws, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
     role = _role(membership, role_id)
-    form = RoleForm(request.POST or None, initial={"name": role.name, "code": role.code, "description": role.description,
-                                                   "version": role.version})
+    form = RoleForm(
+        request.POST or None,
+        initial={"name": role.name, "code": role.code, "description": role.description, "version": role.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)
-            services.role_update(workspace=membership.workspace, role_id=role.pk, actor=request.user,
-                                 expected_version=data.pop("version"), **data)
+            services.role_update(
+                workspace=membership.workspace,
+                role_id=role.pk,
+                actor=request.user,
+                expected_version=data.pop("version"),
+                **data,
+            )
         except (core_errors.InvalidInput, core_errors.Conflict) as error:
             show_on_form(form, error)
         else:
@@ -304,10 +376,20 @@ def role_edit(request, ws, role_id):
             return redirect("workspaces:roles", ws)
     holder_ids = set(role.holders.values_list("membership_id", flat=True))
     members = selectors.members_of(workspace=membership.workspace)
-    return render(request, "workspaces/role_edit.html", {
-        "membership": membership, "workspace": membership.workspace, "role": role, "form": form,
-        "members": members, "holder_ids": holder_ids, "holders": [m for m in members if m.pk in holder_ids],
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "workspaces/role_edit.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "role": role,
+            "form": form,
+            "members": members,
+            "holder_ids": holder_ids,
+            "holders": [m for m in members if m.pk in holder_ids],
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -316,9 +398,12 @@ def role_holders(request, ws, role_id):
     """Who holds the role: admins only (DESIGN, Launches), so nobody gives themselves a hat."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
     role = _role(membership, role_id)
-    services.role_holders_set(workspace=membership.workspace, role_id=role.pk,
-                              membership_ids=[i for x in request.POST.getlist("holders")
-                                              if (i := query_int(x)) is not None], actor=request.user)
+    services.role_holders_set(
+        workspace=membership.workspace,
+        role_id=role.pk,
+        membership_ids=[i for x in request.POST.getlist("holders") if (i := query_int(x)) is not None],
+        actor=request.user,
+    )
     messages.success(request, f"Saved who holds {role.code}.")
     return redirect("workspaces:role_edit", ws, role.pk)
 
@@ -336,5 +421,3 @@ def role_delete(request, ws, role_id):
 
 def raise_404():
     raise Http404("Not found")
-
-

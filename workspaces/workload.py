@@ -27,8 +27,12 @@ from workspaces.models import Membership, Role, Workspace
 LETTERS, ITEMS, LAUNCHES, RITUALS = "letters", "items", "launches", "rituals"
 KINDS = (LETTERS, ITEMS, LAUNCHES, RITUALS)
 # (one, many), as the reason for a mark reads: "14 open items".
-NOUNS = {LETTERS: ("matrix letter", "matrix letters"), ITEMS: ("open readiness item", "open readiness items"),
-         LAUNCHES: ("launch owned", "launches owned"), RITUALS: ("ritual run", "rituals run")}
+NOUNS = {
+    LETTERS: ("matrix letter", "matrix letters"),
+    ITEMS: ("open readiness item", "open readiness items"),
+    LAUNCHES: ("launch owned", "launches owned"),
+    RITUALS: ("ritual run", "rituals run"),
+}
 
 DEFAULT_MULTIPLE = Decimal("1.5")
 DEFAULT_FLOOR = 5
@@ -169,10 +173,13 @@ def _noun(kind: str, count: int) -> str:
 
 
 def mark_reason(work: Breakdown, middle: float) -> str:
-    """"2.3× the team's median: 14 open readiness items", naming what weighs most."""
+    """ "2.3× the team's median: 14 open readiness items", naming what weighs most."""
     kind, count, _ = max(work.parts, key=lambda part: part[2])
-    head = (f"{work.total / middle:.1f}× the team's median" if middle
-            else f"{work.total} points where the team's median is 0")
+    head = (
+        f"{work.total / middle:.1f}× the team's median"
+        if middle
+        else f"{work.total} points where the team's median is 0"
+    )
     return f"{head}: {_noun(kind, count)}"
 
 
@@ -196,8 +203,12 @@ def workload_of(*, workspace: Workspace, quarter: Quarter) -> Workload:
     """Everyone's workload this quarter from every registered part of the product; a fixed
     number of queries (members with their roles, the roles with their holders, and each
     contributor's own) whatever the number of people, matrices, launches or rituals."""
-    members = list(Membership.objects.filter(workspace=workspace).select_related("user")
-                   .prefetch_related("held_roles__role").order_by("user__username"))
+    members = list(
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .prefetch_related("held_roles__role")
+        .order_by("user__username")
+    )
     roles = list(Role.objects.filter(workspace=workspace).order_by("code", "id"))
     holders: dict[int, list[Membership]] = {r.pk: [] for r in roles}
     people = {}

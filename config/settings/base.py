@@ -127,8 +127,13 @@ if DATABASE_URL:
     try:
         # Health checks cost a round trip per request; a connection that died is dropped on
         # its first error and replaced on the next request either way.
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60),
-                                                      conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False))}
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL,
+                conn_max_age=env_int("CONN_MAX_AGE", 60),
+                conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
+            )
+        }
         if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             # Server-side binding and a prepare threshold let psycopg prepare the statements a
             # connection repeats, so PostgreSQL plans the cell-edit and live-update queries
@@ -147,8 +152,10 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             # WAL with synchronous=NORMAL: safe against corruption, and a commit costs no fsync.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-                        "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -160,8 +167,9 @@ else:
     # Without Redis the throttle's counters live here: room for many of them, so that a flood
     # of made-up accounts cannot push a real account's failed attempts out of the cache
     # (the default keeps only 300 entries).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    }
 
 # Sessions are read from the cache and written through to the database, so a page view
 # costs no session query and a cache restart logs nobody out.
@@ -240,15 +248,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+
 # Django 6.1's mailers: the console in development, SMTP when EMAIL_HOST is set.
 def smtp_mailer() -> dict:
-    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": env_int("EMAIL_PORT", 25),
-        "username": os.environ.get("EMAIL_HOST_USER", ""),
-        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
-    }}
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        },
+    }
 
 
 if os.environ.get("EMAIL_BACKEND"):
@@ -281,13 +293,17 @@ LONGEST_COUNTDOWN = TASK_RETRY_BASE_SECONDS * 2 ** max(TASK_MAX_RETRIES - 1, 0)
 # must outlast the longest retry countdown, or a retry waiting in the queue would run twice.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", max(60 * 60, 2 * LONGEST_COUNTDOWN))
 if CELERY_VISIBILITY_TIMEOUT <= LONGEST_COUNTDOWN:
-    raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be above the longest "
-                               f"retry countdown ({LONGEST_COUNTDOWN} s)")
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be above the longest "
+        f"retry countdown ({LONGEST_COUNTDOWN} s)"
+    )
 # A task whose worker died is handed out again once the visibility timeout has passed; the
 # worker looks for such tasks every CELERY_RESTORE_INTERVAL seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-                                   "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
-                                   "unacked_restore_throttle": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "lockstep")
 # Imports parse and save big files for up to minutes: they get a queue (and in production
@@ -322,17 +338,29 @@ LOGGING = {
     "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
     "formatters": {
         # The development server's own format, as Django's default logging has it.
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
     },
     "loggers": {
         "django.request": {"filters": ["redact_secrets"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False,
-                          "filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -28,7 +28,7 @@ if not os.environ.get("EMAIL_BACKEND"):
 # session or the database. Names carry a content hash, so whitenoise sends them with a
 # year-long, immutable Cache-Control, and a gzip (or brotli) copy made by collectstatic.
 _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
-MIDDLEWARE = [*MIDDLEWARE[:_security + 1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_security + 1:]]
+MIDDLEWARE = [*MIDDLEWARE[: _security + 1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_security + 1 :]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -19,8 +19,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"lockstep-test-{os.getpid()}.sqlite3")}
 if REDIS_URL:
     # Tests share the Redis server with other runs: keep their keys apart.
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "lockstep-test"}}
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "lockstep-test"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,116 +6,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('raci', '0003_decisions_and_reviews'),
+        ("raci", "0003_decisions_and_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Launch',
+            name="Launch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True, max_length=2000)),
-                ('ship_date', models.DateField(blank=True, null=True)),
-                ('launch_date', models.DateField(blank=True, null=True)),
-                ('scores', models.JSONField(blank=True, default=list)),
-                ('tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('tier_reason', models.TextField(blank=True, max_length=2000)),
-                ('tiered_at', models.DateTimeField(blank=True, null=True)),
-                ('pm_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('pmm_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('matrix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launches', to='raci.matrix')),
-                ('pm_confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('pm_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('pmm_confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('pmm_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('tiered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True, max_length=2000)),
+                ("ship_date", models.DateField(blank=True, null=True)),
+                ("launch_date", models.DateField(blank=True, null=True)),
+                ("scores", models.JSONField(blank=True, default=list)),
+                ("tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("tier_reason", models.TextField(blank=True, max_length=2000)),
+                ("tiered_at", models.DateTimeField(blank=True, null=True)),
+                ("pm_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("pmm_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launches",
+                        to="raci.matrix",
+                    ),
+                ),
+                (
+                    "pm_confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
+                (
+                    "pm_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
+                (
+                    "pmm_confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
+                (
+                    "pmm_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
+                (
+                    "tiered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['launch_date', 'name', 'id'],
+                "ordering": ["launch_date", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GoDecision',
+            name="GoDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('go', 'Go'), ('no_go', 'No go')], max_length=6)),
-                ('notes', models.TextField(blank=True, max_length=2000)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='go_decisions', to='launches.launch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("decision", models.CharField(choices=[("go", "Go"), ("no_go", "No go")], max_length=6)),
+                ("notes", models.TextField(blank=True, max_length=2000)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="go_decisions", to="launches.launch"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-id'],
+                "ordering": ["-decided_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LaunchCycle',
+            name="LaunchCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('quarter', models.PositiveSmallIntegerField()),
-                ('slug', models.SlugField(max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launch_cycles', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("quarter", models.PositiveSmallIntegerField()),
+                ("slug", models.SlugField(max_length=10)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="launch_cycles", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-quarter'],
+                "ordering": ["-year", "-quarter"],
             },
         ),
         migrations.AddField(
-            model_name='launch',
-            name='cycle',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launches', to='launches.launchcycle'),
+            model_name="launch",
+            name="cycle",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="launches", to="launches.launchcycle"
+            ),
         ),
         migrations.CreateModel(
-            name='ReadinessItem',
+            name="ReadinessItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('required', models.BooleanField(default=False)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('done', 'Done'), ('waived', 'Waived')], default='todo', max_length=12)),
-                ('waive_reason', models.TextField(blank=True, max_length=2000)),
-                ('evidence_url', models.URLField(blank=True, max_length=500)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='launches.launch')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('owner_role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.role')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("required", models.BooleanField(default=False)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("waived", "Waived"),
+                        ],
+                        default="todo",
+                        max_length=12,
+                    ),
+                ),
+                ("waive_reason", models.TextField(blank=True, max_length=2000)),
+                ("evidence_url", models.URLField(blank=True, max_length=500)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="launches.launch"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.membership",
+                    ),
+                ),
+                (
+                    "owner_role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.role",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TieringRubric',
+            name="TieringRubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questions', models.JSONField(default=list)),
-                ('thresholds', models.JSONField(default=list)),
-                ('tier_names', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tiering_rubric', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("questions", models.JSONField(default=list)),
+                ("thresholds", models.JSONField(default=list)),
+                ("tier_names", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tiering_rubric", to="raci.workspace"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='launchcycle',
-            constraint=models.UniqueConstraint(fields=('workspace', 'year', 'quarter'), name='one_cycle_per_quarter'),
+            model_name="launchcycle",
+            constraint=models.UniqueConstraint(fields=("workspace", "year", "quarter"), name="one_cycle_per_quarter"),
         ),
         migrations.AddConstraint(
-            model_name='launchcycle',
-            constraint=models.UniqueConstraint(fields=('workspace', 'slug'), name='cycle_slug_unique_in_workspace'),
+            model_name="launchcycle",
+            constraint=models.UniqueConstraint(fields=("workspace", "slug"), name="cycle_slug_unique_in_workspace"),
         ),
         migrations.AddConstraint(
-            model_name='readinessitem',
-            constraint=models.UniqueConstraint(fields=('launch', 'key'), name='readiness_key_once_per_launch'),
+            model_name="readinessitem",
+            constraint=models.UniqueConstraint(fields=("launch", "key"), name="readiness_key_once_per_launch"),
         ),
     ]

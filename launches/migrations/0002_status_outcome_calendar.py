@@ -7,93 +7,144 @@ import launches.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0001_initial'),
-        ('raci', '0004_membership_unordered'),
+        ("launches", "0001_initial"),
+        ("raci", "0004_membership_unordered"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='launch',
-            name='launched_on',
+            model_name="launch",
+            name="launched_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='metric_actual',
+            model_name="launch",
+            name="metric_actual",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='metric_name',
+            model_name="launch",
+            name="metric_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='metric_target',
+            model_name="launch",
+            name="metric_target",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('press_on', 'Press on'), ('pivot', 'Pivot'), ('pause', 'Pause')], max_length=8),
+            model_name="launch",
+            name="outcome",
+            field=models.CharField(
+                blank=True, choices=[("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")], max_length=8
+            ),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='outcome_notes',
+            model_name="launch",
+            name="outcome_notes",
             field=models.TextField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='launch',
-            name='status',
-            field=models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('off_track', 'Off track'), ('paused', 'Paused')], default='on_track', max_length=10),
+            model_name="launch",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("on_track", "On track"),
+                    ("at_risk", "At risk"),
+                    ("off_track", "Off track"),
+                    ("paused", "Paused"),
+                ],
+                default="on_track",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='AvoidDate',
+            name="AvoidDate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='avoid_dates', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="avoid_dates", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'end', 'id'],
+                "ordering": ["start", "end", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=launches.models._new_token, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now=True)),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(default=launches.models._new_token, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now=True)),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="calendar_feed", to="raci.workspace"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatusUpdate',
+            name="StatusUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('off_track', 'Off track'), ('paused', 'Paused')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=280)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.membership')),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_updates', to='launches.launch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("off_track", "Off track"),
+                            ("paused", "Paused"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=280)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="raci.membership"
+                    ),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="status_updates", to="launches.launch"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Dependency',
+            name="Dependency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('before', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependents', to='launches.launch')),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependencies', to='launches.launch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "before",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="dependents", to="launches.launch"
+                    ),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="dependencies", to="launches.launch"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('launch', 'before'), name='dependency_once')],
+                "constraints": [models.UniqueConstraint(fields=("launch", "before"), name="dependency_once")],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0002_status_outcome_calendar'),
+        ("launches", "0002_status_outcome_calendar"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tieringrubric',
-            name='lead_weeks',
+            model_name="tieringrubric",
+            name="lead_weeks",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -5,70 +5,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0003_rubric_lead_weeks'),
-        ('raci', '0005_edit_versions'),
+        ("launches", "0003_rubric_lead_weeks"),
+        ("raci", "0005_edit_versions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('notes', models.JSONField(blank=True, default=list)),
-                ('due_handled', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('matrix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.matrix')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("notes", models.JSONField(blank=True, default=list)),
+                ("due_handled", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.matrix",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'id'],
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OccurrenceDecision',
+            name="OccurrenceDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='occurrence_link', to='raci.decision')),
-                ('occurrence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decision_links', to='launches.occurrence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="occurrence_link", to="raci.decision"
+                    ),
+                ),
+                (
+                    "occurrence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decision_links",
+                        to="launches.occurrence",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ritual',
+            name="Ritual",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(blank=True, max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('cadence', models.CharField(choices=[('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=10)),
-                ('starts_on', models.DateField()),
-                ('time_of_day', models.TimeField(blank=True, null=True)),
-                ('agenda', models.JSONField(blank=True, default=list)),
-                ('opens_next_cycle', models.BooleanField(default=False)),
-                ('paused', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attendee_members', models.ManyToManyField(blank=True, related_name='+', to='raci.membership')),
-                ('attendee_roles', models.ManyToManyField(blank=True, related_name='+', to='raci.role')),
-                ('default_matrix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.matrix')),
-                ('owner_role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.role')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rituals', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(blank=True, max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("biweekly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("time_of_day", models.TimeField(blank=True, null=True)),
+                ("agenda", models.JSONField(blank=True, default=list)),
+                ("opens_next_cycle", models.BooleanField(default=False)),
+                ("paused", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("attendee_members", models.ManyToManyField(blank=True, related_name="+", to="raci.membership")),
+                ("attendee_roles", models.ManyToManyField(blank=True, related_name="+", to="raci.role")),
+                (
+                    "default_matrix",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.matrix",
+                    ),
+                ),
+                (
+                    "owner_role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="raci.role",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rituals", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='occurrence',
-            name='ritual',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='launches.ritual'),
+            model_name="occurrence",
+            name="ritual",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="occurrences", to="launches.ritual"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ritual',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('workspace', 'key'), name='default_ritual_once_per_workspace'),
+            model_name="ritual",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
+                fields=("workspace", "key"),
+                name="default_ritual_once_per_workspace",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.UniqueConstraint(fields=('ritual', 'date'), name='one_occurrence_per_ritual_date'),
+            model_name="occurrence",
+            constraint=models.UniqueConstraint(fields=("ritual", "date"), name="one_occurrence_per_ritual_date"),
         ),
     ]

@@ -12,15 +12,14 @@ def defaults_by_weekday(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0005_default_rituals'),
+        ("launches", "0005_default_rituals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ritual',
-            name='by_weekday',
+            model_name="ritual",
+            name="by_weekday",
             field=models.BooleanField(default=False),
         ),
         migrations.RunPython(defaults_by_weekday, migrations.RunPython.noop),

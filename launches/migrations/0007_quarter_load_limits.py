@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0006_ritual_by_weekday'),
+        ("launches", "0006_ritual_by_weekday"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tieringrubric',
-            name='person_week_limit',
+            model_name="tieringrubric",
+            name="person_week_limit",
             field=models.PositiveSmallIntegerField(default=5),
         ),
         migrations.AddField(
-            model_name='tieringrubric',
-            name='week_limit',
+            model_name="tieringrubric",
+            name="week_limit",
             field=models.PositiveSmallIntegerField(default=12),
         ),
     ]

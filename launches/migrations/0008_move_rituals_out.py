@@ -5,128 +5,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0007_quarter_load_limits'),
-        ('workspaces', '0001_initial'),
+        ("launches", "0007_quarter_load_limits"),
+        ("workspaces", "0001_initial"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # each model changes.
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
                 migrations.RemoveConstraint(
-                    model_name='occurrence',
-                    name='one_occurrence_per_ritual_date',
+                    model_name="occurrence",
+                    name="one_occurrence_per_ritual_date",
                 ),
                 migrations.RemoveField(
-                    model_name='occurrencedecision',
-                    name='occurrence',
+                    model_name="occurrencedecision",
+                    name="occurrence",
                 ),
                 migrations.RemoveField(
-                    model_name='occurrencedecision',
-                    name='decision',
+                    model_name="occurrencedecision",
+                    name="decision",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='ritual',
-                    name='default_ritual_once_per_workspace',
+                    model_name="ritual",
+                    name="default_ritual_once_per_workspace",
                 ),
                 migrations.AlterField(
-                    model_name='avoiddate',
-                    name='workspace',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='avoid_dates', to='workspaces.workspace'),
+                    model_name="avoiddate",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="avoid_dates",
+                        to="workspaces.workspace",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='calendarfeed',
-                    name='workspace',
-                    field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='workspaces.workspace'),
+                    model_name="calendarfeed",
+                    name="workspace",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to="workspaces.workspace",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launch',
-                    name='pm_confirmed_by',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="launch",
+                    name="pm_confirmed_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launch',
-                    name='pm_owner',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="launch",
+                    name="pm_owner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launch',
-                    name='pmm_confirmed_by',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="launch",
+                    name="pmm_confirmed_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launch',
-                    name='pmm_owner',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="launch",
+                    name="pmm_owner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launch',
-                    name='tiered_by',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="launch",
+                    name="tiered_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='launchcycle',
-                    name='workspace',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launch_cycles', to='workspaces.workspace'),
+                    model_name="launchcycle",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="launch_cycles",
+                        to="workspaces.workspace",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='readinessitem',
-                    name='owner',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="readinessitem",
+                    name="owner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='readinessitem',
-                    name='owner_role',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.role'),
+                    model_name="readinessitem",
+                    name="owner_role",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.role",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='statusupdate',
-                    name='author',
-                    field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.membership'),
+                    model_name="statusupdate",
+                    name="author",
+                    field=models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.membership",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='tieringrubric',
-                    name='workspace',
-                    field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tiering_rubric', to='workspaces.workspace'),
+                    model_name="tieringrubric",
+                    name="workspace",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tiering_rubric",
+                        to="workspaces.workspace",
+                    ),
                 ),
                 migrations.RemoveField(
-                    model_name='occurrence',
-                    name='matrix',
+                    model_name="occurrence",
+                    name="matrix",
                 ),
                 migrations.RemoveField(
-                    model_name='occurrence',
-                    name='ritual',
+                    model_name="occurrence",
+                    name="ritual",
                 ),
                 migrations.DeleteModel(
-                    name='OccurrenceDecision',
+                    name="OccurrenceDecision",
                 ),
                 migrations.RemoveField(
-                    model_name='ritual',
-                    name='attendee_members',
+                    model_name="ritual",
+                    name="attendee_members",
                 ),
                 migrations.RemoveField(
-                    model_name='ritual',
-                    name='attendee_roles',
+                    model_name="ritual",
+                    name="attendee_roles",
                 ),
                 migrations.RemoveField(
-                    model_name='ritual',
-                    name='default_matrix',
+                    model_name="ritual",
+                    name="default_matrix",
                 ),
                 migrations.RemoveField(
-                    model_name='ritual',
-                    name='owner_role',
+                    model_name="ritual",
+                    name="owner_role",
                 ),
                 migrations.RemoveField(
-                    model_name='ritual',
-                    name='workspace',
+                    model_name="ritual",
+                    name="workspace",
                 ),
                 migrations.DeleteModel(
-                    name='Occurrence',
+                    name="Occurrence",
                 ),
                 migrations.DeleteModel(
-                    name='Ritual',
+                    name="Ritual",
                 ),
-        ]),
+            ]
+        ),
     ]

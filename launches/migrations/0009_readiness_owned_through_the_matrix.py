@@ -19,23 +19,37 @@ def _metric_item_on_tier_one_and_two(apps, schema_editor):
     for launch in Launch.objects.filter(tier__in=(1, 2)).exclude(pk__in=have):
         due = (launch.launch_date - timedelta(days=METRIC_DAYS[launch.tier])) if launch.launch_date else None
         done = bool(launch.metric_name) and launch.metric_target is not None
-        items.append(ReadinessItem(launch=launch, key="metric", title="Primary metric and target agreed",
-                                   required=True, due_date=due, status="done" if done else "todo", order=99))
+        items.append(
+            ReadinessItem(
+                launch=launch,
+                key="metric",
+                title="Primary metric and target agreed",
+                required=True,
+                due_date=due,
+                status="done" if done else "todo",
+                order=99,
+            )
+        )
     ReadinessItem.objects.bulk_create(items)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0008_move_rituals_out'),
-        ('workspaces', '0001_initial'),
+        ("launches", "0008_move_rituals_out"),
+        ("workspaces", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='readinessitem',
-            name='chosen_role',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.role'),
+            model_name="readinessitem",
+            name="chosen_role",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="workspaces.role",
+            ),
         ),
         migrations.RunPython(_metric_item_on_tier_one_and_two, migrations.RunPython.noop),
     ]

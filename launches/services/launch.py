@@ -39,29 +39,45 @@ def _matrix_and_dates(workspace, matrix_id: int | None, ship_date: date | None, 
         if matrix is None:
             raise InvalidInput("Pick a matrix of this workspace.", "matrix")
     if ship_date and launch_date and launch_date < ship_date:
-        raise InvalidInput("The launch date comes on or after the ship date: the product is out before it is "
-                           "announced.", "launch_date")
+        raise InvalidInput(
+            "The launch date comes on or after the ship date: the product is out before it is announced.", "launch_date"
+        )
     return matrix
 
 
 @transaction.atomic
-def launch_create(*, cycle: LaunchCycle, name: str, summary: str = "", pm_owner_id: int | None = None,
-                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
-                  launch_date: date | None = None) -> Launch:
+def launch_create(
+    *,
+    cycle: LaunchCycle,
+    name: str,
+    summary: str = "",
+    pm_owner_id: int | None = None,
+    pmm_owner_id: int | None = None,
+    matrix_id: int | None = None,
+    ship_date: date | None = None,
+    launch_date: date | None = None,
+) -> Launch:
     workspace = cycle.workspace
     matrix = _matrix_and_dates(workspace, matrix_id, ship_date, launch_date)
     return Launch.objects.create(
-        cycle=cycle, name=clean_name(name, "launch"), summary=(summary or "").strip(),
-        pm_owner=_member(workspace, pm_owner_id, "pm_owner"), pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
-        matrix=matrix, ship_date=ship_date, launch_date=launch_date)
+        cycle=cycle,
+        name=clean_name(name, "launch"),
+        summary=(summary or "").strip(),
+        pm_owner=_member(workspace, pm_owner_id, "pm_owner"),
+        pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
+        matrix=matrix,
+        ship_date=ship_date,
+        launch_date=launch_date,
+    )
 
 
 class ImportRefused(InvalidInput):
     """A CSV of candidates with problems: `errors` lists every one; nothing was saved."""
 
     def __init__(self, errors: list[candidates_csv.RowError]):
-        super().__init__(f"The file has {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was added.",
-                         "file")
+        super().__init__(
+            f"The file has {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was added.", "file"
+        )
         self.errors = errors
 
 
@@ -84,13 +100,26 @@ def launches_import(*, cycle: LaunchCycle, data: bytes, by_email: bool = False) 
         matrices.setdefault(candidates_csv.fold(matrix.slug), matrix.pk)
         matrices.setdefault(candidates_csv.fold(matrix.name), matrix.pk)
     existing = {candidates_csv.fold(name) for name in cycle.launches.values_list("name", flat=True)}
-    candidates, errors = candidates_csv.parse_candidates(data, members=members, matrices=matrices,
-                                                         existing_names=existing)
+    candidates, errors = candidates_csv.parse_candidates(
+        data, members=members, matrices=matrices, existing_names=existing
+    )
     if errors:
         raise ImportRefused(errors)
-    return Launch.objects.bulk_create([
-        Launch(cycle=cycle, name=c.name, summary=c.summary, pm_owner_id=c.pm_owner_id, pmm_owner_id=c.pmm_owner_id,
-               matrix_id=c.matrix_id, ship_date=c.ship_date, launch_date=c.launch_date) for c in candidates])
+    return Launch.objects.bulk_create(
+        [
+            Launch(
+                cycle=cycle,
+                name=c.name,
+                summary=c.summary,
+                pm_owner_id=c.pm_owner_id,
+                pmm_owner_id=c.pmm_owner_id,
+                matrix_id=c.matrix_id,
+                ship_date=c.ship_date,
+                launch_date=c.launch_date,
+            )
+            for c in candidates
+        ]
+    )
 
 
 STATUSES = dict(Launch._meta.get_field("status").choices)
@@ -118,9 +147,18 @@ def status_update(*, launch: Launch, status: str, note: str = "", author: Member
 
 
 @transaction.atomic
-def launch_update(*, launch: Launch, name: str, summary: str = "", pm_owner_id: int | None = None,
-                  pmm_owner_id: int | None = None, matrix_id: int | None = None, ship_date: date | None = None,
-                  launch_date: date | None = None, actor=None) -> Launch:
+def launch_update(
+    *,
+    launch: Launch,
+    name: str,
+    summary: str = "",
+    pm_owner_id: int | None = None,
+    pmm_owner_id: int | None = None,
+    matrix_id: int | None = None,
+    ship_date: date | None = None,
+    launch_date: date | None = None,
+    actor=None,
+) -> Launch:
     """Edit a launch. A new launch date moves the due dates of its checklist with it; new
     owners take over the PM and PMM items nobody has finished."""
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
@@ -173,8 +211,9 @@ def launch_move_to_quarter(*, launch: Launch) -> Launch:
     if target is None:
         if not 2000 <= year <= 2100:
             raise InvalidInput("Pick a launch date between 2000 and 2100.", "launch_date")
-        target, _ = LaunchCycle.objects.get_or_create(workspace=workspace, year=year, quarter=quarter,
-                                                      defaults={"slug": f"{year}-q{quarter}"})
+        target, _ = LaunchCycle.objects.get_or_create(
+            workspace=workspace, year=year, quarter=quarter, defaults={"slug": f"{year}-q{quarter}"}
+        )
     launch.cycle = target
     launch.save(update_fields=["cycle"])
     target.workspace = workspace
@@ -192,7 +231,8 @@ def dependency_add(*, launch: Launch, before_id: int) -> Dependency:
     # Refuse a cycle: walk what `before` already waits for.
     edges: dict[int, list[int]] = {}
     for a, b in Dependency.objects.filter(launch__cycle__workspace_id=launch.cycle.workspace_id).values_list(
-            "launch_id", "before_id"):
+        "launch_id", "before_id"
+    ):
         edges.setdefault(a, []).append(b)
     seen, todo = set(), [before.pk]
     while todo:
@@ -218,20 +258,28 @@ def hand_over_launches(*, membership: Membership, to: dict[str, Membership | Non
     who are told of the items (item_assigned). Tier confirmations they gave are withdrawn: a confirmation is the word of the
     person who gave it, and the launch's new owner gives their own."""
     ws = membership.workspace_id
-    for launch in (Launch.objects.select_for_update().filter(cycle__workspace_id=ws)
-                   .filter(Q(pm_owner=membership) | Q(pmm_owner=membership))):
+    for launch in (
+        Launch.objects.select_for_update()
+        .filter(cycle__workspace_id=ws)
+        .filter(Q(pm_owner=membership) | Q(pmm_owner=membership))
+    ):
         if launch.pm_owner_id == membership.pk:
             launch.pm_owner = to[f"launch_pm:{launch.pk}"]
         if launch.pmm_owner_id == membership.pk:
             launch.pmm_owner = to[f"launch_pmm:{launch.pk}"]
         launch.save(update_fields=["pm_owner", "pmm_owner"])
     Launch.objects.filter(cycle__workspace_id=ws, pm_confirmed_by=membership).update(
-        pm_confirmed_by=None, pm_confirmed_at=None)
+        pm_confirmed_by=None, pm_confirmed_at=None
+    )
     Launch.objects.filter(cycle__workspace_id=ws, pmm_confirmed_by=membership).update(
-        pmm_confirmed_by=None, pmm_confirmed_at=None)
+        pmm_confirmed_by=None, pmm_confirmed_at=None
+    )
     handed: dict[int, tuple[Launch, list[ReadinessItem]]] = {}
-    for item in (ReadinessItem.objects.select_for_update().select_related("launch__cycle__workspace")
-                 .filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)):
+    for item in (
+        ReadinessItem.objects.select_for_update()
+        .select_related("launch__cycle__workspace")
+        .filter(launch__cycle__workspace_id=ws, owner=membership, status__in=tiering.OPEN)
+    ):
         item.owner = to[f"item:{item.pk}"]
         item.save(update_fields=["owner", "updated_at"])
         handed.setdefault(item.launch_id, (item.launch, []))[1].append(item)

@@ -21,15 +21,25 @@ from raci.models import Decision
 
 
 @transaction.atomic
-def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str, metric_target: Decimal | None,
-                   metric_actual: Decimal | None, outcome: str, notes: str = "", actor=None) -> Launch:
+def outcome_record(
+    *,
+    launch: Launch,
+    launched_on: date | None,
+    metric_name: str,
+    metric_target: Decimal | None,
+    metric_actual: Decimal | None,
+    outcome: str,
+    notes: str = "",
+    actor=None,
+) -> Launch:
     """After launch: the day it was announced, its one primary day-30 metric (name, target,
     actual) and the decision, press on, pivot or pause (seed 001). A new decision goes to
     the decision log of the launch's matrix, when it has one."""
     metric_name = " ".join((metric_name or "").split())
     if len(metric_name) > NAME_MAX:
-        raise InvalidInput(f"The metric's name is {len(metric_name)} characters long; the limit is {NAME_MAX}.",
-                           "metric_name")
+        raise InvalidInput(
+            f"The metric's name is {len(metric_name)} characters long; the limit is {NAME_MAX}.", "metric_name"
+        )
     if (metric_target is not None or metric_actual is not None) and not metric_name:
         raise InvalidInput("Name the metric its target and actual belong to.", "metric_name")
     if outcome and outcome not in OUTCOMES:
@@ -40,8 +50,13 @@ def outcome_record(*, launch: Launch, launched_on: date | None, metric_name: str
         raise InvalidInput("Record the day it launched first.", "launched_on")
     previous = Launch.objects.select_for_update().filter(pk=launch.pk).values_list("outcome", flat=True).first()
     Launch.objects.filter(pk=launch.pk).update(
-        launched_on=launched_on, metric_name=metric_name, metric_target=metric_target, metric_actual=metric_actual,
-        outcome=outcome or "", outcome_notes=(notes or "").strip())
+        launched_on=launched_on,
+        metric_name=metric_name,
+        metric_target=metric_target,
+        metric_actual=metric_actual,
+        outcome=outcome or "",
+        outcome_notes=(notes or "").strip(),
+    )
     launch.refresh_from_db()
     _metric_item_follows(launch)
     if outcome and outcome != previous and launch.matrix_id:
@@ -69,6 +84,13 @@ def _readout_decision(launch: Launch, actor) -> Decision:
     if launch.outcome_notes:
         why += f"\n\n{launch.outcome_notes}"
     what = f"{launch.name}: {OUTCOMES[launch.outcome].lower()}"
-    return raci_services.decision_add(matrix=launch.matrix, actor=actor, what=what[:NAME_MAX], why=why,
-                                      activity_id=None, decided_by_id=actor.pk if actor else None,
-                                      decided_on=launch.cycle.workspace.today(), review_on=None)
+    return raci_services.decision_add(
+        matrix=launch.matrix,
+        actor=actor,
+        what=what[:NAME_MAX],
+        why=why,
+        activity_id=None,
+        decided_by_id=actor.pk if actor else None,
+        decided_on=launch.cycle.workspace.today(),
+        review_on=None,
+    )

@@ -15,8 +15,16 @@ from launches.services.launch import _member
 
 
 @transaction.atomic
-def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str = "",
-                evidence_url: str | None = None, owner_id: int | None = ..., actor=None) -> ReadinessItem:
+def item_update(
+    *,
+    launch: Launch,
+    item_id: int,
+    status: str,
+    waive_reason: str = "",
+    evidence_url: str | None = None,
+    owner_id: int | None = ...,
+    actor=None,
+) -> ReadinessItem:
     """Set an item's status (a waiver needs its reason), its evidence link and, when
     `owner_id` is given, the person it belongs to, who is told it is theirs."""
     item = ReadinessItem.objects.select_for_update().filter(launch=launch, pk=item_id).first()
@@ -25,8 +33,11 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
     if status not in ReadinessItem.Status.values:
         raise InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
     if item.is_metric and status != item.status:
-        raise InvalidInput(f"“{item.title}” is done when the launch's primary day-30 metric and its target are "
-                           "recorded under After launch, and open again when they are cleared.", "status")
+        raise InvalidInput(
+            f"“{item.title}” is done when the launch's primary day-30 metric and its target are "
+            "recorded under After launch, and open again when they are cleared.",
+            "status",
+        )
     waive_reason = (waive_reason or "").strip()
     if status == ReadinessItem.Status.WAIVED and not waive_reason:
         raise InvalidInput(f"Say why “{item.title}” is waived.", "waive_reason")
@@ -39,8 +50,11 @@ def item_update(*, launch: Launch, item_id: int, status: str, waive_reason: str 
     if reassigned:
         item.owner = _member(launch.cycle.workspace, owner_id, "owner")
         if item.owner is not None and not item.owner.can_edit:
-            raise InvalidInput(f"{item.owner.display_name} is a viewer and could not mark the item done: pick an "
-                               "editor, or ask an admin to make them one.", "owner")
+            raise InvalidInput(
+                f"{item.owner.display_name} is a viewer and could not mark the item done: pick an "
+                "editor, or ask an admin to make them one.",
+                "owner",
+            )
     item.status = status
     item.waive_reason = waive_reason if status == ReadinessItem.Status.WAIVED else ""
     item.save(update_fields=["status", "waive_reason", "evidence_url", "owner", "updated_at"])
@@ -65,8 +79,11 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
             raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
         open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
         if open_items:
-            raise InvalidInput(f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
-                               f"still open ({', '.join(open_items)}). Finish or waive them with a reason.", "decision")
+            raise InvalidInput(
+                f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
+                f"still open ({', '.join(open_items)}). Finish or waive them with a reason.",
+                "decision",
+            )
     go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
     reminders.go_recorded(go, launch, actor=actor)
     return go

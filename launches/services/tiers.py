@@ -37,8 +37,11 @@ def _people_of(launch: Launch, role_ids) -> dict[int, int | None]:
         return {}
     codes = dict(Role.objects.filter(pk__in=role_ids).values_list("pk", "code"))
     people: dict[int, int | None] = dict.fromkeys(role_ids)
-    for role_id, membership_id in (RoleHolder.objects.filter(role_id__in=role_ids)
-                                   .order_by("-membership_id").values_list("role_id", "membership_id")):
+    for role_id, membership_id in (
+        RoleHolder.objects.filter(role_id__in=role_ids)
+        .order_by("-membership_id")
+        .values_list("role_id", "membership_id")
+    ):
         people[role_id] = membership_id
     leads = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
     for role_id, code in codes.items():
@@ -79,11 +82,20 @@ def _replan(launch: Launch) -> tuple[list[ReadinessItem], list[ReadinessItem]]:
         item.save(update_fields=["title", "required", "order", "due_date", "updated_at"])
     owners = selectors.launch_owners_of(launch=launch)
     metric_done = tiering.metric_agreed(metric_name=launch.metric_name, metric_target=launch.metric_target)
-    fresh = [ReadinessItem(launch=launch, key=d.key, title=d.title, required=d.required,
-                           due_date=tiering.due_date(launch.launch_date, d), order=order[d.key],
-                           status=ReadinessItem.Status.DONE if d.key == tiering.METRIC_KEY and metric_done
-                           else ReadinessItem.Status.TODO)
-             for d in plan.create]
+    fresh = [
+        ReadinessItem(
+            launch=launch,
+            key=d.key,
+            title=d.title,
+            required=d.required,
+            due_date=tiering.due_date(launch.launch_date, d),
+            order=order[d.key],
+            status=ReadinessItem.Status.DONE
+            if d.key == tiering.METRIC_KEY and metric_done
+            else ReadinessItem.Status.TODO,
+        )
+        for d in plan.create
+    ]
     roles = {item.key: owners.role_for(item) for item in fresh}
     people = _people_of(launch, roles.values())
     for item in fresh:
@@ -158,10 +170,14 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
     suggested = tiering.suggest_tier(rubric, launch.scores)
     if tiering.reason_needed(suggested=suggested, chosen=tier) and not reason:
         if suggested is None:
-            raise InvalidInput(f"{launch.name} is not scored yet: score it, or say why it is "
-                               f"{rubric.tier_name(tier)}.", "reason")
-        raise InvalidInput(f"The rubric suggests {rubric.tier_name(suggested)} for {launch.name}: say why it is "
-                           f"{rubric.tier_name(tier)}.", "reason")
+            raise InvalidInput(
+                f"{launch.name} is not scored yet: score it, or say why it is {rubric.tier_name(tier)}.", "reason"
+            )
+        raise InvalidInput(
+            f"The rubric suggests {rubric.tier_name(suggested)} for {launch.name}: say why it is "
+            f"{rubric.tier_name(tier)}.",
+            "reason",
+        )
     if tier == launch.tier and reason == launch.tier_reason:
         return launch
     changed = tier != launch.tier
@@ -175,8 +191,12 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
     if changed:
         created, reassigned = _replan(launch)
         actor_user = actor.user if actor else None
-        reminders.tier_changed(launch, tier_name=rubric.tier_name(tier) if tier is not None else "untiered",
-                               actor=actor_user, assigned=created + [i for i in reassigned if i.owner_id])
+        reminders.tier_changed(
+            launch,
+            tier_name=rubric.tier_name(tier) if tier is not None else "untiered",
+            actor=actor_user,
+            assigned=created + [i for i in reassigned if i.owner_id],
+        )
     return launch
 
 
@@ -191,8 +211,12 @@ def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Lau
     if not tiering.needs_confirmation(launch.tier):
         raise InvalidInput("Only Tier 1 and Tier 2 launches are confirmed by the leads.")
     if membership.workspace_id != launch.cycle.workspace_id or not tiering.may_confirm(
-            as_code=as_code, member_id=membership.pk, is_admin=membership.is_admin,
-            pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id):
+        as_code=as_code,
+        member_id=membership.pk,
+        is_admin=membership.is_admin,
+        pm_owner_id=launch.pm_owner_id,
+        pmm_owner_id=launch.pmm_owner_id,
+    ):
         raise InvalidInput(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
     other = launch.pmm_confirmed_by_id if as_code == "PM" else launch.pm_confirmed_by_id
     if other == membership.pk:

@@ -27,10 +27,18 @@ def cycles(request, ws):
         else:
             messages.success(request, f"Opened {cycle.name}. Add its candidate launches.")
             return redirect("launches:cycle", ws, cycle.slug)
-    return render(request, "launches/cycles.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form,
-        "cycles": selectors.cycles_of(workspace=membership.workspace), "editable": membership.can_edit,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "launches/cycles.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "cycles": selectors.cycles_of(workspace=membership.workspace),
+            "editable": membership.can_edit,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -42,27 +50,46 @@ def rubric(request, ws):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.rubric_update(workspace=membership.workspace, questions=data["questions"],
-                                   thresholds=data["thresholds"], tier_names=data["tier_names"],
-                                   lead_weeks=data["lead_weeks"])
+            services.rubric_update(
+                workspace=membership.workspace,
+                questions=data["questions"],
+                thresholds=data["thresholds"],
+                tier_names=data["tier_names"],
+                lead_weeks=data["lead_weeks"],
+            )
         except services.InvalidInput as error:
-            form.add_error({"thresholds": "threshold_1", "tier_names": "tier_1", "lead_weeks": "lead_1"}.get(
-                error.field, error.field if error.field in form.fields else None), error.message)
+            form.add_error(
+                {"thresholds": "threshold_1", "tier_names": "tier_1", "lead_weeks": "lead_1"}.get(
+                    error.field, error.field if error.field in form.fields else None
+                ),
+                error.message,
+            )
         else:
             messages.success(request, "Rubric saved.")
             return redirect("launches:rubric", ws)
-    return render(request, "launches/rubric.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form, "rubric": current,
-        "editable": membership.is_admin,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "launches/rubric.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "rubric": current,
+            "editable": membership.is_admin,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
 @require_GET
 def cycle(request, ws, cycle):
     membership, cycle = cycle_for(request, ws, cycle)
-    return render_varied(request, "launches/cycle.html#board" if is_htmx(request) else "launches/cycle.html",
-                   board_context(membership, cycle, form=launch_form(membership.workspace)))
+    return render_varied(
+        request,
+        "launches/cycle.html#board" if is_htmx(request) else "launches/cycle.html",
+        board_context(membership, cycle, form=launch_form(membership.workspace)),
+    )
 
 
 @login_required
@@ -74,9 +101,15 @@ def launch_add(request, ws, cycle):
         try:
             data = form.cleaned_data
             launch = services.launch_create(
-                cycle=cycle, name=data["name"], summary=data["summary"], pm_owner_id=data["pm_owner"],
-                pmm_owner_id=data["pmm_owner"], matrix_id=data["matrix"], ship_date=data["ship_date"],
-                launch_date=data["launch_date"])
+                cycle=cycle,
+                name=data["name"],
+                summary=data["summary"],
+                pm_owner_id=data["pm_owner"],
+                pmm_owner_id=data["pmm_owner"],
+                matrix_id=data["matrix"],
+                ship_date=data["ship_date"],
+                launch_date=data["launch_date"],
+            )
         except services.InvalidInput as error:
             show_on_form(form, error)
         else:
@@ -94,8 +127,9 @@ def launches_import(request, ws, cycle):
     import_errors, filename = [], ""
     if upload_form.is_valid():
         try:
-            added = services.launches_import(cycle=cycle, data=upload_form.cleaned_data["file"].read(),
-                                             by_email=membership.access == Access.ADMIN)
+            added = services.launches_import(
+                cycle=cycle, data=upload_form.cleaned_data["file"].read(), by_email=membership.access == Access.ADMIN
+            )
         except services.ImportRefused as error:
             filename = upload_form.cleaned_data["file"].name
             upload_form.add_error("file", error.message)
@@ -103,9 +137,19 @@ def launches_import(request, ws, cycle):
         else:
             messages.success(request, f"Added {len(added)} launch{'es' if len(added) != 1 else ''} from the file.")
             return redirect("launches:cycle", ws, cycle.slug)
-    return render(request, "launches/cycle.html", board_context(
-        membership, cycle, form=launch_form(membership.workspace), upload_form=upload_form,
-        import_errors=import_errors, import_filename=filename), status=422)
+    return render(
+        request,
+        "launches/cycle.html",
+        board_context(
+            membership,
+            cycle,
+            form=launch_form(membership.workspace),
+            upload_form=upload_form,
+            import_errors=import_errors,
+            import_filename=filename,
+        ),
+        status=422,
+    )
 
 
 @login_required
@@ -119,8 +163,9 @@ def launch_tier(request, ws, cycle, launch_id):
     error = None if form.is_valid() else form.first_error()
     if error is None:
         try:
-            launch = services.launch_set_tier(launch=launch, tier=form.tier_value(),
-                                              reason=form.cleaned_data["reason"], actor=membership)
+            launch = services.launch_set_tier(
+                launch=launch, tier=form.tier_value(), reason=form.cleaned_data["reason"], actor=membership
+            )
         except services.InvalidInput as exc:
             error = exc.message
     if is_htmx(request):
@@ -132,7 +177,10 @@ def launch_tier(request, ws, cycle, launch_id):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"{launch.name}: {selectors.rubric_of(workspace_id=launch.cycle.workspace_id).tier_name(launch.tier)}.")
+        messages.success(
+            request,
+            f"{launch.name}: {selectors.rubric_of(workspace_id=launch.cycle.workspace_id).tier_name(launch.tier)}.",
+        )
     if request.POST.get("next") == "launch":
         return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
     return redirect("launches:cycle", ws, launch.cycle.slug)

@@ -19,8 +19,11 @@ def retrospective(request, ws, cycle):
     membership, cycle = cycle_for(request, ws, cycle)
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
     rows = selectors.retrospective_of(cycle=cycle, rubric=rubric)
-    return render(request, "launches/retrospective.html", {
-        "membership": membership, "workspace": membership.workspace, "cycle": cycle, "rows": rows})
+    return render(
+        request,
+        "launches/retrospective.html",
+        {"membership": membership, "workspace": membership.workspace, "cycle": cycle, "rows": rows},
+    )
 
 
 def this_quarters_cycle(request, ws, view: str):
@@ -50,11 +53,18 @@ def board_now(request, ws):
 def calendar(request, ws, cycle):
     membership, cycle = cycle_for(request, ws, cycle)
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
-    return render(request, "launches/calendar.html", {
-        "membership": membership, "workspace": membership.workspace, "cycle": cycle,
-        "calendar": selectors.calendar_of(cycle=cycle, rubric=rubric),
-        "feed": selectors.feed_of(workspace=membership.workspace) if membership.is_admin else None,
-        "is_admin": membership.is_admin})
+    return render(
+        request,
+        "launches/calendar.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "cycle": cycle,
+            "calendar": selectors.calendar_of(cycle=cycle, rubric=rubric),
+            "feed": selectors.feed_of(workspace=membership.workspace) if membership.is_admin else None,
+            "is_admin": membership.is_admin,
+        },
+    )
 
 
 @login_required
@@ -70,10 +80,18 @@ def avoid_dates(request, ws):
         else:
             messages.success(request, "Date to avoid added.")
             return redirect("launches:avoid_dates", ws)
-    return render(request, "launches/avoid_dates.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form,
-        "avoid": selectors.avoid_dates_of(workspace=membership.workspace), "editable": membership.can_edit,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "launches/avoid_dates.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "avoid": selectors.avoid_dates_of(workspace=membership.workspace),
+            "editable": membership.can_edit,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -95,5 +113,3 @@ def feed_regenerate(request, ws):
     if cycle is not None:
         return redirect("launches:calendar", ws, cycle.slug)
     return redirect("launches:avoid_dates", ws)
-
-

@@ -35,15 +35,24 @@ def launch_for(request, ws, cycle_slug, launch_id, needs=Access.VIEWER):
 
 
 def launch_form(workspace, data=None):
-    return LaunchForm(data, members=selectors.members_for_choice(workspace=workspace),
-                      matrices=selectors.matrices_for_choice(workspace=workspace))
+    return LaunchForm(
+        data,
+        members=selectors.members_for_choice(workspace=workspace),
+        matrices=selectors.matrices_for_choice(workspace=workspace),
+    )
 
 
 def board_context(membership, cycle, **extra):
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
-    return {"membership": membership, "workspace": membership.workspace, "cycle": cycle, "editable": membership.can_edit,
-            "board": selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today()),
-            "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(), **extra}
+    return {
+        "membership": membership,
+        "workspace": membership.workspace,
+        "cycle": cycle,
+        "editable": membership.can_edit,
+        "board": selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today()),
+        "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(),
+        **extra,
+    }
 
 
 def launch_context(membership, launch, **extra):
@@ -57,27 +66,44 @@ def launch_context(membership, launch, **extra):
         item.ownership = selectors.item_ownership(item, owners)
     others = selectors.launches_for_choice(launch=launch) if membership.can_edit else []
     return {
-        "raci": raci, "owners": owners,
+        "raci": raci,
+        "owners": owners,
         "owners_changed": any(item.ownership.state == "changed" for item in items),
         "status_updates": selectors.status_updates_of(launch=launch),
         "dependencies": selectors.dependencies_of(launch=launch),
         "status_form": extra.pop("status_form", None) or StatusForm(initial={"status": launch.status}),
-        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(initial={
-            "launched_on": launch.launched_on, "metric_name": launch.metric_name,
-            "metric_target": launch.metric_target, "metric_actual": launch.metric_actual,
-            "outcome": launch.outcome, "notes": launch.outcome_notes}),
+        "outcome_form": extra.pop("outcome_form", None)
+        or OutcomeForm(
+            initial={
+                "launched_on": launch.launched_on,
+                "metric_name": launch.metric_name,
+                "metric_target": launch.metric_target,
+                "metric_actual": launch.metric_actual,
+                "outcome": launch.outcome,
+                "notes": launch.outcome_notes,
+            }
+        ),
         "dependency_form": extra.pop("dependency_form", None) or (DependencyForm(launches=others) if others else None),
-        "membership": membership, "workspace": membership.workspace, "cycle": launch.cycle, "launch": launch,
-        "rubric": rubric, "items": items, "today": today, "editable": membership.can_edit,
+        "membership": membership,
+        "workspace": membership.workspace,
+        "cycle": launch.cycle,
+        "launch": launch,
+        "rubric": rubric,
+        "items": items,
+        "today": today,
+        "editable": membership.can_edit,
         "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
         "plan_warnings": selectors.plan_warnings_of(cycle=launch.cycle, rubric=rubric, today=today).get(launch.pk, []),
-        "suggested": suggested, "suggested_name": rubric.tier_name(suggested) if suggested else "",
+        "suggested": suggested,
+        "suggested_name": rubric.tier_name(suggested) if suggested else "",
         "total": tiering.score_total(rubric, launch.scores) if suggested else None,
-        "tier_name": rubric.tier_name(launch.tier), "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],
+        "tier_name": rubric.tier_name(launch.tier),
+        "tier_choices": [(t, rubric.tier_name(t)) for t in rubric.tiers],
         "needs_confirmation": tiering.needs_confirmation(launch.tier),
         "lead_codes": selectors.leads_to_confirm_of(membership=membership, launch=launch),
         "lead_days": tiering.lead_days(launch.tier, rubric),
-        "decisions": selectors.go_decisions_of(launch=launch), "statuses": ItemForm.base_fields["status"].choices,
+        "decisions": selectors.go_decisions_of(launch=launch),
+        "statuses": ItemForm.base_fields["status"].choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),

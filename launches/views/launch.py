@@ -52,7 +52,9 @@ def tier_confirm(request, ws, cycle, launch_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     as_code = request.POST.get("as", "")
     if as_code in tiering.LEADS and as_code not in selectors.lead_codes_of(membership=membership, launch=launch):
-        raise PermissionDenied(f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead.")
+        raise PermissionDenied(
+            f"Only the launch's {as_code} owner or a workspace admin confirms as the {as_code} lead."
+        )
     services.tier_confirm(launch=launch, membership=membership, as_code=as_code)
     messages.success(request, f"Confirmed the tier as the {as_code} lead.")
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
@@ -73,9 +75,15 @@ def item_update(request, ws, cycle, launch_id, item_id):
             raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
         # A form without the owner field (an older page) leaves the owner as it is.
         owner = {"owner_id": form.cleaned_data["owner"]} if "owner" in request.POST else {}
-        services.item_update(launch=launch, item_id=item_id, status=form.cleaned_data["status"],
-                             waive_reason=form.cleaned_data["waive_reason"],
-                             evidence_url=form.cleaned_data["evidence_url"], actor=request.user, **owner)
+        services.item_update(
+            launch=launch,
+            item_id=item_id,
+            status=form.cleaned_data["status"],
+            waive_reason=form.cleaned_data["waive_reason"],
+            evidence_url=form.cleaned_data["evidence_url"],
+            actor=request.user,
+            **owner,
+        )
     except services.InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
@@ -122,8 +130,9 @@ def item_role(request, ws, cycle, launch_id, item_id):
 
 @login_required
 @require_POST
-@refusal_redirects_to(lambda request, ws, cycle, launch_id, **_: reverse("launches:launch", args=[ws, cycle, launch_id])
-                      + "#checklist")
+@refusal_redirects_to(
+    lambda request, ws, cycle, launch_id, **_: reverse("launches:launch", args=[ws, cycle, launch_id]) + "#checklist"
+)
 def item_from_template(request, ws, cycle, launch_id, item_id):
     """Take the item's activity from the template into the matrix, then its owner from there."""
     _, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
@@ -151,8 +160,12 @@ def go_decision(request, ws, cycle, launch_id):
     form = GoForm(request.POST)
     if form.is_valid():
         try:
-            decision = services.go_record(launch=launch, decision=form.cleaned_data["decision"],
-                                          notes=form.cleaned_data["notes"], actor=request.user)
+            decision = services.go_record(
+                launch=launch,
+                decision=form.cleaned_data["decision"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
         except services.InvalidInput as error:
             form.add_error("decision", error.message)
         else:
@@ -168,8 +181,9 @@ def launch_status(request, ws, cycle, launch_id):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.status_update(launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"],
-                                   author=membership)
+            services.status_update(
+                launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"], author=membership
+            )
         except services.InvalidInput as error:
             show_on_form(form, error)
         else:
@@ -182,12 +196,21 @@ def launch_status(request, ws, cycle, launch_id):
 @require_http_methods(["GET", "POST"])
 def launch_edit(request, ws, cycle, launch_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
-    initial = {"name": launch.name, "summary": launch.summary, "pm_owner": launch.pm_owner_id,
-               "pmm_owner": launch.pmm_owner_id, "matrix": launch.matrix_id, "ship_date": launch.ship_date,
-               "launch_date": launch.launch_date}
-    form = LaunchForm(request.POST or None, initial=initial,
-                      members=selectors.members_for_choice(workspace=membership.workspace),
-                      matrices=selectors.matrices_for_choice(workspace=membership.workspace))
+    initial = {
+        "name": launch.name,
+        "summary": launch.summary,
+        "pm_owner": launch.pm_owner_id,
+        "pmm_owner": launch.pmm_owner_id,
+        "matrix": launch.matrix_id,
+        "ship_date": launch.ship_date,
+        "launch_date": launch.launch_date,
+    }
+    form = LaunchForm(
+        request.POST or None,
+        initial=initial,
+        members=selectors.members_for_choice(workspace=membership.workspace),
+        matrices=selectors.matrices_for_choice(workspace=membership.workspace),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
@@ -196,15 +219,30 @@ def launch_edit(request, ws, cycle, launch_id):
         else:
             messages.success(request, "Saved. The checklist's due dates follow the launch date.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
-    return render(request, "launches/launch_edit.html", {
-        "membership": membership, "workspace": membership.workspace, "cycle": launch.cycle, "launch": launch,
-        "form": form}, status=422 if form.errors else 200)
+    return render(
+        request,
+        "launches/launch_edit.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "cycle": launch.cycle,
+            "launch": launch,
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _edit_kwargs(data):
-    return {"name": data["name"], "summary": data["summary"], "pm_owner_id": data["pm_owner"],
-            "pmm_owner_id": data["pmm_owner"], "matrix_id": data["matrix"], "ship_date": data["ship_date"],
-            "launch_date": data["launch_date"]}
+    return {
+        "name": data["name"],
+        "summary": data["summary"],
+        "pm_owner_id": data["pm_owner"],
+        "pmm_owner_id": data["pmm_owner"],
+        "matrix_id": data["matrix"],
+        "ship_date": data["ship_date"],
+        "launch_date": data["launch_date"],
+    }
 
 
 @login_required
@@ -215,9 +253,16 @@ def launch_outcome(request, ws, cycle, launch_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.outcome_record(launch=launch, launched_on=data["launched_on"], metric_name=data["metric_name"],
-                                    metric_target=data["metric_target"], metric_actual=data["metric_actual"],
-                                    outcome=data["outcome"], notes=data["notes"], actor=request.user)
+            services.outcome_record(
+                launch=launch,
+                launched_on=data["launched_on"],
+                metric_name=data["metric_name"],
+                metric_target=data["metric_target"],
+                metric_actual=data["metric_actual"],
+                outcome=data["outcome"],
+                notes=data["notes"],
+                actor=request.user,
+            )
         except services.InvalidInput as error:
             show_on_form(form, error)
         else:
@@ -239,8 +284,7 @@ def dependency_add(request, ws, cycle, launch_id):
         else:
             messages.success(request, "Dependency added.")
             return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
-    return render(request, "launches/launch.html", launch_context(membership, launch, dependency_form=form),
-                  status=422)
+    return render(request, "launches/launch.html", launch_context(membership, launch, dependency_form=form), status=422)
 
 
 @login_required

@@ -14,28 +14,44 @@ from workspaces.models import Access
 
 
 class LoadLimitsForm(forms.Form):
-    person_week_limit = forms.IntegerField(min_value=1, max_value=200, label="Per person and week",
-                                           error_messages={"min_value": "Between 1 and 200.",
-                                                           "max_value": "Between 1 and 200."})
-    week_limit = forms.IntegerField(min_value=1, max_value=2000, label="Per week, everyone",
-                                    error_messages={"min_value": "Between 1 and 2,000.",
-                                                    "max_value": "Between 1 and 2,000."})
+    person_week_limit = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        label="Per person and week",
+        error_messages={"min_value": "Between 1 and 200.", "max_value": "Between 1 and 200."},
+    )
+    week_limit = forms.IntegerField(
+        min_value=1,
+        max_value=2000,
+        label="Per week, everyone",
+        error_messages={"min_value": "Between 1 and 2,000.", "max_value": "Between 1 and 2,000."},
+    )
 
 
 def _context(membership, year, quarter, **extra):
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)
-    plan = selectors.quarter_plan_of(workspace=workspace, year=year, quarter=quarter, rubric=rubric,
-                                     today=workspace.today())
-    limits_form = extra.pop("limits_form", None) or LoadLimitsForm(initial={
-        "person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit})
+    plan = selectors.quarter_plan_of(
+        workspace=workspace, year=year, quarter=quarter, rubric=rubric, today=workspace.today()
+    )
+    limits_form = extra.pop("limits_form", None) or LoadLimitsForm(
+        initial={"person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit}
+    )
     # The quarter's whole workload, as the People page counts it, beside the load by week.
     work = workloads.workload_of(workspace=workspace, quarter=workloads.Quarter(year, quarter))
     by_member = {person.membership.pk: person for person in work.people}
     load_rows = [(name, person, by_member.get(person.owner_id)) for name, person in plan.load_rows]
-    return {"membership": membership, "workspace": workspace, "plan": plan, "editable": membership.can_edit,
-            "is_admin": membership.is_admin, "limits_form": limits_form, "workload": work, "load_rows": load_rows,
-            **extra}
+    return {
+        "membership": membership,
+        "workspace": workspace,
+        "plan": plan,
+        "editable": membership.can_edit,
+        "is_admin": membership.is_admin,
+        "limits_form": limits_form,
+        "workload": work,
+        "load_rows": load_rows,
+        **extra,
+    }
 
 
 @login_required
@@ -67,8 +83,9 @@ def load_limits(request, ws, quarter):
         raise Http404("No such quarter") from None
     form = LoadLimitsForm(request.POST)
     if not form.is_valid():
-        return render(request, "launches/quarter.html", _context(membership, year, number, limits_form=form),
-                      status=422)
+        return render(
+            request, "launches/quarter.html", _context(membership, year, number, limits_form=form), status=422
+        )
     services.load_limits_set(workspace=membership.workspace, **form.cleaned_data)
     messages.success(request, "Load limits saved.")
     return redirect("launches:quarter", ws, quarter)
@@ -81,8 +98,9 @@ def _plan(membership, quarter):
         raise Http404("No such quarter") from None
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)
-    plan = selectors.quarter_plan_of(workspace=workspace, year=year, quarter=number, rubric=rubric,
-                                     today=workspace.today())
+    plan = selectors.quarter_plan_of(
+        workspace=workspace, year=year, quarter=number, rubric=rubric, today=workspace.today()
+    )
     return plan, *selectors.preread_of(plan=plan, rubric=rubric)
 
 
@@ -92,9 +110,18 @@ def preread_page(request, ws, quarter):
     """The quarter's pre-read: a one-page summary, then every launch; printable."""
     membership = membership_for(request, ws)
     plan, rows, summary = _plan(membership, quarter)
-    return render(request, "launches/preread.html", {
-        "membership": membership, "workspace": membership.workspace, "plan": plan, "rows": rows,
-        "summary": summary, "today": membership.workspace.today()})
+    return render(
+        request,
+        "launches/preread.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "plan": plan,
+            "rows": rows,
+            "summary": summary,
+            "today": membership.workspace.today(),
+        },
+    )
 
 
 @login_required
@@ -108,7 +135,9 @@ def preread_export(request, ws, quarter, fmt):
     if fmt == "csv":
         response = HttpResponse(preread.write_csv(rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(preread.write_xlsx(rows, title=f"{plan.name} pre-read"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            preread.write_xlsx(rows, title=f"{plan.name} pre-read"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

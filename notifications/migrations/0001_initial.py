@@ -7,132 +7,347 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('raci', '0013_quarter_readout_kind'),
-        ('workspaces', '0001_initial'),
+        ("raci", "0013_quarter_readout_kind"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # each model changes.
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
                 migrations.CreateModel(
-                    name='NotificationEvent',
+                    name="NotificationEvent",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('key', models.CharField(max_length=200, unique=True)),
-                        ('kind', models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout')], max_length=20)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("key", models.CharField(max_length=200, unique=True)),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    (
+                                        "letters",
+                                        "Letters change on an activity where your role is Accountable or Informed",
+                                    ),
+                                    ("item_assigned", "A readiness item is assigned to you"),
+                                    ("item_due", "Your readiness item is due in 2 days"),
+                                    ("item_overdue", "Your readiness item is overdue"),
+                                    ("launch_status", "A launch you own changes status"),
+                                    ("launch_tier", "A launch you own changes tier"),
+                                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                                    (
+                                        "decision_review",
+                                        "A decision you made or whose matrix you own reaches its review date",
+                                    ),
+                                    ("matrix_review", "A matrix you own passes its review date"),
+                                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workspaces.workspace"
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_notificationevent',
+                        "db_table": "raci_notificationevent",
                     },
                 ),
                 migrations.CreateModel(
-                    name='NotificationSettings',
+                    name="NotificationSettings",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('digest', models.CharField(choices=[('daily', 'Daily, in the morning'), ('weekly', 'Weekly, on Monday morning')], default='daily', max_length=6)),
-                        ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_settings', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "digest",
+                            models.CharField(
+                                choices=[("daily", "Daily, in the morning"), ("weekly", "Weekly, on Monday morning")],
+                                default="daily",
+                                max_length=6,
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notification_settings",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_notificationsettings',
+                        "db_table": "raci_notificationsettings",
                     },
                 ),
                 migrations.CreateModel(
-                    name='Webhook',
+                    name="Webhook",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('url', models.URLField(max_length=500)),
-                        ('secret', models.CharField(default=notifications.models._webhook_secret, max_length=64)),
-                        ('active', models.BooleanField(default=True)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='webhook', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("url", models.URLField(max_length=500)),
+                        ("secret", models.CharField(default=notifications.models._webhook_secret, max_length=64)),
+                        ("active", models.BooleanField(default=True)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "workspace",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="webhook",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_webhook',
+                        "db_table": "raci_webhook",
                     },
                 ),
                 migrations.CreateModel(
-                    name='DigestRun',
+                    name="DigestRun",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('period', models.CharField(max_length=20)),
-                        ('sent_at', models.DateTimeField(blank=True, null=True)),
-                        ('items', models.PositiveIntegerField(default=0)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.CharField(max_length=20)),
+                        ("sent_at", models.DateTimeField(blank=True, null=True)),
+                        ("items", models.PositiveIntegerField(default=0)),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_digestrun',
-                        'constraints': [models.UniqueConstraint(fields=('user', 'period'), name='one_digest_per_period')],
+                        "db_table": "raci_digestrun",
+                        "constraints": [
+                            models.UniqueConstraint(fields=("user", "period"), name="one_digest_per_period")
+                        ],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Notification',
+                    name="Notification",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout')], max_length=20)),
-                        ('key', models.CharField(max_length=200)),
-                        ('title', models.CharField(max_length=300)),
-                        ('body', models.TextField(blank=True, max_length=4000)),
-                        ('url', models.CharField(blank=True, max_length=500)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('in_app', models.BooleanField(default=True)),
-                        ('read_at', models.DateTimeField(blank=True, null=True)),
-                        ('email', models.CharField(choices=[('now', 'E-mail me at once'), ('digest', 'Put it in my digest'), ('off', 'No e-mail')], default='now', max_length=6)),
-                        ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                        ('email_failed_at', models.DateTimeField(blank=True, null=True)),
-                        ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    (
+                                        "letters",
+                                        "Letters change on an activity where your role is Accountable or Informed",
+                                    ),
+                                    ("item_assigned", "A readiness item is assigned to you"),
+                                    ("item_due", "Your readiness item is due in 2 days"),
+                                    ("item_overdue", "Your readiness item is overdue"),
+                                    ("launch_status", "A launch you own changes status"),
+                                    ("launch_tier", "A launch you own changes tier"),
+                                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                                    (
+                                        "decision_review",
+                                        "A decision you made or whose matrix you own reaches its review date",
+                                    ),
+                                    ("matrix_review", "A matrix you own passes its review date"),
+                                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("key", models.CharField(max_length=200)),
+                        ("title", models.CharField(max_length=300)),
+                        ("body", models.TextField(blank=True, max_length=4000)),
+                        ("url", models.CharField(blank=True, max_length=500)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("in_app", models.BooleanField(default=True)),
+                        ("read_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "email",
+                            models.CharField(
+                                choices=[
+                                    ("now", "E-mail me at once"),
+                                    ("digest", "Put it in my digest"),
+                                    ("off", "No e-mail"),
+                                ],
+                                default="now",
+                                max_length=6,
+                            ),
+                        ),
+                        ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                        ("email_failed_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "actor",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notifications",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notifications",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_notification',
-                        'ordering': ['-created_at', '-id'],
-                        'indexes': [models.Index(fields=['user', 'in_app', 'read_at'], name='notification_unread')],
-                        'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='notification_once_per_key')],
+                        "db_table": "raci_notification",
+                        "ordering": ["-created_at", "-id"],
+                        "indexes": [models.Index(fields=["user", "in_app", "read_at"], name="notification_unread")],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("user", "key"), name="notification_once_per_key")
+                        ],
                     },
                 ),
                 migrations.CreateModel(
-                    name='NotificationPreference',
+                    name="NotificationPreference",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout')], max_length=20)),
-                        ('in_app', models.BooleanField(default=True)),
-                        ('email', models.CharField(choices=[('now', 'E-mail me at once'), ('digest', 'Put it in my digest'), ('off', 'No e-mail')], default='now', max_length=6)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_prefs', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    (
+                                        "letters",
+                                        "Letters change on an activity where your role is Accountable or Informed",
+                                    ),
+                                    ("item_assigned", "A readiness item is assigned to you"),
+                                    ("item_due", "Your readiness item is due in 2 days"),
+                                    ("item_overdue", "Your readiness item is overdue"),
+                                    ("launch_status", "A launch you own changes status"),
+                                    ("launch_tier", "A launch you own changes tier"),
+                                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                                    (
+                                        "decision_review",
+                                        "A decision you made or whose matrix you own reaches its review date",
+                                    ),
+                                    ("matrix_review", "A matrix you own passes its review date"),
+                                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("in_app", models.BooleanField(default=True)),
+                        (
+                            "email",
+                            models.CharField(
+                                choices=[
+                                    ("now", "E-mail me at once"),
+                                    ("digest", "Put it in my digest"),
+                                    ("off", "No e-mail"),
+                                ],
+                                default="now",
+                                max_length=6,
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notification_prefs",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_notificationpreference',
-                        'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='one_preference_per_kind')],
+                        "db_table": "raci_notificationpreference",
+                        "constraints": [
+                            models.UniqueConstraint(fields=("user", "kind"), name="one_preference_per_kind")
+                        ],
                     },
                 ),
                 migrations.CreateModel(
-                    name='WebhookDelivery',
+                    name="WebhookDelivery",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('key', models.CharField(max_length=200)),
-                        ('kind', models.CharField(max_length=20)),
-                        ('payload', models.JSONField()),
-                        ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=8)),
-                        ('attempts', models.PositiveSmallIntegerField(default=0)),
-                        ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                        ('last_error', models.CharField(blank=True, max_length=500)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('finished_at', models.DateTimeField(blank=True, null=True)),
-                        ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                        ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.webhook')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("key", models.CharField(max_length=200)),
+                        ("kind", models.CharField(max_length=20)),
+                        ("payload", models.JSONField()),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[("pending", "Pending"), ("sent", "Delivered"), ("failed", "Failed")],
+                                default="pending",
+                                max_length=8,
+                            ),
+                        ),
+                        ("attempts", models.PositiveSmallIntegerField(default=0)),
+                        ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                        ("last_error", models.CharField(blank=True, max_length=500)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("finished_at", models.DateTimeField(blank=True, null=True)),
+                        ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "webhook",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="deliveries",
+                                to="notifications.webhook",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_webhookdelivery',
-                        'ordering': ['-created_at', '-id'],
-                        'constraints': [models.UniqueConstraint(fields=('webhook', 'key'), name='webhook_delivery_once_per_key')],
+                        "db_table": "raci_webhookdelivery",
+                        "ordering": ["-created_at", "-id"],
+                        "constraints": [
+                            models.UniqueConstraint(fields=("webhook", "key"), name="webhook_delivery_once_per_key")
+                        ],
                     },
                 ),
-        ]),
+            ]
+        ),
     ]

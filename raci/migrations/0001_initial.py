@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,211 +14,360 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Template',
+            name="Template",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=200)),
-                ('stage', models.CharField(choices=[('startup', 'Startup'), ('scaleup', 'Scale-up'), ('enterprise', 'Enterprise')], default='scaleup', max_length=12)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('is_default', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("startup", "Startup"), ("scaleup", "Scale-up"), ("enterprise", "Enterprise")],
+                        default="scaleup",
+                        max_length=12,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("is_default", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-is_default', 'name'],
+                "ordering": ["-is_default", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Workspace',
+            name="Workspace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Matrix',
+            name="Matrix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=60)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('max_responsible', models.PositiveSmallIntegerField(default=3)),
-                ('max_consulted', models.PositiveSmallIntegerField(default=4)),
-                ('overload_min_activities', models.PositiveSmallIntegerField(default=5)),
-                ('review_cadence_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('errors', models.PositiveIntegerField(default=0)),
-                ('warnings', models.PositiveIntegerField(default=0)),
-                ('infos', models.PositiveIntegerField(default=0)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matrices', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=60)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                ("max_responsible", models.PositiveSmallIntegerField(default=3)),
+                ("max_consulted", models.PositiveSmallIntegerField(default=4)),
+                ("overload_min_activities", models.PositiveSmallIntegerField(default=5)),
+                ("review_cadence_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("errors", models.PositiveIntegerField(default=0)),
+                ("warnings", models.PositiveIntegerField(default=0)),
+                ("infos", models.PositiveIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="matrices", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'matrices',
-                'ordering': ['name'],
+                "verbose_name_plural": "matrices",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(blank=True, choices=[('insight', 'Insight/Discovery'), ('strategy', 'Strategy'), ('build', 'Build & Validate'), ('launch', 'Launch'), ('post_launch', 'Post-Launch')], max_length=20)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='raci.matrix')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("insight", "Insight/Discovery"),
+                            ("strategy", "Strategy"),
+                            ("build", "Build & Validate"),
+                            ("launch", "Launch"),
+                            ("post_launch", "Post-Launch"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="activities", to="raci.matrix"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['order', 'id'],
+                "verbose_name_plural": "activities",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('access', models.CharField(choices=[('viewer', 'Viewer'), ('editor', 'Editor'), ('admin', 'Admin')], default='editor', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[("viewer", "Viewer"), ("editor", "Editor"), ("admin", "Admin")],
+                        default="editor",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__username'],
+                "ordering": ["user__username"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateActivity',
+            name="TemplateActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(blank=True, choices=[('insight', 'Insight/Discovery'), ('strategy', 'Strategy'), ('build', 'Build & Validate'), ('launch', 'Launch'), ('post_launch', 'Post-Launch')], max_length=20)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('letters', models.JSONField(blank=True, default=dict)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='raci.template')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("insight", "Insight/Discovery"),
+                            ("strategy", "Strategy"),
+                            ("build", "Build & Validate"),
+                            ("launch", "Launch"),
+                            ("post_launch", "Post-Launch"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("letters", models.JSONField(blank=True, default=dict)),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="activities", to="raci.template"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'template activities',
-                'ordering': ['order', 'id'],
+                "verbose_name_plural": "template activities",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='template',
-            name='workspace',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='templates', to='raci.workspace'),
+            model_name="template",
+            name="workspace",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="templates",
+                to="raci.workspace",
+            ),
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(max_length=12)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='raci.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("code", models.CharField(max_length=12)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roles", to="raci.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeEvent',
+            name="ChangeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(max_length=40)),
-                ('activity_id_ref', models.BigIntegerField(blank=True, null=True)),
-                ('role_id_ref', models.BigIntegerField(blank=True, null=True)),
-                ('target', models.CharField(blank=True, max_length=500)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='raci.matrix')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveBigIntegerField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("kind", models.CharField(max_length=40)),
+                ("activity_id_ref", models.BigIntegerField(blank=True, null=True)),
+                ("role_id_ref", models.BigIntegerField(blank=True, null=True)),
+                ("target", models.CharField(blank=True, max_length=500)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="raci.matrix"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['matrix', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('matrix', 'seq'), name='event_seq_unique_in_matrix')],
+                "ordering": ["matrix", "seq"],
+                "constraints": [models.UniqueConstraint(fields=("matrix", "seq"), name="event_seq_unique_in_matrix")],
             },
         ),
         migrations.CreateModel(
-            name='Column',
+            name="Column",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='raci.matrix')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='raci.role')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="columns", to="raci.matrix"
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="columns", to="raci.role"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('matrix', 'role'), name='role_once_per_matrix')],
+                "ordering": ["order", "id"],
+                "constraints": [models.UniqueConstraint(fields=("matrix", "role"), name="role_once_per_matrix")],
             },
         ),
         migrations.CreateModel(
-            name='Cell',
+            name="Cell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(blank=True, choices=[('', 'empty'), ('R', 'R'), ('A', 'A'), ('AR', 'A/R'), ('C', 'C'), ('I', 'I')], max_length=2)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='raci.activity')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='raci.role')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "value",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "empty"), ("R", "R"), ("A", "A"), ("AR", "A/R"), ("C", "C"), ("I", "I")],
+                        max_length=2,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cells", to="raci.activity"
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cells", to="raci.role"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('activity', 'role'), name='one_cell_per_pair')],
+                "constraints": [models.UniqueConstraint(fields=("activity", "role"), name="one_cell_per_pair")],
             },
         ),
         migrations.CreateModel(
-            name='RoleHolder',
+            name="RoleHolder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='held_roles', to='raci.membership')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holders', to='raci.role')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="held_roles", to="raci.membership"
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="holders", to="raci.role"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('role', 'membership'), name='hold_role_once')],
+                "constraints": [models.UniqueConstraint(fields=("role", "membership"), name="hold_role_once")],
             },
         ),
         migrations.CreateModel(
-            name='TemplateRole',
+            name="TemplateRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('held_by_creator', models.BooleanField(default=False, help_text='The person who creates a matrix from the template holds this role.')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='raci.template')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                (
+                    "held_by_creator",
+                    models.BooleanField(
+                        default=False, help_text="The person who creates a matrix from the template holds this role."
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roles", to="raci.template"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('template', 'code'), name='template_role_code_unique')],
+                "ordering": ["order", "id"],
+                "constraints": [models.UniqueConstraint(fields=("template", "code"), name="template_role_code_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='template',
-            constraint=models.UniqueConstraint(fields=('workspace', 'slug'), name='template_slug_unique_in_workspace'),
+            model_name="template",
+            constraint=models.UniqueConstraint(fields=("workspace", "slug"), name="template_slug_unique_in_workspace"),
         ),
         migrations.AddConstraint(
-            model_name='template',
-            constraint=models.UniqueConstraint(condition=models.Q(('workspace__isnull', True)), fields=('slug',), name='builtin_template_slug_unique'),
+            model_name="template",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("workspace__isnull", True)), fields=("slug",), name="builtin_template_slug_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.UniqueConstraint(fields=('workspace', 'code'), name='role_code_unique_in_workspace'),
+            model_name="role",
+            constraint=models.UniqueConstraint(fields=("workspace", "code"), name="role_code_unique_in_workspace"),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='role_name_unique_in_workspace'),
+            model_name="role",
+            constraint=models.UniqueConstraint(fields=("workspace", "name"), name="role_name_unique_in_workspace"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('workspace', 'user'), name='one_membership_per_user'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("workspace", "user"), name="one_membership_per_user"),
         ),
         migrations.AddConstraint(
-            model_name='matrix',
-            constraint=models.UniqueConstraint(fields=('workspace', 'slug'), name='matrix_slug_unique_in_workspace'),
+            model_name="matrix",
+            constraint=models.UniqueConstraint(fields=("workspace", "slug"), name="matrix_slug_unique_in_workspace"),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0003_decisions_and_reviews'),
+        ("raci", "0003_decisions_and_reviews"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='membership',
+            name="membership",
             options={},
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0004_membership_unordered'),
+        ("raci", "0004_membership_unordered"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='version',
+            model_name="activity",
+            name="version",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='role',
-            name='version',
+            model_name="role",
+            name="version",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0006_notifications'),
+        ("raci", "0006_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webhookdelivery',
-            name='next_attempt_at',
+            model_name="webhookdelivery",
+            name="next_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

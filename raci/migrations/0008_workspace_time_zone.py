@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0007_webhook_next_attempt'),
+        ("raci", "0007_webhook_next_attempt"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workspace',
-            name='time_zone',
-            field=models.CharField(default='UTC', max_length=64, validators=[workspaces.models.validate_time_zone]),
+            model_name="workspace",
+            name="time_zone",
+            field=models.CharField(default="UTC", max_length=64, validators=[workspaces.models.validate_time_zone]),
         ),
     ]

@@ -14,69 +14,82 @@ def link_matrices_to_their_templates(apps, schema_editor):
         if not slug:
             continue
         matrix = Matrix.objects.filter(pk=event.matrix_id).first()
-        template = (Template.objects.filter(workspace_id=matrix.workspace_id, slug=slug).first()
-                    or Template.objects.filter(workspace__isnull=True, slug=slug).first()) if matrix else None
+        template = (
+            (
+                Template.objects.filter(workspace_id=matrix.workspace_id, slug=slug).first()
+                or Template.objects.filter(workspace__isnull=True, slug=slug).first()
+            )
+            if matrix
+            else None
+        )
         if template is not None:
             Matrix.objects.filter(pk=matrix.pk).update(template=template)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0010_accounts_invitation'),
+        ("raci", "0010_accounts_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TemplateVersion',
+            name="TemplateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['template', 'number'],
+                "ordering": ["template", "number"],
             },
         ),
         migrations.AddField(
-            model_name='changeevent',
-            name='group',
+            model_name="changeevent",
+            name="group",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='changeevent',
-            name='group_label',
+            model_name="changeevent",
+            name="group_label",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='matrix',
-            name='template',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='matrices', to='raci.template'),
+            model_name="matrix",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="matrices",
+                to="raci.template",
+            ),
         ),
         migrations.AddField(
-            model_name='matrix',
-            name='template_version',
+            model_name="matrix",
+            name="template_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='template',
-            name='version',
+            model_name="template",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddIndex(
-            model_name='changeevent',
-            index=models.Index(fields=['matrix', 'group'], name='event_group'),
+            model_name="changeevent",
+            index=models.Index(fields=["matrix", "group"], name="event_group"),
         ),
         migrations.AddField(
-            model_name='templateversion',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='raci.template'),
+            model_name="templateversion",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="raci.template"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateversion',
-            constraint=models.UniqueConstraint(fields=('template', 'number'), name='template_version_once'),
+            model_name="templateversion",
+            constraint=models.UniqueConstraint(fields=("template", "number"), name="template_version_once"),
         ),
         migrations.RunPython(link_matrices_to_their_templates, migrations.RunPython.noop),
-]
+    ]

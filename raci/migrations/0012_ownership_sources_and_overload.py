@@ -10,45 +10,52 @@ def _new_overload_default(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0011_findings_groups_and_template_versions'),
+        ("raci", "0011_findings_groups_and_template_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='source',
+            model_name="activity",
+            name="source",
             field=models.TextField(blank=True, max_length=4000),
         ),
         migrations.AddField(
-            model_name='activity',
-            name='template_key',
+            model_name="activity",
+            name="template_key",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='matrix',
-            name='overload_percent',
+            model_name="matrix",
+            name="overload_percent",
             field=models.PositiveSmallIntegerField(default=75),
         ),
         migrations.AddField(
-            model_name='templateactivity',
-            name='key',
-            field=models.CharField(blank=True, help_text='Stable name that launch readiness items use to find this activity.', max_length=40),
+            model_name="templateactivity",
+            name="key",
+            field=models.CharField(
+                blank=True,
+                help_text="Stable name that launch readiness items use to find this activity.",
+                max_length=40,
+            ),
         ),
         migrations.AddField(
-            model_name='templateactivity',
-            name='our_default',
-            field=models.TextField(blank=True, help_text='Why some letters are ours where the seeds give none; empty when the seeds give them all.', max_length=2000),
+            model_name="templateactivity",
+            name="our_default",
+            field=models.TextField(
+                blank=True,
+                help_text="Why some letters are ours where the seeds give none; empty when the seeds give them all.",
+                max_length=2000,
+            ),
         ),
         migrations.AddField(
-            model_name='templateactivity',
-            name='sources',
+            model_name="templateactivity",
+            name="sources",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='matrix',
-            name='overload_min_activities',
+            model_name="matrix",
+            name="overload_min_activities",
             field=models.PositiveSmallIntegerField(default=8),
         ),
         migrations.RunPython(_new_overload_default, migrations.RunPython.noop),

@@ -6,8 +6,18 @@ from django.db import migrations, models
 
 MOVED = {
     "workspaces": ("raci", ["workspace", "membership", "role", "roleholder", "invitation"]),
-    "notifications": ("raci", ["notificationevent", "notification", "notificationpreference",
-                               "notificationsettings", "digestrun", "webhook", "webhookdelivery"]),
+    "notifications": (
+        "raci",
+        [
+            "notificationevent",
+            "notification",
+            "notificationpreference",
+            "notificationsettings",
+            "digestrun",
+            "webhook",
+            "webhookdelivery",
+        ],
+    ),
     "rituals": ("launches", ["ritual", "occurrence", "occurrencedecision"]),
 }
 
@@ -27,189 +37,204 @@ def relabel_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('notifications', '0001_initial'),
-        ('rituals', '0001_initial'),
-        ('launches', '0008_move_rituals_out'),
-        ('raci', '0013_quarter_readout_kind'),
-        ('workspaces', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("notifications", "0001_initial"),
+        ("rituals", "0001_initial"),
+        ("launches", "0008_move_rituals_out"),
+        ("raci", "0013_quarter_readout_kind"),
+        ("workspaces", "0001_initial"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # each model changes.
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
                 migrations.RemoveConstraint(
-                    model_name='digestrun',
-                    name='one_digest_per_period',
+                    model_name="digestrun",
+                    name="one_digest_per_period",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='invitation',
-                    name='one_open_invitation_per_address',
+                    model_name="invitation",
+                    name="one_open_invitation_per_address",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='membership',
-                    name='one_membership_per_user',
+                    model_name="membership",
+                    name="one_membership_per_user",
                 ),
                 migrations.RemoveIndex(
-                    model_name='notification',
-                    name='notification_unread',
+                    model_name="notification",
+                    name="notification_unread",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='notification',
-                    name='notification_once_per_key',
+                    model_name="notification",
+                    name="notification_once_per_key",
                 ),
                 migrations.RemoveField(
-                    model_name='notificationevent',
-                    name='workspace',
+                    model_name="notificationevent",
+                    name="workspace",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='notificationpreference',
-                    name='one_preference_per_kind',
+                    model_name="notificationpreference",
+                    name="one_preference_per_kind",
                 ),
                 migrations.RemoveField(
-                    model_name='notificationsettings',
-                    name='user',
+                    model_name="notificationsettings",
+                    name="user",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='role',
-                    name='role_code_unique_in_workspace',
+                    model_name="role",
+                    name="role_code_unique_in_workspace",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='role',
-                    name='role_name_unique_in_workspace',
+                    model_name="role",
+                    name="role_name_unique_in_workspace",
                 ),
                 migrations.AlterField(
-                    model_name='column',
-                    name='role',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='workspaces.role'),
+                    model_name="column",
+                    name="role",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="columns", to="workspaces.role"
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='cell',
-                    name='role',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='workspaces.role'),
+                    model_name="cell",
+                    name="role",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cells", to="workspaces.role"
+                    ),
                 ),
                 migrations.RemoveConstraint(
-                    model_name='roleholder',
-                    name='hold_role_once',
+                    model_name="roleholder",
+                    name="hold_role_once",
                 ),
                 migrations.RemoveField(
-                    model_name='webhook',
-                    name='workspace',
+                    model_name="webhook",
+                    name="workspace",
                 ),
                 migrations.RemoveConstraint(
-                    model_name='webhookdelivery',
-                    name='webhook_delivery_once_per_key',
+                    model_name="webhookdelivery",
+                    name="webhook_delivery_once_per_key",
                 ),
                 migrations.AlterField(
-                    model_name='matriximport',
-                    name='workspace',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='workspaces.workspace'),
+                    model_name="matriximport",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imports", to="workspaces.workspace"
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='matrix',
-                    name='workspace',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matrices', to='workspaces.workspace'),
+                    model_name="matrix",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="matrices", to="workspaces.workspace"
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='template',
-                    name='workspace',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='templates', to='workspaces.workspace'),
+                    model_name="template",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="templates",
+                        to="workspaces.workspace",
+                    ),
                 ),
                 migrations.RemoveField(
-                    model_name='digestrun',
-                    name='user',
+                    model_name="digestrun",
+                    name="user",
                 ),
                 migrations.RemoveField(
-                    model_name='invitation',
-                    name='accepted_by',
+                    model_name="invitation",
+                    name="accepted_by",
                 ),
                 migrations.RemoveField(
-                    model_name='invitation',
-                    name='invited_by',
+                    model_name="invitation",
+                    name="invited_by",
                 ),
                 migrations.RemoveField(
-                    model_name='invitation',
-                    name='workspace',
+                    model_name="invitation",
+                    name="workspace",
                 ),
                 migrations.RemoveField(
-                    model_name='membership',
-                    name='user',
+                    model_name="membership",
+                    name="user",
                 ),
                 migrations.RemoveField(
-                    model_name='membership',
-                    name='workspace',
+                    model_name="membership",
+                    name="workspace",
                 ),
                 migrations.RemoveField(
-                    model_name='notification',
-                    name='actor',
+                    model_name="notification",
+                    name="actor",
                 ),
                 migrations.RemoveField(
-                    model_name='notification',
-                    name='user',
+                    model_name="notification",
+                    name="user",
                 ),
                 migrations.RemoveField(
-                    model_name='notification',
-                    name='workspace',
+                    model_name="notification",
+                    name="workspace",
                 ),
                 migrations.DeleteModel(
-                    name='NotificationEvent',
+                    name="NotificationEvent",
                 ),
                 migrations.RemoveField(
-                    model_name='notificationpreference',
-                    name='user',
+                    model_name="notificationpreference",
+                    name="user",
                 ),
                 migrations.DeleteModel(
-                    name='NotificationSettings',
+                    name="NotificationSettings",
                 ),
                 migrations.RemoveField(
-                    model_name='role',
-                    name='workspace',
+                    model_name="role",
+                    name="workspace",
                 ),
                 migrations.RemoveField(
-                    model_name='roleholder',
-                    name='membership',
+                    model_name="roleholder",
+                    name="membership",
                 ),
                 migrations.RemoveField(
-                    model_name='roleholder',
-                    name='role',
+                    model_name="roleholder",
+                    name="role",
                 ),
                 migrations.RemoveField(
-                    model_name='webhookdelivery',
-                    name='webhook',
+                    model_name="webhookdelivery",
+                    name="webhook",
                 ),
                 migrations.DeleteModel(
-                    name='DigestRun',
+                    name="DigestRun",
                 ),
                 migrations.DeleteModel(
-                    name='Invitation',
+                    name="Invitation",
                 ),
                 migrations.DeleteModel(
-                    name='Notification',
+                    name="Notification",
                 ),
                 migrations.DeleteModel(
-                    name='NotificationPreference',
+                    name="NotificationPreference",
                 ),
                 migrations.DeleteModel(
-                    name='Workspace',
+                    name="Workspace",
                 ),
                 migrations.DeleteModel(
-                    name='Membership',
+                    name="Membership",
                 ),
                 migrations.DeleteModel(
-                    name='Role',
+                    name="Role",
                 ),
                 migrations.DeleteModel(
-                    name='RoleHolder',
+                    name="RoleHolder",
                 ),
                 migrations.DeleteModel(
-                    name='Webhook',
+                    name="Webhook",
                 ),
                 migrations.DeleteModel(
-                    name='WebhookDelivery',
+                    name="WebhookDelivery",
                 ),
-        ]),
+            ]
+        ),
         migrations.RunPython(relabel, relabel_back),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0014_move_to_apps'),
+        ("raci", "0014_move_to_apps"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activity',
-            name='phase',
+            model_name="activity",
+            name="phase",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AlterField(
-            model_name='templateactivity',
-            name='phase',
+            model_name="templateactivity",
+            name="phase",
             field=models.CharField(blank=True, max_length=20),
         ),
     ]

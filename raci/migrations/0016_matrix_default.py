@@ -8,29 +8,32 @@ def _first_matrix_is_the_default(apps, schema_editor):
     # A workspace's first matrix becomes its default, as a new workspace's would.
     Matrix = apps.get_model("raci", "Matrix")
     seen = set()
-    for pk, workspace_id in Matrix.objects.order_by("workspace_id", "created_at", "id").values_list("id", "workspace_id"):
+    for pk, workspace_id in Matrix.objects.order_by("workspace_id", "created_at", "id").values_list(
+        "id", "workspace_id"
+    ):
         if workspace_id not in seen:
             seen.add(workspace_id)
             Matrix.objects.filter(pk=pk).update(is_default=True)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0015_phase_keys_any_phase'),
-        ('workspaces', '0001_initial'),
+        ("raci", "0015_phase_keys_any_phase"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matrix',
-            name='is_default',
+            model_name="matrix",
+            name="is_default",
             field=models.BooleanField(default=False),
         ),
         migrations.AddConstraint(
-            model_name='matrix',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('workspace',), name='one_default_matrix_per_workspace'),
+            model_name="matrix",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)), fields=("workspace",), name="one_default_matrix_per_workspace"
+            ),
         ),
         migrations.RunPython(_first_matrix_is_the_default, migrations.RunPython.noop),
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
 from raci import changelog, rules
+from raci.findings import neighbourhood_findings
 from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.models import (
     Cell,
@@ -18,7 +19,6 @@ from raci.models import (
     Matrix,
 )
 from raci.rules import DISPLAY
-from raci.findings import neighbourhood_findings
 from raci.selectors import COLUMN_LETTERS, cell_neighbourhood, matrix_grid
 
 
@@ -51,24 +51,58 @@ def _execute(sql: str, params: list) -> int:
         return cursor.rowcount
 
 
-def _write_cell_change(matrix: Matrix, *, actor, activity_id: int, role_id: int, value: str, create: bool,
-                       delta: dict[str, int], target: str, before: str) -> None:
+def _write_cell_change(
+    matrix: Matrix,
+    *,
+    actor,
+    activity_id: int,
+    role_id: int,
+    value: str,
+    create: bool,
+    delta: dict[str, int],
+    target: str,
+    before: str,
+) -> None:
     """The cell, the matrix's counts and the change event, written in plain SQL (the hot
     path: see prepared.py). On PostgreSQL the three writes go as one statement: each
     round trip costs more than the writes themselves."""
     ops = connection.ops
-    columns = ", ".join(ops.quote_name(c) for c in (
-        "matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref", "role_id_ref", "target", "before", "after",
-        "group", "group_label"))
+    columns = ", ".join(
+        ops.quote_name(c)
+        for c in (
+            "matrix_id",
+            "seq",
+            "actor_id",
+            "at",
+            "kind",
+            "activity_id_ref",
+            "role_id_ref",
+            "target",
+            "before",
+            "after",
+            "group",
+            "group_label",
+        )
+    )
     event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-    event_params = [matrix.pk, matrix.last_seq, actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()),
-                    "cell", activity_id, role_id, target[:500], ops.adapt_json_value(before, None),
-                    ops.adapt_json_value(DISPLAY[value], None),
-                    *changelog.group_fields(matrix_id=matrix.pk, seq=matrix.last_seq)]
+    event_params = [
+        matrix.pk,
+        matrix.last_seq,
+        actor.pk if actor else None,
+        ops.adapt_datetimefield_value(timezone.now()),
+        "cell",
+        activity_id,
+        role_id,
+        target[:500],
+        ops.adapt_json_value(before, None),
+        ops.adapt_json_value(DISPLAY[value], None),
+        *changelog.group_fields(matrix_id=matrix.pk, seq=matrix.last_seq),
+    ]
     cell_sql = f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s"
     cell_params = [value, activity_id, role_id]
-    counts_sql = (f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s "
-                  f"WHERE id = %s")
+    counts_sql = (
+        f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s WHERE id = %s"
+    )
     counts_params = [delta["error"], delta["warning"], delta["info"], matrix.pk]
     if create:
         Cell.objects.create(activity_id=activity_id, role_id=role_id, value=value, version=1)
@@ -77,8 +111,9 @@ def _write_cell_change(matrix: Matrix, *, actor, activity_id: int, role_id: int,
         if any(delta.values()):
             ctes.append((counts_sql, counts_params))
         with_sql = ", ".join(f"w{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(ctes))
-        _execute((f"WITH {with_sql} " if ctes else "") + event_sql,
-                 [p for _, params in ctes for p in params] + event_params)
+        _execute(
+            (f"WITH {with_sql} " if ctes else "") + event_sql, [p for _, params in ctes for p in params] + event_params
+        )
         return
     if not create:
         _execute(cell_sql, cell_params)
@@ -113,12 +148,24 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
     # The one-statement path records a lone change; inside a group (a fix, a paste) the
     # event takes the group's fields, which the locked path writes.
     if connection.vendor == "postgresql" and not changelog.group_open(matrix_id=matrix.pk):
-        result = _cell_set_if_unchanged(matrix=matrix, activity_id=activity_id, role_id=role_id, value=value,
-                                        expected_version=expected_version, actor=actor)
+        result = _cell_set_if_unchanged(
+            matrix=matrix,
+            activity_id=activity_id,
+            role_id=role_id,
+            value=value,
+            expected_version=expected_version,
+            actor=actor,
+        )
         if result is not None:
             return result
-    return _cell_set_locked(matrix=matrix, activity_id=activity_id, role_id=role_id, value=value,
-                            expected_version=expected_version, actor=actor)
+    return _cell_set_locked(
+        matrix=matrix,
+        activity_id=activity_id,
+        role_id=role_id,
+        value=value,
+        expected_version=expected_version,
+        actor=actor,
+    )
 
 
 @dataclass(slots=True)
@@ -135,8 +182,7 @@ class _Planned:
 def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expected_version: int) -> _Planned:
     # An edit between letters that the column's rules do not count (C, I, empty) reads no
     # column: on a big matrix that column is most of what an edit reads.
-    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id,
-                              column=value in COLUMN_LETTERS)
+    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id, column=value in COLUMN_LETTERS)
     if hood.activity is None or hood.column is None:
         raise NotFound("That activity or role is no longer in the matrix.")
     before, version = hood.row[role_id]
@@ -145,15 +191,32 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
     settings = matrix.rule_settings
     old_row, old_column = neighbourhood_findings(hood, settings, role_id)
     if before == value:
-        return _Planned(before, version, CellResult(activity_id, role_id, value, version, False, old_row, old_column,
-                                                    matrix.counts, hood.n_activities, len(hood.columns)), {}, "")
+        return _Planned(
+            before,
+            version,
+            CellResult(
+                activity_id,
+                role_id,
+                value,
+                version,
+                False,
+                old_row,
+                old_column,
+                matrix.counts,
+                hood.n_activities,
+                len(hood.columns),
+            ),
+            {},
+            "",
+        )
     new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
     old = rules.count_by_severity(old_row + (old_column or []))
     new = rules.count_by_severity(new_row + (new_column or []))
     delta = {severity: new[severity] - old[severity] for severity in new}
     planned = _Planned(before, version, None, delta, f"{hood.activity.name} × {hood.column.code}")
-    planned.result = CellResult(activity_id, role_id, value, version + 1, True, new_row, new_column, {},
-                                hood.n_activities, len(hood.columns))
+    planned.result = CellResult(
+        activity_id, role_id, value, version + 1, True, new_row, new_column, {}, hood.n_activities, len(hood.columns)
+    )
     return planned
 
 
@@ -165,19 +228,34 @@ def _applied(matrix: Matrix, planned: _Planned) -> CellResult:
     return planned.result
 
 
-def _cell_set_if_unchanged(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int,
-                           actor) -> CellResult | None:
+def _cell_set_if_unchanged(
+    *, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int, actor
+) -> CellResult | None:
     """The edit in one statement if no write landed since `matrix` was read, else None."""
     planned = _plan(matrix, activity_id=activity_id, role_id=role_id, value=value, expected_version=expected_version)
     if not planned.result.changed:
         return planned.result
     ops = connection.ops
     cell_sql = _guarded_cell_sql(create=planned.version == 0, durable=settings.CELL_EDIT_SYNCHRONOUS_COMMIT)
-    params = [planned.delta["error"], planned.delta["warning"], planned.delta["info"], matrix.pk, matrix.last_seq,
-              activity_id, role_id, value,
-              matrix.pk, actor.pk if actor else None, ops.adapt_datetimefield_value(timezone.now()), "cell",
-              activity_id, role_id, planned.target[:500], ops.adapt_json_value(DISPLAY[planned.before], None),
-              ops.adapt_json_value(DISPLAY[value], None)]
+    params = [
+        planned.delta["error"],
+        planned.delta["warning"],
+        planned.delta["info"],
+        matrix.pk,
+        matrix.last_seq,
+        activity_id,
+        role_id,
+        value,
+        matrix.pk,
+        actor.pk if actor else None,
+        ops.adapt_datetimefield_value(timezone.now()),
+        "cell",
+        activity_id,
+        role_id,
+        planned.target[:500],
+        ops.adapt_json_value(DISPLAY[planned.before], None),
+        ops.adapt_json_value(DISPLAY[value], None),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(cell_sql, params)
         row = cursor.fetchone()
@@ -188,10 +266,15 @@ def _cell_set_if_unchanged(*, matrix: Matrix, activity_id: int, role_id: int, va
 
 
 @transaction.atomic
-def _cell_set_locked(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int,
-                     actor) -> CellResult:
+def _cell_set_locked(
+    *, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int, actor
+) -> CellResult:
     # (Only when this is the whole transaction: a caller's own transaction commits as it chooses.)
-    if connection.vendor == "postgresql" and not settings.CELL_EDIT_SYNCHRONOUS_COMMIT and len(connection.atomic_blocks) == 1:
+    if (
+        connection.vendor == "postgresql"
+        and not settings.CELL_EDIT_SYNCHRONOUS_COMMIT
+        and len(connection.atomic_blocks) == 1
+    ):
         # As the one-statement path: this commit does not wait for the disk. It matters
         # more here, since the matrix's lock is held until the commit returns: every other
         # edit of the matrix would wait for the disk too.
@@ -202,9 +285,17 @@ def _cell_set_locked(*, matrix: Matrix, activity_id: int, role_id: int, value: s
         transaction.set_rollback(True)
         matrix.last_seq -= 1
         return planned.result
-    _write_cell_change(matrix, actor=actor, activity_id=activity_id, role_id=role_id, value=value,
-                       create=planned.version == 0, delta=planned.delta, target=planned.target,
-                       before=DISPLAY[planned.before])
+    _write_cell_change(
+        matrix,
+        actor=actor,
+        activity_id=activity_id,
+        role_id=role_id,
+        value=value,
+        create=planned.version == 0,
+        delta=planned.delta,
+        target=planned.target,
+        before=DISPLAY[planned.before],
+    )
     return _applied(matrix, planned)
 
 
@@ -215,27 +306,46 @@ def _guarded_cell_sql(*, create: bool, durable: bool) -> str:
     PostgreSQL checks the condition again on the row it committed), write the cell and
     record the change; no row comes back when the sequence had moved on."""
     q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in ("matrix_id", "seq", "actor_id", "at", "kind", "activity_id_ref",
-                                       "role_id_ref", "target", "before", "after", "group", "group_label"))
+    columns = ", ".join(
+        q(c)
+        for c in (
+            "matrix_id",
+            "seq",
+            "actor_id",
+            "at",
+            "kind",
+            "activity_id_ref",
+            "role_id_ref",
+            "target",
+            "before",
+            "after",
+            "group",
+            "group_label",
+        )
+    )
     if create:
-        cell = (f"INSERT INTO {_CELL} (activity_id, role_id, value, version) "
-                f"SELECT %s, %s, %s, 1 FROM bumped RETURNING 1")
+        cell = (
+            f"INSERT INTO {_CELL} (activity_id, role_id, value, version) SELECT %s, %s, %s, 1 FROM bumped RETURNING 1"
+        )
     else:
-        cell = (f"UPDATE {_CELL} SET value = v.value, version = {_CELL}.version + 1 FROM bumped, "
-                f"(SELECT %s::integer AS activity_id, %s::integer AS role_id, %s::varchar AS value) v "
-                f"WHERE {_CELL}.activity_id = v.activity_id AND {_CELL}.role_id = v.role_id RETURNING 1")
+        cell = (
+            f"UPDATE {_CELL} SET value = v.value, version = {_CELL}.version + 1 FROM bumped, "
+            f"(SELECT %s::integer AS activity_id, %s::integer AS role_id, %s::varchar AS value) v "
+            f"WHERE {_CELL}.activity_id = v.activity_id AND {_CELL}.role_id = v.role_id RETURNING 1"
+        )
     # Unless settings say otherwise, the statement's own transaction commits without waiting
     # for its WAL to reach the disk (PostgreSQL's synchronous_commit, for this transaction
     # only): on a busy disk that wait is most of an edit. A database crash can then lose the
     # last moments of edits, never half of one, as SQLite's synchronous=NORMAL here does.
-    wait = "" if durable else (
-        " AND set_config('synchronous_commit', 'off', true) IS NOT NULL")
-    return (f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, "
-            f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "
-            f"RETURNING last_seq), "
-            f"written AS ({cell}) "
-            f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '' "
-            f"FROM bumped, (SELECT count(*) AS n FROM written) w WHERE w.n = 1 RETURNING seq")
+    wait = "" if durable else (" AND set_config('synchronous_commit', 'off', true) IS NOT NULL")
+    return (
+        f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, "
+        f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "
+        f"RETURNING last_seq), "
+        f"written AS ({cell}) "
+        f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '' "
+        f"FROM bumped, (SELECT count(*) AS n FROM written) w WHERE w.n = 1 RETURNING seq"
+    )
 
 
 def matrix_recount(matrix: Matrix) -> None:

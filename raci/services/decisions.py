@@ -13,22 +13,33 @@ from raci.models import (
 from workspaces.models import Membership
 
 
-def _decision_fields(matrix: Matrix, *, what: str, why: str, activity_id: int | None, decided_by_id: int | None,
-                     decided_on, review_on) -> dict:
+def _decision_fields(
+    matrix: Matrix, *, what: str, why: str, activity_id: int | None, decided_by_id: int | None, decided_on, review_on
+) -> dict:
     what = " ".join((what or "").split())
     if not what:
         raise InvalidInput("Say what was decided.", "what")
     if len(what) > 500:
-        raise InvalidInput(f"Keep the decision under 500 characters (it has {len(what)}); put the detail in “why”.", "what")
+        raise InvalidInput(
+            f"Keep the decision under 500 characters (it has {len(what)}); put the detail in “why”.", "what"
+        )
     if activity_id is not None and not Activity.objects.filter(matrix=matrix, pk=activity_id).exists():
         raise InvalidInput("That activity is not in this matrix.", "activity")
-    if decided_by_id is not None and not Membership.objects.filter(workspace_id=matrix.workspace_id,
-                                                                   user_id=decided_by_id).exists():
+    if (
+        decided_by_id is not None
+        and not Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=decided_by_id).exists()
+    ):
         raise InvalidInput("The person who decided must be a member of the workspace.", "decided_by")
     if review_on is not None and review_on < decided_on:
         raise InvalidInput("The review date comes after the decision date.", "review_on")
-    return {"what": what, "why": (why or "").strip()[:4000], "activity_id": activity_id,
-            "decided_by_id": decided_by_id, "decided_on": decided_on, "review_on": review_on}
+    return {
+        "what": what,
+        "why": (why or "").strip()[:4000],
+        "activity_id": activity_id,
+        "decided_by_id": decided_by_id,
+        "decided_on": decided_on,
+        "review_on": review_on,
+    }
 
 
 @transaction.atomic

@@ -18,8 +18,9 @@ def _finding(grid, rule: str, activity_id: int | None, role_id: int | None):
 
 
 @transaction.atomic
-def fix_apply(*, matrix: Matrix, rule: str, activity_id: int | None, role_id: int | None, code: str, since: int,
-              actor) -> changelog.GroupResult:
+def fix_apply(
+    *, matrix: Matrix, rule: str, activity_id: int | None, role_id: int | None, code: str, since: int, actor
+) -> changelog.GroupResult:
     """Apply one of a finding's fixes (raci.fixes) as one group "Fix: <label>", undoable
     from the history. `since` is the matrix's sequence number when the person saw the
     preview: if the row (or the column, for a role's finding) changed after it, the fix is
@@ -31,15 +32,30 @@ def fix_apply(*, matrix: Matrix, rule: str, activity_id: int | None, role_id: in
     if finding is None:
         changelog.refuse_if_changed(matrix=matrix, since=since, what="The fix", **scope)
         raise InvalidInput("That finding is gone already: there is nothing to fix.")
-    fix = next((f for f in fixes.fixes_for(finding, grid.rule_input(), settings=matrix.rule_settings,
-                                           template=selectors.template_letters(matrix=matrix)) if f.code == code), None)
+    fix = next(
+        (
+            f
+            for f in fixes.fixes_for(
+                finding,
+                grid.rule_input(),
+                settings=matrix.rule_settings,
+                template=selectors.template_letters(matrix=matrix),
+            )
+            if f.code == code
+        ),
+        None,
+    )
     if fix is None or not fix.is_change:
         raise InvalidInput("That fix does not apply to this finding any more.")
     label = f"Fix: {fix.label}"
     changelog.refuse_if_changed(matrix=matrix, since=since, what=label, **scope)
     with changelog.changes_group(matrix=matrix, label=label) as group:
-        changed = changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
-            changelog.CellChange(a, r, after) for a, r, _, after in fix.changes]).changed
+        changed = changelog.cells_set(
+            matrix=matrix,
+            actor=actor,
+            label=label,
+            changes=[changelog.CellChange(a, r, after) for a, r, _, after in fix.changes],
+        ).changed
         if fix.remove_role is not None:
             column_remove(matrix=matrix, role_id=fix.remove_role, actor=actor)
             changed += 1
@@ -58,8 +74,7 @@ def role_handover(*, matrix: Matrix, role_id: int, moves: dict[int, int], since:
     if not moves:
         raise InvalidInput("Pick at least one activity and the role that takes it over.", "moves")
     label = f"Hand over {len(moves)} of {column.code}'s A's"
-    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, role_ids=[role_id],
-                                activity_ids=list(moves))
+    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, role_ids=[role_id], activity_ids=list(moves))
     roles = {c.role_id for c in grid.columns}
     changes = []
     for activity_id, to_role in moves.items():

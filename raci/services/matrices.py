@@ -34,8 +34,9 @@ RESERVED_MATRIX_SLUGS = frozenset({"new"})
 
 
 @transaction.atomic
-def matrix_create(*, workspace: Workspace, name: str, actor, template: Template | None = None,
-                  description: str = "") -> Matrix:
+def matrix_create(
+    *, workspace: Workspace, name: str, actor, template: Template | None = None, description: str = ""
+) -> Matrix:
     """A new matrix, empty or copied from a template: the template's roles are matched to
     the workspace's roles by code, and created where the workspace lacks them."""
     name = clean_name(name, "matrix")
@@ -47,17 +48,26 @@ def matrix_create(*, workspace: Workspace, name: str, actor, template: Template 
         problem = limits.size_problem(activities=template.activities.count(), roles=template.roles.count())
         if problem:
             raise InvalidInput(f"The template “{template.name}” is too big to copy: {problem}", "template")
-    matrix = Matrix.objects.create(workspace=workspace, name=name, owner=actor, description=description.strip()[:2000],
-                                   slug=unique_slug(Matrix.objects.filter(workspace=workspace), name,
-                                                     RESERVED_MATRIX_SLUGS),
-                                   last_reviewed_on=workspace.today(),
-                                   is_default=not Matrix.objects.filter(workspace=workspace, is_default=True).exists())
+    matrix = Matrix.objects.create(
+        workspace=workspace,
+        name=name,
+        owner=actor,
+        description=description.strip()[:2000],
+        slug=unique_slug(Matrix.objects.filter(workspace=workspace), name, RESERVED_MATRIX_SLUGS),
+        last_reviewed_on=workspace.today(),
+        is_default=not Matrix.objects.filter(workspace=workspace, is_default=True).exists(),
+    )
     if template is not None:
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
         matrix.save(update_fields=["template", "template_version"])
-    changelog.record(matrix=matrix, actor=actor, kind="matrix.create", target=name,
-            after={"template": template.slug if template else None})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="matrix.create",
+        target=name,
+        after={"template": template.slug if template else None},
+    )
     matrix_recount(matrix)
     return matrix
 
@@ -72,18 +82,28 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
         role = roles.get(spec.code.upper())
         if role is None:
             role = roles[spec.code.upper()] = role_ensure(
-                workspace=workspace, code=spec.code, name=spec.name, description=spec.description)
+                workspace=workspace, code=spec.code, name=spec.name, description=spec.description
+            )
         if spec.held_by_creator and creator is not None:
             if RoleHolder.objects.get_or_create(role=role, membership=creator)[1]:
                 newly_held.append(role.pk)
         columns.append(Column(matrix=matrix, role=role, order=position))
     Column.objects.bulk_create(columns)
     phases_ensure(workspace=workspace, keys=[a.phase for a in template.activities.all()])
-    activities = Activity.objects.bulk_create([
-        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=position,
-                 template_key=a.key, source=a.source[:4000])
-        for position, a in enumerate(template.activities.all())
-    ])
+    activities = Activity.objects.bulk_create(
+        [
+            Activity(
+                matrix=matrix,
+                name=a.name,
+                phase=a.phase,
+                description=a.description,
+                order=position,
+                template_key=a.key,
+                source=a.source[:4000],
+            )
+            for position, a in enumerate(template.activities.all())
+        ]
+    )
     cells = []
     for activity, spec in zip(activities, template.activities.all()):
         for code, value in spec.letters.items():
@@ -98,15 +118,24 @@ CELL_BATCH = 5000
 
 
 def _shape(matrix: Matrix) -> dict:
-    return {"activities": Activity.objects.filter(matrix=matrix).count(),
-            "roles": list(Column.objects.filter(matrix=matrix).order_by("order").values_list("role__code", flat=True)),
-            "counts": matrix.counts}
+    return {
+        "activities": Activity.objects.filter(matrix=matrix).count(),
+        "roles": list(Column.objects.filter(matrix=matrix).order_by("order").values_list("role__code", flat=True)),
+        "counts": matrix.counts,
+    }
 
 
 @transaction.atomic
-def matrix_contents_replace(*, matrix: Matrix, roles: Sequence[Role], activities: Sequence[ActivitySpec], actor,
-                            source: str, fresh: bool = False,
-                            progress: Callable[[int], None] | None = None) -> Matrix:
+def matrix_contents_replace(
+    *,
+    matrix: Matrix,
+    roles: Sequence[Role],
+    activities: Sequence[ActivitySpec],
+    actor,
+    source: str,
+    fresh: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Matrix:
     """Replace the matrix's rows and columns with `activities` and `roles` (a spreadsheet's:
     `ActivitySpec.letters` maps an index into `roles` to a value), recorded as one "import"
     change from `source` with the shape before (none when the matrix is `fresh`) and after.
@@ -117,31 +146,60 @@ def matrix_contents_replace(*, matrix: Matrix, roles: Sequence[Role], activities
     Activity.objects.filter(matrix=matrix).delete()
     Column.objects.filter(matrix=matrix).delete()
     Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
-    rows = Activity.objects.bulk_create([
-        Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=i)
-        for i, a in enumerate(activities)])
+    rows = Activity.objects.bulk_create(
+        [
+            Activity(matrix=matrix, name=a.name, phase=a.phase, description=a.description, order=i)
+            for i, a in enumerate(activities)
+        ]
+    )
     report(10)
-    cells = [Cell(activity=row, role=roles[index], value=value, version=1)
-             for row, spec in zip(rows, activities) for index, value in spec.letters.items()]
+    cells = [
+        Cell(activity=row, role=roles[index], value=value, version=1)
+        for row, spec in zip(rows, activities)
+        for index, value in spec.letters.items()
+    ]
     for start in range(0, len(cells), CELL_BATCH):
-        Cell.objects.bulk_create(cells[start:start + CELL_BATCH])
+        Cell.objects.bulk_create(cells[start : start + CELL_BATCH])
         report(10 + int(85 * min(1, (start + CELL_BATCH) / max(1, len(cells)))))
     matrix_recount(matrix)
-    changelog.record(matrix=matrix, actor=actor, kind="import", seq=seq, target=source,
-                     before=before, after=dict(_shape(matrix), file=source))
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="import",
+        seq=seq,
+        target=source,
+        before=before,
+        after=dict(_shape(matrix), file=source),
+    )
     return matrix
 
 
 @transaction.atomic
-def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsible: int, max_consulted: int,
-                  overload_min_activities: int, review_cadence_days: int | None, actor,
-                  overload_percent: int = 75) -> Matrix:
+def matrix_update(
+    *,
+    matrix: Matrix,
+    name: str,
+    description: str,
+    max_responsible: int,
+    max_consulted: int,
+    overload_min_activities: int,
+    review_cadence_days: int | None,
+    actor,
+    overload_percent: int = 75,
+) -> Matrix:
     seq = changelog.lock(matrix=matrix)
     name = clean_name(name, "matrix")
     if Matrix.objects.filter(workspace_id=matrix.workspace_id, name__iexact=name).exclude(pk=matrix.pk).exists():
         raise InvalidInput(f"The workspace already has a matrix named “{name}”.", "name")
-    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
-              "review_cadence_days"]
+    fields = [
+        "name",
+        "description",
+        "max_responsible",
+        "max_consulted",
+        "overload_min_activities",
+        "overload_percent",
+        "review_cadence_days",
+    ]
     before = {f: getattr(matrix, f) for f in fields}
     matrix.name, matrix.description = name, description.strip()[:2000]
     matrix.max_responsible, matrix.max_consulted = max_responsible, max_consulted
@@ -159,7 +217,10 @@ def matrix_update(*, matrix: Matrix, name: str, description: str, max_responsibl
 
 @transaction.atomic
 def matrix_set_owner(*, matrix: Matrix, owner_id: int | None, actor) -> Matrix:
-    if owner_id is not None and not Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=owner_id).exists():
+    if (
+        owner_id is not None
+        and not Membership.objects.filter(workspace_id=matrix.workspace_id, user_id=owner_id).exists()
+    ):
         raise InvalidInput("The owner must be a member of the workspace.", "owner")
     if matrix.owner_id == owner_id:
         return matrix
@@ -167,8 +228,15 @@ def matrix_set_owner(*, matrix: Matrix, owner_id: int | None, actor) -> Matrix:
     before = matrix.owner_id
     Matrix.objects.filter(pk=matrix.pk).update(owner_id=owner_id)
     matrix.owner_id = owner_id
-    changelog.record(matrix=matrix, actor=actor, kind="matrix.update", seq=seq, target="owner", before={"owner": before},
-            after={"owner": owner_id})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="matrix.update",
+        seq=seq,
+        target="owner",
+        before={"owner": before},
+        after={"owner": owner_id},
+    )
     return matrix
 
 
@@ -179,9 +247,15 @@ def matrix_mark_reviewed(*, matrix: Matrix, actor) -> Matrix:
     before = matrix.last_reviewed_on
     matrix.last_reviewed_on = matrix.workspace.today()
     Matrix.objects.filter(pk=matrix.pk).update(last_reviewed_on=matrix.last_reviewed_on)
-    changelog.record(matrix=matrix, actor=actor, kind="matrix.review", seq=seq, target=matrix.name,
-            before={"last_reviewed_on": before.isoformat() if before else None},
-            after={"last_reviewed_on": matrix.last_reviewed_on.isoformat()})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="matrix.review",
+        seq=seq,
+        target=matrix.name,
+        before={"last_reviewed_on": before.isoformat() if before else None},
+        after={"last_reviewed_on": matrix.last_reviewed_on.isoformat()},
+    )
     return matrix
 
 
@@ -216,24 +290,41 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
     workspace = matrix.workspace
     if Template.objects.filter(workspace=workspace, name__iexact=name).exists():
         raise InvalidInput(f"The workspace already has a template named “{name}”.", "name")
-    problem = limits.size_problem(activities=Activity.objects.filter(matrix=matrix).count(),
-                                  roles=Column.objects.filter(matrix=matrix).count())
+    problem = limits.size_problem(
+        activities=Activity.objects.filter(matrix=matrix).count(), roles=Column.objects.filter(matrix=matrix).count()
+    )
     if problem:
         # A matrix from before the limits can be this big; a template of it could not be used.
         raise InvalidInput(f"This matrix is too big to save as a template: {problem}", "name")
-    template = Template.objects.create(workspace=workspace, name=name, stage=stage, description=description.strip()[:2000],
-                                       slug=unique_slug(Template.objects.filter(workspace=workspace), name))
+    template = Template.objects.create(
+        workspace=workspace,
+        name=name,
+        stage=stage,
+        description=description.strip()[:2000],
+        slug=unique_slug(Template.objects.filter(workspace=workspace), name),
+    )
     grid = matrix_grid(matrix=matrix, check=False)
     codes = {c.role_id: c.code for c in grid.columns}
-    TemplateRole.objects.bulk_create([
-        TemplateRole(template=template, code=c.code, name=c.name, description=c.description, order=i)
-        for i, c in enumerate(grid.columns)
-    ])
-    TemplateActivity.objects.bulk_create([
-        TemplateActivity(template=template, name=a.name, phase=a.phase, description=a.description, order=i,
-                         key=a.template_key, letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v})
-        for i, a in enumerate(grid.activities)
-    ])
+    TemplateRole.objects.bulk_create(
+        [
+            TemplateRole(template=template, code=c.code, name=c.name, description=c.description, order=i)
+            for i, c in enumerate(grid.columns)
+        ]
+    )
+    TemplateActivity.objects.bulk_create(
+        [
+            TemplateActivity(
+                template=template,
+                name=a.name,
+                phase=a.phase,
+                description=a.description,
+                order=i,
+                key=a.template_key,
+                letters={codes[r]: v for (act, r), (v, _) in grid.cells.items() if act == a.id and v},
+            )
+            for i, a in enumerate(grid.activities)
+        ]
+    )
     template_snapshot(template=template)
     return template
 

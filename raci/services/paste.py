@@ -16,8 +16,9 @@ def _plural(n: int, word: str) -> str:
 
 
 @transaction.atomic
-def cells_paste(*, matrix: Matrix, activity_id: int, role_id: int, text: str, since: int,
-                actor) -> changelog.GroupResult:
+def cells_paste(
+    *, matrix: Matrix, activity_id: int, role_id: int, text: str, since: int, actor
+) -> changelog.GroupResult:
     """Fill the block of `text` (tab-separated lines) into the grid from the cell (activity,
     role) rightwards and downwards, in the grid's order, as one group "Paste of 2×3 cells".
 
@@ -37,24 +38,32 @@ def cells_paste(*, matrix: Matrix, activity_id: int, role_id: int, text: str, si
     if row_at is None or column_at is None:
         raise NotFound("That activity or role is no longer in the matrix.")
     n_rows, n_columns = block.size
-    rows = grid.activities[row_at:row_at + n_rows]
-    columns = grid.columns[column_at:column_at + n_columns]
+    rows = grid.activities[row_at : row_at + n_rows]
+    columns = grid.columns[column_at : column_at + n_columns]
     start = f"“{rows[0].name}” × {columns[0].code}"
     if len(rows) < n_rows or len(columns) < n_columns:
         raise InvalidInput(
             f"The pasted block is {_plural(n_rows, 'row')} by {_plural(n_columns, 'column')}, but from {start} the "
             f"matrix has {_plural(len(rows), 'row')} and {_plural(len(columns), 'column')} to its edge: nothing "
-            "was pasted. Start the paste further up or left, or paste a smaller block.", "text")
+            "was pasted. Start the paste further up or left, or paste a smaller block.",
+            "text",
+        )
     if block.bad:
         first = block.bad[0]
-        message = (f"“{first.value}” in row “{rows[first.row].name}”, column {columns[first.column].code} is not a "
-                   f"RACI value; use {tabular.VALID_VALUES_TEXT}. Nothing was pasted.")
+        message = (
+            f"“{first.value}” in row “{rows[first.row].name}”, column {columns[first.column].code} is not a "
+            f"RACI value; use {tabular.VALID_VALUES_TEXT}. Nothing was pasted."
+        )
         if len(block.bad) > 1:
             message += f" {_plural(len(block.bad) - 1, 'more value')} of the block {'is' if len(block.bad) == 2 else 'are'} not valid either."
         raise InvalidInput(message, "text")
     label = f"Paste of {n_rows}×{n_columns} cells"
-    changes = [changelog.CellChange(a.id, c.role_id, value)
-               for a, line in zip(rows, block.values) for c, value in zip(columns, line)]
-    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, others_than=actor,
-                                cells=[(c.activity_id, c.role_id) for c in changes])
+    changes = [
+        changelog.CellChange(a.id, c.role_id, value)
+        for a, line in zip(rows, block.values)
+        for c, value in zip(columns, line)
+    ]
+    changelog.refuse_if_changed(
+        matrix=matrix, since=since, what=label, others_than=actor, cells=[(c.activity_id, c.role_id) for c in changes]
+    )
     return changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)

@@ -15,10 +15,10 @@ from raci.models import (
     Column,
     Matrix,
 )
-from workspaces.team_phases import phase_list
 from raci.services.cells import matrix_recount
 from workspaces.models import Role
 from workspaces.services import role_create
+from workspaces.team_phases import phase_list
 
 
 def _activity(matrix: Matrix, activity_id: int, *, lock: bool = False) -> Activity:
@@ -51,8 +51,13 @@ def _check_room(matrix: Matrix, *, activity: bool = False, role: bool = False, f
     adds at once cannot both take the last place."""
     activities = Activity.objects.filter(matrix=matrix).count()
     roles = Column.objects.filter(matrix=matrix).count()
-    problem = (limits.activity_add_problem(activities=activities, roles=roles) if activity
-               else limits.role_add_problem(activities=activities, roles=roles) if role else None)
+    problem = (
+        limits.activity_add_problem(activities=activities, roles=roles)
+        if activity
+        else limits.role_add_problem(activities=activities, roles=roles)
+        if role
+        else None
+    )
     if problem:
         raise InvalidInput(problem, field)
 
@@ -64,22 +69,40 @@ def activity_add(*, matrix: Matrix, name: str, phase: str = "", description: str
     name, phase = clean_name(name, "activity"), _clean_phase(matrix, phase)
     _check_unique_activity(matrix, name, phase)
     top = Activity.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
-    activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=description.strip()[:2000],
-                                       order=(top or 0) + 1)
-    changelog.record(matrix=matrix, actor=actor, kind="activity.add", seq=seq, activity_id=activity.pk, target=name,
-            after={"name": name, "phase": phase, "description": activity.description})
+    activity = Activity.objects.create(
+        matrix=matrix, name=name, phase=phase, description=description.strip()[:2000], order=(top or 0) + 1
+    )
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.add",
+        seq=seq,
+        activity_id=activity.pk,
+        target=name,
+        after={"name": name, "phase": phase, "description": activity.description},
+    )
     matrix_recount(matrix)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, description: str, actor,
-                    expected_version: int | None = None) -> Activity:
+def activity_update(
+    *,
+    matrix: Matrix,
+    activity_id: int,
+    name: str,
+    phase: str,
+    description: str,
+    actor,
+    expected_version: int | None = None,
+) -> Activity:
     seq = changelog.lock(matrix=matrix)
     activity = _activity(matrix, activity_id)
     if expected_version is not None and expected_version != activity.version:
-        raise Conflict(f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
-                       "Your change was not saved; edit it again.")
+        raise Conflict(
+            f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
+            "Your change was not saved; edit it again."
+        )
     name, phase = clean_name(name, "activity"), _clean_phase(matrix, phase, current=activity.phase)
     _check_unique_activity(matrix, name, phase, exclude=activity.pk)
     before = {"name": activity.name, "phase": activity.phase, "description": activity.description}
@@ -90,8 +113,16 @@ def activity_update(*, matrix: Matrix, activity_id: int, name: str, phase: str, 
         return activity
     activity.version += 1
     activity.save(update_fields=["name", "phase", "description", "version"])
-    changelog.record(matrix=matrix, actor=actor, kind="activity.update", seq=seq, activity_id=activity.pk, target=name,
-            before=before, after=after)
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.update",
+        seq=seq,
+        activity_id=activity.pk,
+        target=name,
+        before=before,
+        after=after,
+    )
     return activity
 
 
@@ -110,25 +141,48 @@ def activity_move(*, matrix: Matrix, activity_id: int, direction: str, actor) ->
     for position, sibling in enumerate(siblings):
         sibling.order = position
     Activity.objects.bulk_update(siblings, ["order"])
-    changelog.record(matrix=matrix, actor=actor, kind="activity.move", seq=seq, activity_id=activity.pk, target=activity.name,
-            before={"position": index}, after={"position": other})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.move",
+        seq=seq,
+        activity_id=activity.pk,
+        target=activity.name,
+        before={"position": index},
+        after={"position": other},
+    )
 
 
 @transaction.atomic
 def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
     seq = changelog.lock(matrix=matrix)
     activity = _activity(matrix, activity_id)
-    letters = {str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")}
-    changelog.record(matrix=matrix, actor=actor, kind="activity.delete", seq=seq, activity_id=activity.pk, target=activity.name,
-            before={"name": activity.name, "phase": activity.phase, "description": activity.description,
-                    "order": activity.order, "letters": letters})
+    letters = {
+        str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")
+    }
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.delete",
+        seq=seq,
+        activity_id=activity.pk,
+        target=activity.name,
+        before={
+            "name": activity.name,
+            "phase": activity.phase,
+            "description": activity.description,
+            "order": activity.order,
+            "letters": letters,
+        },
+    )
     activity.delete()
     matrix_recount(matrix)
 
 
 @transaction.atomic
-def activity_split(*, matrix: Matrix, activity_id: int, input_role_id: int, outcome_role_id: int, actor,
-                   since: int | None = None) -> tuple[Activity, Activity]:
+def activity_split(
+    *, matrix: Matrix, activity_id: int, input_role_id: int, outcome_role_id: int, actor, since: int | None = None
+) -> tuple[Activity, Activity]:
     """Seed 000's boundary script: one activity becomes "<name>: input", owned (A/R) by
     `input_role_id` with the other consulted, and "<name>: outcome", the reverse. Everyone
     else keeps their letters, but nobody else stays accountable (fixes.split_letters), so
@@ -151,16 +205,29 @@ def activity_split(*, matrix: Matrix, activity_id: int, input_role_id: int, outc
         if len(name) > NAME_MAX:
             raise InvalidInput(f"The name is too long to split; shorten “{original}” first.", "name")
         _check_unique_activity(matrix, name, activity.phase)
-    row = {r: v for r, v in activity.cells.filter(role_id__in=columns).exclude(value="").values_list("role_id", "value")}
+    row = dict(activity.cells.filter(role_id__in=columns).exclude(value="").values_list("role_id", "value"))
     input_row, outcome_row = fixes.split_letters(row, input_role_id, outcome_role_id)
     with changelog.changes_group(matrix=matrix, label=label):
         Activity.objects.filter(matrix=matrix, order__gt=activity.order).update(order=F("order") + 1)
-        outcome = Activity.objects.create(matrix=matrix, name=names[1], phase=activity.phase,
-                                          description=activity.description, order=activity.order + 1)
+        outcome = Activity.objects.create(
+            matrix=matrix,
+            name=names[1],
+            phase=activity.phase,
+            description=activity.description,
+            order=activity.order + 1,
+        )
         activity.name, activity.version = names[0], activity.version + 1
         activity.save(update_fields=["name", "version"])
-        changelog.record(matrix=matrix, actor=actor, kind="activity.split", seq=seq, activity_id=activity.pk, target=original,
-                before={"name": original}, after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk})
+        changelog.record(
+            matrix=matrix,
+            actor=actor,
+            kind="activity.split",
+            seq=seq,
+            activity_id=activity.pk,
+            target=original,
+            before={"name": original},
+            after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk},
+        )
         changes = [changelog.CellChange(activity.pk, r, input_row.get(r, "")) for r in columns]
         changes += [changelog.CellChange(outcome.pk, r, v) for r, v in outcome_row.items()]
         changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
@@ -181,12 +248,25 @@ def activity_restore(*, matrix: Matrix, seq: int, actor) -> Activity:
     name, phase = before["name"], before["phase"]
     _check_unique_activity(matrix, name, phase)
     columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
-    activity = Activity.objects.create(matrix=matrix, name=name, phase=phase, description=before["description"],
-                                       order=before["order"])
-    Cell.objects.bulk_create([Cell(activity=activity, role_id=int(r), value=v, version=1)
-                              for r, v in before["letters"].items() if int(r) in columns])
-    changelog.record(matrix=matrix, actor=actor, kind="activity.restore", seq=new_seq, activity_id=activity.pk, target=name,
-            after={"restored_from": seq, "name": name, "phase": phase})
+    activity = Activity.objects.create(
+        matrix=matrix, name=name, phase=phase, description=before["description"], order=before["order"]
+    )
+    Cell.objects.bulk_create(
+        [
+            Cell(activity=activity, role_id=int(r), value=v, version=1)
+            for r, v in before["letters"].items()
+            if int(r) in columns
+        ]
+    )
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.restore",
+        seq=new_seq,
+        activity_id=activity.pk,
+        target=name,
+        after={"restored_from": seq, "name": name, "phase": phase},
+    )
     matrix_recount(matrix)
     return activity
 
@@ -224,8 +304,15 @@ def column_add(*, matrix: Matrix, role_id: int | None = None, name: str = "", co
         raise InvalidInput(f"{role.code} is already a column of this matrix.", "role")
     top = Column.objects.filter(matrix=matrix).aggregate(top=Max("order"))["top"]
     Column.objects.create(matrix=matrix, role=role, order=(top or 0) + 1)
-    changelog.record(matrix=matrix, actor=actor, kind="column.add", seq=seq, role_id=role.pk, target=role.code,
-            after={"code": role.code, "name": role.name})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="column.add",
+        seq=seq,
+        role_id=role.pk,
+        target=role.code,
+        after={"code": role.code, "name": role.name},
+    )
     matrix_recount(matrix)
     return role
 
@@ -245,8 +332,16 @@ def column_move(*, matrix: Matrix, role_id: int, direction: str, actor) -> None:
     for position, column in enumerate(columns):
         column.order = position
     Column.objects.bulk_update(columns, ["order"])
-    changelog.record(matrix=matrix, actor=actor, kind="column.move", seq=seq, role_id=role_id, target=columns[other].role.code,
-            before={"position": index}, after={"position": other})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="column.move",
+        seq=seq,
+        role_id=role_id,
+        target=columns[other].role.code,
+        before={"position": index},
+        after={"position": other},
+    )
 
 
 @transaction.atomic
@@ -257,9 +352,20 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
     column = Column.objects.filter(matrix=matrix, role_id=role_id).select_related("role").first()
     if column is None:
         raise NotFound("That role is no longer a column of the matrix.")
-    letters = {str(a): v for a, v in Cell.objects.filter(activity__matrix=matrix, role_id=role_id)
-               .exclude(value="").values_list("activity_id", "value")}
-    changelog.record(matrix=matrix, actor=actor, kind="column.remove", seq=seq, role_id=role_id, target=column.role.code,
-            before={"code": column.role.code, "order": column.order, "letters": letters})
+    letters = {
+        str(a): v
+        for a, v in Cell.objects.filter(activity__matrix=matrix, role_id=role_id)
+        .exclude(value="")
+        .values_list("activity_id", "value")
+    }
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="column.remove",
+        seq=seq,
+        role_id=role_id,
+        target=column.role.code,
+        before={"code": column.role.code, "order": column.order, "letters": letters},
+    )
     column.delete()
     matrix_recount(matrix)

@@ -49,15 +49,25 @@ def row_reset_to_template(*, matrix: Matrix, activity_id: int, since: int, actor
     changelog.lock(matrix=matrix, bump=False)
     template = _template_for(matrix)
     activity = _activity(matrix, activity_id)
-    letters = next((a["letters"] for a in selectors.template_content(template=template)["activities"]
-                    if a["name"].casefold() == activity.name.casefold()), None)
+    letters = next(
+        (
+            a["letters"]
+            for a in selectors.template_content(template=template)["activities"]
+            if a["name"].casefold() == activity.name.casefold()
+        ),
+        None,
+    )
     if letters is None:
         raise InvalidInput(f"The template has no activity named “{activity.name}”.")
     label = f"Reset “{activity.name}” to the template"
     changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[activity.pk])
     columns = Column.objects.filter(matrix=matrix).select_related("role")
-    return changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
-        changelog.CellChange(activity.pk, c.role_id, letters.get(c.role.code.upper(), "")) for c in columns])
+    return changelog.cells_set(
+        matrix=matrix,
+        actor=actor,
+        label=label,
+        changes=[changelog.CellChange(activity.pk, c.role_id, letters.get(c.role.code.upper(), "")) for c in columns],
+    )
 
 
 @transaction.atomic
@@ -70,7 +80,7 @@ def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> chan
     update = next((u for u in (found.updates if found else []) if u.key == key), None)
     if update is None:
         raise InvalidInput("That template change is taken already, or the template changed again; look again.")
-    label = f"From the template: {update.describe()}"[:changelog.GROUP_LABEL_MAX]
+    label = f"From the template: {update.describe()}"[: changelog.GROUP_LABEL_MAX]
     grid = matrix_grid(matrix=matrix, check=False)
     mine = next((a for a in grid.activities if a.name.casefold() == update.name.casefold()), None)
     if mine is not None:
@@ -78,19 +88,41 @@ def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> chan
     with changelog.changes_group(matrix=matrix, label=label) as group:
         if update.kind == "added":
             phases_ensure(workspace=matrix.workspace, keys=[update.after.phase])
-            activity = activity_add(matrix=matrix, name=update.name, phase=update.after.phase,
-                                    description=update.after.description, actor=actor)
+            activity = activity_add(
+                matrix=matrix,
+                name=update.name,
+                phase=update.after.phase,
+                description=update.after.description,
+                actor=actor,
+            )
             codes = {c.code.upper(): c.role_id for c in grid.columns}
-            changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
-                changelog.CellChange(activity.pk, codes[c], v) for c, v in update.after.letters.items() if c in codes])
+            changelog.cells_set(
+                matrix=matrix,
+                actor=actor,
+                label=label,
+                changes=[
+                    changelog.CellChange(activity.pk, codes[c], v)
+                    for c, v in update.after.letters.items()
+                    if c in codes
+                ],
+            )
         elif update.kind == "removed":
             activity_delete(matrix=matrix, activity_id=mine.id, actor=actor)
         else:
             codes = {c.code.upper(): c.role_id for c in grid.columns}
-            changed = {c for c in {*update.before.letters, *update.after.letters}
-                       if update.before.letters.get(c, "") != update.after.letters.get(c, "") and c in codes}
-            changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=[
-                changelog.CellChange(mine.id, codes[c], update.after.letters.get(c, "")) for c in sorted(changed)])
+            changed = {
+                c
+                for c in {*update.before.letters, *update.after.letters}
+                if update.before.letters.get(c, "") != update.after.letters.get(c, "") and c in codes
+            }
+            changelog.cells_set(
+                matrix=matrix,
+                actor=actor,
+                label=label,
+                changes=[
+                    changelog.CellChange(mine.id, codes[c], update.after.letters.get(c, "")) for c in sorted(changed)
+                ],
+            )
         left = selectors.template_drift(matrix=matrix)
         if left is not None and not left.updates:
             _template_version_seen(matrix, left.template)
@@ -109,8 +141,15 @@ def template_updates_dismiss(*, matrix: Matrix, actor) -> None:
     seq = changelog.lock(matrix=matrix)
     before = matrix.template_version
     _template_version_seen(matrix, template)
-    changelog.record(matrix=matrix, actor=actor, kind="matrix.update", seq=seq, target="template version",
-            before={"template_version": before}, after={"template_version": template.version})
+    changelog.record(
+        matrix=matrix,
+        actor=actor,
+        kind="matrix.update",
+        seq=seq,
+        target="template version",
+        before={"template_version": before},
+        after={"template_version": template.version},
+    )
 
 
 OWNING = ("R", "A", "AR")
@@ -141,11 +180,13 @@ def activity_from_template(*, matrix: Matrix, key: str, actor, since: int | None
         raise InvalidInput("No template has that activity.")
     grid = matrix_grid(matrix=matrix, check=False)
     mine = selectors.activity_for_key(grid=grid, key=key, name=row.name)
-    label = f"From the template: {row.name}"[:changelog.GROUP_LABEL_MAX]
+    label = f"From the template: {row.name}"[: changelog.GROUP_LABEL_MAX]
     if mine is not None:
         if since is not None:
             changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[mine.id])
-        current = {role_id: value for (activity_id, role_id), (value, _) in grid.cells.items() if activity_id == mine.id}
+        current = {
+            role_id: value for (activity_id, role_id), (value, _) in grid.cells.items() if activity_id == mine.id
+        }
         if any(value in OWNING for value in current.values()):
             raise InvalidInput(f"“{mine.name}” has an owner already: look at the matrix again.")
     with changelog.changes_group(matrix=matrix, label=label) as group:
@@ -156,14 +197,18 @@ def activity_from_template(*, matrix: Matrix, key: str, actor, since: int | None
                 codes[code] = _role_for_column(matrix, code, name, description)
                 column_add(matrix=matrix, role_id=codes[code], actor=actor)
         if mine is None:
-            activity = activity_add(matrix=matrix, name=row.name, phase=row.phase, description=row.description,
-                                    actor=actor)
+            activity = activity_add(
+                matrix=matrix, name=row.name, phase=row.phase, description=row.description, actor=actor
+            )
             Activity.objects.filter(pk=activity.pk).update(template_key=key, source=row.source[:4000])
             changes = [changelog.CellChange(activity.pk, codes[c], v) for c, v in row.letters.items() if c in codes]
         else:
             if mine.template_key != key:
                 Activity.objects.filter(pk=mine.id).update(template_key=key)
-            changes = [changelog.CellChange(mine.id, codes[c], v) for c, v in row.letters.items()
-                       if c in codes and (v in OWNING or not current.get(codes[c]))]
+            changes = [
+                changelog.CellChange(mine.id, codes[c], v)
+                for c, v in row.letters.items()
+                if c in codes and (v in OWNING or not current.get(codes[c]))
+            ]
         changed = changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=changes).changed
         return changelog.GroupResult(group.id, group.label, changed)

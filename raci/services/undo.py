@@ -26,8 +26,10 @@ def undo_last(*, matrix: Matrix, actor) -> changelog.GroupResult:
     key = changelog.unit_key(stack[0])
     events = changelog.group_events(matrix=matrix, group=key)
     if {e.kind for e in events} - changelog.UNDOABLE:
-        raise InvalidInput(f"Your last change, “{changelog.unit_label(events[0])}”, cannot be undone here: change it "
-                           "back by hand (the history restores removed activities and columns).")
+        raise InvalidInput(
+            f"Your last change, “{changelog.unit_label(events[0])}”, cannot be undone here: change it "
+            "back by hand (the history restores removed activities and columns)."
+        )
     return changelog.group_undo(matrix=matrix, group=key, actor=actor)
 
 

@@ -1,6 +1,5 @@
 """Editing one cell: the htmx answer is the cell itself, a plain POST redirects to the row."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -28,8 +27,14 @@ def cell(request, ws, m, activity_id, role_id):
         return _cell_form(request, matrix, activity_id, role_id)
     version = query_int(request.POST.get("version"), default=-1)
     try:
-        result = services.cell_set(matrix=matrix, activity_id=activity_id, role_id=role_id,
-                                   value=request.POST.get("value", ""), expected_version=version, actor=request.user)
+        result = services.cell_set(
+            matrix=matrix,
+            activity_id=activity_id,
+            role_id=role_id,
+            value=request.POST.get("value", ""),
+            expected_version=version,
+            actor=request.user,
+        )
     except core_errors.NotFound as error:
         return _cell_gone(request, matrix, str(error))
     except core_errors.StaleEdit as stale:
@@ -49,9 +54,13 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
         "cell": mark_safe(cell_html(a, r, result.value, result.version, editable=True, extra=css)),
         "row_badge": mark_safe(badge_html(result.row_findings, f"rb-{a}", oob=True)),
         # No column badge when the edit cannot have changed the column's findings.
-        "column_badge": mark_safe(badge_html(result.column_findings, f"cb-{r}", oob=True)
-                                  if result.column_findings is not None else ""),
-        "counts": result.counts, "message": message, "matrix": matrix, "workspace": matrix.workspace,
+        "column_badge": mark_safe(
+            badge_html(result.column_findings, f"cb-{r}", oob=True) if result.column_findings is not None else ""
+        ),
+        "counts": result.counts,
+        "message": message,
+        "matrix": matrix,
+        "workspace": matrix.workspace,
     }
     response = render_varied(request, f"{PAGE}#cell-response", context, status=status)
     if result.changed:
@@ -63,10 +72,22 @@ def _cell_response(request, matrix, result, *, status=200, message="", css=""):
 def _feed(request, matrix, result, context) -> None:
     """Keep this edit's answer for the other open pages (raci.live_feed)."""
     user = request.user
-    live_feed.record(matrix_id=matrix.pk, seq=matrix.last_seq, edit=live_feed.CellEdit(
-        result.activity_id, result.role_id, result.value, result.version, str(context["row_badge"]),
-        str(context["column_badge"]), user.pk, f"{user.first_name} {user.last_name}".strip() or user.username,
-        result.n_activities, result.n_columns))
+    live_feed.record(
+        matrix_id=matrix.pk,
+        seq=matrix.last_seq,
+        edit=live_feed.CellEdit(
+            result.activity_id,
+            result.role_id,
+            result.value,
+            result.version,
+            str(context["row_badge"]),
+            str(context["column_badge"]),
+            user.pk,
+            f"{user.first_name} {user.last_name}".strip() or user.username,
+            result.n_activities,
+            result.n_columns,
+        ),
+    )
 
 
 def _cell_conflict(request, matrix, activity_id, role_id, stale):
@@ -74,20 +95,24 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
     who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
     when = f" at {event.at:%H:%M} UTC" if event else ""
     now = DISPLAY[stale.value] or "empty"
-    message = f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
+    message = (
+        f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
+    )
     if not request.htmx:
         messages.error(request, message)
         return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=409,
-                          message=message, css=" conflict")
+    return _cell_response(
+        request, matrix, _current_cell(matrix, activity_id, role_id), status=409, message=message, css=" conflict"
+    )
 
 
 def _cell_invalid(request, matrix, activity_id, role_id, error):
     if not request.htmx:
         messages.error(request, error.message)
         return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, _current_cell(matrix, activity_id, role_id), status=422,
-                          message=error.message, css=" conflict")
+    return _cell_response(
+        request, matrix, _current_cell(matrix, activity_id, role_id), status=422, message=error.message, css=" conflict"
+    )
 
 
 def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
@@ -109,9 +134,24 @@ def _cell_form(request, matrix, activity_id, role_id):
     if activity is None or column is None:
         raise Http404("No such cell")
     value, version = grid.cells.get((activity_id, role_id), ("", 0))
-    return render(request, "raci/cell_form.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "column": column,
-        "value": value, "version": version, "back_url": _row_url(matrix, activity_id, grid),
-        "choices": [("R", "R — Responsible"), ("A", "A — Accountable"), ("AR", "A/R — Accountable and responsible"),
-                    ("C", "C — Consulted"), ("I", "I — Informed"), ("", "Empty")],
-    })
+    return render(
+        request,
+        "raci/cell_form.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "activity": activity,
+            "column": column,
+            "value": value,
+            "version": version,
+            "back_url": _row_url(matrix, activity_id, grid),
+            "choices": [
+                ("R", "R — Responsible"),
+                ("A", "A — Accountable"),
+                ("AR", "A/R — Accountable and responsible"),
+                ("C", "C — Consulted"),
+                ("I", "I — Informed"),
+                ("", "Empty"),
+            ],
+        },
+    )

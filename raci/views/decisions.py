@@ -32,16 +32,26 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, matrix, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [("", "— the matrix as a whole —")] + [
-            (a.pk, a.name) for a in Activity.objects.filter(matrix=matrix).order_by("name")]
+            (a.pk, a.name) for a in Activity.objects.filter(matrix=matrix).order_by("name")
+        ]
         self.fields["decided_by"].choices = [("", "—")] + [
-            (m.user_id, m.display_name) for m in Membership.objects.filter(workspace_id=matrix.workspace_id).order_by("user__username")
-            .select_related("user")]
+            (m.user_id, m.display_name)
+            for m in Membership.objects.filter(workspace_id=matrix.workspace_id)
+            .order_by("user__username")
+            .select_related("user")
+        ]
 
 
 def _fields(form) -> dict:
     data = form.cleaned_data
-    return {"what": data["what"], "why": data["why"], "activity_id": data["activity"],
-            "decided_by_id": data["decided_by"], "decided_on": data["decided_on"], "review_on": data["review_on"]}
+    return {
+        "what": data["what"],
+        "why": data["why"],
+        "activity_id": data["activity"],
+        "decided_by_id": data["decided_by"],
+        "decided_on": data["decided_on"],
+        "review_on": data["review_on"],
+    }
 
 
 @login_required
@@ -49,9 +59,16 @@ def _fields(form) -> dict:
 def decisions(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
     today = matrix.workspace.today()
-    form = DecisionForm(request.POST or None, matrix=matrix, initial={
-        "decided_on": today, "review_on": today + timedelta(days=DEFAULT_REVIEW_DAYS), "decided_by": request.user.pk,
-        "activity": query_int(request.GET.get("activity"))})
+    form = DecisionForm(
+        request.POST or None,
+        matrix=matrix,
+        initial={
+            "decided_on": today,
+            "review_on": today + timedelta(days=DEFAULT_REVIEW_DAYS),
+            "decided_by": request.user.pk,
+            "activity": query_int(request.GET.get("activity")),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_add(matrix=matrix, actor=request.user, **_fields(form))
@@ -64,10 +81,20 @@ def decisions(request, ws, m):
     activity_id = query_int(request.GET.get("activity"))
     if activity_id is not None:
         entries = entries.filter(activity_id=activity_id)
-    return render(request, "raci/decisions.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "form": form, "decisions": entries, "today": today,
-        "editable": can_edit(matrix.access), "filtered": activity_id is not None,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "raci/decisions.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "form": form,
+            "decisions": entries,
+            "today": today,
+            "editable": can_edit(matrix.access),
+            "filtered": activity_id is not None,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _decision(matrix, decision_id) -> Decision:
@@ -82,9 +109,18 @@ def _decision(matrix, decision_id) -> Decision:
 def decision_edit(request, ws, m, decision_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     decision = _decision(matrix, decision_id)
-    form = DecisionForm(request.POST or None, matrix=matrix, initial={
-        "what": decision.what, "why": decision.why, "activity": decision.activity_id,
-        "decided_by": decision.decided_by_id, "decided_on": decision.decided_on, "review_on": decision.review_on})
+    form = DecisionForm(
+        request.POST or None,
+        matrix=matrix,
+        initial={
+            "what": decision.what,
+            "why": decision.why,
+            "activity": decision.activity_id,
+            "decided_by": decision.decided_by_id,
+            "decided_on": decision.decided_on,
+            "review_on": decision.review_on,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(matrix=matrix, decision_id=decision.pk, **_fields(form))
@@ -93,9 +129,17 @@ def decision_edit(request, ws, m, decision_id):
         else:
             messages.success(request, "Decision saved.")
             return redirect("raci:decisions", ws, m)
-    return render(request, "raci/decision_edit.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "decision": decision, "form": form,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "raci/decision_edit.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "decision": decision,
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

@@ -53,28 +53,46 @@ def redo(request, ws, m):
 def paste(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     if request.method == "GET":
-        return _paste_form(request, matrix, activity_id=query_int(request.GET.get("activity")),
-                           role_id=query_int(request.GET.get("role")))
+        return _paste_form(
+            request,
+            matrix,
+            activity_id=query_int(request.GET.get("activity")),
+            role_id=query_int(request.GET.get("role")),
+        )
     activity_id, role_id = query_int(request.POST.get("activity")), query_int(request.POST.get("role"))
     text = request.POST.get("text", "")
     if request.htmx and _view_of(request, from_current_url=True)[1]:
-        return _answer(request, matrix, status=422, error="Nothing was pasted: only rows with findings are shown, so "
-                                                          "the block would land on rows you cannot see. Show all "
-                                                          "activities, then paste again.")
+        return _answer(
+            request,
+            matrix,
+            status=422,
+            error="Nothing was pasted: only rows with findings are shown, so "
+            "the block would land on rows you cannot see. Show all "
+            "activities, then paste again.",
+        )
     try:
         if activity_id is None or role_id is None:
             raise core_errors.InvalidInput("Pick the activity and the role the block starts at.")
-        result = services.cells_paste(matrix=matrix, activity_id=activity_id, role_id=role_id, text=text,
-                                      since=query_int(request.POST.get("since"), default=0), actor=request.user)
+        result = services.cells_paste(
+            matrix=matrix,
+            activity_id=activity_id,
+            role_id=role_id,
+            text=text,
+            since=query_int(request.POST.get("since"), default=0),
+            actor=request.user,
+        )
     except core_errors.NotFound as error:
         if not request.htmx:
             raise Http404(str(error)) from None
         return _answer(request, matrix, status=404, error=f"{error} Nothing was pasted.")
     except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
-        status, message = (409, _stale_message(error)) if isinstance(error, core_errors.StaleChanges) else (422, error.message)
+        status, message = (
+            (409, _stale_message(error)) if isinstance(error, core_errors.StaleChanges) else (422, error.message)
+        )
         if not request.htmx:
-            return _paste_form(request, matrix, activity_id=activity_id, role_id=role_id, text=text, error=message,
-                               status=status)
+            return _paste_form(
+                request, matrix, activity_id=activity_id, role_id=role_id, text=text, error=message, status=status
+            )
         return _answer(request, matrix, status=status, error=message)
     message = f"{result.label}." if result.changed else "Nothing changed: the matrix already holds that block."
     return _answer(request, matrix, result=result, message=message)
@@ -91,14 +109,21 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
         else:
             messages.success(request, message)
         return redirect(_matrix_url(matrix))
-    context = {"workspace": matrix.workspace, "matrix": matrix, "counts": matrix.counts,
-               "message": error or message, "failed": bool(error)}
+    context = {
+        "workspace": matrix.workspace,
+        "matrix": matrix,
+        "counts": matrix.counts,
+        "message": error or message,
+        "failed": bool(error),
+    }
     if result is not None and result.changed:
         events = selectors.changes_since(matrix=matrix, since=result.group - 1, upto=matrix.last_seq)
         page, only = _view_of(request, from_current_url=True)
         context["structural"] = len(events) > REPLAY_MAX or only or any(e.kind not in ("cell", "undo") for e in events)
         if context["structural"]:
-            context.update(_grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page))
+            context.update(
+                _grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page)
+            )
         else:
             context.update(_cell_changes(matrix, events, editable=True, page=page))
     response = render(request, f"{PAGE}#group-response", context, status=status)
@@ -110,8 +135,21 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
 
 def _paste_form(request, matrix, *, activity_id=None, role_id=None, text: str = "", error: str = "", status: int = 200):
     grid = selectors.matrix_grid(matrix=matrix, check=False)
-    return render(request, "raci/paste.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "activities": grid.activities, "columns": grid.columns,
-        "activity_id": activity_id, "role_id": role_id, "text": text, "error": error, "since": matrix.last_seq,
-        "max_kb": tabular.PASTE_MAX_BYTES // 1024, "valid_values": tabular.VALID_VALUES_TEXT,
-    }, status=status)
+    return render(
+        request,
+        "raci/paste.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "activities": grid.activities,
+            "columns": grid.columns,
+            "activity_id": activity_id,
+            "role_id": role_id,
+            "text": text,
+            "error": error,
+            "since": matrix.last_seq,
+            "max_kb": tabular.PASTE_MAX_BYTES // 1024,
+            "valid_values": tabular.VALID_VALUES_TEXT,
+        },
+        status=status,
+    )

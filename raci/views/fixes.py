@@ -29,18 +29,27 @@ def _finding_from(params, grid):
     activity_id, role_id = query_int(params.get("activity")), query_int(params.get("role"))
     if rule not in RULE_CODES:
         return "", activity_id, role_id, None
-    finding = next((f for f in grid.findings if f.rule == rule and f.activity == activity_id
-                    and f.role == role_id), None)
+    finding = next(
+        (f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None
+    )
     return rule, activity_id, role_id, finding
 
 
 def _previews(grid, finding, matrix) -> list[dict]:
     names = {a.id: a.name for a in grid.activities}
     codes = {c.role_id: c.code for c in grid.columns}
-    found = fixes.fixes_for(finding, grid.rule_input(), settings=matrix.rule_settings,
-                            template=selectors.template_letters(matrix=matrix))
-    return [{"fix": fix, "changes": [(names.get(a, ""), codes.get(r, ""), DISPLAY[b] or "—", DISPLAY[v] or "—")
-                                     for a, r, b, v in fix.changes]} for fix in found]
+    found = fixes.fixes_for(
+        finding, grid.rule_input(), settings=matrix.rule_settings, template=selectors.template_letters(matrix=matrix)
+    )
+    return [
+        {
+            "fix": fix,
+            "changes": [
+                (names.get(a, ""), codes.get(r, ""), DISPLAY[b] or "—", DISPLAY[v] or "—") for a, r, b, v in fix.changes
+            ],
+        }
+        for fix in found
+    ]
 
 
 @login_required
@@ -57,15 +66,33 @@ def finding(request, ws, m):
 
 def _finding_page(request, matrix, grid, rule, activity_id, role_id, found, *, status=200, error="", changes=()):
     column = grid.column(role_id) if role_id else None
-    return render(request, "raci/finding.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "rule": rule, "finding": found,
-        "activity": grid.activity(activity_id) if activity_id else None, "column": column,
-        "why": fixes.WHY.get(rule, ""), "previews": _previews(grid, found, matrix) if found else [],
-        "since": matrix.last_seq, "editable": can_edit(matrix.access), "error": error, "changes": changes,
-        "overloaded": [(a, grid.cells[(a.id, role_id)][0]) for a in grid.activities
-                       if grid.cells.get((a.id, role_id), ("",))[0] in ("A", "AR")] if rule == "overloaded-role" and column else [],
-        "other_columns": [c for c in grid.columns if c.role_id != role_id],
-    }, status=status)
+    return render(
+        request,
+        "raci/finding.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "rule": rule,
+            "finding": found,
+            "activity": grid.activity(activity_id) if activity_id else None,
+            "column": column,
+            "why": fixes.WHY.get(rule, ""),
+            "previews": _previews(grid, found, matrix) if found else [],
+            "since": matrix.last_seq,
+            "editable": can_edit(matrix.access),
+            "error": error,
+            "changes": changes,
+            "overloaded": [
+                (a, grid.cells[(a.id, role_id)][0])
+                for a in grid.activities
+                if grid.cells.get((a.id, role_id), ("",))[0] in ("A", "AR")
+            ]
+            if rule == "overloaded-role" and column
+            else [],
+            "other_columns": [c for c in grid.columns if c.role_id != role_id],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -75,9 +102,15 @@ def fix_apply(request, ws, m):
     grid = selectors.matrix_grid(matrix=matrix)
     rule, activity_id, role_id, _ = _finding_from(request.POST, grid)
     try:
-        result = services.fix_apply(matrix=matrix, rule=rule, activity_id=activity_id, role_id=role_id,
-                                    code=request.POST.get("code", ""), since=query_int(request.POST.get("since"), default=0),
-                                    actor=request.user)
+        result = services.fix_apply(
+            matrix=matrix,
+            rule=rule,
+            activity_id=activity_id,
+            role_id=role_id,
+            code=request.POST.get("code", ""),
+            since=query_int(request.POST.get("since"), default=0),
+            actor=request.user,
+        )
     except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, rule, activity_id, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
@@ -88,8 +121,18 @@ def _refused(request, matrix, rule, activity_id, role_id, error):
     grid = selectors.matrix_grid(matrix=matrix)
     found = next((f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None)
     stale = isinstance(error, core_errors.StaleChanges)
-    return _finding_page(request, matrix, grid, rule, activity_id, role_id, found, status=409 if stale else 422,
-                         error=error.message, changes=error.changes if stale else ())
+    return _finding_page(
+        request,
+        matrix,
+        grid,
+        rule,
+        activity_id,
+        role_id,
+        found,
+        status=409 if stale else 422,
+        error=error.message,
+        changes=error.changes if stale else (),
+    )
 
 
 @login_required
@@ -104,27 +147,43 @@ def activity_split(request, ws, m, activity_id):
     if request.method == "POST":
         try:
             first, _ = services.activity_split(
-                matrix=matrix, activity_id=activity_id, actor=request.user,
+                matrix=matrix,
+                activity_id=activity_id,
+                actor=request.user,
                 input_role_id=query_int(request.POST.get("input_role"), default=0),
                 outcome_role_id=query_int(request.POST.get("outcome_role"), default=0),
-                since=query_int(request.POST.get("since"), default=0))
+                since=query_int(request.POST.get("since"), default=0),
+            )
         except core_errors.StaleChanges as stale:
             error, changes, status = stale.message, stale.changes, 409
         except core_errors.InvalidInput as invalid:
             error, status = invalid.message, 422
         else:
-            messages.success(request, f"Split “{activity.name}” into input and outcome. You can undo it from the history.")
+            messages.success(
+                request, f"Split “{activity.name}” into input and outcome. You can undo it from the history."
+            )
             return redirect(_matrix_url(matrix, f"#row-{first.pk}"))
     row = {r: v for (a, r), (v, _) in grid.cells.items() if a == activity_id and v}
     accountable = [c for c in grid.columns if row.get(c.role_id) in ("A", "AR")]
-    return render(request, "raci/split.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "activity": activity, "columns": grid.columns,
-        "letters": [(c, DISPLAY[row.get(c.role_id, "")]) for c in grid.columns],
-        "input_default": query_int(request.POST.get("input_role")) or (accountable[0].role_id if accountable else None),
-        "outcome_default": query_int(request.POST.get("outcome_role")) or (
-            accountable[1].role_id if len(accountable) > 1 else None),
-        "since": matrix.last_seq, "error": error, "changes": changes,
-    }, status=status)
+    return render(
+        request,
+        "raci/split.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "activity": activity,
+            "columns": grid.columns,
+            "letters": [(c, DISPLAY[row.get(c.role_id, "")]) for c in grid.columns],
+            "input_default": query_int(request.POST.get("input_role"))
+            or (accountable[0].role_id if accountable else None),
+            "outcome_default": query_int(request.POST.get("outcome_role"))
+            or (accountable[1].role_id if len(accountable) > 1 else None),
+            "since": matrix.last_seq,
+            "error": error,
+            "changes": changes,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -138,8 +197,13 @@ def role_handover(request, ws, m, role_id):
         if to:
             moves[activity.id] = to
     try:
-        result = services.role_handover(matrix=matrix, role_id=role_id, moves=moves, actor=request.user,
-                                        since=query_int(request.POST.get("since"), default=0))
+        result = services.role_handover(
+            matrix=matrix,
+            role_id=role_id,
+            moves=moves,
+            actor=request.user,
+            since=query_int(request.POST.get("since"), default=0),
+        )
     except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
         return _refused(request, matrix, "overloaded-role", None, role_id, error)
     messages.success(request, f"{result.label}. You can undo it from the history.")
@@ -154,8 +218,9 @@ def group_undo(request, ws, m, group):
     try:
         result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
     except core_errors.StaleChanges as stale:
-        messages.error(request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.",
-                                          *stale.changes]))
+        messages.error(
+            request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.", *stale.changes])
+        )
         return redirect("raci:history", ws, m)
     messages.success(request, f"{result.label}.")
     return redirect("raci:history", ws, m)
@@ -163,16 +228,24 @@ def group_undo(request, ws, m, group):
 
 # --- the template ------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def template_compare(request, ws, m):
     matrix = matrix_for(request, ws, m)
     found = selectors.template_drift(matrix=matrix)
-    return render(request, "raci/template_compare.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "drift": found, "since": matrix.last_seq,
-        "editable": can_edit(matrix.access),
-        "only_differences": request.GET.get("all") != "1",
-    })
+    return render(
+        request,
+        "raci/template_compare.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "drift": found,
+            "since": matrix.last_seq,
+            "editable": can_edit(matrix.access),
+            "only_differences": request.GET.get("all") != "1",
+        },
+    )
 
 
 def _template_write(request, matrix, write):
@@ -193,8 +266,11 @@ def _template_write(request, matrix, write):
 def template_row_reset(request, ws, m, activity_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     since = query_int(request.POST.get("since"), default=0)
-    return _template_write(request, matrix, lambda: services.row_reset_to_template(
-        matrix=matrix, activity_id=activity_id, since=since, actor=request.user))
+    return _template_write(
+        request,
+        matrix,
+        lambda: services.row_reset_to_template(matrix=matrix, activity_id=activity_id, since=since, actor=request.user),
+    )
 
 
 @login_required
@@ -203,12 +279,15 @@ def template_update_take(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     since = query_int(request.POST.get("since"), default=0)
     key = (request.POST.get("key") or "")[:300]
-    return _template_write(request, matrix, lambda: services.template_update_take(
-        matrix=matrix, key=key, since=since, actor=request.user))
+    return _template_write(
+        request, matrix, lambda: services.template_update_take(matrix=matrix, key=key, since=since, actor=request.user)
+    )
 
 
 @login_required
 @require_POST
 def template_updates_dismiss(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    return _template_write(request, matrix, lambda: services.template_updates_dismiss(matrix=matrix, actor=request.user))
+    return _template_write(
+        request, matrix, lambda: services.template_updates_dismiss(matrix=matrix, actor=request.user)
+    )

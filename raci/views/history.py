@@ -30,14 +30,24 @@ def matrix_history(request, ws, m):
     _name_phases(page, phase_list(workspace_id=matrix.workspace_id))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "raci/history.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "page": page, "query": query.urlencode(),
-        "editable": can_edit(matrix.access), "labels": selectors.KIND_LABELS,
-        "people": Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"),
-        "activities": Activity.objects.filter(matrix=matrix).order_by("name").only("id", "name"),
-        "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
-        "filters": {"person": actor_id, "activity": activity_id, "role": role_id},
-    })
+    return render(
+        request,
+        "raci/history.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "page": page,
+            "query": query.urlencode(),
+            "editable": can_edit(matrix.access),
+            "labels": selectors.KIND_LABELS,
+            "people": Membership.objects.filter(workspace=matrix.workspace)
+            .select_related("user")
+            .order_by("user__username"),
+            "activities": Activity.objects.filter(matrix=matrix).order_by("name").only("id", "name"),
+            "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
+            "filters": {"person": actor_id, "activity": activity_id, "role": role_id},
+        },
+    )
 
 
 def _name_phases(events, phases) -> None:

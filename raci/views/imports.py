@@ -75,14 +75,23 @@ def import_upload(request, ws):
     if upload.size > LIMITS.file_bytes:
         messages.error(request, TOO_LARGE)
         return redirect(*back)
-    job = import_create(workspace=workspace, actor=request.user, filename=upload.name, data=upload.read(),
-                        matrix=matrix, new_name=request.POST.get("name", ""))
+    job = import_create(
+        workspace=workspace,
+        actor=request.user,
+        filename=upload.name,
+        data=upload.read(),
+        matrix=matrix,
+        new_name=request.POST.get("name", ""),
+    )
     return redirect("raci:import", ws, job.pk)
 
 
 def _job(membership, import_id) -> MatrixImport:
-    job = MatrixImport.objects.filter(workspace=membership.workspace, pk=import_id).select_related(
-        "matrix", "result").first()
+    job = (
+        MatrixImport.objects.filter(workspace=membership.workspace, pk=import_id)
+        .select_related("matrix", "result")
+        .first()
+    )
     if job is None:
         raise Http404("No such import")
     return job
@@ -95,10 +104,16 @@ def import_page(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     job = _job(membership, import_id)
     errors = job.summary.get("errors", [])
-    context = {"workspace": membership.workspace, "membership": membership, "job": job,
-               "progress": cache.get(progress_key(job.pk), 0), "summary": job.summary,
-               # Imports parsed before errors were counted listed them all.
-               "error_count": job.summary.get("error_count", len(errors)), "limits": LIMITS}
+    context = {
+        "workspace": membership.workspace,
+        "membership": membership,
+        "job": job,
+        "progress": cache.get(progress_key(job.pk), 0),
+        "summary": job.summary,
+        # Imports parsed before errors were counted listed them all.
+        "error_count": job.summary.get("error_count", len(errors)),
+        "limits": LIMITS,
+    }
     template = "raci/import.html#status" if request.htmx else "raci/import.html"
     return render(request, template, context)
 

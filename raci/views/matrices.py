@@ -1,6 +1,5 @@
 """A matrix as a whole: create, settings, delete, save as a template."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -32,8 +31,11 @@ def matrix_new(request, ws):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     templates = selectors.templates_for(workspace=membership.workspace)
     default = next((t for t in templates if t.is_default), None)
-    form = MatrixCreateForm(request.POST or None, templates=_template_qs(membership.workspace),
-                            initial={"template": default.pk if default else None})
+    form = MatrixCreateForm(
+        request.POST or None,
+        templates=_template_qs(membership.workspace),
+        initial={"template": default.pk if default else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
@@ -41,10 +43,19 @@ def matrix_new(request, ws):
             show_on_form(form, error, default="name")
         else:
             return redirect("raci:matrix", ws, matrix.slug)
-    return render(request, "raci/matrix_new.html", {
-        "workspace": membership.workspace, "membership": membership, "form": form, "templates": templates,
-        "selected": str(form["template"].value() or ""), "limits": LIMITS,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "raci/matrix_new.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "form": form,
+            "templates": templates,
+            "selected": str(form["template"].value() or ""),
+            "limits": LIMITS,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _template_qs(workspace):
@@ -55,11 +66,21 @@ def _template_qs(workspace):
 @require_http_methods(["GET", "POST"])
 def matrix_settings(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR if request.method == "POST" else Access.VIEWER)
-    fields = ["name", "description", "max_responsible", "max_consulted", "overload_min_activities", "overload_percent",
-              "review_cadence_days"]
+    fields = [
+        "name",
+        "description",
+        "max_responsible",
+        "max_consulted",
+        "overload_min_activities",
+        "overload_percent",
+        "review_cadence_days",
+    ]
     members = Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
-    form = MatrixSettingsForm(request.POST or None, members=members,
-                              initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id})
+    form = MatrixSettingsForm(
+        request.POST or None,
+        members=members,
+        initial={**{f: getattr(matrix, f) for f in fields}, "owner": matrix.owner_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)
@@ -70,11 +91,20 @@ def matrix_settings(request, ws, m):
         else:
             messages.success(request, "Settings saved.")
             return redirect("raci:matrix", ws, m)
-    return render(request, "raci/matrix_settings.html", {
-        "workspace": matrix.workspace, "matrix": matrix, "form": form, "editable": can_edit(matrix.access),
-        "template_form": TemplateSaveForm(initial={"name": f"{matrix.name} template", "stage": "scaleup"},
-                                          prefix="template"),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "raci/matrix_settings.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "form": form,
+            "editable": can_edit(matrix.access),
+            "template_form": TemplateSaveForm(
+                initial={"name": f"{matrix.name} template", "stage": "scaleup"}, prefix="template"
+            ),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -103,8 +133,7 @@ def matrix_save_template(request, ws, m):
 def default_matrix_section(membership, errors=None) -> dict:
     """The workspace settings' "Default matrix" section (workspaces.settings_sections)."""
     matrices = selectors.matrices_for_default(workspace_id=membership.workspace_id)
-    return {"matrices": matrices, "default": next((m for m in matrices if m.is_default), None),
-            "errors": errors or {}}
+    return {"matrices": matrices, "default": next((m for m in matrices if m.is_default), None), "errors": errors or {}}
 
 
 @login_required
@@ -119,8 +148,13 @@ def default_matrix(request, ws):
             raise core_errors.InvalidInput("Pick a matrix of this workspace.", "default_matrix")
         matrix = services.matrix_set_default(workspace=membership.workspace, matrix_id=matrix_id)
     except core_errors.InvalidInput as error:
-        return settings_page(request, membership, status=422,
-                             section_errors={"default_matrix": {"default_matrix": error.message}})
-    messages.success(request, f"{matrix.name} is the default matrix." if matrix else "No default matrix: launches "
-                     "without a matrix of their own have no owners for their checklist.")
+        return settings_page(
+            request, membership, status=422, section_errors={"default_matrix": {"default_matrix": error.message}}
+        )
+    messages.success(
+        request,
+        f"{matrix.name} is the default matrix."
+        if matrix
+        else "No default matrix: launches without a matrix of their own have no owners for their checklist.",
+    )
     return redirect("workspaces:workspace_settings", ws)

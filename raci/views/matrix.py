@@ -44,8 +44,11 @@ def _row_href(grid, activity_id: int, *, index: dict[int, int] | None = None) ->
     total, n_columns = len(grid.activities), len(grid.columns)
     if not paging.page_for(total=total, n_columns=n_columns, requested=None).paged:
         return f"#row-{activity_id}"
-    position = index.get(activity_id, 0) if index is not None else next(
-        (i for i, a in enumerate(grid.activities) if a.id == activity_id), 0)
+    position = (
+        index.get(activity_id, 0)
+        if index is not None
+        else next((i for i, a in enumerate(grid.activities) if a.id == activity_id), 0)
+    )
     number = paging.page_of(index=position, total=total, n_columns=n_columns)
     return _matrix_url(grid.matrix) + (f"?page={number}" if number > 1 else "") + f"#row-{activity_id}"
 
@@ -77,12 +80,26 @@ def _panel(grid, template=None) -> list[dict]:
             target, href = codes.get(f.role, ""), f"#col-{f.role}"
         else:
             target, href = grid.people.get(f.person, ""), ""
-        query = urlencode({"rule": f.rule, **({"activity": f.activity} if f.activity is not None else {}),
-                           **({"role": f.role} if f.role is not None else {})})
+        query = urlencode(
+            {
+                "rule": f.rule,
+                **({"activity": f.activity} if f.activity is not None else {}),
+                **({"role": f.role} if f.role is not None else {}),
+            }
+        )
         found = fixes.fixes_for(f, data, settings=grid.matrix.rule_settings, template=template, rows=rows)
-        panel.append({"f": f, "target": target, "href": href, "css": SEVERITY_CLASS[f.severity],
-                      "why": fixes.WHY.get(f.rule, ""), "url": f"{base}?{query}",
-                      "fixes": found[:PANEL_FIXES], "more": max(len(found) - PANEL_FIXES, 0)})
+        panel.append(
+            {
+                "f": f,
+                "target": target,
+                "href": href,
+                "css": SEVERITY_CLASS[f.severity],
+                "why": fixes.WHY.get(f.rule, ""),
+                "url": f"{base}?{query}",
+                "fixes": found[:PANEL_FIXES],
+                "more": max(len(found) - PANEL_FIXES, 0),
+            }
+        )
     return panel
 
 
@@ -106,12 +123,16 @@ def _pager(page: paging.Page, rows, only_findings: bool, phases) -> dict | None:
         return None
     link = lambda n: "?" + _view_query(n, only_findings)  # noqa: E731
     return {
-        "page": page, "first": f"{page.first:,}", "last": f"{page.last:,}", "total": f"{page.total:,}",
+        "page": page,
+        "first": f"{page.first:,}",
+        "last": f"{page.last:,}",
+        "total": f"{page.total:,}",
         "previous": link(page.number - 1) if page.number > 1 else "",
         "next": link(page.number + 1) if page.number < page.count else "",
         "numbers": [(n, link(n) if n else "") for n in page.nearby()],
-        "phases": [(phases.label(phase), n, link(n)) for phase, n in
-                   paging.phase_starts([a.phase for a in rows], page)],
+        "phases": [
+            (phases.label(phase), n, link(n)) for phase, n in paging.phase_starts([a.phase for a in rows], page)
+        ],
     }
 
 
@@ -134,47 +155,83 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
     # The grid's order is by phase, so each phase is one run of the page's rows.
     for phase, activities in groupby(shown, key=lambda a: a.phase):
         continued = not groups and before is not None and before.phase == phase
-        groups.append({"phase": phase, "label": grid.phase_list.label(phase) + (" (continued)" if continued else ""), "rows": [{
-            "a": activity, "decisions": decisions.get(activity.id, 0),
-            "badge": mark_safe(badge_html(by_activity.get(activity.id, []), f"rb-{activity.id}")),
-            "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
-        } for activity in activities]})
-    columns = [{"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))}
-               for c in grid.columns]
-    return {"grid": grid, "groups": groups, "columns": columns, "counts": grid.counts,
-            "panel": _panel(grid, selectors.template_letters(matrix=grid.matrix)), "editable": editable, "only_findings": only_findings, "n_columns": len(grid.columns) + 1,
-            "pager": _pager(shown_page, rows, only_findings, grid.phase_list), "shown_ids": {a.id for a in shown},
-            "view_query": _view_query(shown_page.number, only_findings)}
+        groups.append(
+            {
+                "phase": phase,
+                "label": grid.phase_list.label(phase) + (" (continued)" if continued else ""),
+                "rows": [
+                    {
+                        "a": activity,
+                        "decisions": decisions.get(activity.id, 0),
+                        "badge": mark_safe(badge_html(by_activity.get(activity.id, []), f"rb-{activity.id}")),
+                        "cells": mark_safe(row_cells_html(grid, activity, editable=editable)),
+                    }
+                    for activity in activities
+                ],
+            }
+        )
+    columns = [
+        {"c": c, "badge": mark_safe(badge_html(by_role.get(c.role_id, []), f"cb-{c.role_id}"))} for c in grid.columns
+    ]
+    return {
+        "grid": grid,
+        "groups": groups,
+        "columns": columns,
+        "counts": grid.counts,
+        "panel": _panel(grid, selectors.template_letters(matrix=grid.matrix)),
+        "editable": editable,
+        "only_findings": only_findings,
+        "n_columns": len(grid.columns) + 1,
+        "pager": _pager(shown_page, rows, only_findings, grid.phase_list),
+        "shown_ids": {a.id for a in shown},
+        "view_query": _view_query(shown_page.number, only_findings),
+    }
 
 
 def _page_context(request, matrix, grid, **extra) -> dict:
     editable = can_edit(matrix.access)
     page, only = _view_of(request)
     context = _grid_context(grid, editable=editable, only_findings=only, page=page)
-    members = list(Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username"))
+    members = list(
+        Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
+    )
     person_id = query_int(request.GET.get("person"))
     person = next((m for m in members if m.pk == person_id), None) if person_id is not None else None
     in_matrix = {c.role_id for c in grid.columns}
     today = matrix.workspace.today()
-    context.update({
-        "today": today, "stale": matrix.is_stale(today), "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
-        "since": matrix.last_seq, "panel_seq": matrix.last_seq, "live_every": LIVE_EVERY_MS,
-        "workspace": matrix.workspace, "matrix": matrix, "access": matrix.access, "members": members,
-        "person": person, "person_rows": _person_rows(grid, person) if person else None,
-        "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
-        "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
-        "phases": grid.phase_list.choices()[1:], "activity_form": ActivityForm(phases=grid.phase_list),
-        "role_form": RoleForm(), "limits": LIMITS,
-        "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
-    })
+    context.update(
+        {
+            "today": today,
+            "stale": matrix.is_stale(today),
+            "decisions_due": selectors.decisions_due(matrix=matrix, today=today),
+            "since": matrix.last_seq,
+            "panel_seq": matrix.last_seq,
+            "live_every": LIVE_EVERY_MS,
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "access": matrix.access,
+            "members": members,
+            "person": person,
+            "person_rows": _person_rows(grid, person) if person else None,
+            "person_roles": [c for c in grid.columns if person and person.pk in c.holder_ids],
+            "addable_roles": [r for r in Role.objects.filter(workspace=matrix.workspace) if r.pk not in in_matrix],
+            "phases": grid.phase_list.choices()[1:],
+            "activity_form": ActivityForm(phases=grid.phase_list),
+            "role_form": RoleForm(),
+            "limits": LIMITS,
+            "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
+        }
+    )
     context.update(extra)
     return context
 
 
 def _person_rows(grid, person) -> list[tuple]:
     index = {a.id: i for i, a in enumerate(grid.activities)}
-    return [(activity, letters, _row_href(grid, activity.id, index=index))
-            for activity, letters in selectors.person_view(grid, person.pk)]
+    return [
+        (activity, letters, _row_href(grid, activity.id, index=index))
+        for activity, letters in selectors.person_view(grid, person.pk)
+    ]
 
 
 @login_required
@@ -197,9 +254,12 @@ def _structure_response(request, matrix, *, anchor: str = "", status: int = 200,
         if error and request.method == "POST" and adder in ("activity_add", "column_add"):
             # Without JavaScript a refused add shows the page again with what was typed and
             # the reason beside the field, instead of a message far from the form.
-            context = _page_context(request, matrix, selectors.matrix_grid(matrix=matrix),
-                                    adder={"form": adder, "field": field or "name", "error": error,
-                                           "values": request.POST})
+            context = _page_context(
+                request,
+                matrix,
+                selectors.matrix_grid(matrix=matrix),
+                adder={"form": adder, "field": field or "name", "error": error, "values": request.POST},
+            )
             return render(request, PAGE, context, status=status)
         if error:
             messages.error(request, error)
@@ -242,9 +302,16 @@ def findings_panel(request, ws, m):
         response = HttpResponse(_panel_shared(matrix, editable=can_edit(matrix.access))["html"])
     else:
         grid = selectors.matrix_grid(matrix=matrix)
-        response = render(request, "raci/findings.html", {
-            "workspace": matrix.workspace, "matrix": matrix, "editable": can_edit(matrix.access),
-            "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
+        response = render(
+            request,
+            "raci/findings.html",
+            {
+                "workspace": matrix.workspace,
+                "matrix": matrix,
+                "editable": can_edit(matrix.access),
+                "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
+            },
+        )
     return vary_on_htmx(response)
 
 
@@ -296,7 +363,9 @@ def matrix_changes(request, ws, m):
     parts = [shared["live"]] if shared["only_actor"] == request.user.pk else [shared["live"], shared["body"]]
     panel = _panel_shared(matrix, editable=editable) if panel_seq < last else None
     if panel is not None and panel["seq"] > panel_seq:
-        parts.append(panel["html"].replace('<section id="findings-panel"', '<section id="findings-panel" hx-swap-oob="true"', 1))
+        parts.append(
+            panel["html"].replace('<section id="findings-panel"', '<section id="findings-panel" hx-swap-oob="true"', 1)
+        )
     others = sorted({name for actor, name in shared["actors"] if actor != request.user.pk})
     if others:
         parts.append(render_to_string(f"{PAGE}#others-toast", {"others": others, "structural": shared["structural"]}))
@@ -307,8 +376,15 @@ def matrix_changes(request, ws, m):
 def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool) -> dict:
     """The part of a changes answer that is the same for everyone at the same range,
     access and view: rendered fragments and who made the changes."""
-    context = {"workspace": matrix.workspace, "matrix": matrix, "since": matrix.last_seq, "structural": False,
-               "live_every": LIVE_EVERY_MS, "view_query": _view_query(page or 1, only), "counts": matrix.counts}
+    context = {
+        "workspace": matrix.workspace,
+        "matrix": matrix,
+        "since": matrix.last_seq,
+        "structural": False,
+        "live_every": LIVE_EVERY_MS,
+        "view_query": _view_query(page or 1, only),
+        "counts": matrix.counts,
+    }
     fed = None if only else _fed_changes(matrix, since=since, editable=editable, page=page)
     if fed is not None:
         cells, actors = fed
@@ -325,17 +401,20 @@ def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool
         elif events:
             context.update(_cell_changes(matrix, events, editable=editable, page=page))
     ids = {actor for actor, _ in actors}
-    return {"live": render_to_string(f"{PAGE}#live", context), "body": render_to_string(f"{PAGE}#changes-response", context),
-            "structural": context["structural"], "only_actor": ids.pop() if len(ids) == 1 else None,
-            "actors": sorted({(actor, name) for actor, name in actors if actor})}
+    return {
+        "live": render_to_string(f"{PAGE}#live", context),
+        "body": render_to_string(f"{PAGE}#changes-response", context),
+        "structural": context["structural"],
+        "only_actor": ids.pop() if len(ids) == 1 else None,
+        "actors": sorted({(actor, name) for actor, name in actors if actor}),
+    }
 
 
 def _fed_changes(matrix, *, since: int, editable: bool, page: int | None) -> tuple[dict, list] | None:
     """The changed cells and their badges from the live feed, when every change of the
     range is a cell edit kept there and the matrix fits one page; else None."""
     edits = live_feed.edits_between(matrix_id=matrix.pk, since=since, upto=matrix.last_seq)
-    if not edits or paging.page_for(total=edits[-1].n_activities, n_columns=edits[-1].n_columns,
-                                    requested=page).paged:
+    if not edits or paging.page_for(total=edits[-1].n_activities, n_columns=edits[-1].n_columns, requested=page).paged:
         return None
     cells, rows, columns = {}, {}, {}
     for edit in edits:  # oldest first: the newest state of each cell, row and column wins
@@ -344,8 +423,10 @@ def _fed_changes(matrix, *, since: int, editable: bool, page: int | None) -> tup
         if edit.column_badge:  # an edit that could not change its column's findings has none
             columns[edit.role_id] = edit.column_badge
     return {
-        "cells": [mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True))
-                  for (a, r), (value, version) in cells.items()],
+        "cells": [
+            mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True))
+            for (a, r), (value, version) in cells.items()
+        ],
         # Built by the edit's own answer from escaped text (raci.grid_render.badge_html).
         "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())],
     }, [(edit.actor_id, edit.actor_name) for edit in edits]
@@ -392,9 +473,16 @@ def _panel_shared(matrix, *, editable: bool) -> dict:
         return panel
     try:
         grid = selectors.matrix_grid(matrix=matrix)
-        html = render_to_string(f"{PAGE}#panel", {
-            "workspace": matrix.workspace, "matrix": matrix, "editable": editable, "panel_seq": matrix.last_seq,
-            "panel": _panel(grid, selectors.template_letters(matrix=matrix))})
+        html = render_to_string(
+            f"{PAGE}#panel",
+            {
+                "workspace": matrix.workspace,
+                "matrix": matrix,
+                "editable": editable,
+                "panel_seq": matrix.last_seq,
+                "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
+            },
+        )
         panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}
         cache.set(key, panel, LIVE_SHARED_SECONDS)
     finally:

@@ -20,15 +20,27 @@ from workspaces.models import Access
 def _page(request, membership, *, form=None, status=200):
     workspace = membership.workspace
     found = workloads.workload_of(workspace=workspace, quarter=workloads.Quarter.of(workspace.today()))
-    letters = {load.membership.pk: load for load in selectors.workload(
-        workspace=workspace, members=[person.membership for person in found.people])}
-    form = form or WorkloadMarksForm(initial={"multiple": workspace.workload_multiple,
-                                              "floor": workspace.workload_floor})
-    return render(request, "raci/people.html", {
-        "membership": membership, "workspace": workspace, "workload": found,
-        "rows": [(person, letters[person.membership.pk]) for person in found.people],
-        "letters": "RACI", "marks_form": form, "is_admin": membership.is_admin,
-    }, status=status)
+    letters = {
+        load.membership.pk: load
+        for load in selectors.workload(workspace=workspace, members=[person.membership for person in found.people])
+    }
+    form = form or WorkloadMarksForm(
+        initial={"multiple": workspace.workload_multiple, "floor": workspace.workload_floor}
+    )
+    return render(
+        request,
+        "raci/people.html",
+        {
+            "membership": membership,
+            "workspace": workspace,
+            "workload": found,
+            "rows": [(person, letters[person.membership.pk]) for person in found.people],
+            "letters": "RACI",
+            "marks_form": form,
+            "is_admin": membership.is_admin,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Rows and columns of a matrix: add, edit, move, remove."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -35,10 +34,16 @@ def activity_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id))
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
+        return _structure_response(
+            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        )
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    return _apply(request, matrix, lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
-                  anchor=lambda activity: f"row-{activity.pk}")
+    return _apply(
+        request,
+        matrix,
+        lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
+        anchor=lambda activity: f"row-{activity.pk}",
+    )
 
 
 @login_required
@@ -48,20 +53,43 @@ def activity_edit(request, ws, m, activity_id):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     if request.method == "GET":
         activity = _get_activity(matrix, activity_id)
-        form = ActivityForm(initial={"name": activity.name, "phase": activity.phase, "description": activity.description,
-                                     "version": activity.version},
-                            phases=phase_list(workspace_id=matrix.workspace_id), current_phase=activity.phase)
+        form = ActivityForm(
+            initial={
+                "name": activity.name,
+                "phase": activity.phase,
+                "description": activity.description,
+                "version": activity.version,
+            },
+            phases=phase_list(workspace_id=matrix.workspace_id),
+            current_phase=activity.phase,
+        )
         template = f"{PAGE}#activity-form" if request.htmx else "raci/activity_edit.html"
-        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "activity": activity,
-                                          "form": form, "back_url": _row_url(matrix, activity.pk)})
+        return render(
+            request,
+            template,
+            {
+                "workspace": matrix.workspace,
+                "matrix": matrix,
+                "activity": activity,
+                "form": form,
+                "back_url": _row_url(matrix, activity.pk),
+            },
+        )
     activity = _get_activity(matrix, activity_id)
     form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id), current_phase=activity.phase)
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
+        return _structure_response(
+            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        )
     data = dict(form.cleaned_data)
-    return _apply(request, matrix, lambda: services.activity_update(
-        matrix=matrix, activity_id=activity_id, actor=request.user, expected_version=data.pop("version"), **data),
-        anchor=f"row-{activity_id}")
+    return _apply(
+        request,
+        matrix,
+        lambda: services.activity_update(
+            matrix=matrix, activity_id=activity_id, actor=request.user, expected_version=data.pop("version"), **data
+        ),
+        anchor=f"row-{activity_id}",
+    )
 
 
 @login_required
@@ -95,8 +123,12 @@ def column_add(request, ws, m):
         kwargs = {"role_id": role_id}
     else:
         kwargs = {"name": request.POST.get("name", ""), "code": request.POST.get("code", "")}
-    return _apply(request, matrix, lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),
-                  anchor=lambda role: f"col-{role.pk}")
+    return _apply(
+        request,
+        matrix,
+        lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),
+        anchor=lambda role: f"col-{role.pk}",
+    )
 
 
 @login_required
@@ -108,20 +140,35 @@ def column_edit(request, ws, m, role_id):
     if role is None:
         raise Http404("No such column")
     if request.method == "GET":
-        form = RoleForm(initial={"name": role.name, "code": role.code, "description": role.description,
-                                 "version": role.version})
+        form = RoleForm(
+            initial={"name": role.name, "code": role.code, "description": role.description, "version": role.version}
+        )
         template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
         page, only = _view_of(request, from_current_url=True)
         back_url = f"{_matrix_url(matrix)}?{_view_query(page or 1, only)}#col-{role.pk}"
-        return render(request, template, {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form,
-                                          "back_url": back_url})
+        return render(
+            request,
+            template,
+            {"workspace": matrix.workspace, "matrix": matrix, "role": role, "form": form, "back_url": back_url},
+        )
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _structure_response(request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), ""))
+        return _structure_response(
+            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        )
     data = dict(form.cleaned_data)
-    return _apply(request, matrix, lambda: workspaces_services.role_update(
-        workspace=matrix.workspace, role_id=role.pk, actor=request.user, expected_version=data.pop("version"), **data),
-        anchor=f"col-{role.pk}")
+    return _apply(
+        request,
+        matrix,
+        lambda: workspaces_services.role_update(
+            workspace=matrix.workspace,
+            role_id=role.pk,
+            actor=request.user,
+            expected_version=data.pop("version"),
+            **data,
+        ),
+        anchor=f"col-{role.pk}",
+    )
 
 
 @login_required

@@ -5,83 +5,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('launches', '0007_quarter_load_limits'),
-        ('raci', '0013_quarter_readout_kind'),
-        ('workspaces', '0001_initial'),
+        ("launches", "0007_quarter_load_limits"),
+        ("raci", "0013_quarter_readout_kind"),
+        ("workspaces", "0001_initial"),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # each model changes.
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
                 migrations.CreateModel(
-                    name='Occurrence',
+                    name="Occurrence",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('date', models.DateField()),
-                        ('notes', models.JSONField(blank=True, default=list)),
-                        ('due_handled', models.BooleanField(default=False)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
-                        ('matrix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.matrix')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("date", models.DateField()),
+                        ("notes", models.JSONField(blank=True, default=list)),
+                        ("due_handled", models.BooleanField(default=False)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "matrix",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="raci.matrix",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'launches_occurrence',
-                        'ordering': ['date', 'id'],
+                        "db_table": "launches_occurrence",
+                        "ordering": ["date", "id"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='OccurrenceDecision',
+                    name="OccurrenceDecision",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('decision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='occurrence_link', to='raci.decision')),
-                        ('occurrence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decision_links', to='rituals.occurrence')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "decision",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="occurrence_link",
+                                to="raci.decision",
+                            ),
+                        ),
+                        (
+                            "occurrence",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="decision_links",
+                                to="rituals.occurrence",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'launches_occurrencedecision',
+                        "db_table": "launches_occurrencedecision",
                     },
                 ),
                 migrations.CreateModel(
-                    name='Ritual',
+                    name="Ritual",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('key', models.SlugField(blank=True, max_length=40)),
-                        ('name', models.CharField(max_length=200)),
-                        ('description', models.TextField(blank=True, max_length=2000)),
-                        ('cadence', models.CharField(choices=[('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=10)),
-                        ('starts_on', models.DateField()),
-                        ('by_weekday', models.BooleanField(default=False)),
-                        ('time_of_day', models.TimeField(blank=True, null=True)),
-                        ('agenda', models.JSONField(blank=True, default=list)),
-                        ('opens_next_cycle', models.BooleanField(default=False)),
-                        ('paused', models.BooleanField(default=False)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('attendee_members', models.ManyToManyField(blank=True, related_name='+', to='workspaces.membership')),
-                        ('attendee_roles', models.ManyToManyField(blank=True, related_name='+', to='workspaces.role')),
-                        ('default_matrix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='raci.matrix')),
-                        ('owner_role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.role')),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rituals', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("key", models.SlugField(blank=True, max_length=40)),
+                        ("name", models.CharField(max_length=200)),
+                        ("description", models.TextField(blank=True, max_length=2000)),
+                        (
+                            "cadence",
+                            models.CharField(
+                                choices=[
+                                    ("weekly", "Weekly"),
+                                    ("biweekly", "Every two weeks"),
+                                    ("monthly", "Monthly"),
+                                    ("quarterly", "Quarterly"),
+                                ],
+                                max_length=10,
+                            ),
+                        ),
+                        ("starts_on", models.DateField()),
+                        ("by_weekday", models.BooleanField(default=False)),
+                        ("time_of_day", models.TimeField(blank=True, null=True)),
+                        ("agenda", models.JSONField(blank=True, default=list)),
+                        ("opens_next_cycle", models.BooleanField(default=False)),
+                        ("paused", models.BooleanField(default=False)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "attendee_members",
+                            models.ManyToManyField(blank=True, related_name="+", to="workspaces.membership"),
+                        ),
+                        ("attendee_roles", models.ManyToManyField(blank=True, related_name="+", to="workspaces.role")),
+                        (
+                            "default_matrix",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="raci.matrix",
+                            ),
+                        ),
+                        (
+                            "owner_role",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="workspaces.role",
+                            ),
+                        ),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="rituals",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'launches_ritual',
-                        'ordering': ['name', 'id'],
+                        "db_table": "launches_ritual",
+                        "ordering": ["name", "id"],
                     },
                 ),
                 migrations.AddField(
-                    model_name='occurrence',
-                    name='ritual',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='rituals.ritual'),
+                    model_name="occurrence",
+                    name="ritual",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="occurrences", to="rituals.ritual"
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='ritual',
-                    constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('workspace', 'key'), name='default_ritual_once_per_workspace'),
+                    model_name="ritual",
+                    constraint=models.UniqueConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        fields=("workspace", "key"),
+                        name="default_ritual_once_per_workspace",
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='occurrence',
-                    constraint=models.UniqueConstraint(fields=('ritual', 'date'), name='one_occurrence_per_ritual_date'),
+                    model_name="occurrence",
+                    constraint=models.UniqueConstraint(
+                        fields=("ritual", "date"), name="one_occurrence_per_ritual_date"
+                    ),
                 ),
-        ]),
+            ]
+        ),
     ]

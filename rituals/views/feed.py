@@ -14,8 +14,11 @@ def feed(request, ws, token):
     found = selectors.feed_by_token(token=token)
     if found is None or found.workspace.slug != ws:
         raise Http404("No such feed")
-    text = ical.calendar_text(name=f"{found.workspace.name} launches", host=request.get_host().split(":")[0],
-                              events=rituals_selectors.feed_events_of(workspace=found.workspace))
+    text = ical.calendar_text(
+        name=f"{found.workspace.name} launches",
+        host=request.get_host().split(":")[0],
+        events=rituals_selectors.feed_events_of(workspace=found.workspace),
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -29,9 +29,14 @@ def _ritual_for(request, ws, ritual_id, needs=Access.VIEWER):
 
 
 def _ritual_form(workspace, data=None, initial=None):
-    return RitualForm(data, initial=initial, roles=selectors.roles_for_choice(workspace=workspace),
-                      members=launches_selectors.members_for_choice(workspace=workspace),
-                      matrices=launches_selectors.matrices_for_choice(workspace=workspace), time_zone=workspace.time_zone)
+    return RitualForm(
+        data,
+        initial=initial,
+        roles=selectors.roles_for_choice(workspace=workspace),
+        members=launches_selectors.members_for_choice(workspace=workspace),
+        matrices=launches_selectors.matrices_for_choice(workspace=workspace),
+        time_zone=workspace.time_zone,
+    )
 
 
 def _form_error(form, error):
@@ -51,10 +56,18 @@ def rituals(request, ws):
         else:
             messages.success(request, f"Added {ritual.name}.")
             return redirect("rituals:ritual", ws, ritual.pk)
-    return render(request, "rituals/rituals.html", {
-        "membership": membership, "workspace": membership.workspace, "form": form, "editable": membership.can_edit,
-        "rituals": selectors.rituals_of(workspace=membership.workspace, today=membership.workspace.today()),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "rituals/rituals.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "form": form,
+            "editable": membership.can_edit,
+            "rituals": selectors.rituals_of(workspace=membership.workspace, today=membership.workspace.today()),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -63,18 +76,29 @@ def ritual(request, ws, ritual_id):
     membership, ritual = _ritual_for(request, ws, ritual_id)
     today = membership.workspace.today()
     coming, past = selectors.meetings_of(ritual=ritual, today=today)
-    return render(request, "rituals/ritual.html", {
-        "membership": membership, "workspace": membership.workspace, "ritual": ritual, "coming": coming,
-        "past": past, "editable": membership.can_edit, "today": today,
-        "decision_log": selectors.decision_log_of(ritual=ritual)})
+    return render(
+        request,
+        "rituals/ritual.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "ritual": ritual,
+            "coming": coming,
+            "past": past,
+            "editable": membership.can_edit,
+            "today": today,
+            "decision_log": selectors.decision_log_of(ritual=ritual),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ritual_edit(request, ws, ritual_id):
     membership, ritual = _ritual_for(request, ws, ritual_id, Access.EDITOR)
-    form = _ritual_form(membership.workspace, request.POST or None,
-                        initial=RitualForm.initial_for(ritual, membership.workspace.today()))
+    form = _ritual_form(
+        membership.workspace, request.POST or None, initial=RitualForm.initial_for(ritual, membership.workspace.today())
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_update(ritual=ritual, **form.service_kwargs())
@@ -83,9 +107,17 @@ def ritual_edit(request, ws, ritual_id):
         else:
             messages.success(request, "Ritual saved.")
             return redirect("rituals:ritual", ws, ritual.pk)
-    return render(request, "rituals/ritual_edit.html", {
-        "membership": membership, "workspace": membership.workspace, "ritual": ritual, "form": form,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "rituals/ritual_edit.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "ritual": ritual,
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -98,8 +130,11 @@ def ritual_pause(request, ws, ritual_id):
     if is_htmx(request):
         ritual = selectors.ritual_get(workspace=membership.workspace, ritual_id=ritual.pk)
         ritual.next_on = None if ritual.paused else ritual.next_date(membership.workspace.today())
-        return render_varied(request, "rituals/rituals.html#ritual_row", {
-            "workspace": membership.workspace, "ritual": ritual, "editable": True})
+        return render_varied(
+            request,
+            "rituals/rituals.html#ritual_row",
+            {"workspace": membership.workspace, "ritual": ritual, "editable": True},
+        )
     messages.success(request, f"{ritual.name} {'paused' if paused else 'resumed'}.")
     return redirect("rituals:rituals", ws)
 
@@ -111,9 +146,16 @@ def ritual_delete(request, ws, ritual_id):
     confirm); the POST from that page deletes."""
     membership, ritual = _ritual_for(request, ws, ritual_id, Access.EDITOR)
     if request.method == "GET":
-        return render(request, "rituals/ritual_delete.html", {
-            "membership": membership, "workspace": membership.workspace, "ritual": ritual,
-            "loss": selectors.ritual_loss_of(ritual=ritual)})
+        return render(
+            request,
+            "rituals/ritual_delete.html",
+            {
+                "membership": membership,
+                "workspace": membership.workspace,
+                "ritual": ritual,
+                "loss": selectors.ritual_loss_of(ritual=ritual),
+            },
+        )
     # Deleted by someone else in between: NotFound, a 404 (core.responses).
     services.ritual_delete(workspace=membership.workspace, ritual_id=ritual.pk)
     messages.success(request, "Ritual deleted; the decisions taken at it stay in the decision log.")
@@ -133,17 +175,30 @@ def _meeting_context(membership, ritual, day, occurrence, **extra):
     notes = cadence.notes_for(ritual.sections, occurrence.notes if occurrence else [])
     matrices = launches_selectors.matrices_for_choice(workspace=workspace)
     return {
-        "membership": membership, "workspace": workspace, "ritual": ritual, "day": day, "occurrence": occurrence,
-        "notes": notes, "editable": membership.can_edit, "matrices": matrices,
+        "membership": membership,
+        "workspace": workspace,
+        "ritual": ritual,
+        "day": day,
+        "occurrence": occurrence,
+        "notes": notes,
+        "editable": membership.can_edit,
+        "matrices": matrices,
         "decisions": selectors.occurrence_decisions_of(occurrence=occurrence),
         "notes_form": extra.pop("notes_form", None) or NotesForm(sections=notes),
-        "decision_form": extra.pop("decision_form", None) or MeetingDecisionForm(
-            matrices=matrices, members=launches_selectors.members_for_choice(workspace=workspace),
-            initial={"matrix": selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
-                     "decided_by": membership.user_id}),
+        "decision_form": extra.pop("decision_form", None)
+        or MeetingDecisionForm(
+            matrices=matrices,
+            members=launches_selectors.members_for_choice(workspace=workspace),
+            initial={
+                "matrix": selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
+                "decided_by": membership.user_id,
+            },
+        ),
         "minutes": cadence.agenda_minutes(notes),
         "candidates": selectors.meeting_candidates_of(ritual=ritual, day=day, today=workspace.today()),
-        "readouts": selectors.readouts_due_of(ritual=ritual, day=day), **extra}
+        "readouts": selectors.readouts_due_of(ritual=ritual, day=day),
+        **extra,
+    }
 
 
 @login_required
@@ -165,8 +220,12 @@ def occurrence_notes(request, ws, ritual_id, day):
             _form_error(form, error)
     if form.errors:
         context = _meeting_context(membership, ritual, day, occurrence, notes_form=form)
-        return render_varied(request, "rituals/occurrence.html#notes" if is_htmx(request) else
-                             "rituals/occurrence.html", context, status=422)
+        return render_varied(
+            request,
+            "rituals/occurrence.html#notes" if is_htmx(request) else "rituals/occurrence.html",
+            context,
+            status=422,
+        )
     if is_htmx(request):
         context = _meeting_context(membership, ritual, day, occurrence, saved=True)
         return render_varied(request, "rituals/occurrence.html#notes", context)
@@ -179,14 +238,23 @@ def occurrence_notes(request, ws, ritual_id, day):
 def occurrence_decision(request, ws, ritual_id, day):
     membership, ritual, occurrence = _meeting_for(request, ws, ritual_id, day, Access.EDITOR)
     workspace = membership.workspace
-    form = MeetingDecisionForm(request.POST, matrices=launches_selectors.matrices_for_choice(workspace=workspace),
-                               members=launches_selectors.members_for_choice(workspace=workspace))
+    form = MeetingDecisionForm(
+        request.POST,
+        matrices=launches_selectors.matrices_for_choice(workspace=workspace),
+        members=launches_selectors.members_for_choice(workspace=workspace),
+    )
     if form.is_valid():
         try:
-            services.occurrence_decide(ritual=ritual, day=day, matrix_id=form.cleaned_data["matrix"],
-                                       what=form.cleaned_data["what"], why=form.cleaned_data["why"],
-                                       decided_by_id=form.cleaned_data["decided_by"],
-                                       review_on=form.cleaned_data["review_on"], actor=request.user)
+            services.occurrence_decide(
+                ritual=ritual,
+                day=day,
+                matrix_id=form.cleaned_data["matrix"],
+                what=form.cleaned_data["what"],
+                why=form.cleaned_data["why"],
+                decided_by_id=form.cleaned_data["decided_by"],
+                review_on=form.cleaned_data["review_on"],
+                actor=request.user,
+            )
         except launches_services.InvalidInput as error:
             _form_error(form, error)
     if not form.errors and not is_htmx(request):
@@ -194,8 +262,12 @@ def occurrence_decision(request, ws, ritual_id, day):
         return redirect("rituals:occurrence", ws, ritual.pk, day)
     occurrence = selectors.occurrence_of(ritual=ritual, day=day)
     context = _meeting_context(membership, ritual, day, occurrence, decision_form=form if form.errors else None)
-    return render_varied(request, "rituals/occurrence.html#decisions" if is_htmx(request) else
-                         "rituals/occurrence.html", context, status=422 if form.errors else 200)
+    return render_varied(
+        request,
+        "rituals/occurrence.html#decisions" if is_htmx(request) else "rituals/occurrence.html",
+        context,
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -211,8 +283,14 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
         if not form.is_valid():
             raise launches_services.InvalidInput(form.first_error())
         launch, decision = services.meeting_tier_set(
-            ritual=ritual, day=day, launch=launch, tier=form.tier_value(), reason=form.cleaned_data["reason"],
-            actor=membership, matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence))
+            ritual=ritual,
+            day=day,
+            launch=launch,
+            tier=form.tier_value(),
+            reason=form.cleaned_data["reason"],
+            actor=membership,
+            matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
+        )
     except launches_services.InvalidInput as error:
         messages.error(request, f"{launch.name}: {error.message}")
     else:

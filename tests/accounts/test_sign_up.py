@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_up(client, **fields):
-    data = {"username": "alex", "first_name": "Alex", "email": "alex@example.com",
-            "password1": "a long passphrase 42", "password2": "a long passphrase 42"} | fields
+    data = {
+        "username": "alex",
+        "first_name": "Alex",
+        "email": "alex@example.com",
+        "password1": "a long passphrase 42",
+        "password2": "a long passphrase 42",
+    } | fields
     return client.post(reverse("signup"), data)
 
 
@@ -69,10 +74,16 @@ def test_a_taken_username_is_refused_at_the_field(client):
     assert response.status_code == 422 and "username is taken" in response.content.decode()
 
 
-@pytest.mark.parametrize("password, words", [
-    ("lockstep", "site"), ("short1", "too short"), ("password123", "too common"), ("4815162342", "entirely numeric"),
-    ("alexandria7", "too similar"),
-])
+@pytest.mark.parametrize(
+    "password, words",
+    [
+        ("lockstep", "site"),
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("4815162342", "entirely numeric"),
+        ("alexandria7", "too similar"),
+    ],
+)
 def test_sign_up_applies_every_password_rule(client, password, words):
     response = sign_up(client, username="alexandria7", password1=password, password2=password)
     assert response.status_code == 422 and words in response.content.decode()
@@ -104,8 +115,10 @@ def test_sign_in_and_out(client):
 def test_password_change(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "another fine phrase 7", "new_password2": "another fine phrase 7"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "another fine phrase 7", "new_password2": "another fine phrase 7"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("another fine phrase 7")
@@ -114,8 +127,9 @@ def test_password_change(client):
 def test_password_change_applies_the_password_rules(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "lockstep", "new_password2": "lockstep"})
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "lockstep", "new_password2": "lockstep"}
+    )
     assert response.status_code == 200 and "site" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

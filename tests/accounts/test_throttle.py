@@ -197,8 +197,9 @@ def test_a_new_password_clears_the_account_throttle(client, settings, django_cap
     assert sign_in(client, url, "sam", "a brand new passphrase 9").status_code == 302
 
 
-def test_saving_an_account_without_a_new_password_keeps_its_throttle(client, settings,
-                                                                     django_capture_on_commit_callbacks):
+def test_saving_an_account_without_a_new_password_keeps_its_throttle(
+    client, settings, django_capture_on_commit_callbacks
+):
     user = UserFactory(username="sam")
     url = reverse("login")
     fail(client, url, "sam", settings.LOGIN_MAX_FAILURES)

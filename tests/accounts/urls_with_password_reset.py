@@ -5,5 +5,7 @@ from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
 
-urlpatterns = [path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-               *project_urlpatterns]
+urlpatterns = [
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    *project_urlpatterns,
+]

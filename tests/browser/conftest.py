@@ -45,8 +45,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Chromium is missing: {CHROMIUM} is not an executable (apt-get install chromium). "
-                    "Browser tests fail rather than skip without it.", pytrace=False)
+        pytest.fail(
+            f"Chromium is missing: {CHROMIUM} is not an executable (apt-get install chromium). "
+            "Browser tests fail rather than skip without it.",
+            pytrace=False,
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
@@ -108,8 +111,9 @@ def assert_htmx_loaded(page: Page) -> None:
     """Static files really are served: htmx (and so the app's own scripts) loaded."""
     page.wait_for_load_state("load")
     kind = page.evaluate("typeof htmx")
-    assert kind == "object", (f"htmx did not load on {page.url} (typeof htmx is {kind!r}): "
-                              "live_server is not serving static files")
+    assert kind == "object", (
+        f"htmx did not load on {page.url} (typeof htmx is {kind!r}): live_server is not serving static files"
+    )
 
 
 @pytest.fixture

@@ -21,19 +21,25 @@ BLOCKING = {"serious", "critical"}
 # Pages only an admin is shown (the others see no link to them, or are refused).
 ADMIN_ONLY = {"workspace settings"}
 EDITOR_UP = {"new matrix", "import"}
-AUTH_PAGES = {"sign-in": "/accounts/login/", "sign-up": "/accounts/signup/",
-              "password reset": "/accounts/password/reset/"}
+AUTH_PAGES = {
+    "sign-in": "/accounts/login/",
+    "sign-up": "/accounts/signup/",
+    "password reset": "/accounts/password/reset/",
+}
 
 
 def axe_violations(page: Page) -> list[dict]:
     """axe's serious and critical violations on the page as it is now."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async (tags) => {
+    result = page.evaluate(
+        """async (tags) => {
         const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160),
                                       summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 300)}))}));
-    }""", TAGS)
+    }""",
+        TAGS,
+    )
     return [v for v in result if v["impact"] in BLOCKING]
 
 
@@ -98,8 +104,11 @@ def test_the_sign_in_and_sign_up_pages_have_no_serious_accessibility_violations(
 @pytest.mark.parametrize("level", ["viewer", "editor", "admin"])
 def test_every_main_page_has_no_serious_accessibility_violations(browser: Browser, server, level):
     world = build_world()
-    pages = {name: path for name, path in world.urls().items() 
-             if (level == "admin" or name not in ADMIN_ONLY) and (level != "viewer" or name not in EDITOR_UP)}
+    pages = {
+        name: path
+        for name, path in world.urls().items()
+        if (level == "admin" or name not in ADMIN_ONLY) and (level != "viewer" or name not in EDITOR_UP)
+    }
     context = _context(browser)
     page = context.new_page()
     _sign_in(page, server, USERS[level])

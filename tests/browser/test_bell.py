@@ -16,17 +16,25 @@ from workspaces.models import Access, Role
 
 def _world():
     workspace = WorkspaceFactory(name="Acme", slug="acme")
-    priya = MembershipFactory(workspace=workspace, access=Access.EDITOR,
-                              user=UserFactory(username="priya", first_name="Priya"))
-    marco = MembershipFactory(workspace=workspace, access=Access.EDITOR,
-                              user=UserFactory(username="marco", first_name="Marco"))
-    matrix = matrix_create(workspace=workspace, name="Core", actor=priya.user,
-                           template=Template.objects.get(slug="pm-pmm-scaleup"))
+    priya = MembershipFactory(
+        workspace=workspace, access=Access.EDITOR, user=UserFactory(username="priya", first_name="Priya")
+    )
+    marco = MembershipFactory(
+        workspace=workspace, access=Access.EDITOR, user=UserFactory(username="marco", first_name="Marco")
+    )
+    matrix = matrix_create(
+        workspace=workspace, name="Core", actor=priya.user, template=Template.objects.get(slug="pm-pmm-scaleup")
+    )
     for code, member in (("PM", priya), ("PMM", marco)):
         hold(Role.objects.get(workspace=workspace, code=code), member)
     cycle = launch_services.cycle_create(workspace=workspace, quarter="2027-Q1")
-    launch = launch_services.launch_create(cycle=cycle, name="Usage-based billing", pm_owner_id=priya.pk,
-                                           pmm_owner_id=marco.pk, launch_date=date(2027, 3, 15))
+    launch = launch_services.launch_create(
+        cycle=cycle,
+        name="Usage-based billing",
+        pm_owner_id=priya.pk,
+        pmm_owner_id=marco.pk,
+        launch_date=date(2027, 3, 15),
+    )
     return workspace, matrix, launch
 
 
@@ -82,8 +90,9 @@ def test_a_launch_status_change_rings_the_other_owners_bell(browser: Browser, se
 
 def test_the_dashboard_and_notification_pages_fit_a_phone(browser: Browser, server, sign_in, tmp_path):
     workspace, matrix, launch = _world()
-    launch_services.launch_set_tier(launch=launch, tier=1, reason="Big", actor=workspace.memberships.get(
-        user__username="priya"))
+    launch_services.launch_set_tier(
+        launch=launch, tier=1, reason="Big", actor=workspace.memberships.get(user__username="priya")
+    )
     from workspaces.models import Membership
 
     Membership.objects.filter(user__username="marco").update(access=Access.ADMIN)
@@ -92,14 +101,20 @@ def test_the_dashboard_and_notification_pages_fit_a_phone(browser: Browser, serv
     watch = PageWatch(page)
     try:
         sign_in(page, "marco")
-        for path in ("/w/acme/", "/notifications/?show=all", "/notifications/settings/", "/w/acme/webhook/",
-                     "/w/acme/rituals/"):
+        for path in (
+            "/w/acme/",
+            "/notifications/?show=all",
+            "/notifications/settings/",
+            "/w/acme/webhook/",
+            "/w/acme/rituals/",
+        ):
             page.goto(server + path)
             page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{path} is {width}px wide on a 390px phone"
-            page.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "-").split("?")[0] + ".png")),
-                            full_page=True)
+            page.screenshot(
+                path=str(tmp_path / (path.strip("/").replace("/", "-").split("?")[0] + ".png")), full_page=True
+            )
         watch.assert_clean()
     finally:
         context.close()

@@ -15,7 +15,8 @@ from workspaces.models import Access
 
 
 def test_on_a_later_page_keys_edit_and_others_edits_arrive_even_after_one_on_another_page(
-        page: Page, server, sign_in, watch):
+    page: Page, server, sign_in, watch
+):
     workspace = WorkspaceFactory(name="Acme", slug="acme")
     me = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice"))
     other = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob"))
@@ -37,11 +38,13 @@ def test_on_a_later_page_keys_edit_and_others_edits_arrive_even_after_one_on_ano
     expect(page.locator(f"#c-{acts[301].pk}-{roles[5].pk}")).to_have_text("C")
 
     # Bob edits a cell on page 1 (not shown here), then one on this page.
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[6].pk, value="A", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[6].pk, value="A", expected_version=1, actor=other.user
+    )
     expect(page.locator("#finding-counts")).to_contain_text("1 error", timeout=10_000)
-    services.cell_set(matrix=matrix, activity_id=acts[420].pk, role_id=roles[6].pk, value="R", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[420].pk, role_id=roles[6].pk, value="R", expected_version=1, actor=other.user
+    )
     expect(page.locator(f"#c-{acts[420].pk}-{roles[6].pk}")).to_have_text("R", timeout=10_000)
     assert page.evaluate("window.__marker") == "no reload"
 

@@ -21,7 +21,8 @@ def shots(tmp_path):
 def _visible_heads(page: Page) -> list[str]:
     return page.locator("table.grid thead th.rh").evaluate_all(
         "ths => ths.map(th => [...th.querySelectorAll('.rname, abbr.code')]"
-        ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.textContent).join('|'))")
+        ".filter(e => getComputedStyle(e).display !== 'none').map(e => e.textContent).join('|'))"
+    )
 
 
 def test_headers_show_role_names_on_a_wide_screen_and_codes_on_a_phone(page: Page, server, sign_in, watch, shots):

@@ -22,10 +22,26 @@ from workspaces.models import Access
 KEY_VALUE = {"r": "R", "a": "A", "c": "C", "i": "I", "Backspace": ""}
 # (arrow, key): 21 steps over 21 distinct cells of columns 0-3, starting on the first cell.
 STEPS = [
-    (None, "c"), ("ArrowDown", "r"), ("ArrowDown", "a"), ("ArrowRight", "i"), ("ArrowDown", "Backspace"),
-    ("ArrowDown", "r"), ("ArrowRight", "r"), ("ArrowDown", "a"), ("ArrowDown", "i"), ("ArrowLeft", "Backspace"),
-    ("ArrowDown", "c"), ("ArrowDown", "r"), ("ArrowRight", "a"), ("ArrowRight", "i"), ("ArrowDown", "i"),
-    ("ArrowLeft", "Backspace"), ("ArrowDown", "r"), ("ArrowDown", "i"), ("ArrowLeft", "a"), ("ArrowUp", "i"),
+    (None, "c"),
+    ("ArrowDown", "r"),
+    ("ArrowDown", "a"),
+    ("ArrowRight", "i"),
+    ("ArrowDown", "Backspace"),
+    ("ArrowDown", "r"),
+    ("ArrowRight", "r"),
+    ("ArrowDown", "a"),
+    ("ArrowDown", "i"),
+    ("ArrowLeft", "Backspace"),
+    ("ArrowDown", "c"),
+    ("ArrowDown", "r"),
+    ("ArrowRight", "a"),
+    ("ArrowRight", "i"),
+    ("ArrowDown", "i"),
+    ("ArrowLeft", "Backspace"),
+    ("ArrowDown", "r"),
+    ("ArrowDown", "i"),
+    ("ArrowLeft", "a"),
+    ("ArrowUp", "i"),
     ("ArrowLeft", "Backspace"),
 ]
 MOVES = {"ArrowDown": (1, 0), "ArrowUp": (-1, 0), "ArrowRight": (0, 1), "ArrowLeft": (0, -1)}
@@ -33,8 +49,11 @@ OTHERS_COLUMN = 5
 
 
 def _values(matrix) -> dict[tuple[int, int], str]:
-    return {(a, r): v for a, r, v in Cell.objects.filter(activity__matrix=matrix).values_list("activity_id", "role_id", "value")
-            if v}
+    return {
+        (a, r): v
+        for a, r, v in Cell.objects.filter(activity__matrix=matrix).values_list("activity_id", "role_id", "value")
+        if v
+    }
 
 
 def _other_edits(matrix, acts, roles, bob):
@@ -47,16 +66,23 @@ def _other_edits(matrix, acts, roles, bob):
         value = ["R", "A", "I"][state["n"] % 3]
         if current and current.value == value:
             value = "C"
-        services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                          expected_version=current.version if current else 0, actor=bob)
+        services.cell_set(
+            matrix=matrix,
+            activity_id=activity.pk,
+            role_id=role.pk,
+            value=value,
+            expected_version=current.version if current else 0,
+            actor=bob,
+        )
         state["n"] += 1
 
     return edit
 
 
 @pytest.mark.parametrize("with_other_editor", [False, True], ids=["alone", "while-another-edits"])
-def test_twenty_fast_keyboard_edits_land_on_their_cells_under_latency(page: Page, watch, server, sign_in,
-                                                                        with_other_editor):
+def test_twenty_fast_keyboard_edits_land_on_their_cells_under_latency(
+    page: Page, watch, server, sign_in, with_other_editor
+):
     workspace = WorkspaceFactory(name="Acme", slug="acme")
     alice = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice"))
     bob = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob"))
@@ -80,8 +106,10 @@ def test_twenty_fast_keyboard_edits_land_on_their_cells_under_latency(page: Page
     page.evaluate("window.__marker = 'no reload'")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 300, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 300, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
     # Into the grid the way a keyboard user gets there: the skip link, then the first cell.
     page.locator("a.skip[href='#grid']").focus()

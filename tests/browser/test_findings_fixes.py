@@ -31,8 +31,9 @@ def _matrix_with_two_owners(server):
     pm, pmm = (c.role_id for c in grid.columns[:2])
     for role in (pm, pmm):
         version = grid.cells.get((pricing.id, role), ("", 0))[1]
-        services.cell_set(matrix=matrix, activity_id=pricing.id, role_id=role, value="A", expected_version=version,
-                          actor=user)
+        services.cell_set(
+            matrix=matrix, activity_id=pricing.id, role_id=role, value="A", expected_version=version, actor=user
+        )
     assert Membership.objects.get(user=user).access == Access.ADMIN
     return user, workspace, matrix, pricing, pm, pmm
 

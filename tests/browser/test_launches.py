@@ -13,17 +13,20 @@ from tests.browser.conftest import CSP_RECORDER, PageWatch, assert_htmx_loaded
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, hold
 from workspaces.models import Access, Role, Workspace
 
-SCORES = {"Usage-based billing": [3, 3, 3, 2, 2, 2],  # 15: Tier 1
-          "Audit log export": [2, 2, 2, 2, 2, 2],     # 12: Tier 2
-          "Dark mode": [1, 2, 2, 1, 2, 2]}            # 10: Tier 3
+SCORES = {
+    "Usage-based billing": [3, 3, 3, 2, 2, 2],  # 15: Tier 1
+    "Audit log export": [2, 2, 2, 2, 2, 2],  # 12: Tier 2
+    "Dark mode": [1, 2, 2, 1, 2, 2],
+}  # 10: Tier 3
 TIERS = {"Usage-based billing": "1", "Audit log export": "2", "Dark mode": "3"}
 
 
 def _world():
     workspace = WorkspaceFactory(name="Acme", slug="acme")
     for code, username in (("PMM", "mira"), ("PM", "paul")):
-        member = MembershipFactory(workspace=workspace, access=Access.EDITOR,
-                                   user=UserFactory(username=username, first_name=username.title()))
+        member = MembershipFactory(
+            workspace=workspace, access=Access.EDITOR, user=UserFactory(username=username, first_name=username.title())
+        )
         hold(Role.objects.create(workspace=workspace, code=code, name=f"{code} role"), member)
 
 
@@ -150,8 +153,13 @@ def test_candidates_from_a_csv_and_a_five_tier_board(browser: Browser, server, s
     _world()
     workspace = Workspace.objects.get(slug="acme")
     services.cycle_create(workspace=workspace, quarter="2027-Q1")
-    services.rubric_update(workspace=workspace, questions=[("Revenue?", 1)], thresholds=[3, 2, 1, 0],
-                           tier_names=["XL", "L", "M", "S", "XS"], lead_weeks=[8, 4, 2, 1, 0])
+    services.rubric_update(
+        workspace=workspace,
+        questions=[("Revenue?", 1)],
+        thresholds=[3, 2, 1, 0],
+        tier_names=["XL", "L", "M", "S", "XS"],
+        lead_weeks=[8, 4, 2, 1, 0],
+    )
     context, page = _context(browser, sign_in, "mira")
     watch = PageWatch(page)
     page.goto(f"{server}/w/acme/launches/2027-q1/")

@@ -21,6 +21,7 @@ MARKER = "set-before-the-edits"
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 def exactly(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
@@ -84,11 +85,14 @@ def make_matrix(username: str = "editor", access: str = Access.ADMIN):
     workspace = services.workspace_create(name="Acme", owner=user)
     if access != Access.ADMIN:
         Membership.objects.filter(workspace=workspace, user=user).update(access=access)
-    matrix = raci_services.matrix_create(workspace=workspace, name="Core PM × PMM", actor=user, template=default_template())
+    matrix = raci_services.matrix_create(
+        workspace=workspace, name="Core PM × PMM", actor=user, template=default_template()
+    )
     return user, workspace, matrix
 
 
 # --- tests -----------------------------------------------------------------------------------
+
 
 def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, server, tmp_path):
     # Sign up through the form.
@@ -194,8 +198,10 @@ def test_keyboard_gives_accountable_and_responsible(page: Page, watch, server, s
     # a person types "ar" quickly; the second edit must not conflict with the first.
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 250, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 250, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     cell(page, naming, pm).focus()
     for key in keys:
         page.keyboard.press(key)
@@ -203,8 +209,10 @@ def test_keyboard_gives_accountable_and_responsible(page: Page, watch, server, s
     expect_multiple_accountable(page, naming, "Naming", present=True)
     expect(page.locator(".toast.error")).to_have_count(0)
     expect_no_reload(page)
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     page.reload()
     expect_value(page, naming, pm, "AR")
     watch.assert_clean()
@@ -315,8 +323,16 @@ def test_pages_have_unique_element_ids(page: Page, watch, server, sign_in):
     find = """() => { const seen = new Set(), dup = [];
                       document.querySelectorAll("[id]").forEach(e => { if (seen.has(e.id)) dup.push(e.id); seen.add(e.id); });
                       return dup; }"""
-    for url in [f"{server}/", f"{ws}/", f"{ws}/settings/", f"{ws}/roles/", f"{ws}/members/", f"{ws}/matrices/new/",
-                f"{m}/", f"{m}/settings/"]:
+    for url in [
+        f"{server}/",
+        f"{ws}/",
+        f"{ws}/settings/",
+        f"{ws}/roles/",
+        f"{ws}/members/",
+        f"{ws}/matrices/new/",
+        f"{m}/",
+        f"{m}/settings/",
+    ]:
         page.goto(url)
         if found := page.evaluate(find):
             duplicates[url.removeprefix(server)] = found
@@ -360,8 +376,9 @@ def test_the_browser_finds_a_favicon(page: Page, server, sign_in):
     user, workspace, matrix = make_matrix()
     sign_in(page, user.username)
     page.goto(f"{server}/w/{workspace.slug}/matrices/{matrix.slug}/")
-    href = page.evaluate("(document.querySelector('link[rel~=icon]') || {}).href"
-                         " || new URL('/favicon.ico', location.href).href")
+    href = page.evaluate(
+        "(document.querySelector('link[rel~=icon]') || {}).href || new URL('/favicon.ico', location.href).href"
+    )
     if href.startswith("data:"):
         return
     response = page.request.get(href)

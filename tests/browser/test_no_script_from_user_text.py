@@ -69,8 +69,16 @@ def build_world():
     ann_m = Membership.objects.get(workspace=workspace, user=ann)
     bob_m = Membership.objects.create(workspace=workspace, user=bob, access=Access.EDITOR)
     matrix = services.matrix_create(workspace=workspace, name="Plain matrix", actor=ann)
-    services.matrix_update(matrix=matrix, name=MATRIX, description=MATRIX_DESC, max_responsible=3, max_consulted=4,
-                           overload_min_activities=5, review_cadence_days=None, actor=ann)
+    services.matrix_update(
+        matrix=matrix,
+        name=MATRIX,
+        description=MATRIX_DESC,
+        max_responsible=3,
+        max_consulted=4,
+        overload_min_activities=5,
+        review_cadence_days=None,
+        actor=ann,
+    )
     role_1 = services.column_add(matrix=matrix, name=ROLE_1, code="<script>", actor=ann)
     role_2 = workspaces_services.role_create(workspace=workspace, name=ROLE_2, code="<b hx-get=/x>")
     services.column_add(matrix=matrix, role_id=role_2.pk, actor=ann)
@@ -78,27 +86,55 @@ def build_world():
     activity = services.activity_add(matrix=matrix, name=ACTIVITY, description=ACTIVITY_DESC, actor=ann)
     for name in ("Plain one", "Plain two"):
         plain = services.activity_add(matrix=matrix, name=name, actor=ann)
-        services.cell_set(matrix=matrix, activity_id=plain.pk, role_id=role_2.pk, value="AR", expected_version=0, actor=ann)
+        services.cell_set(
+            matrix=matrix, activity_id=plain.pk, role_id=role_2.pk, value="AR", expected_version=0, actor=ann
+        )
     # The payload activity has only a C: findings name it in the panel. Role 1 holds no R or
     # A (idle-role names its code); Ann holds both roles (shared-hats names her).
-    services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role_1.pk, value="C", expected_version=0, actor=ann)
+    services.cell_set(
+        matrix=matrix, activity_id=activity.pk, role_id=role_1.pk, value="C", expected_version=0, actor=ann
+    )
     hold(role_1, ann_m)
     hold(role_2, ann_m)
     hold(role_2, bob_m)
     # A decision about the activity, due for review today (the matrix page lists it).
     today = timezone.localdate()
-    services.decision_add(matrix=matrix, actor=ann, what=DECISION, why=DECISION_WHY, activity_id=activity.pk,
-                          decided_by_id=ann.pk, decided_on=today - timedelta(days=30), review_on=today)
+    services.decision_add(
+        matrix=matrix,
+        actor=ann,
+        what=DECISION,
+        why=DECISION_WHY,
+        activity_id=activity.pk,
+        decided_by_id=ann.pk,
+        decided_on=today - timedelta(days=30),
+        review_on=today,
+    )
     # A ritual owned by role 1, attended by role 2, Ann and Bob, with notes and a decision today.
     ritual = launch_services.ritual_create(
-        workspace=workspace, name=RITUAL, description=RITUAL_DESC, cadence="weekly", starts_on=today,
-        agenda=f"{SECTION_1}\n{SECTION_2}", owner_role_id=role_1.pk, attendee_role_ids=[role_2.pk],
-        attendee_member_ids=[ann_m.pk, bob_m.pk])
+        workspace=workspace,
+        name=RITUAL,
+        description=RITUAL_DESC,
+        cadence="weekly",
+        starts_on=today,
+        agenda=f"{SECTION_1}\n{SECTION_2}",
+        owner_role_id=role_1.pk,
+        attendee_role_ids=[role_2.pk],
+        attendee_member_ids=[ann_m.pk, bob_m.pk],
+    )
     launch_services.occurrence_notes_save(ritual=ritual, day=today, texts=[NOTES, NOTES])
-    launch_services.occurrence_decide(ritual=ritual, day=today, matrix_id=matrix.pk, what=DECISION, why=DECISION_WHY,
-                                      actor=ann)
-    return {"ann": ann, "workspace": workspace, "matrix": matrix, "role_1": role_1, "role_2": role_2,
-            "activity": activity, "ann_m": ann_m, "ritual": ritual}
+    launch_services.occurrence_decide(
+        ritual=ritual, day=today, matrix_id=matrix.pk, what=DECISION, why=DECISION_WHY, actor=ann
+    )
+    return {
+        "ann": ann,
+        "workspace": workspace,
+        "matrix": matrix,
+        "role_1": role_1,
+        "role_2": role_2,
+        "activity": activity,
+        "ann_m": ann_m,
+        "ritual": ritual,
+    }
 
 
 def assert_not_pwned(page: Page, watch: PageWatch, *, after_swap: bool = False) -> None:
@@ -187,7 +223,9 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     panel = page.locator("#findings-panel")
     expect(panel.locator(f"a[href='#row-{activity.pk}']").first).to_have_text(exactly(ACTIVITY))
     expect(panel.locator(f"a[href='#col-{role_1.pk}']").first).to_have_text(CODE_1)
-    expect(panel.locator("li.finding").filter(has_text="shared-hats").locator(".f-head span").last).to_have_text(exactly(ANN))
+    expect(panel.locator("li.finding").filter(has_text="shared-hats").locator(".f-head span").last).to_have_text(
+        exactly(ANN)
+    )
     expect(page.locator("#person-pick option")).to_have_text(["Everyone", exactly(ANN), exactly(BOB)])
     expect(page.locator("main")).to_contain_text(DECISION)  # due for review
 
@@ -279,7 +317,9 @@ def test_user_text_never_runs(new_context, server, sign_in, bypass_csp):
     page.locator("#cell-menu [data-value='AR']").click()
     expect(page.locator(f"#c-{activity.pk}-{role_2.pk}")).to_have_text("A/R")
     expect(panel.locator("li.finding").filter(has_text="no-accountable")).to_have_count(0)
-    expect(panel.locator("li.finding").filter(has_text="shared-hats").locator(".f-head span").last).to_have_text(exactly(ANN))
+    expect(panel.locator("li.finding").filter(has_text="shared-hats").locator(".f-head span").last).to_have_text(
+        exactly(ANN)
+    )
     expect(panel.locator(f"a[href='#col-{role_1.pk}']").first).to_have_text(CODE_1)
     assert_not_pwned(page, watch, after_swap=True)
     page.locator(f"#c-{activity.pk}-{role_2.pk}").focus()

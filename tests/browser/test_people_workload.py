@@ -33,12 +33,13 @@ def _team():
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people, roles = {}, {}
     for username, first, code, name, access in (
-            ("mira", "Mira Okafor", "PMM", "Product Marketing Manager", Access.ADMIN),
-            ("paul", "Paul Brandt", "PM", "Product Manager", Access.EDITOR),
-            ("lee", "Lee Chen", "PM2", "Platform PM", Access.EDITOR),
-            ("sam", "Sam Ortiz", "SUP", "Support lead", Access.EDITOR),
-            ("dana", "Dana Weiss", "SAL", "Sales enablement", Access.EDITOR),
-            ("vic", "Vic Hale", None, None, Access.VIEWER)):
+        ("mira", "Mira Okafor", "PMM", "Product Marketing Manager", Access.ADMIN),
+        ("paul", "Paul Brandt", "PM", "Product Manager", Access.EDITOR),
+        ("lee", "Lee Chen", "PM2", "Platform PM", Access.EDITOR),
+        ("sam", "Sam Ortiz", "SUP", "Support lead", Access.EDITOR),
+        ("dana", "Dana Weiss", "SAL", "Sales enablement", Access.EDITOR),
+        ("vic", "Vic Hale", None, None, Access.VIEWER),
+    ):
         member = MembershipFactory(workspace=ws, access=access, user=UserFactory(username=username, first_name=first))
         people[username] = member
         if code:
@@ -47,29 +48,46 @@ def _team():
     matrix = Matrix.objects.create(workspace=ws, name="Launch plan", slug="launch-plan")
     order = ["PM", "PMM", "PM2", "SUP", "SAL"]
     Column.objects.bulk_create([Column(matrix=matrix, role=roles[c], order=i) for i, c in enumerate(order)])
-    rows = ["AR C I C I", "C AR I I C", "R A C I I", "C AR . C C", "I R A . C", "C AR C I I", "AR C C . .",
-            "C AR I C C"]
+    rows = [
+        "AR C I C I",
+        "C AR I I C",
+        "R A C I I",
+        "C AR . C C",
+        "I R A . C",
+        "C AR C I I",
+        "AR C C . .",
+        "C AR I C C",
+    ]
     for n, row in enumerate(rows):
         activity = Activity.objects.create(matrix=matrix, name=f"Activity {n + 1}", phase="strategy", order=n)
-        Cell.objects.bulk_create([Cell(activity=activity, role=roles[c], value=v, version=1)
-                                  for c, v in zip(order, row.split()) if v != "."])
+        Cell.objects.bulk_create(
+            [Cell(activity=activity, role=roles[c], value=v, version=1) for c, v in zip(order, row.split()) if v != "."]
+        )
     matrix_recount(matrix)
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
     for n, (name, pm, tier) in enumerate((("Billing", "paul", 1), ("Search", "lee", 2), ("Reports", "paul", 3))):
-        launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people[pm].pk,
-                                        pmm_owner_id=people["mira"].pk, launch_date=date(2027, 3, 10 + n))
+        launch = services.launch_create(
+            cycle=cycle,
+            name=name,
+            pm_owner_id=people[pm].pk,
+            pmm_owner_id=people["mira"].pk,
+            launch_date=date(2027, 3, 10 + n),
+        )
         Launch.objects.filter(pk=launch.pk).update(tier=tier)
         owners = ["mira"] * (5 if n == 0 else 4) + ["sam", pm, "dana"]
-        ReadinessItem.objects.bulk_create([
-            ReadinessItem(launch=launch, key=f"k{i}", title=f"Item {i}", owner=people[o], due_date=date(2027, 3, 1))
-            for i, o in enumerate(owners)])
-    ritual_services.ritual_create(workspace=ws, name="PMM sync", cadence="weekly", starts_on=date(2027, 2, 1),
-                                  owner_role_id=roles["PMM"].pk)
+        ReadinessItem.objects.bulk_create(
+            [
+                ReadinessItem(launch=launch, key=f"k{i}", title=f"Item {i}", owner=people[o], due_date=date(2027, 3, 1))
+                for i, o in enumerate(owners)
+            ]
+        )
+    ritual_services.ritual_create(
+        workspace=ws, name="PMM sync", cadence="weekly", starts_on=date(2027, 2, 1), owner_role_id=roles["PMM"].pk
+    )
     return ws, people
 
 
-def test_the_people_page_marks_who_carries_far_more_than_the_team(frozen, tmp_path, browser: Browser, server,
-                                                                   sign_in):
+def test_the_people_page_marks_who_carries_far_more_than_the_team(frozen, tmp_path, browser: Browser, server, sign_in):
     ws, people = _team()
     folder = os.environ.get("SCREENSHOTS_DIR") or str(tmp_path)
     for width in (1280, 390):

@@ -30,8 +30,9 @@ def _world():
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for code, username in (("PMM", "mira"), ("PM", "paul")):
-        member = MembershipFactory(workspace=ws, access=Access.EDITOR,
-                                   user=UserFactory(username=username, first_name=username.title()))
+        member = MembershipFactory(
+            workspace=ws, access=Access.EDITOR, user=UserFactory(username=username, first_name=username.title())
+        )
         hold(Role.objects.create(workspace=ws, code=code, name=f"{code} role"), member)
         people[code] = member
     q1 = services.cycle_create(workspace=ws, quarter="2027-Q1")
@@ -39,12 +40,14 @@ def _world():
     AvoidDate.objects.create(workspace=ws, name="Summit", start=date(2027, 3, 10), end=date(2027, 3, 10))
 
     def add(cycle, name, day, tier=None, **extra):
-        launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people["PM"].pk,
-                                        pmm_owner_id=people["PMM"].pk, launch_date=day)
+        launch = services.launch_create(
+            cycle=cycle, name=name, pm_owner_id=people["PM"].pk, pmm_owner_id=people["PMM"].pk, launch_date=day
+        )
         if tier:
             services.launch_score(launch=launch, scores=TIER_1)
-            services.launch_set_tier(launch=launch, tier=tier, reason="" if tier == 1 else "Planned",
-                                     actor=people["PMM"])
+            services.launch_set_tier(
+                launch=launch, tier=tier, reason="" if tier == 1 else "Planned", actor=people["PMM"]
+            )
         if extra:
             Launch.objects.filter(pk=launch.pk).update(**extra)
         return launch
@@ -82,8 +85,14 @@ def test_each_plan_warning_appears_and_clears(frozen, tmp_path, browser: Browser
     sign_in(page, "mira")
     board = f"{server}/w/acme/launches/2027-q1/"
     page.goto(board)
-    expected = {"Early bird": "outside-cycle", "Billing": "lead-time", "Docs": "dependency-order",
-                "Search": "tier-1-clash", "Widgets": "avoid-date", "Shipped late": "ship-after-launch"}
+    expected = {
+        "Early bird": "outside-cycle",
+        "Billing": "lead-time",
+        "Docs": "dependency-order",
+        "Search": "tier-1-clash",
+        "Widgets": "avoid-date",
+        "Shipped late": "ship-after-launch",
+    }
     for name, code in expected.items():
         expect(_card(page, name).locator(f".plan-warning[data-code={code}]")).to_be_visible()
     expect(_card(page, "Billing").locator(".plan-warning[data-code=tier-1-clash]")).to_be_visible()

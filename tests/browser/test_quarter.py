@@ -30,8 +30,11 @@ def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, tmp_path, brows
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for code, username in (("PMM", "mira"), ("PM", "paul")):
-        member = MembershipFactory(workspace=ws, access=Access.ADMIN if code == "PMM" else Access.EDITOR,
-                                   user=UserFactory(username=username, first_name=username.title()))
+        member = MembershipFactory(
+            workspace=ws,
+            access=Access.ADMIN if code == "PMM" else Access.EDITOR,
+            user=UserFactory(username=username, first_name=username.title()),
+        )
         hold(Role.objects.create(workspace=ws, code=code, name=f"{code} role"), member)
         people[code] = member
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -48,8 +51,13 @@ def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, tmp_path, brows
     cycle = Launch.objects.none().model.cycle.field.related_model.objects.get(workspace=ws, year=2027, quarter=1)
     owners_matrix(ws)  # the checklists' owners come from the workspace's default matrix
     for n, name in enumerate(("Billing", "Search", "Reports", "Alerts")):
-        launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people["PM"].pk,
-                                        pmm_owner_id=people["PMM"].pk, launch_date=date(2027, 3, 15 + n))
+        launch = services.launch_create(
+            cycle=cycle,
+            name=name,
+            pm_owner_id=people["PM"].pk,
+            pmm_owner_id=people["PMM"].pk,
+            launch_date=date(2027, 3, 15 + n),
+        )
         services.launch_score(launch=launch, scores=TIER_1)
         services.launch_set_tier(launch=launch, tier=1, actor=people["PMM"])
 

@@ -3,7 +3,6 @@ workspace's default; a Tier 1 launch's checklist takes every owner from it (no p
 role); a launch whose matrix lacks an activity offers to add it from the template; the
 settings page names the default matrix. Screenshots at 1280 and 390 px wide."""
 
-
 from playwright.sync_api import Browser, expect
 
 from launches import services
@@ -20,8 +19,12 @@ def test_a_new_team_checklist_takes_its_owners_from_the_default_matrix(browser: 
     founder = UserFactory(username="nina", first_name="Nina")
     ws = workspace_services.workspace_create(name="Acme", owner=founder)
     admin = ws.memberships.get()
-    matrix = raci_services.matrix_create(workspace=ws, name="Our PM/PMM split", actor=founder,
-                                         template=Template.objects.get(workspace__isnull=True, is_default=True))
+    matrix = raci_services.matrix_create(
+        workspace=ws,
+        name="Our PM/PMM split",
+        actor=founder,
+        template=Template.objects.get(workspace__isnull=True, is_default=True),
+    )
     roles_before = Role.objects.filter(workspace=ws).count()
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
     launch = services.launch_create(cycle=cycle, name="Usage-based billing", pm_owner_id=admin.pk)
@@ -77,7 +80,8 @@ def test_a_missing_activity_is_added_from_the_template_in_one_step(browser: Brow
     item.get_by_role("button", name="Add Pricing & Packaging from the template").click()
     expect(page.locator("#toasts")).to_contain_text("is now PMM's")
     expect(page.locator(f"#item-{launch.items.get(key='pricing').pk}")).to_contain_text(
-        "PMM is A/R on Pricing & Packaging.")
+        "PMM is A/R on Pricing & Packaging."
+    )
     shoot(page, "missing-activity-added", part="#checklist")
     watch.assert_clean()
     context.close()

@@ -14,11 +14,24 @@ from playwright.sync_api import Browser
 from tests.browser.conftest import CSP_RECORDER, PageWatch
 from tests.world import USERS, build_world
 
-SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
-         "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
-         "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}}
-PAGES = ("dashboard", "matrix", "history", "board", "launch", "quarter", "rituals", "meeting", "members", "roles",
-         "notifications")
+SIZES = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2},
+    "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
+}
+PAGES = (
+    "dashboard",
+    "matrix",
+    "history",
+    "board",
+    "launch",
+    "quarter",
+    "rituals",
+    "meeting",
+    "members",
+    "roles",
+    "notifications",
+)
 
 # Elements wider than the page that are not inside a box that scrolls on its own.
 OVERFLOW = """() => {
@@ -41,7 +54,9 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_zoom(browser: Browser, server, sign_in, size):
+def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_zoom(
+    browser: Browser, server, sign_in, size
+):
     world = build_world()
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
@@ -55,8 +70,10 @@ def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_z
         page.wait_for_load_state("load")
         found = page.evaluate(OVERFLOW)
         if found["scrollWidth"] > found["width"] + 1 or found["out"]:
-            problems.append(f"{name} at {size}: the page is {found['scrollWidth']} px wide on a {found['width']} px "
-                            f"screen; sticking out: {found['out']}")
+            problems.append(
+                f"{name} at {size}: the page is {found['scrollWidth']} px wide on a {found['width']} px "
+                f"screen; sticking out: {found['out']}"
+            )
         # Every link of the top navigation is on the screen, none hidden past its edge.
         hidden = page.evaluate("""() => [...document.querySelectorAll('.topbar a, .topbar summary')]
             .filter(el => { const r = el.getBoundingClientRect();
@@ -71,8 +88,11 @@ def test_the_main_pages_fit_the_screen_on_a_desktop_a_phone_and_at_200_percent_z
                 view = SIZES[size]["viewport"]
                 height = page.evaluate("document.documentElement.scrollHeight")
                 for n, top in enumerate(range(0, min(height, view["height"] * 8), view["height"])):
-                    page.screenshot(path=f"{shots}/{name}-{size}-part{n}.png", full_page=True,
-                                    clip={"x": 0, "y": top, "width": view["width"], "height": view["height"]})
+                    page.screenshot(
+                        path=f"{shots}/{name}-{size}-part{n}.png",
+                        full_page=True,
+                        clip={"x": 0, "y": top, "width": view["width"], "height": view["height"]},
+                    )
     watch.assert_clean()
     context.close()
     assert not problems, "\n".join(problems)

@@ -20,8 +20,9 @@ def admin(server):
     return MembershipFactory(access=Access.ADMIN, workspace__name="Atlas team")
 
 
-def test_an_admin_edits_the_phases_then_imports_a_sheet_with_its_own(page: Page, watch: PageWatch, server, sign_in,
-                                                                    admin):
+def test_an_admin_edits_the_phases_then_imports_a_sheet_with_its_own(
+    page: Page, watch: PageWatch, server, sign_in, admin
+):
     ws = admin.workspace
     matrix = services.matrix_create(workspace=ws, name="Core", actor=admin.user)
     services.activity_add(matrix=matrix, name="Naming", phase="launch", actor=admin.user)

@@ -33,16 +33,20 @@ def test_the_room_tiers_the_candidates_at_the_meeting(frozen, tmp_path, browser:
     ws = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for code, username in (("PMM", "mira"), ("PM", "paul")):
-        member = MembershipFactory(workspace=ws, access=Access.EDITOR,
-                                   user=UserFactory(username=username, first_name=username.title()))
+        member = MembershipFactory(
+            workspace=ws, access=Access.EDITOR, user=UserFactory(username=username, first_name=username.title())
+        )
         hold(Role.objects.create(workspace=ws, code=code, name=f"{code} role"), member)
         people[code] = member
     MatrixFactory(workspace=ws, name="PM and PMM")
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
-    for name, scores, day in (("Billing", [3, 3, 3, 2, 2, 2], date(2027, 3, 1)),
-                              ("Dark mode", [1, 2, 2, 1, 2, 2], date(2026, 12, 18))):
-        launch = services.launch_create(cycle=cycle, name=name, pm_owner_id=people["PM"].pk,
-                                        pmm_owner_id=people["PMM"].pk, launch_date=day)
+    for name, scores, day in (
+        ("Billing", [3, 3, 3, 2, 2, 2], date(2027, 3, 1)),
+        ("Dark mode", [1, 2, 2, 1, 2, 2], date(2026, 12, 18)),
+    ):
+        launch = services.launch_create(
+            cycle=cycle, name=name, pm_owner_id=people["PM"].pk, pmm_owner_id=people["PMM"].pk, launch_date=day
+        )
         services.launch_score(launch=launch, scores=scores)
     ritual = next(r for r in rituals_services.rituals_seed_defaults(workspace=ws) if r.key == "launch-tiering")
     day = ritual.next_date(date(2026, 12, 1))

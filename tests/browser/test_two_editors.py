@@ -13,10 +13,13 @@ from workspaces.models import Access
 
 def _world():
     workspace = WorkspaceFactory(name="Acme", slug="acme")
-    alice = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice", first_name="Alice"))
-    bob = MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob", first_name="Bob"))
-    matrix = matrix_create(workspace=workspace, name="Core", actor=alice.user,
-                           template=Template.objects.get(slug="pm-pmm-scaleup"))
+    alice = MembershipFactory(
+        workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice", first_name="Alice")
+    )
+    MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob", first_name="Bob"))
+    matrix = matrix_create(
+        workspace=workspace, name="Core", actor=alice.user, template=Template.objects.get(slug="pm-pmm-scaleup")
+    )
     naming = matrix.activities.get(name="Naming")
     pm = Column.objects.get(matrix=matrix, role__code="PM").role
     return matrix, naming, pm

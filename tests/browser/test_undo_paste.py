@@ -91,7 +91,8 @@ def test_the_undo_button_undoes_the_last_edit(page: Page, watch, server, sign_in
 
 
 def test_pasting_a_2x3_block_fills_it_from_the_focused_cell_and_undoes_in_one_step(
-        page: Page, watch, server, sign_in, browser):
+    page: Page, watch, server, sign_in, browser
+):
     matrix, acts, roles, bob = _open(page, sign_in, server)
     context, bob_page = open_signed_in(browser, server, sign_in, bob.username, f"{server}/w/acme/matrices/keys/")
     try:
@@ -106,7 +107,8 @@ def test_pasting_a_2x3_block_fills_it_from_the_focused_cell_and_undoes_in_one_st
         expect(page.locator("#toasts")).to_contain_text("Paste of 2×3 cells.")
         assert _letters(acts, roles)[1:3] == [["R", "I", "AR"], ["I", "", "C"]]
         assert set(ChangeEvent.objects.filter(matrix=matrix).values_list("group_label", flat=True)) == {
-            "Paste of 2×3 cells"}
+            "Paste of 2×3 cells"
+        }
         # Bob sees it through the live refresh, without a reload.
         expect(bob_page.locator(f"#c-{acts[2].pk}-{roles[0].pk}")).to_have_text("I", timeout=10_000)
         assert bob_page.evaluate("window.__marker") == "no reload"
@@ -129,7 +131,8 @@ def test_an_invalid_block_shows_the_message_and_changes_nothing(page: Page, watc
     start.focus()
     page.evaluate(PASTE, "R\tI\tC\nR\tX\tC")
     expect(page.locator("#toasts .toast.error")).to_contain_text(
-        "“X” in row “Activity 1”, column KEY1 is not a RACI value")
+        "“X” in row “Activity 1”, column KEY1 is not a RACI value"
+    )
     expect(_cell(page, acts[0], roles[0])).to_have_text("A/R")
     expect(start).to_be_focused()
 
@@ -137,7 +140,8 @@ def test_an_invalid_block_shows_the_message_and_changes_nothing(page: Page, watc
     corner.focus()
     page.evaluate(PASTE, "R\tR")  # from the last column: runs past the edge
     expect(page.locator("#toasts")).to_contain_text(
-        "The pasted block is 1 row by 2 columns, but from “Activity 3” × KEY2 the matrix has 1 row and 1 column")
+        "The pasted block is 1 row by 2 columns, but from “Activity 3” × KEY2 the matrix has 1 row and 1 column"
+    )
     expect(corner).to_be_focused()
     assert _letters(acts, roles) == before
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()

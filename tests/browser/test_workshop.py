@@ -16,11 +16,16 @@ def _world():
     workspace = WorkspaceFactory(name="Acme", slug="acme")
     people = {}
     for name, access in (("alice", Access.EDITOR), ("bob", Access.EDITOR), ("carol", Access.VIEWER)):
-        people[name] = MembershipFactory(workspace=workspace, access=access,
-                                         user=UserFactory(username=name, first_name=name.title()))
+        people[name] = MembershipFactory(
+            workspace=workspace, access=access, user=UserFactory(username=name, first_name=name.title())
+        )
     matrix = services.matrix_from_concerns(workspace=workspace, name="Shared concerns", actor=people["alice"].user)
-    workshop = services.workshop_open(matrix=matrix, facilitator=people["alice"], title="Q1 R&R workshop",
-                                      participant_ids=[people["bob"].pk, people["carol"].pk])
+    workshop = services.workshop_open(
+        matrix=matrix,
+        facilitator=people["alice"],
+        title="Q1 R&R workshop",
+        participant_ids=[people["bob"].pk, people["carol"].pk],
+    )
     pm = Column.objects.get(matrix=matrix, role__code="PM").role_id
     pmm = Column.objects.get(matrix=matrix, role__code="PMM").role_id
     pricing = matrix.activities.get(name="Pricing").pk
@@ -76,8 +81,13 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     for row, pm_letter, pmm_letter in (("Positioning", "A", "A"), ("Value proposition", "R", "A")):
         for who in (alice_m, bob_m, carol_m):
             for role, letter in ((pm, pm_letter), (pmm, pmm_letter)):
-                services.proposal_set(workshop=workshop, participant=who, activity_id=matrix.activities.get(name=row).pk,
-                                      role_id=role, value=letter)
+                services.proposal_set(
+                    workshop=workshop,
+                    participant=who,
+                    activity_id=matrix.activities.get(name=row).pk,
+                    role_id=role,
+                    value=letter,
+                )
     shoot(bob, "proposal-grid")
 
     # Only Alice, the facilitator, can reveal.
@@ -116,7 +126,9 @@ def test_three_people_propose_blind_then_reveal_and_settle_live(browser: Browser
     expect(matrix_page.locator(f"#c-{pricing}-{pmm}")).to_have_text("R")
     assert Cell.objects.get(activity_id=pricing, role_id=pm).value == "A"
     matrix_page.goto(f"{server}/w/acme/matrices/{matrix.slug}/history/")
-    expect(matrix_page.locator("body")).to_contain_text(re.compile(r"From the workshop of \d+ \w+ \(whole row\), 2 of 3 agreed"))
+    expect(matrix_page.locator("body")).to_contain_text(
+        re.compile(r"From the workshop of \d+ \w+ \(whole row\), 2 of 3 agreed")
+    )
 
     for page in (alice, bob, carol):
         assert page.evaluate("window.__csp") == []

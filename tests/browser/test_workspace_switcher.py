@@ -14,6 +14,7 @@ from rituals import services as rituals_services
 from tests.factories import MembershipFactory, WorkspaceFactory
 from workspaces.models import Access
 
+
 def _shoot(page: Page, name: str, folder: Path) -> None:
     """Screenshots at both widths, into LOCKSTEP_SHOTS when set (to look at), else the test's own folder."""
     shots = Path(os.environ["LOCKSTEP_SHOTS"]) if os.environ.get("LOCKSTEP_SHOTS") else folder
@@ -24,8 +25,9 @@ def _shoot(page: Page, name: str, folder: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_the_switcher_on_a_launch_and_a_ritual_page_goes_to_another_workspace(page: Page, server, sign_in, watch,
-                                                                              tmp_path):
+def test_the_switcher_on_a_launch_and_a_ritual_page_goes_to_another_workspace(
+    page: Page, server, sign_in, watch, tmp_path
+):
     member = MembershipFactory(access=Access.EDITOR, workspace=WorkspaceFactory(name="Acme Billing"))
     MembershipFactory(user=member.user, workspace=WorkspaceFactory(name="Zebra Payments", slug="zebra"))
     cycle = launches_services.cycle_create(workspace=member.workspace, quarter="2027-Q1")

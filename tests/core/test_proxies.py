@@ -42,8 +42,12 @@ def test_the_client_is_the_right_most_address_that_is_not_a_trusted_proxy():
 
 
 def test_with_no_trusted_proxies_nothing_forwarded_is_believed():
-    meta = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.1",
-            "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "evil.example"}
+    meta = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": "198.51.100.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_HOST": "evil.example",
+    }
     assert client_ip(meta, []) == "127.0.0.1"
     assert meta == {"REMOTE_ADDR": "127.0.0.1"}
 
@@ -64,10 +68,18 @@ def test_forwarded_proto_from_an_untrusted_peer_does_not_make_the_request_secure
 def test_rotating_forwarded_for_does_not_escape_the_address_limit(client, settings):
     url = reverse("login")
     for n in range(settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
-        client.post(url, {"username": f"victim{n}", "password": "wrong"},
-                    headers={"X-Forwarded-For": f"198.51.100.{n}"}, REMOTE_ADDR="203.0.113.5")
-    response = client.post(url, {"username": "victim-last", "password": "wrong"},
-                           headers={"X-Forwarded-For": "198.51.100.250"}, REMOTE_ADDR="203.0.113.5")
+        client.post(
+            url,
+            {"username": f"victim{n}", "password": "wrong"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            REMOTE_ADDR="203.0.113.5",
+        )
+    response = client.post(
+        url,
+        {"username": "victim-last", "password": "wrong"},
+        headers={"X-Forwarded-For": "198.51.100.250"},
+        REMOTE_ADDR="203.0.113.5",
+    )
     assert "from your network" in response.content.decode()
 
 
@@ -76,14 +88,26 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(client, se
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     url = reverse("login")
     for n in range(settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
-        client.post(url, {"username": f"victim{n}", "password": "wrong"},
-                    headers={"X-Forwarded-For": "198.51.100.1"}, REMOTE_ADDR="10.0.0.2")
-    response = client.post(url, {"username": "victim-last", "password": "wrong"},
-                           headers={"X-Forwarded-For": "198.51.100.1"}, REMOTE_ADDR="10.0.0.2")
+        client.post(
+            url,
+            {"username": f"victim{n}", "password": "wrong"},
+            headers={"X-Forwarded-For": "198.51.100.1"},
+            REMOTE_ADDR="10.0.0.2",
+        )
+    response = client.post(
+        url,
+        {"username": "victim-last", "password": "wrong"},
+        headers={"X-Forwarded-For": "198.51.100.1"},
+        REMOTE_ADDR="10.0.0.2",
+    )
     assert "from your network" in response.content.decode()
     UserFactory(username="neighbour")
-    response = client.post(url, {"username": "neighbour", "password": PASSWORD},
-                           headers={"X-Forwarded-For": "198.51.100.2"}, REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        url,
+        {"username": "neighbour", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.2"},
+        REMOTE_ADDR="10.0.0.2",
+    )
     assert response.status_code == 302
 
 
@@ -96,7 +120,16 @@ def test_a_bad_trusted_proxies_value_stops_start_up_naming_it(value):
 
 def test_trusted_proxies_accepts_addresses_and_networks():
     env = dict(os.environ, TRUSTED_PROXIES="10.0.0.2, 172.16.0.0/12,::1")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                             "print(settings.TRUSTED_PROXIES)"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.TRUSTED_PROXIES)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "['10.0.0.2/32', '172.16.0.0/12', '::1/128']" in result.stdout

@@ -39,7 +39,10 @@ def _answer(error, *, method="get", headers=None, referer=None, redirect_to=None
 
     if redirect_to is not None:
         declared = refusal_redirects_to(redirect_to)(view)
-        view = lambda request: declared(request, ws="team", thing_id=7)
+
+        def view(request):
+            return declared(request, ws="team", thing_id=7)
+
     middleware = DomainErrorMiddleware(view)
     HtmxMiddleware(lambda r: None)(request)
     try:
@@ -48,13 +51,16 @@ def _answer(error, *, method="get", headers=None, referer=None, redirect_to=None
         return request, middleware.process_exception(request, raised)
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (errors.Forbidden("Only admins can do that."), 403),
-    (errors.NotFound("No such thing."), 404),
-    (errors.Conflict("Someone changed it since."), 409),
-    (errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]), 409),
-    (errors.InvalidInput("Too long.", "name"), 422),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (errors.Forbidden("Only admins can do that."), 403),
+        (errors.NotFound("No such thing."), 404),
+        (errors.Conflict("Someone changed it since."), 409),
+        (errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]), 409),
+        (errors.InvalidInput("Too long.", "name"), 422),
+    ],
+)
 def test_htmx_requests_get_the_status_and_a_toast_retargeted_to_the_toast_area(error, status):
     _, response = _answer(error, headers=HX)
     assert response.status_code == status
@@ -141,23 +147,34 @@ def _to_the_list(request, *, ws, thing_id):
 
 
 @pytest.mark.parametrize("method", ["post", "get"])
-@pytest.mark.parametrize("error", [errors.InvalidInput("Too long."), errors.Conflict("Someone changed it since."),
-                                   errors.StaleChanges("It changed since.", changes=["Ann set PM to A."])])
+@pytest.mark.parametrize(
+    "error",
+    [
+        errors.InvalidInput("Too long."),
+        errors.Conflict("Someone changed it since."),
+        errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]),
+    ],
+)
 def test_a_refused_plain_request_goes_where_the_view_declared_with_the_message(error, method):
-    request, response = _answer(error, method=method, referer="http://testserver/w/team/elsewhere/",
-                                redirect_to=_to_the_list)
+    request, response = _answer(
+        error, method=method, referer="http://testserver/w/team/elsewhere/", redirect_to=_to_the_list
+    )
     assert response.status_code == 302 and response["Location"] == "/w/team/things/#thing-7"
     assert "HX-Request" in response["Vary"]
-    assert [m.message for m in get_messages(request)] == [error.message + (" Ann set PM to A." if
-                                                                         isinstance(error, errors.StaleChanges) else "")]
+    assert [m.message for m in get_messages(request)] == [
+        error.message + (" Ann set PM to A." if isinstance(error, errors.StaleChanges) else "")
+    ]
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (errors.Forbidden("Only admins can do that."), 403),
-    (errors.NotFound("No such thing."), 404),
-    (errors.Conflict("Someone changed it since."), 409),
-    (errors.InvalidInput("Too long.", "name"), 422),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (errors.Forbidden("Only admins can do that."), 403),
+        (errors.NotFound("No such thing."), 404),
+        (errors.Conflict("Someone changed it since."), 409),
+        (errors.InvalidInput("Too long.", "name"), 422),
+    ],
+)
 def test_an_htmx_request_to_a_view_with_a_declared_page_still_gets_its_toast(error, status):
     request, response = _answer(error, method="post", headers=HX, redirect_to=_to_the_list)
     assert response.status_code == status and response["HX-Retarget"] == "#toasts"
@@ -165,10 +182,13 @@ def test_an_htmx_request_to_a_view_with_a_declared_page_still_gets_its_toast(err
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("error", "status", "shown"), [
-    (errors.Forbidden("Only admins can do that."), 403, "Only admins can do that."),
-    (errors.NotFound("No such thing."), 404, "Not found"),
-])
+@pytest.mark.parametrize(
+    ("error", "status", "shown"),
+    [
+        (errors.Forbidden("Only admins can do that."), 403, "Only admins can do that."),
+        (errors.NotFound("No such thing."), 404, "Not found"),
+    ],
+)
 def test_a_declared_page_does_not_hide_a_refused_access_or_a_missing_thing(error, status, shown):
     request, response = _answer(error, method="post", redirect_to=_to_the_list)
     assert response.status_code == status and shown in response.content.decode()
@@ -186,11 +206,14 @@ class _NameForm(forms.Form):
     name = forms.CharField()
 
 
-@pytest.mark.parametrize(("error", "field"), [
-    (errors.InvalidInput("Taken.", "name"), "name"),
-    (errors.InvalidInput("Taken.", "not_a_field"), NON_FIELD_ERRORS),
-    (errors.Conflict("Taken."), NON_FIELD_ERRORS),
-])
+@pytest.mark.parametrize(
+    ("error", "field"),
+    [
+        (errors.InvalidInput("Taken.", "name"), "name"),
+        (errors.InvalidInput("Taken.", "not_a_field"), NON_FIELD_ERRORS),
+        (errors.Conflict("Taken."), NON_FIELD_ERRORS),
+    ],
+)
 def test_a_form_shows_a_refusal_next_to_the_field_it_names_else_above_the_form(error, field):
     form = _NameForm({"name": "PM"})
     assert form.is_valid()

@@ -39,8 +39,9 @@ def team(db):
 
 def _sales_trains(ws):
     """The team's default matrix, where sales gives its own training (R on Sales/CS Enablement)."""
-    letters = dict(OWNER_LETTERS, **{"sales-cs-enablement": ("Sales/CS Enablement", "launch",
-                                                             {"PMM": "A", "SALES": "R"})})
+    letters = dict(
+        OWNER_LETTERS, **{"sales-cs-enablement": ("Sales/CS Enablement", "launch", {"PMM": "A", "SALES": "R"})}
+    )
     return owners_matrix(ws, letters=letters, codes=("PM", "PMM", "SUP", "SALES"))
 
 
@@ -63,6 +64,7 @@ def _page(client, member) -> str:
 
 
 # --- open findings, stale matrices, decisions due --------------------------------------
+
 
 @FROZEN
 def test_open_findings_by_severity_per_matrix_link_to_its_findings(client, team):
@@ -101,10 +103,15 @@ def test_decisions_due_count_per_matrix_and_past_ones_are_overdue_with_their_dec
     ws, people = team
     matrix, _, _ = build_matrix(ws, activities=2, roles=2, name="Core")
     decider = people["PM"].user
-    for what, review_on in (("Past", TODAY - timedelta(days=3)), ("Today", TODAY),
-                            ("Later", TODAY + timedelta(days=3)), ("Never", None)):
-        Decision.objects.create(matrix=matrix, what=what, decided_on=date(2026, 1, 1), review_on=review_on,
-                                decided_by=decider)
+    for what, review_on in (
+        ("Past", TODAY - timedelta(days=3)),
+        ("Today", TODAY),
+        ("Later", TODAY + timedelta(days=3)),
+        ("Never", None),
+    ):
+        Decision.objects.create(
+            matrix=matrix, what=what, decided_on=date(2026, 1, 1), review_on=review_on, decided_by=decider
+        )
     dash = workspace_dashboard(workspace=ws, today=TODAY)
     assert dash.health[0].decisions_due == 2
     assert [(d.what, d.decider, d.days_late) for d in dash.overdue_decisions] == [("Past", "Pmperson", 3)]
@@ -116,6 +123,7 @@ def test_decisions_due_count_per_matrix_and_past_ones_are_overdue_with_their_dec
 
 
 # --- this quarter's launches --------------------------------------------------------------
+
 
 @FROZEN
 def test_this_quarters_launches_by_tier_with_readiness_bars_and_links(client, team):
@@ -136,7 +144,11 @@ def test_this_quarters_launches_by_tier_with_readiness_bars_and_links(client, te
     assert quarter.name == "2026-Q4" and quarter.ready == 1
     assert sorted(l.name for l in quarter.launches) == ["Big bet", "Halfway", "Not yet tiered", "Ready one"]
     assert [(t.name, t.launches, t.ready) for t in quarter.tiers] == [
-        ("Tier 1", 1, 0), ("Tier 2", 0, 0), ("Tier 3", 2, 1), ("Untiered", 1, 0)]
+        ("Tier 1", 1, 0),
+        ("Tier 2", 0, 0),
+        ("Tier 3", 2, 1),
+        ("Untiered", 1, 0),
+    ]
     by_name = {l.name: l for l in quarter.launches}
     assert (by_name["Halfway"].bar.done, by_name["Halfway"].required) == (2, 3)
     assert by_name["Halfway"].readiness.owners == ("Salesperson",)
@@ -184,6 +196,7 @@ def test_a_new_workspace_gets_helpful_empty_states(client):
 
 # --- overdue, and whose it is ---------------------------------------------------------------
 
+
 @FROZEN
 def test_overdue_items_name_their_owner_or_role_and_link_to_the_item(client, team):
     ws, people = team
@@ -206,8 +219,8 @@ def test_overdue_items_name_their_owner_or_role_and_link_to_the_item(client, tea
     ]
     html = _page(client, people["admin"])
     item = items[1]
-    assert f'{reverse("launches:launch", args=[ws.slug, "2026-q4", late.pk])}#item-{item.id}' in html
-    assert "PMM <span class=\"warn-text\">(nobody holds the role)</span>" in html
+    assert f"{reverse('launches:launch', args=[ws.slug, '2026-q4', late.pk])}#item-{item.id}" in html
+    assert 'PMM <span class="warn-text">(nobody holds the role)</span>' in html
     assert '<span class="n">4</span> overdue' in html
 
 
@@ -223,18 +236,24 @@ def test_user_text_is_escaped(client, team):
 
 # --- next rituals ---------------------------------------------------------------------------
 
+
 @FROZEN
 def test_next_rituals_soonest_first_link_to_their_meeting(client, team):
     ws, people = team
     pm = Role.objects.get(workspace=ws, code="PM")
-    weekly = Ritual.objects.create(workspace=ws, name="Launch standup", cadence="weekly", starts_on=TODAY,
-                                   owner_role=pm)
-    monthly = Ritual.objects.create(workspace=ws, name="Roadmap review", cadence="monthly",
-                                    starts_on=TODAY + timedelta(days=1))
+    weekly = Ritual.objects.create(
+        workspace=ws, name="Launch standup", cadence="weekly", starts_on=TODAY, owner_role=pm
+    )
+    monthly = Ritual.objects.create(
+        workspace=ws, name="Roadmap review", cadence="monthly", starts_on=TODAY + timedelta(days=1)
+    )
     Ritual.objects.create(workspace=ws, name="Paused huddle", cadence="weekly", starts_on=TODAY, paused=True)
     dash = workspace_dashboard(workspace=ws, today=TODAY)
     assert [(r.name, when) for r, when in dash.rituals] == [
-        ("Launch standup", "Today"), ("Roadmap review", "Tomorrow"), ("Launch standup", "Fri 27 Nov")]
+        ("Launch standup", "Today"),
+        ("Roadmap review", "Tomorrow"),
+        ("Launch standup", "Fri 27 Nov"),
+    ]
     html = _page(client, people["admin"])
     assert reverse("rituals:occurrence", args=[ws.slug, weekly.pk, "2026-11-20"]) in html
     assert reverse("rituals:occurrence", args=[ws.slug, monthly.pk, "2026-11-21"]) in html
@@ -242,6 +261,7 @@ def test_next_rituals_soonest_first_link_to_their_meeting(client, team):
 
 
 # --- access ------------------------------------------------------------------------------------
+
 
 @FROZEN
 def test_a_viewer_sees_the_dashboard_without_edit_buttons(client, team):
@@ -268,15 +288,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, team):
 
 # --- speed --------------------------------------------------------------------------------------
 
+
 def _grow(ws, people, cycle, *, matrices: range, launches: range):
     for n in matrices:
         matrix, _, _ = build_matrix(ws, activities=3, roles=2, name=f"M{n}")
-        Matrix.objects.filter(pk=matrix.pk).update(errors=n % 3, review_cadence_days=10,
-                                                   last_reviewed_on=date(2026, 1, 1))
-        Decision.objects.create(matrix=matrix, what=f"D{n}", decided_on=date(2026, 1, 1),
-                                review_on=date(2026, 2, 1), decided_by=people["PM"].user)
-        Ritual.objects.create(workspace=ws, name=f"R{n}", cadence="weekly", starts_on=TODAY + timedelta(days=n),
-                              owner_role=Role.objects.get(workspace=ws, code="PM"))
+        Matrix.objects.filter(pk=matrix.pk).update(
+            errors=n % 3, review_cadence_days=10, last_reviewed_on=date(2026, 1, 1)
+        )
+        Decision.objects.create(
+            matrix=matrix,
+            what=f"D{n}",
+            decided_on=date(2026, 1, 1),
+            review_on=date(2026, 2, 1),
+            decided_by=people["PM"].user,
+        )
+        Ritual.objects.create(
+            workspace=ws,
+            name=f"R{n}",
+            cadence="weekly",
+            starts_on=TODAY + timedelta(days=n),
+            owner_role=Role.objects.get(workspace=ws, code="PM"),
+        )
     for n in launches:
         # Launch dates around today, so some checklists are overdue and some are not.
         _launch(cycle, people, f"L{n}", tier=n % 3 + 1, launch_date=TODAY + timedelta(days=n - 5))
@@ -292,8 +324,9 @@ def test_dashboard_queries_stay_the_same_from_small_to_large_workspace(client, t
 
     def build(size):  # matrices and launches: 2 and 2, then 8 and 12
         matrices, launches = (2, 2) if size == 2 else (8, 12)
-        _grow(ws, people, cycle, matrices=range(grown["matrices"], matrices),
-              launches=range(grown["launches"], launches))
+        _grow(
+            ws, people, cycle, matrices=range(grown["matrices"], matrices), launches=range(grown["launches"], launches)
+        )
         grown.update(matrices=matrices, launches=launches)
 
     def check(response, _):
@@ -307,9 +340,13 @@ def test_dashboard_queries_stay_the_same_from_small_to_large_workspace(client, t
 
 # --- the arithmetic (no database) ------------------------------------------------------------------
 
+
 def test_day_label_says_today_and_tomorrow():
     assert [glance.day_label(TODAY + timedelta(days=n), TODAY) for n in (0, 1, 2)] == [
-        "Today", "Tomorrow", "Sun 22 Nov"]
+        "Today",
+        "Tomorrow",
+        "Sun 22 Nov",
+    ]
 
 
 def test_quarter_of_a_day():
@@ -327,7 +364,9 @@ def test_bar_segments_never_overflow_the_bar():
 def test_tier_tallies_put_a_dropped_tier_in_the_last_and_show_untiered_only_when_some_are():
     tiers = [(1, "Big"), (2, "Small")]
     assert glance.tier_tallies(tiers, [(1, True), (3, False), (2, True)]) == [
-        glance.TierTally(1, "Big", 1, 1), glance.TierTally(2, "Small", 2, 1)]
+        glance.TierTally(1, "Big", 1, 1),
+        glance.TierTally(2, "Small", 2, 1),
+    ]
     assert glance.tier_tallies(tiers, [(None, False)])[-1] == glance.TierTally(None, "Untiered", 1, 0)
 
 
@@ -347,8 +386,9 @@ def test_overdue_is_counted_from_the_date_where_the_team_is(client):
     ws = admin.workspace
     cycle = launch_services.cycle_create(workspace=ws, quarter="2026-Q4")
     launch = launch_services.launch_create(cycle=cycle, name="Billing", launch_date=date(2026, 12, 1))
-    ReadinessItem.objects.create(launch=launch, key="pricing", title="Pricing", required=True,
-                                 due_date=date(2026, 11, 20), owner=admin)
+    ReadinessItem.objects.create(
+        launch=launch, key="pricing", title="Pricing", required=True, due_date=date(2026, 11, 20), owner=admin
+    )
     client.force_login(admin.user)
     url = f"/w/{ws.slug}/"
     with time_machine.travel("2026-11-20 23:30Z", tick=False):
@@ -360,10 +400,11 @@ def test_overdue_is_counted_from_the_date_where_the_team_is(client):
 
 def _overdue_section(page: str) -> str:
     start = page.find("Overdue, and whose it is")
-    return page[start:page.find("</section>", start)] if start != -1 else ""
+    return page[start : page.find("</section>", start)] if start != -1 else ""
 
 
 # --- the matrix index's "Last change" ------------------------------------------------------------
+
 
 def _edit(matrix, member, activity, role, value):
     from raci import services as raci_services
@@ -371,8 +412,14 @@ def _edit(matrix, member, activity, role, value):
 
     version = Cell.objects.filter(activity=activity, role=role).values_list("version", flat=True).first() or 0
     matrix.refresh_from_db()
-    raci_services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                           expected_version=version, actor=member.user)
+    raci_services.cell_set(
+        matrix=matrix,
+        activity_id=activity.pk,
+        role_id=role.pk,
+        value=value,
+        expected_version=version,
+        actor=member.user,
+    )
 
 
 def test_last_change_is_the_newest_edit_not_the_creation_time(client, team):
@@ -383,8 +430,8 @@ def test_last_change_is_the_newest_edit_not_the_creation_time(client, team):
         for value in ("C", "I", "C"):
             _edit(matrix, people["admin"], acts[0], roles[1], value)
     page = _page(client, people["admin"])
-    row = page[page.index(">Launch plan</a>"):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(">Launch plan</a>") :]
+    row = row[: row.index("</tr>")]
     assert "18 Nov 2026, 16:45" in row and "2 Nov 2026" not in row
 
 
@@ -393,7 +440,7 @@ def test_a_matrix_nobody_edited_shows_when_it_was_made(client, team):
     with time_machine.travel("2026-11-02 09:00Z", tick=False):
         build_matrix(ws, activities=2, roles=2, name="Fresh")
     page = _page(client, people["admin"])
-    assert "2 Nov 2026, 09:00" in page[page.index(">Fresh</a>"):]
+    assert "2 Nov 2026, 09:00" in page[page.index(">Fresh</a>") :]
 
 
 def test_last_change_costs_no_query_per_matrix(client, team):

@@ -9,9 +9,14 @@ from tests.members import admin, anonymous, editor, members_workspace, outsider,
 def make_launch(cycle, people=None, name="Usage-based billing", launch_date=date(2027, 3, 15), **kwargs):
     people = people or {}
     return services.launch_create(
-        cycle=cycle, name=name, pm_owner_id=people["PM"].pk if "PM" in people else None,
-        pmm_owner_id=people["PMM"].pk if "PMM" in people else None, ship_date=kwargs.pop("ship_date", None),
-        launch_date=launch_date, **kwargs)
+        cycle=cycle,
+        name=name,
+        pm_owner_id=people["PM"].pk if "PM" in people else None,
+        pmm_owner_id=people["PMM"].pk if "PMM" in people else None,
+        ship_date=kwargs.pop("ship_date", None),
+        launch_date=launch_date,
+        **kwargs,
+    )
 
 
 TIER_2_SCORES = [2, 2, 2, 2, 2, 2]  # 12
@@ -24,6 +29,8 @@ def editor_client(client, team):
     """The client signed in as the team's PMM lead, an editor who holds the PMM role."""
     client.force_login(team[2]["PMM"].user)
     return client
+
+
 # The letters of the scale-up template's rows that readiness items belong to, with support
 # (SUP) writing the docs: the owners the `team` fixture's people have.
 OWNER_LETTERS = {
@@ -45,11 +52,13 @@ def owners_matrix(ws, *, name="Launch owners", letters=None, codes=("PM", "PMM",
 
     matrix = raci_services.matrix_create(workspace=ws, name=name, actor=None)
     roles = {r.code: r for r in Role.objects.filter(workspace=ws, code__in=codes)}
-    Column.objects.bulk_create([Column(matrix=matrix, role=roles[c], order=n) for n, c in enumerate(codes)
-                                if c in roles])
+    Column.objects.bulk_create(
+        [Column(matrix=matrix, role=roles[c], order=n) for n, c in enumerate(codes) if c in roles]
+    )
     for n, (key, (title, phase, row)) in enumerate((letters or OWNER_LETTERS).items()):
         activity = Activity.objects.create(matrix=matrix, name=title, phase=phase, order=n, template_key=key)
-        Cell.objects.bulk_create([Cell(activity=activity, role=roles[c], value=v, version=1)
-                                  for c, v in row.items() if c in roles])
+        Cell.objects.bulk_create(
+            [Cell(activity=activity, role=roles[c], value=v, version=1) for c, v in row.items() if c in roles]
+        )
     raci_services.matrix_recount(matrix)
     return matrix

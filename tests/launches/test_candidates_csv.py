@@ -19,17 +19,25 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def parse(text, existing=(), raw=None):
-    return parse_candidates(raw if raw is not None else text.encode(), members=MEMBERS, matrices=MATRICES,
-                            existing_names=set(existing))
+    return parse_candidates(
+        raw if raw is not None else text.encode(), members=MEMBERS, matrices=MATRICES, existing_names=set(existing)
+    )
 
 
 def test_a_good_file_gives_every_candidate():
-    candidates, errors = parse(HEADER + "Usage billing,Pay per use,ADA,grace@EXAMPLE.com,2027-02-01,2027-03-01,"
-                               "Billing GTM\nSSO,,,,,,\n")
+    candidates, errors = parse(
+        HEADER + "Usage billing,Pay per use,ADA,grace@EXAMPLE.com,2027-02-01,2027-03-01,Billing GTM\nSSO,,,,,,\n"
+    )
     assert errors == []
     first, second = candidates
     assert (first.row, first.name, first.summary, first.pm_owner_id, first.pmm_owner_id, first.matrix_id) == (
-        2, "Usage billing", "Pay per use", 1, 2, 7)
+        2,
+        "Usage billing",
+        "Pay per use",
+        1,
+        2,
+        7,
+    )
     assert (first.ship_date, first.launch_date) == (date(2027, 2, 1), date(2027, 3, 1))
     assert (second.name, second.pm_owner_id, second.matrix_id, second.launch_date) == ("SSO", None, None, None)
 
@@ -37,7 +45,9 @@ def test_a_good_file_gives_every_candidate():
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_delimiters_and_bom(delimiter, bom):
-    text = delimiter.join(["name", "PMM Owner", "Launch date"]) + "\n" + delimiter.join(["Alpha", "grace", "2027-01-05"])
+    text = (
+        delimiter.join(["name", "PMM Owner", "Launch date"]) + "\n" + delimiter.join(["Alpha", "grace", "2027-01-05"])
+    )
     candidates, errors = parse("", raw=bom + text.encode())
     assert errors == []
     assert [(c.name, c.pmm_owner_id, c.launch_date) for c in candidates] == [("Alpha", 2, date(2027, 1, 5))]
@@ -54,24 +64,37 @@ def test_columns_in_any_order_and_only_name_required():
 
 
 def test_every_error_is_listed_with_row_column_and_value():
-    text = HEADER + "\n".join([
-        "Good one,,ada,,,,",                      # 2: fine
-        ",,ada,,,,",                              # 3: missing name
-        "Unknown owner,,nobody,,,,",              # 4
-        "Bad date,,,,2027-02-30,,",               # 5
-        "Loose date,,,,,15/03/2027,",             # 6
-        "Backwards,,,,2027-03-10,2027-03-01,",    # 7
-        "good ONE,,,,,,",                         # 8: duplicate within the file
-        "Existing,,,,,,",                         # 9: duplicate with the cycle
-        "No matrix,,,,,,Nope",                    # 10
-        "Two problems,,,x@y.z,,tomorrow,",        # 11
-    ]) + "\n"
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                "Good one,,ada,,,,",  # 2: fine
+                ",,ada,,,,",  # 3: missing name
+                "Unknown owner,,nobody,,,,",  # 4
+                "Bad date,,,,2027-02-30,,",  # 5
+                "Loose date,,,,,15/03/2027,",  # 6
+                "Backwards,,,,2027-03-10,2027-03-01,",  # 7
+                "good ONE,,,,,,",  # 8: duplicate within the file
+                "Existing,,,,,,",  # 9: duplicate with the cycle
+                "No matrix,,,,,,Nope",  # 10
+                "Two problems,,,x@y.z,,tomorrow,",  # 11
+            ]
+        )
+        + "\n"
+    )
     candidates, errors = parse(text, existing={"existing"})
     found = {(e.row, e.column, e.value) for e in errors}
     assert found == {
-        (3, "Name", ""), (4, "PM owner", "nobody"), (5, "Ship date", "2027-02-30"), (6, "Launch date", "15/03/2027"),
-        (7, "Launch date", "2027-03-01"), (8, "Name", "good ONE"), (9, "Name", "Existing"), (10, "Matrix", "Nope"),
-        (11, "PMM owner", "x@y.z"), (11, "Launch date", "tomorrow"),
+        (3, "Name", ""),
+        (4, "PM owner", "nobody"),
+        (5, "Ship date", "2027-02-30"),
+        (6, "Launch date", "15/03/2027"),
+        (7, "Launch date", "2027-03-01"),
+        (8, "Name", "good ONE"),
+        (9, "Name", "Existing"),
+        (10, "Matrix", "Nope"),
+        (11, "PMM owner", "x@y.z"),
+        (11, "Launch date", "tomorrow"),
     }
     by_row = {e.row: e.message for e in errors}
     assert "Row 2" in by_row[8] and "already has" in by_row[9] and "before the ship date" in by_row[7]
@@ -92,6 +115,7 @@ def test_file_level_problems():
 
 # --- the service and the view -----------------------------------------------------------
 
+
 @pytest.fixture
 def world(team):
     ws, cycle, people = team
@@ -103,13 +127,19 @@ def world(team):
 def test_service_adds_all_in_one_go(world):
     ws, cycle, people, matrix = world
     pm, pmm = people["PM"].user, people["PMM"].user
-    data = (f"Name;PM owner;PMM owner;Matrix;Launch date\nA;{pm.username.upper()};{pmm.email};billing-gtm;2027-03-01\n"
-            "B;;;Billing GTM;\n").encode()
+    data = (
+        f"Name;PM owner;PMM owner;Matrix;Launch date\nA;{pm.username.upper()};{pmm.email};billing-gtm;2027-03-01\n"
+        "B;;;Billing GTM;\n"
+    ).encode()
     added = services.launches_import(cycle=cycle, data=data, by_email=True)
     assert [launch.name for launch in added] == ["A", "B"]
     a = Launch.objects.get(cycle=cycle, name="A")
     assert (a.pm_owner_id, a.pmm_owner_id, a.matrix_id, a.launch_date) == (
-        people["PM"].pk, people["PMM"].pk, matrix.pk, date(2027, 3, 1))
+        people["PM"].pk,
+        people["PMM"].pk,
+        matrix.pk,
+        date(2027, 3, 1),
+    )
 
 
 @pytest.mark.django_db
@@ -126,8 +156,10 @@ def test_service_saves_nothing_on_any_error_and_ignores_other_workspaces(world):
 
 
 def _upload(client, ws, cycle, content: bytes, name="launches.csv"):
-    return client.post(reverse("launches:launches_import", args=[ws.slug, cycle.slug]),
-                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+    return client.post(
+        reverse("launches:launches_import", args=[ws.slug, cycle.slug]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
 
 
 @pytest.mark.django_db
@@ -142,7 +174,7 @@ def test_view_adds_a_good_file_and_lists_every_problem_of_a_bad_one(client, worl
     bad = _upload(client, ws, cycle, b"Name,Launch date\nC,2027-13-01\nE,<script>x</script>\n,2027-01-01\nD,\n")
     body = bad.content.decode()
     assert bad.status_code == 422 and cycle.launches.count() == 2
-    assert "nothing was added" in body, body[body.find("import-launches"):]
+    assert "nothing was added" in body, body[body.find("import-launches") :]
     assert "2027-13-01" in body and "&lt;script&gt;" in body and "<script>x" not in body
     assert body.count("<tr>") == 3 + 1  # header + the three problems (rows 2, 3 and 4; row 5 is fine)
 
@@ -155,7 +187,7 @@ def test_a_refused_file_is_named_next_to_its_problems_and_the_upload_is_offered_
     body = bad.content.decode()
     assert bad.status_code == 422
     assert "Problems in “q1 &lt;candidates&gt;.csv”: fix them and choose the corrected file above" in body
-    section = body[body.index('id="import"'):]
+    section = body[body.index('id="import"') :]
     assert section.index('type="file"') < section.index("Problems in")
 
 
@@ -175,7 +207,10 @@ def test_view_permissions(client, world):
     url = reverse("launches:launches_import", args=[ws.slug, cycle.slug])
     client.force_login(people["viewer"].user)
     assert client.post(url, {"file": SimpleUploadedFile("a.csv", b"Name\nA\n")}).status_code == 403
-    assert "Add candidates from a CSV file" not in client.get(reverse("launches:cycle", args=[ws.slug, cycle.slug])).content.decode()
+    assert (
+        "Add candidates from a CSV file"
+        not in client.get(reverse("launches:cycle", args=[ws.slug, cycle.slug])).content.decode()
+    )
     client.force_login(MembershipFactory().user)
     assert client.post(url, {"file": SimpleUploadedFile("a.csv", b"Name\nA\n")}).status_code == 404
     assert client.get(url).status_code == 405

@@ -10,8 +10,14 @@ NAMES = {1: "Mira", 2: "Paul"}
 
 
 def _load(items=(), launches=(), person_limit=5, week_limit=12):
-    return load.load_by_week(weeks=WEEKS, items=list(items), launches=list(launches), person_limit=person_limit,
-                             week_limit=week_limit, names=NAMES)
+    return load.load_by_week(
+        weeks=WEEKS,
+        items=list(items),
+        launches=list(launches),
+        person_limit=person_limit,
+        week_limit=week_limit,
+        names=NAMES,
+    )
 
 
 def test_the_quarter_weeks_start_on_the_monday_before_its_first_day_and_cover_its_last():
@@ -28,7 +34,9 @@ def test_items_count_in_the_week_they_fall_due_for_their_owner():
 
 
 def test_a_tier_1_launch_weighs_twice_and_others_once():
-    found = _load(launches=[Owned(1, 1, date(2027, 2, 1)), Owned(1, 2, date(2027, 2, 2)), Owned(1, None, date(2027, 2, 3))])
+    found = _load(
+        launches=[Owned(1, 1, date(2027, 2, 1)), Owned(1, 2, date(2027, 2, 2)), Owned(1, None, date(2027, 2, 3))]
+    )
     cell = found.people[0].cells[5]
     assert cell.launches == 3 and cell.points == 2 + 1 + 1
 

@@ -70,8 +70,7 @@ REMOVERS = {"dependency_remove", "avoid_date_remove", "ritual_delete"}
 
 
 URLCONFS = ("launches.urls", "rituals.urls")
-NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS
-             for p in get_resolver(conf).url_patterns}
+NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS for p in get_resolver(conf).url_patterns}
 
 
 def test_every_url_pattern_is_in_the_table():
@@ -85,9 +84,16 @@ def world(team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     other = make_launch(cycle, people, name="Before it")
     # Each remover gets a fresh row to remove: a successful remove would leave later methods a 404.
-    values = {"ws": ws.slug, "cycle": cycle.slug, "quarter": "2027-q1", "fmt": "csv", "launch_id": launch.pk, "item_id": launch.items.first().pk,
-              "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
-              "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk}
+    values = {
+        "ws": ws.slug,
+        "cycle": cycle.slug,
+        "quarter": "2027-q1",
+        "fmt": "csv",
+        "launch_id": launch.pk,
+        "item_id": launch.items.first().pk,
+        "dependency_id": services.dependency_add(launch=launch, before_id=other.pk).pk,
+        "avoid_id": services.avoid_date_add(workspace=ws, name="Freeze", start=date(2027, 3, 1)).pk,
+    }
     ritual = rituals_services.rituals_seed_defaults(workspace=ws)[0]
     values.update(ritual_id=ritual.pk, day=ritual.next_date(timezone.localdate()).isoformat())
     users = {"outsider": UserFactory(), V: people["viewer"].user, E: people["editor"].user, A: people["admin"].user}
@@ -137,15 +143,34 @@ def test_ids_from_another_workspace_give_404(client, world):
     my_launch = make_launch(my_cycle)
     client.force_login(mine.user)
     # My workspace and cycle in the path, the other workspace's launch and item ids.
-    foreign = {"ws": mine.workspace.slug, "cycle": my_cycle.slug, "launch_id": values["launch_id"],
-               "item_id": values["item_id"], "dependency_id": values["dependency_id"]}
-    for name in ("launch", "launch_score", "launch_tier", "tier_confirm", "item_update", "go_decision", "launch_edit",
-                 "launch_status", "launch_outcome", "dependency_add", "dependency_remove", "item_role",
-                 "item_from_template", "checklist_owners"):
+    foreign = {
+        "ws": mine.workspace.slug,
+        "cycle": my_cycle.slug,
+        "launch_id": values["launch_id"],
+        "item_id": values["item_id"],
+        "dependency_id": values["dependency_id"],
+    }
+    for name in (
+        "launch",
+        "launch_score",
+        "launch_tier",
+        "tier_confirm",
+        "item_update",
+        "go_decision",
+        "launch_edit",
+        "launch_status",
+        "launch_outcome",
+        "dependency_add",
+        "dependency_remove",
+        "item_role",
+        "item_from_template",
+        "checklist_owners",
+    ):
         for method in TABLE[name][0]:
             for headers in ({}, {"HX-Request": "true"}):
-                response = getattr(client, method)(_url(name, foreign), {"status": "done", "tier": "3", "reason": "x"},
-                                                   headers=headers)
+                response = getattr(client, method)(
+                    _url(name, foreign), {"status": "done", "tier": "3", "reason": "x"}, headers=headers
+                )
                 assert response.status_code == 404, (name, method, response.status_code)
     # My own launch, another launch's checklist item.
     own = dict(foreign, launch_id=my_launch.pk)
@@ -154,7 +179,10 @@ def test_ids_from_another_workspace_give_404(client, world):
     assert client.post(_url("item_from_template", own)).status_code == 404
     assert client.post(_url("dependency_remove", own)).status_code == 404
     # Another workspace's date to avoid; another workspace's launch as a dependency.
-    assert client.post(_url("avoid_date_remove", {"ws": mine.workspace.slug, "avoid_id": values["avoid_id"]})).status_code == 404
+    assert (
+        client.post(_url("avoid_date_remove", {"ws": mine.workspace.slug, "avoid_id": values["avoid_id"]})).status_code
+        == 404
+    )
     assert client.post(_url("dependency_add", own), {"before": values["launch_id"]}).status_code == 422
     assert Dependency.objects.filter(launch=my_launch).count() == 0
     # Another workspace's cycle slug does not exist in mine.

@@ -18,8 +18,14 @@ def _launch(id=1, name="A", tier=None, cycle=Q1, **kwargs):
 
 
 def _warn(*launches, today=TODAY, avoid=(), deps=()):
-    return pw.plan_warnings(list(launches), today=today, lead_days=LEAD, avoid=list(avoid), dependencies=list(deps),
-                            tier_names={1: "Tier 1", 2: "Tier 2", 3: "Tier 3"})
+    return pw.plan_warnings(
+        list(launches),
+        today=today,
+        lead_days=LEAD,
+        avoid=list(avoid),
+        dependencies=list(deps),
+        tier_names={1: "Tier 1", 2: "Tier 2", 3: "Tier 3"},
+    )
 
 
 def _codes(found, launch_id=1):
@@ -34,8 +40,9 @@ def test_an_undated_launch_has_no_warning():
     assert _warn(_launch(tier=1, launch_date=None, ship_date=date(2027, 3, 1))) == {1: []}
 
 
-@pytest.mark.parametrize("day, target", [(date(2026, 11, 30), (2026, 4)), (date(2027, 4, 1), (2027, 2)),
-                                         (date(2028, 2, 1), (2028, 1))])
+@pytest.mark.parametrize(
+    "day, target", [(date(2026, 11, 30), (2026, 4)), (date(2027, 4, 1), (2027, 2)), (date(2028, 2, 1), (2028, 1))]
+)
 def test_a_launch_dated_in_another_quarter_offers_to_move_to_that_quarter(day, target):
     found = _warn(_launch(launch_date=day, launched_on=day))
     (warning,) = found[1]
@@ -99,15 +106,18 @@ def test_shipping_after_the_launch_date_is_flagged_and_the_same_day_is_not():
 def test_dependencies_out_of_order_tier_1_clashes_and_dates_to_avoid_have_their_codes():
     a = _launch(1, "A", tier=1, launch_date=date(2027, 3, 10))
     b = _launch(2, "B", tier=1, launch_date=date(2027, 3, 8))
-    found = _warn(a, b, today=date(2026, 12, 1), avoid=[Avoid("Summit", date(2027, 3, 10), date(2027, 3, 10))],
-                  deps=[(2, 1)])
+    found = _warn(
+        a, b, today=date(2026, 12, 1), avoid=[Avoid("Summit", date(2027, 3, 10), date(2027, 3, 10))], deps=[(2, 1)]
+    )
     assert sorted(_codes(found, 1)) == sorted([pw.AVOID_DATE, pw.TIER_1_CLASH])
     assert sorted(_codes(found, 2)) == sorted([pw.AVOID_DATE, pw.TIER_1_CLASH, pw.DEPENDENCY_ORDER])
 
 
 def test_every_launch_is_in_the_answer_and_every_code_is_known():
-    launches = [_launch(i, f"L{i}", tier=1 + i % 3, launch_date=date(2026, 12, 20 + i), ship_date=date(2027, 1, 1))
-                for i in range(1, 6)]
+    launches = [
+        _launch(i, f"L{i}", tier=1 + i % 3, launch_date=date(2026, 12, 20 + i), ship_date=date(2027, 1, 1))
+        for i in range(1, 6)
+    ]
     found = _warn(*launches)
     assert set(found) == {1, 2, 3, 4, 5}
     assert {w.code for ws in found.values() for w in ws} <= set(pw.CODES)

@@ -29,17 +29,24 @@ def frozen():
 @pytest.fixture
 def quarter(team):
     ws, cycle, people = team
-    billing = make_launch(cycle, people, name="=HYPERLINK(\"x\")", launch_date=date(2027, 3, 15))
+    billing = make_launch(cycle, people, name='=HYPERLINK("x")', launch_date=date(2027, 3, 15))
     services.launch_score(launch=billing, scores=TIER_2_SCORES)
     services.launch_set_tier(launch=billing, tier=1, reason="Board ask", actor=people["PMM"])
     make_launch(cycle, people, name="Early bird", launch_date=date(2026, 12, 20))
     last = services.cycle_create(workspace=ws, quarter="2026-Q4")
     done = make_launch(last, people, name="Shipped", launch_date=date(2026, 10, 5))
-    services.outcome_record(launch=done, launched_on=date(2026, 10, 5), metric_name="Signups",
-                            metric_target=Decimal("10"), metric_actual=Decimal("12"), outcome="press_on")
+    services.outcome_record(
+        launch=done,
+        launched_on=date(2026, 10, 5),
+        metric_name="Signups",
+        metric_target=Decimal("10"),
+        metric_actual=Decimal("12"),
+        outcome="press_on",
+    )
     matrix = MatrixFactory(workspace=ws)
-    Decision.objects.create(matrix=matrix, what="Price review", decided_on=date(2026, 11, 1),
-                            review_on=date(2027, 2, 1))
+    Decision.objects.create(
+        matrix=matrix, what="Price review", decided_on=date(2026, 11, 1), review_on=date(2027, 2, 1)
+    )
     return ws, people
 
 

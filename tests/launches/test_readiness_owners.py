@@ -39,12 +39,17 @@ def _states(launch):
 
 # --- a new workspace with the default template -------------------------------------------------
 
+
 def test_a_new_workspace_and_a_tier_one_launch_have_no_phantom_role_and_no_template_caused_warning(client):
     templates_seed()
     founder = UserFactory()
     ws = workspace_services.workspace_create(name="Acme", owner=founder)
-    matrix = raci_services.matrix_create(workspace=ws, name="Our split", actor=founder,
-                                         template=Template.objects.get(workspace__isnull=True, is_default=True))
+    matrix = raci_services.matrix_create(
+        workspace=ws,
+        name="Our split",
+        actor=founder,
+        template=Template.objects.get(workspace__isnull=True, is_default=True),
+    )
     assert Matrix.objects.get(pk=matrix.pk).is_default
     roles_before = set(Role.objects.filter(workspace=ws).values_list("code", flat=True))
     cycle = services.cycle_create(workspace=ws, quarter="2027-Q1")
@@ -71,10 +76,12 @@ def test_a_new_workspace_and_a_tier_one_launch_have_no_phantom_role_and_no_templ
 
 # --- several R ------------------------------------------------------------------------------
 
+
 def _two_r(ws):
     Role.objects.create(workspace=ws, code="CS", name="Customer Success")
-    letters = dict(OWNER_LETTERS, **{"launch-readiness": ("Launch Readiness", "launch",
-                                                          {"PM": "A", "SUP": "R", "CS": "R"})})
+    letters = dict(
+        OWNER_LETTERS, **{"launch-readiness": ("Launch Readiness", "launch", {"PM": "A", "SUP": "R", "CS": "R"})}
+    )
     return owners_matrix(ws, letters=letters, codes=("PM", "PMM", "SUP", "CS"))
 
 
@@ -122,7 +129,10 @@ def test_the_checklist_asks_which_r_and_the_choice_is_saved_from_the_page(client
     assert "Several roles are R on Launch Readiness: SUP, CS. Which one owns this?" in body
     cs = Role.objects.get(workspace=ws, code="CS")
     response = client.post(_url(launch, "item_role", docs.pk), {"role": str(cs.pk)}, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "CS is R on Launch Readiness (chosen among SUP, CS)." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "CS is R on Launch Readiness (chosen among SUP, CS)." in response.content.decode()
+    )
     assert launch.items.get(pk=docs.pk).owner_role == cs
     bad = client.post(_url(launch, "item_role", docs.pk), {"role": "12x"})
     assert bad.status_code == 302 and launch.items.get(pk=docs.pk).owner_role == cs
@@ -131,6 +141,7 @@ def test_the_checklist_asks_which_r_and_the_choice_is_saved_from_the_page(client
 
 
 # --- a missing activity, or one nobody owns ---------------------------------------------------
+
 
 def _without(*keys):
     return {k: v for k, v in OWNER_LETTERS.items() if k not in keys}
@@ -146,8 +157,9 @@ def test_a_missing_activity_is_said_and_added_from_the_template_in_one_recorded_
     assert pricing.owner_role is None and _states(launch)["pricing"] == "missing"
     matrix.refresh_from_db()
 
-    services.item_owner_from_template(launch=launch, item_id=pricing.pk, since=matrix.last_seq,
-                                      actor=people["PMM"].user)
+    services.item_owner_from_template(
+        launch=launch, item_id=pricing.pk, since=matrix.last_seq, actor=people["PMM"].user
+    )
     added = Activity.objects.get(matrix=matrix, template_key="pricing-packaging")
     assert added.name == "Pricing & Packaging" and added.phase == "strategy"
     letters = dict(Cell.objects.filter(activity=added).values_list("role__code", "value"))
@@ -187,8 +199,9 @@ def test_the_offer_is_refused_with_what_changed_when_the_row_moved_since(team):
     seen = matrix.last_seq
     row = Activity.objects.get(matrix=matrix, template_key="launch-readiness")
     sup = Role.objects.get(workspace=ws, code="SUP")
-    raci_services.cell_set(matrix=matrix, activity_id=row.pk, role_id=sup.pk, value="I", expected_version=0,
-                           actor=people["admin"].user)
+    raci_services.cell_set(
+        matrix=matrix, activity_id=row.pk, role_id=sup.pk, value="I", expected_version=0, actor=people["admin"].user
+    )
     docs = launch.items.get(key="support-docs")
     with pytest.raises(services.StaleChanges, match="the matrix changed since you looked"):
         services.item_owner_from_template(launch=launch, item_id=docs.pk, since=seen, actor=people["PMM"].user)
@@ -230,6 +243,7 @@ def test_a_launch_without_any_matrix_says_so_and_creates_no_role(client, team):
 
 # --- the matrix changes later -----------------------------------------------------------------
 
+
 def test_after_the_matrix_changes_the_open_items_take_its_owners_on_the_next_replan(client, team):
     ws, cycle, people = team
     matrix = owners_matrix(ws)
@@ -239,10 +253,12 @@ def test_after_the_matrix_changes_the_open_items_take_its_owners_on_the_next_rep
     services.item_update(launch=launch, item_id=launch.items.get(key="pricing").pk, status="done")
     row = Activity.objects.get(matrix=matrix, template_key="sales-cs-enablement")
     pmm, sup = (Role.objects.get(workspace=ws, code=c) for c in ("PMM", "SUP"))
-    raci_services.cell_set(matrix=matrix, activity_id=row.pk, role_id=pmm.pk, value="A", expected_version=1,
-                           actor=people["admin"].user)
-    raci_services.cell_set(matrix=matrix, activity_id=row.pk, role_id=sup.pk, value="R", expected_version=0,
-                           actor=people["admin"].user)
+    raci_services.cell_set(
+        matrix=matrix, activity_id=row.pk, role_id=pmm.pk, value="A", expected_version=1, actor=people["admin"].user
+    )
+    raci_services.cell_set(
+        matrix=matrix, activity_id=row.pk, role_id=sup.pk, value="R", expected_version=0, actor=people["admin"].user
+    )
     assert _states(launch)["sales-training"] == "changed"
     client.force_login(people["editor"].user)
     body = client.get(_url(launch)).content.decode()
@@ -264,10 +280,12 @@ def test_the_launch_page_reads_its_owners_in_the_same_number_of_queries_whatever
     def queries(extra):
         roles = list(Role.objects.filter(workspace=ws))
         for n in range(extra):
-            activity = Activity.objects.create(matrix=matrix, name=f"More {matrix.activities.count()}", phase="build",
-                                               order=100 + n)
-            Cell.objects.bulk_create([Cell(activity=activity, role=r, value="C", version=1) for r in roles
-                                      if r.code in ("PM", "PMM", "SUP")])
+            activity = Activity.objects.create(
+                matrix=matrix, name=f"More {matrix.activities.count()}", phase="build", order=100 + n
+            )
+            Cell.objects.bulk_create(
+                [Cell(activity=activity, role=r, value="C", version=1) for r in roles if r.code in ("PM", "PMM", "SUP")]
+            )
         client.get(_url(launch))
         with CaptureQueriesContext(connection) as captured:
             assert client.get(_url(launch)).status_code == 200
@@ -277,6 +295,7 @@ def test_the_launch_page_reads_its_owners_in_the_same_number_of_queries_whatever
 
 
 # --- the default matrix -------------------------------------------------------------------------
+
 
 def test_the_first_matrix_is_the_default_and_an_admin_names_another(team):
     ws, _, _ = team
@@ -295,8 +314,11 @@ def test_the_first_matrix_is_the_default_and_an_admin_names_another(team):
 def test_launches_without_a_matrix_use_the_default_and_their_own_matrix_wins(team):
     ws, cycle, people = team
     owners_matrix(ws, name="Default")
-    own = owners_matrix(ws, name="Own", letters=dict(OWNER_LETTERS, **{
-        "pricing-packaging": ("Pricing & Packaging", "strategy", {"PM": "AR"})}))
+    own = owners_matrix(
+        ws,
+        name="Own",
+        letters=dict(OWNER_LETTERS, **{"pricing-packaging": ("Pricing & Packaging", "strategy", {"PM": "AR"})}),
+    )
     plain = make_launch(cycle, people, name="Plain")
     special = make_launch(cycle, people, name="Special", matrix_id=own.pk)
     for launch in (plain, special):
@@ -304,8 +326,14 @@ def test_launches_without_a_matrix_use_the_default_and_their_own_matrix_wins(tea
     assert plain.items.get(key="pricing").owner_role.code == "PMM"
     assert special.items.get(key="pricing").owner_role.code == "PM"
     # Moving the launch to another matrix re-resolves its open items.
-    services.launch_update(launch=special, name=special.name, pm_owner_id=people["PM"].pk,
-                           pmm_owner_id=people["PMM"].pk, matrix_id=None, launch_date=special.launch_date)
+    services.launch_update(
+        launch=special,
+        name=special.name,
+        pm_owner_id=people["PM"].pk,
+        pmm_owner_id=people["PMM"].pk,
+        matrix_id=None,
+        launch_date=special.launch_date,
+    )
     assert special.items.get(key="pricing").owner_role.code == "PMM"
 
 
@@ -332,6 +360,7 @@ def test_the_settings_page_names_the_default_matrix(client, team):
 
 # --- the day-30 metric, a required item of Tier 1 and 2 ------------------------------------------
 
+
 def _tier_one(team):
     ws, cycle, people = team
     owners_matrix(ws)
@@ -341,8 +370,9 @@ def _tier_one(team):
 
 
 def _record(launch, name, target):
-    return services.outcome_record(launch=launch, launched_on=None, metric_name=name, metric_target=target,
-                                   metric_actual=None, outcome="")
+    return services.outcome_record(
+        launch=launch, launched_on=None, metric_name=name, metric_target=target, metric_actual=None, outcome=""
+    )
 
 
 def test_the_metric_item_is_required_owned_by_the_readouts_owner_and_follows_the_launchs_metric(team):
@@ -398,8 +428,10 @@ def test_the_metric_item_points_to_where_it_is_recorded(client, team):
     launch = _tier_one(team)
     client.force_login(people["PM"].user)
     body = client.get(_url(launch)).content.decode()
-    assert "Open until the launch&#x27;s primary day-30 metric and its target are recorded" in body or \
-        "Open until the launch's primary day-30 metric and its target are recorded" in body
+    assert (
+        "Open until the launch&#x27;s primary day-30 metric and its target are recorded" in body
+        or "Open until the launch's primary day-30 metric and its target are recorded" in body
+    )
     assert "Day-30 Readout" in body
 
 

@@ -53,7 +53,9 @@ def test_tiering_tells_the_owners_and_gives_each_new_item_to_its_owner(team, dja
         services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
     assert "launch_tier" in kinds_for(people["PM"]) and "launch_tier" in kinds_for(people["PMM"])
     assigned = Notification.objects.filter(kind="item_assigned")
-    owners = set(ReadinessItem.objects.filter(launch=launch, owner__isnull=False).values_list("owner__user_id", flat=True))
+    owners = set(
+        ReadinessItem.objects.filter(launch=launch, owner__isnull=False).values_list("owner__user_id", flat=True)
+    )
     assert owners and set(assigned.values_list("user_id", flat=True)) == owners
     # One notification per person for all the items tiering gave them.
     assert assigned.count() == len(owners) and all(" yours" in n.title for n in assigned)
@@ -75,8 +77,14 @@ def test_a_new_owner_hears_of_the_items_that_move_to_them(team, django_capture_o
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
     newcomer = people["editor"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.launch_update(launch=launch, name=launch.name, pm_owner_id=people["PM"].pk, pmm_owner_id=newcomer.pk,
-                               launch_date=launch.launch_date, actor=people["admin"].user)
+        services.launch_update(
+            launch=launch,
+            name=launch.name,
+            pm_owner_id=people["PM"].pk,
+            pmm_owner_id=newcomer.pk,
+            launch_date=launch.launch_date,
+            actor=people["admin"].user,
+        )
     moved = ReadinessItem.objects.filter(launch=launch, owner=newcomer)
     told = Notification.objects.get(user=newcomer.user, kind="item_assigned")
     assert moved.exists() and all(item.title in f"{told.title}\n{told.body}" for item in moved)
@@ -128,8 +136,13 @@ def test_a_moved_launch_date_reminds_again_for_the_new_date(team):
     launch = _tiered(team, date(2027, 3, 15))
     item = launch.items.filter(owner__isnull=False).order_by("due_date").first()
     readiness_tick(item.due_date - timedelta(days=1))
-    launch = services.launch_update(launch=launch, name=launch.name, pm_owner_id=launch.pm_owner_id,
-                                    pmm_owner_id=launch.pmm_owner_id, launch_date=date(2027, 3, 29))
+    launch = services.launch_update(
+        launch=launch,
+        name=launch.name,
+        pm_owner_id=launch.pm_owner_id,
+        pmm_owner_id=launch.pmm_owner_id,
+        launch_date=date(2027, 3, 29),
+    )
     item.refresh_from_db()
     readiness_tick(item.due_date - timedelta(days=1))
     assert Notification.objects.filter(key__startswith=f"item_due:{item.pk}:").count() == 2
@@ -137,8 +150,12 @@ def test_a_moved_launch_date_reminds_again_for_the_new_date(team):
 
 def test_an_owner_who_turned_email_off_is_told_in_the_app_only(team, django_capture_on_commit_callbacks):
     _, cycle, people = team
-    NotificationPreference.objects.create(user=people["PMM"].user, kind="launch_status", in_app=True, email=EmailMode.OFF)
-    NotificationPreference.objects.create(user=people["PM"].user, kind="launch_status", in_app=False, email=EmailMode.OFF)
+    NotificationPreference.objects.create(
+        user=people["PMM"].user, kind="launch_status", in_app=True, email=EmailMode.OFF
+    )
+    NotificationPreference.objects.create(
+        user=people["PM"].user, kind="launch_status", in_app=False, email=EmailMode.OFF
+    )
     launch = make_launch(cycle, people)
     with django_capture_on_commit_callbacks(execute=True):
         services.status_update(launch=launch, status="paused", note="Waiting on legal", author=people["admin"])
@@ -192,7 +209,9 @@ def test_an_item_given_back_to_its_earlier_owner_is_news_again(team, django_capt
     item = launch.items.get(key="pricing")
     first, second = people["editor"], people["SUP"]
     for owner in (first, second, first):
-        services.item_update(launch=launch, item_id=item.pk, status="todo", owner_id=owner.pk, actor=people["admin"].user)
+        services.item_update(
+            launch=launch, item_id=item.pk, status="todo", owner_id=owner.pk, actor=people["admin"].user
+        )
     told = Notification.objects.filter(user=first.user, kind="item_assigned")
     assert told.count() == 2 and told.first().url.endswith(f"#item-{item.pk}")
 
@@ -218,9 +237,15 @@ def test_the_day_before_a_ritual_its_owner_and_attendees_hear_when_and_the_agend
     ws, _, people = team
     ws.time_zone = "Europe/Paris"
     ws.save()
-    ritual = Ritual.objects.create(workspace=ws, name="Roadmap Review", cadence="monthly", starts_on=date(2026, 12, 1),
-                                   time_of_day=time(10, 0), owner_role=Role.objects.get(workspace=ws, code="PM"),
-                                   agenda=[{"title": "Status", "minutes": 5}, {"title": "Blockers", "minutes": 10}])
+    ritual = Ritual.objects.create(
+        workspace=ws,
+        name="Roadmap Review",
+        cadence="monthly",
+        starts_on=date(2026, 12, 1),
+        time_of_day=time(10, 0),
+        owner_role=Role.objects.get(workspace=ws, code="PM"),
+        agenda=[{"title": "Status", "minutes": 5}, {"title": "Blockers", "minutes": 10}],
+    )
     ritual.attendee_roles.set([Role.objects.get(workspace=ws, code="PMM")])
     ritual.attendee_members.set([people["editor"]])
     Occurrence.objects.create(ritual=ritual, date=date(2026, 12, 1))
@@ -239,21 +264,25 @@ def test_a_paused_ritual_reminds_nobody(team):
     from rituals.reminders import rituals_soon_tick
 
     ws, _, people = team
-    ritual = Ritual.objects.create(workspace=ws, name="Huddle", cadence="weekly", starts_on=date(2026, 12, 1),
-                                   paused=True)
+    ritual = Ritual.objects.create(
+        workspace=ws, name="Huddle", cadence="weekly", starts_on=date(2026, 12, 1), paused=True
+    )
     ritual.attendee_members.set([people["editor"]])
     Occurrence.objects.create(ritual=ritual, date=date(2026, 12, 1))
     assert rituals_soon_tick(date(2026, 11, 30)) == 0
 
 
-@pytest.mark.parametrize(("zone", "utc_moment", "told"), [
-    # 12:00 UTC on the 10th is already the 11th in Kiritimati (UTC+14): due on the 13th
-    # is in 2 days there (in 3 by UTC's date).
-    ("Pacific/Kiritimati", "2027-03-10 12:00Z", True),
-    # 05:00 UTC on the 10th is still the 9th in Honolulu (UTC-10): due on the 12th is in
-    # 3 days there (in 2 by UTC's date).
-    ("Pacific/Honolulu", "2027-03-10 05:00Z", False),
-])
+@pytest.mark.parametrize(
+    ("zone", "utc_moment", "told"),
+    [
+        # 12:00 UTC on the 10th is already the 11th in Kiritimati (UTC+14): due on the 13th
+        # is in 2 days there (in 3 by UTC's date).
+        ("Pacific/Kiritimati", "2027-03-10 12:00Z", True),
+        # 05:00 UTC on the 10th is still the 9th in Honolulu (UTC-10): due on the 12th is in
+        # 3 days there (in 2 by UTC's date).
+        ("Pacific/Honolulu", "2027-03-10 05:00Z", False),
+    ],
+)
 def test_due_in_two_days_is_counted_in_the_workspaces_zone_not_utc(team, zone, utc_moment, told):
     ws, _, _ = team
     ws.time_zone = zone

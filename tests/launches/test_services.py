@@ -11,10 +11,10 @@ from launches.models import GoDecision, TieringRubric
 from launches.selectors import checklist_of, readiness_of, rubric_of
 from tests.factories import MatrixFactory, MembershipFactory, WorkspaceFactory
 from tests.launches.conftest import (
+    OWNER_LETTERS,
     TIER_1_SCORES,
     TIER_2_SCORES,
     TIER_3_SCORES,
-    OWNER_LETTERS,
     make_launch,
     owners_matrix,
 )
@@ -53,8 +53,13 @@ def test_launch_owners_and_matrix_come_from_the_workspace(team):
         services.launch_create(cycle=cycle, name="X", matrix_id=MatrixFactory().pk)
     assert error.value.field == "matrix"
     mine = MatrixFactory(workspace=ws)
-    launch = services.launch_create(cycle=cycle, name="  Usage   billing ", pm_owner_id=people["PM"].pk,
-                                    pmm_owner_id=people["PMM"].pk, matrix_id=mine.pk)
+    launch = services.launch_create(
+        cycle=cycle,
+        name="  Usage   billing ",
+        pm_owner_id=people["PM"].pk,
+        pmm_owner_id=people["PMM"].pk,
+        matrix_id=mine.pk,
+    )
     assert launch.name == "Usage billing" and launch.matrix == mine
 
 
@@ -110,8 +115,12 @@ def test_no_such_tier(team):
 
 def test_workspace_rubric_changes_the_suggestion(team):
     ws, cycle, people = team
-    services.rubric_update(workspace=ws, questions=[("Revenue?", 3), ("Reach?", 1)], thresholds=[10, 7],
-                           tier_names=["Major", "Minor", "Patch"])
+    services.rubric_update(
+        workspace=ws,
+        questions=[("Revenue?", 3), ("Reach?", 1)],
+        thresholds=[10, 7],
+        tier_names=["Major", "Minor", "Patch"],
+    )
     launch = make_launch(cycle, people)
     assert services.launch_score(launch=launch, scores=[3, 1]) == 1
     launch = services.launch_set_tier(launch=launch, tier=1, actor=people["PMM"])
@@ -173,8 +182,16 @@ def test_tiering_creates_the_checklist_with_owners_from_the_matrix_and_due_dates
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
     items = {i.key: i for i in launch.items.select_related("owner_role", "owner")}
-    assert set(items) == {"blog", "sales-deck", "sales-training", "pricing", "support-docs", "support-macros", "in-app",
-                          "metric"}
+    assert set(items) == {
+        "blog",
+        "sales-deck",
+        "sales-training",
+        "pricing",
+        "support-docs",
+        "support-macros",
+        "in-app",
+        "metric",
+    }
     assert {k for k, i in items.items() if i.required} == {"sales-training", "pricing", "support-docs", "metric"}
     # Launch Readiness: PM A, SUP R -> the single R; Sales/CS Enablement: PMM A/R.
     assert items["support-docs"].owner_role.code == "SUP" and items["support-docs"].owner == people["SUP"]
@@ -236,8 +253,11 @@ def test_waiving_needs_a_reason_and_items_are_scoped_to_the_launch(team):
 
 def test_readiness_line_names_open_items_overdue_and_owners(team):
     ws, cycle, people = team
-    owners_matrix(ws, letters={"launch-readiness": ("Launch Readiness", "launch", {"PM": "A"})} | {
-        k: v for k, v in OWNER_LETTERS.items() if k != "launch-readiness"})
+    owners_matrix(
+        ws,
+        letters={"launch-readiness": ("Launch Readiness", "launch", {"PM": "A"})}
+        | {k: v for k, v in OWNER_LETTERS.items() if k != "launch-readiness"},
+    )
     launch = make_launch(cycle, people, launch_date=date(2027, 3, 15))
     launch = services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     items = checklist_of(launch=launch)
@@ -285,6 +305,12 @@ def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
     # The day-30 metric is a required item now: go waits for it like for any other.
     with pytest.raises(services.InvalidInput, match=r"1 required item still open \(Primary metric and target agreed\)"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
-    services.outcome_record(launch=launch, launched_on=None, metric_name="Activated accounts",
-                            metric_target=Decimal("100"), metric_actual=None, outcome="")
+    services.outcome_record(
+        launch=launch,
+        launched_on=None,
+        metric_name="Activated accounts",
+        metric_target=Decimal("100"),
+        metric_actual=None,
+        outcome="",
+    )
     assert services.go_record(launch=launch, decision="go", actor=people["PMM"].user).decision == "go"

@@ -27,8 +27,10 @@ def test_status_updates_are_kept_in_order_and_set_the_status(team):
     services.status_update(launch=launch, status="on_track", note="", author=people["PMM"])
     assert Launch.objects.get(pk=launch.pk).status == "on_track"
     history = list(StatusUpdate.objects.filter(launch=launch))
-    assert [(u.status, u.note, u.author) for u in history] == [("on_track", "", people["PMM"]),
-                                                                ("at_risk", "Docs late", people["PM"])]
+    assert [(u.status, u.note, u.author) for u in history] == [
+        ("on_track", "", people["PMM"]),
+        ("at_risk", "Docs late", people["PM"]),
+    ]
 
 
 @pytest.mark.parametrize("status", ["at_risk", "off_track", "paused"])
@@ -50,9 +52,15 @@ def test_unknown_status_and_long_notes_are_refused(team):
 
 
 def _edit(launch, **changes):
-    values = dict(name=launch.name, summary=launch.summary, pm_owner_id=launch.pm_owner_id,
-                  pmm_owner_id=launch.pmm_owner_id, matrix_id=launch.matrix_id, ship_date=launch.ship_date,
-                  launch_date=launch.launch_date)
+    values = {
+        "name": launch.name,
+        "summary": launch.summary,
+        "pm_owner_id": launch.pm_owner_id,
+        "pmm_owner_id": launch.pmm_owner_id,
+        "matrix_id": launch.matrix_id,
+        "ship_date": launch.ship_date,
+        "launch_date": launch.launch_date,
+    }
     return services.launch_update(launch=launch, **(values | changes))
 
 
@@ -90,9 +98,12 @@ def test_editing_checks_names_dates_members_and_matrices(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
     stranger = MembershipFactory()
-    for changes, field in (({"name": " "}, "name"), ({"ship_date": date(2027, 4, 1)}, "launch_date"),
-                           ({"pm_owner_id": stranger.pk}, "pm_owner"),
-                           ({"matrix_id": MatrixFactory(workspace=stranger.workspace).pk}, "matrix")):
+    for changes, field in (
+        ({"name": " "}, "name"),
+        ({"ship_date": date(2027, 4, 1)}, "launch_date"),
+        ({"pm_owner_id": stranger.pk}, "pm_owner"),
+        ({"matrix_id": MatrixFactory(workspace=stranger.workspace).pk}, "matrix"),
+    ):
         with pytest.raises(services.InvalidInput) as error:
             _edit(launch, **changes)
         assert error.value.field == field
@@ -102,25 +113,43 @@ def test_editing_checks_names_dates_members_and_matrices(team):
 def test_outcome_records_the_readout(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    services.outcome_record(launch=launch, launched_on=date(2027, 3, 17), metric_name="Accounts activated",
-                            metric_target=Decimal("100"), metric_actual=Decimal("120.5"), outcome="press_on",
-                            notes="Beat target")
+    services.outcome_record(
+        launch=launch,
+        launched_on=date(2027, 3, 17),
+        metric_name="Accounts activated",
+        metric_target=Decimal("100"),
+        metric_actual=Decimal("120.5"),
+        outcome="press_on",
+        notes="Beat target",
+    )
     launch.refresh_from_db()
-    assert (launch.launched_on, launch.metric_actual, launch.outcome) == (date(2027, 3, 17), Decimal("120.5"),
-                                                                          "press_on")
+    assert (launch.launched_on, launch.metric_actual, launch.outcome) == (
+        date(2027, 3, 17),
+        Decimal("120.5"),
+        "press_on",
+    )
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"metric_name": "", "metric_target": Decimal(1)}, "metric_name"),
-    ({"outcome": "celebrate", "metric_actual": Decimal(1)}, "outcome"),
-    ({"outcome": "pivot"}, "metric_actual"),
-    ({"metric_actual": Decimal(1), "launched_on": None}, "launched_on"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"metric_name": "", "metric_target": Decimal(1)}, "metric_name"),
+        ({"outcome": "celebrate", "metric_actual": Decimal(1)}, "outcome"),
+        ({"outcome": "pivot"}, "metric_actual"),
+        ({"metric_actual": Decimal(1), "launched_on": None}, "launched_on"),
+    ],
+)
 def test_outcome_refusals(team, kwargs, field):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    values = dict(launched_on=date(2027, 3, 17), metric_name="Activated", metric_target=None, metric_actual=None,
-                  outcome="", notes="") | kwargs
+    values = {
+        "launched_on": date(2027, 3, 17),
+        "metric_name": "Activated",
+        "metric_target": None,
+        "metric_actual": None,
+        "outcome": "",
+        "notes": "",
+    } | kwargs
     with pytest.raises(services.InvalidInput) as error:
         services.outcome_record(launch=launch, **values)
     assert error.value.field == field

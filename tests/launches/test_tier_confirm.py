@@ -121,20 +121,25 @@ def test_a_member_of_another_workspace_cannot_confirm_even_as_admin(tier_two):
         services.tier_confirm(launch=launch, membership=stranger, as_code="PM")
 
 
-@pytest.mark.parametrize(("as_code", "member", "is_admin", "allowed"), [
-    ("PM", 1, False, True),      # the PM owner
-    ("PMM", 1, False, False),    # the PM owner as PMM lead
-    ("PMM", 2, False, True),     # the PMM owner
-    ("PM", 2, False, False),     # the PMM owner as PM lead
-    ("PM", 3, False, False),     # anyone else
-    ("PMM", 3, False, False),
-    ("PM", 3, True, True),       # an admin, as either lead
-    ("PMM", 3, True, True),
-    ("CEO", 3, True, False),     # no such lead
-])
+@pytest.mark.parametrize(
+    ("as_code", "member", "is_admin", "allowed"),
+    [
+        ("PM", 1, False, True),  # the PM owner
+        ("PMM", 1, False, False),  # the PM owner as PMM lead
+        ("PMM", 2, False, True),  # the PMM owner
+        ("PM", 2, False, False),  # the PMM owner as PM lead
+        ("PM", 3, False, False),  # anyone else
+        ("PMM", 3, False, False),
+        ("PM", 3, True, True),  # an admin, as either lead
+        ("PMM", 3, True, True),
+        ("CEO", 3, True, False),  # no such lead
+    ],
+)
 def test_may_confirm_table(as_code, member, is_admin, allowed):
-    assert tiering.may_confirm(as_code=as_code, member_id=member, is_admin=is_admin, pm_owner_id=1,
-                               pmm_owner_id=2) is allowed
+    assert (
+        tiering.may_confirm(as_code=as_code, member_id=member, is_admin=is_admin, pm_owner_id=1, pmm_owner_id=2)
+        is allowed
+    )
 
 
 def test_nobody_but_an_admin_confirms_for_a_missing_owner():

@@ -26,18 +26,21 @@ def test_two_to_five_tiers_are_accepted(count):
     assert rubric_check(rub(names, thresholds, [1] * count)).tiers == tuple(range(1, count + 1))
 
 
-@pytest.mark.parametrize("rubric, field", [
-    (rub(["A"], []), "tier_count"),
-    (rub(["A", "B", "C", "D", "E", "F"], [6, 5, 4, 3, 2]), "tier_count"),
-    (rub(["A", " "], [3]), "tier_names"),
-    (rub(["A", "B", "A", "C"], [6, 5, 4]), "tier_names"),
-    (rub(["A", "B", "C", "D"], [6, 5]), "thresholds"),
-    (rub(["A", "B", "C", "D"], [6, 5, 5]), "thresholds"),
-    (rub(["A", "B", "C", "D"], [6, 4, 5]), "thresholds"),
-    (rub(["A", "B", "C"], [6, 5], [1, 1]), "lead_weeks"),
-    (rub(["A", "B", "C"], [6, 5], [1, 1, 53]), "lead_weeks"),
-    (rub(["A", "B", "C"], [6, 5], [1, -1, 1]), "lead_weeks"),
-])
+@pytest.mark.parametrize(
+    "rubric, field",
+    [
+        (rub(["A"], []), "tier_count"),
+        (rub(["A", "B", "C", "D", "E", "F"], [6, 5, 4, 3, 2]), "tier_count"),
+        (rub(["A", " "], [3]), "tier_names"),
+        (rub(["A", "B", "A", "C"], [6, 5, 4]), "tier_names"),
+        (rub(["A", "B", "C", "D"], [6, 5]), "thresholds"),
+        (rub(["A", "B", "C", "D"], [6, 5, 5]), "thresholds"),
+        (rub(["A", "B", "C", "D"], [6, 4, 5]), "thresholds"),
+        (rub(["A", "B", "C"], [6, 5], [1, 1]), "lead_weeks"),
+        (rub(["A", "B", "C"], [6, 5], [1, 1, 53]), "lead_weeks"),
+        (rub(["A", "B", "C"], [6, 5], [1, -1, 1]), "lead_weeks"),
+    ],
+)
 def test_broken_tier_settings_are_refused_naming_the_field(rubric, field):
     with pytest.raises(RubricError) as error:
         rubric_check(rubric)
@@ -75,8 +78,12 @@ def test_dropped_tier_blockers():
 
 # --- service, page and board --------------------------------------------------------
 
-FOUR = dict(questions=[("a", 1), ("b", 1)], thresholds=[6, 5, 4], tier_names=["Big", "Medium", "Small", "Tiny"],
-            lead_weeks=[8, 4, 2, 1])
+FOUR = {
+    "questions": [("a", 1), ("b", 1)],
+    "thresholds": [6, 5, 4],
+    "tier_names": ["Big", "Medium", "Small", "Tiny"],
+    "lead_weeks": [8, 4, 2, 1],
+}
 
 
 @pytest.mark.django_db
@@ -98,6 +105,7 @@ def test_reducing_tiers_is_refused_while_a_launch_sits_in_a_dropped_tier(team):
 @pytest.mark.django_db
 def test_a_launch_in_a_dropped_tier_of_another_workspace_does_not_block_reducing_tiers(team):
     from tests.factories import MembershipFactory
+
     ws, _, _ = team
     other = MembershipFactory().workspace
     services.rubric_update(workspace=other, **FOUR)
@@ -113,8 +121,9 @@ def test_a_launch_in_a_dropped_tier_of_another_workspace_does_not_block_reducing
 
 def _form(count, **extra):
     data = {"tier_count": str(count), "questions": "a\nb"}
-    for n, (name, threshold, weeks) in enumerate(zip(["Big", "Medium", "Small", "Tiny", "Micro"], [6, 5, 4, 3],
-                                                     [8, 4, 2, 1, 0]), start=1):
+    for n, (name, threshold, weeks) in enumerate(
+        zip(["Big", "Medium", "Small", "Tiny", "Micro"], [6, 5, 4, 3], [8, 4, 2, 1, 0]), start=1
+    ):
         data |= {f"tier_{n}": name, f"threshold_{n}": str(threshold), f"lead_{n}": str(weeks)}
     data |= {"tier_5": "Micro", "lead_5": "0"}
     return data | extra
@@ -145,12 +154,14 @@ def test_admin_page_refusals(client, team):
     ws, cycle, people = team
     url = reverse("launches:rubric", args=[ws.slug])
     client.force_login(people["admin"].user)
-    for data, text in ((_form(4, tier_3=""), "Every tier needs a name"),
-                       (_form(4, tier_3="Big"), "a name of its own"),
-                       (_form(4, threshold_3="7"), "higher than the next"),
-                       (_form(4, threshold_2=""), "needs a threshold"),
-                       (_form(5, lead_5=""), "needs a lead time"),
-                       (_form(6), "Select a valid choice")):
+    for data, text in (
+        (_form(4, tier_3=""), "Every tier needs a name"),
+        (_form(4, tier_3="Big"), "a name of its own"),
+        (_form(4, threshold_3="7"), "higher than the next"),
+        (_form(4, threshold_2=""), "needs a threshold"),
+        (_form(5, lead_5=""), "needs a lead time"),
+        (_form(6), "Select a valid choice"),
+    ):
         refused = client.post(url, data)
         assert refused.status_code == 422 and text in refused.content.decode(), text
     assert not TieringRubric.objects.filter(workspace=ws).exists()

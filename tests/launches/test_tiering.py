@@ -58,8 +58,11 @@ def test_every_combination_of_scores_maps_to_the_documented_tier():
 
 
 def test_weights_multiply_the_scores():
-    rubric = Rubric(questions=(Question("a", 3), Question("b", 1), Question("c", 0)), thresholds=(10, 6),
-                    tier_names=("Big", "Medium", "Small"))
+    rubric = Rubric(
+        questions=(Question("a", 3), Question("b", 1), Question("c", 0)),
+        thresholds=(10, 6),
+        tier_names=("Big", "Medium", "Small"),
+    )
     assert score_total(rubric, [3, 1, 3]) == 10
     assert suggest_tier(rubric, [3, 1, 3]) == 1
     assert suggest_tier(rubric, [2, 3, 3]) == 2  # 6 + 3, the weight-0 question adds nothing
@@ -69,8 +72,11 @@ def test_weights_multiply_the_scores():
 
 
 def test_weighted_edge_just_below_and_at_the_threshold():
-    rubric = Rubric(questions=tuple(Question(str(i), 2 if i == 0 else 1) for i in range(6)), thresholds=(15, 11),
-                    tier_names=DEFAULT_RUBRIC.tier_names)
+    rubric = Rubric(
+        questions=tuple(Question(str(i), 2 if i == 0 else 1) for i in range(6)),
+        thresholds=(15, 11),
+        tier_names=DEFAULT_RUBRIC.tier_names,
+    )
     assert score_total(rubric, [1, 1, 1, 1, 1, 1]) == 7
     assert suggest_tier(rubric, [2, 2, 2, 1, 1, 1]) == 2  # 4 + 2 + 2 + 3 = 11
     assert suggest_tier(rubric, [1, 2, 2, 2, 1, 1]) == 3  # 2 + 6 + 2 = 10
@@ -102,17 +108,20 @@ def test_only_tier_one_and_two_need_the_leads():
     assert not tiering.needs_confirmation(3) and not tiering.needs_confirmation(None)
 
 
-@pytest.mark.parametrize("rubric, field", [
-    (Rubric((), (15, 11), ("1", "2", "3")), "questions"),
-    (Rubric((Question(" "),), (15, 11), ("1", "2", "3")), "questions"),
-    (Rubric((Question("a", 11),), (15, 11), ("1", "2", "3")), "questions"),
-    (Rubric((Question("a", 0),), (15, 11), ("1", "2", "3")), "questions"),
-    (Rubric((Question("a"),), (15,), ("1", "2", "3")), "thresholds"),
-    (Rubric((Question("a"),), (11, 15), ("1", "2", "3")), "thresholds"),
-    (Rubric((Question("a"),), (11, 11), ("1", "2", "3")), "thresholds"),
-    (Rubric((Question("a"),), (15, 11), ("1", "1", "3")), "tier_names"),
-    (Rubric((Question("a"),), (), ("1",)), "tier_count"),
-])
+@pytest.mark.parametrize(
+    "rubric, field",
+    [
+        (Rubric((), (15, 11), ("1", "2", "3")), "questions"),
+        (Rubric((Question(" "),), (15, 11), ("1", "2", "3")), "questions"),
+        (Rubric((Question("a", 11),), (15, 11), ("1", "2", "3")), "questions"),
+        (Rubric((Question("a", 0),), (15, 11), ("1", "2", "3")), "questions"),
+        (Rubric((Question("a"),), (15,), ("1", "2", "3")), "thresholds"),
+        (Rubric((Question("a"),), (11, 15), ("1", "2", "3")), "thresholds"),
+        (Rubric((Question("a"),), (11, 11), ("1", "2", "3")), "thresholds"),
+        (Rubric((Question("a"),), (15, 11), ("1", "1", "3")), "tier_names"),
+        (Rubric((Question("a"),), (), ("1",)), "tier_count"),
+    ],
+)
 def test_a_broken_rubric_is_refused_naming_the_field(rubric, field):
     with pytest.raises(RubricError) as error:
         rubric_check(rubric)
@@ -145,9 +154,14 @@ def test_due_date_is_the_launch_date_minus_the_offset():
 
 
 def test_replan_keeps_started_work_and_drops_untouched_items():
-    existing = [ExistingItem("analyst-briefing", "done"), ExistingItem("webinar", "todo"),
-                ExistingItem("blog", "in_progress"), ExistingItem("support-docs", "done"),
-                ExistingItem("in-app", "waived"), ExistingItem("sales-deck", "todo")]
+    existing = [
+        ExistingItem("analyst-briefing", "done"),
+        ExistingItem("webinar", "todo"),
+        ExistingItem("blog", "in_progress"),
+        ExistingItem("support-docs", "done"),
+        ExistingItem("in-app", "waived"),
+        ExistingItem("sales-deck", "todo"),
+    ]
     plan = replan(new=deliverables_for(3), existing=existing)
     assert set(plan.delete) == {"webinar", "sales-deck"}
     assert {d.key for d in plan.update} == {"support-docs"}
@@ -161,16 +175,23 @@ def test_replan_to_untiered_deletes_only_untouched_items():
 
 def test_ready_when_every_required_item_is_done_or_waived():
     today = date(2027, 2, 1)
-    items = [ItemState(True, "done", None, "Ann"), ItemState(True, "waived", None, "Bo"),
-             ItemState(False, "todo", date(2027, 1, 1), "Cy")]
+    items = [
+        ItemState(True, "done", None, "Ann"),
+        ItemState(True, "waived", None, "Bo"),
+        ItemState(False, "todo", date(2027, 1, 1), "Cy"),
+    ]
     verdict = readiness(items, today=today)
     assert verdict.ready and verdict.line == "Ready"
 
 
 def test_not_ready_line_counts_open_overdue_and_owners():
     today = date(2027, 2, 1)
-    items = [ItemState(True, "todo", date(2027, 1, 31), "Ann"), ItemState(True, "in_progress", date(2027, 2, 1), "Bo"),
-             ItemState(True, "todo", None, ""), ItemState(True, "done", date(2027, 1, 1), "Cy")]
+    items = [
+        ItemState(True, "todo", date(2027, 1, 31), "Ann"),
+        ItemState(True, "in_progress", date(2027, 2, 1), "Bo"),
+        ItemState(True, "todo", None, ""),
+        ItemState(True, "done", date(2027, 1, 1), "Cy"),
+    ]
     verdict = readiness(items, today=today)
     assert not verdict.ready
     assert verdict.line == "Not ready: 3 open required items (1 overdue), owners: Ann, Bo, nobody"
@@ -189,8 +210,9 @@ def test_the_readiness_line_names_the_leads_who_have_not_confirmed_and_a_missing
     one = readiness(done, today=date(2027, 1, 1), awaiting=("PMM",), metric_missing=True)
     assert one.line == "Not ready: the PMM lead has not confirmed the tier; no day-30 metric and target agreed"
     every = readiness([ItemState(True, "todo", None, "Ann")], today=date(2027, 1, 1), awaiting=("PM",))
-    assert every.line == ("Not ready: 1 open required item (0 overdue), owners: Ann; "
-                          "the PM lead has not confirmed the tier")
+    assert every.line == (
+        "Not ready: 1 open required item (0 overdue), owners: Ann; the PM lead has not confirmed the tier"
+    )
 
 
 def test_only_tier_1_and_2_wait_for_the_leads_and_the_metric():
@@ -199,7 +221,10 @@ def test_only_tier_1_and_2_wait_for_the_leads_and_the_metric():
     assert tiering.awaiting_leads(3, pm_confirmed=False, pmm_confirmed=False) == ()
     assert tiering.metric_missing(1, has_metric=False) and not tiering.metric_missing(1, has_metric=True)
     assert not tiering.metric_missing(3, has_metric=False) and not tiering.metric_missing(None, has_metric=False)
+
+
 # --- owners through the matrix ---------------------------------------------------------
+
 
 def test_the_owner_is_the_a_r_then_the_single_r_then_the_a():
     assert tiering.owner_roles([(1, "C"), (2, "AR"), (3, "R")]) == (2,)
@@ -225,8 +250,9 @@ def test_every_deliverable_names_a_template_activity_of_the_built_in_templates()
     for spec in BUILTIN_TEMPLATES:
         keys = {a.key for a in spec.activities}
         # The startup template has no launch content row: the checklist offers the default template's.
-        assert set(tiering.ACTIVITY_OF.values()) - keys <= ({"launch-content"} if spec.slug == "pm-pmm-startup"
-                                                             else set()), spec.slug
+        assert set(tiering.ACTIVITY_OF.values()) - keys <= (
+            {"launch-content"} if spec.slug == "pm-pmm-startup" else set()
+        ), spec.slug
     rows = {a.key: a for a in default.activities}
     assert tiering.ACTIVITY_OF["support-docs"] == "launch-readiness"
     assert tiering.ACTIVITY_OF["sales-training"] == "sales-cs-enablement"

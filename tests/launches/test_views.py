@@ -62,9 +62,17 @@ def test_htmx_board_get_is_the_fragment(editor_client, team):
 def test_adding_a_launch(editor_client, team):
     ws, cycle, people = team
     url = reverse("launches:launch_add", args=[ws.slug, cycle.slug])
-    response = editor_client.post(url, {"name": "SSO", "summary": "SAML", "pm_owner": people["PM"].pk,
-                                         "pmm_owner": people["PMM"].pk, "ship_date": "2027-02-01",
-                                         "launch_date": "2027-02-10"})
+    response = editor_client.post(
+        url,
+        {
+            "name": "SSO",
+            "summary": "SAML",
+            "pm_owner": people["PM"].pk,
+            "pmm_owner": people["PMM"].pk,
+            "ship_date": "2027-02-01",
+            "launch_date": "2027-02-10",
+        },
+    )
     assert response.status_code == 302
     launch = Launch.objects.get(name="SSO")
     assert launch.pm_owner == people["PM"] and launch.launch_date == date(2027, 2, 10)
@@ -106,8 +114,9 @@ def test_plain_move_redirects_and_refusal_is_a_message(editor_client, team):
     assert response.status_code == 302 and response["Location"] == board_url(ws, cycle)
     page = editor_client.get(board_url(ws, cycle)).content.decode()
     assert "is not scored yet" in page
-    response = editor_client.post(launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small fix",
-                                                                      "next": "launch"})
+    response = editor_client.post(
+        launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small fix", "next": "launch"}
+    )
     assert response["Location"] == launch_url(launch)
     launch.refresh_from_db()
     assert launch.tier == 3 and launch.tier_reason == "Small fix"
@@ -132,7 +141,10 @@ def test_scoring_from_the_launch_page(editor_client, team):
     assert response.status_code == 302
     launch.refresh_from_db()
     assert launch.scores == TIER_2_SCORES
-    assert "The rubric suggests <strong>Tier 2</strong> (total 12 of 18)" in editor_client.get(launch_url(launch)).content.decode()
+    assert (
+        "The rubric suggests <strong>Tier 2</strong> (total 12 of 18)"
+        in editor_client.get(launch_url(launch)).content.decode()
+    )
     assert editor_client.post(launch_url(launch, "launch_score"), {"q0": "5"}).status_code == 422
 
 
@@ -155,8 +167,9 @@ def test_checklist_item_plain_post_redirects(editor_client, team):
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     item = launch.items.get(key="pricing")
-    response = editor_client.post(launch_url(launch, "item_update", item.pk), {"status": "waived",
-                                                                                "waive_reason": "No change"})
+    response = editor_client.post(
+        launch_url(launch, "item_update", item.pk), {"status": "waived", "waive_reason": "No change"}
+    )
     assert response.status_code == 302 and response["Location"] == launch_url(launch)
     item.refresh_from_db()
     assert item.status == "waived"
@@ -214,7 +227,7 @@ def test_an_admin_who_confirmed_as_one_lead_is_not_offered_the_other(client, tea
     assert "Confirm as PM lead" in body and "Confirm as PMM lead" in body
     client.post(launch_url(launch, "tier_confirm"), {"as": "PM"})
     body = client.get(launch_url(launch)).content.decode()
-    assert "Confirm as" not in body and "PMM lead: <span class=\"warn-text\">not confirmed</span>" in body
+    assert "Confirm as" not in body and 'PMM lead: <span class="warn-text">not confirmed</span>' in body
 
 
 def test_a_tier_1_launch_without_its_day_30_metric_is_not_ready(client, team):
@@ -247,8 +260,18 @@ def test_rubric_admin_edits_and_viewer_reads(client, team):
     ws, _, people = team
     url = reverse("launches:rubric", args=[ws.slug])
     client.force_login(people["admin"].user)
-    data = {"tier_count": "3", "tier_1": "Major", "tier_2": "Minor", "tier_3": "Patch", "threshold_1": "8",
-            "threshold_2": "5", "lead_1": "6", "lead_2": "3", "lead_3": "1", "questions": "Revenue? | 2\nReach?\n\n"}
+    data = {
+        "tier_count": "3",
+        "tier_1": "Major",
+        "tier_2": "Minor",
+        "tier_3": "Patch",
+        "threshold_1": "8",
+        "threshold_2": "5",
+        "lead_1": "6",
+        "lead_2": "3",
+        "lead_3": "1",
+        "questions": "Revenue? | 2\nReach?\n\n",
+    }
     assert client.post(url, data).status_code == 302
     rubric = TieringRubric.objects.get(workspace=ws).as_rubric()
     assert rubric.tier_names == ("Major", "Minor", "Patch") and [q.weight for q in rubric.questions] == [2, 1]
@@ -263,7 +286,7 @@ def test_rubric_admin_edits_and_viewer_reads(client, team):
 
 def test_user_text_is_escaped_everywhere(editor_client, team):
     ws, cycle, people = team
-    evil = '<script>alert(1)</script>'
+    evil = "<script>alert(1)</script>"
     launch = make_launch(cycle, people, name=evil, summary=evil)
     services.launch_set_tier(launch=launch, tier=3, reason=evil, actor=people["PMM"])
     for url in (board_url(ws, cycle), launch_url(launch)):
@@ -288,8 +311,12 @@ def test_board_query_count_is_constant(editor_client, team):
 
     # 7 for the board, 3 for its plan warnings (first open items, dependencies, dates to
     # avoid), 1 for the bell's unread count and 1 for the workspace switcher in the top bar.
-    assert_same_queries(lambda size: _board_with(cycle, people, size), lambda _: editor_client.get(board_url(ws, cycle)),
-                        at_most=12, check=check)
+    assert_same_queries(
+        lambda size: _board_with(cycle, people, size),
+        lambda _: editor_client.get(board_url(ws, cycle)),
+        at_most=12,
+        check=check,
+    )
 
 
 def test_board_move_query_count_is_constant(editor_client, team):
@@ -304,9 +331,14 @@ def test_board_move_query_count_is_constant(editor_client, team):
 
     # 18 for the move and its checklist, 8 for telling the owners (whatever the number of
     # items), 3 for the board's plan warnings.
-    assert_same_queries(build, lambda launch: editor_client.post(launch_url(launch, "launch_tier"),
-                                                                 {"tier": "3", "reason": "Small"}, headers=HX),
-                        at_most=29, check=check)
+    assert_same_queries(
+        build,
+        lambda launch: editor_client.post(
+            launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small"}, headers=HX
+        ),
+        at_most=29,
+        check=check,
+    )
 
 
 def test_checklist_item_keeps_a_link_to_its_evidence(editor_client, team):
@@ -315,7 +347,9 @@ def test_checklist_item_keeps_a_link_to_its_evidence(editor_client, team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     item = launch.items.get(key="pricing")
     url = launch_url(launch, "item_update", item.pk)
-    response = editor_client.post(url, {"status": "done", "evidence_url": "https://wiki.example.com/pricing"}, headers=HX)
+    response = editor_client.post(
+        url, {"status": "done", "evidence_url": "https://wiki.example.com/pricing"}, headers=HX
+    )
     assert response.status_code == 200 and 'href="https://wiki.example.com/pricing"' in response.content.decode()
     refused = editor_client.post(url, {"status": "done", "evidence_url": "javascript:alert(1)"}, headers=HX)
     assert refused.status_code == 422 and "web address" in refused.content.decode()

@@ -44,21 +44,32 @@ def test_editing_a_launch_moves_its_due_dates(editor_client, team):
     services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
     page = editor_client.get(url(launch, "launch_edit"))
     assert page.status_code == 200 and 'value="Usage-based billing"' in page.content.decode()
-    response = editor_client.post(url(launch, "launch_edit"), {
-        "name": "Billing", "pm_owner": people["PM"].pk, "pmm_owner": people["PMM"].pk, "launch_date": "2027-03-29"})
+    response = editor_client.post(
+        url(launch, "launch_edit"),
+        {"name": "Billing", "pm_owner": people["PM"].pk, "pmm_owner": people["PMM"].pk, "launch_date": "2027-03-29"},
+    )
     assert response.status_code == 302
     assert launch.items.get(key="in-app").due_date == date(2027, 3, 29)
-    refused = editor_client.post(url(launch, "launch_edit"), {"name": "B", "ship_date": "2027-04-01",
-                                                              "launch_date": "2027-03-29"})
+    refused = editor_client.post(
+        url(launch, "launch_edit"), {"name": "B", "ship_date": "2027-04-01", "launch_date": "2027-03-29"}
+    )
     assert refused.status_code == 422 and "ship date" in refused.content.decode()
 
 
 def test_after_launch_readout_from_the_launch_page(editor_client, team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    response = editor_client.post(url(launch, "launch_outcome"), {
-        "launched_on": "2027-03-16", "metric_name": "Activated", "metric_target": "100", "metric_actual": "80",
-        "outcome": "pivot", "notes": "Half the accounts"})
+    response = editor_client.post(
+        url(launch, "launch_outcome"),
+        {
+            "launched_on": "2027-03-16",
+            "metric_name": "Activated",
+            "metric_target": "100",
+            "metric_actual": "80",
+            "outcome": "pivot",
+            "notes": "Half the accounts",
+        },
+    )
     assert response.status_code == 302
     assert "Pivot" in editor_client.get(url(launch)).content.decode()
     refused = editor_client.post(url(launch, "launch_outcome"), {"outcome": "pause"})
@@ -85,13 +96,18 @@ def _launch_matrix(ws, people):
     for n, code in enumerate(("PM", "PMM", "SUP")):
         Column.objects.create(matrix=matrix, role=roles[code], order=n)
     gtm = Activity.objects.create(matrix=matrix, name="Launch Tiering & GTM Plan", phase="launch", order=0)
-    docs = Activity.objects.create(matrix=matrix, name="Help docs", phase="launch", order=1,
-                                   template_key="launch-readiness")
+    docs = Activity.objects.create(
+        matrix=matrix, name="Help docs", phase="launch", order=1, template_key="launch-readiness"
+    )
     roadmap = Activity.objects.create(matrix=matrix, name="Roadmap", phase="strategy", order=2)
-    Cell.objects.bulk_create([Cell(activity=gtm, role=roles["PMM"], value="AR", version=1),
-                              Cell(activity=gtm, role=roles["PM"], value="C", version=1),
-                              Cell(activity=docs, role=roles["SUP"], value="R", version=1),
-                              Cell(activity=roadmap, role=roles["PM"], value="AR", version=1)])
+    Cell.objects.bulk_create(
+        [
+            Cell(activity=gtm, role=roles["PMM"], value="AR", version=1),
+            Cell(activity=gtm, role=roles["PM"], value="C", version=1),
+            Cell(activity=docs, role=roles["SUP"], value="R", version=1),
+            Cell(activity=roadmap, role=roles["PM"], value="AR", version=1),
+        ]
+    )
     return matrix
 
 
@@ -129,9 +145,18 @@ def test_calendar_places_launches_and_shows_flags(editor_client, team):
         services.launch_set_tier(launch=launch, tier=1, actor=people["PMM"])
     make_launch(cycle, people, name="Someday", launch_date=None)
     body = editor_client.get(cycle_url(cycle, "calendar")).content.decode()
-    for text in ("January 2027", "February 2027", "March 2027", "Near the conference", "Someday",
-                 "within 3 days of Big &lt;i&gt;conference&lt;/i&gt;", "Another Tier 1 launch, Beta",
-                 "Another Tier 1 launch, Alpha", "Tier 1", "On track"):
+    for text in (
+        "January 2027",
+        "February 2027",
+        "March 2027",
+        "Near the conference",
+        "Someday",
+        "within 3 days of Big &lt;i&gt;conference&lt;/i&gt;",
+        "Another Tier 1 launch, Beta",
+        "Another Tier 1 launch, Alpha",
+        "Tier 1",
+        "On track",
+    ):
         assert text in body, text
     assert "<i>conference" not in body and near.name in body
 
@@ -144,7 +169,7 @@ def _many(cycle, people, n):
         if i % 3 == 0:
             services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     launches = list(Launch.objects.filter(cycle=cycle).order_by("pk"))
-    for a, b in list(zip(launches, launches[1:10]))[max(0, have - 1):]:
+    for a, b in list(zip(launches, launches[1:10]))[max(0, have - 1) :]:
         services.dependency_add(launch=b, before_id=a.pk)
 
 
@@ -156,8 +181,12 @@ def test_calendar_query_count_is_constant(editor_client, team):
         assert response.status_code == 200 and f"Launch {size - 1}" in response.content.decode()
 
     # session, user, membership, cycle, rubric, launches, avoid dates, dependencies, the switcher
-    assert_same_queries(lambda size: _many(cycle, people, size), lambda _: editor_client.get(cycle_url(cycle, "calendar")),
-                        at_most=9, check=check)
+    assert_same_queries(
+        lambda size: _many(cycle, people, size),
+        lambda _: editor_client.get(cycle_url(cycle, "calendar")),
+        at_most=9,
+        check=check,
+    )
 
 
 def test_retrospective_query_count_is_constant(editor_client, team):
@@ -166,8 +195,12 @@ def test_retrospective_query_count_is_constant(editor_client, team):
     def check(response, _):
         assert response.status_code == 200
 
-    assert_same_queries(lambda size: _many(cycle, people, size),
-                        lambda _: editor_client.get(cycle_url(cycle, "retrospective")), at_most=7, check=check)
+    assert_same_queries(
+        lambda size: _many(cycle, people, size),
+        lambda _: editor_client.get(cycle_url(cycle, "retrospective")),
+        at_most=7,
+        check=check,
+    )
 
 
 def test_retrospective_lists_on_time_late_readiness_metric_and_decision(editor_client, team):
@@ -177,15 +210,36 @@ def test_retrospective_lists_on_time_late_readiness_metric_and_decision(editor_c
     for item in done.items.filter(required=True):
         services.item_update(launch=done, item_id=item.pk, status="done")
     services.go_record(launch=done, decision="go", actor=people["PMM"].user)
-    services.outcome_record(launch=done, launched_on=date(2027, 2, 4), metric_name="Activated",
-                            metric_target=Decimal(100), metric_actual=Decimal(90), outcome="pivot")
+    services.outcome_record(
+        launch=done,
+        launched_on=date(2027, 2, 4),
+        metric_name="Activated",
+        metric_target=Decimal(100),
+        metric_actual=Decimal(90),
+        outcome="pivot",
+    )
     on_time = make_launch(cycle, people, name="On the day", launch_date=date(2027, 2, 1))
     services.launch_set_tier(launch=on_time, tier=3, reason="Small", actor=people["PMM"])
-    services.outcome_record(launch=on_time, launched_on=date(2027, 2, 1), metric_name="Signups",
-                            metric_target=Decimal(10), metric_actual=Decimal(12), outcome="press_on")
+    services.outcome_record(
+        launch=on_time,
+        launched_on=date(2027, 2, 1),
+        metric_name="Signups",
+        metric_target=Decimal(10),
+        metric_actual=Decimal(12),
+        outcome="press_on",
+    )
     body = editor_client.get(cycle_url(cycle, "retrospective")).content.decode()
-    for text in ("3 days late", "Ready at go", "Activated: 90 / 100", "missed", "Pivot", "On time",
-                 "3 required open, no go", "met", "Press on"):
+    for text in (
+        "3 days late",
+        "Ready at go",
+        "Activated: 90 / 100",
+        "missed",
+        "Pivot",
+        "On time",
+        "3 required open, no go",
+        "met",
+        "Press on",
+    ):
         assert text in body, text
 
 
@@ -252,8 +306,9 @@ def test_htmx_checklist_fragment_keeps_the_missing_activity_offer(editor_client,
     launch = make_launch(cycle, people, matrix_id=_launch_matrix(ws, people).pk)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     item = launch.items.get(key="release-note")  # launch content: not in the matrix
-    response = editor_client.post(url(launch, "item_update", item.pk), {"status": "done"},
-                                  headers={"HX-Request": "true"})
+    response = editor_client.post(
+        url(launch, "item_update", item.pk), {"status": "done"}, headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert "No owner: the matrix has no Launch Content, Channels &amp; PR." in body and 'hx-swap-oob="true"' in body

@@ -101,8 +101,13 @@ def test_past_date_and_dependency_warnings_show_and_clear_when_fixed(editor_clie
     Dependency.objects.create(launch=second, before=first)
     body = editor_client.get(_url(second)).content.decode()
     assert 'data-code="date-passed"' in body and 'data-code="dependency-order"' in body
-    services.launch_update(launch=second, name="Second", pm_owner_id=people["PM"].pk,
-                           pmm_owner_id=people["PMM"].pk, launch_date=date(2027, 3, 12))
+    services.launch_update(
+        launch=second,
+        name="Second",
+        pm_owner_id=people["PM"].pk,
+        pmm_owner_id=people["PMM"].pk,
+        launch_date=date(2027, 3, 12),
+    )
     body = editor_client.get(_url(second)).content.decode()
     assert "plan-warning" not in body
 

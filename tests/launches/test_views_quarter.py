@@ -46,7 +46,7 @@ def test_the_navigation_has_this_quarters_board_and_calendar(editor_client, team
     ws = team[0]
     this_quarter = services.cycle_create(workspace=ws, quarter="2026-Q4")
     body = editor_client.get(reverse("dashboard:workspace", args=[ws.slug])).content.decode()
-    nav = body[body.index('<nav class="wsnav"'):body.index("</nav>")]
+    nav = body[body.index('<nav class="wsnav"') : body.index("</nav>")]
     assert ">Board</a>" in nav and ">Calendar</a>" in nav
     board = editor_client.get(reverse("launches:board_now", args=[ws.slug]))
     assert board["Location"] == reverse("launches:cycle", args=[ws.slug, this_quarter.slug])
@@ -81,7 +81,7 @@ def test_next_quarter_shows_launches_by_tier_items_by_owner_and_week_and_load(ed
     body = editor_client.get(_url(ws)).content.decode()
     assert "2027-Q1 at a glance" in body and "Billing" in body and "Dark mode" in body
     assert "Readiness items by owner" in body and "Week of 15 Feb" in body  # pricing: 28 days before 15 Mar
-    assert people["PMM"].display_name in body and 'load-table' in body
+    assert people["PMM"].display_name in body and "load-table" in body
     assert 'rel="prev"' in body and _url(ws, "2026-q4") in body and _url(ws, "2027-q2") in body
 
 
@@ -133,8 +133,9 @@ def test_the_quarter_query_count_is_the_same_at_5_and_50_launches(editor_client,
 
     def build(size):
         for n in range(Launch.objects.filter(cycle=cycle).count(), size):
-            launch = make_launch(cycle, people, name=f"Launch {n}",
-                                 launch_date=date(2027, 1, 4) + timedelta(days=n % 80))
+            launch = make_launch(
+                cycle, people, name=f"Launch {n}", launch_date=date(2027, 1, 4) + timedelta(days=n % 80)
+            )
             services.launch_set_tier(launch=launch, tier=1 + n % 3, reason="Planned", actor=people["PMM"])
         assert ReadinessItem.objects.count() > size
 
@@ -152,11 +153,19 @@ def test_the_quarter_shows_each_persons_whole_workload_as_the_people_page_counts
     ws, cycle, people = team
     launch = _tier_1(cycle, people, "Billing", date(2027, 3, 15))
     ReadinessItem.objects.filter(launch=launch).update(owner=people["PM"], due_date=date(2027, 3, 1))
-    ReadinessItem.objects.bulk_create([ReadinessItem(launch=launch, key=f"extra-{n}", title=f"Extra {n}",
-                                                     owner=people["PM"], due_date=date(2027, 3, 2)) for n in range(5)])
+    ReadinessItem.objects.bulk_create(
+        [
+            ReadinessItem(
+                launch=launch, key=f"extra-{n}", title=f"Extra {n}", owner=people["PM"], due_date=date(2027, 3, 2)
+            )
+            for n in range(5)
+        ]
+    )
     found = workload.workload_of(workspace=ws, quarter=workload.Quarter(2027, 1))
     pm = found.of_member(people["PM"].pk)
     assert pm.marked and pm.work.counts["items"] == ReadinessItem.objects.filter(launch=launch).count()
     body = editor_client.get(_url(ws)).content.decode()
     assert "Quarter, all work" in body and 'data-code="far-above-median"' in body
-    assert '<td class="num quarter-work over"' in body and f"{pm.total}<span class=\"vh\"> ({pm.reason})" in body.replace("&#x27;", "'")
+    assert '<td class="num quarter-work over"' in body and f'{pm.total}<span class="vh"> ({pm.reason})' in body.replace(
+        "&#x27;", "'"
+    )

@@ -68,8 +68,13 @@ class Editor(FastHttpUser):
         csrf_cookie = next(c.value for c in self.client.cookiejar if c.name == "csrftoken")
         # gunicorn's sync workers close every connection after its answer: say so, or the client
         # would try the closed one first.
-        self.headers = {"HX-Request": "true", "X-CSRFToken": CSRF.search(html).group(1), "Connection": "close",
-                        "Referer": self.host + self.path, "Cookie": f"{session}; csrftoken={csrf_cookie}"}
+        self.headers = {
+            "HX-Request": "true",
+            "X-CSRFToken": CSRF.search(html).group(1),
+            "Connection": "close",
+            "Referer": self.host + self.path,
+            "Cookie": f"{session}; csrftoken={csrf_cookie}",
+        }
         self.since = int(SINCE.search(html).group(1))
         self.panel = int(PANEL.search(html).group(1))
         self.cells = [tuple(c) for c in world["cells"]]
@@ -91,8 +96,13 @@ class Editor(FastHttpUser):
         # Sent but not yet answered: when the run stops, such an edit may or may not be saved.
         pending = (f"{a}-{r}", version + 1, value)
         PENDING.add(pending)
-        with self.client.post(f"{self.path}cells/{a}/{r}/", data=body, name="edit", catch_response=True,
-                              headers={**self.headers, "Content-Type": "application/x-www-form-urlencoded"}) as response:
+        with self.client.post(
+            f"{self.path}cells/{a}/{r}/",
+            data=body,
+            name="edit",
+            catch_response=True,
+            headers={**self.headers, "Content-Type": "application/x-www-form-urlencoded"},
+        ) as response:
             PENDING.discard(pending)
             found = CELL.search(response.text or "")
             if response.status_code in (200, 409) and found:
@@ -144,9 +154,14 @@ class Editor(FastHttpUser):
                 self.versions[key] = max(self.versions.get(key, 0), int(v))
                 sent = SENT.get((*key, int(v)))
                 if sent is not None:
-                    events.request.fire(request_type="LIVE", name="seen by another editor",
-                                        response_time=(now - sent) * 1000, response_length=0, exception=None,
-                                        context={})
+                    events.request.fire(
+                        request_type="LIVE",
+                        name="seen by another editor",
+                        response_time=(now - sent) * 1000,
+                        response_length=0,
+                        exception=None,
+                        context={},
+                    )
 
 
 @events.quitting.add_listener
@@ -157,19 +172,24 @@ def _write_accepted(environment, **kwargs):
             json.dump({"count": COUNT["accepted"], "last": ACCEPTED, "pending": sorted(PENDING)}, f)
 
 
-
 @events.init.add_listener
 def _watch_the_generator(environment, **kwargs):
     """How late this process wakes up a greenlet that asked to sleep 10 ms, reported as
     `LOAD generator delay`: when it stays small, the times above are the server's, not a
     busy generator's."""
+
     def watch():
         while True:
             start = time.monotonic()
             gevent.sleep(0.01)
-            environment.events.request.fire(request_type="LOAD", name="generator delay", response_length=0,
-                                             response_time=(time.monotonic() - start - 0.01) * 1000,
-                                             exception=None, context={})
+            environment.events.request.fire(
+                request_type="LOAD",
+                name="generator delay",
+                response_length=0,
+                response_time=(time.monotonic() - start - 0.01) * 1000,
+                exception=None,
+                context={},
+            )
 
     if environment.runner is not None:
         gevent.spawn(watch)

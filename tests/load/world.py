@@ -52,10 +52,17 @@ def prepare(editors: int) -> dict:
     matrix = Matrix.objects.create(workspace=workspace, name="Workshop", slug="workshop", owner=owner)
     roles = [Role.objects.create(workspace=workspace, code=f"R{j}", name=f"Role {j}") for j in range(ROLES)]
     Column.objects.bulk_create([Column(matrix=matrix, role=r, order=j) for j, r in enumerate(roles)])
-    activities = Activity.objects.bulk_create([
-        Activity(matrix=matrix, name=f"Activity {i}", phase=PHASES[i % 5], order=i) for i in range(ACTIVITIES)])
-    Cell.objects.bulk_create([Cell(activity=a, role=r, value="AR" if j == i % ROLES else "CI"[(i + j) % 2], version=1)
-                              for i, a in enumerate(activities) for j, r in enumerate(roles) if (i + j) % 3])
+    activities = Activity.objects.bulk_create(
+        [Activity(matrix=matrix, name=f"Activity {i}", phase=PHASES[i % 5], order=i) for i in range(ACTIVITIES)]
+    )
+    Cell.objects.bulk_create(
+        [
+            Cell(activity=a, role=r, value="AR" if j == i % ROLES else "CI"[(i + j) % 2], version=1)
+            for i, a in enumerate(activities)
+            for j, r in enumerate(roles)
+            if (i + j) % 3
+        ]
+    )
     raci_services.matrix_recount(matrix)
     sessions = []
     for user in users:
@@ -65,9 +72,13 @@ def prepare(editors: int) -> dict:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         sessions.append(session.session_key)
-    return {"path": f"/w/{workspace.slug}/matrices/{matrix.slug}/", "matrix_id": matrix.pk,
-            "session_cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions,
-            "cells": [[a.pk, r.pk] for a in activities for r in roles]}
+    return {
+        "path": f"/w/{workspace.slug}/matrices/{matrix.slug}/",
+        "matrix_id": matrix.pk,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "sessions": sessions,
+        "cells": [[a.pk, r.pk] for a in activities for r in roles],
+    }
 
 
 def check(world: dict, accepted: dict) -> list[str]:
@@ -79,8 +90,12 @@ def check(world: dict, accepted: dict) -> list[str]:
 
     problems = []
     matrix = Matrix.objects.get(pk=world["matrix_id"])
-    stored = {f"{a}-{r}": (value, version) for a, r, value, version in
-              Cell.objects.filter(activity__matrix=matrix).values_list("activity_id", "role_id", "value", "version")}
+    stored = {
+        f"{a}-{r}": (value, version)
+        for a, r, value, version in Cell.objects.filter(activity__matrix=matrix).values_list(
+            "activity_id", "role_id", "value", "version"
+        )
+    }
     # An edit still unanswered when the run stopped may have been saved: it may stand in
     # for the last accepted write of its cell, and count once in the history.
     pending = {(key, version, value) for key, version, value in accepted.get("pending", [])}
@@ -90,8 +105,10 @@ def check(world: dict, accepted: dict) -> list[str]:
             problems.append(f"cell {key}: stored {now}, last accepted write {(value, version)}")
     written = ChangeEvent.objects.filter(matrix=matrix, kind="cell").count()
     if not accepted["count"] <= written <= accepted["count"] + len(pending):
-        problems.append(f"{written} cell changes recorded, {accepted['count']} edits answered as accepted "
-                        f"and {len(pending)} unanswered")
+        problems.append(
+            f"{written} cell changes recorded, {accepted['count']} edits answered as accepted "
+            f"and {len(pending)} unanswered"
+        )
     seqs = list(ChangeEvent.objects.filter(matrix=matrix).order_by("seq").values_list("seq", flat=True))
     if seqs != list(range(1, len(seqs) + 1)):
         problems.append("the change sequence has gaps")
@@ -113,8 +130,10 @@ def main(argv: list[str]) -> int:
             problems = check(json.load(w), json.load(a))
         for problem in problems:
             print(problem)
-        print(f"after the run: {'OK' if not problems else f'{len(problems)} problems'} "
-              "(every cell is its last accepted write, history matches, counts equal a full check)")
+        print(
+            f"after the run: {'OK' if not problems else f'{len(problems)} problems'} "
+            "(every cell is its last accepted write, history matches, counts equal a full check)"
+        )
         return 1 if problems else 0
     print(__doc__)
     return 2

@@ -4,8 +4,7 @@ preferences, digests, e-mail and the signed webhook. Time is frozen where it mat
 import hashlib
 import hmac
 import json
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -40,8 +39,9 @@ def grid(db):
     """A 3 x 3 matrix: role 0 is A/R on row 0, role 1 is I there, role 2 is C."""
     admin = MembershipFactory(access=Access.ADMIN)
     ws = admin.workspace
-    matrix, acts, roles = build_matrix(ws, activities=3, roles=3, letters={(0, 0): "AR", (0, 1): "I", (0, 2): "C",
-                                                                         (1, 0): "AR", (2, 0): "AR"})
+    matrix, acts, roles = build_matrix(
+        ws, activities=3, roles=3, letters={(0, 0): "AR", (0, 1): "I", (0, 2): "C", (1, 0): "AR", (2, 0): "AR"}
+    )
     people = [MembershipFactory(workspace=ws) for _ in roles]
     for role, person in zip(roles, people):
         hold(role, person)
@@ -53,8 +53,9 @@ def grid(db):
 def set_cell(matrix, activity, role, value, actor):
     matrix.refresh_from_db()
     version = next((c.version for c in activity.cells.filter(role=role)), 0)
-    return services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                             expected_version=version, actor=actor)
+    return services.cell_set(
+        matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value, expected_version=version, actor=actor
+    )
 
 
 def test_letters_changes_reach_the_accountable_and_informed_but_not_the_author_or_consulted(grid):
@@ -98,8 +99,14 @@ def test_a_change_undone_before_the_tick_tells_nobody(grid):
 
 def test_emitting_the_same_event_twice_stores_and_sends_it_once(grid, django_capture_on_commit_callbacks):
     ws, matrix, acts, roles, people, admin = grid
-    event = notify.Event(workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review", key="matrix_review:x",
-                         title="Review it", url="/somewhere/")
+    event = notify.Event(
+        workspace_id=ws.pk,
+        workspace_slug=ws.slug,
+        kind="matrix_review",
+        key="matrix_review:x",
+        title="Review it",
+        url="/somewhere/",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             first = notify.emit(event, recipients={people[0].user_id})
@@ -114,8 +121,13 @@ def test_emitting_the_same_event_twice_stores_and_sends_it_once(grid, django_cap
 def test_a_decision_at_its_review_date_reaches_the_decider_and_the_matrix_owner(grid):
     ws, matrix, acts, roles, people, admin = grid
     Matrix.objects.filter(pk=matrix.pk).update(owner=people[2].user)
-    Decision.objects.create(matrix=matrix, what="PMM owns naming", decided_by=people[1].user,
-                            decided_on=date(2026, 9, 1), review_on=date(2026, 12, 1))
+    Decision.objects.create(
+        matrix=matrix,
+        what="PMM owns naming",
+        decided_by=people[1].user,
+        decided_on=date(2026, 9, 1),
+        review_on=date(2026, 12, 1),
+    )
     assert reviews_tick(date(2026, 11, 30)) == 0
     with time_machine.travel("2026-12-01 09:00Z", tick=False):
         raci_tasks.notifications_tick.delay()
@@ -127,8 +139,9 @@ def test_a_decision_at_its_review_date_reaches_the_decider_and_the_matrix_owner(
 
 def test_a_matrix_past_its_review_date_reaches_its_owner_once(grid):
     ws, matrix, acts, roles, people, admin = grid
-    Matrix.objects.filter(pk=matrix.pk).update(owner=people[0].user, review_cadence_days=30,
-                                               last_reviewed_on=date(2026, 10, 1))
+    Matrix.objects.filter(pk=matrix.pk).update(
+        owner=people[0].user, review_cadence_days=30, last_reviewed_on=date(2026, 10, 1)
+    )
     assert reviews_tick(date(2026, 10, 31)) == 0  # due that day, not past it
     assert reviews_tick(date(2026, 11, 1)) == 1
     assert reviews_tick(date(2026, 11, 2)) == 0
@@ -141,8 +154,17 @@ def test_digest_notifications_wait_for_the_morning_and_go_in_one_email(grid):
     reader = people[0].user
     for n in range(3):
         with transaction.atomic():
-            notify.emit(notify.Event(workspace_id=ws.pk, workspace_slug=ws.slug, kind="letters", key=f"letters:t{n}",
-                                     title=f"Change {n}", url="/x/"), recipients={reader.pk})
+            notify.emit(
+                notify.Event(
+                    workspace_id=ws.pk,
+                    workspace_slug=ws.slug,
+                    kind="letters",
+                    key=f"letters:t{n}",
+                    title=f"Change {n}",
+                    url="/x/",
+                ),
+                recipients={reader.pk},
+            )
     assert mail.outbox == []  # letters default to the digest
     with time_machine.travel("2026-11-24 07:30Z", tick=False):
         assert tasks.digests_tick.delay().get() == 0
@@ -172,9 +194,8 @@ def test_a_weekly_digest_goes_on_monday_morning():
 
 def _at(text):
     from datetime import datetime
-    from datetime import timezone as tz
 
-    return datetime.fromisoformat(text).replace(tzinfo=tz.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def test_preferences_keep_only_what_differs_from_the_defaults(grid):
@@ -201,6 +222,7 @@ def test_someone_who_wants_nothing_of_a_kind_gets_no_row_at_all(grid):
 
 # --- the webhook ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def receiver():
     r = Receiver()
@@ -208,7 +230,9 @@ def receiver():
     r.close()
 
 
-def test_every_event_is_posted_to_the_webhook_signed_with_its_secret(grid, receiver, django_capture_on_commit_callbacks):
+def test_every_event_is_posted_to_the_webhook_signed_with_its_secret(
+    grid, receiver, django_capture_on_commit_callbacks
+):
     ws, matrix, acts, roles, people, admin = grid
     hook = notify.webhook_save(workspace=ws, url=receiver.url, active=True)
     set_cell(matrix, acts[0], roles[2], "R", admin.user)
@@ -223,20 +247,25 @@ def test_every_event_is_posted_to_the_webhook_signed_with_its_secret(grid, recei
     payload = json.loads(body)
     assert payload["event"] == "letters" and payload["workspace"] == ws.slug
     assert payload["url"].startswith("http://testserver/") and payload["data"]["activity"] == acts[0].name
-    expected = "sha256=" + hmac.new(hook.secret.encode(), headers["X-Lockstep-Timestamp"].encode() + b"." + body,
-                                    hashlib.sha256).hexdigest()
+    expected = (
+        "sha256="
+        + hmac.new(
+            hook.secret.encode(), headers["X-Lockstep-Timestamp"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+    )
     assert headers["X-Lockstep-Signature"] == expected == sign(hook.secret, headers["X-Lockstep-Timestamp"], body)
     assert headers["X-Lockstep-Delivery"] == payload["id"]
     assert WebhookDelivery.objects.get().status == "sent"
 
 
-def test_a_failing_webhook_is_tried_again_by_the_tick_with_backoff_then_failed(grid, settings,
-                                                                               django_capture_on_commit_callbacks):
+def test_a_failing_webhook_is_tried_again_by_the_tick_with_backoff_then_failed(
+    grid, settings, django_capture_on_commit_callbacks
+):
     ws, matrix, acts, roles, people, admin = grid
     failing = Receiver(status=500)
     try:
         notify.webhook_save(workspace=ws, url=failing.url, active=True)
-        start = datetime(2026, 11, 23, 9, 0, tzinfo=dt_timezone.utc)
+        start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         with time_machine.travel(start, tick=False):
             with django_capture_on_commit_callbacks(execute=True):
                 notify.webhook_ping(workspace=ws, actor=admin.user)  # tried at once: someone is waiting
@@ -253,7 +282,11 @@ def test_a_failing_webhook_is_tried_again_by_the_tick_with_backoff_then_failed(g
     finally:
         failing.close()
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", settings.TASK_MAX_RETRIES + 1, 500)
+    assert (delivery.status, delivery.attempts, delivery.response_status) == (
+        "failed",
+        settings.TASK_MAX_RETRIES + 1,
+        500,
+    )
     assert len(failing.requests) == settings.TASK_MAX_RETRIES + 1 and "500" in delivery.last_error
 
 
@@ -277,10 +310,16 @@ def test_webhooks_to_the_servers_own_network_are_refused_unless_allowed(grid, se
 
 def test_retries_back_off_and_the_visibility_timeout_outlasts_the_longest(settings):
     assert [tasks.backoff(n) for n in range(settings.TASK_MAX_RETRIES)] == [
-        settings.TASK_RETRY_BASE_SECONDS * 2 ** n for n in range(settings.TASK_MAX_RETRIES)]
+        settings.TASK_RETRY_BASE_SECONDS * 2**n for n in range(settings.TASK_MAX_RETRIES)
+    ]
     longest = tasks.backoff(settings.TASK_MAX_RETRIES - 1)
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest
-    for task in (tasks.send_notification_email, tasks.deliver_webhook, tasks.send_digest, raci_tasks.notifications_tick):
+    for task in (
+        tasks.send_notification_email,
+        tasks.deliver_webhook,
+        tasks.send_digest,
+        raci_tasks.notifications_tick,
+    ):
         assert task.time_limit and task.soft_time_limit < task.time_limit and task.acks_late
 
 
@@ -289,10 +328,16 @@ def test_a_visibility_timeout_below_the_longest_countdown_stops_start_up():
     import subprocess
     import sys
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.local", CELERY_VISIBILITY_TIMEOUT="100",
-               TASK_RETRY_BASE_SECONDS="30", TASK_MAX_RETRIES="5")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
-                            text=True)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        CELERY_VISIBILITY_TIMEOUT="100",
+        TASK_RETRY_BASE_SECONDS="30",
+        TASK_MAX_RETRIES="5",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "CELERY_VISIBILITY_TIMEOUT (100 s) must be above" in result.stderr
 
 
@@ -301,8 +346,12 @@ def test_a_lost_email_is_queued_again_by_the_tick_and_sent_once(grid):
     with time_machine.travel("2026-11-23 09:00Z", tick=False):
         # Outside any transaction that commits through the test's hooks: the send is "lost".
         with transaction.atomic():
-            ids = notify.emit(notify.Event(workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review",
-                                           key="lost:1", title="Lost"), recipients={people[0].user_id})
+            ids = notify.emit(
+                notify.Event(
+                    workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review", key="lost:1", title="Lost"
+                ),
+                recipients={people[0].user_id},
+            )
     assert mail.outbox == [] and Notification.objects.get(pk=ids[0]).emailed_at is None
     with time_machine.travel("2026-11-23 09:20Z", tick=False):
         assert raci_tasks.notifications_tick.delay().get()["requeued"] == 1
@@ -312,8 +361,9 @@ def test_a_lost_email_is_queued_again_by_the_tick_and_sent_once(grid):
 
 def test_a_rolled_back_review_tick_can_run_again(grid, django_capture_on_commit_callbacks):
     ws, matrix, acts, roles, people, admin = grid
-    Matrix.objects.filter(pk=matrix.pk).update(owner=people[0].user, review_cadence_days=7,
-                                               last_reviewed_on=date.today() - timedelta(days=10))
+    Matrix.objects.filter(pk=matrix.pk).update(
+        owner=people[0].user, review_cadence_days=7, last_reviewed_on=date.today() - timedelta(days=10)
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         reviews_tick(date.today())
         raise RuntimeError("worker killed")
@@ -325,8 +375,12 @@ def test_old_read_notifications_and_old_event_keys_are_cleared(grid):
     ws, matrix, acts, roles, people, admin = grid
     with time_machine.travel("2026-01-05 09:00Z", tick=False):
         with transaction.atomic():
-            old = notify.emit(notify.Event(workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review",
-                                           key="old:1", title="Old"), recipients={people[0].user_id, people[1].user_id})
+            old = notify.emit(
+                notify.Event(
+                    workspace_id=ws.pk, workspace_slug=ws.slug, kind="matrix_review", key="old:1", title="Old"
+                ),
+                recipients={people[0].user_id, people[1].user_id},
+            )
         Notification.objects.filter(pk=old[0]).update(read_at="2026-01-06T09:00Z")
     with time_machine.travel("2026-11-23 09:00Z", tick=False):
         raci_tasks.notifications_tick.delay()

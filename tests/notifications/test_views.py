@@ -27,8 +27,15 @@ def me(client):
 
 
 def note(member, n=0, **fields):
-    return Notification.objects.create(user=member.user, workspace=member.workspace, kind="item_due", key=f"k{n}",
-                                       title=f"Pricing for Billing is due <b>{n}</b>", url="/w/x/launches/", **fields)
+    return Notification.objects.create(
+        user=member.user,
+        workspace=member.workspace,
+        kind="item_due",
+        key=f"k{n}",
+        title=f"Pricing for Billing is due <b>{n}</b>",
+        url="/w/x/launches/",
+        **fields,
+    )
 
 
 def test_the_bell_on_every_page_shows_the_unread_count(client, me):
@@ -72,9 +79,13 @@ def test_marking_read_with_htmx_swaps_the_row_and_the_bell(client, me):
 
 def test_marking_read_without_htmx_goes_back_to_the_list(client, me):
     n = note(me)
-    response = client.post(reverse("notifications:notification_read", args=[n.pk]), {"next": "/notifications/?show=all"})
+    response = client.post(
+        reverse("notifications:notification_read", args=[n.pk]), {"next": "/notifications/?show=all"}
+    )
     assert response.status_code == 302 and response["Location"] == "/notifications/?show=all"
-    offsite = client.post(reverse("notifications:notification_read", args=[note(me, 2).pk]), {"next": "https://evil.example/"})
+    offsite = client.post(
+        reverse("notifications:notification_read", args=[note(me, 2).pk]), {"next": "https://evil.example/"}
+    )
     assert offsite["Location"] == reverse("notifications:notifications")
 
 
@@ -128,8 +139,15 @@ def test_an_admin_adds_a_webhook_and_sees_its_secret_and_deliveries(client, admi
     url = reverse("notifications:webhook", args=[admin.workspace.slug])
     assert client.post(url, {"url": "https://hooks.example.com/x", "active": "on"}).status_code == 302
     hook = Webhook.objects.get(workspace=admin.workspace)
-    WebhookDelivery.objects.create(webhook=hook, key="k", kind="item_due", payload={"title": "Pricing due"},
-                                   status="failed", attempts=6, last_error="The receiver answered 500 Oops.")
+    WebhookDelivery.objects.create(
+        webhook=hook,
+        key="k",
+        kind="item_due",
+        payload={"title": "Pricing due"},
+        status="failed",
+        attempts=6,
+        last_error="The receiver answered 500 Oops.",
+    )
     page = client.get(url).content.decode()
     assert hook.secret in page and "Pricing due" in page and "The receiver answered 500 Oops." in page
     assert "Failed" in page and "Send again" in page
@@ -137,7 +155,9 @@ def test_an_admin_adds_a_webhook_and_sees_its_secret_and_deliveries(client, admi
 
 def test_a_webhook_to_a_bad_address_is_refused_where_it_was_typed(client, admin, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
-    response = client.post(reverse("notifications:webhook", args=[admin.workspace.slug]), {"url": "http://127.0.0.1:6379/"})
+    response = client.post(
+        reverse("notifications:webhook", args=[admin.workspace.slug]), {"url": "http://127.0.0.1:6379/"}
+    )
     assert response.status_code == 422 and "inside this server" in response.content.decode()
     assert not Webhook.objects.exists()
 
@@ -155,7 +175,9 @@ def test_a_new_secret_replaces_the_old_one(client, admin):
 
 def test_sending_a_failed_delivery_again_resets_it(client, admin, django_capture_on_commit_callbacks):
     hook = Webhook.objects.create(workspace=admin.workspace, url="https://hooks.example.com/x", active=True)
-    delivery = WebhookDelivery.objects.create(webhook=hook, key="k", kind="ping", payload={}, status="failed", attempts=6)
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, key="k", kind="ping", payload={}, status="failed", attempts=6
+    )
     with django_capture_on_commit_callbacks(execute=False) as queued:
         client.post(reverse("notifications:webhook_redeliver", args=[admin.workspace.slug, delivery.pk]))
     delivery.refresh_from_db()
@@ -178,10 +200,20 @@ def test_the_list_and_the_badge_read_a_fixed_number_of_queries(client, me):
         assert response.status_code == 200
 
     # The user (the session is cached), memberships, the page count, the unread count, the page.
-    assert_same_queries(build, lambda _: client.get(reverse("notifications:notifications") + "?show=all"),
-                        sizes=(3, 30), at_most=5, check=check)
-    assert_same_queries(build, lambda _: client.get(reverse("notifications:notification_badge"), headers=HX),
-                        sizes=(30, 40), at_most=2, check=check)
+    assert_same_queries(
+        build,
+        lambda _: client.get(reverse("notifications:notifications") + "?show=all"),
+        sizes=(3, 30),
+        at_most=5,
+        check=check,
+    )
+    assert_same_queries(
+        build,
+        lambda _: client.get(reverse("notifications:notification_badge"), headers=HX),
+        sizes=(30, 40),
+        at_most=2,
+        check=check,
+    )
 
 
 def test_removing_the_webhook_is_asked_once_more(client, admin):

@@ -22,12 +22,28 @@ def test_the_admin_refuses_letters_that_are_not_raci(admin_client):
 
     templates_seed()
     activity = TemplateActivity.objects.filter(template__slug="pm-pmm-scaleup").first()
-    form = TemplateActivityForm(instance=activity, data={
-        "template": activity.template_id, "name": activity.name, "phase": activity.phase, "description": "",
-        "order": 0, "letters": '{"PM": "X"}'})
+    form = TemplateActivityForm(
+        instance=activity,
+        data={
+            "template": activity.template_id,
+            "name": activity.name,
+            "phase": activity.phase,
+            "description": "",
+            "order": 0,
+            "letters": '{"PM": "X"}',
+        },
+    )
     assert not form.is_valid() and "Not RACI values" in str(form.errors)
-    form = TemplateActivityForm(instance=activity, data={
-        "template": activity.template_id, "name": activity.name, "phase": activity.phase, "description": "",
-        "order": 0, "letters": '{"pm": "AR"}'})
+    form = TemplateActivityForm(
+        instance=activity,
+        data={
+            "template": activity.template_id,
+            "name": activity.name,
+            "phase": activity.phase,
+            "description": "",
+            "order": 0,
+            "letters": '{"pm": "AR"}',
+        },
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["letters"] == {"PM": "AR"}

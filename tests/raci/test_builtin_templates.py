@@ -57,6 +57,7 @@ def consulted(activity: ActivitySpec) -> list[str]:
 
 # --- the collection -------------------------------------------------------------------
 
+
 def test_three_templates_one_per_stage_with_unique_slugs():
     assert len(BUILTIN_TEMPLATES) == 3
     assert len(BY_SLUG) == 3
@@ -96,6 +97,7 @@ def test_module_is_pure_data_without_django():
 
 
 # --- per template: shape --------------------------------------------------------------
+
 
 @TEMPLATES
 def test_slug_is_a_slug(spec):
@@ -148,6 +150,7 @@ def test_descriptions_are_short_plain_text(spec):
 
 # --- per template: RACI discipline -----------------------------------------------------
 
+
 @TEMPLATES
 def test_every_activity_has_exactly_one_accountable(spec):
     for activity in spec.activities:
@@ -178,6 +181,7 @@ def test_only_roles_the_seeds_give_no_work_are_idle(spec):
 
 
 # --- per template: every letter names its source ----------------------------------------
+
 
 @TEMPLATES
 def test_every_letter_names_its_seed_or_is_marked_our_default_with_a_reason(spec):
@@ -211,8 +215,12 @@ def test_the_accountable_letter_is_sourced_in_every_row(spec):
 def test_sources_are_our_words_not_copied_sentences():
     # No source text repeats a seed sentence: the longest run of words shared with the
     # seed texts held in this test stays short.
-    quotes = ("partners with RevOps/Finance on strategy", "leads research, segmentation, personas",
-              "writes problem statement, picks outcome metrics", "Launch Ready = Support Docs + Pricing + Sales Training")
+    quotes = (
+        "partners with RevOps/Finance on strategy",
+        "leads research, segmentation, personas",
+        "writes problem statement, picks outcome metrics",
+        "Launch Ready = Support Docs + Pricing + Sales Training",
+    )
     texts = [l.says for t in BUILTIN_TEMPLATES for a in t.activities for l in a.cells.values()]
     for quote in quotes:
         assert not any(quote.lower() in text.lower() for text in texts), quote
@@ -224,6 +232,7 @@ def test_every_template_has_rows_marked_our_default_and_says_which():
 
 
 # --- to_matrix_data ----------------------------------------------------------------------
+
 
 @TEMPLATES
 def test_to_matrix_data_keys(spec):
@@ -242,6 +251,7 @@ def test_to_matrix_data_keys(spec):
 
 
 # --- the default scale-up template ------------------------------------------------------
+
 
 def test_default_template_has_the_cheat_sheet_letters_for_pm_and_pmm():
     spec = BY_SLUG["pm-pmm-scaleup"]
@@ -268,8 +278,12 @@ def test_default_template_fixes_what_the_seeds_do_not_say():
     assert interviews.letters["PMM"] == "R" and interviews.cells["PMM"].seed == "000"
     sizing = next(a for a in spec.activities if "TAM" in a.name)
     assert "TAM, OAM, SAM" in sizing.name and sizing.letters["PM"] == "R"  # seed 004: shared equally
-    for missing in ("Specs & Thin Slices", "Launch Readiness", "Day-30 Readout: Press, Pivot or Pause",
-                    "Competitive Snapshots"):
+    for missing in (
+        "Specs & Thin Slices",
+        "Launch Readiness",
+        "Day-30 Readout: Press, Pivot or Pause",
+        "Competitive Snapshots",
+    ):
         assert missing in names
 
 
@@ -301,6 +315,7 @@ def test_default_template_has_no_errors_or_warnings():
 
 # --- the startup template ------------------------------------------------------------------
 
+
 def test_startup_template_shares_hats():
     spec = BY_SLUG["pm-pmm-startup"]
     held = {r.code for r in spec.roles if r.held_by_creator}
@@ -317,6 +332,7 @@ def test_startup_template_is_smaller_than_the_scaleup_one():
 
 
 # --- the enterprise template ----------------------------------------------------------------
+
 
 def test_enterprise_template_roles_and_size():
     spec = BY_SLUG["pm-pmm-enterprise"]
@@ -341,8 +357,19 @@ def test_enterprise_template_follows_the_phase_owners():
 
 def test_enterprise_template_covers_the_shared_concerns():
     names = " | ".join(a.name.lower() for a in BY_SLUG["pm-pmm-enterprise"].activities)
-    for concern in ("segmentation", "tam, oam, sam", "value proposition", "personas", "pricing",
-                    "positioning", "go-to-market", "readiness", "enablement", "win/loss", "day-30"):
+    for concern in (
+        "segmentation",
+        "tam, oam, sam",
+        "value proposition",
+        "personas",
+        "pricing",
+        "positioning",
+        "go-to-market",
+        "readiness",
+        "enablement",
+        "win/loss",
+        "day-30",
+    ):
         assert concern in names, concern
     pricing = next(a for a in BY_SLUG["pm-pmm-enterprise"].activities if a.name.startswith("Pricing"))
     assert accountable(pricing) == ["PMM"] and pricing.letters.get("REVOPS") == "C"

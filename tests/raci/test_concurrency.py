@@ -42,7 +42,8 @@ def test_concurrent_editors_never_lose_or_overwrite_each_other(capsys):
             for _ in range(EDITS):
                 a, r = rng.choice(cells)
                 value, version = Cell.objects.filter(activity_id=a, role_id=r).values_list(
-                    "value", "version").first() or ("", 0)
+                    "value", "version"
+                ).first() or ("", 0)
                 # A different value from the one read: if the version still holds when the
                 # write lands, the edit is a real change and must be in the history.
                 new = rng.choice([v for v in ("R", "A", "AR", "C", "I", "") if v != value])
@@ -80,17 +81,21 @@ def test_concurrent_editors_never_lose_or_overwrite_each_other(capsys):
     matrix.refresh_from_db()
     assert matrix.counts == matrix_grid(matrix=matrix).counts
     with capsys.disabled():
-        print(f"\nconcurrency on {connection.vendor}: {THREADS} threads x {EDITS} edits on {len(cells)} cells: "
-              f"accepted {statuses[200]} (history records {len(events)}), refused {statuses[409]} (409), "
-              f"replay equal: True")
+        print(
+            f"\nconcurrency on {connection.vendor}: {THREADS} threads x {EDITS} edits on {len(cells)} cells: "
+            f"accepted {statuses[200]} (history records {len(events)}), refused {statuses[409]} (409), "
+            f"replay equal: True"
+        )
 
 
 # --- a finding's fix under concurrent editing -------------------------------------------------
 
+
 def _fix(client, matrix, activity, role, since):
-    return client.post(reverse("raci:fix_apply", args=[matrix.workspace.slug, matrix.slug]),
-                       {"rule": "multiple-accountable", "activity": activity.pk, "code": f"single:{role.pk}",
-                        "since": since})
+    return client.post(
+        reverse("raci:fix_apply", args=[matrix.workspace.slug, matrix.slug]),
+        {"rule": "multiple-accountable", "activity": activity.pk, "code": f"single:{role.pk}", "since": since},
+    )
 
 
 def _letters(activity):
@@ -100,8 +105,9 @@ def _letters(activity):
 @pytest.mark.django_db
 def test_a_fix_on_a_matrix_another_editor_fixed_since_is_refused_with_what_changed(client):
     first = MembershipFactory(access="editor")
-    matrix, acts, roles = build_matrix(first.workspace, activities=3, roles=3,
-                                       letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"})
+    matrix, acts, roles = build_matrix(
+        first.workspace, activities=3, roles=3, letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"}
+    )
     second = MembershipFactory(workspace=first.workspace, access="editor")
     since = matrix.last_seq  # both editors look at the finding's page now
     client.force_login(first.user)
@@ -153,10 +159,16 @@ def test_two_editors_racing_to_fix_the_same_finding_one_wins_and_the_other_is_to
     others = [MembershipFactory(workspace=owner.workspace, access="editor") for _ in range(2)]
     outcomes: Counter = Counter()
     for n in range(ROUNDS):
-        matrix, acts, roles = build_matrix(owner.workspace, activities=3, roles=3, name=f"R{n}x",
-                                           letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"})
-        responses, errors = _race([(member, matrix, acts[0], roles[i], matrix.last_seq)
-                                   for i, member in enumerate(others)])
+        matrix, acts, roles = build_matrix(
+            owner.workspace,
+            activities=3,
+            roles=3,
+            name=f"R{n}x",
+            letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"},
+        )
+        responses, errors = _race(
+            [(member, matrix, acts[0], roles[i], matrix.last_seq) for i, member in enumerate(others)]
+        )
         assert not errors
         statuses = sorted(r.status_code for r in responses.values())
         assert statuses == [302, 409], statuses
@@ -169,10 +181,14 @@ def test_two_editors_racing_to_fix_the_same_finding_one_wins_and_the_other_is_to
         assert _letters(acts[0]) == expected
         events = list(ChangeEvent.objects.filter(matrix=matrix).order_by("seq"))
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
-        assert {e.group_label for e in events} == {"Fix: Make " + roles[winner].code + " the single A (the others R or C)"}
+        assert {e.group_label for e in events} == {
+            "Fix: Make " + roles[winner].code + " the single A (the others R or C)"
+        }
         matrix.refresh_from_db()
         assert matrix.counts == matrix_grid(matrix=matrix).counts
         outcomes[winner] += 1
     with capsys.disabled():
-        print(f"\nfix race on {connection.vendor}: {ROUNDS} rounds, winners {dict(outcomes)}, "
-              "every loser refused with what changed")
+        print(
+            f"\nfix race on {connection.vendor}: {ROUNDS} rounds, winners {dict(outcomes)}, "
+            "every loser refused with what changed"
+        )

@@ -9,12 +9,21 @@ def _rows(*specs):
 
 
 def test_compare_lists_changed_added_and_removed_rows_side_by_side():
-    mine = _rows(("Naming", {"PM": "C", "PMM": "AR"}), ("Pricing", {"PM": "A", "PMM": "A"}), ("Our ritual", {"PM": "AR"}))
-    theirs = _rows(("naming", {"PM": "C", "PMM": "AR"}), ("Pricing", {"PM": "C", "PMM": "AR"}),
-                   ("Analyst briefings", {"PMM": "AR"}))
+    mine = _rows(
+        ("Naming", {"PM": "C", "PMM": "AR"}), ("Pricing", {"PM": "A", "PMM": "A"}), ("Our ritual", {"PM": "AR"})
+    )
+    theirs = _rows(
+        ("naming", {"PM": "C", "PMM": "AR"}),
+        ("Pricing", {"PM": "C", "PMM": "AR"}),
+        ("Analyst briefings", {"PMM": "AR"}),
+    )
     diffs = compare(mine, theirs, ["PM", "PMM"])
-    assert [(d.kind, d.name) for d in diffs] == [("same", "Naming"), ("changed", "Pricing"),
-                                                 ("removed", "Our ritual"), ("added", "Analyst briefings")]
+    assert [(d.kind, d.name) for d in diffs] == [
+        ("same", "Naming"),
+        ("changed", "Pricing"),
+        ("removed", "Our ritual"),
+        ("added", "Analyst briefings"),
+    ]
     assert diffs[1].cells() == [("PM", "A", "C", True), ("PMM", "A", "A/R", True)]
     assert diffs[3].cells() == [("PM", "", "", False), ("PMM", "", "A/R", True)]
 

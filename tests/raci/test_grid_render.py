@@ -35,5 +35,8 @@ def test_a_badge_shows_its_severity_by_a_mark_and_in_words_not_by_colour_alone(s
 
 def test_a_badge_names_the_worst_severity_of_its_findings():
     html = badge_html([_finding("idle-role", "info"), _finding("no-accountable", "error")], "rb-1")
-    assert "sev-e" in html and "✖" in html and "2 findings, the worst an error" in html.replace(
-        '<span class="vh"> ', " ").replace("</span>", "")
+    assert (
+        "sev-e" in html
+        and "✖" in html
+        and "2 findings, the worst an error" in html.replace('<span class="vh"> ', " ").replace("</span>", "")
+    )

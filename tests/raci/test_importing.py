@@ -31,8 +31,7 @@ def confirm(client, member, job, capture):
         return client.post(reverse("raci:import_confirm", args=[member.workspace.slug, job.pk]))
 
 
-def test_team_spreadsheet_is_previewed_with_its_findings_then_saved(client, editor,
-                                                                   django_capture_on_commit_callbacks):
+def test_team_spreadsheet_is_previewed_with_its_findings_then_saved(client, editor, django_capture_on_commit_callbacks):
     data = (EXAMPLES / "team-spreadsheet.csv").read_bytes()
     response = upload(client, editor, "team.csv", data, capture=django_capture_on_commit_callbacks)
     job = MatrixImport.objects.get()
@@ -52,7 +51,8 @@ def test_team_spreadsheet_is_previewed_with_its_findings_then_saved(client, edit
 
 
 def test_broken_file_lists_every_error_with_row_column_and_value_and_saves_nothing(
-        client, editor, django_capture_on_commit_callbacks):
+    client, editor, django_capture_on_commit_callbacks
+):
     data = (EXAMPLES / "broken.csv").read_bytes()
     response = upload(client, editor, "broken.csv", data, capture=django_capture_on_commit_callbacks)
     job = MatrixImport.objects.get()
@@ -67,40 +67,62 @@ def test_broken_file_lists_every_error_with_row_column_and_value_and_saves_nothi
 
 def test_a_refused_file_offers_the_upload_again_with_its_name(client, editor, django_capture_on_commit_callbacks):
     data = (EXAMPLES / "broken.csv").read_bytes()
-    response = upload(client, editor, "team roster.csv", data, new_name="Roster",
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client, editor, "team roster.csv", data, new_name="Roster", capture=django_capture_on_commit_callbacks
+    )
     page = client.get(response["Location"]).content.decode()
-    again = page[page.index('class="card upload-again"'):]
-    again = again[:again.index("</form>")]
+    again = page[page.index('class="card upload-again"') :]
+    again = again[: again.index("</form>")]
     assert "Upload “team roster.csv” again" in again
     assert f'action="{reverse("raci:import_upload", args=[editor.workspace.slug])}"' in again
     assert 'type="file" name="file"' in again and 'value="Roster"' in again
     # The form works: the corrected file goes through the same preview.
-    fixed = upload(client, editor, "team roster.csv", b"Activity,PM\nNaming,A/R\n", new_name="Roster",
-                   capture=django_capture_on_commit_callbacks)
+    fixed = upload(
+        client,
+        editor,
+        "team roster.csv",
+        b"Activity,PM\nNaming,A/R\n",
+        new_name="Roster",
+        capture=django_capture_on_commit_callbacks,
+    )
     assert MatrixImport.objects.get(pk=fixed["Location"].rstrip("/").split("/")[-1]).status == "preview"
 
 
-def test_a_refused_file_for_a_matrix_is_uploaded_again_into_that_matrix(client, editor,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_refused_file_for_a_matrix_is_uploaded_again_into_that_matrix(
+    client, editor, django_capture_on_commit_callbacks
+):
     matrix, _, _ = build_matrix(editor.workspace, activities=3, roles=2)
-    response = upload(client, editor, "grid.csv", (EXAMPLES / "broken.csv").read_bytes(), matrix=matrix,
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client,
+        editor,
+        "grid.csv",
+        (EXAMPLES / "broken.csv").read_bytes(),
+        matrix=matrix,
+        capture=django_capture_on_commit_callbacks,
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Upload “grid.csv” again" in page and f"?matrix={matrix.slug}" in page
     assert 'id="reimport-name"' not in page
 
 
 def test_a_file_that_could_not_be_read_offers_the_upload_again(client, editor):
-    job = MatrixImport.objects.create(workspace=editor.workspace, created_by=editor.user, filename="q3 <plan>.xlsx", data=b"",
-                                      new_name="Q3", status="failed", failure="The file could not be read.")
+    job = MatrixImport.objects.create(
+        workspace=editor.workspace,
+        created_by=editor.user,
+        filename="q3 <plan>.xlsx",
+        data=b"",
+        new_name="Q3",
+        status="failed",
+        failure="The file could not be read.",
+    )
     page = client.get(reverse("raci:import", args=[editor.workspace.slug, job.pk])).content.decode()
     assert "The file could not be read." in page and "Upload “q3 &lt;plan&gt;.xlsx” again" in page
 
 
 def test_a_previewed_file_does_not_offer_the_upload_again(client, editor, django_capture_on_commit_callbacks):
-    response = upload(client, editor, "ok.csv", b"Activity,PM\nNaming,A/R\n",
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client, editor, "ok.csv", b"Activity,PM\nNaming,A/R\n", capture=django_capture_on_commit_callbacks
+    )
     assert "upload-again" not in client.get(response["Location"]).content.decode()
 
 
@@ -131,16 +153,24 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, editor):
 
 def test_a_duplicate_matrix_name_is_refused_before_upload(client, editor, django_capture_on_commit_callbacks):
     services.matrix_create(workspace=editor.workspace, name="Core", actor=editor.user)
-    response = upload(client, editor, "a.csv", b"Activity,PM\nX,A/R\n", new_name="core",
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client, editor, "a.csv", b"Activity,PM\nX,A/R\n", new_name="core", capture=django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302 and not MatrixImport.objects.exists()
 
 
-def test_importing_into_a_matrix_replaces_its_contents_and_keeps_history(client, editor,
-                                                                        django_capture_on_commit_callbacks):
+def test_importing_into_a_matrix_replaces_its_contents_and_keeps_history(
+    client, editor, django_capture_on_commit_callbacks
+):
     matrix, _, _ = build_matrix(editor.workspace, activities=3, roles=2)
-    upload(client, editor, "n.csv", "Activity;Phase;PM\nNaming;Launch;A/R\n".encode(), matrix=matrix,
-           capture=django_capture_on_commit_callbacks)
+    upload(
+        client,
+        editor,
+        "n.csv",
+        b"Activity;Phase;PM\nNaming;Launch;A/R\n",
+        matrix=matrix,
+        capture=django_capture_on_commit_callbacks,
+    )
     job = MatrixImport.objects.get()
     confirm(client, editor, job, django_capture_on_commit_callbacks)
     assert list(Activity.objects.filter(matrix=matrix).values_list("name", flat=True)) == ["Naming"]
@@ -163,10 +193,17 @@ def test_a_confirmed_import_is_not_applied_twice(client, editor, django_capture_
 def _round_trip(editor, fmt):
     tricky = 'Préparation — 東京, "quoted"'
     matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=3)
-    services.activity_update(matrix=matrix, activity_id=acts[0].pk, name=tricky, phase="launch",
-                             description='Line one\nLine two, with "quotes"', actor=editor.user)
-    workspaces_services.role_update(workspace=editor.workspace, role_id=roles[1].pk, name="Ventes & Co", code="VENTES",
-                         description="")
+    services.activity_update(
+        matrix=matrix,
+        activity_id=acts[0].pk,
+        name=tricky,
+        phase="launch",
+        description='Line one\nLine two, with "quotes"',
+        actor=editor.user,
+    )
+    workspaces_services.role_update(
+        workspace=editor.workspace, role_id=roles[1].pk, name="Ventes & Co", code="VENTES", description=""
+    )
     table = export_table(matrix)
     data = tabular.write_csv(table) if fmt == "csv" else tabular.write_xlsx(table)
     return matrix, data
@@ -183,8 +220,14 @@ def test_export_then_import_gives_the_same_matrix(client, editor, fmt, django_ca
     a, b = matrix_grid(matrix=matrix), matrix_grid(matrix=job.result)
     shape = lambda g: ([(x.name, x.phase, x.description) for x in g.activities], [c.role_id for c in g.columns])  # noqa: E731
     assert shape(a) == shape(b)
-    letters = lambda g: {(x.name, c.code): g.cells.get((x.id, c.role_id), ("", 0))[0]  # noqa: E731
-                         for x in g.activities for c in g.columns}
+
+    def letters(g):
+        return {
+            (x.name, c.code): g.cells.get((x.id, c.role_id), ("", 0))[0]  # noqa: E731
+            for x in g.activities
+            for c in g.columns
+        }
+
     assert letters(a) == letters(b)
 
 

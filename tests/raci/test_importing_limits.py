@@ -113,10 +113,10 @@ def hostile_matrix(member):
     matrix = services.matrix_create(workspace=member.workspace, name="Hostile", actor=member.user)
     role = services.column_add(matrix=matrix, name="@Ops lead", code="=OPS", actor=member.user)
     for name in HOSTILE:
-        activity = services.activity_add(matrix=matrix, name=name, phase="launch", description=name,
-                                         actor=member.user)
-        services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value="A/R", expected_version=0,
-                          actor=member.user)
+        activity = services.activity_add(matrix=matrix, name=name, phase="launch", description=name, actor=member.user)
+        services.cell_set(
+            matrix=matrix, activity_id=activity.pk, role_id=role.pk, value="A/R", expected_version=0, actor=member.user
+        )
     return matrix
 
 
@@ -143,4 +143,5 @@ def test_xlsx_export_has_no_formulas_and_imports_back_to_the_same_names(client, 
     assert job.status == "preview", job.summary.get("errors")
     client.post(reverse("raci:import_confirm", args=[editor.workspace.slug, job.pk]))
     assert list(Activity.objects.filter(matrix=matrix).order_by("order").values_list("name", "description")) == [
-        (name, name) for name in HOSTILE]
+        (name, name) for name in HOSTILE
+    ]

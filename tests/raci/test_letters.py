@@ -17,13 +17,48 @@ from raci.tabular import parse_csv
 from tests.factories import MembershipFactory, build_matrix
 
 ACCEPTED = [
-    ("R", "R"), ("r", "R"), ("A", "A"), ("a", "A"), (" c ", "C"), ("i", "I"),
-    ("", ""), ("   ", ""), ("-", ""), (" - ", ""),
-    ("A/R", "AR"), ("R/A", "AR"), ("a/r", "AR"), ("AR", "AR"), ("ra", "AR"), ("a, r", "AR"), ("A,R", "AR"),
-    ("A + R", "AR"), ("r+a", "AR"), ("A & R", "AR"), ("R&A", "AR"), ("A R", "AR"), ("  a / r  ", "AR"),
+    ("R", "R"),
+    ("r", "R"),
+    ("A", "A"),
+    ("a", "A"),
+    (" c ", "C"),
+    ("i", "I"),
+    ("", ""),
+    ("   ", ""),
+    ("-", ""),
+    (" - ", ""),
+    ("A/R", "AR"),
+    ("R/A", "AR"),
+    ("a/r", "AR"),
+    ("AR", "AR"),
+    ("ra", "AR"),
+    ("a, r", "AR"),
+    ("A,R", "AR"),
+    ("A + R", "AR"),
+    ("r+a", "AR"),
+    ("A & R", "AR"),
+    ("R&A", "AR"),
+    ("A R", "AR"),
+    ("  a / r  ", "AR"),
 ]
-REFUSED = ["A-R", "R&&A", "A//R", "A/R/C", "RC", "AA", "RR", "A/C", "X", "RACI", "--", "Consulted", "Responsible",
-           "0", "A\x00R", "Ａ"]
+REFUSED = [
+    "A-R",
+    "R&&A",
+    "A//R",
+    "A/R/C",
+    "RC",
+    "AA",
+    "RR",
+    "A/C",
+    "X",
+    "RACI",
+    "--",
+    "Consulted",
+    "Responsible",
+    "0",
+    "A\x00R",
+    "Ａ",
+]
 
 
 def _csv_reads(text: str) -> str | None:
@@ -60,8 +95,9 @@ def test_the_editor_names_the_value_and_the_field_when_it_refuses():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("typed", "status", "stored"), [("a, r", 200, "AR"), ("R&A", 200, "AR"),
-                                                          ("A-R", 422, "I"), ("R&&A", 422, "I")])
+@pytest.mark.parametrize(
+    ("typed", "status", "stored"), [("a, r", 200, "AR"), ("R&A", 200, "AR"), ("A-R", 422, "I"), ("R&&A", 422, "I")]
+)
 def test_the_cell_editor_page_saves_or_refuses_as_the_contract_says(client, typed, status, stored):
     member = MembershipFactory(access="editor")
     client.force_login(member.user)

@@ -25,8 +25,13 @@ HX = {"HX-Request": "true"}
 
 def snapshot(matrix):
     matrix.refresh_from_db()
-    return (matrix.last_seq, Activity.objects.filter(matrix=matrix).count(), Column.objects.filter(matrix=matrix).count(),
-            Role.objects.count(), ChangeEvent.objects.filter(matrix=matrix).count())
+    return (
+        matrix.last_seq,
+        Activity.objects.filter(matrix=matrix).count(),
+        Column.objects.filter(matrix=matrix).count(),
+        Role.objects.count(),
+        ChangeEvent.objects.filter(matrix=matrix).count(),
+    )
 
 
 # ---------------------------------------------------------------- services
@@ -78,8 +83,13 @@ def test_a_role_column_past_60000_cells_is_refused(editor):
 def test_splitting_and_restoring_an_activity_count_as_adds(editor):
     matrix, acts, roles = build_matrix(editor.workspace, activities=2_000, roles=2, letters={})
     with pytest.raises(core_errors.InvalidInput, match="2,000"):
-        services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
-                                outcome_role_id=roles[1].pk, actor=editor.user)
+        services.activity_split(
+            matrix=matrix,
+            activity_id=acts[0].pk,
+            input_role_id=roles[0].pk,
+            outcome_role_id=roles[1].pk,
+            actor=editor.user,
+        )
     services.activity_delete(matrix=matrix, activity_id=acts[0].pk, actor=editor.user)
     seq = ChangeEvent.objects.get(matrix=matrix, kind="activity.delete").seq
     services.activity_add(matrix=matrix, name="Took the place", actor=editor.user)
@@ -91,10 +101,15 @@ def test_splitting_and_restoring_an_activity_count_as_adds(editor):
 
 def huge_template(workspace, *, roles: int, activities: int) -> Template:
     template = Template.objects.create(workspace=workspace, name="Everyone", slug="everyone")
-    TemplateRole.objects.bulk_create([TemplateRole(template=template, code=f"T{i}", name=f"Team {i}", order=i)
-                                      for i in range(roles)])
-    TemplateActivity.objects.bulk_create([TemplateActivity(template=template, name=f"Task {i}", order=i,
-                                                           letters={"T0": "AR"}) for i in range(activities)])
+    TemplateRole.objects.bulk_create(
+        [TemplateRole(template=template, code=f"T{i}", name=f"Team {i}", order=i) for i in range(roles)]
+    )
+    TemplateActivity.objects.bulk_create(
+        [
+            TemplateActivity(template=template, name=f"Task {i}", order=i, letters={"T0": "AR"})
+            for i in range(activities)
+        ]
+    )
     return template
 
 
@@ -103,7 +118,10 @@ def test_a_template_past_the_limits_is_not_copied(editor):
     with pytest.raises(core_errors.InvalidInput) as refused:
         services.matrix_create(workspace=editor.workspace, name="Copy", template=template, actor=editor.user)
     assert refused.value.field == "template"
-    assert refused.value.message == "The template “Everyone” is too big to copy: it has 61 roles; a matrix holds at most 60."
+    assert (
+        refused.value.message
+        == "The template “Everyone” is too big to copy: it has 61 roles; a matrix holds at most 60."
+    )
     assert not Matrix.objects.exists() and not Role.objects.exists()
 
 
@@ -112,8 +130,10 @@ def test_a_matrix_past_the_limits_is_not_saved_as_a_template(editor):
     matrix, _, _ = build_matrix(editor.workspace, activities=1_001, roles=60, letters={})
     with pytest.raises(core_errors.InvalidInput) as refused:
         services.template_from_matrix(matrix=matrix, name="Big one", stage="scaleup")
-    assert refused.value.message == ("This matrix is too big to save as a template: it has 1,001 activities × 60 roles "
-                                      "= 60,060 cells; a matrix holds at most 60,000.")
+    assert refused.value.message == (
+        "This matrix is too big to save as a template: it has 1,001 activities × 60 roles "
+        "= 60,060 cells; a matrix holds at most 60,000."
+    )
     assert not Template.objects.exists()
 
 
@@ -136,7 +156,7 @@ def test_adding_an_activity_past_the_limit_by_plain_post_says_why_on_the_page(cl
     response = client.post(url, {"name": "One more", "phase": "launch"})
     page = response.content.decode()
     assert response.status_code == 422 and 'value="One more"' in page
-    error = page[page.index('id="new-activity-error"'):]
+    error = page[page.index('id="new-activity-error"') :]
     assert "A matrix holds at most 2,000 activities and this one has 2,000; nothing was added." in error[:300]
 
 

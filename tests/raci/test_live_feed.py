@@ -64,8 +64,16 @@ def test_a_poll_for_edits_made_on_the_page_reads_nothing_of_the_matrix(client, r
 def test_the_feed_answers_exactly_as_the_matrix_would(client, room):
     _, _, other, matrix, acts, roles = room
     # The same cell twice, two A's in one row, a column emptied: newest state wins.
-    for activity, role, value in [(0, 0, "A"), (0, 1, "A"), (0, 0, "R"), (3, 2, ""), (4, 2, ""), (5, 5, "A"),
-                                  (0, 1, "C"), (7, 2, "I")]:
+    for activity, role, value in [
+        (0, 0, "A"),
+        (0, 1, "A"),
+        (0, 0, "R"),
+        (3, 2, ""),
+        (4, 2, ""),
+        (5, 5, "A"),
+        (0, 1, "C"),
+        (7, 2, "I"),
+    ]:
         _edit_on_page(other, matrix, acts[activity], roles[role], value)
     url = changes_url(matrix, 0)
     assert live_feed.edits_between(matrix_id=matrix.pk, since=0, upto=_last_seq(matrix)) is not None
@@ -101,13 +109,15 @@ def test_a_range_with_a_change_made_another_way_is_worked_out_from_the_matrix(cl
     _, them, other, matrix, acts, roles = room
     _edit_on_page(other, matrix, acts[0], roles[0], "I")
     matrix.refresh_from_db()
-    services.cell_set(matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="R",
-                      expected_version=1, actor=them.user)  # not through the page: not in the feed
+    services.cell_set(
+        matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="R", expected_version=1, actor=them.user
+    )  # not through the page: not in the feed
     _edit_on_page(other, matrix, acts[2], roles[2], "C")
     assert live_feed.edits_between(matrix_id=matrix.pk, since=0, upto=_last_seq(matrix)) is None
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
-    assert all(f'id="c-{acts[i].pk}-{roles[i].pk}" class="c v{v} remote"' in html
-               for i, v in [(0, "I"), (1, "R"), (2, "C")])
+    assert all(
+        f'id="c-{acts[i].pk}-{roles[i].pk}" class="c v{v} remote"' in html for i, v in [(0, "I"), (1, "R"), (2, "C")]
+    )
 
 
 def test_a_structural_change_in_the_range_sends_the_grid(client, room):

@@ -36,17 +36,37 @@ def test_an_empty_matrix_is_one_empty_page():
 def test_pages_cover_every_activity_exactly_once():
     items = list(range(1999))
     first = paging.page_for(total=len(items), n_columns=13, requested=1)
-    seen = [i for n in range(1, first.count + 1)
-            for i in paging.page_for(total=len(items), n_columns=13, requested=n).rows(items)]
+    seen = [
+        i
+        for n in range(1, first.count + 1)
+        for i in paging.page_for(total=len(items), n_columns=13, requested=n).rows(items)
+    ]
     assert seen == items
     assert all(paging.page_of(index=i, total=len(items), n_columns=13) == i // first.size + 1 for i in items)
 
 
-@pytest.mark.parametrize("text, number", [
-    ("3", 3), ("003", 3), ("999999999", 999999999), ("", None), (None, None), ("-1", None), ("+2", None),
-    ("1.5", None), ("1e3", None), (" 2", None), ("2 ", None), ("²", None), ("٣", None), ("1" * 10, 1111111111),
-    ("9" * 400, None), ("0x10", None), ("2\x00", None),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("3", 3),
+        ("003", 3),
+        ("999999999", 999999999),
+        ("", None),
+        (None, None),
+        ("-1", None),
+        ("+2", None),
+        ("1.5", None),
+        ("1e3", None),
+        (" 2", None),
+        ("2 ", None),
+        ("²", None),
+        ("٣", None),
+        ("1" * 10, 1111111111),
+        ("9" * 400, None),
+        ("0x10", None),
+        ("2\x00", None),
+    ],
+)
 def test_a_page_number_from_the_url_is_a_plain_number_or_nothing(text, number):
     assert query_int(text) == number
 

@@ -95,8 +95,7 @@ TABLE = {
 
 # The apps whose pages this table covers; launches and rituals have their own.
 URLCONFS = ("workspaces.urls", "notifications.urls", "dashboard.urls", "raci.urls")
-NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS
-             for p in get_resolver(conf).url_patterns}
+NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS for p in get_resolver(conf).url_patterns}
 
 
 def test_every_url_pattern_is_in_the_table():
@@ -120,31 +119,52 @@ def world():
     deleted_seq = matrix.last_seq
     from raci import changelog
 
-    group = changelog.cells_set(matrix=matrix, actor=admin.user, label="A group", changes=[
-        changelog.CellChange(acts[1].pk, roles[1].pk, "I")]).group
+    group = changelog.cells_set(
+        matrix=matrix, actor=admin.user, label="A group", changes=[changelog.CellChange(acts[1].pk, roles[1].pk, "I")]
+    ).group
     from datetime import date
 
     from raci.models import Decision
 
     decision = Decision.objects.create(matrix=matrix, what="PMM names features", decided_on=date(2026, 11, 1))
-    job = MatrixImport.objects.create(workspace=ws, matrix=matrix, filename="x.csv", data=b"Activity,PM\nA,A\n",
-                                      status="preview", summary={"errors": []})
+    job = MatrixImport.objects.create(
+        workspace=ws,
+        matrix=matrix,
+        filename="x.csv",
+        data=b"Activity,PM\nA,A\n",
+        status="preview",
+        summary={"errors": []},
+    )
     people = {"outsider": UserFactory(), A: admin.user}
     for level in (V, E):
         people[level] = MembershipFactory(workspace=ws, access=level).user
     target = MembershipFactory(workspace=ws, access=V)
     from notifications.models import Notification, Webhook, WebhookDelivery
 
-    note = Notification.objects.create(user=admin.user, workspace=ws, kind="matrix_review", key="k", title="Review",
-                                       url="/")
+    note = Notification.objects.create(
+        user=admin.user, workspace=ws, kind="matrix_review", key="k", title="Review", url="/"
+    )
     hook = Webhook.objects.create(workspace=ws, url="https://hooks.example.com/lockstep")
     delivery = WebhookDelivery.objects.create(webhook=hook, key="k", kind="ping", payload={}, status="failed")
     from workspaces.invitations import invitation_create
 
     invited = invitation_create(workspace=ws, email="newcomer@example.com", access=V, invited_by=admin.user)
-    values = {"invitation_id": invited.invitation.pk, "ws": ws.slug, "m": matrix.slug, "activity_id": acts[0].pk, "role_id": roles[0].pk,
-              "member_id": target.pk, "spare_role_id": spare.pk, "import_id": job.pk, "fmt": "csv",
-              "seq": deleted_seq, "group": group, "decision_id": decision.pk, "notification_id": note.pk, "delivery_id": delivery.pk}
+    values = {
+        "invitation_id": invited.invitation.pk,
+        "ws": ws.slug,
+        "m": matrix.slug,
+        "activity_id": acts[0].pk,
+        "role_id": roles[0].pk,
+        "member_id": target.pk,
+        "spare_role_id": spare.pk,
+        "import_id": job.pk,
+        "fmt": "csv",
+        "seq": deleted_seq,
+        "group": group,
+        "decision_id": decision.pk,
+        "notification_id": note.pk,
+        "delivery_id": delivery.pk,
+    }
     return people, values
 
 
@@ -187,8 +207,11 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
                 assert status == 403, (method, url, who, status)
             else:
                 assert status not in (403, 404, 405), (method, url, who, status)
-            if method == "post" and status in (200, 302, 409, 422) and name in ("matrix_delete", "member_remove", "role_delete",
-                                                                                     "decision_delete", "phase_remove"):
+            if (
+                method == "post"
+                and status in (200, 302, 409, 422)
+                and name in ("matrix_delete", "member_remove", "role_delete", "decision_delete", "phase_remove")
+            ):
                 return  # the target is gone; the remaining methods were checked on the earlier loop
 
 
@@ -207,15 +230,34 @@ def test_ids_from_another_workspace_give_404(client, world):
     client.force_login(mine.user)
     other_matrix, other_acts, other_roles = build_matrix(mine.workspace, activities=1, roles=1, name="Mine")
     # My own workspace and matrix in the path, the other workspace's ids in the rest.
-    foreign = {"ws": mine.workspace.slug, "m": other_matrix.slug, "activity_id": values["activity_id"],
-               "role_id": values["role_id"], "member_id": values["member_id"], "spare_role_id": values["spare_role_id"],
-               "invitation_id": values["invitation_id"]}
-    for name in ("cell", "activity_edit", "activity_action", "column_edit", "column_action", "role_edit",
-                 "role_holders", "role_delete", "member_update", "member_remove", "invitation_resend",
-                 "invitation_revoke"):
+    foreign = {
+        "ws": mine.workspace.slug,
+        "m": other_matrix.slug,
+        "activity_id": values["activity_id"],
+        "role_id": values["role_id"],
+        "member_id": values["member_id"],
+        "spare_role_id": values["spare_role_id"],
+        "invitation_id": values["invitation_id"],
+    }
+    for name in (
+        "cell",
+        "activity_edit",
+        "activity_action",
+        "column_edit",
+        "column_action",
+        "role_edit",
+        "role_holders",
+        "role_delete",
+        "member_update",
+        "member_remove",
+        "invitation_resend",
+        "invitation_revoke",
+    ):
         needs, kwarg_names = TABLE[name]
         url = _url(name, kwarg_names, foreign)
         for method in needs:
             for headers in ({}, {"HX-Request": "true"}):
-                response = getattr(client, method)(url, {"value": "A", "version": "1", "access": "viewer"}, headers=headers)
+                response = getattr(client, method)(
+                    url, {"value": "A", "version": "1", "access": "viewer"}, headers=headers
+                )
                 assert response.status_code == 404, (name, method, headers, response.status_code)

@@ -79,18 +79,28 @@ def test_json_findings_for_the_team_spreadsheet():
     status, findings = run_json("--csv", str(TEAM))
     assert status == 0
     assert findings == [
-        {"rule": "idle-role", "severity": "info", "activity": None, "role": "Engineering Lead",
-         "message": "Engineering Lead holds no R and no A anywhere."},
+        {
+            "rule": "idle-role",
+            "severity": "info",
+            "activity": None,
+            "role": "Engineering Lead",
+            "message": "Engineering Lead holds no R and no A anywhere.",
+        },
     ]
 
 
 def test_json_findings_name_the_activity():
     status, findings = run_json("--csv", str(TWO_OWNERS))
     assert status == 1
-    assert findings == [{
-        "rule": "multiple-accountable", "severity": "error", "activity": "Naming", "role": None,
-        "message": "PM and PMM are both accountable for “Naming”.",
-    }]
+    assert findings == [
+        {
+            "rule": "multiple-accountable",
+            "severity": "error",
+            "activity": "Naming",
+            "role": None,
+            "message": "PM and PMM are both accountable for “Naming”.",
+        }
+    ]
 
 
 def test_json_errors_for_an_invalid_file():
@@ -98,7 +108,8 @@ def test_json_errors_for_an_invalid_file():
     assert status == 1
     assert list(output) == ["errors", "error_count"] and output["error_count"] == 2
     assert [(e["row"], e["column"], e["value"]) for e in output["errors"]] == [
-        (2, "PM", "Consulted"), (3, "PMM", "A/R/C"),
+        (2, "PM", "Consulted"),
+        (3, "PMM", "A/R/C"),
     ]
     for error in output["errors"]:
         assert set(error) == {"row", "column", "value", "message"}
@@ -152,14 +163,19 @@ def test_verbosity_2_shows_the_fix():
 
 def test_xlsx_file(tmp_path):
     path = tmp_path / "matrix.xlsx"
-    path.write_bytes(write_xlsx(export_table(
-        role_headers=["PM", "PMM"],
-        rows=[("Naming", "launch", "", ["A", "A"]), ("Pricing", "strategy", "", ["C", "AR"])],
-    )))
+    path.write_bytes(
+        write_xlsx(
+            export_table(
+                role_headers=["PM", "PMM"],
+                rows=[("Naming", "launch", "", ["A", "A"]), ("Pricing", "strategy", "", ["C", "AR"])],
+            )
+        )
+    )
     status, findings = run_json("--csv", str(path))
     assert status == 1
     assert [(f["rule"], f["activity"]) for f in findings] == [
-        ("multiple-accountable", "Naming"), ("no-responsible", "Naming"),
+        ("multiple-accountable", "Naming"),
+        ("no-responsible", "Naming"),
     ]
 
 
@@ -210,15 +226,32 @@ def test_unknown_format_is_refused():
 
 def test_manage_py_exit_status_without_a_reachable_database():
     """Through manage.py, with a database URL nothing answers: the CSV mode never connects."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere",
+    }
     env.pop("REDIS_URL", None)
-    ok = subprocess.run([sys.executable, "manage.py", "raci_check", "--csv", str(TEAM), "--format", "json"],
-                        check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(
+        [sys.executable, "manage.py", "raci_check", "--csv", str(TEAM), "--format", "json"],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     assert {f["rule"] for f in json.loads(ok.stdout)} == {"idle-role"}
-    bad = subprocess.run([sys.executable, "manage.py", "raci_check", "--csv", str(BROKEN)],
-                         check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "manage.py", "raci_check", "--csv", str(BROKEN)],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 1, bad.stderr
     assert "Consulted" in bad.stdout
 
@@ -266,6 +299,14 @@ def test_a_file_over_ten_megabytes_is_refused_after_reading_ten(tmp_path):
         stream.truncate(1024 * 1024 * 1024)  # 1 GB, sparse: costs nothing on disk
     status, output = run_json("--csv", str(path))
     assert status == 1
-    assert output == {"errors": [{"row": None, "column": None, "value": "",
-                                  "message": "The file is larger than 10 MB, the most an import takes."}],
-                      "error_count": 1}
+    assert output == {
+        "errors": [
+            {
+                "row": None,
+                "column": None,
+                "value": "",
+                "message": "The file is larger than 10 MB, the most an import takes.",
+            }
+        ],
+        "error_count": 1,
+    }

@@ -48,8 +48,15 @@ OK = "AR R I"
 
 def test_catalogue_codes_are_the_contract():
     assert rules.RULE_CODES == (
-        "no-accountable", "multiple-accountable", "no-responsible", "too-many-responsible",
-        "too-many-consulted", "empty-activity", "idle-role", "overloaded-role", "shared-hats",
+        "no-accountable",
+        "multiple-accountable",
+        "no-responsible",
+        "too-many-responsible",
+        "too-many-consulted",
+        "empty-activity",
+        "idle-role",
+        "overloaded-role",
+        "shared-hats",
     )
 
 
@@ -280,7 +287,9 @@ def test_plain_a_counts_for_overload_like_a_over_r():
 def test_an_idle_role_can_also_be_reported_beside_an_overloaded_one():
     findings = check(make(["AR C I"] * 8))
     assert [(f.rule, f.role) for f in findings] == [
-        ("overloaded-role", "PM"), ("idle-role", "PMM"), ("idle-role", "ENG"),
+        ("overloaded-role", "PM"),
+        ("idle-role", "PMM"),
+        ("idle-role", "ENG"),
     ]
 
 
@@ -288,8 +297,11 @@ def test_an_idle_role_can_also_be_reported_beside_an_overloaded_one():
 
 
 def hats(holders: dict, people: dict | None = None, rows=(OK,)) -> MatrixData:
-    return make(list(rows), holders=holders,
-                people=people if people is not None else {"ana": PersonData("ana", "Ana"), "bo": PersonData("bo", "Bo")})
+    return make(
+        list(rows),
+        holders=holders,
+        people=people if people is not None else {"ana": PersonData("ana", "Ana"), "bo": PersonData("bo", "Bo")},
+    )
 
 
 def test_shared_hats_when_one_person_holds_two_roles():
@@ -351,14 +363,16 @@ def test_max_responsible_setting():
     assert codes(check(matrix)) == ["too-many-responsible"]
     assert check(matrix, RuleSettings(max_responsible=4)) == []
     assert codes(check(make(["A R R ."], roles=("PM", "PMM", "ENG", "UX")), RuleSettings(max_responsible=1))) == [
-        "too-many-responsible"]
+        "too-many-responsible"
+    ]
 
 
 def test_max_consulted_setting():
     matrix = make(["AR C C C C C"], roles=SIX)
     assert check(matrix, RuleSettings(max_consulted=5)) == []
     assert codes(check(make(["AR C C ."], roles=("PM", "PMM", "ENG", "UX")), RuleSettings(max_consulted=1))) == [
-        "too-many-consulted"]
+        "too-many-consulted"
+    ]
 
 
 def test_min_activities_for_role_rules_setting():
@@ -383,14 +397,19 @@ def test_overload_share_setting():
 def test_min_roles_for_overload_setting():
     matrix = make(["AR C"] * 9, roles=("PM", "PMM"))
     assert of(check(matrix, RuleSettings(min_roles_for_overload=3)), "overloaded-role") == []
-    assert [f.role for f in of(check(make(["AR C I"] * 9), RuleSettings(min_roles_for_overload=3)),
-                               "overloaded-role")] == ["PM"]
+    assert [
+        f.role for f in of(check(make(["AR C I"] * 9), RuleSettings(min_roles_for_overload=3)), "overloaded-role")
+    ] == ["PM"]
 
 
 def test_default_settings_are_the_catalogue_defaults():
     assert rules.DEFAULT_SETTINGS == RuleSettings(
-        max_responsible=3, max_consulted=4, min_activities_for_role_rules=3,
-        min_roles_for_overload=2, overload_share=0.75, overload_min_activities=8,
+        max_responsible=3,
+        max_consulted=4,
+        min_activities_for_role_rules=3,
+        min_roles_for_overload=2,
+        overload_share=0.75,
+        overload_min_activities=8,
     )
 
 

@@ -25,9 +25,14 @@ def test_seed_templates_is_idempotent(capsys):
 
 def test_seed_templates_restores_an_edited_builtin():
     templates_seed()
-    TemplateActivity.objects.filter(name="Naming", template__slug="pm-pmm-scaleup").update(letters={"PM": "A", "PMM": "A"})
+    TemplateActivity.objects.filter(name="Naming", template__slug="pm-pmm-scaleup").update(
+        letters={"PM": "A", "PMM": "A"}
+    )
     assert templates_seed() == ["pm-pmm-scaleup"]
-    assert TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup").letters == {"PMM": "AR", "PM": "C"}
+    assert TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup").letters == {
+        "PMM": "AR",
+        "PM": "C",
+    }
 
 
 def test_seed_templates_stores_where_each_letter_comes_from():

@@ -21,8 +21,9 @@ def setup():
 
 def test_setting_a_cell_bumps_its_version_and_records_the_change(setup):
     member, matrix, acts, roles = setup
-    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R",
-                               expected_version=1, actor=member.user)
+    result = services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1, actor=member.user
+    )
     assert (result.value, result.version, result.changed) == ("R", 2, True)
     event = ChangeEvent.objects.get(matrix=matrix)
     assert (event.seq, event.kind, event.before, event.after, event.actor) == (1, "cell", "C", "R", member.user)
@@ -33,8 +34,9 @@ def test_setting_a_cell_bumps_its_version_and_records_the_change(setup):
 def test_an_empty_cell_starts_at_version_zero(setup):
     member, matrix, acts, roles = setup
     Cell.objects.filter(activity=acts[0], role=roles[2]).delete()
-    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="i",
-                               expected_version=0, actor=member.user)
+    result = services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="i", expected_version=0, actor=member.user
+    )
     assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "I"
     assert result.version == 1
 
@@ -42,8 +44,9 @@ def test_an_empty_cell_starts_at_version_zero(setup):
 def test_a_stale_version_is_refused_and_nothing_is_saved(setup):
     member, matrix, acts, roles = setup
     with pytest.raises(core_errors.StaleEdit) as caught:
-        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
-                          expected_version=0, actor=member.user)
+        services.cell_set(
+            matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=0, actor=member.user
+        )
     assert (caught.value.value, caught.value.version) == ("C", 1)
     assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "C"
     assert not ChangeEvent.objects.exists()
@@ -53,19 +56,22 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(setup):
 
 def test_clearing_keeps_the_row_so_the_version_keeps_counting(setup):
     member, matrix, acts, roles = setup
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="", expected_version=1,
-                      actor=member.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="", expected_version=1, actor=member.user
+    )
     cell = Cell.objects.get(activity=acts[0], role=roles[1])
     assert (cell.value, cell.version) == ("", 2)
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C", expected_version=2,
-                      actor=member.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C", expected_version=2, actor=member.user
+    )
     assert Cell.objects.get(activity=acts[0], role=roles[1]).version == 3
 
 
 def test_setting_the_same_value_records_nothing(setup):
     member, matrix, acts, roles = setup
-    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C",
-                               expected_version=1, actor=member.user)
+    result = services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C", expected_version=1, actor=member.user
+    )
     assert not result.changed
     assert not ChangeEvent.objects.exists()
 
@@ -74,30 +80,46 @@ def test_a_cell_of_another_matrix_is_not_found(setup):
     member, matrix, acts, roles = setup
     other, other_acts, other_roles = build_matrix(member.workspace, activities=1, roles=1, name="Other")
     with pytest.raises(core_errors.NotFound):
-        services.cell_set(matrix=matrix, activity_id=other_acts[0].pk, role_id=roles[0].pk, value="R",
-                          expected_version=0, actor=member.user)
+        services.cell_set(
+            matrix=matrix,
+            activity_id=other_acts[0].pk,
+            role_id=roles[0].pk,
+            value="R",
+            expected_version=0,
+            actor=member.user,
+        )
     with pytest.raises(core_errors.NotFound):
-        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=other_roles[0].pk, value="R",
-                          expected_version=0, actor=member.user)
+        services.cell_set(
+            matrix=matrix,
+            activity_id=acts[0].pk,
+            role_id=other_roles[0].pk,
+            value="R",
+            expected_version=0,
+            actor=member.user,
+        )
 
 
 def test_the_result_carries_fresh_findings(setup):
     member, matrix, acts, roles = setup
-    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A",
-                               expected_version=1, actor=member.user)
+    result = services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1, actor=member.user
+    )
     assert [f.rule for f in result.row_findings] == ["multiple-accountable"]
-    result = services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C",
-                               expected_version=2, actor=member.user)
+    result = services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="C", expected_version=2, actor=member.user
+    )
     assert result.row_findings == []
 
 
 def test_sequence_numbers_are_gap_free_across_kinds_of_change(setup):
     member, matrix, acts, roles = setup
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=member.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=member.user
+    )
     with pytest.raises(core_errors.StaleEdit):
-        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R",
-                          expected_version=1, actor=member.user)
+        services.cell_set(
+            matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1, actor=member.user
+        )
     services.activity_add(matrix=matrix, name="Battlecards", phase="launch", actor=member.user)
     assert list(ChangeEvent.objects.filter(matrix=matrix).values_list("seq", flat=True)) == [1, 2]
 
@@ -120,13 +142,20 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     for _ in range(150):
         a, r = rng.choice(acts), rng.choice(roles)
         version = Cell.objects.filter(activity=a, role=r).values_list("version", flat=True).first() or 0
-        services.cell_set(matrix=matrix, activity_id=a.pk, role_id=r.pk, value=rng.choice(["", "R", "A", "AR", "C", "I"]),
-                          expected_version=version, actor=member.user)
+        services.cell_set(
+            matrix=matrix,
+            activity_id=a.pk,
+            role_id=r.pk,
+            value=rng.choice(["", "R", "A", "AR", "C", "I"]),
+            expected_version=version,
+            actor=member.user,
+        )
         check()
     extra = services.activity_add(matrix=matrix, name="Empty one", actor=member.user)
     check()
-    services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
-                            outcome_role_id=roles[1].pk, actor=member.user)
+    services.activity_split(
+        matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk, outcome_role_id=roles[1].pk, actor=member.user
+    )
     check()
     services.column_remove(matrix=matrix, role_id=roles[0].pk, actor=member.user)
     check()
@@ -137,11 +166,22 @@ def test_stored_counts_follow_every_kind_of_change(setup):
     workspaces_services.role_holders_set(workspace=member.workspace, role_id=roles[1].pk, membership_ids=[other.pk])
     check()
     assert matrix.infos >= 1
-    workspaces_services.membership_remove(membership=other, actor=member.user,
-                               handover={f"role:{roles[0].pk}": member.pk, f"role:{roles[1].pk}": member.pk})
+    workspaces_services.membership_remove(
+        membership=other,
+        actor=member.user,
+        handover={f"role:{roles[0].pk}": member.pk, f"role:{roles[1].pk}": member.pk},
+    )
     check()
-    services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=1, max_consulted=1,
-                           overload_min_activities=1, review_cadence_days=None, actor=member.user)
+    services.matrix_update(
+        matrix=matrix,
+        name=matrix.name,
+        description="",
+        max_responsible=1,
+        max_consulted=1,
+        overload_min_activities=1,
+        review_cadence_days=None,
+        actor=member.user,
+    )
     check()
     services.activity_delete(matrix=matrix, activity_id=extra.pk, actor=member.user)
     check()
@@ -154,13 +194,17 @@ def test_an_edit_worked_out_on_a_matrix_read_before_another_write_lands_after_it
 
     member, matrix, acts, roles = setup
     read_early = Matrix.objects.get(pk=matrix.pk)
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1,
-                      actor=member.user)
-    result = services.cell_set(matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="A",
-                               expected_version=1, actor=member.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1, actor=member.user
+    )
+    result = services.cell_set(
+        matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="A", expected_version=1, actor=member.user
+    )
     assert result.changed and read_early.last_seq == 2
     assert list(ChangeEvent.objects.filter(matrix=matrix).order_by("seq").values_list("seq", "role_id_ref")) == [
-        (1, roles[1].pk), (2, roles[2].pk)]
+        (1, roles[1].pk),
+        (2, roles[2].pk),
+    ]
     matrix.refresh_from_db()
     assert matrix.counts == matrix_grid(matrix=matrix).counts == result.counts
 
@@ -171,11 +215,18 @@ def test_a_new_cell_set_on_a_matrix_read_before_another_write_is_stale_when_that
     member, matrix, acts, roles = setup
     Cell.objects.filter(activity=acts[0], role=roles[2]).delete()
     read_early = Matrix.objects.get(pk=matrix.pk)
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="R", expected_version=0,
-                      actor=member.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="R", expected_version=0, actor=member.user
+    )
     with pytest.raises(core_errors.StaleEdit):
-        services.cell_set(matrix=read_early, activity_id=acts[0].pk, role_id=roles[2].pk, value="C",
-                          expected_version=0, actor=member.user)
+        services.cell_set(
+            matrix=read_early,
+            activity_id=acts[0].pk,
+            role_id=roles[2].pk,
+            value="C",
+            expected_version=0,
+            actor=member.user,
+        )
     assert Cell.objects.get(activity=acts[0], role=roles[2]).value == "R"
     assert ChangeEvent.objects.filter(matrix=matrix).count() == 1
 
@@ -184,8 +235,9 @@ LETTERS = ["R", "A", "AR", "C", "I", ""]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 3), st.sampled_from(LETTERS)), min_size=1,
-                      max_size=12))
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 3), st.sampled_from(LETTERS)), min_size=1, max_size=12)
+)
 def test_an_edit_that_reads_no_column_keeps_the_counts_and_the_column_as_a_full_check_finds_them(db_matrix, edits):
     """Edits between C, I and empty read no column: its findings cannot change. Whatever
     the edits, the stored counts equal a full check, and a column's findings, when the
@@ -193,10 +245,17 @@ def test_an_edit_that_reads_no_column_keeps_the_counts_and_the_column_as_a_full_
     member, matrix, acts, roles = db_matrix
     for a, r, value in edits:
         matrix.refresh_from_db()
-        before, version = (Cell.objects.filter(activity=acts[a], role=roles[r]).values_list("value", "version").first()
-                           or ("", 0))
-        result = services.cell_set(matrix=matrix, activity_id=acts[a].pk, role_id=roles[r].pk, value=value,
-                                   expected_version=version, actor=member.user)
+        before, version = Cell.objects.filter(activity=acts[a], role=roles[r]).values_list(
+            "value", "version"
+        ).first() or ("", 0)
+        result = services.cell_set(
+            matrix=matrix,
+            activity_id=acts[a].pk,
+            role_id=roles[r].pk,
+            value=value,
+            expected_version=version,
+            actor=member.user,
+        )
         grid = matrix_grid(matrix=matrix)
         assert matrix.counts == grid.counts
         full = sorted(f.rule for f in grid.column_findings(roles[r].pk))

@@ -15,10 +15,13 @@ def test_replacing_contents_swaps_rows_and_columns_and_records_one_import():
     member = MembershipFactory(access="editor")
     matrix, _, roles = build_matrix(member.workspace, activities=3, roles=2)
     seq = matrix.last_seq
-    rows = [ActivitySpec(name="Naming", phase="launch", letters={0: "AR", 1: "C"}),
-            ActivitySpec(name="Pricing", phase="", letters={1: "A"})]
-    services.matrix_contents_replace(matrix=matrix, roles=[roles[1], roles[0]], activities=rows,
-                                     actor=member.user, source="n.csv")
+    rows = [
+        ActivitySpec(name="Naming", phase="launch", letters={0: "AR", 1: "C"}),
+        ActivitySpec(name="Pricing", phase="", letters={1: "A"}),
+    ]
+    services.matrix_contents_replace(
+        matrix=matrix, roles=[roles[1], roles[0]], activities=rows, actor=member.user, source="n.csv"
+    )
     assert list(Activity.objects.filter(matrix=matrix).values_list("name", flat=True)) == ["Naming", "Pricing"]
     assert list(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True)) == [roles[1].pk, roles[0].pk]
     assert Cell.objects.get(activity__name="Naming", role=roles[1]).value == "AR"
@@ -35,7 +38,14 @@ def test_a_fresh_matrix_records_no_shape_before_and_reports_progress():
     matrix = services.matrix_create(workspace=member.workspace, name="New", actor=member.user)
     role = build_matrix(member.workspace, activities=1, roles=1, name="Other")[2][0]
     heard = []
-    services.matrix_contents_replace(matrix=matrix, roles=[role], activities=[ActivitySpec("X", "", letters={0: "AR"})],
-                                     actor=member.user, source="x.csv", fresh=True, progress=heard.append)
+    services.matrix_contents_replace(
+        matrix=matrix,
+        roles=[role],
+        activities=[ActivitySpec("X", "", letters={0: "AR"})],
+        actor=member.user,
+        source="x.csv",
+        fresh=True,
+        progress=heard.append,
+    )
     assert ChangeEvent.objects.get(matrix=matrix, kind="import").before is None
     assert heard[0] == 10 and heard[-1] == 95

@@ -32,8 +32,14 @@ def _letters(acts, roles):
 
 
 def _paste(matrix, acts, roles, text, who, *, row=0, column=0, since=None):
-    return services.cells_paste(matrix=matrix, activity_id=acts[row].pk, role_id=roles[column].pk, text=text,
-                                since=matrix.last_seq if since is None else since, actor=who.user)
+    return services.cells_paste(
+        matrix=matrix,
+        activity_id=acts[row].pk,
+        role_id=roles[column].pk,
+        text=text,
+        since=matrix.last_seq if since is None else since,
+        actor=who.user,
+    )
 
 
 def test_a_block_fills_rightwards_and_down_from_the_cell(grid, me):
@@ -77,19 +83,25 @@ def test_several_invalid_values_are_counted(grid, me):
 def test_a_block_running_past_the_grids_edge_is_refused_whole(grid, me):
     matrix, acts, roles = grid
     before = _letters(acts, roles)
-    with pytest.raises(errors.InvalidInput, match=r"2 rows by 3 columns, but from “Activity 3” × GRI2 the matrix "
-                                                   r"has 1 row and 2 columns"):
+    with pytest.raises(
+        errors.InvalidInput,
+        match=r"2 rows by 3 columns, but from “Activity 3” × GRI2 the matrix "
+        r"has 1 row and 2 columns",
+    ):
         _paste(matrix, acts, roles, "R\tR\tR\nR\tR\tR", me, row=3, column=2)
     assert _letters(acts, roles) == before
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "nothing to paste"),
-    ("\r\n", "nothing to paste"),
-    ("R\tI\nR", "Row 2 of the pasted block has 1 value and row 1 has 2"),
-    ("R\x00", "NUL"),
-    ("R\t" * 40_000, "larger than 64 KB"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "nothing to paste"),
+        ("\r\n", "nothing to paste"),
+        ("R\tI\nR", "Row 2 of the pasted block has 1 value and row 1 has 2"),
+        ("R\x00", "NUL"),
+        ("R\t" * 40_000, "larger than 64 KB"),
+    ],
+)
 def test_text_that_is_not_a_block_is_refused_with_a_clear_message(grid, me, text, message):
     matrix, acts, roles = grid
     with pytest.raises(errors.InvalidInput, match=message):
@@ -100,8 +112,9 @@ def test_text_that_is_not_a_block_is_refused_with_a_clear_message(grid, me, text
 def test_a_paste_is_refused_when_someone_changed_a_target_cell_since(grid, me, ana):
     matrix, acts, roles = grid
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=ana.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=ana.user
+    )
     with pytest.raises(errors.StaleChanges) as refused:
         _paste(matrix, acts, roles, "R\tR\nR\tR", me, since=since)
     assert "Ana Ortiz set Activity 1 × GRI1 to I" in refused.value.message
@@ -111,8 +124,9 @@ def test_a_paste_is_refused_when_someone_changed_a_target_cell_since(grid, me, a
 def test_a_change_elsewhere_since_does_not_block_a_paste(grid, me, ana):
     matrix, acts, roles = grid
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=acts[3].pk, role_id=roles[3].pk, value="I", expected_version=1,
-                      actor=ana.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[3].pk, role_id=roles[3].pk, value="I", expected_version=1, actor=ana.user
+    )
     _paste(matrix, acts, roles, "R\tR", me, since=since)
     assert _letters(acts, roles)[0][:2] == ["R", "R"]
 
@@ -120,8 +134,9 @@ def test_a_change_elsewhere_since_does_not_block_a_paste(grid, me, ana):
 def test_my_own_edit_since_the_page_loaded_does_not_block_my_paste(grid, me):
     matrix, acts, roles = grid
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=me.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=me.user
+    )
     _paste(matrix, acts, roles, "R\tR", me, since=since)
     assert _letters(acts, roles)[0][:2] == ["R", "R"]
 
@@ -139,8 +154,9 @@ def test_a_paste_starting_outside_the_matrix_is_not_found(grid, me):
     matrix, acts, roles = grid
     other, other_acts, other_roles = build_matrix(me.workspace, activities=1, roles=1, name="Other")
     with pytest.raises(errors.NotFound):
-        services.cells_paste(matrix=matrix, activity_id=other_acts[0].pk, role_id=roles[0].pk, text="R",
-                             since=0, actor=me.user)
+        services.cells_paste(
+            matrix=matrix, activity_id=other_acts[0].pk, role_id=roles[0].pk, text="R", since=0, actor=me.user
+        )
 
 
 def test_a_paste_that_changes_nothing_records_nothing(grid, me):

@@ -89,8 +89,14 @@ def test_activity_names_are_unique_within_a_phase_only(grid3, member):
 
 def test_renaming_an_activity_is_recorded_with_before_and_after(grid3, member):
     matrix, acts, _ = grid3
-    services.activity_update(matrix=matrix, activity_id=acts[0].pk, name="Pricing", phase="strategy",
-                             description="Willingness to pay", actor=member.user)
+    services.activity_update(
+        matrix=matrix,
+        activity_id=acts[0].pk,
+        name="Pricing",
+        phase="strategy",
+        description="Willingness to pay",
+        actor=member.user,
+    )
     event = ChangeEvent.objects.get(kind="activity.update")
     assert event.before["name"] == "Activity 0" and event.after["name"] == "Pricing"
 
@@ -105,8 +111,9 @@ def test_moving_an_activity_swaps_it_with_its_neighbour(grid3, member):
 
 def test_split_makes_input_and_outcome_rows_with_the_same_phase_each_with_one_owner(grid3, member):
     matrix, acts, roles = grid3
-    services.activity_split(matrix=matrix, activity_id=acts[1].pk, input_role_id=roles[0].pk,
-                            outcome_role_id=roles[1].pk, actor=member.user)
+    services.activity_split(
+        matrix=matrix, activity_id=acts[1].pk, input_role_id=roles[0].pk, outcome_role_id=roles[1].pk, actor=member.user
+    )
     grid = matrix_grid(matrix=matrix)
     names = [a.name for a in grid.activities]
     assert names == ["Activity 0", "Activity 1: input", "Activity 1: outcome", "Activity 2"]
@@ -167,7 +174,9 @@ def test_a_role_in_use_cannot_be_deleted(grid3, member):
 def test_role_holders_are_limited_to_the_workspace(member):
     role = workspaces_services.role_create(workspace=member.workspace, name="PM", code="PM")
     stranger = MembershipFactory()
-    workspaces_services.role_holders_set(workspace=member.workspace, role_id=role.pk, membership_ids=[member.pk, stranger.pk])
+    workspaces_services.role_holders_set(
+        workspace=member.workspace, role_id=role.pk, membership_ids=[member.pk, stranger.pk]
+    )
     assert list(RoleHolder.objects.values_list("membership_id", flat=True)) == [member.pk]
 
 
@@ -202,8 +211,16 @@ def test_threshold_settings_change_the_findings(grid3, member):
     for role in roles[1:]:
         Cell.objects.filter(activity=acts[0], role=role).update(value="R")
     assert not [f for f in matrix_grid(matrix=matrix).findings if f.rule == "too-many-responsible"]
-    services.matrix_update(matrix=matrix, name=matrix.name, description="", max_responsible=2, max_consulted=4,
-                           overload_min_activities=5, review_cadence_days=None, actor=member.user)
+    services.matrix_update(
+        matrix=matrix,
+        name=matrix.name,
+        description="",
+        max_responsible=2,
+        max_consulted=4,
+        overload_min_activities=5,
+        review_cadence_days=None,
+        actor=member.user,
+    )
     assert [f.rule for f in matrix_grid(matrix=matrix).findings if f.activity == acts[0].pk] == ["too-many-responsible"]
 
 
@@ -213,8 +230,9 @@ def test_changing_who_holds_a_role_is_recorded_in_every_matrix_with_that_column(
     matrix, _, roles = grid3
     elsewhere = build_matrix(member.workspace, activities=1, roles=1, name="Other")[0]
     before, elsewhere_before = matrix.last_seq, elsewhere.last_seq
-    workspaces_services.role_holders_set(workspace=member.workspace, role_id=roles[0].pk,
-                                         membership_ids=[member.pk], actor=member.user)
+    workspaces_services.role_holders_set(
+        workspace=member.workspace, role_id=roles[0].pk, membership_ids=[member.pk], actor=member.user
+    )
     matrix.refresh_from_db()
     elsewhere.refresh_from_db()
     assert matrix.last_seq == before + 1 and elsewhere.last_seq == elsewhere_before

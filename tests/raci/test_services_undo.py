@@ -33,8 +33,14 @@ def _value(activity, role):
 
 def _set(matrix, activity, role, value, who):
     cell = Cell.objects.filter(activity=activity, role=role).first()
-    return services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                             expected_version=cell.version if cell else 0, actor=who.user)
+    return services.cell_set(
+        matrix=matrix,
+        activity_id=activity.pk,
+        role_id=role.pk,
+        value=value,
+        expected_version=cell.version if cell else 0,
+        actor=who.user,
+    )
 
 
 def test_undo_restores_the_previous_letter_of_my_last_edit(grid, me):
@@ -94,8 +100,15 @@ def test_undo_is_refused_when_someone_else_changed_that_cell_since_and_says_who(
 
 def test_a_group_is_undone_as_one_step(grid, me):
     matrix, acts, roles = grid
-    changelog.cells_set(matrix=matrix, actor=me.user, label="Fix: two cells", changes=[
-        changelog.CellChange(acts[0].pk, roles[1].pk, "I"), changelog.CellChange(acts[1].pk, roles[2].pk, "R")])
+    changelog.cells_set(
+        matrix=matrix,
+        actor=me.user,
+        label="Fix: two cells",
+        changes=[
+            changelog.CellChange(acts[0].pk, roles[1].pk, "I"),
+            changelog.CellChange(acts[1].pk, roles[2].pk, "R"),
+        ],
+    )
     result = services.undo_last(matrix=matrix, actor=me.user)
     assert result.label == "Undo: Fix: two cells"
     assert (_value(acts[0], roles[1]), _value(acts[1], roles[2])) == ("C", "C")
@@ -113,8 +126,15 @@ def test_an_undo_is_itself_recorded_and_not_on_the_stack(grid, me):
 def test_a_change_undo_cannot_revert_is_refused_and_named(grid, me):
     matrix, acts, roles = grid
     _set(matrix, acts[0], roles[1], "R", me)
-    services.activity_update(matrix=matrix, activity_id=acts[2].pk, name="Pricing", phase="strategy",
-                             description="", expected_version=acts[2].version, actor=me.user)
+    services.activity_update(
+        matrix=matrix,
+        activity_id=acts[2].pk,
+        name="Pricing",
+        phase="strategy",
+        description="",
+        expected_version=acts[2].version,
+        actor=me.user,
+    )
     with pytest.raises(errors.InvalidInput, match="cannot be undone here"):
         services.undo_last(matrix=matrix, actor=me.user)
     assert _value(acts[0], roles[1]) == "R"
@@ -132,8 +152,12 @@ def test_undo_of_a_cell_whose_row_was_removed_is_refused_and_saves_nothing(grid,
 def test_an_edit_undone_from_the_history_is_not_undone_twice(grid, me):
     matrix, acts, roles = grid
     _set(matrix, acts[0], roles[1], "R", me)
-    result = changelog.cells_set(matrix=matrix, actor=me.user, label="Paste of 1×1 cells",
-                                 changes=[changelog.CellChange(acts[1].pk, roles[0].pk, "I")])
+    result = changelog.cells_set(
+        matrix=matrix,
+        actor=me.user,
+        label="Paste of 1×1 cells",
+        changes=[changelog.CellChange(acts[1].pk, roles[0].pk, "I")],
+    )
     changelog.group_undo(matrix=matrix, group=result.group, actor=me.user)
     services.undo_last(matrix=matrix, actor=me.user)
     assert (_value(acts[0], roles[1]), _value(acts[1], roles[0])) == ("C", "C")
@@ -143,7 +167,7 @@ def test_an_undo_undone_from_the_history_lets_the_change_before_it_be_undone(gri
     matrix, acts, roles = grid
     _set(matrix, acts[0], roles[1], "A", me)
     _set(matrix, acts[0], roles[1], "R", me)
-    first_undo = services.undo_last(matrix=matrix, actor=me.user)        # back to A
+    first_undo = services.undo_last(matrix=matrix, actor=me.user)  # back to A
     changelog.group_undo(matrix=matrix, group=first_undo.group, actor=me.user)  # R again (a redo)
     assert _value(acts[0], roles[1]) == "R"
     services.undo_last(matrix=matrix, actor=me.user)  # the redo: back to A

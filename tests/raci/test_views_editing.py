@@ -38,8 +38,9 @@ def _value(activity, role):
 
 def _edit(matrix, activity, role, value, who):
     cell = Cell.objects.get(activity=activity, role=role)
-    services.cell_set(matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value,
-                      expected_version=cell.version, actor=who)
+    services.cell_set(
+        matrix=matrix, activity_id=activity.pk, role_id=role.pk, value=value, expected_version=cell.version, actor=who
+    )
 
 
 def test_the_undo_button_is_shown_to_editors(client, grid):
@@ -54,8 +55,12 @@ def test_a_viewer_does_not_see_the_undo_button_and_cannot_post(client, grid):
     client.force_login(viewer.user)
     assert "Undo my last edit" not in client.get(_url("matrix", matrix)).content.decode()
     assert client.post(_url("undo", matrix)).status_code == 403
-    assert client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "R",
-                                                "since": 0}).status_code == 403
+    assert (
+        client.post(
+            _url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "R", "since": 0}
+        ).status_code
+        == 403
+    )
     assert _value(acts[0], roles[0]) == "AR"
 
 
@@ -63,16 +68,21 @@ def test_an_outsider_gets_404_for_a_foreign_matrix(client, grid):
     matrix, acts, roles = grid
     client.force_login(MembershipFactory(access="admin").user)
     assert client.post(_url("undo", matrix)).status_code == 404
-    assert client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "R",
-                                                "since": 0}).status_code == 404
+    assert (
+        client.post(
+            _url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "R", "since": 0}
+        ).status_code
+        == 404
+    )
     assert client.get(_url("paste", matrix)).status_code == 404
 
 
 def test_a_paste_starting_at_a_cell_of_another_matrix_is_404(client, editor, grid):
     matrix, acts, roles = grid
     other, other_acts, other_roles = build_matrix(editor.workspace, activities=1, roles=1, name="Other")
-    response = client.post(_url("paste", matrix), {"activity": other_acts[0].pk, "role": other_roles[0].pk,
-                                                    "text": "R", "since": 0})
+    response = client.post(
+        _url("paste", matrix), {"activity": other_acts[0].pk, "role": other_roles[0].pk, "text": "R", "since": 0}
+    )
     assert response.status_code == 404
 
 
@@ -107,7 +117,9 @@ def test_plain_undo_redirects_to_the_matrix_with_the_message(client, editor, gri
 
 def test_undo_refused_as_stale_is_409_saying_who_changed_what(client, editor, grid):
     matrix, acts, roles = grid
-    ana = MembershipFactory(workspace=matrix.workspace, access="editor", user__first_name="Ana", user__last_name="Ortiz")
+    ana = MembershipFactory(
+        workspace=matrix.workspace, access="editor", user__first_name="Ana", user__last_name="Ortiz"
+    )
     _edit(matrix, acts[0], roles[1], "R", editor.user)
     _edit(matrix, acts[0], roles[1], "I", ana.user)
     response = client.post(_url("undo", matrix), **HTMX)
@@ -125,19 +137,29 @@ def test_nothing_to_undo_is_422_with_a_message(client, grid):
 
 def test_htmx_paste_answers_the_changed_cells_and_a_message(client, grid):
     matrix, acts, roles = grid
-    response = client.post(_url("paste", matrix), {"activity": acts[1].pk, "role": roles[1].pk,
-                                                    "text": "R\tI\nI\tR\n", "since": matrix.last_seq}, **HTMX)
+    response = client.post(
+        _url("paste", matrix),
+        {"activity": acts[1].pk, "role": roles[1].pk, "text": "R\tI\nI\tR\n", "since": matrix.last_seq},
+        **HTMX,
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('class="c v') >= 4 and "Paste of 2×2 cells." in body
-    assert [_value(acts[1], roles[1]), _value(acts[1], roles[2]), _value(acts[2], roles[1]),
-            _value(acts[2], roles[2])] == ["R", "I", "I", "R"]
+    assert [
+        _value(acts[1], roles[1]),
+        _value(acts[1], roles[2]),
+        _value(acts[2], roles[1]),
+        _value(acts[2], roles[2]),
+    ] == ["R", "I", "I", "R"]
 
 
 def test_an_invalid_htmx_paste_is_422_with_the_message_and_changes_nothing(client, grid):
     matrix, acts, roles = grid
-    response = client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk,
-                                                    "text": "R\tQ", "since": matrix.last_seq}, **HTMX)
+    response = client.post(
+        _url("paste", matrix),
+        {"activity": acts[0].pk, "role": roles[0].pk, "text": "R\tQ", "since": matrix.last_seq},
+        **HTMX,
+    )
     assert response.status_code == 422
     assert "“Q” in row “Activity 0”, column GRI1 is not a RACI value" in response.content.decode()
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
@@ -147,8 +169,9 @@ def test_a_plain_paste_form_shows_the_message_at_the_field_and_keeps_the_text(cl
     matrix, acts, roles = grid
     page = client.get(_url("paste", matrix) + f"?activity={acts[1].pk}&role={roles[2].pk}").content.decode()
     assert f'<option value="{acts[1].pk}" selected>' in page
-    response = client.post(_url("paste", matrix), {"activity": acts[1].pk, "role": roles[2].pk,
-                                                    "text": "R\tR", "since": matrix.last_seq})
+    response = client.post(
+        _url("paste", matrix), {"activity": acts[1].pk, "role": roles[2].pk, "text": "R\tR", "since": matrix.last_seq}
+    )
     body = response.content.decode()
     assert response.status_code == 422
     assert 'id="paste-error"' in body and "to its edge: nothing was pasted" in body
@@ -157,18 +180,22 @@ def test_a_plain_paste_form_shows_the_message_at_the_field_and_keeps_the_text(cl
 
 def test_a_plain_paste_redirects_to_the_matrix(client, grid):
     matrix, acts, roles = grid
-    response = client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk,
-                                                    "text": "I", "since": matrix.last_seq})
+    response = client.post(
+        _url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "I", "since": matrix.last_seq}
+    )
     assert response.status_code == 302 and response["Location"] == _url("matrix", matrix)
     assert _value(acts[0], roles[0]) == "I"
 
 
-@pytest.mark.parametrize("data", [
-    {},
-    {"activity": "x", "role": "1", "text": "R"},
-    {"activity": "1" * 40, "role": "1", "text": "R"},
-    {"activity": "1", "role": "²", "text": "R"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"activity": "x", "role": "1", "text": "R"},
+        {"activity": "1" * 40, "role": "1", "text": "R"},
+        {"activity": "1", "role": "²", "text": "R"},
+    ],
+)
 def test_missing_or_malformed_ids_are_refused_at_the_form_never_500(client, grid, data):
     matrix, acts, roles = grid
     response = client.post(_url("paste", matrix), data)
@@ -194,8 +221,14 @@ def test_undo_of_a_paste_costs_the_same_queries_for_5_and_50_rows(client, editor
     counts = []
     for n, name in ((5, "Five"), (50, "Fifty")):
         matrix, acts, roles = build_matrix(editor.workspace, activities=n, roles=2, name=name)
-        services.cells_paste(matrix=matrix, activity_id=acts[0].pk, role_id=roles[0].pk,
-                             text="\n".join(["I"] * n), since=0, actor=editor.user)
+        services.cells_paste(
+            matrix=matrix,
+            activity_id=acts[0].pk,
+            role_id=roles[0].pk,
+            text="\n".join(["I"] * n),
+            since=0,
+            actor=editor.user,
+        )
         with CaptureQueriesContext(connection) as captured:
             assert client.post(_url("undo", matrix), **HTMX).status_code == 200
         counts.append(len(captured))
@@ -204,8 +237,14 @@ def test_undo_of_a_paste_costs_the_same_queries_for_5_and_50_rows(client, editor
 
 def test_undo_of_a_big_paste_answers_the_whole_grid(client, editor):
     matrix, acts, roles = build_matrix(editor.workspace, activities=60, roles=2, name="Big")
-    services.cells_paste(matrix=matrix, activity_id=acts[0].pk, role_id=roles[0].pk,
-                         text="\n".join(["I\tR"] * 60), since=0, actor=editor.user)
+    services.cells_paste(
+        matrix=matrix,
+        activity_id=acts[0].pk,
+        role_id=roles[0].pk,
+        text="\n".join(["I\tR"] * 60),
+        since=0,
+        actor=editor.user,
+    )
     response = client.post(_url("undo", matrix), **HTMX)
     body = response.content.decode()
     assert response.status_code == 200
@@ -215,9 +254,12 @@ def test_undo_of_a_big_paste_answers_the_whole_grid(client, editor):
 
 def test_a_paste_into_the_rows_with_findings_view_is_refused_rows_between_are_hidden(client, grid):
     matrix, acts, roles = grid
-    response = client.post(_url("paste", matrix), {"activity": acts[0].pk, "role": roles[0].pk, "text": "I\nI",
-                                                    "since": matrix.last_seq},
-                           HTTP_HX_CURRENT_URL="http://testserver" + _url("matrix", matrix) + "?only=findings", **HTMX)
+    response = client.post(
+        _url("paste", matrix),
+        {"activity": acts[0].pk, "role": roles[0].pk, "text": "I\nI", "since": matrix.last_seq},
+        HTTP_HX_CURRENT_URL="http://testserver" + _url("matrix", matrix) + "?only=findings",
+        **HTMX,
+    )
     assert response.status_code == 422
     assert "Show all activities" in response.content.decode()
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()

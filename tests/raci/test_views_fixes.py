@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_owners(editor):
-    return build_matrix(editor.workspace, activities=3, roles=3,
-                        letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"})
+    return build_matrix(
+        editor.workspace, activities=3, roles=3, letters={(0, 0): "A", (0, 1): "A", (1, 0): "AR", (2, 1): "AR"}
+    )
 
 
 def _url(name, matrix, *args):
@@ -35,9 +36,16 @@ def test_the_finding_page_previews_each_fix_and_applying_one_redirects(client, t
     matrix, acts, roles = two_owners
     url = _url("finding", matrix) + f"?rule=multiple-accountable&activity={acts[0].pk}"
     page = client.get(url).content.decode()
-    assert "Apply: Make GRI1 the single A" in page and "<td class=\"letter new\">C</td>" in page
-    response = client.post(_url("fix_apply", matrix), {"rule": "multiple-accountable", "activity": acts[0].pk,
-                                                      "code": f"single:{roles[1].pk}", "since": matrix.last_seq})
+    assert "Apply: Make GRI1 the single A" in page and '<td class="letter new">C</td>' in page
+    response = client.post(
+        _url("fix_apply", matrix),
+        {
+            "rule": "multiple-accountable",
+            "activity": acts[0].pk,
+            "code": f"single:{roles[1].pk}",
+            "since": matrix.last_seq,
+        },
+    )
     assert response.status_code == 302
     assert Cell.objects.get(activity=acts[0], role=roles[0]).value == "C"
 
@@ -45,10 +53,13 @@ def test_the_finding_page_previews_each_fix_and_applying_one_redirects(client, t
 def test_a_stale_fix_is_refused_with_409_and_what_changed(client, editor, two_owners):
     matrix, acts, roles = two_owners
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="C", expected_version=0,
-                      actor=editor.user)
-    response = client.post(_url("fix_apply", matrix), {"rule": "multiple-accountable", "activity": acts[0].pk,
-                                                      "code": f"single:{roles[1].pk}", "since": since})
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[2].pk, value="C", expected_version=0, actor=editor.user
+    )
+    response = client.post(
+        _url("fix_apply", matrix),
+        {"rule": "multiple-accountable", "activity": acts[0].pk, "code": f"single:{roles[1].pk}", "since": since},
+    )
     assert response.status_code == 409
     assert "Activity 0 × GRI2 to C" in response.content.decode()
     assert Cell.objects.get(activity=acts[0], role=roles[0]).value == "A"
@@ -56,8 +67,15 @@ def test_a_stale_fix_is_refused_with_409_and_what_changed(client, editor, two_ow
 
 def test_undo_from_the_history(client, two_owners):
     matrix, acts, roles = two_owners
-    client.post(_url("fix_apply", matrix), {"rule": "multiple-accountable", "activity": acts[0].pk,
-                                           "code": f"single:{roles[1].pk}", "since": matrix.last_seq})
+    client.post(
+        _url("fix_apply", matrix),
+        {
+            "rule": "multiple-accountable",
+            "activity": acts[0].pk,
+            "code": f"single:{roles[1].pk}",
+            "since": matrix.last_seq,
+        },
+    )
     history = client.get(_url("history", matrix)).content.decode()
     group = ChangeEvent.objects.filter(matrix=matrix).first().group
     assert "Fix: Make GRI1 the single A" in history and _url("group_undo", matrix, group) in history
@@ -69,10 +87,19 @@ def test_viewers_see_no_fix_buttons_and_cannot_apply(client, two_owners):
     matrix, acts, roles = two_owners
     viewer = MembershipFactory(workspace=matrix.workspace, access="viewer")
     client.force_login(viewer.user)
-    assert "Apply:" not in client.get(_url("finding", matrix) + f"?rule=multiple-accountable&activity={acts[0].pk}"
-                                      ).content.decode()
-    assert client.post(_url("fix_apply", matrix), {"rule": "multiple-accountable", "activity": acts[0].pk,
-                                                  "code": f"single:{roles[1].pk}", "since": 0}).status_code == 403
+    assert (
+        "Apply:"
+        not in client.get(
+            _url("finding", matrix) + f"?rule=multiple-accountable&activity={acts[0].pk}"
+        ).content.decode()
+    )
+    assert (
+        client.post(
+            _url("fix_apply", matrix),
+            {"rule": "multiple-accountable", "activity": acts[0].pk, "code": f"single:{roles[1].pk}", "since": 0},
+        ).status_code
+        == 403
+    )
     assert client.post(_url("group_undo", matrix, 1)).status_code == 403
 
 
@@ -93,8 +120,10 @@ def test_an_unknown_rule_leads_to_the_findings_and_a_gone_finding_says_so(client
 
 def test_the_split_form_refuses_one_role_for_both_with_422(client, two_owners):
     matrix, acts, roles = two_owners
-    response = client.post(_url("activity_split", matrix, acts[0].pk),
-                           {"input_role": roles[0].pk, "outcome_role": roles[0].pk, "since": matrix.last_seq})
+    response = client.post(
+        _url("activity_split", matrix, acts[0].pk),
+        {"input_role": roles[0].pk, "outcome_role": roles[0].pk, "since": matrix.last_seq},
+    )
     assert response.status_code == 422 and "different owners" in response.content.decode()
 
 
@@ -116,8 +145,14 @@ def test_compare_lists_changed_rows_side_by_side_and_resets_one(client, editor, 
     grid = matrix_grid(matrix=matrix, check=False)
     naming = next(a for a in grid.activities if a.name == "Naming")
     pm = grid.columns[0].role_id
-    services.cell_set(matrix=matrix, activity_id=naming.id, role_id=pm, value="A",
-                      expected_version=grid.cells[(naming.id, pm)][1], actor=editor.user)
+    services.cell_set(
+        matrix=matrix,
+        activity_id=naming.id,
+        role_id=pm,
+        value="A",
+        expected_version=grid.cells[(naming.id, pm)][1],
+        actor=editor.user,
+    )
     page = client.get(_url("template_compare", matrix)).content.decode()
     assert "Naming" in page and "Letters differ" in page and "Reset this row to the template" in page
     client.post(_url("template_row_reset", matrix, naming.id), {"since": matrix.last_seq + 1})
@@ -129,8 +164,9 @@ def test_template_updated_says_how_many_changes_and_takes_them_one_by_one(client
     naming = template.activities.get(name="Naming")
     naming.letters = {**naming.letters, "PM": "R"}
     naming.save()
-    TemplateActivity.objects.create(template=template, name="Analyst briefings", phase="launch", order=99,
-                                    letters={"PMM": "AR", "PM": "I"})
+    TemplateActivity.objects.create(
+        template=template, name="Analyst briefings", phase="launch", order=99, letters={"PMM": "AR", "PM": "I"}
+    )
     services.template_snapshot(template=template)
     page = client.get(_url("matrix", matrix)).content.decode()
     assert "Template updated: 2 changes" in page
@@ -183,8 +219,14 @@ def test_a_reset_on_a_row_that_changed_since_is_refused_with_what_changed(client
     naming = next(a for a in grid.activities if a.name == "Naming")
     pm = grid.columns[0].role_id
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=naming.id, role_id=pm, value="A",
-                      expected_version=grid.cells[(naming.id, pm)][1], actor=editor.user)
+    services.cell_set(
+        matrix=matrix,
+        activity_id=naming.id,
+        role_id=pm,
+        value="A",
+        expected_version=grid.cells[(naming.id, pm)][1],
+        actor=editor.user,
+    )
     events = ChangeEvent.objects.filter(matrix=matrix).count()
     response = client.post(_url("template_row_reset", matrix, naming.id), {"since": since}, follow=True)
     page = response.content.decode()
@@ -193,8 +235,9 @@ def test_a_reset_on_a_row_that_changed_since_is_refused_with_what_changed(client
     assert ChangeEvent.objects.filter(matrix=matrix).count() == events
 
 
-def test_taking_a_template_change_on_a_stale_page_is_refused_and_dismissing_keeps_the_matrix(client, editor,
-                                                                                             from_template):
+def test_taking_a_template_change_on_a_stale_page_is_refused_and_dismissing_keeps_the_matrix(
+    client, editor, from_template
+):
     matrix, template = from_template
     naming = template.activities.get(name="Naming")
     naming.letters = {**naming.letters, "PM": "R"}
@@ -204,10 +247,17 @@ def test_taking_a_template_change_on_a_stale_page_is_refused_and_dismissing_keep
     row = next(a for a in grid.activities if a.name == "Naming")
     pmm = grid.columns[1].role_id
     since = matrix.last_seq
-    services.cell_set(matrix=matrix, activity_id=row.id, role_id=pmm, value="A",
-                      expected_version=grid.cells[(row.id, pmm)][1], actor=editor.user)
-    page = client.post(_url("template_update_take", matrix), {"key": "changed:naming", "since": since},
-                       follow=True).content.decode()
+    services.cell_set(
+        matrix=matrix,
+        activity_id=row.id,
+        role_id=pmm,
+        value="A",
+        expected_version=grid.cells[(row.id, pmm)][1],
+        actor=editor.user,
+    )
+    page = client.post(
+        _url("template_update_take", matrix), {"key": "changed:naming", "since": since}, follow=True
+    ).content.decode()
     assert "the matrix changed since you looked" in page
     assert Cell.objects.get(activity_id=row.id, role_id=grid.columns[0].role_id).value == "C"
     client.post(_url("template_updates_dismiss", matrix))
@@ -223,8 +273,10 @@ def test_an_overloaded_role_shows_its_activities_and_hands_some_over_with_a_plai
     page = client.get(_url("finding", matrix) + f"?rule=overloaded-role&role={roles[0].pk}").content.decode()
     assert "Show the activities; hand some to another role" in page
     assert all(f'name="to-{a.pk}"' in page for a in acts)
-    response = client.post(_url("role_handover", matrix, roles[0].pk),
-                           {f"to-{acts[0].pk}": roles[1].pk, f"to-{acts[1].pk}": roles[1].pk, "since": matrix.last_seq})
+    response = client.post(
+        _url("role_handover", matrix, roles[0].pk),
+        {f"to-{acts[0].pk}": roles[1].pk, f"to-{acts[1].pk}": roles[1].pk, "since": matrix.last_seq},
+    )
     assert response.status_code == 302
     assert Cell.objects.get(activity=acts[0], role=roles[1]).value == "AR"
     assert Cell.objects.get(activity=acts[0], role=roles[0]).value == "R"

@@ -23,8 +23,9 @@ def history(client, matrix, query=""):
 
 def test_history_lists_who_what_before_and_after(client, setup):
     me, other, matrix, acts, roles = setup
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1, actor=other.user
+    )
     html = history(client, matrix)
     assert other.user.first_name in html and f"Activity 0 × {roles[1].code}" in html
     assert '<span class="c vC">C</span>' in html and '<span class="c vA">A</span>' in html
@@ -32,10 +33,12 @@ def test_history_lists_who_what_before_and_after(client, setup):
 
 def test_history_filters_by_person_activity_and_role(client, setup):
     me, other, matrix, acts, roles = setup
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1,
-                      actor=other.user)
-    services.cell_set(matrix=matrix, activity_id=acts[1].pk, role_id=roles[2].pk, value="R", expected_version=1,
-                      actor=me.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=1, actor=other.user
+    )
+    services.cell_set(
+        matrix=matrix, activity_id=acts[1].pk, role_id=roles[2].pk, value="R", expected_version=1, actor=me.user
+    )
     assert "Activity 1 ×" not in history(client, matrix, f"?person={other.user_id}")
     assert "Activity 0 ×" not in history(client, matrix, f"?activity={acts[1].pk}")
     cell = history(client, matrix, f"?activity={acts[0].pk}&role={roles[1].pk}")
@@ -46,8 +49,14 @@ def test_history_is_paginated(client, setup):
     me, _, matrix, acts, roles = setup
     for i in range(60):
         version = Cell.objects.get(activity=acts[0], role=roles[1]).version
-        services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="R" if i % 2 else "I",
-                          expected_version=version, actor=me.user)
+        services.cell_set(
+            matrix=matrix,
+            activity_id=acts[0].pk,
+            role_id=roles[1].pk,
+            value="R" if i % 2 else "I",
+            expected_version=version,
+            actor=me.user,
+        )
     first = history(client, matrix)
     assert "Page 1 of 2" in first and ">60<" in first and ">10<" not in first
     assert ">1<" in history(client, matrix, "?page=2")
@@ -58,12 +67,16 @@ def test_a_removed_activity_comes_back_with_its_letters(client, setup):
     services.activity_delete(matrix=matrix, activity_id=acts[1].pk, actor=me.user)
     seq = matrix.last_seq
     assert "Restore" in history(client, matrix)
-    response = client.post(reverse("raci:history_restore", args=[matrix.workspace.slug, matrix.slug, seq]),
-                           {"what": "activity"})
+    response = client.post(
+        reverse("raci:history_restore", args=[matrix.workspace.slug, matrix.slug, seq]), {"what": "activity"}
+    )
     assert response.status_code == 302
     restored = Activity.objects.get(matrix=matrix, name="Activity 1")
-    assert dict(restored.cells.values_list("role__code", "value")) == {roles[0].code: "C", roles[1].code: "AR",
-                                                                       roles[2].code: "C"}
+    assert dict(restored.cells.values_list("role__code", "value")) == {
+        roles[0].code: "C",
+        roles[1].code: "AR",
+        roles[2].code: "C",
+    }
 
 
 def test_restoring_over_a_new_activity_of_the_same_name_says_so(client, setup):
@@ -71,8 +84,11 @@ def test_restoring_over_a_new_activity_of_the_same_name_says_so(client, setup):
     services.activity_delete(matrix=matrix, activity_id=acts[1].pk, actor=me.user)
     seq = matrix.last_seq
     services.activity_add(matrix=matrix, name="Activity 1", phase="strategy", actor=me.user)
-    response = client.post(reverse("raci:history_restore", args=[matrix.workspace.slug, matrix.slug, seq]),
-                           {"what": "activity"}, follow=True)
+    response = client.post(
+        reverse("raci:history_restore", args=[matrix.workspace.slug, matrix.slug, seq]),
+        {"what": "activity"},
+        follow=True,
+    )
     assert "already an activity" in response.content.decode()
 
 

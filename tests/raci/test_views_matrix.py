@@ -32,9 +32,12 @@ def test_column_headers_show_the_roles_name_with_its_code_as_an_abbreviation(cli
     roles[1].name = "Product <Marketing> Manager"
     roles[1].save()
     html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
-    header = html[html.index(f'id="col-{roles[1].pk}"'):]
-    header = header[:header.index("</th>")]
-    assert '<span class="rname" title="Product &lt;Marketing&gt; Manager (GRI1)">Product &lt;Marketing&gt; Manager</span>' in header
+    header = html[html.index(f'id="col-{roles[1].pk}"') :]
+    header = header[: header.index("</th>")]
+    assert (
+        '<span class="rname" title="Product &lt;Marketing&gt; Manager (GRI1)">Product &lt;Marketing&gt; Manager</span>'
+        in header
+    )
     assert '<abbr class="code" title="Product &lt;Marketing&gt; Manager">GRI1</abbr>' in header
     assert "short-heads" not in html
 
@@ -113,15 +116,16 @@ def test_viewer_sees_no_edit_controls_and_cannot_write(client, matrix3):
     viewer = MembershipFactory(workspace=matrix.workspace, access="viewer")
     client.force_login(viewer.user)
     html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
-    assert 'class="c vAR"' in html and "<a id=\"c-" not in html
+    assert 'class="c vAR"' in html and '<a id="c-' not in html
     assert "Add an activity" not in html and "✎" not in html
     response = client.post(cell_url(matrix, acts[0], roles[1]), {"value": "A", "version": "1"}, headers=HX)
     assert response.status_code == 403
 
 
 def test_only_rows_with_findings_filter(client, editor):
-    matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=2,
-                                       letters={(0, 0): "AR", (1, 0): "A", (1, 1): "A", (2, 1): "AR"})
+    matrix, acts, roles = build_matrix(
+        editor.workspace, activities=3, roles=2, letters={(0, 0): "AR", (1, 0): "A", (1, 1): "A", (2, 1): "AR"}
+    )
     url = reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])
     html = client.get(url + "?only=findings").content.decode()
     assert f'id="row-{acts[1].pk}"' in html
@@ -219,20 +223,29 @@ def test_matrix_page_query_count_does_not_grow_with_its_size(client, editor):
     def build(size):
         return build_matrix(editor.workspace, activities=size, roles=max(3, size // 15), name=f"M{size}")[0]
 
-    assert_same_queries(build, lambda m: client.get(reverse("raci:matrix", args=[m.workspace.slug, m.slug])),
-                        sizes=(10, 200), at_most=12, check=_ok)
+    assert_same_queries(
+        build,
+        lambda m: client.get(reverse("raci:matrix", args=[m.workspace.slug, m.slug])),
+        sizes=(10, 200),
+        at_most=12,
+        check=_ok,
+    )
 
 
 def test_cell_edit_query_count_does_not_grow_with_the_matrix_and_stays_within_8(client, editor):
     client.get("/")
 
     def build(size):
-        matrix, acts, roles = build_matrix(editor.workspace, activities=size, roles=max(3, size // 15),
-                                           name=f"M{size}")
+        matrix, acts, roles = build_matrix(editor.workspace, activities=size, roles=max(3, size // 15), name=f"M{size}")
         return cell_url(matrix, acts[5], roles[1])  # a C in every size: the same change
 
-    assert_same_queries(build, lambda url: client.post(url, {"value": "I", "version": "1"}, headers=HX),
-                        sizes=(10, 200), at_most=8, check=_ok)
+    assert_same_queries(
+        build,
+        lambda url: client.post(url, {"value": "I", "version": "1"}, headers=HX),
+        sizes=(10, 200),
+        at_most=8,
+        check=_ok,
+    )
 
 
 def test_editing_a_cell_of_a_removed_column_reloads_the_grid_with_a_message(client, matrix3, editor):
@@ -276,9 +289,11 @@ def test_over_long_and_duplicate_names_get_messages_in_place(client, matrix3):
 
 def test_responses_that_differ_for_htmx_say_so_in_vary(client, matrix3):
     matrix, acts, roles = matrix3
-    for url in (reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk]),
-                reverse("raci:column_edit", args=[matrix.workspace.slug, matrix.slug, roles[0].pk]),
-                reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug])):
+    for url in (
+        reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[0].pk]),
+        reverse("raci:column_edit", args=[matrix.workspace.slug, matrix.slug, roles[0].pk]),
+        reverse("raci:findings", args=[matrix.workspace.slug, matrix.slug]),
+    ):
         for headers in ({}, HX):
             assert "HX-Request" in client.get(url, headers=headers)["Vary"], url
 
@@ -312,8 +327,8 @@ def test_without_javascript_a_refused_activity_is_shown_beside_the_form_with_wha
     response = client.post(url, {"name": acts[0].name, "phase": acts[0].phase})
     html = response.content.decode()
     assert response.status_code == 422 and Activity.objects.filter(matrix=matrix).count() == 3
-    form = html[html.index('action="' + url):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('action="' + url) :]
+    form = form[: form.index("</form>")]
     assert f'value="{acts[0].name}" aria-invalid="true"' in form
     assert 'id="new-activity-error" role="alert">' in form and "already" in form
     assert f'<option value="{acts[0].phase}" selected>' in form
@@ -325,6 +340,6 @@ def test_without_javascript_a_refused_role_column_keeps_the_typed_name_and_says_
     response = client.post(url, {"name": "Sales <team>", "code": ""})
     html = response.content.decode()
     assert response.status_code == 422 and Column.objects.filter(matrix=matrix).count() == 3
-    form = html[html.index('action="' + url):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('action="' + url) :]
+    form = form[: form.index("</form>")]
     assert 'value="Sales &lt;team&gt;"' in form and 'id="new-col-error" role="alert">' in form

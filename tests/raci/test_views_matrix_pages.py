@@ -51,8 +51,9 @@ def test_every_page_of_a_2000_by_10_matrix_shows_at_most_3000_cells_and_every_ac
 
 
 def test_the_only_findings_filter_pages_through_the_rows_with_findings(client, editor):
-    matrix, acts, _ = build_matrix(editor.workspace, activities=700, roles=10, name="Half",
-                                   letters={(i, 0): "AR" for i in range(1, 700, 2)})
+    matrix, acts, _ = build_matrix(
+        editor.workspace, activities=700, roles=10, name="Half", letters={(i, 0): "AR" for i in range(1, 700, 2)}
+    )
     html = client.get(page_url(matrix, "?only=findings&page=2")).content.decode()
     assert "Activities 301–350 of 350" in html and 'href="?page=1&amp;only=findings" rel="prev"' in html
     assert all(int(pk) in {a.pk for a in acts[0::2]} for pk in ROW.findall(html))
@@ -67,8 +68,7 @@ def test_phases_link_to_the_page_they_start_on(client, editor):
     assert "Strategy (continued)" in third and ">Launch</th>" in third and "Launch (continued)" not in third
 
 
-HOSTILE = ["0", "-1", "abc", "99999999999999999999999", "1e3", "²", "٣", "3%0A", "%20", "1.5", "null", "[]",
-           "9" * 5000]
+HOSTILE = ["0", "-1", "abc", "99999999999999999999999", "1e3", "²", "٣", "3%0A", "%20", "1.5", "null", "[]", "9" * 5000]
 
 
 def test_a_hostile_page_number_never_fails(client, editor):
@@ -122,15 +122,20 @@ def test_counts_and_findings_are_for_the_whole_matrix_and_link_to_the_rows_page(
 
 def test_a_plain_cell_edit_returns_to_the_rows_page(client, mid):
     matrix, acts, roles = mid
-    response = client.post(reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[500].pk, roles[2].pk]),
-                           {"value": "I", "version": "1"})
+    response = client.post(
+        reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[500].pk, roles[2].pk]),
+        {"value": "I", "version": "1"},
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"?page=2#row-{acts[500].pk}")
 
 
 def test_an_htmx_cell_edit_on_a_later_page_answers_with_the_cell_and_its_badges(client, mid):
     matrix, acts, roles = mid
-    html = client.post(reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[699].pk, roles[1].pk]),
-                       {"value": "A", "version": "1"}, headers=HX).content.decode()
+    html = client.post(
+        reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[699].pk, roles[1].pk]),
+        {"value": "A", "version": "1"},
+        headers=HX,
+    ).content.decode()
     assert html.startswith(f'<a id="c-{acts[699].pk}-{roles[1].pk}" class="c vA"')
     assert f'id="rb-{acts[699].pk}"' in html and "1 error" in html
 
@@ -141,10 +146,12 @@ def test_the_live_refresh_keeps_the_page_and_skips_cells_on_other_pages(client, 
     page = client.get(page_url(matrix, "?page=2")).content.decode()
     live = re.search(r'hx-get="([^"]+changes/[^"]+)"', page).group(1).replace("&amp;", "&")
     assert "page=2" in live
-    services.cell_set(matrix=matrix, activity_id=acts[0].pk, role_id=roles[3].pk, value="A", expected_version=1,
-                      actor=other.user)
-    services.cell_set(matrix=matrix, activity_id=acts[400].pk, role_id=roles[4].pk, value="R", expected_version=1,
-                      actor=other.user)
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[3].pk, value="A", expected_version=1, actor=other.user
+    )
+    services.cell_set(
+        matrix=matrix, activity_id=acts[400].pk, role_id=roles[4].pk, value="R", expected_version=1, actor=other.user
+    )
     response = client.get(live, headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
@@ -167,18 +174,22 @@ def test_a_structural_change_reloads_the_same_page_of_the_grid(client, editor):
 
 def test_an_activity_added_onto_another_page_takes_the_editor_there(client, mid):
     matrix, _, _ = mid
-    response = client.post(reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug]),
-                           {"name": "Battlecards", "phase": "strategy"},
-                           headers=HX | {"HX-Current-URL": "http://testserver" + page_url(matrix, "?page=2")})
+    response = client.post(
+        reverse("raci:activity_add", args=[matrix.workspace.slug, matrix.slug]),
+        {"name": "Battlecards", "phase": "strategy"},
+        headers=HX | {"HX-Current-URL": "http://testserver" + page_url(matrix, "?page=2")},
+    )
     added = Activity.objects.get(matrix=matrix, name="Battlecards")
     assert response["HX-Redirect"] == page_url(matrix, f"?page=3#row-{added.pk}")
 
 
 def test_a_structural_htmx_change_keeps_the_page_the_editor_is_on(client, mid):
     matrix, acts, _ = mid
-    response = client.post(reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[400].pk]),
-                           {"name": "Renamed", "phase": "strategy", "description": "", "version": str(acts[400].version)},
-                           headers=HX | {"HX-Current-URL": "http://testserver" + page_url(matrix, "?page=2")})
+    response = client.post(
+        reverse("raci:activity_edit", args=[matrix.workspace.slug, matrix.slug, acts[400].pk]),
+        {"name": "Renamed", "phase": "strategy", "description": "", "version": str(acts[400].version)},
+        headers=HX | {"HX-Current-URL": "http://testserver" + page_url(matrix, "?page=2")},
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "Activities 301–600 of 700" in html and "Renamed" in html
     assert len(CELL.findall(html)) == 3000
@@ -186,7 +197,8 @@ def test_a_structural_htmx_change_keeps_the_page_the_editor_is_on(client, mid):
 
 def test_the_cell_form_cancels_back_to_the_rows_page(client, mid):
     matrix, acts, roles = mid
-    html = client.get(reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[650].pk,
-                                                 roles[0].pk])).content.decode()
+    html = client.get(
+        reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[650].pk, roles[0].pk])
+    ).content.decode()
     assert f'href="{page_url(matrix)}?page=3#row-{acts[650].pk}">Cancel' in html
     assert Cell.objects.filter(activity=acts[650]).count() == 10

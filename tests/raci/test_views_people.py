@@ -35,10 +35,15 @@ def _busy(team, *, items: int):
     ws, cycle, people = team
     launch = make_launch(cycle, {"PM": people["PM"]}, name="Billing", launch_date=date(2027, 3, 15))
     ReadinessItem.objects.bulk_create(
-        [ReadinessItem(launch=launch, key=f"k{n}", title=f"Item {n}", owner=people["PM"], due_date=date(2027, 3, 1))
-         for n in range(items)]
-        + [ReadinessItem(launch=launch, key=f"o{n}", title=f"Other {n}", owner=people[code], due_date=date(2027, 3, 1))
-           for n, code in enumerate(["PMM", "PMM", "SUP", "SUP", "SUP"])])
+        [
+            ReadinessItem(launch=launch, key=f"k{n}", title=f"Item {n}", owner=people["PM"], due_date=date(2027, 3, 1))
+            for n in range(items)
+        ]
+        + [
+            ReadinessItem(launch=launch, key=f"o{n}", title=f"Other {n}", owner=people[code], due_date=date(2027, 3, 1))
+            for n, code in enumerate(["PMM", "PMM", "SUP", "SUP", "SUP"])
+        ]
+    )
     return ws, people
 
 
@@ -70,12 +75,15 @@ def _grow(team, size: int, start: int = 0) -> None:
         member = MembershipFactory(workspace=ws)
         _, _, roles = build_matrix(ws, activities=3, roles=2, name=f"M{n}")
         hold(roles[0], member)
-        launch = make_launch(cycle, {"PM": member}, name=f"Launch {n}", launch_date=date(2027, 1, 4) + timedelta(days=n))
+        launch = make_launch(
+            cycle, {"PM": member}, name=f"Launch {n}", launch_date=date(2027, 1, 4) + timedelta(days=n)
+        )
         Launch.objects.filter(pk=launch.pk).update(tier=1)
         ReadinessItem.objects.create(launch=launch, key="brief", title="Brief", owner=member, due_date=date(2027, 3, 1))
         ReadinessItem.objects.create(launch=launch, key="deck", title="Deck", owner_role=roles[0])
-        ritual_services.ritual_create(workspace=ws, name=f"Sync {n}", cadence="weekly", starts_on=date(2027, 2, 1),
-                                      owner_role_id=roles[0].pk)
+        ritual_services.ritual_create(
+            workspace=ws, name=f"Sync {n}", cadence="weekly", starts_on=date(2027, 2, 1), owner_role_id=roles[0].pk
+        )
 
 
 def test_the_people_page_query_count_is_the_same_at_5_and_50_people_and_launches(client, team):
@@ -124,8 +132,8 @@ def test_the_role_table_counts_what_names_each_role(client, team):
     ReadinessItem.objects.create(launch=launch, key="a", title="A", owner_role=role, due_date=date(2027, 3, 1))
     client.force_login(people["admin"].user)
     body = client.get(_url(ws)).content.decode()
-    row = body[body.index('<span class="code-chip">OPS</span> Operations'):]
-    row = row[:row.index("</tr>")]
+    row = body[body.index('<span class="code-chip">OPS</span> Operations') :]
+    row = row[: row.index("</tr>")]
     assert people["SUP"].display_name in row and '<td class="num total">1</td>' in row
 
 
@@ -140,15 +148,18 @@ def test_an_admin_changes_when_someone_is_marked(client, team):
     assert 'class="marked"' not in client.get(_url(ws)).content.decode()
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"multiple": "1", "floor": "5"}, "multiple", "Between 1.1 and 10."),
-    ({"multiple": "99999", "floor": "5"}, "multiple", "Between 1.1 and 10"),
-    ({"multiple": "1.55", "floor": "5"}, "multiple", "One decimal at most"),
-    ({"multiple": "NaN", "floor": "5"}, "multiple", "Give a number such as 1.5."),
-    ({"multiple": "1.5", "floor": "0"}, "floor", "Between 1 and 500."),
-    ({"multiple": "1.5", "floor": "9" * 40}, "floor", "Between 1 and 500."),
-    ({"multiple": "1.5", "floor": "ü"}, "floor", "Give a whole number such as 5."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"multiple": "1", "floor": "5"}, "multiple", "Between 1.1 and 10."),
+        ({"multiple": "99999", "floor": "5"}, "multiple", "Between 1.1 and 10"),
+        ({"multiple": "1.55", "floor": "5"}, "multiple", "One decimal at most"),
+        ({"multiple": "NaN", "floor": "5"}, "multiple", "Give a number such as 1.5."),
+        ({"multiple": "1.5", "floor": "0"}, "floor", "Between 1 and 500."),
+        ({"multiple": "1.5", "floor": "9" * 40}, "floor", "Between 1 and 500."),
+        ({"multiple": "1.5", "floor": "ü"}, "floor", "Give a whole number such as 5."),
+    ],
+)
 def test_a_rule_out_of_bounds_is_refused_next_to_its_field(client, team, data, field, message):
     ws, _, people = team
     client.force_login(people["admin"].user)

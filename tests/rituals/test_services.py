@@ -44,12 +44,17 @@ def test_a_new_workspace_starts_with_the_three_rituals_of_seed_000(clock):
     found = {r.key: r for r in Ritual.objects.filter(workspace=workspace).select_related("owner_role")}
     assert set(found) == {"roadmap-review", "launch-tiering", "win-loss-huddle"}
     assert (found["roadmap-review"].cadence, found["roadmap-review"].owner_role.code) == ("monthly", "PM")
-    assert found["roadmap-review"].by_weekday and found["roadmap-review"].next_date(date(2026, 12, 2)) == date(2027, 1, 5)
+    assert found["roadmap-review"].by_weekday and found["roadmap-review"].next_date(date(2026, 12, 2)) == date(
+        2027, 1, 5
+    )
     assert (found["launch-tiering"].cadence, found["launch-tiering"].starts_on) == ("quarterly", date(2026, 12, 16))
     assert found["win-loss-huddle"].cadence == "biweekly"
     assert sorted(r.code for r in found["win-loss-huddle"].attendee_roles.all()) == ["PM", "PMM"]
     assert [s["title"] for s in found["roadmap-review"].agenda][:3] == [
-        "Status", "The What: features (PM)", "The Who: target audience (PMM)"]
+        "Status",
+        "The What: features (PM)",
+        "The Who: target audience (PMM)",
+    ]
     # Each has its next meeting planned already.
     assert Occurrence.objects.filter(ritual__workspace=workspace).count() == 3
 
@@ -67,8 +72,9 @@ def test_the_data_migration_gives_existing_workspaces_the_defaults(ws):
     from django.apps import apps as current
 
     class apps:  # the labels the migration was written with, before the app split
-        get_model = staticmethod(lambda label, name: current.get_model(
-            {"raci": "workspaces", "launches": "rituals"}[label], name))
+        get_model = staticmethod(
+            lambda label, name: current.get_model({"raci": "workspaces", "launches": "rituals"}[label], name)
+        )
 
     migration = import_module("launches.migrations.0005_default_rituals")
     other = MembershipFactory().workspace
@@ -80,6 +86,7 @@ def test_the_data_migration_gives_existing_workspaces_the_defaults(ws):
 
 def test_demo_seed_has_the_rituals_logging_to_its_matrix(clock):
     from dashboard.seeding import demo_seed
+
     workspace = demo_seed()
     demo_seed()
     rituals = Ritual.objects.filter(workspace=workspace)
@@ -89,16 +96,25 @@ def test_demo_seed_has_the_rituals_logging_to_its_matrix(clock):
 def test_creating_a_ritual_checks_its_fields(ws, team):
     people = team[2]
     pm = Role.objects.get(workspace=ws, code="PM")
-    ritual = _ritual(ws, owner_role_id=pm.pk, attendee_role_ids=[pm.pk], attendee_member_ids=[people["PMM"].pk],
-                     time_of_day=time(9, 30))
+    ritual = _ritual(
+        ws,
+        owner_role_id=pm.pk,
+        attendee_role_ids=[pm.pk],
+        attendee_member_ids=[people["PMM"].pk],
+        time_of_day=time(9, 30),
+    )
     assert ritual.attendee_labels == ["PM", people["PMM"].display_name]
     assert [s.title for s in ritual.sections] == ["Status", "Asks"]
     foreign = MembershipFactory()
-    refusals = [({"starts_on": date(2026, 11, 22)}, "starts_on"), ({"cadence": "daily"}, "cadence"),
-                ({"agenda": "A\na"}, "agenda"), ({"name": " "}, "name"),
-                ({"owner_role_id": Role.objects.create(workspace=foreign.workspace, code="X", name="X").pk}, "owner_role"),
-                ({"attendee_member_ids": [foreign.pk]}, "attendee_members"),
-                ({"default_matrix_id": MatrixFactory(workspace=foreign.workspace).pk}, "default_matrix")]
+    refusals = [
+        ({"starts_on": date(2026, 11, 22)}, "starts_on"),
+        ({"cadence": "daily"}, "cadence"),
+        ({"agenda": "A\na"}, "agenda"),
+        ({"name": " "}, "name"),
+        ({"owner_role_id": Role.objects.create(workspace=foreign.workspace, code="X", name="X").pk}, "owner_role"),
+        ({"attendee_member_ids": [foreign.pk]}, "attendee_members"),
+        ({"default_matrix_id": MatrixFactory(workspace=foreign.workspace).pk}, "default_matrix"),
+    ]
     for overrides, field in refusals:
         with pytest.raises(launches_services.InvalidInput) as refused:
             _ritual(ws, **overrides)
@@ -108,8 +124,9 @@ def test_creating_a_ritual_checks_its_fields(ws, team):
 def test_moving_a_ritual_moves_its_empty_planned_meetings_and_keeps_written_ones(ws, clock):
     ritual = _ritual(ws)  # Wednesdays from 25 November
     services.occurrence_notes_save(ritual=ritual, day=date(2026, 12, 2), texts=["Kept", ""])
-    services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 26),
-                           agenda="Status, 5\nAsks")
+    services.ritual_update(
+        ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 26), agenda="Status, 5\nAsks"
+    )
     assert sorted(ritual.occurrences.values_list("date", flat=True)) == [date(2026, 11, 26), date(2026, 12, 2)]
 
 
@@ -128,8 +145,9 @@ def test_a_paused_ritual_plans_nothing_until_resumed(ws, clock):
 def test_deleting_a_ritual_keeps_its_decisions_in_the_log(ws):
     ritual = _ritual(ws)
     matrix = MatrixFactory(workspace=ws)
-    decision = services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="Ship it",
-                                          actor=None)
+    decision = services.occurrence_decide(
+        ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="Ship it", actor=None
+    )
     services.ritual_delete(workspace=ws, ritual_id=ritual.pk)
     assert Decision.objects.filter(pk=decision.pk).exists() and not OccurrenceDecision.objects.exists()
     with pytest.raises(launches_services.NotFound):
@@ -151,8 +169,13 @@ def test_the_tick_plans_the_next_meeting_of_each_ritual_and_twice_changes_nothin
     # Past the huddle and the review, their next meetings are planned; the past ones stay.
     clock.move_to("2026-12-04 09:00Z")
     assert tasks.rituals_tick()["created"] == 2
-    assert {d for _, d, _ in _rows()} == {date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 16),
-                                         date(2026, 12, 10), date(2027, 1, 5)}
+    assert {d for _, d, _ in _rows()} == {
+        date(2026, 11, 26),
+        date(2026, 12, 1),
+        date(2026, 12, 16),
+        date(2026, 12, 10),
+        date(2027, 1, 5),
+    }
 
 
 def test_the_tiering_opens_the_next_quarters_cycle_once_when_it_comes_due(ws, clock):
@@ -195,10 +218,13 @@ def test_a_quarter_opened_by_hand_is_left_alone(ws, clock, team):
 def test_notes_are_saved_per_agenda_section_and_keep_their_agenda(ws):
     ritual = _ritual(ws)
     occurrence = services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=[" All green ", "Budget"])
-    assert occurrence.notes == [{"title": "Status", "minutes": 5, "text": "All green"},
-                                {"title": "Asks", "minutes": None, "text": "Budget"}]
-    services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25),
-                           agenda="Only one")
+    assert occurrence.notes == [
+        {"title": "Status", "minutes": 5, "text": "All green"},
+        {"title": "Asks", "minutes": None, "text": "Budget"},
+    ]
+    services.ritual_update(
+        ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25), agenda="Only one"
+    )
     ritual.refresh_from_db()
     again = services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Still two", "sections"])
     assert [n["title"] for n in again.notes] == ["Status", "Asks"]
@@ -212,8 +238,15 @@ def test_a_decision_lands_in_the_decision_log_of_the_chosen_matrix(ws, team):
     ritual = _ritual(ws)
     matrix = MatrixFactory(workspace=ws)
     user = team[2]["PM"].user
-    decision = services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk,
-                                          what="Price per seat", why="Simpler", decided_by_id=user.pk, actor=user)
+    decision = services.occurrence_decide(
+        ritual=ritual,
+        day=date(2026, 11, 25),
+        matrix_id=matrix.pk,
+        what="Price per seat",
+        why="Simpler",
+        decided_by_id=user.pk,
+        actor=user,
+    )
     logged = Decision.objects.get(matrix=matrix)
     assert logged == decision and logged.decided_on == date(2026, 11, 25) and logged.decided_by == user
     assert logged.why == "Simpler\n\nTaken at the Pricing sync of 25 Nov 2026."
@@ -222,8 +255,9 @@ def test_a_decision_lands_in_the_decision_log_of_the_chosen_matrix(ws, team):
     # The next decision defaults to the same matrix.
     assert selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence) == matrix.pk
     with pytest.raises(launches_services.InvalidInput):
-        services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=MatrixFactory().pk, what="x",
-                                   actor=user)
+        services.occurrence_decide(
+            ritual=ritual, day=date(2026, 11, 25), matrix_id=MatrixFactory().pk, what="x", actor=user
+        )
     with pytest.raises(launches_services.InvalidInput):
         services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="", actor=user)
 
@@ -240,8 +274,10 @@ def test_next_rituals_lists_the_soonest_meetings_in_one_query(ws):
     services.rituals_seed_defaults(workspace=ws)
     upcoming = selectors.next_rituals(workspace=ws, today=date(2026, 11, 23))
     assert [(u.name, u.date, u.owner_role) for u in upcoming] == [
-        ("Win/Loss Huddle", date(2026, 11, 26), "PMM"), ("Roadmap Review", date(2026, 12, 1), "PM"),
-        ("Win/Loss Huddle", date(2026, 12, 10), "PMM")]
+        ("Win/Loss Huddle", date(2026, 11, 26), "PMM"),
+        ("Roadmap Review", date(2026, 12, 1), "PM"),
+        ("Win/Loss Huddle", date(2026, 12, 10), "PMM"),
+    ]
     assert upcoming[0].url == f"/w/{ws.slug}/rituals/{upcoming[0].ritual_id}/2026-11-26/"
     assert upcoming[0].time == time(15, 0) and upcoming[0].owner_role_name
     made = []
@@ -252,15 +288,20 @@ def test_next_rituals_lists_the_soonest_meetings_in_one_query(ws):
     def check(found, _):
         assert len(found) == 5
 
-    assert_same_queries(build, lambda _: selectors.next_rituals(workspace=ws, today=date(2026, 11, 23), limit=5),
-                        sizes=(2, 10), at_most=1, check=check)
+    assert_same_queries(
+        build,
+        lambda _: selectors.next_rituals(workspace=ws, today=date(2026, 11, 23), limit=5),
+        sizes=(2, 10),
+        at_most=1,
+        check=check,
+    )
 
 
 def test_the_ical_feed_holds_the_meetings(ws):
     services.rituals_seed_defaults(workspace=ws)
     _ritual(ws, name="Untimed; sync")
     text = ical.calendar_text(name="Team", host="example.com", events=selectors.feed_events_of(workspace=ws))
-    events = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+    events = list(icalendar.Calendar.from_ical(text).walk("VEVENT"))
     review = [e for e in events if str(e["SUMMARY"]) == "Roadmap Review"]
     assert review and review[0].decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+00:00"
     minutes = (review[0].decoded("DTEND") - review[0].decoded("DTSTART")).total_seconds() / 60
@@ -271,21 +312,28 @@ def test_the_ical_feed_holds_the_meetings(ws):
     assert len({str(e["UID"]) for e in events}) == len(events)
 
 
-@pytest.mark.parametrize(("zone", "before", "after"), [
-    # Paris moves to summer time on 28 March 2027, New York on 14 March.
-    ("Europe/Paris", ("2027-03-24", "09:00"), ("2027-03-31", "08:00")),
-    ("America/New_York", ("2027-03-10", "15:00"), ("2027-03-17", "14:00")),
-])
+@pytest.mark.parametrize(
+    ("zone", "before", "after"),
+    [
+        # Paris moves to summer time on 28 March 2027, New York on 14 March.
+        ("Europe/Paris", ("2027-03-24", "09:00"), ("2027-03-31", "08:00")),
+        ("America/New_York", ("2027-03-10", "15:00"), ("2027-03-17", "14:00")),
+    ],
+)
 def test_the_ical_feed_gives_meeting_times_in_the_workspaces_zone_across_daylight_saving(ws, zone, before, after):
     raci_services.workspace_update(workspace=ws, name=ws.name, time_zone=zone)
     _ritual(ws, name="Pricing sync", time_of_day=time(10, 0))  # Wednesdays at 10:00, the workspace's time
     _ritual(ws, name="All-day sync")
-    text = ical.calendar_text(name="Team", host="example.com",
-                              events=selectors.feed_events_of(workspace=ws, today=date(2027, 3, 20)))
+    text = ical.calendar_text(
+        name="Team", host="example.com", events=selectors.feed_events_of(workspace=ws, today=date(2027, 3, 20))
+    )
     for day, utc in (before, after):
         assert f"DTSTART:{day.replace('-', '')}T{utc.replace(':', '')}00Z" in text
-    starts = {e.decoded("DTSTART").astimezone(ZoneInfo(zone)).time() for e in
-              icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["SUMMARY"]) == "Pricing sync"}
+    starts = {
+        e.decoded("DTSTART").astimezone(ZoneInfo(zone)).time()
+        for e in icalendar.Calendar.from_ical(text).walk("VEVENT")
+        if str(e["SUMMARY"]) == "Pricing sync"
+    }
     assert starts == {time(10, 0)}
     all_day = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["SUMMARY"]) == "All-day sync"]
     assert all_day and all(type(e.decoded("DTSTART")) is date for e in all_day)
@@ -298,15 +346,24 @@ def test_meetings_written_in_keep_their_dates_in_the_lists_after_the_ritual_move
     services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Taken today", ""])
     services.occurrence_decide(ritual=ritual, day=date(2026, 12, 2), matrix_id=matrix.pk, what="Ahead", actor=None)
     clock.move_to("2026-11-25 09:00Z")
-    ritual = services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 26),
-                                    agenda="Status, 5\nAsks")  # Thursdays from now on
+    ritual = services.ritual_update(
+        ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 26), agenda="Status, 5\nAsks"
+    )  # Thursdays from now on
     coming, past = selectors.meetings_of(ritual=ritual, today=date(2026, 11, 25))
-    assert [m.date for m in coming] == [date(2026, 11, 25), date(2026, 11, 26), date(2026, 12, 2), date(2026, 12, 3),
-                                        date(2026, 12, 10), date(2026, 12, 17)]
+    assert [m.date for m in coming] == [
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+        date(2026, 12, 2),
+        date(2026, 12, 3),
+        date(2026, 12, 10),
+        date(2026, 12, 17),
+    ]
     assert coming[0].has_notes and coming[2].decision_count == 1
     coming, past = selectors.meetings_of(ritual=ritual, today=date(2026, 12, 5))
     assert [(m.date, m.has_notes, m.decision_count) for m in past] == [
-        (date(2026, 12, 2), False, 1), (date(2026, 11, 25), True, 0)]
+        (date(2026, 12, 2), False, 1),
+        (date(2026, 11, 25), True, 0),
+    ]
     services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Still editable", ""])
 
 

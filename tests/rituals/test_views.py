@@ -28,8 +28,9 @@ def clock():
 @pytest.fixture
 def world(team):
     ws, _, people = team
-    ritual = services.ritual_create(workspace=ws, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25),
-                                    agenda="Status, 5\nAsks")
+    ritual = services.ritual_create(
+        workspace=ws, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25), agenda="Status, 5\nAsks"
+    )
     return ws, ritual, people
 
 
@@ -38,9 +39,14 @@ def _meeting(ritual, name="occurrence", day="2026-11-25"):
 
 
 def _post_ritual(**overrides):
-    return {"name": "Messaging review", "cadence": "monthly", "starts_on": "2026-12-31", "repeat_on": "weekday",
-            "time_of_day": "",
-            "agenda": "Status, 5\nMessaging, 20"} | overrides
+    return {
+        "name": "Messaging review",
+        "cadence": "monthly",
+        "starts_on": "2026-12-31",
+        "repeat_on": "weekday",
+        "time_of_day": "",
+        "agenda": "Status, 5\nMessaging, 20",
+    } | overrides
 
 
 def test_the_list_shows_each_ritual_with_its_next_meeting(client, world):
@@ -74,8 +80,9 @@ def test_editing_a_ritual(client, world):
     url = reverse("rituals:ritual_edit", args=[ws.slug, ritual.pk])
     page = client.get(url).content.decode()
     assert "Status, 5 min" in page and 'value="2026-11-25"' in page
-    response = client.post(url, _post_ritual(name="Pricing council", cadence="biweekly", starts_on="2026-11-26",
-                                             repeat_on="date"))
+    response = client.post(
+        url, _post_ritual(name="Pricing council", cadence="biweekly", starts_on="2026-11-26", repeat_on="date")
+    )
     assert response.status_code == 302
     ritual.refresh_from_db()
     assert (ritual.name, ritual.cadence, ritual.starts_on) == ("Pricing council", "biweekly", date(2026, 11, 26))
@@ -117,7 +124,9 @@ def test_a_meeting_page_exists_only_on_the_rituals_dates(client, world):
     ws, ritual, people = world
     client.force_login(people["viewer"].user)
     page = client.get(_meeting(ritual))
-    assert page.status_code == 200 and "Status" in page.content.decode() and "Save the notes" not in page.content.decode()
+    assert (
+        page.status_code == 200 and "Status" in page.content.decode() and "Save the notes" not in page.content.decode()
+    )
     assert client.get(_meeting(ritual, day="2026-11-26")).status_code == 404
     assert client.get(_meeting(ritual, day="2026-02-30")).status_code == 404
 
@@ -125,8 +134,9 @@ def test_a_meeting_page_exists_only_on_the_rituals_dates(client, world):
 def test_notes_by_htmx_return_the_notes_fragment(client, world):
     ws, ritual, people = world
     client.force_login(people["editor"].user)
-    response = client.post(_meeting(ritual, "occurrence_notes"), {"note_0": "<b>green</b>", "note_1": "Budget"},
-                           headers=HX)
+    response = client.post(
+        _meeting(ritual, "occurrence_notes"), {"note_0": "<b>green</b>", "note_1": "Budget"}, headers=HX
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body and 'id="notes"' in body and "Notes saved" in body
     assert "&lt;b&gt;green&lt;/b&gt;" in body and "<b>green</b>" not in body
@@ -183,11 +193,21 @@ def test_ids_of_another_workspace_are_404(client, world):
 
 def test_user_text_is_escaped_on_every_rituals_page(client, world):
     ws, ritual, people = world
-    services.ritual_update(ritual=ritual, name="<script>x</script>", cadence="weekly", starts_on=date(2026, 11, 25),
-                           agenda="<i>Status</i>", description="<img src=x>")
+    services.ritual_update(
+        ritual=ritual,
+        name="<script>x</script>",
+        cadence="weekly",
+        starts_on=date(2026, 11, 25),
+        agenda="<i>Status</i>",
+        description="<img src=x>",
+    )
     client.force_login(people["editor"].user)
-    for url in (reverse("rituals:rituals", args=[ws.slug]), reverse("rituals:ritual", args=[ws.slug, ritual.pk]),
-                _meeting(ritual), reverse("rituals:ritual_edit", args=[ws.slug, ritual.pk])):
+    for url in (
+        reverse("rituals:rituals", args=[ws.slug]),
+        reverse("rituals:ritual", args=[ws.slug, ritual.pk]),
+        _meeting(ritual),
+        reverse("rituals:ritual_edit", args=[ws.slug, ritual.pk]),
+    ):
         body = client.get(url).content.decode()
         assert "<script>x" not in body and "<img src=x>" not in body and "<i>Status" not in body, url
 
@@ -200,11 +220,20 @@ def test_the_rituals_list_and_a_meeting_page_read_in_a_fixed_number_of_queries(c
 
     def build(size):
         for n in range(len(made), size):
-            made.append(services.ritual_create(
-                workspace=ws, name=f"Sync {n}", cadence="biweekly", starts_on=date(2026, 11, 24 + n % 5),
-                owner_role_id=pm.pk, attendee_role_ids=[pm.pk], attendee_member_ids=[people["PM"].pk, people["PMM"].pk]))
-            services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk,
-                                       what=f"Decision {n}", actor=None)
+            made.append(
+                services.ritual_create(
+                    workspace=ws,
+                    name=f"Sync {n}",
+                    cadence="biweekly",
+                    starts_on=date(2026, 11, 24 + n % 5),
+                    owner_role_id=pm.pk,
+                    attendee_role_ids=[pm.pk],
+                    attendee_member_ids=[people["PM"].pk, people["PMM"].pk],
+                )
+            )
+            services.occurrence_decide(
+                ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what=f"Decision {n}", actor=None
+            )
 
     def listed(response, _):
         assert response.status_code == 200
@@ -214,8 +243,9 @@ def test_the_rituals_list_and_a_meeting_page_read_in_a_fixed_number_of_queries(c
 
     client.force_login(people["editor"].user)
     # Each with the workspace switcher of the top bar.
-    assert_same_queries(build, lambda _: client.get(reverse("rituals:rituals", args=[ws.slug])), sizes=(1, 12),
-                        at_most=13, check=listed)
+    assert_same_queries(
+        build, lambda _: client.get(reverse("rituals:rituals", args=[ws.slug])), sizes=(1, 12), at_most=13, check=listed
+    )
     assert_same_queries(build, lambda _: client.get(_meeting(ritual)), sizes=(12, 20), at_most=15, check=decided)
 
 
@@ -223,11 +253,21 @@ def test_ritual_times_are_shown_in_the_workspaces_zone(client, world):
     ws, ritual, people = world
     ws.time_zone = "Europe/Paris"
     ws.save(update_fields=["time_zone"])
-    ritual = services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 11, 25),
-                                    time_of_day=time(10, 0), agenda="Status, 5\nAsks")
+    ritual = services.ritual_update(
+        ritual=ritual,
+        name="Pricing sync",
+        cadence="weekly",
+        starts_on=date(2026, 11, 25),
+        time_of_day=time(10, 0),
+        agenda="Status, 5\nAsks",
+    )
     client.force_login(people["editor"].user)
-    for url in (reverse("rituals:rituals", args=[ws.slug]), reverse("rituals:ritual", args=[ws.slug, ritual.pk]),
-                _meeting(ritual), reverse("dashboard:workspace", args=[ws.slug])):
+    for url in (
+        reverse("rituals:rituals", args=[ws.slug]),
+        reverse("rituals:ritual", args=[ws.slug, ritual.pk]),
+        _meeting(ritual),
+        reverse("dashboard:workspace", args=[ws.slug]),
+    ):
         assert "10:00 Europe/Paris" in client.get(url).content.decode(), url
     assert "In Europe/Paris" in client.get(reverse("rituals:ritual_edit", args=[ws.slug, ritual.pk])).content.decode()
 
@@ -237,15 +277,20 @@ def test_meetings_written_in_stay_listed_and_open_after_the_ritual_moves(client,
     services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Wednesday notes", ""])
     clock.move_to("2026-12-03 09:00Z")
     services.occurrence_notes_save(ritual=ritual, day=date(2026, 12, 9), texts=["Written ahead", ""])
-    services.ritual_update(ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 12, 4),
-                           agenda="Status, 5\nAsks")  # Fridays from now on
+    services.ritual_update(
+        ritual=ritual, name="Pricing sync", cadence="weekly", starts_on=date(2026, 12, 4), agenda="Status, 5\nAsks"
+    )  # Fridays from now on
     client.force_login(people["editor"].user)
     body = client.get(reverse("rituals:ritual", args=[ws.slug, ritual.pk])).content.decode()
     for day in ("2026-11-25", "2026-12-09", "2026-12-04"):
         assert _meeting(ritual, day=day) in body, day
     assert "Wednesday notes" in client.get(_meeting(ritual, day="2026-11-25")).content.decode()
-    response = client.post(_meeting(ritual, "occurrence_notes", day="2026-12-09"), {"note_0": "Still mine", "note_1": ""})
-    assert response.status_code == 302 and "Still mine" in client.get(_meeting(ritual, day="2026-12-09")).content.decode()
+    response = client.post(
+        _meeting(ritual, "occurrence_notes", day="2026-12-09"), {"note_0": "Still mine", "note_1": ""}
+    )
+    assert (
+        response.status_code == 302 and "Still mine" in client.get(_meeting(ritual, day="2026-12-09")).content.decode()
+    )
     assert client.get(_meeting(ritual, day="2026-12-02")).status_code == 404  # an old date nobody wrote in
 
 
@@ -296,8 +341,14 @@ def test_the_ritual_page_names_its_decision_log(client, world):
 def test_the_meeting_page_shows_why_each_decision_was_taken(client, world):
     ws, ritual, people = world
     matrix = MatrixFactory(workspace=ws)
-    services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="Seats",
-                               why="<b>Usage</b> is noisy\nand late", actor=None)
+    services.occurrence_decide(
+        ritual=ritual,
+        day=date(2026, 11, 25),
+        matrix_id=matrix.pk,
+        what="Seats",
+        why="<b>Usage</b> is noisy\nand late",
+        actor=None,
+    )
     client.force_login(people["viewer"].user)
     body = client.get(_meeting(ritual)).content.decode()
     assert "&lt;b&gt;Usage&lt;/b&gt; is noisy<br>and late" in body and "<b>Usage" not in body

@@ -52,7 +52,9 @@ def test_the_meeting_lists_candidates_with_scores_suggestions_owners_and_warning
 
 def test_other_rituals_list_no_candidates(client, meeting):
     ws, cycle, people, ritual, day = meeting
-    other = rituals_services.ritual_create(workspace=ws, name="Pricing sync", cadence="weekly", starts_on=date(2026, 12, 2))
+    other = rituals_services.ritual_create(
+        workspace=ws, name="Pricing sync", cadence="weekly", starts_on=date(2026, 12, 2)
+    )
     client.force_login(people["PMM"].user)
     assert "Candidates for" not in client.get(_url(other, date(2026, 12, 2))).content.decode()
 
@@ -110,5 +112,7 @@ def test_viewers_cannot_tier_and_other_workspaces_launches_are_404(client, meeti
     foreign_cycle = services.cycle_create(workspace=foreign_admin.workspace, quarter="2027-Q1")
     foreign = make_launch(foreign_cycle, name="Theirs")
     client.force_login(people["PMM"].user)
-    assert client.post(_url(ritual, day, "occurrence_tier", foreign.pk), {"tier": "3", "reason": "x"}).status_code == 404
+    assert (
+        client.post(_url(ritual, day, "occurrence_tier", foreign.pk), {"tier": "3", "reason": "x"}).status_code == 404
+    )
     assert Launch.objects.get(pk=foreign.pk).tier is None

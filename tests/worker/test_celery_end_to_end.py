@@ -93,14 +93,27 @@ class Stack:
     def __init__(self, tmp_path, smtp_port):
         db = connection.settings_dict
         self.queue = QUEUE
-        self.env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false",
-                        REDIS_URL=settings.REDIS_URL, CELERY_QUEUE=self.queue, EMAIL_HOST="127.0.0.1",
-                        EMAIL_PORT=str(smtp_port), TASK_RETRY_BASE_SECONDS="1", TASK_MAX_RETRIES="2",
-                        CELERY_VISIBILITY_TIMEOUT="6", CELERY_RESTORE_INTERVAL="1", LOCKSTEP_TICK_SECONDS="1", WEBHOOK_ALLOW_PRIVATE="true",
-                        SITE_URL="http://lockstep.test")
+        self.env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="config.settings.local",
+            DEBUG="false",
+            REDIS_URL=settings.REDIS_URL,
+            CELERY_QUEUE=self.queue,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            TASK_RETRY_BASE_SECONDS="1",
+            TASK_MAX_RETRIES="2",
+            CELERY_VISIBILITY_TIMEOUT="6",
+            CELERY_RESTORE_INTERVAL="1",
+            LOCKSTEP_TICK_SECONDS="1",
+            WEBHOOK_ALLOW_PRIVATE="true",
+            SITE_URL="http://lockstep.test",
+        )
         if db["ENGINE"].endswith("postgresql"):
-            self.env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                                        f"{db['PORT'] or 5432}/{db['NAME']}")
+            self.env["DATABASE_URL"] = (
+                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            )
         else:
             self.env.pop("DATABASE_URL", None)
             self.env["SQLITE_PATH"] = db["NAME"]
@@ -108,14 +121,27 @@ class Stack:
         self.worker = self.beat = None
 
     def _start(self, *args):
-        return subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", *args], cwd=ROOT, env=self.env,
-                                stdout=subprocess.DEVNULL, stderr=open(self.tmp_path / f"{args[0]}.log", "ab"),
-                                start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.tmp_path / f"{args[0]}.log", "ab"),
+            start_new_session=True,
+        )
 
     def start_worker(self):
         # One process, so that killing it kills the task it is running.
-        self.worker = self._start("worker", "-Q", self.queue, "--pool=solo", "--without-gossip", "--without-mingle",
-                                  "--without-heartbeat", "--loglevel=INFO")
+        self.worker = self._start(
+            "worker",
+            "-Q",
+            self.queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        )
 
     def start_beat(self):
         self.beat = self._start("beat", "--schedule", str(self.tmp_path / "beat-schedule"), "--loglevel=INFO")
@@ -135,8 +161,11 @@ class Stack:
         redis.Redis.from_url(settings.REDIS_URL).delete(self.queue)
 
     def logs(self):
-        return "\n".join((self.tmp_path / f"{n}.log").read_text()[-3000:] for n in ("worker", "beat")
-                         if (self.tmp_path / f"{n}.log").exists())
+        return "\n".join(
+            (self.tmp_path / f"{n}.log").read_text()[-3000:]
+            for n in ("worker", "beat")
+            if (self.tmp_path / f"{n}.log").exists()
+        )
 
 
 @pytest.fixture
@@ -173,10 +202,21 @@ def team(db):
 
 def due_item(team):
     """Made directly, not by a service: nothing is told until the tick finds it due."""
-    launch = Launch.objects.create(cycle=team["cycle"], name="Usage-based billing", pm_owner=team["pm"],
-                                   pmm_owner=team["pmm"], launch_date=date.today() + timedelta(days=30))
-    return ReadinessItem.objects.create(launch=launch, key="pricing", title="Pricing", required=True,
-                                        owner=team["owner"], due_date=timezone.localdate() + timedelta(days=1))
+    launch = Launch.objects.create(
+        cycle=team["cycle"],
+        name="Usage-based billing",
+        pm_owner=team["pm"],
+        pmm_owner=team["pmm"],
+        launch_date=date.today() + timedelta(days=30),
+    )
+    return ReadinessItem.objects.create(
+        launch=launch,
+        key="pricing",
+        title="Pricing",
+        required=True,
+        owner=team["owner"],
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
 
 
 def due_mails(smtp):

@@ -20,29 +20,45 @@ def room(team):
     pmm = Column.objects.get(matrix=matrix, role__code="PMM").role_id
     acts = {a.name: a.pk for a in matrix.activities.all()}
     workshop = services.workshop_open(
-        matrix=matrix, facilitator=people["PM"], title="R&R workshop",
-        participant_ids=[people[k].pk for k in ("PMM", "SUP", "viewer")])
+        matrix=matrix,
+        facilitator=people["PM"],
+        title="R&R workshop",
+        participant_ids=[people[k].pk for k in ("PMM", "SUP", "viewer")],
+    )
     return {"matrix": matrix, "ws": ws, "people": people, "pm": pm, "pmm": pmm, "acts": acts, "w": workshop}
 
 
 def _propose(room, who, activity, **letters):
     codes = {"PM": room["pm"], "PMM": room["pmm"]}
     for code, value in letters.items():
-        services.proposal_set(workshop=room["w"], participant=room["people"][who], activity_id=room["acts"][activity],
-                              role_id=codes[code], value=value)
+        services.proposal_set(
+            workshop=room["w"],
+            participant=room["people"][who],
+            activity_id=room["acts"][activity],
+            role_id=codes[code],
+            value=value,
+        )
 
 
 def test_a_matrix_from_the_shared_concerns_has_pm_pmm_and_seed_004s_concerns(room):
     names = list(room["matrix"].activities.order_by("order").values_list("name", flat=True))
-    assert names[:6] == ["Market segmentation", "TAM, SAM and OAM", "Value proposition", "Personas", "Pricing",
-                         "Positioning"]
+    assert names[:6] == [
+        "Market segmentation",
+        "TAM, SAM and OAM",
+        "Value proposition",
+        "Personas",
+        "Pricing",
+        "Positioning",
+    ]
     assert list(Column.objects.filter(matrix=room["matrix"]).values_list("role__code", flat=True)) == ["PM", "PMM"]
     assert not Cell.objects.filter(activity__matrix=room["matrix"]).exclude(value="").exists()
 
 
 def test_the_facilitator_takes_part_and_scope_defaults_to_every_activity(room):
     w = room["w"]
-    assert set(w.participants.values_list("pk", flat=True)) == {room["people"][k].pk for k in ("PM", "PMM", "SUP", "viewer")}
+    assert set(w.participants.values_list("pk", flat=True)) == {
+        room["people"][k].pk for k in ("PM", "PMM", "SUP", "viewer")
+    }
     assert w.activities.count() == len(room["acts"])
     assert w.status == Workshop.Status.OPEN
 
@@ -55,8 +71,9 @@ def test_a_viewer_cannot_facilitate(room):
 def test_only_members_of_the_workspace_can_be_invited(room):
     stranger = MembershipFactory(access=Access.EDITOR)
     with pytest.raises(InvalidInput):
-        services.workshop_open(matrix=room["matrix"], facilitator=room["people"]["PM"], title="X",
-                               participant_ids=[stranger.pk])
+        services.workshop_open(
+            matrix=room["matrix"], facilitator=room["people"]["PM"], title="X", participant_ids=[stranger.pk]
+        )
     with pytest.raises(InvalidInput):
         services.workshop_invite(workshop=room["w"], participant_ids=[stranger.pk])
 
@@ -100,11 +117,20 @@ def test_an_uninvited_member_cannot_propose(room):
 
 
 def test_a_proposal_outside_the_scope_is_not_found(room):
-    w = services.workshop_open(matrix=room["matrix"], facilitator=room["people"]["PM"], title="Just pricing",
-                               activity_ids=[room["acts"]["Pricing"]])
+    w = services.workshop_open(
+        matrix=room["matrix"],
+        facilitator=room["people"]["PM"],
+        title="Just pricing",
+        activity_ids=[room["acts"]["Pricing"]],
+    )
     with pytest.raises(NotFound):
-        services.proposal_set(workshop=w, participant=room["people"]["PM"], activity_id=room["acts"]["Personas"],
-                              role_id=room["pm"], value="A")
+        services.proposal_set(
+            workshop=w,
+            participant=room["people"]["PM"],
+            activity_id=room["acts"]["Personas"],
+            role_id=room["pm"],
+            value="A",
+        )
 
 
 def test_an_invalid_letter_is_refused(room):
@@ -128,13 +154,19 @@ def test_pause_and_resume_return_to_the_reveal(room):
     services.workshop_pause(workshop=room["w"])
     assert room["w"].status == Workshop.Status.PAUSED
     with pytest.raises(Conflict, match="paused"):
-        services.settle(workshop=room["w"], activity_id=room["acts"]["Pricing"], letters={room["pm"]: "A"},
-                        actor=room["people"]["PM"].user, since=None)
+        services.settle(
+            workshop=room["w"],
+            activity_id=room["acts"]["Pricing"],
+            letters={room["pm"]: "A"},
+            actor=room["people"]["PM"].user,
+            since=None,
+        )
     services.workshop_resume(workshop=room["w"])
     assert Workshop.objects.get(pk=room["w"].pk).status == Workshop.Status.REVEALED
 
 
 # --- blindness ------------------------------------------------------------------------------
+
 
 def test_before_the_reveal_a_participants_grid_holds_only_their_own_letters(room):
     _propose(room, "PMM", "Pricing", PM="A", PMM="R")
@@ -161,6 +193,7 @@ def test_the_rule_engine_checks_a_participants_own_proposal(room):
 
 
 # --- the reveal -------------------------------------------------------------------------------
+
 
 def test_the_reveal_shows_the_spread_per_cell(room):
     for who in ("PM", "PMM", "SUP"):
@@ -190,9 +223,13 @@ def test_the_reveal_orders_disputed_first_most_split_first_then_findings_then_ag
     order = [r.activity.name for r in selectors.reveal_board(workshop=room["w"]).rows]
     assert order[:4] == ["Personas", "Pricing", "Positioning", "Value proposition"]
     tiers = {r.activity.name: r.tier for r in selectors.reveal_board(workshop=room["w"]).rows}
-    assert tiers == {"Personas": "disputed", "Pricing": "disputed", "Positioning": "finding",
-                     "Value proposition": "agreed", **{n: "empty" for n in tiers if n not in
-                                                       ("Personas", "Pricing", "Positioning", "Value proposition")}}
+    assert tiers == {
+        "Personas": "disputed",
+        "Pricing": "disputed",
+        "Positioning": "finding",
+        "Value proposition": "agreed",
+        **{n: "empty" for n in tiers if n not in ("Personas", "Pricing", "Positioning", "Value proposition")},
+    }
 
 
 def test_the_reveal_can_only_happen_once_and_only_for_the_open_workshop(room):
@@ -202,6 +239,7 @@ def test_the_reveal_can_only_happen_once_and_only_for_the_open_workshop(room):
 
 
 # --- settling -------------------------------------------------------------------------------
+
 
 def _agreeing_room(room):
     for who in ("PM", "PMM", "SUP"):
@@ -213,8 +251,13 @@ def _agreeing_room(room):
 def test_settling_a_cell_writes_the_matrix_as_one_recorded_change_saying_how_many_agreed(room):
     _agreeing_room(room)
     matrix = room["matrix"]
-    result = services.settle(workshop=room["w"], activity_id=room["acts"]["Pricing"], letters={room["pm"]: "A"},
-                             actor=room["people"]["PM"].user, since=matrix.last_seq)
+    result = services.settle(
+        workshop=room["w"],
+        activity_id=room["acts"]["Pricing"],
+        letters={room["pm"]: "A"},
+        actor=room["people"]["PM"].user,
+        since=matrix.last_seq,
+    )
     assert Cell.objects.get(activity_id=room["acts"]["Pricing"], role_id=room["pm"]).value == "A"
     assert result.agreed == 3 and result.total == 4
     assert "3 of 4 agreed" in result.label and result.label.startswith("From the workshop of ")
@@ -228,8 +271,13 @@ def test_settling_a_whole_row_is_one_group_and_can_be_undone_from_the_history(ro
     _agreeing_room(room)
     matrix = room["matrix"]
     pricing = room["acts"]["Pricing"]
-    result = services.settle(workshop=room["w"], activity_id=pricing, letters={room["pm"]: "A", room["pmm"]: "R"},
-                             actor=room["people"]["PM"].user, since=matrix.last_seq)
+    result = services.settle(
+        workshop=room["w"],
+        activity_id=pricing,
+        letters={room["pm"]: "A", room["pmm"]: "R"},
+        actor=room["people"]["PM"].user,
+        since=matrix.last_seq,
+    )
     assert result.changed == 2 and "whole row" in result.label and "3 of 4 agreed" in result.label
     assert ChangeEvent.objects.filter(matrix=matrix, group=result.group, kind="cell").count() == 2
     changelog.group_undo(matrix=matrix, group=result.group, actor=room["people"]["PM"].user)
@@ -240,11 +288,22 @@ def test_settling_is_refused_with_what_changed_when_the_matrix_changed_since(roo
     _agreeing_room(room)
     matrix = room["matrix"]
     seen = matrix.last_seq
-    raci_services.cell_set(matrix=matrix, activity_id=room["acts"]["Pricing"], role_id=room["pm"], value="C",
-                           expected_version=0, actor=room["people"]["editor"].user)
+    raci_services.cell_set(
+        matrix=matrix,
+        activity_id=room["acts"]["Pricing"],
+        role_id=room["pm"],
+        value="C",
+        expected_version=0,
+        actor=room["people"]["editor"].user,
+    )
     with pytest.raises(StaleChanges) as refused:
-        services.settle(workshop=room["w"], activity_id=room["acts"]["Pricing"], letters={room["pm"]: "A"},
-                        actor=room["people"]["PM"].user, since=seen)
+        services.settle(
+            workshop=room["w"],
+            activity_id=room["acts"]["Pricing"],
+            letters={room["pm"]: "A"},
+            actor=room["people"]["PM"].user,
+            since=seen,
+        )
     assert "Pricing × PM" in refused.value.changes[0]
     assert Cell.objects.get(activity_id=room["acts"]["Pricing"], role_id=room["pm"]).value == "C"
     assert not Settlement.objects.exists()
@@ -252,37 +311,57 @@ def test_settling_is_refused_with_what_changed_when_the_matrix_changed_since(roo
 
 def test_settling_waits_for_the_reveal(room):
     with pytest.raises(Conflict, match="not revealed"):
-        services.settle(workshop=room["w"], activity_id=room["acts"]["Pricing"], letters={room["pm"]: "A"},
-                        actor=room["people"]["PM"].user, since=None)
+        services.settle(
+            workshop=room["w"],
+            activity_id=room["acts"]["Pricing"],
+            letters={room["pm"]: "A"},
+            actor=room["people"]["PM"].user,
+            since=None,
+        )
 
 
 def test_settling_a_role_that_is_not_a_column_is_not_found(room):
     _agreeing_room(room)
     with pytest.raises(NotFound):
-        services.settle(workshop=room["w"], activity_id=room["acts"]["Pricing"], letters={999999: "A"},
-                        actor=room["people"]["PM"].user, since=None)
+        services.settle(
+            workshop=room["w"],
+            activity_id=room["acts"]["Pricing"],
+            letters={999999: "A"},
+            actor=room["people"]["PM"].user,
+            since=None,
+        )
 
 
 def test_a_disputed_row_can_be_split_into_input_and_outcome(room):
     _agreeing_room(room)
     pricing = room["acts"]["Pricing"]
-    _, outcome = services.row_split(workshop=room["w"], activity_id=pricing, input_role_id=room["pm"],
-                                    outcome_role_id=room["pmm"], actor=room["people"]["PM"].user,
-                                    since=room["matrix"].last_seq)
+    _, outcome = services.row_split(
+        workshop=room["w"],
+        activity_id=pricing,
+        input_role_id=room["pm"],
+        outcome_role_id=room["pmm"],
+        actor=room["people"]["PM"].user,
+        since=room["matrix"].last_seq,
+    )
     assert Activity.objects.get(pk=pricing).name == "Pricing: input"
     assert room["w"].activities.filter(pk=outcome.pk).exists()
     assert Settlement.objects.get(workshop=room["w"], activity_id=pricing, role=None).value == "split"
 
 
 def test_a_row_note_goes_to_the_decision_log(room):
-    note = services.row_note(workshop=room["w"], activity_id=room["acts"]["Pricing"], text="PMM owns the price point",
-                             actor=room["people"]["PM"].user)
+    note = services.row_note(
+        workshop=room["w"],
+        activity_id=room["acts"]["Pricing"],
+        text="PMM owns the price point",
+        actor=room["people"]["PM"].user,
+    )
     decision = Decision.objects.get(pk=note.decision_id)
     assert decision.activity_id == room["acts"]["Pricing"] and decision.matrix_id == room["matrix"].pk
     assert "R&R workshop" in decision.why
     with pytest.raises(InvalidInput):
-        services.row_note(workshop=room["w"], activity_id=room["acts"]["Pricing"], text="x" * 501,
-                          actor=room["people"]["PM"].user)
+        services.row_note(
+            workshop=room["w"], activity_id=room["acts"]["Pricing"], text="x" * 501, actor=room["people"]["PM"].user
+        )
 
 
 def test_a_closed_workshop_takes_nothing(room):

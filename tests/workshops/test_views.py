@@ -18,8 +18,12 @@ def room(team):
     pm = Column.objects.get(matrix=matrix, role__code="PM").role_id
     pmm = Column.objects.get(matrix=matrix, role__code="PMM").role_id
     pricing = matrix.activities.get(name="Pricing").pk
-    workshop = services.workshop_open(matrix=matrix, facilitator=people["PM"], title="R&R workshop",
-                                      participant_ids=[people["PMM"].pk, people["viewer"].pk])
+    workshop = services.workshop_open(
+        matrix=matrix,
+        facilitator=people["PM"],
+        title="R&R workshop",
+        participant_ids=[people["PMM"].pk, people["viewer"].pk],
+    )
     return {"matrix": matrix, "ws": ws, "people": people, "pm": pm, "pmm": pmm, "pricing": pricing, "w": workshop}
 
 
@@ -33,15 +37,25 @@ def _as(client, room, who):
 
 
 def _propose(room, who, value, role="pm"):
-    services.proposal_set(workshop=room["w"], participant=room["people"][who], activity_id=room["pricing"],
-                          role_id=room[role], value=value)
+    services.proposal_set(
+        workshop=room["w"],
+        participant=room["people"][who],
+        activity_id=room["pricing"],
+        role_id=room[role],
+        value=value,
+    )
 
 
 def test_an_outsider_gets_404_everywhere(client, room):
     outsider = MembershipFactory(access=Access.ADMIN)
     client.force_login(outsider.user)
-    for url in (_url(room), _url(room, "live"), _url(room, "summary"), _url(room, "summary_csv"),
-                _url(room, "proposal", room["pricing"], room["pm"])):
+    for url in (
+        _url(room),
+        _url(room, "live"),
+        _url(room, "summary"),
+        _url(room, "summary_csv"),
+        _url(room, "proposal", room["pricing"], room["pm"]),
+    ):
         assert client.get(url).status_code == 404
     assert client.post(_url(room, "step", "reveal")).status_code == 404
     assert client.post(_url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A"}).status_code == 404
@@ -68,8 +82,9 @@ def test_the_proposal_form_works_without_javascript(client, room):
 def test_an_htmx_proposal_answers_with_the_cell_badges_and_counts(client, room):
     _as(client, room, "PMM")
     client.post(_url(room, "proposal", room["pricing"], room["pmm"]), {"value": "A"}, headers={"HX-Request": "true"})
-    response = client.post(_url(room, "proposal", room["pricing"], room["pm"]), {"value": "A"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        _url(room, "proposal", room["pricing"], room["pm"]), {"value": "A"}, headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert f'id="c-{room["pricing"]}-{room["pm"]}"' in body
@@ -84,8 +99,9 @@ def test_an_uninvited_member_cannot_propose(client, room):
 
 
 def test_an_invalid_letter_is_422_in_place(client, room):
-    response = _as(client, room, "PMM").post(_url(room, "proposal", room["pricing"], room["pm"]), {"value": "Z"},
-                                            headers={"HX-Request": "true"})
+    response = _as(client, room, "PMM").post(
+        _url(room, "proposal", room["pricing"], room["pm"]), {"value": "Z"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 422 and "not a RACI value" in response.content.decode()
 
 
@@ -94,8 +110,13 @@ def test_before_the_reveal_no_page_shows_another_participants_letters(client, ro
     _propose(room, "PMM", "C", role="pmm")
     for who in ("PM", "viewer", "admin", "editor"):
         _as(client, room, who)
-        for url in (_url(room), _url(room, "live") + "?v=0&s=open", _url(room, "summary"), _url(room, "summary_csv"),
-                    _url(room, "proposal", room["pricing"], room["pm"])):
+        for url in (
+            _url(room),
+            _url(room, "live") + "?v=0&s=open",
+            _url(room, "summary"),
+            _url(room, "summary_csv"),
+            _url(room, "proposal", room["pricing"], room["pm"]),
+        ):
             response = client.get(url)
             body = response.content.decode()
             # PMM's letters would show as a cell with its class, a chip of the spread, or a count.
@@ -156,8 +177,9 @@ def test_after_the_reveal_everyone_invited_sees_the_spread(client, room):
 def test_settling_with_a_plain_post_redirects_and_writes_the_matrix(client, room):
     _propose(room, "PMM", "A")
     services.workshop_reveal(workshop=room["w"])
-    response = _as(client, room, "PM").post(_url(room, "settle", room["pricing"]),
-                                            {"role": room["pm"], "value": "A", "since": room["matrix"].last_seq})
+    response = _as(client, room, "PM").post(
+        _url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A", "since": room["matrix"].last_seq}
+    )
     assert response.status_code == 302
     assert Cell.objects.get(activity_id=room["pricing"], role_id=room["pm"]).value == "A"
 
@@ -168,7 +190,8 @@ def test_settling_a_row_with_htmx_answers_with_the_board(client, room):
     response = _as(client, room, "PM").post(
         _url(room, "settle", room["pricing"]),
         {f"v-{room['pm']}": "A", f"v-{room['pmm']}": "R", "since": room["matrix"].last_seq},
-        headers={"HX-Request": "true"})
+        headers={"HX-Request": "true"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and 'id="board"' in body and "✓ settled A" in body
     assert 'id="ws-live"' in body and 'hx-swap-oob="true"' in body
@@ -179,11 +202,19 @@ def test_a_stale_settlement_is_409_saying_what_changed(client, room):
     _propose(room, "PMM", "A")
     services.workshop_reveal(workshop=room["w"])
     seen = room["matrix"].last_seq
-    raci_services.cell_set(matrix=room["matrix"], activity_id=room["pricing"], role_id=room["pm"], value="C",
-                           expected_version=0, actor=room["people"]["editor"].user)
-    response = _as(client, room, "PM").post(_url(room, "settle", room["pricing"]),
-                                            {"role": room["pm"], "value": "A", "since": seen},
-                                            headers={"HX-Request": "true"})
+    raci_services.cell_set(
+        matrix=room["matrix"],
+        activity_id=room["pricing"],
+        role_id=room["pm"],
+        value="C",
+        expected_version=0,
+        actor=room["people"]["editor"].user,
+    )
+    response = _as(client, room, "PM").post(
+        _url(room, "settle", room["pricing"]),
+        {"role": room["pm"], "value": "A", "since": seen},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 409 and "Pricing × PM" in response.content.decode()
     assert Cell.objects.get(activity_id=room["pricing"], role_id=room["pm"]).value == "C"
 
@@ -192,8 +223,12 @@ def test_a_participant_cannot_settle_split_or_note(client, room):
     services.workshop_reveal(workshop=room["w"])
     _as(client, room, "PMM")
     assert client.post(_url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A"}).status_code == 403
-    assert client.post(_url(room, "split", room["pricing"]), {"input_role": room["pm"],
-                                                             "outcome_role": room["pmm"]}).status_code == 403
+    assert (
+        client.post(
+            _url(room, "split", room["pricing"]), {"input_role": room["pm"], "outcome_role": room["pmm"]}
+        ).status_code
+        == 403
+    )
     assert client.post(_url(room, "note", room["pricing"]), {"note": "x"}).status_code == 403
 
 
@@ -242,12 +277,18 @@ def test_a_workshop_on_a_new_matrix_from_the_shared_concerns(client, room):
 def _sized_room(team, n):
     ws, _, people = team
     matrix, acts, roles = build_matrix(ws, activities=n, roles=3, name="Small" if n == 5 else "Large")
-    workshop = services.workshop_open(matrix=matrix, facilitator=people["PM"], title="Sized",
-                                      participant_ids=[people["PMM"].pk, people["viewer"].pk])
+    workshop = services.workshop_open(
+        matrix=matrix, facilitator=people["PM"], title="Sized", participant_ids=[people["PMM"].pk, people["viewer"].pk]
+    )
     for who in ("PM", "PMM", "viewer"):
         for a in acts:
-            services.proposal_set(workshop=workshop, participant=people[who], activity_id=a.pk, role_id=roles[0].pk,
-                                  value="A" if who != "viewer" else "R")
+            services.proposal_set(
+                workshop=workshop,
+                participant=people[who],
+                activity_id=a.pk,
+                role_id=roles[0].pk,
+                value="A" if who != "viewer" else "R",
+            )
     return matrix, workshop
 
 
@@ -279,9 +320,16 @@ def test_a_settlement_without_the_pages_sequence_is_checked_as_stale(client, roo
     so it cannot skip the check and overwrite someone's edit."""
     _propose(room, "PMM", "A")
     services.workshop_reveal(workshop=room["w"])
-    raci_services.cell_set(matrix=room["matrix"], activity_id=room["pricing"], role_id=room["pm"], value="C",
-                           expected_version=0, actor=room["people"]["editor"].user)
-    response = _as(client, room, "PM").post(_url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A"},
-                                            headers={"HX-Request": "true"})
+    raci_services.cell_set(
+        matrix=room["matrix"],
+        activity_id=room["pricing"],
+        role_id=room["pm"],
+        value="C",
+        expected_version=0,
+        actor=room["people"]["editor"].user,
+    )
+    response = _as(client, room, "PM").post(
+        _url(room, "settle", room["pricing"]), {"role": room["pm"], "value": "A"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 409
     assert Cell.objects.get(activity_id=room["pricing"], role_id=room["pm"]).value == "C"

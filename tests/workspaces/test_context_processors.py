@@ -28,7 +28,7 @@ def two_workspaces(client, team):
 
 def _switcher_names(html: str) -> str:
     start = html.index('<details class="switcher">')
-    return html[start:html.index("</details>", start)]
+    return html[start : html.index("</details>", start)]
 
 
 def test_a_launch_page_shows_the_switcher_with_every_workspace(client, two_workspaces):
@@ -58,9 +58,13 @@ def test_the_memberships_are_queried_once_per_request(two_workspaces):
     request = RequestFactory().get("/")
     request.user = people["editor"].user
     context = switcher(request)
-    (names, again, count), queries = queries_of(lambda: (
-        [m.workspace.name for m in context["memberships"]], [m.workspace.name for m in memberships_for(request)],
-        len(context["memberships"])))
+    (names, again, count), queries = queries_of(
+        lambda: (
+            [m.workspace.name for m in context["memberships"]],
+            [m.workspace.name for m in memberships_for(request)],
+            len(context["memberships"]),
+        )
+    )
     assert len(queries) == 1 and count == 2 and names == again == sorted(names)
 
 

@@ -43,12 +43,15 @@ def test_a_forged_or_tampered_link_names_no_invitation(admin):
     assert accounts.invitation_from_token("") is None
 
 
-@pytest.mark.parametrize("email, access, message", [
-    ("", Access.EDITOR, "Give the e-mail address"),
-    ("not an address", Access.EDITOR, "is not an e-mail address"),
-    ("x" * 250 + "@example.com", Access.EDITOR, "at most 254"),
-    ("ok@example.com", "owner", "Pick an access level"),
-])
+@pytest.mark.parametrize(
+    "email, access, message",
+    [
+        ("", Access.EDITOR, "Give the e-mail address"),
+        ("not an address", Access.EDITOR, "is not an e-mail address"),
+        ("x" * 250 + "@example.com", Access.EDITOR, "at most 254"),
+        ("ok@example.com", "owner", "Pick an access level"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_saved_or_sent(admin, email, access, message):
     with pytest.raises(InvalidInput, match=message):
         invite(admin, email=email, access=access)
@@ -140,8 +143,9 @@ def test_a_member_who_accepts_keeps_their_access(admin):
 
 def test_signing_up_from_the_link_gives_the_account_the_invited_address(admin):
     sent = invite(admin)
-    user = accounts.invitation_signup(invitation=sent.invitation, username="priya", first_name="Priya",
-                                      password="plum orchard 1987")
+    user = accounts.invitation_signup(
+        invitation=sent.invitation, username="priya", first_name="Priya", password="plum orchard 1987"
+    )
     assert user.email == "priya@example.com" and user.is_active
     assert Membership.objects.filter(workspace=admin.workspace, user=user).exists()
 
@@ -150,8 +154,9 @@ def test_signing_up_from_the_link_with_an_address_that_has_an_account_makes_noth
     UserFactory(email="priya@example.com")
     sent = invite(admin)
     with pytest.raises(accounts_services.AddressTaken):
-        accounts.invitation_signup(invitation=sent.invitation, username="priya2", first_name="",
-                                   password="plum orchard 1987")
+        accounts.invitation_signup(
+            invitation=sent.invitation, username="priya2", first_name="", password="plum orchard 1987"
+        )
     assert not Membership.objects.filter(workspace=admin.workspace, user__username="priya2").exists()
     assert Invitation.objects.get().state == Invitation.State.PENDING
 

@@ -5,11 +5,22 @@ import pytest
 from workspaces.phases import LIFECYCLE, PhaseList, key_for_new, parse_phase
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("Discovery", "insight"), ("  insight   &  DISCOVERY ", "insight"), ("Phase 0", "insight"),
-    ("Development", "build"), ("GTM", "launch"), ("Go-to-market", "launch"), ("go to market", "launch"),
-    ("Post-launch", "post_launch"), ("post launch", "post_launch"), ("", ""), ("Unphased", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Discovery", "insight"),
+        ("  insight   &  DISCOVERY ", "insight"),
+        ("Phase 0", "insight"),
+        ("Development", "build"),
+        ("GTM", "launch"),
+        ("Go-to-market", "launch"),
+        ("go to market", "launch"),
+        ("Post-launch", "post_launch"),
+        ("post launch", "post_launch"),
+        ("", ""),
+        ("Unphased", ""),
+    ],
+)
 def test_aliases_map_to_the_lifecycle(text, key):
     assert parse_phase(text) == key
 

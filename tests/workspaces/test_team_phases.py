@@ -23,7 +23,12 @@ def names(workspace):
 def test_a_new_workspace_has_the_lifecycle_without_storing_it(workspace, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert [p.name for p in team_phases.phase_list(workspace_id=workspace.pk)] == [
-            "Insight/Discovery", "Strategy", "Build & Validate", "Launch", "Post-Launch"]
+            "Insight/Discovery",
+            "Strategy",
+            "Build & Validate",
+            "Launch",
+            "Post-Launch",
+        ]
     assert not Phase.objects.exists()
 
 
@@ -33,11 +38,17 @@ def test_adding_stores_the_defaults_then_appends(workspace):
     assert names(workspace)[-1] == "Beta program" and len(names(workspace)) == 6
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("", "needs a name"), ("   ", "needs a name"), ("x" * 61, "at most 60 characters"),
-    ("strategy", "already has a phase named “Strategy”"), ("Beta\x07", "control characters"),
-    ("Unphased", "without a phase"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "needs a name"),
+        ("   ", "needs a name"),
+        ("x" * 61, "at most 60 characters"),
+        ("strategy", "already has a phase named “Strategy”"),
+        ("Beta\x07", "control characters"),
+        ("Unphased", "without a phase"),
+    ],
+)
 def test_bad_names_are_refused_with_a_clear_message(workspace, name, message):
     with pytest.raises(InvalidInput) as refused:
         team_phases.phase_add(workspace=workspace, name=name)
@@ -92,9 +103,11 @@ def test_a_removed_lifecycle_phase_comes_back_with_its_key(workspace):
 def test_another_workspaces_phase_is_not_found(workspace):
     other = MembershipFactory(access=Access.ADMIN).workspace
     phase = team_phases.phase_add(workspace=other, name="Secret")
-    for write in (lambda: team_phases.phase_rename(workspace=workspace, phase_key=phase.key, name="Mine"),
-                  lambda: team_phases.phase_move(workspace=workspace, phase_key=phase.key, direction="up"),
-                  lambda: team_phases.phase_remove(workspace=workspace, phase_key=phase.key)):
+    for write in (
+        lambda: team_phases.phase_rename(workspace=workspace, phase_key=phase.key, name="Mine"),
+        lambda: team_phases.phase_move(workspace=workspace, phase_key=phase.key, direction="up"),
+        lambda: team_phases.phase_remove(workspace=workspace, phase_key=phase.key),
+    ):
         with pytest.raises(NotFound):
             write()
     assert Phase.objects.get(pk=phase.pk).name == "Secret"

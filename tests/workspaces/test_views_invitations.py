@@ -40,6 +40,7 @@ def path_of(link):
 
 # --- the admin's side --------------------------------------------------------------------
 
+
 def test_admins_see_pending_invitations_with_their_links(client, admin):
     sent = invite(admin)
     client.force_login(admin.user)
@@ -95,8 +96,18 @@ def test_the_invitation_answers_the_same_whether_or_not_the_address_has_an_accou
     answers = []
     for email in ("known@example.com", "unknown@example.com"):
         response = client.post(invite_url(admin), {"email": email, "access": "editor"}, headers=HX)
-        answers.append((response.status_code, re.sub(r"[a-z]+@example\.com", "X", re.sub(
-            r'<div class="invitation".*?</div>\s*</div>\s*</div>', "", response.content.decode(), flags=re.S))))
+        answers.append(
+            (
+                response.status_code,
+                re.sub(
+                    r"[a-z]+@example\.com",
+                    "X",
+                    re.sub(
+                        r'<div class="invitation".*?</div>\s*</div>\s*</div>', "", response.content.decode(), flags=re.S
+                    ),
+                ),
+            )
+        )
     assert answers[0][0] == answers[1][0] == 200
     toast = [re.search(r'class="toast[^"]*"[^>]*>([^<]*)<', html).group(1) for _, html in answers]
     assert toast[0] == toast[1] == "Invitation sent to X."
@@ -115,8 +126,9 @@ def test_the_workspace_allowance_is_said_at_the_field(client, admin, settings):
 def test_resend_mails_again(client, admin, headers):
     sent = invite(admin)
     client.force_login(admin.user)
-    response = client.post(reverse("workspaces:invitation_resend", args=[admin.workspace.slug, sent.invitation.pk]),
-                           headers=headers)
+    response = client.post(
+        reverse("workspaces:invitation_resend", args=[admin.workspace.slug, sent.invitation.pk]), headers=headers
+    )
     assert response.status_code == (200 if headers else 302)
     assert len(mail.outbox) == 2 and mail.outbox[1].to == ["priya@example.com"]
 
@@ -125,8 +137,9 @@ def test_resend_mails_again(client, admin, headers):
 def test_revoke_withdraws_the_invitation(client, admin, headers):
     sent = invite(admin)
     client.force_login(admin.user)
-    response = client.post(reverse("workspaces:invitation_revoke", args=[admin.workspace.slug, sent.invitation.pk]),
-                           headers=headers)
+    response = client.post(
+        reverse("workspaces:invitation_revoke", args=[admin.workspace.slug, sent.invitation.pk]), headers=headers
+    )
     assert response.status_code == (200 if headers else 302)
     if headers:
         assert "withdrawn" in response.content.decode() and sent.link not in response.content.decode()
@@ -154,6 +167,7 @@ def test_adding_anyone_by_name_is_gone(client, admin):
 
 # --- addresses are for admins -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("access, shown", [(Access.VIEWER, False), (Access.EDITOR, False), (Access.ADMIN, True)])
 def test_members_addresses_are_shown_to_admins_only(client, admin, access, shown):
     MembershipFactory(workspace=admin.workspace, user=UserFactory(username="lee", email="lee.secret@example.com"))
@@ -164,9 +178,14 @@ def test_members_addresses_are_shown_to_admins_only(client, admin, access, shown
     role = RoleFactory(workspace=admin.workspace)
     matrix, _, _ = build_matrix(admin.workspace, activities=1, roles=1)
     ws = admin.workspace.slug
-    pages = [members_url(me), reverse("raci:people", args=[ws]), reverse("workspaces:role_edit", args=[ws, role.pk]),
-             reverse("raci:matrix_settings", args=[ws, matrix.slug]), reverse("raci:decisions", args=[ws, matrix.slug]),
-             reverse("dashboard:workspace", args=[ws])]
+    pages = [
+        members_url(me),
+        reverse("raci:people", args=[ws]),
+        reverse("workspaces:role_edit", args=[ws, role.pk]),
+        reverse("raci:matrix_settings", args=[ws, matrix.slug]),
+        reverse("raci:decisions", args=[ws, matrix.slug]),
+        reverse("dashboard:workspace", args=[ws]),
+    ]
     assert ">lee" in client.get(members_url(me)).content.decode()  # the username, for everyone
     for url in pages:
         response = client.get(url)
@@ -180,6 +199,7 @@ def test_members_addresses_are_shown_to_admins_only(client, admin, access, shown
 
 # --- the invitee's side -------------------------------------------------------------------
 
+
 def test_the_link_offers_sign_up_and_sign_in_to_a_visitor(client, admin):
     sent = invite(admin)
     response = client.get(path_of(sent.link))
@@ -190,9 +210,16 @@ def test_the_link_offers_sign_up_and_sign_in_to_a_visitor(client, admin):
 
 def test_signing_up_from_the_link_joins_with_the_invited_address(client, admin):
     sent = invite(admin, access=Access.VIEWER)
-    response = client.post(path_of(sent.link), {"username": "priya", "first_name": "Priya",
-                                                 "email": "someone.else@example.com",
-                                                 "password1": "plum orchard 1987", "password2": "plum orchard 1987"})
+    response = client.post(
+        path_of(sent.link),
+        {
+            "username": "priya",
+            "first_name": "Priya",
+            "email": "someone.else@example.com",
+            "password1": "plum orchard 1987",
+            "password2": "plum orchard 1987",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == f"/w/{admin.workspace.slug}/"
     user = get_user_model().objects.get(username="priya")
     assert user.email == "priya@example.com" and user.is_active
@@ -211,8 +238,9 @@ def test_signing_up_from_the_link_for_an_address_with_an_account_mails_it_instea
     UserFactory(username="priya", email="priya@example.com")
     sent = invite(admin)
     mail.outbox.clear()
-    response = client.post(path_of(sent.link), {"username": "priya2", "password1": "plum orchard 1987",
-                                                 "password2": "plum orchard 1987"})
+    response = client.post(
+        path_of(sent.link), {"username": "priya2", "password1": "plum orchard 1987", "password2": "plum orchard 1987"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("signup_sent")
     assert not get_user_model().objects.filter(username="priya2").exists()
     [message] = mail.outbox
@@ -223,8 +251,10 @@ def test_signing_up_from_the_link_for_an_address_with_an_account_mails_it_instea
 def test_signing_in_with_the_invited_account_then_joining(client, admin):
     sent = invite(admin)
     UserFactory(username="priya", email="priya@example.com")
-    response = client.post(reverse("login") + f"?next={path_of(sent.link)}",
-                           {"username": "priya", "password": PASSWORD, "next": path_of(sent.link)})
+    response = client.post(
+        reverse("login") + f"?next={path_of(sent.link)}",
+        {"username": "priya", "password": PASSWORD, "next": path_of(sent.link)},
+    )
     assert response["Location"] == path_of(sent.link)
     assert "Join " in client.get(path_of(sent.link)).content.decode()
     response = client.post(path_of(sent.link))
@@ -241,10 +271,15 @@ def test_another_signed_in_account_is_told_without_the_address(client, admin):
     assert Invitation.objects.get().state == Invitation.State.PENDING
 
 
-@pytest.mark.parametrize("change, status, words", [
-    ("accepted", 410, "used already"), ("revoked", 410, "withdrawn"), ("expired", 410, "expired"),
-    ("renewed", 404, "not valid"),
-])
+@pytest.mark.parametrize(
+    "change, status, words",
+    [
+        ("accepted", 410, "used already"),
+        ("revoked", 410, "withdrawn"),
+        ("expired", 410, "expired"),
+        ("renewed", 404, "not valid"),
+    ],
+)
 def test_a_link_that_no_longer_works_says_why(client, admin, change, status, words):
     sent = invite(admin)
     if change == "accepted":

@@ -84,10 +84,12 @@ def test_others_read_the_phases_without_controls_and_cannot_change_them(client, 
     html = client.get(settings_url(admin.workspace)).content.decode()
     assert "Post-Launch" in html and "phase-add-name" not in html and "Remove Launch" not in html
     ws = admin.workspace.slug
-    for url, data in ((reverse("workspaces:phase_add", args=[ws]), {"name": "Mine"}),
-                      (reverse("workspaces:phase_rename", args=[ws, "launch"]), {"name": "Mine"}),
-                      (reverse("workspaces:phase_move", args=[ws, "launch"]), {"direction": "up"}),
-                      (reverse("workspaces:phase_remove", args=[ws, "launch"]), {})):
+    for url, data in (
+        (reverse("workspaces:phase_add", args=[ws]), {"name": "Mine"}),
+        (reverse("workspaces:phase_rename", args=[ws, "launch"]), {"name": "Mine"}),
+        (reverse("workspaces:phase_move", args=[ws, "launch"]), {"direction": "up"}),
+        (reverse("workspaces:phase_remove", args=[ws, "launch"]), {}),
+    ):
         assert client.post(url, data).status_code == 403
     assert len(names(admin.workspace)) == 5
 
@@ -106,8 +108,9 @@ def test_the_phase_actions_take_post_only(client, admin):
 
 def test_a_rename_over_someone_elses_is_refused_saying_what_changed(client, admin):
     team_phases.phase_rename(workspace=admin.workspace, phase_key="launch", name="GTM")  # someone else, meanwhile
-    response = client.post(reverse("workspaces:phase_rename", args=[admin.workspace.slug, "launch"]),
-                           {"name": "Go live", "was": "Launch"})
+    response = client.post(
+        reverse("workspaces:phase_rename", args=[admin.workspace.slug, "launch"]), {"name": "Go live", "was": "Launch"}
+    )
     html = response.content.decode()
     assert response.status_code == 409 and "Someone renamed this phase to “GTM”" in html
     assert 'id="phase-error-launch"' in html and names(admin.workspace)[3] == "GTM"

@@ -59,8 +59,16 @@ def test_an_editor_cannot_take_a_role_and_does_not_see_the_controls(client, worl
 def test_an_editor_renaming_a_role_leaves_its_holders_alone(client, world):
     RoleHolder.objects.create(role=world["role"], membership=world["admin"])
     client.force_login(world["editor"].user)
-    response = client.post(_edit_url(world), {"name": "Product lead", "code": "PM", "description": "",
-                                              "version": world["role"].version, "holders": [world["editor"].pk]})
+    response = client.post(
+        _edit_url(world),
+        {
+            "name": "Product lead",
+            "code": "PM",
+            "description": "",
+            "version": world["role"].version,
+            "holders": [world["editor"].pk],
+        },
+    )
     assert response.status_code == 302
     world["role"].refresh_from_db()
     assert world["role"].name == "Product lead"
@@ -78,8 +86,9 @@ def test_a_viewer_gets_403_and_an_outsider_404(client, world):
 def test_a_matrix_from_a_template_gives_an_editor_no_hats(world):
     templates_seed()
     template = Template.objects.get(slug="pm-pmm-startup", workspace=None)
-    raci_services.matrix_create(workspace=world["admin"].workspace, name="Seed", actor=world["editor"].user,
-                           template=template)
+    raci_services.matrix_create(
+        workspace=world["admin"].workspace, name="Seed", actor=world["editor"].user, template=template
+    )
     assert not RoleHolder.objects.filter(membership=world["editor"]).exists()
 
 

@@ -113,10 +113,12 @@ def crew(team):
     item("role", owner_role=pm_role, due_date=date(2027, 1, 20))
     item("pmm", owner=people["PMM"], owner_role=pm_role, due_date=date(2027, 1, 20))
     item("nobody", due_date=date(2027, 1, 20))
-    ritual_services.ritual_create(workspace=ws, name="Weekly sync", cadence="weekly", starts_on=date(2027, 3, 1),
-                                  owner_role_id=pm_role.pk)
-    paused = ritual_services.ritual_create(workspace=ws, name="Old sync", cadence="weekly",
-                                           starts_on=date(2027, 1, 4), owner_role_id=pm_role.pk)
+    ritual_services.ritual_create(
+        workspace=ws, name="Weekly sync", cadence="weekly", starts_on=date(2027, 3, 1), owner_role_id=pm_role.pk
+    )
+    paused = ritual_services.ritual_create(
+        workspace=ws, name="Old sync", cadence="weekly", starts_on=date(2027, 1, 4), owner_role_id=pm_role.pk
+    )
     type(paused).objects.filter(pk=paused.pk).update(paused=True)
     return ws, people, pm_role, roles
 
@@ -167,9 +169,14 @@ def test_the_workspaces_multiple_and_floor_decide_who_is_marked(crew):
 
 def test_marks_are_bounded_and_nothing_is_saved_when_refused(team):
     ws = team[0]
-    for multiple, floor, field in ((Decimal("1.0"), 5, "multiple"), (Decimal(11), 5, "multiple"),
-                                   (Decimal("1.5"), 0, "floor"), (Decimal("1.5"), 501, "floor"),
-                                   (Decimal("NaN"), 5, "multiple"), (Decimal("1.5"), True, "floor")):
+    for multiple, floor, field in (
+        (Decimal("1.0"), 5, "multiple"),
+        (Decimal(11), 5, "multiple"),
+        (Decimal("1.5"), 0, "floor"),
+        (Decimal("1.5"), 501, "floor"),
+        (Decimal("NaN"), 5, "multiple"),
+        (Decimal("1.5"), True, "floor"),
+    ):
         with pytest.raises(InvalidInput) as refused:
             services.workload_marks_set(workspace=ws, multiple=multiple, floor=floor)
         assert refused.value.field == field
@@ -182,6 +189,8 @@ def test_marks_are_bounded_and_nothing_is_saved_when_refused(team):
 
 def test_every_part_of_the_product_contributes():
     names = {c.__module__ + "." + c.__name__ for c in workload.contributors()}
-    assert names == {"raci.selectors.workload_letters", "launches.selectors.workload_launches",
-                     "rituals.selectors.workload_rituals"}
-
+    assert names == {
+        "raci.selectors.workload_letters",
+        "launches.selectors.workload_launches",
+        "rituals.selectors.workload_rituals",
+    }

@@ -7,107 +7,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('raci', '0013_quarter_readout_kind'),
+        ("raci", "0013_quarter_readout_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     # The tables stay where they are (db_table): only Django's idea of which app owns
     # each model changes.
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
                 migrations.CreateModel(
-                    name='Workspace',
+                    name="Workspace",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('name', models.CharField(max_length=200)),
-                        ('slug', models.SlugField(max_length=60, unique=True)),
-                        ('time_zone', models.CharField(default='UTC', max_length=64, validators=[workspaces.models.validate_time_zone])),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("name", models.CharField(max_length=200)),
+                        ("slug", models.SlugField(max_length=60, unique=True)),
+                        (
+                            "time_zone",
+                            models.CharField(
+                                default="UTC", max_length=64, validators=[workspaces.models.validate_time_zone]
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
                     ],
                     options={
-                        'db_table': 'raci_workspace',
+                        "db_table": "raci_workspace",
                     },
                 ),
                 migrations.CreateModel(
-                    name='Membership',
+                    name="Membership",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('access', models.CharField(choices=[('viewer', 'Viewer'), ('editor', 'Editor'), ('admin', 'Admin')], default='editor', max_length=10)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "access",
+                            models.CharField(
+                                choices=[("viewer", "Viewer"), ("editor", "Editor"), ("admin", "Admin")],
+                                default="editor",
+                                max_length=10,
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="memberships",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="memberships",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_membership',
+                        "db_table": "raci_membership",
                     },
                 ),
                 migrations.CreateModel(
-                    name='Role',
+                    name="Role",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('name', models.CharField(max_length=200)),
-                        ('code', models.CharField(max_length=12)),
-                        ('description', models.TextField(blank=True, max_length=2000)),
-                        ('version', models.PositiveIntegerField(default=0)),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("name", models.CharField(max_length=200)),
+                        ("code", models.CharField(max_length=12)),
+                        ("description", models.TextField(blank=True, max_length=2000)),
+                        ("version", models.PositiveIntegerField(default=0)),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="roles",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_role',
-                        'ordering': ['code'],
+                        "db_table": "raci_role",
+                        "ordering": ["code"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Invitation',
+                    name="Invitation",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('email', models.EmailField(max_length=254)),
-                        ('access', models.CharField(choices=[('viewer', 'Viewer'), ('editor', 'Editor'), ('admin', 'Admin')], default='editor', max_length=10)),
-                        ('nonce', models.CharField(max_length=32)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('sent_at', models.DateTimeField()),
-                        ('expires_at', models.DateTimeField()),
-                        ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                        ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                        ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='workspaces.workspace')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("email", models.EmailField(max_length=254)),
+                        (
+                            "access",
+                            models.CharField(
+                                choices=[("viewer", "Viewer"), ("editor", "Editor"), ("admin", "Admin")],
+                                default="editor",
+                                max_length=10,
+                            ),
+                        ),
+                        ("nonce", models.CharField(max_length=32)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("sent_at", models.DateTimeField()),
+                        ("expires_at", models.DateTimeField()),
+                        ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                        ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "accepted_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "invited_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "workspace",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="invitations",
+                                to="workspaces.workspace",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_invitation',
-                        'ordering': ['-sent_at', '-id'],
+                        "db_table": "raci_invitation",
+                        "ordering": ["-sent_at", "-id"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='RoleHolder',
+                    name="RoleHolder",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='held_roles', to='workspaces.membership')),
-                        ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holders', to='workspaces.role')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "membership",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="held_roles",
+                                to="workspaces.membership",
+                            ),
+                        ),
+                        (
+                            "role",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="holders",
+                                to="workspaces.role",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'raci_roleholder',
-                        'constraints': [models.UniqueConstraint(fields=('role', 'membership'), name='hold_role_once')],
+                        "db_table": "raci_roleholder",
+                        "constraints": [models.UniqueConstraint(fields=("role", "membership"), name="hold_role_once")],
                     },
                 ),
                 migrations.AddConstraint(
-                    model_name='role',
-                    constraint=models.UniqueConstraint(fields=('workspace', 'code'), name='role_code_unique_in_workspace'),
+                    model_name="role",
+                    constraint=models.UniqueConstraint(
+                        fields=("workspace", "code"), name="role_code_unique_in_workspace"
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='role',
-                    constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='role_name_unique_in_workspace'),
+                    model_name="role",
+                    constraint=models.UniqueConstraint(
+                        fields=("workspace", "name"), name="role_name_unique_in_workspace"
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='membership',
-                    constraint=models.UniqueConstraint(fields=('workspace', 'user'), name='one_membership_per_user'),
+                    model_name="membership",
+                    constraint=models.UniqueConstraint(fields=("workspace", "user"), name="one_membership_per_user"),
                 ),
                 migrations.AddConstraint(
-                    model_name='invitation',
-                    constraint=models.UniqueConstraint(condition=models.Q(('accepted_at__isnull', True), ('revoked_at__isnull', True)), fields=('workspace', 'email'), name='one_open_invitation_per_address'),
+                    model_name="invitation",
+                    constraint=models.UniqueConstraint(
+                        condition=models.Q(("accepted_at__isnull", True), ("revoked_at__isnull", True)),
+                        fields=("workspace", "email"),
+                        name="one_open_invitation_per_address",
+                    ),
                 ),
-        ]),
+            ]
+        ),
     ]

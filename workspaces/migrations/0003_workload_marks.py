@@ -6,20 +6,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0002_phase'),
+        ("workspaces", "0002_phase"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workspace',
-            name='workload_floor',
+            model_name="workspace",
+            name="workload_floor",
             field=models.PositiveSmallIntegerField(default=5),
         ),
         migrations.AddField(
-            model_name='workspace',
-            name='workload_multiple',
-            field=models.DecimalField(decimal_places=1, default=Decimal('1.5'), max_digits=3),
+            model_name="workspace",
+            name="workload_multiple",
+            field=models.DecimalField(decimal_places=1, default=Decimal("1.5"), max_digits=3),
         ),
     ]

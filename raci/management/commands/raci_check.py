@@ -38,14 +38,14 @@ class Command(BaseCommand):
     requires_system_checks = ()
 
     def add_arguments(self, parser):
-        parser.add_argument("workspace", nargs="?", metavar="WORKSPACE_SLUG",
-                            help="Workspace of the saved matrix to check.")
-        parser.add_argument("matrix", nargs="?", metavar="MATRIX_SLUG",
-                            help="Slug of the saved matrix to check.")
-        parser.add_argument("--csv", metavar="FILE",
-                            help="Check this CSV or XLSX file instead of a saved matrix ('-' reads stdin).")
-        parser.add_argument("--format", choices=("text", "json"), default="text",
-                            help="Output format (default: text).")
+        parser.add_argument(
+            "workspace", nargs="?", metavar="WORKSPACE_SLUG", help="Workspace of the saved matrix to check."
+        )
+        parser.add_argument("matrix", nargs="?", metavar="MATRIX_SLUG", help="Slug of the saved matrix to check.")
+        parser.add_argument(
+            "--csv", metavar="FILE", help="Check this CSV or XLSX file instead of a saved matrix ('-' reads stdin)."
+        )
+        parser.add_argument("--format", choices=("text", "json"), default="text", help="Output format (default: text).")
 
     def handle(self, *args, workspace=None, matrix=None, csv=None, format="text", verbosity=1, **options):
         if csv is not None:
@@ -80,8 +80,13 @@ class Command(BaseCommand):
             self._write_errors(table, name=name, output_format=output_format)
             return True
         matrix = table.to_matrix_data()
-        return self._report(matrix, rules.check(matrix), output_format=output_format, verbosity=verbosity,
-                            team_phases=_team_phases(table))
+        return self._report(
+            matrix,
+            rules.check(matrix),
+            output_format=output_format,
+            verbosity=verbosity,
+            team_phases=_team_phases(table),
+        )
 
     def _check_saved(self, workspace_slug: str, matrix_slug: str, *, output_format: str, verbosity: int) -> bool:
         # Imported here so that the CSV mode loads no models and needs no database.
@@ -91,16 +96,21 @@ class Command(BaseCommand):
         try:
             saved = Matrix.objects.get(workspace__slug=workspace_slug, slug=matrix_slug)
         except Matrix.DoesNotExist:
-            raise CommandError(
-                f"No matrix “{matrix_slug}” in workspace “{workspace_slug}”."
-            ) from None
+            raise CommandError(f"No matrix “{matrix_slug}” in workspace “{workspace_slug}”.") from None
         matrix, settings = matrix_rule_input(saved)
         return self._report(matrix, rules.check(matrix, settings), output_format=output_format, verbosity=verbosity)
 
     # -------------------------------------------------------------------- output
 
-    def _report(self, matrix: rules.MatrixData, findings: list[rules.Finding], *,
-                output_format: str, verbosity: int, team_phases: list[tuple[str, int]] = ()) -> bool:
+    def _report(
+        self,
+        matrix: rules.MatrixData,
+        findings: list[rules.Finding],
+        *,
+        output_format: str,
+        verbosity: int,
+        team_phases: list[tuple[str, int]] = (),
+    ) -> bool:
         """Write the findings; True when any is an error."""
         activity_names = {activity.key: activity.name for activity in matrix.activities}
         role_codes = {role.key: role.label for role in matrix.roles}
@@ -115,8 +125,17 @@ class Command(BaseCommand):
             for finding in findings
         ]
         if output_format == "json":
-            rows += [{"rule": TEAM_PHASE, "severity": rules.INFO, "activity": None, "role": None,
-                      "message": _team_phase_message(name, n), "phase": name} for name, n in team_phases]
+            rows += [
+                {
+                    "rule": TEAM_PHASE,
+                    "severity": rules.INFO,
+                    "activity": None,
+                    "role": None,
+                    "message": _team_phase_message(name, n),
+                    "phase": name,
+                }
+                for name, n in team_phases
+            ]
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
             for row, finding in zip(rows, findings):
@@ -134,8 +153,13 @@ class Command(BaseCommand):
     def _write_errors(self, table: ParsedTable, *, name: str, output_format: str) -> None:
         count = table.error_count
         if output_format == "json":
-            self.stdout.write(json.dumps({"errors": [error.as_dict() for error in table.errors], "error_count": count},
-                                         indent=2, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {"errors": [error.as_dict() for error in table.errors], "error_count": count},
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
             return
         for error in table.errors:
             self.stdout.write(f"invalid  {error}")
@@ -154,8 +178,10 @@ def _team_phases(table: ParsedTable) -> list[tuple[str, int]]:
 
 
 def _team_phase_message(name: str, n: int) -> str:
-    return (f"“{name}” is the team's own phase ({n} {'activity' if n == 1 else 'activities'}); "
-            "importing the file adds it to the workspace's phases.")
+    return (
+        f"“{name}” is the team's own phase ({n} {'activity' if n == 1 else 'activities'}); "
+        "importing the file adds it to the workspace's phases."
+    )
 
 
 def _plural(count: int, word: str) -> str:
