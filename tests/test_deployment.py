@@ -283,3 +283,19 @@ def test_on_postgresql_repeated_statements_are_prepared_unless_a_pooler_needs_th
 
 def test_with_redis_the_cache_keeps_one_client_per_connection_pool():
     assert _settings_of(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "core.cache.RedisCache"
+
+
+def test_each_parallel_test_worker_keeps_its_cache_keys_apart():
+    """pytest-xdist's workers share one Redis: a live-feed key such as `live-cell:3:7` of one
+    worker must not be another's, nor cleared by another's `cache.clear()`."""
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+
+    def prefix(worker: str) -> str:
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", REDIS_URL="redis://127.0.0.1:6379/0")
+        env["PYTEST_XDIST_WORKER"] = worker
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert prefix("gw0") != prefix("gw1")
+    assert prefix("gw0").startswith("lockstep-test")

@@ -17,9 +17,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"lockstep-test-{os.getpid()}.sqlite3")}
+# Parallel workers (pytest-xdist names each in PYTEST_XDIST_WORKER: gw0, gw1, ...) each get
+# a database of their own from pytest-django and keys of their own here: live-feed entries,
+# locks and throttle counts of one worker never meet another's, and clearing the cache
+# between tests clears only the worker's own keys (core.cache.RedisCache.clear). Without
+# Redis the cache is in each process's memory, so each worker's own already.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 if REDIS_URL:
-    # Tests share the Redis server with other runs: keep their keys apart.
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "lockstep-test"}}
+    # Tests share the Redis server with other runs and with each other: keep their keys apart.
+    CACHES = {
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": f"lockstep-test-{WORKER}"}
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
