@@ -1,4 +1,5 @@
-# The two commands a new machine needs: `make run` and `make test`.
+# The two commands a new machine needs: `make run` and `make test`. While editing:
+# `make check` (the fast tests) and `make lint`.
 # Only Python 3, pip and make are assumed; uv is installed when missing.
 SHELL := /bin/bash
 PORT ?= 8000
@@ -7,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test install migrate seed bench load check-deploy browsers lint
+.PHONY: run test check lint install migrate seed bench load check-deploy
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
@@ -34,9 +35,28 @@ run: seed
 	  else $(MANAGE) run_ticks & side=$$!; fi; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
+# Tests run on both cores (pytest-xdist); each worker has its own test database and its own
+# cache keys (config/settings/test.py). worksteal: a worker that finishes early takes over
+# tests queued for the other, so one slow module does not leave a core idle.
+WORKERS ?= 2
+XDIST := -n $(WORKERS) --dist worksteal
+
+# The whole suite, on the database and Redis of the environment (SQLite and in-process by
+# default). Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
 test: install
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(UV) run --frozen pytest $(XDIST) $(PYTEST_ARGS)
+
+# The daily loop: everything but the browser and fuzz tests, on SQLite with the cache in
+# memory, whatever the environment says.
+check: install
+	env -u DATABASE_URL -u REDIS_URL $(UV) run --frozen pytest $(XDIST) -m "not browser and not fuzz" $(PYTEST_ARGS)
+
+# Lint, formatting, types and the apps' layers; changes nothing.
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports
 
 bench: install
 	$(UV) run --frozen python -m tests.bench

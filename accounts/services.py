@@ -150,11 +150,11 @@ def signup_pending(token: str):
         data = signing.loads(token, salt=_SIGNUP_SALT, max_age=timedelta(days=settings.SIGNUP_CONFIRM_DAYS))
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
     return (
         get_user_model()
-        .objects.filter(pk=data.get("u"), email=data.get("e"), is_active=False, last_login__isnull=True)
+        .objects.filter(pk=data["u"], email=data.get("e"), is_active=False, last_login__isnull=True)
         .first()
     )
 

@@ -95,21 +95,21 @@ def parse_candidates(
     errors: list[RowError] = []
     header_row, header = records[0]
     layout: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        key = fold(cell)
+    for position, text in enumerate(header):
+        key = fold(text)
         if not key:
             continue
         if key not in COLUMNS:
             errors.append(
                 RowError(
                     header_row,
-                    cell.strip(),
-                    cell.strip(),
+                    text.strip(),
+                    text.strip(),
                     "Unknown column; the columns are " + ", ".join(c[1] for c in COLUMNS.values()) + ".",
                 )
             )
         elif COLUMNS[key][0] in layout:
-            errors.append(RowError(header_row, COLUMNS[key][1], cell.strip(), "This column appears twice."))
+            errors.append(RowError(header_row, COLUMNS[key][1], text.strip(), "This column appears twice."))
         else:
             layout[COLUMNS[key][0]] = position
     if "name" not in layout:

@@ -85,7 +85,7 @@ class TierForm(forms.Form):
 
     def first_error(self) -> str | None:
         for errors in self.errors.values():
-            return errors[0]
+            return str(errors[0])
         return None
 
     def tier_value(self) -> int | None:

@@ -8,6 +8,7 @@ the quarter it belongs to (the pages offer to move it there).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,8 +68,8 @@ def plan_warnings(
     *,
     today: date,
     lead_days: dict[int, int],
-    avoid: list[planning.Avoid] = (),
-    dependencies: list[tuple[int, int]] = (),
+    avoid: Sequence[planning.Avoid] = (),
+    dependencies: Sequence[tuple[int, int]] = (),
     tier_names: dict[int, str] | None = None,
 ) -> dict[int, list[Warning]]:
     """Warnings per launch id (every id present, most of them with an empty list).
@@ -127,9 +128,10 @@ def _own_warnings(launch: PlanLaunch, *, today: date, lead_days: dict[int, int],
             f"record the day it launched, or move the date.",
         )
         return
-    needed = lead_days.get(launch.tier) if launch.tier is not None else None
-    if needed is not None and needed > left:
-        name = names.get(launch.tier, f"Tier {launch.tier}")
+    tier = launch.tier
+    needed = lead_days.get(tier) if tier is not None else None
+    if tier is not None and needed is not None and needed > left:
+        name = names.get(tier, f"Tier {tier}")
         message = f"{name} needs {_days(needed)} of lead time; only {_days(left)} {'is' if left == 1 else 'are'} left before {_day(day)}."
         if launch.first_open_item and launch.first_open_item[1] < today:
             title, due = launch.first_open_item

@@ -8,7 +8,7 @@ nobody, and an event emitted twice (a retried task, a doubled tick) is stored on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -75,7 +75,7 @@ def emit(event: Event, *, recipients: Iterable[int]) -> list[int]:
     return emit_many([(event, recipients)])
 
 
-def emit_many(events: list[tuple[Event, Iterable[int]]]) -> list[int]:
+def emit_many(events: Sequence[tuple[Event, Iterable[int]]]) -> list[int]:
     """Store the events' notifications and webhook deliveries; send them after commit.
 
     An event whose key was emitted before tells nobody again, and the actor is never told

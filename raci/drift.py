@@ -67,6 +67,7 @@ class Update:
             return f"The template added “{self.name}”."
         if self.kind == "removed":
             return f"The template removed “{self.name}”."
+        assert self.before is not None and self.after is not None  # a change has both
         old, new = self.before.letters, self.after.letters
         parts = [
             f"{c} {DISPLAY.get(old.get(c, ''), '') or 'empty'} → {DISPLAY.get(new.get(c, ''), '') or 'empty'}"

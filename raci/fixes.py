@@ -5,18 +5,17 @@ Plain Python over the rule engine's data (no ORM), like `rules`: given the matri
 template's letters, `fixes_for` returns the fixes with the exact letters each would write.
 The UI previews those letters; the service applies them as one recorded group.
 
-Also here: `split_letters`, seed 000's boundary script as letters ("if you handle the
+Also here: `split_letters`, the boundary script of "The GTM Framework" (docs/sources.md) as letters ("if you handle the
 Input, I'll handle the Outcome").
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from raci.rules import Finding, MatrixData, RuleSettings
+from raci.rules import Finding, Key, MatrixData, RuleSettings
 
-# Why each rule matters, in our words, from the seeds' reasoning.
+# Why each rule matters, in our words, from the source articles' reasoning (docs/sources.md).
 WHY = {
     "no-accountable": "Without one owner a decision waits for everyone, or gets made twice. Seed 001's cheat "
     "sheet names one role Responsible & Accountable for every activity for that reason.",
@@ -46,8 +45,8 @@ class Fix:
 
     code: str
     label: str
-    changes: tuple[tuple[Hashable, Hashable, str, str], ...] = ()
-    remove_role: Hashable | None = None
+    changes: tuple[tuple[Key, Key, str, str], ...] = ()
+    remove_role: Key | None = None
     form: str = ""
 
     @property
@@ -71,15 +70,13 @@ def _demote(value: str) -> str:
     return "R" if value == "AR" else "C" if value == "A" else value
 
 
-def single_accountable(row: dict[Hashable, str], owner: Hashable) -> dict[Hashable, str]:
+def single_accountable(row: dict[Key, str], owner: Key) -> dict[Key, str]:
     """The row with `owner` the only accountable role; the other A's become R or C."""
     return {k: (v if k == owner else _demote(v)) for k, v in row.items()}
 
 
-def split_letters(
-    row: dict[Hashable, str], input_owner: Hashable, outcome_owner: Hashable
-) -> tuple[dict[Hashable, str], dict[Hashable, str]]:
-    """Seed 000's boundary script: the input row is the input owner's (A/R) with the other
+def split_letters(row: dict[Key, str], input_owner: Key, outcome_owner: Key) -> tuple[dict[Key, str], dict[Key, str]]:
+    """The GTM Framework's boundary script: the input row is the input owner's (A/R) with the other
     consulted; the outcome row the reverse. Everyone else keeps their letters, except that
     nobody else stays accountable (A/R becomes R, A becomes C): each row has one owner."""
     if input_owner == outcome_owner:
@@ -88,16 +85,16 @@ def split_letters(
     return ({**others, input_owner: "AR", outcome_owner: "C"}, {**others, input_owner: "C", outcome_owner: "AR"})
 
 
-def rows_of(data: MatrixData) -> dict[Hashable, dict[Hashable, str]]:
+def rows_of(data: MatrixData) -> dict[Key, dict[Key, str]]:
     """Each activity's letters, for callers that ask for the fixes of many findings."""
-    rows: dict[Hashable, dict[Hashable, str]] = {}
+    rows: dict[Key, dict[Key, str]] = {}
     for (a, r), v in data.cells.items():
         if v:
             rows.setdefault(a, {})[r] = v
     return rows
 
 
-def _row(data: MatrixData, activity: Hashable, rows: dict | None = None) -> dict[Hashable, str]:
+def _row(data: MatrixData, activity: Key, rows: dict | None = None) -> dict[Key, str]:
     order = [r.key for r in data.roles]
     if rows is not None:
         row = {r: v for r, v in rows.get(activity, {}).items() if r in order}
@@ -220,7 +217,7 @@ def fixes_for(
     return []
 
 
-def handover_letters(row: dict[Hashable, str], *, from_role: Hashable, to_role: Hashable) -> dict[Hashable, str]:
+def handover_letters(row: dict[Key, str], *, from_role: Key, to_role: Key) -> dict[Key, str]:
     """Hand the A of one activity from `from_role` to `to_role`: the new owner keeps doing
     what it did (R becomes A/R), the old one is consulted (or R if it did the work)."""
     after = dict(row)

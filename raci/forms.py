@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 
@@ -62,7 +63,7 @@ class ActivityForm(forms.Form):
         choices = phases.choices()
         if current_phase and current_phase not in phases:
             choices.append((current_phase, phases.label(current_phase)))
-        self.fields["phase"].choices = choices
+        cast(forms.ChoiceField, self.fields["phase"]).choices = choices
 
 
 class WorkloadMarksForm(forms.Form):

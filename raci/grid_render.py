@@ -1,7 +1,7 @@
 """The matrix grid's cells, rendered in plain Python.
 
 The grid is the one place where the template language is too slow: 3,000 cells cost
-about 75 ms through it (DESIGN.md, budgets). Cells carry only numbers and fixed letters;
+about 75 ms through it, a plain Python renderer some 40 times less (`make bench`). Cells carry only numbers and fixed letters;
 every piece of user text in the grid (activity and role names) is escaped here or goes
 through the template engine.
 """
@@ -47,7 +47,7 @@ def badge_html(findings: list[rules.Finding], element_id: str, *, oob: bool = Fa
     oob_attr = ' hx-swap-oob="true"' if oob else ""
     if not findings:
         return f'<span id="{element_id}" class="badge-slot"{oob_attr}></span>'
-    worst = rules.worst(findings)
+    worst = rules.worst(findings) or rules.INFO  # never None: there are findings
     codes = ", ".join(sorted({f.rule for f in findings}))
     plural = "s" if len(findings) != 1 else ""
     return (

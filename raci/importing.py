@@ -1,4 +1,4 @@
-"""Spreadsheets in and out of a matrix (the CSV contract of DESIGN.md, and XLSX).
+"""Spreadsheets in and out of a matrix (CSV and XLSX, as docs/contracts.md describes them).
 
 An import is parsed and previewed before anything is saved; saving happens in a
 background task, in one transaction, so a file either lands whole or not at all.
@@ -102,7 +102,9 @@ def _derive_code(header: str, taken: set[str]) -> str:
     return code
 
 
-def _phase_plan(phases: PhaseList, table: tabular.ParsedTable) -> tuple[list[str | None], list[str], list[str]]:
+def _phase_plan(
+    phases: PhaseList, table: tabular.ParsedTable
+) -> tuple[list[str | None], list[str], list[tabular.TableError]]:
     """Which of the workspace's phases each activity goes in (its key, or None for a phase
     the import adds), the phases to add (in file order, as first written), and errors: a
     file may name one phase two ways ("Discovery" and the team's name for Insight), which
@@ -114,7 +116,8 @@ def _phase_plan(phases: PhaseList, table: tabular.ParsedTable) -> tuple[list[str
         if key is None:
             new.setdefault(fold(spec.phase_text), spec.phase_text)
         keys.append(key)
-    errors, seen = [], {}
+    errors: list[tabular.TableError] = []
+    seen: dict[tuple[str, str], int | None] = {}
     for spec, key in zip(table.activities, keys):
         where = key if key is not None else "new:" + fold(spec.phase_text)
         first = seen.setdefault((where, fold(spec.name)), spec.row)

@@ -58,9 +58,9 @@ def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = A
         raise Http404("No such matrix")
     *values, access = found[0]
     _require(access, needs)
-    values = _converted(values)
+    values = _converted(tuple(values))
     split = len(_MATRIX_FIELDS)
     matrix = Matrix.from_db("default", _MATRIX_FIELDS, values[:split])
     matrix.workspace = Workspace.from_db("default", _WORKSPACE_FIELDS, values[split:])
-    matrix.access = access
+    matrix.access = access  # type: ignore[attr-defined]  # read by the views as the member's access
     return matrix

@@ -2,8 +2,8 @@
 
 The same engine checks a saved matrix, an uploaded CSV and a template, so its input is
 `MatrixData` (activities, roles, letters, who holds which role) and its output a list of
-`Finding`s whose rule codes are a public contract (CLI, UI and tests use them; see the
-rule catalogue in DESIGN.md).
+`Finding`s whose rule codes are a public contract (CLI, UI and tests use them; the
+catalogue is in docs/contracts.md).
 
 Keys are opaque: a saved matrix uses primary keys, a CSV uses row and column positions.
 """
@@ -11,8 +11,13 @@ Keys are opaque: a saved matrix uses primary keys, a CSV uses row and column pos
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+# A key is opaque to the rules (a saved matrix uses primary keys, a file its row and column
+# positions), so it is typed as anything: the rules only compare and look keys up.
+Key = Any
 
 VALUES = ("R", "A", "AR", "C", "I")
 DISPLAY = {"R": "R", "A": "A", "AR": "A/R", "C": "C", "I": "I", "": ""}
@@ -40,9 +45,9 @@ class RuleSettings:
     max_responsible: int = 3
     max_consulted: int = 4
     min_activities_for_role_rules: int = 3
-    # `overloaded-role` (DESIGN.md): A on more than 75% of the activities, in a matrix of
-    # at least 2 roles and 8 activities. Seed 001's cheat sheet (PMM accountable for 6 of
-    # 9, 67%) stays quiet; a PM accountable for 8 of 10 (80%) trips it.
+    # `overloaded-role`: A on more than 75% of the activities, in a matrix of at least 2
+    # roles and 8 activities. The cheat sheet of "Key Differences" (docs/sources.md: PMM
+    # accountable for 6 of 9, 67%) stays quiet; a PM accountable for 8 of 10 (80%) trips it.
     min_roles_for_overload: int = 2
     overload_share: float = 0.75
     overload_min_activities: int = 8
@@ -53,14 +58,14 @@ DEFAULT_SETTINGS = RuleSettings()
 
 @dataclass(frozen=True, slots=True)
 class ActivityData:
-    key: Hashable
+    key: Key
     name: str
     phase: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class RoleData:
-    key: Hashable
+    key: Key
     code: str
     name: str = ""
 
@@ -71,7 +76,7 @@ class RoleData:
 
 @dataclass(frozen=True, slots=True)
 class PersonData:
-    key: Hashable
+    key: Key
     name: str
 
 
@@ -80,10 +85,10 @@ class MatrixData:
     activities: list[ActivityData]
     roles: list[RoleData]
     # (activity key, role key) -> one of VALUES; absent means empty.
-    cells: dict[tuple[Hashable, Hashable], str] = field(default_factory=dict)
+    cells: dict[tuple[Key, Key], str] = field(default_factory=dict)
     # role key -> keys of the people who hold it.
-    holders: dict[Hashable, list[Hashable]] = field(default_factory=dict)
-    people: dict[Hashable, PersonData] = field(default_factory=dict)
+    holders: dict[Key, list[Key]] = field(default_factory=dict)
+    people: dict[Key, PersonData] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,23 +97,23 @@ class Finding:
     severity: str
     message: str
     fix: str
-    activity: Hashable | None = None
-    role: Hashable | None = None
-    person: Hashable | None = None
+    activity: Key | None = None
+    role: Key | None = None
+    person: Key | None = None
 
 
 def check(matrix: MatrixData, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """Every finding for `matrix`: rows first (in row order), then roles, then people."""
     role_keys = [role.key for role in matrix.roles]
     roles_by_key = {role.key: role for role in matrix.roles}
-    by_row: dict[Hashable, dict[Hashable, str]] = defaultdict(dict)
+    by_row: dict[Key, dict[Key, str]] = defaultdict(dict)
     for (activity_key, role_key), value in matrix.cells.items():
         if value and role_key in roles_by_key:
             by_row[activity_key][role_key] = value
 
     findings: list[Finding] = []
-    accountable_count: dict[Hashable, int] = dict.fromkeys(role_keys, 0)
-    active_roles: set[Hashable] = set()
+    accountable_count: dict[Key, int] = dict.fromkeys(role_keys, 0)
+    active_roles: set[Key] = set()
     for activity in matrix.activities:
         row = by_row.get(activity.key, {})
         findings.extend(_row_findings(activity, row, roles_by_key, settings))
@@ -137,8 +142,8 @@ def check(matrix: MatrixData, settings: RuleSettings = DEFAULT_SETTINGS) -> list
 
 def row_findings(
     activity: ActivityData,
-    row: dict[Hashable, str],
-    roles_by_key: dict[Hashable, RoleData],
+    row: dict[Key, str],
+    roles_by_key: dict[Key, RoleData],
     settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> list[Finding]:
     """Findings for one activity alone: what an edit to one row can change."""
@@ -258,7 +263,7 @@ def _role_findings(role, n_accountable, active, n_activities, n_roles, settings)
 
 
 def _person_findings(matrix: MatrixData, roles_by_key) -> list[Finding]:
-    roles_of: dict[Hashable, list[Hashable]] = defaultdict(list)
+    roles_of: dict[Key, list[Key]] = defaultdict(list)
     for role in matrix.roles:
         for person in dict.fromkeys(matrix.holders.get(role.key, ())):
             roles_of[person].append(role.key)

@@ -38,4 +38,6 @@ def hand_over_rituals(*, membership: Membership, to: dict[str, Membership | None
     """Their seat at each ritual goes to the person picked."""
     for ritual in Ritual.objects.filter(workspace_id=membership.workspace_id, attendee_members=membership):
         ritual.attendee_members.remove(membership)
-        ritual.attendee_members.add(to[f"ritual:{ritual.pk}"])
+        seat = to[f"ritual:{ritual.pk}"]
+        if seat is not None:  # a seat never goes to nobody: the handover refuses that first
+            ritual.attendee_members.add(seat)

@@ -52,7 +52,7 @@ def rituals_soon_tick(today: date | None = None) -> int:
         people |= {m.user_id for m in ritual.attendee_members.all()}
         at = f", {ritual.time_of_day:%H:%M} {workspace.time_zone}" if ritual.time_of_day else ""
         agenda = "\n".join(f"{s.title}" + (f" ({s.minutes} min)" if s.minutes else "") for s in ritual.sections)
-        runs = f"{ritual.owner_role.code} runs it." if ritual.owner_role_id else ""
+        runs = f"{ritual.owner_role.code} runs it." if ritual.owner_role is not None else ""
         batch.append(
             (
                 Event(

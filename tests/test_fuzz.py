@@ -513,18 +513,35 @@ def _kind(converter_name: str) -> str:
     return {"int": "int", "string": "str", "str": "str", "slug": "slug", "path": "str"}.get(converter_name, "isodate")
 
 
+# The URLs are dealt round-robin into shards, each a test of its own on a fresh seed, so
+# parallel workers share the pass; together the shards fuzz every URL as every identity.
+SHARDS = 4
+
+
+@pytest.mark.fuzz
 @pytest.mark.django_db
-def test_no_url_answers_5xx_to_hostile_input(caplog):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_url_answers_5xx_to_hostile_input(caplog, shard):
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of 4xx warnings say nothing
     seed = _seed()
     patterns = list(url_patterns())
     unknown = [name for name, _ in patterns if name not in URLS]
     assert not unknown, f"Add these URLs to URLS in tests/test_fuzz.py: {unknown}"
     fuzzer = Fuzzer(seed)
-    fuzzer.discover(patterns)
-    for name, pattern in patterns:
+    fuzzer.discover(patterns)  # every page: a form on one page may post to a URL of another shard
+    for name, pattern in _shard(patterns, shard):
         _fuzz_one(fuzzer, name, pattern)
     assert not fuzzer.failures, "\n".join(fuzzer.failures)
+
+
+def _shard(patterns: list, shard: int) -> list:
+    return [entry for index, entry in enumerate(patterns) if index % SHARDS == shard]
+
+
+def test_the_shards_together_fuzz_every_url_once():
+    patterns = list(url_patterns())
+    dealt = [name for shard in range(SHARDS) for name, _ in _shard(patterns, shard)]
+    assert sorted(dealt) == sorted(name for name, _ in patterns)
 
 
 def _fuzz_one(fuzzer: Fuzzer, name: str, pattern: URLPattern) -> None:

@@ -3,10 +3,9 @@ from django import forms
 from core.text import NAME_MAX
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in value:
         raise forms.ValidationError("Remove the NUL character.")
-    return value
 
 
 class WorkshopForm(forms.Form):

@@ -5,7 +5,8 @@ any letter in a row has a proposal for every cell of that row (a blank cell is a
 too: "this role has no part in it"); a participant who left the whole row blank has none.
 
 The reveal shows, per cell, the spread of the proposals ("A×5, R×2") and orders the cells
-for the conversation (seed 004: "get in a room and talk about who does what"):
+for the conversation ("The driver-navigator post", docs/sources.md: "get in a room together and talk about
+who's going to do what"):
 
 1. cells where people disagree (more than one distinct proposal), most split first;
 2. cells of rows that, settled by the majority, would have a finding (two accountable is
@@ -18,23 +19,23 @@ Rows are taken up in the order of their first cell, so the rows to talk about co
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from raci import rules
+from raci.rules import Key
 
 DISPUTED, FINDING, AGREED, EMPTY = "disputed", "finding", "agreed", "empty"
 TIER = {DISPUTED: 0, FINDING: 1, AGREED: 2, EMPTY: 3}
 TIER_LABELS = {DISPUTED: "People disagree", FINDING: "Would create a finding", AGREED: "Agreed", EMPTY: "No proposals"}
 
 # (participant, activity, role) -> value ("R", "A", "AR", "C", "I"); empty values are absent.
-Proposals = dict[tuple[Hashable, Hashable, Hashable], str]
+Proposals = dict[tuple[Key, Key, Key], str]
 
 
 @dataclass(slots=True)
 class CellSpread:
-    activity: Hashable
-    role: Hashable
+    activity: Key
+    role: Key
     # value ("" for blank) -> how many proposed it, most first, then in R, A, A/R, C, I order.
     counts: dict[str, int]
     total: int
@@ -87,21 +88,21 @@ class RowReveal:
     def disputed(self) -> bool:
         return any(c.disputed for c in self.cells)
 
-    def majority_row(self) -> dict[Hashable, str]:
+    def majority_row(self) -> dict[Key, str]:
         return {c.role: c.majority for c in self.cells if c.majority}
 
 
 _ORDER = {v: i for i, v in enumerate(("R", "A", "AR", "C", "I", ""))}
 
 
-def spread(activity: Hashable, role: Hashable, values: list[str]) -> CellSpread:
+def spread(activity: Key, role: Key, values: list[str]) -> CellSpread:
     counts = Counter(values)
     ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], _ORDER[item[0]])))
     return CellSpread(activity, role, ordered, len(values))
 
 
-def proposers_by_row(proposals: Proposals) -> dict[Hashable, set[Hashable]]:
-    rows: dict[Hashable, set[Hashable]] = {}
+def proposers_by_row(proposals: Proposals) -> dict[Key, set[Key]]:
+    rows: dict[Key, set[Key]] = {}
     for (participant, activity, _role), value in proposals.items():
         if value:
             rows.setdefault(activity, set()).add(participant)
@@ -138,7 +139,7 @@ def reveal(
                 cell.tier = AGREED
         rows.append(row)
     order = ordered_cells(rows)
-    first = {}
+    first: dict[Key, int] = {}
     for position, cell in enumerate(order):
         first.setdefault(cell.activity, position)
     for row in rows:
@@ -163,9 +164,7 @@ def ordered_cells(rows: list[RowReveal]) -> list[CellSpread]:
     return [cell for _, _, cell in cells]
 
 
-def agreement(
-    proposals: Proposals, participants: set[Hashable], activity: Hashable, settled: dict[Hashable, str]
-) -> tuple[int, int]:
+def agreement(proposals: Proposals, participants: set[Key], activity: Key, settled: dict[Key, str]) -> tuple[int, int]:
     """How many of the row's proposers proposed exactly `settled` for the roles in it,
     and how many proposed in the row: (agreed, of)."""
     who = proposers_by_row(proposals).get(activity, set()) & participants

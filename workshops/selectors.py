@@ -133,7 +133,7 @@ class Board:
 
     @property
     def counts(self) -> dict[str, int]:
-        tiers = defaultdict(int)
+        tiers: defaultdict[str, int] = defaultdict(int)
         for row in self.rows:
             tiers[row.tier] += 1
         return dict(tiers)

@@ -121,7 +121,7 @@ def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> in
 
 @transaction.atomic
 def matrix_from_concerns(*, workspace: Workspace, name: str, actor) -> Matrix:
-    """A new matrix whose rows are the concerns PM and PMM share (seed 004) and whose
+    """A new matrix whose rows are the concerns PM and PMM share (workshops.concerns) and whose
     columns are PM and PMM, with no letters: the workshop proposes them."""
     matrix = raci_services.matrix_create(
         workspace=workspace,
@@ -252,11 +252,12 @@ def workshop_close(*, workshop: Workshop) -> Workshop:
 
 def _require_revealed(workshop: Workshop, what: str) -> None:
     if workshop.status != Status.REVEALED:
-        state = {
+        states: dict[str, str] = {
             Status.OPEN: "the proposals are not revealed yet",
             Status.PAUSED: "the workshop is paused",
             Status.CLOSED: "the workshop is closed",
-        }[workshop.status]
+        }
+        state = states[workshop.status]
         raise Conflict(f"{what} waits: {state}.")
 
 
@@ -331,7 +332,7 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
 def row_split(
     *, workshop: Workshop, activity_id: int, input_role_id: int, outcome_role_id: int, actor, since: int | None
 ) -> tuple[Activity, Activity]:
-    """Seed 000's boundary script for a disputed row: split it into input and outcome (one
+    """The boundary script of "The GTM Framework" (docs/sources.md) for a disputed row: split it into input and outcome (one
     owner each) in the matrix; the outcome row joins the workshop."""
     _locked(workshop)
     _require_revealed(workshop, "Splitting")

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from workspaces.models import Access, Membership
 
-_RANK = {Access.VIEWER: 0, Access.EDITOR: 1, Access.ADMIN: 2}
+_RANK: dict[str, int] = {Access.VIEWER: 0, Access.EDITOR: 1, Access.ADMIN: 2}
 
 
 def _require(access: str, needed: str) -> None:

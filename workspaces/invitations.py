@@ -155,7 +155,7 @@ def invitation_resend(*, workspace: Workspace, invitation_id: int, actor) -> Inv
         invitation = _open_invitation(workspace, invitation_id)
         if invitation.state in (Invitation.State.ACCEPTED, Invitation.State.REVOKED):
             raise InvalidInput(
-                f"The invitation to {invitation.email} was {invitation.state.label.lower()}; "
+                f"The invitation to {invitation.email} was {Invitation.State(invitation.state).label.lower()}; "
                 "invite the address again instead."
             )
         _check_allowance(workspace, invitation.email)
@@ -177,7 +177,7 @@ def invitation_revoke(*, workspace: Workspace, invitation_id: int) -> Invitation
 
 
 # What a link says when it no longer works.
-UNUSABLE = {
+UNUSABLE: dict[str, str] = {
     Invitation.State.ACCEPTED: "This invitation was used already. Sign in to reach the workspace.",
     Invitation.State.REVOKED: "This invitation was withdrawn. Ask the workspace's admin for a new one.",
     Invitation.State.EXPIRED: "This invitation has expired. Ask the workspace's admin to send it again.",

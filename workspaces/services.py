@@ -207,11 +207,10 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
     editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
     cannot be removed. New owners of readiness items are told (item_assigned).
     """
-    membership = (
-        Membership.objects.select_for_update().select_related("workspace", "user").filter(pk=membership.pk).first()
-    )
-    if membership is None:
+    locked = Membership.objects.select_for_update().select_related("workspace", "user").filter(pk=membership.pk).first()
+    if locked is None:
         raise NotFound("That person is no longer a member.")
+    membership = locked
     workspace = membership.workspace
     if membership.access == Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.")

@@ -1,3 +1,5 @@
+from typing import NoReturn
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -419,5 +421,5 @@ def role_delete(request, ws, role_id):
     return redirect("workspaces:roles", ws)
 
 
-def raise_404():
+def raise_404() -> NoReturn:
     raise Http404("Not found")

@@ -7,6 +7,7 @@ local default, and a bad value stops start-up with a message naming the variable
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -162,7 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Without Redis the throttle's counters live here: room for many of them, so that a flood
     # of made-up accounts cannot push a real account's failed attempts out of the cache
@@ -191,7 +192,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttle (raci/throttle.py). From the LOGIN_MAX_FAILURES-th failure for one account
+# Sign-in throttle (accounts/throttle.py). From the LOGIN_MAX_FAILURES-th failure for one account
 # (from any address), and from the LOGIN_MAX_FAILURES_PER_ADDRESS-th from one client address
 # (for any accounts), each failure locks it for LOGIN_BACKOFF_SECONDS, doubling up to
 # LOGIN_BACKOFF_MAX_SECONDS: short enough that nobody can lock an owner out for long. Counts

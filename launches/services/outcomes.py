@@ -33,7 +33,7 @@ def outcome_record(
     actor=None,
 ) -> Launch:
     """After launch: the day it was announced, its one primary day-30 metric (name, target,
-    actual) and the decision, press on, pivot or pause (seed 001). A new decision goes to
+    actual) and the decision, press on, pivot or pause ("Key Differences", docs/sources.md). A new decision goes to
     the decision log of the launch's matrix, when it has one."""
     metric_name = " ".join((metric_name or "").split())
     if len(metric_name) > NAME_MAX:
@@ -76,6 +76,9 @@ def _metric_item_follows(launch: Launch) -> None:
 
 
 def _readout_decision(launch: Launch, actor) -> Decision:
+    # outcome_record asks for the actual before a decision and calls this only with a matrix.
+    assert launch.metric_actual is not None and launch.matrix is not None
+
     def number(value: Decimal) -> str:
         return f"{value.normalize():f}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from django.db import transaction
 
 from core.errors import InvalidInput, NotFound
@@ -22,7 +24,7 @@ def item_update(
     status: str,
     waive_reason: str = "",
     evidence_url: str | None = None,
-    owner_id: int | None = ...,
+    owner_id: int | None | EllipsisType = ...,
     actor=None,
 ) -> ReadinessItem:
     """Set an item's status (a waiver needs its reason), its evidence link and, when
@@ -46,8 +48,8 @@ def item_update(
         if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
             raise InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
         item.evidence_url = evidence_url[:500]
-    reassigned = owner_id is not ... and owner_id != item.owner_id
-    if reassigned:
+    reassigned = not isinstance(owner_id, EllipsisType) and owner_id != item.owner_id
+    if reassigned and not isinstance(owner_id, EllipsisType):
         item.owner = _member(launch.cycle.workspace, owner_id, "owner")
         if item.owner is not None and not item.owner.can_edit:
             raise InvalidInput(
@@ -68,7 +70,7 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
     """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
     and 2) or has a required item that is neither done nor waived: on Tier 1 and 2 that
     includes "Primary metric and target agreed", done once the day-30 metric and its target
-    are recorded (seed 001: agreed before launch, so the readout has something to measure)."""
+    are recorded ("Key Differences", docs/sources.md: agreed before launch, so the readout has something to measure)."""
     launch = Launch.objects.select_for_update().get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")

@@ -26,11 +26,13 @@ def fix_apply(
     preview: if the row (or the column, for a role's finding) changed after it, the fix is
     refused with what changed (`StaleChanges`), like a stale cell edit."""
     changelog.lock(matrix=matrix, bump=False)
-    scope = {"activity_ids": [activity_id] if activity_id else [], "role_ids": [role_id] if role_id else []}
+    activity_ids, role_ids = ([activity_id] if activity_id else []), ([role_id] if role_id else [])
     grid = matrix_grid(matrix=matrix)
     finding = _finding(grid, rule, activity_id, role_id)
     if finding is None:
-        changelog.refuse_if_changed(matrix=matrix, since=since, what="The fix", **scope)
+        changelog.refuse_if_changed(
+            matrix=matrix, since=since, what="The fix", activity_ids=activity_ids, role_ids=role_ids
+        )
         raise InvalidInput("That finding is gone already: there is nothing to fix.")
     fix = next(
         (
@@ -48,7 +50,7 @@ def fix_apply(
     if fix is None or not fix.is_change:
         raise InvalidInput("That fix does not apply to this finding any more.")
     label = f"Fix: {fix.label}"
-    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, **scope)
+    changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=activity_ids, role_ids=role_ids)
     with changelog.changes_group(matrix=matrix, label=label) as group:
         changed = changelog.cells_set(
             matrix=matrix,

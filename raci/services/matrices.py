@@ -105,8 +105,8 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
         ]
     )
     cells = []
-    for activity, spec in zip(activities, template.activities.all()):
-        for code, value in spec.letters.items():
+    for activity, template_activity in zip(activities, template.activities.all()):
+        for code, value in template_activity.letters.items():
             if code.upper() in roles and value in VALUES:
                 cells.append(Cell(activity=activity, role=roles[code.upper()], value=value, version=1))
     Cell.objects.bulk_create(cells)

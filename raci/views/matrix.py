@@ -150,7 +150,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
     by_activity = grid.findings_by_activity()
     by_role = grid.findings_by_role()
     shown_page, rows, shown = _shown(grid, by_activity, only_findings=only_findings, page=page)
-    groups = []
+    groups: list[dict] = []
     before = rows[shown_page.first - 2] if shown and shown_page.first > 1 else None
     # The grid's order is by phase, so each phase is one run of the page's rows.
     for phase, activities in groupby(shown, key=lambda a: a.phase):

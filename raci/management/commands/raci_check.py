@@ -1,4 +1,4 @@
-"""`raci_check`: lint a RACI matrix from the command line (DESIGN.md, "Command-line contract").
+"""`raci_check`: lint a RACI matrix from the command line (docs/contracts.md, "raci_check").
 
     python manage.py raci_check --csv FILE [--format text|json]
     python manage.py raci_check WORKSPACE_SLUG MATRIX_SLUG [--format text|json]
@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         *,
         output_format: str,
         verbosity: int,
-        team_phases: list[tuple[str, int]] = (),
+        team_phases: Sequence[tuple[str, int]] = (),
     ) -> bool:
         """Write the findings; True when any is an error."""
         activity_names = {activity.key: activity.name for activity in matrix.activities}
