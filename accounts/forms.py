@@ -72,7 +72,7 @@ class SignUpForm(UserCreationForm):
 
 class SignInThrottleMixin:
     """Counts every sign-in attempt against the account and the client address, and refuses
-    one while either is locked (raci/throttle.py). Only an attempt that checks a password is
+    one while either is locked (accounts/throttle.py). Only an attempt that checks a password is
     counted, and only a successful one clears the account's failures."""
 
     throttled: throttle.Throttled | None = None

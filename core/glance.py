@@ -1,7 +1,7 @@
 """What the workspace dashboard works out from plain data: the quarter a day falls in,
 the segments of a progress bar, launches tallied per tier, how late something is.
 
-No ORM here, so the arithmetic is tested without a database and `dashboard.py` only reads.
+No ORM here, so the arithmetic is tested without a database and `dashboard/selectors.py` only reads.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def demo_seed() -> Workspace:
 
 
 def _demo_rituals(workspace: Workspace) -> None:
-    """The rituals of seed 000, their decisions going to the demo matrix."""
+    """The default rituals (docs/sources.md, "The GTM Framework"), their decisions going to the demo matrix."""
     rituals_services.rituals_seed_defaults(workspace=workspace)
     matrix = Matrix.objects.filter(workspace=workspace).order_by("created_at", "id").first()
     Ritual.objects.filter(workspace=workspace, default_matrix=None).update(default_matrix=matrix)

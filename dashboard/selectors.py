@@ -1,7 +1,7 @@
 """The workspace dashboard's reads: open findings, stale matrices, decisions due, this
 quarter's launches with their readiness, what is overdue and whose it is, the next rituals.
 
-A fixed number of queries whatever the workspace's size (tests/raci/test_dashboard.py
+A fixed number of queries whatever the workspace's size (tests/dashboard/test_dashboard.py
 holds it to that); everything comes back as plain dataclasses. Readiness is the launches
 app's own verdict (`readiness_of`), never worked out again here.
 """

@@ -14,7 +14,7 @@ from workspaces.models import Membership, Role, Workspace
 
 
 class TieringRubric(models.Model):
-    """A workspace's tiering rubric; the defaults of seed 000 until an admin edits it."""
+    """A workspace's tiering rubric; the defaults of "The GTM Framework" (docs/sources.md) until an admin edits it."""
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="tiering_rubric")
     # [{"text": ..., "weight": 1}, ...]
@@ -84,7 +84,7 @@ class Launch(models.Model):
         choices=[("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track"), ("paused", "Paused")],
         default="on_track",
     )
-    # After launch (seed 001): the day it was really announced, one day-30 metric, a decision.
+    # After launch ("Key Differences"): the day it was really announced, one day-30 metric, a decision.
     launched_on = models.DateField(null=True, blank=True)
     metric_name = models.CharField(max_length=NAME_MAX, blank=True)
     metric_target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -188,7 +188,7 @@ class Dependency(models.Model):
 
 
 class AvoidDate(models.Model):
-    """A date range a workspace launches nothing on: industry events, holidays, freezes (seed 000)."""
+    """A date range a workspace launches nothing on: industry events, holidays, freezes ("The GTM Framework")."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="avoid_dates")
     name = models.CharField(max_length=NAME_MAX)

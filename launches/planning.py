@@ -7,8 +7,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-READOUT_DAYS = 30  # seed 001: the day-30 readout, then press on, pivot or pause
-AVOID_MARGIN_DAYS = 3  # seed 000: "if we wait 3 days, we avoid major industry news"
+READOUT_DAYS = 30  # "Key Differences" (docs/sources.md): the day-30 readout, then press on, pivot or pause
+AVOID_MARGIN_DAYS = 3  # "The GTM Framework": "if we wait 3 days, we avoid major industry news"
 TIER_1_GAP_DAYS = 7  # two Tier 1 launches within a week compete for attention
 
 

@@ -2,9 +2,9 @@
 readiness verdict: plain Python over plain data, no ORM, so services, views and tests
 share one source of truth.
 
-Seed 000: tiering is quarterly, a rubric suggests the tier and a human may override it
+The GTM Framework (docs/sources.md): tiering is quarterly, a rubric suggests the tier and a human may override it
 with a reason. "Launch ready = support docs + pricing + sales training" holds for every
-tier, so those three items are required whatever the tier; seed 001's primary day-30
+tier, so those three items are required whatever the tier; Key Differences' primary day-30
 metric and its target, agreed before launch, are a required item of Tier 1 and 2.
 Each deliverable belongs to a template activity, whose owner in the launch's matrix owns it.
 """
@@ -217,7 +217,7 @@ ROLE_NAMES = {"PM": "Product Manager", "PMM": "Product Marketing Manager", "SUP"
 # Weeks between tiering and launch date each tier needs (issue 4).
 LEAD_DAYS = {1: 56, 2: 28, 3: 7}
 
-# The day-30 loop (seed 001): the primary metric and its target are agreed before "go" on
+# The day-30 loop ("Key Differences"): the primary metric and its target are agreed before "go" on
 # Tier 1 and 2. The item is done while the launch has both, and open otherwise.
 METRIC_KEY = "metric"
 
@@ -256,9 +256,9 @@ TIER_DELIVERABLES: dict[int, tuple[Deliverable, ...]] = {
         Deliverable("sales-training", "Sales briefed", ENABLEMENT, 1, True),
     ),
 }
-# Required whatever the tier (seed 000: launch ready = support docs + pricing + sales training).
+# Required whatever the tier ("The GTM Framework": launch ready = support docs + pricing + sales training).
 REQUIRED_KEYS = frozenset({"support-docs", "pricing", "sales-training"})
-# Required on the tiers the leads confirm (seed 001: the day-30 metric is agreed before launch).
+# Required on the tiers the leads confirm ("Key Differences": the day-30 metric is agreed before launch).
 CONFIRMED_REQUIRED_KEYS = frozenset({METRIC_KEY})
 # Item key -> the template activity it belongs to, whatever the tier.
 ACTIVITY_OF = {d.key: d.activity_key for tier in TIER_DELIVERABLES.values() for d in tier}
@@ -293,7 +293,7 @@ def deliverables_for(tier: int | None) -> tuple[Deliverable, ...]:
 
     A workspace may have up to five tiers but the deliverable templates stop at three:
     a fourth or fifth tier is a smaller launch than the third, so it falls back to the
-    last (lightest) set, which still holds the required minimum of seed 000, rather than
+    last (lightest) set, which still holds the required minimum of "The GTM Framework", rather than
     going without a checklist."""
     if tier is None:
         return ()
@@ -400,7 +400,7 @@ def awaiting_leads(tier: int | None, *, pm_confirmed: bool, pmm_confirmed: bool)
 
 
 def metric_missing(tier: int | None, *, has_metric: bool) -> bool:
-    """Seed 001: a Tier 1 or 2 launch agrees its day-30 metric and target before go."""
+    """Key Differences: a Tier 1 or 2 launch agrees its day-30 metric and target before go."""
     return needs_confirmation(tier) and not has_metric
 
 

@@ -1,8 +1,9 @@
 """The built-in PM/PMM templates, as plain data (no Django).
 
-Three templates, one per stage of seed 001's "how the split changes": an early-stage
+Three templates, one per stage of "how the split changes" in Key Differences: an early-stage
 startup where one person wears both hats, the default scale-up split and an enterprise
-matrix. They are rebuilt row by row from the product's source articles (the seeds):
+matrix. They are rebuilt row by row from the product's source articles, by the id each has
+in docs/sources.md (`SEEDS`):
 
 - 000: PM owns the roadmap, PMM the revenue; its RACI table (Interviews, Pricing, Naming),
   "launch ready = support docs + pricing + sales training".
@@ -14,8 +15,8 @@ matrix. They are rebuilt row by row from the product's source articles (the seed
 - 004: concerns PM and PMM share equally (segmentation; TAM, OAM, SAM; value proposition;
   personas; pricing; positioning; GTM planning).
 
-Every letter says where it comes from (`Letter.seed`) and, in our own words, what that
-seed says (`Letter.says`). Where the seeds give no letter, the letter is ours (`OURS`) and
+Every letter says which article it comes from (`Letter.seed`) and, in our own words, what
+that article says (`Letter.says`). Where the articles give no letter, the letter is ours (`OURS`) and
 `says` gives the reason, so a team knows what to discuss. Letters are role code ->
 "R", "A", "AR" (A/R), "C" or "I"; phases are the keys of `raci.phases.PHASES`.
 
@@ -91,7 +92,7 @@ class ActivitySpec:
 
     @property
     def our_default(self) -> str:
-        """Why some letters are ours, or "" when the seeds give every letter."""
+        """Why some letters are ours, or "" when the articles give every letter."""
         return " ".join(
             f"{code} {DISPLAY[letter.value]}: {letter.says}"
             for code, letter in self.cells.items()

@@ -1,4 +1,4 @@
-"""How big a matrix and an uploaded file may be (DESIGN.md, "CSV contract": "Limits").
+"""How big a matrix and an uploaded file may be (docs/contracts.md, "Limits").
 
 One place for every check: the CSV/XLSX reader, `raci_check --csv`, the import page, the
 grid's adds and template copies all read `LIMITS`. Plain Python, no Django, so the

@@ -32,7 +32,8 @@ class Matrix(models.Model):
     max_responsible = models.PositiveSmallIntegerField(default=3)
     max_consulted = models.PositiveSmallIntegerField(default=4)
     # overloaded-role: a role holding A on more than `overload_percent`% of the activities,
-    # in a matrix of at least `overload_min_activities` activities (DESIGN.md defaults).
+    # in a matrix of at least `overload_min_activities` activities (the defaults of
+    # docs/contracts.md, the same as raci.rules.DEFAULT_SETTINGS).
     overload_min_activities = models.PositiveSmallIntegerField(default=8)
     overload_percent = models.PositiveSmallIntegerField(default=75)
     review_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -221,7 +222,8 @@ class TemplateActivity(models.Model):
     key = models.CharField(
         max_length=40, blank=True, help_text="Stable name that launch readiness items use to find this activity."
     )
-    # Role code -> where its letter comes from ("Seed 001: …" or "Our default: …").
+    # Role code -> where its letter comes from (the article, docs/sources.md, and what it says; or
+    # "Our default: …" with the reason).
     sources = models.JSONField(default=dict, blank=True)
     our_default = models.TextField(
         blank=True,
@@ -289,7 +291,7 @@ class MatrixImport(models.Model):
 
 
 class Decision(models.Model):
-    """A decision log entry (seed 001: "decision logs prevent re-litigation")."""
+    """A decision log entry ("Key Differences", docs/sources.md: a decision log prevents re-litigation)."""
 
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="decisions")
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")

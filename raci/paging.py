@@ -1,7 +1,7 @@
 """Which activities one matrix page shows.
 
-A page of the grid holds at most CELL_BUDGET cells (DESIGN.md, budgets: the grid's
-renderer is measured at about 3,000 cells). A matrix within the budget is one page; a
+A page of the grid holds at most CELL_BUDGET cells (the grid's renderer is measured by
+`make bench` at about 3,000 cells). A matrix within the budget is one page; a
 bigger one is cut into pages of whole activities, `CELL_BUDGET // columns` each, in the
 grid's own order (lifecycle phase, then position), so every activity is on exactly one
 page and a phase may run over a page break. Plain Python: views, redirects and the live

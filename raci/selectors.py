@@ -54,7 +54,7 @@ class ActivityRow:
 
     @property
     def our_default(self) -> bool:
-        """Some of the row's letters are the template's own choice, not the seeds': worth a talk."""
+        """Some of the row's letters are the template's own choice, not the articles': worth a talk."""
         return "Our default:" in self.source
 
     @property

@@ -2,7 +2,7 @@
 
 Plain Python (no ORM), so the importer, the exporter and `raci_check --csv` share it.
 
-The layout (DESIGN.md, "CSV contract"): a header row with an `Activity` column
+The layout (docs/contracts.md, "Spreadsheets"): a header row with an `Activity` column
 (required), optional `Phase` and `Description` columns (case-insensitive, any order),
 and one column per role, named as the team wrote it. Each row below is an activity; its
 role cells hold R, A, A/R, C or I (blank or `-` for none).

@@ -1,5 +1,6 @@
-"""The team's rituals (seed 000) as plain data: cadences and the dates they give, the
-three default rituals, and their agendas (seed 002). No ORM: the services, the tick, the
+"""The team's rituals (from "The GTM Framework", docs/sources.md) as plain data: cadences
+and the dates they give, the three default rituals, and their agendas (from "A Comprehensive
+Guide"). No ORM: the services, the tick, the
 pages and the calendar feed all count dates here, so they always agree.
 
 A ritual's dates are counted from its first date (`starts_on`), never from the previous
@@ -156,7 +157,7 @@ def sections_from_json(rows: list[dict]) -> list[Section]:
     return [Section(str(row.get("title", "")), row.get("minutes")) for row in rows or []]
 
 
-# Seed 002's weekly alignment: 5 minutes of status, 10 to surface blockers, 15 to scope
+# The weekly alignment of "A Comprehensive Guide": 5 minutes of status, 10 to surface blockers, 15 to scope
 # dependencies, 10 to decide next steps, 5 to assign owners.
 STATUS, BLOCKERS, DEPENDENCIES, DECISIONS, OWNERS = (
     Section("Status", 5),
@@ -252,7 +253,7 @@ def notes_for(agenda: list[Section], saved: list[dict]) -> list[Note]:
     return [Note(s.title, s.minutes, "") for s in agenda]
 
 
-# --- the defaults of seed 000 --------------------------------------------------------------
+# --- the defaults of "The GTM Framework" --------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

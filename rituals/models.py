@@ -9,7 +9,7 @@ from workspaces.models import Membership, Role, Workspace
 
 
 class Ritual(models.Model):
-    """A meeting the PM and PMM teams hold on a cadence (seed 000), with its agenda."""
+    """A meeting the PM and PMM teams hold on a cadence ("The GTM Framework", docs/sources.md), with its agenda."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="rituals")
     # The default rituals' keys ("roadmap-review"...), so seeding them twice adds nothing; empty for the team's own.

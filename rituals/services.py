@@ -116,7 +116,7 @@ def ritual_create(
     default_matrix_id: int | None = None,
 ) -> Ritual:
     """A ritual of the team's own; `agenda` is text, one section a line (rituals.parse_agenda),
-    seed 002's when left empty."""
+    the weekly alignment's ("A Comprehensive Guide", docs/sources.md) when left empty."""
     today = workspace.today()
     fields, roles, members = _ritual_fields(
         workspace,
@@ -228,7 +228,7 @@ def _roles_by_code(workspace: Workspace, codes) -> dict[str, Role]:
 
 @transaction.atomic
 def rituals_seed_defaults(*, workspace: Workspace, today: date | None = None) -> list[Ritual]:
-    """The three rituals of seed 000 (Roadmap Review, Launch Tiering, Win/Loss Huddle), with
+    """The three default rituals ("The GTM Framework", docs/sources.md: Roadmap Review, Launch Tiering, Win/Loss Huddle), with
     the PM and PMM roles they are owned by (created if the workspace lacks them). Those the
     workspace has already are left as they are; returns the ones created."""
     today = today or workspace.today()

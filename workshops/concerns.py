@@ -1,4 +1,4 @@
-"""The concerns both roles share, as seed 004 lists them: a built-in starting list for a
+"""The concerns both roles share, as "The driver-navigator post" lists them (docs/sources.md): a built-in starting list for a
 workshop on a new matrix. Our own words; the letters are for the room to propose."""
 
 from __future__ import annotations

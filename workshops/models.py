@@ -1,4 +1,4 @@
-"""A Roles & Responsibilities workshop on a matrix (seed 004): blind proposals, the reveal,
+"""A Roles & Responsibilities workshop on a matrix ("The driver-navigator post", docs/sources.md): blind proposals, the reveal,
 and the facilitator's settlements, which go into the matrix through its change log."""
 
 from django.conf import settings

@@ -1,6 +1,7 @@
 """The phases that group a matrix's activities: the lifecycle, and a team's own.
 
-Plain Python, no ORM. Every workspace starts with the five lifecycle phases of seed 001;
+Plain Python, no ORM. Every workspace starts with the five lifecycle phases of "Key
+Differences" (docs/sources.md);
 an admin may rename, add, reorder and remove them (`workspaces.models.Phase`). A phase has
 a stable key and a display name: a lifecycle phase keeps its lifecycle key whatever it is
 called ("launch" stays "launch" when the team calls it "GTM"), so the rules and the

@@ -1,4 +1,4 @@
-"""The three rituals of seed 000 for every workspace that exists already; new workspaces
+"""The three default rituals ("The GTM Framework", docs/sources.md) for every workspace that exists already; new workspaces
 get them when they are created (services.rituals_seed_defaults)."""
 
 from django.db import migrations

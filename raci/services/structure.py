@@ -183,7 +183,7 @@ def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
 def activity_split(
     *, matrix: Matrix, activity_id: int, input_role_id: int, outcome_role_id: int, actor, since: int | None = None
 ) -> tuple[Activity, Activity]:
-    """Seed 000's boundary script: one activity becomes "<name>: input", owned (A/R) by
+    """The boundary script of "The GTM Framework" (docs/sources.md): one activity becomes "<name>: input", owned (A/R) by
     `input_role_id` with the other consulted, and "<name>: outcome", the reverse. Everyone
     else keeps their letters, but nobody else stays accountable (fixes.split_letters), so
     a split never adds an error. Recorded as one group; refused if the row changed after

@@ -111,7 +111,7 @@ def test_a_quarter_from_candidates_to_go(browser: Browser, server, sign_in):
     pm_context.close()
 
     page.goto(launch_url)
-    # Tier 2: the day-30 metric and its target are agreed before go (seed 001).
+    # Tier 2: the day-30 metric and its target are agreed before go ("Key Differences").
     page.get_by_label("Day-30 metric").fill("Audit exports run")
     page.get_by_label("Target", exact=True).fill("50")
     page.get_by_role("button", name="Save the readout").click()

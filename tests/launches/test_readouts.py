@@ -1,4 +1,4 @@
-"""The day-30 loop (seed 001): 30 days after launch the owners are reminded to record the
+"""The day-30 loop ("Key Differences", docs/sources.md): 30 days after launch the owners are reminded to record the
 readout, once; the press-on/pivot/pause decision goes to the decision log of the
 launch's matrix. Under a frozen clock."""
 

@@ -25,7 +25,8 @@ TEMPLATES = pytest.mark.parametrize("spec", BUILTIN_TEMPLATES, ids=lambda t: t.s
 PHASE_KEYS = {key for key, _ in PHASES}
 CODE = re.compile(r"^[A-Z][A-Z0-9]{0,11}$")
 
-# Seed 001's cheat sheet and seed 000's table, as the default template must have them.
+# The cheat sheet of "Key Differences" and the table of "The GTM Framework" (docs/sources.md),
+# as the default template must have them.
 CHEAT_SHEET = {
     "ICPs & Personas": {"PMM": "AR", "PM": "C"},
     "Problem Framing & Success Metrics": {"PM": "AR", "PMM": "C"},
@@ -277,7 +278,7 @@ def test_default_template_fixes_what_the_seeds_do_not_say():
     assert interviews.letters["PM"] == "AR" and interviews.cells["PM"].seed == "002"
     assert interviews.letters["PMM"] == "R" and interviews.cells["PMM"].seed == "000"
     sizing = next(a for a in spec.activities if "TAM" in a.name)
-    assert "TAM, OAM, SAM" in sizing.name and sizing.letters["PM"] == "R"  # seed 004: shared equally
+    assert "TAM, OAM, SAM" in sizing.name and sizing.letters["PM"] == "R"  # "The driver-navigator post": shared equally
     for missing in (
         "Specs & Thin Slices",
         "Launch Readiness",

@@ -1,4 +1,4 @@
-"""`raci_check --csv`: the command-line contract in DESIGN.md, without a database.
+"""`raci_check --csv`: the command-line contract of docs/contracts.md, without a database.
 
 None of these tests asks for the `db` fixture, so pytest-django fails any of them that
 touches the database: that is part of what they check.

@@ -1,4 +1,4 @@
-"""Splitting an activity into input and outcome (seed 000's boundary script)."""
+"""Splitting an activity into input and outcome ("The GTM Framework"'s boundary script)."""
 
 import pytest
 from hypothesis import given, settings

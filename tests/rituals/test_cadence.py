@@ -1,4 +1,4 @@
-"""The cadence arithmetic and the agendas of rituals (launches/rituals.py): plain Python."""
+"""The cadence arithmetic and the agendas of rituals (rituals/cadence.py): plain Python."""
 
 from datetime import date
 
