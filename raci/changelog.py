@@ -205,23 +205,42 @@ def changes_since(
     cells: Iterable[tuple[int, int]] = (),
 ) -> list[ChangeEvent]:
     """Events after `since` that concern the given activities (any change to them), roles
-    (any change to their columns or cells) or cells."""
+    (any change to their columns or cells) or cells.
+
+    However many cells (a paste or its undo may name the whole matrix), no statement carries
+    more than `IN_CHUNK` ids: the cells are looked up by their rows and columns, chunked,
+    and the events of other cells in those rows and columns left out here."""
     activity_ids, role_ids, cells = set(activity_ids), set(role_ids), set(cells)
-    where = Q()
-    if activity_ids:
-        where |= Q(activity_id_ref__in=activity_ids)
-    if role_ids:
-        where |= Q(role_id_ref__in=role_ids)
-    for activity_id, role_id in cells:
-        where |= Q(kind="cell", activity_id_ref=activity_id, role_id_ref=role_id)
-    if not where:
-        return []
-    return list(
-        ChangeEvent.objects.filter(where, matrix_id=matrix.pk, seq__gt=since)
-        .exclude(kind="undo")
-        .select_related("actor")
-        .order_by("seq")
-    )
+    base = ChangeEvent.objects.filter(matrix_id=matrix.pk, seq__gt=since).exclude(kind="undo")
+    found: dict[int, ChangeEvent] = {}
+
+    def take(queryset, keep=lambda event: True) -> None:
+        for event in queryset.select_related("actor"):
+            if keep(event):
+                found[event.seq] = event
+
+    for chunk in _chunks(activity_ids):
+        take(base.filter(activity_id_ref__in=chunk))
+    for chunk in _chunks(role_ids):
+        take(base.filter(role_id_ref__in=chunk))
+    if cells:
+        cell_roles = sorted({r for _, r in cells})
+        for chunk in _chunks({a for a, _ in cells}, IN_CHUNK - len(cell_roles)):
+            take(
+                base.filter(kind="cell", activity_id_ref__in=chunk, role_id_ref__in=cell_roles),
+                lambda event: (event.activity_id_ref, event.role_id_ref) in cells,
+            )
+    return [found[seq] for seq in sorted(found)]
+
+
+# The most ids one statement names (PostgreSQL's driver allows 65,535 parameters in all).
+IN_CHUNK = 5_000
+
+
+def _chunks(ids: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), max(1, size)):
+        yield ordered[start : start + max(1, size)]
 
 
 def refuse_if_changed(
@@ -312,9 +331,28 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
         event.seq = seq
         event.group, event.group_label = group_fields(matrix_id=matrix.pk, seq=seq)
     Cell.objects.bulk_create(created.values(), batch_size=500)
-    Cell.objects.bulk_update(updated.values(), ["value", "version"], batch_size=500)
+    _cells_update(list(updated.values()))
     ChangeEvent.objects.bulk_create(events, batch_size=500)
     return len(events)
+
+
+def _cells_update(cells: list[Cell]) -> None:
+    """Store the cells' values and versions: on PostgreSQL one joined UPDATE per chunk (an
+    undo of a big paste updates tens of thousands; Django's bulk_update compares each row
+    with every case of its batch)."""
+    if connection.vendor != "postgresql":
+        Cell.objects.bulk_update(cells, ["value", "version"], batch_size=500)
+        return
+    table = connection.ops.quote_name(Cell._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(cells), 2_000):
+            chunk = cells[start : start + 2_000]
+            rows = ", ".join(["(%s::integer, %s::varchar, %s::integer)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS c SET value = v.value, version = v.version "
+                f"FROM (VALUES {rows}) AS v (id, value, version) WHERE c.id = v.id",
+                [p for cell in chunk for p in (cell.pk, cell.value, cell.version)],
+            )
 
 
 @transaction.atomic
