@@ -19,3 +19,7 @@ class LaunchesConfig(AppConfig):
         )
         # The workload counts open readiness items and launches owned.
         workload.register(selectors.workload_launches)
+        # A matrix's row or column that gives readiness items their owner is not deleted unseen.
+        from raci import dependents
+
+        dependents.register(selectors.readiness_through)

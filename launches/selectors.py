@@ -20,7 +20,8 @@ from launches.models import (
     StatusUpdate,
     TieringRubric,
 )
-from raci.models import Decision, Matrix
+from raci.dependents import Dependent
+from raci.models import Activity, Decision, Matrix
 from raci.selectors import (
     activity_for_key,
     default_matrix_of,
@@ -902,3 +903,29 @@ def launch_removal_notes(membership: Membership) -> list[str]:
         f"The tier confirmation{'s' if confirmed != 1 else ''} they gave on {confirmed} launch"
         f"{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) confirms again."
     ]
+
+
+def readiness_through(matrix: Matrix, activity_ids: frozenset[int], role_ids: frozenset[int]) -> list[Dependent]:
+    """Open readiness items whose owner comes through the matrix's rows `activity_ids` (the
+    row of the item's template activity) or columns `role_ids` (the owning role), of the
+    launches the matrix gives owners to (its own, and those without one when it is the
+    workspace's default): deleting the row or the column would leave them without an owner.
+    Two queries."""
+    keys: set[str] = set()
+    if activity_ids:
+        names = {template_activity_name(key).casefold(): key for key in set(tiering.ACTIVITY_OF.values())}
+        for template_key, name in Activity.objects.filter(matrix=matrix, pk__in=activity_ids).values_list(
+            "template_key", "name"
+        ):
+            keys.add(template_key if template_key in tiering.ACTIVITY_OF.values() else names.get(name.casefold(), ""))
+    item_keys = [item for item, activity in tiering.ACTIVITY_OF.items() if activity in keys]
+    if not item_keys and not role_ids:
+        return []
+    uses = Q(launch__matrix=matrix)
+    if matrix.is_default:
+        uses |= Q(launch__matrix__isnull=True, launch__cycle__workspace_id=matrix.workspace_id)
+    through = Q(key__in=item_keys) | Q(owner_role_id__in=role_ids) | Q(chosen_role_id__in=role_ids)
+    count = ReadinessItem.objects.filter(uses, through, status__in=tiering.OPEN).count()
+    return (
+        [Dependent("Launches", "open readiness item" if count == 1 else "open readiness items", count)] if count else []
+    )

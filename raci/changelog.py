@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from core.errors import InvalidInput, NotFound, StaleChanges
+from raci import dependents
 from raci.models import Activity, Cell, ChangeEvent, Column, Matrix
 from raci.rules import DISPLAY, VALUES
 from raci.selectors import KIND_LABELS, matrix_grid
@@ -41,6 +42,15 @@ GROUP_LABEL_MAX = 200
 
 # Kinds `group_undo` knows how to revert; a group holding any other kind is refused.
 UNDOABLE = frozenset({"cell", "activity.split", "activity.add", "column.remove", "column.add", "undo"})
+# What an undo itself records (removing the row it had added, renaming a split row back,
+# making a row again): reverted when the undo is undone, so redo is never refused for it.
+UNDO_RECORDS = frozenset({"activity.delete", "activity.update", "activity.restore"})
+
+
+def not_undoable(events: Iterable[ChangeEvent]) -> set[str]:
+    """The kinds among a group's `events` that undo cannot revert (none: it can be undone)."""
+    kinds = {e.kind for e in events}
+    return kinds - (UNDOABLE | UNDO_RECORDS if "undo" in kinds else UNDOABLE)
 
 
 @dataclass(slots=True)
@@ -195,23 +205,42 @@ def changes_since(
     cells: Iterable[tuple[int, int]] = (),
 ) -> list[ChangeEvent]:
     """Events after `since` that concern the given activities (any change to them), roles
-    (any change to their columns or cells) or cells."""
+    (any change to their columns or cells) or cells.
+
+    However many cells (a paste or its undo may name the whole matrix), no statement carries
+    more than `IN_CHUNK` ids: the cells are looked up by their rows and columns, chunked,
+    and the events of other cells in those rows and columns left out here."""
     activity_ids, role_ids, cells = set(activity_ids), set(role_ids), set(cells)
-    where = Q()
-    if activity_ids:
-        where |= Q(activity_id_ref__in=activity_ids)
-    if role_ids:
-        where |= Q(role_id_ref__in=role_ids)
-    for activity_id, role_id in cells:
-        where |= Q(kind="cell", activity_id_ref=activity_id, role_id_ref=role_id)
-    if not where:
-        return []
-    return list(
-        ChangeEvent.objects.filter(where, matrix_id=matrix.pk, seq__gt=since)
-        .exclude(kind="undo")
-        .select_related("actor")
-        .order_by("seq")
-    )
+    base = ChangeEvent.objects.filter(matrix_id=matrix.pk, seq__gt=since).exclude(kind="undo")
+    found: dict[int, ChangeEvent] = {}
+
+    def take(queryset, keep=lambda event: True) -> None:
+        for event in queryset.select_related("actor"):
+            if keep(event):
+                found[event.seq] = event
+
+    for chunk in _chunks(activity_ids):
+        take(base.filter(activity_id_ref__in=chunk))
+    for chunk in _chunks(role_ids):
+        take(base.filter(role_id_ref__in=chunk))
+    if cells:
+        cell_roles = sorted({r for _, r in cells})
+        for chunk in _chunks({a for a, _ in cells}, IN_CHUNK - len(cell_roles)):
+            take(
+                base.filter(kind="cell", activity_id_ref__in=chunk, role_id_ref__in=cell_roles),
+                lambda event: (event.activity_id_ref, event.role_id_ref) in cells,
+            )
+    return [found[seq] for seq in sorted(found)]
+
+
+# The most ids one statement names (PostgreSQL's driver allows 65,535 parameters in all).
+IN_CHUNK = 5_000
+
+
+def _chunks(ids: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), max(1, size)):
+        yield ordered[start : start + max(1, size)]
 
 
 def refuse_if_changed(
@@ -302,9 +331,28 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
         event.seq = seq
         event.group, event.group_label = group_fields(matrix_id=matrix.pk, seq=seq)
     Cell.objects.bulk_create(created.values(), batch_size=500)
-    Cell.objects.bulk_update(updated.values(), ["value", "version"], batch_size=500)
+    _cells_update(list(updated.values()))
     ChangeEvent.objects.bulk_create(events, batch_size=500)
     return len(events)
+
+
+def _cells_update(cells: list[Cell]) -> None:
+    """Store the cells' values and versions: on PostgreSQL one joined UPDATE per chunk (an
+    undo of a big paste updates tens of thousands; Django's bulk_update compares each row
+    with every case of its batch)."""
+    if connection.vendor != "postgresql":
+        Cell.objects.bulk_update(cells, ["value", "version"], batch_size=500)
+        return
+    table = connection.ops.quote_name(Cell._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(cells), 2_000):
+            chunk = cells[start : start + 2_000]
+            rows = ", ".join(["(%s::integer, %s::varchar, %s::integer)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS c SET value = v.value, version = v.version "
+                f"FROM (VALUES {rows}) AS v (id, value, version) WHERE c.id = v.id",
+                [p for cell in chunk for p in (cell.pk, cell.value, cell.version)],
+            )
 
 
 @transaction.atomic
@@ -486,13 +534,14 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     label = unit_label(events[0])
     if group_undone_by(matrix=matrix, group=group) is not None:
         raise InvalidInput(f"“{label}” was undone already.")
-    kinds = {e.kind for e in events} - UNDOABLE
+    kinds = not_undoable(events)
     if kinds:
         raise InvalidInput(f"“{label}” cannot be undone from the history ({', '.join(sorted(kinds))}).")
     cells = {(e.activity_id_ref, e.role_id_ref) for e in events if e.kind == "cell"}
     made = {e.after["outcome_id"] for e in events if e.kind == "activity.split"}
-    made |= {e.activity_id_ref for e in events if e.kind == "activity.add"}
-    split = {e.activity_id_ref for e in events if e.kind == "activity.split"}
+    made |= {e.activity_id_ref for e in events if e.kind in ("activity.add", "activity.restore")}
+    # Rows split or renamed: a later edit of one of their other cells does not block.
+    split = {e.activity_id_ref for e in events if e.kind in ("activity.split", "activity.update")}
     columns = {e.role_id_ref for e in events if e.kind.startswith("column.")}
     later = changes_since(matrix=matrix, since=events[-1].seq, activity_ids=made | split, role_ids=columns, cells=cells)
     # A later cell edit elsewhere in a split row does not block: the row stays.
@@ -516,6 +565,7 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
         if label.startswith("Redo: ")
         else f"Undo: {label}"
     )[:GROUP_LABEL_MAX]
+    what = f"{undo_label.split(':', 1)[0]} of “{label}”"
     with changes_group(matrix=matrix, label=undo_label) as undo:
         record(matrix=matrix, actor=actor, kind="undo", target=label, after={"group": group})
         cells: list[CellChange] = []  # consecutive cell changes are reverted in one write
@@ -532,68 +582,93 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
             if cells:
                 _cells_write(matrix, cells, actor)
                 cells = []
-            _revert(matrix, event, actor)
+            _revert(matrix, event, actor, what)
         if cells:
             _cells_write(matrix, cells, actor)
         _recount(matrix)
         return GroupResult(undo.id, undo.label, len(events))
 
 
-def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
+def activity_snapshot(activity: Activity) -> dict:
+    """What a removed activity's record keeps, so that a restore or a redo brings it back."""
+    return {
+        "name": activity.name,
+        "phase": activity.phase,
+        "description": activity.description,
+        "order": activity.order,
+        "template_key": activity.template_key,
+        "letters": {
+            str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")
+        },
+    }
+
+
+def _delete_activity(matrix: Matrix, activity: Activity, actor, what: str) -> None:
+    dependents.refuse_if_dependents(matrix=matrix, what=what, activity_ids=[activity.pk])
+    record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.delete",
+        activity_id=activity.pk,
+        target=activity.name,
+        before=activity_snapshot(activity),
+    )
+    activity.delete()
+
+
+def _revert(matrix: Matrix, event: ChangeEvent, actor, what: str) -> None:
+    """Revert one change (`what` names the undo in a refusal)."""
+    activity_id = event.activity_id_ref
     if event.kind == "cell":
         value = "AR" if event.before == "A/R" else (event.before or "")
-        _cells_write(matrix, [CellChange(event.activity_id_ref, event.role_id_ref, value)], actor)
+        _cells_write(matrix, [CellChange(activity_id, event.role_id_ref, value)], actor)
     elif event.kind == "activity.split":
         outcome = Activity.objects.filter(matrix=matrix, pk=event.after["outcome_id"]).first()
-        activity = Activity.objects.filter(matrix=matrix, pk=event.activity_id_ref).first()
+        activity = Activity.objects.filter(matrix=matrix, pk=activity_id).first()
         if activity is None:
             raise NotFound("The activity that was split is no longer in the matrix.")
         if outcome is not None:
-            record(
-                matrix=matrix,
-                actor=actor,
-                kind="activity.delete",
-                activity_id=outcome.pk,
-                target=outcome.name,
-                before={
-                    "name": outcome.name,
-                    "phase": outcome.phase,
-                    "description": outcome.description,
-                    "order": outcome.order,
-                    "letters": {},
-                },
-            )
-            outcome.delete()
-        before = {"name": activity.name}
-        activity.name, activity.version = event.before["name"], activity.version + 1
-        activity.save(update_fields=["name", "version"])
+            _delete_activity(matrix, outcome, actor, what)
+        _rename(matrix, activity, {"name": event.before["name"]}, actor)
+    elif event.kind in ("activity.add", "activity.restore"):
+        activity = Activity.objects.filter(matrix=matrix, pk=activity_id).first()
+        if activity is not None:
+            _delete_activity(matrix, activity, actor, what)
+    elif event.kind == "activity.update":
+        activity = Activity.objects.filter(matrix=matrix, pk=activity_id).first()
+        if activity is None:
+            raise NotFound("The activity that was changed is no longer in the matrix.")
+        _rename(matrix, activity, event.before or {}, actor)
+    elif event.kind == "activity.delete":
+        before = event.before
+        if Activity.objects.filter(pk=event.activity_id_ref).exists():
+            raise InvalidInput(f"“{before['name']}” is in the matrix already.")
+        if Activity.objects.filter(matrix=matrix, name__iexact=before["name"], phase=before["phase"]).exists():
+            raise InvalidInput(f"An activity named “{before['name']}” is in the matrix again: rename it first.")
+        # Made again under its own id, so every change recorded for it still names it.
+        activity = Activity.objects.create(
+            pk=event.activity_id_ref,
+            matrix=matrix,
+            name=before["name"],
+            phase=before["phase"],
+            description=before["description"],
+            order=before["order"],
+            template_key=before.get("template_key", ""),
+        )
+        columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
+        Cell.objects.bulk_create(
+            Cell(activity=activity, role_id=int(r), value=v, version=1)
+            for r, v in before.get("letters", {}).items()
+            if int(r) in columns
+        )
         record(
             matrix=matrix,
             actor=actor,
-            kind="activity.update",
+            kind="activity.restore",
             activity_id=activity.pk,
             target=activity.name,
-            before=before,
-            after={"name": activity.name},
+            after={"restored_from": event.seq, "name": activity.name, "phase": activity.phase},
         )
-    elif event.kind == "activity.add":
-        activity = Activity.objects.filter(matrix=matrix, pk=event.activity_id_ref).first()
-        if activity is not None:
-            record(
-                matrix=matrix,
-                actor=actor,
-                kind="activity.delete",
-                activity_id=activity.pk,
-                target=activity.name,
-                before={
-                    "name": activity.name,
-                    "phase": activity.phase,
-                    "description": activity.description,
-                    "order": activity.order,
-                    "letters": {},
-                },
-            )
-            activity.delete()
     elif event.kind == "column.remove":
         role = Role.objects.filter(workspace_id=matrix.workspace_id, pk=event.role_id_ref).first()
         if role is None:
@@ -610,6 +685,7 @@ def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
     elif event.kind == "column.add":
         column = Column.objects.filter(matrix=matrix, role_id=event.role_id_ref).select_related("role").first()
         if column is not None:
+            dependents.refuse_if_dependents(matrix=matrix, what=what, role_ids=[column.role_id])
             record(
                 matrix=matrix,
                 actor=actor,
@@ -619,3 +695,24 @@ def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
                 before={"code": column.role.code, "order": column.order, "letters": {}},
             )
             column.delete()
+
+
+def _rename(matrix: Matrix, activity: Activity, fields: dict, actor) -> None:
+    """Give the activity back its name, phase or description as `fields` holds them."""
+    fields = {k: v for k, v in fields.items() if k in ("name", "phase", "description")}
+    before = {k: getattr(activity, k) for k in fields}
+    if before == fields:
+        return
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.version += 1
+    activity.save(update_fields=[*fields, "version"])
+    record(
+        matrix=matrix,
+        actor=actor,
+        kind="activity.update",
+        activity_id=activity.pk,
+        target=activity.name,
+        before=before,
+        after=fields,
+    )

@@ -28,6 +28,9 @@ class Limits:
     ratio: int = 200
     ratio_floor_bytes: int = 1 * MB
     errors_listed: int = 500  # the rest are counted, not stored or shown
+    # The most cells one paste writes: it and its undo are one change group each, done in one
+    # request, and must finish well within the server's timeout.
+    paste_cells: int = 20_000
 
     def max_activities(self, roles: int) -> int:
         """The most activities a matrix with `roles` columns may have."""

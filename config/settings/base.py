@@ -326,9 +326,10 @@ NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 
 # `make bench` serves a bare view returning a constant: the floor its ratios divide by.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
-# A cell edit on PostgreSQL commits without waiting for the disk unless this is true: a
-# database crash may then lose the last moments of edits (never half of one). See raci.services.
-CELL_EDIT_SYNCHRONOUS_COMMIT = env_bool("CELL_EDIT_SYNCHRONOUS_COMMIT", False)
+# A cell edit on PostgreSQL is answered once it is on disk. Setting this false answers it as
+# soon as it is committed in memory: faster on a slow disk, but a database crash may then lose
+# the last moments of edits that pages were told are saved (never half of one).
+CELL_EDIT_SYNCHRONOUS_COMMIT = env_bool("CELL_EDIT_SYNCHRONOUS_COMMIT", True)
 
 # Request paths in logs can carry the calendar feed's secret token. A filter on a logger
 # runs before every handler of it and of its parents, so the loggers that write request

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.bounds import query_int
+from core.errors import NotFound
 from core.htmx import is_htmx, render_varied
 from core.responses import refusal_redirects_to, show_on_form
 from launches import selectors, services, tiering
@@ -97,6 +98,8 @@ def _item_fragment(request, membership, launch, item_id: int, error: str | None)
     """One checklist item as htmx gets it after a change to it, with its refusal if any."""
     context = launch_context(membership, launch)
     context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
+    if context["item"] is None:
+        raise NotFound("That checklist item no longer exists.")
     context["item_error"] = error
     return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
 

@@ -147,6 +147,7 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
     value = parse_value(value)
     # The one-statement path records a lone change; inside a group (a fix, a paste) the
     # event takes the group's fields, which the locked path writes.
+    result = None
     if connection.vendor == "postgresql" and not changelog.group_open(matrix_id=matrix.pk):
         result = _cell_set_if_unchanged(
             matrix=matrix,
@@ -156,16 +157,39 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
             expected_version=expected_version,
             actor=actor,
         )
-        if result is not None:
-            return result
-    return _cell_set_locked(
-        matrix=matrix,
-        activity_id=activity_id,
-        role_id=role_id,
-        value=value,
-        expected_version=expected_version,
-        actor=actor,
-    )
+    if result is None:
+        result = _cell_set_locked(
+            matrix=matrix,
+            activity_id=activity_id,
+            role_id=role_id,
+            value=value,
+            expected_version=expected_version,
+            actor=actor,
+        )
+    if result.changed:
+        _wait_for_disk()
+    return result
+
+
+def _commits_early() -> bool:
+    """Whether this edit is its own transaction on PostgreSQL, so that its commit may return
+    before its WAL is on disk (the matrix's lock is held until the commit returns: waiting
+    for the disk there would make every other edit of the matrix wait too). A caller's own
+    transaction commits as it chooses."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _wait_for_disk() -> None:
+    """Return once the edit just committed early is on disk, unless
+    `CELL_EDIT_SYNCHRONOUS_COMMIT` is off (a database crash may then lose it).
+
+    A transaction that writes WAL commits synchronously and so waits until the WAL is on
+    disk up to its own commit record, which comes after the edit's: the edit is durable
+    when it returns. It writes a logical-decoding message (nothing in a table) and holds
+    no lock, so concurrent edits wait for the disk together, not one after the other.
+    """
+    if _commits_early() and settings.CELL_EDIT_SYNCHRONOUS_COMMIT:
+        _execute("SELECT pg_logical_emit_message(true, 'lockstep', '')", [])
 
 
 @dataclass(slots=True)
@@ -236,7 +260,7 @@ def _cell_set_if_unchanged(
     if not planned.result.changed:
         return planned.result
     ops = connection.ops
-    cell_sql = _guarded_cell_sql(create=planned.version == 0, durable=settings.CELL_EDIT_SYNCHRONOUS_COMMIT)
+    cell_sql = _guarded_cell_sql(create=planned.version == 0, early=_commits_early())
     params = [
         planned.delta["error"],
         planned.delta["warning"],
@@ -270,14 +294,9 @@ def _cell_set_locked(
     *, matrix: Matrix, activity_id: int, role_id: int, value: str, expected_version: int, actor
 ) -> CellResult:
     # (Only when this is the whole transaction: a caller's own transaction commits as it chooses.)
-    if (
-        connection.vendor == "postgresql"
-        and not settings.CELL_EDIT_SYNCHRONOUS_COMMIT
-        and len(connection.atomic_blocks) == 1
-    ):
-        # As the one-statement path: this commit does not wait for the disk. It matters
-        # more here, since the matrix's lock is held until the commit returns: every other
-        # edit of the matrix would wait for the disk too.
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+        # As the one-statement path: this commit returns before the disk has the edit, so
+        # the matrix's lock is not held across the wait; `cell_set` waits after it.
         _execute("SET LOCAL synchronous_commit = off", [])
     changelog.lock(matrix=matrix)
     planned = _plan(matrix, activity_id=activity_id, role_id=role_id, value=value, expected_version=expected_version)
@@ -300,7 +319,7 @@ def _cell_set_locked(
 
 
 @functools.cache
-def _guarded_cell_sql(*, create: bool, durable: bool) -> str:
+def _guarded_cell_sql(*, create: bool, early: bool) -> str:
     """One statement: bump the sequence and move the counts if the sequence is still the
     one the edit was worked out at (after waiting for any writer holding the matrix's row,
     PostgreSQL checks the condition again on the row it committed), write the cell and
@@ -333,11 +352,10 @@ def _guarded_cell_sql(*, create: bool, durable: bool) -> str:
             f"(SELECT %s::integer AS activity_id, %s::integer AS role_id, %s::varchar AS value) v "
             f"WHERE {_CELL}.activity_id = v.activity_id AND {_CELL}.role_id = v.role_id RETURNING 1"
         )
-    # Unless settings say otherwise, the statement's own transaction commits without waiting
-    # for its WAL to reach the disk (PostgreSQL's synchronous_commit, for this transaction
-    # only): on a busy disk that wait is most of an edit. A database crash can then lose the
-    # last moments of edits, never half of one, as SQLite's synchronous=NORMAL here does.
-    wait = "" if durable else (" AND set_config('synchronous_commit', 'off', true) IS NOT NULL")
+    # The statement's own transaction commits without waiting for its WAL to reach the disk
+    # (PostgreSQL's synchronous_commit, for this transaction only), so the matrix's row lock
+    # is released at once; `cell_set` then waits for the disk without holding it.
+    wait = " AND set_config('synchronous_commit', 'off', true) IS NOT NULL" if early else ""
     return (
         f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, "
         f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from core.errors import InvalidInput
 from core.text import clean_name, unique_slug
-from raci import changelog, limits
+from raci import changelog, dependents, limits
 from raci.models import (
     Activity,
     Cell,
@@ -143,6 +143,13 @@ def matrix_contents_replace(
     report = progress or (lambda percent: None)
     seq = changelog.lock(matrix=matrix)
     before = None if fresh else _shape(matrix)
+    if not fresh:
+        dependents.refuse_if_dependents(
+            matrix=matrix,
+            what=f"Replacing the contents of “{matrix.name}”",
+            activity_ids=Activity.objects.filter(matrix=matrix).values_list("pk", flat=True),
+            role_ids=Column.objects.filter(matrix=matrix).values_list("role_id", flat=True),
+        )
     Activity.objects.filter(matrix=matrix).delete()
     Column.objects.filter(matrix=matrix).delete()
     Column.objects.bulk_create([Column(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.errors import InvalidInput, NotFound
-from raci import changelog, tabular
+from raci import changelog, limits, tabular
 from raci.models import Matrix
 from raci.selectors import matrix_grid
 
@@ -38,6 +38,13 @@ def cells_paste(
     if row_at is None or column_at is None:
         raise NotFound("That activity or role is no longer in the matrix.")
     n_rows, n_columns = block.size
+    if n_rows * n_columns > limits.LIMITS.paste_cells:
+        raise InvalidInput(
+            f"A paste fills at most {limits.number(limits.LIMITS.paste_cells)} cells and this block has "
+            f"{limits.number(n_rows * n_columns)} ({n_rows}×{n_columns}): nothing was pasted. Paste it in parts, "
+            "or import the spreadsheet.",
+            "text",
+        )
     rows = grid.activities[row_at : row_at + n_rows]
     columns = grid.columns[column_at : column_at + n_columns]
     start = f"“{rows[0].name}” × {columns[0].code}"

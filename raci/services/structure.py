@@ -7,7 +7,7 @@ from django.db.models import F, Max
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import NAME_MAX, clean_name
-from raci import changelog, fixes, limits
+from raci import changelog, dependents, fixes, limits
 from raci.models import (
     Activity,
     Cell,
@@ -157,9 +157,9 @@ def activity_move(*, matrix: Matrix, activity_id: int, direction: str, actor) ->
 def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
     seq = changelog.lock(matrix=matrix)
     activity = _activity(matrix, activity_id)
-    letters = {
-        str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")
-    }
+    dependents.refuse_if_dependents(
+        matrix=matrix, what=f"Removing the activity “{activity.name}”", activity_ids=[activity.pk]
+    )
     changelog.record(
         matrix=matrix,
         actor=actor,
@@ -167,13 +167,7 @@ def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
         seq=seq,
         activity_id=activity.pk,
         target=activity.name,
-        before={
-            "name": activity.name,
-            "phase": activity.phase,
-            "description": activity.description,
-            "order": activity.order,
-            "letters": letters,
-        },
+        before=changelog.activity_snapshot(activity),
     )
     activity.delete()
     matrix_recount(matrix)
@@ -249,7 +243,12 @@ def activity_restore(*, matrix: Matrix, seq: int, actor) -> Activity:
     _check_unique_activity(matrix, name, phase)
     columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
     activity = Activity.objects.create(
-        matrix=matrix, name=name, phase=phase, description=before["description"], order=before["order"]
+        matrix=matrix,
+        name=name,
+        phase=phase,
+        description=before["description"],
+        order=before["order"],
+        template_key=before.get("template_key", ""),
     )
     Cell.objects.bulk_create(
         [
@@ -352,6 +351,9 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
     column = Column.objects.filter(matrix=matrix, role_id=role_id).select_related("role").first()
     if column is None:
         raise NotFound("That role is no longer a column of the matrix.")
+    dependents.refuse_if_dependents(
+        matrix=matrix, what=f"Removing the column {column.role.code}", role_ids=[column.role_id]
+    )
     letters = {
         str(a): v
         for a, v in Cell.objects.filter(activity__matrix=matrix, role_id=role_id)

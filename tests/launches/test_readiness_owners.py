@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.errors import Conflict
 from launches import selectors, services
 from launches.models import ReadinessItem
 from raci import services as raci_services
@@ -449,3 +450,19 @@ def test_an_item_of_another_launch_is_not_found_not_a_server_error(client, team,
         assert client.post(_url(launch, name, 10**12), data, **headers).status_code == 404
     item.refresh_from_db()
     assert item.chosen_role_id is None
+
+
+def test_the_row_and_the_column_that_give_open_items_their_owner_are_not_deleted_unseen(team):
+    ws, cycle, people = team
+    matrix = owners_matrix(ws)
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    row = Activity.objects.get(matrix=matrix, template_key="sales-cs-enablement")
+    with pytest.raises(Conflict, match=r"Launches: \d+ open readiness item"):
+        raci_services.activity_delete(matrix=matrix, activity_id=row.pk, actor=people["admin"].user)
+    pmm = Role.objects.get(workspace=ws, code="PMM")
+    with pytest.raises(Conflict, match=r"Launches: \d+ open readiness item"):
+        raci_services.column_remove(matrix=matrix, role_id=pmm.pk, actor=people["admin"].user)
+    assert Activity.objects.filter(pk=row.pk).exists() and matrix.columns.filter(role=pmm).exists()
+    launch.items.update(status="done")  # done items keep who did them: nothing is lost
+    raci_services.activity_delete(matrix=matrix, activity_id=row.pk, actor=people["admin"].user)

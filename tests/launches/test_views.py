@@ -355,3 +355,17 @@ def test_checklist_item_keeps_a_link_to_its_evidence(editor_client, team):
     assert refused.status_code == 422 and "web address" in refused.content.decode()
     item.refresh_from_db()
     assert item.evidence_url == "https://wiki.example.com/pricing"
+
+
+@pytest.mark.parametrize(("name", "data"), [("item_update", {"status": "bogus"}), ("item_role", {"role": "x"})])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_post_to_a_checklist_item_deleted_since_answers_404(client, team, name, data, htmx):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item_id = launch.items.first().pk
+    launch.items.filter(pk=item_id).delete()
+    client.force_login(people["editor"].user)
+    url = reverse(f"launches:{name}", args=[ws.slug, cycle.slug, launch.pk, item_id])
+    response = client.post(url, data, headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code == (404 if htmx else 302)

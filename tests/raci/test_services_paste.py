@@ -165,3 +165,32 @@ def test_a_paste_that_changes_nothing_records_nothing(grid, me):
     assert result.changed == 0
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
     assert changelog.own_changes(matrix=matrix, actor=me.user) == []
+
+
+def test_a_block_over_the_paste_limit_is_refused_naming_the_limit(grid, me):
+    matrix, acts, roles = grid
+    text = "\n".join(["R"] * 20_001)
+    with pytest.raises(errors.InvalidInput, match="A paste fills at most 20,000 cells and this block has 20,001"):
+        _paste(matrix, acts, roles, text, me)
+    assert not ChangeEvent.objects.filter(matrix=matrix, kind="cell").exists()
+
+
+def test_what_changed_since_names_at_most_a_chunk_of_ids_per_statement_however_many_cells(grid, me, ana):
+    from django.db import connection
+
+    matrix, acts, roles = grid
+    since = matrix.last_seq
+    _paste(matrix, acts, roles, "I", ana, row=1, column=2)
+    _paste(matrix, acts, roles, "I", ana, row=3, column=0)
+    # A paste and its undo may name tens of thousands of cells: here most are not in the matrix.
+    cells = [(acts[1].pk, roles[2].pk)] + [(100_000 + n, roles[n % 4].pk) for n in range(40_000)]
+    widest = []
+
+    def count(execute, sql, params, many, context):
+        widest.append(len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        found = changelog.changes_since(matrix=matrix, since=since, cells=cells)
+    assert [(e.activity_id_ref, e.role_id_ref) for e in found] == [(acts[1].pk, roles[2].pk)]
+    assert max(widest) <= changelog.IN_CHUNK + 10
