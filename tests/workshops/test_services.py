@@ -370,3 +370,59 @@ def test_a_closed_workshop_takes_nothing(room):
         _propose(room, "PM", "Pricing", PM="A")
     with pytest.raises(Conflict):
         services.workshop_pause(workshop=room["w"])
+
+
+def _settle_row(room, activity, **letters):
+    codes = {"PM": room["pm"], "PMM": room["pmm"]}
+    return services.settle(
+        workshop=room["w"],
+        activity_id=room["acts"][activity],
+        letters={codes[code]: value for code, value in letters.items()},
+        actor=room["people"]["PM"].user,
+        since=room["matrix"].last_seq,
+    )
+
+
+def test_each_settled_cell_counts_who_proposed_its_letter_even_when_the_row_differs(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="R")
+    services.workshop_reveal(workshop=room["w"])
+    # The facilitator settles PMM as A where everyone left it blank: nobody proposed the
+    # whole row, yet all three proposed R for PM.
+    result = _settle_row(room, "Pricing", PM="R", PMM="A")
+    assert (result.agreed, result.total) == (0, 3)
+    pm = Settlement.objects.get(workshop=room["w"], role_id=room["pm"])
+    pmm = Settlement.objects.get(workshop=room["w"], role_id=room["pmm"])
+    assert (pm.agreed, pm.total) == (3, 3)
+    assert (pmm.agreed, pmm.total) == (0, 3)
+
+
+def test_a_blank_the_room_agreed_on_counts_as_agreement_on_an_empty_cell(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="A")
+    services.workshop_reveal(workshop=room["w"])
+    result = _settle_row(room, "Pricing", PM="A", PMM="")
+    assert (result.agreed, result.total) == (3, 3)
+    assert "changed" not in result.label
+    assert not Decision.objects.filter(matrix=room["matrix"]).exists()
+
+
+def test_settling_other_than_the_rooms_answer_is_marked_in_the_label_and_the_decision_log(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="A")
+    services.workshop_reveal(workshop=room["w"])
+    result = _settle_row(room, "Pricing", PM="A", PMM="C")
+    assert result.label.endswith("the facilitator changed PMM")
+    decision = Decision.objects.get(matrix=room["matrix"])
+    assert decision.activity_id == room["acts"]["Pricing"]
+    assert "PMM C (the room proposed empty, 3 of 3)" in decision.what
+    assert "facilitator's change from the room's answer" in decision.why
+
+
+def test_a_letter_picked_where_the_room_was_split_is_the_facilitators_change(room):
+    _propose(room, "PM", "Pricing", PM="A")
+    _propose(room, "PMM", "Pricing", PM="R")
+    services.workshop_reveal(workshop=room["w"])
+    _settle_row(room, "Pricing", PM="A", PMM="")
+    decision = Decision.objects.get(matrix=room["matrix"])
+    assert "PM A (the room was split: R×1, A×1)" in decision.what
