@@ -372,3 +372,16 @@ def test_a_split_cell_shows_the_split_and_settling_it_unpicked_is_refused_by_nam
     assert response.status_code == 422
     assert "The room was split on PM: pick its letter" in response.content.decode()
     assert not Cell.objects.filter(activity_id=room["pricing"]).exclude(value="").exists()
+
+
+def test_a_fresh_new_workshop_form_ticks_no_activity_and_states_the_rule(client, room):
+    _as(client, room, "editor")
+    new = reverse("workshops:new", args=[room["ws"].slug, room["matrix"].slug])
+    body = client.get(new).content.decode()
+    assert 'name="activities"' in body and not re.search(r'name="activities"[^>]*checked', body)
+    assert "None ticked: every activity of the matrix." in body
+    three = list(room["matrix"].activities.order_by("order").values_list("pk", flat=True)[:3])
+    client.post(new, {"title": "Three", "activities": three})
+    assert set(Workshop.objects.get(title="Three").activities.values_list("pk", flat=True)) == set(three)
+    client.post(new, {"title": "All"})
+    assert Workshop.objects.get(title="All").activities.count() == room["matrix"].activities.count()
