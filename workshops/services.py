@@ -21,7 +21,7 @@ from raci import changelog
 from raci import services as raci_services
 from raci.models import Activity, Column, Matrix
 from raci.rules import DISPLAY
-from workshops import reveal
+from workshops import notices, reveal
 from workshops.concerns import SHARED_CONCERNS, SHARED_ROLES
 from workshops.models import Proposal, RowNote, Settlement, Workshop
 from workspaces.models import Membership, Role, Workspace
@@ -95,12 +95,13 @@ def workshop_open(
     workshop = Workshop.objects.create(matrix=matrix, facilitator=facilitator.user, title=title)
     workshop.activities.set(scope)
     workshop.participants.set(members)
+    notices.invited(workshop, set(members) - {facilitator.pk}, actor=facilitator.user)
     return workshop
 
 
 @transaction.atomic
-def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> int:
-    """Invite more members; returns how many joined."""
+def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int], actor=None) -> int:
+    """Invite more members, who are told; returns how many joined."""
     _locked(workshop)
     if workshop.status == Status.CLOSED:
         raise Conflict("The workshop is closed.")
@@ -117,6 +118,7 @@ def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> in
     workshop.participants.add(*new)
     if new:
         _bump(workshop)
+        notices.invited(workshop, new, actor=actor)
     return len(new)
 
 
@@ -204,7 +206,8 @@ def _not_taking(workshop: Workshop) -> str:
 
 
 @transaction.atomic
-def workshop_reveal(*, workshop: Workshop) -> Workshop:
+def workshop_reveal(*, workshop: Workshop, actor=None) -> Workshop:
+    """Reveal every proposal at once; the participants are told."""
     _locked(workshop)
     if workshop.status != Status.OPEN:
         raise Conflict(
@@ -215,6 +218,7 @@ def workshop_reveal(*, workshop: Workshop) -> Workshop:
     workshop.status, workshop.revealed_at = Status.REVEALED, timezone.now()
     workshop.save(update_fields=["status", "revealed_at", "updated_at"])
     _bump(workshop)
+    notices.revealed(workshop, actor=actor)
     return workshop
 
 

@@ -384,7 +384,10 @@ def workshop_step(request, ws, m, workshop_id, action):
     if action not in STEPS:
         raise Http404("No such step")
     found = _facilitating(request, ws, m, workshop_id)
-    STEPS[action](workshop=found.workshop)
+    if action == "reveal":
+        services.workshop_reveal(workshop=found.workshop, actor=request.user)
+    else:
+        STEPS[action](workshop=found.workshop)
     messages.success(request, DONE[action])
     return redirect(_url(found.workshop))
 
@@ -496,7 +499,9 @@ def note(request, ws, m, workshop_id, activity_id):
 def invite(request, ws, m, workshop_id):
     found = _facilitating(request, ws, m, workshop_id)
     ids = [query_int(v) for v in request.POST.getlist("participants")]
-    added = services.workshop_invite(workshop=found.workshop, participant_ids=[i for i in ids if i is not None])
+    added = services.workshop_invite(
+        workshop=found.workshop, participant_ids=[i for i in ids if i is not None], actor=request.user
+    )
     messages.success(request, f"{added} more {'person' if added == 1 else 'people'} invited.")
     return redirect(_url(found.workshop))
 

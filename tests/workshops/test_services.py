@@ -426,3 +426,36 @@ def test_a_letter_picked_where_the_room_was_split_is_the_facilitators_change(roo
     _settle_row(room, "Pricing", PM="A", PMM="")
     decision = Decision.objects.get(matrix=room["matrix"])
     assert "PM A (the room was split: R×1, A×1)" in decision.what
+
+
+def test_invitees_hear_of_the_workshop_by_their_choices_and_the_facilitator_does_not(
+    room, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import EmailMode, Notification, NotificationPreference
+
+    people = room["people"]
+    told = Notification.objects.filter(kind="workshop_invited")
+    assert set(told.values_list("user_id", flat=True)) == {people[k].user_id for k in ("PMM", "SUP", "viewer")}
+    note = told.get(user_id=people["PMM"].user_id)
+    assert "R&R workshop" in note.title and note.url.endswith(f"/workshops/{room['w'].pk}/")
+    assert note.in_app and note.email == EmailMode.NOW
+    # Invited later: e-mailed at once by default; someone who turned e-mail off for
+    # workshops is told on the bell only.
+    late = MembershipFactory(workspace=room["ws"], access=Access.EDITOR)
+    NotificationPreference.objects.create(user=people["editor"].user, kind="workshop_invited", email=EmailMode.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_invite(
+            workshop=room["w"], participant_ids=[people["editor"].pk, late.pk], actor=people["PM"].user
+        )
+    quiet = Notification.objects.get(kind="workshop_invited", user_id=people["editor"].user_id)
+    assert quiet.in_app and quiet.email == EmailMode.OFF
+    assert [m.to for m in mailoutbox] == [[late.user.email]]
+    assert "R&R workshop" in mailoutbox[0].subject
+
+
+def test_participants_hear_of_the_reveal_once(room):
+    from notifications.models import Notification
+
+    services.workshop_reveal(workshop=room["w"], actor=room["people"]["PM"].user)
+    told = Notification.objects.filter(kind="workshop_revealed")
+    assert set(told.values_list("user_id", flat=True)) == {room["people"][k].user_id for k in ("PMM", "SUP", "viewer")}
