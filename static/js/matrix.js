@@ -340,7 +340,7 @@
     });
     layout.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("#grid-refresh")) { event.preventDefault(); refreshGrid(); return; }
-      var cell = event.target.closest && event.target.closest("a.c");
+      var cell = event.target.closest && event.target.closest(CELL);
       if (!isCell(cell)) return;
       event.preventDefault();
       focusItem(cell);
@@ -375,7 +375,7 @@
       }
     });
     document.addEventListener("click", function (event) {
-      if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest("a.c"))) closeMenu(false);
+      if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest(CELL))) closeMenu(false);
     });
     document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
       var now = event.detail.target, incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
