@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     MATRIX_REVIEW = "matrix_review", "A matrix you own passes its review date"
     RITUAL_SOON = "ritual_soon", "A ritual you own or attend meets tomorrow"
     READOUT_DUE = "readout_due", "A launch you own is 30 days out: record its day-30 readout"
+    WORKSHOP_INVITED = "workshop_invited", "You are invited to a Roles & Responsibilities workshop"
+    WORKSHOP_REVEALED = "workshop_revealed", "A workshop you take part in reveals its proposals"
 
 
 class EmailMode(models.TextChoices):
@@ -73,6 +75,8 @@ class Notification(models.Model):
         "matrix_review": "Matrix review",
         "ritual_soon": "Meeting tomorrow",
         "readout_due": "Day-30 readout",
+        "workshop_invited": "Workshop",
+        "workshop_revealed": "Workshop reveal",
     }
 
     class Meta:

@@ -83,6 +83,9 @@ class WorkloadMarksForm(forms.Form):
             "invalid": "Give a number such as 1.5.",
         },
     )
+    # The rule the page showed: a change made by someone else since is refused, not overwritten.
+    was_multiple = forms.DecimalField(required=False, max_digits=3, decimal_places=1, widget=forms.HiddenInput)
+    was_floor = forms.IntegerField(required=False, min_value=0, max_value=1000, widget=forms.HiddenInput)
     floor = forms.IntegerField(
         min_value=1,
         max_value=500,

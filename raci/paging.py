@@ -82,3 +82,13 @@ def phase_starts(phases: Sequence[str], page: Page) -> list[tuple[str, int]]:
         starts.append((phase, index // page.size + 1))
         index += sum(1 for _ in run)
     return starts
+
+
+def spill(page: Page, *, start: int, rows: int) -> range:
+    """The 0-based positions, in the grid's order, where a block of `rows` rows pasted at
+    0-based `start` would land past the page's last row: on rows the person cannot see.
+    Empty when the block stays on the page or the matrix is one page (the matrix's own
+    edge is the paste's own check)."""
+    if not page.paged or start + rows <= page.last:
+        return range(0)
+    return range(max(page.last, start), min(start + rows, page.total))

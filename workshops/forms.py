@@ -13,7 +13,7 @@ class WorkshopForm(forms.Form):
     activities = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for every activity of the matrix.",
+        help_text="Tick the activities to talk about. None ticked: every activity of the matrix.",
     )
     participants = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -24,7 +24,8 @@ class WorkshopForm(forms.Form):
             (str(m.pk), f"{m.display_name} ({m.get_access_display().lower()})") for m in members if m.pk != me.pk
         ]
         if not self.is_bound:
-            self.initial = {"title": "Roles & Responsibilities workshop", "activities": [str(a.pk) for a in activities]}
+            # A fresh form ticks nothing, which means every activity (the rule the form states).
+            self.initial = {"title": "Roles & Responsibilities workshop", "activities": []}
 
 
 class NewMatrixForm(forms.Form):

@@ -170,3 +170,24 @@ def agreement(proposals: Proposals, participants: set[Key], activity: Key, settl
     who = proposers_by_row(proposals).get(activity, set()) & participants
     agreed = sum(1 for p in who if all(proposals.get((p, activity, r), "") == v for r, v in settled.items()))
     return agreed, len(who)
+
+
+def room_answer(cell: CellSpread) -> str | None:
+    """What the room answered for a cell: the value most proposed ("" when most left it
+    blank), or None when the room was split (a tie) or nobody proposed in its row."""
+    return cell.majority if cell.total else None
+
+
+def cell_agreement(
+    proposals: Proposals, participants: set[Hashable], activity: Hashable, role: Hashable, value: str
+) -> tuple[int, int]:
+    """How many of the row's proposers proposed `value` for this one cell (a blank counts
+    as proposing it empty), and how many proposed in the row: (agreed, of)."""
+    who = proposers_by_row(proposals).get(activity, set()) & participants
+    return sum(1 for p in who if proposals.get((p, activity, role), "") == value), len(who)
+
+
+def row_spreads(proposals: Proposals, participants: set[Hashable], activity: Hashable, roles) -> dict:
+    """Each role's spread of the row's proposals, as the reveal shows it."""
+    who = sorted(proposers_by_row(proposals).get(activity, set()) & participants, key=str)
+    return {role: spread(activity, role, [proposals.get((p, activity, role), "") for p in who]) for role in roles}

@@ -20,7 +20,8 @@ from core.text import clean_name
 from raci import changelog
 from raci import services as raci_services
 from raci.models import Activity, Column, Matrix
-from workshops import reveal
+from raci.rules import DISPLAY
+from workshops import notices, reveal
 from workshops.concerns import SHARED_CONCERNS, SHARED_ROLES
 from workshops.models import Proposal, RowNote, Settlement, Workshop
 from workspaces.models import Membership, Role, Workspace
@@ -94,12 +95,13 @@ def workshop_open(
     workshop = Workshop.objects.create(matrix=matrix, facilitator=facilitator.user, title=title)
     workshop.activities.set(scope)
     workshop.participants.set(members)
+    notices.invited(workshop, set(members) - {facilitator.pk}, actor=facilitator.user)
     return workshop
 
 
 @transaction.atomic
-def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> int:
-    """Invite more members; returns how many joined."""
+def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int], actor=None) -> int:
+    """Invite more members, who are told; returns how many joined."""
     _locked(workshop)
     if workshop.status == Status.CLOSED:
         raise Conflict("The workshop is closed.")
@@ -116,6 +118,7 @@ def workshop_invite(*, workshop: Workshop, participant_ids: Iterable[int]) -> in
     workshop.participants.add(*new)
     if new:
         _bump(workshop)
+        notices.invited(workshop, new, actor=actor)
     return len(new)
 
 
@@ -203,7 +206,8 @@ def _not_taking(workshop: Workshop) -> str:
 
 
 @transaction.atomic
-def workshop_reveal(*, workshop: Workshop) -> Workshop:
+def workshop_reveal(*, workshop: Workshop, actor=None) -> Workshop:
+    """Reveal every proposal at once; the participants are told."""
     _locked(workshop)
     if workshop.status != Status.OPEN:
         raise Conflict(
@@ -214,6 +218,7 @@ def workshop_reveal(*, workshop: Workshop) -> Workshop:
     workshop.status, workshop.revealed_at = Status.REVEALED, timezone.now()
     workshop.save(update_fields=["status", "revealed_at", "updated_at"])
     _bump(workshop)
+    notices.revealed(workshop, actor=actor)
     return workshop
 
 
@@ -284,26 +289,41 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
     """Settle one cell (one entry in `letters`) or a whole row (every role's letter) into the
     matrix, as one recorded change labelled with how many agreed. `since` is the matrix's
     sequence number when the facilitator looked: if the cells (or, for a row, anything in
-    the row) changed after it, nothing is saved (`StaleChanges`, saying what changed)."""
+    the row) changed after it, nothing is saved (`StaleChanges`, saying what changed).
+
+    Each cell's settlement counts who proposed its letter (a blank proposal counts for an
+    empty cell). Where the facilitator settles a letter other than the room's answer (its
+    majority, or any letter where the room was split), the label says so and the matrix's
+    decision log gets a note naming each change and what the room proposed."""
     _locked(workshop)
     _require_revealed(workshop, "Settling")
     if activity_id not in _scope_ids(workshop):
         raise NotFound("That activity is not in the workshop.")
     if not letters:
         raise InvalidInput("Pick the letters to settle.", "value")
-    columns = set(Column.objects.filter(matrix_id=workshop.matrix_id).values_list("role_id", flat=True))
-    if set(letters) - columns:
+    codes = dict(Column.objects.filter(matrix_id=workshop.matrix_id).values_list("role_id", "role__code"))
+    if set(letters) - set(codes):
         raise NotFound("That role is no longer a column of the matrix.")
     clean = {role_id: raci_services.parse_value(value) for role_id, value in letters.items()}
-    whole_row = set(clean) == columns and len(columns) > 1
+    whole_row = set(clean) == set(codes) and len(codes) > 1
     participants = set(workshop.participants.values_list("pk", flat=True))
-    agreed, total = reveal.agreement(_proposals(workshop), participants, activity_id, clean)
-    label = f"From the workshop of {held_on_label(workshop)}, {agreed} of {total} agreed"
-    if whole_row:
-        label = f"From the workshop of {held_on_label(workshop)} (whole row), {agreed} of {total} agreed"
-    matrix = workshop.matrix
+    proposals = _proposals(workshop)
+    agreed, total = reveal.agreement(proposals, participants, activity_id, clean)
+    per_cell = {r: reveal.cell_agreement(proposals, participants, activity_id, r, v) for r, v in clean.items()}
+    if not whole_row:
+        agreed, total = per_cell[next(iter(clean))]
+    spreads = reveal.row_spreads(proposals, participants, activity_id, list(clean))
+    departures = [
+        (role_id, value, spreads[role_id])
+        for role_id, value in clean.items()
+        if spreads[role_id].total and reveal.room_answer(spreads[role_id]) != value
+    ]
+    held_on = held_on_label(workshop)
+    label = f"From the workshop of {held_on}{' (whole row)' if whole_row else ''}, {agreed} of {total} agreed"
+    if departures:
+        label += ", the facilitator changed " + ", ".join(codes[r] for r, _, _ in departures)
     result = changelog.cells_set(
-        matrix=matrix,
+        matrix=workshop.matrix,
         changes=[changelog.CellChange(activity_id, r, v) for r, v in clean.items()],
         actor=actor,
         label=label,
@@ -317,15 +337,47 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
             role_id=role_id,
             defaults={
                 "value": value,
-                "agreed": agreed,
-                "total": total,
+                "agreed": per_cell[role_id][0],
+                "total": per_cell[role_id][1],
                 "group": result.group,
                 "label": label,
                 "settled_by": actor,
             },
         )
+    if departures:
+        _departures_note(workshop, activity_id, departures, codes, actor)
     _bump(workshop)
     return SettleResult(label, result.group, result.changed, agreed, total)
+
+
+def _departures_note(workshop: Workshop, activity_id: int, departures, codes: dict[int, str], actor) -> None:
+    """The decision log's note of the facilitator's change from the room's answer."""
+
+    def shown(value: str) -> str:
+        return DISPLAY[value] or "empty"
+
+    def room(cell: reveal.CellSpread) -> str:
+        answer = reveal.room_answer(cell)
+        if answer is None:
+            return f"the room was split: {cell.spread_text()}"
+        return f"the room proposed {shown(answer)}, {cell.agreed_on(answer)} of {cell.total}"
+
+    name = Activity.objects.filter(pk=activity_id).values_list("name", flat=True).first() or ""
+    changes = "; ".join(f"{codes[r]} {shown(v)} ({room(cell)})" for r, v, cell in departures)
+    what = f"Settled “{name}” other than the room's answer: {changes}"
+    if len(what) > 500:
+        what = what[:499] + "…"
+    raci_services.decision_add(
+        matrix=workshop.matrix,
+        actor=actor,
+        what=what,
+        why=f"The facilitator's change from the room's answer at the workshop “{workshop.title}” of "
+        f"{held_on_label(workshop)}.",
+        activity_id=activity_id,
+        decided_by_id=actor.pk,
+        decided_on=timezone.localdate(),
+        review_on=None,
+    )
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from raci.models import Template
 from raci.phases import PHASE_LABELS
 from raci.rules import DISPLAY
 from raci.selectors import templates_for
-from workshops import selectors, services
+from workshops import reveal, selectors, services
 from workshops.forms import NewMatrixForm, WorkshopForm
 from workspaces.access import membership_for
 from workspaces.models import Access, Membership
@@ -212,14 +212,21 @@ def _board_context(workshop, found) -> dict:
         cells = []
         for cell in row.cells:
             settled = board.settled.get((a, cell.role))
+            answer = reveal.room_answer(cell)
+            now = board.current.get((a, cell.role), "")
             cells.append(
                 {
                     "s": cell,
                     "role": cell.role,
                     "code": codes[cell.role],
                     "spread": [(DISPLAY[v] or "blank", v, n) for v, n in cell.counts.items()],
-                    "majority": cell.majority,
-                    "now": board.current.get((a, cell.role), ""),
+                    "majority": answer,
+                    # The room's answer, never the matrix's letter; None where the room was split.
+                    "initial": settled.value if settled else answer,
+                    "split_text": cell.spread_text() if answer is None and cell.total else "",
+                    "offer": answer is not None and (answer or now) and not (settled and settled.value == answer),
+                    "changed": bool(settled and cell.total and settled.value != answer),
+                    "now": now,
                     "settled": settled,
                 }
             )
@@ -377,7 +384,10 @@ def workshop_step(request, ws, m, workshop_id, action):
     if action not in STEPS:
         raise Http404("No such step")
     found = _facilitating(request, ws, m, workshop_id)
-    STEPS[action](workshop=found.workshop)
+    if action == "reveal":
+        services.workshop_reveal(workshop=found.workshop, actor=request.user)
+    else:
+        STEPS[action](workshop=found.workshop)
     messages.success(request, DONE[action])
     return redirect(_url(found.workshop))
 
@@ -394,12 +404,25 @@ def _board_response(request, found, *, status=200, error="", changes=(), anchor=
     return render_varied(request, f"{PAGE}#board-response", context, status=status)
 
 
-def _letters(request, columns: set[int]) -> dict[int, str]:
-    """The letters posted for the row: `role`+`value` for one cell, `v-<role id>` for a row."""
+SPLIT = "split"
+
+
+def _letters(request, codes: dict[int, str]) -> dict[int, str]:
+    """The letters posted for the row: `role`+`value` for one cell, `v-<role id>` for a row.
+    A cell the room was split on and the facilitator left at "split" is refused by name."""
     role = query_int(request.POST.get("role"))
     if role is not None:
-        return {role: request.POST.get("value", "")}
-    return {r: request.POST[f"v-{r}"] for r in columns if f"v-{r}" in request.POST}
+        letters = {role: request.POST.get("value", "")}
+    else:
+        letters = {r: request.POST[f"v-{r}"] for r in codes if f"v-{r}" in request.POST}
+    undecided = [codes.get(r, "?") for r, v in letters.items() if v == SPLIT]
+    if undecided:
+        raise errors.InvalidInput(
+            f"The room was split on {', '.join(undecided)}: pick {'its' if len(undecided) == 1 else 'their'} "
+            "letter before settling. Nothing was settled.",
+            "value",
+        )
+    return letters
 
 
 @login_required
@@ -407,12 +430,12 @@ def _letters(request, columns: set[int]) -> dict[int, str]:
 def settle(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
     workshop = found.workshop
-    columns = set(workshop.matrix.columns.values_list("role_id", flat=True))
+    codes = dict(workshop.matrix.columns.values_list("role_id", "role__code"))
     try:
         services.settle(
             workshop=workshop,
             activity_id=activity_id,
-            letters=_letters(request, columns),
+            letters=_letters(request, codes),
             actor=request.user,
             since=query_int(request.POST.get("since"), default=0),
         )
@@ -476,7 +499,9 @@ def note(request, ws, m, workshop_id, activity_id):
 def invite(request, ws, m, workshop_id):
     found = _facilitating(request, ws, m, workshop_id)
     ids = [query_int(v) for v in request.POST.getlist("participants")]
-    added = services.workshop_invite(workshop=found.workshop, participant_ids=[i for i in ids if i is not None])
+    added = services.workshop_invite(
+        workshop=found.workshop, participant_ids=[i for i in ids if i is not None], actor=request.user
+    )
     messages.success(request, f"{added} more {'person' if added == 1 else 'people'} invited.")
     return redirect(_url(found.workshop))
 

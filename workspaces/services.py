@@ -151,9 +151,24 @@ def workspace_update(*, workspace: Workspace, name: str, time_zone: str) -> Work
 
 
 @transaction.atomic
-def workload_marks_set(*, workspace: Workspace, multiple: Decimal, floor: int) -> Workspace:
+def workload_marks_set(
+    *, workspace: Workspace, multiple: Decimal, floor: int, expected: tuple[Decimal | None, int | None] | None = None
+) -> Workspace:
     """Set when the People page marks someone: over `multiple` times the team's median
-    workload (1.1 to 10, one decimal) and at least `floor` points above it (1 to 500)."""
+    workload (1.1 to 10, one decimal) and at least `floor` points above it (1 to 500).
+
+    `expected` is the rule the person saw (multiple, floor): if someone changed it since,
+    nothing is saved (`Conflict`, saying what the rule is now)."""
+    current = Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+    if current is None:
+        raise NotFound("The workspace was deleted.")
+    if expected is not None and expected != (current.workload_multiple, current.workload_floor):
+        workspace.workload_multiple, workspace.workload_floor = current.workload_multiple, current.workload_floor
+        raise Conflict(
+            "Someone changed when people are marked while you were editing it: it is now over "
+            f"{current.workload_multiple}× the team's median and at least {current.workload_floor} points above it. "
+            "Your change was not saved; set it again if you still want it."
+        )
     try:
         multiple = Decimal(multiple).quantize(Decimal("0.1"))
     except (InvalidOperation, TypeError, ValueError):

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors as core_errors
 from core.bounds import query_int
-from raci import selectors, services, tabular
+from raci import paging, selectors, services, tabular
 from raci.matrix_access import matrix_for
+from raci.models import Activity
 from raci.views.matrix import PAGE, _cell_changes, _grid_context, _matrix_url, _view_of
 from workspaces.models import Access
 
@@ -70,6 +71,9 @@ def paste(request, ws, m):
             "the block would land on rows you cannot see. Show all "
             "activities, then paste again.",
         )
+    spilled = _spill(request, matrix, activity_id, text) if request.htmx and activity_id is not None else ""
+    if spilled:
+        return _answer(request, matrix, status=422, error=spilled)
     try:
         if activity_id is None or role_id is None:
             raise core_errors.InvalidInput("Pick the activity and the role the block starts at.")
@@ -96,6 +100,32 @@ def paste(request, ws, m):
         return _answer(request, matrix, status=status, error=message)
     message = f"{result.label}." if result.changed else "Nothing changed: the matrix already holds that block."
     return _answer(request, matrix, result=result, message=message)
+
+
+def _spill(request, matrix, activity_id: int, text: str) -> str:
+    """On a page of a big matrix, a block that would run past the page's last row is
+    refused, saying where it would have landed: a paste changes only rows the person sees."""
+    page_number, _ = _view_of(request, from_current_url=True)
+    positions = selectors.activity_positions(matrix=matrix)
+    page = paging.page_for(total=len(positions), n_columns=matrix.columns.count(), requested=page_number)
+    start = positions.get(activity_id)
+    block = tabular.parse_block(text)
+    if start is None or not page.paged or not block.ok:
+        return ""  # one page, a vanished row or a bad block: the paste's own checks answer
+    rows = block.size[0]
+    past = paging.spill(page, start=start, rows=rows)
+    if not past:
+        return ""
+    at = {i: pk for pk, i in positions.items()}
+    names = dict(Activity.objects.filter(pk__in=[at[page.last - 1], at[past[0]]]).values_list("pk", "name"))
+    fit = page.last - start
+    return (
+        f"Nothing was pasted: the block's {rows} rows run past this page's last row "
+        f"(“{names.get(at[page.last - 1], '')}”, row {page.last:,}); {len(past)} "
+        f"row{'s' if len(past) != 1 else ''} would land on page {page.number + 1}, from "
+        f"“{names.get(at[past[0]], '')}”. Paste the first {fit} row{'s' if fit != 1 else ''} here and the rest "
+        f"from that page."
+    )
 
 
 def _stale_message(stale: core_errors.StaleChanges) -> str:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.responses import show_on_form
 from raci import selectors
 from raci.forms import WorkloadMarksForm
@@ -24,9 +24,8 @@ def _page(request, membership, *, form=None, status=200):
         load.membership.pk: load
         for load in selectors.workload(workspace=workspace, members=[person.membership for person in found.people])
     }
-    form = form or WorkloadMarksForm(
-        initial={"multiple": workspace.workload_multiple, "floor": workspace.workload_floor}
-    )
+    rule = {"multiple": workspace.workload_multiple, "floor": workspace.workload_floor}
+    form = form or WorkloadMarksForm(initial={**rule, "was_multiple": rule["multiple"], "was_floor": rule["floor"]})
     return render(
         request,
         "raci/people.html",
@@ -56,12 +55,33 @@ def workload_marks(request, ws):
     least some points over it."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
     form = WorkloadMarksForm(request.POST)
+    status = 422
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            workspace_services.workload_marks_set(workspace=membership.workspace, **form.cleaned_data)
+            workspace_services.workload_marks_set(
+                workspace=membership.workspace,
+                multiple=data["multiple"],
+                floor=data["floor"],
+                expected=(data["was_multiple"], data["was_floor"]),
+            )
         except InvalidInput as error:
             show_on_form(form, error)
+        except Conflict as error:
+            # What was typed stays; the form now carries the rule as it is, so saving again
+            # is a deliberate change over it.
+            workspace = membership.workspace
+            form = WorkloadMarksForm(
+                {
+                    **request.POST.dict(),
+                    "was_multiple": workspace.workload_multiple,
+                    "was_floor": workspace.workload_floor,
+                }
+            )
+            form.is_valid()
+            show_on_form(form, error)
+            status = 409
         else:
             messages.success(request, "Saved: who carries far more than the team is marked by the new rule.")
             return redirect("raci:people", ws)
-    return _page(request, membership, form=form, status=422)
+    return _page(request, membership, form=form, status=status)

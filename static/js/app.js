@@ -27,14 +27,41 @@
     }
   });
 
-  // A request that fails outright (network, 5xx) says so instead of failing silently.
+  // A request that fails outright (network, 5xx) says so instead of failing silently. The
+  // live refresh (the element polling for others' changes) saves nothing: its failure is one
+  // message saying the refresh failed, kept while it fails and removed when it works again.
+  function isLiveRefresh(elt) { return !!(elt && elt.matches && elt.matches("#live, #ws-live, [data-live-refresh]")); }
+  function liveFailed(why) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var div = document.getElementById("live-failed");
+    if (!div) {
+      div = document.createElement("div");
+      div.id = "live-failed";
+      div.className = "toast error";
+      div.dataset.timed = "1"; // stays until the refresh works again
+      div.setAttribute("role", "alert");
+      box.appendChild(div);
+    }
+    var text = "The live refresh failed (" + why + "): others' changes are not showing. Retrying; your own edits are saved as usual.";
+    if (div.textContent !== text) div.textContent = text;
+  }
+  function liveWorks() {
+    var div = document.getElementById("live-failed");
+    if (div) div.remove();
+  }
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
+    if (isLiveRefresh(event.detail.elt)) { liveFailed("the server answered " + status); return; }
     toast(status === 403 ? "Your access to this workspace is view-only: ask an admin to make you an editor."
       : "The server could not do that (" + status + "). Reload the page and try again; nothing was half saved.");
   });
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isLiveRefresh(event.detail.elt)) { liveFailed("the server could not be reached"); return; }
     toast("Could not reach the server. Check your connection; nothing was saved.");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isLiveRefresh(event.detail.elt) && event.detail.successful) liveWorks();
   });
 
   // "Copy link" buttons copy the field they name; without clipboard access the text is

@@ -9,6 +9,18 @@
 // Focus belongs to the person typing: answers to edits and the live refresh change a cell's
 // letter, class and version in place, so the element that has focus is never replaced and
 // focus never jumps back to a cell edited earlier.
+//
+// Every incoming change goes through one function, `LockstepGrid.apply(change)`: the live
+// refresh and the answers to edits call it (their out-of-band cells and badges are turned
+// into a change), and so can any other feed of changes. See `apply` below for its shape.
+//
+// What this script relies on in the grid's markup: `#grid` (with `data-cells`, the base URL
+// of the cell endpoints) holding `table.grid`; cells whose id is `c-<activity>-<role>` (or
+// `cell-<activity>-<role>`), an `a` when editable, with `data-v` (the version) and the
+// letter as a class `vR` `vA` `vAR` `vC` `vI` (or `data-value`); badges `rb-<activity>`
+// and `cb-<role>`; the menu `#cell-menu` with one `button[data-value]` per letter; `#live`
+// (`data-since`), `#paste-link`, `#undo-form`, `#redo-form`, `#grid-waiting`, `#grid-refresh`
+// and `.matrix-main` around it all.
 (function () {
   "use strict";
   var KEYS = { r: "R", a: "A", c: "C", i: "I" };
@@ -17,18 +29,24 @@
   var stopId = null; // the id of the cell that is the grid's Tab stop, kept across grid swaps
 
   function cellsBase() { var g = document.getElementById("grid"); return g ? g.dataset.cells : ""; }
-  function isCell(el) { return !!(el && el.matches && el.matches(".c[id^='c-']") && el.closest("#grid")); }
+  var CELL = "[id^='c-'], [id^='cell-']";
+  var CELL_ID = /^(?:c|cell)-(\d+)-(\d+)$/;
+  function isCell(el) { return !!(el && el.matches && el.matches(CELL) && CELL_ID.test(el.id) && el.closest("#grid")); }
   function isEditable(cell) { return cell.tagName === "A"; }
-  function ids(cell) { var p = cell.id.split("-"); return { a: p[1], r: p[2] }; }
+  function ids(cell) { var p = CELL_ID.exec(cell.id); return { a: p[1], r: p[2] }; }
+  function cellOf(activity, role) {
+    var cell = document.getElementById("c-" + activity + "-" + role) || document.getElementById("cell-" + activity + "-" + role);
+    return isCell(cell) ? cell : null;
+  }
   function table() { return document.querySelector("#grid table.grid"); }
 
   // What the arrow keys reach: cells and the links in the row and column headers, but not
   // the fields and buttons of a form opened inside a header (Tab serves those).
   function items(scope) {
-    return Array.prototype.filter.call(scope.querySelectorAll("a[href], .c[id^='c-']"),
+    return Array.prototype.filter.call(scope.querySelectorAll("a[href], " + CELL),
       function (el) { return !el.closest("form"); });
   }
-  function isItem(el) { return !!(el && el.closest && table() && table().contains(el) && el.matches("a[href], .c[id^='c-']") && !el.closest("form")); }
+  function isItem(el) { return !!(el && el.closest && table() && table().contains(el) && el.matches("a[href], " + CELL) && !el.closest("form")); }
   function rows() { var t = table(); return t ? Array.prototype.filter.call(t.rows, function (tr) { return !tr.classList.contains("phase"); }) : []; }
 
   function setStop(el) {
@@ -47,7 +65,7 @@
     var all = items(t);
     all.forEach(function (el) { el.tabIndex = -1; });
     var active = document.activeElement;
-    var stop = (isItem(active) && active) || (stopId && document.getElementById(stopId)) || t.querySelector(".c[id^='c-']") || all[0];
+    var stop = (isItem(active) && active) || (stopId && document.getElementById(stopId)) || t.querySelector(CELL) || all[0];
     if (stop) setStop(stop);
   }
 
@@ -57,8 +75,8 @@
     var target = null;
     if (key === "ArrowLeft") target = row[index - 1];
     else if (key === "ArrowRight") target = row[index + 1];
-    else if (key === "Home") target = ctrl ? table().querySelector(".c[id^='c-']") : row[0];
-    else if (key === "End") target = ctrl ? last(table().querySelectorAll(".c[id^='c-']")) : row[row.length - 1];
+    else if (key === "Home") target = ctrl ? table().querySelector(CELL) : row[0];
+    else if (key === "End") target = ctrl ? last(table().querySelectorAll(CELL)) : row[row.length - 1];
     else {
       var column = el.closest("td, th").cellIndex;
       var next = list[list.indexOf(tr) + (key === "ArrowUp" ? -1 : 1)];
@@ -70,8 +88,10 @@
   // Edits to one cell go out one after another, each with the version the previous answer
   // left on the cell, so quick typing ("A" then "R") never conflicts with itself. The answer
   // is applied out of band (swap "none"), so it patches the cell wherever focus is.
+  // A letter picked from the menu carries the version the cell had when the menu opened
+  // (`seen`): if someone else's edit arrived meanwhile, the server refuses it as stale.
   var queue = {};
-  function send(cell, value) {
+  function send(cell, value, seen) {
     var id = cell.id;
     var k = ids(cell);
     queue[id] = (queue[id] || Promise.resolve()).then(function () {
@@ -79,7 +99,7 @@
       if (!fresh) return null;
       return htmx.ajax("POST", cellsBase() + k.a + "/" + k.r + "/", {
         source: fresh, target: fresh, swap: "none", selectOOB: "#grid,#" + id,
-        values: { value: value, version: fresh.dataset.v }
+        values: { value: value, version: seen !== undefined ? seen : fresh.dataset.v }
       });
     }).catch(function () { return null; });
   }
@@ -111,20 +131,67 @@
     link.search = "?activity=" + k.a + "&role=" + k.r;
   }
 
-  // Applies a newer state of a cell to the element on the page; an older one (a poll that
-  // left before an edit's answer came back) is ignored. True when handled in place.
-  function patch(cell, incoming) {
-    if (!incoming || incoming.tagName !== cell.tagName) return false;
-    if (incoming.dataset.v !== undefined && Number(incoming.dataset.v) < Number(cell.dataset.v)) return true;
-    var flash = /\b(remote|conflict)\b/.test(incoming.className);
-    if (flash && cell.className === incoming.className) { cell.className = "c"; void cell.offsetWidth; }
-    cell.className = incoming.className;
-    if (incoming.dataset.v !== undefined) cell.dataset.v = incoming.dataset.v;
-    if (cell.textContent !== incoming.textContent) cell.textContent = incoming.textContent;
-    if (incoming.hasAttribute("aria-label")) cell.setAttribute("aria-label", incoming.getAttribute("aria-label"));
-    else cell.removeAttribute("aria-label");
+  // LockstepGrid.apply(change) applies a change that arrived (from the live refresh, an
+  // edit's answer, or any other feed) to the grid on the page:
+  //   change.cells:  [{ activity, role, value ("R" "A" "AR" "C" "I" or ""), version,
+  //                     remote (someone else's edit: it flashes), conflict (a refused edit),
+  //                     className (optional: the class the server gave the cell) }]
+  //   change.badges: [{ id ("rb-<activity>" or "cb-<role>"), node (an element) or html }]
+  // A cell is changed in place (focus stays where it is); a state older than the one shown
+  // is ignored; an open letter menu on the cell shows its new letter. Returns how many
+  // cells were on the page.
+  var DISPLAY = { R: "R", A: "A", AR: "A/R", C: "C", I: "I", "": "" };
+  function apply(change) {
+    var found = 0;
+    (change.cells || []).forEach(function (c) { if (applyCell(c)) found += 1; });
+    (change.badges || []).forEach(applyBadge);
+    return found;
+  }
+  function applyCell(c) {
+    var cell = cellOf(c.activity, c.role);
+    if (!cell) return false;
+    var known = cell.dataset.v, version = c.version === undefined || c.version === null ? undefined : String(c.version);
+    if (version !== undefined && known !== undefined && Number(version) < Number(known)) return true;
+    var value = c.value || "";
+    var css = c.className || ("c" + (value ? " v" + value : "") + (c.remote ? " remote" : "") + (c.conflict ? " conflict" : ""));
+    if ((c.remote || c.conflict) && cell.className === css) { cell.className = "c"; void cell.offsetWidth; }
+    cell.className = css;
+    if (version !== undefined && known !== undefined) cell.dataset.v = version;
+    if (cell.dataset.value !== undefined) cell.dataset.value = value;
+    if (cell.textContent !== DISPLAY[value]) cell.textContent = DISPLAY[value];
+    if (value) cell.removeAttribute("aria-label");
+    else if (isEditable(cell)) cell.setAttribute("aria-label", "empty");
+    if (menuCell && menuCell.id === cell.id) menuFollows(cell, value, version, !!c.remote);
     return true;
   }
+  function applyBadge(b) {
+    var now = document.getElementById(b.id);
+    if (!now) return;
+    var node = b.node;
+    if (!node) {
+      var box = document.createElement("div");
+      box.innerHTML = b.html || "";
+      node = box.firstElementChild;
+    }
+    if (!node) return;
+    node.removeAttribute("hx-swap-oob");
+    node.id = b.id;
+    now.replaceWith(node);
+  }
+  // An out-of-band cell or badge from an htmx answer, as a change for `apply`.
+  function changeFrom(now, incoming) {
+    if (isCell(now)) {
+      var k = ids(now);
+      var flags = incoming.className || "";
+      return { cells: [{
+        activity: k.a, role: k.r, value: valueOf(incoming), version: incoming.dataset.v,
+        remote: /\bremote\b/.test(flags), conflict: /\bconflict\b/.test(flags), className: flags
+      }] };
+    }
+    if (/^(rb|cb)-\d+$/.test(now.id)) return { badges: [{ id: now.id, node: incoming }] };
+    return null;
+  }
+  window.LockstepGrid = { apply: apply };
 
   // A change to rows or columns replaces the whole grid; it waits while someone is typing in
   // a form of the matrix (or has one open in a header), and says so instead.
@@ -173,8 +240,40 @@
     if (field) { field.setAttribute("aria-invalid", "true"); field.setAttribute("aria-describedby", p.id); field.focus(); }
   }
 
+  // The open menu follows its cell: the current letter is marked, and a change by someone
+  // else since it opened is named (a pick from it is then refused as stale).
+  var menuSeen;
+  function markCurrent(value) {
+    menu.querySelectorAll("button[data-value]").forEach(function (b) {
+      var on = b.dataset.value === value;
+      b.classList.toggle("current", on);
+      if (on) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
+    });
+  }
+  function menuNote(text) {
+    var note = menu.querySelector(".menu-note");
+    if (!text) { if (note) note.remove(); return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "menu-note";
+      note.setAttribute("role", "status");
+      menu.insertBefore(note, menu.firstChild);
+    }
+    note.textContent = text;
+  }
+  function menuFollows(cell, value, version, remote) {
+    if (menu.hidden) return;
+    markCurrent(value);
+    if (!remote) { if (version !== undefined) menuSeen = version; return; }
+    if (version !== undefined && menuSeen !== undefined && Number(version) > Number(menuSeen)) {
+      menuNote("Someone else just changed this cell: it is now " + (DISPLAY[value] || "empty") + ".");
+    }
+  }
   function openMenu(cell) {
     menuCell = cell;
+    menuSeen = cell.dataset.v;
+    menuNote("");
+    markCurrent(valueOf(cell));
     var box = cell.getBoundingClientRect();
     menu.hidden = false;
     // Open upwards when the menu would run off the bottom of the window.
@@ -189,8 +288,10 @@
     menu.hidden = true;
     if (refocus && menuCell && document.getElementById(menuCell.id)) document.getElementById(menuCell.id).focus();
     menuCell = null;
+    menuNote("");
   }
   function valueOf(cell) {
+    if (cell.dataset && cell.dataset.value !== undefined) return cell.dataset.value;
     var m = /\bv(AR|R|A|C|I)\b/.exec(cell.className);
     return m ? m[1] : "";
   }
@@ -239,7 +340,7 @@
     });
     layout.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("#grid-refresh")) { event.preventDefault(); refreshGrid(); return; }
-      var cell = event.target.closest && event.target.closest("a.c");
+      var cell = event.target.closest && event.target.closest(CELL);
       if (!isCell(cell)) return;
       event.preventDefault();
       focusItem(cell);
@@ -254,10 +355,10 @@
     menu.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-value]");
       if (!button || !menuCell) return;
-      var cell = menuCell;
+      var cell = document.getElementById(menuCell.id) || menuCell, seen = menuSeen;
       closeMenu(false);
       cell.focus();
-      send(cell, button.dataset.value);
+      send(cell, button.dataset.value, seen);
     });
     menu.addEventListener("keydown", function (event) {
       var buttons = Array.prototype.slice.call(menu.querySelectorAll("button"));
@@ -268,18 +369,20 @@
       else if (event.key === "Tab") { closeMenu(true); }
       else if (KEYS[event.key.toLowerCase()] && menuCell) {
         event.preventDefault();
-        var cell = menuCell;
+        var cell = document.getElementById(menuCell.id) || menuCell, seen = menuSeen;
         closeMenu(true);
-        send(cell, event.shiftKey && event.key.toLowerCase() === "a" ? "AR" : KEYS[event.key.toLowerCase()]);
+        send(cell, event.shiftKey && event.key.toLowerCase() === "a" ? "AR" : KEYS[event.key.toLowerCase()], seen);
       }
     });
     document.addEventListener("click", function (event) {
-      if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest("a.c"))) closeMenu(false);
+      if (!menu.hidden && !menu.contains(event.target) && !(event.target.closest && event.target.closest(CELL))) closeMenu(false);
     });
     document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
       var now = event.detail.target, incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
-      if (isCell(now)) {
-        if (patch(now, incoming)) event.detail.shouldSwap = false;
+      var change = now && incoming && incoming.tagName === now.tagName ? changeFrom(now, incoming) : null;
+      if (change) {
+        apply(change);
+        event.detail.shouldSwap = false;
       } else if (now && now.id === "grid" && busyForm()) {
         event.detail.shouldSwap = false;
         showWaiting();

@@ -36,7 +36,9 @@ def test_the_slower_editor_gets_a_409_message_and_the_retry_succeeds(browser: Br
     url = f"{server}/w/acme/matrices/{matrix.slug}/"
     ctx_a, alice = open_signed_in(browser, server, sign_in, "alice", url)
     ctx_b, bob = open_signed_in(browser, server, sign_in, "bob", url)
-    # Both loaded version 1 of Naming x PM. Alice edits first.
+    # Both loaded version 1 of Naming x PM. Alice edits first; Bob's page has not heard of
+    # it yet (its live refresh answers "nothing new" until he has typed).
+    bob.route("**/changes/**", lambda route: route.fulfill(status=204))
     _set(alice, naming.pk, pm.pk, "i")
     expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("I")
     # Bob, still on version 1, is refused: the cell shows Alice's value and says who.
@@ -45,6 +47,7 @@ def test_the_slower_editor_gets_a_409_message_and_the_retry_succeeds(browser: Br
     expect(bob.locator("#toasts .toast.error")).to_contain_text("not saved")
     expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("I")
     assert Cell.objects.get(activity=naming, role=pm).value == "I"
+    bob.unroute("**/changes/**")
     # His retry, now on the current version, lands.
     _set(bob, naming.pk, pm.pk, "r")
     expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("R")

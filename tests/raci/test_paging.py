@@ -81,3 +81,13 @@ def test_each_phase_links_to_the_page_its_first_activity_is_on():
     phases = ["insight"] * 250 + ["strategy"] * 400 + ["launch"] * 10 + [""] * 5
     page = paging.page_for(total=len(phases), n_columns=10, requested=1)
     assert paging.phase_starts(phases, page) == [("insight", 1), ("strategy", 1), ("launch", 3), ("", 3)]
+
+
+def test_a_block_that_runs_past_the_pages_last_row_spills_onto_the_next_page():
+    page = paging.page_for(total=250, n_columns=30, requested=1)  # rows 1..100 on page 1
+    assert list(paging.spill(page, start=97, rows=5)) == [100, 101]
+    assert not paging.spill(page, start=95, rows=5)
+    # The matrix's own edge is the paste's own refusal, not a spill.
+    last = paging.page_for(total=250, n_columns=30, requested=3)
+    assert not paging.spill(last, start=248, rows=5)
+    assert not paging.spill(paging.page_for(total=50, n_columns=30, requested=1), start=48, rows=5)

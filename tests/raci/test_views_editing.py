@@ -275,3 +275,32 @@ def test_redo_takes_back_the_undo_and_a_viewer_cannot(client, editor, grid):
     assert client.post(_url("redo", matrix), **HTMX).status_code == 422
     client.force_login(MembershipFactory(workspace=matrix.workspace, access="viewer").user)
     assert client.post(_url("redo", matrix)).status_code == 403
+
+
+def test_a_paste_on_a_page_of_a_big_matrix_stops_at_the_pages_last_row_saying_where_it_spilled(
+    client, editor, monkeypatch
+):
+    from raci import paging, selectors
+
+    monkeypatch.setattr(paging, "CELL_BUDGET", 9)  # three rows of three roles a page
+    matrix, acts, roles = build_matrix(editor.workspace, activities=5, roles=3)
+    order = sorted(acts, key=lambda a: selectors.activity_positions(matrix=matrix)[a.pk])
+    page_url = "http://testserver" + _url("matrix", matrix)
+    response = client.post(
+        _url("paste", matrix),
+        {"activity": order[1].pk, "role": roles[0].pk, "text": "R\nR\nR", "since": matrix.last_seq},
+        HTTP_HX_CURRENT_URL=page_url,
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "Nothing was pasted" in body
+    assert f"last row (“{order[2].name}”, row 3); 1 row would land on page 2, from “{order[3].name}”" in body
+    assert not ChangeEvent.objects.filter(matrix=matrix).exists()
+    # On the page that shows them, the same rows take the block.
+    response = client.post(
+        _url("paste", matrix),
+        {"activity": order[3].pk, "role": roles[0].pk, "text": "R\nR", "since": matrix.last_seq},
+        HTTP_HX_CURRENT_URL=page_url + "?page=2",
+        **HTMX,
+    )
+    assert response.status_code == 200 and _value(order[4], roles[0]) == "R"

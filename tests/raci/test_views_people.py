@@ -137,11 +137,15 @@ def test_the_role_table_counts_what_names_each_role(client, team):
     assert people["SUP"].display_name in row and '<td class="num total">1</td>' in row
 
 
+# The rule a fresh People page shows, posted back with the change.
+SHOWN = {"was_multiple": "1.5", "was_floor": "5"}
+
+
 def test_an_admin_changes_when_someone_is_marked(client, team):
     ws, people = _busy(team, items=14)
     client.force_login(people["admin"].user)
     assert _url(ws, "workload_marks") in client.get(_url(ws)).content.decode()
-    response = client.post(_url(ws, "workload_marks"), {"multiple": "6", "floor": "5"})
+    response = client.post(_url(ws, "workload_marks"), {"multiple": "6", "floor": "5", **SHOWN})
     assert response.status_code == 302 and response["Location"] == _url(ws)
     ws = Workspace.objects.get(pk=ws.pk)
     assert (ws.workload_multiple, ws.workload_floor) == (Decimal("6.0"), 5)
@@ -163,7 +167,7 @@ def test_an_admin_changes_when_someone_is_marked(client, team):
 def test_a_rule_out_of_bounds_is_refused_next_to_its_field(client, team, data, field, message):
     ws, _, people = team
     client.force_login(people["admin"].user)
-    response = client.post(_url(ws, "workload_marks"), data)
+    response = client.post(_url(ws, "workload_marks"), {**data, **SHOWN})
     body = response.content.decode()
     assert response.status_code == 422 and f'id="id_{field}_error"><p class="error">{message}' in body
     ws = Workspace.objects.get(pk=ws.pk)
@@ -191,3 +195,25 @@ def test_another_workspaces_rule_cannot_be_changed(client, team):
     client.force_login(stranger.user)
     assert client.post(_url(ws, "workload_marks"), {"multiple": "3", "floor": "5"}).status_code == 404
     assert client.get(_url(ws)).status_code == 404
+
+
+def test_a_mark_rule_changed_by_someone_else_since_the_page_loaded_is_409_and_keeps_what_was_typed(client, team):
+    ws, _, people = team
+    client.force_login(people["admin"].user)
+    page = client.get(_url(ws)).content.decode()
+    assert 'name="was_multiple" value="1.5"' in page and 'name="was_floor" value="5"' in page
+    Workspace.objects.filter(pk=ws.pk).update(workload_multiple=Decimal("3.0"), workload_floor=9)
+    response = client.post(_url(ws, "workload_marks"), {"multiple": "2", "floor": "4", **SHOWN})
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "it is now over 3.0× the team" in body and "not saved" in body
+    assert 'name="multiple" value="2"' in body and 'name="was_multiple" value="3.0"' in body
+    ws = Workspace.objects.get(pk=ws.pk)
+    assert (ws.workload_multiple, ws.workload_floor) == (Decimal("3.0"), 9)
+    # Saving again, over the rule now shown, is a deliberate change.
+    again = client.post(
+        _url(ws, "workload_marks"), {"multiple": "2", "floor": "4", "was_multiple": "3.0", "was_floor": "9"}
+    )
+    assert again.status_code == 302
+    ws = Workspace.objects.get(pk=ws.pk)
+    assert (ws.workload_multiple, ws.workload_floor) == (Decimal("2.0"), 4)

@@ -370,3 +370,92 @@ def test_a_closed_workshop_takes_nothing(room):
         _propose(room, "PM", "Pricing", PM="A")
     with pytest.raises(Conflict):
         services.workshop_pause(workshop=room["w"])
+
+
+def _settle_row(room, activity, **letters):
+    codes = {"PM": room["pm"], "PMM": room["pmm"]}
+    return services.settle(
+        workshop=room["w"],
+        activity_id=room["acts"][activity],
+        letters={codes[code]: value for code, value in letters.items()},
+        actor=room["people"]["PM"].user,
+        since=room["matrix"].last_seq,
+    )
+
+
+def test_each_settled_cell_counts_who_proposed_its_letter_even_when_the_row_differs(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="R")
+    services.workshop_reveal(workshop=room["w"])
+    # The facilitator settles PMM as A where everyone left it blank: nobody proposed the
+    # whole row, yet all three proposed R for PM.
+    result = _settle_row(room, "Pricing", PM="R", PMM="A")
+    assert (result.agreed, result.total) == (0, 3)
+    pm = Settlement.objects.get(workshop=room["w"], role_id=room["pm"])
+    pmm = Settlement.objects.get(workshop=room["w"], role_id=room["pmm"])
+    assert (pm.agreed, pm.total) == (3, 3)
+    assert (pmm.agreed, pmm.total) == (0, 3)
+
+
+def test_a_blank_the_room_agreed_on_counts_as_agreement_on_an_empty_cell(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="A")
+    services.workshop_reveal(workshop=room["w"])
+    result = _settle_row(room, "Pricing", PM="A", PMM="")
+    assert (result.agreed, result.total) == (3, 3)
+    assert "changed" not in result.label
+    assert not Decision.objects.filter(matrix=room["matrix"]).exists()
+
+
+def test_settling_other_than_the_rooms_answer_is_marked_in_the_label_and_the_decision_log(room):
+    for who in ("PM", "PMM", "SUP"):
+        _propose(room, who, "Pricing", PM="A")
+    services.workshop_reveal(workshop=room["w"])
+    result = _settle_row(room, "Pricing", PM="A", PMM="C")
+    assert result.label.endswith("the facilitator changed PMM")
+    decision = Decision.objects.get(matrix=room["matrix"])
+    assert decision.activity_id == room["acts"]["Pricing"]
+    assert "PMM C (the room proposed empty, 3 of 3)" in decision.what
+    assert "facilitator's change from the room's answer" in decision.why
+
+
+def test_a_letter_picked_where_the_room_was_split_is_the_facilitators_change(room):
+    _propose(room, "PM", "Pricing", PM="A")
+    _propose(room, "PMM", "Pricing", PM="R")
+    services.workshop_reveal(workshop=room["w"])
+    _settle_row(room, "Pricing", PM="A", PMM="")
+    decision = Decision.objects.get(matrix=room["matrix"])
+    assert "PM A (the room was split: R×1, A×1)" in decision.what
+
+
+def test_invitees_hear_of_the_workshop_by_their_choices_and_the_facilitator_does_not(
+    room, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import EmailMode, Notification, NotificationPreference
+
+    people = room["people"]
+    told = Notification.objects.filter(kind="workshop_invited")
+    assert set(told.values_list("user_id", flat=True)) == {people[k].user_id for k in ("PMM", "SUP", "viewer")}
+    note = told.get(user_id=people["PMM"].user_id)
+    assert "R&R workshop" in note.title and note.url.endswith(f"/workshops/{room['w'].pk}/")
+    assert note.in_app and note.email == EmailMode.NOW
+    # Invited later: e-mailed at once by default; someone who turned e-mail off for
+    # workshops is told on the bell only.
+    late = MembershipFactory(workspace=room["ws"], access=Access.EDITOR)
+    NotificationPreference.objects.create(user=people["editor"].user, kind="workshop_invited", email=EmailMode.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_invite(
+            workshop=room["w"], participant_ids=[people["editor"].pk, late.pk], actor=people["PM"].user
+        )
+    quiet = Notification.objects.get(kind="workshop_invited", user_id=people["editor"].user_id)
+    assert quiet.in_app and quiet.email == EmailMode.OFF
+    assert [m.to for m in mailoutbox] == [[late.user.email]]
+    assert "R&R workshop" in mailoutbox[0].subject
+
+
+def test_participants_hear_of_the_reveal_once(room):
+    from notifications.models import Notification
+
+    services.workshop_reveal(workshop=room["w"], actor=room["people"]["PM"].user)
+    told = Notification.objects.filter(kind="workshop_revealed")
+    assert set(told.values_list("user_id", flat=True)) == {room["people"][k].user_id for k in ("PMM", "SUP", "viewer")}

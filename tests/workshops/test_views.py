@@ -333,3 +333,55 @@ def test_a_settlement_without_the_pages_sequence_is_checked_as_stale(client, roo
     )
     assert response.status_code == 409
     assert Cell.objects.get(activity_id=room["pricing"], role_id=room["pm"]).value == "C"
+
+
+def _row_select(body: str, role: int) -> str:
+    return re.search(rf'<select name="v-{role}"[^>]*>(.*?)</select>', body, re.S).group(1)
+
+
+def test_the_settle_form_starts_from_the_rooms_answer_never_the_matrixs_letters(client, room):
+    # The matrix says C for PMM; the room proposed A for PM and left PMM blank.
+    raci_services.cell_set(
+        matrix=room["matrix"],
+        activity_id=room["pricing"],
+        role_id=room["pmm"],
+        value="C",
+        expected_version=0,
+        actor=room["people"]["admin"].user,
+    )
+    _propose(room, "PMM", "A")
+    _propose(room, "viewer", "A")
+    services.workshop_reveal(workshop=room["w"])
+    body = _as(client, room, "PM").get(_url(room)).content.decode()
+    assert '<option value="A" selected>' in _row_select(body, room["pm"])
+    assert '<option value="" selected>' in _row_select(body, room["pmm"])
+
+
+def test_a_split_cell_shows_the_split_and_settling_it_unpicked_is_refused_by_name(client, room):
+    _propose(room, "PMM", "A")
+    _propose(room, "viewer", "R")
+    services.workshop_reveal(workshop=room["w"])
+    client = _as(client, room, "PM")
+    body = client.get(_url(room)).content.decode()
+    assert '<option value="split" selected>split: R×1, A×1</option>' in _row_select(body, room["pm"])
+    response = client.post(
+        _url(room, "settle", room["pricing"]),
+        {f"v-{room['pm']}": "split", f"v-{room['pmm']}": "", "since": room["matrix"].last_seq},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "The room was split on PM: pick its letter" in response.content.decode()
+    assert not Cell.objects.filter(activity_id=room["pricing"]).exclude(value="").exists()
+
+
+def test_a_fresh_new_workshop_form_ticks_no_activity_and_states_the_rule(client, room):
+    _as(client, room, "editor")
+    new = reverse("workshops:new", args=[room["ws"].slug, room["matrix"].slug])
+    body = client.get(new).content.decode()
+    assert 'name="activities"' in body and not re.search(r'name="activities"[^>]*checked', body)
+    assert "None ticked: every activity of the matrix." in body
+    three = list(room["matrix"].activities.order_by("order").values_list("pk", flat=True)[:3])
+    client.post(new, {"title": "Three", "activities": three})
+    assert set(Workshop.objects.get(title="Three").activities.values_list("pk", flat=True)) == set(three)
+    client.post(new, {"title": "All"})
+    assert Workshop.objects.get(title="All").activities.count() == room["matrix"].activities.count()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from launches.models import Launch, ReadinessItem
 from rituals import services as ritual_services
 from tests.factories import MembershipFactory, build_matrix, hold
@@ -185,6 +185,24 @@ def test_marks_are_bounded_and_nothing_is_saved_when_refused(team):
     services.workload_marks_set(workspace=ws, multiple=Decimal("2.25"), floor=8)
     ws.refresh_from_db()
     assert (ws.workload_multiple, ws.workload_floor) == (Decimal("2.2"), 8)
+
+
+def test_a_mark_rule_changed_since_the_person_looked_is_refused_saying_what_it_is_now(team):
+    ws = team[0]
+    services.workload_marks_set(workspace=ws, multiple=Decimal(3), floor=9, expected=(Decimal("1.5"), 5))
+    # Someone else saw the rule at 1.5× and 5 points: their change is refused, not applied.
+    with pytest.raises(Conflict) as refused:
+        services.workload_marks_set(workspace=ws, multiple=Decimal(2), floor=5, expected=(Decimal("1.5"), 5))
+    assert "it is now over 3.0× the team's median and at least 9 points above it" in refused.value.message
+    assert "not saved" in refused.value.message
+    ws.refresh_from_db()
+    assert (ws.workload_multiple, ws.workload_floor) == (Decimal(3), 9)
+    # A form that did not say what it showed is checked as stale too.
+    with pytest.raises(Conflict):
+        services.workload_marks_set(workspace=ws, multiple=Decimal(2), floor=5, expected=(None, None))
+    services.workload_marks_set(workspace=ws, multiple=Decimal(2), floor=5, expected=(Decimal("3.0"), 9))
+    ws.refresh_from_db()
+    assert (ws.workload_multiple, ws.workload_floor) == (Decimal(2), 5)
 
 
 def test_every_part_of_the_product_contributes():
