@@ -58,6 +58,12 @@ class ActivityRow:
         return "Our default:" in self.source
 
     @property
+    def source_lines(self) -> tuple[str, list[str]]:
+        """Where the letters come from: the articles the row cites, then one line per letter."""
+        head, *letters = [line for line in self.source.splitlines() if line.strip()] or [""]
+        return head, letters
+
+    @property
     def hover(self) -> str:
         """What the activity's name shows on hover: its description, then where its letters come from."""
         return "\n\n".join(text for text in (self.description, self.source) if text)
