@@ -60,8 +60,10 @@ class ActivityRow:
     @property
     def source_lines(self) -> tuple[str, list[str]]:
         """Where the letters come from: the articles the row cites, then one line per letter."""
-        head, *letters = [line for line in self.source.splitlines() if line.strip()] or [""]
-        return head, letters
+        lines = [line for line in self.source.splitlines() if line.strip()]
+        if lines and (lines[0].startswith("From ") or lines[0] == "Our default."):
+            return lines[0], lines[1:]
+        return "", lines
 
     @property
     def hover(self) -> str:

@@ -27,7 +27,7 @@ def test_each_row_links_to_the_articles_its_letters_come_from(client):
     assert f'href="#src-{pricing.pk}"' in html and f'id="src-{pricing.pk}"' in html
     panel = html.split(f'id="src-{pricing.pk}"')[1].split("</div>")[0]
     assert "“Product Marketing vs. Product Management: The GTM Framework” by James Doman-Pipe" in panel
-    assert "<li>PM C (" in panel
+    assert "<li>PM C (" in panel and "<li>PMM A/R (" in panel  # one line per letter
     # The "our default" mark is a link to the same panel, not a tooltip to hover.
     assert re.search(rf'<a class="odmark" href="#src-{readiness.pk}"', html)
     assert "hover" not in html.lower().split('id="grid"')[1]
