@@ -33,13 +33,36 @@ from raci.rules import DISPLAY, ActivityData, MatrixData, PersonData, RoleData
 CREATOR = "creator"
 CREATOR_NAME = "The matrix creator"
 
-SEEDS = {
-    "000": "Product Marketing vs. Product Management: the GTM framework",
-    "001": "Product Management vs. Product Marketing: key differences",
-    "002": "Product Marketing vs Product Management: a practical guide",
-    "003": "Product manager vs product marketing manager (after Cagan's Inspired)",
-    "004": "Product Manager vs Product Marketing Manager (the driver-navigator thread)",
+
+@dataclass(frozen=True)
+class Article:
+    """A source article, as people are told about it: its title, a short name for the
+    prose, and its author where the article gives one."""
+
+    title: str
+    short: str
+    author: str = ""
+
+    @property
+    def cited(self) -> str:
+        return f"“{self.title}”" + (f" by {self.author}" if self.author else "")
+
+
+ARTICLES = {
+    "000": Article(
+        "Product Marketing vs. Product Management: The GTM Framework", "The GTM Framework", "James Doman-Pipe"
+    ),
+    "001": Article("Product Management vs. Product Marketing: Key Differences", "Key Differences"),
+    "002": Article("Product Marketing vs Product Management – A Comprehensive Guide", "A Comprehensive Guide"),
+    "003": Article(
+        "Product Manager vs Product Marketing Manager: Understanding the Distinct Goals of PM and PMM",
+        "Distinct Goals of PM and PMM",
+    ),
+    "004": Article(
+        "Product Manager vs Product Marketing Manager (the driver-navigator thread)", "Driver and Navigator"
+    ),
 }
+SEEDS = {key: article.title for key, article in ARTICLES.items()}
 OURS = "ours"
 
 # Stable keys of the activities that launch readiness items belong to (launches.tiering).
@@ -71,7 +94,7 @@ class Letter:
     def source(self) -> str:
         if self.seed == OURS:
             return f"Our default: {self.says}"
-        return f"Seed {self.seed}: {self.says}"
+        return f"{ARTICLES[self.seed].cited}: {self.says}"
 
 
 @dataclass(frozen=True)
@@ -107,8 +130,12 @@ class ActivitySpec:
     @property
     def source(self) -> str:
         """The row's sources as one text: shown on hover in a matrix made from it."""
-        seeds = ", ".join(self.seeds)
-        head = f"From seed{'s' if len(self.seeds) != 1 else ''} {seeds}." if seeds else "Our default."
+        cited = [ARTICLES[key].cited for key in self.seeds]
+        head = (
+            f"From {' and '.join([', '.join(cited[:-1]), cited[-1]] if len(cited) > 1 else cited)}."
+            if cited
+            else "Our default."
+        )
         lines = [head] + [f"{code} {DISPLAY[letter.value]} ({letter.source})" for code, letter in self.cells.items()]
         return "\n".join(lines)
 
@@ -144,55 +171,55 @@ _PM = RoleSpec(
     "PM",
     "Product Manager",
     "Owns the problem and the product choices: customer jobs, prioritization, specs and "
-    "outcomes in product. Decides what to build next (seeds 000, 001).",
+    "outcomes in product. Decides what to build next (“The GTM Framework”, “Key Differences”).",
 )
 _PMM = RoleSpec(
     "PMM",
     "Product Marketing Manager",
     "Owns positioning and the path to market: segments, narrative, pricing inputs, launch, "
-    "sales/CS enablement. Decides how we take it to market (seeds 000, 001).",
+    "sales/CS enablement. Decides how we take it to market (“The GTM Framework”, “Key Differences”).",
 )
 _ENG = RoleSpec(
     "ENG",
     "Engineering Lead",
-    "Owns feasibility and delivery; turns discovery into specs and MVP scope with the PM (seed 002).",
+    "Owns feasibility and delivery; turns discovery into specs and MVP scope with the PM (“A Comprehensive Guide”).",
 )
 _UX = RoleSpec(
     "UX",
     "Design & UX Research",
-    "Supports the PM in discovery with qualitative insight and sets UX standards (seeds 002, 003).",
+    "Supports the PM in discovery with qualitative insight and sets UX standards (“A Comprehensive Guide”, “Distinct Goals of PM and PMM”).",
 )
 _UXR = RoleSpec(
     "UXR",
     "UX Research",
-    "Supports the PM in discovery: problem space, validated needs, qualitative insight (seed 002).",
+    "Supports the PM in discovery: problem space, validated needs, qualitative insight (“A Comprehensive Guide”).",
 )
-_DES = RoleSpec("DES", "Design", "Sets UX standards and guards usability (seed 002).")
+_DES = RoleSpec("DES", "Design", "Sets UX standards and guards usability (“A Comprehensive Guide”).")
 _SALES = RoleSpec(
     "SALES",
     "Sales",
-    "Brings deal feedback to win/loss and is trained before launch; the seeds give it input, "
-    "not ownership (seeds 000, 002).",
+    "Brings deal feedback to win/loss and is trained before launch; the source articles give it input, "
+    "not ownership (“The GTM Framework”, “A Comprehensive Guide”).",
 )
 _CS = RoleSpec(
     "CS",
     "Customer Success & Support",
-    "Writes help docs and macros for launches and brings tickets and churn signals back (seeds 001, 002).",
+    "Writes help docs and macros for launches and brings tickets and churn signals back (“Key Differences”, “A Comprehensive Guide”).",
 )
 _SUP = RoleSpec(
     "SUP",
     "Support",
-    "Writes help docs and macros for launches; brings ticket themes back (seeds 001, 002).",
+    "Writes help docs and macros for launches; brings ticket themes back (“Key Differences”, “A Comprehensive Guide”).",
 )
 _CSM = RoleSpec(
     "CS",
     "Customer Success",
-    "Carries the story from onboarding to renewal; brings adoption and churn signals back (seed 002).",
+    "Carries the story from onboarding to renewal; brings adoption and churn signals back (“A Comprehensive Guide”).",
 )
 _REVOPS = RoleSpec(
     "REVOPS",
     "RevOps/Finance",
-    "Partners with PMM on pricing and reports pipeline and revenue (seed 001).",
+    "Partners with PMM on pricing and reports pipeline and revenue (“Key Differences”).",
 )
 
 
@@ -203,8 +230,8 @@ def _icps(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
         "ICPs & Personas",
         "insight",
-        "Ideal customer profiles, segments and personas. Seed 004 counts personas among the "
-        "concerns PM and PMM share; seed 001's cheat sheet gives the decision to PMM.",
+        "Ideal customer profiles, segments and personas. “Driver and Navigator” counts personas among the "
+        "concerns PM and PMM share; the cheat sheet in “Key Differences” gives the decision to PMM.",
         {
             "PMM": _l("AR", "001", "PMM leads the research, the segmentation and the personas."),
             "PM": _l("C", "001", "PM shares discovery insight and checks the problem context."),
@@ -232,7 +259,9 @@ def _roadmap(extra: dict[str, Letter] | None = None) -> ActivitySpec:
         "strategy",
         "Which bets to make and in what order, trading off UX, technology and revenue.",
         {
-            "PM": _l("AR", "001", "PM picks the bets and sequences the work; seed 000: PM owns the roadmap."),
+            "PM": _l(
+                "AR", "001", "PM picks the bets and sequences the work; “The GTM Framework”: PM owns the roadmap."
+            ),
             "PMM": _l("C", "001", "PMM brings market signals, competitive pressure and ICP detail."),
             **(extra or {}),
         },
@@ -243,8 +272,8 @@ def _positioning(extra: dict[str, Letter] | None = None) -> ActivitySpec:
     return ActivitySpec(
         "Positioning & Messaging",
         "strategy",
-        "The narrative, value pillars and answers to objections. Seed 004 lists positioning "
-        "as shared; seed 001 gives the decision to PMM.",
+        "The narrative, value pillars and answers to objections. “Driver and Navigator” lists positioning "
+        "as shared; “Key Differences” gives the decision to PMM.",
         {
             "PMM": _l("AR", "001", "PMM owns the narrative, the value pillars and objection handling."),
             "PM": _l("C", "001", "PM checks that claims match what the product really does."),
@@ -263,9 +292,9 @@ def _pricing(extra: dict[str, Letter] | None = None) -> ActivitySpec:
             "PMM": _l(
                 "AR",
                 "001",
-                "PMM owns pricing and packaging inputs; seed 000: PMM is accountable for willingness to pay.",
+                "PMM owns pricing and packaging inputs; “The GTM Framework”: PMM is accountable for willingness to pay.",
             ),
-            "PM": _l("C", "000", "PM is consulted on costs (COGS) and feasibility; seed 001 adds usage data."),
+            "PM": _l("C", "000", "PM is consulted on costs (COGS) and feasibility; “Key Differences” adds usage data."),
             **(extra or {}),
         },
         key=PRICING,
@@ -316,7 +345,7 @@ def _readiness(extra: dict[str, Letter] | None = None, pm: str = "AR") -> Activi
     return ActivitySpec(
         "Launch Readiness",
         "launch",
-        "Support docs, support macros and analytics in place before launch. Seed 000: launch "
+        "Support docs, support macros and analytics in place before launch. “The GTM Framework”: launch "
         "ready means support docs, pricing and sales training.",
         {
             "PM": _l(pm, "001", "PM confirms readiness (docs, support macros, analytics) and watches guardrails."),
@@ -369,8 +398,8 @@ def _win_loss(extra: dict[str, Letter] | None = None) -> ActivitySpec:
 
 
 _READOUT_A = (
-    "Seed 001 makes the readout shared and names no owner; the choice is a product "
-    "bet, and seed 001 says PM decides what to build next."
+    "“Key Differences” makes the readout shared and names no owner; the choice is a product "
+    "bet, and “Key Differences” says PM decides what to build next."
 )
 
 
@@ -394,7 +423,7 @@ def _interviews(extra: dict[str, Letter]) -> ActivitySpec:
         "Customer Interviews",
         "insight",
         "Both interview customers with different questions: how do you use this (PM), why did "
-        "you buy this (PMM). Seed 001 calls Insight shared.",
+        "you buy this (PMM). “Key Differences” calls Insight shared.",
         {
             "PM": _l("AR", "002", "In discovery the PM takes charge of understanding customer problems."),
             "PMM": _l("R", "000", "Both must interview; PMM asks why they bought."),
@@ -408,7 +437,7 @@ def _segmentation(extra: dict[str, Letter] | None = None) -> ActivitySpec:
         "Market Segmentation & TAM, OAM, SAM",
         "insight",
         "Segmenting the market and sizing it: total, obtainable and serviceable addressable "
-        "market. Seed 004: both roles are equally concerned.",
+        "market. “Driver and Navigator”: both roles are equally concerned.",
         {
             "PMM": _l("AR", "001", "PMM leads research and segmentation."),
             "PM": _l("R", "004", "PM and PMM are equally concerned with segments and market size."),
@@ -424,7 +453,11 @@ def _value_prop(extra: dict[str, Letter] | None = None) -> ActivitySpec:
         "The initial value hypotheses, validated in discovery, then told to the market.",
         {
             "PM": _l("AR", "002", "In discovery the PM validates the initial value proposition."),
-            "PMM": _l("R", "004", "Both are equally concerned; seed 003: PMM conveys the value to customers."),
+            "PMM": _l(
+                "R",
+                "004",
+                "Both are equally concerned; “Distinct Goals of PM and PMM”: PMM conveys the value to customers.",
+            ),
             **(extra or {}),
         },
     )
@@ -464,11 +497,13 @@ def _pipeline(extra: dict[str, Letter] | None = None) -> ActivitySpec:
         "post_launch",
         "Pipeline influenced, win rate by segment and revenue impact of the launch.",
         {
-            "PMM": _l("A", "001", "PMM tracks pipeline influenced and win rate; seed 000: PMM owns revenue."),
+            "PMM": _l(
+                "A", "001", "PMM tracks pipeline influenced and win rate; “The GTM Framework”: PMM owns revenue."
+            ),
             "REVOPS": _l(
                 "R",
                 OURS,
-                "The seeds name RevOps/Finance only as PMM's pricing partner; we give them the numbers to report.",
+                "The source articles name RevOps/Finance only as PMM's pricing partner; we give them the numbers to report.",
             ),
             "PM": _l("I", "001", "The post-launch readouts feed back into the roadmap."),
             **(extra or {}),
@@ -484,7 +519,7 @@ SCALEUP = TemplateSpec(
     name="PM/PMM: scale-up",
     stage="scaleup",
     description=(
-        "The default split (seed 001's cheat sheet, seed 000's table, seed 002's phase owners): "
+        "The default split (the cheat sheet in “Key Differences”, the table in “The GTM Framework”, the phase owners in “A Comprehensive Guide”): "
         "PM decides the product bets, PMM the market bets; engineering, UX, sales, CS and "
         "RevOps give input."
     ),
@@ -518,15 +553,17 @@ SCALEUP = TemplateSpec(
                 "CS": _l(
                     "R",
                     OURS,
-                    "Seed 001 has PM confirm docs and macros, not write them; "
-                    "seed 002 names support as a collaborator, so support writes them.",
+                    "“Key Differences” has PM confirm docs and macros, not write them; "
+                    "“A Comprehensive Guide” names support as a collaborator, so support writes them.",
                 )
             },
             pm="A",
         ),
         _enablement(
             {
-                "SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales no part in making it."),
+                "SALES": _l(
+                    "I", OURS, "Sales is who the training is for; the source articles give sales no part in making it."
+                ),
                 "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
             }
         ),
@@ -545,7 +582,7 @@ STARTUP = TemplateSpec(
     name="PM/PMM: early-stage startup",
     stage="startup",
     description=(
-        "Hats are shared (seeds 001, 003): one person, often the founder, covers PM and PMM. "
+        "Hats are shared (“Key Differences”, “Distinct Goals of PM and PMM”): one person, often the founder, covers PM and PMM. "
         "Bias toward speed, thin slices and narrative tests; write assumptions down and "
         "revisit them monthly."
     ),
@@ -554,20 +591,20 @@ STARTUP = TemplateSpec(
             "PM",
             "Product Manager",
             "Gets the product on the shelf: discovery, thin slices, experiments, roadmap. In a "
-            "startup often the same person as the PMM (seeds 001, 004).",
+            "startup often the same person as the PMM (“Key Differences”, “Driver and Navigator”).",
             held_by_creator=True,
         ),
         RoleSpec(
             "PMM",
             "Product Marketing Manager",
             "Gets the product off the shelf: who it is for, the story, pricing and launch. In a "
-            "startup often the same person as the PM (seeds 001, 004).",
+            "startup often the same person as the PM (“Key Differences”, “Driver and Navigator”).",
             held_by_creator=True,
         ),
         RoleSpec(
             "ENG",
             "Engineering",
-            "Builds the thin slices with the PM and says what is feasible (seeds 002, 003).",
+            "Builds the thin slices with the PM and says what is feasible (“A Comprehensive Guide”, “Distinct Goals of PM and PMM”).",
         ),
     ),
     activities=(
@@ -591,7 +628,7 @@ STARTUP = TemplateSpec(
                 "PM": _l(
                     "AR",
                     OURS,
-                    "Seed 001 asks startups to write assumptions down and revisit them "
+                    "“Key Differences” asks startups to write assumptions down and revisit them "
                     "monthly without naming who; most are product bets, which PM decides.",
                 ),
                 "PMM": _l("R", "001", "Win/loss and narrative tests are part of what gets revisited."),
@@ -610,9 +647,9 @@ ENTERPRISE = TemplateSpec(
     name="PM/PMM: enterprise",
     stage="enterprise",
     description=(
-        "Complex buying centers (seed 001): PM coordinates platform roadmaps and cross-team "
-        "dependencies, PMM leads multi-persona narratives and enablement; seed 002's phase "
-        "owners. Keep a decision log."
+        "Complex buying centers (“Key Differences”): PM coordinates platform roadmaps and cross-team "
+        "dependencies, PMM leads multi-persona narratives and enablement; the phase owners in “A Comprehensive Guide”. "
+        "Keep a decision log."
     ),
     roles=(_PM, _PMM, _ENG, _UXR, _DES, _SALES, _SUP, _CSM, _REVOPS),
     activities=(
@@ -625,7 +662,7 @@ ENTERPRISE = TemplateSpec(
             }
         ),
         _segmentation(
-            {"REVOPS": _l("C", OURS, "Market sizing needs revenue data; the seeds do not say who brings it.")}
+            {"REVOPS": _l("C", OURS, "Market sizing needs revenue data; the source articles do not say who brings it.")}
         ),
         _icps(
             {
@@ -697,8 +734,8 @@ ENTERPRISE = TemplateSpec(
                 "SUP": _l(
                     "R",
                     OURS,
-                    "Seed 001 has PM confirm docs and macros, not write them; "
-                    "seed 002 names support as a collaborator, so support writes them.",
+                    "“Key Differences” has PM confirm docs and macros, not write them; "
+                    "“A Comprehensive Guide” names support as a collaborator, so support writes them.",
                 ),
                 "ENG": _l("C", _D002, "Engineering builds the instrumentation PM checks."),
             },
@@ -706,7 +743,9 @@ ENTERPRISE = TemplateSpec(
         ),
         _enablement(
             {
-                "SALES": _l("I", OURS, "Sales is who the training is for; the seeds give sales no part in making it."),
+                "SALES": _l(
+                    "I", OURS, "Sales is who the training is for; the source articles give sales no part in making it."
+                ),
                 "CS": _l("C", _D002, "Customer success is a go-to-market collaborator."),
                 "SUP": _l("C", _D002, "Support is a go-to-market collaborator."),
             }

@@ -17,10 +17,10 @@ from raci.rules import Finding, Key, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the source articles' reasoning (docs/sources.md).
 WHY = {
-    "no-accountable": "Without one owner a decision waits for everyone, or gets made twice. Seed 001's cheat "
-    "sheet names one role Responsible & Accountable for every activity for that reason.",
+    "no-accountable": "Without one owner a decision waits for everyone, or gets made twice. The cheat sheet "
+    "in “Key Differences” names one role Responsible & Accountable for every activity for that reason.",
     "multiple-accountable": "Two owners of one decision is how PM and PMM end up re-litigating it. Keep one A, or "
-    "split the work the way seed 000's boundary script does: one role owns the input, the "
+    "split the work the way the boundary script of “The GTM Framework” does: one role owns the input, the "
     "other the outcome.",
     "no-responsible": "A decision with nobody doing the work behind it stays a decision on paper.",
     "too-many-responsible": "When many roles do the work, nobody finishes it: hand-offs and meetings grow faster "
@@ -30,9 +30,9 @@ WHY = {
     "empty-activity": "A row nobody owns is a gap the team will find at launch, not before.",
     "idle-role": "A role with no R and no A anywhere either does work the matrix does not show, or does not "
     "belong in it.",
-    "overloaded-role": "One role accountable for most activities is a bottleneck: seed 001's enterprise split hands "
+    "overloaded-role": "One role accountable for most activities is a bottleneck: the enterprise split in “Key Differences” hands "
     "decisions to the roles that do the work.",
-    "shared-hats": "Fine early on (seed 001's startup stage: one person wears both hats); check the workload as "
+    "shared-hats": "Fine early on (the startup stage in “Key Differences”: one person wears both hats); check the workload as "
     "the team grows.",
 }
 

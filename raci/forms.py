@@ -42,6 +42,18 @@ class MatrixSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "— nobody —")] + [(m.user_id, m.display_name) for m in members]
 
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, value as text) of every setting, for those who may only read them."""
+        facts = []
+        for field in self:
+            value = field.value()
+            if field.name == "owner":
+                value = dict(self.fields["owner"].choices).get(value, "— nobody —")
+            elif field.name == "review_cadence_days" and not value:
+                value = "no reviews"
+            facts.append((field.label, "—" if value in (None, "") else str(value)))
+        return facts
+
 
 class TemplateSaveForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)

@@ -148,6 +148,24 @@ def _phase_plan(
     return keys, list(new.values()), errors
 
 
+def _phase_map(phases: PhaseList, table: tabular.ParsedTable, keys: list[str | None]) -> list[dict]:
+    """Each phase the file names, in file order, and where its activities go: the phase of
+    the same name, the phase it is another name for ("GTM" -> Launch), or a new team phase."""
+    found: dict[str, dict] = {}
+    for spec, key in zip(table.activities, keys):
+        text = spec.phase_text
+        if fold(text) in found:
+            continue
+        if key is None:
+            found[fold(text)] = {"from": text, "to": text, "how": "new"}
+        elif not text:
+            found[""] = {"from": "", "to": phases.label(key), "how": "blank"}
+        else:
+            label = phases.label(key)
+            found[fold(text)] = {"from": text, "to": label, "how": "same" if fold(label) == fold(text) else "alias"}
+    return list(found.values())
+
+
 def import_parse(job: MatrixImport) -> MatrixImport:
     """Read the file and store what the preview shows."""
     table = tabular.parse_upload(bytes(job.data), job.filename)
@@ -167,6 +185,7 @@ def import_parse(job: MatrixImport) -> MatrixImport:
                 "n_roles": len(table.columns),
                 "roles": plan,
                 "new_phases": new_phases,
+                "phase_map": _phase_map(phases, table, keys),
                 "rows": [
                     [
                         a.name,

@@ -58,6 +58,14 @@ class ActivityRow:
         return "Our default:" in self.source
 
     @property
+    def source_lines(self) -> tuple[str, list[str]]:
+        """Where the letters come from: the articles the row cites, then one line per letter."""
+        lines = [line for line in self.source.splitlines() if line.strip()]
+        if lines and (lines[0].startswith("From ") or lines[0] == "Our default."):
+            return lines[0], lines[1:]
+        return "", lines
+
+    @property
     def hover(self) -> str:
         """What the activity's name shows on hover: its description, then where its letters come from."""
         return "\n\n".join(text for text in (self.description, self.source) if text)

@@ -118,6 +118,25 @@ class Series:
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "last")
+_ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def rrule_of(series: Series) -> dict:
+    """The series as an iCalendar RRULE (RFC 5545) counted from its first date, giving the
+    same dates as `Series.nth`: a date past a short month's end falls on its last day (the
+    last of the days from the 28th up to it), and "the fifth Friday" is the last one."""
+    if series.cadence in _DAYS:
+        return {"FREQ": "WEEKLY", "INTERVAL": _DAYS[series.cadence] // 7}
+    rule: dict = {"FREQ": "MONTHLY", "INTERVAL": _MONTHS[series.cadence]}
+    day = series.starts_on.day
+    if series.by_weekday:
+        week = (day - 1) // 7
+        rule["BYDAY"] = f"{week + 1 if week < 4 else -1}{_ICAL_DAYS[series.starts_on.weekday()]}"
+    elif day <= 28:
+        rule["BYMONTHDAY"] = day
+    else:
+        rule.update(BYMONTHDAY=list(range(28, day + 1)), BYSETPOS=-1)
+    return rule
 
 
 def describe(series: Series) -> str:

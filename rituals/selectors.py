@@ -17,15 +17,16 @@ from launches.models import (
 from launches.selectors import Board, Card, board_of, rubric_of
 from raci.models import Decision, Matrix
 from rituals import cadence as rituals
+from rituals import ical
 from rituals.models import Occurrence, Ritual
 from workspaces import workload as workloads
 from workspaces.models import Membership, Role, Workspace
 
 
-def feed_events_of(*, workspace: Workspace, today: date | None = None) -> list[tuple]:
-    """Launch dates, readiness due dates and ritual meetings as (uid key, day, summary,
-    description[, minutes]), in three queries. A meeting with a time of day is a timed
-    event (day is then a datetime) lasting its agenda; the others are all-day events."""
+def feed_events_of(*, workspace: Workspace) -> list:
+    """Launch dates and readiness due dates as (uid key, day, summary, description), and
+    each ritual as one `ical.Recurring` series, in three queries. A ritual with a time of
+    day is timed (lasting its agenda); the others are all-day."""
     events = [
         (f"launch-{l.pk}", l.launch_date, f"Launch: {l.name}", l.cycle.name)
         for l in Launch.objects.filter(cycle__workspace=workspace, launch_date__isnull=False).select_related("cycle")
@@ -42,17 +43,14 @@ def feed_events_of(*, workspace: Workspace, today: date | None = None) -> list[t
                 f"Owner: {owner} · {item.get_status_display()}",
             )
         )
-    return events + _ritual_events(workspace, today or workspace.today())
+    return events + _ritual_events(workspace)
 
 
-# Which meetings the feed lists: the recent ones, and the coming quarter or so.
-FEED_PAST_DAYS, FEED_AHEAD_DAYS = 35, 120
-
-
-def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
+def _ritual_events(workspace: Workspace) -> list[ical.Recurring]:
+    """Each ritual as one series from its first date. Ritual times are wall-clock times in
+    the workspace's zone, and the feed says so: calendars keep the meeting at that time
+    across a change of daylight saving time."""
     events = []
-    # Ritual times are wall-clock times in the workspace's zone; the feed gives calendars
-    # the UTC moment, which moves by an hour across a change of daylight saving time.
     zone = workspace.zone
     for ritual in (
         Ritual.objects.filter(workspace=workspace, paused=False)
@@ -60,21 +58,22 @@ def _ritual_events(workspace: Workspace, today: date) -> list[tuple]:
         .prefetch_related("attendee_roles")
     ):
         sections = ritual.sections
-        minutes = rituals.agenda_minutes(sections) or 60
         owner = ritual.owner_role.code if ritual.owner_role_id else "nobody"
         attendees = ", ".join(r.code for r in ritual.attendee_roles.all()) or "—"
         agenda = "; ".join(f"{s.title} ({s.minutes} min)" if s.minutes else s.title for s in sections)
-        description = f"Owner: {owner} · Attendees: {attendees}\nAgenda: {agenda}"
-        for day in ritual.series.dates_between(
-            today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_AHEAD_DAYS)
-        ):
-            key = f"ritual-{ritual.pk}-{day:%Y%m%d}"
-            if ritual.time_of_day:
-                events.append(
-                    (key, datetime.combine(day, ritual.time_of_day, tzinfo=zone), ritual.name, description, minutes)
-                )
-            else:
-                events.append((key, day, ritual.name, description))
+        start = ritual.starts_on
+        if ritual.time_of_day:
+            start = datetime.combine(start, ritual.time_of_day, tzinfo=zone)
+        events.append(
+            ical.Recurring(
+                key=f"ritual-{ritual.pk}",
+                start=start,
+                summary=ritual.name,
+                description=f"Owner: {owner} · Attendees: {attendees}\nAgenda: {agenda}",
+                rule=rituals.rrule_of(ritual.series),
+                minutes=rituals.agenda_minutes(sections) or 60,
+            )
+        )
     return events
 
 

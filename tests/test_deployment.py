@@ -263,6 +263,20 @@ def test_readme_gives_the_one_command_that_brings_the_deploy_up():
     assert "`SITE_ADDRESS`" in readme
 
 
+def test_readme_serves_production_outside_compose_step_by_step():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Production without compose")[1].split("\n## ")[0]
+    steps = [line for line in section.splitlines() if line.startswith("uv run")]
+    order = [
+        next(i for i, line in enumerate(steps) if word in line) for word in ("collectstatic", "migrate", "gunicorn")
+    ]
+    assert order == sorted(order)
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in section
+    for header in ("Host", "X-Forwarded-Proto", "X-Forwarded-For"):
+        assert f"proxy_set_header {header} " in section
+    assert "TRUSTED_PROXIES" in section and "CSRF_TRUSTED_ORIGINS" in section
+
+
 def _settings_of(**env) -> dict:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "

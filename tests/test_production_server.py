@@ -151,3 +151,17 @@ def test_every_asset_of_the_sign_in_page_is_served_hashed_cached_and_compressed(
             assert status == 200 and headers.get("content-encoding") == "gzip", (url, headers)
             assert len(squeezed) < len(plain), url
             assert "accept-encoding" in headers.get("vary", "").lower(), url
+
+
+def test_without_collected_static_files_the_server_refuses_to_start_and_says_what_to_run(db, tmp_path):
+    env = {**production_env(tmp_path / "never-collected"), **database_env()}
+    server = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{free_port()}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0
+    assert "manifest" in server.stderr and "collectstatic --no-input" in server.stderr

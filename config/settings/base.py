@@ -250,10 +250,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 
-# Django 6.1's mailers: the console in development, SMTP when EMAIL_HOST is set.
+# Django 6.1's mailers: the console in development, SMTP when EMAIL_HOST is set; both send
+# text as 8-bit UTF-8 where they can, so links copy whole (core/mail.py).
 def smtp_mailer() -> dict:
     return {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.SMTPBackend",
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": env_int("EMAIL_PORT", 25),
@@ -269,7 +270,7 @@ if os.environ.get("EMAIL_BACKEND"):
 elif os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": smtp_mailer()}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "core.mail.ConsoleBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lockstep <lockstep@localhost>")
 
 # Celery: with REDIS_URL it talks to Redis for real; without, tasks run in-process.

@@ -27,7 +27,10 @@ def matrix_history(request, ws, m):
     actor_id, activity_id, role_id = (query_int(request.GET.get(k)) for k in ("person", "activity", "role"))
     events = selectors.matrix_history(matrix=matrix, actor_id=actor_id, activity_id=activity_id, role_id=role_id)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    _name_phases(page, phase_list(workspace_id=matrix.workspace_id))
+    people = list(
+        Membership.objects.filter(workspace=matrix.workspace).select_related("user").order_by("user__username")
+    )
+    _for_people(page, phase_list(workspace_id=matrix.workspace_id), {m.user_id: m.display_name for m in people})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -40,9 +43,7 @@ def matrix_history(request, ws, m):
             "query": query.urlencode(),
             "editable": can_edit(matrix.access),
             "labels": selectors.KIND_LABELS,
-            "people": Membership.objects.filter(workspace=matrix.workspace)
-            .select_related("user")
-            .order_by("user__username"),
+            "people": people,
             "activities": Activity.objects.filter(matrix=matrix).order_by("name").only("id", "name"),
             "columns": Column.objects.filter(matrix=matrix).select_related("role").order_by("order"),
             "filters": {"person": actor_id, "activity": activity_id, "role": role_id},
@@ -50,12 +51,28 @@ def matrix_history(request, ws, m):
     )
 
 
-def _name_phases(events, phases) -> None:
-    """Events keep phase keys (stable across renames); people read the phase's name now."""
+def _for_people(events, phases, names: dict[int, str]) -> None:
+    """What an event's before and after say, in words: phases by their name now (events keep
+    the stable key), the owner by name, no internal ids, keys as words."""
     for event in events:
-        for side in (event.before, event.after):
-            if isinstance(side, dict) and isinstance(side.get("phase"), str):
-                side["phase"] = phases.label(side["phase"])
+        event.before, event.after = (_in_words(side, phases, names) for side in (event.before, event.after))
+
+
+def _in_words(side, phases, names: dict[int, str]):
+    if not isinstance(side, dict):
+        return side
+    shown = {}
+    for key, value in side.items():
+        if key == "id" or key.endswith("_id"):
+            continue
+        if key == "phase" and isinstance(value, str):
+            value = phases.label(value)
+        elif key == "owner":
+            value = names.get(value, "a former member") if value is not None else None
+        elif key == "restored_from":
+            key, value = "restored from change", f"#{value}"
+        shown[key.replace("_", " ")] = value
+    return shown
 
 
 @login_required

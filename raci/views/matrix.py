@@ -184,6 +184,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
         "n_columns": len(grid.columns) + 1,
         "pager": _pager(shown_page, rows, only_findings, grid.phase_list),
         "shown_ids": {a.id for a in shown},
+        "sourced": [a for a in shown if a.source],
         "view_query": _view_query(shown_page.number, only_findings),
     }
 

@@ -8,6 +8,7 @@ import pytest
 
 from raci import builtin_templates
 from raci.builtin_templates import (
+    ARTICLES,
     BUILTIN_TEMPLATES,
     CREATOR,
     DEFAULT_TEMPLATE_SLUG,
@@ -190,7 +191,9 @@ def test_every_letter_names_its_seed_or_is_marked_our_default_with_a_reason(spec
         for code, letter in activity.cells.items():
             assert letter.seed in SEED_FILES | {OURS}, (activity.name, code)
             assert len(letter.says) >= 20 and letter.says.strip() == letter.says, (activity.name, code)
-            assert letter.source.startswith("Our default: " if letter.seed == OURS else f"Seed {letter.seed}: ")
+            # A letter from an article names it by its title (and author, where the article gives one).
+            cited = ARTICLES[letter.seed].cited if letter.seed != OURS else ""
+            assert letter.source.startswith("Our default: " if letter.seed == OURS else f"{cited}: ")
         ours = [code for code, letter in activity.cells.items() if letter.seed == OURS]
         assert bool(activity.our_default) == bool(ours), activity.name
         for code in ours:
@@ -201,7 +204,8 @@ def test_every_letter_names_its_seed_or_is_marked_our_default_with_a_reason(spec
 def test_every_activity_names_the_seeds_it_comes_from(spec):
     for activity in spec.activities:
         assert activity.seeds and set(activity.seeds) <= SEED_FILES, activity.name
-        assert activity.source.startswith("From seed")
+        assert activity.source.startswith("From “")
+        assert all(ARTICLES[key].title in activity.source for key in activity.seeds)
         assert set(activity.sources) == set(activity.letters)
 
 
@@ -376,3 +380,18 @@ def test_enterprise_template_covers_the_shared_concerns():
     assert accountable(pricing) == ["PMM"] and pricing.letters.get("REVOPS") == "C"
     readiness = next(a for a in BY_SLUG["pm-pmm-enterprise"].activities if a.name == "Launch Readiness")
     assert accountable(readiness) == ["PM"]
+
+
+def test_the_articles_are_named_by_title_and_author_where_one_is_given():
+    assert ARTICLES["000"].cited == "“Product Marketing vs. Product Management: The GTM Framework” by James Doman-Pipe"
+    assert ARTICLES["001"].cited == "“Product Management vs. Product Marketing: Key Differences”"
+
+
+@TEMPLATES
+def test_no_text_of_a_template_names_a_seed(spec):
+    texts = [spec.name, spec.description]
+    texts += [role.description for role in spec.roles]
+    for activity in spec.activities:
+        texts += [activity.description, activity.source, activity.our_default, *activity.sources.values()]
+    for text in texts:
+        assert not re.search(r"\bseeds?\b", text, re.IGNORECASE), text

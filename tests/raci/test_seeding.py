@@ -39,7 +39,7 @@ def test_seed_templates_stores_where_each_letter_comes_from():
     templates_seed()
     readiness = TemplateActivity.objects.get(name="Launch Readiness", template__slug="pm-pmm-scaleup")
     assert readiness.key == "launch-readiness"
-    assert readiness.sources["PM"].startswith("Seed 001: ")
+    assert readiness.sources["PM"].startswith("“Product Management vs. Product Marketing: Key Differences”: ")
     assert readiness.sources["CS"].startswith("Our default: ") and readiness.our_default
     naming = TemplateActivity.objects.get(name="Naming", template__slug="pm-pmm-scaleup")
     assert naming.our_default == "" and set(naming.sources) == {"PM", "PMM"}

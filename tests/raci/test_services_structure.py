@@ -36,7 +36,8 @@ def test_matrix_from_the_default_template_copies_roles_activities_and_letters(me
     # Each row remembers which template activity it is and where its letters come from.
     readiness = next(a for a in grid.activities if a.name == "Launch Readiness")
     assert readiness.template_key == "launch-readiness"
-    assert "PM A (Seed 001:" in readiness.source and "Our default:" in readiness.source
+    assert "PM A (“Product Management vs. Product Marketing: Key Differences”:" in readiness.source
+    assert "Our default:" in readiness.source
     assert readiness.source in readiness.hover
     assert matrix.owner == member.user
     assert ChangeEvent.objects.filter(matrix=matrix, kind="matrix.create").count() == 1

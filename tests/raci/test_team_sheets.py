@@ -215,3 +215,30 @@ def test_any_phase_text_imports_or_is_refused_clearly(client, editor, phase):
     else:
         assert len(job.summary["new_phases"]) <= 1
     assert client.get(reverse("raci:import", args=[editor.workspace.slug, job.pk])).status_code == 200
+
+
+def test_the_preview_says_where_each_phase_of_the_file_goes(client, editor, django_capture_on_commit_callbacks):
+    data = (
+        b"Activity,Phase,PM,PMM\n"
+        b"Interviews,Discovery,A,R\n"
+        b"Launch plan,GTM,C,A\n"
+        b"Roadmap,Strategy,A,C\n"
+        b"Beta program,Alpha,A,I\n"
+        b"Misc,,A,\n"
+    )
+    response = _upload(client, editor, "phases.csv", data, django_capture_on_commit_callbacks)
+    job = MatrixImport.objects.get(new_name="Imported")
+    assert [(p["from"], p["to"], p["how"]) for p in job.summary["phase_map"]] == [
+        ("Discovery", "Insight/Discovery", "alias"),
+        ("GTM", "Launch", "alias"),
+        ("Strategy", "Strategy", "same"),
+        ("Alpha", "Alpha", "new"),
+        ("", "Unphased", "blank"),
+    ]
+    page = client.get(response["Location"]).content.decode()
+    moves = page[page.index('id="phase-map"') :]
+    assert (
+        '<span class="pill">GTM</span> <span aria-hidden="true">→</span><span class="vh"> goes to</span> <strong>Launch</strong>'
+        in moves
+    )
+    assert '<span class="pill team">Alpha</span> <span class="muted small">a new phase of the team' in moves

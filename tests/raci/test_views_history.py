@@ -104,3 +104,14 @@ def test_restore_of_an_unknown_point_is_404(client, setup):
     _, _, matrix, _, _ = setup
     url = reverse("raci:history_restore", args=[matrix.workspace.slug, matrix.slug, 999])
     assert client.post(url, {"what": "activity"}).status_code == 404
+
+
+def test_a_split_and_a_new_owner_read_in_words_with_no_internal_id(client, setup):
+    me, other, matrix, acts, roles = setup
+    services.activity_split(
+        matrix=matrix, activity_id=acts[0].pk, input_role_id=roles[0].pk, outcome_role_id=roles[1].pk, actor=me.user
+    )
+    services.matrix_set_owner(matrix=matrix, owner_id=other.user_id, actor=me.user)
+    html = history(client, matrix)
+    assert "outcome_id" not in html and "<dt>outcome</dt>" in html
+    assert f"<dt>owner</dt><dd>{other.display_name}</dd>" in html

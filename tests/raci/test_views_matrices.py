@@ -27,7 +27,10 @@ def test_a_viewer_reads_the_settings_with_no_form_to_save(client, matrix):
     assert "Save settings" not in main
     assert "<form" not in main
     assert "Editors change these settings" in main
-    assert f'value="{matrix.name}"' in main  # the settings are still shown, read-only
+    assert f"<dd>{matrix.name}</dd>" in main  # the settings are still shown, as text
+    for tag in ("<input", "<select", "<textarea", "<fieldset"):  # nothing that looks editable
+        assert tag not in main
+    assert "<dt>Owner</dt>" in main
 
 
 def test_an_editor_is_given_the_settings_form(client, matrix):

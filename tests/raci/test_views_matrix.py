@@ -38,7 +38,9 @@ def test_column_headers_show_the_roles_name_with_its_code_as_an_abbreviation(cli
         '<span class="rname" title="Product &lt;Marketing&gt; Manager (GRI1)">Product &lt;Marketing&gt; Manager</span>'
         in header
     )
-    assert '<abbr class="code" title="Product &lt;Marketing&gt; Manager">GRI1</abbr>' in header
+    # The code is shown for sight only: the name stays the header's accessible name.
+    assert '<abbr class="code" title="Product &lt;Marketing&gt; Manager" aria-hidden="true">GRI1</abbr>' in header
+    assert "<dt>GRI1</dt><dd>Product &lt;Marketing&gt; Manager</dd>" in html  # the key under the grid
     assert "short-heads" not in html
 
 
