@@ -33,16 +33,20 @@ class Allowance:
     reset: int  # seconds until the window starts again
 
 
-def _count(key: str, limit: int, window: int, now: float) -> Allowance:
+def _count(key: str, limit: int, window: int, now: float) -> Allowance | None:
+    """Count one request in this window's bucket; None when it is past the limit."""
     start = int(now // window) * window
     bucket = f"api-rate:{key}:{start}"
-    cache.add(bucket, 0, timeout=window + 5)
     try:
         used = cache.incr(bucket)
-    except ValueError:  # the bucket expired between add and incr
-        cache.set(bucket, 1, timeout=window + 5)
-        used = 1
-    return Allowance(limit, max(limit - used, 0), max(int(start + window - now), 1)) if used <= limit else None
+    except ValueError:  # the window's first request
+        if cache.add(bucket, 1, timeout=window + 5):
+            used = 1
+        else:
+            used = cache.incr(bucket)
+    if used > limit:
+        return None
+    return Allowance(limit, max(limit - used, 0), max(int(start + window - now), 1))
 
 
 def rate_check(request, caller: Caller) -> Allowance | None:

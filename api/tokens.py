@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from api import tasks
@@ -120,18 +121,23 @@ class Caller:
 
 def caller_for(secret: str) -> Caller | None:
     """The caller a secret stands for, if the token is live and its owner still a member;
-    records the token's use (to the minute)."""
+    records the token's use (to the minute). One query: the token, its owner, its workspace
+    and the owner's membership now."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = ApiToken.objects.select_related("workspace").filter(digest=digest_of(secret)).first()
+    member = Membership.objects.filter(user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"))
+    token = (
+        ApiToken.objects.select_related("workspace", "user")
+        .annotate(member_id=Subquery(member.values("pk")[:1]), member_access=Subquery(member.values("access")[:1]))
+        .filter(digest=digest_of(secret))
+        .first()
+    )
     now = timezone.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
-    membership = (
-        Membership.objects.select_related("user").filter(user_id=token.user_id, workspace_id=token.workspace_id).first()
-    )
-    if membership is None or not membership.user.is_active:
+    if token.member_id is None or not token.user.is_active:
         return None
+    membership = Membership(pk=token.member_id, user=token.user, workspace=token.workspace, access=token.member_access)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now.replace(second=0, microsecond=0)
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)

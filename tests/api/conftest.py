@@ -64,4 +64,6 @@ def world(db):
             (who.access, scope): token_for(who, scope) for who in (admin, editor, viewer) for scope in ("read", "write")
         },
         "outsider_token": token_for(other, "write"),
+        "activity_ids": list(matrix.activities.values_list("id", flat=True)),
+        "role_ids": list(matrix.columns.values_list("role_id", flat=True)),
     }

@@ -1,10 +1,13 @@
 """The matrix from a script: read it, write cells the HTTP way, fix a finding, undo, history."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api import tokens
 from raci import selectors
 from raci.models import Activity, ChangeEvent, Matrix
+from tests.factories import build_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +193,29 @@ def test_token_secrets_never_show_in_the_matrix_answer(api, world):
     secret = world["tokens"][("admin", "read")]
     assert secret not in api.call("get", _base(world), secret).content.decode()
     assert tokens.digest_of(secret) not in api.call("get", _base(world), secret).content.decode()
+
+
+def test_the_history_page_says_a_change_came_through_the_api_and_which_token(api, world, client):
+    a, r, value, version = _cell(world)
+    secret = world["tokens"][("editor", "write")]
+    api.call(
+        "put", f"{_base(world)}/cells/{a}/{r}", secret, {"value": "I" if value != "I" else "C", "version": version}
+    )
+    client.force_login(world["viewer"].user)
+    page = client.get(f"/w/{world['ws'].slug}/matrices/{world['matrix'].slug}/history/").content.decode()
+    assert "via API (editor write)" in page
+
+
+def test_a_cell_write_through_the_api_costs_as_many_queries_at_any_matrix_size(api, world):
+    secret = world["tokens"][("editor", "write")]
+    counts = []
+    for size, name in ((10, "Small"), (60, "Large")):
+        matrix, activities, roles = build_matrix(world["ws"], activities=size, roles=6, name=name)
+        a, r = activities[0].pk, roles[1].pk
+        path = f"/api/v1/w/{world['ws'].slug}/matrices/{matrix.slug}/cells/{a}/{r}"
+        version = api.call("get", path, secret).json()["version"]
+        with CaptureQueriesContext(connection) as queries:
+            answer = api.call("put", path, secret, {"value": "I", "version": version})
+        assert answer.status_code == 200, answer.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8, counts
