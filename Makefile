@@ -53,4 +53,4 @@ check-deploy: install
 
 # The API's OpenAPI document, committed as docs/openapi.json (a test fails when it is stale).
 openapi: install
-	$(MANAGE) export_openapi_schema --api api.v1.api --indent 2 --sorted > docs/openapi.json
+	$(MANAGE) export_openapi_schema --api api.v1.api --indent 2 --sorted --output docs/openapi.json

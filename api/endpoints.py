@@ -20,6 +20,7 @@ from api.tokens import Caller
 from api.versions import Stale, etag, expected_version
 from core.errors import InvalidInput, NotFound, StaleEdit
 from core.links import absolute
+from notifications.models import Webhook
 from raci import changelog, fixes, lookup, selectors, services
 from raci.models import ChangeEvent, Matrix
 from raci.rules import DISPLAY
@@ -184,6 +185,21 @@ def members_list(request, ws: str):
         }
         for m in workspace_selectors.members_of(workspace=caller.workspace)
     ]
+
+
+@router.get(
+    W + "/settings", response={200: schemas.WorkspaceSettings, **READS}, summary="Workspace settings (admins only)"
+)
+def settings_read(request, ws: str):
+    caller = _caller(request)
+    caller.require_admin()
+    hook = Webhook.objects.filter(workspace=caller.workspace).first()
+    return {
+        "name": caller.workspace.name,
+        "slug": caller.workspace.slug,
+        "time_zone": caller.workspace.time_zone,
+        "webhook": {"url": hook.url, "active": hook.active} if hook else None,
+    }
 
 
 @router.get(W + "/templates", response={200: list[schemas.Template], **READS}, summary="Templates to start from")

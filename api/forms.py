@@ -12,7 +12,6 @@ class TokenForm(forms.Form):
     scope = forms.ChoiceField(
         choices=Scope.choices,
         initial=Scope.READ,
-        widget=forms.RadioSelect,
         help_text="Read can never change anything, even for an admin.",
     )
     days = forms.IntegerField(

@@ -38,6 +38,18 @@ class Member(Schema):
     access: Literal["viewer", "editor", "admin"]
 
 
+class Webhook(Schema):
+    url: str
+    active: bool
+
+
+class WorkspaceSettings(Schema):
+    name: str
+    slug: str
+    time_zone: str
+    webhook: Webhook | None = Field(None, description="The outgoing webhook, without its secret.")
+
+
 class Role(Schema):
     id: int
     code: str

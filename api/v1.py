@@ -23,8 +23,9 @@ class LockstepAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Refusals are `application/problem+json`, and documented as such."""
         schema = super().get_openapi_schema(*args, **kwargs)
-        for path in schema.get("paths", {}).values():
+        for url, path in schema.get("paths", {}).items():
             for operation in path.values():
+                operation["tags"] = [_tag(url)]
                 for status, response in operation.get("responses", {}).items():
                     if str(status).startswith(("4", "5")):
                         content = response.get("content") or {}
@@ -32,6 +33,26 @@ class LockstepAPI(NinjaAPI):
                             response["content"] = {problems.CONTENT_TYPE: content["application/json"]}
                         response["description"] = problems.TITLES.get(int(status), response.get("description", ""))
         return schema
+
+
+_TAGS = {
+    "activities": "Activities",
+    "columns": "Role columns",
+    "cells": "Cells",
+    "findings": "Findings",
+    "history": "History",
+    "decisions": "Decisions",
+    "who-owns": "Who owns",
+}
+
+
+def _tag(url: str) -> str:
+    """Operations grouped in the reference by what they are about."""
+    parts = [p for p in url.split("/") if p and not p.startswith("{")][3:]
+    for part in reversed(parts):
+        if part in _TAGS:
+            return _TAGS[part]
+    return "Matrices" if "matrices" in parts else "Workspace"
 
 
 api = LockstepAPI(

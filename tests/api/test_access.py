@@ -18,7 +18,7 @@ from tests.api.conftest import token_for
 pytestmark = pytest.mark.django_db
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
-ADMIN_ONLY = {"/api/v1/w/{ws}/members"}
+ADMIN_ONLY = {"/api/v1/w/{ws}/members", "/api/v1/w/{ws}/settings"}
 
 
 def _operations():

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api import tokens
+from notifications.models import Webhook
 from raci import selectors
 from raci.models import Activity, ChangeEvent, Matrix
 from tests.factories import build_matrix
@@ -219,3 +220,10 @@ def test_a_cell_write_through_the_api_costs_as_many_queries_at_any_matrix_size(a
         assert answer.status_code == 200, answer.content
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_an_admin_reads_the_webhook_without_its_secret(api, world):
+    hook = Webhook.objects.create(workspace=world["ws"], url="https://hooks.example.com/x")
+    answer = api.call("get", f"/api/v1/w/{world['ws'].slug}/settings", world["tokens"][("admin", "read")])
+    assert answer.json()["webhook"] == {"url": "https://hooks.example.com/x", "active": True}
+    assert hook.secret not in answer.content.decode()
