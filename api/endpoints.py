@@ -9,9 +9,11 @@ token made it.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 
 from api import schemas
 from api.idempotency import idempotent
@@ -35,6 +37,8 @@ M = W + "/matrices/{m}"
 READS = {frozenset(READ): Problem}
 WRITES = {frozenset(WRITE): Problem}
 HISTORY_PAGE = 500
+# Ids are the database's: anything larger cannot name a row, and is refused as input.
+Id = Annotated[int, Field(ge=1, le=schemas.ID_MAX)]
 
 
 def _caller(request) -> Caller:
@@ -325,7 +329,7 @@ def activity_add(request, ws: str, m: str, body: schemas.ActivityCreate):
     response={200: schemas.Activity, **WRITES},
     summary="Rename an activity, change its phase or description",
 )
-def activity_change(request, ws: str, m: str, activity_id: int, body: schemas.ActivityChange, response: HttpResponse):
+def activity_change(request, ws: str, m: str, activity_id: Id, body: schemas.ActivityChange, response: HttpResponse):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     activity = matrix.activities.filter(pk=activity_id).first()
@@ -357,7 +361,7 @@ def activity_change(request, ws: str, m: str, activity_id: int, body: schemas.Ac
     response={200: schemas.Group, **WRITES},
     summary="Move an activity up or down within its phase",
 )
-def activity_move(request, ws: str, m: str, activity_id: int, body: schemas.Move):
+def activity_move(request, ws: str, m: str, activity_id: Id, body: schemas.Move):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     if body.direction not in ("up", "down"):
@@ -372,7 +376,7 @@ def activity_move(request, ws: str, m: str, activity_id: int, body: schemas.Move
     response={204: None, **WRITES},
     summary="Remove an activity (it can be restored from the history)",
 )
-def activity_remove(request, ws: str, m: str, activity_id: int):
+def activity_remove(request, ws: str, m: str, activity_id: Id):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     with changelog.via(caller.via):
@@ -413,7 +417,7 @@ def column_add(request, ws: str, m: str, body: schemas.ColumnCreate):
     response={200: schemas.Column, **WRITES},
     summary="Rename a column's role (in every matrix of the workspace)",
 )
-def column_change(request, ws: str, m: str, role_id: int, body: schemas.ColumnChange):
+def column_change(request, ws: str, m: str, role_id: Id, body: schemas.ColumnChange):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     role = Role.objects.filter(workspace=caller.workspace, pk=role_id, columns__matrix=matrix).first()
@@ -435,7 +439,7 @@ def column_change(request, ws: str, m: str, role_id: int, body: schemas.ColumnCh
 @router.post(
     M + "/columns/{role_id}/move", response={200: schemas.Group, **WRITES}, summary="Move a column left or right"
 )
-def column_move(request, ws: str, m: str, role_id: int, body: schemas.Move):
+def column_move(request, ws: str, m: str, role_id: Id, body: schemas.Move):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     if body.direction not in ("left", "right"):
@@ -450,7 +454,7 @@ def column_move(request, ws: str, m: str, role_id: int, body: schemas.Move):
     response={204: None, **WRITES},
     summary="Remove a column (its letters are kept and come back with it)",
 )
-def column_remove(request, ws: str, m: str, role_id: int):
+def column_remove(request, ws: str, m: str, role_id: Id):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     with changelog.via(caller.via):
@@ -469,7 +473,7 @@ def _cell_now(matrix: Matrix, activity_id: int, role_id: int) -> tuple[str, int]
 
 
 @router.get(M + "/cells/{activity_id}/{role_id}", response={200: schemas.Cell, **READS}, summary="One cell")
-def cell_read(request, ws: str, m: str, activity_id: int, role_id: int, response: HttpResponse):
+def cell_read(request, ws: str, m: str, activity_id: Id, role_id: Id, response: HttpResponse):
     matrix = _matrix(_caller(request), m)
     value, version = _cell_now(matrix, activity_id, role_id)
     response["ETag"] = etag(version)
@@ -483,9 +487,7 @@ def cell_read(request, ws: str, m: str, activity_id: int, role_id: int, response
     description="Say which version you read (`If-Match` with the cell's ETag, or `version`): a cell that "
     "changed since answers 412 with its letter now and who changed it; neither answers 428.",
 )
-def cell_write(
-    request, ws: str, m: str, activity_id: int, role_id: int, body: schemas.CellWrite, response: HttpResponse
-):
+def cell_write(request, ws: str, m: str, activity_id: Id, role_id: Id, body: schemas.CellWrite, response: HttpResponse):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     expected = expected_version(request, body.version, required=True, what="cell")
@@ -574,7 +576,13 @@ def finding_fix(request, ws: str, m: str, body: schemas.FixApply):
     summary="Changes after a sequence number, oldest first",
     description="Page with `after`: each answer gives `next_after` until there is nothing more.",
 )
-def history(request, ws: str, m: str, after: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=HISTORY_PAGE)):
+def history(
+    request,
+    ws: str,
+    m: str,
+    after: int = Query(0, ge=0, le=schemas.VERSION_MAX),
+    limit: int = Query(100, ge=1, le=HISTORY_PAGE),
+):
     matrix = _matrix(_caller(request), m)
     events = list(
         ChangeEvent.objects.filter(matrix=matrix, seq__gt=after).select_related("actor").order_by("seq")[: limit + 1]
@@ -606,7 +614,7 @@ def history(request, ws: str, m: str, after: int = Query(0, ge=0), limit: int = 
     response={200: schemas.Group, **WRITES},
     summary="Undo a change group (a fix, a paste, an edit)",
 )
-def group_undo(request, ws: str, m: str, group: int):
+def group_undo(request, ws: str, m: str, group: Id):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     with changelog.via(caller.via):

@@ -9,6 +9,9 @@ from ninja import Field, Schema
 
 Letter = Literal["R", "A", "A/R", "C", "I", ""]
 NAME = Field(..., min_length=1, max_length=200)
+# Ids and versions are the database's: larger numbers cannot name anything and are refused.
+ID_MAX = 2**31 - 1
+VERSION_MAX = 2**62
 TEXT = Field("", max_length=2000)
 
 
@@ -149,7 +152,7 @@ class ActivityChange(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     phase: str | None = Field(None, max_length=60)
     description: str | None = Field(None, max_length=2000)
-    version: int | None = Field(None, ge=0, description="The version you read; or send it as If-Match.")
+    version: int | None = Field(None, ge=0, le=VERSION_MAX, description="The version you read; or send it as If-Match.")
 
 
 class Move(Schema):
@@ -157,7 +160,7 @@ class Move(Schema):
 
 
 class ColumnCreate(Schema):
-    role_id: int | None = Field(None, ge=1, description="An existing role of the workspace.")
+    role_id: int | None = Field(None, ge=1, le=ID_MAX, description="An existing role of the workspace.")
     code: str = Field("", max_length=12, description="A new role's code, with its name.")
     name: str = Field("", max_length=200)
 
@@ -170,7 +173,7 @@ class ColumnChange(Schema):
 
 class CellWrite(Schema):
     value: str = Field(..., max_length=10, description="R, A, A/R, C, I or empty, as the CSV spells them.")
-    version: int | None = Field(None, ge=0, description="The version you read; or send it as If-Match.")
+    version: int | None = Field(None, ge=0, le=VERSION_MAX, description="The version you read; or send it as If-Match.")
 
 
 class CellAnswer(Cell):
@@ -191,10 +194,10 @@ class FindingWithFixes(Finding):
 
 class FixApply(Schema):
     rule: str = Field(..., max_length=40)
-    activity_id: int | None = Field(None, ge=1)
-    role_id: int | None = Field(None, ge=1)
+    activity_id: int | None = Field(None, ge=1, le=ID_MAX)
+    role_id: int | None = Field(None, ge=1, le=ID_MAX)
     code: str = Field(..., max_length=60, description="One of the finding's fixes.")
-    since: int = Field(..., ge=0, description="The matrix version you saw the finding at.")
+    since: int = Field(..., ge=0, le=VERSION_MAX, description="The matrix version you saw the finding at.")
 
 
 class Group(Schema):
@@ -234,7 +237,7 @@ class Decision(Schema):
 class DecisionCreate(Schema):
     what: str = Field(..., min_length=1, max_length=500)
     why: str = Field("", max_length=4000)
-    activity_id: int | None = Field(None, ge=1)
+    activity_id: int | None = Field(None, ge=1, le=ID_MAX)
     decided_on: date | None = None
     review_on: date | None = None
 

@@ -91,9 +91,10 @@ MIDDLEWARE = [
     "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the session middleware: a session cookie holding NUL never reaches the database.
-    "core.middleware.reject_nul",
-    # The API's bodies are bounded before anything reads them; its answers carry their limits.
+    # The API's bodies are bounded before anything reads them, NUL refused as a problem
+    # document (before reject_nul's plain text), and its answers carry their limits.
     "api.middleware.api_edge",
+    "core.middleware.reject_nul",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -116,3 +116,23 @@ def test_answers_are_never_cached(api, world):
 def test_the_docs_page_serves_its_assets_locally(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page and "//cdn" not in page and "unpkg" not in page
+
+
+@pytest.mark.parametrize(
+    "body", [{"name": "x", "description": "a\u0000b"}, {"name": "nul\u0000name"}, {"name": "ok", "phase": "\u0000"}]
+)
+def test_a_nul_anywhere_in_a_json_body_is_refused_as_a_problem(api, world, body):
+    answer = api.call("post", f"{_base(world)}/activities", world["tokens"][("editor", "write")], body)
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
+    assert not Activity.objects.filter(matrix=world["matrix"], name__in=["x", "ok"]).exists()
+
+
+def test_a_nul_in_the_query_is_refused_as_a_problem(api, world):
+    answer = api.call("get", f"/api/v1/w/{world['ws'].slug}/who-owns?q=a%00b", world["tokens"][("viewer", "read")])
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("number", ["0", "2147483648", "99999999999999999999999999"])
+def test_an_id_no_row_could_have_is_invalid_input(api, world, number):
+    answer = api.call("get", f"{_base(world)}/cells/{number}/1", world["tokens"][("viewer", "read")])
+    assert answer.status_code == 422 and answer["Content-Type"] == "application/problem+json"
