@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test check lint install migrate seed bench load check-deploy
+.PHONY: run test check lint install migrate seed bench load check-deploy openapi
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
@@ -70,3 +70,7 @@ load: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=lockstep.example.com $(MANAGE) check --deploy --fail-level WARNING
+
+# The API's OpenAPI document, committed as docs/openapi.json (a test fails when it is stale).
+openapi: install
+	$(MANAGE) export_openapi_schema --api api.v1.api --indent 2 --sorted --output docs/openapi.json

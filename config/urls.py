@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts import views as accounts
 from accounts.forms import OurPasswordChangeForm, OurSetPasswordForm
+from api.v1 import api as api_v1
 from workspaces import join as workspaces_join
 from workspaces import views as workspaces
 
@@ -37,6 +38,8 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
+    path("", include("api.urls")),
     # workspaces before dashboard: "w/new/" is not a workspace.
     path("", include("workspaces.urls")),
     path("", include("notifications.urls")),

@@ -61,6 +61,22 @@ class _Group:
 
 
 _current: ContextVar[_Group | None] = ContextVar("raci_change_group", default=None)
+# How the changes being recorded came in, when not through the pages ("API (deploy bot)").
+_via: ContextVar[str] = ContextVar("raci_change_via", default="")
+
+
+@contextmanager
+def via(text: str) -> Iterator[None]:
+    """Record every change made inside the block as coming in `text` ("API (token name)")."""
+    token = _via.set(" ".join(text.split())[:200])
+    try:
+        yield
+    finally:
+        _via.reset(token)
+
+
+def current_via() -> str:
+    return _via.get()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +177,7 @@ def record(
         after=after,
         group=group,
         group_label=label,
+        via=_via.get(),
     )
 
 
@@ -322,6 +339,7 @@ def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
                 target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500],
                 before=DISPLAY[before],
                 after=DISPLAY[change.value],
+                via=_via.get(),
             )
         )
     if not events:

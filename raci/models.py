@@ -153,6 +153,8 @@ class ChangeEvent(models.Model):
     # event, with the label people see in the history ("Fix: make PMM the single A").
     group = models.PositiveBigIntegerField(null=True, blank=True)
     group_label = models.CharField(max_length=200, blank=True)
+    # How the change came in when not through the pages: "API (token name)".
+    via = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["matrix", "seq"], name="event_seq_unique_in_matrix")]

@@ -44,7 +44,7 @@ def environment() -> dict:
     return env
 
 
-def prepare(env: dict) -> tuple[str, str, tuple[int, int], tuple[int, int]]:
+def prepare(env: dict) -> tuple[str, str, tuple[int, int], tuple[int, int], tuple[str, int, int]]:
     """Migrate and create the bench user, workspace and a 200 x 15 matrix (in a child
     process, so this one stays free of Django)."""
     code = r"""
@@ -69,13 +69,15 @@ if connection.vendor == "postgresql":
     # planner knows the tables' sizes (autovacuum may be off, or not have come round yet).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+from api.tokens import token_create
 print(ws.slug, m.slug, acts[7].pk, roles[3].pk, acts[8].pk, roles[5].pk)
+print(token_create(user=user, workspace=ws, name="bench", scope="write").secret, acts[9].pk, roles[4].pk)
 """
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    ws, m, a, r, a2, r2 = out.stdout.split()
-    return ws, m, (int(a), int(r)), (int(a2), int(r2))
+    ws, m, a, r, a2, r2, token, a3, r3 = out.stdout.split()
+    return ws, m, (int(a), int(r)), (int(a2), int(r2)), (token, int(a3), int(r3))
 
 
 class Client:
@@ -180,7 +182,7 @@ print(time.perf_counter() - start)
 
 def main():
     env = environment()
-    ws, m, (a, r), column_cell = prepare(env)
+    ws, m, (a, r), column_cell, (token, *api_cell) = prepare(env)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -263,9 +265,29 @@ def main():
         # read), and one going between R and A, whose column is read and re-checked.
         edit, edit_column = editing((a, r), ("C", "I")), editing(column_cell, ("A", "R"))
 
+        def api_editing():
+            """The same C <-> I edit through the API, with a token and the cell's ETag."""
+            state = {"etag": '"v1"', "i": 0}
+            path = f"/api/v1/w/{ws}/matrices/{m}/cells/{api_cell[0]}/{api_cell[1]}"
+
+            def api_edit():
+                state["i"] += 1
+                status, answer = client.request(
+                    "PUT",
+                    path,
+                    f'{{"value": "{("C", "I")[state["i"] % 2]}"}}',
+                    {"Authorization": f"Bearer {token}", "If-Match": state["etag"], "Content-Type": "application/json"},
+                )
+                assert status == 200, (status, answer[:300])
+                state["etag"] = f'"v{re.search(rb'"version": ?(\d+)', answer).group(1).decode()}"'
+
+            return api_edit
+
+        api_edit = api_editing()
+
         # Runs of each in turn, ten rounds: each is timed warm among its own kind, and
         # whatever else the machine does weighs on all of them alike.
-        kinds = (floor, edit, edit_column, page)
+        kinds = (floor, edit, edit_column, page, api_edit)
         for fn in kinds:
             for _ in range(WARMUP):
                 fn()
@@ -277,7 +299,7 @@ def main():
                     start = time.perf_counter()
                     fn()
                     samples[fn].append(time.perf_counter() - start)
-        t_floor, t_edit, t_edit_column, t_page = (statistics.median(samples[fn]) for fn in kinds)
+        t_floor, t_edit, t_edit_column, t_page, t_api_edit = (statistics.median(samples[fn]) for fn in kinds)
     finally:
         server.terminate()
         server.wait()
@@ -289,11 +311,14 @@ def main():
     print(f"cell edit (htmx + oob):  {t_edit * 1000:8.2f} ms   queries: {edit_q}   (C <-> I)")
     print(f"cell edit, column read:  {t_edit_column * 1000:8.2f} ms   (R <-> A: the column's findings re-checked)")
     print(f"matrix page 200 x 15:    {t_page * 1000:8.2f} ms   queries: {page_q}")
+    print(f"API cell write:          {t_api_edit * 1000:8.2f} ms   (C <-> I, bearer token and If-Match)")
     print(f"rule engine 2000 x 30:   {rule_engine_ms():8.2f} ms   (budget 100 ms)")
     print(f"import 2000 x 30 CSV:    {import_seconds(env):8.2f} s    (parse, preview and save, in the task)")
     print(f"ratio cell_edit/floor: {t_edit * 1000 / floor_ms:.1f}")
     print(f"ratio cell_edit_column/floor: {t_edit_column * 1000 / floor_ms:.1f}")
     print(f"ratio matrix_200x15/floor: {t_page * 1000 / floor_ms:.1f}")
+    print(f"ratio api_cell_write/floor: {t_api_edit * 1000 / floor_ms:.1f}")
+    print(f"ratio api_cell_write/cell_edit: {t_api_edit / t_edit:.2f}")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "launches",
     "rituals",
     "dashboard",
+    # The doors above the product: each imports the apps below, none another door.
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,9 @@ MIDDLEWARE = [
     "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the session middleware: a session cookie holding NUL never reaches the database.
+    # The API's bodies are bounded before anything reads them, NUL refused as a problem
+    # document (before reject_nul's plain text), and its answers carry their limits.
+    "api.middleware.api_edge",
     "core.middleware.reject_nul",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -331,6 +337,16 @@ BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 # soon as it is committed in memory: faster on a slow disk, but a database crash may then lose
 # the last moments of edits that pages were told are saved (never half of one).
 CELL_EDIT_SYNCHRONOUS_COMMIT = env_bool("CELL_EDIT_SYNCHRONOUS_COMMIT", True)
+
+# The API (api/): requests a minute per token, and writes a minute among them; counted in
+# the cache, so they hold across web processes. API_RATE_LIMITS=off lifts them (a fuzzing run).
+API_RATE_LIMITS = (
+    None
+    if os.environ.get("API_RATE_LIMITS", "").lower() == "off"
+    else {"requests": env_int("API_RATE_REQUESTS", 600), "writes": env_int("API_RATE_WRITES", 120)}
+)
+# A request body larger than this is refused (413) before it is read.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
 
 # Request paths in logs can carry the calendar feed's secret token. A filter on a logger
 # runs before every handler of it and of its parents, so the loggers that write request

@@ -82,9 +82,10 @@ def _write_cell_change(
             "after",
             "group",
             "group_label",
+            "via",
         )
     )
-    event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     event_params = [
         matrix.pk,
         matrix.last_seq,
@@ -97,6 +98,7 @@ def _write_cell_change(
         ops.adapt_json_value(before, None),
         ops.adapt_json_value(DISPLAY[value], None),
         *changelog.group_fields(matrix_id=matrix.pk, seq=matrix.last_seq),
+        changelog.current_via(),
     ]
     cell_sql = f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s"
     cell_params = [value, activity_id, role_id]
@@ -279,6 +281,7 @@ def _cell_set_if_unchanged(
         planned.target[:500],
         ops.adapt_json_value(DISPLAY[planned.before], None),
         ops.adapt_json_value(DISPLAY[value], None),
+        changelog.current_via(),
     ]
     with connection.cursor() as cursor:
         cursor.execute(cell_sql, params)
@@ -340,6 +343,7 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
             "after",
             "group",
             "group_label",
+            "via",
         )
     )
     if create:
@@ -361,7 +365,7 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
         f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "
         f"RETURNING last_seq), "
         f"written AS ({cell}) "
-        f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '' "
+        f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '', %s "
         f"FROM bumped, (SELECT count(*) AS n FROM written) w WHERE w.n = 1 RETURNING seq"
     )
 

@@ -1,0 +1,180 @@
+"""Making, finding and revoking API tokens.
+
+A token is `lks_` and 32 random bytes (URL-safe base64), shown once; only its SHA-256 is
+stored. It is bound to one person and one workspace, with the scope `read` or `write`, and
+expires (90 days unless asked, a year at most). Each request re-reads the owner's current
+membership, so a token never does more than its owner may do now: a member removed or
+demoted loses that power through the API at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from api import tasks
+from api.models import ApiToken, Scope
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.text import clean_name
+from workspaces.handover import Holding
+from workspaces.models import Access, Membership, Workspace
+
+PREFIX = "lks_"
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+NAME_MAX = 80
+# A token's last use is kept to the minute: writing it on every request would cost a write each.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def digest_of(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once
+
+
+@transaction.atomic
+def token_create(*, user, workspace: Workspace, name: str, scope: str, days: int = DEFAULT_DAYS) -> NewToken:
+    """A new token for `user` in `workspace`; its owner is told by e-mail."""
+    if not Membership.objects.filter(user=user, workspace=workspace).exists():
+        raise NotFound("No such workspace.")
+    if scope not in Scope.values:
+        raise InvalidInput("Pick a scope: read, or read and write.", "scope")
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"A token lasts from 1 to {MAX_DAYS} days.", "days")
+    name = clean_name(name, "token")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"A token's name is at most {NAME_MAX} characters.", "name")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        workspace=workspace,
+        name=name,
+        scope=scope,
+        digest=digest_of(secret),
+        prefix=secret[: len(PREFIX) + 4],
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    tasks.mail_token_created.delay_on_commit(token.pk)
+    return NewToken(token, secret)
+
+
+@transaction.atomic
+def token_revoke(*, token_id: int, workspace: Workspace, actor) -> ApiToken:
+    """Revoke a token: its owner may revoke their own, an admin any of the workspace's."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, workspace=workspace).first()
+    if token is None:
+        raise NotFound("No such token.")
+    if token.user_id != actor.pk:
+        if not Membership.objects.filter(user=actor, workspace=workspace, access=Access.ADMIN).exists():
+            raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling through a token, with their access as it is now."""
+
+    token: ApiToken
+    membership: Membership
+    workspace: Workspace
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def can_write(self) -> bool:
+        return self.token.scope == Scope.WRITE and self.membership.access in (Access.EDITOR, Access.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.membership.access == Access.ADMIN
+
+    @property
+    def via(self) -> str:
+        return f"API ({self.token.name})"
+
+    def require_write(self) -> None:
+        if self.token.scope != Scope.WRITE:
+            raise Forbidden("This token may only read: make a token with the write scope.")
+        if self.membership.access not in (Access.EDITOR, Access.ADMIN):
+            raise Forbidden("Your access to this workspace does not allow changes.")
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise Forbidden("Only the workspace's admins may read this.")
+
+
+def caller_for(secret: str) -> Caller | None:
+    """The caller a secret stands for, if the token is live and its owner still a member;
+    records the token's use (to the minute). One query: the token, its owner, its workspace
+    and the owner's membership now."""
+    if not secret.startswith(PREFIX) or len(secret) > 100:
+        return None
+    member = Membership.objects.filter(user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"))
+    token = (
+        ApiToken.objects.select_related("workspace", "user")
+        .annotate(member_id=Subquery(member.values("pk")[:1]), member_access=Subquery(member.values("access")[:1]))
+        .filter(digest=digest_of(secret))
+        .first()
+    )
+    now = timezone.now()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.member_id is None or not token.user.is_active:
+        return None
+    membership = Membership(pk=token.member_id, user=token.user, workspace=token.workspace, access=token.member_access)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now.replace(second=0, microsecond=0)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return Caller(token, membership, token.workspace)
+
+
+def tokens_of(*, user, workspace: Workspace | None = None) -> list[ApiToken]:
+    tokens = ApiToken.objects.filter(user=user).select_related("workspace")
+    if workspace is not None:
+        tokens = tokens.filter(workspace=workspace)
+    return list(tokens)
+
+
+def workspace_tokens(*, workspace: Workspace) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(workspace=workspace).select_related("user", "revoked_by"))
+
+
+def token_holdings(membership: Membership) -> list[Holding]:
+    # Tokens are nobody else's to take over: the removal page says they stop (see tokens_note).
+    return []
+
+
+def tokens_note(membership: Membership) -> list[str]:
+    live = ApiToken.objects.filter(
+        user_id=membership.user_id,
+        workspace_id=membership.workspace_id,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).values_list("name", flat=True)
+    names = list(live)
+    if not names:
+        return []
+    listed = ", ".join(f"“{n}”" for n in names)
+    return [f"Their API token{'s' if len(names) > 1 else ''} {listed} stop{'' if len(names) > 1 else 's'} working."]
+
+
+def tokens_hand_over(*, membership: Membership, to, actor) -> None:
+    ApiToken.objects.filter(
+        user_id=membership.user_id, workspace_id=membership.workspace_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_by=actor)

@@ -1,0 +1,113 @@
+"""Every operation × identity × scope × workspace: nothing read outside the workspace,
+nothing written by a read token or a viewer, 401 for tokens that no longer stand."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from api import tokens
+from api.models import ApiToken
+from api.v1 import api as api_v1
+from raci import selectors
+from tests.api.conftest import token_for
+
+pytestmark = pytest.mark.django_db
+
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+ADMIN_ONLY = {"/api/v1/w/{ws}/members", "/api/v1/w/{ws}/settings"}
+
+
+def _operations():
+    schema = api_v1.get_openapi_schema()
+    return [(path, method) for path, ops in schema["paths"].items() for method in ops]
+
+
+def _bodies(world, path, method):
+    grid = selectors.matrix_grid(matrix=world["matrix"], check=False)
+    activity, column = grid.activities[0], grid.columns[0]
+    value, version = grid.cells.get((activity.id, column.role_id), ("", 0))
+    values = {
+        "ws": world["ws"].slug,
+        "m": world["matrix"].slug,
+        "activity_id": activity.id,
+        "role_id": column.role_id,
+        "group": world["matrix"].last_seq,
+    }
+    url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+    body = {
+        ("post", "/matrices"): {"name": "A matrix made by a test"},
+        ("patch", "/matrices/{m}"): {"description": "changed"},
+        ("post", "/activities"): {"name": "Made by a test"},
+        ("patch", "/activities/{activity_id}"): {"description": "changed"},
+        ("post", "/move"): {"direction": "down"},
+        ("post", "/columns"): {"code": "TST", "name": "Test role"},
+        ("patch", "/columns/{role_id}"): {"description": "changed"},
+        ("put", "/cells/{activity_id}/{role_id}"): {"value": "I" if value != "I" else "C", "version": version},
+        ("post", "/fix"): {"rule": "idle-role", "role_id": column.role_id, "code": "remove", "since": 0},
+        ("post", "/decisions"): {"what": "PMM owns pricing"},
+    }
+    chosen = next((b for (m, end), b in body.items() if m == method and path.endswith(end)), None)
+    if path.endswith("/who-owns"):
+        url += "?q=pricing"
+    return url, chosen
+
+
+IDENTITIES = [
+    ("viewer", "read"),
+    ("viewer", "write"),
+    ("editor", "read"),
+    ("editor", "write"),
+    ("admin", "read"),
+    ("admin", "write"),
+]
+
+
+@pytest.mark.parametrize("path,method", _operations())
+def test_each_operation_answers_each_identity_as_its_access_allows(api, world, path, method):
+    for access, scope in IDENTITIES:
+        url, body = _bodies(world, path, method)
+        answer = api.call(method, url, world["tokens"][(access, scope)], body)
+        writes = method in WRITE_METHODS
+        if writes and (scope == "read" or access == "viewer"):
+            assert answer.status_code == 403, (access, scope, answer.content)
+        elif path in ADMIN_ONLY and access != "admin":
+            assert answer.status_code == 403, (access, scope)
+        else:
+            assert answer.status_code < 500 and answer.status_code not in (401, 403), (access, scope, answer.content)
+        assert answer.status_code < 500
+
+
+@pytest.mark.parametrize("path,method", _operations())
+def test_another_workspaces_token_reads_and_writes_nothing(api, world, path, method):
+    url, body = _bodies(world, path, method)
+    answer = api.call(method, url, world["outsider_token"], body)
+    assert answer.status_code == 404
+    assert world["ws"].name not in answer.content.decode()
+
+
+@pytest.mark.parametrize("path,method", _operations())
+def test_no_token_a_made_up_one_a_revoked_one_an_expired_one_and_a_removed_members_answer_401(
+    api, world, client, path, method
+):
+    url, body = _bodies(world, path, method)
+    revoked = token_for(world["editor"], "write")
+    ApiToken.objects.filter(digest=tokens.digest_of(revoked)).update(revoked_at=timezone.now())
+    expired = token_for(world["editor"], "write")
+    ApiToken.objects.filter(digest=tokens.digest_of(expired)).update(expires_at=timezone.now() - timedelta(seconds=1))
+    removed = token_for(world["viewer"], "read")
+    world["viewer"].delete()
+    for secret in (None, "lks_" + "x" * 43, "not-a-token", revoked, expired, removed):
+        answer = api.call(method, url, secret, body)
+        assert answer.status_code == 401, (secret, answer.content)
+        assert answer["Content-Type"] == "application/problem+json"
+        assert answer["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_signed_in_browser_session_is_not_accepted_under_the_api(client, world):
+    client.force_login(world["admin"].user)
+    assert client.get(f"/api/v1/w/{world['ws'].slug}").status_code == 401
+    assert client.post(f"/api/v1/w/{world['ws'].slug}/matrices", {"name": "x"}).status_code == 401
