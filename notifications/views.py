@@ -32,7 +32,9 @@ def notifications(request):
     page = Paginator(
         selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id), 30
     ).get_page(request.GET.get("page"))
-    response = render_varied(
+    # Back to this page after opening a notification must not show it unread from the cache:
+    # like every signed-in page it is sent `Cache-Control: private, no-store`.
+    return render_varied(
         request,
         "notifications/notifications.html",
         {
@@ -42,9 +44,6 @@ def notifications(request):
             "bell_unread": selectors.unread_count(user=request.user),
         },
     )
-    # Back to this page after opening a notification must not show it unread from the cache.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

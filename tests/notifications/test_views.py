@@ -62,7 +62,7 @@ def test_the_list_shows_unread_first_and_escapes_titles(client, me):
     response = client.get(reverse("notifications:notifications"))
     body = response.content.decode()
     assert "due &lt;b&gt;1&lt;/b&gt;" in body and "due &lt;b&gt;2" not in body
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     body = client.get(reverse("notifications:notifications") + "?show=all").content.decode()
     assert "due &lt;b&gt;2&lt;/b&gt;" in body
 
