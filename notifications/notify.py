@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -274,14 +275,24 @@ def webhook_save(*, workspace, url: str, active: bool) -> Webhook:
 
 
 @transaction.atomic
-def webhook_new_secret(*, workspace) -> Webhook:
+def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
+    """A new signing secret. With `overlap`, the old one goes on signing beside it
+    (`X-Lockstep-Signature-Previous`) for WEBHOOK_SECRET_OVERLAP_HOURS, so the receiver can
+    switch without a gap; without it (the old one leaked) it stops at once."""
+    from django.conf import settings
+
     from notifications.models import _webhook_secret
 
     webhook = Webhook.objects.select_for_update().filter(workspace=workspace).first()
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
+    if overlap:
+        webhook.previous_secret = webhook.secret
+        webhook.previous_until = timezone.now() + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+    else:
+        webhook.previous_secret, webhook.previous_until = "", None
     webhook.secret = _webhook_secret()
-    webhook.save(update_fields=["secret"])
+    webhook.save(update_fields=["secret", "previous_secret", "previous_until"])
     return webhook
 
 

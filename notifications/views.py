@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -182,6 +183,7 @@ def webhook(request, ws):
             "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
             "retries": settings.TASK_MAX_RETRIES,
             "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove",
+            "signing_previous": bool(hook and hook.previous_secret_at(timezone.now())),
         },
         status=422 if form.errors else 200,
     )
@@ -194,7 +196,11 @@ def webhook_action(request, ws, action):
     workspace = membership.workspace
     if action == "secret":
         notify.webhook_new_secret(workspace=workspace)
-        messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
+        messages.success(
+            request,
+            f"New secret made. For {settings.WEBHOOK_SECRET_OVERLAP_HOURS} hours every request is signed with both "
+            "(the old one in X-Lockstep-Signature-Previous): switch the receiver to the new one by then.",
+        )
     elif action == "ping":
         notify.webhook_ping(workspace=workspace, actor=request.user)
         messages.success(request, "Test event sent: its delivery is listed below.")

@@ -3,6 +3,11 @@
 Signature: `X-Lockstep-Signature: sha256=<hex>`, the HMAC-SHA256 with the webhook's secret
 of `<X-Lockstep-Timestamp>.<body>`; the receiver recomputes it and rejects old timestamps.
 `X-Lockstep-Delivery` is the event's key: the same event is never delivered under two keys.
+
+Roll-over: for WEBHOOK_SECRET_OVERLAP_HOURS after a new secret is made, each request also
+carries `X-Lockstep-Signature-Previous: sha256=<hex>`, the same HMAC with the previous
+secret. A receiver accepts a request when either header matches the secret it holds, so it
+can be switched to the new secret at any moment of the overlap without refusing anything.
 """
 
 from __future__ import annotations
@@ -151,23 +156,24 @@ _OPENER = urllib.request.build_opener(
 )
 
 
-def post(url: str, secret: str, key: str, kind: str, payload: dict) -> tuple[int | None, str]:
-    """POST once. Returns (HTTP status or None, error message or "")."""
+def post(
+    url: str, secret: str, key: str, kind: str, payload: dict, previous_secret: str = ""
+) -> tuple[int | None, str]:
+    """POST once, signed with the secret (and with the previous one during a roll-over).
+    Returns (HTTP status or None, error message or "")."""
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Lockstep-Webhook/1",
-            "X-Lockstep-Event": kind,
-            "X-Lockstep-Delivery": key,
-            "X-Lockstep-Timestamp": timestamp,
-            "X-Lockstep-Signature": sign(secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Lockstep-Webhook/1",
+        "X-Lockstep-Event": kind,
+        "X-Lockstep-Delivery": key,
+        "X-Lockstep-Timestamp": timestamp,
+        "X-Lockstep-Signature": sign(secret, timestamp, body),
+    }
+    if previous_secret:
+        headers["X-Lockstep-Signature-Previous"] = sign(previous_secret, timestamp, body)
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
         check_target(url)
         with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
@@ -186,7 +192,15 @@ def attempt(delivery_id: int) -> str | None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
         return None
-    status, error = post(delivery.webhook.url, delivery.webhook.secret, delivery.key, delivery.kind, delivery.payload)
+    hook = delivery.webhook
+    status, error = post(
+        hook.url,
+        hook.secret,
+        delivery.key,
+        delivery.kind,
+        delivery.payload,
+        previous_secret=hook.previous_secret_at(timezone.now()),
+    )
     done = not error and status is not None and 200 <= status < 300
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         attempts=F("attempts") + 1,

@@ -322,6 +322,9 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Webhooks to private and loopback addresses are refused unless this is set (development).
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# After a new webhook secret, requests carry a second signature with the old one for this long
+# (X-Lockstep-Signature-Previous), so the receiver can switch secrets without refusing any.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
 # How often an open page asks for the unread count.
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 
