@@ -178,10 +178,12 @@ class Attempt:
 
     def succeeded(self) -> None:
         _clear(self._account.bucket)
-        # The address keeps its other failures: signing in to one's own account must not
-        # wipe out the failures of a spray across other accounts.
-        if self._address.previous_until is None:
-            _decr(self._address.bucket.failures)
+        # A correct sign-in is no failure: the address gets back this attempt's count and, if
+        # the attempt took the turn after a lock, the lock it set (so nobody behind that address
+        # is locked out by someone signing in). It keeps its other failures: signing in to one's
+        # own account must not wipe out a spray across other accounts, whose next guess locks
+        # the address again.
+        _give_back(self._address)
 
 
 def _buckets(username: str, address: str) -> tuple[_Bucket, _Bucket]:

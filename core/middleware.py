@@ -1,4 +1,6 @@
-"""Requests carrying a NUL character are answered 400 before any view runs.
+"""Edge checks for every request and response.
+
+Requests carrying a NUL character are answered 400 before any view runs.
 
 No field of this app accepts NUL, a browser does not let anyone type it, and PostgreSQL
 refuses it in text (a 500 wherever it reaches a query). Django's forms.CharField already
@@ -49,5 +51,23 @@ def reject_nul(get_response):
             # An htmx request gets it too; the page's error toast says nothing was saved.
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return get_response(request)
+
+    return middleware
+
+
+def private_when_signed_in(get_response):
+    """Every answer to a signed-in person is theirs alone: `Cache-Control: private, no-store`,
+    so neither a shared proxy nor the browser's history keeps it (a shared computer's back
+    button after sign-out shows nothing). A view that chose its own (the calendar feed) keeps
+    it; static files are served before this runs, and public pages are answered to nobody in
+    particular."""
+
+    def middleware(request):
+        response = get_response(request)
+        if not response.has_header("Cache-Control"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = "private, no-store"
+        return response
 
     return middleware

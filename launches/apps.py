@@ -17,6 +17,16 @@ class LaunchesConfig(AppConfig):
                 notes=selectors.launch_removal_notes,
             )
         )
+        # The calendar feed's link is a secret its admins read: replaced when one leaves, if asked.
+        handover.register_secret(
+            handover.Secret(
+                key="feed",
+                label="The calendar feed's link",
+                effect="A new link; the old one stops at once, so calendars subscribed to it must subscribe again.",
+                exists=lambda workspace: selectors.feed_of(workspace=workspace) is not None,
+                rotate=services.feed_token_regenerate,
+            )
+        )
         # The workload counts open readiness items and launches owned.
         workload.register(selectors.workload_launches)
         # A matrix's row or column that gives readiness items their owner is not deleted unseen.

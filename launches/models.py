@@ -59,6 +59,9 @@ class LaunchCycle(models.Model):
         return f"{self.year}-Q{self.quarter}"
 
 
+CONFIRMED_AS = [(tiering.OWNER, "owner"), (tiering.ADMIN, "admin")]
+
+
 class Launch(models.Model):
     cycle = models.ForeignKey(LaunchCycle, on_delete=models.CASCADE, related_name="launches")
     name = models.CharField(max_length=NAME_MAX)
@@ -76,8 +79,11 @@ class Launch(models.Model):
     tiered_at = models.DateTimeField(null=True, blank=True)
     pm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pm_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # As what they confirmed: the launch's PM owner, or an admin standing in.
+    pm_confirmed_as = models.CharField(max_length=5, blank=True, choices=CONFIRMED_AS)
     pmm_confirmed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pmm_confirmed_at = models.DateTimeField(null=True, blank=True)
+    pmm_confirmed_as = models.CharField(max_length=5, blank=True, choices=CONFIRMED_AS)
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
         max_length=10,
@@ -103,6 +109,18 @@ class Launch(models.Model):
     @property
     def confirmed(self) -> bool:
         return not tiering.needs_confirmation(self.tier) or bool(self.pm_confirmed_by_id and self.pmm_confirmed_by_id)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return tiering.needs_confirmation(self.tier)
+
+    @property
+    def confirmations(self) -> list[tuple[str, Membership | None, str]]:
+        """(lead, who confirmed, as what) for the PM and PMM leads."""
+        return [
+            ("PM", self.pm_confirmed_by, self.pm_confirmed_as),
+            ("PMM", self.pmm_confirmed_by, self.pmm_confirmed_as),
+        ]
 
 
 class ReadinessItem(models.Model):

@@ -141,7 +141,7 @@ def board_of(*, cycle: LaunchCycle, rubric: tiering.Rubric, today: date) -> Boar
     open_q = Q(items__required=True, items__status__in=tiering.OPEN)
     launches = (
         Launch.objects.filter(cycle=cycle)
-        .select_related("pm_owner__user", "pmm_owner__user")
+        .select_related("pm_owner__user", "pmm_owner__user", "pm_confirmed_by__user", "pmm_confirmed_by__user")
         .annotate(
             open_required=Count("items", filter=open_q),
             overdue=Count("items", filter=open_q & Q(items__due_date__lt=today)),
@@ -895,13 +895,18 @@ def launch_holdings(membership: Membership) -> list[Holding]:
 
 def launch_removal_notes(membership: Membership) -> list[str]:
     confirmed = Launch.objects.filter(
-        Q(pm_confirmed_by=membership) | Q(pmm_confirmed_by=membership), cycle__workspace_id=membership.workspace_id
+        Q(pm_confirmed_by=membership)
+        | Q(pmm_confirmed_by=membership)
+        | Q(pm_owner=membership, pm_confirmed_by__isnull=False)
+        | Q(pmm_owner=membership, pmm_confirmed_by__isnull=False),
+        cycle__workspace_id=membership.workspace_id,
     ).count()
     if not confirmed:
         return []
     return [
-        f"The tier confirmation{'s' if confirmed != 1 else ''} they gave on {confirmed} launch"
-        f"{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) confirms again."
+        f"The tier confirmation{'s' if confirmed != 1 else ''} they gave, or that were given for the launches they own, "
+        f"on {confirmed} launch{'es are' if confirmed != 1 else ' is'} withdrawn: the launch's new owner (or an admin) "
+        "confirms again."
     ]
 
 

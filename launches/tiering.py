@@ -189,6 +189,27 @@ def confirmable_as(
     )
 
 
+OWNER, ADMIN = "owner", "admin"
+
+
+def confirmed_as(*, as_code: str, member_id: int, pm_owner_id: int | None, pmm_owner_id: int | None) -> str:
+    """As what a member who may confirm (see `may_confirm`) confirms: the launch's owner for
+    that lead, or an admin standing in for them."""
+    owner = {"PM": pm_owner_id, "PMM": pmm_owner_id}[as_code]
+    return OWNER if owner is not None and owner == member_id else ADMIN
+
+
+def confirmations_withdrawn(
+    *, old_tier: int | None, new_tier: int | None, old_owners: dict[str, int | None], new_owners: dict[str, int | None]
+) -> tuple[str, ...]:
+    """The leads whose confirmation no longer holds after a change: a confirmation is given
+    for one tier by whoever had to give it then, so a new tier withdraws both, and a new PM
+    (or PMM) owner withdraws that lead's (someone else must confirm now)."""
+    if old_tier != new_tier:
+        return LEADS
+    return tuple(code for code in LEADS if old_owners.get(code) != new_owners.get(code))
+
+
 # --- deliverables and the readiness checklist ----------------------------------------
 
 # The template activities that deliverables belong to (the keys of raci.builtin_templates:

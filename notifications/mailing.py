@@ -24,6 +24,7 @@ from notifications.models import (
     Notification,
     NotificationSettings,
 )
+from notifications.selectors import still_member
 
 
 @transaction.atomic
@@ -32,7 +33,7 @@ def email_notification(notification_id: int) -> bool:
     n = (
         Notification.objects.select_for_update(of=("self",))
         .select_related("user", "workspace")
-        .filter(pk=notification_id)
+        .filter(still_member(), pk=notification_id)  # checked when sent: a former member hears nothing
         .first()
     )
     if n is None or n.email != EmailMode.NOW or n.emailed_at or n.email_failed_at or not n.user.email:
@@ -76,7 +77,9 @@ def digest_period(schedule: str, now: datetime) -> str | None:
 def digests_due(now: datetime) -> list[tuple[int, str]]:
     """(user id, period) of everyone with digest notifications waiting whose digest is due."""
     waiting = set(
-        Notification.objects.filter(email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
+        Notification.objects.filter(
+            still_member(), email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True
+        )
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -105,7 +108,13 @@ def send_digest(user_id: int, period: str) -> int:
     waiting = list(
         Notification.objects.select_for_update(of=("self",))
         .select_related("workspace")
-        .filter(user_id=user_id, email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True)
+        .filter(
+            still_member(),
+            user_id=user_id,
+            email=EmailMode.DIGEST,
+            emailed_at__isnull=True,
+            email_failed_at__isnull=True,
+        )
         .order_by("workspace__name", "created_at", "id")[:DIGEST_MAX_ITEMS]
     )
     if not waiting:

@@ -142,16 +142,24 @@ def _webhook_secret() -> str:
 
 class Webhook(models.Model):
     """A workspace's outgoing webhook: every notification event, POSTed as JSON and signed
-    with HMAC-SHA256 over the timestamp and the body."""
+    with HMAC-SHA256 over the timestamp and the body (and, for a while after a new secret,
+    with the previous one too)."""
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="webhook")
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=64, default=_webhook_secret)
+    # The secret before the last new one, still signing (a second signature) until `previous_until`.
+    previous_secret = models.CharField(max_length=64, blank=True)
+    previous_until = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         db_table = "raci_webhook"  # kept from before the app split
+
+    def previous_secret_at(self, moment) -> str:
+        """The old secret while it still signs at `moment`, else ""."""
+        return self.previous_secret if self.previous_until and moment < self.previous_until else ""
 
 
 class WebhookDelivery(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,8 +80,10 @@ def emit_many(events: Sequence[tuple[Event, Iterable[int]]]) -> list[int]:
     """Store the events' notifications and webhook deliveries; send them after commit.
 
     An event whose key was emitted before tells nobody again, and the actor is never told
-    about their own change. A constant number of queries, however many events. Returns the
-    ids of the notifications made.
+    about their own change. Only people who are active members of the event's workspace now
+    are told: a tick reads who holds what from rows that may still name someone who left.
+    A constant number of queries, however many events. Returns the ids of the notifications
+    made.
     """
     from notifications import tasks
 
@@ -91,6 +94,9 @@ def emit_many(events: Sequence[tuple[Event, Iterable[int]]]) -> list[int]:
             fresh[event.key] = (event, {uid for uid in recipients if uid and uid != event.actor_id})
     if not fresh:
         return []
+    members = _members_among(fresh.values())
+    for event, users in fresh.values():
+        users.intersection_update(members.get(event.workspace_id, ()))
     NotificationEvent.objects.bulk_create(
         [NotificationEvent(key=e.key, workspace_id=e.workspace_id, kind=e.kind) for e, _ in fresh.values()],
         ignore_conflicts=True,
@@ -135,6 +141,20 @@ def emit_many(events: Sequence[tuple[Event, Iterable[int]]]) -> list[int]:
                 tasks.send_notification_email.delay_on_commit(pk)
     _queue_webhooks([e for e, _ in fresh.values()])
     return ids
+
+
+def _members_among(events) -> dict[int, set[int]]:
+    """{workspace id: the ids of its active members} among the events' recipients."""
+    from workspaces.models import Membership
+
+    wanted = {uid for _, users in events for uid in users}
+    members: dict[int, set[int]] = {}
+    if wanted:
+        for ws, uid in Membership.objects.filter(
+            workspace_id__in={e.workspace_id for e, _ in events}, user_id__in=wanted, user__is_active=True
+        ).values_list("workspace_id", "user_id"):
+            members.setdefault(ws, set()).add(uid)
+    return members
 
 
 def _queue_webhooks(events: list[Event]) -> None:
@@ -255,14 +275,24 @@ def webhook_save(*, workspace, url: str, active: bool) -> Webhook:
 
 
 @transaction.atomic
-def webhook_new_secret(*, workspace) -> Webhook:
+def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
+    """A new signing secret. With `overlap`, the old one goes on signing beside it
+    (`X-Lockstep-Signature-Previous`) for WEBHOOK_SECRET_OVERLAP_HOURS, so the receiver can
+    switch without a gap; without it (the old one leaked) it stops at once."""
+    from django.conf import settings
+
     from notifications.models import _webhook_secret
 
     webhook = Webhook.objects.select_for_update().filter(workspace=workspace).first()
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
+    if overlap:
+        webhook.previous_secret = webhook.secret
+        webhook.previous_until = timezone.now() + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+    else:
+        webhook.previous_secret, webhook.previous_until = "", None
     webhook.secret = _webhook_secret()
-    webhook.save(update_fields=["secret"])
+    webhook.save(update_fields=["secret", "previous_secret", "previous_until"])
     return webhook
 
 
@@ -313,3 +343,9 @@ def webhook_redeliver(*, workspace, delivery_id: int) -> WebhookDelivery:
     delivery.save(update_fields=["status", "attempts", "finished_at", "next_attempt_at"])
     tasks.deliver_webhook.delay_on_commit(delivery.pk)
     return delivery
+
+
+def hand_over_notifications(*, membership, to, actor) -> None:
+    """A member leaves: their notifications of the workspace go (read or not, e-mailed or
+    waiting for the digest). Nothing is handed to anyone: each was about them."""
+    Notification.objects.filter(workspace_id=membership.workspace_id, user_id=membership.user_id).delete()

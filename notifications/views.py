@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +33,9 @@ def notifications(request):
     page = Paginator(
         selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id), 30
     ).get_page(request.GET.get("page"))
-    response = render_varied(
+    # Back to this page after opening a notification must not show it unread from the cache:
+    # like every signed-in page it is sent `Cache-Control: private, no-store`.
+    return render_varied(
         request,
         "notifications/notifications.html",
         {
@@ -42,9 +45,6 @@ def notifications(request):
             "bell_unread": selectors.unread_count(user=request.user),
         },
     )
-    # Back to this page after opening a notification must not show it unread from the cache.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
@@ -183,6 +183,7 @@ def webhook(request, ws):
             "deliveries": selectors.webhook_deliveries(workspace=workspace) if hook else [],
             "retries": settings.TASK_MAX_RETRIES,
             "confirm_remove": bool(hook) and request.GET.get("confirm") == "remove",
+            "signing_previous": bool(hook and hook.previous_secret_at(timezone.now())),
         },
         status=422 if form.errors else 200,
     )
@@ -195,7 +196,11 @@ def webhook_action(request, ws, action):
     workspace = membership.workspace
     if action == "secret":
         notify.webhook_new_secret(workspace=workspace)
-        messages.success(request, "New secret made: the old one no longer signs anything. Update the receiver.")
+        messages.success(
+            request,
+            f"New secret made. For {settings.WEBHOOK_SECRET_OVERLAP_HOURS} hours every request is signed with both "
+            "(the old one in X-Lockstep-Signature-Previous): switch the receiver to the new one by then.",
+        )
     elif action == "ping":
         notify.webhook_ping(workspace=workspace, actor=request.user)
         messages.success(request, "Test event sent: its delivery is listed below.")

@@ -3,6 +3,11 @@
 Signature: `X-Lockstep-Signature: sha256=<hex>`, the HMAC-SHA256 with the webhook's secret
 of `<X-Lockstep-Timestamp>.<body>`; the receiver recomputes it and rejects old timestamps.
 `X-Lockstep-Delivery` is the event's key: the same event is never delivered under two keys.
+
+Roll-over: for WEBHOOK_SECRET_OVERLAP_HOURS after a new secret is made, each request also
+carries `X-Lockstep-Signature-Previous: sha256=<hex>`, the same HMAC with the previous
+secret. A receiver accepts a request when either header matches the secret it holds, so it
+can be switched to the new secret at any moment of the overlap without refusing anything.
 """
 
 from __future__ import annotations
@@ -25,9 +30,16 @@ from django.utils import timezone
 
 from notifications.models import WebhookDelivery
 
+# One answer for every address refused, whatever the reason: telling "does not resolve" from
+# "inside this server's network" would let an admin map the server's own network by name.
+REFUSED = (
+    "This address cannot receive webhooks: give an https:// (or http://) address of a receiver on the public internet."
+)
+
 
 class WebhookRefused(Exception):
-    pass
+    def __init__(self, message: str = REFUSED):
+        super().__init__(message)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -85,20 +97,18 @@ def check_target(url: str) -> None:
     try:
         port = parts.port
     except ValueError:
-        raise WebhookRefused("The port in the webhook address is not a number from 1 to 65535.") from None
+        raise WebhookRefused() from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookRefused("The webhook address must start with https:// (or http://).")
+        raise WebhookRefused()
     if settings.WEBHOOK_ALLOW_PRIVATE:
         return
     try:
         default_port = 443 if parts.scheme == "https" else 80
         addresses = [ipaddress.ip_address(text) for text in resolve(parts.hostname, port or default_port)]
     except (OSError, ValueError):  # UnicodeError (a bad name) is a ValueError
-        raise WebhookRefused(f"{parts.hostname} does not resolve.") from None
+        raise WebhookRefused() from None
     if not addresses or not all(is_public(address) for address in addresses):
-        raise WebhookRefused(
-            f"{parts.hostname} is an address inside this server's network, not on the public internet."
-        )
+        raise WebhookRefused()
 
 
 def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
@@ -107,7 +117,7 @@ def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_
     sock = socket.create_connection(address, timeout, source_address, **kwargs)
     if not settings.WEBHOOK_ALLOW_PRIVATE and not is_public(ipaddress.ip_address(sock.getpeername()[0])):
         sock.close()
-        raise WebhookRefused(f"{address[0]} is an address inside this server's network, not on the public internet.")
+        raise WebhookRefused()
     return sock
 
 
@@ -146,23 +156,24 @@ _OPENER = urllib.request.build_opener(
 )
 
 
-def post(url: str, secret: str, key: str, kind: str, payload: dict) -> tuple[int | None, str]:
-    """POST once. Returns (HTTP status or None, error message or "")."""
+def post(
+    url: str, secret: str, key: str, kind: str, payload: dict, previous_secret: str = ""
+) -> tuple[int | None, str]:
+    """POST once, signed with the secret (and with the previous one during a roll-over).
+    Returns (HTTP status or None, error message or "")."""
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Lockstep-Webhook/1",
-            "X-Lockstep-Event": kind,
-            "X-Lockstep-Delivery": key,
-            "X-Lockstep-Timestamp": timestamp,
-            "X-Lockstep-Signature": sign(secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Lockstep-Webhook/1",
+        "X-Lockstep-Event": kind,
+        "X-Lockstep-Delivery": key,
+        "X-Lockstep-Timestamp": timestamp,
+        "X-Lockstep-Signature": sign(secret, timestamp, body),
+    }
+    if previous_secret:
+        headers["X-Lockstep-Signature-Previous"] = sign(previous_secret, timestamp, body)
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
         check_target(url)
         with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
@@ -181,7 +192,15 @@ def attempt(delivery_id: int) -> str | None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
         return None
-    status, error = post(delivery.webhook.url, delivery.webhook.secret, delivery.key, delivery.kind, delivery.payload)
+    hook = delivery.webhook
+    status, error = post(
+        hook.url,
+        hook.secret,
+        delivery.key,
+        delivery.kind,
+        delivery.payload,
+        previous_secret=hook.previous_secret_at(timezone.now()),
+    )
     done = not error and status is not None and 200 <= status < 300
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         attempts=F("attempts") + 1,

@@ -79,6 +79,7 @@ URLS: dict[str, dict] = {
     "dashboard:workspace": {},
     "workspaces:workspace_settings": {},
     "workspaces:phase_add": {"fields": ["name"]},
+    "workspaces:secret_rotate": {"path": {"action": ["feed", "webhook", "bogus"]}},
     "workspaces:phase_rename": {"fields": ["name"]},
     "workspaces:phase_move": {"fields": ["direction"]},
     "workspaces:phase_remove": {},

@@ -15,6 +15,7 @@ from raci.models import Activity, Cell, Matrix
 from raci.selectors import Grid, RoleColumn, matrix_grid
 from workshops import reveal
 from workshops.models import Proposal, RowNote, Settlement, Workshop
+from workspaces.handover import Holding
 from workspaces.models import Access, Membership
 
 
@@ -187,3 +188,24 @@ def invitable(*, workshop: Workshop) -> list[Membership]:
         .select_related("user")
         .order_by("user__username")
     )
+
+
+def workshop_holdings(membership: Membership) -> list[Holding]:
+    """The unfinished workshops the member facilitates: someone else (an editor) may take them
+    over, or nobody, and the workspace's admins run them."""
+    return [
+        Holding(
+            key=f"workshop:{w.pk}",
+            group="Workshops facilitated",
+            label=f"{w.title} · {w.matrix.name}",
+            detail=w.get_status_display(),
+            nobody_ok=True,
+            editors_only=True,
+        )
+        for w in Workshop.objects.filter(
+            matrix__workspace_id=membership.workspace_id, facilitator_id=membership.user_id
+        )
+        .exclude(status=Workshop.Status.CLOSED)
+        .select_related("matrix")
+        .order_by("created_at", "id")
+    ]

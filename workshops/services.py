@@ -439,3 +439,14 @@ def row_note(*, workshop: Workshop, activity_id: int, text: str, actor) -> RowNo
     note = RowNote.objects.create(workshop=workshop, activity_id=activity_id, decision=decision)
     _bump(workshop)
     return note
+
+
+def hand_over_workshops(*, membership: Membership, to: dict, actor) -> None:
+    """The unfinished workshops the member facilitates go to their new facilitator, or to
+    nobody (the admins run them); a closed workshop keeps its facilitator as its record."""
+    workshops = Workshop.objects.filter(
+        matrix__workspace_id=membership.workspace_id, facilitator_id=membership.user_id
+    ).exclude(status=Status.CLOSED)
+    for workshop in workshops:
+        target = to[f"workshop:{workshop.pk}"]
+        Workshop.objects.filter(pk=workshop.pk).update(facilitator_id=target.user_id if target else None)

@@ -58,8 +58,20 @@ class HandoverForm(forms.Form):
         help_text="Each line below may pick someone else.",
     )
 
-    def __init__(self, *args, holdings, members, **kwargs):
+    rotate = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Replace the secrets they could read",
+        help_text="An admin could read these: whoever leaves keeps what they copied.",
+    )
+
+    def __init__(self, *args, holdings, members, secrets=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.secrets = list(secrets)
+        self.fields["rotate"].choices = [(s.key, s.label) for s in self.secrets]
+        self.fields["rotate"].initial = [s.key for s in self.secrets]
+        if not self.secrets:
+            del self.fields["rotate"]
         self.holdings = holdings
         self.members = {m.pk: m for m in members}
         everyone = [(m.pk, f"{m.display_name} ({m.get_access_display().lower()})") for m in members]

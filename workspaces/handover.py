@@ -59,6 +59,42 @@ def notes_of(*, membership: Membership) -> list[str]:
     return [n for p in _providers if p.notes for n in p.notes(membership)]
 
 
+@dataclass(frozen=True)
+class Secret:
+    """A secret of the workspace that its admins can read (the calendar feed's link, the
+    webhook's signing secret): removing an admin offers to replace it, and the settings page
+    replaces it at any time."""
+
+    key: str  # "feed": unique; the settings URL and the removal form name it
+    label: str  # "The calendar feed's link"
+    # What replacing it does, in a sentence.
+    effect: str
+    exists: Callable[[Workspace], bool]
+    # rotate(workspace=): a new one; the old one stops (or rolls over, as the secret's owner says).
+    rotate: Callable[..., None]
+
+
+_secrets: list[Secret] = []
+
+
+def register_secret(secret: Secret) -> None:
+    if all(s.key != secret.key for s in _secrets):
+        _secrets.append(secret)
+
+
+def secrets_of(*, workspace: Workspace) -> list[Secret]:
+    """The workspace's secrets that exist now, in the order they registered."""
+    return [s for s in _secrets if s.exists(workspace)]
+
+
+def secret_rotate(*, workspace: Workspace, key: str) -> Secret | None:
+    """Replace the workspace's secret `key`; None when it has no such secret."""
+    secret = next((s for s in secrets_of(workspace=workspace) if s.key == key), None)
+    if secret is not None:
+        secret.rotate(workspace=workspace)
+    return secret
+
+
 def role_uses(*, workspace: Workspace, role_ids: Iterable[int]) -> dict[int, list[str]]:
     """Why each role needs a holder, from every part of the product; roles nothing needs are absent."""
     ids = set(role_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from zoneinfo import available_timezones
 
@@ -213,14 +214,18 @@ class HandoverRefused(InvalidInput):
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, handover: dict[str, int | None], actor) -> None:
+def membership_remove(
+    *, membership: Membership, handover: dict[str, int | None], actor, rotate: Iterable[str] = ()
+) -> None:
     """Remove a member from their workspace after handing over everything they hold.
 
     `handover` maps the key of every holding (see `raci.handover`) to the id of the
     remaining member who takes it over, or to None where the holding may go to nobody.
     A missing key, a member who is not a remaining one, a viewer for something only an
     editor can act on: `HandoverRefused` lists them all and nothing changes. The last admin
-    cannot be removed. New owners of readiness items are told (item_assigned).
+    cannot be removed. New owners of readiness items are told (item_assigned). The
+    workspace's secrets named in `rotate` (see `handover.Secret`: what an admin could read)
+    are replaced in the same step.
     """
     locked = Membership.objects.select_for_update().select_related("workspace", "user").filter(pk=membership.pk).first()
     if locked is None:
@@ -256,5 +261,7 @@ def membership_remove(*, membership: Membership, handover: dict[str, int | None]
         provider.hand_over(membership=membership, to=to, actor=actor)
     held = list(membership.held_roles.values_list("role_id", flat=True))
     membership.delete()
+    for key in rotate:
+        registry.secret_rotate(workspace=workspace, key=key)
     if held:
         signals.holders_changed.send(sender=Role, role_ids=held, actor=actor)

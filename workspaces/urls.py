@@ -7,6 +7,7 @@ app_name = "workspaces"
 urlpatterns = [
     path("w/new/", views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/settings/", views.workspace_settings, name="workspace_settings"),
+    path("w/<slug:ws>/settings/secrets/<str:action>/replace/", views.secret_rotate, name="secret_rotate"),
     path("w/<slug:ws>/settings/phases/add/", views.phase_add, name="phase_add"),
     path("w/<slug:ws>/settings/phases/<str:key>/rename/", views.phase_rename, name="phase_rename"),
     path("w/<slug:ws>/settings/phases/<str:key>/move/", views.phase_move, name="phase_move"),

@@ -96,6 +96,7 @@ def settings_page(request, membership, *, form=None, phase_errors=None, typed=No
             "phases_max": PHASES_MAX,
             "phases_full": len(phases) >= PHASES_MAX,
             "sections": settings_sections.sections_for(membership, section_errors),
+            "secrets": handover.secrets_of(workspace=workspace) if membership.is_admin else [],
         },
         status=status,
     )
@@ -113,6 +114,16 @@ def _phase_write(request, ws, where: str, write, done: str):
         return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=status)
     messages.success(request, done)
     return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#phases")
+
+
+@login_required
+@require_POST
+def secret_rotate(request, ws, action):
+    """Replace one of the workspace's secrets (the calendar feed's link, the webhook's secret)."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    secret = handover.secret_rotate(workspace=membership.workspace, key=action) or raise_404()
+    messages.success(request, f"{secret.label} is replaced. {secret.effect}")
+    return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#secrets")
 
 
 @login_required
@@ -274,10 +285,17 @@ def member_remove(request, ws, member_id):
         request.POST if request.method == "POST" else None,
         holdings=handover.holdings_of(membership=leaving),
         members=others,
+        # An admin could read the workspace's secrets: replacing them is offered in the same step.
+        secrets=handover.secrets_of(workspace=membership.workspace) if leaving.is_admin else (),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_remove(membership=leaving, handover=form.handover, actor=request.user)
+            services.membership_remove(
+                membership=leaving,
+                handover=form.handover,
+                actor=request.user,
+                rotate=form.cleaned_data.get("rotate", ()),
+            )
         except services.HandoverRefused as error:
             for key, message in error.errors.items():
                 form.add_error(form.field_name(key) if form.field_name(key) in form.fields else None, message)

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in person are never stored by a browser or a proxy.
+    "core.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -328,6 +330,9 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Webhooks to private and loopback addresses are refused unless this is set (development).
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# After a new webhook secret, requests carry a second signature with the old one for this long
+# (X-Lockstep-Signature-Previous), so the receiver can switch secrets without refusing any.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
 # How often an open page asks for the unread count.
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 

@@ -17,7 +17,7 @@ from launches.models import (
     ReadinessItem,
     StatusUpdate,
 )
-from launches.services.tiers import _reresolve
+from launches.services.tiers import _reresolve, withdraw_confirmations
 from raci.models import Matrix
 from workspaces.models import Membership, Workspace
 
@@ -171,6 +171,16 @@ def launch_update(
     launch.pm_owner = _member(workspace, pm_owner_id, "pm_owner")
     launch.pmm_owner = _member(workspace, pmm_owner_id, "pmm_owner")
     launch.matrix, launch.ship_date, launch.launch_date = matrix, ship_date, launch_date
+    # A new owner must confirm again: whatever the old one (or an admin for them) confirmed is withdrawn.
+    withdraw_confirmations(
+        launch,
+        tiering.confirmations_withdrawn(
+            old_tier=launch.tier,
+            new_tier=launch.tier,
+            old_owners=old_owners,
+            new_owners={"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id},
+        ),
+    )
     launch.save()
     days = {d.key: d for d in tiering.deliverables_for(launch.tier)}
     reassigned = []
@@ -256,23 +266,33 @@ def dependency_remove(*, launch: Launch, dependency_id: int) -> None:
 def hand_over_launches(*, membership: Membership, to: dict[str, Membership | None], actor) -> None:
     """The launches the member owns and their open readiness items go to their new owners,
     who are told of the items (item_assigned). Tier confirmations they gave are withdrawn: a confirmation is the word of the
-    person who gave it, and the launch's new owner gives their own."""
+    person who gave it, and the launch's new owner gives their own (so one an admin gave for them is withdrawn too)."""
     ws = membership.workspace_id
     for launch in (
         Launch.objects.select_for_update()
         .filter(cycle__workspace_id=ws)
         .filter(Q(pm_owner=membership) | Q(pmm_owner=membership))
     ):
+        old_owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
         if launch.pm_owner_id == membership.pk:
             launch.pm_owner = to[f"launch_pm:{launch.pk}"]
         if launch.pmm_owner_id == membership.pk:
             launch.pmm_owner = to[f"launch_pmm:{launch.pk}"]
-        launch.save(update_fields=["pm_owner", "pmm_owner"])
+        withdrawn = withdraw_confirmations(
+            launch,
+            tiering.confirmations_withdrawn(
+                old_tier=launch.tier,
+                new_tier=launch.tier,
+                old_owners=old_owners,
+                new_owners={"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id},
+            ),
+        )
+        launch.save(update_fields=["pm_owner", "pmm_owner", *withdrawn])
     Launch.objects.filter(cycle__workspace_id=ws, pm_confirmed_by=membership).update(
-        pm_confirmed_by=None, pm_confirmed_at=None
+        pm_confirmed_by=None, pm_confirmed_at=None, pm_confirmed_as=""
     )
     Launch.objects.filter(cycle__workspace_id=ws, pmm_confirmed_by=membership).update(
-        pmm_confirmed_by=None, pmm_confirmed_at=None
+        pmm_confirmed_by=None, pmm_confirmed_at=None, pmm_confirmed_as=""
     )
     handed: dict[int, tuple[Launch, list[ReadinessItem]]] = {}
     for item in (

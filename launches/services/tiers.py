@@ -185,8 +185,7 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
     launch.tier_reason = reason if tier is not None and tiering.reason_needed(suggested=suggested, chosen=tier) else ""
     launch.tiered_by, launch.tiered_at = (actor, timezone.now()) if tier is not None else (None, None)
     if changed:
-        launch.pm_confirmed_by = launch.pmm_confirmed_by = None
-        launch.pm_confirmed_at = launch.pmm_confirmed_at = None
+        withdraw_confirmations(launch, tiering.LEADS)
     launch.save()
     if changed:
         created, reassigned = _replan(launch)
@@ -221,10 +220,27 @@ def tier_confirm(*, launch: Launch, membership: Membership, as_code: str) -> Lau
     other = launch.pmm_confirmed_by_id if as_code == "PM" else launch.pm_confirmed_by_id
     if other == membership.pk:
         raise InvalidInput("The PM lead and the PMM lead are two different people: someone else confirms this one.")
-    now = timezone.now()
-    if as_code == "PM":
-        launch.pm_confirmed_by, launch.pm_confirmed_at = membership, now
-    else:
-        launch.pmm_confirmed_by, launch.pmm_confirmed_at = membership, now
-    launch.save(update_fields=[f"{as_code.lower()}_confirmed_by", f"{as_code.lower()}_confirmed_at"])
+    prefix = as_code.lower()
+    setattr(launch, f"{prefix}_confirmed_by", membership)
+    setattr(launch, f"{prefix}_confirmed_at", timezone.now())
+    setattr(
+        launch,
+        f"{prefix}_confirmed_as",
+        tiering.confirmed_as(
+            as_code=as_code, member_id=membership.pk, pm_owner_id=launch.pm_owner_id, pmm_owner_id=launch.pmm_owner_id
+        ),
+    )
+    launch.save(update_fields=[f"{prefix}_confirmed_by", f"{prefix}_confirmed_at", f"{prefix}_confirmed_as"])
     return launch
+
+
+def withdraw_confirmations(launch: Launch, leads) -> list[str]:
+    """Clear the confirmations of these leads on the (unsaved) launch; the fields to save."""
+    fields = []
+    for code in leads:
+        prefix = code.lower()
+        setattr(launch, f"{prefix}_confirmed_by", None)
+        setattr(launch, f"{prefix}_confirmed_at", None)
+        setattr(launch, f"{prefix}_confirmed_as", "")
+        fields += [f"{prefix}_confirmed_by", f"{prefix}_confirmed_at", f"{prefix}_confirmed_as"]
+    return fields

@@ -244,3 +244,57 @@ def test_a_flood_of_made_up_accounts_does_not_unlock_a_real_one(settings, clock)
         throttle.attempt_begin(username=f"made-up-{n}", address=f"2001:db8:{n:x}::1")
     with pytest.raises(throttle.Throttled):
         throttle.attempt_begin(username="sam", address="198.51.100.1")
+
+
+def address_failures(address: str) -> int:
+    from django.core.cache import cache
+
+    bucket = throttle._Bucket("address", throttle.address_key(address), 0)
+    return cache.get(bucket.failures, 0)
+
+
+def test_a_correct_sign_in_after_an_address_lock_neither_counts_nor_relocks(client, settings, clock):
+    """20 failures from one address lock it; once the lock is over a person signs in with the
+    right password: that is no failure, so the address is not locked again and the next
+    person there signs in too."""
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    UserFactory(username="ana")
+    UserFactory(username="ben")
+    url = reverse("login")
+    address = "198.51.100.40"
+    for n in range(20):
+        try:
+            throttle.attempt_begin(username=f"victim{n}", address=address)
+        except throttle.Throttled:
+            pytest.fail("refused before the limit")
+    assert address_failures(address) == 20
+    with pytest.raises(throttle.Throttled) as locked:
+        throttle.attempt_begin(username="victim-x", address=address)
+    clock[0] = locked.value.until + 1
+
+    assert sign_in(client, url, "ana", REMOTE_ADDR=address).status_code == 302
+    assert address_failures(address) == 20
+    client.logout()
+    assert sign_in(client, url, "ben", REMOTE_ADDR=address).status_code == 302
+    client.logout()
+    assert sign_in(client, url, "ana", REMOTE_ADDR=address).status_code == 302
+    assert address_failures(address) == 20
+
+
+def test_after_a_correct_sign_in_the_next_wrong_guess_from_the_address_is_locked_again(client, settings, clock):
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    UserFactory(username="ana")
+    url = reverse("login")
+    address = "198.51.100.41"
+    for n in range(20):
+        throttle.attempt_begin(username=f"victim{n}", address=address)
+    with pytest.raises(throttle.Throttled) as locked:
+        throttle.attempt_begin(username="victim-x", address=address)
+    clock[0] = locked.value.until + 1
+    assert sign_in(client, url, "ana", REMOTE_ADDR=address).status_code == 302
+    client.logout()
+    # The spray goes on: one guess may try, then the address is locked again.
+    response = client.post(url, {"username": "victim-y", "password": "wrong"}, REMOTE_ADDR=address)
+    assert "from your network" not in response.content.decode()
+    response = client.post(url, {"username": "victim-z", "password": "wrong"}, REMOTE_ADDR=address)
+    assert "from your network" in response.content.decode()

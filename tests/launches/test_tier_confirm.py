@@ -145,3 +145,89 @@ def test_may_confirm_table(as_code, member, is_admin, allowed):
 def test_nobody_but_an_admin_confirms_for_a_missing_owner():
     assert tiering.confirmable_as(member_id=5, is_admin=False, pm_owner_id=None, pmm_owner_id=None) == ()
     assert tiering.confirmable_as(member_id=5, is_admin=True, pm_owner_id=None, pmm_owner_id=None) == ("PM", "PMM")
+
+
+def _edit(client, launch, *, pm, pmm):
+    return client.post(
+        _url(launch, "launch_edit"), {"name": launch.name, "pm_owner": pm.pk if pm else "", "pmm_owner": pmm.pk}
+    )
+
+
+def test_an_editor_cannot_forge_the_pm_confirmation_by_owning_the_launch_for_a_moment(client, tier_two):
+    """Set oneself as PM owner, confirm as the PM lead, set the real owner back: the real owner's
+    confirmation is still missing."""
+    launch, people = tier_two
+    forger = people["editor"]
+    client.force_login(forger.user)
+    assert _edit(client, launch, pm=forger, pmm=people["PMM"]).status_code == 302
+    assert _confirm(client, launch, "PM").status_code == 302
+    assert _edit(client, launch, pm=people["PM"], pmm=people["PMM"]).status_code == 302
+    launch.refresh_from_db()
+    assert launch.pm_owner == people["PM"]
+    assert launch.pm_confirmed_by is None and launch.pm_confirmed_at is None and launch.pm_confirmed_as == ""
+    assert not launch.confirmed
+
+
+def test_a_new_owner_withdraws_only_that_leads_confirmation(tier_two):
+    launch, people = tier_two
+    services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
+    services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
+    launch = services.launch_update(
+        launch=launch, name=launch.name, pm_owner_id=people["PM"].pk, pmm_owner_id=people["editor"].pk
+    )
+    launch.refresh_from_db()
+    assert launch.pm_confirmed_by == people["PM"] and launch.pmm_confirmed_by is None
+
+
+def test_a_new_tier_withdraws_both_confirmations(tier_two):
+    launch, people = tier_two
+    services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
+    services.tier_confirm(launch=launch, membership=people["admin"], as_code="PMM")
+    launch = services.launch_set_tier(launch=launch, tier=1, actor=people["PMM"], reason="Board asked")
+    launch.refresh_from_db()
+    assert (launch.pm_confirmed_by, launch.pmm_confirmed_by, launch.pm_confirmed_as) == (None, None, "")
+
+
+def test_a_confirmation_records_who_confirmed_and_as_what_and_the_board_and_page_show_it(client, tier_two):
+    launch, people = tier_two
+    services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
+    services.tier_confirm(launch=launch, membership=people["admin"], as_code="PMM")
+    launch.refresh_from_db()
+    assert (launch.pm_confirmed_by, launch.pm_confirmed_as) == (people["PM"], "owner")
+    assert (launch.pmm_confirmed_by, launch.pmm_confirmed_as) == (people["admin"], "admin")
+    client.force_login(people["viewer"].user)
+    board = client.get(reverse("launches:cycle", args=[launch.cycle.workspace.slug, launch.cycle.slug]))
+    html = board.content.decode()
+    pm, admin = people["PM"].display_name, people["admin"].display_name
+    assert f"PM lead: confirmed by {pm} (owner)" in html and f"PMM lead: confirmed by {admin} (admin)" in html
+    page = client.get(_url(launch)).content.decode()
+    assert f"confirmed by {pm} as the launch's PM owner" in page and f"confirmed by {admin} as an admin" in page
+
+
+def test_a_board_shows_a_lead_not_yet_confirmed(client, tier_two):
+    launch, people = tier_two
+    client.force_login(people["viewer"].user)
+    html = client.get(reverse("launches:cycle", args=[launch.cycle.workspace.slug, launch.cycle.slug])).content
+    assert 'PM lead: <span class="warn-text">not confirmed</span>' in html.decode()
+
+
+@pytest.mark.parametrize(
+    "old, new, withdrawn",
+    [
+        ((2, 1, 2), (2, 1, 2), ()),
+        ((2, 1, 2), (1, 1, 2), ("PM", "PMM")),
+        ((2, 1, 2), (2, 3, 2), ("PM",)),
+        ((2, 1, 2), (2, 1, None), ("PMM",)),
+        ((2, None, 2), (2, 1, 3), ("PM", "PMM")),
+    ],
+)
+def test_confirmations_withdrawn_table(old, new, withdrawn):
+    assert (
+        tiering.confirmations_withdrawn(
+            old_tier=old[0],
+            new_tier=new[0],
+            old_owners={"PM": old[1], "PMM": old[2]},
+            new_owners={"PM": new[1], "PMM": new[2]},
+        )
+        == withdrawn
+    )

@@ -412,3 +412,51 @@ def test_a_webhook_receiver_cannot_redirect_the_server_elsewhere(grid, django_ca
         target.close()
     delivery = WebhookDelivery.objects.get()
     assert delivery.attempts == 1 and "redirect" in delivery.last_error and target.requests == []
+
+
+def _signed_by(secret, headers, body, header="X-Lockstep-Signature"):
+    return headers.get(header) == sign(secret, headers["X-Lockstep-Timestamp"], body)
+
+
+def test_after_a_new_secret_requests_carry_both_signatures_for_the_overlap_then_only_the_new(
+    grid, receiver, settings, django_capture_on_commit_callbacks
+):
+    """A receiver holding the old secret, or the new one, accepts every request of the overlap:
+    it can switch at any moment without a gap."""
+    settings.WEBHOOK_SECRET_OVERLAP_HOURS = 24
+    ws, matrix, acts, roles, people, admin = grid
+    old = notify.webhook_save(workspace=ws, url=receiver.url, active=True).secret
+    with time_machine.travel("2026-12-01 09:00Z", tick=False):
+        new = notify.webhook_new_secret(workspace=ws).secret
+        with django_capture_on_commit_callbacks(execute=True):
+            notify.webhook_ping(workspace=ws, actor=admin.user)
+        raci_tasks.notifications_tick.delay()
+    with time_machine.travel("2026-12-02 08:59Z", tick=False):
+        notify.webhook_ping(workspace=ws, actor=admin.user)
+        raci_tasks.notifications_tick.delay()
+    with time_machine.travel("2026-12-02 09:01Z", tick=False):
+        notify.webhook_ping(workspace=ws, actor=admin.user)
+        raci_tasks.notifications_tick.delay()
+    assert len(receiver.requests) == 3
+    for headers, body in receiver.requests[:2]:
+        assert _signed_by(new, headers, body)
+        assert _signed_by(old, headers, body, "X-Lockstep-Signature-Previous")
+    headers, body = receiver.requests[2]
+    assert _signed_by(new, headers, body) and "X-Lockstep-Signature-Previous" not in headers
+
+
+def test_a_webhook_never_rotated_sends_one_signature(grid, receiver, django_capture_on_commit_callbacks):
+    ws, matrix, acts, roles, people, admin = grid
+    notify.webhook_save(workspace=ws, url=receiver.url, active=True)
+    notify.webhook_ping(workspace=ws, actor=admin.user)
+    raci_tasks.notifications_tick.delay()
+    assert "X-Lockstep-Signature-Previous" not in receiver.requests[0][0]
+
+
+def test_a_new_secret_without_overlap_stops_the_old_one_at_once(grid, receiver):
+    ws, matrix, acts, roles, people, admin = grid
+    notify.webhook_save(workspace=ws, url=receiver.url, active=True)
+    notify.webhook_new_secret(workspace=ws, overlap=False)
+    notify.webhook_ping(workspace=ws, actor=admin.user)
+    raci_tasks.notifications_tick.delay()
+    assert "X-Lockstep-Signature-Previous" not in receiver.requests[0][0]

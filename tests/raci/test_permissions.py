@@ -37,6 +37,8 @@ TABLE = {
     "role_holders": ({"post": A}, ["ws", "role_id"]),
     # The workspace's phases: admins change them.
     "phase_add": ({"post": A}, ["ws"]),
+    # Replacing a secret (the webhook's; the world has no calendar feed): admins.
+    "secret_rotate": ({"post": A}, ["ws", "action_webhook"]),
     "phase_rename": ({"post": A}, ["ws", "phase_key"]),
     "phase_move": ({"post": A}, ["ws", "phase_key"]),
     "phase_remove": ({"post": A}, ["ws", "phase_key"]),

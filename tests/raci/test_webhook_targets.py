@@ -1,6 +1,7 @@
 """Webhooks reach only the public internet: when saved, before every send, and at connect time."""
 
 import ipaddress
+import re
 
 import pytest
 from django.urls import reverse
@@ -112,7 +113,7 @@ def test_the_form_refuses_a_name_resolving_off_the_public_internet(client, admin
         reverse("notifications:webhook", args=[admin.workspace.slug]),
         {"url": "https://hooks.example.com/x", "active": "on"},
     )
-    assert response.status_code == 422 and "not on the public internet" in response.content.decode()
+    assert response.status_code == 422 and webhooks.REFUSED in response.content.decode()
     assert not Webhook.objects.exists()
 
 
@@ -163,7 +164,7 @@ def test_a_name_that_resolves_elsewhere_by_send_time_is_not_sent_to(db, resolver
     notify.webhook_save(workspace=ws, url="https://hooks.example.com/x", active=True)
     resolver["hooks.example.com"] = ["8.8.8.8", text]
     status, error = webhooks.post("https://hooks.example.com/x", "secret", "k", "ping", {})
-    assert status is None and "not on the public internet" in error
+    assert status is None and webhooks.REFUSED in error
 
 
 def test_a_connection_that_lands_inside_the_network_is_cut_before_anything_is_sent(db, resolver):
@@ -174,7 +175,7 @@ def test_a_connection_that_lands_inside_the_network_is_cut_before_anything_is_se
         status, error = webhooks.post(f"http://localhost:{receiver.server.server_port}/hook", "s", "k", "ping", {})
     finally:
         receiver.close()
-    assert status is None and "not on the public internet" in error and receiver.requests == []
+    assert status is None and webhooks.REFUSED in error and receiver.requests == []
 
 
 def test_webhook_allow_private_still_lets_a_local_receiver_through(db, settings):
@@ -207,3 +208,29 @@ def test_a_refused_save_keeps_the_previous_webhook(db, resolver):
     with pytest.raises(errors.InvalidInput):
         notify.webhook_save(workspace=ws, url="https://evil.example.com/x", active=True)
     assert Webhook.objects.get(workspace=ws).url == "https://hooks.example.com/x"
+
+
+def test_the_form_says_one_thing_for_every_address_it_refuses(client, admin, resolver):
+    """Whether a name does not resolve or resolves inside this server's network, the admin
+    reads the same words: the form cannot be used to map the server's network by name."""
+    resolver["inside.example.com"] = ["10.0.0.7"]
+    resolver["half.example.com"] = ["8.8.8.8", "127.0.0.1"]
+    urls = [
+        "http://nowhere.example.com/x",
+        "http://inside.example.com/x",
+        "http://half.example.com/x",
+        "http://127.0.0.1:6379/",
+        "http://[::1]/",
+        "http://hooks.example.com:99999/x",
+        "ftp://hooks.example.com/x",
+    ]
+    messages = set()
+    for url in urls:
+        response = client.post(
+            reverse("notifications:webhook", args=[admin.workspace.slug]), {"url": url, "active": "on"}
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        messages.update(re.findall(r'<p class="error">(.*?)</p>', page))
+    assert messages == {webhooks.REFUSED}
+    assert not Webhook.objects.exists()

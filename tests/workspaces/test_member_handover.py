@@ -86,7 +86,7 @@ def test_the_page_lists_everything_the_member_holds(client, leaving):
         "Open readiness items",
         "Rituals attended",
         "Roadmap review",
-        "tier confirmation they gave on 1 launch is withdrawn",
+        "on 1 launch is withdrawn",
         *[item.title for item in pm_items],
     ):
         assert text in html, text
