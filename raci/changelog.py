@@ -23,7 +23,8 @@ group), listing what changed and who changed it; nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -41,6 +42,24 @@ GROUP_LABEL_MAX = 200
 
 # Kinds `group_undo` knows how to revert; a group holding any other kind is refused.
 UNDOABLE = frozenset({"cell", "activity.split", "activity.add", "column.remove", "column.add", "undo"})
+# Kinds the services that write them know how to revert (`reverts`): acknowledgments.
+_REVERTERS: dict[str, Callable[[Matrix, ChangeEvent, object], None]] = {}
+
+
+def reverts(kind: str):
+    """Register the function that reverts events of `kind` (matrix, event, actor): undo
+    then handles groups holding them like any other."""
+
+    def register(function):
+        _REVERTERS[kind] = function
+        return function
+
+    return register
+
+
+def not_undoable(kinds: Iterable[str]) -> set[str]:
+    """Those of `kinds` that undo cannot revert."""
+    return set(kinds) - UNDOABLE - _REVERTERS.keys()
 
 
 @dataclass(slots=True)
@@ -87,7 +106,8 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
-            f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
+            f"warnings, infos, acknowledged_count, acknowledgments, max_responsible, max_consulted, "
+            f"overload_min_activities, overload_percent",
             [matrix.pk],
         )
         row = cursor.fetchone()
@@ -98,11 +118,14 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
         matrix.errors,
         matrix.warnings,
         matrix.infos,
+        matrix.acknowledged_count,
+        acknowledged,
         matrix.max_responsible,
         matrix.max_consulted,
         matrix.overload_min_activities,
         matrix.overload_percent,
     ) = row
+    matrix.acknowledgments = json.loads(acknowledged) if isinstance(acknowledged, str) else (acknowledged or [])
     return matrix.last_seq
 
 
@@ -244,10 +267,21 @@ def _refuse(events: list[ChangeEvent], what: str) -> None:
 # --- many cells as one ------------------------------------------------------------------
 
 
-def _recount(matrix: Matrix) -> None:
-    counts = matrix_grid(matrix=matrix).counts
+def store_counts(matrix: Matrix, grid) -> None:
+    """Store the finding counts of `grid` (the matrix fully checked) as the matrix's."""
+    counts = grid.counts
     matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
-    Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
+    matrix.acknowledged_count = len(grid.accepted)
+    Matrix.objects.filter(pk=matrix.pk).update(
+        errors=matrix.errors,
+        warnings=matrix.warnings,
+        infos=matrix.infos,
+        acknowledged_count=matrix.acknowledged_count,
+    )
+
+
+def _recount(matrix: Matrix) -> None:
+    store_counts(matrix, matrix_grid(matrix=matrix))
 
 
 def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
@@ -486,7 +520,7 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
     label = unit_label(events[0])
     if group_undone_by(matrix=matrix, group=group) is not None:
         raise InvalidInput(f"“{label}” was undone already.")
-    kinds = {e.kind for e in events} - UNDOABLE
+    kinds = not_undoable(e.kind for e in events)
     if kinds:
         raise InvalidInput(f"“{label}” cannot be undone from the history ({', '.join(sorted(kinds))}).")
     cells = {(e.activity_id_ref, e.role_id_ref) for e in events if e.kind == "cell"}
@@ -540,7 +574,9 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> GroupResult:
 
 
 def _revert(matrix: Matrix, event: ChangeEvent, actor) -> None:
-    if event.kind == "cell":
+    if event.kind in _REVERTERS:
+        _REVERTERS[event.kind](matrix, event, actor)
+    elif event.kind == "cell":
         value = "AR" if event.before == "A/R" else (event.before or "")
         _cells_write(matrix, [CellChange(event.activity_id_ref, event.role_id_ref, value)], actor)
     elif event.kind == "activity.split":

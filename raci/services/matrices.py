@@ -20,6 +20,7 @@ from raci.models import (
 )
 from raci.rules import VALUES
 from raci.selectors import matrix_grid
+from raci.services.acknowledgments import acknowledgments_from_template
 from raci.services.cells import matrix_recount
 from raci.services.structure import _recount_matrices_with_roles
 from raci.services.templates import template_snapshot
@@ -61,6 +62,7 @@ def matrix_create(
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
         matrix.save(update_fields=["template", "template_version"])
+        acknowledgments_from_template(matrix=matrix, template=template, actor=actor)
     changelog.record(
         matrix=matrix,
         actor=actor,

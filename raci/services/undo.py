@@ -25,7 +25,7 @@ def undo_last(*, matrix: Matrix, actor) -> changelog.GroupResult:
         raise InvalidInput("Nothing to undo: you have no change in this matrix that is not undone already.")
     key = changelog.unit_key(stack[0])
     events = changelog.group_events(matrix=matrix, group=key)
-    if {e.kind for e in events} - changelog.UNDOABLE:
+    if changelog.not_undoable(e.kind for e in events):
         raise InvalidInput(
             f"Your last change, “{changelog.unit_label(events[0])}”, cannot be undone here: change it "
             "back by hand (the history restores removed activities and columns)."

@@ -375,3 +375,12 @@ def test_enterprise_template_covers_the_shared_concerns():
     assert accountable(pricing) == ["PMM"] and pricing.letters.get("REVOPS") == "C"
     readiness = next(a for a in BY_SLUG["pm-pmm-enterprise"].activities if a.name == "Launch Readiness")
     assert accountable(readiness) == ["PM"]
+
+
+@TEMPLATES
+def test_every_finding_of_a_template_is_one_it_accepts_with_its_source_article(spec):
+    findings = check(to_matrix_data(spec))
+    accepted = {(a.rule, a.role, a.person) for a in spec.acknowledgments}
+    assert {(f.rule, f.role, f.person) for f in findings} == accepted
+    for ack in spec.acknowledgments:
+        assert any(f"“{title}”" in ack.reason for title in builtin_templates.SEEDS.values()), ack.reason
