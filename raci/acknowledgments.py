@@ -34,6 +34,12 @@ PERSON_RULES = frozenset({"shared-hats"})
 # What "consulted on purpose" says for an idle role, unless the person writes their own.
 IDLE_ROLE_REASON = "{role} is consulted and informed on purpose: it gives input, it does not own or do this work."
 
+
+def suggested_reason(finding: Finding, label: str) -> str:
+    """The reason the finding's page offers, for the person to keep or rewrite."""
+    return IDLE_ROLE_REASON.format(role=label) if finding.rule == "idle-role" else ""
+
+
 Key = tuple[str, Hashable | None, Hashable | None, Hashable | None]
 
 

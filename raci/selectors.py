@@ -621,6 +621,9 @@ class Drift:
     diffs: list[drift.RowDiff]
     updates: list[drift.Update]
     basis_version: int | None
+    # Findings the template accepts on purpose that the matrix dropped, and those it added.
+    dropped: list[drift.AcceptedFinding] = field(default_factory=list)
+    added: list[drift.AcceptedFinding] = field(default_factory=list)
 
     @property
     def differing(self) -> int:
@@ -635,7 +638,8 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
     template = Template.objects.filter(pk=matrix.template_id).prefetch_related("roles", "activities").first()
     if template is None:
         return None
-    grid = grid or matrix_grid(matrix=matrix, check=False)
+    # A checked grid knows which findings are accepted on purpose (compared below).
+    grid = grid or matrix_grid(matrix=matrix, check=bool(matrix.acknowledgments))
     current = template_content(template=template)
     codes = [c.code.upper() for c in grid.columns]
     codes += [r["code"] for r in current["roles"] if r["code"] not in codes]
@@ -647,7 +651,38 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
     if basis is not None:
         shared = [c.code.upper() for c in grid.columns]
         updates = drift.pending_updates(_drift_rows(basis.content), _drift_rows(current), mine, shared)
-    return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates, matrix.template_version)
+    dropped, added = drift.accepted_drift(_template_accepted(template), _matrix_accepted(matrix, grid))
+    return Drift(
+        template, drift.compare(mine, _drift_rows(current), codes), updates, matrix.template_version, dropped, added
+    )
+
+
+CREATOR_SUBJECT = "the matrix's creator"
+
+
+def _template_accepted(template: Template) -> list[drift.AcceptedFinding]:
+    return [
+        drift.AcceptedFinding(
+            str(a.get("rule", "")),
+            str(a.get("activity") or a.get("role") or CREATOR_SUBJECT),
+            str(a.get("reason", "")),
+        )
+        for a in template.acknowledgments or []
+    ]
+
+
+def _matrix_accepted(matrix: Matrix, grid: Grid) -> list[drift.AcceptedFinding]:
+    """The matrix's acknowledgments that hold now, named as a template names them."""
+    names = {a.id: a.name for a in grid.activities}
+    codes = {c.role_id: c.code for c in grid.columns}
+    return [
+        drift.AcceptedFinding(
+            f.rule,
+            names.get(f.activity, "") if f.activity is not None else codes.get(f.role, CREATOR_SUBJECT),
+            ack.reason,
+        )
+        for f, ack in grid.accepted
+    ]
 
 
 # --- staying live: what changed since a sequence number --------------------------------
