@@ -71,10 +71,6 @@ class Acknowledgment:
     def holds(self, fingerprint: str) -> bool:
         return self.fingerprint == fingerprint
 
-    def due(self, today: date) -> bool:
-        """Whether its review date has come (the reminders' tick then lapses it)."""
-        return self.review_on is not None and self.review_on <= today
-
     def as_json(self) -> dict:
         data = asdict(self)
         data["review_on"] = self.review_on.isoformat() if self.review_on else None

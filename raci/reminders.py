@@ -133,8 +133,11 @@ def reviews_tick(today: date | None = None) -> int:
         if clock.today(d.matrix.workspace) - LOOKBACK < d.review_on <= clock.today(d.matrix.workspace)
     ]
     # Findings accepted until these review dates count again from today, as the reminder goes out.
-    for matrix_id, workspace in {d.matrix_id: d.matrix.workspace for d in decisions}.items():
-        acknowledgments_lapse(matrix_id=matrix_id, today=clock.today(workspace))
+    due: dict[int, set[int]] = defaultdict(set)
+    for d in decisions:
+        due[d.matrix_id].add(d.pk)
+    for matrix_id, decision_ids in due.items():
+        acknowledgments_lapse(matrix_id=matrix_id, decision_ids=decision_ids)
     keys = {d.pk: f"decision_review:{d.pk}:{d.review_on.isoformat()}" for d in decisions}
     matrices = [
         m

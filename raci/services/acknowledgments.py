@@ -231,15 +231,16 @@ def _revert_withdraw(matrix: Matrix, event: ChangeEvent, actor) -> None:
 
 
 @transaction.atomic
-def acknowledgments_lapse(*, matrix_id: int, today: date) -> int:
-    """End the acknowledgments of `matrix_id` whose review date has come (the reminders'
-    tick, which tells about their decisions): those findings count again. Returns how many."""
+def acknowledgments_lapse(*, matrix_id: int, decision_ids: set[int]) -> int:
+    """End the acknowledgments of `matrix_id` whose decision's review date has come (the
+    reminders' tick, which tells about those decisions; the decision log may have moved the
+    date): those findings count again. Returns how many."""
     matrix = Matrix.objects.select_related("workspace").filter(pk=matrix_id).first()
     if matrix is None:
         return 0
     changelog.lock(matrix=matrix, bump=False)
     acknowledged = matrix.acknowledged
-    due = [a for a in acknowledged.values() if a.due(today)]
+    due = [a for a in acknowledged.values() if a.decision in decision_ids]
     for ack in due:
         changelog.record(
             matrix=matrix,

@@ -460,7 +460,7 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
     """The changed cells with their rows' and columns' badges: O(k) for k cells."""
     keys = list(dict.fromkeys((e.activity_id, e.role_id) for e in events))
     around = selectors.cells_around(matrix=matrix, keys=keys)
-    settings = matrix.rule_settings
+    settings, accepted = matrix.rule_settings, matrix.acknowledged
     shown_page = paging.page_for(total=around.n_activities, n_columns=len(around.columns), requested=page)
     positions = selectors.activity_positions(matrix=matrix) if shown_page.paged else None
     current = {c.role_id for c in around.columns}
@@ -471,13 +471,13 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
         # The column's badge is on every page; the cell and its row's badge only on the
         # page that shows the row (an out-of-band swap with no target is an htmx error).
         if r not in columns:
-            columns[r] = badge_html(findings.around_column_findings(around, r, settings), f"cb-{r}", oob=True)
+            columns[r] = badge_html(findings.around_column_findings(around, r, settings, accepted), f"cb-{r}", oob=True)
         if positions is not None and not shown_page.first <= positions.get(a, -1) + 1 <= shown_page.last:
             continue
         value, version = around.cells.get((a, r), ("", 0))
         cells.append(mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True)))
         if a not in rows:
-            rows[a] = badge_html(findings.around_row_findings(around, a, settings), f"rb-{a}", oob=True)
+            rows[a] = badge_html(findings.around_row_findings(around, a, settings, accepted), f"rb-{a}", oob=True)
     return {"cells": cells, "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())]}
 
 

@@ -199,3 +199,20 @@ def test_the_matrix_page_shows_nothing_of_a_lapsed_acknowledgment(grid, me):
     with time_machine.travel("2027-03-02 12:00:00+00:00", tick=False):
         reviews_tick()
     assert Matrix.objects.get(pk=matrix.pk).acknowledgments == []
+
+
+def test_the_decision_logs_review_date_is_the_one_that_counts(grid, me):
+    matrix, acts, roles = grid
+    with time_machine.travel("2027-03-01 12:00:00+00:00", tick=False):
+        ack = _ack(matrix, me, rule="idle-role", role=roles[2], review_on=date(2027, 6, 1))
+    Decision.objects.filter(pk=ack.decision).update(review_on=date(2027, 4, 1))
+    with time_machine.travel("2027-04-01 12:00:00+00:00", tick=False):
+        reviews_tick()
+    assert _counts(matrix) == ({"error": 1, "warning": 1, "info": 1}, 0)
+
+
+def test_the_decision_of_an_acceptance_is_withdrawn_from_the_finding_not_deleted_from_the_log(grid, me):
+    matrix, acts, roles = grid
+    ack = _ack(matrix, me, rule="idle-role", role=roles[2])
+    with pytest.raises(errors.InvalidInput, match="withdraw it from the finding's page"):
+        services.decision_delete(matrix=Matrix.objects.get(pk=matrix.pk), decision_id=ack.decision)

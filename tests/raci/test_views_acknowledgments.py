@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from raci import services
+from raci import acknowledgments, services
 from raci.models import Decision, Matrix, Template
 from raci.seeding import templates_seed
 from raci.selectors import matrix_grid
 from tests.factories import build_matrix
+from tests.queries import assert_same_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,70 @@ def test_the_comparison_shows_an_acceptance_the_matrix_dropped_or_added(client, 
     page = client.get(_url("template_compare", matrix)).content.decode()
     drift = page[page.index('id="accepted-drift"') :]
     assert "The template accepts, this matrix no longer does" in drift and "SALES" in drift
+
+
+# --- the page and a cell edit cost no more queries with acknowledgments --------------------
+
+
+def _all_accepted(workspace, size):
+    """A matrix whose every row has an A and no R (a warning each) and an idle last role,
+    every one of those findings accepted on purpose."""
+    n_roles = max(3, size // 15)
+    letters = {(i, 0): "A" for i in range(size)} | {(i, r): "C" for i in range(size) for r in range(1, n_roles)}
+    matrix, acts, roles = build_matrix(workspace, activities=size, roles=n_roles, letters=letters, name=f"M{size}")
+    matrix = Matrix.objects.select_related("workspace").get(pk=matrix.pk)
+    grid = matrix_grid(matrix=matrix)
+    data = grid.rule_input()
+    matrix.acknowledgments = [
+        acknowledgments.Acknowledgment(
+            f.rule, acknowledgments.fingerprint_of(f, data), "On purpose.", f.activity, f.role, f.person
+        ).as_json()
+        for f in grid.findings
+    ]
+    matrix.save(update_fields=["acknowledgments"])
+    services.matrix_recount(matrix)
+    assert matrix.counts == {"error": 0, "warning": 0, "info": 0} and matrix.acknowledged_count >= size
+    return matrix, acts, roles
+
+
+def test_the_matrix_page_query_count_does_not_grow_with_acknowledgments(client, editor):
+    client.get("/")
+
+    def check(response, size):
+        assert response.status_code == 200
+        accepted = Matrix.objects.get(name=f"M{size}").acknowledged_count
+        assert f"Accepted on purpose ({accepted})" in response.content.decode()
+
+    assert_same_queries(
+        lambda size: _all_accepted(editor.workspace, size)[0],
+        lambda m: client.get(_url("matrix", m)),
+        sizes=(10, 200),
+        at_most=12,
+        check=check,
+    )
+
+
+def test_a_cell_edit_in_an_accepted_row_and_column_costs_no_more_queries(client, editor):
+    client.get("/")
+
+    def build(size):
+        matrix, acts, roles = _all_accepted(editor.workspace, size)
+        return reverse("raci:cell", args=[matrix.workspace.slug, matrix.slug, acts[5].pk, roles[1].pk])
+
+    def check(response, size):
+        assert response.status_code == 200
+
+    count = assert_same_queries(
+        build,
+        lambda url: client.post(url, {"value": "I", "version": "1"}, headers={"HX-Request": "true"}),
+        sizes=(10, 200),
+        at_most=8,
+        check=check,
+    )
+    # An edit that moves the counts of a matrix without acknowledgments (R fixes the row and
+    # the column) costs the same: accepting findings adds no query to the edit.
+    letters = {(i, 0): "A" for i in range(10)} | {(i, r): "C" for i in range(10) for r in (1, 2)}
+    _, acts, roles = build_matrix(editor.workspace, activities=10, roles=3, letters=letters, name="Plain")
+    url = reverse("raci:cell", args=[editor.workspace.slug, "plain", acts[5].pk, roles[1].pk])
+    _, sql = queries_of(lambda: client.post(url, {"value": "R", "version": "1"}, headers={"HX-Request": "true"}))
+    assert count == len(sql)
