@@ -216,3 +216,16 @@ def test_the_decision_of_an_acceptance_is_withdrawn_from_the_finding_not_deleted
     ack = _ack(matrix, me, rule="idle-role", role=roles[2])
     with pytest.raises(errors.InvalidInput, match="withdraw it from the finding's page"):
         services.decision_delete(matrix=Matrix.objects.get(pk=matrix.pk), decision_id=ack.decision)
+
+
+def test_a_template_saved_from_a_matrix_carries_its_acceptances_to_the_next_matrix(grid, me):
+    matrix, acts, roles = grid
+    _ack(matrix, me, rule="idle-role", role=roles[2], reason="Consulted on purpose.")
+    template = services.template_from_matrix(
+        matrix=Matrix.objects.select_related("workspace").get(pk=matrix.pk), name="Ours", stage="scaleup"
+    )
+    assert template.acknowledgments == [
+        {"rule": "idle-role", "role": "GRI2", "activity": None, "person": None, "reason": "Consulted on purpose."}
+    ]
+    copy = services.matrix_create(workspace=me.workspace, name="Next", actor=me.user, template=template)
+    assert _counts(copy) == ({"error": 1, "warning": 1, "info": 0}, 1)
