@@ -8,7 +8,7 @@ functions here turn those into the rule engine's input and run `raci.rules` on t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from raci import acknowledgments, rules
@@ -47,7 +47,6 @@ class Around:
     row: list[rules.Finding]
     column: list[rules.Finding] | None
     accepted: int = 0
-    accepted_findings: list[rules.Finding] = field(default_factory=list)
 
 
 def neighbourhood_checked(
@@ -75,10 +74,9 @@ def neighbourhood_checked(
     column_print = acknowledgments.column_fingerprint(down)
     row_open, row_accepted = acknowledgments.partition(row_found, acknowledged, lambda f: row_print)
     if column_found is None:
-        return Around(row_open, None, len(row_accepted), [f for f, _ in row_accepted])
+        return Around(row_open, None, len(row_accepted))
     column_open, column_accepted = acknowledgments.partition(column_found, acknowledged, lambda f: column_print)
-    accepted = [f for f, _ in row_accepted + column_accepted]
-    return Around(row_open, column_open, len(accepted), accepted)
+    return Around(row_open, column_open, len(row_accepted) + len(column_accepted))
 
 
 def neighbourhood_findings(
