@@ -162,7 +162,7 @@ def finding_withdraw(request, ws, m):
     try:
         services.finding_withdraw(matrix=matrix, ref=_ref(request.POST), actor=request.user)
     except core_errors.NotFound as gone:
-        messages.error(request, gone.message)
+        messages.error(request, str(gone))
     else:
         messages.success(request, "The finding counts again.")
     return redirect(_matrix_url(matrix, "#findings-panel"))

@@ -212,3 +212,9 @@ def test_a_cell_edit_in_an_accepted_row_and_column_costs_no_more_queries(client,
     url = reverse("raci:cell", args=[editor.workspace.slug, "plain", acts[5].pk, roles[1].pk])
     _, sql = queries_of(lambda: client.post(url, {"value": "R", "version": "1"}, headers={"HX-Request": "true"}))
     assert count == len(sql)
+
+
+def test_withdrawing_a_finding_that_is_not_accepted_says_so(client, editor, grid):
+    matrix, acts, roles = grid
+    response = client.post(_url("finding_withdraw", matrix), {"rule": "idle-role", "role": roles[2].pk}, follow=True)
+    assert response.status_code == 200 and "not accepted (any more)" in response.content.decode()
