@@ -33,6 +33,8 @@ class MatrixHealth:
     review_due_on: date | None
     stale: bool
     decisions_due: int = 0
+    # Findings accepted on purpose: out of the counts above, reported beside them.
+    acknowledged: int = 0
 
     @property
     def needs_attention(self) -> bool:
@@ -123,6 +125,7 @@ class Dashboard:
             "errors": sum(h.errors for h in self.health),
             "warnings": sum(h.warnings for h in self.health),
             "infos": sum(h.infos for h in self.health),
+            "acknowledged": sum(h.acknowledged for h in self.health),
             "stale": sum(h.stale for h in self.health),
             "decisions_due": sum(h.decisions_due for h in self.health),
             "overdue": len(self.overdue_items) + len(self.overdue_decisions),
@@ -191,7 +194,10 @@ def workspace_dashboard(*, workspace: Workspace, today: date) -> Dashboard:
     """Everything the workspace home page shows, in a fixed number of queries."""
     matrices = matrices_of(workspace=workspace, today=today)
     health = {
-        m.pk: MatrixHealth(m.slug, m.name, m.errors, m.warnings, m.infos, m.review_due_on, m.stale) for m in matrices
+        m.pk: MatrixHealth(
+            m.slug, m.name, m.errors, m.warnings, m.infos, m.review_due_on, m.stale, acknowledged=m.acknowledged_count
+        )
+        for m in matrices
     }
     overdue_decisions = []
     for decision in (

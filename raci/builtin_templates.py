@@ -141,6 +141,28 @@ class ActivitySpec:
 
 
 @dataclass(frozen=True)
+class AckSpec:
+    """A finding the template means (`raci.acknowledgments`): a matrix made from it starts
+    with the finding accepted, for `reason`. `role` is a role code, `activity` an
+    activity's name, `person` CREATOR (the one who makes the matrix)."""
+
+    rule: str
+    reason: str
+    role: str | None = None
+    activity: str | None = None
+    person: str | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "role": self.role,
+            "activity": self.activity,
+            "person": self.person,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class TemplateSpec:
     slug: str
     name: str
@@ -148,6 +170,7 @@ class TemplateSpec:
     description: str
     roles: tuple[RoleSpec, ...]
     activities: tuple[ActivitySpec, ...]
+    acknowledgments: tuple[AckSpec, ...] = ()
 
 
 def to_matrix_data(spec: TemplateSpec) -> MatrixData:
@@ -220,6 +243,19 @@ _REVOPS = RoleSpec(
     "REVOPS",
     "RevOps/Finance",
     "Partners with PMM on pricing and reports pipeline and revenue (“Key Differences”).",
+)
+
+
+def _consulted_on_purpose(code: str, what: str, seed: str) -> AckSpec:
+    return AckSpec(
+        "idle-role",
+        f"{code} is consulted and informed on purpose: {what}. It owns and does no activity here (“{SEEDS[seed]}”).",
+        role=code,
+    )
+
+
+_SALES_ON_PURPOSE = _consulted_on_purpose(
+    "SALES", "it brings deal feedback to win/loss and positioning, and is trained before launch", "002"
 )
 
 
@@ -524,6 +560,7 @@ SCALEUP = TemplateSpec(
         "RevOps give input."
     ),
     roles=(_PM, _PMM, _ENG, _UX, _SALES, _CS, _REVOPS),
+    acknowledgments=(_SALES_ON_PURPOSE,),
     activities=(
         _interviews(
             {
@@ -585,6 +622,14 @@ STARTUP = TemplateSpec(
         "Hats are shared (“Key Differences”, “Distinct Goals of PM and PMM”): one person, often the founder, covers PM and PMM. "
         "Bias toward speed, thin slices and narrative tests; write assumptions down and "
         "revisit them monthly."
+    ),
+    acknowledgments=(
+        AckSpec(
+            "shared-hats",
+            "One person wears both hats on purpose at this stage: the founder or first PM covers PM and PMM. "
+            f"Split the roles as the team grows (“{SEEDS['001']}”).",
+            person=CREATOR,
+        ),
     ),
     roles=(
         RoleSpec(
@@ -652,6 +697,12 @@ ENTERPRISE = TemplateSpec(
         "Keep a decision log."
     ),
     roles=(_PM, _PMM, _ENG, _UXR, _DES, _SALES, _SUP, _CSM, _REVOPS),
+    acknowledgments=(
+        _SALES_ON_PURPOSE,
+        _consulted_on_purpose(
+            "CS", "it carries the story from onboarding to renewal and brings adoption and churn signals back", "002"
+        ),
+    ),
     activities=(
         _interviews(
             {

@@ -23,7 +23,8 @@ group), listing what changed and who changed it; nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -46,11 +47,25 @@ UNDOABLE = frozenset({"cell", "activity.split", "activity.add", "column.remove",
 # making a row again): reverted when the undo is undone, so redo is never refused for it.
 UNDO_RECORDS = frozenset({"activity.delete", "activity.update", "activity.restore"})
 
+# Kinds the services that write them know how to revert (`reverts`): acknowledgments.
+_REVERTERS: dict[str, Callable[[Matrix, ChangeEvent, object], None]] = {}
+
+
+def reverts(kind: str):
+    """Register the function that reverts events of `kind` (matrix, event, actor): undo
+    then handles groups holding them like any other."""
+
+    def register(function):
+        _REVERTERS[kind] = function
+        return function
+
+    return register
+
 
 def not_undoable(events: Iterable[ChangeEvent]) -> set[str]:
     """The kinds among a group's `events` that undo cannot revert (none: it can be undone)."""
     kinds = {e.kind for e in events}
-    return kinds - (UNDOABLE | UNDO_RECORDS if "undo" in kinds else UNDOABLE)
+    return kinds - (UNDOABLE | UNDO_RECORDS if "undo" in kinds else UNDOABLE) - _REVERTERS.keys()
 
 
 @dataclass(slots=True)
@@ -113,7 +128,8 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET last_seq = last_seq + {int(bump)} WHERE id = %s RETURNING last_seq, errors, "
-            f"warnings, infos, max_responsible, max_consulted, overload_min_activities, overload_percent",
+            f"warnings, infos, acknowledged_count, acknowledgments, max_responsible, max_consulted, "
+            f"overload_min_activities, overload_percent",
             [matrix.pk],
         )
         row = cursor.fetchone()
@@ -124,11 +140,14 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
         matrix.errors,
         matrix.warnings,
         matrix.infos,
+        matrix.acknowledged_count,
+        acknowledged,
         matrix.max_responsible,
         matrix.max_consulted,
         matrix.overload_min_activities,
         matrix.overload_percent,
     ) = row
+    matrix.acknowledgments = json.loads(acknowledged) if isinstance(acknowledged, str) else (acknowledged or [])
     return matrix.last_seq
 
 
@@ -290,10 +309,21 @@ def _refuse(events: list[ChangeEvent], what: str) -> None:
 # --- many cells as one ------------------------------------------------------------------
 
 
-def _recount(matrix: Matrix) -> None:
-    counts = matrix_grid(matrix=matrix).counts
+def store_counts(matrix: Matrix, grid) -> None:
+    """Store the finding counts of `grid` (the matrix fully checked) as the matrix's."""
+    counts = grid.counts
     matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
-    Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
+    matrix.acknowledged_count = len(grid.accepted)
+    Matrix.objects.filter(pk=matrix.pk).update(
+        errors=matrix.errors,
+        warnings=matrix.warnings,
+        infos=matrix.infos,
+        acknowledged_count=matrix.acknowledged_count,
+    )
+
+
+def _recount(matrix: Matrix) -> None:
+    store_counts(matrix, matrix_grid(matrix=matrix))
 
 
 def _cells_write(matrix: Matrix, changes: Sequence[CellChange], actor) -> int:
@@ -637,7 +667,9 @@ def _delete_activity(matrix: Matrix, activity: Activity, actor, what: str) -> No
 def _revert(matrix: Matrix, event: ChangeEvent, actor, what: str) -> None:
     """Revert one change (`what` names the undo in a refusal)."""
     activity_id = event.activity_id_ref
-    if event.kind == "cell":
+    if event.kind in _REVERTERS:
+        _REVERTERS[event.kind](matrix, event, actor)
+    elif event.kind == "cell":
         value = "AR" if event.before == "A/R" else (event.before or "")
         _cells_write(matrix, [CellChange(activity_id, event.role_id_ref, value)], actor)
     elif event.kind == "activity.split":

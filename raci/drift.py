@@ -123,3 +123,33 @@ def pending_updates(basis: list[Row], current: list[Row], matrix_rows: list[Row]
         if key not in new and key in mine:
             updates.append(Update("removed", row.name, row, None))
     return updates
+
+
+# --- findings accepted on purpose -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedFinding:
+    """A finding accepted on purpose, named as a template names it: the rule, and the
+    activity's name or the role's code (or "the creator", for a person's finding)."""
+
+    rule: str
+    subject: str
+    reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.rule, self.subject.casefold())
+
+    def describe(self) -> str:
+        return f"{self.rule} · {self.subject}" + (f": {self.reason}" if self.reason else "")
+
+
+def accepted_drift(
+    template: Iterable[AcceptedFinding], matrix: Iterable[AcceptedFinding]
+) -> tuple[list[AcceptedFinding], list[AcceptedFinding]]:
+    """The template's accepted findings the matrix no longer accepts (dropped), and those
+    the matrix accepts that the template does not (added)."""
+    theirs = {a.key: a for a in template}
+    mine = {a.key: a for a in matrix}
+    return [a for k, a in theirs.items() if k not in mine], [a for k, a in mine.items() if k not in theirs]

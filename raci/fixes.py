@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from raci.rules import Finding, Key, MatrixData, RuleSettings
+from raci.rules import ERROR, Finding, Key, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the source articles' reasoning (docs/sources.md).
 WHY = {
@@ -119,6 +119,12 @@ def _names(data: MatrixData, keys) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+# Accepting a finding on purpose, with a reason (raci.acknowledgments): offered for every
+# warning and info, never for an error. The finding's page asks for the reason.
+ACCEPT = Fix("accept", "Accept on purpose, with a reason", form="accept")
+ACCEPT_ON_PURPOSE = Fix("accept", "Consulted on purpose", form="accept")
+
+
 def fixes_for(
     finding: Finding,
     data: MatrixData,
@@ -127,8 +133,23 @@ def fixes_for(
     template: TemplateLetters | None = None,
     rows: dict | None = None,
 ) -> list[Fix]:
-    """The fixes for `finding` on `data`, most likely first. `rows` (from `rows_of`) saves
-    scanning every cell when asking for many findings' fixes."""
+    """The fixes for `finding` on `data`, most likely first; for a warning or an info,
+    accepting it on purpose is one of them (the first for an idle role, else the last).
+    `rows` (from `rows_of`) saves scanning every cell when asking for many findings' fixes."""
+    found = _fixes_for(finding, data, settings=settings, template=template, rows=rows)
+    if finding.severity != ERROR and not any(f.code == "accept" for f in found):
+        found.append(ACCEPT)
+    return found
+
+
+def _fixes_for(
+    finding: Finding,
+    data: MatrixData,
+    *,
+    settings: RuleSettings = RuleSettings(),  # noqa: B008  (frozen: one shared default is safe)
+    template: TemplateLetters | None = None,
+    rows: dict | None = None,
+) -> list[Fix]:
     activity = next((a for a in data.activities if a.key == finding.activity), None)
     code_of = {r.key: r.code.upper() for r in data.roles}
     template_row = template.row(activity.name) if template and activity else None
@@ -199,8 +220,10 @@ def fixes_for(
         after = {by_code[c]: v for c, v in template_row.items() if c in by_code and v}
         return [Fix("template", "Fill from the template", _changes(activity.key, {}, after))] if after else []
     if rule == "idle-role":
+        # A role consulted and informed on purpose is the common case (Legal, Finance, Sales):
+        # accepting it comes first, removing the column second.
         role = finding.role
-        fixes = [Fix("remove", f"Remove the column {_label_of(data, role)}", remove_role=role)]
+        fixes = [ACCEPT_ON_PURPOSE, Fix("remove", f"Remove the column {_label_of(data, role)}", remove_role=role)]
         if template is not None:
             code = code_of.get(role)
             changes = []
@@ -210,7 +233,7 @@ def fixes_for(
                 if wanted and wanted != current:
                     changes.append((a.key, role, current, wanted))
             if changes:
-                fixes.insert(0, Fix("template", f"Give {_label_of(data, role)} the template's letters", tuple(changes)))
+                fixes.append(Fix("template", f"Give {_label_of(data, role)} the template's letters", tuple(changes)))
         return fixes
     if rule == "overloaded-role":
         return [Fix("handover", "Show the activities; hand some to another role", form="handover")]

@@ -108,3 +108,20 @@ class WorkloadMarksForm(forms.Form):
             "invalid": "Give a whole number such as 5.",
         },
     )
+
+
+class AcknowledgeForm(forms.Form):
+    """Accepting a finding on purpose: why (required) and, optionally, when to look again."""
+
+    reason = forms.CharField(
+        max_length=1000,
+        error_messages={"required": "Say why the team accepts this finding: the reason is what others read."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What others read beside the finding, and in the decision log.",
+    )
+    review_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Review on",
+        help_text="Optional: the finding counts again on this day, and you are reminded.",
+    )

@@ -7,8 +7,10 @@ cell-edit hot path), which skips the ORM's converters: the datetimes are convert
 as the database backend's own converter does (SQLite returns them as text).
 """
 
+import json
+
 from django.db import connection
-from django.db.models import DateTimeField, OuterRef, Subquery
+from django.db.models import DateTimeField, JSONField, OuterRef, Subquery
 from django.http import Http404
 
 from core.prepared import Prepared
@@ -23,6 +25,7 @@ _DATETIMES = {
     for i, f in enumerate([*Matrix._meta.concrete_fields, *Workspace._meta.concrete_fields])
     if isinstance(f, DateTimeField)
 }
+_JSONS = {i for i, f in enumerate(Matrix._meta.concrete_fields) if isinstance(f, JSONField)}
 
 
 _MATRIX_WITH_ACCESS = Prepared(
@@ -42,9 +45,11 @@ _MATRIX_WITH_ACCESS = Prepared(
 
 
 def _converted(values: tuple) -> list:
+    # JSON comes back as its text from both databases (the field's own converter parses it).
+    values = [json.loads(v) if i in _JSONS and isinstance(v, str) else v for i, v in enumerate(values)]
     convert = getattr(connection.ops, "convert_datetimefield_value", None)
     if convert is None:  # PostgreSQL returns aware datetimes already
-        return list(values)
+        return values
     return [convert(v, None, connection) if i in _DATETIMES and v is not None else v for i, v in enumerate(values)]
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from core.text import CODE_MAX, NAME_MAX
+from raci import acknowledgments
 from raci.rules import DISPLAY, RuleSettings
 from workspaces.models import Role, Workspace
 
@@ -43,6 +44,12 @@ class Matrix(models.Model):
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     infos = models.PositiveIntegerField(default=0)
+    # How many findings are accepted on purpose now (not in the counts above), kept alike.
+    acknowledged_count = models.PositiveIntegerField(default=0)
+    # The findings accepted on purpose (raci.acknowledgments: `Acknowledgment.as_json` each),
+    # read with the matrix so that neither the page nor a cell edit needs a query for them.
+    # The decision log records each; `raci.services.acknowledgments` writes both.
+    acknowledgments = models.JSONField(default=list, blank=True)
     # The template the matrix was made from and the template's version then: drift is
     # measured from that version (none: from the template's current one).
     template = models.ForeignKey("Template", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices")
@@ -79,6 +86,11 @@ class Matrix(models.Model):
     @property
     def counts(self) -> dict[str, int]:
         return {"error": self.errors, "warning": self.warnings, "info": self.infos}
+
+    @property
+    def acknowledged(self) -> dict:
+        """The stored acknowledgments by finding (`raci.acknowledgments.Key`)."""
+        return acknowledgments.loaded(self.acknowledgments)
 
     @property
     def rule_settings(self) -> RuleSettings:
@@ -178,6 +190,9 @@ class Template(models.Model):
     workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="templates")
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Findings a matrix made from the template accepts from the start, each
+    # {"rule", "role" (a role code) or "activity" (an activity name), "reason"}.
+    acknowledgments = models.JSONField(default=list, blank=True)
     # Goes up each time the template's roles, activities or letters change; each version's
     # content is kept (TemplateVersion) so a matrix can tell what changed since its copy.
     version = models.PositiveIntegerField(default=1)

@@ -1,5 +1,6 @@
 """What the notifications tick finds in the matrices: letters that changed since the last
-tick, decisions reaching their review date, matrices passing theirs.
+tick, decisions reaching their review date (a finding accepted until then counts again),
+matrices passing theirs.
 
 Each finding has a key; `notify.emit` tells about a key once, so the tick can run as
 often as beat likes, twice at once, or after a missed day.
@@ -17,6 +18,7 @@ from django.urls import reverse
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit_many, seen
 from raci.models import Activity, Cell, ChangeEvent, Decision, Matrix
+from raci.services.acknowledgments import acknowledgments_lapse
 from workspaces.clock import Clock
 from workspaces.models import RoleHolder
 
@@ -130,6 +132,12 @@ def reviews_tick(today: date | None = None) -> int:
         ).select_related("matrix__workspace")
         if clock.today(d.matrix.workspace) - LOOKBACK < d.review_on <= clock.today(d.matrix.workspace)
     ]
+    # Findings accepted until these review dates count again from today, as the reminder goes out.
+    due: dict[int, set[int]] = defaultdict(set)
+    for d in decisions:
+        due[d.matrix_id].add(d.pk)
+    for matrix_id, decision_ids in due.items():
+        acknowledgments_lapse(matrix_id=matrix_id, decision_ids=decision_ids)
     keys = {d.pk: f"decision_review:{d.pk}:{d.review_on.isoformat()}" for d in decisions}
     matrices = [
         m

@@ -16,7 +16,15 @@ def _template_state(template: Template) -> tuple:
     activities = [
         (a.name, a.phase, a.description, a.letters, a.key, a.sources, a.our_default) for a in template.activities.all()
     ]
-    return (template.name, template.stage, template.description, template.is_default, roles, activities)
+    return (
+        template.name,
+        template.stage,
+        template.description,
+        template.is_default,
+        roles,
+        activities,
+        template.acknowledgments,
+    )
 
 
 def _spec_state(spec: TemplateSpec) -> tuple:
@@ -24,7 +32,16 @@ def _spec_state(spec: TemplateSpec) -> tuple:
     activities = [
         (a.name, a.phase, a.description, dict(a.letters), a.key, a.sources, a.our_default) for a in spec.activities
     ]
-    return (spec.name, spec.stage, spec.description, spec.slug == DEFAULT_TEMPLATE_SLUG, roles, activities)
+    acknowledgments = [a.as_json() for a in spec.acknowledgments]
+    return (
+        spec.name,
+        spec.stage,
+        spec.description,
+        spec.slug == DEFAULT_TEMPLATE_SLUG,
+        roles,
+        activities,
+        acknowledgments,
+    )
 
 
 @transaction.atomic
@@ -41,6 +58,7 @@ def templates_seed() -> list[str]:
             template = Template(slug=spec.slug)
         template.name, template.stage, template.description = spec.name, spec.stage, spec.description
         template.is_default = spec.slug == DEFAULT_TEMPLATE_SLUG
+        template.acknowledgments = [a.as_json() for a in spec.acknowledgments]
         template.save()
         template.roles.all().delete()
         template.activities.all().delete()

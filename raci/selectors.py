@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.prepared import Prepared
-from raci import drift, findings, fixes, rules
+from raci import acknowledgments, drift, findings, fixes, rules
 from raci.models import (
     Activity,
     Cell,
@@ -89,14 +89,24 @@ class Grid:
     # (activity id, role id) -> (value, version); includes cleared cells (value "").
     cells: dict[tuple[int, int], tuple[str, int]]
     people: dict[int, str]
+    # The findings that count; those accepted on purpose are in `accepted` instead.
     findings: list[rules.Finding] = field(default_factory=list)
     phase_list: PhaseList = field(default_factory=PhaseList.default)
+    accepted: list[tuple[rules.Finding, acknowledgments.Acknowledgment]] = field(default_factory=list)
 
     def rule_input(self) -> rules.MatrixData:
         return findings.grid_input(self)
 
     def recheck(self) -> None:
-        self.findings = findings.grid_findings(self, self.matrix.rule_settings)
+        acknowledged = self.matrix.acknowledged
+        if not acknowledged:
+            self.findings, self.accepted = findings.grid_findings(self, self.matrix.rule_settings), []
+            return
+        self.findings, self.accepted = findings.grid_checked(self, self.matrix.rule_settings, acknowledged)
+
+    def all_findings(self) -> list[rules.Finding]:
+        """Every finding, accepted or not (the rule engine's whole answer)."""
+        return [*self.findings, *(f for f, _ in self.accepted)]
 
     def activity(self, activity_id: int) -> ActivityRow | None:
         return next((a for a in self.activities if a.id == activity_id), None)
@@ -582,7 +592,7 @@ def template_content(*, template: Template) -> dict:
             }
             for a in template.activities.all()
         ],
-    }
+    } | ({"acknowledgments": list(template.acknowledgments)} if template.acknowledgments else {})
 
 
 def _drift_rows(content: dict) -> list[drift.Row]:
@@ -619,6 +629,9 @@ class Drift:
     diffs: list[drift.RowDiff]
     updates: list[drift.Update]
     basis_version: int | None
+    # Findings the template accepts on purpose that the matrix dropped, and those it added.
+    dropped: list[drift.AcceptedFinding] = field(default_factory=list)
+    added: list[drift.AcceptedFinding] = field(default_factory=list)
 
     @property
     def differing(self) -> int:
@@ -633,7 +646,8 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
     template = Template.objects.filter(pk=matrix.template_id).prefetch_related("roles", "activities").first()
     if template is None:
         return None
-    grid = grid or matrix_grid(matrix=matrix, check=False)
+    # A checked grid knows which findings are accepted on purpose (compared below).
+    grid = grid or matrix_grid(matrix=matrix, check=bool(matrix.acknowledgments))
     current = template_content(template=template)
     codes = [c.code.upper() for c in grid.columns]
     codes += [r["code"] for r in current["roles"] if r["code"] not in codes]
@@ -645,7 +659,38 @@ def template_drift(*, matrix: Matrix, grid: Grid | None = None) -> Drift | None:
     if basis is not None:
         shared = [c.code.upper() for c in grid.columns]
         updates = drift.pending_updates(_drift_rows(basis.content), _drift_rows(current), mine, shared)
-    return Drift(template, drift.compare(mine, _drift_rows(current), codes), updates, matrix.template_version)
+    dropped, added = drift.accepted_drift(_template_accepted(template), _matrix_accepted(matrix, grid))
+    return Drift(
+        template, drift.compare(mine, _drift_rows(current), codes), updates, matrix.template_version, dropped, added
+    )
+
+
+CREATOR_SUBJECT = "the matrix's creator"
+
+
+def _template_accepted(template: Template) -> list[drift.AcceptedFinding]:
+    return [
+        drift.AcceptedFinding(
+            str(a.get("rule", "")),
+            str(a.get("activity") or a.get("role") or CREATOR_SUBJECT),
+            str(a.get("reason", "")),
+        )
+        for a in template.acknowledgments or []
+    ]
+
+
+def _matrix_accepted(matrix: Matrix, grid: Grid) -> list[drift.AcceptedFinding]:
+    """The matrix's acknowledgments that hold now, named as a template names them."""
+    names = {a.id: a.name for a in grid.activities}
+    codes = {c.role_id: c.code for c in grid.columns}
+    return [
+        drift.AcceptedFinding(
+            f.rule,
+            names.get(f.activity, "") if f.activity is not None else codes.get(f.role, CREATOR_SUBJECT),
+            ack.reason,
+        )
+        for f, ack in grid.accepted
+    ]
 
 
 # --- staying live: what changed since a sequence number --------------------------------
@@ -719,7 +764,7 @@ class CellsAround:
     columns: list[RoleColumn]
     activities: dict[int, ActivityRow]  # the rows of the cells, by id
     cells: dict[tuple[int, int], tuple[str, int]]  # every cell of those rows
-    down: dict[int, list[str]]  # role id -> the non-empty values of its column
+    down: dict[int, list[tuple[int, str]]]  # role id -> (activity id, value) of its column's letters
     n_activities: int
 
 
@@ -741,14 +786,14 @@ def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
         activities.setdefault(pk, ActivityRow(pk, name, phase, "", order))
         if role_id in current:
             cells[(pk, role_id)] = (value, version)
-    down: dict[int, list[str]] = defaultdict(list)
+    down: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if role_ids:
-        for role_id, value in _fetch(
+        for role_id, activity_id, value in _fetch(
             Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
             .exclude(value="")
-            .values_list("role_id", "value")
+            .values_list("role_id", "activity_id", "value")
         ):
-            down[role_id].append(value)
+            down[role_id].append((activity_id, value))
     n = _N_ACTIVITIES.rows(matrix_id=matrix.pk)
     return CellsAround(columns, activities, cells, down, n[0][0] if n else 0)
 

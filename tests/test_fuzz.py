@@ -117,6 +117,8 @@ URLS: dict[str, dict] = {
     "raci:activity_split": {"fields": ["input_role", "outcome_role", "since"]},
     "raci:finding": {},
     "raci:fix_apply": {"fields": ["rule", "activity", "role", "code", "since"]},
+    "raci:finding_accept": {"fields": ["rule", "activity", "role", "person", "reason", "review_on", "fingerprint"]},
+    "raci:finding_withdraw": {"fields": ["rule", "activity", "role", "person"]},
     "raci:role_handover": {"fields": ["since", "to-1"]},
     "raci:group_undo": {},
     "raci:undo": {},

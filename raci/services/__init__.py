@@ -4,6 +4,13 @@ same transaction. Errors are `core.errors`; the response layer turns them into s
 """
 
 from core.errors import Conflict, InvalidInput, NotFound, StaleChanges, StaleEdit
+from raci.services.acknowledgments import (
+    FindingRef,
+    acknowledgments_from_template,
+    acknowledgments_lapse,
+    finding_acknowledge,
+    finding_withdraw,
+)
 from raci.services.cells import CellResult, cell_set, matrix_recount, parse_value
 from raci.services.decisions import decision_add, decision_delete, decision_update
 from raci.services.fixes import fix_apply, role_handover
@@ -48,6 +55,11 @@ __all__ = [
     "StaleChanges",
     "StaleEdit",
     "CellResult",
+    "FindingRef",
+    "acknowledgments_from_template",
+    "acknowledgments_lapse",
+    "finding_acknowledge",
+    "finding_withdraw",
     "RESERVED_MATRIX_SLUGS",
     "activity_add",
     "activity_delete",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
 from raci import changelog, rules
-from raci.findings import neighbourhood_findings
+from raci.findings import neighbourhood_checked
 from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.models import (
     Cell,
@@ -103,9 +103,10 @@ def _write_cell_change(
     cell_sql = f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s"
     cell_params = [value, activity_id, role_id]
     counts_sql = (
-        f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s WHERE id = %s"
+        f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s, "
+        f"acknowledged_count = acknowledged_count + %s WHERE id = %s"
     )
-    counts_params = [delta["error"], delta["warning"], delta["info"], matrix.pk]
+    counts_params = [delta["error"], delta["warning"], delta["info"], delta["acknowledged"], matrix.pk]
     if create:
         Cell.objects.create(activity_id=activity_id, role_id=role_id, value=value, version=1)
     if connection.vendor == "postgresql":
@@ -207,15 +208,19 @@ class _Planned:
 
 def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expected_version: int) -> _Planned:
     # An edit between letters that the column's rules do not count (C, I, empty) reads no
-    # column: on a big matrix that column is most of what an edit reads.
-    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id, column=value in COLUMN_LETTERS)
+    # column: on a big matrix that column is most of what an edit reads. Unless a finding
+    # of the column is accepted on purpose: any change to its letters ends that.
+    acknowledged = matrix.acknowledged if matrix.acknowledgments else {}
+    column = value in COLUMN_LETTERS or any(key[2] == role_id for key in acknowledged)
+    hood = cell_neighbourhood(matrix=matrix, activity_id=activity_id, role_id=role_id, column=column)
     if hood.activity is None or hood.column is None:
         raise NotFound("That activity or role is no longer in the matrix.")
     before, version = hood.row[role_id]
     if version != expected_version:
         raise StaleEdit(value=before, version=version)
     settings = matrix.rule_settings
-    old_row, old_column = neighbourhood_findings(hood, settings, role_id)
+    old = neighbourhood_checked(hood, settings, role_id, acknowledged=acknowledged)
+    old_row, old_column = old.row, old.column
     if before == value:
         return _Planned(
             before,
@@ -235,10 +240,12 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
             {},
             "",
         )
-    new_row, new_column = neighbourhood_findings(hood, settings, role_id, value)
-    old = rules.count_by_severity(old_row + (old_column or []))
-    new = rules.count_by_severity(new_row + (new_column or []))
-    delta = {severity: new[severity] - old[severity] for severity in new}
+    new = neighbourhood_checked(hood, settings, role_id, value, acknowledged=acknowledged)
+    new_row, new_column = new.row, new.column
+    old_counts = rules.count_by_severity(old_row + (old_column or []))
+    new_counts = rules.count_by_severity(new_row + (new_column or []))
+    delta = {severity: new_counts[severity] - old_counts[severity] for severity in new_counts}
+    delta["acknowledged"] = new.accepted - old.accepted
     planned = _Planned(before, version, None, delta, f"{hood.activity.name} × {hood.column.code}")
     planned.result = CellResult(
         activity_id, role_id, value, version + 1, True, new_row, new_column, {}, hood.n_activities, len(hood.columns)
@@ -250,6 +257,7 @@ def _applied(matrix: Matrix, planned: _Planned) -> CellResult:
     matrix.errors += planned.delta["error"]
     matrix.warnings += planned.delta["warning"]
     matrix.infos += planned.delta["info"]
+    matrix.acknowledged_count += planned.delta["acknowledged"]
     planned.result.counts = matrix.counts
     return planned.result
 
@@ -267,6 +275,7 @@ def _cell_set_if_unchanged(
         planned.delta["error"],
         planned.delta["warning"],
         planned.delta["info"],
+        planned.delta["acknowledged"],
         matrix.pk,
         matrix.last_seq,
         activity_id,
@@ -362,7 +371,8 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
     wait = " AND set_config('synchronous_commit', 'off', true) IS NOT NULL" if early else ""
     return (
         f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, "
-        f"warnings = warnings + %s, infos = infos + %s WHERE id = %s AND last_seq = %s{wait} "
+        f"warnings = warnings + %s, infos = infos + %s, acknowledged_count = acknowledged_count + %s "
+        f"WHERE id = %s AND last_seq = %s{wait} "
         f"RETURNING last_seq), "
         f"written AS ({cell}) "
         f"INSERT INTO {_EVENT} ({columns}) SELECT %s, bumped.last_seq, %s, %s, %s, %s, %s, %s, %s, %s, NULL, '', %s "
@@ -372,6 +382,4 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
 
 def matrix_recount(matrix: Matrix) -> None:
     """Store the matrix's finding counts after a change that may move any of them."""
-    counts = matrix_grid(matrix=matrix).counts
-    matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
-    Matrix.objects.filter(pk=matrix.pk).update(errors=matrix.errors, warnings=matrix.warnings, infos=matrix.infos)
+    changelog.store_counts(matrix, matrix_grid(matrix=matrix))

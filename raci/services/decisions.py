@@ -60,5 +60,9 @@ def decision_update(*, matrix: Matrix, decision_id: int, **fields) -> Decision:
 
 @transaction.atomic
 def decision_delete(*, matrix: Matrix, decision_id: int) -> None:
+    if any(a.get("decision") == decision_id for a in matrix.acknowledgments or ()):
+        raise InvalidInput(
+            "This decision records a finding accepted on purpose: withdraw it from the finding's page instead."
+        )
     if not Decision.objects.filter(matrix=matrix, pk=decision_id).delete()[0]:
         raise NotFound("That decision no longer exists.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from core.errors import InvalidInput
 from core.text import clean_name, unique_slug
 from raci import changelog, dependents, limits
+from raci.builtin_templates import CREATOR
 from raci.models import (
     Activity,
     Cell,
@@ -20,6 +21,7 @@ from raci.models import (
 )
 from raci.rules import VALUES
 from raci.selectors import matrix_grid
+from raci.services.acknowledgments import acknowledgments_from_template
 from raci.services.cells import matrix_recount
 from raci.services.structure import _recount_matrices_with_roles
 from raci.services.templates import template_snapshot
@@ -61,6 +63,7 @@ def matrix_create(
         _copy_template_into(matrix, template, actor)
         matrix.template, matrix.template_version = template, template_snapshot(template=template).number
         matrix.save(update_fields=["template", "template_version"])
+        acknowledgments_from_template(matrix=matrix, template=template, actor=actor)
     changelog.record(
         matrix=matrix,
         actor=actor,
@@ -290,7 +293,8 @@ def matrix_delete(*, matrix: Matrix) -> None:
 
 @transaction.atomic
 def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: str = "") -> Template:
-    """Save a matrix's activities, roles and letters as a template of its workspace."""
+    """Save a matrix's activities, roles and letters as a template of its workspace, with
+    the findings it accepts on purpose."""
     name = clean_name(name, "template")
     if stage not in Template.Stage.values:
         raise InvalidInput("Pick a stage: startup, scale-up or enterprise.", "stage")
@@ -310,8 +314,23 @@ def template_from_matrix(*, matrix: Matrix, name: str, stage: str, description: 
         description=description.strip()[:2000],
         slug=unique_slug(Template.objects.filter(workspace=workspace), name),
     )
-    grid = matrix_grid(matrix=matrix, check=False)
+    grid = matrix_grid(matrix=matrix, check=bool(matrix.acknowledgments))
     codes = {c.role_id: c.code for c in grid.columns}
+    names = {a.id: a.name for a in grid.activities}
+    # The findings the matrix accepts on purpose, as a template names them (a person's
+    # finding is the one who makes the matrix from it: `raci.builtin_templates.CREATOR`).
+    template.acknowledgments = [
+        {
+            "rule": f.rule,
+            "role": codes.get(f.role),
+            "activity": names.get(f.activity),
+            "person": CREATOR if f.person is not None else None,
+            "reason": ack.reason,
+        }
+        for f, ack in grid.accepted
+    ]
+    if template.acknowledgments:
+        template.save(update_fields=["acknowledgments"])
     TemplateRole.objects.bulk_create(
         [
             TemplateRole(template=template, code=c.code, name=c.name, description=c.description, order=i)

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import refusal_redirects_to
-from raci import changelog, fixes, selectors, services
+from raci import acknowledgments, changelog, fixes, selectors, services
+from raci.forms import AcknowledgeForm
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY, RULE_CODES
 from workspaces.access import can_edit
@@ -29,10 +30,31 @@ def _finding_from(params, grid):
     activity_id, role_id = query_int(params.get("activity")), query_int(params.get("role"))
     if rule not in RULE_CODES:
         return "", activity_id, role_id, None
-    finding = next(
-        (f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None
+    return rule, activity_id, role_id, _found(grid, rule, activity_id, role_id, query_int(params.get("person")))
+
+
+def _found(grid, rule, activity_id, role_id, person_id=None):
+    """The finding, open or accepted on purpose."""
+    return next(
+        (
+            f
+            for f in grid.all_findings()
+            if f.rule == rule
+            and f.activity == activity_id
+            and f.role == role_id
+            and (person_id is None or f.person == person_id)
+        ),
+        None,
     )
-    return rule, activity_id, role_id, finding
+
+
+def _ref(params) -> services.FindingRef:
+    return services.FindingRef(
+        (params.get("rule") or "")[:40],
+        query_int(params.get("activity")),
+        query_int(params.get("role")),
+        query_int(params.get("person")),
+    )
 
 
 def _previews(grid, finding, matrix) -> list[dict]:
@@ -64,8 +86,11 @@ def finding(request, ws, m):
     return _finding_page(request, matrix, grid, rule, activity_id, role_id, found)
 
 
-def _finding_page(request, matrix, grid, rule, activity_id, role_id, found, *, status=200, error="", changes=()):
+def _finding_page(
+    request, matrix, grid, rule, activity_id, role_id, found, *, status=200, error="", changes=(), form=None
+):
     column = grid.column(role_id) if role_id else None
+    accepted = next((ack for f, ack in grid.accepted if f == found), None) if found else None
     return render(
         request,
         "raci/finding.html",
@@ -90,9 +115,57 @@ def _finding_page(request, matrix, grid, rule, activity_id, role_id, found, *, s
             if rule == "overloaded-role" and column
             else [],
             "other_columns": [c for c in grid.columns if c.role_id != role_id],
+            "accepted": accepted,
+            "accept_form": form or _accept_form(grid, found),
+            "fingerprint": acknowledgments.fingerprint_of(found, grid.rule_input()) if found else "",
+            "person_id": found.person if found else None,
         },
         status=status,
     )
+
+
+def _accept_form(grid, found) -> AcknowledgeForm | None:
+    if found is None or not acknowledgments.can_acknowledge(found):
+        return None
+    label = grid.column(found.role).code if found.role is not None and grid.column(found.role) else ""
+    return AcknowledgeForm(initial={"reason": acknowledgments.suggested_reason(found, label)})
+
+
+@login_required
+@require_POST
+def finding_accept(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    form, ref = AcknowledgeForm(request.POST), _ref(request.POST)
+    try:
+        if not form.is_valid():
+            raise core_errors.InvalidInput("Check the reason and the review date below.")
+        services.finding_acknowledge(
+            matrix=matrix,
+            ref=ref,
+            reason=form.cleaned_data["reason"],
+            review_on=form.cleaned_data["review_on"],
+            fingerprint=(request.POST.get("fingerprint") or "")[:40],
+            actor=request.user,
+        )
+    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
+        if isinstance(error, core_errors.InvalidInput) and error.field in form.fields:
+            form.add_error(error.field, error.message)
+        return _refused(request, matrix, ref.rule, ref.activity_id, ref.role_id, error, form=form)
+    messages.success(request, "Accepted on purpose: it is in the findings panel's accepted list. Undo takes it back.")
+    return redirect(_matrix_url(matrix, "#findings-panel"))
+
+
+@login_required
+@require_POST
+def finding_withdraw(request, ws, m):
+    matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
+    try:
+        services.finding_withdraw(matrix=matrix, ref=_ref(request.POST), actor=request.user)
+    except core_errors.NotFound as gone:
+        messages.error(request, str(gone))
+    else:
+        messages.success(request, "The finding counts again.")
+    return redirect(_matrix_url(matrix, "#findings-panel"))
 
 
 @login_required
@@ -117,9 +190,9 @@ def fix_apply(request, ws, m):
     return redirect(_matrix_url(matrix, f"#row-{activity_id}" if activity_id else f"#col-{role_id}"))
 
 
-def _refused(request, matrix, rule, activity_id, role_id, error):
+def _refused(request, matrix, rule, activity_id, role_id, error, *, form=None):
     grid = selectors.matrix_grid(matrix=matrix)
-    found = next((f for f in grid.findings if f.rule == rule and f.activity == activity_id and f.role == role_id), None)
+    found = _found(grid, rule, activity_id, role_id)
     stale = isinstance(error, core_errors.StaleChanges)
     return _finding_page(
         request,
@@ -132,6 +205,7 @@ def _refused(request, matrix, rule, activity_id, role_id, error):
         status=409 if stale else 422,
         error=error.message,
         changes=error.changes if stale else (),
+        form=form,
     )
 
 

@@ -62,6 +62,40 @@ def _row_url(matrix, activity_id: int, grid=None) -> str:
 PANEL_FIXES = 3
 
 
+def _where(grid, f, names, codes, index) -> tuple[str, str, str]:
+    """What a finding is about (its name), where the grid shows it, and its page's query."""
+    if f.activity is not None:
+        target, href = names.get(f.activity, ""), _row_href(grid, f.activity, index=index)
+    elif f.role is not None:
+        target, href = codes.get(f.role, ""), f"#col-{f.role}"
+    else:
+        target, href = grid.people.get(f.person, ""), ""
+    query = urlencode(
+        {
+            "rule": f.rule,
+            **({"activity": f.activity} if f.activity is not None else {}),
+            **({"role": f.role} if f.role is not None else {}),
+            **({"person": f.person} if f.person is not None else {}),
+        }
+    )
+    return target, href, query
+
+
+def _accepted(grid) -> list[dict]:
+    """The findings accepted on purpose, for the panel's collapsed list: each with its reason."""
+    if not grid.accepted:
+        return []
+    base = reverse("raci:finding", args=[grid.matrix.workspace.slug, grid.matrix.slug])
+    names = {a.id: a.name for a in grid.activities}
+    index = {a.id: i for i, a in enumerate(grid.activities)}
+    codes = {c.role_id: c.code for c in grid.columns}
+    accepted = []
+    for f, ack in sorted(grid.accepted, key=lambda pair: SEVERITY_ORDER[pair[0].severity]):
+        target, href, query = _where(grid, f, names, codes, index)
+        accepted.append({"f": f, "ack": ack, "target": target, "href": href, "url": f"{base}?{query}"})
+    return accepted
+
+
 def _panel(grid, template=None) -> list[dict]:
     """The findings list, for the whole matrix whatever page is shown; links lead to the
     page that shows the row. Each finding carries why it matters and its first fixes, each
@@ -74,19 +108,7 @@ def _panel(grid, template=None) -> list[dict]:
     codes = {c.role_id: c.code for c in grid.columns}
     panel = []
     for f in sorted(grid.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
-        if f.activity is not None:
-            target, href = names.get(f.activity, ""), _row_href(grid, f.activity, index=index)
-        elif f.role is not None:
-            target, href = codes.get(f.role, ""), f"#col-{f.role}"
-        else:
-            target, href = grid.people.get(f.person, ""), ""
-        query = urlencode(
-            {
-                "rule": f.rule,
-                **({"activity": f.activity} if f.activity is not None else {}),
-                **({"role": f.role} if f.role is not None else {}),
-            }
-        )
+        target, href, query = _where(grid, f, names, codes, index)
         found = fixes.fixes_for(f, data, settings=grid.matrix.rule_settings, template=template, rows=rows)
         panel.append(
             {
@@ -179,6 +201,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
         "columns": columns,
         "counts": grid.counts,
         "panel": _panel(grid, selectors.template_letters(matrix=grid.matrix)),
+        "accepted": _accepted(grid),
         "editable": editable,
         "only_findings": only_findings,
         "n_columns": len(grid.columns) + 1,
@@ -311,6 +334,7 @@ def findings_panel(request, ws, m):
                 "matrix": matrix,
                 "editable": can_edit(matrix.access),
                 "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
+                "accepted": _accepted(grid),
             },
         )
     return vary_on_htmx(response)
@@ -437,7 +461,7 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
     """The changed cells with their rows' and columns' badges: O(k) for k cells."""
     keys = list(dict.fromkeys((e.activity_id, e.role_id) for e in events))
     around = selectors.cells_around(matrix=matrix, keys=keys)
-    settings = matrix.rule_settings
+    settings, accepted = matrix.rule_settings, matrix.acknowledged
     shown_page = paging.page_for(total=around.n_activities, n_columns=len(around.columns), requested=page)
     positions = selectors.activity_positions(matrix=matrix) if shown_page.paged else None
     current = {c.role_id for c in around.columns}
@@ -448,13 +472,13 @@ def _cell_changes(matrix, events, *, editable: bool, page: int | None) -> dict:
         # The column's badge is on every page; the cell and its row's badge only on the
         # page that shows the row (an out-of-band swap with no target is an htmx error).
         if r not in columns:
-            columns[r] = badge_html(findings.around_column_findings(around, r, settings), f"cb-{r}", oob=True)
+            columns[r] = badge_html(findings.around_column_findings(around, r, settings, accepted), f"cb-{r}", oob=True)
         if positions is not None and not shown_page.first <= positions.get(a, -1) + 1 <= shown_page.last:
             continue
         value, version = around.cells.get((a, r), ("", 0))
         cells.append(mark_safe(cell_html(a, r, value, version, editable=editable, extra=" remote", oob=True)))
         if a not in rows:
-            rows[a] = badge_html(findings.around_row_findings(around, a, settings), f"rb-{a}", oob=True)
+            rows[a] = badge_html(findings.around_row_findings(around, a, settings, accepted), f"rb-{a}", oob=True)
     return {"cells": cells, "badges": [mark_safe(b) for b in (*rows.values(), *columns.values())]}
 
 
@@ -482,6 +506,7 @@ def _panel_shared(matrix, *, editable: bool) -> dict:
                 "editable": editable,
                 "panel_seq": matrix.last_seq,
                 "panel": _panel(grid, selectors.template_letters(matrix=matrix)),
+                "accepted": _accepted(grid),
             },
         )
         panel = {"seq": matrix.last_seq, "at": time.time(), "html": html}

@@ -84,6 +84,17 @@ def test_open_findings_by_severity_per_matrix_link_to_its_findings(client, team)
 
 
 @FROZEN
+def test_findings_accepted_on_purpose_are_reported_beside_the_open_ones(client, team):
+    ws, people = team
+    matrix, _, _ = build_matrix(ws, activities=2, roles=2, name="Core")
+    Matrix.objects.filter(pk=matrix.pk).update(errors=1, acknowledged_count=2)
+    html = _page(client, people["admin"])
+    findings = reverse("raci:findings", args=[ws.slug, "core"])
+    assert f'href="{findings}#accepted-findings">2 accepted</a>' in html
+    assert "· 2 accepted on purpose</span>" in html
+
+
+@FROZEN
 def test_stale_matrix_shows_since_when_and_links_to_the_matrix(client, team):
     ws, people = team
     stale, _, _ = build_matrix(ws, activities=2, roles=2, name="Old")

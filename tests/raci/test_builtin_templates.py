@@ -395,3 +395,10 @@ def test_no_text_of_a_template_names_a_seed(spec):
         texts += [activity.description, activity.source, activity.our_default, *activity.sources.values()]
     for text in texts:
         assert not re.search(r"\bseeds?\b", text, re.IGNORECASE), text
+@TEMPLATES
+def test_every_finding_of_a_template_is_one_it_accepts_with_its_source_article(spec):
+    findings = check(to_matrix_data(spec))
+    accepted = {(a.rule, a.role, a.person) for a in spec.acknowledgments}
+    assert {(f.rule, f.role, f.person) for f in findings} == accepted
+    for ack in spec.acknowledgments:
+        assert any(f"“{title}”" in ack.reason for title in builtin_templates.SEEDS.values()), ack.reason

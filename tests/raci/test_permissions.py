@@ -62,6 +62,8 @@ TABLE = {
     "activity_split": ({"get": E, "post": E}, ["ws", "m", "activity_id"]),
     "finding": ({"get": V}, ["ws", "m"]),
     "fix_apply": ({"post": E}, ["ws", "m"]),
+    "finding_accept": ({"post": E}, ["ws", "m"]),
+    "finding_withdraw": ({"post": E}, ["ws", "m"]),
     "role_handover": ({"post": E}, ["ws", "m", "role_id"]),
     "group_undo": ({"post": E}, ["ws", "m", "group"]),
     "undo": ({"post": E}, ["ws", "m"]),

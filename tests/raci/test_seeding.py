@@ -67,3 +67,31 @@ def test_demo_has_one_deliberate_conflict_and_is_idempotent():
     errors = [f for f in matrix_grid(matrix=matrix).findings if f.severity == "error"]
     assert [f.rule for f in errors] == ["multiple-accountable"]
     assert ChangeEvent.objects.filter(kind="cell").count() == 1
+
+
+@pytest.mark.parametrize("slug", ["pm-pmm-scaleup", "pm-pmm-startup", "pm-pmm-enterprise"])
+@pytest.mark.parametrize("access", ["admin", "editor"])
+def test_a_matrix_from_each_builtin_template_opens_with_no_finding(slug, access):
+    member = MembershipFactory(access=access)
+    templates_seed()
+    template = Template.objects.get(slug=slug, workspace=None)
+    matrix = services.matrix_create(workspace=member.workspace, name="Ours", actor=member.user, template=template)
+    grid = matrix_grid(matrix=Matrix.objects.select_related("workspace").get(pk=matrix.pk))
+    assert grid.findings == []
+    assert matrix.counts == {"error": 0, "warning": 0, "info": 0}
+    assert matrix.acknowledged_count == len(grid.accepted)
+    for _, ack in grid.accepted:
+        assert "“" in ack.reason and ack.by == f"the template “{template.name}”", "names its source article"
+        assert matrix.decisions.filter(pk=ack.decision, why=ack.reason).exists()
+
+
+def test_the_default_templates_sales_role_is_consulted_on_purpose():
+    member = MembershipFactory(access="admin")
+    templates_seed()
+    template = Template.objects.get(is_default=True)
+    matrix = services.matrix_create(workspace=member.workspace, name="Ours", actor=member.user, template=template)
+    grid = matrix_grid(matrix=Matrix.objects.select_related("workspace").get(pk=matrix.pk))
+    [(finding, ack)] = grid.accepted
+    assert finding.rule == "idle-role" and grid.column(finding.role).code == "SALES"
+    assert ack.reason.startswith("SALES is consulted and informed on purpose")
+    assert "Product Marketing vs Product Management: a practical guide" in ack.reason

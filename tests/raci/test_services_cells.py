@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from core import errors as core_errors
 from raci import services
-from raci.models import Cell, ChangeEvent
+from raci.models import Cell, ChangeEvent, Matrix
 from raci.selectors import COLUMN_LETTERS, matrix_grid
 from tests.factories import MembershipFactory, build_matrix
 from workspaces import services as workspaces_services
@@ -263,6 +263,59 @@ def test_an_edit_that_reads_no_column_keeps_the_counts_and_the_column_as_a_full_
             assert before not in COLUMN_LETTERS and value not in COLUMN_LETTERS
         else:
             assert sorted(f.rule for f in result.column_findings) == full
+
+
+ACCEPT = "accept"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.tuples(st.integers(0, 8), st.integers(0, 3), st.sampled_from(LETTERS)),
+            st.tuples(st.just(ACCEPT), st.integers(0, 50), st.just("")),
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_counts_kept_by_edits_equal_a_full_check_with_findings_accepted_on_purpose(db_matrix, steps):
+    """Findings accepted on purpose leave the counts while their row or column keeps its
+    letters: whatever the edits and acceptances, the stored counts (and how many are
+    accepted) equal a full check's, and an edit's row and column findings are its."""
+    member, matrix, acts, roles = db_matrix
+    for a, r, value in steps:
+        matrix = Matrix.objects.select_related("workspace").get(pk=matrix.pk)
+        if a == ACCEPT:
+            open_ = [f for f in matrix_grid(matrix=matrix).findings if f.severity != "error"]
+            if open_:
+                finding = open_[r % len(open_)]
+                services.finding_acknowledge(
+                    matrix=matrix,
+                    ref=services.FindingRef(finding.rule, finding.activity, finding.role, finding.person),
+                    reason="On purpose.",
+                    review_on=None,
+                    actor=member.user,
+                )
+            continue
+        version = Cell.objects.filter(activity=acts[a], role=roles[r]).values_list("version", flat=True).first()
+        result = services.cell_set(
+            matrix=matrix,
+            activity_id=acts[a].pk,
+            role_id=roles[r].pk,
+            value=value,
+            expected_version=version or 0,
+            actor=member.user,
+        )
+        grid = matrix_grid(matrix=matrix)
+        assert matrix.counts == grid.counts
+        assert matrix.acknowledged_count == len(grid.accepted)
+        assert sorted(f.rule for f in result.row_findings) == sorted(f.rule for f in grid.row_findings(acts[a].pk))
+        if result.column_findings is not None:
+            full = sorted(f.rule for f in grid.column_findings(roles[r].pk))
+            assert sorted(f.rule for f in result.column_findings) == full
+    stored = Matrix.objects.get(pk=matrix.pk)
+    assert stored.counts == matrix_grid(matrix=matrix).counts
 
 
 @pytest.fixture

@@ -15,6 +15,11 @@ A file may name any phase: the lifecycle's and their aliases, or the team's own.
 team's own phases are listed, never an error: in text, one line before the summary; in
 JSON, after the findings, one object per phase with the same keys (rule `team-phase`,
 severity `info`, activity and role null) plus `phase`, its name as first written.
+
+A saved matrix's findings that the team accepted on purpose (`raci.acknowledgments`) are
+listed too, marked: in JSON each finding of a saved matrix has the key `acknowledged`,
+null or `{"reason", "by", "on", "review_on"}`; in text an accepted finding's line starts
+with `accepted` and ends with the reason, and the summary counts only the others.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from raci import rules
+from raci import acknowledgments, rules
 from raci.limits import LIMITS
 from raci.tabular import ParsedTable, parse_upload
 from workspaces.phases import fold
@@ -99,7 +104,15 @@ class Command(BaseCommand):
         except Matrix.DoesNotExist:
             raise CommandError(f"No matrix “{matrix_slug}” in workspace “{workspace_slug}”.") from None
         matrix, settings = matrix_rule_input(saved)
-        return self._report(matrix, rules.check(matrix, settings), output_format=output_format, verbosity=verbosity)
+        found = rules.check(matrix, settings)
+        _, accepted = acknowledgments.check_acknowledged(found, matrix, saved.acknowledged)
+        return self._report(
+            matrix,
+            found,
+            output_format=output_format,
+            verbosity=verbosity,
+            accepted={acknowledgments.key_of(f): ack for f, ack in accepted},
+        )
 
     # -------------------------------------------------------------------- output
 
@@ -111,8 +124,10 @@ class Command(BaseCommand):
         output_format: str,
         verbosity: int,
         team_phases: Sequence[tuple[str, int]] = (),
+        accepted: dict | None = None,
     ) -> bool:
-        """Write the findings; True when any is an error."""
+        """Write the findings; True when any is an error. `accepted` (a saved matrix's
+        findings accepted on purpose, by finding) marks those."""
         activity_names = {activity.key: activity.name for activity in matrix.activities}
         role_codes = {role.key: role.label for role in matrix.roles}
         rows = [
@@ -123,6 +138,11 @@ class Command(BaseCommand):
                 "role": role_codes.get(finding.role) if finding.role is not None else None,
                 "message": finding.message,
             }
+            | (
+                {"acknowledged": _acknowledged(accepted.get(acknowledgments.key_of(finding)))}
+                if accepted is not None
+                else {}
+            )
             for finding in findings
         ]
         if output_format == "json":
@@ -142,13 +162,20 @@ class Command(BaseCommand):
             for row, finding in zip(rows, findings):
                 subject = row["activity"] or row["role"]
                 prefix = f"{subject}: " if subject else ""
-                self.stdout.write(f"{row['severity']}  {row['rule']}  {prefix}{row['message']}")
+                ack = row.get("acknowledged")
+                mark = "accepted " if ack else ""
+                why = f"  (accepted on purpose: {ack['reason']})" if ack else ""
+                self.stdout.write(f"{mark}{row['severity']}  {row['rule']}  {prefix}{row['message']}{why}")
                 if verbosity >= 2:
                     self.stdout.write(f"    fix: {finding.fix}")
             if team_phases:
                 listed = ", ".join(f"{name} ({n})" for name, n in team_phases)
                 self.stdout.write(f"Team phases (the team's own, not the lifecycle's): {listed}")
-            self.stdout.write(_summary(findings, n_activities=len(matrix.activities), n_roles=len(matrix.roles)))
+            open_ = [f for f in findings if acknowledgments.key_of(f) not in (accepted or {})]
+            summary = _summary(open_, n_activities=len(matrix.activities), n_roles=len(matrix.roles))
+            if accepted:
+                summary += f" {len(accepted)} accepted on purpose."
+            self.stdout.write(summary)
         return any(finding.severity == rules.ERROR for finding in findings)
 
     def _write_errors(self, table: ParsedTable, *, name: str, output_format: str) -> None:
@@ -170,6 +197,13 @@ class Command(BaseCommand):
 
 
 TEAM_PHASE = "team-phase"
+
+
+def _acknowledged(ack: acknowledgments.Acknowledgment | None) -> dict | None:
+    if ack is None:
+        return None
+    data = ack.as_json()
+    return {key: data[key] for key in ("reason", "by", "on", "review_on")}
 
 
 def _team_phases(table: ParsedTable) -> list[tuple[str, int]]:
