@@ -680,13 +680,10 @@ def _ref(a) -> dict:
 )
 def who_owns(request, ws: str, q: str = Query(..., max_length=200), matrix: str | None = Query(None, max_length=60)):
     caller = _caller(request)
-    if matrix:
-        found = _matrix(caller, matrix)
-    else:
-        found = selectors.default_matrix_of(workspace_id=caller.workspace.pk)
-        if found is None:
-            raise NotFound("The workspace has no matrix yet.")
-        found.workspace = caller.workspace
+    found = _matrix(caller, matrix) if matrix else selectors.default_matrix_of(workspace_id=caller.workspace.pk)
+    if found is None:
+        raise NotFound("The workspace has no matrix yet.")
+    found.workspace = caller.workspace
     grid = selectors.matrix_grid(matrix=found)
     answer = lookup.activity_lookup(grid=grid, query=q)
     body: dict = {

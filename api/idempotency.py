@@ -50,10 +50,10 @@ def idempotent(request, caller: Caller, create: Callable[[], tuple[int, dict[str
             answer.status, answer.body = status, body
             answer.save(update_fields=["status", "body"])
     except IntegrityError:
-        answer = IdempotentAnswer.objects.filter(token=caller.token, key=key).first()
-        if answer is None or answer.status == 0:
+        first = IdempotentAnswer.objects.filter(token=caller.token, key=key).first()
+        if first is None or first.status == 0:
             raise InvalidInput("A request with this Idempotency-Key is still being answered.", HEADER) from None
-        if answer.request != what:
+        if first.request != what:
             raise InvalidInput("This Idempotency-Key was used for another request.", HEADER) from None
-        return _replay(answer)
+        return _replay(first)
     return JsonResponse(body, status=status)

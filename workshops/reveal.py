@@ -179,7 +179,7 @@ def room_answer(cell: CellSpread) -> str | None:
 
 
 def cell_agreement(
-    proposals: Proposals, participants: set[Hashable], activity: Hashable, role: Hashable, value: str
+    proposals: Proposals, participants: set[Key], activity: Key, role: Key, value: str
 ) -> tuple[int, int]:
     """How many of the row's proposers proposed `value` for this one cell (a blank counts
     as proposing it empty), and how many proposed in the row: (agreed, of)."""
@@ -187,7 +187,7 @@ def cell_agreement(
     return sum(1 for p in who if proposals.get((p, activity, role), "") == value), len(who)
 
 
-def row_spreads(proposals: Proposals, participants: set[Hashable], activity: Hashable, roles) -> dict:
+def row_spreads(proposals: Proposals, participants: set[Key], activity: Key, roles) -> dict:
     """Each role's spread of the row's proposals, as the reveal shows it."""
     who = sorted(proposers_by_row(proposals).get(activity, set()) & participants, key=str)
     return {role: spread(activity, role, [proposals.get((p, activity, role), "") for p in who]) for role in roles}

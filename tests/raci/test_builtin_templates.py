@@ -395,6 +395,8 @@ def test_no_text_of_a_template_names_a_seed(spec):
         texts += [activity.description, activity.source, activity.our_default, *activity.sources.values()]
     for text in texts:
         assert not re.search(r"\bseeds?\b", text, re.IGNORECASE), text
+
+
 @TEMPLATES
 def test_every_finding_of_a_template_is_one_it_accepts_with_its_source_article(spec):
     findings = check(to_matrix_data(spec))
