@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     MATRIX_REVIEW = "matrix_review", "A matrix you own passes its review date"
     RITUAL_SOON = "ritual_soon", "A ritual you own or attend meets tomorrow"
     READOUT_DUE = "readout_due", "A launch you own is 30 days out: record its day-30 readout"
+    ROLE_UNHELD = "role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"
 
 
 class EmailMode(models.TextChoices):
@@ -73,6 +74,7 @@ class Notification(models.Model):
         "matrix_review": "Matrix review",
         "ritual_soon": "Meeting tomorrow",
         "readout_due": "Day-30 readout",
+        "role_unheld": "Nobody holds the role",
     }
 
     class Meta:
