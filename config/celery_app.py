@@ -21,6 +21,8 @@ app.conf.beat_schedule = {
     "notifications": {"task": "raci.tasks.notifications_tick", "schedule": TICK_SECONDS},
     # Readiness items due in 2 days or overdue, to their owners.
     "readiness": {"task": "launches.reminders.readiness_reminders_tick", "schedule": TICK_SECONDS},
+    # Open readiness items take the owners their matrix gives after it changed.
+    "checklist-owners": {"task": "launches.tasks.checklist_owners_tick", "schedule": TICK_SECONDS},
     # Daily and weekly digests of the notifications people asked to get in one e-mail.
     "digests": {"task": "notifications.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
     # Ritual occurrences, and the quarterly tiering opening the next launch cycle.

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from core import glance
 from launches import selectors as launch_selectors
 from launches import tiering
 from launches.models import Launch, LaunchCycle, ReadinessItem
-from raci.models import Decision, Matrix
+from raci.models import Cell, Decision, Matrix
 from raci.selectors import matrices_of
 from rituals import selectors as rituals_selectors
-from workspaces.models import Workspace
+from workspaces.models import Role, Workspace
 
 
 @dataclass(slots=True)
@@ -68,11 +68,19 @@ class Quarter:
     def slug(self) -> str:
         return self.name.lower()
 
+    # Whether this is the quarter today falls in (the dashboard can show any quarter).
+    current: bool = True
+
     @property
     def next_slug(self) -> str:
         """The quarter after, for the quarter picker: next quarter's plan is planned now."""
         year, number = int(self.name[:4]), int(self.name[-1])
         return f"{year + 1}-q1" if number == 4 else f"{year}-q{number + 1}"
+
+    @property
+    def previous_slug(self) -> str:
+        year, number = int(self.name[:4]), int(self.name[-1])
+        return f"{year - 1}-q4" if number == 1 else f"{year}-q{number - 1}"
 
 
 @dataclass(slots=True)
@@ -100,6 +108,34 @@ class OverdueDecision:
     days_late: int
 
 
+@dataclass(frozen=True, slots=True)
+class UnheldRole:
+    """A role nobody holds that owns something: R or A in a matrix, or open readiness items."""
+
+    id: int
+    code: str
+    name: str
+    letters: bool
+    items: bool
+
+
+def unheld_roles(*, workspace: Workspace) -> list[UnheldRole]:
+    """Roles of the workspace nobody holds that are R, A or A/R in a column of a matrix, or
+    own open readiness items: the work nobody is told about. One query."""
+    letters = Cell.objects.filter(
+        role=OuterRef("pk"), value__in=("R", "A", "AR"), activity__matrix__columns__role=OuterRef("pk")
+    )
+    items = ReadinessItem.objects.filter(owner_role=OuterRef("pk"), owner__isnull=True, status__in=tiering.OPEN)
+    rows = (
+        Role.objects.filter(workspace=workspace, holders__isnull=True)
+        .annotate(has_letters=Exists(letters), has_items=Exists(items))
+        .filter(Q(has_letters=True) | Q(has_items=True))
+        .order_by("code")
+        .values_list("pk", "code", "name", "has_letters", "has_items")
+    )
+    return [UnheldRole(*row) for row in rows]
+
+
 @dataclass(slots=True)
 class Dashboard:
     today: date
@@ -110,6 +146,8 @@ class Dashboard:
     overdue_decisions: list[OverdueDecision]
     # The next meetings of the team's rituals, each with "Today", "Tomorrow" or its date.
     rituals: list[tuple[rituals_selectors.UpcomingRitual, str]]
+    # Roles nobody holds that own something (the banner above everything).
+    unheld: list[UnheldRole]
 
     @property
     def attention(self) -> list[MatrixHealth]:
@@ -132,14 +170,15 @@ class Dashboard:
         }
 
 
-def _quarter(*, workspace: Workspace, today: date) -> Quarter:
-    """This quarter's cycle with its launches and their checklists, in three queries (four
-    with the rubric), however many launches it has."""
-    year, number = glance.quarter_of(today)
+def _quarter(*, workspace: Workspace, today: date, quarter: tuple[int, int] | None = None) -> Quarter:
+    """A quarter's cycle (this quarter's unless `quarter` names another) with its launches
+    and their checklists, in three queries (four with the rubric), however many launches."""
+    year, number = quarter or glance.quarter_of(today)
     name = glance.quarter_name(year, number)
     cycle = LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=number).first()
+    current = (year, number) == glance.quarter_of(today)
     if cycle is None:
-        return Quarter(name, None, [], [])
+        return Quarter(name, None, [], [], current)
     rubric = launch_selectors.rubric_of(workspace_id=workspace.pk)
     items = ReadinessItem.objects.select_related("owner__user", "owner_role")
     launches = []
@@ -162,7 +201,7 @@ def _quarter(*, workspace: Workspace, today: date) -> Quarter:
     tiers = glance.tier_tallies(
         [(t, rubric.tier_name(t)) for t in rubric.tiers], [(launch.tier, launch.readiness.ready) for launch in launches]
     )
-    return Quarter(name, cycle.slug, launches, tiers)
+    return Quarter(name, cycle.slug, launches, tiers, current)
 
 
 def _overdue_items(*, workspace: Workspace, today: date) -> list[OverdueItem]:
@@ -190,8 +229,9 @@ def _overdue_items(*, workspace: Workspace, today: date) -> list[OverdueItem]:
     ]
 
 
-def workspace_dashboard(*, workspace: Workspace, today: date) -> Dashboard:
-    """Everything the workspace home page shows, in a fixed number of queries."""
+def workspace_dashboard(*, workspace: Workspace, today: date, quarter: tuple[int, int] | None = None) -> Dashboard:
+    """Everything the workspace home page shows, in a fixed number of queries; the launches
+    of `quarter` (year, number) when given, else of this quarter."""
     matrices = matrices_of(workspace=workspace, today=today)
     health = {
         m.pk: MatrixHealth(
@@ -227,8 +267,9 @@ def workspace_dashboard(*, workspace: Workspace, today: date) -> Dashboard:
         today,
         matrices,
         list(health.values()),
-        _quarter(workspace=workspace, today=today),
+        _quarter(workspace=workspace, today=today, quarter=quarter),
         _overdue_items(workspace=workspace, today=today),
         overdue_decisions,
         rituals,
+        unheld_roles(workspace=workspace),
     )

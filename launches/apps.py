@@ -6,6 +6,8 @@ class LaunchesConfig(AppConfig):
     verbose_name = "Launches"
 
     def ready(self):
+        import launches.receivers  # noqa: F401  (connects the receivers)
+
         # Removing a member (workspaces) hands over what they hold here too.
         from launches import selectors, services
         from workspaces import handover, workload

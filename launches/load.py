@@ -52,6 +52,11 @@ class PersonLoad:
     def over(self) -> bool:
         return any(c.over for c in self.cells)
 
+    @property
+    def peak(self) -> int:
+        """The busiest week's points."""
+        return max((c.points for c in self.cells), default=0)
+
 
 @dataclass(slots=True)
 class Load:

@@ -99,6 +99,9 @@ class Launch(models.Model):
         max_length=8, blank=True, choices=[("press_on", "Press on"), ("pivot", "Pivot"), ("pause", "Pause")]
     )
     outcome_notes = models.TextField(blank=True, max_length=2000)
+    # The sequence number of the matrix the checklist's owners were last taken from: when
+    # the matrix moves past it, the open items follow its owners (no re-plan needed).
+    owners_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["launch_date", "name", "id"]

@@ -1,5 +1,6 @@
 """The quarter's pre-read as a table: one row per launch with its scores, suggested and
-chosen tier with the reason, owners, readiness and plan warnings; written as CSV or
+chosen tier with the reason, owners, readiness, plan warnings and whom the open required
+items wait on; written as CSV or
 XLSX. Plain data in, bytes out; text that a spreadsheet would run as a formula is
 escaped as the matrix export does it (raci.tabular.escape_text)."""
 
@@ -27,6 +28,7 @@ HEADER = (
     "Overdue",
     "Ready",
     "Warnings",
+    "Waiting on",
 )
 
 
@@ -46,6 +48,8 @@ class Row:
     overdue: int
     ready: bool
     warnings: tuple[str, ...]
+    # Who the open required items wait on, each as its role and person ("PMM · Sam Lee").
+    waiting_on: tuple[str, ...] = ()
 
     def cells(self) -> list[str]:
         def day(d):
@@ -66,6 +70,7 @@ class Row:
             str(self.overdue),
             "yes" if self.ready else "no",
             escape_text(" | ".join(self.warnings)),
+            escape_text(", ".join(self.waiting_on)),
         ]
 
 
@@ -81,4 +86,4 @@ def write_csv(rows: list[Row]) -> bytes:
 
 def write_xlsx(rows: list[Row], *, title: str) -> bytes:
     """One sheet, header in bold, every cell a string (never a formula)."""
-    return text_workbook(records(rows), title=title, widths={"A": 36, "N": 60})
+    return text_workbook(records(rows), title=title, widths={"A": 36, "N": 60, "O": 40})

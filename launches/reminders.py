@@ -22,7 +22,7 @@ from launches.tiering import OPEN
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit, emit_many, seen
 from workspaces.clock import Clock
-from workspaces.models import Membership
+from workspaces.models import Access, Membership, Role
 
 Kind = NotificationKind
 DUE_SOON = timedelta(days=2)
@@ -78,7 +78,10 @@ def status_changed(update: StatusUpdate, launch: Launch, *, actor) -> None:
 
 
 def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[ReadinessItem] = ()) -> None:
-    """The owners hear of the new tier, and each new item's owner that the item is theirs."""
+    """The owners hear of the new tier, each new item's owner that the item is theirs, and
+    the admins of the items whose role nobody holds."""
+    assigned = list(assigned)
+    unheld = _unheld(launch, assigned, actor)
     assigned = [i for i in assigned if i.owner_id and i.status in OPEN]
     ids = {launch.pm_owner_id, launch.pmm_owner_id} | {i.owner_id for i in assigned}
     users = dict(Membership.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "user_id"))
@@ -98,6 +101,7 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
                 owners,
             ),
             *_assignments(launch, assigned, users, actor),
+            *unheld,
         ]
     )
 
@@ -118,10 +122,54 @@ def go_recorded(go: GoDecision, launch: Launch, *, actor) -> None:
 
 
 def items_assigned(launch: Launch, items: Iterable[ReadinessItem], *, actor) -> None:
+    """Each person told of the open items that became theirs; items that went to a role
+    nobody holds tell the workspace's admins (who name holders) and the launch's owners."""
+    items = list(items)
+    unheld = _unheld(launch, items, actor)
     items = [i for i in items if i.owner_id and i.status in OPEN]
     if items:
         users = dict(Membership.objects.filter(pk__in={i.owner_id for i in items}).values_list("pk", "user_id"))
-        emit_many(_assignments(launch, items, users, actor))
+        emit_many(_assignments(launch, items, users, actor) + unheld)
+    elif unheld:
+        emit_many(unheld)
+
+
+def _unheld(launch: Launch, items: list[ReadinessItem], actor) -> list:
+    """Open items whose role nobody holds: one notice per role, to the workspace's admins
+    and the launch's PM and PMM owners, linking to the launch page's "who holds this?"."""
+    by_role: dict[int, list[ReadinessItem]] = {}
+    for item in items:
+        if item.owner_role_id and not item.owner_id and item.status in OPEN:
+            by_role.setdefault(item.owner_role_id, []).append(item)
+    if not by_role:
+        return []
+    codes = dict(Role.objects.filter(pk__in=by_role).values_list("pk", "code"))
+    told = set(
+        Membership.objects.filter(workspace_id=launch.cycle.workspace_id)
+        .filter(Q(access=Access.ADMIN) | Q(pk__in=[launch.pm_owner_id, launch.pmm_owner_id]))
+        .values_list("user_id", flat=True)
+    )
+    now = timezone.now().isoformat()
+    events = []
+    for role_id, theirs in by_role.items():
+        code = codes.get(role_id, "a role")
+        count = f"{len(theirs)} readiness items" if len(theirs) > 1 else theirs[0].title
+        events.append(
+            (
+                _event(
+                    launch,
+                    kind=Kind.ROLE_UNHELD,
+                    key=f"role_unheld:{launch.pk}:{role_id}:{now}",
+                    title=f"Nobody holds {code}: {count} for {launch.name} {'wait' if len(theirs) > 1 else 'waits'} for a holder",
+                    body="\n".join(i.title for i in theirs) if len(theirs) > 1 else "",
+                    actor=actor,
+                    anchor=f"#who-holds-{role_id}",
+                    data={"role": code, "items": [i.title for i in theirs]},
+                ),
+                told,
+            )
+        )
+    return events
 
 
 def _assignments(launch: Launch, items: list[ReadinessItem], users: dict[int, int], actor) -> list:

@@ -180,20 +180,22 @@ def readiness_of(*, launch: Launch, items: list[ReadinessItem], today: date) -> 
     if any(i.key == tiering.METRIC_KEY for i in items):
         # The checklist's own "metric and target agreed" item names that blocker already.
         conditions["metric_missing"] = False
-    return tiering.readiness(
-        [
-            tiering.ItemState(
-                i.required,
-                i.status,
-                i.due_date,
-                i.owner.display_name if i.owner_id else (i.owner_role.code if i.owner_role_id else ""),
-            )
-            for i in items
-        ],
-        today=today,
-        tiered=launch.tier is not None,
-        **conditions,
+    return tiering.readiness(item_states(items), today=today, tiered=launch.tier is not None, **conditions)
+
+
+def item_owner_label(item: ReadinessItem) -> str:
+    """The item's role and person, named as every page names them (`tiering.owner_label`);
+    the item's `owner_role` and `owner__user` are loaded with it."""
+    return tiering.owner_label(
+        item.owner_role.code if item.owner_role_id else "", item.owner.display_name if item.owner_id else ""
     )
+
+
+def item_states(items: list[ReadinessItem]) -> list[tiering.ItemState]:
+    return [
+        tiering.ItemState(i.required, i.status, i.due_date, item_owner_label(i), i.title, f"#item-{i.pk}")
+        for i in items
+    ]
 
 
 def go_conditions(launch: Launch) -> dict:
@@ -371,7 +373,7 @@ class QuarterLaunch:
 class QuarterItem:
     item: ReadinessItem
     launch: Launch
-    owner: str  # the owner person's name, else their role's code, else "Nobody"
+    owner: str  # `item_owner_label`: the role and its person, one way on every page
     late: bool
 
 
@@ -477,7 +479,7 @@ def quarter_plan_of(
     for item in items:
         if item.owner_id:
             names[item.owner_id] = item.owner.display_name
-        owner = item.owner.display_name if item.owner_id else (item.owner_role.code if item.owner_role_id else "Nobody")
+        owner = item_owner_label(item)
         row = QuarterItem(
             item, launch_by_id[item.launch_id], owner, bool(item.is_open and item.due_date and item.due_date < today)
         )
@@ -503,7 +505,7 @@ def quarter_plan_of(
         start,
         end,
         tier_rows,
-        sorted(by_owner.items(), key=lambda kv: (kv[0] == "Nobody", kv[0].lower())),
+        sorted(by_owner.items(), key=lambda kv: (tiering.NOBODY_HOLDS in kv[0] or kv[0] == "no owner", kv[0].lower())),
         sorted(by_week.items(), key=lambda kv: (kv[0] is None, kv[0] or date.max)),
         found,
         names,
@@ -541,6 +543,7 @@ def preread_of(*, plan: QuarterPlan, rubric: tiering.Rubric) -> tuple[list[prere
                 row.readiness.overdue,
                 row.readiness.ready,
                 tuple(w.message for w in row.warnings),
+                row.readiness.owners,
             )
         )
     year, quarter = (plan.year - 1, 4) if plan.quarter == 1 else (plan.year, plan.quarter - 1)
@@ -675,35 +678,66 @@ def item_ownership(item: ReadinessItem, owners: LaunchOwners) -> ItemOwnership:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RoleOwner:
+    """A role that is R or A at launch, and the person who does its work on this launch."""
+
+    role_id: int
+    code: str
+    name: str
+    letters: str  # R, A or A/R
+    person: str  # "" when nobody holds the role
+
+    @property
+    def label(self) -> str:
+        return tiering.owner_label(self.code, self.person)
+
+
 @dataclass(slots=True)
 class LaunchRaci:
-    # (activity name, [(role code, letters, [holder names])]) for Launch-phase activities
-    activities: list[tuple[str, list[tuple[str, str, list[str]]]]]
+    # (activity name, [RoleOwner]) for Launch-phase activities
+    activities: list[tuple[str, list[RoleOwner]]]
     ra_role_ids: set[int]
 
+    @property
+    def unheld(self) -> list[RoleOwner]:
+        """The roles R or A at launch that nobody holds, once each."""
+        seen: dict[int, RoleOwner] = {}
+        for _, owners in self.activities:
+            for owner in owners:
+                if not owner.person:
+                    seen.setdefault(owner.role_id, owner)
+        return list(seen.values())
 
-def launch_raci_of(*, owners: LaunchOwners) -> LaunchRaci | None:
-    """Who is R/A for the Launch-phase activities of the matrix the launch's owners come from."""
+
+def launch_raci_of(*, owners: LaunchOwners, launch: Launch) -> LaunchRaci | None:
+    """Who is R/A for the Launch-phase activities of the matrix the launch's owners come
+    from, each role with the one person who does its work on this launch
+    (`tiering.person_for_role`, as the checklist assigns it)."""
     grid = owners.grid
     if grid is None:
         return None
+    lead_names = {m.pk: m.display_name for m in (launch.pm_owner, launch.pmm_owner) if m is not None}
     rows, ra = [], set()
     for activity in grid.activities:
         if activity.phase != "launch":
             continue
-        people = []
+        found = []
         for column in grid.columns:
             value = grid.cells.get((activity.id, column.role_id), ("", 0))[0]
             if value in ("R", "A", "AR"):
                 ra.add(column.role_id)
-                people.append(
-                    (
-                        column.code,
-                        "A/R" if value == "AR" else value,
-                        [grid.people[m] for m in column.holder_ids if m in grid.people],
-                    )
+                person = tiering.person_for_role(
+                    code=column.code,
+                    holder_ids=column.holder_ids,
+                    pm_owner_id=launch.pm_owner_id,
+                    pmm_owner_id=launch.pmm_owner_id,
                 )
-        rows.append((activity.name, people))
+                name = lead_names.get(person) or grid.people.get(person, "") if person else ""
+                found.append(
+                    RoleOwner(column.role_id, column.code, column.name, "A/R" if value == "AR" else value, name)
+                )
+        rows.append((activity.name, found))
     return LaunchRaci(rows, ra)
 
 

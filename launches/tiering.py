@@ -366,12 +366,43 @@ def replan(*, new: tuple[Deliverable, ...], existing: list[ExistingItem]) -> Rep
 # --- the readiness verdict ------------------------------------------------------------
 
 
+NOBODY_HOLDS = "nobody holds this role"
+
+
+def owner_label(code: str, person: str) -> str:
+    """How every page names who does a piece of work, one way: "PMM · Sam Lee" (the role
+    and its person), "PMM · nobody holds this role", "Sam Lee" (a person without a role),
+    or "no owner"."""
+    if code:
+        return f"{code} · {person or NOBODY_HOLDS}"
+    return person or "no owner"
+
+
+def person_for_role(*, code: str, holder_ids, pm_owner_id: int | None, pmm_owner_id: int | None) -> int | None:
+    """Who does a role's work on a launch: the launch's own PM and PMM owners for the PM and
+    PMM roles, else the role's first holder (the longest-standing membership), else nobody."""
+    lead = {"PM": pm_owner_id, "PMM": pmm_owner_id}.get(code.upper())
+    if lead:
+        return lead
+    return min(holder_ids) if holder_ids else None
+
+
 @dataclass(frozen=True, slots=True)
 class ItemState:
     required: bool
     status: str
     due: date | None
-    owner: str  # the owner person's name, else the owner role's code, else ""
+    owner: str  # `owner_label` of its role and person
+    title: str = ""
+    anchor: str = ""  # where on the launch page the item is
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """One thing that stands in the way of "go", and where on the launch page it is fixed."""
+
+    text: str
+    anchor: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +416,9 @@ class Readiness:
     tiered: bool = True
     awaiting: tuple[str, ...] = ()  # the leads (PM, PMM) who have not confirmed the tier
     metric_missing: bool = False  # no day-30 metric and target agreed (Tier 1 and 2)
+
+    # Every blocker, one by one, each with where it is fixed (see `go_blockers`).
+    each: tuple[Blocker, ...] = ()
 
     @property
     def line(self) -> str:
@@ -401,7 +435,7 @@ class Readiness:
             text = f"{self.open_required} open required item{'s' if self.open_required != 1 else ''}"
             text += f" ({self.overdue} overdue)"
             if self.owners:
-                text += ", owners: " + ", ".join(self.owners)
+                text += ", waiting on " + ", ".join(self.owners)
             found.append(text)
         if self.awaiting:
             found.append(
@@ -425,6 +459,36 @@ def metric_missing(tier: int | None, *, has_metric: bool) -> bool:
     return needs_confirmation(tier) and not has_metric
 
 
+def go_blockers(
+    items: list[ItemState],
+    *,
+    today: date,
+    tiered: bool = True,
+    awaiting: tuple[str, ...] = (),
+    metric_missing: bool = False,
+) -> tuple[Blocker, ...]:
+    """Everything that stands in the way of "go", all at once, in the order a team fixes
+    them: the tier, the leads' confirmation, each open required item, the day-30 metric.
+    Anchors: `#tier` (the tier and its confirmation), an item's own, `#after-launch`."""
+    if not tiered:
+        return (Blocker("Not tiered yet: tier the launch, its checklist comes from its tier", "#tier"),)
+    found = []
+    if awaiting:
+        found.append(
+            Blocker(
+                f"The {' and '.join(awaiting)} lead{'s have' if len(awaiting) > 1 else ' has'} not confirmed the tier",
+                "#tier",
+            )
+        )
+    for item in items:
+        if item.required and item.status in OPEN:
+            late = " (overdue)" if item.due and item.due < today else ""
+            found.append(Blocker(f"{item.title or 'A required item'} is open{late}: {item.owner}", item.anchor))
+    if metric_missing:
+        found.append(Blocker("No day-30 metric and target agreed", "#after-launch"))
+    return tuple(found)
+
+
 def readiness(
     items: list[ItemState],
     *,
@@ -435,10 +499,10 @@ def readiness(
 ) -> Readiness:
     """Ready when every required item is done or waived, the leads have confirmed the tier
     and the day-30 metric is agreed where the tier asks for them: exactly when "go" is
-    accepted (`launches.services.go_record`)."""
+    accepted (`launches.services.go_record`, which refuses with the same `go_blockers`)."""
     open_items = [i for i in items if i.required and i.status in OPEN]
     overdue = sum(1 for i in open_items if i.due and i.due < today)
-    owners = tuple(sorted({i.owner or "nobody" for i in open_items}))
+    owners = tuple(sorted({i.owner or "no owner" for i in open_items}))
     return Readiness(
         ready=tiered and not open_items and not awaiting and not metric_missing,
         open_required=len(open_items),
@@ -447,4 +511,5 @@ def readiness(
         tiered=tiered,
         awaiting=awaiting,
         metric_missing=metric_missing,
+        each=go_blockers(items, today=today, tiered=tiered, awaiting=awaiting, metric_missing=metric_missing),
     )

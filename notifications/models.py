@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     READOUT_DUE = "readout_due", "A launch you own is 30 days out: record its day-30 readout"
     WORKSHOP_INVITED = "workshop_invited", "You are invited to a Roles & Responsibilities workshop"
     WORKSHOP_REVEALED = "workshop_revealed", "A workshop you take part in reveals its proposals"
+    ROLE_UNHELD = "role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"
 
 
 class EmailMode(models.TextChoices):
@@ -77,6 +78,7 @@ class Notification(models.Model):
         "readout_due": "Day-30 readout",
         "workshop_invited": "Workshop",
         "workshop_revealed": "Workshop reveal",
+        "role_unheld": "Nobody holds the role",
     }
 
     class Meta:

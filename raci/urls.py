@@ -35,6 +35,7 @@ urlpatterns = [
     path("w/<slug:ws>/imports/<int:import_id>/", imports.import_page, name="import"),
     path("w/<slug:ws>/imports/<int:import_id>/confirm/", imports.import_confirm_view, name="import_confirm"),
     path(M + "settings/", matrices.matrix_settings, name="matrix_settings"),
+    path(M + "holders/", matrices.matrix_holders, name="matrix_holders"),
     path(M + "delete/", matrices.matrix_delete, name="matrix_delete"),
     path(M + "save-as-template/", matrices.matrix_save_template, name="matrix_save_template"),
     path(M + "cells/<int:activity_id>/<int:role_id>/", cells.cell, name="cell"),

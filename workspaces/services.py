@@ -121,6 +121,42 @@ def role_holders_set(*, workspace: Workspace, role_id: int, membership_ids: list
 
 
 @transaction.atomic
+def role_holder_add(*, workspace: Workspace, role_id: int, membership_id: int, actor=None) -> Membership:
+    """One more person holds the role (the others keep it): the one-step "who holds this?"
+    wherever a role nobody holds is shown."""
+    role = Role.objects.filter(workspace=workspace, pk=role_id).first()
+    if role is None:
+        raise NotFound("That role no longer exists.")
+    member = Membership.objects.filter(workspace=workspace, pk=membership_id).select_related("user").first()
+    if member is None:
+        raise InvalidInput("Pick a member of this workspace.", "holder")
+    _, created = RoleHolder.objects.get_or_create(role=role, membership=member)
+    if created:
+        signals.holders_changed.send(sender=Role, role_ids=[role.pk], actor=actor)
+    return member
+
+
+@transaction.atomic
+def role_holders_add(*, workspace: Workspace, chosen: dict[int, int], actor=None) -> int:
+    """Each role (id) gets one more holder (membership id), the others keeping it: naming
+    who holds a new matrix's roles. Ids outside the workspace are ignored. Returns how many
+    roles got a new holder."""
+    roles = set(Role.objects.filter(workspace=workspace, pk__in=chosen).values_list("pk", flat=True))
+    members = set(
+        Membership.objects.filter(workspace=workspace, pk__in=set(chosen.values())).values_list("pk", flat=True)
+    )
+    wanted = {(r, m) for r, m in chosen.items() if r in roles and m in members}
+    have = set(
+        RoleHolder.objects.filter(role_id__in=roles, membership_id__in=members).values_list("role_id", "membership_id")
+    )
+    fresh = wanted - have
+    RoleHolder.objects.bulk_create([RoleHolder(role_id=r, membership_id=m) for r, m in sorted(fresh)])
+    if fresh:
+        signals.holders_changed.send(sender=Role, role_ids=sorted({r for r, _ in fresh}), actor=actor)
+    return len(fresh)
+
+
+@transaction.atomic
 def workspace_create(*, name: str, owner) -> Workspace:
     name = clean_name(name, "workspace")
     workspace = Workspace.objects.create(

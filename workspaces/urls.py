@@ -22,5 +22,6 @@ urlpatterns = [
     path("w/<slug:ws>/roles/add/", views.role_add, name="role_add"),
     path("w/<slug:ws>/roles/<int:role_id>/", views.role_edit, name="role_edit"),
     path("w/<slug:ws>/roles/<int:role_id>/holders/", views.role_holders, name="role_holders"),
+    path("w/<slug:ws>/roles/<int:role_id>/holders/add/", views.role_holder_add, name="role_holder_add"),
     path("w/<slug:ws>/roles/<int:role_id>/delete/", views.role_delete, name="role_delete"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import errors as core_errors
@@ -426,6 +427,34 @@ def role_holders(request, ws, role_id):
     )
     messages.success(request, f"Saved who holds {role.code}.")
     return redirect("workspaces:role_edit", ws, role.pk)
+
+
+def _next_or(request, fallback: str) -> str:
+    """The page the form came from (`next`, a path of this site), else `fallback`."""
+    wanted = request.POST.get("next", "")
+    printable = len(wanted) <= 500 and all(" " < c < "\x7f" for c in wanted)
+    if printable and wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
+        return wanted
+    return fallback
+
+
+@login_required
+@require_POST
+@refusal_redirects_to(
+    lambda request, ws, role_id: _next_or(request, reverse("workspaces:role_edit", args=[ws, role_id]))
+)
+def role_holder_add(request, ws, role_id):
+    """ "Who holds this?" answered where the role shows as held by nobody: admins only."""
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    role = _role(membership, role_id)
+    member = services.role_holder_add(
+        workspace=membership.workspace,
+        role_id=role.pk,
+        membership_id=query_int(request.POST.get("holder", "")) or 0,
+        actor=request.user,
+    )
+    messages.success(request, f"{member.display_name} holds {role.code} now.")
+    return redirect(_next_or(request, reverse("workspaces:role_edit", args=[ws, role.pk])))
 
 
 @login_required

@@ -26,10 +26,12 @@ from launches.services.launch import (
     status_update,
 )
 from launches.services.outcomes import outcome_record
-from launches.services.readiness import go_record, item_update
+from launches.services.readiness import GoRefused, go_record, item_update
 from launches.services.rubric import load_limits_set, rubric_update
 from launches.services.tiers import (
+    checklist_owners_follow,
     checklist_owners_refresh,
+    holders_named,
     item_choose_role,
     item_owner_from_template,
     launch_score,
@@ -39,6 +41,7 @@ from launches.services.tiers import (
 
 __all__ = [
     "Conflict",
+    "GoRefused",
     "InvalidInput",
     "NotFound",
     "StaleChanges",
@@ -48,7 +51,9 @@ __all__ = [
     "STATUSES",
     "avoid_date_add",
     "avoid_date_remove",
+    "checklist_owners_follow",
     "checklist_owners_refresh",
+    "holders_named",
     "clean_name",
     "cycle_create",
     "dependency_add",

@@ -201,7 +201,7 @@ def launch_update(
     if launch.matrix_id != old_matrix:
         # Another matrix: the open items take their owners from it.
         moved = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
-        reassigned = [i for i in reassigned if i.pk not in {m.pk for m in moved}] + [i for i in moved if i.owner_id]
+        reassigned = [i for i in reassigned if i.pk not in {m.pk for m in moved}] + moved
     reminders.items_assigned(launch, reassigned, actor=actor)
     return launch
 

@@ -7,7 +7,7 @@ from types import EllipsisType
 from django.db import transaction
 
 from core.errors import InvalidInput, NotFound
-from launches import reminders, tiering
+from launches import reminders, selectors
 from launches.models import (
     GoDecision,
     Launch,
@@ -65,27 +65,36 @@ def item_update(
     return item
 
 
+class GoRefused(InvalidInput):
+    """ "Go" while something stands in its way: every blocker at once, each with where it is fixed."""
+
+    def __init__(self, blockers):
+        count = len(blockers)
+        super().__init__(
+            f"Not ready for go: {count} thing{'s' if count != 1 else ''} to settle first: "
+            + "; ".join(b.text for b in blockers)
+            + ".",
+            "decision",
+        )
+        self.blockers = tuple(blockers)
+
+
 @transaction.atomic
 def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDecision:
-    """Record a go/no-go. "Go" is refused while the launch is untiered, unconfirmed (Tier 1
-    and 2) or has a required item that is neither done nor waived: on Tier 1 and 2 that
-    includes "Primary metric and target agreed", done once the day-30 metric and its target
-    are recorded ("Key Differences", docs/sources.md: agreed before launch, so the readout has something to measure)."""
-    launch = Launch.objects.select_for_update().get(pk=launch.pk)
+    """Record a go/no-go. "Go" is refused (GoRefused, naming every blocker at once) while the
+    launch is untiered, unconfirmed (Tier 1 and 2) or has a required item that is neither
+    done nor waived: on Tier 1 and 2 that includes "Primary metric and target agreed", done
+    once the day-30 metric and its target are recorded ("Key Differences", docs/sources.md: agreed before launch, so the
+    readout has something to measure). The blockers are the launch page's own
+    (`selectors.readiness_of`), so the page and the refusal never disagree."""
+    launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")
     if decision == GoDecision.Decision.GO:
-        if launch.tier is None:
-            raise InvalidInput("Tier the launch before deciding go: its checklist comes from its tier.", "decision")
-        if not launch.confirmed:
-            raise InvalidInput("The PM lead and the PMM lead confirm the tier before go.", "decision")
-        open_items = list(launch.items.filter(required=True, status__in=tiering.OPEN).values_list("title", flat=True))
-        if open_items:
-            raise InvalidInput(
-                f"Not ready for go: {len(open_items)} required item{'s' if len(open_items) != 1 else ''} "
-                f"still open ({', '.join(open_items)}). Finish or waive them with a reason.",
-                "decision",
-            )
+        items = list(launch.items.filter(required=True).select_related("owner_role", "owner__user"))
+        blockers = selectors.readiness_of(launch=launch, items=items, today=launch.cycle.workspace.today()).each
+        if blockers:
+            raise GoRefused(blockers)
     go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
     reminders.go_recorded(go, launch, actor=actor)
     return go

@@ -13,6 +13,7 @@ from launches.models import (
 )
 from launches.selectors import rubric_of
 from raci import services as raci_services
+from raci.models import Matrix
 from workspaces.models import Membership, Role, RoleHolder
 
 
@@ -30,24 +31,26 @@ def launch_score(*, launch: Launch, scores: list[int]) -> int:
 
 
 def _people_of(launch: Launch, role_ids) -> dict[int, int | None]:
-    """Who does each role's items: the launch's own PM and PMM owners for the PM and PMM
-    roles, else the role's first holder, else nobody."""
+    """Who does each role's items (`tiering.person_for_role`): the launch's own PM and PMM
+    owners for the PM and PMM roles, else the role's first holder, else nobody."""
     role_ids = {r for r in role_ids if r is not None}
     if not role_ids:
         return {}
     codes = dict(Role.objects.filter(pk__in=role_ids).values_list("pk", "code"))
-    people: dict[int, int | None] = dict.fromkeys(role_ids)
-    for role_id, membership_id in (
-        RoleHolder.objects.filter(role_id__in=role_ids)
-        .order_by("-membership_id")
-        .values_list("role_id", "membership_id")
+    holders: dict[int, list[int]] = {role_id: [] for role_id in role_ids}
+    for role_id, membership_id in RoleHolder.objects.filter(role_id__in=role_ids).values_list(
+        "role_id", "membership_id"
     ):
-        people[role_id] = membership_id
-    leads = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
-    for role_id, code in codes.items():
-        if leads.get(code.upper()):
-            people[role_id] = leads[code.upper()]
-    return people
+        holders[role_id].append(membership_id)
+    return {
+        role_id: tiering.person_for_role(
+            code=codes.get(role_id, ""),
+            holder_ids=holders[role_id],
+            pm_owner_id=launch.pm_owner_id,
+            pmm_owner_id=launch.pmm_owner_id,
+        )
+        for role_id in role_ids
+    }
 
 
 def _reresolve(launch: Launch, items: list[ReadinessItem], owners: selectors.LaunchOwners) -> list[ReadinessItem]:
@@ -64,7 +67,40 @@ def _reresolve(launch: Launch, items: list[ReadinessItem], owners: selectors.Lau
         item.updated_at = now
     if changed:
         ReadinessItem.objects.bulk_update(changed, ["owner_role", "owner", "updated_at"])
+    seq = owners.matrix.last_seq if owners.matrix is not None else 0
+    if launch.owners_seq != seq:
+        launch.owners_seq = seq
+        Launch.objects.filter(pk=launch.pk).update(owners_seq=seq)
     return changed
+
+
+@transaction.atomic
+def checklist_owners_follow(*, workspace_id: int | None = None, actor=None) -> int:
+    """Launches whose matrix (or the workspace's default matrix) changed since their
+    checklist's owners were taken: the open items take the owners the matrix gives now,
+    and whoever an item went to is told (its person, or for a role nobody holds the
+    admins). Beat runs it every tick; a launch whose matrix did not move costs nothing
+    beyond the first three queries. Returns the number of items that changed owner."""
+    launches = Launch.objects.filter(items__status__in=tiering.OPEN).distinct()
+    if workspace_id is not None:
+        launches = launches.filter(cycle__workspace_id=workspace_id)
+    rows = list(launches.values_list("pk", "matrix_id", "owners_seq", "cycle__workspace_id"))
+    if not rows:
+        return 0
+    defaults = dict(
+        Matrix.objects.filter(is_default=True, workspace_id__in={ws for *_, ws in rows}).values_list(
+            "workspace_id", "pk"
+        )
+    )
+    sources = {pk: (matrix_id or defaults.get(ws)) for pk, matrix_id, _, ws in rows}
+    seqs = dict(Matrix.objects.filter(pk__in={m for m in sources.values() if m}).values_list("pk", "last_seq"))
+    stale = [pk for pk, _, seq, _ in rows if sources[pk] and seqs.get(sources[pk]) != seq]
+    moved = 0
+    for launch in Launch.objects.select_for_update().select_related("cycle__workspace").filter(pk__in=stale):
+        changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+        reminders.items_assigned(launch, changed, actor=actor)
+        moved += len(changed)
+    return moved
 
 
 def _replan(launch: Launch) -> tuple[list[ReadinessItem], list[ReadinessItem]]:
@@ -114,8 +150,32 @@ def checklist_owners_refresh(*, launch: Launch, actor=None) -> list[ReadinessIte
     returns the items whose owner changed, whose new owners are told."""
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
-    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    reminders.items_assigned(launch, changed, actor=actor)
     return changed
+
+
+@transaction.atomic
+def holders_named(*, role_ids: list[int], actor=None) -> list[ReadinessItem]:
+    """Someone now holds a role that open items were waiting on with nobody to do them:
+    each such item goes to the role's person on its launch, who is told."""
+    waiting = list(
+        ReadinessItem.objects.select_for_update()
+        .filter(owner_role_id__in=role_ids, owner__isnull=True, status__in=tiering.OPEN)
+        .select_related("launch__cycle__workspace")
+    )
+    by_launch: dict[int, tuple[Launch, list[ReadinessItem]]] = {}
+    for item in waiting:
+        by_launch.setdefault(item.launch_id, (item.launch, []))[1].append(item)
+    named = []
+    for launch, items in by_launch.values():
+        people = _people_of(launch, {i.owner_role_id for i in items})
+        found = [i for i in items if people.get(i.owner_role_id)]
+        for item in found:
+            item.owner_id = people[item.owner_role_id]
+        ReadinessItem.objects.bulk_update(found, ["owner"])
+        reminders.items_assigned(launch, found, actor=actor)
+        named += found
+    return named
 
 
 @transaction.atomic
@@ -132,7 +192,7 @@ def item_choose_role(*, launch: Launch, item_id: int, role_id: int | None, actor
     item.chosen_role_id = role_id
     item.save(update_fields=["chosen_role", "updated_at"])
     changed = _reresolve(launch, [item], selectors.launch_owners_of(launch=launch)) if item.is_open else []
-    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    reminders.items_assigned(launch, changed, actor=actor)
     return item
 
 
@@ -150,7 +210,7 @@ def item_owner_from_template(*, launch: Launch, item_id: int, since: int | None,
         raise InvalidInput("The launch has no matrix and the workspace names no default matrix: pick one first.")
     raci_services.activity_from_template(matrix=owners.matrix, key=item.activity_key, actor=actor, since=since)
     changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
-    reminders.items_assigned(launch, [i for i in changed if i.owner_id], actor=actor)
+    reminders.items_assigned(launch, changed, actor=actor)
     item.refresh_from_db()
     return item
 
@@ -194,7 +254,7 @@ def launch_set_tier(*, launch: Launch, tier: int | None, reason: str = "", actor
             launch,
             tier_name=rubric.tier_name(tier) if tier is not None else "untiered",
             actor=actor_user,
-            assigned=created + [i for i in reassigned if i.owner_id],
+            assigned=created + reassigned,
         )
     return launch
 

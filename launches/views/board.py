@@ -26,6 +26,8 @@ def cycles(request, ws):
             form.add_error("quarter", error.message)
         else:
             messages.success(request, f"Opened {cycle.name}. Add its candidate launches.")
+            if request.POST.get("next") == "calendar":
+                return redirect("launches:calendar", ws, cycle.slug)
             return redirect("launches:cycle", ws, cycle.slug)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.responses import show_on_form
-from launches import selectors, services
+from launches import plan_warnings, selectors, services
 from launches.forms import AvoidDateForm
 from launches.views.common import cycle_for
 from workspaces.access import membership_for
@@ -26,26 +26,42 @@ def retrospective(request, ws, cycle):
     )
 
 
-def this_quarters_cycle(request, ws, view: str):
-    """Redirect to `view` of this quarter's cycle, or to the quarter view (which offers to
-    open the cycle) when nobody has opened it yet: the navigation's Board and Calendar."""
+def this_quarters_cycle(request, ws, view: str, title: str):
+    """Redirect to `view` of this quarter's cycle: the navigation's Board and Calendar.
+    When nobody has opened it yet, the page says so under its own title and offers to
+    open it (editors), landing on `view` of the new cycle."""
     membership = membership_for(request, ws)
-    cycle = selectors.cycle_of_quarter(workspace=membership.workspace, today=membership.workspace.today())
-    if cycle is None:
-        return redirect("launches:quarter_now", ws)
-    return redirect(view, ws, cycle.slug)
+    today = membership.workspace.today()
+    cycle = selectors.cycle_of_quarter(workspace=membership.workspace, today=today)
+    if cycle is not None:
+        return redirect(view, ws, cycle.slug)
+    year, quarter = plan_warnings.quarter_of(today)
+    return render(
+        request,
+        "launches/no_cycle.html",
+        {
+            "membership": membership,
+            "workspace": membership.workspace,
+            "editable": membership.can_edit,
+            "quarter_name": f"{year}-Q{quarter}",
+            "quarter_slug": f"{year}-q{quarter}",
+            "title": title,
+            "next": "calendar" if view == "launches:calendar" else "board",
+            "cycles": selectors.cycles_of(workspace=membership.workspace)[:4],
+        },
+    )
 
 
 @login_required
 @require_GET
 def calendar_now(request, ws):
-    return this_quarters_cycle(request, ws, "launches:calendar")
+    return this_quarters_cycle(request, ws, "launches:calendar", "calendar")
 
 
 @login_required
 @require_GET
 def board_now(request, ws):
-    return this_quarters_cycle(request, ws, "launches:cycle")
+    return this_quarters_cycle(request, ws, "launches:cycle", "tiering board")
 
 
 @login_required

@@ -61,13 +61,19 @@ def launch_context(membership, launch, **extra):
     items = selectors.checklist_of(launch=launch)
     suggested = tiering.suggest_tier(rubric, launch.scores)
     owners = selectors.launch_owners_of(launch=launch)
-    raci = selectors.launch_raci_of(owners=owners)
+    raci = selectors.launch_raci_of(owners=owners, launch=launch)
+    unheld = {o.role_id: (o.role_id, o.code, o.name) for o in (raci.unheld if raci else [])}
     for item in items:
         item.ownership = selectors.item_ownership(item, owners)
+        item.owner_label = selectors.item_owner_label(item)
+        if item.owner_role_id and not item.owner_id and item.is_open:
+            unheld.setdefault(item.owner_role_id, (item.owner_role_id, item.owner_role.code, item.owner_role.name))
     others = selectors.launches_for_choice(launch=launch) if membership.can_edit else []
     return {
         "raci": raci,
         "owners": owners,
+        # Roles that own work on this launch and that nobody holds: "who holds this?".
+        "unheld_roles": list(unheld.values()),
         "owners_changed": any(item.ownership.state == "changed" for item in items),
         "status_updates": selectors.status_updates_of(launch=launch),
         "dependencies": selectors.dependencies_of(launch=launch),

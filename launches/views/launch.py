@@ -169,6 +169,12 @@ def go_decision(request, ws, cycle, launch_id):
                 notes=form.cleaned_data["notes"],
                 actor=request.user,
             )
+        except services.GoRefused as refused:
+            # The card lists every blocker with its link just above the form.
+            count = len(refused.blockers)
+            form.add_error(
+                "decision", f"Not ready for go: settle the {count} thing{'s' if count != 1 else ''} listed above first."
+            )
         except services.InvalidInput as error:
             form.add_error("decision", error.message)
         else:

@@ -28,6 +28,14 @@ class LoadLimitsForm(forms.Form):
     )
 
 
+def _load(workspace, plan):
+    """The quarter's whole workload, as the People page counts it, beside the load by week:
+    (name, load by week, workload) per person."""
+    work = workloads.workload_of(workspace=workspace, quarter=workloads.Quarter(plan.year, plan.quarter))
+    by_member = {person.membership.pk: person for person in work.people}
+    return work, [(name, person, by_member.get(person.owner_id)) for name, person in plan.load_rows]
+
+
 def _context(membership, year, quarter, **extra):
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)
@@ -37,10 +45,7 @@ def _context(membership, year, quarter, **extra):
     limits_form = extra.pop("limits_form", None) or LoadLimitsForm(
         initial={"person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit}
     )
-    # The quarter's whole workload, as the People page counts it, beside the load by week.
-    work = workloads.workload_of(workspace=workspace, quarter=workloads.Quarter(year, quarter))
-    by_member = {person.membership.pk: person for person in work.people}
-    load_rows = [(name, person, by_member.get(person.owner_id)) for name, person in plan.load_rows]
+    work, load_rows = _load(workspace, plan)
     return {
         "membership": membership,
         "workspace": workspace,
@@ -119,6 +124,7 @@ def preread_page(request, ws, quarter):
             "plan": plan,
             "rows": rows,
             "summary": summary,
+            "load_rows": _load(membership.workspace, plan)[1],
             "today": membership.workspace.today(),
         },
     )

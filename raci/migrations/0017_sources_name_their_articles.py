@@ -53,14 +53,16 @@ def _and(items: list[str]) -> str:
 def plain(text: str) -> str:
     if not isinstance(text, str) or not re.search(r"\b[Ss]eeds?\b", text):
         return text
-    # "From seeds 000, 001." heads a row's sources; "Seed 001: …" starts a letter's.
+    # The old texts' heading of a row's sources named the articles by number, and each
+    # letter's line started with one: both become the articles' names.
     text = re.sub(
         rf"\bFrom {WORD} (\d{{3}}(?:, \d{{3}})*)\.",
         lambda m: f"From {_and([_cited(k) for k in _keys(m.group(1))])}.",
         text,
     )
     text = re.sub(r"(^|\()Seed (\d{3}): ", lambda m: f"{m.group(1)}{_cited(m.group(2))}: ", text, flags=re.MULTILINE)
-    # Prose: "(seeds 000, 001)", "seed 001's cheat sheet", "seed 004 counts", "the seeds".
+    # Prose that named articles by number (one, several, or with a possessive), and "the
+    # articles" in the old word, become the articles' short names.
     text = re.sub(rf"\b{WORD} (\d{{3}}(?:, \d{{3}})+)", lambda m: ", ".join(_short(k) for k in _keys(m.group(1))), text)
     text = re.sub(
         rf"\b{WORD} (\d{{3}})[’']s ([a-z0-9-]+(?: (?:sheet|script|owners|split|stage|table))?)",

@@ -20,6 +20,7 @@ from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.models import Template
 from raci.views.matrix import _first_error
+from workspaces import services as workspace_services
 from workspaces.access import can_edit, membership_for
 from workspaces.models import Access, Membership
 from workspaces.views import settings_page
@@ -42,6 +43,9 @@ def matrix_new(request, ws):
         except core_errors.InvalidInput as error:
             show_on_form(form, error, default="name")
         else:
+            if form.cleaned_data.get("template") and membership.is_admin:
+                # Starting out: who holds each of the template's roles (skippable).
+                return redirect("raci:matrix_holders", ws, matrix.slug)
             return redirect("raci:matrix", ws, matrix.slug)
     return render(
         request,
@@ -55,6 +59,38 @@ def matrix_new(request, ws):
             "limits": LIMITS,
         },
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_holders(request, ws, m):
+    """Who holds each role of the matrix: offered to the admin who made it from a template;
+    "Skip for now" leaves it to the roles' pages (and the column headers say who is missing)."""
+    matrix = matrix_for(request, ws, m, needs=Access.ADMIN)
+    grid = selectors.matrix_grid(matrix=matrix, check=False)
+    members = list(
+        Membership.objects.filter(workspace_id=matrix.workspace_id).select_related("user").order_by("user__username")
+    )
+    if request.method == "POST":
+        chosen = {c.role_id: query_int(request.POST.get(f"holder-{c.role_id}", "")) for c in grid.columns}
+        named = workspace_services.role_holders_add(
+            workspace=matrix.workspace, chosen={r: m for r, m in chosen.items() if m}, actor=request.user
+        )
+        messages.success(
+            request, f"Named who holds {named} role{'s' if named != 1 else ''}." if named else "Nobody named."
+        )
+        return redirect("raci:matrix", ws, matrix.slug)
+    names = {member.pk: member.display_name for member in members}
+    return render(
+        request,
+        "raci/matrix_holders.html",
+        {
+            "workspace": matrix.workspace,
+            "matrix": matrix,
+            "members": members,
+            "roles": [(c, [names[h] for h in c.holder_ids if h in names]) for c in grid.columns],
+        },
     )
 
 

@@ -44,6 +44,8 @@ def test_a_lead_plans_next_quarter_from_the_quarter_view(frozen, tmp_path, brows
     sign_in(page, "mira")
     page.goto(f"{server}/w/acme/")
     page.get_by_role("navigation", name="Quarter picker").get_by_role("link", name="Next quarter").click()
+    expect(page.get_by_role("heading", name="Launches in 2027-Q1")).to_be_visible()
+    page.get_by_role("navigation", name="Quarter picker").get_by_role("link", name="2027-Q1 at a glance").click()
     expect(page.get_by_role("heading", name="2027-Q1 at a glance")).to_be_visible()
     page.get_by_role("button", name="Open 2027-Q1 and add its candidates").click()
     expect(page.get_by_role("heading", name="2027-Q1 tiering")).to_be_visible()

@@ -13,16 +13,16 @@ from rituals.models import Ritual
 from tests.factories import MembershipFactory, build_matrix, hold
 from tests.launches.conftest import OWNER_LETTERS, owners_matrix
 from tests.queries import assert_same_queries
-from workspaces.models import Access, Role
+from workspaces.models import Access, Role, RoleHolder
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 20)  # in 2026-Q4
 FROZEN = time_machine.travel("2026-11-20 10:00Z", tick=False)
-# 11 today: user, membership, the header's unread count, matrices, decisions due, this
-# quarter's cycle, rubric, launches, their checklists, overdue items, rituals. Growing with
+# 13 today: user, membership, the header's unread count, matrices, decisions due, this
+# quarter's cycle, rubric, launches, their checklists, overdue items, rituals, roles nobody holds. Growing with
 # the workspace is what the test forbids; the bound keeps the page's cost in sight.
-QUERY_BOUND = 12
+QUERY_BOUND = 13
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_this_quarters_launches_by_tier_with_readiness_bars_and_links(client, te
     ]
     by_name = {l.name: l for l in quarter.launches}
     assert (by_name["Halfway"].bar.done, by_name["Halfway"].required) == (2, 3)
-    assert by_name["Halfway"].readiness.owners == ("Salesperson",)
+    assert by_name["Halfway"].readiness.owners == ("SALES · Salesperson",)
 
     html = _page(client, people["admin"])
     board = reverse("launches:cycle", args=[ws.slug, "2026-q4"])
@@ -474,3 +474,35 @@ def test_last_change_costs_no_query_per_matrix(client, team):
         assert response.status_code == 200 and response.content.decode().count("<time datetime=") >= size
 
     assert_same_queries(build, lambda _: client.get(url), sizes=(2, 20), check=check)
+
+
+# --- roles nobody holds, any quarter -----------------------------------------------------
+
+
+@FROZEN
+def test_a_banner_lists_the_roles_nobody_holds_that_own_something(client, team):
+    ws, people = team
+    _sales_trains(ws)
+    idle = Role.objects.create(workspace=ws, code="OPS", name="Operations")  # owns nothing: not listed
+    RoleHolder.objects.filter(role__code="SUP").delete()
+    body = _page(client, people["admin"])
+    banner = body[body.index('class="card unheld-banner"') :].split("</section>", 1)[0]
+    sup = Role.objects.get(workspace=ws, code="SUP")
+    assert "Nobody holds SUP" in banner and reverse("workspaces:role_edit", args=[ws.slug, sup.pk]) in banner
+    assert "R or A in a matrix" in banner and idle.code not in banner
+    RoleHolder.objects.create(role=sup, membership=people["PM"])
+    assert "unheld-banner" not in _page(client, people["admin"])
+
+
+@FROZEN
+def test_the_dashboard_shows_any_quarter(client, team):
+    ws, people = team
+    later = launch_services.cycle_create(workspace=ws, quarter="2027-Q3")
+    _launch(later, people, "Far-off launch", launch_date=None)
+    url = reverse("dashboard:workspace", args=[ws.slug])
+    client.force_login(people["admin"].user)
+    body = client.get(url + "?quarter=2027-q3").content.decode()
+    assert "Launches in 2027-Q3" in body and "Far-off launch" in body
+    assert "?quarter=2027-q2#quarter" in body and "?quarter=2027-q4#quarter" in body and ">This quarter<" in body
+    assert "Far-off launch" not in client.get(url).content.decode()
+    assert client.get(url + "?quarter=nonsense").status_code == 404

@@ -66,6 +66,19 @@ def test_the_pre_read_page_has_the_summary_and_every_launch(client, quarter):
     assert _url(ws, "preread_export", "csv") in body and _url(ws, "preread_export", "xlsx") in body
 
 
+def test_the_pre_read_names_who_owns_the_open_work_and_each_person_s_load(client, quarter):
+    ws, people = quarter
+    client.force_login(people["viewer"].user)
+    body = client.get(_url(ws)).content.decode()
+    section = body[body.index('id="owners-h"') : body.index('id="detail-h"')]
+    assert "Who owns the open work" in section and "Load by person" in section
+    pmm = people["PMM"].display_name
+    assert f"<strong>{pmm}</strong>: " in section and "in the busiest week" in section
+    assert "Waiting on " in body[body.index('id="detail-h"') :]
+    rows = list(csv.DictReader(io.StringIO(client.get(_url(ws, "preread_export", "csv")).content.decode())))
+    assert any(row["Waiting on"] for row in rows)
+
+
 def test_the_csv_lists_scores_tiers_reasons_owners_readiness_and_warnings_formula_safe(client, quarter):
     ws, people = quarter
     client.force_login(people["viewer"].user)

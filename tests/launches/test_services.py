@@ -264,8 +264,8 @@ def test_readiness_line_names_open_items_overdue_and_owners(team):
     verdict = readiness_of(launch=launch, items=items, today=date(2027, 3, 13))
     # pricing (due 12 Mar, PMM) overdue; support docs (due 12 Mar, PM: the A) overdue; sales (14 Mar, PMM)
     assert verdict.open_required == 3 and verdict.overdue == 2
-    assert set(verdict.owners) == {people["PMM"].display_name, people["PM"].display_name}
-    assert verdict.line.startswith("Not ready: 3 open required items (2 overdue), owners: ")
+    assert set(verdict.owners) == {f"PMM · {people['PMM'].display_name}", f"PM · {people['PM'].display_name}"}
+    assert verdict.line.startswith("Not ready: 3 open required items (2 overdue), waiting on ")
     for item in items:
         if item.required:
             services.item_update(launch=launch, item_id=item.pk, status="done")
@@ -275,21 +275,40 @@ def test_readiness_line_names_open_items_overdue_and_owners(team):
 def test_go_is_refused_while_a_required_item_is_open(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    with pytest.raises(services.InvalidInput, match="Tier the launch"):
+    with pytest.raises(services.InvalidInput, match="Not tiered yet"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
-    with pytest.raises(services.InvalidInput, match="3 required items still open"):
+    with pytest.raises(services.InvalidInput, match="3 things to settle first"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     no_go = services.go_record(launch=launch, decision="no_go", notes="Docs missing", actor=people["PMM"].user)
     assert no_go.decided_by == people["PMM"].user and no_go.decided_at
     items = {i.key: i for i in launch.items.all()}
     services.item_update(launch=launch, item_id=items["pricing"].pk, status="waived", waive_reason="No change")
     services.item_update(launch=launch, item_id=items["support-docs"].pk, status="done")
-    with pytest.raises(services.InvalidInput, match="1 required item still open"):
+    with pytest.raises(services.InvalidInput, match="1 thing to settle first: Sales briefed is open"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.item_update(launch=launch, item_id=items["sales-training"].pk, status="done")
     go = services.go_record(launch=launch, decision="go", notes="Ship it", actor=people["PMM"].user)
     assert go.decision == "go" and GoDecision.objects.filter(launch=launch).count() == 2
+
+
+def test_go_is_refused_with_every_blocker_at_once(team):
+    """Not one reason at a time: the unconfirmed leads, every open required item and the
+    metric, each with the place on the launch page where it is fixed."""
+    _, cycle, people = team
+    launch = make_launch(cycle, people)
+    services.launch_score(launch=launch, scores=TIER_2_SCORES)
+    services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
+    with pytest.raises(services.GoRefused) as refused:
+        services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
+    items = {i.key: i for i in launch.items.all()}
+    anchors = [b.anchor for b in refused.value.blockers]
+    assert anchors[0] == "#tier"
+    assert set(anchors[1:]) == {f"#item-{items[k].pk}" for k in ("sales-training", "pricing", "support-docs", "metric")}
+    message = refused.value.message
+    assert message.startswith("Not ready for go: 5 things to settle first: The PM and PMM leads have not confirmed")
+    assert "Pricing and packaging update is open: " in message and "Primary metric and target agreed is open" in message
+    assert not GoDecision.objects.filter(launch=launch).exists()
 
 
 def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
@@ -303,7 +322,9 @@ def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
     # The day-30 metric is a required item now: go waits for it like for any other.
-    with pytest.raises(services.InvalidInput, match=r"1 required item still open \(Primary metric and target agreed\)"):
+    with pytest.raises(
+        services.InvalidInput, match=r"1 thing to settle first: Primary metric and target agreed is open"
+    ):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.outcome_record(
         launch=launch,

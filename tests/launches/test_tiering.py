@@ -194,12 +194,12 @@ def test_not_ready_line_counts_open_overdue_and_owners():
     ]
     verdict = readiness(items, today=today)
     assert not verdict.ready
-    assert verdict.line == "Not ready: 3 open required items (1 overdue), owners: Ann, Bo, nobody"
+    assert verdict.line == "Not ready: 3 open required items (1 overdue), waiting on Ann, Bo, no owner"
 
 
 def test_one_open_item_is_singular_and_untiered_is_never_ready():
     verdict = readiness([ItemState(True, "todo", None, "Ann")], today=date(2027, 1, 1))
-    assert verdict.line == "Not ready: 1 open required item (0 overdue), owners: Ann"
+    assert verdict.line == "Not ready: 1 open required item (0 overdue), waiting on Ann"
     assert not readiness([], today=date(2027, 1, 1), tiered=False).ready
 
 
@@ -211,8 +211,41 @@ def test_the_readiness_line_names_the_leads_who_have_not_confirmed_and_a_missing
     assert one.line == "Not ready: the PMM lead has not confirmed the tier; no day-30 metric and target agreed"
     every = readiness([ItemState(True, "todo", None, "Ann")], today=date(2027, 1, 1), awaiting=("PM",))
     assert every.line == (
-        "Not ready: 1 open required item (0 overdue), owners: Ann; the PM lead has not confirmed the tier"
+        "Not ready: 1 open required item (0 overdue), waiting on Ann; the PM lead has not confirmed the tier"
     )
+
+
+def test_go_blockers_lists_every_blocker_at_once_each_with_where_it_is_fixed():
+    items = [
+        ItemState(True, "todo", date(2027, 1, 31), "SUP · Priya", "Support docs", "#item-1"),
+        ItemState(True, "in_progress", None, "PMM · nobody holds this role", "Pricing", "#item-2"),
+        ItemState(False, "todo", None, "PMM · Sam", "Blog", "#item-3"),
+        ItemState(True, "done", None, "PM · Ann", "Sales training", "#item-4"),
+    ]
+    verdict = readiness(items, today=date(2027, 2, 1), awaiting=("PM", "PMM"), metric_missing=True)
+    assert [(b.text, b.anchor) for b in verdict.each] == [
+        ("The PM and PMM leads have not confirmed the tier", "#tier"),
+        ("Support docs is open (overdue): SUP · Priya", "#item-1"),
+        ("Pricing is open: PMM · nobody holds this role", "#item-2"),
+        ("No day-30 metric and target agreed", "#after-launch"),
+    ]
+    assert [b.anchor for b in readiness([], today=date(2027, 2, 1), tiered=False).each] == ["#tier"]
+    assert readiness(items[3:], today=date(2027, 2, 1)).each == ()
+
+
+def test_a_role_and_its_person_are_named_one_way():
+    assert tiering.owner_label("PMM", "Sam Lee") == "PMM · Sam Lee"
+    assert tiering.owner_label("PMM", "") == "PMM · nobody holds this role"
+    assert tiering.owner_label("", "Sam Lee") == "Sam Lee"
+    assert tiering.owner_label("", "") == "no owner"
+
+
+def test_the_launch_owner_does_the_pm_and_pmm_work_else_the_first_holder():
+    person = tiering.person_for_role
+    assert person(code="PMM", holder_ids=[], pm_owner_id=1, pmm_owner_id=2) == 2
+    assert person(code="pm", holder_ids=[7], pm_owner_id=1, pmm_owner_id=None) == 1
+    assert person(code="PMM", holder_ids=[9, 4], pm_owner_id=1, pmm_owner_id=None) == 4
+    assert person(code="SUP", holder_ids=[], pm_owner_id=1, pmm_owner_id=2) is None
 
 
 def test_only_tier_1_and_2_wait_for_the_leads_and_the_metric():

@@ -129,7 +129,7 @@ def test_launch_page_answers_ready_or_not_in_one_line(editor_client, team):
     assert "Not ready: not tiered yet" in body
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     body = editor_client.get(launch_url(launch)).content.decode()
-    assert "Not ready: 3 open required items (3 overdue), owners: " in body
+    assert "Not ready: 3 open required items (3 overdue), waiting on " in body
     assert "Help doc update" in body and "Confirm as" not in body
 
 
@@ -201,7 +201,9 @@ def test_the_readiness_line_names_the_unconfirmed_leads_until_go_is_possible(cli
     board = client.get(reverse("launches:cycle", args=[cycle.workspace.slug, cycle.slug])).content.decode()
     assert 'class="pill ready"' not in board and "Awaiting leads" in board and "0 required open" not in board
     refused = client.post(launch_url(launch, "go_decision"), {"decision": "go"})
-    assert refused.status_code == 422 and "confirm the tier before go" in refused.content.decode()
+    body = refused.content.decode()
+    assert refused.status_code == 422 and "The PM and PMM leads have not confirmed the tier" in body
+    assert "settle the 1 thing listed above first" in body
 
     client.post(launch_url(launch, "tier_confirm"), {"as": "PM"})
     body = client.get(launch_url(launch)).content.decode()
@@ -248,7 +250,7 @@ def test_go_refused_while_open_then_recorded(editor_client, team):
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     refused = editor_client.post(launch_url(launch, "go_decision"), {"decision": "go"})
-    assert refused.status_code == 422 and "required items still open" in refused.content.decode()
+    assert refused.status_code == 422 and "settle the 3 things listed above first" in refused.content.decode()
     launch.items.filter(required=True).update(status="done")
     response = editor_client.post(launch_url(launch, "go_decision"), {"decision": "go", "notes": "Ship"})
     assert response.status_code == 302

@@ -55,11 +55,27 @@ def test_the_navigation_has_this_quarters_board_and_calendar(editor_client, team
     assert editor_client.get(calendar["Location"]).status_code == 200
 
 
-def test_board_and_calendar_lead_to_the_quarter_view_while_nobody_opened_its_cycle(editor_client, team):
+def test_board_and_calendar_are_their_own_pages_while_nobody_opened_the_quarter_s_cycle(editor_client, team):
+    """Quarter, Board and Calendar never land on the same page: without this quarter's
+    cycle, Board and Calendar each say so under their own title and offer to open it."""
     ws = team[0]  # the team has 2027-Q1 open, not this quarter (2026-Q4)
-    for name in ("board_now", "calendar_now"):
+    pages = {}
+    for name, title in (("board_now", "2026-Q4 tiering board"), ("calendar_now", "2026-Q4 calendar")):
         response = editor_client.get(reverse(f"launches:{name}", args=[ws.slug]))
-        assert response["Location"] == reverse("launches:quarter_now", args=[ws.slug])
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f"<h1>{title}</h1>" in body and "Open 2026-Q4&#x27;s cycle" in body or "Open 2026-Q4's cycle" in body
+        pages[name] = body
+    assert pages["board_now"] != pages["calendar_now"]
+    opened = editor_client.post(reverse("launches:cycles", args=[ws.slug]), {"quarter": "2026-Q4", "next": "calendar"})
+    assert opened["Location"] == reverse("launches:calendar", args=[ws.slug, "2026-q4"])
+
+
+def test_a_viewer_without_this_quarter_s_cycle_is_not_offered_to_open_it(client, team):
+    ws, _, people = team
+    client.force_login(people["viewer"].user)
+    body = client.get(reverse("launches:board_now", args=[ws.slug])).content.decode()
+    assert "2026-Q4 tiering board" in body and "cycle</button>" not in body
 
 
 def test_board_and_calendar_of_another_workspace_are_404(client, team):
@@ -68,10 +84,11 @@ def test_board_and_calendar_of_another_workspace_are_404(client, team):
         assert client.get(reverse(f"launches:{name}", args=[team[0].slug])).status_code == 404
 
 
-def test_the_dashboard_offers_this_and_next_quarter(editor_client, team):
+def test_the_dashboard_offers_this_quarter_s_page_and_the_quarters_around_it(editor_client, team):
+    """The dashboard can show any quarter: its picker steps to the quarters around it."""
     ws = team[0]
     body = editor_client.get(reverse("dashboard:workspace", args=[ws.slug])).content.decode()
-    assert _url(ws, "2026-q4") in body and _url(ws, "2027-q1") in body
+    assert _url(ws, "2026-q4") in body and "?quarter=2027-q1#quarter" in body and "?quarter=2026-q3#quarter" in body
 
 
 def test_next_quarter_shows_launches_by_tier_items_by_owner_and_week_and_load(editor_client, team):
@@ -169,3 +186,17 @@ def test_the_quarter_shows_each_persons_whole_workload_as_the_people_page_counts
     assert '<td class="num quarter-work over"' in body and f'{pm.total}<span class="vh"> ({pm.reason})' in body.replace(
         "&#x27;", "'"
     )
+
+
+def test_not_scored_on_the_board_links_to_the_score_form_at_the_top_of_the_launch_page(editor_client, team):
+    ws, cycle, people = team
+    launch = make_launch(cycle, people, name="Usage billing")
+    board = editor_client.get(reverse("launches:cycle", args=[ws.slug, cycle.slug])).content.decode()
+    target = reverse("launches:launch", args=[ws.slug, cycle.slug, launch.pk]) + "#score"
+    assert (
+        f'<a class="pill not-scored" href="{target}">Not scored<span class="vh">: score Usage billing</span></a>'
+        in board
+    )
+    page = editor_client.get(target).content.decode()
+    tier, score = page.index('id="tier"'), page.index('id="score"')
+    assert tier < score < page.index('id="checklist"') and "Save the score" in page[score:]

@@ -35,6 +35,7 @@ TABLE = {
     "role_add": ({"post": E}, ["ws"]),
     "role_edit": ({"get": V, "post": E}, ["ws", "role_id"]),
     "role_holders": ({"post": A}, ["ws", "role_id"]),
+    "role_holder_add": ({"post": A}, ["ws", "role_id"]),
     # The workspace's phases: admins change them.
     "phase_add": ({"post": A}, ["ws"]),
     # Replacing a secret (the webhook's; the world has no calendar feed): admins.
@@ -47,6 +48,7 @@ TABLE = {
     "default_matrix": ({"post": A}, ["ws"]),
     "matrix": ({"get": V}, ["ws", "m"]),
     "matrix_settings": ({"get": V, "post": E}, ["ws", "m"]),
+    "matrix_holders": ({"get": A, "post": A}, ["ws", "m"]),
     "findings": ({"get": V}, ["ws", "m"]),
     "changes": ({"get": V}, ["ws", "m"]),
     "history": ({"get": V}, ["ws", "m"]),
@@ -251,6 +253,7 @@ def test_ids_from_another_workspace_give_404(client, world):
         "column_action",
         "role_edit",
         "role_holders",
+        "role_holder_add",
         "role_delete",
         "member_update",
         "member_remove",
