@@ -137,7 +137,12 @@ def _matrix_body(matrix: Matrix) -> dict:
             if value
         ],
         "findings": [_finding(f) for f in grid.findings],
+        "accepted": [{**_finding(f), "acknowledged": _acknowledged(a)} for f, a in grid.accepted],
     }
+
+
+def _acknowledged(a) -> dict:
+    return {"reason": a.reason, "by": a.by, "on": a.on, "review_on": a.review_on}
 
 
 def _activity_versions(matrix: Matrix) -> dict[int, int]:
@@ -547,7 +552,7 @@ def findings_list(request, ws: str, m: str):
             ],
         }
         for f in grid.findings
-    ]
+    ] + [{**_finding(f), "fixes": [], "acknowledged": _acknowledged(a)} for f, a in grid.accepted]
 
 
 @router.post(M + "/findings/fix", response={200: schemas.Group, **WRITES}, summary="Apply one of a finding's fixes")

@@ -111,12 +111,26 @@ class Finding(Schema):
     role_id: int | None
 
 
+class Acknowledged(Schema):
+    reason: str
+    by: str
+    on: date | None
+    review_on: date | None = Field(None, description="From this day the finding counts again.")
+
+
+class AcceptedFinding(Finding):
+    acknowledged: Acknowledged
+
+
 class Matrix(MatrixSummary):
     settings: Settings
     activities: list[Activity]
     columns: list[Column]
     cells: list[Cell]
-    findings: list[Finding]
+    findings: list[Finding] = Field(..., description="The findings that count.")
+    accepted: list[AcceptedFinding] = Field(
+        ..., description="Warnings and infos the team accepted on purpose: out of the counts while they hold."
+    )
 
 
 class MatrixCreate(Schema):
@@ -190,6 +204,7 @@ class FixOption(Schema):
 
 class FindingWithFixes(Finding):
     fixes: list[FixOption]
+    acknowledged: Acknowledged | None = Field(None, description="Set when the team accepted it on purpose.")
 
 
 class FixApply(Schema):

@@ -227,3 +227,18 @@ def test_an_admin_reads_the_webhook_without_its_secret(api, world):
     answer = api.call("get", f"/api/v1/w/{world['ws'].slug}/settings", world["tokens"][("admin", "read")])
     assert answer.json()["webhook"] == {"url": "https://hooks.example.com/x", "active": True}
     assert hook.secret not in answer.content.decode()
+
+
+def test_findings_accepted_on_purpose_are_reported_as_acknowledged_and_left_out_of_the_counts(api, world):
+    secret = world["tokens"][("viewer", "read")]
+    matrix = api.call("get", _base(world), secret).json()
+    assert matrix["accepted"], "the default template accepts its consulted-only roles"
+    accepted = matrix["accepted"][0]
+    assert accepted["severity"] in ("warning", "info") and accepted["acknowledged"]["reason"]
+    assert accepted not in matrix["findings"]
+    counted = sum(matrix["counts"].values())
+    assert counted == len(matrix["findings"])
+    listed = api.call("get", f"{_base(world)}/findings", secret).json()
+    marked = [f for f in listed if f["acknowledged"]]
+    assert [(f["rule"], f["role_id"]) for f in marked] == [(a["rule"], a["role_id"]) for a in matrix["accepted"]]
+    assert all(f["fixes"] == [] for f in marked)
