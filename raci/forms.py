@@ -3,6 +3,7 @@ from typing import cast
 
 from django import forms
 
+from core.bounds import BoundedDateField
 from core.text import NAME_MAX
 from raci.models import Template
 from raci.phases import PHASES, PhaseList
@@ -119,7 +120,7 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What others read beside the finding, and in the decision log.",
     )
-    review_on = forms.DateField(
+    review_on = BoundedDateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         label="Review on",

@@ -341,7 +341,8 @@
     layout.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("#grid-refresh")) { event.preventDefault(); refreshGrid(); return; }
       var cell = event.target.closest && event.target.closest(CELL);
-      if (!isCell(cell)) return;
+      // A cell one may only read is a span: a click shows nothing to pick.
+      if (!isCell(cell) || !isEditable(cell)) return;
       event.preventDefault();
       focusItem(cell);
       openMenu(cell);

@@ -61,7 +61,7 @@ def test_changed_cells_rows_and_columns_find_what_the_whole_matrix_finds():
         ROLES,
         {1: ACTIVITIES[1], 3: ACTIVITIES[3]},
         {(a, r): (v, 1) for (a, r), v in CELLS.items() if a in (1, 3)},
-        {r: [v for (_, rr), v in CELLS.items() if rr == r] for r in (10, 30)},
+        {r: [(a, v) for (a, rr), v in CELLS.items() if rr == r] for r in (10, 30)},
         len(ACTIVITIES),
     )
     whole = _whole(CELLS)

@@ -94,4 +94,4 @@ def test_the_default_templates_sales_role_is_consulted_on_purpose():
     [(finding, ack)] = grid.accepted
     assert finding.rule == "idle-role" and grid.column(finding.role).code == "SALES"
     assert ack.reason.startswith("SALES is consulted and informed on purpose")
-    assert "Product Marketing vs Product Management: a practical guide" in ack.reason
+    assert "“Product Marketing vs Product Management – A Comprehensive Guide”" in ack.reason

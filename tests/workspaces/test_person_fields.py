@@ -62,6 +62,12 @@ PERSON_FIELDS = {
     "launches.GoDecision.decided_by": (KEPT, "who recorded go or no-go: a record"),
     "launches.StatusUpdate.author": (CLEARED, "shown as someone"),
     "rituals.Ritual.attendee_members": (HANDED_OVER, "their seat goes to the new attendee"),
+    "api.ApiToken.user": (
+        KEPT,
+        "the token is revoked as they leave and stays listed for admins; a token never works without its "
+        "owner's membership",
+    ),
+    "api.ApiToken.revoked_by": (KEPT, "who revoked a token: a record"),
 }
 
 
