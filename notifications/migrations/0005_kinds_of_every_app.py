@@ -4,25 +4,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_role_unheld_kind'),
+        ("notifications", "0004_role_unheld_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout'), ('workshop_invited', 'You are invited to a Roles & Responsibilities workshop'), ('workshop_revealed', 'A workshop you take part in reveals its proposals'), ('role_unheld', "Readiness items wait for a role nobody holds (to admins and the launch's owners)")], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("letters", "Letters change on an activity where your role is Accountable or Informed"),
+                    ("item_assigned", "A readiness item is assigned to you"),
+                    ("item_due", "Your readiness item is due in 2 days"),
+                    ("item_overdue", "Your readiness item is overdue"),
+                    ("launch_status", "A launch you own changes status"),
+                    ("launch_tier", "A launch you own changes tier"),
+                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                    ("decision_review", "A decision you made or whose matrix you own reaches its review date"),
+                    ("matrix_review", "A matrix you own passes its review date"),
+                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                    ("workshop_invited", "You are invited to a Roles & Responsibilities workshop"),
+                    ("workshop_revealed", "A workshop you take part in reveals its proposals"),
+                    ("role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationevent',
-            name='kind',
-            field=models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout'), ('workshop_invited', 'You are invited to a Roles & Responsibilities workshop'), ('workshop_revealed', 'A workshop you take part in reveals its proposals'), ('role_unheld', "Readiness items wait for a role nobody holds (to admins and the launch's owners)")], max_length=20),
+            model_name="notificationevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("letters", "Letters change on an activity where your role is Accountable or Informed"),
+                    ("item_assigned", "A readiness item is assigned to you"),
+                    ("item_due", "Your readiness item is due in 2 days"),
+                    ("item_overdue", "Your readiness item is overdue"),
+                    ("launch_status", "A launch you own changes status"),
+                    ("launch_tier", "A launch you own changes tier"),
+                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                    ("decision_review", "A decision you made or whose matrix you own reaches its review date"),
+                    ("matrix_review", "A matrix you own passes its review date"),
+                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                    ("workshop_invited", "You are invited to a Roles & Responsibilities workshop"),
+                    ("workshop_revealed", "A workshop you take part in reveals its proposals"),
+                    ("role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='notificationpreference',
-            name='kind',
-            field=models.CharField(choices=[('letters', 'Letters change on an activity where your role is Accountable or Informed'), ('item_assigned', 'A readiness item is assigned to you'), ('item_due', 'Your readiness item is due in 2 days'), ('item_overdue', 'Your readiness item is overdue'), ('launch_status', 'A launch you own changes status'), ('launch_tier', 'A launch you own changes tier'), ('go_decision', 'Go or no-go is recorded on a launch you own'), ('decision_review', 'A decision you made or whose matrix you own reaches its review date'), ('matrix_review', 'A matrix you own passes its review date'), ('ritual_soon', 'A ritual you own or attend meets tomorrow'), ('readout_due', 'A launch you own is 30 days out: record its day-30 readout'), ('workshop_invited', 'You are invited to a Roles & Responsibilities workshop'), ('workshop_revealed', 'A workshop you take part in reveals its proposals'), ('role_unheld', "Readiness items wait for a role nobody holds (to admins and the launch's owners)")], max_length=20),
+            model_name="notificationpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("letters", "Letters change on an activity where your role is Accountable or Informed"),
+                    ("item_assigned", "A readiness item is assigned to you"),
+                    ("item_due", "Your readiness item is due in 2 days"),
+                    ("item_overdue", "Your readiness item is overdue"),
+                    ("launch_status", "A launch you own changes status"),
+                    ("launch_tier", "A launch you own changes tier"),
+                    ("go_decision", "Go or no-go is recorded on a launch you own"),
+                    ("decision_review", "A decision you made or whose matrix you own reaches its review date"),
+                    ("matrix_review", "A matrix you own passes its review date"),
+                    ("ritual_soon", "A ritual you own or attend meets tomorrow"),
+                    ("readout_due", "A launch you own is 30 days out: record its day-30 readout"),
+                    ("workshop_invited", "You are invited to a Roles & Responsibilities workshop"),
+                    ("workshop_revealed", "A workshop you take part in reveals its proposals"),
+                    ("role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
