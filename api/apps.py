@@ -12,7 +12,10 @@ class ApiConfig(AppConfig):
         # Removing a member lists their tokens, which stop working with the membership.
         handover.register(
             handover.Provider(
-                holdings=tokens.token_holdings, hand_over=tokens.tokens_hand_over, notes=tokens.tokens_note
+                holdings=tokens.token_holdings,
+                hand_over=tokens.tokens_hand_over,
+                notes=tokens.tokens_note,
+                access_bound=tokens.tokens_by_member,
             )
         )
         # The workspace settings page links admins to every token of the workspace.

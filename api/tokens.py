@@ -174,6 +174,29 @@ def tokens_note(membership: Membership) -> list[str]:
     return [f"Their API token{'s' if len(names) > 1 else ''} {listed} stop{'' if len(names) > 1 else 's'} working."]
 
 
+def tokens_by_member(workspace: Workspace) -> dict[int, list[str]]:
+    """The live tokens of each member of the workspace, named with their scope. A token acts
+    with its owner's access of the moment, so a demoted member's tokens are shown where the
+    demotion is made."""
+    live = (
+        ApiToken.objects.filter(workspace=workspace, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .annotate(
+            membership_id=Subquery(
+                Membership.objects.filter(workspace_id=OuterRef("workspace_id"), user_id=OuterRef("user_id")).values(
+                    "pk"
+                )[:1]
+            )
+        )
+        .values_list("membership_id", "name", "scope")
+        .order_by("name", "id")
+    )
+    found: dict[int, list[str]] = {}
+    for membership_id, name, scope in live:
+        if membership_id is not None:
+            found.setdefault(membership_id, []).append(f"API token “{name}” ({scope})")
+    return found
+
+
 def tokens_hand_over(*, membership: Membership, to, actor) -> None:
     ApiToken.objects.filter(
         user_id=membership.user_id, workspace_id=membership.workspace_id, revoked_at__isnull=True

@@ -37,6 +37,9 @@ class Provider:
     role_uses: Callable[[Workspace, set[int]], dict[int, list[str]]] | None = None
     # What the removal changes beyond the hand-over, in a sentence each ("2 tier confirmations are withdrawn").
     notes: Callable[[Membership], list[str]] | None = None
+    # What acts with each member's access and follows it when it changes (their API tokens):
+    # {membership id: ["API token “CI sync” (write)"]}, listed beside them on the members page.
+    access_bound: Callable[[Workspace], dict[int, list[str]]] | None = None
 
 
 _providers: list[Provider] = []
@@ -57,6 +60,16 @@ def holdings_of(*, membership: Membership) -> list[Holding]:
 
 def notes_of(*, membership: Membership) -> list[str]:
     return [n for p in _providers if p.notes for n in p.notes(membership)]
+
+
+def access_bound_of(*, workspace: Workspace) -> dict[int, list[str]]:
+    """Per member, what acts with their access, from every part of the product."""
+    bound: dict[int, list[str]] = {}
+    for p in _providers:
+        if p.access_bound:
+            for membership_id, things in p.access_bound(workspace).items():
+                bound.setdefault(membership_id, []).extend(things)
+    return bound
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,9 @@ def _members_page(request, membership, *, form=None, toast=None, status=200):
         "members": selectors.members_of(workspace=workspace),
     }
     if membership.is_admin:
+        bound = handover.access_bound_of(workspace=workspace)
+        for m in context["members"]:
+            m.access_bound = bound.get(m.pk, [])
         pending = invitations.invitations_open(workspace=workspace)
         for invitation in pending:
             invitation.link = invitations.invitation_link(invitation)
@@ -270,8 +273,17 @@ def member_update(request, ws, member_id):
     form = AccessForm(request.POST)
     if not form.is_valid():
         raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
-    services.member_update(workspace=membership.workspace, membership_id=member_id, access=form.cleaned_data["access"])
-    messages.success(request, "Access changed.")
+    access = form.cleaned_data["access"]
+    changed = services.member_update(workspace=membership.workspace, membership_id=member_id, access=access)
+    messages.success(request, f"{changed.display_name} is now {changed.get_access_display().lower()}.")
+    bound = handover.access_bound_of(workspace=membership.workspace).get(changed.pk)
+    if bound and access != Access.ADMIN:
+        # Their tokens keep working with the new access: say so where the admin made the change.
+        messages.warning(
+            request,
+            f"{'; '.join(bound)} now act{'s' if len(bound) == 1 else ''} with {changed.display_name}'s "
+            f"{changed.get_access_display().lower()} access. Revoke on the API tokens page what should stop.",
+        )
     return redirect("workspaces:members", ws)
 
 

@@ -116,6 +116,38 @@ def test_a_demoted_members_write_token_cannot_write_at_once(api, world):
     assert api.call("post", path, secret, {"name": "Second"}).status_code == 403
 
 
+def _named_token(membership, name: str, scope: str) -> ApiToken:
+    made = tokens.token_create(user=membership.user, workspace=membership.workspace, name=name, scope=scope)
+    return ApiToken.objects.get(digest=tokens.digest_of(made.secret))
+
+
+def test_demoting_a_member_shows_their_tokens_where_it_is_done(client, world):
+    _named_token(world["editor"], "Wiki sync", "write")
+    client.force_login(world["admin"].user)
+    answer = client.post(
+        reverse("workspaces:member_update", args=[world["ws"].slug, world["editor"].pk]),
+        {"access": Access.VIEWER},
+        follow=True,
+    )
+    page = answer.content.decode()
+    # The warning names the tokens and the access they now act with; the member's row lists them too.
+    assert "API token “Wiki sync” (write)" in page and "viewer access" in page
+    assert page.count("Wiki sync") == 2
+
+
+def test_the_members_page_lists_live_tokens_to_admins_only(client, world):
+    _named_token(world["editor"], "BI export", "read")
+    revoked = _named_token(world["editor"], "Old script", "write")
+    revoked.revoked_at = timezone.now()
+    revoked.save(update_fields=["revoked_at"])
+    members = reverse("workspaces:members", args=[world["ws"].slug])
+    client.force_login(world["admin"].user)
+    page = client.get(members).content.decode()
+    assert "API token “BI export” (read)" in page and "Old script" not in page
+    client.force_login(world["viewer"].user)
+    assert "BI export" not in client.get(members).content.decode()
+
+
 def test_admins_see_every_token_of_their_workspace_and_revoke_any(client, world):
     secret = token_for(world["editor"], "read")
     token = ApiToken.objects.get(digest=tokens.digest_of(secret))
