@@ -22,6 +22,7 @@ from api.tokens import Caller
 from api.versions import Stale, etag, expected_version
 from core.errors import InvalidInput, NotFound, StaleEdit
 from core.links import absolute
+from core.prepared import Prepared, model_from_row
 from notifications.models import Webhook
 from raci import changelog, fixes, lookup, selectors, services
 from raci.models import ChangeEvent, Matrix
@@ -51,10 +52,21 @@ def _writer(request) -> Caller:
     return caller
 
 
+_MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
+# Nearly every operation reads its matrix first: compiled once per process (see core.prepared).
+_MATRIX = Prepared(
+    lambda workspace_id, slug: Matrix.objects.filter(workspace_id=workspace_id, slug=slug).values_list(*_MATRIX_FIELDS),
+    workspace_id=-2_000_000_040,
+    slug="\u2063matrix-marker",
+)
+
+
 def _matrix(caller: Caller, slug: str) -> Matrix:
-    matrix = Matrix.objects.filter(workspace=caller.workspace, slug=slug[:60]).first()
-    if matrix is None:
+    rows = _MATRIX.rows(workspace_id=caller.workspace.pk, slug=slug[:60])
+    if not rows:
         raise NotFound("No such matrix.")
+    matrix = model_from_row(Matrix, _MATRIX_FIELDS, rows[0])
+    assert isinstance(matrix, Matrix)
     matrix.workspace = caller.workspace
     return matrix
 

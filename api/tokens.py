@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils import timezone
 from api import tasks
 from api.models import ApiToken, Scope
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.prepared import Prepared, model_from_row
 from core.text import clean_name
 from workspaces.handover import Holding
 from workspaces.models import Access, Membership, Workspace
@@ -119,29 +121,54 @@ class Caller:
             raise Forbidden("Only the workspace's admins may read this.")
 
 
+def _caller_query(digest: str):
+    member = Membership.objects.filter(user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"))
+    return (
+        ApiToken.objects.filter(digest=digest)
+        .annotate(member_id=Subquery(member.values("pk")[:1]), member_access=Subquery(member.values("access")[:1]))
+        .values_list(
+            *_TOKEN_FIELDS,
+            *(f"workspace__{name}" for name in _WORKSPACE_FIELDS),
+            *(f"user__{name}" for name in _USER_FIELDS),
+            "member_id",
+            "member_access",
+        )
+    )
+
+
+_TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
+_WORKSPACE_FIELDS = [f.attname for f in Workspace._meta.concrete_fields]
+_USER_FIELDS = [f.attname for f in get_user_model()._meta.concrete_fields]
+# Every API request starts here: compiled once per process (see core.prepared).
+_CALLER = Prepared(_caller_query, digest="\u2063digest-marker")
+
+
 def caller_for(secret: str) -> Caller | None:
     """The caller a secret stands for, if the token is live and its owner still a member;
     records the token's use (to the minute). One query: the token, its owner, its workspace
     and the owner's membership now."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    member = Membership.objects.filter(user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"))
-    token = (
-        ApiToken.objects.select_related("workspace", "user")
-        .annotate(member_id=Subquery(member.values("pk")[:1]), member_access=Subquery(member.values("access")[:1]))
-        .filter(digest=digest_of(secret))
-        .first()
-    )
+    rows = _CALLER.rows(digest=digest_of(secret))
+    if not rows:
+        return None
+    *values, member_id, member_access = rows[0]
+    ends = len(_TOKEN_FIELDS), len(_TOKEN_FIELDS) + len(_WORKSPACE_FIELDS)
+    token = model_from_row(ApiToken, _TOKEN_FIELDS, values[: ends[0]])
+    workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[ends[0] : ends[1]])
+    user = model_from_row(get_user_model(), _USER_FIELDS, values[ends[1] :])
+    assert isinstance(token, ApiToken) and isinstance(workspace, Workspace)
+    token.workspace, token.user = workspace, user
     now = timezone.now()
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    if token.revoked_at is not None or token.expires_at <= now:
         return None
-    if token.member_id is None or not token.user.is_active:
+    if member_id is None or not user.is_active:
         return None
-    membership = Membership(pk=token.member_id, user=token.user, workspace=token.workspace, access=token.member_access)
+    membership = Membership(pk=member_id, user=user, workspace=workspace, access=member_access)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now.replace(second=0, microsecond=0)
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
-    return Caller(token, membership, token.workspace)
+    return Caller(token, membership, workspace)
 
 
 def tokens_of(*, user, workspace: Workspace | None = None) -> list[ApiToken]:

@@ -6,10 +6,11 @@ handful of queries per keystroke, that is most of the time. The SQL still comes 
 the ORM, and values stay bound parameters.
 """
 
+import json
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, JSONField, Model, QuerySet
 
 
 class Prepared:
@@ -40,3 +41,21 @@ class Prepared:
         with connections[db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def model_from_row(model: type[Model], attnames: list[str], values: list | tuple, *, db: str = "default") -> Model:
+    """A whole instance of `model` from a prepared row's values for `attnames` (in the
+    model's concrete-field order), converted as the ORM's own converters would: raw rows
+    skip them, so JSON comes back as text and SQLite's datetimes as strings."""
+    connection = connections[db]
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    converted = []
+    for name, value in zip(attnames, values):
+        field = fields[name]
+        if value is not None and isinstance(field, JSONField) and isinstance(value, str):
+            value = json.loads(value)
+        elif value is not None and convert is not None and isinstance(field, DateTimeField):
+            value = convert(value, None, connection)
+        converted.append(value)
+    return model.from_db(db, attnames, converted)
