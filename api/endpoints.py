@@ -66,7 +66,6 @@ def _matrix(caller: Caller, slug: str) -> Matrix:
     if not rows:
         raise NotFound("No such matrix.")
     matrix = model_from_row(Matrix, _MATRIX_FIELDS, rows[0])
-    assert isinstance(matrix, Matrix)
     matrix.workspace = caller.workspace
     return matrix
 

@@ -138,7 +138,8 @@ def _caller_query(digest: str):
 
 _TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
 _WORKSPACE_FIELDS = [f.attname for f in Workspace._meta.concrete_fields]
-_USER_FIELDS = [f.attname for f in get_user_model()._meta.concrete_fields]
+User = get_user_model()
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 # Every API request starts here: compiled once per process (see core.prepared).
 _CALLER = Prepared(_caller_query, digest="\u2063digest-marker")
 
@@ -156,8 +157,7 @@ def caller_for(secret: str) -> Caller | None:
     ends = len(_TOKEN_FIELDS), len(_TOKEN_FIELDS) + len(_WORKSPACE_FIELDS)
     token = model_from_row(ApiToken, _TOKEN_FIELDS, values[: ends[0]])
     workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[ends[0] : ends[1]])
-    user = model_from_row(get_user_model(), _USER_FIELDS, values[ends[1] :])
-    assert isinstance(token, ApiToken) and isinstance(workspace, Workspace)
+    user = model_from_row(User, _USER_FIELDS, values[ends[1] :])
     token.workspace, token.user = workspace, user
     now = timezone.now()
     if token.revoked_at is not None or token.expires_at <= now:

@@ -43,7 +43,7 @@ class Prepared:
             return cursor.fetchall()
 
 
-def model_from_row(model: type[Model], attnames: list[str], values: list | tuple, *, db: str = "default") -> Model:
+def model_from_row[M: Model](model: type[M], attnames: list[str], values: list | tuple, *, db: str = "default") -> M:
     """A whole instance of `model` from a prepared row's values for `attnames` (in the
     model's concrete-field order), converted as the ORM's own converters would: raw rows
     skip them, so JSON comes back as text and SQLite's datetimes as strings."""
