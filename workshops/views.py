@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import errors
 from core.bounds import query_int
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from raci import services as raci_services
 from raci.grid_render import badge_html, cell_html, row_cells_html
 from raci.matrix_access import matrix_for

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.bounds import query_int
-from core.errors import NotFound
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.errors import InvalidInput, NotFound
+from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from launches import selectors, services, tiering
 from launches.forms import (
     DependencyForm,
@@ -70,10 +69,10 @@ def item_update(request, ws, cycle, launch_id, item_id):
     try:
         if not form.is_valid():
             if "evidence_url" in form.errors:
-                raise services.InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
+                raise InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
             if "owner" in form.errors:
-                raise services.InvalidInput("Pick a member of this workspace.", "owner")
-            raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+                raise InvalidInput("Pick a member of this workspace.", "owner")
+            raise InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
         # A form without the owner field (an older page) leaves the owner as it is.
         owner = {"owner_id": form.cleaned_data["owner"]} if "owner" in request.POST else {}
         services.item_update(
@@ -85,7 +84,7 @@ def item_update(request, ws, cycle, launch_id, item_id):
             actor=request.user,
             **owner,
         )
-    except services.InvalidInput as exc:
+    except InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
         return _item_fragment(request, membership, launch, item_id, error)
@@ -118,9 +117,9 @@ def item_role(request, ws, cycle, launch_id, item_id):
     error = None
     try:
         if raw and role_id is None:
-            raise services.InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
+            raise InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
         services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
-    except services.InvalidInput as exc:
+    except InvalidInput as exc:
         error = exc.message
     if is_htmx(request):
         return _item_fragment(request, membership, launch, item_id, error)
@@ -175,7 +174,7 @@ def go_decision(request, ws, cycle, launch_id):
             form.add_error(
                 "decision", f"Not ready for go: settle the {count} thing{'s' if count != 1 else ''} listed above first."
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("decision", error.message)
         else:
             messages.success(request, f"Recorded: {decision.get_decision_display().lower()}.")
@@ -193,7 +192,7 @@ def launch_status(request, ws, cycle, launch_id):
             services.status_update(
                 launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"], author=membership
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, f"Status: {launch.get_status_display().lower()}.")
@@ -223,7 +222,7 @@ def launch_edit(request, ws, cycle, launch_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Saved. The checklist's due dates follow the launch date.")
@@ -272,7 +271,7 @@ def launch_outcome(request, ws, cycle, launch_id):
                 notes=data["notes"],
                 actor=request.user,
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "After-launch readout saved.")
@@ -288,7 +287,7 @@ def dependency_add(request, ws, cycle, launch_id):
     if form.is_valid():
         try:
             services.dependency_add(launch=launch, before_id=form.cleaned_data["before"])
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("before", error.message)
         else:
             messages.success(request, "Dependency added.")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import InvalidInput
 from launches import plan_warnings, preread, selectors, services
 from workspaces import workload as workloads
 from workspaces.access import membership_for
@@ -73,7 +74,7 @@ def quarter(request, ws, quarter):
     membership = membership_for(request, ws)
     try:
         year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
+    except InvalidInput:
         raise Http404("No such quarter") from None
     return render(request, "launches/quarter.html", _context(membership, year, number))
 
@@ -84,7 +85,7 @@ def load_limits(request, ws, quarter):
     membership = membership_for(request, ws, needs=Access.ADMIN)
     try:
         year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
+    except InvalidInput:
         raise Http404("No such quarter") from None
     form = LoadLimitsForm(request.POST)
     if not form.is_valid():
@@ -99,7 +100,7 @@ def load_limits(request, ws, quarter):
 def _plan(membership, quarter):
     try:
         year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
+    except InvalidInput:
         raise Http404("No such quarter") from None
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)

@@ -15,7 +15,7 @@ from raci import findings, live_feed, selectors, services
 from raci.grid_render import badge_html, cell_html
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY
-from raci.views.matrix import PAGE, _row_url, _structure_response
+from raci.views.page import PAGE, row_url, structure_response
 from workspaces.models import Access
 
 
@@ -42,7 +42,7 @@ def cell(request, ws, m, activity_id, role_id):
     except core_errors.InvalidInput as error:
         return _cell_invalid(request, matrix, activity_id, role_id, error)
     if not request.htmx:
-        return redirect(_row_url(matrix, activity_id))
+        return redirect(row_url(matrix, activity_id))
     return _cell_response(request, matrix, result)
 
 
@@ -100,7 +100,7 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
     )
     if not request.htmx:
         messages.error(request, message)
-        return redirect(_row_url(matrix, activity_id))
+        return redirect(row_url(matrix, activity_id))
     return _cell_response(
         request, matrix, _current_cell(matrix, activity_id, role_id), status=409, message=message, css=" conflict"
     )
@@ -109,7 +109,7 @@ def _cell_conflict(request, matrix, activity_id, role_id, stale):
 def _cell_invalid(request, matrix, activity_id, role_id, error):
     if not request.htmx:
         messages.error(request, error.message)
-        return redirect(_row_url(matrix, activity_id))
+        return redirect(row_url(matrix, activity_id))
     return _cell_response(
         request, matrix, _current_cell(matrix, activity_id, role_id), status=422, message=error.message, css=" conflict"
     )
@@ -125,7 +125,7 @@ def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
 
 
 def _cell_gone(request, matrix, message):
-    return _structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
+    return structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
 
 
 def _cell_form(request, matrix, activity_id, role_id):
@@ -144,7 +144,7 @@ def _cell_form(request, matrix, activity_id, role_id):
             "column": column,
             "value": value,
             "version": version,
-            "back_url": _row_url(matrix, activity_id, grid),
+            "back_url": row_url(matrix, activity_id, grid),
             "choices": [
                 ("R", "R — Responsible"),
                 ("A", "A — Accountable"),

@@ -15,7 +15,8 @@ from core.bounds import query_int
 from raci import paging, selectors, services, tabular
 from raci.matrix_access import matrix_for
 from raci.models import Activity
-from raci.views.matrix import PAGE, _cell_changes, _grid_context, _matrix_url, _view_of
+from raci.views.live import cell_changes
+from raci.views.page import PAGE, grid_context, matrix_url, view_of
 from workspaces.models import Access
 
 # Up to this many changed cells are patched in place (as the live refresh does); more, and
@@ -62,7 +63,7 @@ def paste(request, ws, m):
         )
     activity_id, role_id = query_int(request.POST.get("activity")), query_int(request.POST.get("role"))
     text = request.POST.get("text", "")
-    if request.htmx and _view_of(request, from_current_url=True)[1]:
+    if request.htmx and view_of(request, from_current_url=True)[1]:
         return _answer(
             request,
             matrix,
@@ -105,7 +106,7 @@ def paste(request, ws, m):
 def _spill(request, matrix, activity_id: int, text: str) -> str:
     """On a page of a big matrix, a block that would run past the page's last row is
     refused, saying where it would have landed: a paste changes only rows the person sees."""
-    page_number, _ = _view_of(request, from_current_url=True)
+    page_number, _ = view_of(request, from_current_url=True)
     positions = selectors.activity_positions(matrix=matrix)
     page = paging.page_for(total=len(positions), n_columns=matrix.columns.count(), requested=page_number)
     start = positions.get(activity_id)
@@ -138,7 +139,7 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
             messages.error(request, error)
         else:
             messages.success(request, message)
-        return redirect(_matrix_url(matrix))
+        return redirect(matrix_url(matrix))
     context = {
         "workspace": matrix.workspace,
         "matrix": matrix,
@@ -148,14 +149,14 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
     }
     if result is not None and result.changed:
         events = selectors.changes_since(matrix=matrix, since=result.group - 1, upto=matrix.last_seq)
-        page, only = _view_of(request, from_current_url=True)
+        page, only = view_of(request, from_current_url=True)
         context["structural"] = len(events) > REPLAY_MAX or only or any(e.kind not in ("cell", "undo") for e in events)
         if context["structural"]:
             context.update(
-                _grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page)
+                grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page)
             )
         else:
-            context.update(_cell_changes(matrix, events, editable=True, page=page))
+            context.update(cell_changes(matrix, events, editable=True, page=page))
     response = render(request, f"{PAGE}#group-response", context, status=status)
     response["Vary"] = "HX-Request"
     if result is not None and result.changed:

@@ -19,7 +19,7 @@ from raci.forms import (
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.models import Template
-from raci.views.matrix import _first_error
+from raci.views.page import first_error
 from workspaces import services as workspace_services
 from workspaces.access import can_edit, membership_for
 from workspaces.models import Access, Membership
@@ -162,7 +162,7 @@ def matrix_save_template(request, ws, m):
         template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
         messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
     else:
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     return redirect("raci:matrix_settings", ws, m)
 
 

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import is_htmx, render_varied
-from core.responses import show_on_form
+from core.errors import InvalidInput
+from core.responses import is_htmx, render_varied, show_on_form
 from launches import selectors as launches_selectors
-from launches import services as launches_services
 from launches.forms import TierForm
 from rituals import cadence, selectors, services
 from rituals.forms import MeetingDecisionForm, NotesForm, RitualForm
@@ -51,7 +50,7 @@ def rituals(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             ritual = services.ritual_create(workspace=membership.workspace, **form.service_kwargs())
-        except launches_services.InvalidInput as error:
+        except InvalidInput as error:
             _form_error(form, error)
         else:
             messages.success(request, f"Added {ritual.name}.")
@@ -102,7 +101,7 @@ def ritual_edit(request, ws, ritual_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_update(ritual=ritual, **form.service_kwargs())
-        except launches_services.InvalidInput as error:
+        except InvalidInput as error:
             _form_error(form, error)
         else:
             messages.success(request, "Ritual saved.")
@@ -216,7 +215,7 @@ def occurrence_notes(request, ws, ritual_id, day):
     if form.is_valid():
         try:
             occurrence = services.occurrence_notes_save(ritual=ritual, day=day, texts=form.texts())
-        except launches_services.InvalidInput as error:
+        except InvalidInput as error:
             _form_error(form, error)
     if form.errors:
         context = _meeting_context(membership, ritual, day, occurrence, notes_form=form)
@@ -255,7 +254,7 @@ def occurrence_decision(request, ws, ritual_id, day):
                 review_on=form.cleaned_data["review_on"],
                 actor=request.user,
             )
-        except launches_services.InvalidInput as error:
+        except InvalidInput as error:
             _form_error(form, error)
     if not form.errors and not is_htmx(request):
         messages.success(request, "Decision logged.")
@@ -281,7 +280,7 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
     form = TierForm(request.POST)
     try:
         if not form.is_valid():
-            raise launches_services.InvalidInput(form.first_error())
+            raise InvalidInput(form.first_error())
         launch, decision = services.meeting_tier_set(
             ritual=ritual,
             day=day,
@@ -291,7 +290,7 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
             actor=membership,
             matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
         )
-    except launches_services.InvalidInput as error:
+    except InvalidInput as error:
         messages.error(request, f"{launch.name}: {error.message}")
     else:
         messages.success(request, f"{launch.name} tiered{', and logged' if decision else ''}.")
