@@ -81,15 +81,15 @@ def answer_change[T](
     *,
     done: Callable[[T], HttpResponse],
     refused: Callable[[errors.DomainError], HttpResponse],
+    shows: tuple[type[errors.DomainError], ...] = (errors.NotFound, errors.Conflict, errors.InvalidInput),
 ) -> HttpResponse:
-    """Run a change and answer with `done(result)`; when the service refuses it, answer with
-    `refused(error)`: the view's own fragment or form again, showing `message_of(error)` with
-    `error.status`. A refused access is not the view's to show: the middleware answers it (403)."""
+    """Run a change and answer with `done(result)`; when the service refuses it with one of
+    the errors the view `shows` itself, answer with `refused(error)`: the view's own fragment
+    or form again, showing the error's message with its status (`error.status`). Any other
+    error (a refused access always) reaches the middleware."""
     try:
         result = change()
-    except errors.Forbidden:
-        raise
-    except errors.DomainError as error:
+    except shows as error:
         return refused(error)
     return done(result)
 

@@ -38,10 +38,6 @@ def _ritual_form(workspace, data=None, initial=None):
     )
 
 
-def _form_error(form, error):
-    show_on_form(form, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def rituals(request, ws):
@@ -51,7 +47,7 @@ def rituals(request, ws):
         try:
             ritual = services.ritual_create(workspace=membership.workspace, **form.service_kwargs())
         except InvalidInput as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, f"Added {ritual.name}.")
             return redirect("rituals:ritual", ws, ritual.pk)
@@ -102,7 +98,7 @@ def ritual_edit(request, ws, ritual_id):
         try:
             services.ritual_update(ritual=ritual, **form.service_kwargs())
         except InvalidInput as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, "Ritual saved.")
             return redirect("rituals:ritual", ws, ritual.pk)
@@ -216,7 +212,7 @@ def occurrence_notes(request, ws, ritual_id, day):
         try:
             occurrence = services.occurrence_notes_save(ritual=ritual, day=day, texts=form.texts())
         except InvalidInput as error:
-            _form_error(form, error)
+            show_on_form(form, error)
     if form.errors:
         context = _meeting_context(membership, ritual, day, occurrence, notes_form=form)
         return render_varied(
@@ -255,7 +251,7 @@ def occurrence_decision(request, ws, ritual_id, day):
                 actor=request.user,
             )
         except InvalidInput as error:
-            _form_error(form, error)
+            show_on_form(form, error)
     if not form.errors and not is_htmx(request):
         messages.success(request, "Decision logged.")
         return redirect("rituals:occurrence", ws, ritual.pk, day)
@@ -278,9 +274,11 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
     if launch is None:
         raise Http404("No such launch")
     form = TierForm(request.POST)
+    back = f"{reverse('rituals:occurrence', args=[ws, ritual.pk, day])}#candidate-{launch.pk}"
+    if not form.is_valid():
+        messages.error(request, f"{launch.name}: {form.first_error()}")
+        return redirect(back)
     try:
-        if not form.is_valid():
-            raise InvalidInput(form.first_error())
         launch, decision = services.meeting_tier_set(
             ritual=ritual,
             day=day,
@@ -290,8 +288,8 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
             actor=membership,
             matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
         )
-    except InvalidInput as error:
-        messages.error(request, f"{launch.name}: {error.message}")
+    except InvalidInput as refused:
+        messages.error(request, f"{launch.name}: {refused.message}")
     else:
         messages.success(request, f"{launch.name} tiered{', and logged' if decision else ''}.")
-    return redirect(f"{reverse('rituals:occurrence', args=[ws, ritual.pk, day])}#candidate-{launch.pk}")
+    return redirect(back)
