@@ -5,14 +5,14 @@ A service raises `core.errors`, each of which knows its status (`error.status`):
   Forbidden 403 · NotFound 404 · Conflict (StaleEdit, StaleChanges) 409 · InvalidInput 422.
 A view catches one only to show it next to a form's field (`show_on_form`) or in its own
 fragment (`answer_change`, with the error's own status). Everything else reaches
-`DomainErrorMiddleware`, which answers it the same way for htmx and plain requests: htmx gets the message as a toast, retargeted
-to the page's toast area; a plain request gets the error page (403, 404) or, after a form
-post, the message and a redirect back to the page it came from (so the form works
-without htmx). A view that sends a refused plain request to a page of its own choosing
-declares it once, `@refusal_redirects_to(lambda request, **kwargs: url)`, instead of
-catching the error. `Vary: HX-Request` is set one way, `vary_on_htmx` (Django's
-`patch_vary_headers`, as `vary_on_headers("HX-Request")` does), never by assigning the
-header.
+`DomainErrorMiddleware`, which reads the status and answers the same way for htmx and
+plain requests: htmx gets the message as a toast, retargeted to the page's toast area; a
+plain request gets the error page (403, 404) or, after a form post, the message and a
+redirect back to the page it came from (so the form works without htmx). A view that
+sends a refused plain request to a page of its own choosing declares it once,
+`@refusal_redirects_to(lambda request, **kwargs: url)`, instead of catching the error.
+`Vary: HX-Request` is set one way, `vary_on_htmx` (Django's `patch_vary_headers`, as
+`vary_on_headers("HX-Request")` does), never by assigning the header.
 """
 
 from __future__ import annotations
