@@ -9,12 +9,12 @@ from launches.forms import (
     CandidatesUploadForm,
     DependencyForm,
     GoForm,
-    ItemForm,
     LaunchForm,
     OutcomeForm,
     ScoreForm,
     StatusForm,
 )
+from launches.models import ReadinessItem
 from workspaces.access import membership_for
 from workspaces.models import Access
 
@@ -82,7 +82,7 @@ def item_context(membership, launch, item_id: int, **extra):
         "today": today,
         "editable": membership.can_edit,
         "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
-        "statuses": ItemForm.base_fields["status"].choices,
+        "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         **extra,
     }
@@ -141,7 +141,7 @@ def launch_context(membership, launch, **extra):
         "lead_codes": selectors.leads_to_confirm_of(membership=membership, launch=launch),
         "lead_days": tiering.lead_days(launch.tier, rubric),
         "decisions": selectors.go_decisions_of(launch=launch),
-        "statuses": ItemForm.base_fields["status"].choices,
+        "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),
