@@ -62,7 +62,8 @@ def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
 
 
 def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launch | None:
-    """The launch of the workspace's cycle `cycle_slug`, with its cycle, in one query."""
+    """The launch of the workspace's cycle `cycle_slug`, with its cycle and what its page
+    shows beside it (its owners, matrix, and who tiered and confirmed it), in one query."""
     launch = (
         Launch.objects.filter(cycle__workspace=workspace, cycle__slug=cycle_slug, pk=launch_id)
         .select_related(
@@ -78,24 +79,6 @@ def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launc
     )
     if launch is not None:
         launch.cycle.workspace = workspace
-    return launch
-
-
-def launch_get(*, cycle: LaunchCycle, launch_id: int) -> Launch | None:
-    launch = (
-        Launch.objects.filter(cycle=cycle, pk=launch_id)
-        .select_related(
-            "pm_owner__user",
-            "pmm_owner__user",
-            "matrix",
-            "tiered_by__user",
-            "pm_confirmed_by__user",
-            "pmm_confirmed_by__user",
-        )
-        .first()
-    )
-    if launch is not None:
-        launch.cycle = cycle
     return launch
 
 
