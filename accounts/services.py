@@ -36,15 +36,15 @@ class AddressTaken(InvalidInput):
     """An account already has the address (never shown to the person asking)."""
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _send(*, to: str, subject: str, template: str, context: dict) -> bool:
+def send_email(*, to: str, subject: str, template: str, context: dict) -> bool:
     """Send one plain-text mail; False if the mail server refused it (the caller says so)."""
     try:
         send_mail(
-            subject=_one_line(subject),
+            subject=one_line(subject),
             message=render_to_string(template, context),
             from_email=None,
             recipient_list=[to],
@@ -73,7 +73,7 @@ def clean_email(value: str, field: str = "email") -> str:
 # --- invitations -------------------------------------------------------------------------
 
 
-def _email_in_use(email: str) -> bool:
+def email_in_use(email: str) -> bool:
     return get_user_model().objects.filter(email__iexact=email).exists()
 
 
@@ -81,7 +81,7 @@ def mail_already_registered(*, email: str, invitation_link: str = "") -> bool:
     """Tell an address that has an account that someone tried to create another with it."""
     if not throttle.mail_allowed(email):
         return False
-    return _send(
+    return send_email(
         to=email,
         subject="You already have a Lockstep account",
         template="registration/email/already_registered.txt",
@@ -96,7 +96,7 @@ def mail_already_registered(*, email: str, invitation_link: str = "") -> bool:
 # --- sign-up -----------------------------------------------------------------------------
 
 
-def _new_user(*, username: str, first_name: str, email: str, password: str, is_active: bool):
+def new_user(*, username: str, first_name: str, email: str, password: str, is_active: bool):
     user = get_user_model()(username=username, first_name=first_name, email=email, is_active=is_active)
     user.set_password(password)
     try:
@@ -107,7 +107,7 @@ def _new_user(*, username: str, first_name: str, email: str, password: str, is_a
     return user
 
 
-def _drop_unconfirmed(email: str) -> None:
+def drop_unconfirmed(email: str) -> None:
     """Remove accounts made for the address that were never confirmed: whoever proves the
     address now gets it, and nobody can hold an address by signing up with it first."""
     get_user_model().objects.filter(email__iexact=email, is_active=False, last_login__isnull=True).delete()
@@ -122,17 +122,17 @@ def signup_start(*, username: str, first_name: str, email: str, password: str) -
     is still refused at the form: usernames are shown to teammates anyway)."""
     email = clean_email(email)
     with transaction.atomic():
-        _drop_unconfirmed(email)
-        if _email_in_use(email):
+        drop_unconfirmed(email)
+        if email_in_use(email):
             user = None
         else:
-            user = _new_user(username=username, first_name=first_name, email=email, password=password, is_active=False)
+            user = new_user(username=username, first_name=first_name, email=email, password=password, is_active=False)
     if user is None:
         mail_already_registered(email=email)
         return
     if throttle.mail_allowed(email):
         token = signing.dumps({"u": user.pk, "e": email}, salt=_SIGNUP_SALT)
-        _send(
+        send_email(
             to=email,
             subject="Confirm your Lockstep account",
             template="registration/email/signup_confirm.txt",

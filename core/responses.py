@@ -1,17 +1,18 @@
 """The response layer: one place where domain errors become HTTP answers, and the htmx
 helpers every view uses.
 
-A service raises `core.errors`; a view catches one only to show it next to a form's field
-or in its own fragment. Everything else reaches `DomainErrorMiddleware`, which answers
-  Forbidden 403 · NotFound 404 · Conflict (and StaleChanges) 409 · InvalidInput 422
-the same way for htmx and plain requests: htmx gets the message as a toast, retargeted
-to the page's toast area; a plain request gets the error page (403, 404) or, after a form
-post, the message and a redirect back to the page it came from (so the form works
-without htmx). A view that sends a refused plain request to a page of its own choosing
-declares it once, `@refusal_redirects_to(lambda request, **kwargs: url)`, instead of
-catching the error. `Vary: HX-Request` is set one way, `vary_on_htmx` (Django's
-`patch_vary_headers`, as `vary_on_headers("HX-Request")` does), never by assigning the
-header.
+A service raises `core.errors`, each of which knows its status (`error.status`):
+  Forbidden 403 · NotFound 404 · Conflict (StaleEdit, StaleChanges) 409 · InvalidInput 422.
+A view catches one only to show it next to a form's field (`show_on_form`) or in its own
+fragment (`answer_change`, with the error's own status). Everything else reaches
+`DomainErrorMiddleware`, which reads the status and answers the same way for htmx and
+plain requests: htmx gets the message as a toast, retargeted to the page's toast area; a
+plain request gets the error page (403, 404) or, after a form post, the message and a
+redirect back to the page it came from (so the form works without htmx). A view that
+sends a refused plain request to a page of its own choosing declares it once,
+`@refusal_redirects_to(lambda request, **kwargs: url)`, instead of catching the error.
+`Vary: HX-Request` is set one way, `vary_on_htmx` (Django's `patch_vary_headers`, as
+`vary_on_headers("HX-Request")` does), never by assigning the header.
 """
 
 from __future__ import annotations
@@ -31,12 +32,6 @@ from django_htmx.http import reswap, retarget
 
 from core import errors
 
-STATUS: dict[type[errors.DomainError], int] = {
-    errors.Forbidden: 403,
-    errors.NotFound: 404,
-    errors.Conflict: 409,
-    errors.InvalidInput: 422,
-}
 GONE_MESSAGE = "That is no longer here: someone may have deleted it. Reload the page to see the current state."
 
 
@@ -73,14 +68,30 @@ def not_found_response(request, exception=None) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def status_of(error: errors.DomainError) -> int:
-    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 422)
-
-
 def message_of(error: errors.DomainError) -> str:
-    text = getattr(error, "message", "") or str(error)
-    changes = getattr(error, "changes", None)
-    return " ".join([text, *changes]) if changes else text
+    """The error's message and what changed (a stale change's lines), each line once: a
+    message may already quote the first of them."""
+    text = error.message or str(error)
+    changes = [line for line in getattr(error, "changes", ()) if line not in text]
+    return " ".join([text, *changes])
+
+
+def answer_change[T](
+    change: Callable[[], T],
+    *,
+    done: Callable[[T], HttpResponse],
+    refused: Callable[[errors.DomainError], HttpResponse],
+    shows: tuple[type[errors.DomainError], ...] = (errors.NotFound, errors.Conflict, errors.InvalidInput),
+) -> HttpResponse:
+    """Run a change and answer with `done(result)`; when the service refuses it with one of
+    the errors the view `shows` itself, answer with `refused(error)`: the view's own fragment
+    or form again, showing the error's message with its status (`error.status`). Any other
+    error (a refused access always) reaches the middleware."""
+    try:
+        result = change()
+    except shows as error:
+        return refused(error)
+    return done(result)
 
 
 def refusal_redirects_to(where: Callable[..., str]):
@@ -120,7 +131,7 @@ def _back(request) -> str:
 
 def domain_error_response(request, error: errors.DomainError) -> HttpResponse:
     """The answer to a domain error no view handled itself."""
-    status = status_of(error)
+    status = error.status
     if status == 404:
         return not_found_response(request, Http404(str(error)))
     if is_htmx(request):

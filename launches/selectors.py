@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from core.glance import Bar
 from launches import load, plan_warnings, planning, preread, tiering
@@ -21,7 +22,7 @@ from launches.models import (
     TieringRubric,
 )
 from raci.dependents import Dependent
-from raci.models import Activity, Decision, Matrix
+from raci.models import Activity, Cell, Column, Decision, Matrix
 from raci.selectors import (
     activity_for_key,
     default_matrix_of,
@@ -60,10 +61,13 @@ def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
     return cycle
 
 
-def launch_get(*, cycle: LaunchCycle, launch_id: int) -> Launch | None:
+def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launch | None:
+    """The launch of the workspace's cycle `cycle_slug`, with its cycle and what its page
+    shows beside it (its owners, matrix, and who tiered and confirmed it), in one query."""
     launch = (
-        Launch.objects.filter(cycle=cycle, pk=launch_id)
+        Launch.objects.filter(cycle__workspace=workspace, cycle__slug=cycle_slug, pk=launch_id)
         .select_related(
+            "cycle",
             "pm_owner__user",
             "pmm_owner__user",
             "matrix",
@@ -74,7 +78,7 @@ def launch_get(*, cycle: LaunchCycle, launch_id: int) -> Launch | None:
         .first()
     )
     if launch is not None:
-        launch.cycle = cycle
+        launch.cycle.workspace = workspace
     return launch
 
 
@@ -638,6 +642,50 @@ def launch_owners_of(*, launch: Launch) -> LaunchOwners:
             ),
         )
     return LaunchOwners(matrix, from_default, grid, found)
+
+
+def item_owners_of(*, launch: Launch, item: ReadinessItem) -> LaunchOwners:
+    """The owners of one readiness item's template activity, as `launch_owners_of` finds them,
+    read for that activity alone: the matrix's columns with their letters on its row, in one
+    query (and one for the workspace's default matrix when the launch has none of its own),
+    whatever the size of the matrix or the checklist."""
+    matrix, from_default = launch.matrix if launch.matrix_id else None, False
+    if matrix is None:
+        matrix, from_default = default_matrix_of(workspace_id=launch.cycle.workspace_id), True
+    key = item.activity_key
+    if matrix is None or not key:
+        return LaunchOwners(matrix, from_default, None)
+    name = template_activity_name(key)
+    # The row copied from the template activity, else the one with its name (as activity_for_key).
+    rows = Activity.objects.filter(matrix=matrix).order_by("order", "id")
+    by_key, by_name = rows.filter(template_key=key), rows.filter(name__iexact=name)
+    row_id = Coalesce(Subquery(by_key.values("id")[:1]), Subquery(by_name.values("id")[:1]))
+    columns = list(
+        Column.objects.filter(matrix=matrix)
+        .order_by("order", "id")
+        .annotate(
+            row_id=row_id,
+            row_name=Coalesce(Subquery(by_key.values("name")[:1]), Subquery(by_name.values("name")[:1])),
+            letter=Subquery(Cell.objects.filter(activity_id=row_id, role_id=OuterRef("role_id")).values("value")[:1]),
+        )
+        .values_list("role_id", "role__code", "row_id", "row_name", "letter")
+    )
+    if columns:
+        found_name = columns[0][3]
+    else:  # a matrix without columns: whether it has the row at all
+        found_name = (
+            by_key.values_list("name", flat=True)[:1] or by_name.values_list("name", flat=True)[:1] or [None]
+        )[0]
+    if found_name is None:
+        return LaunchOwners(matrix, from_default, None, {key: ActivityOwners(key, name, False)})
+    letters = [(role_id, letter or "") for role_id, _, _, _, letter in columns]
+    owners = set(tiering.owner_roles(letters))
+    candidates = tuple(
+        (role_id, code, "A/R" if letter == "AR" else letter)
+        for role_id, code, _, _, letter in columns
+        if role_id in owners
+    )
+    return LaunchOwners(matrix, from_default, None, {key: ActivityOwners(key, found_name, True, candidates)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from launches import views
+from launches.converters import QuarterConverter
+
+register_converter(QuarterConverter, "quarter")
 
 app_name = "launches"
 
@@ -18,10 +21,10 @@ urlpatterns = [
     path(W + "quarter/", views.quarter_now, name="quarter_now"),
     path(W + "board/", views.board_now, name="board_now"),
     path(W + "calendar/", views.calendar_now, name="calendar_now"),
-    path(W + "quarter/<slug:quarter>/", views.quarter, name="quarter"),
-    path(W + "quarter/<slug:quarter>/limits/", views.load_limits, name="load_limits"),
-    path(W + "quarter/<slug:quarter>/pre-read/", views.preread_page, name="preread"),
-    path(W + "quarter/<slug:quarter>/pre-read.<slug:fmt>", views.preread_export, name="preread_export"),
+    path(W + "quarter/<quarter:quarter>/", views.quarter, name="quarter"),
+    path(W + "quarter/<quarter:quarter>/limits/", views.load_limits, name="load_limits"),
+    path(W + "quarter/<quarter:quarter>/pre-read/", views.preread_page, name="preread"),
+    path(W + "quarter/<quarter:quarter>/pre-read.<slug:fmt>", views.preread_export, name="preread_export"),
     path(C, views.cycle, name="cycle"),
     path(C + "add/", views.launch_add, name="launch_add"),
     path(C + "import/", views.launches_import, name="launches_import"),

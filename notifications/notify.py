@@ -281,8 +281,6 @@ def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
     switch without a gap; without it (the old one leaked) it stops at once."""
     from django.conf import settings
 
-    from notifications.models import _webhook_secret
-
     webhook = Webhook.objects.select_for_update().filter(workspace=workspace).first()
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
@@ -291,7 +289,7 @@ def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
         webhook.previous_until = timezone.now() + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
     else:
         webhook.previous_secret, webhook.previous_until = "", None
-    webhook.secret = _webhook_secret()
+    webhook.secret = Webhook._meta.get_field("secret").get_default()  # a new one, as a new webhook gets
     webhook.save(update_fields=["secret", "previous_secret", "previous_until"])
     return webhook
 

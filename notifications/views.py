@@ -13,8 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import errors
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from notifications import notify, selectors
 from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
 from workspaces.access import membership_for

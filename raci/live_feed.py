@@ -9,7 +9,7 @@ that made it, instead of once per range of changes that open pages ask for.
 A range is answered from the feed only when every change in it is there. A change made any
 other way (a paste, a fix, an undo, a structural change) has no entry, nor has one whose
 entry expired or was not written yet: such a range is answered the full way, from the
-matrix (`raci.views.matrix._changes`). Within a range of lone cell edits, the newest entry
+matrix (`raci.views.live`). Within a range of lone cell edits, the newest entry
 for a row, a column or a cell is its current state: a row's findings depend only on its
 cells, a column's only on its letters.
 """

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from core.prepared import Prepared
 from raci.models import Matrix
-from workspaces.access import _require
+from workspaces.access import require_access
 from workspaces.models import Access, Membership, Workspace
 
 _MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
@@ -62,7 +62,7 @@ def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = A
     if not found or found[0][-1] is None:
         raise Http404("No such matrix")
     *values, access = found[0]
-    _require(access, needs)
+    require_access(access, needs)
     values = _converted(tuple(values))
     split = len(_MATRIX_FIELDS)
     matrix = Matrix.from_db("default", _MATRIX_FIELDS, values[:split])

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from core.errors import InvalidInput
 from raci import changelog
 from raci.models import Activity, Matrix, Template
-from raci.services.structure import _recount_matrices_with_roles
+from raci.services.structure import recount_matrices_with_roles
 from workspaces import signals
 from workspaces.models import Role
 
@@ -45,7 +45,7 @@ def recount_matrices_of_changed_holders(sender, *, role_ids, **kwargs):
             target=codes,
             role_id=role_ids[0] if len(role_ids) == 1 else None,
         )
-    _recount_matrices_with_roles(role_ids)
+    recount_matrices_with_roles(role_ids)
 
 
 @receiver(signals.phase_renamed)

@@ -37,7 +37,7 @@ from raci.phases import PhaseList
 from workspaces import handover
 from workspaces import workload as workloads
 from workspaces.models import Membership, Role
-from workspaces.selectors import _others_holding, members_of
+from workspaces.selectors import members_of, others_holding
 from workspaces.team_phases import phase_list
 
 
@@ -521,7 +521,7 @@ def raci_holdings(membership: Membership) -> list[handover.Holding]:
     or when nothing needs it) and the matrices they own."""
     roles = list(Role.objects.filter(holders__membership=membership).order_by("code"))
     ids = {r.pk for r in roles}
-    others = _others_holding(ids, membership)
+    others = others_holding(ids, membership)
     uses = handover.role_uses(workspace=membership.workspace, role_ids=ids)
     found = []
     for role in roles:

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import errors
 from core.bounds import query_int
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.responses import answer_change, is_htmx, message_of, refusal_redirects_to, render_varied, show_on_form
 from raci import services as raci_services
 from raci.grid_render import badge_html, cell_html, row_cells_html
 from raci.matrix_access import matrix_for
@@ -286,29 +285,30 @@ def proposal(request, ws, m, workshop_id, activity_id, role_id):
         raise PermissionDenied("You are not invited to this workshop.")
     if request.method == "GET":
         return _proposal_form(request, found, activity_id, role_id)
-    try:
-        services.proposal_set(
+    return answer_change(
+        lambda: services.proposal_set(
             workshop=workshop,
             participant=found.membership,
             activity_id=activity_id,
             role_id=role_id,
             value=request.POST.get("value", ""),
-        )
-    except (errors.InvalidInput, errors.Conflict) as error:
-        if not is_htmx(request):
-            messages.error(request, error.message)
-            return redirect(_url(workshop) + f"#row-{activity_id}")
-        return _proposal_response(
-            request,
-            found,
-            activity_id,
-            role_id,
-            status=409 if isinstance(error, errors.Conflict) else 422,
-            message=error.message,
-        )
+        ),
+        done=lambda _: _proposal_answer(request, found, activity_id, role_id),
+        refused=lambda error: _proposal_answer(request, found, activity_id, role_id, refused=error),
+        shows=(errors.Conflict, errors.InvalidInput),
+    )
+
+
+def _proposal_answer(request, found, a, r, *, refused=None):
+    """The cell again (htmx), with the refusal in place and its status; a plain post goes
+    back to the row, with the refusal as a message."""
     if not is_htmx(request):
-        return redirect(_url(workshop) + f"#row-{activity_id}")
-    return _proposal_response(request, found, activity_id, role_id)
+        if refused is not None:
+            messages.error(request, message_of(refused))
+        return redirect(_url(found.workshop) + f"#row-{a}")
+    if refused is None:
+        return _proposal_response(request, found, a, r)
+    return _proposal_response(request, found, a, r, status=refused.status, message=message_of(refused))
 
 
 def _proposal_response(request, found, a, r, *, status=200, message=""):
@@ -404,6 +404,19 @@ def _board_response(request, found, *, status=200, error="", changes=(), anchor=
     return render_varied(request, f"{PAGE}#board-response", context, status=status)
 
 
+def _board_refused(request, found, error, *, anchor=""):
+    """A refused change to a row, with the error's status: what changed since (a stale
+    change), why not (a conflict, invalid input), or that the row is gone (no anchor then)."""
+    return _board_response(
+        request,
+        found,
+        status=error.status,
+        error=error.message,
+        changes=getattr(error, "changes", ()),
+        anchor="" if error.status == 404 else anchor,
+    )
+
+
 SPLIT = "split"
 
 
@@ -431,66 +444,48 @@ def settle(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
     workshop = found.workshop
     codes = dict(workshop.matrix.columns.values_list("role_id", "role__code"))
-    try:
-        services.settle(
+    return answer_change(
+        lambda: services.settle(
             workshop=workshop,
             activity_id=activity_id,
             letters=_letters(request, codes),
             actor=request.user,
             since=query_int(request.POST.get("since"), default=0),
-        )
-    except errors.NotFound as error:
-        return _board_response(request, found, status=404, error=str(error))
-    except errors.StaleChanges as stale:
-        return _board_response(
-            request, found, status=409, error=stale.message, changes=stale.changes, anchor=f"wr-{activity_id}"
-        )
-    except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(
-            request,
-            found,
-            status=409 if isinstance(error, errors.Conflict) else 422,
-            error=error.message,
-            anchor=f"wr-{activity_id}",
-        )
-    return _board_response(request, found, anchor=f"wr-{activity_id}")
+        ),
+        done=lambda _: _board_response(request, found, anchor=f"wr-{activity_id}"),
+        refused=lambda error: _board_refused(request, found, error, anchor=f"wr-{activity_id}"),
+    )
 
 
 @login_required
 @require_POST
 def split(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
-    try:
-        services.row_split(
+    return answer_change(
+        lambda: services.row_split(
             workshop=found.workshop,
             activity_id=activity_id,
             actor=request.user,
             input_role_id=query_int(request.POST.get("input_role"), default=-1),
             outcome_role_id=query_int(request.POST.get("outcome_role"), default=-1),
             since=query_int(request.POST.get("since"), default=0),
-        )
-    except errors.NotFound as error:
-        return _board_response(request, found, status=404, error=str(error))
-    except errors.StaleChanges as stale:
-        return _board_response(request, found, status=409, error=stale.message, changes=stale.changes)
-    except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{activity_id}")
-    return _board_response(request, found, anchor=f"wr-{activity_id}")
+        ),
+        done=lambda _: _board_response(request, found, anchor=f"wr-{activity_id}"),
+        refused=lambda error: _board_refused(request, found, error, anchor=f"wr-{activity_id}"),
+    )
 
 
 @login_required
 @require_POST
 def note(request, ws, m, workshop_id, activity_id):
     found = _facilitating(request, ws, m, workshop_id)
-    try:
-        services.row_note(
+    return answer_change(
+        lambda: services.row_note(
             workshop=found.workshop, activity_id=activity_id, text=request.POST.get("note", ""), actor=request.user
-        )
-    except errors.NotFound as error:
-        return _board_response(request, found, status=404, error=str(error))
-    except (errors.Conflict, errors.InvalidInput) as error:
-        return _board_response(request, found, status=422, error=error.message, anchor=f"wr-{activity_id}")
-    return _board_response(request, found, anchor=f"wr-{activity_id}")
+        ),
+        done=lambda _: _board_response(request, found, anchor=f"wr-{activity_id}"),
+        refused=lambda error: _board_refused(request, found, error, anchor=f"wr-{activity_id}"),
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from workspaces.models import Access, Membership
 _RANK: dict[str, int] = {Access.VIEWER: 0, Access.EDITOR: 1, Access.ADMIN: 2}
 
 
-def _require(access: str, needed: str) -> None:
+def require_access(access: str, needed: str) -> None:
     if _RANK[access] < _RANK[needed]:
         raise PermissionDenied(f"This needs {needed} access to the workspace.")
 
@@ -24,7 +24,7 @@ def membership_for(request, workspace_slug: str, *, needs: str = Access.VIEWER) 
         )
     except Membership.DoesNotExist:
         raise Http404("No such workspace") from None
-    _require(membership.access, needs)
+    require_access(membership.access, needs)
     return membership
 
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 from accounts import throttle
 from accounts.services import (
     AddressTaken,
-    _drop_unconfirmed,
-    _email_in_use,
-    _new_user,
-    _one_line,
-    _send,
     clean_email,
+    drop_unconfirmed,
+    email_in_use,
+    new_user,
+    one_line,
+    send_email,
 )
 from core.errors import InvalidInput, NotFound
 from core.links import absolute
@@ -83,8 +83,8 @@ def _check_allowance(workspace: Workspace, email: str) -> None:
 
 def _mail_invitation(invitation: Invitation, inviter) -> InvitationSent:
     link = invitation_link(invitation)
-    who = _one_line(inviter.get_full_name() or inviter.username) if inviter else "A Lockstep admin"
-    mailed = _send(
+    who = one_line(inviter.get_full_name() or inviter.username) if inviter else "A Lockstep admin"
+    mailed = send_email(
         to=invitation.email,
         subject=f"{who} invited you to {invitation.workspace.name} on Lockstep",
         template="registration/email/invitation.txt",
@@ -92,7 +92,7 @@ def _mail_invitation(invitation: Invitation, inviter) -> InvitationSent:
             "invitation": invitation,
             "who": who,
             "link": link,
-            "workspace_name": _one_line(invitation.workspace.name),
+            "workspace_name": one_line(invitation.workspace.name),
             "access": invitation.get_access_display().lower(),
         },
     )
@@ -218,11 +218,9 @@ def invitation_signup(*, invitation: Invitation, username: str, first_name: str,
     The link came to that address, so the account is confirmed at once. Raises AddressTaken
     when an account has the address already: the caller mails them instead of saying so."""
     invitation = _usable(invitation)
-    _drop_unconfirmed(invitation.email)
-    if _email_in_use(invitation.email):
+    drop_unconfirmed(invitation.email)
+    if email_in_use(invitation.email):
         raise AddressTaken("An account has this address.")
-    user = _new_user(
-        username=username, first_name=first_name, email=invitation.email, password=password, is_active=True
-    )
+    user = new_user(username=username, first_name=first_name, email=invitation.email, password=password, is_active=True)
     invitation_accept(invitation=invitation, user=user)
     return user

@@ -35,7 +35,7 @@ def member_get(*, workspace, member_id: int) -> Membership | None:
     return Membership.objects.filter(workspace=workspace, pk=member_id).select_related("user", "workspace").first()
 
 
-def _others_holding(role_ids: set[int], membership: Membership) -> dict[int, list[str]]:
+def others_holding(role_ids: set[int], membership: Membership) -> dict[int, list[str]]:
     others: dict[int, list[str]] = defaultdict(list)
     for holder in (
         RoleHolder.objects.filter(role_id__in=role_ids)

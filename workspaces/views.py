@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import errors as core_errors
 from core.bounds import query_int
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from workspaces import (
     handover,
     invitations,
@@ -111,8 +110,7 @@ def _phase_write(request, ws, where: str, write, done: str):
         write(membership.workspace)
     except (core_errors.InvalidInput, core_errors.Conflict) as error:
         typed = {where: request.POST.get("name", "")[: PHASE_NAME_MAX + 40]}
-        status = 409 if isinstance(error, core_errors.Conflict) else 422
-        return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=status)
+        return settings_page(request, membership, phase_errors={where: error.message}, typed=typed, status=error.status)
     messages.success(request, done)
     return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#phases")
 

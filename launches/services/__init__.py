@@ -4,7 +4,6 @@ raise `core.errors` (the response layer maps them to statuses).
 Every id that comes from a request is looked up inside the workspace of the URL.
 """
 
-from core.errors import Conflict, InvalidInput, NotFound, StaleChanges, StaleEdit
 from launches.services.calendar import (
     avoid_date_add,
     avoid_date_remove,
@@ -40,12 +39,7 @@ from launches.services.tiers import (
 )
 
 __all__ = [
-    "Conflict",
     "GoRefused",
-    "InvalidInput",
-    "NotFound",
-    "StaleChanges",
-    "StaleEdit",
     "ImportRefused",
     "OUTCOMES",
     "STATUSES",

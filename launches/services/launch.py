@@ -17,12 +17,12 @@ from launches.models import (
     ReadinessItem,
     StatusUpdate,
 )
-from launches.services.tiers import _reresolve, withdraw_confirmations
+from launches.services.tiers import reresolve_owners, withdraw_confirmations
 from raci.models import Matrix
 from workspaces.models import Membership, Workspace
 
 
-def _member(workspace: Workspace, membership_id: int | None, field: str) -> Membership | None:
+def member_of(workspace: Workspace, membership_id: int | None, field: str) -> Membership | None:
     if membership_id is None:
         return None
     member = Membership.objects.filter(workspace=workspace, pk=membership_id).first()
@@ -63,8 +63,8 @@ def launch_create(
         cycle=cycle,
         name=clean_name(name, "launch"),
         summary=(summary or "").strip(),
-        pm_owner=_member(workspace, pm_owner_id, "pm_owner"),
-        pmm_owner=_member(workspace, pmm_owner_id, "pmm_owner"),
+        pm_owner=member_of(workspace, pm_owner_id, "pm_owner"),
+        pmm_owner=member_of(workspace, pmm_owner_id, "pmm_owner"),
         matrix=matrix,
         ship_date=ship_date,
         launch_date=launch_date,
@@ -168,8 +168,8 @@ def launch_update(
     old_matrix = launch.matrix_id
     launch.name = clean_name(name, "launch")
     launch.summary = (summary or "").strip()
-    launch.pm_owner = _member(workspace, pm_owner_id, "pm_owner")
-    launch.pmm_owner = _member(workspace, pmm_owner_id, "pmm_owner")
+    launch.pm_owner = member_of(workspace, pm_owner_id, "pm_owner")
+    launch.pmm_owner = member_of(workspace, pmm_owner_id, "pmm_owner")
     launch.matrix, launch.ship_date, launch.launch_date = matrix, ship_date, launch_date
     # A new owner must confirm again: whatever the old one (or an admin for them) confirmed is withdrawn.
     withdraw_confirmations(
@@ -200,7 +200,7 @@ def launch_update(
             item.save(update_fields=fields + ["updated_at"])
     if launch.matrix_id != old_matrix:
         # Another matrix: the open items take their owners from it.
-        moved = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+        moved = reresolve_owners(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
         reassigned = [i for i in reassigned if i.pk not in {m.pk for m in moved}] + moved
     reminders.items_assigned(launch, reassigned, actor=actor)
     return launch

@@ -13,7 +13,7 @@ from launches.models import (
     Launch,
     ReadinessItem,
 )
-from launches.services.launch import _member
+from launches.services.launch import member_of
 
 
 @transaction.atomic
@@ -50,7 +50,7 @@ def item_update(
         item.evidence_url = evidence_url[:500]
     reassigned = not isinstance(owner_id, EllipsisType) and owner_id != item.owner_id
     if reassigned and not isinstance(owner_id, EllipsisType):
-        item.owner = _member(launch.cycle.workspace, owner_id, "owner")
+        item.owner = member_of(launch.cycle.workspace, owner_id, "owner")
         if item.owner is not None and not item.owner.can_edit:
             raise InvalidInput(
                 f"{item.owner.display_name} is a viewer and could not mark the item done: pick an "

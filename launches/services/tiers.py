@@ -53,7 +53,7 @@ def _people_of(launch: Launch, role_ids) -> dict[int, int | None]:
     }
 
 
-def _reresolve(launch: Launch, items: list[ReadinessItem], owners: selectors.LaunchOwners) -> list[ReadinessItem]:
+def reresolve_owners(launch: Launch, items: list[ReadinessItem], owners: selectors.LaunchOwners) -> list[ReadinessItem]:
     """Give every open item the owner role its activity has in the matrix now (and that
     role's person); returns the items whose owner role changed. Done and waived items keep
     who did them."""
@@ -97,7 +97,7 @@ def checklist_owners_follow(*, workspace_id: int | None = None, actor=None) -> i
     stale = [pk for pk, _, seq, _ in rows if sources[pk] and seqs.get(sources[pk]) != seq]
     moved = 0
     for launch in Launch.objects.select_for_update().select_related("cycle__workspace").filter(pk__in=stale):
-        changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+        changed = reresolve_owners(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
         reminders.items_assigned(launch, changed, actor=actor)
         moved += len(changed)
     return moved
@@ -141,7 +141,7 @@ def _replan(launch: Launch) -> tuple[list[ReadinessItem], list[ReadinessItem]]:
     # Kept items the new tier does not list (done, waived or started) go to the end.
     launch.items.exclude(key__in=order).update(order=len(order))
     kept = [items[d.key] for d in plan.update]
-    return fresh, _reresolve(launch, kept, owners)
+    return fresh, reresolve_owners(launch, kept, owners)
 
 
 @transaction.atomic
@@ -149,7 +149,7 @@ def checklist_owners_refresh(*, launch: Launch, actor=None) -> list[ReadinessIte
     """Take the owners of the open items from the matrix again (after it was edited);
     returns the items whose owner changed, whose new owners are told."""
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
-    changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+    changed = reresolve_owners(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
     reminders.items_assigned(launch, changed, actor=actor)
     return changed
 
@@ -191,7 +191,7 @@ def item_choose_role(*, launch: Launch, item_id: int, role_id: int | None, actor
         raise InvalidInput(f"Pick one of the roles that are R on it in the matrix ({names}).", "role")
     item.chosen_role_id = role_id
     item.save(update_fields=["chosen_role", "updated_at"])
-    changed = _reresolve(launch, [item], selectors.launch_owners_of(launch=launch)) if item.is_open else []
+    changed = reresolve_owners(launch, [item], selectors.launch_owners_of(launch=launch)) if item.is_open else []
     reminders.items_assigned(launch, changed, actor=actor)
     return item
 
@@ -209,7 +209,7 @@ def item_owner_from_template(*, launch: Launch, item_id: int, since: int | None,
     if owners.matrix is None:
         raise InvalidInput("The launch has no matrix and the workspace names no default matrix: pick one first.")
     raci_services.activity_from_template(matrix=owners.matrix, key=item.activity_key, actor=actor, since=since)
-    changed = _reresolve(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
+    changed = reresolve_owners(launch, list(launch.items.all()), selectors.launch_owners_of(launch=launch))
     reminders.items_assigned(launch, changed, actor=actor)
     item.refresh_from_db()
     return item

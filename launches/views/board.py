@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import is_htmx, render_varied
-from core.responses import show_on_form
+from core.errors import InvalidInput
+from core.responses import is_htmx, render_varied, show_on_form
 from launches import selectors, services
 from launches.forms import CandidatesUploadForm, CycleForm, RubricForm, TierForm
 from launches.views.common import board_context, cycle_for, launch_for, launch_form
@@ -22,7 +22,7 @@ def cycles(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.cycle_create(workspace=membership.workspace, quarter=form.cleaned_data["quarter"])
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("quarter", error.message)
         else:
             messages.success(request, f"Opened {cycle.name}. Add its candidate launches.")
@@ -59,7 +59,7 @@ def rubric(request, ws):
                 tier_names=data["tier_names"],
                 lead_weeks=data["lead_weeks"],
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error(
                 {"thresholds": "threshold_1", "tier_names": "tier_1", "lead_weeks": "lead_1"}.get(
                     error.field, error.field if error.field in form.fields else None
@@ -112,7 +112,7 @@ def launch_add(request, ws, cycle):
                 ship_date=data["ship_date"],
                 launch_date=data["launch_date"],
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, f"Added {launch.name}. Score it to get a suggested tier.")
@@ -168,7 +168,7 @@ def launch_tier(request, ws, cycle, launch_id):
             launch = services.launch_set_tier(
                 launch=launch, tier=form.tier_value(), reason=form.cleaned_data["reason"], actor=membership
             )
-        except services.InvalidInput as exc:
+        except InvalidInput as exc:
             error = exc.message
     if is_htmx(request):
         context = board_context(membership, launch.cycle)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import InvalidInput
 from core.responses import show_on_form
 from launches import plan_warnings, selectors, services
 from launches.forms import AvoidDateForm
@@ -91,7 +92,7 @@ def avoid_dates(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             services.avoid_date_add(workspace=membership.workspace, **form.cleaned_data)
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Date to avoid added.")

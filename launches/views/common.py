@@ -3,17 +3,18 @@ the membership checked first, and the contexts the board and the launch page sha
 
 from django.http import Http404
 
+from core.errors import NotFound
 from launches import selectors, tiering
 from launches.forms import (
     CandidatesUploadForm,
     DependencyForm,
     GoForm,
-    ItemForm,
     LaunchForm,
     OutcomeForm,
     ScoreForm,
     StatusForm,
 )
+from launches.models import ReadinessItem
 from workspaces.access import membership_for
 from workspaces.models import Access
 
@@ -27,8 +28,8 @@ def cycle_for(request, ws, cycle_slug, needs=Access.VIEWER):
 
 
 def launch_for(request, ws, cycle_slug, launch_id, needs=Access.VIEWER):
-    membership, cycle = cycle_for(request, ws, cycle_slug, needs)
-    launch = selectors.launch_get(cycle=cycle, launch_id=launch_id)
+    membership = membership_for(request, ws, needs=needs)
+    launch = selectors.launch_of(workspace=membership.workspace, cycle_slug=cycle_slug, launch_id=launch_id)
     if launch is None:
         raise Http404("No such launch")
     return membership, launch
@@ -55,6 +56,38 @@ def board_context(membership, cycle, **extra):
     }
 
 
+def with_owner(item, owners):
+    """The item as the checklist shows it: what the matrix says of its owner, and its label."""
+    item.ownership = selectors.item_ownership(item, owners)
+    item.owner_label = selectors.item_owner_label(item)
+    return item
+
+
+def item_context(membership, launch, item_id: int, **extra):
+    """What one checklist item's answer shows (the item, the readiness line and what go
+    waits for), read for that item alone: its owners come from its own row of the matrix,
+    whatever the size of the checklist or the matrix."""
+    items = selectors.checklist_of(launch=launch)
+    item = next((i for i in items if i.pk == item_id), None)
+    if item is None:
+        raise NotFound("That checklist item no longer exists.")
+    owners = selectors.item_owners_of(launch=launch, item=item)
+    today = membership.workspace.today()
+    return {
+        "workspace": membership.workspace,
+        "cycle": launch.cycle,
+        "launch": launch,
+        "item": with_owner(item, owners),
+        "owners": owners,
+        "today": today,
+        "editable": membership.can_edit,
+        "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
+        "statuses": ReadinessItem.Status.choices,
+        "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
+        **extra,
+    }
+
+
 def launch_context(membership, launch, **extra):
     rubric = selectors.rubric_of(workspace_id=launch.cycle.workspace_id)
     today = membership.workspace.today()
@@ -64,8 +97,7 @@ def launch_context(membership, launch, **extra):
     raci = selectors.launch_raci_of(owners=owners, launch=launch)
     unheld = {o.role_id: (o.role_id, o.code, o.name) for o in (raci.unheld if raci else [])}
     for item in items:
-        item.ownership = selectors.item_ownership(item, owners)
-        item.owner_label = selectors.item_owner_label(item)
+        with_owner(item, owners)
         if item.owner_role_id and not item.owner_id and item.is_open:
             unheld.setdefault(item.owner_role_id, (item.owner_role_id, item.owner_role.code, item.owner_role.name))
     others = selectors.launches_for_choice(launch=launch) if membership.can_edit else []
@@ -109,7 +141,7 @@ def launch_context(membership, launch, **extra):
         "lead_codes": selectors.leads_to_confirm_of(membership=membership, launch=launch),
         "lead_days": tiering.lead_days(launch.tier, rubric),
         "decisions": selectors.go_decisions_of(launch=launch),
-        "statuses": ItemForm.base_fields["status"].choices,
+        "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.bounds import query_int
-from core.errors import NotFound
-from core.htmx import is_htmx, render_varied
-from core.responses import refusal_redirects_to, show_on_form
+from core.errors import InvalidInput
+from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from launches import selectors, services, tiering
 from launches.forms import (
     DependencyForm,
@@ -22,7 +21,7 @@ from launches.forms import (
     ScoreForm,
     StatusForm,
 )
-from launches.views.common import launch_context, launch_for
+from launches.views.common import item_context, launch_context, launch_for
 from workspaces.models import Access
 
 
@@ -66,42 +65,44 @@ def tier_confirm(request, ws, cycle, launch_id):
 def item_update(request, ws, cycle, launch_id, item_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     form = ItemForm(request.POST)
-    error = None
-    try:
-        if not form.is_valid():
-            if "evidence_url" in form.errors:
-                raise services.InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
-            if "owner" in form.errors:
-                raise services.InvalidInput("Pick a member of this workspace.", "owner")
-            raise services.InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+    error = _item_form_error(form)
+    if error is None:
         # A form without the owner field (an older page) leaves the owner as it is.
         owner = {"owner_id": form.cleaned_data["owner"]} if "owner" in request.POST else {}
-        services.item_update(
-            launch=launch,
-            item_id=item_id,
-            status=form.cleaned_data["status"],
-            waive_reason=form.cleaned_data["waive_reason"],
-            evidence_url=form.cleaned_data["evidence_url"],
-            actor=request.user,
-            **owner,
-        )
-    except services.InvalidInput as exc:
-        error = exc.message
+        try:
+            services.item_update(
+                launch=launch,
+                item_id=item_id,
+                status=form.cleaned_data["status"],
+                waive_reason=form.cleaned_data["waive_reason"],
+                evidence_url=form.cleaned_data["evidence_url"],
+                actor=request.user,
+                **owner,
+            )
+        except InvalidInput as refused:
+            error = refused
     if is_htmx(request):
         return _item_fragment(request, membership, launch, item_id, error)
     if error:
-        messages.error(request, error)
+        messages.error(request, error.message)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
 
 
-def _item_fragment(request, membership, launch, item_id: int, error: str | None):
+def _item_form_error(form) -> InvalidInput | None:
+    """The first thing wrong with the item's form, said as the service would."""
+    if form.is_valid():
+        return None
+    if "evidence_url" in form.errors:
+        return InvalidInput("The evidence link must be a web address (https://…).", "evidence_url")
+    if "owner" in form.errors:
+        return InvalidInput("Pick a member of this workspace.", "owner")
+    return InvalidInput("Pick a status: to do, in progress, done or waived.", "status")
+
+
+def _item_fragment(request, membership, launch, item_id: int, error: InvalidInput | None):
     """One checklist item as htmx gets it after a change to it, with its refusal if any."""
-    context = launch_context(membership, launch)
-    context["item"] = next((i for i in context["items"] if i.pk == item_id), None)
-    if context["item"] is None:
-        raise NotFound("That checklist item no longer exists.")
-    context["item_error"] = error
-    return render_varied(request, "launches/launch.html#item_update", context, status=422 if error else 200)
+    context = item_context(membership, launch, item_id, item_error=error.message if error else None)
+    return render_varied(request, "launches/launch.html#item_update", context, status=error.status if error else 200)
 
 
 def _back_to_checklist(ws, launch):
@@ -115,17 +116,20 @@ def item_role(request, ws, cycle, launch_id, item_id):
     membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
     raw = request.POST.get("role", "")
     role_id = query_int(raw)
-    error = None
-    try:
-        if raw and role_id is None:
-            raise services.InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
-        services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
-    except services.InvalidInput as exc:
-        error = exc.message
+    error = (
+        InvalidInput("Pick one of the roles that are R on it in the matrix.", "role")
+        if raw and role_id is None
+        else None
+    )
+    if error is None:
+        try:
+            services.item_choose_role(launch=launch, item_id=item_id, role_id=role_id, actor=request.user)
+        except InvalidInput as refused:
+            error = refused
     if is_htmx(request):
         return _item_fragment(request, membership, launch, item_id, error)
     if error:
-        messages.error(request, error)
+        messages.error(request, error.message)
     else:
         messages.success(request, "Owner chosen.")
     return _back_to_checklist(ws, launch)
@@ -175,7 +179,7 @@ def go_decision(request, ws, cycle, launch_id):
             form.add_error(
                 "decision", f"Not ready for go: settle the {count} thing{'s' if count != 1 else ''} listed above first."
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("decision", error.message)
         else:
             messages.success(request, f"Recorded: {decision.get_decision_display().lower()}.")
@@ -193,7 +197,7 @@ def launch_status(request, ws, cycle, launch_id):
             services.status_update(
                 launch=launch, status=form.cleaned_data["status"], note=form.cleaned_data["note"], author=membership
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, f"Status: {launch.get_status_display().lower()}.")
@@ -223,7 +227,7 @@ def launch_edit(request, ws, cycle, launch_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.launch_update(launch=launch, actor=request.user, **_edit_kwargs(form.cleaned_data))
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Saved. The checklist's due dates follow the launch date.")
@@ -272,7 +276,7 @@ def launch_outcome(request, ws, cycle, launch_id):
                 notes=data["notes"],
                 actor=request.user,
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "After-launch readout saved.")
@@ -288,7 +292,7 @@ def dependency_add(request, ws, cycle, launch_id):
     if form.is_valid():
         try:
             services.dependency_add(launch=launch, before_id=form.cleaned_data["before"])
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("before", error.message)
         else:
             messages.success(request, "Dependency added.")

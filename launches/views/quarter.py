@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from launches import plan_warnings, preread, selectors, services
+from launches import preread, selectors, services
 from workspaces import workload as workloads
 from workspaces.access import membership_for
 from workspaces.models import Access
@@ -36,11 +36,11 @@ def _load(workspace, plan):
     return work, [(name, person, by_member.get(person.owner_id)) for name, person in plan.load_rows]
 
 
-def _context(membership, year, quarter, **extra):
+def _context(membership, quarter: workloads.Quarter, **extra):
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)
     plan = selectors.quarter_plan_of(
-        workspace=workspace, year=year, quarter=quarter, rubric=rubric, today=workspace.today()
+        workspace=workspace, year=quarter.year, quarter=quarter.number, rubric=rubric, today=workspace.today()
     )
     limits_form = extra.pop("limits_form", None) or LoadLimitsForm(
         initial={"person_week_limit": plan.load.person_limit, "week_limit": plan.load.week_limit}
@@ -63,48 +63,35 @@ def _context(membership, year, quarter, **extra):
 @require_GET
 def quarter_now(request, ws):
     membership = membership_for(request, ws)
-    year, quarter = plan_warnings.quarter_of(membership.workspace.today())
-    return redirect("launches:quarter", ws, f"{year}-q{quarter}")
+    return redirect("launches:quarter", ws, workloads.Quarter.of(membership.workspace.today()))
 
 
 @login_required
 @require_GET
-def quarter(request, ws, quarter):
+def quarter(request, ws, quarter: workloads.Quarter):
+    """`quarter` comes from the URL's converter (launches.converters): a quarter of the plan."""
     membership = membership_for(request, ws)
-    try:
-        year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
-        raise Http404("No such quarter") from None
-    return render(request, "launches/quarter.html", _context(membership, year, number))
+    return render(request, "launches/quarter.html", _context(membership, quarter))
 
 
 @login_required
 @require_POST
 def load_limits(request, ws, quarter):
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    try:
-        year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
-        raise Http404("No such quarter") from None
     form = LoadLimitsForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "launches/quarter.html", _context(membership, year, number, limits_form=form), status=422
-        )
+        context = _context(membership, quarter, limits_form=form)
+        return render(request, "launches/quarter.html", context, status=422)
     services.load_limits_set(workspace=membership.workspace, **form.cleaned_data)
     messages.success(request, "Load limits saved.")
     return redirect("launches:quarter", ws, quarter)
 
 
-def _plan(membership, quarter):
-    try:
-        year, number = services.parse_quarter(quarter)
-    except services.InvalidInput:
-        raise Http404("No such quarter") from None
+def _plan(membership, quarter: workloads.Quarter):
     workspace = membership.workspace
     rubric = selectors.rubric_of(workspace_id=workspace.pk)
     plan = selectors.quarter_plan_of(
-        workspace=workspace, year=year, quarter=number, rubric=rubric, today=workspace.today()
+        workspace=workspace, year=quarter.year, quarter=quarter.number, rubric=rubric, today=workspace.today()
     )
     return plan, *selectors.preread_of(plan=plan, rubric=rubric)
 

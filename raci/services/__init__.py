@@ -3,7 +3,6 @@ the matrix's write lock (`raci.changelog.lock`), checks, saves, and records a Ch
 same transaction. Errors are `core.errors`; the response layer turns them into statuses.
 """
 
-from core.errors import Conflict, InvalidInput, NotFound, StaleChanges, StaleEdit
 from raci.services.acknowledgments import (
     FindingRef,
     acknowledgments_from_template,
@@ -49,11 +48,6 @@ from raci.services.templates import (
 from raci.services.undo import redo_last, undo_last
 
 __all__ = [
-    "Conflict",
-    "InvalidInput",
-    "NotFound",
-    "StaleChanges",
-    "StaleEdit",
     "CellResult",
     "FindingRef",
     "acknowledgments_from_template",

@@ -23,7 +23,7 @@ from raci.rules import VALUES
 from raci.selectors import matrix_grid
 from raci.services.acknowledgments import acknowledgments_from_template
 from raci.services.cells import matrix_recount
-from raci.services.structure import _recount_matrices_with_roles
+from raci.services.structure import recount_matrices_with_roles
 from raci.services.templates import template_snapshot
 from raci.tabular import ActivitySpec
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
@@ -114,7 +114,7 @@ def _copy_template_into(matrix: Matrix, template: Template, actor) -> None:
                 cells.append(Cell(activity=activity, role=roles[code.upper()], value=value, version=1))
     Cell.objects.bulk_create(cells)
     if newly_held:
-        _recount_matrices_with_roles(newly_held)
+        recount_matrices_with_roles(newly_held)
 
 
 CELL_BATCH = 5000

@@ -21,7 +21,7 @@ from workspaces.services import role_create
 from workspaces.team_phases import phase_list
 
 
-def _activity(matrix: Matrix, activity_id: int, *, lock: bool = False) -> Activity:
+def activity_of(matrix: Matrix, activity_id: int, *, lock: bool = False) -> Activity:
     try:
         return Activity.objects.get(matrix=matrix, pk=activity_id)
     except Activity.DoesNotExist:
@@ -97,7 +97,7 @@ def activity_update(
     expected_version: int | None = None,
 ) -> Activity:
     seq = changelog.lock(matrix=matrix)
-    activity = _activity(matrix, activity_id)
+    activity = activity_of(matrix, activity_id)
     if expected_version is not None and expected_version != activity.version:
         raise Conflict(
             f"Someone changed this activity while you were editing it: it is now “{activity.name}”. "
@@ -130,7 +130,7 @@ def activity_update(
 def activity_move(*, matrix: Matrix, activity_id: int, direction: str, actor) -> None:
     """Swap an activity with its neighbour above or below, within its phase."""
     seq = changelog.lock(matrix=matrix)
-    activity = _activity(matrix, activity_id)
+    activity = activity_of(matrix, activity_id)
     siblings = list(Activity.objects.filter(matrix=matrix, phase=activity.phase).order_by("order", "id"))
     index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -156,7 +156,7 @@ def activity_move(*, matrix: Matrix, activity_id: int, direction: str, actor) ->
 @transaction.atomic
 def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
     seq = changelog.lock(matrix=matrix)
-    activity = _activity(matrix, activity_id)
+    activity = activity_of(matrix, activity_id)
     dependents.refuse_if_dependents(
         matrix=matrix, what=f"Removing the activity “{activity.name}”", activity_ids=[activity.pk]
     )
@@ -183,7 +183,7 @@ def activity_split(
     a split never adds an error. Recorded as one group; refused if the row changed after
     `since`."""
     seq = changelog.lock(matrix=matrix)
-    activity = _activity(matrix, activity_id)
+    activity = activity_of(matrix, activity_id)
     original = activity.name
     label = f"Split “{original}” into input and outcome"
     columns = set(Column.objects.filter(matrix=matrix).values_list("role_id", flat=True))
@@ -281,7 +281,7 @@ def column_restore(*, matrix: Matrix, seq: int, actor) -> Role:
     return column_add(matrix=matrix, role_id=event.role_id_ref, actor=actor)
 
 
-def _recount_matrices_with_roles(role_ids) -> None:
+def recount_matrices_with_roles(role_ids) -> None:
     """Who holds which role moves the shared-hats findings of every matrix with the role."""
     ids = Column.objects.filter(role_id__in=role_ids).values("matrix_id")
     for matrix in Matrix.objects.filter(pk__in=ids).select_for_update():

@@ -14,7 +14,7 @@ from raci.models import (
     TemplateVersion,
 )
 from raci.selectors import matrix_grid
-from raci.services.structure import _activity, activity_add, activity_delete, column_add
+from raci.services.structure import activity_add, activity_delete, activity_of, column_add
 from workspaces.models import Role
 from workspaces.team_phases import phases_ensure
 
@@ -48,7 +48,7 @@ def row_reset_to_template(*, matrix: Matrix, activity_id: int, since: int, actor
     roles; refused if the row changed after `since`."""
     changelog.lock(matrix=matrix, bump=False)
     template = _template_for(matrix)
-    activity = _activity(matrix, activity_id)
+    activity = activity_of(matrix, activity_id)
     letters = next(
         (
             a["letters"]

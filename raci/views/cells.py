@@ -8,14 +8,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
-from core import errors as core_errors
 from core.bounds import query_int
-from core.responses import render_varied
+from core.errors import StaleEdit
+from core.responses import answer_change, message_of, render_varied
 from raci import findings, live_feed, selectors, services
 from raci.grid_render import badge_html, cell_html
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY
-from raci.views.matrix import PAGE, _row_url, _structure_response
+from raci.views.page import PAGE, row_url, structure_response
 from workspaces.models import Access
 
 
@@ -26,24 +26,20 @@ def cell(request, ws, m, activity_id, role_id):
     if request.method == "GET":
         return _cell_form(request, matrix, activity_id, role_id)
     version = query_int(request.POST.get("version"), default=-1)
-    try:
-        result = services.cell_set(
+    return answer_change(
+        lambda: services.cell_set(
             matrix=matrix,
             activity_id=activity_id,
             role_id=role_id,
             value=request.POST.get("value", ""),
             expected_version=version,
             actor=request.user,
-        )
-    except core_errors.NotFound as error:
-        return _cell_gone(request, matrix, str(error))
-    except core_errors.StaleEdit as stale:
-        return _cell_conflict(request, matrix, activity_id, role_id, stale)
-    except core_errors.InvalidInput as error:
-        return _cell_invalid(request, matrix, activity_id, role_id, error)
-    if not request.htmx:
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(request, matrix, result)
+        ),
+        done=lambda result: (
+            _cell_response(request, matrix, result) if request.htmx else redirect(row_url(matrix, activity_id))
+        ),
+        refused=lambda error: _cell_refused(request, matrix, activity_id, role_id, error),
+    )
 
 
 def _cell_response(request, matrix, result, *, status=200, message="", css=""):
@@ -90,28 +86,27 @@ def _feed(request, matrix, result, context) -> None:
     )
 
 
-def _cell_conflict(request, matrix, activity_id, role_id, stale):
+def _cell_refused(request, matrix, activity_id, role_id, error):
+    """A refused edit, with the error's status: a vanished row or column reloads the grid;
+    otherwise the cell as it is now, in place, saying who changed it since (a stale edit) or
+    what is wrong. A plain post goes back to the row with the message."""
+    if error.status == 404:
+        return structure_response(request, matrix, status=404, error=f"{message_of(error)} The matrix was reloaded.")
+    message = _stale_message(matrix, activity_id, role_id, error) if isinstance(error, StaleEdit) else message_of(error)
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(row_url(matrix, activity_id))
+    current = _current_cell(matrix, activity_id, role_id)
+    return _cell_response(request, matrix, current, status=error.status, message=message, css=" conflict")
+
+
+def _stale_message(matrix, activity_id, role_id, stale: StaleEdit) -> str:
     event = selectors.cell_last_change(matrix=matrix, activity_id=activity_id, role_id=role_id)
     who = (event.actor.get_full_name() or event.actor.username) if event and event.actor else "someone"
     when = f" at {event.at:%H:%M} UTC" if event else ""
     now = DISPLAY[stale.value] or "empty"
-    message = (
+    return (
         f"{who} changed this cell{when}: it is now {now}. Your edit was not saved; set it again if you still want it."
-    )
-    if not request.htmx:
-        messages.error(request, message)
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(
-        request, matrix, _current_cell(matrix, activity_id, role_id), status=409, message=message, css=" conflict"
-    )
-
-
-def _cell_invalid(request, matrix, activity_id, role_id, error):
-    if not request.htmx:
-        messages.error(request, error.message)
-        return redirect(_row_url(matrix, activity_id))
-    return _cell_response(
-        request, matrix, _current_cell(matrix, activity_id, role_id), status=422, message=error.message, css=" conflict"
     )
 
 
@@ -122,10 +117,6 @@ def _current_cell(matrix, activity_id, role_id) -> services.CellResult:
     value, version = hood.row[role_id]
     row, column = findings.neighbourhood_findings(hood, matrix.rule_settings, role_id)
     return services.CellResult(activity_id, role_id, value, version, False, row, column, matrix.counts)
-
-
-def _cell_gone(request, matrix, message):
-    return _structure_response(request, matrix, status=404, error=message + " The matrix was reloaded.")
 
 
 def _cell_form(request, matrix, activity_id, role_id):
@@ -144,7 +135,7 @@ def _cell_form(request, matrix, activity_id, role_id):
             "column": column,
             "value": value,
             "version": version,
-            "back_url": _row_url(matrix, activity_id, grid),
+            "back_url": row_url(matrix, activity_id, grid),
             "choices": [
                 ("R", "R — Responsible"),
                 ("A", "A — Accountable"),

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import errors as core_errors
 from core.bounds import BoundedDateField, query_int
+from core.errors import InvalidInput
 from core.responses import show_on_form
 from raci import selectors, services
 from raci.matrix_access import matrix_for
@@ -72,7 +72,7 @@ def decisions(request, ws, m):
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_add(matrix=matrix, actor=request.user, **_fields(form))
-        except core_errors.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Decision recorded.")
@@ -124,7 +124,7 @@ def decision_edit(request, ws, m, decision_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(matrix=matrix, decision_id=decision.pk, **_fields(form))
-        except core_errors.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error)
         else:
             messages.success(request, "Decision saved.")

@@ -10,12 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import errors as core_errors
 from core.bounds import query_int
+from core.errors import InvalidInput, StaleChanges
+from core.responses import answer_change
 from raci import paging, selectors, services, tabular
 from raci.matrix_access import matrix_for
 from raci.models import Activity
-from raci.views.matrix import PAGE, _cell_changes, _grid_context, _matrix_url, _view_of
+from raci.views.live import cell_changes
+from raci.views.page import PAGE, grid_context, matrix_url, view_of
 from workspaces.models import Access
 
 # Up to this many changed cells are patched in place (as the live refresh does); more, and
@@ -26,15 +28,17 @@ REPLAY_MAX = 100
 def _step(request, ws, m, *, step, what: str):
     """Undo or redo the person's own last change: one answer for both, refusals included."""
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        result = step(matrix=matrix, actor=request.user)
-    except core_errors.StaleChanges as stale:
-        return _answer(request, matrix, status=409, error=_stale_message(stale))
-    except core_errors.NotFound as error:
-        return _answer(request, matrix, status=409, error=f"{what} was not applied: {error}")
-    except core_errors.InvalidInput as error:
-        return _answer(request, matrix, status=422, error=error.message)
-    return _answer(request, matrix, result=result, message=f"{result.label}.")
+    return answer_change(
+        lambda: step(matrix=matrix, actor=request.user),
+        done=lambda result: _answer(request, matrix, result=result, message=f"{result.label}."),
+        refused=lambda error: _answer(
+            request,
+            matrix,
+            status=error.status,
+            # A vanished row or column: what it concerns is gone, so the step is, too (404).
+            error=f"{what} was not applied: {error.message}" if error.status == 404 else _refusal(error),
+        ),
+    )
 
 
 @login_required
@@ -62,7 +66,7 @@ def paste(request, ws, m):
         )
     activity_id, role_id = query_int(request.POST.get("activity")), query_int(request.POST.get("role"))
     text = request.POST.get("text", "")
-    if request.htmx and _view_of(request, from_current_url=True)[1]:
+    if request.htmx and view_of(request, from_current_url=True)[1]:
         return _answer(
             request,
             matrix,
@@ -74,38 +78,55 @@ def paste(request, ws, m):
     spilled = _spill(request, matrix, activity_id, text) if request.htmx and activity_id is not None else ""
     if spilled:
         return _answer(request, matrix, status=422, error=spilled)
-    try:
-        if activity_id is None or role_id is None:
-            raise core_errors.InvalidInput("Pick the activity and the role the block starts at.")
-        result = services.cells_paste(
+    if activity_id is None or role_id is None:
+        where = InvalidInput("Pick the activity and the role the block starts at.")
+        return _paste_refused(request, matrix, where, activity_id=activity_id, role_id=role_id, text=text)
+    return answer_change(
+        lambda: services.cells_paste(
             matrix=matrix,
             activity_id=activity_id,
             role_id=role_id,
             text=text,
             since=query_int(request.POST.get("since"), default=0),
             actor=request.user,
-        )
-    except core_errors.NotFound as error:
+        ),
+        done=lambda result: _answer(
+            request,
+            matrix,
+            result=result,
+            message=f"{result.label}." if result.changed else "Nothing changed: the matrix already holds that block.",
+        ),
+        refused=lambda error: _paste_refused(
+            request, matrix, error, activity_id=activity_id, role_id=role_id, text=text
+        ),
+    )
+
+
+def _paste_refused(request, matrix, error, *, activity_id, role_id, text: str):
+    """A refused paste, with the error's status: a vanished row or column is a 404 (htmx
+    says so in place); otherwise the message in place (htmx) or on the paste form again,
+    with what was typed."""
+    if error.status == 404:
         if not request.htmx:
-            raise Http404(str(error)) from None
-        return _answer(request, matrix, status=404, error=f"{error} Nothing was pasted.")
-    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
-        status, message = (
-            (409, _stale_message(error)) if isinstance(error, core_errors.StaleChanges) else (422, error.message)
+            raise Http404(error.message)
+        return _answer(request, matrix, status=404, error=f"{error.message} Nothing was pasted.")
+    if not request.htmx:
+        return _paste_form(
+            request,
+            matrix,
+            activity_id=activity_id,
+            role_id=role_id,
+            text=text,
+            error=_refusal(error),
+            status=error.status,
         )
-        if not request.htmx:
-            return _paste_form(
-                request, matrix, activity_id=activity_id, role_id=role_id, text=text, error=message, status=status
-            )
-        return _answer(request, matrix, status=status, error=message)
-    message = f"{result.label}." if result.changed else "Nothing changed: the matrix already holds that block."
-    return _answer(request, matrix, result=result, message=message)
+    return _answer(request, matrix, status=error.status, error=_refusal(error))
 
 
 def _spill(request, matrix, activity_id: int, text: str) -> str:
     """On a page of a big matrix, a block that would run past the page's last row is
     refused, saying where it would have landed: a paste changes only rows the person sees."""
-    page_number, _ = _view_of(request, from_current_url=True)
+    page_number, _ = view_of(request, from_current_url=True)
     positions = selectors.activity_positions(matrix=matrix)
     page = paging.page_for(total=len(positions), n_columns=matrix.columns.count(), requested=page_number)
     start = positions.get(activity_id)
@@ -128,8 +149,11 @@ def _spill(request, matrix, activity_id: int, text: str) -> str:
     )
 
 
-def _stale_message(stale: core_errors.StaleChanges) -> str:
-    return " ".join([stale.message, *stale.changes[1:3]])
+def _refusal(error) -> str:
+    """What a refused change says: a stale one names the first few changes made since."""
+    if isinstance(error, StaleChanges):
+        return " ".join([error.message, *error.changes[1:3]])
+    return error.message
 
 
 def _answer(request, matrix, *, result=None, status: int = 200, message: str = "", error: str = ""):
@@ -138,7 +162,7 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
             messages.error(request, error)
         else:
             messages.success(request, message)
-        return redirect(_matrix_url(matrix))
+        return redirect(matrix_url(matrix))
     context = {
         "workspace": matrix.workspace,
         "matrix": matrix,
@@ -148,14 +172,14 @@ def _answer(request, matrix, *, result=None, status: int = 200, message: str = "
     }
     if result is not None and result.changed:
         events = selectors.changes_since(matrix=matrix, since=result.group - 1, upto=matrix.last_seq)
-        page, only = _view_of(request, from_current_url=True)
+        page, only = view_of(request, from_current_url=True)
         context["structural"] = len(events) > REPLAY_MAX or only or any(e.kind not in ("cell", "undo") for e in events)
         if context["structural"]:
             context.update(
-                _grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page)
+                grid_context(selectors.matrix_grid(matrix=matrix), editable=True, only_findings=only, page=page)
             )
         else:
-            context.update(_cell_changes(matrix, events, editable=True, page=page))
+            context.update(cell_changes(matrix, events, editable=True, page=page))
     response = render(request, f"{PAGE}#group-response", context, status=status)
     response["Vary"] = "HX-Request"
     if result is not None and result.changed:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import errors as core_errors
 from core.bounds import query_int
-from core.responses import refusal_redirects_to
+from core.errors import Conflict, InvalidInput, NotFound
+from core.responses import answer_change, message_of, refusal_redirects_to
 from raci import acknowledgments, changelog, fixes, selectors, services
 from raci.forms import AcknowledgeForm
 from raci.matrix_access import matrix_for
@@ -136,23 +136,34 @@ def _accept_form(grid, found) -> AcknowledgeForm | None:
 def finding_accept(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     form, ref = AcknowledgeForm(request.POST), _ref(request.POST)
-    try:
-        if not form.is_valid():
-            raise core_errors.InvalidInput("Check the reason and the review date below.")
-        services.finding_acknowledge(
+    if not form.is_valid():
+        check = InvalidInput("Check the reason and the review date below.")
+        return _refused(request, matrix, ref.rule, ref.activity_id, ref.role_id, check, form=form)
+
+    def refused(error):
+        if isinstance(error, InvalidInput) and error.field in form.fields:
+            form.add_error(error.field, error.message)
+        return _refused(request, matrix, ref.rule, ref.activity_id, ref.role_id, error, form=form)
+
+    def accepted(_):
+        messages.success(
+            request, "Accepted on purpose: it is in the findings panel's accepted list. Undo takes it back."
+        )
+        return redirect(_matrix_url(matrix, "#findings-panel"))
+
+    return answer_change(
+        lambda: services.finding_acknowledge(
             matrix=matrix,
             ref=ref,
             reason=form.cleaned_data["reason"],
             review_on=form.cleaned_data["review_on"],
             fingerprint=(request.POST.get("fingerprint") or "")[:40],
             actor=request.user,
-        )
-    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
-        if isinstance(error, core_errors.InvalidInput) and error.field in form.fields:
-            form.add_error(error.field, error.message)
-        return _refused(request, matrix, ref.rule, ref.activity_id, ref.role_id, error, form=form)
-    messages.success(request, "Accepted on purpose: it is in the findings panel's accepted list. Undo takes it back.")
-    return redirect(_matrix_url(matrix, "#findings-panel"))
+        ),
+        done=accepted,
+        refused=refused,
+        shows=(Conflict, InvalidInput),
+    )
 
 
 @login_required
@@ -161,8 +172,8 @@ def finding_withdraw(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
         services.finding_withdraw(matrix=matrix, ref=_ref(request.POST), actor=request.user)
-    except core_errors.NotFound as gone:
-        messages.error(request, str(gone))
+    except NotFound as gone:
+        messages.error(request, gone.message)
     else:
         messages.success(request, "The finding counts again.")
     return redirect(_matrix_url(matrix, "#findings-panel"))
@@ -174,8 +185,13 @@ def fix_apply(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     grid = selectors.matrix_grid(matrix=matrix)
     rule, activity_id, role_id, _ = _finding_from(request.POST, grid)
-    try:
-        result = services.fix_apply(
+
+    def applied(result):
+        messages.success(request, f"{result.label}. You can undo it from the history.")
+        return redirect(_matrix_url(matrix, f"#row-{activity_id}" if activity_id else f"#col-{role_id}"))
+
+    return answer_change(
+        lambda: services.fix_apply(
             matrix=matrix,
             rule=rule,
             activity_id=activity_id,
@@ -183,17 +199,16 @@ def fix_apply(request, ws, m):
             code=request.POST.get("code", ""),
             since=query_int(request.POST.get("since"), default=0),
             actor=request.user,
-        )
-    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
-        return _refused(request, matrix, rule, activity_id, role_id, error)
-    messages.success(request, f"{result.label}. You can undo it from the history.")
-    return redirect(_matrix_url(matrix, f"#row-{activity_id}" if activity_id else f"#col-{role_id}"))
+        ),
+        done=applied,
+        refused=lambda error: _refused(request, matrix, rule, activity_id, role_id, error),
+        shows=(Conflict, InvalidInput),
+    )
 
 
 def _refused(request, matrix, rule, activity_id, role_id, error, *, form=None):
     grid = selectors.matrix_grid(matrix=matrix)
     found = _found(grid, rule, activity_id, role_id)
-    stale = isinstance(error, core_errors.StaleChanges)
     return _finding_page(
         request,
         matrix,
@@ -202,9 +217,9 @@ def _refused(request, matrix, rule, activity_id, role_id, error, *, form=None):
         activity_id,
         role_id,
         found,
-        status=409 if stale else 422,
+        status=error.status,
         error=error.message,
-        changes=error.changes if stale else (),
+        changes=getattr(error, "changes", ()),
         form=form,
     )
 
@@ -228,10 +243,8 @@ def activity_split(request, ws, m, activity_id):
                 outcome_role_id=query_int(request.POST.get("outcome_role"), default=0),
                 since=query_int(request.POST.get("since"), default=0),
             )
-        except core_errors.StaleChanges as stale:
-            error, changes, status = stale.message, stale.changes, 409
-        except core_errors.InvalidInput as invalid:
-            error, status = invalid.message, 422
+        except (Conflict, InvalidInput) as refused:
+            error, changes, status = refused.message, getattr(refused, "changes", ()), refused.status
         else:
             messages.success(
                 request, f"Split “{activity.name}” into input and outcome. You can undo it from the history."
@@ -270,18 +283,23 @@ def role_handover(request, ws, m, role_id):
         to = query_int(request.POST.get(f"to-{activity.id}"))
         if to:
             moves[activity.id] = to
-    try:
-        result = services.role_handover(
+
+    def handed_over(result):
+        messages.success(request, f"{result.label}. You can undo it from the history.")
+        return redirect(_matrix_url(matrix, f"#col-{role_id}"))
+
+    return answer_change(
+        lambda: services.role_handover(
             matrix=matrix,
             role_id=role_id,
             moves=moves,
             actor=request.user,
             since=query_int(request.POST.get("since"), default=0),
-        )
-    except (core_errors.StaleChanges, core_errors.InvalidInput) as error:
-        return _refused(request, matrix, "overloaded-role", None, role_id, error)
-    messages.success(request, f"{result.label}. You can undo it from the history.")
-    return redirect(_matrix_url(matrix, f"#col-{role_id}"))
+        ),
+        done=handed_over,
+        refused=lambda error: _refused(request, matrix, "overloaded-role", None, role_id, error),
+        shows=(Conflict, InvalidInput),
+    )
 
 
 @login_required
@@ -289,13 +307,8 @@ def role_handover(request, ws, m, role_id):
 @refusal_redirects_to(lambda request, ws, m, **_: reverse("raci:history", args=[ws, m]))
 def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
-    try:
-        result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
-    except core_errors.StaleChanges as stale:
-        messages.error(
-            request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.", *stale.changes])
-        )
-        return redirect("raci:history", ws, m)
+    # Refused (the matrix changed since): the history again, with what changed (the decorator).
+    result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
     messages.success(request, f"{result.label}.")
     return redirect("raci:history", ws, m)
 
@@ -325,10 +338,8 @@ def template_compare(request, ws, m):
 def _template_write(request, matrix, write):
     try:
         result = write()
-    except core_errors.StaleChanges as stale:
-        messages.error(request, " ".join([stale.message, *stale.changes[1:]]))
-    except (core_errors.InvalidInput, core_errors.NotFound) as problem:
-        messages.error(request, getattr(problem, "message", str(problem)))
+    except (Conflict, InvalidInput, NotFound) as refused:
+        messages.error(request, message_of(refused))
     else:
         if result is not None:
             messages.success(request, f"{result.label}. You can undo it from the history.")

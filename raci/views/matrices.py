@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import errors as core_errors
 from core.bounds import query_int
+from core.errors import InvalidInput
 from core.responses import refusal_redirects_to, show_on_form
 from raci import selectors, services
 from raci.forms import (
@@ -19,7 +19,7 @@ from raci.forms import (
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.models import Template
-from raci.views.matrix import _first_error
+from raci.views.page import first_error
 from workspaces import services as workspace_services
 from workspaces.access import can_edit, membership_for
 from workspaces.models import Access, Membership
@@ -40,7 +40,7 @@ def matrix_new(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             matrix = services.matrix_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)
-        except core_errors.InvalidInput as error:
+        except InvalidInput as error:
             show_on_form(form, error, default="name")
         else:
             if form.cleaned_data.get("template") and membership.is_admin:
@@ -122,7 +122,7 @@ def matrix_settings(request, ws, m):
             data = dict(form.cleaned_data)
             services.matrix_set_owner(matrix=matrix, owner_id=data.pop("owner"), actor=request.user)
             services.matrix_update(matrix=matrix, actor=request.user, **data)
-        except core_errors.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error("name", error.message)
         else:
             messages.success(request, "Settings saved.")
@@ -162,7 +162,7 @@ def matrix_save_template(request, ws, m):
         template = services.template_from_matrix(matrix=matrix, **form.cleaned_data)
         messages.success(request, f"Saved “{template.name}” as a template of this workspace.")
     else:
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     return redirect("raci:matrix_settings", ws, m)
 
 
@@ -178,15 +178,18 @@ def default_matrix(request, ws):
     """Name the workspace's default matrix: launches without a matrix take their checklist's owners from it."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
     raw = request.POST.get("default_matrix", "")
+    matrix_id = query_int(raw)
+
+    def refused(message: str, status: int = 422):
+        errors = {"default_matrix": {"default_matrix": message}}
+        return settings_page(request, membership, status=status, section_errors=errors)
+
+    if raw and matrix_id is None:
+        return refused("Pick a matrix of this workspace.")
     try:
-        matrix_id = query_int(raw)
-        if raw and matrix_id is None:
-            raise core_errors.InvalidInput("Pick a matrix of this workspace.", "default_matrix")
         matrix = services.matrix_set_default(workspace=membership.workspace, matrix_id=matrix_id)
-    except core_errors.InvalidInput as error:
-        return settings_page(
-            request, membership, status=422, section_errors={"default_matrix": {"default_matrix": error.message}}
-        )
+    except InvalidInput as error:
+        return refused(error.message, error.status)
     messages.success(
         request,
         f"{matrix.name} is the default matrix."

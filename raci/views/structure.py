@@ -12,15 +12,15 @@ from raci.forms import (
     ActivityForm,
 )
 from raci.matrix_access import matrix_for
-from raci.views.matrix import (
+from raci.views.page import (
     PAGE,
-    _apply,
-    _first_error,
-    _matrix_url,
-    _row_url,
-    _structure_response,
-    _view_of,
-    _view_query,
+    apply_change,
+    first_error,
+    matrix_url,
+    row_url,
+    structure_response,
+    view_of,
+    view_query,
 )
 from workspaces import services as workspaces_services
 from workspaces.forms import RoleForm
@@ -34,11 +34,11 @@ def activity_add(request, ws, m):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id))
     if not form.is_valid():
-        return _structure_response(
-            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        return structure_response(
+            request, matrix, status=422, error=first_error(form), field=next(iter(form.errors), "")
         )
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    return _apply(
+    return apply_change(
         request,
         matrix,
         lambda: services.activity_add(matrix=matrix, actor=request.user, **data),
@@ -72,17 +72,17 @@ def activity_edit(request, ws, m, activity_id):
                 "matrix": matrix,
                 "activity": activity,
                 "form": form,
-                "back_url": _row_url(matrix, activity.pk),
+                "back_url": row_url(matrix, activity.pk),
             },
         )
     activity = _get_activity(matrix, activity_id)
     form = ActivityForm(request.POST, phases=phase_list(workspace_id=matrix.workspace_id), current_phase=activity.phase)
     if not form.is_valid():
-        return _structure_response(
-            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        return structure_response(
+            request, matrix, status=422, error=first_error(form), field=next(iter(form.errors), "")
         )
     data = dict(form.cleaned_data)
-    return _apply(
+    return apply_change(
         request,
         matrix,
         lambda: services.activity_update(
@@ -104,7 +104,7 @@ def activity_action(request, ws, m, activity_id, action):
     }
     if action not in changes:
         raise Http404("No such action")
-    return _apply(request, matrix, changes[action], anchor="" if action == "delete" else f"row-{activity_id}")
+    return apply_change(request, matrix, changes[action], anchor="" if action == "delete" else f"row-{activity_id}")
 
 
 def _get_activity(matrix, activity_id):
@@ -123,7 +123,7 @@ def column_add(request, ws, m):
         kwargs = {"role_id": role_id}
     else:
         kwargs = {"name": request.POST.get("name", ""), "code": request.POST.get("code", "")}
-    return _apply(
+    return apply_change(
         request,
         matrix,
         lambda: services.column_add(matrix=matrix, actor=request.user, **kwargs),
@@ -144,8 +144,8 @@ def column_edit(request, ws, m, role_id):
             initial={"name": role.name, "code": role.code, "description": role.description, "version": role.version}
         )
         template = f"{PAGE}#column-form" if request.htmx else "raci/column_edit.html"
-        page, only = _view_of(request, from_current_url=True)
-        back_url = f"{_matrix_url(matrix)}?{_view_query(page or 1, only)}#col-{role.pk}"
+        page, only = view_of(request, from_current_url=True)
+        back_url = f"{matrix_url(matrix)}?{view_query(page or 1, only)}#col-{role.pk}"
         return render(
             request,
             template,
@@ -153,11 +153,11 @@ def column_edit(request, ws, m, role_id):
         )
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _structure_response(
-            request, matrix, status=422, error=_first_error(form), field=next(iter(form.errors), "")
+        return structure_response(
+            request, matrix, status=422, error=first_error(form), field=next(iter(form.errors), "")
         )
     data = dict(form.cleaned_data)
-    return _apply(
+    return apply_change(
         request,
         matrix,
         lambda: workspaces_services.role_update(
@@ -183,4 +183,4 @@ def column_action(request, ws, m, role_id, action):
     }
     if action not in changes:
         raise Http404("No such action")
-    return _apply(request, matrix, changes[action])
+    return apply_change(request, matrix, changes[action])

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import is_htmx, render_varied
-from core.responses import show_on_form
+from core.errors import InvalidInput
+from core.responses import is_htmx, render_varied, show_on_form
 from launches import selectors as launches_selectors
-from launches import services as launches_services
 from launches.forms import TierForm
 from rituals import cadence, selectors, services
 from rituals.forms import MeetingDecisionForm, NotesForm, RitualForm
@@ -39,10 +38,6 @@ def _ritual_form(workspace, data=None, initial=None):
     )
 
 
-def _form_error(form, error):
-    show_on_form(form, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def rituals(request, ws):
@@ -51,8 +46,8 @@ def rituals(request, ws):
     if request.method == "POST" and form.is_valid():
         try:
             ritual = services.ritual_create(workspace=membership.workspace, **form.service_kwargs())
-        except launches_services.InvalidInput as error:
-            _form_error(form, error)
+        except InvalidInput as error:
+            show_on_form(form, error)
         else:
             messages.success(request, f"Added {ritual.name}.")
             return redirect("rituals:ritual", ws, ritual.pk)
@@ -102,8 +97,8 @@ def ritual_edit(request, ws, ritual_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.ritual_update(ritual=ritual, **form.service_kwargs())
-        except launches_services.InvalidInput as error:
-            _form_error(form, error)
+        except InvalidInput as error:
+            show_on_form(form, error)
         else:
             messages.success(request, "Ritual saved.")
             return redirect("rituals:ritual", ws, ritual.pk)
@@ -216,8 +211,8 @@ def occurrence_notes(request, ws, ritual_id, day):
     if form.is_valid():
         try:
             occurrence = services.occurrence_notes_save(ritual=ritual, day=day, texts=form.texts())
-        except launches_services.InvalidInput as error:
-            _form_error(form, error)
+        except InvalidInput as error:
+            show_on_form(form, error)
     if form.errors:
         context = _meeting_context(membership, ritual, day, occurrence, notes_form=form)
         return render_varied(
@@ -255,8 +250,8 @@ def occurrence_decision(request, ws, ritual_id, day):
                 review_on=form.cleaned_data["review_on"],
                 actor=request.user,
             )
-        except launches_services.InvalidInput as error:
-            _form_error(form, error)
+        except InvalidInput as error:
+            show_on_form(form, error)
     if not form.errors and not is_htmx(request):
         messages.success(request, "Decision logged.")
         return redirect("rituals:occurrence", ws, ritual.pk, day)
@@ -279,9 +274,11 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
     if launch is None:
         raise Http404("No such launch")
     form = TierForm(request.POST)
+    back = f"{reverse('rituals:occurrence', args=[ws, ritual.pk, day])}#candidate-{launch.pk}"
+    if not form.is_valid():
+        messages.error(request, f"{launch.name}: {form.first_error()}")
+        return redirect(back)
     try:
-        if not form.is_valid():
-            raise launches_services.InvalidInput(form.first_error())
         launch, decision = services.meeting_tier_set(
             ritual=ritual,
             day=day,
@@ -291,8 +288,8 @@ def occurrence_tier(request, ws, ritual_id, day, launch_id):
             actor=membership,
             matrix_id=selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence),
         )
-    except launches_services.InvalidInput as error:
-        messages.error(request, f"{launch.name}: {error.message}")
+    except InvalidInput as refused:
+        messages.error(request, f"{launch.name}: {refused.message}")
     else:
         messages.success(request, f"{launch.name} tiered{', and logged' if decision else ''}.")
-    return redirect(f"{reverse('rituals:occurrence', args=[ws, ritual.pk, day])}#candidate-{launch.pk}")
+    return redirect(back)

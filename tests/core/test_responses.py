@@ -16,6 +16,8 @@ from django_htmx.middleware import HtmxMiddleware
 from core import errors
 from core.responses import (
     DomainErrorMiddleware,
+    answer_change,
+    message_of,
     refusal_redirects_to,
     render_varied,
     show_on_form,
@@ -58,6 +60,8 @@ def _answer(error, *, method="get", headers=None, referer=None, redirect_to=None
         (errors.NotFound("No such thing."), 404),
         (errors.Conflict("Someone changed it since."), 409),
         (errors.StaleChanges("It changed since.", changes=["Ann set PM to A."]), 409),
+        # A stale cell edit is a conflict like any other: 409 (it used to fall through to 422).
+        (errors.StaleEdit(value="A", version=3), 409),
         (errors.InvalidInput("Too long.", "name"), 422),
     ],
 )
@@ -252,3 +256,63 @@ def test_a_view_that_declares_its_page_sends_a_refused_plain_post_there(client, 
         assert response.status_code == 302 and response["Location"] == reverse("workspaces:roles", args=[ws])
         assert len(list(get_messages(response.wsgi_request))) == 1
     assert roles[0].__class__.objects.filter(pk=roles[0].pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        (errors.Forbidden, 403),
+        (errors.NotFound, 404),
+        (errors.Conflict, 409),
+        (errors.StaleEdit, 409),
+        (errors.StaleChanges, 409),
+        (errors.InvalidInput, 422),
+    ],
+)
+def test_each_error_knows_its_status(kind, status):
+    assert kind.status == status
+
+
+def test_a_stale_edit_is_a_conflict_with_the_cell_as_it_is_now():
+    stale = errors.StaleEdit(value="AR", version=4)
+    assert isinstance(stale, errors.Conflict) and (stale.value, stale.version) == ("AR", 4)
+    assert "not saved" in message_of(stale)
+
+
+def test_a_stale_change_says_each_line_once():
+    stale = errors.StaleChanges(
+        "Fix was not applied. Ann set PM to A.", changes=["Ann set PM to A.", "Bo set QA to R."]
+    )
+    assert message_of(stale) == "Fix was not applied. Ann set PM to A. Bo set QA to R."
+
+
+def _change(raises):
+    def change():
+        if raises is not None:
+            raise raises
+        return "done"
+
+    return change
+
+
+def test_answer_change_answers_a_done_change_and_shows_a_refusal_with_its_status():
+    def refused(error):
+        return HttpResponse(message_of(error), status=error.status)
+
+    done = answer_change(_change(None), done=lambda result: HttpResponse(result), refused=refused)
+    assert done.status_code == 200 and done.content == b"done"
+    for error in (errors.NotFound("Gone."), errors.Conflict("Changed since."), errors.InvalidInput("Too long.")):
+        answer = answer_change(_change(error), done=lambda result: HttpResponse(result), refused=refused)
+        assert answer.status_code == error.status and answer.content.decode() == error.message
+
+
+@pytest.mark.parametrize(
+    ("error", "shows"),
+    [
+        (errors.Forbidden("Only admins."), (errors.NotFound, errors.Conflict, errors.InvalidInput)),
+        (errors.NotFound("Gone."), (errors.Conflict, errors.InvalidInput)),
+    ],
+)
+def test_answer_change_lets_what_the_view_does_not_show_reach_the_middleware(error, shows):
+    with pytest.raises(type(error)):
+        answer_change(_change(error), done=HttpResponse, refused=lambda e: HttpResponse(status=200), shows=shows)

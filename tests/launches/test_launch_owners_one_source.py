@@ -163,3 +163,30 @@ def test_a_hostile_next_never_leaves_the_site_nor_breaks_the_answer(client, team
         response = client.post(url, {"holder": people["PM"].pk, "next": hostile})
         assert response.status_code == 302
         assert response["Location"] == reverse("workspaces:role_edit", args=[ws.slug, role.pk])
+
+
+def test_one_item_s_owners_are_the_checklist_s_owners_of_that_item(team):
+    """An item's answer reads its owners for its own row (`item_owners_of`); they are what the
+    whole checklist's read (`launch_owners_of`) says of it: owned, several R to choose from,
+    nobody R or A, a row found by its name only, a row the matrix does not have."""
+    from launches import selectors
+
+    ws, cycle, people = team
+    letters = dict(OWNER_LETTERS)
+    letters["launch-readiness"] = ("Launch Readiness", "launch", {"PM": "R", "SUP": "R", "PMM": "C"})
+    letters["launch-content"] = ("Launch Content, Channels & PR", "launch", {"PMM": "C", "PM": "I"})
+    del letters["day-30-readout"]
+    matrix = owners_matrix(ws, letters=letters)
+    Activity.objects.filter(matrix=matrix, template_key="sales-cs-enablement").update(
+        template_key="", name="sales/cs ENABLEMENT"
+    )
+    launch = _tier_one(ws, cycle, {"PM": people["PM"], "PMM": people["PMM"], "admin": people["admin"]})
+    whole = selectors.launch_owners_of(launch=launch)
+    items = selectors.checklist_of(launch=launch)
+    states = set()
+    for item in items:
+        alone = selectors.item_owners_of(launch=launch, item=item)
+        assert selectors.item_ownership(item, alone) == selectors.item_ownership(item, whole), item.key
+        assert alone.matrix == whole.matrix and alone.from_default == whole.from_default
+        states.add(selectors.item_ownership(item, whole).state)
+    assert {"owned", "choose", "unowned", "missing"} <= states

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput, StaleChanges
 from launches import selectors, services
 from launches.models import ReadinessItem
 from raci import services as raci_services
@@ -111,10 +111,10 @@ def test_choosing_a_role_that_is_not_r_is_refused(team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     docs = launch.items.get(key="support-docs")
     pm = Role.objects.get(workspace=ws, code="PM")
-    with pytest.raises(services.InvalidInput, match=r"R on it in the matrix \(SUP, CS\)"):
+    with pytest.raises(InvalidInput, match=r"R on it in the matrix \(SUP, CS\)"):
         services.item_choose_role(launch=launch, item_id=docs.pk, role_id=pm.pk)
     foreign = Role.objects.create(workspace=MembershipFactory().workspace, code="X", name="X")
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.item_choose_role(launch=launch, item_id=docs.pk, role_id=foreign.pk)
     assert launch.items.get(pk=docs.pk).chosen_role is None
 
@@ -204,7 +204,7 @@ def test_the_offer_is_refused_with_what_changed_when_the_row_moved_since(team):
         matrix=matrix, activity_id=row.pk, role_id=sup.pk, value="I", expected_version=0, actor=people["admin"].user
     )
     docs = launch.items.get(key="support-docs")
-    with pytest.raises(services.StaleChanges, match="the matrix changed since you looked"):
+    with pytest.raises(StaleChanges, match="the matrix changed since you looked"):
         services.item_owner_from_template(launch=launch, item_id=docs.pk, since=seen, actor=people["PMM"].user)
     assert not Cell.objects.filter(activity=row, value__in=("R", "A", "AR")).exists()
 
@@ -306,7 +306,7 @@ def test_the_first_matrix_is_the_default_and_an_admin_names_another(team):
     raci_services.matrix_set_default(workspace=ws, matrix_id=second.pk)
     assert list(Matrix.objects.filter(workspace=ws, is_default=True)) == [second]
     other = owners_matrix(MembershipFactory().workspace, name="Theirs")
-    with pytest.raises(raci_services.InvalidInput, match="Pick a matrix of this workspace"):
+    with pytest.raises(InvalidInput, match="Pick a matrix of this workspace"):
         raci_services.matrix_set_default(workspace=ws, matrix_id=other.pk)
     raci_services.matrix_set_default(workspace=ws, matrix_id=None)
     assert not Matrix.objects.filter(workspace=ws, is_default=True).exists()
@@ -394,7 +394,7 @@ def test_the_metric_item_is_not_ticked_by_hand(team):
     launch = _tier_one(team)
     metric = launch.items.get(key="metric")
     for status in ("done", "waived", "in_progress"):
-        with pytest.raises(services.InvalidInput, match="recorded under After launch"):
+        with pytest.raises(InvalidInput, match="recorded under After launch"):
             services.item_update(launch=launch, item_id=metric.pk, status=status, waive_reason="Later")
     assert launch.items.get(pk=metric.pk).status == "todo"
 
@@ -417,7 +417,7 @@ def test_go_is_refused_until_the_metric_item_is_done(team):
     launch.items.filter(required=True).exclude(key="metric").update(status="done")
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
-    with pytest.raises(services.InvalidInput, match="Primary metric and target agreed"):
+    with pytest.raises(InvalidInput, match="Primary metric and target agreed"):
         services.go_record(launch=launch, decision="go", actor=people["PM"].user)
     _record(launch, "Activated accounts", Decimal("100"))
     assert services.go_record(launch=launch, decision="go", actor=people["PM"].user).decision == "go"

@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
+from core.errors import InvalidInput
 from launches import services
 from launches.models import ReadinessItem
 from launches.reminders import readiness_reminders_tick, readiness_tick
@@ -221,7 +222,7 @@ def test_a_viewer_cannot_be_given_an_item(team):
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["admin"])
     item = launch.items.get(key="pricing")
-    with pytest.raises(services.InvalidInput, match="is a viewer"):
+    with pytest.raises(InvalidInput, match="is a viewer"):
         services.item_update(launch=launch, item_id=item.pk, status="todo", owner_id=people["viewer"].pk)
     item.refresh_from_db()
     assert item.owner_id != people["viewer"].pk

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import InvalidInput, NotFound
 from launches import services
 from launches.models import GoDecision, TieringRubric
 from launches.selectors import checklist_of, readiness_of, rubric_of
@@ -32,13 +33,13 @@ def test_cycle_quarter_spellings(team, text):
 
 @pytest.mark.parametrize("text", ["2027-Q5", "Q1", "next quarter", "", "1999-Q1"])
 def test_cycle_quarter_must_be_a_quarter(team, text):
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.cycle_create(workspace=team[0], quarter=text)
 
 
 def test_one_cycle_per_quarter_per_workspace(team):
     ws, cycle, _ = team
-    with pytest.raises(services.InvalidInput, match="already"):
+    with pytest.raises(InvalidInput, match="already"):
         services.cycle_create(workspace=ws, quarter="2027-q1")
     assert services.cycle_create(workspace=WorkspaceFactory(), quarter="2027-Q1").slug == "2027-q1"
 
@@ -46,10 +47,10 @@ def test_one_cycle_per_quarter_per_workspace(team):
 def test_launch_owners_and_matrix_come_from_the_workspace(team):
     ws, cycle, people = team
     stranger = MembershipFactory()
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.launch_create(cycle=cycle, name="X", pm_owner_id=stranger.pk)
     assert error.value.field == "pm_owner"
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.launch_create(cycle=cycle, name="X", matrix_id=MatrixFactory().pk)
     assert error.value.field == "matrix"
     mine = MatrixFactory(workspace=ws)
@@ -64,7 +65,7 @@ def test_launch_owners_and_matrix_come_from_the_workspace(team):
 
 
 def test_launch_date_not_before_ship_date(team):
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         make_launch(team[1], ship_date=date(2027, 3, 20), launch_date=date(2027, 3, 1))
     assert error.value.field == "launch_date"
 
@@ -75,7 +76,7 @@ def test_score_returns_the_suggestion(team):
     assert services.launch_score(launch=launch, scores=TIER_3_SCORES) == 3
     launch.refresh_from_db()
     assert launch.scores == TIER_3_SCORES
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.launch_score(launch=launch, scores=[3, 3])
 
 
@@ -91,7 +92,7 @@ def test_another_tier_than_the_suggestion_is_refused_without_a_reason(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
-    with pytest.raises(services.InvalidInput, match="suggests Tier 2") as error:
+    with pytest.raises(InvalidInput, match="suggests Tier 2") as error:
         services.launch_set_tier(launch=launch, tier=1, reason="   ", actor=people["PMM"])
     assert error.value.field == "reason"
     launch.refresh_from_db()
@@ -103,13 +104,13 @@ def test_another_tier_than_the_suggestion_is_refused_without_a_reason(team):
 def test_an_unscored_launch_needs_a_reason_for_any_tier(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    with pytest.raises(services.InvalidInput, match="not scored"):
+    with pytest.raises(InvalidInput, match="not scored"):
         services.launch_set_tier(launch=launch, tier=3, actor=people["PMM"])
 
 
 def test_no_such_tier(team):
     launch = make_launch(team[1])
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.launch_set_tier(launch=launch, tier=4, reason="x", actor=team[2]["PMM"])
 
 
@@ -128,7 +129,7 @@ def test_workspace_rubric_changes_the_suggestion(team):
 
 
 def test_rubric_update_refuses_a_broken_rubric(team):
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.rubric_update(workspace=team[0], questions=[("a", 1)], thresholds=[5, 9], tier_names=["1", "2", "3"])
     assert error.value.field == "thresholds"
     assert not TieringRubric.objects.exists()
@@ -140,9 +141,9 @@ def test_tier_one_and_two_are_confirmed_by_two_different_leads(team):
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     launch = services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
     assert not launch.confirmed
-    with pytest.raises(services.InvalidInput, match="PM owner or a workspace admin"):
+    with pytest.raises(InvalidInput, match="PM owner or a workspace admin"):
         services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PM")
-    with pytest.raises(services.InvalidInput, match="PMM owner or a workspace admin"):
+    with pytest.raises(InvalidInput, match="PMM owner or a workspace admin"):
         services.tier_confirm(launch=launch, membership=people["editor"], as_code="PMM")
     launch = services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     assert launch.pm_confirmed_by == people["PM"] and launch.pm_confirmed_at and not launch.confirmed
@@ -157,7 +158,7 @@ def test_one_person_with_both_hats_cannot_confirm_twice(team):
     services.launch_score(launch=launch, scores=TIER_1_SCORES)
     launch = services.launch_set_tier(launch=launch, tier=1, actor=people["PM"])
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
-    with pytest.raises(services.InvalidInput, match="two different people"):
+    with pytest.raises(InvalidInput, match="two different people"):
         services.tier_confirm(launch=launch, membership=people["PM"], as_code="PMM")
 
 
@@ -167,7 +168,7 @@ def test_tier_three_needs_no_confirmation_and_a_new_tier_clears_them(team):
     services.launch_score(launch=launch, scores=TIER_3_SCORES)
     launch = services.launch_set_tier(launch=launch, tier=3, actor=people["PMM"])
     assert launch.confirmed
-    with pytest.raises(services.InvalidInput, match="Only Tier 1 and Tier 2"):
+    with pytest.raises(InvalidInput, match="Only Tier 1 and Tier 2"):
         services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     launch = services.launch_set_tier(launch=launch, tier=2, reason="Bigger than it looks", actor=people["PMM"])
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
@@ -240,14 +241,14 @@ def test_waiving_needs_a_reason_and_items_are_scoped_to_the_launch(team):
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     services.launch_set_tier(launch=other, tier=3, reason="Small", actor=people["PMM"])
     item = launch.items.get(key="pricing")
-    with pytest.raises(services.InvalidInput, match="why"):
+    with pytest.raises(InvalidInput, match="why"):
         services.item_update(launch=launch, item_id=item.pk, status="waived", waive_reason=" ")
     services.item_update(launch=launch, item_id=item.pk, status="waived", waive_reason="No pricing change")
     item.refresh_from_db()
     assert item.status == "waived" and item.waive_reason == "No pricing change"
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.item_update(launch=other, item_id=item.pk, status="done")
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.item_update(launch=launch, item_id=item.pk, status="finished")
 
 
@@ -275,17 +276,17 @@ def test_readiness_line_names_open_items_overdue_and_owners(team):
 def test_go_is_refused_while_a_required_item_is_open(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    with pytest.raises(services.InvalidInput, match="Not tiered yet"):
+    with pytest.raises(InvalidInput, match="Not tiered yet"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
-    with pytest.raises(services.InvalidInput, match="3 things to settle first"):
+    with pytest.raises(InvalidInput, match="3 things to settle first"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     no_go = services.go_record(launch=launch, decision="no_go", notes="Docs missing", actor=people["PMM"].user)
     assert no_go.decided_by == people["PMM"].user and no_go.decided_at
     items = {i.key: i for i in launch.items.all()}
     services.item_update(launch=launch, item_id=items["pricing"].pk, status="waived", waive_reason="No change")
     services.item_update(launch=launch, item_id=items["support-docs"].pk, status="done")
-    with pytest.raises(services.InvalidInput, match="1 thing to settle first: Sales briefed is open"):
+    with pytest.raises(InvalidInput, match="1 thing to settle first: Sales briefed is open"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.item_update(launch=launch, item_id=items["sales-training"].pk, status="done")
     go = services.go_record(launch=launch, decision="go", notes="Ship it", actor=people["PMM"].user)
@@ -317,14 +318,12 @@ def test_go_is_refused_until_the_leads_confirm_a_tier_two(team):
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
     launch.items.filter(required=True).exclude(key="metric").update(status="done")
-    with pytest.raises(services.InvalidInput, match="confirm"):
+    with pytest.raises(InvalidInput, match="confirm"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     services.tier_confirm(launch=launch, membership=people["PMM"], as_code="PMM")
     # The day-30 metric is a required item now: go waits for it like for any other.
-    with pytest.raises(
-        services.InvalidInput, match=r"1 thing to settle first: Primary metric and target agreed is open"
-    ):
+    with pytest.raises(InvalidInput, match=r"1 thing to settle first: Primary metric and target agreed is open"):
         services.go_record(launch=launch, decision="go", actor=people["PMM"].user)
     services.outcome_record(
         launch=launch,

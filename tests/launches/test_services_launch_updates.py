@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import InvalidInput, NotFound
 from launches import services, tiering
 from launches.models import CalendarFeed, Dependency, Launch, StatusUpdate
 from tests.factories import MatrixFactory, MembershipFactory
@@ -37,7 +38,7 @@ def test_status_updates_are_kept_in_order_and_set_the_status(team):
 def test_anything_but_on_track_needs_a_note(team, status):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.status_update(launch=launch, status=status, note="  ", author=people["PM"])
     assert error.value.field == "note" and not StatusUpdate.objects.exists()
 
@@ -45,9 +46,9 @@ def test_anything_but_on_track_needs_a_note(team, status):
 def test_unknown_status_and_long_notes_are_refused(team):
     _, cycle, people = team
     launch = make_launch(cycle, people)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.status_update(launch=launch, status="great", note="x", author=people["PM"])
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.status_update(launch=launch, status="at_risk", note="x" * 281, author=people["PM"])
 
 
@@ -104,7 +105,7 @@ def test_editing_checks_names_dates_members_and_matrices(team):
         ({"pm_owner_id": stranger.pk}, "pm_owner"),
         ({"matrix_id": MatrixFactory(workspace=stranger.workspace).pk}, "matrix"),
     ):
-        with pytest.raises(services.InvalidInput) as error:
+        with pytest.raises(InvalidInput) as error:
             _edit(launch, **changes)
         assert error.value.field == field
     assert _edit(launch, name="  Billing   v3 ", summary=" s ").name == "Billing v3"
@@ -150,7 +151,7 @@ def test_outcome_refusals(team, kwargs, field):
         "outcome": "",
         "notes": "",
     } | kwargs
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.outcome_record(launch=launch, **values)
     assert error.value.field == field
 
@@ -163,13 +164,13 @@ def test_dependencies_refuse_self_loops_and_other_workspaces(team):
     services.dependency_add(launch=c, before_id=b.pk)
     assert Dependency.objects.count() == 2
     for launch, before in ((a, a), (a, c), (a, b)):
-        with pytest.raises(services.InvalidInput):
+        with pytest.raises(InvalidInput):
             services.dependency_add(launch=launch, before_id=before.pk)
     other = services.cycle_create(workspace=MembershipFactory().workspace, quarter="2027-Q1")
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.dependency_add(launch=a, before_id=make_launch(other).pk)
     dep = Dependency.objects.get(launch=c)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.dependency_remove(launch=b, dependency_id=dep.pk)
     services.dependency_remove(launch=c, dependency_id=dep.pk)
     assert Dependency.objects.count() == 1
@@ -179,9 +180,9 @@ def test_avoid_dates_default_to_one_day_and_refuse_a_backwards_range(team):
     ws, _, _ = team
     one = services.avoid_date_add(workspace=ws, name="Holiday", start=date(2027, 1, 1))
     assert one.end == one.start
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.avoid_date_add(workspace=ws, name="Bad", start=date(2027, 1, 2), end=date(2027, 1, 1))
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.avoid_date_remove(workspace=MembershipFactory().workspace, avoid_id=one.pk)
     services.avoid_date_remove(workspace=ws, avoid_id=one.pk)
 

@@ -4,6 +4,7 @@ lead; its PMM owner, or an admin, as the PMM lead. Holding the PM role grants no
 import pytest
 from django.urls import reverse
 
+from core.errors import InvalidInput
 from launches import services, tiering
 from tests.factories import MembershipFactory, UserFactory, hold
 from tests.launches.conftest import TIER_2_SCORES, make_launch
@@ -108,7 +109,7 @@ def test_a_launch_without_a_pm_owner_is_confirmed_as_pm_lead_by_an_admin_only(te
     launch = make_launch(cycle, {"PMM": people["PMM"]})
     services.launch_score(launch=launch, scores=TIER_2_SCORES)
     launch = services.launch_set_tier(launch=launch, tier=2, actor=people["PMM"])
-    with pytest.raises(services.InvalidInput, match="PM owner or a workspace admin"):
+    with pytest.raises(InvalidInput, match="PM owner or a workspace admin"):
         services.tier_confirm(launch=launch, membership=people["PM"], as_code="PM")
     launch = services.tier_confirm(launch=launch, membership=people["admin"], as_code="PM")
     assert launch.pm_confirmed_by == people["admin"]
@@ -117,7 +118,7 @@ def test_a_launch_without_a_pm_owner_is_confirmed_as_pm_lead_by_an_admin_only(te
 def test_a_member_of_another_workspace_cannot_confirm_even_as_admin(tier_two):
     launch, _ = tier_two
     stranger = MembershipFactory(access=Access.ADMIN)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.tier_confirm(launch=launch, membership=stranger, as_code="PM")
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from core.errors import InvalidInput
 from launches import services, tiering
 from launches.models import Launch, TieringRubric
 from launches.selectors import rubric_of
@@ -93,7 +94,7 @@ def test_reducing_tiers_is_refused_while_a_launch_sits_in_a_dropped_tier(team):
     tiny = make_launch(cycle, people, name="Tiny thing")
     services.launch_set_tier(launch=tiny, tier=4, reason="Smallest", actor=people["PMM"])
     assert tiny.items.exists()  # the fourth tier falls back to the last deliverable set
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused:
         services.rubric_update(workspace=ws, questions=[("a", 1)], thresholds=[3, 2], tier_names=["A", "B", "C"])
     assert "Tiny thing" in refused.value.message and refused.value.field == "tier_count"
     assert rubric_of(workspace_id=ws.pk).tier_names == ("Big", "Medium", "Small", "Tiny")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from launches import services, tiering
 from launches.models import GoDecision, Launch, LaunchCycle, TieringRubric
-from tests.launches.conftest import TIER_2_SCORES, make_launch
+from tests.launches.conftest import TIER_2_SCORES, make_launch, owners_matrix
 from tests.queries import assert_same_queries
 
 pytestmark = pytest.mark.django_db
@@ -371,3 +371,55 @@ def test_a_post_to_a_checklist_item_deleted_since_answers_404(client, team, name
     url = reverse(f"launches:{name}", args=[ws.slug, cycle.slug, launch.pk, item_id])
     response = client.post(url, data, headers={"HX-Request": "true"} if htmx else {})
     assert response.status_code == (404 if htmx else 302)
+
+
+def _checklist_of(launch, people, size):
+    """The launch's checklist grown to `size` items, half of them required and owned."""
+    from launches.models import ReadinessItem
+
+    have = launch.items.count()
+    ReadinessItem.objects.bulk_create(
+        [
+            ReadinessItem(
+                launch=launch,
+                key=f"extra-{n}",
+                title=f"Extra check {n}",
+                required=n % 2 == 0,
+                owner=people["PM"] if n % 2 == 0 else None,
+                order=100 + n,
+            )
+            for n in range(have, size)
+        ]
+    )
+    return launch
+
+
+@pytest.mark.parametrize("own_matrix", [False, True])
+def test_ticking_one_checklist_item_reads_what_the_item_needs_whatever_the_checklist_size(
+    editor_client, team, own_matrix
+):
+    ws, cycle, people = team
+    matrix = owners_matrix(ws)  # the workspace's default matrix, which the item's owner comes from
+    launch = make_launch(cycle, people, matrix_id=matrix.pk if own_matrix else None)
+    services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
+    item = launch.items.get(key="pricing")
+    statuses = iter(["done", "in_progress"])
+
+    def check(response, size):
+        body = response.content.decode()
+        assert response.status_code == 200 and f'id="item-{item.pk}"' in body and 'id="readiness"' in body
+        assert body.count('class="check-item') == 1 and "PMM is A/R on Pricing &amp; Packaging" in body
+
+    # The session and the membership, the launch with its cycle, the item read and written,
+    # then the checklist (for the readiness line), the item's row of the matrix (and the
+    # default matrix, for a launch without its own) and the members to pick an owner from.
+    count = assert_same_queries(
+        lambda size: _checklist_of(launch, people, size),
+        lambda launch: editor_client.post(
+            launch_url(launch, "item_update", item.pk), {"status": next(statuses)}, headers=HX
+        ),
+        sizes=(5, 50),
+        at_most=9,
+        check=check,
+    )
+    assert count == (8 if own_matrix else 9)

@@ -133,9 +133,23 @@ def test_only_admins_set_limits_and_outsiders_see_no_quarter(client, team):
     assert client.get(_url(ws)).status_code == 404
 
 
-@pytest.mark.parametrize("quarter", ["2027-q5", "nonsense", "1999-q1"])
-def test_a_quarter_that_does_not_exist_is_404(editor_client, team, quarter):
-    assert editor_client.get(_url(team[0], quarter)).status_code == 404
+@pytest.mark.parametrize("quarter", ["2027-q5", "nonsense", "1999-q1", "2101-Q1"])
+@pytest.mark.parametrize("page", ["", "limits/", "pre-read/", "pre-read.csv"])
+def test_a_quarter_that_does_not_exist_is_404(editor_client, team, quarter, page):
+    # Typed by hand: the quarter is a path converter, so no link to such a quarter can be
+    # made (reverse refuses it) and the URL answers 404 before any view runs.
+    url = reverse("launches:quarter_now", args=[team[0].slug]) + f"{quarter}/{page}"
+    response = editor_client.post(url) if page == "limits/" else editor_client.get(url)
+    assert response.status_code == 404
+
+
+def test_a_quarter_is_read_from_its_url_however_it_is_written(editor_client, team):
+    ws = team[0]
+    base = reverse("launches:quarter_now", args=[ws.slug])
+    for written in ("2027-q1", "2027-Q1", "2027q1", "2027Q1"):
+        response = editor_client.get(f"{base}{written}/")
+        assert response.status_code == 200 and "2027-Q1" in response.content.decode()
+    assert _url(ws, "2027-Q3") == f"{base}2027-Q3/"
 
 
 def test_plan_warnings_are_listed_on_the_quarter(editor_client, team):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core import errors as services
+from core.errors import InvalidInput, NotFound, StaleChanges
 from raci import changelog
 from raci import services as raci_services
 from raci.models import Cell, ChangeEvent
@@ -47,7 +47,7 @@ def test_events_outside_a_group_have_none(grid, member):
 
 def test_a_failing_group_saves_nothing(grid, member):
     matrix, acts, roles = grid
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         with changelog.changes_group(matrix=matrix, label="Half"):
             changelog.cells_set(
                 matrix=matrix,
@@ -87,7 +87,7 @@ def test_cells_set_since_refuses_when_a_cell_changed_and_says_who(grid, member):
     raci_services.cell_set(
         matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=other.user
     )
-    with pytest.raises(services.StaleChanges) as refused:
+    with pytest.raises(StaleChanges) as refused:
         changelog.cells_set(
             matrix=matrix,
             actor=member.user,
@@ -126,7 +126,7 @@ def test_group_undo_is_refused_when_a_cell_of_the_group_changed_since(grid, memb
     raci_services.cell_set(
         matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=2, actor=member.user
     )
-    with pytest.raises(services.StaleChanges, match="changed since"):
+    with pytest.raises(StaleChanges, match="changed since"):
         changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
     assert _value(acts[0], roles[1]) == "I"
 
@@ -137,12 +137,12 @@ def test_an_undo_can_be_undone_but_a_group_is_undone_only_once(grid, member):
         matrix=matrix, actor=member.user, label="Fix", changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")]
     )
     undo = changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
-    with pytest.raises(services.InvalidInput, match="undone already"):
+    with pytest.raises(InvalidInput, match="undone already"):
         changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
     changelog.group_undo(matrix=matrix, group=undo.group, actor=member.user)
     assert _value(acts[0], roles[1]) == "R"
 
 
 def test_undo_of_an_unknown_group_is_not_found(grid, member):
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         changelog.group_undo(matrix=grid[0], group=999, actor=member.user)

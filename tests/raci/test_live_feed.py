@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from raci import live_feed, paging, services
 from raci.models import Cell
-from raci.views import matrix as matrix_views
+from raci.views import live as live_views
 from tests.factories import MembershipFactory, build_matrix
 from tests.queries import queries_of
 from tests.raci.test_views_changes import _watch_reads, changes_url
@@ -134,7 +134,7 @@ def test_a_paged_matrix_is_answered_from_the_matrix(client, room, monkeypatch):
     _edit_on_page(other, matrix, acts[0], roles[0], "I")
     monkeypatch.setattr(paging, "CELL_BUDGET", 12)  # a page of a few rows
     matrix.refresh_from_db()
-    assert matrix_views._fed_changes(matrix, since=0, editable=True, page=1) is None
+    assert live_views._fed_changes(matrix, since=0, editable=True, page=1) is None
     assert 'class="c vI remote"' in client.get(changes_url(matrix, 0), headers=HX).content.decode()
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from raci import rules, selectors, services
 from raci.models import Cell
-from raci.views import matrix as matrix_views
+from raci.views import live as live_views
 from tests.factories import MembershipFactory, build_matrix
 from tests.queries import assert_same_queries, queries_of
 
@@ -156,8 +156,8 @@ def _watch_reads(monkeypatch):
 
 def test_a_poll_reads_only_the_changed_cells_rows_and_columns(client, workshop, monkeypatch):
     _, other, matrix, acts, roles = workshop
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 3600)
-    matrix_views._panel_shared(matrix, editable=True)  # the shared panel is built once, here
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 3600)
+    live_views.panel_shared(matrix, editable=True)  # the shared panel is built once, here
     for i in range(3):
         _edit(matrix, other, acts[10 + i], roles[5], "C" if i % 2 else "R")
     read = _watch_reads(monkeypatch)
@@ -170,8 +170,8 @@ def test_a_poll_reads_only_the_changed_cells_rows_and_columns(client, workshop, 
 
 def test_the_queries_of_a_poll_do_not_grow_with_the_changes(client, workshop, monkeypatch):
     _, other, matrix, acts, roles = workshop
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 3600)
-    matrix_views._panel_shared(matrix, editable=True)
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 3600)
+    live_views.panel_shared(matrix, editable=True)
     values = {1: "I", 8: "R"}
 
     def build(k):
@@ -225,12 +225,12 @@ def test_a_change_by_the_same_person_is_not_announced_to_them_from_a_shared_answ
 
 def test_a_behind_findings_panel_catches_up_on_a_later_poll(client, workshop, monkeypatch):
     _, other, matrix, acts, roles = workshop
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 3600)
-    matrix_views._panel_shared(matrix, editable=True)  # the shared panel as of seq 0
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 3600)
+    live_views.panel_shared(matrix, editable=True)  # the shared panel as of seq 0
     _edit(matrix, other, acts[0], roles[1], "A")
     html = client.get(changes_url(matrix, 0) + "&panel=0", headers=HX).content.decode()
     assert 'id="findings-panel"' not in html and 'id="rb-' in html  # the panel is shared and fresh enough
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 0)
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 0)
     html = client.get(changes_url(matrix, 1) + "&panel=0", headers=HX).content.decode()
     assert '<section id="findings-panel" hx-swap-oob="true"' in html and "multiple-accountable" in html
     assert 'name="panel" value="1"' in html
@@ -239,16 +239,16 @@ def test_a_behind_findings_panel_catches_up_on_a_later_poll(client, workshop, mo
 
 def test_while_one_request_rebuilds_the_panel_the_others_answer_with_the_one_they_have(workshop, monkeypatch):
     _, other, matrix, acts, roles = workshop
-    matrix_views._panel_shared(matrix, editable=True)  # the shared panel as of seq 0
+    live_views.panel_shared(matrix, editable=True)  # the shared panel as of seq 0
     _edit(matrix, other, acts[0], roles[1], "A")
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 0)
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 0)
     cache.add(f"live-panel:{matrix.pk}:1:building", 1, 60)  # another request is rebuilding it
     read = _watch_reads(monkeypatch)
-    assert matrix_views._panel_shared(matrix, editable=True)["seq"] == 0 and read["rows"] == 0
+    assert live_views.panel_shared(matrix, editable=True)["seq"] == 0 and read["rows"] == 0
     cache.delete(f"live-panel:{matrix.pk}:1:building")  # done (or gone): the next one rebuilds
     monkeypatch.undo()
-    monkeypatch.setattr(matrix_views, "PANEL_FRESH_SECONDS", 0)
-    assert matrix_views._panel_shared(matrix, editable=True)["seq"] == matrix.last_seq == 1
+    monkeypatch.setattr(live_views, "PANEL_FRESH_SECONDS", 0)
+    assert live_views.panel_shared(matrix, editable=True)["seq"] == matrix.last_seq == 1
 
 
 def test_the_open_page_polls_within_a_second_and_sends_its_panels_change(client, workshop):
@@ -262,9 +262,9 @@ def test_the_open_page_polls_within_a_second_and_sends_its_panels_change(client,
 def test_a_viewer_is_never_shown_the_editors_fix_buttons_in_the_shared_panel(client):
     editor = MembershipFactory(access="editor")
     matrix, acts, roles = build_matrix(editor.workspace, activities=3, roles=2, letters={(0, 0): "A", (0, 1): "A"})
-    editors = matrix_views._panel_shared(matrix, editable=True)["html"]
+    editors = live_views.panel_shared(matrix, editable=True)["html"]
     viewer = MembershipFactory(workspace=editor.workspace, access="viewer")
-    viewers = matrix_views._panel_shared(matrix, editable=False)["html"]
+    viewers = live_views.panel_shared(matrix, editable=False)["html"]
     assert 'class="fix-buttons"' in editors and 'class="fix-buttons"' not in viewers
     client.force_login(viewer.user)
     page = client.get(

@@ -304,3 +304,15 @@ def test_a_paste_on_a_page_of_a_big_matrix_stops_at_the_pages_last_row_saying_wh
         **HTMX,
     )
     assert response.status_code == 200 and _value(order[4], roles[0]) == "R"
+
+
+def test_undo_of_a_cell_whose_row_someone_removed_is_refused_in_place_and_saves_nothing(client, editor, grid):
+    matrix, acts, roles = grid
+    ana = MembershipFactory(workspace=matrix.workspace, access="editor")
+    _edit(matrix, acts[0], roles[1], "R", editor.user)
+    services.activity_delete(matrix=matrix, activity_id=acts[0].pk, actor=ana.user)
+    response = client.post(_url("undo", matrix), **HTMX)
+    # The row is gone, so the undo is refused with the error's own status, 404, as every other
+    # change to a vanished row is (it used to answer 409 here, unlike the rest).
+    assert response.status_code == 404 and "was not applied" in response.content.decode()
+    assert not ChangeEvent.objects.filter(matrix=matrix, kind="undo").exists()

@@ -10,6 +10,7 @@ import pytest
 import recurring_ical_events
 import time_machine
 
+from core.errors import InvalidInput, NotFound
 from launches import services as launches_services
 from launches.models import LaunchCycle
 from raci.models import Decision
@@ -117,7 +118,7 @@ def test_creating_a_ritual_checks_its_fields(ws, team):
         ({"default_matrix_id": MatrixFactory(workspace=foreign.workspace).pk}, "default_matrix"),
     ]
     for overrides, field in refusals:
-        with pytest.raises(launches_services.InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as refused:
             _ritual(ws, **overrides)
         assert refused.value.field == field
 
@@ -151,7 +152,7 @@ def test_deleting_a_ritual_keeps_its_decisions_in_the_log(ws):
     )
     services.ritual_delete(workspace=ws, ritual_id=ritual.pk)
     assert Decision.objects.filter(pk=decision.pk).exists() and not OccurrenceDecision.objects.exists()
-    with pytest.raises(launches_services.NotFound):
+    with pytest.raises(NotFound):
         services.ritual_delete(workspace=ws, ritual_id=ritual.pk)
 
 
@@ -229,9 +230,9 @@ def test_notes_are_saved_per_agenda_section_and_keep_their_agenda(ws):
     ritual.refresh_from_db()
     again = services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["Still two", "sections"])
     assert [n["title"] for n in again.notes] == ["Status", "Asks"]
-    with pytest.raises(launches_services.InvalidInput, match="agenda changed"):
+    with pytest.raises(InvalidInput, match="agenda changed"):
         services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 25), texts=["one"])
-    with pytest.raises(launches_services.NotFound):
+    with pytest.raises(NotFound):
         services.occurrence_notes_save(ritual=ritual, day=date(2026, 11, 26), texts=["not a meeting day"])
 
 
@@ -255,11 +256,11 @@ def test_a_decision_lands_in_the_decision_log_of_the_chosen_matrix(ws, team):
     assert occurrence.matrix == matrix and selectors.occurrence_decisions_of(occurrence=occurrence) == [decision]
     # The next decision defaults to the same matrix.
     assert selectors.decision_matrix_of(ritual=ritual, occurrence=occurrence) == matrix.pk
-    with pytest.raises(launches_services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.occurrence_decide(
             ritual=ritual, day=date(2026, 11, 25), matrix_id=MatrixFactory().pk, what="x", actor=user
         )
-    with pytest.raises(launches_services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.occurrence_decide(ritual=ritual, day=date(2026, 11, 25), matrix_id=matrix.pk, what="", actor=user)
 
 

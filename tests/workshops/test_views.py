@@ -239,6 +239,20 @@ def test_a_note_goes_to_the_decision_log(client, room):
     assert "&lt;b&gt;PMM&lt;/b&gt;" in client.get(_url(room)).content.decode()
 
 
+@pytest.mark.parametrize("action", ["note", "split"])
+def test_a_row_change_on_a_closed_workshop_is_a_409_conflict_in_place(client, room, action):
+    # The same status whichever row change is refused for the same reason: a conflict with
+    # the workshop's state is 409 (a note and a split used to answer 422, a settle 409).
+    _propose(room, "PMM", "A")
+    _propose(room, "viewer", "R")
+    services.workshop_reveal(workshop=room["w"])
+    services.workshop_close(workshop=room["w"])
+    data = {"note": "Too late"} if action == "note" else {"input_role": room["pm"], "outcome_role": room["pmm"]}
+    response = _as(client, room, "PM").post(_url(room, action, room["pricing"]), data, headers={"HX-Request": "true"})
+    assert response.status_code == 409 and "closed" in response.content.decode()
+    assert not Decision.objects.filter(activity_id=room["pricing"]).exists()
+
+
 def test_the_summary_csv_has_the_spread_after_the_reveal(client, room):
     _propose(room, "PMM", "A")
     services.workshop_reveal(workshop=room["w"])
