@@ -6,6 +6,7 @@ handful of queries per keystroke, that is most of the time. The SQL still comes 
 the ORM, and values stay bound parameters.
 """
 
+import functools
 import json
 from collections.abc import Callable
 
@@ -43,19 +44,27 @@ class Prepared:
             return cursor.fetchall()
 
 
-def model_from_row[M: Model](model: type[M], attnames: list[str], values: list | tuple, *, db: str = "default") -> M:
-    """A whole instance of `model` from a prepared row's values for `attnames` (in the
-    model's concrete-field order), converted as the ORM's own converters would: raw rows
-    skip them, so JSON comes back as text and SQLite's datetimes as strings."""
-    connection = connections[db]
+@functools.cache
+def _conversions(model: type[Model], attnames: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    converted = []
-    for name, value in zip(attnames, values):
-        field = fields[name]
-        if value is not None and isinstance(field, JSONField) and isinstance(value, str):
-            value = json.loads(value)
-        elif value is not None and convert is not None and isinstance(field, DateTimeField):
-            value = convert(value, None, connection)
-        converted.append(value)
+    jsons = frozenset(i for i, name in enumerate(attnames) if isinstance(fields[name], JSONField))
+    datetimes = frozenset(i for i, name in enumerate(attnames) if isinstance(fields[name], DateTimeField))
+    return jsons, datetimes
+
+
+def model_from_row[M: Model](model: type[M], attnames: list[str], values: list | tuple, *, db: str = "default") -> M:
+    """A whole instance of `model` from a prepared row's values for `attnames`, converted
+    as the ORM's own converters would: raw rows skip them, so JSON comes back as its text
+    (from both databases) and SQLite's datetimes as strings."""
+    connection = connections[db]
+    jsons, datetimes = _conversions(model, tuple(attnames))
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)  # None: already aware datetimes
+    converted = list(values)
+    for i in jsons:
+        if isinstance(converted[i], str):
+            converted[i] = json.loads(converted[i])
+    if convert is not None:
+        for i in datetimes:
+            if converted[i] is not None:
+                converted[i] = convert(converted[i], None, connection)
     return model.from_db(db, attnames, converted)

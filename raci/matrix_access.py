@@ -7,27 +7,16 @@ cell-edit hot path), which skips the ORM's converters: the datetimes are convert
 as the database backend's own converter does (SQLite returns them as text).
 """
 
-import json
-
-from django.db import connection
-from django.db.models import DateTimeField, JSONField, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from core.prepared import Prepared
+from core.prepared import Prepared, model_from_row
 from raci.models import Matrix
 from workspaces.access import require_access
 from workspaces.models import Access, Membership, Workspace
 
 _MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
 _WORKSPACE_FIELDS = [f.attname for f in Workspace._meta.concrete_fields]
-_DATETIMES = {
-    i
-    for i, f in enumerate([*Matrix._meta.concrete_fields, *Workspace._meta.concrete_fields])
-    if isinstance(f, DateTimeField)
-}
-_JSONS = {i for i, f in enumerate(Matrix._meta.concrete_fields) if isinstance(f, JSONField)}
-
-
 _MATRIX_WITH_ACCESS = Prepared(
     lambda user_id, workspace_slug, matrix_slug: (
         Matrix.objects.annotate(
@@ -44,15 +33,6 @@ _MATRIX_WITH_ACCESS = Prepared(
 )
 
 
-def _converted(values: tuple) -> list:
-    # JSON comes back as its text from both databases (the field's own converter parses it).
-    values = [json.loads(v) if i in _JSONS and isinstance(v, str) else v for i, v in enumerate(values)]
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    if convert is None:  # PostgreSQL returns aware datetimes already
-        return values
-    return [convert(v, None, connection) if i in _DATETIMES and v is not None else v for i, v in enumerate(values)]
-
-
 def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = Access.VIEWER) -> Matrix:
     """The matrix with its workspace, and the user's access to it, in one query.
 
@@ -63,9 +43,8 @@ def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = A
         raise Http404("No such matrix")
     *values, access = found[0]
     require_access(access, needs)
-    values = _converted(tuple(values))
     split = len(_MATRIX_FIELDS)
-    matrix = Matrix.from_db("default", _MATRIX_FIELDS, values[:split])
-    matrix.workspace = Workspace.from_db("default", _WORKSPACE_FIELDS, values[split:])
+    matrix = model_from_row(Matrix, _MATRIX_FIELDS, values[:split])
+    matrix.workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[split:])
     matrix.access = access  # type: ignore[attr-defined]  # read by the views as the member's access
     return matrix
