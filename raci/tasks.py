@@ -70,6 +70,7 @@ def notifications_tick() -> dict:
             email=EmailMode.NOW,
             emailed_at__isnull=True,
             email_failed_at__isnull=True,
+            email_claimed_at__isnull=True,  # claimed: sent, or lost with its worker; never twice
             created_at__lt=now - LOST_AFTER,
             created_at__gt=now - timedelta(days=2),
         ).values_list("pk", flat=True)[:500]
