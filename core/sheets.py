@@ -264,6 +264,8 @@ def xlsx_records(data: bytes, *, bounds: Bounds) -> Iterator[Record]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # past the worker's memory ceiling: the task says so
     except Exception as exc:  # noqa: BLE001 - zipfile, KeyError, ValueError...: openpyxl lets them through
         raise Refused(f"This is not a readable XLSX workbook ({exc}).") from None
 
@@ -292,7 +294,7 @@ def xlsx_records(data: bytes, *, bounds: Bounds) -> Iterator[Record]:
                         f"This row is longer than {number(bounds.row_chars)} characters; reading stopped here.", row
                     )
                 yield row, record
-        except Refused:
+        except (Refused, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
             raise Refused(f"The first sheet cannot be read ({exc}).") from None
