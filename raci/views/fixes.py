@@ -327,11 +327,12 @@ def _template_write(request, matrix, write):
         result = write()
     except core_errors.StaleChanges as stale:
         messages.error(request, " ".join([stale.message, *stale.changes[1:]]))
-    except (core_errors.InvalidInput, core_errors.NotFound) as problem:
-        messages.error(request, getattr(problem, "message", str(problem)))
+    except core_errors.InvalidInput as problem:
+        messages.error(request, problem.message)
     else:
         if result is not None:
             messages.success(request, f"{result.label}. You can undo it from the history.")
+    # NotFound (a row deleted meanwhile) goes through: the answer is 404.
     return redirect("raci:template_compare", matrix.workspace.slug, matrix.slug)
 
 
