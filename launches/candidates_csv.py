@@ -7,22 +7,34 @@ case- and space-insensitively, in any order): Name (required), Summary, PM owner
 PMM owner (username of a workspace member; its e-mail too when an admin imports), Ship date, Launch date
 (YYYY-MM-DD), Matrix (name or slug). Every problem in the file is collected, with its
 row number (the header is row 1), column and value; a file with any problem adds nothing.
+
+The file is read by the bounded reader (`core.sheets`) within `BOUNDS`: a header of
+490,000 columns is refused as text before the csv module splits it, and at most the first
+500 problems are listed, the rest counted.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from core import bounds
-from raci.tabular import sniff_delimiter
+from core import bounds, sheets
 
 NAME_MAX = 200
 SUMMARY_MAX = 2000
 MAX_ROWS = 500
+BOUNDS = sheets.Bounds(
+    file_bytes=sheets.MB,
+    rows=MAX_ROWS + 1 + 1_000,  # the header, the launches, and blank lines
+    columns=100,  # seven named columns and whatever empty ones a spreadsheet adds
+    cells=60_000,
+    header_chars=4_096,
+    # A row's name, summary, owners, dates and matrix, with room for a summary too long
+    # to be told so by its own message.
+    row_chars=16 * 1024,
+    what="a launch import",
+)
 COLUMNS = {  # folded header -> (field, the column's name as shown)
     "name": ("name", "Name"),
     "summary": ("summary", "Summary"),
@@ -59,18 +71,6 @@ def fold(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def _decode(data: bytes) -> tuple[str, str | None]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", "The file is UTF-16 text; save it as “CSV UTF-8” and upload it again."
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "", "The file is not a CSV file (UTF-8 text)."
-    if "\x00" in text:
-        return "", "The file is not a CSV file (UTF-8 text)."
-    return text, None
-
-
 def parse_candidates(
     data: bytes, *, members: dict[str, int], matrices: dict[str, int], existing_names: set[str]
 ) -> tuple[list[Candidate], list[RowError]]:
@@ -80,19 +80,31 @@ def parse_candidates(
     matrix names and slugs to matrix ids, `existing_names` holds the folded names of the
     cycle's launches. Candidates are only meaningful when there are no errors.
     """
-    text, problem = _decode(data)
-    if problem:
-        return [], [RowError(None, "", "", problem)]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    errors: sheets.ErrorList[RowError] = sheets.ErrorList()
+    records: list[tuple[int, list[str]]] = []
     try:
-        records = [(number, record) for number, record in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        return [], [RowError(None, "", "", f"The file cannot be read as CSV ({exc}).")]
-    records = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
+        for number, record in sheets.csv_records(data, bounds=BOUNDS, key="name", xlsx=False):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(records) > MAX_ROWS:  # the header and MAX_ROWS launches read: this is one more
+                errors.first(
+                    RowError(
+                        number,
+                        "",
+                        "",
+                        f"The file has more than {MAX_ROWS} launches; the limit is {MAX_ROWS}. "
+                        f"Reading stopped at row {number}.",
+                    )
+                )
+                return [], errors
+            records.append((number, record))
+    except sheets.Refused as refused:
+        errors.first(RowError(refused.row, "", "", refused.message))
+        return [], errors
     if not records:
-        return [], [RowError(None, "", "", "The file is empty: it needs a header row and one row per launch.")]
+        errors.add(RowError(None, "", "", "The file is empty: it needs a header row and one row per launch."))
+        return [], errors
 
-    errors: list[RowError] = []
     header_row, header = records[0]
     layout: dict[str, int] = {}
     for position, text in enumerate(header):
@@ -100,7 +112,7 @@ def parse_candidates(
         if not key:
             continue
         if key not in COLUMNS:
-            errors.append(
+            errors.add(
                 RowError(
                     header_row,
                     text.strip(),
@@ -109,17 +121,15 @@ def parse_candidates(
                 )
             )
         elif COLUMNS[key][0] in layout:
-            errors.append(RowError(header_row, COLUMNS[key][1], text.strip(), "This column appears twice."))
+            errors.add(RowError(header_row, COLUMNS[key][1], text.strip(), "This column appears twice."))
         else:
             layout[COLUMNS[key][0]] = position
     if "name" not in layout:
-        errors.append(RowError(header_row, "Name", "", "The header row needs a Name column."))
+        errors.add(RowError(header_row, "Name", "", "The header row needs a Name column."))
         return [], errors
     rows = records[1:]
     if not rows:
-        errors.append(RowError(None, "", "", "The file has a header but no launches."))
-    if len(rows) > MAX_ROWS:
-        return [], errors + [RowError(None, "", "", f"The file has {len(rows)} launches; the limit is {MAX_ROWS}.")]
+        errors.add(RowError(None, "", "", "The file has a header but no launches."))
 
     seen: dict[str, int] = {}
     candidates: list[Candidate] = []
@@ -130,10 +140,10 @@ def parse_candidates(
             # Called only within this iteration, so the loop variables are the current row's.
             return record[position].strip() if position is not None and position < len(record) else ""  # noqa: B023
 
-        before = len(errors)
+        before = errors.total
 
         def fail(field: str, value: str, message: str) -> None:
-            errors.append(RowError(number, COLUMNS[field.replace("_", " ")][1], value, message))  # noqa: B023
+            errors.add(RowError(number, COLUMNS[field.replace("_", " ")][1], value, message))  # noqa: B023
 
         name = " ".join(cell("name").split())
         if not name:
@@ -189,7 +199,7 @@ def parse_candidates(
         matrix_id = matrices.get(fold(matrix)) if matrix else None
         if matrix and matrix_id is None:
             fail("matrix", matrix, "No matrix of this workspace has this name or slug.")
-        if len(errors) == before:
+        if errors.total == before:
             candidates.append(
                 Candidate(
                     row=number,

@@ -1,8 +1,13 @@
 """E-mail for notifications: one at a time, or a digest per person per day or week.
 
-Each send holds the notification's (or the digest's) row lock from the check to the mark,
-so two deliveries of the same task send one e-mail; a worker killed before the mark rolls
-the transaction back and the redelivered task sends it.
+Each send claims its row before the mail server is spoken to: under the row's lock it
+checks that nothing sent or claimed it, sets the claim with a conditional UPDATE and
+commits. Only then is the mail handed to SMTP, and the row is marked sent after. So two
+deliveries of the same task, or a redelivery and the tick's safety net, send one e-mail: the
+second finds the claim. A worker killed after the server took the mail but before the mark
+leaves the claim, and nothing sends it again (an e-mail is at most once: a worker killed
+before the server answered loses that one). A send the server refuses releases its claim,
+so the retry sends it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,30 +33,51 @@ from notifications.models import (
 from notifications.selectors import still_member
 
 
-@transaction.atomic
+def _notification_claim(notification_id: int) -> Notification | None:
+    """The notification, claimed for sending by this call (committed), or None when it is
+    not to be sent: sent, claimed, given up, not by e-mail, or its person left."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user", "workspace")
+            .filter(still_member(), pk=notification_id)  # checked when sent: a former member hears nothing
+            .first()
+        )
+        if n is None or n.email != EmailMode.NOW or n.emailed_at or n.email_failed_at or not n.user.email:
+            return None
+        # Conditional, so that a database without row locks (SQLite) lets one claim through too.
+        now = timezone.now()
+        claimed = Notification.objects.filter(pk=n.pk, email_claimed_at__isnull=True, emailed_at__isnull=True).update(
+            email_claimed_at=now
+        )
+        if not claimed:
+            return None
+        n.email_claimed_at = now
+        return n
+
+
 def email_notification(notification_id: int) -> bool:
-    """Send the notification's e-mail unless it was sent already. True if sent now."""
-    n = (
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("user", "workspace")
-        .filter(still_member(), pk=notification_id)  # checked when sent: a former member hears nothing
-        .first()
-    )
-    if n is None or n.email != EmailMode.NOW or n.emailed_at or n.email_failed_at or not n.user.email:
+    """Send the notification's e-mail unless it was sent (or claimed) already. True if sent now."""
+    n = _notification_claim(notification_id)
+    if n is None:
         return False
     context = {
         "n": n,
         "link": absolute(n.url) if n.url else "",
         "settings_link": absolute(reverse("notifications:notification_settings")),
     }
-    send_mail(
-        subject=f"[{n.workspace.name}] {n.title}",
-        message=render_to_string("notifications/email/notification.txt", context),
-        from_email=None,
-        recipient_list=[n.user.email],
-    )
-    n.emailed_at = timezone.now()
-    n.save(update_fields=["emailed_at"])
+    try:
+        send_mail(
+            subject=f"[{n.workspace.name}] {n.title}",
+            message=render_to_string("notifications/email/notification.txt", context),
+            from_email=None,
+            recipient_list=[n.user.email],
+        )
+    except Exception:
+        # Refused or unreachable: not sent, so the retry may claim it again.
+        Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(email_claimed_at=None)
+        raise
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
     return True
 
 
@@ -78,7 +105,11 @@ def digests_due(now: datetime) -> list[tuple[int, str]]:
     """(user id, period) of everyone with digest notifications waiting whose digest is due."""
     waiting = set(
         Notification.objects.filter(
-            still_member(), email=EmailMode.DIGEST, emailed_at__isnull=True, email_failed_at__isnull=True
+            still_member(),
+            email=EmailMode.DIGEST,
+            emailed_at__isnull=True,
+            email_failed_at__isnull=True,
+            email_claimed_at__isnull=True,
         )
         .values_list("user_id", flat=True)
         .distinct()
@@ -87,38 +118,52 @@ def digests_due(now: datetime) -> list[tuple[int, str]]:
         return []
     schedules = dict(NotificationSettings.objects.filter(user_id__in=waiting).values_list("user_id", "digest"))
     due = {uid: digest_period(schedules.get(uid, DigestSchedule.DAILY), now) for uid in waiting}
-    sent = set(
-        DigestRun.objects.filter(
-            user_id__in=waiting, period__in={p for p in due.values() if p}, sent_at__isnull=False
-        ).values_list("user_id", "period")
-    )
-    return sorted((uid, period) for uid, period in due.items() if period and (uid, period) not in sent)
+    runs = DigestRun.objects.filter(user_id__in=waiting, period__in={p for p in due.values() if p})
+    done = set(runs.filter(Q(sent_at__isnull=False) | Q(claimed_at__isnull=False)).values_list("user_id", "period"))
+    return sorted((uid, period) for uid, period in due.items() if period and (uid, period) not in done)
 
 
 DIGEST_MAX_ITEMS = 200
 
 
-@transaction.atomic
+def _digest_claim(user_id: int, period: str) -> tuple[DigestRun, list[Notification]] | None:
+    """The period's run and its notifications, claimed for sending (committed), or None."""
+    with transaction.atomic():
+        run, _ = DigestRun.objects.get_or_create(user_id=user_id, period=period)
+        run = DigestRun.objects.select_for_update().select_related("user").get(pk=run.pk)
+        if run.sent_at or run.claimed_at or not run.user.email:
+            return None
+        waiting = list(
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("workspace")
+            .filter(
+                still_member(),
+                user_id=user_id,
+                email=EmailMode.DIGEST,
+                emailed_at__isnull=True,
+                email_failed_at__isnull=True,
+                email_claimed_at__isnull=True,
+            )
+            .order_by("workspace__name", "created_at", "id")[:DIGEST_MAX_ITEMS]
+        )
+        if not waiting:
+            return None
+        now = timezone.now()
+        if not DigestRun.objects.filter(pk=run.pk, claimed_at__isnull=True, sent_at__isnull=True).update(
+            claimed_at=now
+        ):
+            return None
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(email_claimed_at=now)
+        return run, waiting
+
+
 def send_digest(user_id: int, period: str) -> int:
     """Send the person's digest for the period, once. Returns how many notifications it held."""
-    run, _ = DigestRun.objects.get_or_create(user_id=user_id, period=period)
-    run = DigestRun.objects.select_for_update().select_related("user").get(pk=run.pk)
-    if run.sent_at or not run.user.email:
+    claimed = _digest_claim(user_id, period)
+    if claimed is None:
         return 0
-    waiting = list(
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("workspace")
-        .filter(
-            still_member(),
-            user_id=user_id,
-            email=EmailMode.DIGEST,
-            emailed_at__isnull=True,
-            email_failed_at__isnull=True,
-        )
-        .order_by("workspace__name", "created_at", "id")[:DIGEST_MAX_ITEMS]
-    )
-    if not waiting:
-        return 0
+    run, waiting = claimed
+    ids = [n.pk for n in waiting]
     kind = "weekly" if period.startswith("weekly") else "daily"
     context = {
         "user": run.user,
@@ -126,14 +171,20 @@ def send_digest(user_id: int, period: str) -> int:
         "kind": kind,
         "settings_link": absolute(reverse("notifications:notification_settings")),
     }
-    send_mail(
-        subject=f"Your {kind} Lockstep digest: {len(waiting)} update{'s' if len(waiting) != 1 else ''}",
-        message=render_to_string("notifications/email/digest.txt", context),
-        from_email=None,
-        recipient_list=[run.user.email],
-    )
+    try:
+        send_mail(
+            subject=f"Your {kind} Lockstep digest: {len(waiting)} update{'s' if len(waiting) != 1 else ''}",
+            message=render_to_string("notifications/email/digest.txt", context),
+            from_email=None,
+            recipient_list=[run.user.email],
+        )
+    except Exception:
+        with transaction.atomic():  # not sent: the retry may claim them again
+            DigestRun.objects.filter(pk=run.pk, sent_at__isnull=True).update(claimed_at=None)
+            Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(email_claimed_at=None)
+        raise
     now = timezone.now()
-    Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(emailed_at=now)
-    run.sent_at, run.items = now, len(waiting)
-    run.save(update_fields=["sent_at", "items"])
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+        DigestRun.objects.filter(pk=run.pk).update(sent_at=now, items=len(waiting))
     return len(waiting)

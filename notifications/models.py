@@ -63,6 +63,10 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
     # Set when sending kept failing after every retry: the sweep stops trying.
     email_failed_at = models.DateTimeField(null=True, blank=True)
+    # Set, and committed, before the mail server is spoken to: a send that finds it set does
+    # nothing, so a worker killed between the server's answer and `emailed_at` (or a second
+    # delivery of the task, or the tick's safety net) never sends the e-mail twice.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     SHORT = {
         "letters": "Letters",
@@ -129,6 +133,7 @@ class DigestRun(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=20)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # committed before sending, as Notification's
     items = models.PositiveIntegerField(default=0)
 
     class Meta:

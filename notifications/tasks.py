@@ -89,7 +89,8 @@ def send_digest(self, user_id: int, period: str) -> int:
 
 
 # How long a queued e-mail may wait before the tick assumes its message was lost (a broker
-# restart without persistence) and queues it again; sending twice is prevented by the lock.
+# restart without persistence) and queues it again; sending twice is prevented by the claim
+# (notifications.mailing): a row claimed by a worker that died is not queued again.
 LOST_AFTER = timedelta(minutes=15)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MB = 1024 * 1024
+from core.sheets import MB, Bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,27 @@ class Limits:
     # The most cells one paste writes: it and its undo are one change group each, done in one
     # request, and must finish well within the server's timeout.
     paste_cells: int = 20_000
+
+    def reader_bounds(self) -> Bounds:
+        """What the spreadsheet reader reads of an import before refusing it. Roles and
+        activities are counted with their own messages once a row is read; these bound
+        what reading a row costs: a header needs the Activity, Phase and Description
+        columns and the roles (a few empty ones too), a row its name, description and
+        letters, a workbook's shared strings the text of one matrix."""
+        return Bounds(
+            file_bytes=self.file_bytes,
+            # One over the lines an import reads, so the count of lines below names the limit.
+            rows=self.activities + 2 + self.blank_lines,
+            columns=1_000,
+            cells=250_000,
+            header_chars=32 * 1024,
+            row_chars=128 * 1024,
+            inflated_bytes=self.inflated_bytes,
+            ratio=self.ratio,
+            ratio_floor_bytes=self.ratio_floor_bytes,
+            shared_strings=250_000,
+            shared_string_chars=16 * MB,
+        )
 
     def max_activities(self, roles: int) -> int:
         """The most activities a matrix with `roles` columns may have."""

@@ -12,9 +12,10 @@ problems in the file (the first 500, with the total in `error_count`), each with
 number a spreadsheet shows (the header is row 1 when it is the first line), the column
 header and the offending value. A table with any error must not be imported.
 
-A file over a limit (raci.limits) is refused while it is read: rows and columns are
-counted as they stream in and reading stops at the limit, and an XLSX archive is measured
-(declared and actual unpacked sizes) before its sheet is parsed.
+A file over a limit (raci.limits) is refused while it is read: the bounded reader
+(`core.sheets`) counts bytes, lines, columns, cells and characters as rows stream in and
+measures an XLSX archive and its shared strings before the workbook is opened; on top of
+it, roles and activities are counted here and reading stops at the limit.
 
 Text that a spreadsheet would run as a formula (it starts with = + - @, tab or CR) is
 written with a leading apostrophe, which reading removes again (see `escape_text`).
@@ -23,17 +24,15 @@ written with a leading apostrophe, which reading removes again (see `escape_text
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from core import sheets
 from core.text import hidden_control
 from raci.letters import VALID_VALUES_TEXT, letters_parse
-from raci.limits import LIMITS, MB, Limits
+from raci.limits import LIMITS, Limits
 from raci.limits import number as grouped
 from raci.phases import UNPHASED, PhaseList, parse_phase
 from raci.rules import DISPLAY, ActivityData, MatrixData, RoleData
@@ -45,8 +44,6 @@ DESCRIPTION_MAX = 2000
 
 ACTIVITY, PHASE, DESCRIPTION = "activity", "phase", "description"
 EXPORT_HEADER = ("Activity", "Phase", "Description")
-
-DELIMITERS = (",", ";", "\t")  # ties go to the first: comma is what most tools write
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,177 +176,37 @@ def parse_upload(data: bytes, filename: str = "", *, limits: Limits = LIMITS) ->
     XLSX files are zip archives, so they start with b"PK"; anything else is read as
     UTF-8 text. A file that is neither gives one error, never an exception.
     """
-    if len(data) > limits.file_bytes:
-        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
-    if data.startswith(b"PK"):
-        return parse_xlsx(data, limits=limits)
-    return parse_csv(data, filename=filename, limits=limits)
-
-
-class _Unreadable(Exception):
-    pass
+    try:
+        records, _ = sheets.records(data, bounds=limits.reader_bounds(), filename=filename, key=ACTIVITY)
+    except sheets.Refused as refused:
+        return _refused(refused)
+    return _parse_records(records, limits)
 
 
 def parse_csv(data: bytes, *, filename: str = "", limits: Limits = LIMITS) -> ParsedTable:
     """Parse CSV bytes: UTF-8 with or without BOM, delimiter sniffed among , ; and tab."""
-    text, problem = _decode(data, filename=filename)
-    if problem:
-        return ParsedTable(errors=[TableError(None, None, "", problem)])
-    delimiter = sniff_delimiter(text)
-
-    def records() -> Iterator[tuple[int, list[str]]]:
-        # newline="" keeps line breaks inside quoted cells exactly as written.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        number = 0
-        try:
-            # A spreadsheet shows one row per record, even when a quoted cell spans lines.
-            for number, record in enumerate(reader, start=1):
-                yield number, record
-        except csv.Error as exc:
-            raise _Unreadable(TableError(number + 1, None, "", f"This line cannot be read as CSV ({exc}).")) from None
-
     try:
-        return _parse_records(records(), limits)
-    except _Unreadable as unreadable:
-        return ParsedTable(errors=[unreadable.args[0]])
+        records = sheets.csv_records(data, bounds=limits.reader_bounds(), filename=filename, key=ACTIVITY)
+    except sheets.Refused as refused:
+        return _refused(refused)
+    return _parse_records(records, limits)
 
 
 def parse_xlsx(data: bytes, *, limits: Limits = LIMITS) -> ParsedTable:
     """Parse the first sheet of an XLSX workbook laid out like the CSV.
 
-    The archive is measured first (see `_archive_problem`), so a zip bomb is refused
-    before anything is parsed; openpyxl then streams the sheet (read-only mode).
+    The archive is measured and its shared strings counted first (`core.sheets`), so a
+    zip bomb is refused before anything is parsed; openpyxl then streams the sheet.
     """
-    if len(data) > limits.file_bytes:
-        return _refused(f"The file is larger than {limits.file_text()}, the most an import takes.")
-    problem = _archive_problem(data, limits)
-    if problem:
-        return _refused(problem)
-    from openpyxl import load_workbook  # only uploads of XLSX pay for importing it
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - zipfile, KeyError, ValueError...: openpyxl lets them through
-        return ParsedTable(errors=[TableError(None, None, "", f"This is not a readable XLSX workbook ({exc}).")])
-    try:
-        if not workbook.worksheets:
-            return ParsedTable(errors=[TableError(None, None, "", "The workbook has no sheet.")])
-        sheet = workbook.worksheets[0]
-        # Some writers record wrong dimensions; without this, read-only mode trusts them
-        # and silently drops columns.
-        sheet.reset_dimensions()
-        records = (
-            (number, [_cell_text(value) for value in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-        return _parse_records(records, limits)
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
-        return ParsedTable(errors=[TableError(None, None, "", f"The first sheet cannot be read ({exc}).")])
-    finally:
-        workbook.close()
+        records = sheets.xlsx_records(data, bounds=limits.reader_bounds())
+    except sheets.Refused as refused:
+        return _refused(refused)
+    return _parse_records(records, limits)
 
 
-_INFLATE_CHUNK = 64 * 1024
-MAX_MEMBERS = 1_000  # an XLSX written by a spreadsheet holds a dozen or two
-
-
-def _archive_problem(data: bytes, limits: Limits) -> str | None:
-    """Why this zip archive must not be opened, or None.
-
-    First from what the archive declares (the members' unpacked sizes, their compression
-    ratios), which costs no inflating; then by inflating every member in chunks and
-    counting what actually comes out, stopping at the limit, because a member's declared
-    size can lie. Memory stays at one chunk.
-    """
-    unpacked = f"an import takes at most {limits.inflated_bytes // MB} MB once unpacked"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                return f"This workbook holds {grouped(len(members))} files; an XLSX workbook holds a few dozen."
-            declared = sum(member.file_size for member in members)
-            if declared > limits.inflated_bytes:
-                return f"This workbook unpacks to {_megabytes(declared)}; {unpacked}."
-            for member in members:
-                if member.file_size > limits.ratio_floor_bytes and member.file_size > limits.ratio * max(
-                    member.compress_size, 1
-                ):
-                    return (
-                        f"This workbook's “{member.filename}” is compressed more than {limits.ratio} times, "
-                        "which no spreadsheet does; it was refused unread."
-                    )
-            inflated = 0
-            for member in members:
-                with archive.open(member) as stream:
-                    while chunk := stream.read(_INFLATE_CHUNK):
-                        inflated += len(chunk)
-                        if inflated > limits.inflated_bytes:
-                            return f"This workbook unpacks to more than it says; {unpacked}."
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
-        # Includes a member longer than its declared size (zipfile stops there and finds
-        # the checksum wrong), encrypted members and unknown compression methods.
-        return f"This is not a readable XLSX workbook ({exc})."
-    return None
-
-
-def _refused(message: str) -> ParsedTable:
-    return ParsedTable(errors=[TableError(None, None, "", message)])
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:,.1f} MB"
-
-
-def _decode(data: bytes, *, filename: str) -> tuple[str, str | None]:
-    what = f"“{filename}”" if filename else "The file"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" export: say what to do instead of "not UTF-8".
-        return "", f"{what} is UTF-16 text; save it as “CSV UTF-8” (or XLSX) and upload it again."
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "", f"{what} is neither a CSV file (UTF-8 text) nor an XLSX workbook."
-    if "\x00" in text:
-        # Valid UTF-8 by chance, but binary all the same.
-        return "", f"{what} is neither a CSV file (UTF-8 text) nor an XLSX workbook."
-    return text, None
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header (first non-blank record) into most cells, among
-    those that give it an `Activity` cell.
-
-    csv.Sniffer guesses from character frequencies and is easily fooled by commas in
-    descriptions; the header row is what decides the layout, so count its cells. A role
-    named "Sales; EMEA; APAC" splits the header more on semicolons, but only the right
-    delimiter leaves "Activity" a cell of its own.
-    """
-    best, best_score = DELIMITERS[0], (False, 1)
-    for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = next((record for record in reader if any(cell.strip() for cell in record)), [])
-        except csv.Error:
-            continue
-        score = (any(_fold(cell) == ACTIVITY for cell in header), len(header))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _cell_text(value: object) -> str:
-    """A cell's value as the text a person sees in the spreadsheet."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        return value.date().isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return str(value)
+def _refused(refused: sheets.Refused) -> ParsedTable:
+    return ParsedTable(errors=[TableError(refused.row, None, "", refused.message)])
 
 
 def _fold(text: str) -> str:
@@ -376,6 +233,14 @@ def _parse_records(records: Iterable[tuple[int, list[str]]], limits: Limits = LI
     """Read records as they stream in, counting as it goes: reading stops at the first
     limit passed (too many roles, activities, cells or lines), whose error comes first."""
     table = ParsedTable()
+    try:
+        return _read_records(records, limits, table)
+    except sheets.Refused as refused:
+        # The reader's own bounds (a row too long, too many cells...): listed first.
+        return table.refuse(TableError(refused.row, None, "", refused.message))
+
+
+def _read_records(records: Iterable[tuple[int, list[str]]], limits: Limits, table: ParsedTable) -> ParsedTable:
     layout: _Layout | None = None
     max_activities = limits.activities
     max_lines = limits.activities + 1 + limits.blank_lines

@@ -509,6 +509,7 @@ class Fuzzer:
             else:
                 response = client.post(url, data, headers=headers)
             transaction.set_rollback(True)
+        self.last_status = response.status_code
         if response.status_code >= 500 and sum(f.startswith(f"{name} ") for f in self.failures) < 3:
             shown = {
                 k: (v if not isinstance(v, str) or len(v) < 40 else v[:20] + f"…({len(v)})") for k, v in data.items()
@@ -545,6 +546,71 @@ def test_no_url_answers_5xx_to_hostile_input(caplog, shard):
     for name, pattern in _shard(patterns, shard):
         _fuzz_one(fuzzer, name, pattern)
     assert not fuzzer.failures, "\n".join(fuzzer.failures)
+
+
+def _gone_models() -> dict[str, type]:
+    """The model each path argument names: deleting its row makes every URL naming it a
+    fragment of something that no longer exists."""
+    from api.models import ApiToken
+    from launches.models import Dependency, ReadinessItem
+    from raci.models import MatrixImport
+    from workshops.models import Workshop
+    from workspaces.models import Invitation, Role
+
+    return {
+        "m": Matrix,
+        "activity_id": Activity,
+        "role_id": Role,
+        "decision_id": Decision,
+        "import_id": MatrixImport,
+        "member_id": Membership,
+        "notification_id": Notification,
+        "delivery_id": WebhookDelivery,
+        "launch_id": Launch,
+        "dependency_id": Dependency,
+        "item_id": ReadinessItem,
+        "avoid_id": AvoidDate,
+        "ritual_id": Ritual,
+        "invitation_id": Invitation,
+        "workshop_id": Workshop,
+        "token_id": ApiToken,
+    }
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+def test_the_urls_of_deleted_objects_answer_404(caplog):
+    """Someone deletes an object while another person's page still shows it: every GET and
+    POST (plain and htmx, with the fields its page's form posted) to a URL naming it
+    answers 404, never 5xx. A view that takes only one method may answer 405 to the other."""
+    caplog.set_level(logging.CRITICAL, logger="django.request")
+    seed = _seed()
+    patterns = list(url_patterns())
+    fuzzer = Fuzzer(seed)
+    fuzzer.discover(patterns)
+    wrong: list[str] = []
+    for arg, model in _gone_models().items():
+        naming = [(name, pattern) for name, pattern in patterns if arg in pattern.pattern.converters]
+        assert naming, f"no URL names {arg}"
+        value = seed.path[arg]
+        key = "slug" if arg == "m" else "pk"
+        gone = list(value.values()) if isinstance(value, dict) else [value]
+        with transaction.atomic():
+            model.objects.filter(**{f"{key}__in": gone}).delete()
+            for name, pattern in naming:
+                for persona in ("admin", "editor"):
+                    path = fuzzer.url(name, pattern, URLS[name], persona)
+                    fields = {field: values[0] for field, values in fuzzer.fields.get(path, {}).items() if values}
+                    for mode in MODES:
+                        data = {} if mode.startswith("GET") else fields
+                        fuzzer.send(name, persona, mode, path, {}, data)
+                        # An editor may be refused (403) what only an admin may do, deleted or not.
+                        allowed = (404, 405, 403) if persona == "editor" else (404, 405)
+                        if fuzzer.last_status not in allowed:
+                            wrong.append(f"{arg} deleted: {name} {persona} {mode} {path} -> {fuzzer.last_status}")
+            transaction.set_rollback(True)
+    assert not fuzzer.failures, "\n".join(fuzzer.failures)
+    assert not wrong, "\n".join(wrong)
 
 
 def _shard(patterns: list, shard: int) -> list:

@@ -296,9 +296,10 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
     majority, or any letter where the room was split), the label says so and the matrix's
     decision log gets a note naming each change and what the room proposed."""
     _locked(workshop)
-    _require_revealed(workshop, "Settling")
+    # A row deleted meanwhile is not found (404), whatever state the workshop is in.
     if activity_id not in _scope_ids(workshop):
         raise NotFound("That activity is not in the workshop.")
+    _require_revealed(workshop, "Settling")
     if not letters:
         raise InvalidInput("Pick the letters to settle.", "value")
     codes = dict(Column.objects.filter(matrix_id=workshop.matrix_id).values_list("role_id", "role__code"))
@@ -387,9 +388,10 @@ def row_split(
     """The boundary script of "The GTM Framework" (docs/sources.md) for a disputed row: split it into input and outcome (one
     owner each) in the matrix; the outcome row joins the workshop."""
     _locked(workshop)
-    _require_revealed(workshop, "Splitting")
+    # A row deleted meanwhile is not found (404), whatever state the workshop is in.
     if activity_id not in _scope_ids(workshop):
         raise NotFound("That activity is not in the workshop.")
+    _require_revealed(workshop, "Splitting")
     activity, outcome = raci_services.activity_split(
         matrix=workshop.matrix,
         activity_id=activity_id,

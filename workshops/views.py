@@ -394,6 +394,8 @@ def workshop_step(request, ws, m, workshop_id, action):
 
 def _board_response(request, found, *, status=200, error="", changes=(), anchor=""):
     if not is_htmx(request):
+        if status == 404:  # the row is gone: its page answers as any missing object's does
+            raise Http404(error)
         if error:
             messages.error(request, error)
             for line in changes[1:]:

@@ -323,6 +323,14 @@ CELERY_TASK_ROUTES = {
     "raci.tasks.parse_import": {"queue": IMPORTS_QUEUE},
     "raci.tasks.apply_import": {"queue": IMPORTS_QUEUE},
 }
+# An import task runs under a memory ceiling (address space, RLIMIT_AS, in the worker's
+# child; 0 for none) and a time limit: a file that needs more fails with a message on its
+# import page instead of taking the worker down. The largest matrix an import takes needs a
+# few hundred MB; a process maps about 100 MB before it reads anything.
+IMPORT_MEMORY_LIMIT_MB = env_int("IMPORT_MEMORY_LIMIT_MB", 1024)
+# Reading a file (the preview) and saving it each get this long, then a minute more before
+# the worker's child is killed.
+IMPORT_TIME_LIMIT_SECONDS = env_int("IMPORT_TIME_LIMIT_SECONDS", 240)
 
 # Notifications. Links in e-mails and webhooks are made absolute with SITE_URL.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

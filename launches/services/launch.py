@@ -75,10 +75,10 @@ class ImportRefused(InvalidInput):
     """A CSV of candidates with problems: `errors` lists every one; nothing was saved."""
 
     def __init__(self, errors: list[candidates_csv.RowError]):
-        super().__init__(
-            f"The file has {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was added.", "file"
-        )
-        self.errors = errors
+        # The first 500 are listed (a sheets.ErrorList), the rest counted.
+        total = getattr(errors, "total", len(errors))
+        super().__init__(f"The file has {total:,} problem{'s' if total != 1 else ''}; nothing was added.", "file")
+        self.errors, self.total = errors, total
 
 
 @transaction.atomic

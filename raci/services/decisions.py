@@ -60,6 +60,8 @@ def decision_update(*, matrix: Matrix, decision_id: int, **fields) -> Decision:
 
 @transaction.atomic
 def decision_delete(*, matrix: Matrix, decision_id: int) -> None:
+    if not Decision.objects.filter(matrix=matrix, pk=decision_id).exists():
+        raise NotFound("That decision no longer exists.")
     if any(a.get("decision") == decision_id for a in matrix.acknowledgments or ()):
         raise InvalidInput(
             "This decision records a finding accepted on purpose: withdraw it from the finding's page instead."

@@ -47,8 +47,8 @@ def row_reset_to_template(*, matrix: Matrix, activity_id: int, since: int, actor
     """Set a row's letters to the template's (matched by activity name), for the matrix's
     roles; refused if the row changed after `since`."""
     changelog.lock(matrix=matrix, bump=False)
+    activity = activity_of(matrix, activity_id)  # a row deleted meanwhile: 404 before anything else
     template = _template_for(matrix)
-    activity = activity_of(matrix, activity_id)
     letters = next(
         (
             a["letters"]

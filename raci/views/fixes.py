@@ -338,11 +338,12 @@ def template_compare(request, ws, m):
 def _template_write(request, matrix, write):
     try:
         result = write()
-    except (Conflict, InvalidInput, NotFound) as refused:
+    except (Conflict, InvalidInput) as refused:
         messages.error(request, message_of(refused))
     else:
         if result is not None:
             messages.success(request, f"{result.label}. You can undo it from the history.")
+    # NotFound (a row deleted meanwhile) goes through: the answer is 404.
     return redirect("raci:template_compare", matrix.workspace.slug, matrix.slug)
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core import sheets
 from raci import tabular
 from raci.limits import LIMITS, MB
 from raci.tabular import (
@@ -252,7 +253,7 @@ def test_the_largest_matrix_passes_the_archive_checks_and_reads():
         rows=[(f"Activity {i}", "build", "Why " * 10, ["A", *(["C"] * 59)]) for i in range(1_000)],
     )
     data = write_xlsx(table)
-    assert tabular._archive_problem(data, LIMITS) is None
+    sheets.check_archive(data, LIMITS.reader_bounds())  # refuses by raising
     back = parse_xlsx(data)
     assert back.ok and len(back.activities) == 1_000 and len(back.columns) == 60
 
@@ -275,6 +276,25 @@ def test_an_xlsx_with_a_far_away_cell_stops_reading_at_the_line_limit(monkeypatc
 def test_an_xlsx_with_sixty_one_roles_is_refused():
     table = parse_xlsx(workbook_bytes([["Activity", *(f"R{j}" for j in range(61))], ["Naming", "A"]]))
     assert "at most 60 roles" in table.errors[0].message
+
+
+def test_an_xlsx_of_empty_shared_strings_is_refused_before_openpyxl_loads_them(monkeypatch):
+    """9.9 million of them held the import worker 64.6 s at 1 GB: openpyxl's read-only
+    mode still loads the whole table. Past 250,000 the workbook is refused unopened."""
+    import openpyxl
+
+    from tests.core.test_sheets import string_table, with_shared_strings
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("the workbook was opened"))
+    data = with_shared_strings(
+        workbook_bytes([["Activity", "PM"], ["Naming", "A"]]), string_table("<si/>" * 250_001, 0)
+    )
+    assert len(data) < LIMITS.file_bytes
+    table = parse_upload(data, "strings.xlsx")
+    assert [e.message for e in table.errors] == [
+        "This workbook's shared strings hold more than 250,000 entries; a spreadsheet of this size holds far "
+        "fewer, and it was refused unopened."
+    ]
 
 
 # ---------------------------------------------------------------- CSV injection
