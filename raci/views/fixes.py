@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import refusal_redirects_to
-from raci import acknowledgments, changelog, fixes, selectors, services
+from raci import acknowledgments, fixes, selectors, services
 from raci.forms import AcknowledgeForm
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY, RULE_CODES
@@ -290,7 +290,7 @@ def role_handover(request, ws, m, role_id):
 def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     try:
-        result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
+        result = services.group_undo(matrix=matrix, group=group, actor=request.user)
     except core_errors.StaleChanges as stale:
         messages.error(
             request, " ".join([stale.message.split(" The matrix")[0] + ": the matrix changed since.", *stale.changes])
