@@ -501,69 +501,146 @@ def _cells_saved(matrix: Matrix, changes: Sequence[CellChange], actor, around: C
         roles = dict(
             Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs}).values_list("role_id", "role__code")
         )
-    existing = {
-        (c.activity_id, c.role_id): c for c in Cell.objects.filter(activity_id__in=activities, role_id__in=roles)
+    # (activity, role) -> [id, value, version]: plain rows, no model per cell (a paste or its
+    # undo may be 20,000 cells).
+    existing: dict[tuple[int, int], list] = {
+        (a, r): [pk, value, version]
+        for pk, a, r, value, version in Cell.objects.filter(activity_id__in=activities, role_id__in=roles).values_list(
+            "id", "activity_id", "role_id", "value", "version"
+        )
     }
-    created: dict[tuple[int, int], Cell] = {}
-    updated: dict[tuple[int, int], Cell] = {}
-    events = []
+    created: dict[tuple[int, int], list] = {}  # -> [None, value, version]
+    updated: dict[tuple[int, int], list] = {}
+    events: list[tuple[int, int, str, str, str]] = []  # activity, role, target, before, after
     for change in changes:
         if change.activity_id not in activities or change.role_id not in roles:
             raise NotFound("That activity or role is no longer in the matrix.")
         key = (change.activity_id, change.role_id)
         cell = existing.get(key)
-        before = cell.value if cell else ""
+        before = cell[1] if cell else ""
         if before == change.value:
             continue
         if cell is None:
-            cell = existing[key] = created[key] = Cell(
-                activity_id=change.activity_id, role_id=change.role_id, value=change.value, version=1
-            )
+            existing[key] = created[key] = [None, change.value, 1]
         else:
-            cell.value, cell.version = change.value, cell.version + 1
+            cell[1], cell[2] = change.value, cell[2] + 1
             if key not in created:
                 updated[key] = cell
-        events.append(
-            ChangeEvent(
-                matrix=matrix,
-                actor=actor,
-                kind="cell",
-                activity_id_ref=change.activity_id,
-                role_id_ref=change.role_id,
-                target=f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500],
-                before=DISPLAY[before],
-                after=DISPLAY[change.value],
-                via=changelog.current_via(),
-            )
-        )
+        target = f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500]
+        events.append((change.activity_id, change.role_id, target, DISPLAY[before], DISPLAY[change.value]))
     if not events:
         return 0
     first = changelog.lock(matrix=matrix, bump=len(events)) - len(events) + 1
-    for seq, event in enumerate(events, start=first):
-        event.seq = seq
-        event.group, event.group_label = changelog.group_fields(matrix_id=matrix.pk, seq=seq)
-    Cell.objects.bulk_create(created.values(), batch_size=500)
-    _cells_update(list(updated.values()))
-    ChangeEvent.objects.bulk_create(events, batch_size=500)
+    # Every event of one write belongs to the same group (or to none).
+    group, label = changelog.group_fields(matrix_id=matrix.pk, seq=first)
+    if connection.vendor == "postgresql":
+        _cells_saved_postgresql(matrix, actor, created, updated, events, first, group, label)
+        return len(events)
+    Cell.objects.bulk_create(
+        (
+            Cell(activity_id=a, role_id=r, value=value, version=version)
+            for (a, r), (_, value, version) in created.items()
+        ),
+        batch_size=500,
+    )
+    Cell.objects.bulk_update(
+        [Cell(pk=pk, value=value, version=version) for pk, value, version in updated.values()],
+        ["value", "version"],
+        batch_size=500,
+    )
+    via = changelog.current_via()
+    ChangeEvent.objects.bulk_create(
+        (
+            ChangeEvent(
+                matrix=matrix,
+                seq=seq,
+                actor=actor,
+                kind="cell",
+                activity_id_ref=a,
+                role_id_ref=r,
+                target=target,
+                before=before,
+                after=after,
+                group=group,
+                group_label=label,
+                via=via,
+            )
+            for seq, (a, r, target, before, after) in enumerate(events, start=first)
+        ),
+        batch_size=500,
+    )
     return len(events)
 
 
-def _cells_update(cells: list[Cell]) -> None:
-    """Store the cells' values and versions: on PostgreSQL one joined UPDATE per chunk (an
-    undo of a big paste updates tens of thousands; Django's bulk_update compares each row
-    with every case of its batch)."""
-    if connection.vendor != "postgresql":
-        Cell.objects.bulk_update(cells, ["value", "version"], batch_size=500)
-        return
-    table = connection.ops.quote_name(Cell._meta.db_table)
+# Rows per statement of a big write on PostgreSQL. Each column goes as one array parameter
+# (`unnest`), so a statement has a handful of parameters however many rows it writes.
+ROWS_PER_STATEMENT = 5_000
+
+
+def _cells_saved_postgresql(matrix: Matrix, actor, created, updated, events, first: int, group, label) -> None:
+    """The cells and their events in a few statements a chunk: each column an array."""
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(timezone.now())
+    via = changelog.current_via()
+    columns = ", ".join(
+        ops.quote_name(c)
+        for c in (
+            "matrix_id",
+            "seq",
+            "actor_id",
+            "at",
+            "kind",
+            "activity_id_ref",
+            "role_id_ref",
+            "target",
+            "before",
+            "after",
+            "group",
+            "group_label",
+            "via",
+        )
+    )
+    made = list(created.items())
+    changed = list(updated.values())
+    step = ROWS_PER_STATEMENT
     with connection.cursor() as cursor:
-        for start in range(0, len(cells), 2_000):
-            chunk = cells[start : start + 2_000]
-            rows = ", ".join(["(%s::integer, %s::varchar, %s::integer)"] * len(chunk))
+        for start in range(0, len(made), step):
+            chunk = made[start : start + step]
             cursor.execute(
-                f"UPDATE {table} AS c SET value = v.value, version = v.version "
-                f"FROM (VALUES {rows}) AS v (id, value, version) WHERE c.id = v.id",
-                [p for cell in chunk for p in (cell.pk, cell.value, cell.version)],
+                f"INSERT INTO {_CELL} (activity_id, role_id, value, version) "
+                f"SELECT * FROM unnest(%s::integer[], %s::integer[], %s::varchar[], %s::integer[])",
+                [[a for (a, _), _ in chunk], [r for (_, r), _ in chunk], [v[1] for _, v in chunk], [1] * len(chunk)],
+            )
+        for start in range(0, len(changed), step):
+            rows = changed[start : start + step]
+            cursor.execute(
+                f"UPDATE {_CELL} AS c SET value = v.value, version = v.version "
+                f"FROM unnest(%s::integer[], %s::varchar[], %s::integer[]) AS v (id, value, version) "
+                f"WHERE c.id = v.id",
+                [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]],
+            )
+        for start in range(0, len(events), step):
+            chunk = events[start : start + step]
+            cursor.execute(
+                f"INSERT INTO {_EVENT} ({columns}) "
+                f"SELECT %s::integer, u.seq, %s::integer, %s::timestamptz, 'cell', u.a, u.r, u.target, to_jsonb(u.before), "
+                f"to_jsonb(u.after), %s::bigint, %s::varchar, %s::varchar "
+                f"FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::varchar[], %s::text[], "
+                f"%s::text[]) AS u (seq, a, r, target, before, after)",
+                [
+                    matrix.pk,
+                    actor.pk if actor else None,
+                    at,
+                    group,
+                    label,
+                    via,
+                    list(range(first + start, first + start + len(chunk))),
+                    [e[0] for e in chunk],
+                    [e[1] for e in chunk],
+                    [e[2] for e in chunk],
+                    [e[3] for e in chunk],
+                    [e[4] for e in chunk],
+                ],
             )
 
 

@@ -66,7 +66,7 @@ def undo_last(*, matrix: Matrix, actor) -> changelog.GroupResult:
             f"Your last change, “{changelog.unit_label(events[0])}”, cannot be undone here: change it "
             "back by hand (the history restores removed activities and columns)."
         )
-    return group_undo(matrix=matrix, group=key, actor=actor)
+    return group_undo(matrix=matrix, group=key, actor=actor, events=events)
 
 
 @transaction.atomic
@@ -160,26 +160,33 @@ def own_changes(*, matrix: Matrix, actor, limit: int = 1) -> list[ChangeEvent]:
     undos = _Undos(matrix)
     undo_groups = {group for group in undos.target if undos.is_undo(group)}
     undone = undos.undone
-    found: dict[int, ChangeEvent] = {}
-    events = (
+    # Numbers first, plain rows (the newest group may be a paste of 20,000 events), then the
+    # first event of each group found.
+    first: dict[int, int] = {}  # key -> the smallest seq of the person's events in it
+    rows = (
         ChangeEvent.objects.filter(matrix_id=matrix.pk, actor=actor)
         .exclude(group__in=undo_groups)
         .order_by("-seq")
-        .only("seq", "group", "group_label", "kind", "target", "after")
+        .values_list("seq", "group")
     )
-    for event in events.iterator(chunk_size=200):
-        key = changelog.unit_key(event)
+    for seq, group in rows.iterator(chunk_size=2_000):
+        key = group if group is not None else seq
         if key in undone:
             continue
-        if key not in found and len(found) == limit:
+        if key not in first and len(first) == limit:
             break
-        if key not in found or event.seq < found[key].seq:
-            found[key] = event
-    return list(found.values())
+        first[key] = min(seq, first.get(key, seq))
+    events = {
+        e.seq: e
+        for e in ChangeEvent.objects.filter(matrix_id=matrix.pk, seq__in=list(first.values())).only(
+            "seq", "group", "group_label", "kind", "target", "after"
+        )
+    }
+    return [events[seq] for seq in first.values()]
 
 
 @transaction.atomic
-def group_undo(*, matrix: Matrix, group: int, actor) -> changelog.GroupResult:
+def group_undo(*, matrix: Matrix, group: int, actor, events: list[ChangeEvent] | None = None) -> changelog.GroupResult:
     """Revert every change of `group`, newest first, as one new group "Undo: <label>".
 
     Refused (`StaleChanges`, nothing saved) when anything the group touched changed after
@@ -188,7 +195,8 @@ def group_undo(*, matrix: Matrix, group: int, actor) -> changelog.GroupResult:
     undone; `NotFound` when there is no such group.
     """
     changelog.lock(matrix=matrix, bump=False)
-    events = changelog.group_events(matrix=matrix, group=group)
+    if events is None:  # (or as the caller read them under the lock it holds)
+        events = changelog.group_events(matrix=matrix, group=group)
     if not events:
         raise NotFound("There is no such change in this matrix's history.")
     label = changelog.unit_label(events[0])
