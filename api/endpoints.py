@@ -634,7 +634,7 @@ def group_undo(request, ws: str, m: str, group: Id):
     caller = _writer(request)
     matrix = _matrix(caller, m)
     with changelog.via(caller.via):
-        result = changelog.group_undo(matrix=matrix, group=group, actor=caller.user)
+        result = services.group_undo(matrix=matrix, group=group, actor=caller.user)
     return {"group": result.group, "label": result.label, "changed": result.changed}
 
 

@@ -1,43 +1,17 @@
 """Rule evaluation over what the selectors read: beside the rules, pure Python, no ORM.
 
-The selectors (`raci.selectors`) fetch a matrix's grid, one cell's row and column
-(`CellNeighbourhood`) or a few changed cells' rows and columns (`CellsAround`); the
-functions here turn those into the rule engine's input and run `raci.rules` on them.
+The selectors (`raci.selectors`) fetch one cell's row and column (`CellNeighbourhood`) or a
+few changed cells' rows and columns (`CellsAround`), types of `raci.grid`; the functions here
+run `raci.rules` on them (a whole `raci.grid.Grid` checks itself).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from raci import acknowledgments, rules
-
-if TYPE_CHECKING:
-    from raci.selectors import CellNeighbourhood, CellsAround, Grid
-
-
-def grid_input(grid: Grid) -> rules.MatrixData:
-    """A whole grid as the rule engine reads it."""
-    return rules.MatrixData(
-        activities=[rules.ActivityData(a.id, a.name, a.phase) for a in grid.activities],
-        roles=[rules.RoleData(c.role_id, c.code, c.name) for c in grid.columns],
-        cells={key: value for key, (value, _) in grid.cells.items() if value},
-        holders={c.role_id: c.holder_ids for c in grid.columns},
-        people={pk: rules.PersonData(pk, name) for pk, name in grid.people.items()},
-    )
-
-
-def grid_findings(grid: Grid, settings: rules.RuleSettings) -> list[rules.Finding]:
-    return rules.check(grid_input(grid), settings)
-
-
-def grid_checked(
-    grid: Grid, settings: rules.RuleSettings, acknowledged: Mapping
-) -> tuple[list[rules.Finding], list[tuple[rules.Finding, acknowledgments.Acknowledgment]]]:
-    """The grid's findings that count, and those accepted on purpose (`raci.acknowledgments`)."""
-    data = grid_input(grid)
-    return acknowledgments.check_acknowledged(rules.check(data, settings), data, acknowledged)
+from raci.grid import CellNeighbourhood, CellsAround
 
 
 @dataclass(slots=True)
@@ -106,6 +80,38 @@ def neighbourhood_findings(
     return row_found, column_found
 
 
+def _around_row(
+    around: CellsAround, activity_id: int, settings: rules.RuleSettings, acknowledged: Mapping | None
+) -> tuple[list[rules.Finding], int]:
+    activity = around.activities[activity_id]
+    roles = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in around.columns}
+    row = {r: value for (a, r), (value, _) in around.cells.items() if a == activity_id and value and r in roles}
+    found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles, settings)
+    if not acknowledged:
+        return found, 0
+    fingerprint = acknowledgments.row_fingerprint(row)
+    counted, accepted = acknowledgments.partition(found, acknowledged, lambda f: fingerprint)
+    return counted, len(accepted)
+
+
+def _around_column(
+    around: CellsAround, role_id: int, settings: rules.RuleSettings, acknowledged: Mapping | None
+) -> tuple[list[rules.Finding], int]:
+    column = next(c for c in around.columns if c.role_id == role_id)
+    found = rules.role_findings(
+        rules.RoleData(column.role_id, column.code, column.name),
+        [v for _, v in around.down.get(role_id, [])],
+        around.n_activities,
+        len(around.columns),
+        settings,
+    )
+    if not acknowledged:
+        return found, 0
+    fingerprint = acknowledgments.column_fingerprint(dict(around.down.get(role_id, [])))
+    counted, accepted = acknowledgments.partition(found, acknowledged, lambda f: fingerprint)
+    return counted, len(accepted)
+
+
 def around_row_findings(
     around: CellsAround,
     activity_id: int,
@@ -114,14 +120,7 @@ def around_row_findings(
 ) -> list[rules.Finding]:
     """The findings of one changed cell's row (every column of it is in `around`) that
     count: less those accepted on purpose."""
-    activity = around.activities[activity_id]
-    roles = {c.role_id: rules.RoleData(c.role_id, c.code, c.name) for c in around.columns}
-    row = {r: value for (a, r), (value, _) in around.cells.items() if a == activity_id and value and r in roles}
-    found = rules.row_findings(rules.ActivityData(activity.id, activity.name, activity.phase), row, roles, settings)
-    if not acknowledged:
-        return found
-    fingerprint = acknowledgments.row_fingerprint(row)
-    return acknowledgments.partition(found, acknowledged, lambda f: fingerprint)[0]
+    return _around_row(around, activity_id, settings, acknowledged)[0]
 
 
 def around_column_findings(
@@ -132,18 +131,26 @@ def around_column_findings(
 ) -> list[rules.Finding]:
     """The findings of one changed cell's column (every activity's value is in `around`)
     that count."""
-    column = next(c for c in around.columns if c.role_id == role_id)
-    found = rules.role_findings(
-        rules.RoleData(column.role_id, column.code, column.name),
-        [v for _, v in around.down.get(role_id, [])],
-        around.n_activities,
-        len(around.columns),
-        settings,
-    )
-    if not acknowledged:
-        return found
-    fingerprint = acknowledgments.column_fingerprint(dict(around.down.get(role_id, [])))
-    return acknowledgments.partition(found, acknowledged, lambda f: fingerprint)[0]
+    return _around_column(around, role_id, settings, acknowledged)[0]
+
+
+def around_counts(around: CellsAround, settings: rules.RuleSettings, acknowledged: Mapping) -> dict[str, int]:
+    """How many findings of the changed cells' rows and columns count, by severity, and how
+    many are accepted on purpose ("acknowledged"): the part of a matrix's counts that
+    changing those cells can move (a cell's findings are its row's and its column's)."""
+    found: list[rules.Finding] = []
+    accepted = 0
+    for activity_id in around.activities:
+        counted, n = _around_row(around, activity_id, settings, acknowledged)
+        found += counted
+        accepted += n
+    current = {c.role_id for c in around.columns}
+    for role_id in around.role_ids:
+        if role_id in current:
+            counted, n = _around_column(around, role_id, settings, acknowledged)
+            found += counted
+            accepted += n
+    return {**rules.count_by_severity(found), "acknowledged": accepted}
 
 
 def overloaded_messages(

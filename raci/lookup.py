@@ -5,7 +5,7 @@ commands call it, so they answer alike. Matching forgives case, spacing, punctua
 small typos; when several activities fit it returns them all (the caller shows a pick
 list), and when none does it returns the closest names ("did you mean").
 
-Pure Python over a `raci.selectors.Grid`: the caller reads the grid (three queries).
+Pure Python over a `raci.grid.Grid`: the caller reads the grid (three queries).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from raci import rules
-from raci.selectors import ActivityRow, Grid
+from raci.grid import ActivityRow, Grid
 
 # How alike two names must be to count as a typo of each other (difflib's ratio).
 TYPO_RATIO = 0.8

@@ -32,7 +32,7 @@ from dashboard import seeding
 from launches import services as launch_services
 from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle
 from notifications.models import Notification, Webhook, WebhookDelivery
-from raci import changelog, services
+from raci import services
 from raci.importing import import_create
 from raci.models import Activity, ChangeEvent, Decision, Matrix
 from raci.tasks import parse_import
@@ -307,11 +307,11 @@ def _seed() -> Seed:
         result.group
         for value in ("I", "C")
         if (
-            result := changelog.cells_set(
+            result := services.cells_set(
                 matrix=matrix,
                 actor=admin,
                 label="Fuzz group",
-                changes=[changelog.CellChange(activity.pk, role.pk, value)],
+                changes=[services.CellChange(activity.pk, role.pk, value)],
             )
         ).group
     )

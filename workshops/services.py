@@ -1,6 +1,6 @@
 """Writes of a workshop: open it, propose, reveal, pause and resume, settle into the matrix.
 
-Settling goes through the matrix's change log (`raci.changelog.cells_set`): one group per
+Settling writes through the matrix's front door (`raci.services.cells_set`): one group per
 settlement, labelled "From the workshop of 3 Dec, 7 of 9 agreed", refused with what
 changed when the matrix changed after the facilitator looked (`since`), undoable from the
 matrix's history. Errors are `core.errors`.
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import clean_name
-from raci import changelog
 from raci import services as raci_services
 from raci.models import Activity, Column, Matrix
 from raci.rules import DISPLAY
@@ -323,9 +322,9 @@ def settle(*, workshop: Workshop, activity_id: int, letters: dict[int, str], act
     label = f"From the workshop of {held_on}{' (whole row)' if whole_row else ''}, {agreed} of {total} agreed"
     if departures:
         label += ", the facilitator changed " + ", ".join(codes[r] for r, _, _ in departures)
-    result = changelog.cells_set(
+    result = raci_services.cells_set(
         matrix=workshop.matrix,
-        changes=[changelog.CellChange(activity_id, r, v) for r, v in clean.items()],
+        changes=[raci_services.CellChange(activity_id, r, v) for r, v in clean.items()],
         actor=actor,
         label=label,
         since=since,

@@ -1,6 +1,10 @@
-"""Writes to matrices, one module a topic. Every change to a matrix goes through here: it takes
-the matrix's write lock (`raci.changelog.lock`), checks, saves, and records a ChangeEvent in the
-same transaction. Errors are `core.errors`; the response layer turns them into statuses.
+"""Writes to matrices, one module a topic: the one front door. Every change to a matrix goes
+through here, whoever makes it (the grid, a paste, a fix, undo and redo, a template, a
+workshop's settlement, an import, the API): it takes the matrix's write lock
+(`raci.changelog.lock`), checks, saves, and records a ChangeEvent in the same transaction.
+Cells are written by `cells` alone (`cell_set` for one, `cells_set` for many as one group),
+which reads their letters with `raci.letters` and keeps the finding counts. Errors are
+`core.errors`; the response layer turns them into statuses.
 """
 
 from raci.services.acknowledgments import (
@@ -10,7 +14,7 @@ from raci.services.acknowledgments import (
     finding_acknowledge,
     finding_withdraw,
 )
-from raci.services.cells import CellResult, cell_set, matrix_recount, parse_value
+from raci.services.cells import CellChange, CellResult, cell_set, cells_set, matrix_recount, parse_value
 from raci.services.decisions import decision_add, decision_delete, decision_update
 from raci.services.fixes import fix_apply, role_handover
 from raci.services.matrices import (
@@ -45,9 +49,10 @@ from raci.services.templates import (
     template_update_take,
     template_updates_dismiss,
 )
-from raci.services.undo import redo_last, undo_last
+from raci.services.undo import group_undo, own_changes, redo_last, undo_last
 
 __all__ = [
+    "CellChange",
     "CellResult",
     "FindingRef",
     "acknowledgments_from_template",
@@ -64,6 +69,7 @@ __all__ = [
     "activity_update",
     "cell_set",
     "cells_paste",
+    "cells_set",
     "column_add",
     "column_move",
     "column_remove",
@@ -72,6 +78,7 @@ __all__ = [
     "decision_delete",
     "decision_update",
     "fix_apply",
+    "group_undo",
     "hand_over_raci",
     "matrix_contents_replace",
     "matrix_create",
@@ -81,6 +88,7 @@ __all__ = [
     "matrix_set_default",
     "matrix_set_owner",
     "matrix_update",
+    "own_changes",
     "parse_value",
     "redo_last",
     "role_handover",

@@ -17,8 +17,11 @@ from core.text import hidden_control
 from raci import acknowledgments, changelog, rules
 from raci.acknowledgments import Acknowledgment
 from raci.builtin_templates import CREATOR
+from raci.grid import Grid
 from raci.models import ChangeEvent, Decision, Matrix
-from raci.selectors import Grid, matrix_grid
+from raci.selectors import matrix_grid
+from raci.services.cells import store_counts
+from raci.services.undo import reverts
 from workspaces.models import Membership
 
 ACKNOWLEDGE, WITHDRAW, LAPSE = "finding.acknowledge", "finding.withdraw", "finding.lapse"
@@ -71,7 +74,7 @@ def clean_reason(reason: str) -> str:
 def _store(matrix: Matrix, acknowledged: dict) -> None:
     matrix.acknowledgments = [a.as_json() for a in acknowledged.values()]
     Matrix.objects.filter(pk=matrix.pk).update(acknowledgments=matrix.acknowledgments)
-    changelog.store_counts(matrix, matrix_grid(matrix=matrix))
+    store_counts(matrix, matrix_grid(matrix=matrix))
 
 
 def _find(grid: Grid, ref: FindingRef) -> rules.Finding | None:
@@ -214,7 +217,7 @@ def _put(matrix: Matrix, data: dict, actor) -> None:
     _store(matrix, acknowledged)
 
 
-@changelog.reverts(ACKNOWLEDGE)
+@reverts(ACKNOWLEDGE)
 def _revert_acknowledge(matrix: Matrix, event: ChangeEvent, actor) -> None:
     acknowledged = matrix.acknowledged
     ack = Acknowledgment.from_json(event.after)
@@ -225,7 +228,7 @@ def _revert_acknowledge(matrix: Matrix, event: ChangeEvent, actor) -> None:
         _put(matrix, event.before, actor)
 
 
-@changelog.reverts(WITHDRAW)
+@reverts(WITHDRAW)
 def _revert_withdraw(matrix: Matrix, event: ChangeEvent, actor) -> None:
     _put(matrix, event.before, actor)
 

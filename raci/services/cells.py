@@ -1,25 +1,32 @@
-"""Cell edits: the hot path, one guarded statement on PostgreSQL."""
+"""Cell writes, every one of them: one cell (`cell_set`, the hot path, one guarded statement
+on PostgreSQL) and many as one group (`cells_set`, `cells_write`), each keeping the matrix's
+finding counts by what the cells' rows and columns had and have."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
-from raci import changelog, rules
+from raci import changelog, findings, rules
 from raci.findings import neighbourhood_checked
+from raci.grid import COLUMN_LETTERS, CellsAround, Grid
 from raci.letters import VALID_VALUES_TEXT, letters_parse
 from raci.models import (
+    Activity,
     Cell,
     ChangeEvent,
+    Column,
     Matrix,
 )
 from raci.rules import DISPLAY
-from raci.selectors import COLUMN_LETTERS, cell_neighbourhood, matrix_grid
+from raci.selectors import cell_neighbourhood, cells_around, matrix_grid
 
 
 @dataclass(slots=True)
@@ -380,6 +387,276 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
     )
 
 
+# --- many cells as one: pastes, fixes, resets, settlements, undos --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """Set the cell (activity, role) to `value` ("R", "A", "AR", "C", "I" or "")."""
+
+    activity_id: int
+    role_id: int
+    value: str
+
+
+# Up to this many cells, a write moves the matrix's finding counts by what the cells' rows and
+# columns had and now have (a cell's findings are its row's and its column's); beyond it, it
+# checks the matrix whole, which then costs less than reading that many rows and columns.
+COUNT_AROUND_MAX = 200
+
+
+@transaction.atomic
+def cells_set(
+    *,
+    matrix: Matrix,
+    changes: Sequence[CellChange],
+    actor,
+    label: str,
+    since: int | None = None,
+    scope_activities: Iterable[int] = (),
+    scope_roles: Iterable[int] = (),
+    count: bool = True,
+) -> changelog.GroupResult:
+    """Set many cells as one group named `label`: the door every write of several cells goes
+    through (a paste, a fix, a template reset, a workshop's settlement, the API).
+
+    Values are read as the CSV contract spells them (`parse_value`). With `since` (the
+    matrix's sequence number when the person saw what they are changing) the write is
+    refused with `StaleChanges` if any of the cells, or anything in `scope_activities` /
+    `scope_roles`, changed after it. Returns the group and how many cells changed; a write
+    that changes nothing records nothing. `count=False` leaves the finding counts to the
+    caller, which made other changes in the same group (a row made by a split) and checks
+    the matrix whole after them.
+    """
+    with changelog.changes_group(matrix=matrix, label=label) as group:
+        changelog.lock(matrix=matrix, bump=False)
+        if since is not None:
+            changelog.refuse_if_changed(
+                matrix=matrix,
+                since=since,
+                what=label,
+                activity_ids=scope_activities,
+                role_ids=scope_roles,
+                cells=[(c.activity_id, c.role_id) for c in changes],
+            )
+        changed = cells_write(matrix=matrix, changes=changes, actor=actor, count=count)
+        return changelog.GroupResult(group.id, group.label, changed)
+
+
+def cells_write(*, matrix: Matrix, changes: Sequence[CellChange], actor, count: bool = True) -> int:
+    """Write the cells and record one "cell" event per cell that changes, under the lock and
+    in the group the caller holds, and keep the matrix's finding counts: by the changed
+    cells' rows and columns when they are few (`COUNT_AROUND_MAX`), else by checking the
+    matrix whole; not at all when `count` is false (the caller recounts the whole matrix
+    after changes of other kinds). Returns how many cells changed."""
+    if not changes:
+        return 0
+    changes = [CellChange(c.activity_id, c.role_id, parse_value(c.value)) for c in changes]
+    keys = list(dict.fromkeys((c.activity_id, c.role_id) for c in changes))
+    around = None
+    if count and len(keys) <= COUNT_AROUND_MAX:
+        around = cells_around(matrix=matrix, keys=keys)
+        before = findings.around_counts(around, matrix.rule_settings, matrix.acknowledged)
+    changed = _cells_saved(matrix, changes, actor, around)
+    if not changed or not count:
+        return changed
+    if around is None:
+        matrix_recount(matrix)
+        return changed
+    around.apply({(c.activity_id, c.role_id): c.value for c in changes})
+    after = findings.around_counts(around, matrix.rule_settings, matrix.acknowledged)
+    _counts_move(matrix, {key: after[key] - before[key] for key in after})
+    return changed
+
+
+def _counts_move(matrix: Matrix, delta: dict[str, int]) -> None:
+    """Move the matrix's stored counts by `delta` (by severity, and "acknowledged")."""
+    if not any(delta.values()):
+        return
+    matrix.errors += delta["error"]
+    matrix.warnings += delta["warning"]
+    matrix.infos += delta["info"]
+    matrix.acknowledged_count += delta["acknowledged"]
+    Matrix.objects.filter(pk=matrix.pk).update(
+        errors=F("errors") + delta["error"],
+        warnings=F("warnings") + delta["warning"],
+        infos=F("infos") + delta["info"],
+        acknowledged_count=F("acknowledged_count") + delta["acknowledged"],
+    )
+
+
+def _cells_saved(matrix: Matrix, changes: Sequence[CellChange], actor, around: CellsAround | None) -> int:
+    """Write the cells (their values read already) and one "cell" event per cell that changes, in a
+    fixed number of statements however many cells change (a paste or its undo may be the
+    whole matrix); a cell named twice takes its last value, both changes recorded. The rows'
+    names and the columns' codes come from `around` when the counts read it already."""
+    pairs = {(c.activity_id, c.role_id) for c in changes}
+    if around is not None:
+        activities = {pk: row.name for pk, row in around.activities.items()}
+        roles = {c.role_id: c.code for c in around.columns if c.role_id in {r for _, r in pairs}}
+    else:
+        activities = dict(
+            Activity.objects.filter(matrix=matrix, pk__in={a for a, _ in pairs}).values_list("pk", "name")
+        )
+        roles = dict(
+            Column.objects.filter(matrix=matrix, role_id__in={r for _, r in pairs}).values_list("role_id", "role__code")
+        )
+    # (activity, role) -> [id, value, version]: plain rows, no model per cell (a paste or its
+    # undo may be 20,000 cells).
+    existing: dict[tuple[int, int], list] = {
+        (a, r): [pk, value, version]
+        for pk, a, r, value, version in Cell.objects.filter(activity_id__in=activities, role_id__in=roles).values_list(
+            "id", "activity_id", "role_id", "value", "version"
+        )
+    }
+    created: dict[tuple[int, int], list] = {}  # -> [None, value, version]
+    updated: dict[tuple[int, int], list] = {}
+    events: list[tuple[int, int, str, str, str]] = []  # activity, role, target, before, after
+    for change in changes:
+        if change.activity_id not in activities or change.role_id not in roles:
+            raise NotFound("That activity or role is no longer in the matrix.")
+        key = (change.activity_id, change.role_id)
+        cell = existing.get(key)
+        before = cell[1] if cell else ""
+        if before == change.value:
+            continue
+        if cell is None:
+            existing[key] = created[key] = [None, change.value, 1]
+        else:
+            cell[1], cell[2] = change.value, cell[2] + 1
+            if key not in created:
+                updated[key] = cell
+        target = f"{activities[change.activity_id]} × {roles[change.role_id]}"[:500]
+        events.append((change.activity_id, change.role_id, target, DISPLAY[before], DISPLAY[change.value]))
+    if not events:
+        return 0
+    first = changelog.lock(matrix=matrix, bump=len(events)) - len(events) + 1
+    # Every event of one write belongs to the same group (or to none).
+    group, label = changelog.group_fields(matrix_id=matrix.pk, seq=first)
+    if connection.vendor == "postgresql":
+        _cells_saved_postgresql(matrix, actor, created, updated, events, first, group, label)
+        return len(events)
+    Cell.objects.bulk_create(
+        (
+            Cell(activity_id=a, role_id=r, value=value, version=version)
+            for (a, r), (_, value, version) in created.items()
+        ),
+        batch_size=500,
+    )
+    Cell.objects.bulk_update(
+        [Cell(pk=pk, value=value, version=version) for pk, value, version in updated.values()],
+        ["value", "version"],
+        batch_size=500,
+    )
+    via = changelog.current_via()
+    ChangeEvent.objects.bulk_create(
+        (
+            ChangeEvent(
+                matrix=matrix,
+                seq=seq,
+                actor=actor,
+                kind="cell",
+                activity_id_ref=a,
+                role_id_ref=r,
+                target=target,
+                before=before,
+                after=after,
+                group=group,
+                group_label=label,
+                via=via,
+            )
+            for seq, (a, r, target, before, after) in enumerate(events, start=first)
+        ),
+        batch_size=500,
+    )
+    return len(events)
+
+
+# Rows per statement of a big write on PostgreSQL. Each column goes as one array parameter
+# (`unnest`), so a statement has a handful of parameters however many rows it writes.
+ROWS_PER_STATEMENT = 5_000
+
+
+def _cells_saved_postgresql(matrix: Matrix, actor, created, updated, events, first: int, group, label) -> None:
+    """The cells and their events in a few statements a chunk: each column an array."""
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(timezone.now())
+    via = changelog.current_via()
+    columns = ", ".join(
+        ops.quote_name(c)
+        for c in (
+            "matrix_id",
+            "seq",
+            "actor_id",
+            "at",
+            "kind",
+            "activity_id_ref",
+            "role_id_ref",
+            "target",
+            "before",
+            "after",
+            "group",
+            "group_label",
+            "via",
+        )
+    )
+    made = list(created.items())
+    changed = list(updated.values())
+    step = ROWS_PER_STATEMENT
+    with connection.cursor() as cursor:
+        for start in range(0, len(made), step):
+            chunk = made[start : start + step]
+            cursor.execute(
+                f"INSERT INTO {_CELL} (activity_id, role_id, value, version) "
+                f"SELECT * FROM unnest(%s::integer[], %s::integer[], %s::varchar[], %s::integer[])",
+                [[a for (a, _), _ in chunk], [r for (_, r), _ in chunk], [v[1] for _, v in chunk], [1] * len(chunk)],
+            )
+        for start in range(0, len(changed), step):
+            rows = changed[start : start + step]
+            cursor.execute(
+                f"UPDATE {_CELL} AS c SET value = v.value, version = v.version "
+                f"FROM unnest(%s::integer[], %s::varchar[], %s::integer[]) AS v (id, value, version) "
+                f"WHERE c.id = v.id",
+                [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]],
+            )
+        for start in range(0, len(events), step):
+            chunk = events[start : start + step]
+            cursor.execute(
+                f"INSERT INTO {_EVENT} ({columns}) "
+                f"SELECT %s::integer, u.seq, %s::integer, %s::timestamptz, 'cell', u.a, u.r, u.target, to_jsonb(u.before), "
+                f"to_jsonb(u.after), %s::bigint, %s::varchar, %s::varchar "
+                f"FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::varchar[], %s::text[], "
+                f"%s::text[]) AS u (seq, a, r, target, before, after)",
+                [
+                    matrix.pk,
+                    actor.pk if actor else None,
+                    at,
+                    group,
+                    label,
+                    via,
+                    list(range(first + start, first + start + len(chunk))),
+                    [e[0] for e in chunk],
+                    [e[1] for e in chunk],
+                    [e[2] for e in chunk],
+                    [e[3] for e in chunk],
+                    [e[4] for e in chunk],
+                ],
+            )
+
+
+def store_counts(matrix: Matrix, grid: Grid) -> None:
+    """Store the finding counts of `grid` (the matrix fully checked) as the matrix's."""
+    counts = grid.counts
+    matrix.errors, matrix.warnings, matrix.infos = counts["error"], counts["warning"], counts["info"]
+    matrix.acknowledged_count = len(grid.accepted)
+    Matrix.objects.filter(pk=matrix.pk).update(
+        errors=matrix.errors,
+        warnings=matrix.warnings,
+        infos=matrix.infos,
+        acknowledged_count=matrix.acknowledged_count,
+    )
+
+
 def matrix_recount(matrix: Matrix) -> None:
     """Store the matrix's finding counts after a change that may move any of them."""
-    changelog.store_counts(matrix, matrix_grid(matrix=matrix))
+    store_counts(matrix, matrix_grid(matrix=matrix))

@@ -10,6 +10,7 @@ from raci.models import (
     Matrix,
 )
 from raci.selectors import matrix_grid
+from raci.services.cells import CellChange, cells_set
 from raci.services.structure import column_remove
 
 
@@ -52,11 +53,11 @@ def fix_apply(
     label = f"Fix: {fix.label}"
     changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=activity_ids, role_ids=role_ids)
     with changelog.changes_group(matrix=matrix, label=label) as group:
-        changed = changelog.cells_set(
+        changed = cells_set(
             matrix=matrix,
             actor=actor,
             label=label,
-            changes=[changelog.CellChange(a, r, after) for a, r, _, after in fix.changes],
+            changes=[CellChange(a, r, after) for a, r, _, after in fix.changes],
         ).changed
         if fix.remove_role is not None:
             column_remove(matrix=matrix, role_id=fix.remove_role, actor=actor)
@@ -86,5 +87,5 @@ def role_handover(*, matrix: Matrix, role_id: int, moves: dict[int, int], since:
         if row.get(role_id) not in ("A", "AR"):
             raise InvalidInput(f"{column.code} is not accountable for that activity any more.", "moves")
         after = fixes.handover_letters(row, from_role=role_id, to_role=to_role)
-        changes += [changelog.CellChange(activity_id, r, after.get(r, "")) for r in {*row, *after}]
-    return changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
+        changes += [CellChange(activity_id, r, after.get(r, "")) for r in {*row, *after}]
+    return cells_set(matrix=matrix, changes=changes, actor=actor, label=label)

@@ -9,6 +9,7 @@ from core.errors import InvalidInput, NotFound
 from raci import changelog, limits, tabular
 from raci.models import Matrix
 from raci.selectors import matrix_grid
+from raci.services.cells import CellChange, cells_set
 
 
 def _plural(n: int, word: str) -> str:
@@ -66,11 +67,9 @@ def cells_paste(
         raise InvalidInput(message, "text")
     label = f"Paste of {n_rows}×{n_columns} cells"
     changes = [
-        changelog.CellChange(a.id, c.role_id, value)
-        for a, line in zip(rows, block.values)
-        for c, value in zip(columns, line)
+        CellChange(a.id, c.role_id, value) for a, line in zip(rows, block.values) for c, value in zip(columns, line)
     ]
     changelog.refuse_if_changed(
         matrix=matrix, since=since, what=label, others_than=actor, cells=[(c.activity_id, c.role_id) for c in changes]
     )
-    return changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
+    return cells_set(matrix=matrix, changes=changes, actor=actor, label=label)

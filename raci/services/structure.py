@@ -15,7 +15,7 @@ from raci.models import (
     Column,
     Matrix,
 )
-from raci.services.cells import matrix_recount
+from raci.services.cells import CellChange, cells_set, matrix_recount
 from workspaces.models import Role
 from workspaces.services import role_create
 from workspaces.team_phases import phase_list
@@ -167,7 +167,7 @@ def activity_delete(*, matrix: Matrix, activity_id: int, actor) -> None:
         seq=seq,
         activity_id=activity.pk,
         target=activity.name,
-        before=changelog.activity_snapshot(activity),
+        before=activity_snapshot(activity),
     )
     activity.delete()
     matrix_recount(matrix)
@@ -222,9 +222,10 @@ def activity_split(
             before={"name": original},
             after={"input": names[0], "outcome": names[1], "outcome_id": outcome.pk},
         )
-        changes = [changelog.CellChange(activity.pk, r, input_row.get(r, "")) for r in columns]
-        changes += [changelog.CellChange(outcome.pk, r, v) for r, v in outcome_row.items()]
-        changelog.cells_set(matrix=matrix, changes=changes, actor=actor, label=label)
+        changes = [CellChange(activity.pk, r, input_row.get(r, "")) for r in columns]
+        changes += [CellChange(outcome.pk, r, v) for r, v in outcome_row.items()]
+        # The outcome row is new and not counted yet: the whole matrix is checked after.
+        cells_set(matrix=matrix, changes=changes, actor=actor, label=label, count=False)
     matrix_recount(matrix)
     return activity, outcome
 
@@ -371,3 +372,17 @@ def column_remove(*, matrix: Matrix, role_id: int, actor) -> None:
     )
     column.delete()
     matrix_recount(matrix)
+
+
+def activity_snapshot(activity: Activity) -> dict:
+    """What a removed activity's record keeps, so that a restore or a redo brings it back."""
+    return {
+        "name": activity.name,
+        "phase": activity.phase,
+        "description": activity.description,
+        "order": activity.order,
+        "template_key": activity.template_key,
+        "letters": {
+            str(role_id): value for role_id, value in activity.cells.exclude(value="").values_list("role_id", "value")
+        },
+    }

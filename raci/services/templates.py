@@ -14,6 +14,7 @@ from raci.models import (
     TemplateVersion,
 )
 from raci.selectors import matrix_grid
+from raci.services.cells import CellChange, cells_set
 from raci.services.structure import activity_add, activity_delete, activity_of, column_add
 from workspaces.models import Role
 from workspaces.team_phases import phases_ensure
@@ -62,11 +63,11 @@ def row_reset_to_template(*, matrix: Matrix, activity_id: int, since: int, actor
     label = f"Reset “{activity.name}” to the template"
     changelog.refuse_if_changed(matrix=matrix, since=since, what=label, activity_ids=[activity.pk])
     columns = Column.objects.filter(matrix=matrix).select_related("role")
-    return changelog.cells_set(
+    return cells_set(
         matrix=matrix,
         actor=actor,
         label=label,
-        changes=[changelog.CellChange(activity.pk, c.role_id, letters.get(c.role.code.upper(), "")) for c in columns],
+        changes=[CellChange(activity.pk, c.role_id, letters.get(c.role.code.upper(), "")) for c in columns],
     )
 
 
@@ -96,15 +97,11 @@ def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> chan
                 actor=actor,
             )
             codes = {c.code.upper(): c.role_id for c in grid.columns}
-            changelog.cells_set(
+            cells_set(
                 matrix=matrix,
                 actor=actor,
                 label=label,
-                changes=[
-                    changelog.CellChange(activity.pk, codes[c], v)
-                    for c, v in update.after.letters.items()
-                    if c in codes
-                ],
+                changes=[CellChange(activity.pk, codes[c], v) for c, v in update.after.letters.items() if c in codes],
             )
         elif update.kind == "removed":
             activity_delete(matrix=matrix, activity_id=mine.id, actor=actor)
@@ -115,13 +112,11 @@ def template_update_take(*, matrix: Matrix, key: str, since: int, actor) -> chan
                 for c in {*update.before.letters, *update.after.letters}
                 if update.before.letters.get(c, "") != update.after.letters.get(c, "") and c in codes
             }
-            changelog.cells_set(
+            cells_set(
                 matrix=matrix,
                 actor=actor,
                 label=label,
-                changes=[
-                    changelog.CellChange(mine.id, codes[c], update.after.letters.get(c, "")) for c in sorted(changed)
-                ],
+                changes=[CellChange(mine.id, codes[c], update.after.letters.get(c, "")) for c in sorted(changed)],
             )
         left = selectors.template_drift(matrix=matrix)
         if left is not None and not left.updates:
@@ -201,14 +196,14 @@ def activity_from_template(*, matrix: Matrix, key: str, actor, since: int | None
                 matrix=matrix, name=row.name, phase=row.phase, description=row.description, actor=actor
             )
             Activity.objects.filter(pk=activity.pk).update(template_key=key, source=row.source[:4000])
-            changes = [changelog.CellChange(activity.pk, codes[c], v) for c, v in row.letters.items() if c in codes]
+            changes = [CellChange(activity.pk, codes[c], v) for c, v in row.letters.items() if c in codes]
         else:
             if mine.template_key != key:
                 Activity.objects.filter(pk=mine.id).update(template_key=key)
             changes = [
-                changelog.CellChange(mine.id, codes[c], v)
+                CellChange(mine.id, codes[c], v)
                 for c, v in row.letters.items()
                 if c in codes and (v in OWNING or not current.get(codes[c]))
             ]
-        changed = changelog.cells_set(matrix=matrix, actor=actor, label=label, changes=changes).changed
+        changed = cells_set(matrix=matrix, actor=actor, label=label, changes=changes).changed
         return changelog.GroupResult(group.id, group.label, changed)

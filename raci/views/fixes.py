@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.bounds import query_int
 from core.errors import Conflict, InvalidInput, NotFound
 from core.responses import answer_change, message_of, refusal_redirects_to
-from raci import acknowledgments, changelog, fixes, selectors, services
+from raci import acknowledgments, fixes, selectors, services
 from raci.forms import AcknowledgeForm
 from raci.matrix_access import matrix_for
 from raci.rules import DISPLAY, RULE_CODES
@@ -308,7 +308,7 @@ def role_handover(request, ws, m, role_id):
 def group_undo(request, ws, m, group):
     matrix = matrix_for(request, ws, m, needs=Access.EDITOR)
     # Refused (the matrix changed since): the history again, with what changed (the decorator).
-    result = changelog.group_undo(matrix=matrix, group=group, actor=request.user)
+    result = services.group_undo(matrix=matrix, group=group, actor=request.user)
     messages.success(request, f"{result.label}.")
     return redirect("raci:history", ws, m)
 

@@ -49,11 +49,11 @@ def test_a_failing_group_saves_nothing(grid, member):
     matrix, acts, roles = grid
     with pytest.raises(InvalidInput):
         with changelog.changes_group(matrix=matrix, label="Half"):
-            changelog.cells_set(
+            raci_services.cells_set(
                 matrix=matrix,
                 actor=member.user,
                 label="Half",
-                changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")],
+                changes=[raci_services.CellChange(acts[0].pk, roles[1].pk, "R")],
             )
             raci_services.activity_add(matrix=matrix, name="", actor=member.user)
     assert _value(acts[0], roles[1]) == "C"
@@ -64,14 +64,14 @@ def test_a_failing_group_saves_nothing(grid, member):
 
 def test_cells_set_writes_many_cells_as_one_group_with_gap_free_numbers(grid, member):
     matrix, acts, roles = grid
-    result = changelog.cells_set(
+    result = raci_services.cells_set(
         matrix=matrix,
         actor=member.user,
         label="Two",
         changes=[
-            changelog.CellChange(acts[0].pk, roles[1].pk, "R"),
-            changelog.CellChange(acts[1].pk, roles[2].pk, "I"),
-            changelog.CellChange(acts[2].pk, roles[2].pk, "AR"),
+            raci_services.CellChange(acts[0].pk, roles[1].pk, "R"),
+            raci_services.CellChange(acts[1].pk, roles[2].pk, "I"),
+            raci_services.CellChange(acts[2].pk, roles[2].pk, "AR"),
         ],
     )  # already A/R: no event
     assert result.changed == 2
@@ -88,12 +88,12 @@ def test_cells_set_since_refuses_when_a_cell_changed_and_says_who(grid, member):
         matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=1, actor=other.user
     )
     with pytest.raises(StaleChanges) as refused:
-        changelog.cells_set(
+        raci_services.cells_set(
             matrix=matrix,
             actor=member.user,
             label="Mine",
             since=since,
-            changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")],
+            changes=[raci_services.CellChange(acts[0].pk, roles[1].pk, "R")],
         )
     assert "Ana Ortiz set Activity 0 × GRI1 to I" in refused.value.changes[0]
     assert _value(acts[0], roles[1]) == "I"
@@ -101,13 +101,16 @@ def test_cells_set_since_refuses_when_a_cell_changed_and_says_who(grid, member):
 
 def test_group_undo_restores_the_letters_as_a_group_of_its_own(grid, member):
     matrix, acts, roles = grid
-    done = changelog.cells_set(
+    done = raci_services.cells_set(
         matrix=matrix,
         actor=member.user,
         label="Fix: two",
-        changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "A"), changelog.CellChange(acts[0].pk, roles[2].pk, "")],
+        changes=[
+            raci_services.CellChange(acts[0].pk, roles[1].pk, "A"),
+            raci_services.CellChange(acts[0].pk, roles[2].pk, ""),
+        ],
     )
-    undo = changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
+    undo = raci_services.group_undo(matrix=matrix, group=done.group, actor=member.user)
     assert (_value(acts[0], roles[1]), _value(acts[0], roles[2])) == ("C", "C")
     assert undo.label == "Undo: Fix: two"
     assert set(ChangeEvent.objects.filter(matrix=matrix, group=undo.group).values_list("kind", flat=True)) == {
@@ -120,29 +123,29 @@ def test_group_undo_restores_the_letters_as_a_group_of_its_own(grid, member):
 
 def test_group_undo_is_refused_when_a_cell_of_the_group_changed_since(grid, member):
     matrix, acts, roles = grid
-    done = changelog.cells_set(
-        matrix=matrix, actor=member.user, label="Fix", changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")]
+    done = raci_services.cells_set(
+        matrix=matrix, actor=member.user, label="Fix", changes=[raci_services.CellChange(acts[0].pk, roles[1].pk, "R")]
     )
     raci_services.cell_set(
         matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="I", expected_version=2, actor=member.user
     )
     with pytest.raises(StaleChanges, match="changed since"):
-        changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
+        raci_services.group_undo(matrix=matrix, group=done.group, actor=member.user)
     assert _value(acts[0], roles[1]) == "I"
 
 
 def test_an_undo_can_be_undone_but_a_group_is_undone_only_once(grid, member):
     matrix, acts, roles = grid
-    done = changelog.cells_set(
-        matrix=matrix, actor=member.user, label="Fix", changes=[changelog.CellChange(acts[0].pk, roles[1].pk, "R")]
+    done = raci_services.cells_set(
+        matrix=matrix, actor=member.user, label="Fix", changes=[raci_services.CellChange(acts[0].pk, roles[1].pk, "R")]
     )
-    undo = changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
+    undo = raci_services.group_undo(matrix=matrix, group=done.group, actor=member.user)
     with pytest.raises(InvalidInput, match="undone already"):
-        changelog.group_undo(matrix=matrix, group=done.group, actor=member.user)
-    changelog.group_undo(matrix=matrix, group=undo.group, actor=member.user)
+        raci_services.group_undo(matrix=matrix, group=done.group, actor=member.user)
+    raci_services.group_undo(matrix=matrix, group=undo.group, actor=member.user)
     assert _value(acts[0], roles[1]) == "R"
 
 
 def test_undo_of_an_unknown_group_is_not_found(grid, member):
     with pytest.raises(NotFound):
-        changelog.group_undo(matrix=grid[0], group=999, actor=member.user)
+        raci_services.group_undo(matrix=grid[0], group=999, actor=member.user)

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from core import errors
-from raci import changelog, dependents, services
+from raci import dependents, services
 from raci.models import Activity, Cell, ChangeEvent, Column, Decision
 from raci.tabular import ActivitySpec
 from tests.factories import MembershipFactory, build_matrix
@@ -241,4 +241,4 @@ def test_an_undo_refused_for_what_hangs_off_saves_nothing_and_stays_on_the_stack
     _workshop(matrix, row, me)
     with pytest.raises(errors.Conflict):
         services.undo_last(matrix=matrix, actor=me.user)
-    assert changelog.own_changes(matrix=matrix, actor=me.user)[0].activity_id_ref == row.pk
+    assert services.own_changes(matrix=matrix, actor=me.user)[0].activity_id_ref == row.pk

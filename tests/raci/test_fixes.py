@@ -3,7 +3,7 @@
 import pytest
 
 from core import errors as core_errors
-from raci import changelog, fixes, services
+from raci import fixes, services
 from raci.models import Activity, Cell, ChangeEvent, Column, Template
 from raci.rules import RULE_CODES, ActivityData, Finding, MatrixData, RoleData
 from raci.seeding import templates_seed
@@ -44,7 +44,7 @@ def _apply_then_undo(member, matrix, activity, *, rule, code, expected, role=Non
     events = ChangeEvent.objects.filter(matrix=matrix, group=result.group)
     assert events.exists() and {e.group_label for e in events} == {result.label}
     assert result.label.startswith("Fix: ")
-    changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
+    services.group_undo(matrix=matrix, group=result.group, actor=member.user)
     if activity is not None:
         assert _row(matrix, activity) == before
     return result
@@ -155,7 +155,7 @@ def test_remove_an_idle_column_and_undo_brings_it_back_with_its_letters(member):
     )
     assert not Column.objects.filter(matrix=matrix, role=roles[1]).exists()
     assert ChangeEvent.objects.get(matrix=matrix, group=result.group).kind == "column.remove"
-    changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
+    services.group_undo(matrix=matrix, group=result.group, actor=member.user)
     assert _row(matrix, acts[0]) == {"GRI0": "AR", "GRI1": "I"}
 
 
@@ -207,7 +207,7 @@ def test_hand_over_an_overloaded_roles_a(member):
     )
     assert _row(matrix, acts[0]) == {"GRI0": "R", "GRI1": "AR", "GRI2": "C"}
     assert _row(matrix, acts[1]) == {"GRI0": "R", "GRI1": "R", "GRI2": "A"}
-    changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
+    services.group_undo(matrix=matrix, group=result.group, actor=member.user)
     assert _row(matrix, acts[1]) == {"GRI0": "AR", "GRI1": "R", "GRI2": "C"}
 
 
@@ -223,8 +223,8 @@ def from_template(member):
 
 
 def _clear(member, matrix, cells):
-    changelog.cells_set(
-        matrix=matrix, actor=member.user, label="Clear", changes=[changelog.CellChange(a, r, "") for a, r in cells]
+    services.cells_set(
+        matrix=matrix, actor=member.user, label="Clear", changes=[services.CellChange(a, r, "") for a, r in cells]
     )
 
 
@@ -262,7 +262,7 @@ def test_give_an_idle_role_the_templates_letters_then_undo(member, from_template
     assert {e.group_label for e in events} == {result.label}
     matrix.refresh_from_db()
     assert not any(f.rule == "idle-role" and f.role == ux.role_id for f in matrix_grid(matrix=matrix).findings)
-    changelog.group_undo(matrix=matrix, group=result.group, actor=member.user)
+    services.group_undo(matrix=matrix, group=result.group, actor=member.user)
     assert _column(matrix, ux.role_id) == idle
 
 

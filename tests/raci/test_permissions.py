@@ -123,10 +123,10 @@ def world():
     extra = activity_add(matrix=matrix, name="Removed later", actor=admin.user)
     activity_delete(matrix=matrix, activity_id=extra.pk, actor=admin.user)
     deleted_seq = matrix.last_seq
-    from raci import changelog
+    from raci import services
 
-    group = changelog.cells_set(
-        matrix=matrix, actor=admin.user, label="A group", changes=[changelog.CellChange(acts[1].pk, roles[1].pk, "I")]
+    group = services.cells_set(
+        matrix=matrix, actor=admin.user, label="A group", changes=[services.CellChange(acts[1].pk, roles[1].pk, "I")]
     ).group
     from datetime import date
 

@@ -1,9 +1,11 @@
+from unittest import mock
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import errors as core_errors
-from raci import services
+from raci import rules, services
 from raci.models import Cell, ChangeEvent, Matrix
 from raci.selectors import COLUMN_LETTERS, matrix_grid
 from tests.factories import MembershipFactory, build_matrix
@@ -316,6 +318,68 @@ def test_counts_kept_by_edits_equal_a_full_check_with_findings_accepted_on_purpo
             assert sorted(f.rule for f in result.column_findings) == full
     stored = Matrix.objects.get(pk=matrix.pk)
     assert stored.counts == matrix_grid(matrix=matrix).counts
+
+
+UNDO = "undo"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.lists(st.tuples(st.integers(0, 8), st.integers(0, 3), st.sampled_from(LETTERS)), min_size=1, max_size=6),
+            st.tuples(st.just(ACCEPT), st.integers(0, 50)),
+            st.just(UNDO),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_many_cells_as_one_group_and_their_undos_keep_the_counts_a_full_check_finds(db_matrix, steps):
+    """A group of a few cells (a settlement, a fix, a reset) moves the counts by the cells'
+    rows and columns without checking the matrix whole; whatever the groups, acceptances
+    and undos, the stored counts (and how many are accepted) equal a full check's."""
+    member, matrix, acts, roles = db_matrix
+    for step in steps:
+        matrix = Matrix.objects.select_related("workspace").get(pk=matrix.pk)
+        if step == UNDO:
+            try:
+                services.undo_last(matrix=matrix, actor=member.user)
+            except core_errors.InvalidInput:
+                continue  # nothing left to undo
+        elif step[0] == ACCEPT:
+            open_ = [f for f in matrix_grid(matrix=matrix).findings if f.severity != "error"]
+            if not open_:
+                continue
+            finding = open_[step[1] % len(open_)]
+            services.finding_acknowledge(
+                matrix=matrix,
+                ref=services.FindingRef(finding.rule, finding.activity, finding.role, finding.person),
+                reason="On purpose.",
+                review_on=None,
+                actor=member.user,
+            )
+        else:
+            changes = [services.CellChange(acts[a].pk, roles[r].pk, value) for a, r, value in step]
+            with mock.patch.object(rules, "check", side_effect=AssertionError("the whole matrix was checked")):
+                services.cells_set(matrix=matrix, changes=changes, actor=member.user, label="Some cells")
+        stored = Matrix.objects.get(pk=matrix.pk)
+        grid = matrix_grid(matrix=stored)
+        assert stored.counts == grid.counts
+        assert stored.acknowledged_count == len(grid.accepted)
+
+
+def test_many_cells_past_the_bound_are_counted_by_a_full_check(db_matrix, monkeypatch):
+    member, matrix, acts, roles = db_matrix
+    monkeypatch.setattr(services.cells, "COUNT_AROUND_MAX", 3)
+    changes = [services.CellChange(a.pk, roles[1].pk, "A") for a in acts[:4]]
+    checked = []
+    check = rules.check
+    monkeypatch.setattr(rules, "check", lambda *args, **kwargs: checked.append(1) or check(*args, **kwargs))
+    services.cells_set(matrix=matrix, changes=changes, actor=member.user, label="Four cells")
+    assert checked
+    matrix.refresh_from_db()
+    assert matrix.counts == matrix_grid(matrix=matrix).counts
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ written as one group or not at all, refused when a target cell changed since."""
 import pytest
 
 from core import errors
-from raci import changelog, services
+from raci import selectors, services
 from raci.models import Cell, ChangeEvent
+from raci.selectors import history
 from tests.factories import MembershipFactory, build_matrix
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_a_paste_that_changes_nothing_records_nothing(grid, me):
     result = _paste(matrix, acts, roles, "AR\tC", me)
     assert result.changed == 0
     assert not ChangeEvent.objects.filter(matrix=matrix).exists()
-    assert changelog.own_changes(matrix=matrix, actor=me.user) == []
+    assert services.own_changes(matrix=matrix, actor=me.user) == []
 
 
 def test_a_block_over_the_paste_limit_is_refused_naming_the_limit(grid, me):
@@ -191,6 +192,6 @@ def test_what_changed_since_names_at_most_a_chunk_of_ids_per_statement_however_m
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        found = changelog.changes_since(matrix=matrix, since=since, cells=cells)
-    assert [(e.activity_id_ref, e.role_id_ref) for e in found] == [(acts[1].pk, roles[2].pk)]
-    assert max(widest) <= changelog.IN_CHUNK + 10
+        found = selectors.changes_since(matrix=matrix, since=since, limit=None, cells=cells)
+    assert [(e.activity_id, e.role_id) for e in found] == [(acts[1].pk, roles[2].pk)]
+    assert max(widest) <= history.IN_CHUNK + 10

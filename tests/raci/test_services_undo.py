@@ -100,13 +100,13 @@ def test_undo_is_refused_when_someone_else_changed_that_cell_since_and_says_who(
 
 def test_a_group_is_undone_as_one_step(grid, me):
     matrix, acts, roles = grid
-    changelog.cells_set(
+    services.cells_set(
         matrix=matrix,
         actor=me.user,
         label="Fix: two cells",
         changes=[
-            changelog.CellChange(acts[0].pk, roles[1].pk, "I"),
-            changelog.CellChange(acts[1].pk, roles[2].pk, "R"),
+            services.CellChange(acts[0].pk, roles[1].pk, "I"),
+            services.CellChange(acts[1].pk, roles[2].pk, "R"),
         ],
     )
     result = services.undo_last(matrix=matrix, actor=me.user)
@@ -119,7 +119,7 @@ def test_an_undo_is_itself_recorded_and_not_on_the_stack(grid, me):
     _set(matrix, acts[0], roles[1], "R", me)
     _set(matrix, acts[0], roles[2], "R", me)
     services.undo_last(matrix=matrix, actor=me.user)
-    stack = changelog.own_changes(matrix=matrix, actor=me.user, limit=5)
+    stack = services.own_changes(matrix=matrix, actor=me.user, limit=5)
     assert [changelog.unit_label(e) for e in stack] == ["Activity 0 × GRI1 set to R"]
 
 
@@ -152,13 +152,13 @@ def test_undo_of_a_cell_whose_row_was_removed_is_refused_and_saves_nothing(grid,
 def test_an_edit_undone_from_the_history_is_not_undone_twice(grid, me):
     matrix, acts, roles = grid
     _set(matrix, acts[0], roles[1], "R", me)
-    result = changelog.cells_set(
+    result = services.cells_set(
         matrix=matrix,
         actor=me.user,
         label="Paste of 1×1 cells",
-        changes=[changelog.CellChange(acts[1].pk, roles[0].pk, "I")],
+        changes=[services.CellChange(acts[1].pk, roles[0].pk, "I")],
     )
-    changelog.group_undo(matrix=matrix, group=result.group, actor=me.user)
+    services.group_undo(matrix=matrix, group=result.group, actor=me.user)
     services.undo_last(matrix=matrix, actor=me.user)
     assert (_value(acts[0], roles[1]), _value(acts[1], roles[0])) == ("C", "C")
 
@@ -168,7 +168,7 @@ def test_an_undo_undone_from_the_history_lets_the_change_before_it_be_undone(gri
     _set(matrix, acts[0], roles[1], "A", me)
     _set(matrix, acts[0], roles[1], "R", me)
     first_undo = services.undo_last(matrix=matrix, actor=me.user)  # back to A
-    changelog.group_undo(matrix=matrix, group=first_undo.group, actor=me.user)  # R again (a redo)
+    services.group_undo(matrix=matrix, group=first_undo.group, actor=me.user)  # R again (a redo)
     assert _value(acts[0], roles[1]) == "R"
     services.undo_last(matrix=matrix, actor=me.user)  # the redo: back to A
     assert _value(acts[0], roles[1]) == "A"

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import errors as core_errors
-from raci import changelog, services
+from raci import services
 from raci.builtin_templates import BUILTIN_TEMPLATES, to_matrix_data
 from raci.fixes import split_letters
 from raci.models import Activity, Cell
@@ -88,7 +88,7 @@ def test_splitting_the_demos_two_accountable_row_takes_the_matrix_from_one_error
     assert letters(outcome) == {"GRI0": "C", "GRI1": "AR", "GRI2": "I"}
     group = matrix.events.get(kind="activity.split").group
     assert group is not None
-    changelog.group_undo(matrix=matrix, group=group, actor=member.user)
+    services.group_undo(matrix=matrix, group=group, actor=member.user)
     assert list(Activity.objects.filter(matrix=matrix).values_list("name", flat=True).order_by("order")) == [
         "Activity 0",
         "Activity 1",

@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from raci import rules, selectors, services
+from raci import rules, services
 from raci.models import Cell
+from raci.selectors import cells as selector_cells
 from raci.views import live as live_views
 from tests.factories import MembershipFactory, build_matrix
 from tests.queries import assert_same_queries, queries_of
@@ -139,7 +140,7 @@ def _edit(matrix, other, activity, role, value):
 def _watch_reads(monkeypatch):
     """Count the rows every grid read fetches; a full check of the matrix fails the test."""
     read = {"rows": 0}
-    fetch = selectors._fetch
+    fetch = selector_cells._fetch
 
     def counting(queryset):
         rows = fetch(queryset)
@@ -149,7 +150,7 @@ def _watch_reads(monkeypatch):
     def no_full_check(*args, **kwargs):
         raise AssertionError("the poll checked the whole matrix")
 
-    monkeypatch.setattr(selectors, "_fetch", counting)
+    monkeypatch.setattr(selector_cells, "_fetch", counting)
     monkeypatch.setattr(rules, "check", no_full_check)
     return read
 

@@ -1,10 +1,14 @@
+from unittest import mock
+
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, StaleChanges
-from raci import changelog
+from raci import changelog, rules
 from raci import services as raci_services
 from raci.models import Activity, Cell, ChangeEvent, Column, Decision
-from tests.factories import MembershipFactory
+from raci.selectors import matrix_grid
+from tests.factories import MembershipFactory, build_matrix
+from tests.queries import assert_same_queries
 from workshops import selectors, services
 from workshops.models import Proposal, Settlement, Workshop
 from workspaces.models import Access
@@ -280,7 +284,7 @@ def test_settling_a_whole_row_is_one_group_and_can_be_undone_from_the_history(ro
     )
     assert result.changed == 2 and "whole row" in result.label and "3 of 4 agreed" in result.label
     assert ChangeEvent.objects.filter(matrix=matrix, group=result.group, kind="cell").count() == 2
-    changelog.group_undo(matrix=matrix, group=result.group, actor=room["people"]["PM"].user)
+    raci_services.group_undo(matrix=matrix, group=result.group, actor=room["people"]["PM"].user)
     assert not Cell.objects.filter(activity_id=pricing).exclude(value="").exists()
 
 
@@ -459,3 +463,38 @@ def test_participants_hear_of_the_reveal_once(room):
     services.workshop_reveal(workshop=room["w"], actor=room["people"]["PM"].user)
     told = Notification.objects.filter(kind="workshop_revealed")
     assert set(told.values_list("user_id", flat=True)) == {room["people"][k].user_id for k in ("PMM", "SUP", "viewer")}
+
+
+def test_settling_one_cell_reads_its_row_and_column_not_the_whole_matrix(team):
+    """A settlement is a write of a few cells: the counts move by the cells' rows and columns,
+    so settling costs the same at 5 and at 60 activities and never checks the matrix whole."""
+    ws, _, people = team
+
+    def build(size):
+        matrix, acts, roles = build_matrix(ws, activities=size, roles=4, name=f"M{size}")
+        workshop = services.workshop_open(matrix=matrix, facilitator=people["PM"], title=f"At {size}")
+        services.proposal_set(
+            workshop=workshop, participant=people["PM"], activity_id=acts[1].pk, role_id=roles[2].pk, value="R"
+        )
+        services.workshop_reveal(workshop=workshop)
+        return workshop, matrix, acts[1].pk, roles[2].pk
+
+    def settle(built):
+        workshop, matrix, activity_id, role_id = built
+        with mock.patch.object(rules, "check", side_effect=AssertionError("the whole matrix was checked")):
+            result = services.settle(
+                workshop=workshop,
+                activity_id=activity_id,
+                letters={role_id: "R"},
+                actor=people["PM"].user,
+                since=matrix.last_seq,
+            )
+        return result, matrix
+
+    def counted_as_a_full_check(answer, size):
+        result, matrix = answer
+        assert result.changed == 1
+        matrix.refresh_from_db()
+        assert matrix.counts == matrix_grid(matrix=matrix).counts
+
+    assert_same_queries(build, settle, sizes=(5, 60), at_most=22, check=counted_as_a_full_check)

@@ -1,0 +1,93 @@
+"""Reads of a workspace's launch cycles, their launches and feeds, and the choices forms offer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q
+
+from launches import plan_warnings, tiering
+from launches.models import (
+    AvoidDate,
+    CalendarFeed,
+    Launch,
+    LaunchCycle,
+    TieringRubric,
+)
+from raci.models import Matrix
+from workspaces.models import Membership, Workspace
+
+
+def rubric_of(*, workspace_id: int) -> tiering.Rubric:
+    """The workspace's rubric, or the default one while nobody has edited it."""
+    row = TieringRubric.objects.filter(workspace_id=workspace_id).first()
+    return row.as_rubric() if row else tiering.DEFAULT_RUBRIC
+
+
+def cycles_of(*, workspace: Workspace) -> list[LaunchCycle]:
+    return list(
+        LaunchCycle.objects.filter(workspace=workspace).annotate(
+            launch_count=Count("launches"), tiered_count=Count("launches", filter=Q(launches__tier__isnull=False))
+        )
+    )
+
+
+def cycle_of_quarter(*, workspace: Workspace, today: date) -> LaunchCycle | None:
+    """The cycle of the quarter `today` falls in, if someone opened it."""
+    year, quarter = plan_warnings.quarter_of(today)
+    return LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter).first()
+
+
+def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
+    cycle = LaunchCycle.objects.filter(workspace=workspace, slug=slug).first()
+    if cycle is not None:
+        cycle.workspace = workspace
+    return cycle
+
+
+def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launch | None:
+    """The launch of the workspace's cycle `cycle_slug`, with its cycle and what its page
+    shows beside it (its owners, matrix, and who tiered and confirmed it), in one query."""
+    launch = (
+        Launch.objects.filter(cycle__workspace=workspace, cycle__slug=cycle_slug, pk=launch_id)
+        .select_related(
+            "cycle",
+            "pm_owner__user",
+            "pmm_owner__user",
+            "matrix",
+            "tiered_by__user",
+            "pm_confirmed_by__user",
+            "pmm_confirmed_by__user",
+        )
+        .first()
+    )
+    if launch is not None:
+        launch.cycle.workspace = workspace
+    return launch
+
+
+def members_for_choice(*, workspace: Workspace) -> list[Membership]:
+    return list(Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__username"))
+
+
+def matrices_for_choice(*, workspace: Workspace) -> list[Matrix]:
+    return list(Matrix.objects.filter(workspace=workspace).only("id", "name").order_by("name"))
+
+
+def avoid_dates_of(*, workspace: Workspace) -> list[AvoidDate]:
+    return list(AvoidDate.objects.filter(workspace=workspace))
+
+
+def feed_of(*, workspace: Workspace) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(workspace=workspace).first()
+
+
+def feed_by_token(*, token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("workspace").filter(token=token).first() if token else None
+
+
+def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | None:
+    launch = Launch.objects.filter(cycle__workspace=workspace, pk=launch_id).select_related("cycle").first()
+    if launch is not None:
+        launch.cycle.workspace = workspace
+    return launch
