@@ -181,6 +181,7 @@ def _grid_context(grid, *, editable: bool, only_findings: bool = False, page: in
             {
                 "phase": phase,
                 "label": grid.phase_list.label(phase) + (" (continued)" if continued else ""),
+                "relay": grid.phase_list.info(phase),
                 "rows": [
                     {
                         "a": activity,
