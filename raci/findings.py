@@ -25,6 +25,8 @@ def grid_input(grid: Grid) -> rules.MatrixData:
         cells={key: value for key, (value, _) in grid.cells.items() if value},
         holders={c.role_id: c.holder_ids for c in grid.columns},
         people={pk: rules.PersonData(pk, name) for pk, name in grid.people.items()},
+        phase_drivers=grid.phase_list.drivers(),
+        phase_names={p.key: p.name for p in grid.phase_list},
     )
 
 

@@ -232,6 +232,7 @@ def phase_relay_set(
     driver: str,
     navigator: str,
     expected: tuple[str, str] | None = None,
+    actor=None,
 ) -> Phase:
     """Set who drives a phase and who navigates. `expected` is the (driver, navigator) the
     admin saw: if another admin changed them since, refused rather than overwritten."""
@@ -242,6 +243,11 @@ def phase_relay_set(
             f"Someone changed who drives “{phase.name}” to “{phase.relay_label}” while you were "
             "editing it; your choice was not saved. Choose again if you still want to."
         )
-    phase.driver, phase.navigator = clean_relay(workspace=workspace, driver=driver, navigator=navigator)
+    before = phase.relay_label
+    relay = clean_relay(workspace=workspace, driver=driver, navigator=navigator)
+    if relay == (phase.driver, phase.navigator):
+        return phase
+    phase.driver, phase.navigator = relay
     phase.save(update_fields=["driver", "navigator"])
+    signals.phase_relay_changed.send(sender=Phase, phase=phase, before=before, after=phase.relay_label, actor=actor)
     return phase

@@ -176,6 +176,7 @@ def phase_relay(request, ws, key):
             driver=post.get("driver", ""),
             navigator=post.get("navigator", ""),
             expected=seen,
+            actor=request.user,
         ),
         "Saved who drives the phase and who navigates.",
     )
