@@ -166,3 +166,49 @@ def mark_relay(*, launches: list[Launch]) -> None:
     flags = relay_flags(launches=launches, workspace_id=launches[0].cycle.workspace_id)
     for launch in launches:
         launch.relay = flags[launch.pk]  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class OpenCheckpoint:
+    launch: Launch
+    phase_label: str
+    checkpoint: relay.Checkpoint
+    my_sides: list[str]
+
+
+CHECKPOINTS_SHOWN = 50
+
+
+def open_checkpoints(*, membership: Membership) -> list[OpenCheckpoint]:
+    """The workspace's launches at Strategy or past it, not launched yet, whose joint
+    checkpoint is not signed: what a meeting can answer (the person's own sides)."""
+    workspace_id = membership.workspace_id
+    phases = phase_list(workspace_id=workspace_id)
+    order = [p.key for p in phases]
+    if relay.CHECKPOINT_PHASE not in order:
+        return []
+    at_or_past = order[order.index(relay.CHECKPOINT_PHASE) :]
+    launches = list(
+        Launch.objects.filter(cycle__workspace_id=workspace_id, phase__in=at_or_past, launched_on__isnull=True)
+        .select_related("cycle", "pm_owner__user", "pmm_owner__user")
+        .order_by("launch_date", "name", "id")[: CHECKPOINTS_SHOWN * 2]
+    )
+    answers: dict[int, list[relay.Answer]] = {}
+    rows = (
+        CheckpointAnswer.objects.filter(launch__in=launches)
+        .select_related("member__user")
+        .order_by("answered_at", "id")
+    )
+    for a in rows:
+        by = a.member.display_name if a.member else ""
+        answers.setdefault(a.launch_id, []).append(
+            relay.Answer(a.side, a.answer, a.note, a.must_change, by, a.answered_at)
+        )
+    found = []
+    for launch in launches:
+        checkpoint = relay.checkpoint_of(answers.get(launch.pk, []))
+        if checkpoint.signed:
+            continue
+        mine = sides_of(launch, membership) if membership.can_edit else []
+        found.append(OpenCheckpoint(launch, phases.label(launch.phase), checkpoint, mine))
+    return found[:CHECKPOINTS_SHOWN]

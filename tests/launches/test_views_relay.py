@@ -122,3 +122,35 @@ def test_only_an_admin_sets_the_days_before_a_dropped_baton(client, team):
     assert 'value="5"' in page
     client.post(target, {"handover_days": "0"})
     assert 'value="5"' in client.get(reverse("launches:rubric", args=[ws.slug])).content.decode()
+
+
+def test_a_ritual_meeting_lists_unsigned_checkpoints_and_an_owner_answers_there(client, team, launch):
+    from rituals import services as rituals_services
+
+    ws, _, people = team
+    Launch.objects.filter(pk=launch.pk).update(phase="strategy")
+    ritual = rituals_services.rituals_seed_defaults(workspace=ws)[0]
+    day = ritual.next_date(timezone.localdate()).isoformat()
+    meeting = reverse("rituals:occurrence", args=[ws.slug, ritual.pk, day])
+    client.force_login(people["PMM"].user)
+    html = client.get(meeting).content.decode()
+    assert "Joint checkpoints to sign" in html and 'name="side" value="pmm"' in html
+    assert 'name="side" value="pm"' not in html
+    response = client.post(
+        url("checkpoint_answer", launch),
+        {
+            "side": "pmm",
+            "answer": "yes",
+            "note": "Segments match the bets",
+            "version": version(launch),
+            "next": meeting,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == meeting
+    assert launch.checkpoint_answers.get().answer is True
+    # An address elsewhere is not followed: back to the launch instead.
+    response = client.post(
+        url("checkpoint_answer", launch),
+        {"side": "pmm", "answer": "yes", "version": version(launch), "next": "https://elsewhere.example/"},
+    )
+    assert response["Location"].startswith(url("launch", launch))
