@@ -109,6 +109,13 @@ def test_a_launch_walks_from_insight_to_launch_with_a_hand_over_and_the_checkpoi
     expect(mira.locator("#relay-source")).to_contain_text("Product Management vs. Product Marketing: Key Differences")
     shoot(mira, "relay-matrix")
 
+    # An admin sets who drives each phase beside its name.
+    mira.goto(f"{server}/w/acme/settings/")
+    phases = mira.locator("#phases")
+    expect(phases.get_by_label("Driver").first).to_be_visible()
+    expect(phases.locator("#phase-driver-build")).to_have_value("PM")
+    shoot(mira, "relay-settings", part="#phases")
+
     paul_watch.assert_clean()
     mira_watch.assert_clean()
     paul_ctx.close()
