@@ -49,6 +49,7 @@ class RelayPanel:
     driver_candidates: list[Membership] = field(default_factory=list)
     can_move: bool = False
     can_accept: bool = False
+    needs_driver: bool = False  # nobody drives and no hand-over waits for someone still here
     my_sides: list[str] = field(default_factory=list)
     handover_days: int = relay.DEFAULT_HANDOVER_DAYS
     question: str = relay.CHECKPOINT_QUESTION
@@ -105,6 +106,7 @@ def relay_panel(*, launch: Launch, membership: Membership, now: datetime | None 
         driver_candidates=[m for m in members if may_drive(launch, m, launch.phase)] if can_move else [],
         can_move=can_move and membership.can_edit,
         can_accept=bool(pending and pending.to_member_id == membership.pk),
+        needs_driver=launch.driver_id is None and (pending is None or pending.to_member_id is None),
         my_sides=sides_of(launch, membership) if membership.can_edit else [],
         handover_days=days,
     )

@@ -154,3 +154,20 @@ def test_a_ritual_meeting_lists_unsigned_checkpoints_and_an_owner_answers_there(
         {"side": "pmm", "answer": "yes", "version": version(launch), "next": "https://elsewhere.example/"},
     )
     assert response["Location"].startswith(url("launch", launch))
+
+
+def test_a_hand_over_to_someone_who_left_lets_the_owners_name_a_driver(client, team, launch):
+    from tests.factories import MembershipFactory, hold
+    from workspaces.models import Role
+
+    ws, _, people = team
+    leaver = MembershipFactory(workspace=ws)
+    hold(Role.objects.get(workspace=ws, code="PMM"), leaver)
+    client.force_login(people["PM"].user)
+    client.post(url("launch_advance", launch), {"to_member": leaver.pk, "note": "n", "version": 0})
+    assert Launch.objects.get(pk=launch.pk).phase == "strategy"
+    assert "Who drives Strategy?" not in client.get(url("launch", launch)).content.decode()
+    leaver.delete()
+    assert "Who drives Strategy?" in client.get(url("launch", launch)).content.decode()
+    client.post(url("driver_set", launch), {"driver": people["PMM"].pk})
+    assert Launch.objects.get(pk=launch.pk).driver == people["PMM"]
