@@ -116,11 +116,15 @@ def test_only_an_admin_may_post_the_relay(client, admin):
 
 
 def test_the_matrix_shows_who_drives_in_each_phase_header_citing_the_article(client, admin):
-    from raci.models import Activity
+    from raci.models import Activity, Column
+    from workspaces.models import Role
 
     matrix = MatrixFactory(workspace=admin.workspace)
+    Column.objects.create(matrix=matrix, role=Role.objects.get(workspace=admin.workspace, code="PM"))
     Activity.objects.create(matrix=matrix, name="Specs", phase="build")
     client.force_login(admin.user)
     html = client.get(reverse("raci:matrix", args=[admin.workspace.slug, matrix.slug])).content.decode()
     assert 'class="relay"' in html and "PM drives, PMM navigates" in html
+    # The phase's name stays the row group's header; who drives it sits beside it.
+    assert '<th scope="rowgroup">Build &amp; Validate</th><td class="relay-cell"' in html
     assert "<cite>Product Management vs. Product Marketing: Key Differences</cite>" in html
