@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from core.text import NAME_MAX
-from launches import load, tiering
+from launches import load, relay, tiering
 from raci.models import Matrix
 from workspaces.models import Membership, Role, Workspace
 
@@ -26,6 +26,8 @@ class TieringRubric(models.Model):
     # The quarter view flags a person, or a week, whose load passes these (see load.py).
     person_week_limit = models.PositiveSmallIntegerField(default=load.DEFAULT_PERSON_WEEK_LIMIT)
     week_limit = models.PositiveSmallIntegerField(default=load.DEFAULT_WEEK_LIMIT)
+    # A hand-over the next driver has not accepted in this many days is a dropped baton.
+    handover_days = models.PositiveSmallIntegerField(default=relay.DEFAULT_HANDOVER_DAYS)
     updated_at = models.DateTimeField(auto_now=True)
 
     def as_rubric(self) -> tiering.Rubric:
@@ -102,6 +104,12 @@ class Launch(models.Model):
     # The sequence number of the matrix the checklist's owners were last taken from: when
     # the matrix moves past it, the open items follow its owners (no re-plan needed).
     owners_seq = models.PositiveBigIntegerField(default=0)
+    # The relay (launches.relay): the phase the launch is in (a key of the workspace's
+    # phases), who drives it now, and a count of its relay's writes (hand-overs, checkpoint
+    # answers) so that an answer given on a stale page is refused.
+    phase = models.CharField(max_length=20, default=relay.FIRST_PHASE)
+    driver = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    relay_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["launch_date", "name", "id"]
@@ -230,3 +238,46 @@ class CalendarFeed(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=_new_token)
     created_at = models.DateTimeField(auto_now=True)
+
+
+class Handover(models.Model):
+    """One pass of the baton: the launch moved from one phase to the next, from one driver
+    to the next, with a note of what was handed over. Until the next driver accepts it the
+    baton is in the air; past the workspace's days it is dropped (launches.relay)."""
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="handovers")
+    from_phase = models.CharField(max_length=20)
+    to_phase = models.CharField(max_length=20)
+    from_member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True, max_length=relay.NOTE_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class CheckpointAnswer(models.Model):
+    """One owner's answer to the joint checkpoint ("Key Differences": does the product
+    choice prove the market promise, and vice versa?). Append-only: the newest answer of
+    each side counts; a "no" says what must change."""
+
+    class Side(models.TextChoices):
+        PM = "pm", "PM"
+        PMM = "pmm", "PMM"
+
+    launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="checkpoint_answers")
+    side = models.CharField(max_length=3, choices=Side.choices)
+    member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answer = models.BooleanField()
+    note = models.TextField(blank=True, max_length=relay.NOTE_MAX)
+    must_change = models.TextField(blank=True, max_length=relay.NOTE_MAX)
+    answered_at = models.DateTimeField()
+    decision = models.ForeignKey("raci.Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["answered_at", "id"]

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from launches import views
 from launches.converters import QuarterConverter
+from launches.views import relay as relay_views
 
 register_converter(QuarterConverter, "quarter")
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path(W, views.cycles, name="cycles"),
     # "rubric", "avoid" and "feed" can never be a cycle's slug (those look like 2027-q1).
     path(W + "rubric/", views.rubric, name="rubric"),
+    path(W + "rubric/handover-days/", relay_views.handover_days, name="handover_days"),
     path(W + "avoid/", views.avoid_dates, name="avoid_dates"),
     path(W + "avoid/<int:avoid_id>/remove/", views.avoid_date_remove, name="avoid_date_remove"),
     path(W + "feed/regenerate/", views.feed_regenerate, name="feed_regenerate"),
@@ -38,6 +40,10 @@ urlpatterns = [
     path(L + "dependencies/", views.dependency_add, name="dependency_add"),
     path(L + "dependencies/<int:dependency_id>/remove/", views.dependency_remove, name="dependency_remove"),
     path(L + "score/", views.launch_score, name="launch_score"),
+    path(L + "relay/advance/", relay_views.launch_advance, name="launch_advance"),
+    path(L + "relay/driver/", relay_views.driver_set, name="driver_set"),
+    path(L + "relay/handovers/<int:handover_id>/accept/", relay_views.handover_accept, name="handover_accept"),
+    path(L + "relay/checkpoint/", relay_views.checkpoint_answer, name="checkpoint_answer"),
     path(L + "tier/", views.launch_tier, name="launch_tier"),
     path(L + "confirm/", views.tier_confirm, name="tier_confirm"),
     path(L + "items/<int:item_id>/", views.item_update, name="item_update"),

@@ -21,6 +21,9 @@ class NotificationKind(models.TextChoices):
     WORKSHOP_INVITED = "workshop_invited", "You are invited to a Roles & Responsibilities workshop"
     WORKSHOP_REVEALED = "workshop_revealed", "A workshop you take part in reveals its proposals"
     ROLE_UNHELD = "role_unheld", "Readiness items wait for a role nobody holds (to admins and the launch's owners)"
+    HANDOVER = "handover", "A launch is handed over to you, or the hand-over you made is accepted"
+    BATON_DROPPED = "baton_dropped", "A hand-over you made or were given is not accepted in time (a dropped baton)"
+    CHECKPOINT = "checkpoint", "An owner of your launch answers its joint checkpoint"
 
 
 class EmailMode(models.TextChoices):
@@ -83,6 +86,9 @@ class Notification(models.Model):
         "workshop_invited": "Workshop",
         "workshop_revealed": "Workshop reveal",
         "role_unheld": "Nobody holds the role",
+        "handover": "Hand-over",
+        "baton_dropped": "Dropped baton",
+        "checkpoint": "Joint checkpoint",
     }
 
     class Meta:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from raci.rules import ERROR, Finding, Key, MatrixData, RuleSettings
+from raci.rules import ERROR, LIFECYCLE_DRIVERS, Finding, Key, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the source articles' reasoning (docs/sources.md).
 WHY = {
@@ -32,6 +32,9 @@ WHY = {
     "belong in it.",
     "overloaded-role": "One role accountable for most activities is a bottleneck: the enterprise split in “Key Differences” hands "
     "decisions to the roles that do the work.",
+    "idle-driver": "A phase's driver with no A and no R in it is a dropped baton waiting to happen: the relay of "
+    "“Key Differences” hands each phase to the role that leads it, and the driver–navigator post says who sits "
+    "shotgun changes with the phase, not that nobody drives.",
     "shared-hats": "Fine early on (the startup stage in “Key Differences”: one person wears both hats); check the workload as "
     "the team grows.",
 }
@@ -235,9 +238,37 @@ def _fixes_for(
             if changes:
                 fixes.append(Fix("template", f"Give {_label_of(data, role)} the template's letters", tuple(changes)))
         return fixes
+    if rule == "idle-driver":
+        return _driver_fixes(finding, data, rows)
     if rule == "overloaded-role":
         return [Fix("handover", "Show the activities; hand some to another role", form="handover")]
     return []
+
+
+def _driver_fixes(finding: Finding, data: MatrixData, rows: dict | None) -> list[Fix]:
+    """The obvious fix of `idle-driver`: in each phase it drives without an A or R, the
+    one activity nobody is responsible for becomes the driver's (R). Offered only when
+    every such phase has exactly one."""
+    role = finding.role
+    code = next((r.code.upper() for r in data.roles if r.key == role), None)
+    drivers = LIFECYCLE_DRIVERS if data.phase_drivers is None else data.phase_drivers
+    rows = rows if rows is not None else rows_of(data)
+    changes = []
+    for phase, codes in drivers.items():
+        keys = [a.key for a in data.activities if a.phase == phase]
+        if code not in {c.upper() for c in codes} or not keys:
+            continue
+        if any(rows.get(a, {}).get(role) in ("R", "A", "AR") for a in keys):
+            continue
+        undone = [a for a in keys if not any(v in ("R", "AR") for v in rows.get(a, {}).values())]
+        if len(undone) != 1:
+            return []
+        changes.append((undone[0], role, rows.get(undone[0], {}).get(role, ""), "R"))
+    if not changes:
+        return []
+    names = {a.key: a.name for a in data.activities}
+    listed = ", ".join(f"“{names[a]}”" for a, *_ in changes)
+    return [Fix("driver", f"Make {_label_of(data, role)} responsible (R) for {listed}", tuple(changes))]
 
 
 def handover_letters(row: dict[Key, str], *, from_role: Key, to_role: Key) -> dict[Key, str]:

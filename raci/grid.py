@@ -72,6 +72,8 @@ class Grid:
             cells={key: value for key, (value, _) in self.cells.items() if value},
             holders={c.role_id: c.holder_ids for c in self.columns},
             people={pk: rules.PersonData(pk, name) for pk, name in self.people.items()},
+            phase_drivers=self.phase_list.drivers(),
+            phase_names={p.key: p.name for p in self.phase_list},
         )
 
     def recheck(self) -> None:

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from core.errors import InvalidInput
 from raci import changelog
 from raci.models import Activity, Matrix, Template
+from raci.services import matrix_recount
 from raci.services.structure import recount_matrices_with_roles
 from workspaces import signals
 from workspaces.models import Role
@@ -60,6 +61,22 @@ def record_phase_rename_in_matrices(sender, *, phase, before, after, actor, **kw
             before={"name": before},
             after={"name": after},
         )
+
+
+@receiver(signals.phase_relay_changed)
+def recount_matrices_of_a_phase_with_a_new_driver(sender, *, phase, before, after, actor, **kwargs):
+    """Who drives a phase moves the `idle-driver` findings of every matrix with activities
+    in it: each records the change (its history says so, live views refresh) and recounts."""
+    for matrix in Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key).distinct():
+        changelog.record(
+            matrix=matrix,
+            actor=actor,
+            kind="phase.relay",
+            target=f"“{phase.name}”: {after}",
+            before={"relay": before},
+            after={"relay": after},
+        )
+        matrix_recount(matrix)
 
 
 @receiver(signals.phase_deleting)

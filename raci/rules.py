@@ -35,6 +35,7 @@ RULE_CODES = (
     "idle-role",
     "overloaded-role",
     "shared-hats",
+    "idle-driver",
 )
 
 
@@ -89,6 +90,10 @@ class MatrixData:
     # role key -> keys of the people who hold it.
     holders: dict[Key, list[Key]] = field(default_factory=dict)
     people: dict[Key, PersonData] = field(default_factory=dict)
+    # The relay (`idle-driver`): phase key -> the role codes that drive it, and the phases'
+    # names. None means the lifecycle's relay (a file, a template: no workspace to ask).
+    phase_drivers: dict[str, tuple[str, ...]] | None = None
+    phase_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,57 @@ def check(matrix: MatrixData, settings: RuleSettings = DEFAULT_SETTINGS) -> list
                 )
             )
     findings.extend(_person_findings(matrix, roles_by_key))
+    findings.extend(relay_findings(matrix))
     return findings
+
+
+# The lifecycle's relay ("Key Differences", docs/sources.md), as `workspaces.phases` sets
+# it by default: Strategy split (both drive their half), Build & Validate led by PM,
+# Launch by PMM; Insight and Post-Launch are shared, so nobody alone is expected to drive.
+# Repeated here so the engine stays free of the apps.
+LIFECYCLE_DRIVERS: dict[str, tuple[str, ...]] = {"strategy": ("PM", "PMM"), "build": ("PM",), "launch": ("PMM",)}
+LIFECYCLE_NAMES = {"strategy": "Strategy", "build": "Build & Validate", "launch": "Launch"}
+
+
+def relay_findings(matrix: MatrixData) -> list[Finding]:
+    """`idle-driver`: a role drives a phase but holds no A and no R on any of its
+    activities (the letters contradict the relay). One finding per role, naming every
+    such phase, in the order of the matrix's rows."""
+    drivers = LIFECYCLE_DRIVERS if matrix.phase_drivers is None else matrix.phase_drivers
+    names = matrix.phase_names or LIFECYCLE_NAMES
+    if not drivers:
+        return []
+    by_code = {role.code.upper(): role for role in matrix.roles}
+    in_phase: dict[str, list[Key]] = defaultdict(list)
+    for activity in matrix.activities:
+        if activity.phase in drivers:
+            in_phase[activity.phase].append(activity.key)
+    idle: dict[Key, list[str]] = defaultdict(list)
+    for phase, keys in in_phase.items():
+        for code in drivers[phase]:
+            role = by_code.get(code.upper())
+            if role is None:
+                continue
+            if not any(matrix.cells.get((a, role.key), "") in ("R", "A", "AR") for a in keys):
+                idle[role.key].append(phase)
+    found = []
+    for role in matrix.roles:
+        phases = idle.get(role.key)
+        if not phases:
+            continue
+        listed = [f"“{names.get(p, p)}”" for p in phases]
+        what = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        found.append(
+            Finding(
+                "idle-driver",
+                WARNING,
+                f"{role.label} drives {what} but holds no A and no R on {'its' if len(phases) == 1 else 'their'} activities.",
+                "Make the driver accountable or responsible for the phase's work it leads, or change who "
+                "drives the phase in the workspace's settings.",
+                role=role.key,
+            )
+        )
+    return found
 
 
 def row_findings(

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from api import tokens as api_tokens
 from dashboard import seeding
 from launches import services as launch_services
-from launches.models import AvoidDate, CalendarFeed, Launch, LaunchCycle
+from launches.models import AvoidDate, CalendarFeed, Handover, Launch, LaunchCycle
 from notifications.models import Notification, Webhook, WebhookDelivery
 from raci import services
 from raci.importing import import_create
@@ -90,6 +90,7 @@ URLS: dict[str, dict] = {
     "workspaces:secret_rotate": {"path": {"action": ["feed", "webhook", "bogus"]}},
     "workspaces:phase_rename": {"fields": ["name"]},
     "workspaces:phase_move": {"fields": ["direction"]},
+    "workspaces:phase_relay": {"fields": ["driver", "navigator", "was_driver", "was_navigator"]},
     "workspaces:phase_remove": {},
     "workspaces:members": {},
     "workspaces:member_update": {"fields": ["access"]},
@@ -165,6 +166,11 @@ URLS: dict[str, dict] = {
     "launches:launch": {},
     "launches:launch_edit": {},
     "launches:launch_status": {"fields": ["status", "note"]},
+    "launches:launch_advance": {"fields": ["to_member", "note", "version"]},
+    "launches:driver_set": {"fields": ["driver"]},
+    "launches:handover_accept": {},
+    "launches:checkpoint_answer": {"fields": ["side", "answer", "note", "must_change", "version", "next"]},
+    "launches:handover_days": {"fields": ["handover_days"]},
     "launches:launch_outcome": {
         "fields": ["launched_on", "metric_name", "metric_target", "metric_actual", "outcome", "notes"]
     },
@@ -333,6 +339,9 @@ def _seed() -> Seed:
     cycle = LaunchCycle.objects.filter(workspace=workspace).first()
     launches = list(Launch.objects.filter(cycle=cycle).order_by("pk"))
     dependency = launch_services.dependency_add(launch=launches[0], before_id=launches[1].pk)
+    handover = Handover.objects.create(
+        launch=launches[0], from_phase="insight", to_phase="strategy", to_member=editor, created_at=timezone.now()
+    )
     avoid = launch_services.avoid_date_add(workspace=workspace, name="Conference", start=timezone.localdate())
     feed = CalendarFeed.objects.get_or_create(workspace=workspace)[0]
     invited = invitation_create(
@@ -379,6 +388,7 @@ def _seed() -> Seed:
             "cycle": cycle.slug,
             "launch_id": launches[0].pk,
             "dependency_id": dependency.pk,
+            "handover_id": handover.pk,
             "item_id": launches[0].items.first().pk,
             "avoid_id": avoid.pk,
             "token": feed.token,
@@ -701,6 +711,7 @@ def test_the_fuzz_table_knows_every_path_argument():
         "cycle",
         "launch_id",
         "dependency_id",
+        "handover_id",
         "item_id",
         "avoid_id",
         "token",

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.text import CODE_MAX, EMAIL_MAX, NAME_MAX
-from workspaces.phases import LIFECYCLE_LABELS, PHASE_NAME_MAX
+from workspaces.phases import LIFECYCLE_LABELS, PHASE_NAME_MAX, SHARED, relay_label
 
 
 class Access(models.TextChoices):
@@ -178,6 +178,9 @@ class Phase(models.Model):
     key = models.CharField(max_length=20)
     name = models.CharField(max_length=PHASE_NAME_MAX)
     position = models.PositiveIntegerField(default=0)
+    # Who drives the phase and who navigates (`workspaces.phases.SHARED` and the rest).
+    driver = models.CharField(max_length=CODE_MAX, default=SHARED)
+    navigator = models.CharField(max_length=CODE_MAX, blank=True)
 
     class Meta:
         constraints = [
@@ -200,3 +203,7 @@ class Phase(models.Model):
         if not self.lifecycle_label:
             return "team phase"
         return "lifecycle" if self.lifecycle_label == self.name else f"lifecycle: {self.lifecycle_label}"
+
+    @property
+    def relay_label(self) -> str:
+        return relay_label(self.driver, self.navigator)

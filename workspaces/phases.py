@@ -33,6 +33,28 @@ TEAM_PREFIX = "t-"
 PHASE_NAME_MAX = 60  # a phase's name, in the settings and in a file's Phase column
 PHASES_MAX = 30  # phases per workspace
 
+# Who drives each phase and who navigates (the relay). A phase's driver is a role's code,
+# or one of two ways the pair (PAIR: the PM and PMM roles) hold the wheel together:
+# SHARED, both drive the whole phase side by side; SPLIT, each drives their half (PM the
+# product bets, PMM the market). A led phase names its navigator, the role in the
+# passenger seat; a shared or split one has none. The lifecycle's defaults follow the
+# relay of "Key Differences" and the driver-navigator post (docs/sources.md); a team's
+# own phase starts shared.
+SHARED = "shared"
+SPLIT = "split"
+PAIR = ("PM", "PMM")
+LIFECYCLE_RELAY = {
+    "insight": (SHARED, ""),
+    "strategy": (SPLIT, ""),
+    "build": ("PM", "PMM"),
+    "launch": ("PMM", "PM"),
+    "post_launch": (SHARED, ""),
+}
+RELAY_SOURCES = (
+    "Product Management vs. Product Marketing: Key Differences",
+    "Product Manager vs Product Marketing Manager",
+)
+
 # Words teams write in their spreadsheets' Phase column, folded (see `fold`).
 _ALIASES = {
     "insight": "insight",
@@ -93,6 +115,30 @@ def parse_phase(text: str) -> str | None:
     return _ALIASES.get(fold(text))
 
 
+def default_relay(key: str) -> tuple[str, str]:
+    """(driver, navigator) a phase starts with: the lifecycle's relay, else shared."""
+    return LIFECYCLE_RELAY.get(key, (SHARED, ""))
+
+
+def drivers_of(driver: str) -> tuple[str, ...]:
+    """The role codes in the driver's seat: one for a led phase, the pair for a split
+    one, none for a shared one (neither alone is expected to hold the wheel there)."""
+    if driver == SHARED or not driver:
+        return ()
+    if driver == SPLIT:
+        return PAIR
+    return (driver,)
+
+
+def relay_label(driver: str, navigator: str) -> str:
+    """How a phase's header says who drives: "PM drives, PMM navigates"."""
+    if driver == SHARED or not driver:
+        return "Shared: PM and PMM drive together"
+    if driver == SPLIT:
+        return "Split: PM and PMM each drive their half"
+    return f"{driver} drives, {navigator} navigates" if navigator else f"{driver} drives"
+
+
 def is_lifecycle(key: str) -> bool:
     return key in LIFECYCLE_LABELS
 
@@ -116,6 +162,16 @@ class PhaseInfo:
     key: str
     name: str
     position: int
+    driver: str = SHARED
+    navigator: str = ""
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        return drivers_of(self.driver)
+
+    @property
+    def relay_label(self) -> str:
+        return relay_label(self.driver, self.navigator)
 
 
 class PhaseList:
@@ -126,8 +182,13 @@ class PhaseList:
     under its lifecycle name when it has one.
     """
 
-    def __init__(self, phases: list[tuple[str, str]]):
-        self.phases = [PhaseInfo(key, name, i) for i, (key, name) in enumerate(phases)]
+    def __init__(self, phases: list[tuple[str, str]] | list[tuple[str, str, str, str]]):
+        """`phases` holds (key, name) or (key, name, driver, navigator) in order; without a
+        driver a phase has its default relay (`default_relay`)."""
+        self.phases = [
+            PhaseInfo(key, name, i, *(rest if rest else default_relay(key)))
+            for i, (key, name, *rest) in enumerate(phases)
+        ]
         self._by_key = {p.key: p for p in self.phases}
         self._by_name = {fold(p.name): p for p in self.phases}
 
@@ -151,6 +212,13 @@ class PhaseList:
         if found:
             return found.name
         return LIFECYCLE_LABELS.get(key, "Removed phase")
+
+    def info(self, key: str) -> PhaseInfo | None:
+        return self._by_key.get(key)
+
+    def drivers(self) -> dict[str, tuple[str, ...]]:
+        """Phase key -> the role codes that drive it (for the relay rule)."""
+        return {p.key: p.drivers for p in self.phases if p.drivers}
 
     def order(self, key: str) -> int:
         if key == UNPHASED:

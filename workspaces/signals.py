@@ -20,3 +20,5 @@ holders_changed = Signal()
 phase_renamed = Signal()
 # sender=Phase; phase. A receiver raises InvalidInput to refuse (activities are in it).
 phase_deleting = Signal()
+# sender=Phase; phase, before, after (who drives, as `relay_label` says it), actor
+phase_relay_changed = Signal()

@@ -12,15 +12,18 @@ from django.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import hidden_control
 from workspaces import signals
-from workspaces.models import Phase, Workspace
+from workspaces.models import Phase, Role, Workspace
 from workspaces.phases import (
     LIFECYCLE,
     LIFECYCLE_LABELS,
     PHASE_NAME_MAX,
     PHASES_MAX,
+    SHARED,
+    SPLIT,
     UNPHASED,
     PhaseList,
     clean,
+    default_relay,
     fold,
     key_for_new,
     parse_phase,
@@ -29,25 +32,31 @@ from workspaces.phases import (
 
 def phase_list(*, workspace_id: int) -> PhaseList:
     """The workspace's phases in order, in one query."""
-    rows = list(Phase.objects.filter(workspace_id=workspace_id).order_by("position", "id").values_list("key", "name"))
+    rows = list(
+        Phase.objects.filter(workspace_id=workspace_id)
+        .order_by("position", "id")
+        .values_list("key", "name", "driver", "navigator")
+    )
     return PhaseList(rows) if rows else PhaseList.default()
 
 
 def phases_of(*, workspace: Workspace) -> list[Phase]:
     """The stored phases (the defaults stored first when there are none yet): for the settings page."""
     found = list(Phase.objects.filter(workspace=workspace).order_by("position", "id"))
-    return found or [
-        Phase(workspace=workspace, key=key, name=name, position=i) for i, (key, name) in enumerate(LIFECYCLE)
-    ]
+    return found or [_new(workspace, key, name, i) for i, (key, name) in enumerate(LIFECYCLE)]
+
+
+def _new(workspace: Workspace, key: str, name: str, position: int, relay: tuple[str, str] | None = None) -> Phase:
+    """An unsaved phase with its relay: the one given, else its default (`default_relay`)."""
+    driver, navigator = relay or default_relay(key)
+    return Phase(workspace=workspace, key=key, name=name, position=position, driver=driver, navigator=navigator)
 
 
 def _materialise(workspace: Workspace) -> list[Phase]:
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
     phases = list(Phase.objects.filter(workspace=workspace).order_by("position", "id"))
     if not phases:
-        phases = Phase.objects.bulk_create(
-            [Phase(workspace=workspace, key=key, name=name, position=i) for i, (key, name) in enumerate(LIFECYCLE)]
-        )
+        phases = Phase.objects.bulk_create([_new(workspace, key, name, i) for i, (key, name) in enumerate(LIFECYCLE)])
     return phases
 
 
@@ -83,16 +92,18 @@ def _renumber(phases: list[Phase]) -> None:
 
 
 @transaction.atomic
-def phase_add(*, workspace: Workspace, name: str) -> Phase:
-    """Add a phase at the end of the workspace's list."""
+def phase_add(*, workspace: Workspace, name: str, driver: str = "", navigator: str = "") -> Phase:
+    """Add a phase at the end of the workspace's list; without a driver it gets its
+    default relay (the lifecycle's for a lifecycle name, else shared)."""
     phases = _materialise(workspace)
     name = clean_phase_name(name)
     _check_name_free(phases, name)
     _check_room(phases, 1)
     key = key_for_new(name, {p.key for p in phases})
-    return Phase.objects.create(
-        workspace=workspace, key=key, name=name, position=max((p.position for p in phases), default=-1) + 1
-    )
+    relay = clean_relay(workspace=workspace, driver=driver, navigator=navigator) if driver else None
+    phase = _new(workspace, key, name, max((p.position for p in phases), default=-1) + 1, relay)
+    phase.save()
+    return phase
 
 
 @transaction.atomic
@@ -113,9 +124,7 @@ def phases_add(*, workspace: Workspace, names: list[str]) -> list[Phase]:
         wanted.append((key, name))
     _check_room(phases, len(wanted))
     start = max((p.position for p in phases), default=-1) + 1
-    return Phase.objects.bulk_create(
-        [Phase(workspace=workspace, key=key, name=name, position=start + i) for i, (key, name) in enumerate(wanted)]
-    )
+    return Phase.objects.bulk_create([_new(workspace, key, name, start + i) for i, (key, name) in enumerate(wanted)])
 
 
 def _get(phases: list[Phase], phase_key: str) -> Phase:
@@ -191,6 +200,54 @@ def phases_ensure(*, workspace: Workspace, keys: list[str]) -> None:
     if len(phases) + len(missing) > PHASES_MAX:
         return  # the rows still show, under their lifecycle name, after the workspace's phases
     start = max((p.position for p in phases), default=-1) + 1
-    Phase.objects.bulk_create(
-        [Phase(workspace=workspace, key=k, name=LIFECYCLE_LABELS[k], position=start + i) for i, k in enumerate(missing)]
-    )
+    Phase.objects.bulk_create([_new(workspace, k, LIFECYCLE_LABELS[k], start + i) for i, k in enumerate(missing)])
+
+
+def clean_relay(*, workspace: Workspace, driver: str, navigator: str) -> tuple[str, str]:
+    """A phase's (driver, navigator) as chosen: the driver is "shared", "split" or one of
+    the workspace's role codes; a led phase's navigator is another role (or none), a
+    shared or split one has no navigator."""
+    driver, navigator = (driver or "").strip(), (navigator or "").strip()
+    if len(driver) > 20 or len(navigator) > 20 or "\x00" in driver + navigator:
+        raise InvalidInput("Pick the driver and the navigator from the lists.", "driver")
+    codes = set(Role.objects.filter(workspace=workspace).values_list("code", flat=True))
+    if driver in (SHARED, SPLIT):
+        if navigator:
+            raise InvalidInput("A shared or split phase has no navigator: both roles hold the wheel.", "navigator")
+        return driver, ""
+    if driver not in codes:
+        raise InvalidInput("The driver is no role of this workspace; pick one from the list.", "driver")
+    if navigator and navigator not in codes:
+        raise InvalidInput("The navigator is no role of this workspace; pick one from the list.", "navigator")
+    if navigator == driver:
+        raise InvalidInput("A role cannot drive and navigate the same phase; pick another navigator.", "navigator")
+    return driver, navigator
+
+
+@transaction.atomic
+def phase_relay_set(
+    *,
+    workspace: Workspace,
+    phase_key: str,
+    driver: str,
+    navigator: str,
+    expected: tuple[str, str] | None = None,
+    actor=None,
+) -> Phase:
+    """Set who drives a phase and who navigates. `expected` is the (driver, navigator) the
+    admin saw: if another admin changed them since, refused rather than overwritten."""
+    phases = _materialise(workspace)
+    phase = _get(phases, phase_key)
+    if expected is not None and expected != (phase.driver, phase.navigator):
+        raise Conflict(
+            f"Someone changed who drives “{phase.name}” to “{phase.relay_label}” while you were "
+            "editing it; your choice was not saved. Choose again if you still want to."
+        )
+    before = phase.relay_label
+    relay = clean_relay(workspace=workspace, driver=driver, navigator=navigator)
+    if relay == (phase.driver, phase.navigator):
+        return phase
+    phase.driver, phase.navigator = relay
+    phase.save(update_fields=["driver", "navigator"])
+    signals.phase_relay_changed.send(sender=Phase, phase=phase, before=before, after=phase.relay_label, actor=actor)
+    return phase

@@ -11,6 +11,7 @@ urlpatterns = [
     path("w/<slug:ws>/settings/phases/add/", views.phase_add, name="phase_add"),
     path("w/<slug:ws>/settings/phases/<str:key>/rename/", views.phase_rename, name="phase_rename"),
     path("w/<slug:ws>/settings/phases/<str:key>/move/", views.phase_move, name="phase_move"),
+    path("w/<slug:ws>/settings/phases/<str:key>/relay/", views.phase_relay, name="phase_relay"),
     path("w/<slug:ws>/settings/phases/<str:key>/remove/", views.phase_remove, name="phase_remove"),
     path("w/<slug:ws>/members/", views.members, name="members"),
     path("w/<slug:ws>/invitations/", views.invitation_create, name="invitation_create"),

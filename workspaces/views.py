@@ -30,7 +30,7 @@ from workspaces.forms import (
     WorkspaceSettingsForm,
 )
 from workspaces.models import Access, Role
-from workspaces.phases import PHASE_NAME_MAX, PHASES_MAX
+from workspaces.phases import PHASE_NAME_MAX, PHASES_MAX, RELAY_SOURCES
 
 
 def home(request):
@@ -95,6 +95,8 @@ def settings_page(request, membership, *, form=None, phase_errors=None, typed=No
             "phase_name_max": PHASE_NAME_MAX,
             "phases_max": PHASES_MAX,
             "phases_full": len(phases) >= PHASES_MAX,
+            "relay_roles": list(Role.objects.filter(workspace=workspace).values_list("code", flat=True)),
+            "relay_sources": RELAY_SOURCES,
             "sections": settings_sections.sections_for(membership, section_errors),
             "secrets": handover.secrets_of(workspace=workspace) if membership.is_admin else [],
         },
@@ -133,7 +135,9 @@ def phase_add(request, ws):
         request,
         ws,
         "add",
-        lambda w: team_phases.phase_add(workspace=w, name=name),
+        lambda w: team_phases.phase_add(
+            workspace=w, name=name, driver=request.POST.get("driver", ""), navigator=request.POST.get("navigator", "")
+        ),
         f"Added the phase “{' '.join(name.split())[:PHASE_NAME_MAX]}”.",
     )
 
@@ -151,6 +155,28 @@ def phase_rename(request, ws, key):
             workspace=w, phase_key=key, name=name, actor=request.user, expected_name=seen
         ),
         "Phase renamed; every matrix's history records it.",
+    )
+
+
+@login_required
+@require_POST
+def phase_relay(request, ws, key):
+    # Like a rename, a change without what the page showed is treated as stale.
+    post = request.POST
+    seen = (post.get("was_driver", "")[:20], post.get("was_navigator", "")[:20])
+    return _phase_write(
+        request,
+        ws,
+        key,
+        lambda w: team_phases.phase_relay_set(
+            workspace=w,
+            phase_key=key,
+            driver=post.get("driver", ""),
+            navigator=post.get("navigator", ""),
+            expected=seen,
+            actor=request.user,
+        ),
+        "Saved who drives the phase and who navigates.",
     )
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import InvalidInput
 from core.responses import is_htmx, render_varied, show_on_form
-from launches import selectors, services
+from launches import relay_selectors, selectors, services
 from launches.forms import CandidatesUploadForm, CycleForm, RubricForm, TierForm
 from launches.views.common import board_context, cycle_for, launch_for, launch_form
 from workspaces.access import membership_for
@@ -78,6 +78,7 @@ def rubric(request, ws):
             "form": form,
             "rubric": current,
             "editable": membership.is_admin,
+            "handover_days": relay_selectors.handover_days_of(workspace_id=membership.workspace.pk),
         },
         status=422 if form.errors else 200,
     )

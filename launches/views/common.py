@@ -4,7 +4,7 @@ the membership checked first, and the contexts the board and the launch page sha
 from django.http import Http404
 
 from core.errors import NotFound
-from launches import selectors, tiering
+from launches import relay_selectors, selectors, tiering
 from launches.forms import (
     CandidatesUploadForm,
     DependencyForm,
@@ -45,12 +45,14 @@ def launch_form(workspace, data=None):
 
 def board_context(membership, cycle, **extra):
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
+    board = selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today())
+    relay_selectors.mark_relay(launches=[c.launch for column in board.columns for c in column.cards])
     return {
         "membership": membership,
         "workspace": membership.workspace,
         "cycle": cycle,
         "editable": membership.can_edit,
-        "board": selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today()),
+        "board": board,
         "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(),
         **extra,
     }
@@ -140,6 +142,7 @@ def launch_context(membership, launch, **extra):
         "needs_confirmation": tiering.needs_confirmation(launch.tier),
         "lead_codes": selectors.leads_to_confirm_of(membership=membership, launch=launch),
         "lead_days": tiering.lead_days(launch.tier, rubric),
+        "relay": relay_selectors.relay_panel(launch=launch, membership=membership),
         "decisions": selectors.go_decisions_of(launch=launch),
         "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],

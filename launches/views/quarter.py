@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from launches import preread, selectors, services
+from launches import preread, relay_selectors, selectors, services
 from workspaces import workload as workloads
 from workspaces.access import membership_for
 from workspaces.models import Access
@@ -55,7 +55,19 @@ def _context(membership, quarter: workloads.Quarter, **extra):
         "limits_form": limits_form,
         "workload": work,
         "load_rows": load_rows,
+        "relay": _relay(workspace, plan),
         **extra,
+    }
+
+
+def _relay(workspace, plan) -> dict:
+    """The quarter's relay: dropped batons, and launches past Strategy without a signed checkpoint."""
+    launches = [row.launch for row in plan.launches]
+    flags = relay_selectors.relay_flags(launches=launches, workspace_id=workspace.pk)
+    return {
+        "flags": flags,
+        "dropped": [(launch, flags[launch.pk].phase_label) for launch in launches if flags[launch.pk].dropped],
+        "unsigned": [(launch, flags[launch.pk].phase_label) for launch in launches if flags[launch.pk].unsigned_past],
     }
 
 
@@ -113,6 +125,7 @@ def preread_page(request, ws, quarter):
             "summary": summary,
             "load_rows": _load(membership.workspace, plan)[1],
             "today": membership.workspace.today(),
+            "relay": _relay(membership.workspace, plan),
         },
     )
 

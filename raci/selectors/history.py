@@ -28,6 +28,7 @@ KIND_LABELS = {
     "role.update": "edited role",
     "role.holders": "changed who holds",
     "phase.update": "renamed phase",
+    "phase.relay": "changed who drives",
     "matrix.create": "created the matrix",
     "matrix.update": "changed settings",
     "import": "imported",

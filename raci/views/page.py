@@ -177,6 +177,7 @@ def grid_context(grid, *, editable: bool, only_findings: bool = False, page: int
             {
                 "phase": phase,
                 "label": grid.phase_list.label(phase) + (" (continued)" if continued else ""),
+                "relay": grid.phase_list.info(phase),
                 "rows": [
                     {
                         "a": activity,

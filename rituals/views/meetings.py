@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import InvalidInput
 from core.responses import is_htmx, render_varied, show_on_form
+from launches import relay_selectors
 from launches import selectors as launches_selectors
 from launches.forms import TierForm
 from rituals import cadence, selectors, services
@@ -192,6 +193,7 @@ def _meeting_context(membership, ritual, day, occurrence, **extra):
         "minutes": cadence.agenda_minutes(notes),
         "candidates": selectors.meeting_candidates_of(ritual=ritual, day=day, today=workspace.today()),
         "readouts": selectors.readouts_due_of(ritual=ritual, day=day),
+        "checkpoints": relay_selectors.open_checkpoints(membership=membership),
         **extra,
     }
 

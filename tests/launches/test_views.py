@@ -312,11 +312,12 @@ def test_board_query_count_is_constant(editor_client, team):
         assert response.status_code == 200 and response.content.decode().count('class="launch-card') == size
 
     # 7 for the board, 3 for its plan warnings (first open items, dependencies, dates to
-    # avoid), 1 for the bell's unread count and 1 for the workspace switcher in the top bar.
+    # avoid), 1 for the bell's unread count, 1 for the workspace switcher in the top bar and
+    # 2 for the relay's flags (the workspace's phases, the hand-overs waiting).
     assert_same_queries(
         lambda size: _board_with(cycle, people, size),
         lambda _: editor_client.get(board_url(ws, cycle)),
-        at_most=12,
+        at_most=14,
         check=check,
     )
 
@@ -332,13 +333,13 @@ def test_board_move_query_count_is_constant(editor_client, team):
         assert response.status_code == 200
 
     # 18 for the move and its checklist, 8 for telling the owners (whatever the number of
-    # items), 3 for the board's plan warnings.
+    # items), 3 for the board's plan warnings, 2 for the board's relay flags.
     assert_same_queries(
         build,
         lambda launch: editor_client.post(
             launch_url(launch, "launch_tier"), {"tier": "3", "reason": "Small"}, headers=HX
         ),
-        at_most=29,
+        at_most=31,
         check=check,
     )
 

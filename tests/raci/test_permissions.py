@@ -42,6 +42,7 @@ TABLE = {
     "secret_rotate": ({"post": A}, ["ws", "action_webhook"]),
     "phase_rename": ({"post": A}, ["ws", "phase_key"]),
     "phase_move": ({"post": A}, ["ws", "phase_key"]),
+    "phase_relay": ({"post": A}, ["ws", "phase_key"]),
     "phase_remove": ({"post": A}, ["ws", "phase_key"]),
     "role_delete": ({"post": E}, ["ws", "spare_role_id"]),
     "matrix_new": ({"get": E, "post": E}, ["ws"]),

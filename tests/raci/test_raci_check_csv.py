@@ -99,7 +99,15 @@ def test_json_findings_name_the_activity():
             "activity": "Naming",
             "role": None,
             "message": "PM and PMM are both accountable for “Naming”.",
-        }
+        },
+        # The file's Strategy row is PM's alone: in the lifecycle's relay PMM drives its half too.
+        {
+            "rule": "idle-driver",
+            "severity": "warning",
+            "activity": None,
+            "role": "PMM",
+            "message": "PMM drives “Strategy” but holds no A and no R on its activities.",
+        },
     ]
 
 
@@ -140,7 +148,8 @@ def test_text_error_line_names_the_activity():
     status, text = run("--csv", str(TWO_OWNERS))
     assert status == 1
     assert text.splitlines()[0] == "error  multiple-accountable  Naming: PM and PMM are both accountable for “Naming”."
-    assert text.splitlines()[-1] == "Checked 3 activities and 2 roles: 1 error, 0 warnings, 0 info."
+    # The warning: PMM drives its half of Strategy (the lifecycle's relay) with only a C there.
+    assert text.splitlines()[-1] == "Checked 3 activities and 2 roles: 1 error, 1 warning, 0 info."
 
 
 def test_text_errors_for_an_invalid_file():
@@ -176,6 +185,7 @@ def test_xlsx_file(tmp_path):
     assert [(f["rule"], f["activity"]) for f in findings] == [
         ("multiple-accountable", "Naming"),
         ("no-responsible", "Naming"),
+        ("idle-driver", None),  # PM drives its half of Strategy with only a C there
     ]
 
 
@@ -192,7 +202,7 @@ def test_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TWO_OWNERS.read_bytes())))
     status, findings = run_json("--csv", "-")
     assert status == 1
-    assert [f["rule"] for f in findings] == ["multiple-accountable"]
+    assert [f["rule"] for f in findings] == ["multiple-accountable", "idle-driver"]
 
 
 def test_missing_file(tmp_path):

@@ -57,6 +57,7 @@ def test_catalogue_codes_are_the_contract():
         "idle-role",
         "overloaded-role",
         "shared-hats",
+        "idle-driver",
     )
 
 

@@ -61,6 +61,17 @@ PERSON_FIELDS = {
     "launches.ReadinessItem.owner": (HANDED_OVER, "open items go to their new owner; done ones are cleared"),
     "launches.GoDecision.decided_by": (KEPT, "who recorded go or no-go: a record"),
     "launches.StatusUpdate.author": (CLEARED, "shown as someone"),
+    "launches.Launch.driver": (CLEARED, "the launch waits for its owners to name who drives the phase"),
+    "launches.Handover.from_member": (CLEARED, "the hand-over stays in the launch's relay, from nobody named"),
+    "launches.Handover.to_member": (
+        CLEARED,
+        "the hand-over stays, to someone who left: a dropped baton if not accepted",
+    ),
+    "launches.Handover.created_by": (KEPT, "who recorded the hand-over: a record"),
+    "launches.CheckpointAnswer.member": (
+        CLEARED,
+        "the answer stands for its side; who gave it stays in the decision log, which names them",
+    ),
     "rituals.Ritual.attendee_members": (HANDED_OVER, "their seat goes to the new attendee"),
     "api.ApiToken.user": (
         KEPT,
