@@ -66,6 +66,8 @@ def badge_html(findings: list[rules.Finding], element_id: str, *, oob: bool = Fa
 
 def text(value: object) -> str:
     """`value` as the templates print it: escaped, unless it is already safe markup."""
+    if type(value) is str:  # the common case, and never safe markup (SafeString is a subclass)
+        return escape(value)
     html = getattr(value, "__html__", None)
     return html() if html is not None else escape(str(value))
 
