@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from raci.rules import ERROR, LIFECYCLE_DRIVERS, Finding, Key, MatrixData, RuleSettings
+from raci.rules import ERROR, LIFECYCLE_DRIVERS, ActivityData, Finding, Key, MatrixData, RuleSettings
 
 # Why each rule matters, in our words, from the source articles' reasoning (docs/sources.md).
 WHY = {
@@ -88,22 +88,38 @@ def split_letters(row: dict[Key, str], input_owner: Key, outcome_owner: Key) -> 
     return ({**others, input_owner: "AR", outcome_owner: "C"}, {**others, input_owner: "C", outcome_owner: "AR"})
 
 
-def rows_of(data: MatrixData) -> dict[Key, dict[Key, str]]:
-    """Each activity's letters, for callers that ask for the fixes of many findings."""
-    rows: dict[Key, dict[Key, str]] = {}
+class Rows(dict):
+    """Each activity's letters (activity key -> role key -> value), with the lookups that
+    the fixes of every finding need: the activities by key, the roles' codes, labels and
+    order. Built once by `rows_of` for a panel of many findings; looking these up in the
+    matrix for each finding made the panel's time grow with the square of its rows."""
+
+    __slots__ = ("activities", "codes", "labels", "order")
+
+    activities: dict[Key, ActivityData]
+    codes: dict[Key, str]
+    labels: dict[Key, str]
+    order: list[Key]
+
+
+def rows_of(data: MatrixData) -> Rows:
+    """Each activity's letters and the matrix's lookups, for callers that ask for the fixes
+    of many findings."""
+    rows = Rows()
     for (a, r), v in data.cells.items():
         if v:
             rows.setdefault(a, {})[r] = v
+    rows.activities = {a.key: a for a in data.activities}
+    rows.codes = {r.key: r.code.upper() for r in data.roles}
+    rows.labels = {r.key: r.label for r in data.roles}
+    rows.order = [r.key for r in data.roles]
     return rows
 
 
-def _row(data: MatrixData, activity: Key, rows: dict | None = None) -> dict[Key, str]:
-    order = [r.key for r in data.roles]
-    if rows is not None:
-        row = {r: v for r, v in rows.get(activity, {}).items() if r in order}
-    else:
-        row = {r: v for (a, r), v in data.cells.items() if a == activity and v and r in order}
-    return {r: row[r] for r in order if r in row}
+def _row(rows: Rows, activity: Key) -> dict[Key, str]:
+    """The activity's letters in the columns' order."""
+    row = rows.get(activity, {})
+    return {r: row[r] for r in rows.order if r in row}
 
 
 def _changes(activity, before: dict, after: dict) -> tuple:
@@ -113,12 +129,12 @@ def _changes(activity, before: dict, after: dict) -> tuple:
     )
 
 
-def _label_of(data: MatrixData, key) -> str:
-    return next((r.label for r in data.roles if r.key == key), str(key))
+def _label_of(rows: Rows, key) -> str:
+    return rows.labels.get(key, str(key))
 
 
-def _names(data: MatrixData, keys) -> str:
-    labels = [_label_of(data, k) for k in keys]
+def _names(rows: Rows, keys) -> str:
+    labels = [_label_of(rows, k) for k in keys]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
@@ -134,11 +150,11 @@ def fixes_for(
     *,
     settings: RuleSettings = RuleSettings(),  # noqa: B008  (frozen: one shared default is safe)
     template: TemplateLetters | None = None,
-    rows: dict | None = None,
+    rows: Rows | None = None,
 ) -> list[Fix]:
     """The fixes for `finding` on `data`, most likely first; for a warning or an info,
     accepting it on purpose is one of them (the first for an idle role, else the last).
-    `rows` (from `rows_of`) saves scanning every cell when asking for many findings' fixes."""
+    `rows` (from `rows_of`) saves reading the whole matrix again for each of many findings."""
     found = _fixes_for(finding, data, settings=settings, template=template, rows=rows)
     if finding.severity != ERROR and not any(f.code == "accept" for f in found):
         found.append(ACCEPT)
@@ -151,35 +167,36 @@ def _fixes_for(
     *,
     settings: RuleSettings = RuleSettings(),  # noqa: B008  (frozen: one shared default is safe)
     template: TemplateLetters | None = None,
-    rows: dict | None = None,
+    rows: Rows | None = None,
 ) -> list[Fix]:
-    activity = next((a for a in data.activities if a.key == finding.activity), None)
-    code_of = {r.key: r.code.upper() for r in data.roles}
+    rows = rows if rows is not None else rows_of(data)
+    activity = rows.activities.get(finding.activity) if finding.activity is not None else None
+    code_of = rows.codes
     template_row = template.row(activity.name) if template and activity else None
     rule = finding.rule
     if activity is not None:
-        row = _row(data, activity.key, rows)
+        row = _row(rows, activity.key)
     if rule == "multiple-accountable":
         owners = [k for k, v in row.items() if v in ("A", "AR")]
         suggested = [k for k in owners if template_row and template_row.get(code_of[k]) in ("A", "AR")]
         fixes = [
             Fix(
                 f"single:{k}",
-                f"Make {_label_of(data, k)} the single A (the others R or C)",
+                f"Make {_label_of(rows, k)} the single A (the others R or C)",
                 _changes(activity.key, row, single_accountable(row, k)),
             )
             for k in [*suggested, *[o for o in owners if o not in suggested]]
         ]
         return [*fixes, Fix("split", "Split into input and outcome", form="split")]
     if rule == "no-accountable":
-        keys = [r.key for r in data.roles]
+        keys = rows.order
         suggested = [k for k in keys if template_row and template_row.get(code_of[k]) in ("A", "AR")]
         doers = [k for k in keys if row.get(k) == "R" and k not in suggested]
         ordered = [*suggested, *doers, *[k for k in keys if k not in suggested and k not in doers]]
         return [
             Fix(
                 f"accountable:{k}",
-                f"Make {_label_of(data, k)} accountable" + (" (as in the template)" if k in suggested else ""),
+                f"Make {_label_of(rows, k)} accountable" + (" (as in the template)" if k in suggested else ""),
                 _changes(activity.key, row, {**row, k: "AR" if row.get(k) == "R" else "A"}),
             )
             for k in ordered
@@ -188,7 +205,7 @@ def _fixes_for(
         return [
             Fix(
                 f"doer:{k}",
-                f"{_label_of(data, k)} also does the work (A/R)",
+                f"{_label_of(rows, k)} also does the work (A/R)",
                 _changes(activity.key, row, {**row, k: "AR"}),
             )
             for k, v in row.items()
@@ -212,7 +229,7 @@ def _fixes_for(
         return [
             Fix(
                 f"narrow:{to}",
-                f"Make {_names(data, [k for k in holders if k in narrowed])} {to}",
+                f"Make {_names(rows, [k for k in holders if k in narrowed])} {to}",
                 _changes(activity.key, row, after),
             )
         ]
@@ -226,7 +243,7 @@ def _fixes_for(
         # A role consulted and informed on purpose is the common case (Legal, Finance, Sales):
         # accepting it comes first, removing the column second.
         role = finding.role
-        fixes = [ACCEPT_ON_PURPOSE, Fix("remove", f"Remove the column {_label_of(data, role)}", remove_role=role)]
+        fixes = [ACCEPT_ON_PURPOSE, Fix("remove", f"Remove the column {_label_of(rows, role)}", remove_role=role)]
         if template is not None:
             code = code_of.get(role)
             changes = []
@@ -236,7 +253,7 @@ def _fixes_for(
                 if wanted and wanted != current:
                     changes.append((a.key, role, current, wanted))
             if changes:
-                fixes.append(Fix("template", f"Give {_label_of(data, role)} the template's letters", tuple(changes)))
+                fixes.append(Fix("template", f"Give {_label_of(rows, role)} the template's letters", tuple(changes)))
         return fixes
     if rule == "idle-driver":
         return _driver_fixes(finding, data, rows)
@@ -245,14 +262,13 @@ def _fixes_for(
     return []
 
 
-def _driver_fixes(finding: Finding, data: MatrixData, rows: dict | None) -> list[Fix]:
+def _driver_fixes(finding: Finding, data: MatrixData, rows: Rows) -> list[Fix]:
     """The obvious fix of `idle-driver`: in each phase it drives without an A or R, the
     one activity nobody is responsible for becomes the driver's (R). Offered only when
     every such phase has exactly one."""
     role = finding.role
-    code = next((r.code.upper() for r in data.roles if r.key == role), None)
+    code = rows.codes.get(role) if role is not None else None
     drivers = LIFECYCLE_DRIVERS if data.phase_drivers is None else data.phase_drivers
-    rows = rows if rows is not None else rows_of(data)
     changes = []
     for phase, codes in drivers.items():
         keys = [a.key for a in data.activities if a.phase == phase]
@@ -266,9 +282,8 @@ def _driver_fixes(finding: Finding, data: MatrixData, rows: dict | None) -> list
         changes.append((undone[0], role, rows.get(undone[0], {}).get(role, ""), "R"))
     if not changes:
         return []
-    names = {a.key: a.name for a in data.activities}
-    listed = ", ".join(f"“{names[a]}”" for a, *_ in changes)
-    return [Fix("driver", f"Make {_label_of(data, role)} responsible (R) for {listed}", tuple(changes))]
+    listed = ", ".join(f"“{rows.activities[a].name}”" for a, *_ in changes)
+    return [Fix("driver", f"Make {_label_of(rows, role)} responsible (R) for {listed}", tuple(changes))]
 
 
 def handover_letters(row: dict[Key, str], *, from_role: Key, to_role: Key) -> dict[Key, str]:
