@@ -530,8 +530,10 @@ def _kind(converter_name: str) -> str:
 
 
 # The URLs are dealt round-robin into shards, each a test of its own, so parallel workers
-# share the pass; together the shards fuzz every URL as every identity.
-SHARDS = 4
+# share the pass; together the shards fuzz every URL as every identity. Eight small ones:
+# the shard still running when the rest of a parallel run is done holds one core for less
+# long, and the seed they share is built once per worker however many there are.
+SHARDS = 8
 
 
 @dataclasses.dataclass

@@ -3,8 +3,9 @@ shows an internal id ("outcome_id 40").
 
 The demo `make run` shows and the test world are built side by side, with a split row, a
 new matrix owner and reminders due so the history and every kind of e-mail have something
-to say; then every page reachable by a link (or an htmx GET) is read as each identity, a
-few of each kind, with the exports those pages link, and every e-mail sent on the way.
+to say (once for the module); then every page reachable by a link (or an htmx GET) is read
+as each identity, a few of each kind, with the exports those pages link (each identity's
+walk a test of its own), and every e-mail sent on the way.
 """
 
 from __future__ import annotations
