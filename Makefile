@@ -40,16 +40,21 @@ run: seed
 # tests queued for the other, so one slow module does not leave a core idle.
 WORKERS ?= 2
 XDIST := -n $(WORKERS) --dist worksteal
+# Compiled modules (and pytest's rewritten test modules) are cached in __pycache__ even
+# where the environment says not to write them (PYTHONDONTWRITEBYTECODE): otherwise each
+# worker, and each server or command a test starts, compiles Django and the app from
+# source again, several seconds a process.
+BYTECODE := env -u PYTHONDONTWRITEBYTECODE
 
 # The whole suite, on the database and Redis of the environment (SQLite and in-process by
 # default). Browser tests drive Debian's Chromium; without it they fail loudly instead of skipping.
 test: install
-	$(UV) run --frozen pytest $(XDIST) $(PYTEST_ARGS)
+	$(BYTECODE) $(UV) run --frozen pytest $(XDIST) $(PYTEST_ARGS)
 
 # The daily loop: everything but the browser and fuzz tests, on SQLite with the cache in
 # memory, whatever the environment says.
 check: install
-	env -u DATABASE_URL -u REDIS_URL $(UV) run --frozen pytest $(XDIST) -m "not browser and not fuzz" $(PYTEST_ARGS)
+	$(BYTECODE) -u DATABASE_URL -u REDIS_URL $(UV) run --frozen pytest $(XDIST) -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 # Lint, formatting, types and the apps' layers; changes nothing.
 lint: install

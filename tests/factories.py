@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from launches import services as launch_services
 from raci.models import Activity, Cell, Column, Matrix
 from raci.services import matrix_recount
 from workspaces.models import Access, Membership, Role, RoleHolder, Workspace
@@ -102,3 +103,20 @@ def build_matrix(
 
 def hold(role: Role, membership: Membership) -> None:
     RoleHolder.objects.get_or_create(role=role, membership=membership)
+
+
+def build_team():
+    """A workspace with an admin, a PM lead, a PMM lead, a support and a sales person, and a
+    2027-Q1 cycle (the `team` fixture; module-scoped fixtures build it once)."""
+    admin = MembershipFactory(access=Access.ADMIN)
+    ws = admin.workspace
+    people = {"admin": admin}
+    for code, name in (("PM", "Product Manager"), ("PMM", "Product Marketing Manager"), ("SUP", "Support")):
+        role = Role.objects.create(workspace=ws, code=code, name=name)
+        member = MembershipFactory(workspace=ws, access=Access.EDITOR)
+        hold(role, member)
+        people[code] = member
+    people["viewer"] = MembershipFactory(workspace=ws, access=Access.VIEWER)
+    people["editor"] = MembershipFactory(workspace=ws, access=Access.EDITOR)
+    cycle = launch_services.cycle_create(workspace=ws, quarter="2027-Q1")
+    return ws, cycle, people

@@ -11,8 +11,10 @@ actions it takes or the fields an htmx button posts that no form on a page shows
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
+from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
@@ -38,6 +40,7 @@ from raci.models import Activity, ChangeEvent, Decision, Matrix
 from raci.tasks import parse_import
 from rituals.models import Ritual
 from tests.factories import MembershipFactory, UserFactory
+from tests.module_rows import rows_for_the_module
 from workshops import services as workshop_services
 from workspaces import services as workspaces_services
 from workspaces.invitations import invitation_create
@@ -537,22 +540,51 @@ def _kind(converter_name: str) -> str:
     return {"int": "int", "string": "str", "str": "str", "slug": "slug", "path": "str"}.get(converter_name, "isodate")
 
 
-# The URLs are dealt round-robin into shards, each a test of its own on a fresh seed, so
-# parallel workers share the pass; together the shards fuzz every URL as every identity.
-SHARDS = 4
+# The URLs are dealt round-robin into shards, each a test of its own, so parallel workers
+# share the pass; together the shards fuzz every URL as every identity. Eight small ones:
+# the shard still running when the rest of a parallel run is done holds one core for less
+# long, and the seed they share is built once per worker however many there are.
+SHARDS = 8
+
+
+@dataclasses.dataclass
+class Seeded:
+    seed: Seed
+    fields: dict[str, dict[str, list[str]]]
+
+
+def _seed_and_discover() -> Seeded:
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.CRITICAL)  # the pages an admin cannot open answer 4xx: nothing to say
+    try:
+        seed = _seed()
+        fuzzer = Fuzzer(seed)
+        # Every page: a form on one page may post to a URL of another shard.
+        fuzzer.discover([(name, pattern) for name, pattern in url_patterns() if name in URLS])
+    finally:
+        request_log.setLevel(level)
+    return Seeded(seed, fuzzer.fields)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
+    """One seed and one discovery of the pages' forms for all the shards a worker runs: every
+    request a shard sends is rolled back (Fuzzer.send), so each shard still meets the seed
+    as it was built."""
+    yield from rows_for_the_module(django_db_blocker, _seed_and_discover)
 
 
 @pytest.mark.fuzz
 @pytest.mark.django_db
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_no_url_answers_5xx_to_hostile_input(caplog, shard):
+def test_no_url_answers_5xx_to_hostile_input(caplog, shard, seeded):
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of 4xx warnings say nothing
-    seed = _seed()
     patterns = list(url_patterns())
     unknown = [name for name, _ in patterns if name not in URLS]
     assert not unknown, f"Add these URLs to URLS in tests/test_fuzz.py: {unknown}"
-    fuzzer = Fuzzer(seed)
-    fuzzer.discover(patterns)  # every page: a form on one page may post to a URL of another shard
+    fuzzer = Fuzzer(seeded.seed)
+    fuzzer.fields = copy.deepcopy(seeded.fields)
     for name, pattern in _shard(patterns, shard):
         _fuzz_one(fuzzer, name, pattern)
     assert not fuzzer.failures, "\n".join(fuzzer.failures)

@@ -9,10 +9,11 @@ import pytest
 
 from api import tokens
 from raci import services
-from raci.models import Template
+from raci.models import Matrix, Template
 from raci.seeding import templates_seed
 from tests.factories import MembershipFactory, RoleFactory, WorkspaceFactory, hold
-from workspaces.models import Access, Membership
+from tests.module_rows import rows_for_the_module
+from workspaces.models import Access, Membership, Workspace
 
 
 @dataclass
@@ -43,6 +44,34 @@ def token_for(membership: Membership, scope: str = "write") -> str:
 @pytest.fixture
 def world(db):
     """A workspace with a matrix from the default template, its people and their tokens."""
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """`world`'s rows built once for a module whose tests each roll back what they write:
+    a module overrides `world` with `shared_world` (fresh objects for each test)."""
+    yield from rows_for_the_module(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def shared_world(db, module_world):
+    """The module's world as new objects for this test: a test may change or delete the
+    objects it is given (Model.delete() clears the pk), the rows come back after it."""
+    memberships = Membership.objects.select_related("user", "workspace")
+    fresh = {key: memberships.get(pk=module_world[key].pk) for key in ("admin", "editor", "viewer", "outsider")}
+    return {
+        **module_world,
+        **fresh,
+        "ws": Workspace.objects.get(pk=module_world["ws"].pk),
+        "matrix": Matrix.objects.get(pk=module_world["matrix"].pk),
+        "tokens": dict(module_world["tokens"]),
+        "activity_ids": list(module_world["activity_ids"]),
+        "role_ids": list(module_world["role_ids"]),
+    }
+
+
+def build_world() -> dict:
     templates_seed()
     admin = MembershipFactory(access=Access.ADMIN)
     ws = admin.workspace

@@ -66,6 +66,12 @@ IDENTITIES = [
 ]
 
 
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 @pytest.mark.parametrize("path,method", _operations())
 def test_each_operation_answers_each_identity_as_its_access_allows(api, world, path, method):
     for access, scope in IDENTITIES:

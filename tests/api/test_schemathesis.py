@@ -35,6 +35,12 @@ EXAMPLES = 15
 
 
 @pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
+@pytest.fixture
 def in_process_app(settings):
     settings.API_RATE_LIMITS = None
     # The test's transaction holds what `world` made: the in-process requests must not close it.

@@ -6,7 +6,6 @@ Chromium fails the tests loudly: it is never a reason to skip.
 """
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -118,14 +117,22 @@ def assert_htmx_loaded(page: Page) -> None:
 
 @pytest.fixture
 def sign_in(server):
-    """`sign_in(page, username)` signs in through the real login form."""
+    """`sign_in(page, username)` signs in and opens the home page signed in. The session is
+    made on the server (as Django's test client does) and handed to the browser as its
+    cookie: the login form costs two page loads a test, and
+    tests/browser/test_sign_in.py drives the form."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
 
     def _sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
-        page.goto(f"{server}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password), f"{username} has another password"
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server}])
+        page.goto(f"{server}/")
         expect(page.locator(".usernav summary")).to_be_visible()
         assert_htmx_loaded(page)
 

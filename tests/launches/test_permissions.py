@@ -11,8 +11,9 @@ from launches import services
 from launches.models import Dependency
 from launches.services import relay as relay_services
 from rituals import services as rituals_services
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, build_team
 from tests.launches.conftest import make_launch
+from tests.module_rows import rows_for_the_module
 from workspaces.models import Access
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +88,15 @@ def test_every_url_pattern_is_in_the_table():
     assert set(NAMESPACE) == set(TABLE) | PUBLIC
 
 
-@pytest.fixture
-def world(team):
-    ws, cycle, people = team
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's requests (removals included) are rolled back
+    after it, so every test meets the world as built."""
+    yield from rows_for_the_module(django_db_blocker, _build_world)
+
+
+def _build_world():
+    ws, cycle, people = build_team()
     launch = make_launch(cycle, people)
     services.launch_set_tier(launch=launch, tier=3, reason="Small", actor=people["PMM"])
     other = make_launch(cycle, people, name="Before it")

@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 
 from raci.seeding import templates_seed
 from tests.factories import MembershipFactory, UserFactory, build_matrix
+from tests.module_rows import rows_for_the_module
 from workspaces.models import Access
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +110,14 @@ def test_every_url_pattern_is_in_the_table():
     assert set(NAMESPACE) == set(TABLE)
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's requests (removals included) are rolled back
+    after it, so every test meets the world as built."""
+    yield from rows_for_the_module(django_db_blocker, _build_world)
+
+
+def _build_world():
     templates_seed()
     admin = MembershipFactory(access=A)
     ws = admin.workspace
