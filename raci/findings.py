@@ -77,6 +77,9 @@ def neighbourhood_findings(
     column_found = rules.role_findings(
         roles_by_key[role_id], (v for v in down.values() if v), hood.n_activities, len(hood.columns), settings
     )
+    if hood.relay is not None:
+        letters = ((hood.phases.get(a, ""), v) for a, v in down.items())
+        column_found += hood.relay.column_findings(roles_by_key[role_id], letters, hood.phases.values())
     return row_found, column_found
 
 
@@ -98,13 +101,12 @@ def _around_column(
     around: CellsAround, role_id: int, settings: rules.RuleSettings, acknowledged: Mapping | None
 ) -> tuple[list[rules.Finding], int]:
     column = next(c for c in around.columns if c.role_id == role_id)
-    found = rules.role_findings(
-        rules.RoleData(column.role_id, column.code, column.name),
-        [v for _, v in around.down.get(role_id, [])],
-        around.n_activities,
-        len(around.columns),
-        settings,
-    )
+    role = rules.RoleData(column.role_id, column.code, column.name)
+    letters = around.down.get(role_id, [])
+    found = rules.role_findings(role, [v for _, v in letters], around.n_activities, len(around.columns), settings)
+    if around.relay is not None:
+        phased = ((around.phase_of.get(a, ""), v) for a, v in letters)
+        found += around.relay.column_findings(role, phased, around.phases)
     if not acknowledged:
         return found, 0
     fingerprint = acknowledgments.column_fingerprint(dict(around.down.get(role_id, [])))

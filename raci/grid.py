@@ -4,6 +4,7 @@ the renderer and the services share. Plain data over `raci.rules`, no queries.""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from raci import acknowledgments, rules
@@ -130,6 +131,31 @@ class Grid:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """Who drives each phase (phase key -> role codes) and the phases' names."""
+
+    drivers: dict[str, tuple[str, ...]]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, phase_list: PhaseList) -> Relay:
+        return cls(phase_list.drivers(), {p.key: p.name for p in phase_list})
+
+    def in_order(self, phases: Iterable[str]) -> list[str]:
+        """The phases in the workspace's order (the names are in it), others after."""
+        order = {key: i for i, key in enumerate(self.names)}
+        return sorted(set(phases), key=lambda key: (order.get(key, len(order)), key))
+
+    def column_findings(self, role: rules.RoleData, letters: Iterable[tuple[str, str]], phases: Iterable[str]):
+        """The role's `idle-driver` finding from its column: `letters` are (phase, letter)
+        of its cells, `phases` the matrix's phases that have activities."""
+        led = {phase for phase, value in letters if value in COLUMN_LETTERS}
+        return rules.relay_role_findings(
+            role, phases=self.in_order(phases), led=led, drivers=self.drivers, names=self.names
+        )
+
+
 @dataclass(slots=True)
 class CellNeighbourhood:
     """What one cell edit can change: its row and, when asked for, its column."""
@@ -140,6 +166,10 @@ class CellNeighbourhood:
     down: dict[int, str] | None  # activity id -> value, for every activity; None if not read
     columns: list[RoleColumn]
     n_activities: int
+    # Read with the column: each activity's phase, and the workspace's relay (phase key ->
+    # the codes that drive it; its phases' names), which the column's `idle-driver` needs.
+    phases: dict[int, str] = field(default_factory=dict)
+    relay: Relay | None = None
 
 
 # The letters that count in a column's findings (idle-role, overloaded-role): a column
@@ -159,6 +189,11 @@ class CellsAround:
     n_activities: int
     # The roles of the changed cells whose columns were read (a column may hold no letter).
     role_ids: set[int] = field(default_factory=set)
+    # Read with the columns: the phase of each activity with a letter in them (and of the
+    # changed rows), the phases with activities, in order, and the workspace's relay.
+    phase_of: dict[int, str] = field(default_factory=dict)
+    phases: list[str] = field(default_factory=list)
+    relay: Relay | None = None
 
     def apply(self, values: dict[tuple[int, int], str]) -> None:
         """Set the cells (activity id, role id) -> value, as a write just did, in what was read."""

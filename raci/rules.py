@@ -11,7 +11,7 @@ Keys are opaque: a saved matrix uses primary keys, a CSV uses row and column pos
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,40 +159,48 @@ def relay_findings(matrix: MatrixData) -> list[Finding]:
     activities (the letters contradict the relay). One finding per role, naming every
     such phase, in the order of the matrix's rows."""
     drivers = LIFECYCLE_DRIVERS if matrix.phase_drivers is None else matrix.phase_drivers
-    names = matrix.phase_names or LIFECYCLE_NAMES
     if not drivers:
         return []
-    by_code = {role.code.upper(): role for role in matrix.roles}
-    in_phase: dict[str, list[Key]] = defaultdict(list)
-    for activity in matrix.activities:
-        if activity.phase in drivers:
-            in_phase[activity.phase].append(activity.key)
-    idle: dict[Key, list[str]] = defaultdict(list)
-    for phase, keys in in_phase.items():
-        for code in drivers[phase]:
-            role = by_code.get(code.upper())
-            if role is None:
-                continue
-            if not any(matrix.cells.get((a, role.key), "") in ("R", "A", "AR") for a in keys):
-                idle[role.key].append(phase)
+    names = matrix.phase_names or LIFECYCLE_NAMES
+    phase_of = {activity.key: activity.phase for activity in matrix.activities}
+    phases = list(dict.fromkeys(activity.phase for activity in matrix.activities))
+    led: dict[Key, set[str]] = defaultdict(set)
+    for (activity_key, role_key), value in matrix.cells.items():
+        if value in ("R", "A", "AR") and activity_key in phase_of:
+            led[role_key].add(phase_of[activity_key])
     found = []
     for role in matrix.roles:
-        phases = idle.get(role.key)
-        if not phases:
-            continue
-        listed = [f"“{names.get(p, p)}”" for p in phases]
-        what = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
-        found.append(
-            Finding(
-                "idle-driver",
-                WARNING,
-                f"{role.label} drives {what} but holds no A and no R on {'its' if len(phases) == 1 else 'their'} activities.",
-                "Make the driver accountable or responsible for the phase's work it leads, or change who "
-                "drives the phase in the workspace's settings.",
-                role=role.key,
-            )
-        )
+        found += relay_role_findings(role, phases=phases, led=led.get(role.key, set()), drivers=drivers, names=names)
     return found
+
+
+def relay_role_findings(
+    role: RoleData,
+    *,
+    phases: Iterable[str],
+    led: Collection[str],
+    drivers: Mapping[str, tuple[str, ...]],
+    names: Mapping[str, str],
+) -> list[Finding]:
+    """`idle-driver` for one role, from its column alone (what an edit to one column can
+    change): `phases` are the matrix's phases that have activities, in order; `led` those
+    where the role holds A or R on one of them."""
+    code = role.code.upper()
+    idle = [p for p in phases if p not in led and any(c.upper() == code for c in drivers.get(p, ()))]
+    if not idle:
+        return []
+    listed = [f"“{names.get(p, p)}”" for p in idle]
+    what = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return [
+        Finding(
+            "idle-driver",
+            WARNING,
+            f"{role.label} drives {what} but holds no A and no R on {'its' if len(idle) == 1 else 'their'} activities.",
+            "Make the driver accountable or responsible for the phase's work it leads, or change who "
+            "drives the phase in the workspace's settings.",
+            role=role.key,
+        )
+    ]
 
 
 def row_findings(

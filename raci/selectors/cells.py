@@ -21,7 +21,7 @@ from django.db.models import (
 
 from core.prepared import Prepared
 from raci import rules
-from raci.grid import COLUMN_LETTERS, ActivityRow, CellNeighbourhood, CellsAround, Grid, RoleColumn
+from raci.grid import COLUMN_LETTERS, ActivityRow, CellNeighbourhood, CellsAround, Grid, Relay, RoleColumn
 from raci.models import (
     Activity,
     Cell,
@@ -29,6 +29,8 @@ from raci.models import (
     Column,
     Matrix,
 )
+from workspaces.models import Phase
+from workspaces.phases import LIFECYCLE, PhaseList
 from workspaces.team_phases import phase_list
 
 
@@ -132,8 +134,8 @@ def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: boo
     no_text = Value(None, output_field=CharField())
     column = (
         column.order_by()
-        .annotate(part=Value(1), no_name=no_text, no_phase=no_text, here_value=Subquery(letter), here_version=Value(0))
-        .values_list("part", "id", "no_name", "no_phase", "order", "here_value", "here_version")
+        .annotate(part=Value(1), no_name=no_text, here_value=Subquery(letter), here_version=Value(0))
+        .values_list("part", "id", "no_name", "phase", "order", "here_value", "here_version")
     )
     size = (
         Activity.objects.filter(matrix_id=matrix_id).order_by().values("matrix_id").annotate(n=Count("id")).values("n")
@@ -144,7 +146,15 @@ def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: boo
         .annotate(part=Value(2), no_value=no_text, n=Subquery(size))
         .values_list("part", "id", "name", "phase", "order", "no_value", "n")
     )
-    return row.union(column, activity, all=True).order_by()
+    # 3, the workspace's phases with who drives each (none stored: the lifecycle's relay).
+    workspace = Matrix.objects.filter(pk=matrix_id).values("workspace_id")[:1]
+    phases = (
+        Phase.objects.filter(workspace_id=Subquery(workspace))
+        .order_by()
+        .annotate(part=Value(3), no_version=Value(0))
+        .values_list("part", "id", "key", "driver", "position", "name", "no_version")
+    )
+    return row.union(column, activity, phases, all=True).order_by()
 
 
 _MARKERS = {"matrix_id": -2_000_000_001, "activity_id": -2_000_000_002, "role_id": -2_000_000_004}
@@ -159,7 +169,7 @@ def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int, column
     `column=False` is for an edit to a letter outside COLUMN_LETTERS: the column is then
     read only if the cell holds one of them now (`down` is None when it was not read)."""
     query = _NEIGHBOURHOOD if column else _NEIGHBOURHOOD_IF_HELD
-    columns, row, down = [], {}, {}
+    columns, row, down, phase_of, stored = [], {}, {}, {}, []
     activity, n = None, 0
     for part, pk, text, more, order, value, version in query.rows(
         matrix_id=matrix.pk, activity_id=activity_id, role_id=role_id
@@ -169,13 +179,17 @@ def cell_neighbourhood(*, matrix: Matrix, activity_id: int, role_id: int, column
             row[pk] = (value or "", version or 0)
         elif part == 1:
             down[pk] = value or ""
-        else:
+            phase_of[pk] = more
+        elif part == 2:
             activity, n = ActivityRow(pk, text, more, "", order), version
+        else:
+            stored.append((order, pk, text, value, more))
     columns.sort(key=lambda c: (c.order, c.role_id))
     here = next((c for c in columns if c.role_id == role_id), None)
     if not column and row.get(role_id, ("", 0))[0] not in COLUMN_LETTERS:
-        down = None
-    return CellNeighbourhood(activity, here, row, down, columns, n)
+        return CellNeighbourhood(activity, here, row, None, columns, n)
+    phases = PhaseList([(key, name, driver, "") for _, _, key, name, driver in sorted(stored)] or list(LIFECYCLE))
+    return CellNeighbourhood(activity, here, row, down, columns, n, phase_of, Relay.of(phases))
 
 
 def matrix_rule_input(matrix: Matrix) -> tuple[rules.MatrixData, rules.RuleSettings]:
@@ -211,13 +225,13 @@ _COLUMNS = Prepared(
     ),
     matrix_id=-2_000_000_044,
 )
-_N_ACTIVITIES = Prepared(
+_PHASE_SIZES = Prepared(
     lambda matrix_id: (
         Activity.objects.filter(matrix_id=matrix_id)
         .order_by()
-        .values("matrix_id")
+        .values("phase")
         .annotate(n=Count("id"))
-        .values_list("n")
+        .values_list("phase", "n")
     ),
     matrix_id=-2_000_000_045,
 )
@@ -242,15 +256,23 @@ def cells_around(*, matrix: Matrix, keys: list[tuple[int, int]]) -> CellsAround:
         if role_id in current:
             cells[(pk, role_id)] = (value, version)
     down: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    phase_of = {pk: a.phase for pk, a in activities.items()}
+    sizes = _PHASE_SIZES.rows(matrix_id=matrix.pk)
+    around = CellsAround(columns, activities, cells, down, sum(n for _, n in sizes), role_ids, phase_of)
     if role_ids:
-        for role_id, activity_id, value in _fetch(
+        for role_id, activity_id, value, phase in _fetch(
             Cell.objects.filter(activity__matrix=matrix, role_id__in=role_ids)
             .exclude(value="")
-            .values_list("role_id", "activity_id", "value")
+            .values_list("role_id", "activity_id", "value", "activity__phase")
         ):
             down[role_id].append((activity_id, value))
-    n = _N_ACTIVITIES.rows(matrix_id=matrix.pk)
-    return CellsAround(columns, activities, cells, down, n[0][0] if n else 0, role_ids)
+            phase_of[activity_id] = phase
+        # A column's `idle-driver` also needs the phases with activities and who drives them.
+        phases = phase_list(workspace_id=matrix.workspace_id)
+        present = {phase for phase, _ in sizes}
+        around.phases = sorted(present, key=phases.order)
+        around.relay = Relay.of(phases)
+    return around
 
 
 def activity_positions(*, matrix: Matrix) -> dict[int, int]:
