@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import clean_name as clean_name
@@ -222,8 +225,8 @@ def import_confirm(*, job: MatrixImport) -> MatrixImport:
     locked = MatrixImport.objects.select_for_update().get(pk=job.pk)
     if locked.status != MatrixImport.Status.PREVIEW:
         raise InvalidInput("This import is not waiting for confirmation any more.")
-    locked.status = MatrixImport.Status.SAVING
-    locked.save(update_fields=["status"])
+    locked.status, locked.status_since = MatrixImport.Status.SAVING, timezone.now()
+    locked.save(update_fields=["status", "status_since"])
     from raci.tasks import apply_import
 
     apply_import.delay_on_commit(locked.pk)
@@ -282,4 +285,29 @@ def import_apply(job: MatrixImport) -> Matrix:
 
 
 def import_fail(job: MatrixImport, reason: str) -> None:
-    MatrixImport.objects.filter(pk=job.pk).update(status=MatrixImport.Status.FAILED, failure=reason[:2000])
+    MatrixImport.objects.filter(pk=job.pk).update(
+        status=MatrixImport.Status.FAILED, failure=reason[:2000], status_since=timezone.now()
+    )
+
+
+# A task past its hard time limit is killed with no chance to say so: a job still reading
+# or saving this long after it started is marked failed (by the tick, or when its page is read).
+STALLED_AFTER = timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS + 60 + 30)
+
+
+def imports_stalled_fail(*, now: datetime, job_id: int | None = None) -> int:
+    """Mark failed the imports (or the one import) still reading or saving past their
+    task's hard time limit; a job that finished meanwhile is left as it is."""
+    stalled = MatrixImport.objects.filter(
+        status__in=(MatrixImport.Status.PARSING, MatrixImport.Status.SAVING), status_since__lt=now - STALLED_AFTER
+    )
+    if job_id is not None:
+        stalled = stalled.filter(pk=job_id)
+    return stalled.update(
+        status=MatrixImport.Status.FAILED,
+        status_since=now,
+        failure=(
+            f"The import stopped: it took longer than {settings.IMPORT_TIME_LIMIT_SECONDS} seconds, the most an "
+            "import may take, or the worker running it stopped. Nothing was saved; try again, or split the file."
+        ),
+    )

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.text import CODE_MAX, NAME_MAX
 from raci import acknowledgments
@@ -298,6 +299,9 @@ class MatrixImport(models.Model):
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PARSING)
+    # When the job entered its status: a job still reading or saving long after its task's
+    # hard time limit was killed with it (`raci.importing.imports_stalled_fail`).
+    status_since = models.DateTimeField(default=timezone.now)
     # What the preview shows: errors, findings, counts, the first rows, the roles to create.
     summary = models.JSONField(default=dict, blank=True)
     result = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

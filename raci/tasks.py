@@ -16,7 +16,7 @@ from notifications.tasks import (
     housekeeping,
     send_notification_email,
 )
-from raci.importing import import_apply, import_fail, import_parse
+from raci.importing import import_apply, import_fail, import_parse, imports_stalled_fail
 from raci.models import MatrixImport
 
 log = logging.getLogger(__name__)
@@ -112,4 +112,5 @@ def notifications_tick() -> dict:
         "requeued": len(lost),
         "webhooks": deliver_due_webhooks(now),
         "removed": housekeeping(now),
+        "imports_stalled": imports_stalled_fail(now=now),
     }

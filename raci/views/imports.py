@@ -6,12 +6,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.responses import refusal_redirects_to
 from raci import tabular
-from raci.importing import export_table, import_confirm, import_create, progress_key
+from raci.importing import export_table, import_confirm, import_create, imports_stalled_fail, progress_key
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.models import Matrix, MatrixImport
@@ -103,6 +104,10 @@ def _job(membership, import_id) -> MatrixImport:
 def import_page(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     job = _job(membership, import_id)
+    if job.status in (MatrixImport.Status.PARSING, MatrixImport.Status.SAVING) and imports_stalled_fail(
+        now=timezone.now(), job_id=job.pk
+    ):
+        job = _job(membership, import_id)  # its task was killed: the page says so at once
     errors = job.summary.get("errors", [])
     context = {
         "workspace": membership.workspace,

@@ -109,3 +109,44 @@ def test_both_import_tasks_carry_the_time_limits_of_the_settings():
     for task in (tasks.parse_import, tasks.apply_import):
         assert task.soft_time_limit == settings.IMPORT_TIME_LIMIT_SECONDS
         assert task.time_limit == settings.IMPORT_TIME_LIMIT_SECONDS + 60
+
+
+@pytest.mark.django_db
+def test_a_job_whose_task_was_killed_at_the_hard_limit_is_failed_by_the_tick_and_its_page(client, editor, job):
+    """A task past its hard time limit dies without a word: the job would say "Importing"
+    for ever. Past the hard limit and a margin, the tick (and the job's own page) fail it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from raci.importing import STALLED_AFTER
+
+    long_ago = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
+    saving = MatrixImport.objects.filter(pk=job.pk)
+    saving.update(status=MatrixImport.Status.SAVING, status_since=long_ago)
+    recent = MatrixImport.objects.create(
+        workspace=editor.workspace, new_name="Recent", created_by=editor.user, filename="b.csv", data=b"x"
+    )
+    finished = MatrixImport.objects.create(
+        workspace=editor.workspace, new_name="Done", created_by=editor.user, filename="c.csv", data=b"x"
+    )
+    MatrixImport.objects.filter(pk=finished.pk).update(status=MatrixImport.Status.DONE, status_since=long_ago)
+    client.force_login(editor.user)
+    page = client.get(reverse("raci:import", args=[editor.workspace.slug, job.pk])).content.decode()
+    assert "The import stopped" in page and "Nothing was saved" in page
+    MatrixImport.objects.filter(pk=recent.pk).update(status_since=long_ago)
+    assert tasks.notifications_tick()["imports_stalled"] == 1
+    statuses = dict(MatrixImport.objects.values_list("pk", "status"))
+    assert statuses == {job.pk: "failed", recent.pk: "failed", finished.pk: "done"}
+    assert tasks.notifications_tick()["imports_stalled"] == 0
+
+
+@pytest.mark.django_db
+def test_a_job_saving_since_just_now_is_left_to_its_task(editor, job):
+    from django.utils import timezone
+
+    from raci.importing import imports_stalled_fail
+
+    MatrixImport.objects.filter(pk=job.pk).update(status=MatrixImport.Status.SAVING)
+    assert imports_stalled_fail(now=timezone.now()) == 0
+    assert MatrixImport.objects.get(pk=job.pk).status == "saving"
