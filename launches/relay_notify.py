@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from launches import relay
 from launches.models import CheckpointAnswer, Handover, Launch, TieringRubric
-from launches.reminders import _event
+from launches.reminders import reminder_event
 from notifications.models import NotificationKind
 from notifications.notify import emit_many, seen
 from workspaces.models import Membership
@@ -47,7 +47,7 @@ def handed_over(handover: Handover, launch: Launch, *, actor) -> None:
     emit_many(
         [
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.HANDOVER,
                     key=f"handover:{handover.pk}",
@@ -69,7 +69,7 @@ def accepted(handover: Handover, launch: Launch, *, actor) -> None:
     emit_many(
         [
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.HANDOVER,
                     key=f"handover_accepted:{handover.pk}",
@@ -91,7 +91,7 @@ def checkpoint_answered(answer: CheckpointAnswer, launch: Launch, *, actor) -> N
     emit_many(
         [
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.CHECKPOINT,
                     key=f"checkpoint:{answer.pk}",
@@ -139,7 +139,7 @@ def dropped_batons_tick(now: datetime | None = None) -> int:
         who = h.to_member.display_name if h.to_member else "the next driver"
         batch.append(
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.BATON_DROPPED,
                     key=key,

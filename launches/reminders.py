@@ -39,7 +39,7 @@ def day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _event(
+def reminder_event(
     launch: Launch, *, kind: str, key: str, title: str, body: str = "", actor=None, data=None, anchor: str = ""
 ) -> Event:
     return Event(
@@ -64,7 +64,7 @@ def _owners(launch: Launch) -> set[int]:
 def status_changed(update: StatusUpdate, launch: Launch, *, actor) -> None:
     label = update.get_status_display()
     emit(
-        _event(
+        reminder_event(
             launch,
             kind=Kind.LAUNCH_STATUS,
             key=f"launch_status:{update.pk}",
@@ -89,7 +89,7 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
     emit_many(
         [
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.LAUNCH_TIER,
                     key=f"launch_tier:{launch.pk}:{timezone.now().isoformat()}",
@@ -108,7 +108,7 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
 
 def go_recorded(go: GoDecision, launch: Launch, *, actor) -> None:
     emit(
-        _event(
+        reminder_event(
             launch,
             kind=Kind.GO_DECISION,
             key=f"go:{go.pk}",
@@ -156,7 +156,7 @@ def _unheld(launch: Launch, items: list[ReadinessItem], actor) -> list:
         count = f"{len(theirs)} readiness items" if len(theirs) > 1 else theirs[0].title
         events.append(
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.ROLE_UNHELD,
                     key=f"role_unheld:{launch.pk}:{role_id}:{now}",
@@ -191,7 +191,7 @@ def _assignments(launch: Launch, items: list[ReadinessItem], users: dict[int, in
             body, anchor = "\n".join(f"{i.title}{d}" for i, d in zip(theirs, due)), "#readiness"
         events.append(
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.ITEM_ASSIGNED,
                     key=f"item_assigned:{launch.pk}:{owner_id}:{now}",
@@ -252,7 +252,7 @@ def readiness_tick(today: date | None = None) -> int:
             title = f"{item.title} for {launch.name} is due {when}"
         batch.append(
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=kind,
                     key=key,
@@ -296,7 +296,7 @@ def readouts_tick(today: date | None = None) -> int:
         metric = f" ({launch.metric_name})" if launch.metric_name else ""
         batch.append(
             (
-                _event(
+                reminder_event(
                     launch,
                     kind=Kind.READOUT_DUE,
                     key=keys[launch.pk],

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
@@ -109,9 +110,12 @@ def _write_cell_change(
     ]
     cell_sql = f"UPDATE {_CELL} SET value = %s, version = version + 1 WHERE activity_id = %s AND role_id = %s"
     cell_params = [value, activity_id, role_id]
+    # A count stored before a rule existed (a matrix not checked whole since) may be behind:
+    # it stops at zero rather than fail the edit, and the next full check sets it right.
+    most = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     counts_sql = (
-        f"UPDATE {_MATRIX} SET errors = errors + %s, warnings = warnings + %s, infos = infos + %s, "
-        f"acknowledged_count = acknowledged_count + %s WHERE id = %s"
+        f"UPDATE {_MATRIX} SET errors = {most}(errors + %s, 0), warnings = {most}(warnings + %s, 0), "
+        f"infos = {most}(infos + %s, 0), acknowledged_count = {most}(acknowledged_count + %s, 0) WHERE id = %s"
     )
     counts_params = [delta["error"], delta["warning"], delta["info"], delta["acknowledged"], matrix.pk]
     if create:
@@ -261,10 +265,11 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
 
 
 def _applied(matrix: Matrix, planned: _Planned) -> CellResult:
-    matrix.errors += planned.delta["error"]
-    matrix.warnings += planned.delta["warning"]
-    matrix.infos += planned.delta["info"]
-    matrix.acknowledged_count += planned.delta["acknowledged"]
+    # As the statement stores them: never below zero (`_write_cell_change`).
+    matrix.errors = max(matrix.errors + planned.delta["error"], 0)
+    matrix.warnings = max(matrix.warnings + planned.delta["warning"], 0)
+    matrix.infos = max(matrix.infos + planned.delta["info"], 0)
+    matrix.acknowledged_count = max(matrix.acknowledged_count + planned.delta["acknowledged"], 0)
     planned.result.counts = matrix.counts
     return planned.result
 
@@ -377,8 +382,9 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
     # is released at once; `cell_set` then waits for the disk without holding it.
     wait = " AND set_config('synchronous_commit', 'off', true) IS NOT NULL" if early else ""
     return (
-        f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = errors + %s, "
-        f"warnings = warnings + %s, infos = infos + %s, acknowledged_count = acknowledged_count + %s "
+        f"WITH bumped AS (UPDATE {_MATRIX} SET last_seq = last_seq + 1, errors = GREATEST(errors + %s, 0), "
+        f"warnings = GREATEST(warnings + %s, 0), infos = GREATEST(infos + %s, 0), "
+        f"acknowledged_count = GREATEST(acknowledged_count + %s, 0) "
         f"WHERE id = %s AND last_seq = %s{wait} "
         f"RETURNING last_seq), "
         f"written AS ({cell}) "
@@ -473,15 +479,16 @@ def _counts_move(matrix: Matrix, delta: dict[str, int]) -> None:
     """Move the matrix's stored counts by `delta` (by severity, and "acknowledged")."""
     if not any(delta.values()):
         return
-    matrix.errors += delta["error"]
-    matrix.warnings += delta["warning"]
-    matrix.infos += delta["info"]
-    matrix.acknowledged_count += delta["acknowledged"]
+    # Never below zero: a count stored before a rule existed may be behind (`_write_cell_change`).
+    matrix.errors = max(matrix.errors + delta["error"], 0)
+    matrix.warnings = max(matrix.warnings + delta["warning"], 0)
+    matrix.infos = max(matrix.infos + delta["info"], 0)
+    matrix.acknowledged_count = max(matrix.acknowledged_count + delta["acknowledged"], 0)
     Matrix.objects.filter(pk=matrix.pk).update(
-        errors=F("errors") + delta["error"],
-        warnings=F("warnings") + delta["warning"],
-        infos=F("infos") + delta["info"],
-        acknowledged_count=F("acknowledged_count") + delta["acknowledged"],
+        errors=Greatest(F("errors") + delta["error"], 0),
+        warnings=Greatest(F("warnings") + delta["warning"], 0),
+        infos=Greatest(F("infos") + delta["info"], 0),
+        acknowledged_count=Greatest(F("acknowledged_count") + delta["acknowledged"], 0),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 from raci import changelog, selectors
 from raci.models import (
     Activity,
@@ -39,7 +39,9 @@ def template_snapshot(*, template: Template) -> TemplateVersion:
 def _template_for(matrix: Matrix) -> Template:
     template = Template.objects.filter(pk=matrix.template_id).first() if matrix.template_id else None
     if template is None:
-        raise NotFound("This matrix was not made from a template, or the template was deleted.")
+        # The matrix is there (a missing row or matrix is a 404): it has no template to compare
+        # with, or lost it since the page showed one, which is a conflict to explain in place.
+        raise Conflict("This matrix was not made from a template, or the template was deleted.")
     return template
 
 

@@ -136,3 +136,26 @@ def test_edits_groups_and_undos_keep_the_relay_counts_of_a_full_check(team_relay
             except Exception as refused:  # nothing to undo, or refused: the counts still hold
                 assert getattr(refused, "status", None) in (404, 409, 422)
             _assert_counts_of_a_full_check(matrix)
+
+
+def test_a_count_stored_before_the_rule_existed_stops_at_zero_and_never_fails_an_edit():
+    """A matrix whose stored counts predate the relay's warning (never checked whole since):
+    the edit that clears the warning takes the count to zero, not below, and is saved."""
+    member, matrix, acts, roles = _relay_matrix(team_relay=False)
+    Matrix.objects.filter(pk=matrix.pk).update(warnings=0)
+    matrix.refresh_from_db()
+    version = Cell.objects.get(activity=acts[2], role=roles[0]).version
+    result = services.cell_set(
+        matrix=matrix,
+        activity_id=acts[2].pk,
+        role_id=roles[0].pk,
+        value="R",
+        expected_version=version,
+        actor=member.user,
+    )
+    assert result.changed and result.counts["warning"] == 0
+    services.cells_set(
+        matrix=matrix, actor=member.user, label="Launch", changes=[services.CellChange(acts[6].pk, roles[1].pk, "R")]
+    )
+    matrix.refresh_from_db()
+    assert (matrix.warnings, Cell.objects.get(activity=acts[6], role=roles[1]).value) == (0, "R")

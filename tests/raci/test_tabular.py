@@ -84,7 +84,8 @@ def test_two_owners_is_semicolon_separated_and_flags_naming():
         ("Roadmap & prioritization", "strategy"),
         ("Product analytics & experiments", "build"),
     ]
-    assert findings_of(table) == [("multiple-accountable", "Naming", None)]
+    # And the relay: PMM drives half of Strategy (split) but holds only a C there.
+    assert findings_of(table) == [("multiple-accountable", "Naming", None), ("idle-driver", None, "PMM")]
 
 
 def test_broken_reports_both_invalid_cells_with_row_column_and_value():

@@ -208,7 +208,7 @@ def test_a_mark_rule_changed_since_the_person_looked_is_refused_saying_what_it_i
 def test_every_part_of_the_product_contributes():
     names = {c.__module__ + "." + c.__name__ for c in workload.contributors()}
     assert names == {
-        "raci.selectors.workload_letters",
-        "launches.selectors.workload_launches",
+        "raci.selectors.people.workload_letters",
+        "launches.selectors.quarter.workload_launches",
         "rituals.selectors.workload_rituals",
     }
