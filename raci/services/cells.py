@@ -59,6 +59,24 @@ def _execute(sql: str, params: list) -> int:
         return cursor.rowcount
 
 
+# A change event's columns, in the order the plain-SQL writes below give their values.
+EVENT_COLUMNS = (
+    "matrix_id",
+    "seq",
+    "actor_id",
+    "at",
+    "kind",
+    "activity_id_ref",
+    "role_id_ref",
+    "target",
+    "before",
+    "after",
+    "group",
+    "group_label",
+    "via",
+)
+
+
 def _write_cell_change(
     matrix: Matrix,
     *,
@@ -75,24 +93,7 @@ def _write_cell_change(
     path: see prepared.py). On PostgreSQL the three writes go as one statement: each
     round trip costs more than the writes themselves."""
     ops = connection.ops
-    columns = ", ".join(
-        ops.quote_name(c)
-        for c in (
-            "matrix_id",
-            "seq",
-            "actor_id",
-            "at",
-            "kind",
-            "activity_id_ref",
-            "role_id_ref",
-            "target",
-            "before",
-            "after",
-            "group",
-            "group_label",
-            "via",
-        )
-    )
+    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
     event_sql = f"INSERT INTO {_EVENT} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     event_params = [
         matrix.pk,
@@ -349,24 +350,7 @@ def _guarded_cell_sql(*, create: bool, early: bool) -> str:
     PostgreSQL checks the condition again on the row it committed), write the cell and
     record the change; no row comes back when the sequence had moved on."""
     q = connection.ops.quote_name
-    columns = ", ".join(
-        q(c)
-        for c in (
-            "matrix_id",
-            "seq",
-            "actor_id",
-            "at",
-            "kind",
-            "activity_id_ref",
-            "role_id_ref",
-            "target",
-            "before",
-            "after",
-            "group",
-            "group_label",
-            "via",
-        )
-    )
+    columns = ", ".join(q(c) for c in EVENT_COLUMNS)
     if create:
         cell = (
             f"INSERT INTO {_CELL} (activity_id, role_id, value, version) SELECT %s, %s, %s, 1 FROM bumped RETURNING 1"
@@ -589,24 +573,7 @@ def _cells_saved_postgresql(matrix: Matrix, actor, created, updated, events, fir
     ops = connection.ops
     at = ops.adapt_datetimefield_value(timezone.now())
     via = changelog.current_via()
-    columns = ", ".join(
-        ops.quote_name(c)
-        for c in (
-            "matrix_id",
-            "seq",
-            "actor_id",
-            "at",
-            "kind",
-            "activity_id_ref",
-            "role_id_ref",
-            "target",
-            "before",
-            "after",
-            "group",
-            "group_label",
-            "via",
-        )
-    )
+    columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
     made = list(created.items())
     changed = list(updated.values())
     step = ROWS_PER_STATEMENT
