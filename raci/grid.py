@@ -67,14 +67,15 @@ class Grid:
 
     def rule_input(self) -> rules.MatrixData:
         """The whole grid as the rule engine reads it."""
+        relay = Relay.of(self.phase_list)
         return rules.MatrixData(
             activities=[rules.ActivityData(a.id, a.name, a.phase) for a in self.activities],
             roles=[rules.RoleData(c.role_id, c.code, c.name) for c in self.columns],
             cells={key: value for key, (value, _) in self.cells.items() if value},
             holders={c.role_id: c.holder_ids for c in self.columns},
             people={pk: rules.PersonData(pk, name) for pk, name in self.people.items()},
-            phase_drivers=self.phase_list.drivers(),
-            phase_names={p.key: p.name for p in self.phase_list},
+            phase_drivers=relay.drivers,
+            phase_names=relay.names,
         )
 
     def recheck(self) -> None:

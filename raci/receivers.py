@@ -49,10 +49,15 @@ def recount_matrices_of_changed_holders(sender, *, role_ids, **kwargs):
     recount_matrices_with_roles(role_ids)
 
 
+def _matrices_in(phase):
+    """The matrices of the phase's workspace with an activity in it."""
+    return Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key).distinct()
+
+
 @receiver(signals.phase_renamed)
 def record_phase_rename_in_matrices(sender, *, phase, before, after, actor, **kwargs):
     """Each matrix with activities in the phase shows the rename in its history."""
-    for matrix in Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key).distinct():
+    for matrix in _matrices_in(phase):
         changelog.record(
             matrix=matrix,
             actor=actor,
@@ -67,7 +72,7 @@ def record_phase_rename_in_matrices(sender, *, phase, before, after, actor, **kw
 def recount_matrices_of_a_phase_with_a_new_driver(sender, *, phase, before, after, actor, **kwargs):
     """Who drives a phase moves the `idle-driver` findings of every matrix with activities
     in it: each records the change (its history says so, live views refresh) and recounts."""
-    for matrix in Matrix.objects.filter(workspace_id=phase.workspace_id, activities__phase=phase.key).distinct():
+    for matrix in _matrices_in(phase):
         changelog.record(
             matrix=matrix,
             actor=actor,

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.text import NAME_MAX
-from launches import relay, relay_notify, tiering
+from launches import relay, relay_notify
 from launches.models import CheckpointAnswer, Handover, Launch, TieringRubric
+from launches.services.rubric import rubric_row_locked
 from raci import services as raci_services
 from raci.selectors import default_matrix_of
 from workspaces.models import Membership, RoleHolder, Workspace
@@ -221,15 +222,7 @@ def handover_days_set(*, workspace: Workspace, days: int) -> TieringRubric:
     """How many days a hand-over may wait for its acceptance before it is a dropped baton."""
     if not 1 <= days <= relay.HANDOVER_DAYS_MAX:
         raise InvalidInput(f"Between 1 and {relay.HANDOVER_DAYS_MAX} days.", "handover_days")
-    row, _ = TieringRubric.objects.select_for_update().get_or_create(
-        workspace=workspace,
-        defaults={
-            "questions": [{"text": q.text, "weight": q.weight} for q in tiering.DEFAULT_RUBRIC.questions],
-            "thresholds": list(tiering.DEFAULT_RUBRIC.thresholds),
-            "tier_names": list(tiering.DEFAULT_RUBRIC.tier_names),
-            "lead_weeks": list(tiering.DEFAULT_RUBRIC.lead_weeks),
-        },
-    )
+    row = rubric_row_locked(workspace=workspace)
     row.handover_days = days
     row.save(update_fields=["handover_days", "updated_at"])
     return row

@@ -58,13 +58,9 @@ def rubric_update(
     return row
 
 
-@transaction.atomic
-def load_limits_set(*, workspace: Workspace, person_week_limit: int, week_limit: int) -> TieringRubric:
-    """The load the quarter view flags: a person's points in a week, everyone's in a week."""
-    if not 1 <= person_week_limit <= 200:
-        raise InvalidInput("Between 1 and 200.", "person_week_limit")
-    if not 1 <= week_limit <= 2000:
-        raise InvalidInput("Between 1 and 2,000.", "week_limit")
+def rubric_row_locked(*, workspace: Workspace) -> TieringRubric:
+    """The workspace's rubric row, locked for a change of one of its settings; made with the
+    default rubric if nobody has edited it yet. Call inside a transaction."""
     row, _ = TieringRubric.objects.select_for_update().get_or_create(
         workspace=workspace,
         defaults={
@@ -74,6 +70,17 @@ def load_limits_set(*, workspace: Workspace, person_week_limit: int, week_limit:
             "lead_weeks": list(tiering.DEFAULT_RUBRIC.lead_weeks),
         },
     )
+    return row
+
+
+@transaction.atomic
+def load_limits_set(*, workspace: Workspace, person_week_limit: int, week_limit: int) -> TieringRubric:
+    """The load the quarter view flags: a person's points in a week, everyone's in a week."""
+    if not 1 <= person_week_limit <= 200:
+        raise InvalidInput("Between 1 and 200.", "person_week_limit")
+    if not 1 <= week_limit <= 2000:
+        raise InvalidInput("Between 1 and 2,000.", "week_limit")
+    row = rubric_row_locked(workspace=workspace)
     row.person_week_limit, row.week_limit = person_week_limit, week_limit
     row.save(update_fields=["person_week_limit", "week_limit", "updated_at"])
     return row

@@ -108,9 +108,10 @@ def matrix_grid(*, matrix: Matrix, check: bool = True) -> Grid:
 
 
 def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: bool):
-    """One query, three parts, told apart by their first value: 0, the row (every column,
-    with the cell in this activity); 1, the column (every activity's letter in this role);
-    2, the activity itself with the matrix's number of activities.
+    """One query, four parts, told apart by their first value: 0, the row (every column,
+    with the cell in this activity); 1, the column (every activity's letter and phase in
+    this role); 2, the activity itself with the matrix's number of activities; 3, the
+    workspace's phases with who drives each (for the column's relay rule).
 
     With `column_if_held`, the column is read only if this cell now holds one of
     COLUMN_LETTERS: an edit to a letter outside them cannot change the column otherwise."""
@@ -127,10 +128,9 @@ def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: boo
     # read its cells in every other matrix too.
     letter = Cell.objects.filter(activity_id=OuterRef("pk"), role_id=role_id).values("value")[:1]
     column = Activity.objects.filter(matrix_id=matrix_id)
+    held = Exists(Cell.objects.filter(activity_id=activity_id, role_id=role_id, value__in=COLUMN_LETTERS))
     if column_if_held:
-        column = column.filter(
-            Exists(Cell.objects.filter(activity_id=activity_id, role_id=role_id, value__in=COLUMN_LETTERS))
-        )
+        column = column.filter(held)
     no_text = Value(None, output_field=CharField())
     column = (
         column.order_by()
@@ -148,9 +148,11 @@ def _neighbourhood_query(matrix_id, activity_id, role_id, *, column_if_held: boo
     )
     # 3, the workspace's phases with who drives each (none stored: the lifecycle's relay).
     workspace = Matrix.objects.filter(pk=matrix_id).values("workspace_id")[:1]
+    phases = Phase.objects.filter(workspace_id=Subquery(workspace))
+    if column_if_held:  # read with the column only: the relay is a column's rule
+        phases = phases.filter(held)
     phases = (
-        Phase.objects.filter(workspace_id=Subquery(workspace))
-        .order_by()
+        phases.order_by()
         .annotate(part=Value(3), no_version=Value(0))
         .values_list("part", "id", "key", "driver", "position", "name", "no_version")
     )
