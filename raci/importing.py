@@ -298,9 +298,7 @@ STALLED_AFTER = timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS + 60 + 30)
 def imports_stalled_fail(*, now: datetime, job_id: int | None = None) -> int:
     """Mark failed the imports (or the one import) still reading or saving past their
     task's hard time limit; a job that finished meanwhile is left as it is."""
-    stalled = MatrixImport.objects.filter(
-        status__in=(MatrixImport.Status.PARSING, MatrixImport.Status.SAVING), status_since__lt=now - STALLED_AFTER
-    )
+    stalled = MatrixImport.objects.filter(status__in=MatrixImport.RUNNING, status_since__lt=now - STALLED_AFTER)
     if job_id is not None:
         stalled = stalled.filter(pk=job_id)
     return stalled.update(

@@ -307,8 +307,15 @@ class MatrixImport(models.Model):
     result = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     failure = models.TextField(blank=True)
 
+    # The statuses in which a background task is working on the job.
+    RUNNING = (Status.PARSING, Status.SAVING)
+
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
 
 
 class Decision(models.Model):

@@ -12,7 +12,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.responses import refusal_redirects_to
 from raci import tabular
-from raci.importing import export_table, import_confirm, import_create, imports_stalled_fail, progress_key
+from raci.importing import (
+    STALLED_AFTER,
+    export_table,
+    import_confirm,
+    import_create,
+    imports_stalled_fail,
+    progress_key,
+)
 from raci.limits import LIMITS
 from raci.matrix_access import matrix_for
 from raci.models import Matrix, MatrixImport
@@ -104,9 +111,9 @@ def _job(membership, import_id) -> MatrixImport:
 def import_page(request, ws, import_id):
     membership = membership_for(request, ws, needs=Access.EDITOR)
     job = _job(membership, import_id)
-    if job.status in (MatrixImport.Status.PARSING, MatrixImport.Status.SAVING) and imports_stalled_fail(
-        now=timezone.now(), job_id=job.pk
-    ):
+    now = timezone.now()
+    # Polled every second while a job runs: the update is tried only once the job looks stalled.
+    if job.is_running and job.status_since < now - STALLED_AFTER and imports_stalled_fail(now=now, job_id=job.pk):
         job = _job(membership, import_id)  # its task was killed: the page says so at once
     errors = job.summary.get("errors", [])
     context = {
