@@ -299,14 +299,15 @@ def member_update(request, ws, member_id):
         raise core_errors.InvalidInput("Pick an access level: viewer, editor or admin.")
     access = form.cleaned_data["access"]
     changed = services.member_update(workspace=membership.workspace, membership_id=member_id, access=access)
-    messages.success(request, f"{changed.display_name} is now {changed.get_access_display().lower()}.")
+    level = changed.get_access_display().lower()
+    messages.success(request, f"{changed.display_name} is now {'an' if level[0] in 'aeiou' else 'a'} {level}.")
     bound = handover.access_bound_of(workspace=membership.workspace).get(changed.pk)
     if bound and access != Access.ADMIN:
         # Their tokens keep working with the new access: say so where the admin made the change.
         messages.warning(
             request,
             f"{'; '.join(bound)} now act{'s' if len(bound) == 1 else ''} with {changed.display_name}'s "
-            f"{changed.get_access_display().lower()} access. Revoke on the API tokens page what should stop.",
+            f"{level} access. Revoke on the API tokens page what should stop.",
         )
     return redirect("workspaces:members", ws)
 
