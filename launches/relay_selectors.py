@@ -3,6 +3,7 @@ the board, the quarter view and the tiering pre-read show for many launches at o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from launches import relay
 from launches.models import CheckpointAnswer, Handover, Launch, TieringRubric
-from launches.services.relay import checkpoint_for, driving_codes, may_drive, sides_of
-from workspaces.models import Membership
+from launches.services.relay import checkpoint_for, codes_driving, owns_the_side, sides_of
+from workspaces.models import Membership, RoleHolder
 from workspaces.phases import PhaseList
 from workspaces.team_phases import phase_list
 
@@ -88,12 +89,25 @@ def relay_panel(*, launch: Launch, membership: Membership, now: datetime | None 
         Membership.objects.filter(workspace_id=workspace_id).select_related("user").order_by("user__username")
     )
     can_move = membership.is_admin or membership.pk in (launch.pm_owner_id, launch.pmm_owner_id, launch.driver_id)
+    here_codes = codes_driving(phases, launch.phase)
+    next_codes = codes_driving(phases, next_key) if next_key else ()
+    # Who holds a driving role of this phase or the next: one query for every member.
+    held: dict[int, set[str]] = defaultdict(set)
+    if can_move:
+        for member_id, code in RoleHolder.objects.filter(
+            membership__workspace_id=workspace_id, role__code__in={*here_codes, *next_codes}
+        ).values_list("membership_id", "role__code"):
+            held[member_id].add(code)
+
+    def may_drive_with(member: Membership, codes: tuple[str, ...]) -> bool:  # as services.relay.may_drive
+        return owns_the_side(launch, member.pk, codes) or bool(held[member.pk] & set(codes))
+
     return RelayPanel(
         launch=launch,
         steps=steps,
         phase_label=phases.label(launch.phase),
         driver=launch.driver,
-        driving=" or ".join(driving_codes(workspace_id=workspace_id, phase=launch.phase)),
+        driving=" or ".join(here_codes),
         handovers=handovers,
         pending=pending,
         dropped=bool(pending and pending.dropped),  # type: ignore[attr-defined]
@@ -102,8 +116,8 @@ def relay_panel(*, launch: Launch, membership: Membership, now: datetime | None 
         unsigned_past=relay.past_checkpoint(order, launch.phase) and not checkpoint.signed,
         next_key=next_key,
         next_label=phases.label(next_key) if next_key else "",
-        candidates=[m for m in members if may_drive(launch, m, next_key)] if next_key and can_move else [],
-        driver_candidates=[m for m in members if may_drive(launch, m, launch.phase)] if can_move else [],
+        candidates=[m for m in members if may_drive_with(m, next_codes)] if next_key and can_move else [],
+        driver_candidates=[m for m in members if may_drive_with(m, here_codes)] if can_move else [],
         can_move=can_move and membership.can_edit,
         can_accept=bool(pending and pending.to_member_id == membership.pk),
         needs_driver=launch.driver_id is None and (pending is None or pending.to_member_id is None),

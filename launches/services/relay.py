@@ -16,7 +16,7 @@ from launches.services.rubric import rubric_row_locked
 from raci import services as raci_services
 from raci.selectors import default_matrix_of
 from workspaces.models import Membership, RoleHolder, Workspace
-from workspaces.phases import PAIR
+from workspaces.phases import PAIR, PhaseList
 from workspaces.team_phases import phase_list
 
 
@@ -30,19 +30,28 @@ def _locked(launch: Launch, expected_version: int | None) -> Launch:
     return locked
 
 
-def driving_codes(*, workspace_id: int, phase: str) -> tuple[str, ...]:
+def codes_driving(phases: PhaseList, phase: str) -> tuple[str, ...]:
     """The role codes that may drive a launch in `phase`: its driver, or the pair for a
     shared or split phase."""
-    info = phase_list(workspace_id=workspace_id).info(phase)
+    info = phases.info(phase)
     return (info.drivers if info else ()) or PAIR
+
+
+def driving_codes(*, workspace_id: int, phase: str) -> tuple[str, ...]:
+    return codes_driving(phase_list(workspace_id=workspace_id), phase)
+
+
+def owns_the_side(launch: Launch, member_id: int, codes: tuple[str, ...]) -> bool:
+    """Whether the person owns the launch on a side that drives (its PM owner for a PM-driven phase)."""
+    owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
+    return any(owners.get(code) == member_id for code in codes)
 
 
 def may_drive(launch: Launch, member: Membership, phase: str) -> bool:
     """A person may drive the phase when they hold one of its driving roles, or own the
-    launch on that side (its PM owner for a PM-driven phase)."""
+    launch on that side."""
     codes = driving_codes(workspace_id=launch.cycle.workspace_id, phase=phase)
-    owners = {"PM": launch.pm_owner_id, "PMM": launch.pmm_owner_id}
-    if any(owners.get(code) == member.pk for code in codes):
+    if owns_the_side(launch, member.pk, codes):
         return True
     return RoleHolder.objects.filter(membership=member, role__code__in=codes).exists()
 

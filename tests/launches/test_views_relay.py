@@ -171,3 +171,29 @@ def test_a_hand_over_to_someone_who_left_lets_the_owners_name_a_driver(client, t
     assert "Who drives Strategy?" in client.get(url("launch", launch)).content.decode()
     client.post(url("driver_set", launch), {"driver": people["PMM"].pk})
     assert Launch.objects.get(pk=launch.pk).driver == people["PMM"]
+
+
+def test_the_relay_panel_reads_who_may_drive_in_one_query_however_many_members(client, team, launch):
+    """The hand-over's candidates are every member holding a driving role of the phase or the
+    next: the launch page reads the same number of queries with 5 members as with 30."""
+    from tests.factories import MembershipFactory
+    from tests.queries import assert_same_queries
+    from workspaces.models import Role, RoleHolder
+
+    ws, _, people = team
+    pm = Role.objects.get(workspace=ws, code="PM")
+    added = []
+
+    def build(size):
+        while len(added) < size:
+            member = MembershipFactory(workspace=ws, access="editor")
+            RoleHolder.objects.create(role=pm, membership=member)
+            added.append(member)
+        return size
+
+    def check(response, size):
+        html = response.content.decode()
+        assert response.status_code == 200 and f'value="{added[size - 1].pk}"' in html
+
+    client.force_login(people["PM"].user)
+    assert_same_queries(build, lambda _: client.get(url("launch", launch)), sizes=(5, 30), check=check)
