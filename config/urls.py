@@ -40,6 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("", include("api.urls")),
+    path("", include("chat.urls")),
     # workspaces before dashboard: "w/new/" is not a workspace.
     path("", include("workspaces.urls")),
     path("", include("notifications.urls")),

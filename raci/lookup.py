@@ -92,31 +92,50 @@ def _closeness(query: str, name: str) -> float:
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """Which of a list of names a query names, by index: "found" (one), "ambiguous"
+    (several, at most MAX_CANDIDATES), "none" (`suggestions`: the closest, maybe none) or
+    "empty" (nothing was asked)."""
+
+    outcome: str
+    matches: tuple[int, ...] = ()
+    suggestions: tuple[int, ...] = ()
+
+
+def name_match(*, query: str, names: list[str]) -> NameMatch:
+    """The one matcher behind every "which one did they mean": activities, and the chat's
+    matrices, launches and readiness items. An exact name (folded) wins, then names holding
+    the query as whole words (else as text), then names a small typo away."""
+    wanted = normalise((query or "")[:QUERY_MAX])
+    if not wanted:
+        return NameMatch("empty")
+    named = [(normalise(name), i) for i, name in enumerate(names)]
+
+    def outcome(found: list[int]) -> NameMatch:
+        return NameMatch("found" if len(found) == 1 else "ambiguous", tuple(found[:MAX_CANDIDATES]))
+
+    exact = [i for name, i in named if name == wanted]
+    if exact:
+        return outcome(exact)
+    padded = f" {wanted} "
+    containing = [i for name, i in named if padded in f" {name} "] or [i for name, i in named if wanted in name]
+    if containing:
+        return outcome(containing)
+    scored = sorted(((_closeness(wanted, name), i) for name, i in named), key=lambda pair: -pair[0])
+    close = [i for score, i in scored if score >= TYPO_RATIO]
+    if close:
+        return outcome(close)
+    return NameMatch("none", suggestions=tuple(i for score, i in scored[:3] if score >= SUGGEST_RATIO))
+
+
 def activity_lookup(*, grid: Grid, query: str) -> Lookup:
     """The activity of `grid` that `query` names, the several it may name, or the closest."""
     query = (query or "")[:QUERY_MAX]
-    wanted = normalise(query)
-    if not wanted:
-        return Lookup(query, "empty")
-    named = [(normalise(a.name), a) for a in grid.activities]
-
-    exact = [a for name, a in named if name == wanted]
-    if len(exact) == 1:
-        return Lookup(query, "found", owners=owners_of(grid, exact[0]))
-    if exact:
-        return Lookup(query, "ambiguous", candidates=exact[:MAX_CANDIDATES])
-
-    padded = f" {wanted} "
-    containing = [a for name, a in named if padded in f" {name} "] or [a for name, a in named if wanted in name]
-    if len(containing) == 1:
-        return Lookup(query, "found", owners=owners_of(grid, containing[0]))
-    if containing:
-        return Lookup(query, "ambiguous", candidates=containing[:MAX_CANDIDATES])
-
-    scored = sorted(((_closeness(wanted, name), a) for name, a in named), key=lambda pair: -pair[0])
-    close = [a for score, a in scored if score >= TYPO_RATIO]
-    if len(close) == 1:
-        return Lookup(query, "found", owners=owners_of(grid, close[0]))
-    if close:
-        return Lookup(query, "ambiguous", candidates=close[:MAX_CANDIDATES])
-    return Lookup(query, "none", suggestions=[a for score, a in scored[:3] if score >= SUGGEST_RATIO])
+    activities = list(grid.activities)
+    found = name_match(query=query, names=[a.name for a in activities])
+    if found.outcome == "found":
+        return Lookup(query, "found", owners=owners_of(grid, activities[found.matches[0]]))
+    if found.outcome == "ambiguous":
+        return Lookup(query, "ambiguous", candidates=[activities[i] for i in found.matches])
+    return Lookup(query, found.outcome, suggestions=[activities[i] for i in found.suggestions])

@@ -208,6 +208,13 @@ URLS: dict[str, dict] = {
     "workshops:summary": {},
     "workshops:summary_csv": {},
     "workshops:step": {"path": {"action": ["reveal", "pause", "resume", "close", "bogus"]}},
+    "chat:slack": {"fields": ["text", "channel_id", "channel_name", "ssl_check", "team_id"]},
+    "chat:teams": {"fields": ["text", "id", "timestamp"]},
+    "chat:setup": {},
+    "chat:setup_action": {
+        "path": {"action": ["slack", "teams", "channels", "forget-slack", "forget-teams", "bogus"]},
+        "fields": ["version"],
+    },
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).

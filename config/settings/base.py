@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dashboard",
     # The doors above the product: each imports the apps below, none another door.
     "api",
+    "chat",
     "ninja",
 ]
 
@@ -213,6 +214,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 24 * 60 *
 
 # Invitation links work for this many days, once.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# Questions from Slack and Teams answered per workspace per minute (0: no limit).
+CHAT_QUESTIONS_PER_MINUTE = env_int("CHAT_QUESTIONS_PER_MINUTE", 60)
 # Mail the site sends on anyone's request (invitations, password resets, sign-up mails) is
 # capped, so that a fresh workspace or the reset form is no spam relay: at most
 # INVITATIONS_PER_WORKSPACE_HOUR invitations from one workspace and MAILS_PER_ADDRESS_HOUR

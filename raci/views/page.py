@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.bounds import query_int
 from core.responses import answer_change, message_of, render_varied
-from raci import fixes, paging, selectors
+from raci import fixes, page_asides, paging, selectors
 from raci.forms import ActivityForm
 from raci.grid_render import SEVERITY_CLASS, badge_html, row_cells_html
 from raci.limits import LIMITS
@@ -239,6 +239,7 @@ def page_context(request, matrix, grid, **extra) -> dict:
             "role_form": RoleForm(),
             "limits": LIMITS,
             "drift": selectors.template_drift(matrix=matrix, grid=grid) if matrix.template_id else None,
+            "asides": page_asides.asides_for(matrix, grid),
         }
     )
     context.update(extra)
