@@ -23,6 +23,8 @@ from raci.views.page import row_url
 from workspaces.models import Workspace
 
 LIST_MAX = 20
+# "who owns what for Atlas": words that ask for the whole checklist.
+WHOLE_CHECKLIST = {"what", "everything", "all", "it", "anything", "the checklist", "checklist", "readiness"}
 SEVERITY_WORD = {"error": "Error", "warning": "Warning", "info": "Note"}
 
 
@@ -151,7 +153,7 @@ def _launch(workspace: Workspace, launch_id: int, activity: str) -> Answer:
         return refusal("That launch is no longer there.")
     items = launch_selectors.checklist_of(launch=launch)
     note = []
-    if activity:
+    if activity and activity.casefold() not in WHOLE_CHECKLIST:
         matched = lookup.name_match(query=activity, names=[i.title for i in items])
         if matched.outcome in ("found", "ambiguous"):
             items = [items[i] for i in matched.matches]

@@ -1,7 +1,10 @@
 """An answer as Slack shows it: Block Kit built with slack_sdk's models, private to the
-asker (`response_type: ephemeral`), every text clipped to Slack's limits (`chat.formats`)."""
+asker (`response_type: ephemeral`), every text clipped to Slack's limits and checked as the
+channel messages are (`notifications.chat_formats`)."""
 
 from __future__ import annotations
+
+import logging
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -14,19 +17,16 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from chat import formats
 from chat.answers import Answer
+from notifications import chat_formats as formats
+from notifications.chat_formats import clip, slack_link
+from notifications.chat_formats import slack_escape as escape
+
+log = logging.getLogger(__name__)
 
 PARTS_MAX = 40
-
-
-def escape(text: str) -> str:
-    """User text in mrkdwn: no link, mention or @channel can be made from it."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+CONTEXT_ELEMENTS_MAX = 10
+ACTIONS_MAX = 25
 
 
 def _lines(lines: list[str], limit: int) -> str:
@@ -43,25 +43,25 @@ def _lines(lines: list[str], limit: int) -> str:
 
 
 def blocks_of(answer: Answer) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title, formats.SLACK_HEADER_TEXT_MAX)))]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip(answer.title, formats.SLACK_MAX_HEADER)))]
     if answer.context:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(escape(answer.context), 2000))]))
     for part in answer.parts[:PARTS_MAX]:
         if part.links:
-            lines = [f"• <{link.url}|{escape(clip(link.label, 300))}>" for link in part.links]
+            lines = [f"• {slack_link(link.url, clip(link.label, 300))}" for link in part.links]
         else:
             lines = [f"• {escape(clip(line, 1000))}" for line in part.lines]
         heading = f"*{escape(clip(part.heading, 200))}*\n" if part.heading else ""
-        text = heading + _lines(lines, formats.SLACK_SECTION_TEXT_MAX - len(heading))
+        text = heading + _lines(lines, formats.SLACK_MAX_TEXT_OBJECT - len(heading))
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     if answer.notes:
         notes = [MarkdownTextObject(text=clip(escape(n), 2000)) for n in answer.notes]
-        blocks.append(ContextBlock(elements=notes[: formats.SLACK_CONTEXT_ELEMENTS_MAX]))
+        blocks.append(ContextBlock(elements=notes[:CONTEXT_ELEMENTS_MAX]))
     if answer.links:
         buttons = [
-            ButtonElement(text=clip(link.label, formats.SLACK_BUTTON_TEXT_MAX), url=link.url, action_id=f"open-{n}")
-            for n, link in enumerate(answer.links[: formats.SLACK_ACTIONS_MAX])
-            if len(link.url) <= formats.SLACK_URL_MAX
+            ButtonElement(text=clip(link.label, formats.SLACK_MAX_BUTTON_TEXT), url=link.url, action_id=f"open-{n}")
+            for n, link in enumerate(answer.links[:ACTIONS_MAX])
+            if len(link.url) <= formats.SLACK_MAX_URL
         ]
         if buttons:
             blocks.append(ActionsBlock(elements=buttons))
@@ -69,9 +69,17 @@ def blocks_of(answer: Answer) -> list[Block]:
 
 
 def message_of(answer: Answer) -> dict:
-    """The slash command's answer: ephemeral, seen by the asker alone."""
-    return {
+    """The slash command's answer: ephemeral, seen by the asker alone. Checked before it
+    goes as the channel messages are; should a check ever fail, the asker still gets the
+    answer's title and a log line says why, instead of Slack refusing the whole answer."""
+    message = {
         "response_type": "ephemeral",
-        "text": clip(escape(answer.text), 3000),
+        "text": clip(escape(answer.text), formats.SLACK_MAX_FALLBACK),
         "blocks": [block.to_dict() for block in blocks_of(answer)],
     }
+    problems = formats.slack_problems(message)
+    if problems:
+        log.error("A chat answer broke Slack's limits: %s", "; ".join(problems))
+        title = clip(escape(answer.title), formats.SLACK_MAX_TEXT_OBJECT)
+        return {"response_type": "ephemeral", "text": title}
+    return message

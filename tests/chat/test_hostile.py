@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from chat import formats
 from chat.models import ChatSetup
+from notifications import chat_formats as formats
 from tests.chat.conftest import slack_ask, teams_ask, teams_body
 from tests.test_fuzz import HOSTILE
 

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from chat import formats
 from chat.models import AskedCount, ChatSetup
 from chat.views import NOT_SIGNED
+from notifications import chat_formats as formats
 from raci.models import Activity
 from tests.chat.conftest import OTHER_SLACK_SECRET, slack_ask, slack_body, slack_headers
 
@@ -197,3 +197,30 @@ def test_a_body_that_is_not_a_form_is_refused_before_anything_is_read(client, ac
 
 def test_only_post_is_answered(client, acme):
     assert client.get(reverse("chat:slack", args=[acme.slug])).status_code == 405
+
+
+def test_an_answer_costs_the_same_queries_for_a_small_and_a_large_matrix(client, members_workspace):
+    from raci.models import Matrix
+    from tests.factories import build_matrix
+    from tests.queries import assert_same_queries
+
+    ChatSetup.objects.create(workspace=members_workspace, slack_signing_secret="0123456789abcdef0123456789abcdef")
+
+    def build(size):
+        matrix = build_matrix(members_workspace, activities=size, roles=max(3, size // 15), name=f"M{size}")[0]
+        Matrix.objects.filter(workspace=members_workspace).update(is_default=False)
+        Matrix.objects.filter(pk=matrix.pk).update(is_default=True)
+        return size
+
+    def visit(size):
+        response = slack_ask(
+            client, members_workspace, "who owns activity 5", secret="0123456789abcdef0123456789abcdef"
+        )
+        assert "Activity 5" in _text(response)
+
+    assert_same_queries(build, visit, sizes=(10, 200), at_most=12)
+
+
+def test_who_owns_what_for_a_launch_lists_its_whole_checklist_without_a_note(client, acme):
+    shown = _text(slack_ask(client, acme, "who owns what for dark mode"))
+    assert "Dark mode: readiness owners" in shown and "No readiness item" not in shown

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chat import formats
 from chat.models import ChatSetup
 from chat.views import NOT_SIGNED
+from tests.adaptive_cards import assert_valid_envelopes
 from tests.chat.conftest import OTHER_TEAMS_TOKEN, teams_ask, teams_body
 
 
 def _card(response) -> str:
     assert response.status_code == 200, response.content
     message = response.json()
-    assert not formats.teams_problems(message), formats.teams_problems(message)
+    assert_valid_envelopes([message])
     assert message["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
     return str(message["attachments"][0]["content"])
 
