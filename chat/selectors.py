@@ -77,11 +77,20 @@ def most_asked_key(matrix_id: int) -> str:
     return f"chat:most-asked:{matrix_id}"
 
 
-def most_asked_cached(*, matrix_id: int) -> list[tuple[int, int]]:
+def most_asked_cached(*, matrix_id: int) -> list[tuple[int, int]] | None:
     """(activity id, count) of the matrix's most asked activities, from the cache alone (the
-    matrix page reads it and is held to a fixed number of queries); [] when not there."""
+    matrix page reads it and is held to a fixed number of queries); None when the cache
+    does not know (never filled, or emptied since)."""
     found = cache.get(most_asked_key(matrix_id))
-    return found if isinstance(found, list) else []
+    return found if isinstance(found, list) else None
+
+
+def most_asked_fill(*, matrix_id: int) -> list[tuple[int, int]]:
+    """Read from the counts and kept in the cache, [] included: a matrix nobody asked about
+    costs its page nothing after the first look."""
+    most = most_asked_counted(matrix_id=matrix_id)
+    cache.set(most_asked_key(matrix_id), most, None)
+    return most
 
 
 def most_asked_counted(*, matrix_id: int) -> list[tuple[int, int]]:

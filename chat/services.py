@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -57,4 +56,4 @@ def question_count(*, matrix_id: int, activity_id: int, now: datetime) -> None:
                 AskedCount.objects.create(matrix_id=matrix_id, activity_id=activity_id, count=1, last_asked_at=now)
         except IntegrityError:  # another question made the row first
             counts.update(count=F("count") + 1, last_asked_at=now)
-    cache.set(selectors.most_asked_key(matrix_id), selectors.most_asked_counted(matrix_id=matrix_id), None)
+    selectors.most_asked_fill(matrix_id=matrix_id)

@@ -20,10 +20,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import answers, forms, guard, selectors, services, signing, slack, teams
+from chat import answers, asides, forms, guard, selectors, services, signing, slack, teams
 from chat.models import ChatSetup
 from core.errors import Conflict
 from core.links import absolute
+from core.responses import render_varied, vary_on_htmx
+from raci import selectors as raci_selectors
+from raci.matrix_access import matrix_for
 from workspaces.access import membership_for
 from workspaces.models import Access
 
@@ -124,6 +127,18 @@ def teams_message(request, ws):
         return _refused()
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     return JsonResponse(teams.message_of(_answer_of(setup, _teams_channels(message), text)))
+
+
+@login_required
+@require_GET
+def most_asked(request, ws, m):
+    """The matrix page's "most asked" when the cache did not know it: read, kept, shown."""
+    matrix = matrix_for(request, ws, m)
+    most = selectors.most_asked_fill(matrix_id=matrix.pk)
+    rows = asides.rows_of(raci_selectors.matrix_grid(matrix=matrix, check=False), most) if most else []
+    if not rows:
+        return vary_on_htmx(HttpResponse(""))
+    return render_varied(request, "chat/most_asked_aside.html", {"aside": {"rows": rows}})
 
 
 # --- the set-up page -------------------------------------------------------------------------

@@ -211,6 +211,7 @@ URLS: dict[str, dict] = {
     "chat:slack": {"fields": ["text", "channel_id", "channel_name", "ssl_check", "team_id"]},
     "chat:teams": {"fields": ["text", "id", "timestamp"]},
     "chat:setup": {},
+    "chat:most_asked": {},
     "chat:setup_action": {
         "path": {"action": ["slack", "teams", "channels", "forget-slack", "forget-teams", "bogus"]},
         "fields": ["version"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.urls import reverse
 
+from chat import selectors
 from raci.models import Activity, Matrix
 from tests.chat.conftest import slack_ask
 from tests.queries import queries_of
@@ -27,16 +28,41 @@ def test_the_matrix_page_lists_the_most_asked_activities_without_askers(client, 
     assert "steve" not in aside  # the asker's Slack name is never kept
 
 
-def test_a_matrix_nobody_asked_about_shows_nothing(client, acme):
+def test_a_matrix_nobody_asked_about_shows_nothing_after_its_first_look(client, acme):
     client.force_login(Membership.objects.filter(workspace=acme).first().user)
-    assert 'id="most-asked"' not in client.get(_matrix_page(client, acme)).content.decode()
+    first = client.get(_matrix_page(client, acme)).content.decode()
+    later = reverse("chat:most_asked", args=[acme.slug, Matrix.objects.get(workspace=acme, is_default=True).slug])
+    assert 'id="most-asked-later"' in first and later in first
+    assert client.get(later, headers={"HX-Request": "true"}).content == b""
+    again = client.get(_matrix_page(client, acme)).content.decode()
+    assert "most-asked" not in again
+
+
+def test_after_the_cache_is_emptied_the_page_asks_for_the_list_once(client, acme):
+    slack_ask(client, acme, "naming")
+    cache.clear()
+    client.force_login(Membership.objects.filter(workspace=acme).first().user)
+    page = client.get(_matrix_page(client, acme)).content.decode()
+    assert 'id="most-asked-later"' in page
+    later = reverse("chat:most_asked", args=[acme.slug, Matrix.objects.get(workspace=acme, is_default=True).slug])
+    fragment = client.get(later, headers={"HX-Request": "true"}).content.decode()
+    assert "Naming" in fragment and "1 question" in fragment and "<html" not in fragment
+    assert 'id="most-asked"' in client.get(_matrix_page(client, acme)).content.decode()
+
+
+def test_the_list_is_the_workspaces_own(client, acme, outsider):
+    later = reverse("chat:most_asked", args=[acme.slug, Matrix.objects.get(workspace=acme, is_default=True).slug])
+    client.force_login(outsider.user)
+    assert client.get(later).status_code == 404
 
 
 def test_the_list_costs_the_matrix_page_no_query(client, acme):
     client.force_login(Membership.objects.filter(workspace=acme).first().user)
     url = _matrix_page(client, acme)
     client.get(url)
-    _, without = queries_of(lambda: client.get(url))
+    selectors.most_asked_fill(matrix_id=Matrix.objects.get(workspace=acme, is_default=True).pk)  # nobody asked: []
+    response, without = queries_of(lambda: client.get(url))
+    assert "most-asked" not in response.content.decode()
     slack_ask(client, acme, "naming")
     response, with_list = queries_of(lambda: client.get(url))
     assert 'id="most-asked"' in response.content.decode()
