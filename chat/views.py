@@ -116,7 +116,7 @@ def teams_message(request, ws):
         return _refused()
     try:
         message = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser follows
         return _refused(400)
     ident = message.get("id") if isinstance(message, dict) else None
     if not isinstance(ident, str) or not 0 < len(ident) <= 200:

@@ -74,3 +74,8 @@ def test_odd_shapes_of_a_signed_teams_message_are_refused_or_answered_never_5xx(
     message = json.loads(teams_body("naming")) | change
     response = teams_ask(client, acme, body=json.dumps(message).encode())
     assert response.status_code in (200, 400, 401), response.content
+
+
+def test_a_signed_body_nested_past_the_parsers_depth_is_refused(client, acme):
+    response = teams_ask(client, acme, body=b"[" * 30_000 + b"]" * 30_000)
+    assert response.status_code == 400
