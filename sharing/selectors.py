@@ -178,8 +178,8 @@ def quarter_view(*, link: ShareLink, names: bool) -> dict:
         rows = [
             replace(
                 r,
-                pm_owner="set" if r.pm_owner else "",
-                pmm_owner="set" if r.pmm_owner else "",
+                pm_owner="assigned" if r.pm_owner else "",
+                pmm_owner="assigned" if r.pmm_owner else "",
                 waiting_on=tuple(dict.fromkeys(role_only(w) for w in r.waiting_on)),
             )
             for r in rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -59,6 +59,7 @@ class Target:
     """What a link shows: a matrix, a launch, or a quarter (for the quarter and the pre-read)."""
 
     kind: str
+    _: KW_ONLY
     matrix: Matrix | None = None
     launch: Launch | None = None
     year: int | None = None
