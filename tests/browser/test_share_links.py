@@ -270,3 +270,46 @@ def test_the_matrix_and_the_pre_read_print_with_no_row_cut(
         _to_png(folder / f"share_matrix_{paper}.pdf")
         _to_png(pdf)
     page.close()
+
+
+def test_an_admin_makes_a_link_from_settings_and_a_stranger_opens_it(world, server, browser: Browser, sign_in):
+    from tests.browser.conftest import shoot
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(page)
+    sign_in(page, "ada")
+    page.goto(f"{server}/w/{world.workspace.slug}/settings/")
+    page.get_by_role("link", name="See, revoke and make share links").click()
+    page.get_by_label("What it shows").select_option("preread")
+    page.get_by_label("Quarter").fill("2027-Q1")
+    page.get_by_role("button", name="Make the link").click()
+    address = page.get_by_label("The link's address").input_value()
+    assert re.fullmatch(rf"{server}/s/[A-Za-z0-9_-]{{43}}/", address)
+    expect(page.locator("table.share-links")).to_contain_text("2027-Q1 pre-read")
+    shoot(page, "share_links_admin")
+    watch.assert_clean()
+
+    stranger = browser.new_context().new_page()
+    stranger.goto(address)
+    expect(stranger.get_by_role("heading", level=1)).to_contain_text("2027-Q1 pre-read")
+    stranger.context.close()
+
+    # The address was shown on the answer to the form only (as an API token's is): a reload
+    # would post the form again, so the list is opened anew.
+    page.goto(f"{server}/w/{world.workspace.slug}/share/")
+    assert ShareLink.objects.get().views == 1
+    page.get_by_role("button", name="Revoke the link to 2027-Q1 pre-read").click()
+    expect(page.locator("table.share-links")).to_contain_text("revoked")
+    stranger = browser.new_context().new_page()
+    assert stranger.goto(address).status == 404
+    stranger.context.close()
+
+    # Removing a member offers to keep or revoke their links in the same step.
+    world.workspace.share_links_by = "editors"
+    world.workspace.save()
+    services.link_create(membership=world.people["editor"], target=_target(world, Kind.LAUNCH))
+    page.goto(f"{server}/w/{world.workspace.slug}/members/{world.people['editor'].pk}/remove/")
+    expect(page.get_by_text("1 live share link they made")).to_be_visible()
+    shoot(page, "share_member_remove", part=".handover:has-text('Share links')")
+    context.close()
