@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from html import escape
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -97,15 +98,31 @@ def names_of(*, workspace: Workspace) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
-def hide_names(html: str, names: list[str]) -> str:
-    """`html` with each whole-word occurrence of a name replaced. Names are escaped as the
-    templates escape them, since that is how they appear in the page."""
-    from html import escape
+_TAG = re.compile(r"(<[^>]*>)")
+# Attributes whose values people read: a name in them is as visible as in the text.
+_READ_ATTRIBUTE = re.compile(r'(\b(?:title|aria-label|alt|content)=")([^"]*)(")')
 
+
+def hide_names(html: str, names: list[str]) -> str:
+    """`html` with each whole-word occurrence of a name in its text (and in the attributes
+    people read: titles, labels) replaced by "someone". Tags themselves, addresses and class
+    names are left alone, so a username that is also a word of the markup breaks nothing.
+    Names are matched escaped, as the templates print them."""
     if not names:
         return html
     alternatives = "|".join(re.escape(escape(n)) for n in names)
-    return re.sub(rf"(?<![\w@.])(?:{alternatives})(?![\w@])", "someone", html)
+    name = re.compile(rf"(?<![\w@./-])(?:{alternatives})(?![\w@/-]|\.\w)")
+
+    def text(part: str) -> str:
+        return name.sub("someone", part)
+
+    parts = _TAG.split(html)
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            parts[i] = _READ_ATTRIBUTE.sub(lambda m: m.group(1) + text(m.group(2)) + m.group(3), part)
+        else:
+            parts[i] = text(part)
+    return "".join(parts)
 
 
 def role_only(label: str) -> str:

@@ -313,3 +313,30 @@ def test_an_admin_makes_a_link_from_settings_and_a_stranger_opens_it(world, serv
     expect(page.get_by_text("1 live share link they made")).to_be_visible()
     shoot(page, "share_member_remove", part=".handover:has-text('Share links')")
     context.close()
+
+
+def test_share_pages_and_the_links_page_have_no_serious_accessibility_violations(world, server, browser: Browser):
+    from tests.browser.test_accessibility import _check, _context
+
+    pages = {f"shared {kind}": f"/s/{make(world, kind)[1]}/" for kind in Kind.values}
+    pages["shared quarter, names shown"] = f"/s/{make(world, Kind.QUARTER, hide_names=False)[1]}/"
+    context = _context(browser)  # a CSP that lets axe in, for this scan only
+    page = context.new_page()
+    problems = _check(page, server, pages)
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.people["admin"].user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": server,
+            }
+        ]
+    )
+    problems += _check(page, server, {"share links": f"/w/{world.workspace.slug}/share/"})
+    context.close()
+    assert not problems, "\n".join(problems)
