@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "notifications.context_processors.bell",
                 "workspaces.context_processors.switcher",
+                "sharing.context_processors.share_nav",
             ],
         },
     },

@@ -176,3 +176,14 @@ def test_removing_a_member_revokes_or_keeps_their_links_in_the_same_step(world, 
     made.link.refresh_from_db()
     assert Client().get(f"/s/{made.secret}/").status_code == (200 if keep else 404)
     assert made.link.created_by == (heir.user if keep else leaving.user)
+
+
+def test_the_top_bar_links_to_share_links_only_for_who_may_use_them(world):
+    share = f'href="/w/{world.workspace.slug}/share/"'
+    assert share in signed_in(world, "admin").get(f"/w/{world.workspace.slug}/").content.decode()
+    for who in ("editor", "viewer"):
+        assert share not in signed_in(world, who).get(f"/w/{world.workspace.slug}/").content.decode()
+    world.workspace.share_links_by = ShareLinksBy.EDITORS
+    world.workspace.save()
+    assert share in signed_in(world, "editor").get(f"/w/{world.workspace.slug}/").content.decode()
+    assert share not in signed_in(world, "viewer").get(f"/w/{world.workspace.slug}/").content.decode()
