@@ -1,6 +1,7 @@
 """Secrets out of the logs: the calendar feed's token is the only key to a workspace's feed
-(calendar apps cannot sign in), and its URL reaches request logs on a 404, a 405 or a
-500 and the development server's log on every request.
+(calendar apps cannot sign in), and a share link's secret the only key to what it shows
+(`/s/<secret>/…`, read by people who do not sign in); their URLs reach request logs on a
+404, a 405 or a 500 and the development server's log on every request.
 
 `RedactSecrets` is a logging filter (wired in `config/settings/base.py` LOGGING). It
 rewrites the record in place, so every handler after it, Django's own included, sees the
@@ -24,9 +25,17 @@ FEED_TOKEN = re.compile(
     r"((?:/|%2f)feed(?:/|%2f))(?!regenerate(?:/|%2f|[\s?#]|$))(?:%(?!2f)|[^/%\s?#\"'])+", re.IGNORECASE
 )
 
+# The secret segment of a share link (`/s/<secret>/…`), at the start of a path: the path
+# itself, a request line ("GET /s/…"), or a full address (a Referer).
+SHARE_TOKEN = re.compile(r"((?:^|[\s\"'=]|//[^/\s\"']+)(?:/|%2f)s(?:/|%2f))(?:%(?!2f)|[^/%\s?#\"'])+", re.IGNORECASE)
+
 
 def redact(text: str) -> str:
-    return FEED_TOKEN.sub(rf"\1{REDACTED}", text)
+    return SHARE_TOKEN.sub(rf"\1{REDACTED}", FEED_TOKEN.sub(rf"\1{REDACTED}", text))
+
+
+def _has_secret(text: str) -> bool:
+    return bool(FEED_TOKEN.search(text) or SHARE_TOKEN.search(text))
 
 
 def _redact_value(value):
@@ -35,7 +44,7 @@ def _redact_value(value):
 
 def _redact_request(request: HttpRequest) -> HttpRequest:
     # A copy: the request is still being answered, and its real path must stay as it is.
-    if not (FEED_TOKEN.search(request.path) or FEED_TOKEN.search(request.META.get("RAW_URI", "") or "")):
+    if not (_has_secret(request.path) or _has_secret(request.META.get("RAW_URI", "") or "")):
         return request
     safe = copy.copy(request)
     safe.path = redact(request.path)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("launches.urls")),
     path("", include("rituals.urls")),
+    path("", include("sharing.urls")),
 ]
 
 if settings.BENCH_FLOOR:

@@ -111,22 +111,25 @@ class GridLinks:
         )
 
 
-def column_head_html(column: RoleColumn, badge: str, *, editable: bool, links: GridLinks) -> str:
+def column_head_html(column: RoleColumn, badge: str, *, editable: bool, links: GridLinks | None) -> str:
     """A role's column header: its full name (the header's accessible name), its code for
     narrow columns (hidden from screen readers), a link when nobody holds the role, the
-    column's badge and, for editors, its edit link."""
+    column's badge and, for editors, its edit link. Without `links` (a read-only copy seen
+    outside the workspace) nothing links into the workspace."""
     rid, name, code = column.role_id, text(column.name), text(column.code)
     parts = [
         f'<th scope="col" class="rh" id="col-{rid}"><div class="rh-in"><span class="rname" title="{name} ({code})">'
         f'{name}</span><abbr class="code" title="{name}" aria-hidden="true">{code}</abbr>'
     ]
-    if not column.holder_ids:
+    if not column.holder_ids and links is None:
+        parts.append('<span class="unheld">nobody holds this</span>')
+    elif not column.holder_ids and links is not None:
         parts.append(
             f'<a class="unheld" href="{links.role_edit(rid)}" title="Nobody in the workspace holds {code}: '
             'who holds it?">nobody holds this</a>'
         )
     parts.append(badge)
-    if editable:
+    if editable and links is not None:
         url = links.column_edit(rid)
         parts.append(
             f'<a class="edit" href="{url}" hx-get="{url}" hx-target="#col-{rid}" title="Edit {code}">✎'
@@ -136,7 +139,7 @@ def column_head_html(column: RoleColumn, badge: str, *, editable: bool, links: G
     return "".join(parts)
 
 
-def row_head_html(activity: ActivityRow, badge: str, decisions: int, *, editable: bool, links: GridLinks) -> str:
+def row_head_html(activity: ActivityRow, badge: str, decisions: int, *, editable: bool, links: GridLinks | None) -> str:
     """An activity's row header: its name (its description on hover), the mark linking to
     where its letters come from, its decisions, its badge and, for editors, its edit link."""
     aid, name = activity.id, text(activity.name)
@@ -153,14 +156,14 @@ def row_head_html(activity: ActivityRow, badge: str, decisions: int, *, editable
             f'<a class="srcmark" href="#src-{aid}" title="Where the letters come from">i<span class="vh"> Where the '
             f"letters of {name} come from</span></a>"
         )
-    if decisions:
+    if decisions and links is not None:
         plural = "" if decisions == 1 else "s"
         parts.append(
             f'<a class="dmark" href="{links.decisions}?activity={aid}" title="{decisions} decision{plural}">'
             f"⚖ {decisions}</a>"
         )
     parts.append(badge)
-    if editable:
+    if editable and links is not None:
         url = links.activity_edit(aid)
         parts.append(
             f'<a class="edit" href="{url}" hx-get="{url}" hx-target="#ah-{aid}" title="Edit activity">✎'
@@ -176,7 +179,9 @@ RELAY_SOURCES = (
 )
 
 
-def matrix_table_html(*, name: str, columns: list[dict], groups: list[dict], editable: bool, links: GridLinks) -> str:
+def matrix_table_html(
+    *, name: str, columns: list[dict], groups: list[dict], editable: bool, links: GridLinks | None
+) -> str:
     """The matrix page's table: one row of column headers (`columns`: each a RoleColumn
     "c" with its "badge"), then each phase's rows (`groups`: each a "label", its "relay" and its "rows",
     each an ActivityRow "a" with its "decisions", "badge" and "cells"). One tab stop for

@@ -41,23 +41,24 @@ def _finding_html(item: dict, *, editable: bool) -> str:
     return "".join(parts)
 
 
-def _accepted_html(item: dict, *, editable: bool) -> str:
+def _accepted_html(item: dict, *, editable: bool, links: bool = True) -> str:
     finding, ack = item["f"], item["ack"]
     when = f", {text(date_filter(ack.on, 'j M Y'))}" if ack.on else ""
     review = f"; review {text(date_filter(ack.review_on, 'j M Y'))}" if ack.review_on else ""
     link = "Details or withdraw" if editable else "Details"
+    details = f' · <a href="{text(item["url"])}#accepted">{link}</a>' if links else ""
     return (
         f'<li class="finding accepted"><div class="f-head"><span class="accepted-mark">accepted</span> '
         f"<code>{text(finding.rule)}</code> {_where(item)}</div><p>{text(finding.message)}</p>"
         f'<p class="reason"><span class="muted">Why:</span> {text(ack.reason)}</p>'
-        f'<p class="muted small">{text(capfirst(ack.by or "Someone"))}{when}{review} · '
-        f'<a href="{text(item["url"])}#accepted">{link}</a></p></li>'
+        f'<p class="muted small">{text(capfirst(ack.by or "Someone"))}{when}{review}{details}</p></li>'
     )
 
 
-def findings_html(panel: list[dict], accepted: list[dict], *, editable: bool) -> str:
+def findings_html(panel: list[dict], accepted: list[dict], *, editable: bool, links: bool = True) -> str:
     """The panel's body: the findings that count, most severe first, with their fixes as
-    links for editors (the finding's text otherwise); then, folded, those accepted on purpose."""
+    links for editors (the finding's text otherwise); then, folded, those accepted on purpose.
+    Without `links` (a read-only copy seen outside the workspace) no finding links to its page."""
     if panel:
         parts = ['<ol class="findings">', *(_finding_html(item, editable=editable) for item in panel), "</ol>"]
     else:
@@ -69,6 +70,6 @@ def findings_html(panel: list[dict], accepted: list[dict], *, editable: bool) ->
             f'<details class="accepted-list" id="accepted-findings"><summary>Accepted on purpose ({len(accepted)})'
             '</summary><ol class="findings">'
         )
-        parts.extend(_accepted_html(item, editable=editable) for item in accepted)
+        parts.extend(_accepted_html(item, editable=editable, links=links) for item in accepted)
         parts.append("</ol></details>")
     return "".join(parts)

@@ -39,6 +39,7 @@ from raci.importing import import_create
 from raci.models import Activity, ChangeEvent, Decision, Matrix
 from raci.tasks import parse_import
 from rituals.models import Ritual
+from sharing import services as share_services
 from tests.factories import MembershipFactory, UserFactory
 from tests.module_rows import rows_for_the_module
 from workshops import services as workshop_services
@@ -216,6 +217,12 @@ URLS: dict[str, dict] = {
         "path": {"action": ["slack", "teams", "channels", "forget-slack", "forget-teams", "bogus"]},
         "fields": ["version"],
     },
+    "sharing:shared": {"path": {"share": ["A" * 43, "x" * 44, "%2F"]}},
+    "sharing:shared_changes": {"path": {"share": ["A" * 43]}},
+    "sharing:links": {"fields": ["kind", "matrix", "launch", "quarter", "days", "names", "allow_downloads"]},
+    "sharing:policy": {"fields": ["share_links_by"]},
+    "sharing:link_revoke": {},
+    "sharing:link_origins": {"fields": ["frame_origins"]},
 }
 
 # Every query parameter a view reads; sent to every URL (the others ignore them).
@@ -380,6 +387,10 @@ def _seed() -> Seed:
     workshop_services.proposal_set(
         workshop=workshop, participant=viewer, activity_id=activity.pk, role_id=role.pk, value="A"
     )
+    shared = share_services.link_create(
+        membership=Membership.objects.get(workspace=workspace, user=admin),
+        target=share_services.Target("matrix", matrix=matrix),
+    )
     return Seed(
         users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user, "admin": admin},
         path={
@@ -411,6 +422,8 @@ def _seed() -> Seed:
             "key": "launch",
             "workshop_id": workshop.pk,
             "token_id": api_tokens.token_create(user=admin, workspace=workspace, name="Fuzz", scope="read").token.pk,
+            "share": shared.secret,
+            "link_id": shared.link.pk,
         },
     )
 
@@ -604,6 +617,7 @@ def _gone_models() -> dict[str, type]:
     from api.models import ApiToken
     from launches.models import Dependency, ReadinessItem
     from raci.models import MatrixImport
+    from sharing.models import ShareLink
     from workshops.models import Workshop
     from workspaces.models import Invitation, Role
 
@@ -624,6 +638,7 @@ def _gone_models() -> dict[str, type]:
         "invitation_id": Invitation,
         "workshop_id": Workshop,
         "token_id": ApiToken,
+        "link_id": ShareLink,
     }
 
 
@@ -765,4 +780,6 @@ def test_the_fuzz_table_knows_every_path_argument():
         "key",
         "workshop_id",
         "token_id",
+        "share",
+        "link_id",
     }, "Add the new path argument to Seed.path in _seed()"

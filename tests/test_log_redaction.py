@@ -149,3 +149,66 @@ def test_the_filter_redacts_message_and_arguments_of_any_record():
     record.args = ("/w/a/launches/feed/Sekret.ics",)
     assert RedactSecrets().filter(record) is True
     assert "Sekret" not in record.msg and "Sekret" not in record.args[0]
+
+
+# A share link's secret (/s/<secret>/…) is kept out of the logs the same way.
+
+
+@pytest.fixture
+def share_link():
+    from raci.seeding import templates_seed
+    from sharing import services as sharing_services
+    from sharing.models import Kind
+    from tests.factories import MembershipFactory
+    from workspaces.models import Access
+
+    templates_seed()
+    admin = MembershipFactory(access=Access.ADMIN)
+    made = sharing_services.link_create(
+        membership=admin, target=sharing_services.Target(Kind.QUARTER, year=2027, quarter=1)
+    )
+    return f"/s/{made.secret}/", made.secret
+
+
+def test_a_share_link_404_and_405_are_logged_without_the_secret(client, caplog, share_link, settings):
+    settings.SHARE_RATE_LIMITS = None
+    url, secret = share_link
+    wrong = url.replace(secret, secret[::-1])
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(wrong).status_code == 404
+        assert client.post(url).status_code == 405
+        assert client.get(url + "changes/?since=x").status_code == 200
+    assert secret not in logged(caplog) and secret[::-1] not in logged(caplog)
+    assert "/s/[redacted]/" in logged(caplog)
+
+
+def test_a_500_on_a_share_page_is_logged_without_the_secret(caplog, share_link, monkeypatch):
+    from sharing import selectors as sharing_selectors
+
+    url, secret = share_link
+
+    def broken(**kwargs):
+        raise RuntimeError("the quarter broke")
+
+    monkeypatch.setattr(sharing_selectors, "quarter_view", broken)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert Client(raise_request_exception=False).get(url).status_code == 500
+    assert any(record.name == "django.request" and record.status_code == 500 for record in caplog.records)
+    assert secret not in logged(caplog)
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("GET /s/AbC-12_xyz/ HTTP/1.1", "GET /s/[redacted]/ HTTP/1.1"),
+        ("GET /s/AbC-12_xyz/changes/?since=3 HTTP/1.1", "GET /s/[redacted]/changes/?since=3 HTTP/1.1"),
+        ("GET /s%2FAbC-12_xyz HTTP/1.1", "GET /s%2F[redacted] HTTP/1.1"),
+        ("Not Found: /s/AbC", "Not Found: /s/[redacted]"),
+        ("/s/AbC-12_xyz/", "/s/[redacted]/"),
+        ("https://lockstep.example/s/AbC-12_xyz/", "https://lockstep.example/s/[redacted]/"),
+        ("GET /w/acme/matrices/s/cells/ HTTP/1.1", "GET /w/acme/matrices/s/cells/ HTTP/1.1"),
+        ("GET /w/acme/share/ HTTP/1.1", "GET /w/acme/share/ HTTP/1.1"),
+    ],
+)
+def test_redaction_hides_the_share_secret_segment_only(line, expected):
+    assert redact(line) == expected

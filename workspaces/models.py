@@ -28,6 +28,12 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a time zone; pick one such as Europe/Paris.", code="time_zone")
 
 
+class ShareLinksBy(models.TextChoices):
+    NOBODY = "nobody", "Nobody (sharing is off)"
+    ADMINS = "admins", "Admins"
+    EDITORS = "editors", "Editors and admins"
+
+
 class Workspace(models.Model):
     name = models.CharField(max_length=NAME_MAX)
     slug = models.SlugField(max_length=60, unique=True)
@@ -37,6 +43,8 @@ class Workspace(models.Model):
     # workload, and at least `workload_floor` points more (see workspaces/workload.py).
     workload_multiple = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.5"))
     workload_floor = models.PositiveSmallIntegerField(default=5)
+    # Who may make read-only share links (the sharing app); "nobody" turns sharing off.
+    share_links_by = models.CharField(max_length=10, choices=ShareLinksBy.choices, default=ShareLinksBy.ADMINS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

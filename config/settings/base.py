@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     # The doors above the product: each imports the apps below, none another door.
     "api",
     "chat",
+    "sharing",
     "ninja",
 ]
 
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "notifications.context_processors.bell",
                 "workspaces.context_processors.switcher",
+                "sharing.context_processors.share_nav",
             ],
         },
     },
@@ -362,6 +364,16 @@ API_RATE_LIMITS = (
     if os.environ.get("API_RATE_LIMITS", "").lower() == "off"
     else {"requests": env_int("API_RATE_REQUESTS", 600), "writes": env_int("API_RATE_WRITES", 120)}
 )
+# Share links (sharing/): requests a minute per client address to /s/…, and requests for a
+# link that does not work (made up, expired, revoked) among them; past either, 429 until the
+# minute ends. SHARE_RATE_LIMITS=off lifts them (a fuzzing run).
+SHARE_RATE_LIMITS = (
+    None
+    if os.environ.get("SHARE_RATE_LIMITS", "").lower() == "off"
+    else {"requests": env_int("SHARE_RATE_REQUESTS", 120), "misses": env_int("SHARE_RATE_MISSES", 20)}
+)
+# How often an open share page asks whether what it shows changed.
+SHARE_POLL_SECONDS = env_int("SHARE_POLL_SECONDS", 30)
 # A request body larger than this is refused (413) before it is read.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
 

@@ -79,6 +79,11 @@ PERSON_FIELDS = {
         "owner's membership",
     ),
     "api.ApiToken.revoked_by": (KEPT, "who revoked a token: a record"),
+    "sharing.ShareLink.created_by": (
+        KEPT,
+        "who made the link, in the admins' list; leaving revokes their live links or gives them to someone who stays",
+    ),
+    "sharing.ShareLink.revoked_by": (KEPT, "who revoked a share link: a record"),
 }
 
 
