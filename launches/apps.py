@@ -29,6 +29,12 @@ class LaunchesConfig(AppConfig):
                 rotate=services.feed_token_regenerate,
             )
         )
+        # Slack and Teams destinations can be routed by launch cycle.
+        from notifications import routing
+
+        routing.register_choices(
+            "cycles", lambda workspace: [(c.pk, c.name) for c in workspace.launch_cycles.order_by("-year", "-quarter")]
+        )
         # The workload counts open readiness items and launches owned.
         workload.register(selectors.workload_launches)
         # A matrix's row or column that gives readiness items their owner is not deleted unseen.
