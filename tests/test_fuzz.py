@@ -177,6 +177,7 @@ URLS: dict[str, dict] = {
     "launches:launch": {},
     "launches:launch_edit": {},
     "launches:launch_status": {"fields": ["status", "note"]},
+    "launches:launch_channel": {"fields": ["channel"]},
     "launches:launch_advance": {"fields": ["to_member", "note", "version"]},
     "launches:driver_set": {"fields": ["driver"]},
     "launches:handover_accept": {},

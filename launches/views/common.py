@@ -86,6 +86,8 @@ def item_context(membership, launch, item_id: int, **extra):
         "readiness": selectors.readiness_of(launch=launch, items=items, today=today),
         "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
+        # The Slack and Teams channels the launch can pick as its own.
+        "channels": selectors.channels_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         **extra,
     }
 

@@ -387,3 +387,45 @@ def test_check_deploy_warns_when_the_hosts_are_widened(settings, capsys):
     }
     warnings = chat_hosts_widened(None)
     assert [w.id for w in warnings] == ["notifications.W001"] and "127.0.0.1" in warnings[0].msg
+
+
+def test_an_ownership_change_says_which_activity_from_what_to_what_by_whom_and_the_findings(
+    listener, django_capture_on_commit_callbacks
+):
+    from raci import services
+    from raci.models import Matrix
+    from raci.reminders import letters_tick
+    from tests.factories import build_matrix
+
+    workspace = WorkspaceFactory(name="Acme")
+    admin = MembershipFactory(workspace=workspace, access=Access.ADMIN)
+    matrix, acts, roles = build_matrix(workspace, activities=2, roles=2, letters={(0, 0): "AR", (1, 0): "AR"})
+    Matrix.objects.filter(pk=matrix.pk).update(notified_seq=matrix.last_seq)
+    destination = add(workspace, "slack", listener.slack_url)
+    # A second Accountable on row 0: a finding caused.
+    matrix.refresh_from_db()
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="A", expected_version=0, actor=admin.user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letters_tick()
+    [delivery] = WebhookDelivery.objects.filter(webhook=destination)
+    [change] = delivery.payload["items"]
+    data = change["data"]
+    assert data["activity"] == acts[0].name and data["matrix"] == matrix.name
+    assert data["changes"] == [f"{roles[1].code}: — → A ({admin.user.get_full_name() or admin.user.username})"]
+    assert data["findings_caused"] and not data["findings_cleared"]
+    assert delivery.group == f"matrix:{matrix.pk}"
+    send_due(timezone.now() + timedelta(minutes=11))
+    text = str(listener.messages[0])
+    assert "Findings it caused" in text and "both accountable" in text and acts[0].name in text
+    # Taking it back clears the finding it caused.
+    matrix.refresh_from_db()
+    version = acts[0].cells.get(role=roles[1]).version
+    services.cell_set(
+        matrix=matrix, activity_id=acts[0].pk, role_id=roles[1].pk, value="", expected_version=version, actor=admin.user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letters_tick()
+    latest = WebhookDelivery.objects.filter(webhook=destination).order_by("-pk").first()
+    assert latest.payload["items"][-1]["data"]["findings_cleared"]
