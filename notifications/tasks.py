@@ -128,3 +128,11 @@ def digests_tick() -> int:
     for user_id, period in due:
         send_digest.delay(user_id, period)
     return len(due)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+def channel_digests_tick() -> int:
+    """The weekly digest to each channel that takes it, on its workspace's day and hour."""
+    from notifications.channel_digest import digests_due
+
+    return digests_due(timezone.now())
