@@ -285,8 +285,6 @@ class DigestScheduleForm(forms.Form):
 
 
 def _channels_page(request, membership, form, schedule_form, *, status=200):
-    from notifications.models import ChannelDigestSchedule
-
     workspace = membership.workspace
     destinations = selectors.destinations_of(workspace=workspace)
     return render_varied(
@@ -297,7 +295,6 @@ def _channels_page(request, membership, form, schedule_form, *, status=200):
             "workspace": workspace,
             "form": form,
             "schedule_form": schedule_form,
-            "schedule": ChannelDigestSchedule.objects.filter(workspace=workspace).first(),
             "destinations": destinations,
             "json_hook": Webhook.objects.filter(workspace=workspace, kind=Webhook.Kind.JSON).first(),
             "weekdays": dict(WEEKDAYS),

@@ -107,3 +107,36 @@ def test_the_digest_time_is_saved_and_bounded(client, admin):
     assert client.post(digest, {"weekday": "4", "hour": "16"}).status_code == 302
     assert ChannelDigestSchedule.objects.get(workspace=admin.workspace).hour == 16
     assert client.post(digest, {"weekday": "9", "hour": "25"}).status_code == 422
+
+
+def test_the_page_reads_the_same_queries_for_few_and_many_channels(client, admin):
+    from notifications import destinations
+    from tests.queries import assert_same_queries
+    from tests.receivers import ChatListener
+
+    made: list = []
+    listener = ChatListener()
+
+    def build(size):
+        for n in range(len(made), size):
+            d = destinations.destination_add(
+                workspace=admin.workspace,
+                kind="slack" if n % 2 else "teams",
+                name=f"#room-{n}",
+                url=listener.slack_url if n % 2 else listener.teams_url,
+                routing=destinations.Routing(tiers=(1,)),
+            )
+            WebhookDelivery.objects.bulk_create(
+                [WebhookDelivery(webhook=d, key=f"k{n}-{i}", kind="ping", payload={}, status="sent") for i in range(12)]
+            )
+            made.append(d)
+
+    def check(response, size):
+        assert response.status_code == 200 and f"#room-{size - 1}" in response.content.decode()
+
+    try:
+        # session, user, membership, the switcher, destinations, their deliveries, the form's
+        # matrices and cycles, the digest's time.
+        assert_same_queries(build, lambda _: client.get(url(admin.workspace)), sizes=(3, 20), at_most=10, check=check)
+    finally:
+        listener.close()
