@@ -385,3 +385,59 @@ def channel_action(request, ws, destination_id, action):
     else:
         raise Http404("No such action")
     return redirect(reverse("notifications:channels", args=[ws]) + anchor)
+
+
+class RoutingForm(DestinationForm):
+    """What a channel takes, changed after it was added (its service and address stay)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "name", "url"):
+            del self.fields[name]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_routing(request, ws, destination_id):
+    from notifications import destinations as services
+
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    destination = services.destination_of(workspace=workspace, destination_id=destination_id)
+    initial = {
+        "event_kinds": destination.event_kinds,
+        "matrices": destination.matrices,
+        "tiers": destination.tiers,
+        "cycles": destination.cycles,
+        "chosen_only": destination.chosen_only,
+        "digest": destination.digest,
+    }
+    form = RoutingForm(request.POST or None, workspace=workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.destination_route(
+                workspace=workspace,
+                destination_id=destination.pk,
+                routing=services.Routing(
+                    event_kinds=tuple(data["event_kinds"]),
+                    matrices=tuple(data["matrices"]),
+                    tiers=tuple(data["tiers"]),
+                    cycles=tuple(data["cycles"]),
+                    chosen_only=data["chosen_only"],
+                    digest=data["digest"],
+                ),
+                matrices={pk for pk, _ in form.fields["matrices"].choices},
+                cycles={pk for pk, _ in form.fields["cycles"].choices},
+            )
+        except errors.InvalidInput as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, f"{destination} now takes what you chose.")
+            return redirect(reverse("notifications:channels", args=[ws]) + f"#destination-{destination.pk}")
+    return render_varied(
+        request,
+        "notifications/channel_routing.html",
+        {"membership": membership, "workspace": workspace, "destination": destination, "form": form},
+        status=422 if form.errors else 200,
+    )

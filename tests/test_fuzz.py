@@ -86,6 +86,9 @@ URLS: dict[str, dict] = {
         "fields": ["kind", "name", "url", "event_kinds", "matrices", "tiers", "cycles", "chosen_only", "digest"]
     },
     "notifications:channels_digest": {"fields": ["weekday", "hour"]},
+    "notifications:channel_routing": {
+        "fields": ["event_kinds", "matrices", "tiers", "cycles", "chosen_only", "digest"]
+    },
     "notifications:channel_action": {
         "path": {"action": ["test", "resume", "remove", "bogus"]},
         "fields": ["confirm"],

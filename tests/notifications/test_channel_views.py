@@ -1,6 +1,8 @@
 """The Slack and Teams page: admins add a channel (a test message goes at once), see what
 it takes and its last deliveries; nobody else sees it; refusals stay on the form."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -140,3 +142,26 @@ def test_the_page_reads_the_same_queries_for_few_and_many_channels(client, admin
         assert_same_queries(build, lambda _: client.get(url(admin.workspace)), sizes=(3, 20), at_most=10, check=check)
     finally:
         listener.close()
+
+
+def test_an_admin_changes_what_a_channel_takes(client, admin, listener):
+    from notifications import destinations
+
+    d = destinations.destination_add(
+        workspace=admin.workspace,
+        kind="slack",
+        name="#r",
+        url=listener.slack_url,
+        routing=destinations.Routing(tiers=(1,)),
+    )
+    routing = reverse("notifications:channel_routing", args=[admin.workspace.slug, d.pk])
+    page = client.get(routing).content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="(\w+)" value="(\w+)"[^>]*checked', page)
+    assert "What #r takes" in page and ticked == [("tiers", "1")]
+    answer = client.post(routing, {"tiers": ["2", "3"], "event_kinds": ["go_decision"], "chosen_only": "on"})
+    assert answer.status_code == 302
+    d.refresh_from_db()
+    assert d.tiers == [2, 3] and d.event_kinds == ["go_decision"] and d.chosen_only and d.url == listener.slack_url
+    assert client.post(routing, {"tiers": ["7"]}).status_code == 422
+    d.refresh_from_db()
+    assert d.tiers == [2, 3]

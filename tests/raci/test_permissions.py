@@ -101,6 +101,7 @@ TABLE = {
     # Slack and Teams channels: their addresses are secrets, their page is for admins.
     "channels": ({"get": A, "post": A}, ["ws"]),
     "channels_digest": ({"post": A}, ["ws"]),
+    "channel_routing": ({"get": A, "post": A}, ["ws", "destination_id"]),
     "channel_action": ({"post": A}, ["ws", "destination_id", "action_resume"]),
 }
 
