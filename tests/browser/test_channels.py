@@ -54,3 +54,36 @@ def test_an_admin_adds_a_slack_channel_and_sees_its_test_message_delivered(page:
         watch.assert_clean()
     finally:
         listener.close()
+
+
+def test_an_editor_picks_a_launchs_own_channel_on_the_launch_page(page: Page, server, sign_in, watch):
+    from datetime import date
+
+    from launches import services as launch_services
+    from launches.models import Launch
+    from notifications import destinations
+
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="eve", first_name="Eve"))
+    listener = ChatListener()
+    try:
+        own = destinations.destination_add(
+            workspace=workspace,
+            kind="teams",
+            name="#atlas",
+            url=listener.teams_url,
+            routing=destinations.Routing(chosen_only=True),
+        )
+        cycle = launch_services.cycle_create(workspace=workspace, quarter="2027-Q1")
+        launch = launch_services.launch_create(cycle=cycle, name="Atlas", launch_date=date(2027, 3, 15))
+        sign_in(page, "eve")
+        page.goto(f"{server}/w/acme/launches/{cycle.slug}/{launch.pk}/")
+        page.get_by_label("Its own Slack or Teams channel").select_option(label="#atlas (Microsoft Teams)")
+        page.get_by_role("button", name="Save the channel").click()
+        expect(page.get_by_text("Its events now go to the channel picked.")).to_be_visible()
+        expect(page.get_by_label("Its own Slack or Teams channel")).to_have_value(str(own.pk))
+        assert Launch.objects.get(pk=launch.pk).channel_id == own.pk
+        shoot(page, "launch-channel", part="#channel")
+        watch.assert_clean()
+    finally:
+        listener.close()
