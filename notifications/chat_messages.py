@@ -44,9 +44,9 @@ BURST_SHOWN = 20
 
 @dataclass
 class Part:
-    """One event as a message shows it, whatever the service: a heading, lines of text,
-    labelled facts and a link. Texts are plain (each service escapes them its own way);
-    `strong` marks the names a line leads with."""
+    """One event as a message shows it, whatever the service: a heading, a lead line, lines
+    of text, labelled facts, notes (the findings a change caused or cleared) and a link.
+    Texts are plain: each service escapes them its own way."""
 
     heading: str
     lead: str = ""
