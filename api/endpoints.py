@@ -213,7 +213,7 @@ def members_list(request, ws: str):
 def settings_read(request, ws: str):
     caller = _caller(request)
     caller.require_admin()
-    hook = Webhook.objects.filter(workspace=caller.workspace).first()
+    hook = Webhook.objects.filter(workspace=caller.workspace, kind=Webhook.Kind.JSON).first()
     return {
         "name": caller.workspace.name,
         "slug": caller.workspace.slug,

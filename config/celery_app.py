@@ -25,6 +25,8 @@ app.conf.beat_schedule = {
     "checklist-owners": {"task": "launches.tasks.checklist_owners_tick", "schedule": TICK_SECONDS},
     # Daily and weekly digests of the notifications people asked to get in one e-mail.
     "digests": {"task": "notifications.tasks.digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
+    # The weekly digest to Slack and Teams channels, on each workspace's day and hour.
+    "channel-digests": {"task": "notifications.tasks.channel_digests_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
     # Hand-overs of launches not accepted in time: dropped batons, to both people.
     "dropped-batons": {"task": "launches.tasks.dropped_batons_tick", "schedule": TICK_SECONDS},
     # Ritual occurrences, and the quarterly tiering opening the next launch cycle.

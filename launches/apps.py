@@ -29,6 +29,17 @@ class LaunchesConfig(AppConfig):
                 rotate=services.feed_token_regenerate,
             )
         )
+        # Slack and Teams destinations can be routed by launch cycle.
+        from notifications import routing
+
+        routing.register_choices(
+            "cycles", lambda workspace: [(c.pk, c.name) for c in workspace.launch_cycles.order_by("-year", "-quarter")]
+        )
+        # The channels' weekly digest lists the quarter's launches and what is overdue.
+        from launches.digest import digest_sections
+        from notifications import channel_digest
+
+        channel_digest.register(digest_sections)
         # The workload counts open readiness items and launches owned.
         workload.register(selectors.workload_launches)
         # A matrix's row or column that gives readiness items their owner is not deleted unseen.

@@ -71,6 +71,10 @@ class Launch(models.Model):
     pm_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     pmm_owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     matrix = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="launches")
+    # The launch's own Slack or Teams channel: its events go there whatever the routing says.
+    channel = models.ForeignKey(
+        "notifications.Webhook", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ship_date = models.DateField(null=True, blank=True)
     launch_date = models.DateField(null=True, blank=True)
     # One score (1-3) per rubric question, in the rubric's order; empty until scored.

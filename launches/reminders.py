@@ -53,6 +53,11 @@ def reminder_event(
         actor_id=actor.pk if actor else None,
         actor_name=(actor.get_full_name() or actor.username) if actor else "",
         data={"launch": launch.name, "cycle": launch.cycle.name, **(data or {})},
+        matrix_id=launch.matrix_id,
+        launch_id=launch.pk,
+        tier=launch.tier,
+        cycle_id=launch.cycle_id,
+        channel_id=launch.channel_id,
     )
 
 
@@ -96,7 +101,7 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
                     title=f"{launch.name} is now {tier_name}",
                     body=launch.tier_reason and f"Why: {launch.tier_reason}",
                     actor=actor,
-                    data={"tier": launch.tier, "tier_name": tier_name},
+                    data={"tier": launch.tier, "tier_name": tier_name, "reason": launch.tier_reason},
                 ),
                 owners,
             ),
@@ -106,7 +111,7 @@ def tier_changed(launch: Launch, *, tier_name: str, actor, assigned: Iterable[Re
     )
 
 
-def go_recorded(go: GoDecision, launch: Launch, *, actor) -> None:
+def go_recorded(go: GoDecision, launch: Launch, *, actor, readiness_line: str = "") -> None:
     emit(
         reminder_event(
             launch,
@@ -115,7 +120,7 @@ def go_recorded(go: GoDecision, launch: Launch, *, actor) -> None:
             title=f"{go.get_decision_display()} for {launch.name}",
             body=go.notes,
             actor=actor,
-            data={"decision": go.decision},
+            data={"decision": go.decision, "decision_label": go.get_decision_display(), "readiness": readiness_line},
         ),
         recipients=_owners(launch),
     )

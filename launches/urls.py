@@ -51,4 +51,5 @@ urlpatterns = [
     path(L + "items/<int:item_id>/from-template/", views.item_from_template, name="item_from_template"),
     path(L + "items/owners/", views.checklist_owners, name="checklist_owners"),
     path(L + "go/", views.go_decision, name="go_decision"),
+    path(L + "channel/", views.launch_channel, name="launch_channel"),
 ]

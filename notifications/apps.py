@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from notifications import notify
+        from notifications import checks, notify  # noqa: F401  (checks registers itself)
         from notifications.models import Webhook
         from workspaces import handover
 
@@ -21,7 +21,7 @@ class NotificationsConfig(AppConfig):
                 label="The webhook's signing secret",
                 effect="A new secret; the old one signs beside it (X-Lockstep-Signature-Previous) for "
                 f"{settings.WEBHOOK_SECRET_OVERLAP_HOURS} hours while the receiver switches.",
-                exists=lambda workspace: Webhook.objects.filter(workspace=workspace).exists(),
+                exists=lambda workspace: Webhook.objects.filter(workspace=workspace, kind="json").exists(),
                 rotate=notify.webhook_new_secret,
             )
         )

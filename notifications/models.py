@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     HANDOVER = "handover", "A launch is handed over to you, or the hand-over you made is accepted"
     BATON_DROPPED = "baton_dropped", "A hand-over you made or were given is not accepted in time (a dropped baton)"
     CHECKPOINT = "checkpoint", "An owner of your launch answers its joint checkpoint"
+    CHANNEL_STOPPED = "channel_stopped", "A Slack or Teams channel says it is gone for good (to admins)"
 
 
 class EmailMode(models.TextChoices):
@@ -89,6 +90,7 @@ class Notification(models.Model):
         "handover": "Hand-over",
         "baton_dropped": "Dropped baton",
         "checkpoint": "Joint checkpoint",
+        "channel_stopped": "Channel stopped",
     }
 
     class Meta:
@@ -154,11 +156,25 @@ def _webhook_secret() -> str:
 
 
 class Webhook(models.Model):
-    """A workspace's outgoing webhook: every notification event, POSTed as JSON and signed
-    with HMAC-SHA256 over the timestamp and the body (and, for a while after a new secret,
-    with the previous one too)."""
+    """A place the workspace's events go, of one kind:
 
-    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="webhook")
+    - `json`: the workspace's signed webhook (at most one): every event POSTed as JSON and
+      signed with HMAC-SHA256 over the timestamp and the body (and, for a while after a new
+      secret, with the previous one too);
+    - `slack`: a Slack incoming webhook (bound to one channel), sent Block Kit;
+    - `teams`: a Microsoft Teams Workflows webhook, sent an Adaptive Card.
+
+    Slack and Teams destinations are routed (`notifications.routing`): the kinds of event,
+    matrices, launch tiers and cycles each takes, empty meaning all."""
+
+    class Kind(models.TextChoices):
+        JSON = "json", "Signed JSON webhook"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="webhooks")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.JSON)
+    name = models.CharField(max_length=80, blank=True)
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=64, default=_webhook_secret)
     # The secret before the last new one, still signing (a second signature) until `previous_until`.
@@ -166,9 +182,42 @@ class Webhook(models.Model):
     previous_until = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Routing of a chat destination; each list empty means "all".
+    event_kinds = models.JSONField(default=list, blank=True)
+    matrices = models.JSONField(default=list, blank=True)  # matrix ids
+    tiers = models.JSONField(default=list, blank=True)  # launch tiers, 1 to 3
+    cycles = models.JSONField(default=list, blank=True)  # launch cycle ids
+    # Only the launches that pick this destination as their own channel reach it.
+    chosen_only = models.BooleanField(default=False)
+    # The weekly digest goes here too (on the workspace's day and hour).
+    digest = models.BooleanField(default=False)
+    # Set when the service said the destination is gone for good: it is no longer tried.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_reason = models.CharField(max_length=300, blank=True)
+    # Set from a 429's Retry-After: nothing is sent to it before then.
+    paused_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "raci_webhook"  # kept from before the app split
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace"], condition=models.Q(kind="json"), name="one_json_webhook_per_workspace"
+            )
+        ]
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self):
+        return self.name or self.get_kind_display()
+
+    @property
+    def is_chat(self) -> bool:
+        return self.kind != self.Kind.JSON
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or ""
 
     def previous_secret_at(self, moment) -> str:
         """The old secret while it still signs at `moment`, else ""."""
@@ -193,8 +242,20 @@ class WebhookDelivery(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Without a broker, the tick makes the tries (and the retries) when this comes.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A chat delivery still gathering a burst ("matrix:12"): events of the same group that
+    # come before it is first tried join its payload's events instead of making their own.
+    group = models.CharField(max_length=60, blank=True)
 
     class Meta:
         db_table = "raci_webhookdelivery"  # kept from before the app split
         constraints = [models.UniqueConstraint(fields=["webhook", "key"], name="webhook_delivery_once_per_key")]
         ordering = ["-created_at", "-id"]
+
+
+class ChannelDigestSchedule(models.Model):
+    """When the weekly digest goes to the workspace's channels: a weekday (0 is Monday) and
+    an hour, in the workspace's time zone."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="channel_digest")
+    weekday = models.PositiveSmallIntegerField(default=0)
+    hour = models.PositiveSmallIntegerField(default=9)

@@ -66,6 +66,13 @@ class Event:
     actor_id: int | None = None
     actor_name: str = ""
     data: dict = field(default_factory=dict)
+    # What routing to Slack and Teams reads (`notifications.routing`); never shown.
+    matrix_id: int | None = None
+    launch_id: int | None = None
+    tier: int | None = None
+    cycle_id: int | None = None
+    # The destination the event's launch picked as its own channel.
+    channel_id: int | None = None
 
     def __post_init__(self):
         if len(self.key) > 200:
@@ -158,13 +165,15 @@ def _members_among(events) -> dict[int, set[int]]:
 
 
 def _queue_webhooks(events: list[Event]) -> None:
-    from notifications import tasks
+    from notifications import routing, tasks
 
-    hooks = dict(
-        Webhook.objects.filter(workspace_id__in={e.workspace_id for e in events}, active=True).values_list(
-            "workspace_id", "pk"
-        )
+    destinations = list(
+        Webhook.objects.filter(workspace_id__in={e.workspace_id for e in events}, active=True, stopped_at__isnull=True)
     )
+    chat = [d for d in destinations if d.is_chat]
+    if chat:
+        routing.queue_chat(events, chat, in_process=in_process())
+    hooks = {d.workspace_id: d.pk for d in destinations if d.kind == Webhook.Kind.JSON}
     if not hooks:
         return
     moment = timezone.now()
@@ -270,7 +279,9 @@ def webhook_save(*, workspace, url: str, active: bool) -> Webhook:
         check_target(url)
     except WebhookRefused as error:
         raise InvalidInput(str(error), "url") from None
-    webhook, _ = Webhook.objects.update_or_create(workspace=workspace, defaults={"url": url, "active": active})
+    webhook, _ = Webhook.objects.update_or_create(
+        workspace=workspace, kind=Webhook.Kind.JSON, defaults={"url": url, "active": active}
+    )
     return webhook
 
 
@@ -281,7 +292,7 @@ def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
     switch without a gap; without it (the old one leaked) it stops at once."""
     from django.conf import settings
 
-    webhook = Webhook.objects.select_for_update().filter(workspace=workspace).first()
+    webhook = Webhook.objects.select_for_update().filter(workspace=workspace, kind=Webhook.Kind.JSON).first()
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
     if overlap:
@@ -296,7 +307,7 @@ def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
 
 @transaction.atomic
 def webhook_remove(*, workspace) -> None:
-    Webhook.objects.filter(workspace=workspace).delete()
+    Webhook.objects.filter(workspace=workspace, kind=Webhook.Kind.JSON).delete()
 
 
 @transaction.atomic
@@ -304,7 +315,7 @@ def webhook_ping(*, workspace, actor) -> WebhookDelivery:
     """Send a test event now, so an admin sees the receiver answer."""
     from notifications import tasks
 
-    webhook = Webhook.objects.filter(workspace=workspace).first()
+    webhook = Webhook.objects.filter(workspace=workspace, kind=Webhook.Kind.JSON).first()
     if webhook is None:
         raise NotFound("This workspace has no webhook.")
     now = timezone.now()

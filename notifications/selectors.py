@@ -7,6 +7,9 @@ account is switched off) stops hearing at once, whatever was stored for them bef
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Exists, OuterRef
 
 
@@ -41,4 +44,71 @@ def notifications_of(*, user, unread_only: bool = False, workspace_id: int | Non
 def webhook_deliveries(*, workspace, limit: int = 50):
     from notifications.models import WebhookDelivery
 
-    return list(WebhookDelivery.objects.filter(webhook__workspace=workspace)[:limit])
+    return list(WebhookDelivery.objects.filter(webhook__workspace=workspace, webhook__kind="json")[:limit])
+
+
+@dataclass
+class DestinationRow:
+    destination: Any  # notifications.models.Webhook
+    recent: list
+    routes_line: str
+    kind_labels: list[str]
+
+
+def destinations_of(*, workspace, deliveries: int = 10) -> list:
+    """The workspace's Slack and Teams destinations, each with its last deliveries
+    (`recent`) and a line saying what it takes (`routes_line`): two queries."""
+    from notifications.models import NotificationKind, Webhook, WebhookDelivery
+    from notifications.routing import choices_of
+
+    found = list(Webhook.objects.filter(workspace=workspace).exclude(kind=Webhook.Kind.JSON))
+    recent: dict[int, list] = {d.pk: [] for d in found}
+    if found:
+        # Each destination's last few, read in one query (a window per destination).
+        from django.db.models import F, Window
+        from django.db.models.functions import RowNumber
+
+        latest = (
+            WebhookDelivery.objects.filter(webhook__in=found)
+            .annotate(
+                n=Window(RowNumber(), partition_by=[F("webhook_id")], order_by=[F("created_at").desc(), F("id").desc()])
+            )
+            .filter(n__lte=deliveries)
+            .order_by("-created_at", "-id")
+        )
+        for delivery in latest:
+            recent[delivery.webhook_id].append(delivery)
+    kinds = dict(NotificationKind.choices)
+    matrices = dict(choices_of("matrices", workspace)) if any(d.matrices for d in found) else {}
+    cycles = dict(choices_of("cycles", workspace)) if any(d.cycles for d in found) else {}
+    rows = []
+    for d in found:
+        parts = []
+        if d.chosen_only:
+            parts.append("only the launches that pick it")
+        else:
+            parts.append(
+                ", ".join(f"Tier {t}" for t in sorted(d.tiers)) + " launches" if d.tiers else "every launch tier"
+            )
+            parts.append(
+                ", ".join(matrices.get(m, "a removed matrix") for m in d.matrices) if d.matrices else "every matrix"
+            )
+            if d.cycles:
+                parts.append("cycles " + ", ".join(cycles.get(c, "a removed cycle") for c in d.cycles))
+        if d.event_kinds:
+            parts.append(f"{len(d.event_kinds)} kind{'s' if len(d.event_kinds) != 1 else ''} of event")
+        else:
+            parts.append("every kind of event")
+        if d.digest:
+            parts.append("the weekly digest")
+        rows.append(DestinationRow(d, recent[d.pk], "; ".join(parts), [kinds.get(k, k) for k in d.event_kinds]))
+    return rows
+
+
+def channel_digest_schedule(*, workspace):
+    """The weekly digest's day and hour (Monday 09:00 until an admin picks)."""
+    from notifications.models import ChannelDigestSchedule
+
+    return ChannelDigestSchedule.objects.filter(workspace=workspace).first() or ChannelDigestSchedule(
+        workspace=workspace
+    )

@@ -41,13 +41,21 @@ def deliver_webhook(self, delivery_id: int) -> bool:
     """Try once. On failure a worker retries with backoff; without one the delivery says
     when to try next and the tick does (`deliver_due_webhooks`); after the last, failed."""
     from notifications.models import WebhookDelivery
-    from notifications.webhooks import attempt, give_up, try_again_in
+    from notifications.webhooks import Wait, attempt, give_up, try_again_in
 
     error = attempt(delivery_id)
     if error is None:
         return True
     log.warning("webhook delivery %s failed: %s", delivery_id, error)
-    tries = WebhookDelivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).first() or 0
+    if isinstance(error, Wait):
+        # Slack or Teams said 429: the delivery waits for Retry-After (its next try is set).
+        if not self.request.is_eager:
+            raise self.retry(exc=DeliveryFailed(error), countdown=error.seconds)
+        return False
+    row = WebhookDelivery.objects.filter(pk=delivery_id).values_list("attempts", "status").first()
+    if row is None or row[1] != WebhookDelivery.Status.PENDING:
+        return False  # finished for good (a destination gone, a message that cannot be built)
+    tries = row[0]
     if tries > settings.TASK_MAX_RETRIES:
         give_up(delivery_id)
     elif self.request.is_eager:
@@ -68,6 +76,7 @@ def deliver_due_webhooks(now) -> int:
     due = WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.PENDING,
         webhook__active=True,
+        webhook__stopped_at__isnull=True,
         next_attempt_at__lte=now if in_process() else now - LOST_AFTER,
     )
     ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:100])
@@ -119,3 +128,11 @@ def digests_tick() -> int:
     for user_id, period in due:
         send_digest.delay(user_id, period)
     return len(due)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+def channel_digests_tick() -> int:
+    """The weekly digest to each channel that takes it, on its workspace's day and hour."""
+    from notifications.channel_digest import digests_due
+
+    return digests_due(timezone.now())

@@ -16,4 +16,8 @@ urlpatterns = [
         "w/<slug:ws>/webhook/deliveries/<int:delivery_id>/redeliver/", views.webhook_redeliver, name="webhook_redeliver"
     ),
     path("w/<slug:ws>/webhook/<str:action>/", views.webhook_action, name="webhook_action"),
+    path("w/<slug:ws>/channels/", views.channels, name="channels"),
+    path("w/<slug:ws>/channels/digest/", views.channels_digest, name="channels_digest"),
+    path("w/<slug:ws>/channels/<int:destination_id>/routing/", views.channel_routing, name="channel_routing"),
+    path("w/<slug:ws>/channels/<int:destination_id>/<str:action>/", views.channel_action, name="channel_action"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import errors
 from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
 from notifications import notify, selectors
-from notifications.models import DigestSchedule, EmailMode, NotificationKind, Webhook
+from notifications.models import DigestSchedule, EmailMode, Notification, NotificationKind, Webhook
 from workspaces.access import membership_for
 from workspaces.context_processors import memberships_for
 from workspaces.models import Access
@@ -161,7 +161,7 @@ def webhook(request, ws):
     # Its secret and its delivery log are for admins only.
     membership = membership_for(request, ws, needs=Access.ADMIN)
     workspace = membership.workspace
-    hook = Webhook.objects.filter(workspace=workspace).first()
+    hook = Webhook.objects.filter(workspace=workspace, kind=Webhook.Kind.JSON).first()
     form = WebhookForm(request.POST or None, initial={"url": hook.url, "active": hook.active} if hook else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,3 +222,222 @@ def webhook_redeliver(request, ws, delivery_id):
     notify.webhook_redeliver(workspace=membership.workspace, delivery_id=delivery_id)
     messages.success(request, "Sending it again.")
     return redirect("notifications:webhook", ws)
+
+
+# --- Slack and Teams destinations -------------------------------------------------------
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class DestinationForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("slack", "Slack"), ("teams", "Microsoft Teams")], label="Service")
+    name = forms.CharField(max_length=80, label="Channel", help_text="As people know it, like #launches.")
+    url = forms.CharField(
+        max_length=500,
+        label="Webhook address",
+        help_text="Slack: an incoming webhook (https://hooks.slack.com/services/…). "
+        "Teams: a Workflows webhook (“Post to a channel when a webhook request is received”).",
+    )
+    event_kinds = forms.TypedMultipleChoiceField(
+        required=False, label="Kinds of event", help_text="None ticked: every kind."
+    )
+    matrices = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, label="Matrices", help_text="None ticked: every matrix."
+    )
+    tiers = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")],
+        label="Launch tiers",
+        help_text="None ticked: every tier.",
+    )
+    cycles = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, label="Launch cycles", help_text="None ticked: every cycle."
+    )
+    chosen_only = forms.BooleanField(required=False, label="Only the launches that pick this channel as their own")
+    digest = forms.BooleanField(required=False, label="Post the weekly digest here")
+
+    def __init__(self, *args, workspace, **kwargs):
+        from notifications.destinations import ROUTABLE_KINDS
+        from notifications.routing import choices_of
+
+        super().__init__(*args, **kwargs)
+        labels = dict(NotificationKind.choices)
+        short = Notification.SHORT
+        self.fields["event_kinds"].choices = [(k, short.get(k, labels[k])) for k in ROUTABLE_KINDS]
+        self.fields["matrices"].choices = choices_of("matrices", workspace)
+        self.fields["cycles"].choices = choices_of("cycles", workspace)
+        for name in ("event_kinds", "matrices", "tiers", "cycles"):
+            self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+
+
+class DigestScheduleForm(forms.Form):
+    weekday = forms.TypedChoiceField(coerce=int, choices=WEEKDAYS, label="Day")
+    hour = forms.TypedChoiceField(coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)], label="Hour")
+
+
+def _channels_page(request, membership, form, schedule_form, *, status=200):
+    workspace = membership.workspace
+    destinations = selectors.destinations_of(workspace=workspace)
+    return render_varied(
+        request,
+        "notifications/channels.html",
+        {
+            "membership": membership,
+            "workspace": workspace,
+            "form": form,
+            "schedule_form": schedule_form,
+            "destinations": destinations,
+            "json_hook": Webhook.objects.filter(workspace=workspace, kind=Webhook.Kind.JSON).first(),
+            "weekdays": dict(WEEKDAYS),
+            "confirm_remove": request.GET.get("remove", ""),
+            "coalesce_minutes": max(settings.CHAT_COALESCE_SECONDS // 60, 1),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channels(request, ws):
+    """The workspace's Slack and Teams channels: add one (a test message goes at once), see
+    what each takes and its last deliveries. Admins only: the addresses are secrets."""
+    from notifications import destinations as services
+
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    form = DestinationForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            destination = services.destination_add(
+                workspace=workspace,
+                kind=data["kind"],
+                name=data["name"],
+                url=data["url"],
+                routing=services.Routing(
+                    event_kinds=tuple(data["event_kinds"]),
+                    matrices=tuple(data["matrices"]),
+                    tiers=tuple(data["tiers"]),
+                    cycles=tuple(data["cycles"]),
+                    chosen_only=data["chosen_only"],
+                    digest=data["digest"],
+                ),
+                matrices={pk for pk, _ in form.fields["matrices"].choices},
+                cycles={pk for pk, _ in form.fields["cycles"].choices},
+            )
+            services.destination_test(workspace=workspace, destination_id=destination.pk, actor=request.user)
+        except errors.InvalidInput as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, f"{destination} added: a test message was sent, its delivery is listed below.")
+            return redirect(reverse("notifications:channels", args=[ws]) + f"#destination-{destination.pk}")
+    schedule = selectors.channel_digest_schedule(workspace=workspace)
+    schedule_form = DigestScheduleForm(initial={"weekday": schedule.weekday, "hour": schedule.hour})
+    return _channels_page(request, membership, form, schedule_form, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def channels_digest(request, ws):
+    from notifications import destinations as services
+
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    schedule_form = DigestScheduleForm(request.POST)
+    if schedule_form.is_valid():
+        services.digest_schedule_save(workspace=membership.workspace, **schedule_form.cleaned_data)
+        messages.success(request, "The weekly digest's day and hour are saved.")
+        return redirect("notifications:channels", ws)
+    form = DestinationForm(workspace=membership.workspace)
+    return _channels_page(request, membership, form, schedule_form, status=422)
+
+
+@login_required
+@require_POST
+@refusal_redirects_to(lambda request, ws, **_: reverse("notifications:channels", args=[ws]))
+def channel_action(request, ws, destination_id, action):
+    from notifications import destinations as services
+
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    destination = services.destination_of(workspace=workspace, destination_id=destination_id)
+    anchor = f"#destination-{destination.pk}"
+    if action == "test":
+        services.destination_test(workspace=workspace, destination_id=destination.pk, actor=request.user)
+        messages.success(request, f"Test message sent to {destination}: its delivery is listed below.")
+    elif action == "resume":
+        services.destination_resume(workspace=workspace, destination_id=destination.pk)
+        messages.success(request, f"{destination} is tried again: send a test message to check it.")
+    elif action == "remove":
+        if request.POST.get("confirm") != "remove":
+            return redirect(reverse("notifications:channels", args=[ws]) + f"?remove={destination.pk}{anchor}")
+        services.destination_remove(workspace=workspace, destination_id=destination.pk)
+        messages.success(request, f"{destination} removed: nothing more is posted there.")
+        return redirect("notifications:channels", ws)
+    else:
+        raise Http404("No such action")
+    return redirect(reverse("notifications:channels", args=[ws]) + anchor)
+
+
+class RoutingForm(DestinationForm):
+    """What a channel takes, changed after it was added (its service and address stay)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "name", "url"):
+            del self.fields[name]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_routing(request, ws, destination_id):
+    from notifications import destinations as services
+
+    membership = membership_for(request, ws, needs=Access.ADMIN)
+    workspace = membership.workspace
+    destination = services.destination_of(workspace=workspace, destination_id=destination_id)
+    initial = {
+        "event_kinds": destination.event_kinds,
+        "matrices": destination.matrices,
+        "tiers": destination.tiers,
+        "cycles": destination.cycles,
+        "chosen_only": destination.chosen_only,
+        "digest": destination.digest,
+    }
+    form = RoutingForm(request.POST or None, workspace=workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.destination_route(
+                workspace=workspace,
+                destination_id=destination.pk,
+                routing=services.Routing(
+                    event_kinds=tuple(data["event_kinds"]),
+                    matrices=tuple(data["matrices"]),
+                    tiers=tuple(data["tiers"]),
+                    cycles=tuple(data["cycles"]),
+                    chosen_only=data["chosen_only"],
+                    digest=data["digest"],
+                ),
+                matrices={pk for pk, _ in form.fields["matrices"].choices},
+                cycles={pk for pk, _ in form.fields["cycles"].choices},
+            )
+        except errors.InvalidInput as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, f"{destination} now takes what you chose.")
+            return redirect(reverse("notifications:channels", args=[ws]) + f"#destination-{destination.pk}")
+    return render_varied(
+        request,
+        "notifications/channel_routing.html",
+        {"membership": membership, "workspace": workspace, "destination": destination, "form": form},
+        status=422 if form.errors else 200,
+    )

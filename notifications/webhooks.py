@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from notifications.models import WebhookDelivery
+from notifications.models import Webhook, WebhookDelivery
 
 # One answer for every address refused, whatever the reason: telling "does not resolve" from
 # "inside this server's network" would let an admin map the server's own network by name.
@@ -187,12 +187,204 @@ def post(
         return None, f"Could not reach the receiver: {reason}."
 
 
+# --- Slack and Teams -------------------------------------------------------------------
+
+CHAT_REFUSED = {
+    "slack": "A Slack destination takes the address of a Slack incoming webhook (https://hooks.slack.com/services/…).",
+    "teams": "A Teams destination takes the address of a Teams Workflows webhook "
+    "(https://….environment.api.powerplatform.com/…); Office 365 connector addresses are retired.",
+}
+# What Slack answers when the webhook will never work again (its app removed, the token
+# revoked, the channel archived or deleted, the workspace gone): stop trying it.
+SLACK_GONE = frozenset(
+    {
+        "no_service",
+        "no_service_id",
+        "invalid_token",
+        "channel_is_archived",
+        "channel_not_found",
+        "no_team",
+        "team_disabled",
+    }
+)
+# Teams' Workflows answer 404 or 410 for a flow that was deleted or turned off for good.
+TEAMS_GONE = frozenset({404, 410})
+SERVICE = {"slack": "Slack", "teams": "Teams"}
+# A 429's Retry-After, bounded: never hammer, never wait more than an hour.
+RETRY_AFTER_DEFAULT, RETRY_AFTER_MAX = 60, 3600
+
+
+def host_allowed(kind: str, host: str, hosts: dict | None = None) -> bool:
+    """The host is one the kind's settings list: exactly, or under a `*.` pattern."""
+    host = host.lower().rstrip(".")
+    for pattern in (settings.CHAT_WEBHOOK_HOSTS if hosts is None else hosts).get(kind, ()):
+        pattern = pattern.lower()
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]) and len(host) > len(pattern) - 1:
+                return True
+        elif host == pattern:
+            return True
+    return False
+
+
+def check_chat_target(kind: str, url: str) -> None:
+    """A chat destination's address: at its service's hosts only, over https to the
+    service's own hosts (a host the settings added, like a test listener, may take http),
+    and at a public address."""
+    parts = urlsplit(url)
+    if kind not in CHAT_REFUSED or not host_allowed(kind, parts.hostname or ""):
+        raise WebhookRefused(CHAT_REFUSED.get(kind, REFUSED))
+    own = host_allowed(kind, parts.hostname or "", settings.CHAT_WEBHOOK_HOSTS_DEFAULT)
+    if parts.scheme not in ("https", "http") or (own and parts.scheme != "https"):
+        raise WebhookRefused(CHAT_REFUSED[kind])
+    check_target(url)
+
+
+def retry_after(value: str | None) -> int:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    from email.utils import parsedate_to_datetime
+
+    seconds: float = RETRY_AFTER_DEFAULT
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            seconds = int(value)
+        else:
+            try:
+                seconds = (parsedate_to_datetime(value) - timezone.now()).total_seconds()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                seconds = RETRY_AFTER_DEFAULT
+    return int(min(max(seconds, 1), RETRY_AFTER_MAX))
+
+
+class ChatAnswer:
+    def __init__(self, status: int | None, error: str = "", *, gone: bool = False, wait: int | None = None):
+        self.status, self.error, self.gone, self.wait = status, error, gone, wait
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status is not None and 200 <= self.status < 300
+
+
+def post_chat(kind: str, url: str, body: dict) -> ChatAnswer:
+    """POST a message to Slack or Teams through the guarded connection (never slack_sdk's
+    client, which would skip the address checks)."""
+    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "Lockstep-Chat/1"},
+    )
+    service = SERVICE.get(kind, "The service")
+    try:
+        check_chat_target(kind, url)
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+            return ChatAnswer(response.status)
+    except urllib.error.HTTPError as error:
+        try:
+            said = error.read(300).decode("utf-8", "replace").strip()
+        except OSError:
+            said = ""
+        if error.code == 429:
+            wait = retry_after(error.headers.get("Retry-After") if error.headers else None)
+            return ChatAnswer(429, f"{service} asked to wait {wait} s (429).", wait=wait)
+        gone = (kind == "slack" and said in SLACK_GONE) or (kind == "teams" and error.code in TEAMS_GONE)
+        detail = f" {said}" if said and len(said) < 80 and said.isprintable() else f" {error.reason}"
+        return ChatAnswer(error.code, f"{service} answered {error.code}{detail}.", gone=gone)
+    except WebhookRefused as error:
+        return ChatAnswer(None, str(error))
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return ChatAnswer(None, f"Could not reach {service}: {reason}.")
+
+
+class Wait(str):
+    """An attempt's error that asks for a wait (a 429's Retry-After), in `seconds`."""
+
+    seconds: int
+
+    def __new__(cls, error: str, seconds: int):
+        made = super().__new__(cls, error)
+        made.seconds = seconds
+        return made
+
+
+def chat_body(delivery: WebhookDelivery) -> dict:
+    from notifications.chat_messages import Message, Part, message_of, payload_for
+
+    payload = delivery.payload or {}
+    if "message" in payload:  # made whole by its sender (the digest, a test message)
+        raw = dict(payload["message"])
+        raw["parts"] = [Part(**{**p, "facts": [tuple(f) for f in p.get("facts", [])]}) for p in raw.get("parts", [])]
+        message = Message(**raw)
+    else:
+        message = message_of(
+            payload.get("items", []), workspace=delivery.webhook.workspace.name, more=payload.get("more", 0)
+        )
+    return payload_for(delivery.webhook.kind, message)
+
+
+def _chat_attempt(delivery: WebhookDelivery) -> str | None:
+    from notifications.chat_formats import ChatFormatError
+    from notifications.destinations import stop_destination
+
+    hook = delivery.webhook
+    now = timezone.now()
+    if hook.stopped_at is not None:
+        _finish(delivery.pk, failed=True, error="The destination was stopped: nothing more is sent to it.")
+        return "stopped"
+    if hook.paused_until and hook.paused_until > now:
+        seconds = max(int((hook.paused_until - now).total_seconds()), 1)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=hook.paused_until)
+        return Wait(f"Waiting {seconds} s as the service asked.", seconds)
+    try:
+        body = chat_body(delivery)
+    except ChatFormatError as error:
+        _finish(delivery.pk, failed=True, error=f"The message could not be built: {error}", count=True)
+        return str(error)
+    answer = post_chat(hook.kind, hook.url, body)
+    if answer.wait:
+        until = now + timedelta(seconds=answer.wait)
+        Webhook.objects.filter(pk=hook.pk).update(paused_until=until)
+        # A 429 is no failure: it is not counted against the retries.
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            response_status=429, last_error=answer.error[:500], next_attempt_at=until
+        )
+        return Wait(answer.error, answer.wait)
+    if answer.ok:
+        _finish(delivery.pk, failed=False, status=answer.status, count=True)
+        return None
+    if answer.gone:
+        _finish(delivery.pk, failed=True, status=answer.status, error=answer.error, count=True)
+        stop_destination(destination_id=hook.pk, reason=answer.error)
+        return answer.error
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=F("attempts") + 1, response_status=answer.status, last_error=answer.error[:500]
+    )
+    return answer.error
+
+
+def _finish(delivery_id: int, *, failed: bool, status: int | None = None, error: str = "", count=False) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED if failed else WebhookDelivery.Status.SENT,
+        finished_at=timezone.now(),
+        next_attempt_at=None,
+        response_status=status,
+        last_error=error[:500],
+        **({"attempts": F("attempts") + 1} if count else {}),
+    )
+
+
 def attempt(delivery_id: int) -> str | None:
-    """Try one delivery. Returns None when it is delivered (now or before), else the error."""
-    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    """Try one delivery. Returns None when it is delivered (now or before), else the error
+    (a `Wait` when the service asked to wait)."""
+    delivery = WebhookDelivery.objects.select_related("webhook__workspace").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
         return None
     hook = delivery.webhook
+    if hook.is_chat:
+        return _chat_attempt(delivery)
     status, error = post(
         hook.url,
         hook.secret,

@@ -15,6 +15,17 @@ class RaciConfig(AppConfig):
                 holdings=selectors.raci_holdings, hand_over=services.hand_over_raci, role_uses=selectors.raci_role_uses
             )
         )
+        # Slack and Teams destinations can be routed by matrix.
+        from notifications import routing
+
+        routing.register_choices(
+            "matrices", lambda workspace: workspace.matrices.order_by("name").values_list("pk", "name")
+        )
+        # The channels' weekly digest tells what changed in ownership and the open findings.
+        from notifications import channel_digest
+        from raci.digest import digest_sections
+
+        channel_digest.register(digest_sections)
         # The People page's workload counts each role's matrix letters.
         workload.register(selectors.workload_letters)
         # The workspace settings page shows the default matrix, which raci keeps.

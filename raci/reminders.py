@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from notifications.models import NotificationKind
 from notifications.notify import Event, emit_many, seen
+from raci import rules
+from raci.letters import letters_parse
 from raci.models import Activity, Cell, ChangeEvent, Decision, Matrix
 from raci.services.acknowledgments import acknowledgments_lapse
 from workspaces.clock import Clock
@@ -66,10 +68,16 @@ def _letters_of(matrix_id: int) -> int:
         return 0
     # Roles told: Accountable or Informed now, or before the change (losing an A is news).
     told_roles: dict[int, set[int]] = defaultdict(set)
-    for activity_id, role_id in Cell.objects.filter(
-        activity_id__in=list(activities), value__in=["A", "AR", "I"]
-    ).values_list("activity_id", "role_id"):
-        told_roles[activity_id].add(role_id)
+    rows: dict[int, dict[int, str]] = defaultdict(dict)
+    role_data: dict[int, rules.RoleData] = {}
+    for activity_id, role_id, value, code, role_name in Cell.objects.filter(
+        activity_id__in=list(activities)
+    ).values_list("activity_id", "role_id", "value", "role__code", "role__name"):
+        role_data[role_id] = rules.RoleData(role_id, code, role_name)
+        if value:
+            rows[activity_id][role_id] = value
+        if value in ("A", "AR", "I"):
+            told_roles[activity_id].add(role_id)
     for activity_id, changes in by_activity.items():
         told_roles[activity_id].update(e.role_id_ref for e in changes if e.before in TOLD_LETTERS)
     holders: dict[int, set[int]] = defaultdict(set)
@@ -100,6 +108,7 @@ def _letters_of(matrix_id: int) -> int:
         if not lines:
             continue
         who = _name(changes[-1].actor) if len(actors) == 1 else f"{len(actors)} people"
+        caused, cleared = _findings_moved(activity, rows[activity_id], first, role_data, matrix.rule_settings)
         batch.append(
             (
                 Event(
@@ -112,13 +121,39 @@ def _letters_of(matrix_id: int) -> int:
                     url=f"{url}#row-{activity_id}",
                     actor_id=changes[-1].actor_id if len(actors) == 1 else None,
                     actor_name=who,
-                    data={"matrix": matrix.name, "activity": activity.name, "changes": lines},
+                    data={
+                        "matrix": matrix.name,
+                        "activity": activity.name,
+                        "changes": lines,
+                        "findings_caused": caused,
+                        "findings_cleared": cleared,
+                    },
+                    matrix_id=matrix.pk,
                 ),
                 recipients,
             )
         )
     emit_many(batch)
     return len(batch)
+
+
+def _findings_moved(activity, row_now, first_changes, role_data, settings) -> tuple[list[str], list[str]]:
+    """The row's findings the change caused and those it cleared: the row's findings now
+    against those of its letters before the first change of each role."""
+    row_before = dict(row_now)
+    for role_id, change in first_changes.items():
+        before = letters_parse(change.before) if change.before else ""
+        if before:
+            row_before[role_id] = before
+        else:
+            row_before.pop(role_id, None)
+    data = rules.ActivityData(activity.pk, activity.name, activity.phase)
+    # A role whose cell is empty now is named as the change named it ("Pricing × PMM").
+    named = {r: rules.RoleData(r, c.target.rsplit("× ", 1)[-1]) for r, c in first_changes.items()}
+    roles = {**named, **role_data}
+    now = {f.message for f in rules.row_findings(data, row_now, roles, settings)}
+    then = {f.message for f in rules.row_findings(data, row_before, roles, settings)}
+    return sorted(now - then), sorted(then - now)
 
 
 def reviews_tick(today: date | None = None) -> int:
@@ -162,6 +197,7 @@ def reviews_tick(today: date | None = None) -> int:
                     + (f"\nWhy: {d.why}" if d.why else ""),
                     url=reverse("raci:decisions", args=[d.matrix.workspace.slug, d.matrix.slug]),
                     data={"matrix": d.matrix.name, "decision": d.what, "review_on": d.review_on.isoformat()},
+                    matrix_id=d.matrix_id,
                 ),
                 {d.decided_by_id, d.matrix.owner_id},
             )
@@ -181,6 +217,7 @@ def reviews_tick(today: date | None = None) -> int:
                     "Check who does what still holds, then mark it reviewed.",
                     url=reverse("raci:matrix", args=[m.workspace.slug, m.slug]),
                     data={"matrix": m.name, "review_due_on": m.review_due_on.isoformat()},
+                    matrix_id=m.pk,
                 ),
                 {m.owner_id},
             )

@@ -83,6 +83,17 @@ URLS: dict[str, dict] = {
     "notifications:webhook": {"fields": ["url", "active"]},
     "notifications:webhook_redeliver": {},
     "notifications:webhook_action": {"path": {"action": ["secret", "ping", "remove", "bogus"]}, "fields": ["confirm"]},
+    "notifications:channels": {
+        "fields": ["kind", "name", "url", "event_kinds", "matrices", "tiers", "cycles", "chosen_only", "digest"]
+    },
+    "notifications:channels_digest": {"fields": ["weekday", "hour"]},
+    "notifications:channel_routing": {
+        "fields": ["event_kinds", "matrices", "tiers", "cycles", "chosen_only", "digest"]
+    },
+    "notifications:channel_action": {
+        "path": {"action": ["test", "resume", "remove", "bogus"]},
+        "fields": ["confirm"],
+    },
     "workspaces:workspace_create": {"fields": ["name"]},
     "dashboard:workspace": {},
     "workspaces:workspace_settings": {},
@@ -170,6 +181,7 @@ URLS: dict[str, dict] = {
     "launches:launch": {},
     "launches:launch_edit": {},
     "launches:launch_status": {"fields": ["status", "note"]},
+    "launches:launch_channel": {"fields": ["channel"]},
     "launches:launch_advance": {"fields": ["to_member", "note", "version"]},
     "launches:driver_set": {"fields": ["driver"]},
     "launches:handover_accept": {},
@@ -351,6 +363,10 @@ def _seed() -> Seed:
             url=f"/w/{workspace.slug}/",
         ).pk
     hook = Webhook.objects.create(workspace=workspace, url="http://127.0.0.1:9/hook")
+    # A Slack channel at a port nobody listens on: its test message fails at once.
+    channel = Webhook.objects.create(
+        workspace=workspace, kind="slack", name="#fuzz", url="http://127.0.0.1:9/services/T/B/X", secret=""
+    )
     delivery = WebhookDelivery.objects.create(webhook=hook, key="fuzz", kind="ping", payload={}, status="failed")
     job = import_create(workspace=workspace, actor=admin, filename="grid.csv", data=FILES[0], new_name="Imported")
     parse_import(job.pk)
@@ -406,6 +422,7 @@ def _seed() -> Seed:
             "member_id": viewer.pk,
             "notification_id": notifications,
             "delivery_id": delivery.pk,
+            "destination_id": channel.pk,
             "action": "bogus",
             "cycle": cycle.slug,
             "launch_id": launches[0].pk,
@@ -630,6 +647,7 @@ def _gone_models() -> dict[str, type]:
         "member_id": Membership,
         "notification_id": Notification,
         "delivery_id": WebhookDelivery,
+        "destination_id": Webhook,
         "launch_id": Launch,
         "dependency_id": Dependency,
         "item_id": ReadinessItem,
@@ -763,6 +781,7 @@ def test_the_fuzz_table_knows_every_path_argument():
         "member_id",
         "notification_id",
         "delivery_id",
+        "destination_id",
         "action",
         "cycle",
         "launch_id",

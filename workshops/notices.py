@@ -29,6 +29,7 @@ def _event(workshop: Workshop, *, kind: str, key: str, title: str, body: str, ac
         actor_id=actor.pk if actor else None,
         actor_name=(actor.get_full_name() or actor.username) if actor else "",
         data={"matrix": matrix.name, "workshop": workshop.title, "status": workshop.status},
+        matrix_id=matrix.pk,
     )
 
 

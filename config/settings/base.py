@@ -347,6 +347,18 @@ WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 # After a new webhook secret, requests carry a second signature with the old one for this long
 # (X-Lockstep-Signature-Previous), so the receiver can switch secrets without refusing any.
 WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+# Slack and Teams destinations are accepted only at their services' webhook hosts ("*."
+# takes any name under it). `check --deploy` warns when either list is widened.
+CHAT_WEBHOOK_HOSTS_DEFAULT = {
+    "slack": ["hooks.slack.com"],
+    "teams": ["*.environment.api.powerplatform.com"],
+}
+CHAT_WEBHOOK_HOSTS = {
+    "slack": env_list("SLACK_WEBHOOK_HOSTS", CHAT_WEBHOOK_HOSTS_DEFAULT["slack"]),
+    "teams": env_list("TEAMS_WEBHOOK_HOSTS", CHAT_WEBHOOK_HOSTS_DEFAULT["teams"]),
+}
+# Letters changed in one matrix within this many seconds go to a channel as one message.
+CHAT_COALESCE_SECONDS = env_int("CHAT_COALESCE_SECONDS", 600)
 # How often an open page asks for the unread count.
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 20)
 

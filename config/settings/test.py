@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from config.settings.base import *
-from config.settings.base import DATABASES, REDIS_URL
+from config.settings.base import CHAT_WEBHOOK_HOSTS_DEFAULT, DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -39,4 +39,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # Test receivers of webhooks listen on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE = True
+# ... and so do the tests' Slack and Teams listeners.
+CHAT_WEBHOOK_HOSTS = {kind: [*hosts, "127.0.0.1"] for kind, hosts in CHAT_WEBHOOK_HOSTS_DEFAULT.items()}
 SITE_URL = "http://testserver"

@@ -5,6 +5,7 @@ from launches.selectors.board import Board, BoardColumn, Card, board_of
 from launches.selectors.calendar import Calendar, CalendarEntry, RetroRow, calendar_of, retrospective_of
 from launches.selectors.cycles import (
     avoid_dates_of,
+    channels_for_choice,
     cycle_get,
     cycle_of_quarter,
     cycles_of,
@@ -60,6 +61,7 @@ __all__ = [
     "cycle_get",
     "launch_of",
     "members_for_choice",
+    "channels_for_choice",
     "matrices_for_choice",
     "avoid_dates_of",
     "feed_of",

@@ -91,3 +91,15 @@ def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | Non
     if launch is not None:
         launch.cycle.workspace = workspace
     return launch
+
+
+def channels_for_choice(*, workspace: Workspace) -> list[tuple[int, str]]:
+    """The workspace's Slack and Teams channels a launch can pick as its own: (id, label)."""
+    from notifications.models import Webhook
+
+    return [
+        (pk, f"{name} ({Webhook.Kind(kind).label})")
+        for pk, name, kind in Webhook.objects.filter(
+            workspace=workspace, kind__in=[Webhook.Kind.SLACK, Webhook.Kind.TEAMS]
+        ).values_list("pk", "name", "kind")
+    ]

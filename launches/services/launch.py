@@ -18,6 +18,7 @@ from launches.models import (
     StatusUpdate,
 )
 from launches.services.tiers import reresolve_owners, withdraw_confirmations
+from notifications.models import Webhook
 from raci.models import Matrix
 from workspaces.models import Membership, Workspace
 
@@ -305,3 +306,20 @@ def hand_over_launches(*, membership: Membership, to: dict[str, Membership | Non
         handed.setdefault(item.launch_id, (item.launch, []))[1].append(item)
     for launch, items in handed.values():
         reminders.items_assigned(launch, items, actor=actor)
+
+
+@transaction.atomic
+def launch_channel_set(*, launch: Launch, channel_id: int | None) -> Launch:
+    """The launch's own Slack or Teams channel (None: none): its events go there whatever
+    that channel's routing says. Only a channel of the launch's workspace."""
+    launch = Launch.objects.select_for_update().select_related("cycle").get(pk=launch.pk)
+    if (
+        channel_id is not None
+        and not Webhook.objects.filter(
+            pk=channel_id, workspace_id=launch.cycle.workspace_id, kind__in=[Webhook.Kind.SLACK, Webhook.Kind.TEAMS]
+        ).exists()
+    ):
+        raise InvalidInput("Pick one of the workspace's Slack or Teams channels.", "channel")
+    launch.channel_id = channel_id
+    launch.save(update_fields=["channel"])
+    return launch

@@ -90,11 +90,11 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
     launch = Launch.objects.select_for_update().select_related("cycle__workspace").get(pk=launch.pk)
     if decision not in GoDecision.Decision.values:
         raise InvalidInput("Decide go or no go.", "decision")
-    if decision == GoDecision.Decision.GO:
-        items = list(launch.items.filter(required=True).select_related("owner_role", "owner__user"))
-        blockers = selectors.readiness_of(launch=launch, items=items, today=launch.cycle.workspace.today()).each
-        if blockers:
-            raise GoRefused(blockers)
+    items = list(launch.items.filter(required=True).select_related("owner_role", "owner__user"))
+    readiness = selectors.readiness_of(launch=launch, items=items, today=launch.cycle.workspace.today())
+    if decision == GoDecision.Decision.GO and readiness.each:
+        raise GoRefused(readiness.each)
     go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
-    reminders.go_recorded(go, launch, actor=actor)
+    # The channels read the decision beside the readiness it was taken on.
+    reminders.go_recorded(go, launch, actor=actor, readiness_line=readiness.line)
     return go

@@ -146,6 +146,8 @@ def launch_context(membership, launch, **extra):
         "decisions": selectors.go_decisions_of(launch=launch),
         "statuses": ReadinessItem.Status.choices,
         "members": selectors.members_for_choice(workspace=membership.workspace) if membership.can_edit else [],
+        # The Slack and Teams channels the launch can pick as its own.
+        "channels": selectors.channels_for_choice(workspace=membership.workspace) if membership.can_edit else [],
         "score_form": extra.pop("score_form", None) or ScoreForm(rubric=rubric, initial_scores=launch.scores),
         "go_form": extra.pop("go_form", None) or GoForm(),
         **extra,

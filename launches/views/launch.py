@@ -326,3 +326,20 @@ def launch_move(request, ws, cycle, launch_id):
     if request.POST.get("next") == "board":
         return redirect("launches:cycle", ws, cycle)
     return redirect("launches:launch", ws, launch.cycle.slug, launch.pk)
+
+
+@login_required
+@require_POST
+@refusal_redirects_to(lambda request, ws, cycle, launch_id: reverse("launches:launch", args=[ws, cycle, launch_id]))
+def launch_channel(request, ws, cycle, launch_id):
+    """Pick (or drop) the launch's own Slack or Teams channel."""
+    membership, launch = launch_for(request, ws, cycle, launch_id, Access.EDITOR)
+    raw = request.POST.get("channel", "")
+    channel_id = query_int(raw) if raw else None
+    if raw and not channel_id:
+        raise InvalidInput("Pick one of the workspace's Slack or Teams channels.", "channel")
+    services.launch_channel_set(launch=launch, channel_id=channel_id)
+    messages.success(
+        request, "Its events now go to the channel picked." if channel_id else "It has no channel of its own now."
+    )
+    return redirect(reverse("launches:launch", args=[ws, launch.cycle.slug, launch.pk]) + "#channel")

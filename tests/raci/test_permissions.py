@@ -98,6 +98,11 @@ TABLE = {
     "webhook": ({"get": A, "post": A}, ["ws"]),
     "webhook_action": ({"post": A}, ["ws", "action_ping"]),
     "webhook_redeliver": ({"post": A}, ["ws", "delivery_id"]),
+    # Slack and Teams channels: their addresses are secrets, their page is for admins.
+    "channels": ({"get": A, "post": A}, ["ws"]),
+    "channels_digest": ({"post": A}, ["ws"]),
+    "channel_routing": ({"get": A, "post": A}, ["ws", "destination_id"]),
+    "channel_action": ({"post": A}, ["ws", "destination_id", "action_resume"]),
 }
 
 
@@ -160,6 +165,9 @@ def _build_world():
     )
     hook = Webhook.objects.create(workspace=ws, url="https://hooks.example.com/lockstep")
     delivery = WebhookDelivery.objects.create(webhook=hook, key="k", kind="ping", payload={}, status="failed")
+    channel = Webhook.objects.create(
+        workspace=ws, kind="slack", name="#c", url="https://hooks.slack.com/services/T/B/X", secret=""
+    )
     from workspaces.invitations import invitation_create
 
     invited = invitation_create(workspace=ws, email="newcomer@example.com", access=V, invited_by=admin.user)
@@ -178,6 +186,7 @@ def _build_world():
         "decision_id": decision.pk,
         "notification_id": note.pk,
         "delivery_id": delivery.pk,
+        "destination_id": channel.pk,
     }
     return people, values
 
