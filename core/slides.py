@@ -163,6 +163,8 @@ class Deck:
         self.prs.core_properties.title = self.title
         self.prs.core_properties.author = clean(workspace)
         self._blank = self.prs.slide_layouts[6]
+        self._numbers: list = []  # each slide's "3 of 12", written when the count is known
+        self._footers: list = []  # (slide's shape tree, footer box): moved last when done
 
     # --- text ------------------------------------------------------------------------
 
@@ -188,9 +190,22 @@ class Deck:
         )
         return top + height
 
+    def _new_slide(self):
+        """A blank slide with its footer. The footer comes first: python-pptx reads every
+        shape of a slide to number a new one, which is cheap while the slide is empty."""
+        slide = self.prs.slides.add_slide(self._blank)
+        footer = _paragraph_xml(self.footer, pt=FOOTER_PT, ink=MUTED)
+        self._box(slide, footer, top=FOOTER_TOP, height=0.3, width=CONTENT_W - 1.6, name=FOOTER_NAME)
+        number = _paragraph_xml("", pt=FOOTER_PT, ink=MUTED, align="r")
+        self._box(slide, number, top=FOOTER_TOP, height=0.3, left=SLIDE_W - MARGIN - 1.5, width=1.5, name=FOOTER_NAME)
+        shapes = list(slide.shapes)
+        self._numbers.append(shapes[-1].text_frame._txBody.xpath(".//a:t")[0])
+        self._footers += [(slide.shapes._spTree, shape._element) for shape in shapes[-2:]]
+        return slide
+
     def slide(self, title: str, subtitle: str = ""):
         """A new slide with its title (and a line under it); returns (slide, where the body starts)."""
-        slide = self.prs.slides.add_slide(self._blank)
+        slide = self._new_slide()
         top = self._text(slide, title, top=TITLE_TOP, pt=TITLE_PT, bold=True)
         if subtitle:
             top = self._text(slide, subtitle, top=top + 0.08, pt=SUBTITLE_PT, ink=MUTED)
@@ -204,7 +219,7 @@ class Deck:
         return BODY_BOTTOM - (top + 0.25)
 
     def cover(self, *, title: str, lines: Sequence[str] = ()) -> None:
-        slide = self.prs.slides.add_slide(self._blank)
+        slide = self._new_slide()
         top = self._text(slide, title, top=1.6, pt=COVER_PT, bold=True, ink=BRAND)
         top += 0.3
         for line in lines:
@@ -293,17 +308,18 @@ class Deck:
 
     def _table(self, slide, top: float, rows, widths, *, band: bool) -> None:
         heights = [self.row_height(row, widths) for row in rows]
+        # One row is made through python-pptx, then the columns' widths and the rows are
+        # written as XML in one go: through its objects, cell by cell, a deck of fifty
+        # launches took seconds.
         shape = slide.shapes.add_table(
-            len(rows), len(widths), Inches(MARGIN), Inches(top), Inches(sum(widths)), Inches(sum(heights))
+            1, len(widths), Inches(MARGIN), Inches(top), Inches(sum(widths)), Inches(sum(heights))
         )
         table = shape.table
         table.first_row = True
         table.horz_banding = False
-        for i, width in enumerate(widths):
-            table.columns[i].width = Inches(width)
-        # The rows are written as XML in one go: through python-pptx's objects, cell by cell,
-        # a deck of fifty launches took seconds.
         grid = table._tbl
+        for column, width in zip(grid.tblGrid.gridCol_lst, widths, strict=True):
+            column.set("w", str(Inches(width)))
         for tr in grid.tr_lst:
             grid.remove(tr)
         body = "".join(
@@ -319,14 +335,12 @@ class Deck:
 
     def bytes(self) -> bytes:
         """The deck with every slide's footer: the workspace and date, and "3 of 12"."""
-        slides = list(self.prs.slides)
-        for n, slide in enumerate(slides, start=1):
-            footer = _paragraph_xml(self.footer, pt=FOOTER_PT, ink=MUTED)
-            self._box(slide, footer, top=FOOTER_TOP, height=0.3, width=CONTENT_W - 1.6, name=FOOTER_NAME)
-            number = _paragraph_xml(f"{n} of {len(slides)}", pt=FOOTER_PT, ink=MUTED, align="r")
-            self._box(
-                slide, number, top=FOOTER_TOP, height=0.3, left=SLIDE_W - MARGIN - 1.5, width=1.5, name=FOOTER_NAME
-            )
+        for n, number in enumerate(self._numbers, start=1):
+            number.text = f"{n} of {len(self._numbers)}"
+        # The footer goes last in each slide's order, which is the order a screen reader
+        # reads: the title first.
+        for tree, footer in self._footers:
+            tree.append(footer)
         buffer = io.BytesIO()
         self.prs.save(buffer)
         return buffer.getvalue()

@@ -10,6 +10,7 @@ slide) rather than shrinking its text. With `hide_names` no person is named: rol
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from core import slides
@@ -37,8 +38,8 @@ LETTER_WORDS = (
 )
 SEVERITY_HEADINGS = {rules.ERROR: "Errors", rules.WARNING: "Warnings", rules.INFO: "Worth a look"}
 
-MAX_ROLES = 6  # role columns on one slide: each wide enough for a role's full name
-ACTIVITY_W = 3.6  # inches
+MAX_ROLES = 7  # role columns on one slide, fewer when a word of a role's name needs more room
+ACTIVITY_W = 3.2  # inches
 ROLE_W_MAX = 2.1
 LETTER_PT = 16
 
@@ -90,9 +91,18 @@ def _roles_slide(deck: slides.Deck, grid: Grid, *, hide_names: bool) -> None:
     deck.table(title="The roles", header=header, rows=rows, widths=widths)
 
 
+def roles_per_slide(names: list[str]) -> int:
+    """As many role columns as fit beside the activities, up to `MAX_ROLES`, so that no
+    word of a role's name is broken across lines in its header."""
+    words = [word for name in names for word in re.split(r"[\s/-]+", name) if word]
+    longest = max((len(word) for word in words), default=1)
+    need = longest * slides.TABLE_PT * 0.5 / 72 + 2 * slides.CELL_MARGIN_X
+    return max(1, min(MAX_ROLES, int((slides.CONTENT_W - ACTIVITY_W) // need)))
+
+
 def _phase_slides(deck: slides.Deck, grid: Grid, label: str, activities) -> None:
     columns = grid.columns
-    column_runs = slides.chunks(len(columns), MAX_ROLES) or [range(0, 0)]
+    column_runs = slides.chunks(len(columns), roles_per_slide([c.name for c in columns])) or [range(0, 0)]
     role_room = slides.CONTENT_W - ACTIVITY_W
     # Rows are split once, by the tallest row any of the column runs makes, so that every
     # slide of a run of activities shows the same activities.

@@ -1,4 +1,4 @@
-"""The slide helper: runs that split evenly, lists and tables that continue instead of
+"""Laying out a deck: runs that split evenly, lists and tables that continue instead of
 shrinking, every text at its stated size, and a footer on every slide."""
 
 from __future__ import annotations

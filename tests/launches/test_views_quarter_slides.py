@@ -35,7 +35,8 @@ def test_the_quarter_page_offers_the_download_with_and_without_names(client, tea
     ws, _, people = team
     client.force_login(people["viewer"].user)
     html = client.get(reverse("launches:quarter", args=[ws.slug, "2027-q1"])).content.decode()
-    assert f'href="{_url(ws)}">Download as PowerPoint</a>' in html
+    assert '<summary class="btn">Download as PowerPoint</summary>' in html
+    assert f'href="{_url(ws)}">With names</a>' in html
     assert f'href="{_url(ws)}?hide_names=1">Names hidden (roles only)</a>' in html
 
 

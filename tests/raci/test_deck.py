@@ -13,7 +13,7 @@ from pptx import Presentation
 
 from core import slides
 from raci import rules
-from raci.deck import LETTER_COLOURS, MAX_ROLES, matrix_deck, matrix_deck_of
+from raci.deck import LETTER_COLOURS, MAX_ROLES, matrix_deck, matrix_deck_of, roles_per_slide
 from raci.grid import ActivityRow, Grid, RoleColumn
 from raci.models import Matrix
 from tests.factories import MembershipFactory, build_matrix, hold
@@ -227,3 +227,12 @@ def test_the_deck_of_a_saved_matrix_reads_it_as_the_page_does(django_assert_max_
     assert "Pricing grid" in text and member.display_name in text and "Activity 11" in text
     assert member.workspace.name in text
     assert member.display_name not in _all_text(_open(matrix_deck_of(matrix=matrix, hide_names=True)))
+
+
+def test_seven_roles_share_a_slide_and_a_long_word_in_a_role_name_makes_room_for_itself():
+    assert roles_per_slide(ROLE_NAMES + ["Sales", "Customer Success & Support"]) == MAX_ROLES == 7
+    assert roles_per_slide(["Research-and-Development/Design Lead"]) == MAX_ROLES  # breaks at - and /
+    assert roles_per_slide(["Internationalisation Lead"]) < MAX_ROLES
+    prs = _deck(_grid(5, 7))
+    phase_tables = _tables(prs)[2:]
+    assert all(len(table.columns) == 8 for _, table in phase_tables)
