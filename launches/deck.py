@@ -103,7 +103,9 @@ def _board(deck: slides.Deck, plan: QuarterPlan) -> None:
         header=header,
         rows=body,
         widths=[width] * len(tiers),
-        subtitle="Each launch with its launch date and how many of its required readiness items are done.",
+        subtitle="Each launch with its launch date and how many of its required readiness items are done."
+        if depth
+        else f"No launches in {plan.name} yet.",
         band=False,
     )
 

@@ -209,3 +209,10 @@ def test_the_deck_reads_the_same_queries_at_5_and_50_launches(team):
         assert len(tier_1) == len([n for n in range(size) if n % 3 == 0])
 
     assert_same_queries(build, lambda _: quarter_deck_of(workspace=ws, quarter=Q1), at_most=10, check=check)
+
+
+def test_an_opened_quarter_without_launches_says_so_on_its_board(team):
+    ws, _, _ = team
+    prs = _open(quarter_deck_of(workspace=ws, quarter=Q1))
+    board = _slides(prs)["Launches by tier"]
+    assert "No launches in 2027-Q1 yet." in board

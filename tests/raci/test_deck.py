@@ -236,3 +236,10 @@ def test_seven_roles_share_a_slide_and_a_long_word_in_a_role_name_makes_room_for
     prs = _deck(_grid(5, 7))
     phase_tables = _tables(prs)[2:]
     assert all(len(table.columns) == 8 for _, table in phase_tables)
+
+
+def test_a_matrix_without_columns_or_without_rows_still_makes_a_deck():
+    for grid in (_grid(3, 0), Grid(Matrix(name="Empty"), [], [], {}, {})):
+        prs = _deck(grid)
+        assert _texts(prs.slides[0])[0] == grid.matrix.name
+        assert _texts(prs.slides[-1])[0] == "Open findings"
