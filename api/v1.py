@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api import problems
 from api.auth import RateLimited, TokenAuth
+from api.decks import router as decks_router
 from api.endpoints import router
 from api.versions import PreconditionRequired, Stale
 from core import errors
@@ -67,6 +68,7 @@ api = LockstepAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", router)
+api.add_router("/", decks_router)
 
 
 def _field(location) -> str:

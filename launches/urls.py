@@ -27,6 +27,7 @@ urlpatterns = [
     path(W + "quarter/<quarter:quarter>/limits/", views.load_limits, name="load_limits"),
     path(W + "quarter/<quarter:quarter>/pre-read/", views.preread_page, name="preread"),
     path(W + "quarter/<quarter:quarter>/pre-read.<slug:fmt>", views.preread_export, name="preread_export"),
+    path(W + "quarter/<quarter:quarter>/slides.pptx", views.quarter_slides, name="quarter_slides"),
     path(C, views.cycle, name="cycle"),
     path(C + "add/", views.launch_add, name="launch_add"),
     path(C + "import/", views.launches_import, name="launches_import"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from raci.views import cells, decisions, editing, fixes, history, imports, live, matrices, matrix, people, structure
+from raci.views import deck as deck_views
 
 app_name = "raci"
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path(M + "decisions/<int:decision_id>/delete/", decisions.decision_delete, name="decision_delete"),
     path(M + "history/<int:seq>/restore/", history.history_restore, name="history_restore"),
     path(M + "export.<str:fmt>", imports.matrix_export, name="export"),
+    path(M + "slides.pptx", deck_views.matrix_slides, name="slides"),
     path("w/<slug:ws>/imports/", imports.import_upload, name="import_upload"),
     path("w/<slug:ws>/imports/<int:import_id>/", imports.import_page, name="import"),
     path("w/<slug:ws>/imports/<int:import_id>/confirm/", imports.import_confirm_view, name="import_confirm"),

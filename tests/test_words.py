@@ -73,6 +73,16 @@ def _text_of(response) -> str:
             for sheet in book
             for row in sheet.iter_rows(values_only=True)
         )
+    if "presentationml" in kind:
+        from pptx import Presentation
+
+        shapes = [shape for slide in Presentation(io.BytesIO(body)).slides for shape in slide.shapes]
+        return "\n".join(
+            cell.text if shape.has_table else shape.text_frame.text
+            for shape in shapes
+            for cell in (shape.table.iter_cells() if shape.has_table else [shape])
+            if shape.has_table or shape.has_text_frame
+        )
     if kind.startswith("application/pdf"):
         return body.decode("latin-1")
     return body.decode("utf-8", errors="replace")

@@ -45,6 +45,7 @@ from launches.views.quarter import (
     preread_page,
     quarter,
     quarter_now,
+    quarter_slides,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "preread_page",
     "quarter",
     "quarter_now",
+    "quarter_slides",
     "retrospective",
     "rubric",
     "tier_confirm",

@@ -1,4 +1,5 @@
-"""The quarter view: any quarter's plan at a glance, and the workspace's load limits."""
+"""The quarter view: any quarter's plan at a glance, the workspace's load limits, the
+pre-read and the quarter as slides."""
 
 from django import forms
 from django.contrib import messages
@@ -7,7 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core import slides
 from launches import preread, relay_selectors, selectors, services
+from launches.deck import quarter_deck_of
 from workspaces import workload as workloads
 from workspaces.access import membership_for
 from workspaces.models import Access
@@ -147,3 +150,13 @@ def preread_export(request, ws, quarter, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def quarter_slides(request, ws, quarter: workloads.Quarter):
+    """The quarter as slides ("Download as PowerPoint"), for every member."""
+    membership = membership_for(request, ws)
+    hide_names = slides.names_hidden(request.GET.get("hide_names"))
+    body = quarter_deck_of(workspace=membership.workspace, quarter=quarter, hide_names=hide_names)
+    return slides.download(body, filename=f"{membership.workspace.slug}-{quarter.year}-q{quarter.number}.pptx")

@@ -36,6 +36,7 @@ def _bodies(world, path, method):
         "activity_id": activity.id,
         "role_id": column.role_id,
         "group": world["matrix"].last_seq,
+        "quarter": "2027-q1",
     }
     url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
     body = {
