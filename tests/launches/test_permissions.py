@@ -51,6 +51,7 @@ TABLE = {
     "quarter": ({"get": V}, ["ws", "quarter"]),
     "load_limits": ({"post": A}, ["ws", "quarter"]),
     "preread": ({"get": V}, ["ws", "quarter"]),
+    "quarter_slides": ({"get": V}, ["ws", "quarter"]),
     "preread_export": ({"get": V}, ["ws", "quarter", "fmt"]),
     "retrospective": ({"get": V}, ["ws", "cycle"]),
     "avoid_dates": ({"get": V, "post": E}, ["ws"]),

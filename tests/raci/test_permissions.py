@@ -84,6 +84,7 @@ TABLE = {
     "column_action": ({"post": E}, ["ws", "m", "role_id", "action_right"]),
     "workspace_create": ({"post": "any"}, []),
     "export": ({"get": V}, ["ws", "m", "fmt"]),
+    "slides": ({"get": V}, ["ws", "m"]),
     "import_upload": ({"post": E}, ["ws"]),
     "import": ({"get": E}, ["ws", "import_id"]),
     "import_confirm": ({"post": E}, ["ws", "import_id"]),
