@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import problems
+from api import launches, problems
 from api.auth import RateLimited, TokenAuth
 from api.endpoints import router
 from api.versions import PreconditionRequired, Stale
@@ -43,6 +43,13 @@ _TAGS = {
     "history": "History",
     "decisions": "Decisions",
     "who-owns": "Who owns",
+    "people": "Workspace",
+    "cycles": "Launch cycles",
+    "launches": "Launches",
+    "items": "Readiness",
+    "go": "Go / no go",
+    "readout": "Launches",
+    "quarters": "Quarters",
 }
 
 
@@ -67,6 +74,7 @@ api = LockstepAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", router)
+api.add_router("/", launches.router)
 
 
 def _field(location) -> str:
@@ -118,6 +126,13 @@ def _stale_changes(request, exc: errors.StaleChanges):
 @api.exception_handler(errors.Conflict)
 def _conflict(request, exc: errors.Conflict):
     return problems.problem(409, exc.message)
+
+
+@api.exception_handler(launches.GoBlocked)
+def _go_blocked(request, exc: launches.GoBlocked):
+    return problems.problem(
+        422, exc.message, errors=[{"field": "decision", "message": exc.message}], blockers=exc.blockers
+    )
 
 
 @api.exception_handler(errors.InvalidInput)

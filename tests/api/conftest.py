@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from api import tokens
+from launches import services as launch_services
+from launches.models import Dependency
 from raci import services
 from raci.models import Matrix, Template
 from raci.seeding import templates_seed
@@ -68,6 +70,7 @@ def shared_world(db, module_world):
         "tokens": dict(module_world["tokens"]),
         "activity_ids": list(module_world["activity_ids"]),
         "role_ids": list(module_world["role_ids"]),
+        "item_ids": list(module_world["item_ids"]),
     }
 
 
@@ -82,6 +85,13 @@ def build_world() -> dict:
     pm = RoleFactory(workspace=ws, code="XPM", name="Extra PM")
     hold(pm, editor)
     other = MembershipFactory(workspace=WorkspaceFactory(), access=Access.ADMIN)
+    cycle = launch_services.cycle_create(workspace=ws, quarter="2027-Q1")
+    launch = launch_services.launch_create(
+        cycle=cycle, name="Usage-based billing", pm_owner_id=editor.pk, pmm_owner_id=admin.pk, matrix_id=matrix.pk
+    )
+    launch_services.launch_set_tier(launch=launch, tier=2, reason="A test launch", actor=admin)
+    earlier = launch_services.launch_create(cycle=cycle, name="Billing settings page")
+    dependency = Dependency.objects.create(launch=launch, before=earlier)
     return {
         "ws": ws,
         "matrix": matrix,
@@ -93,6 +103,11 @@ def build_world() -> dict:
             (who.access, scope): token_for(who, scope) for who in (admin, editor, viewer) for scope in ("read", "write")
         },
         "outsider_token": token_for(other, "write"),
+        "cycle": cycle,
+        "launch": launch,
+        "earlier": earlier,
+        "dependency": dependency,
+        "item_ids": list(launch.items.values_list("id", flat=True)),
         "activity_ids": list(matrix.activities.values_list("id", flat=True)),
         "role_ids": list(matrix.columns.values_list("role_id", flat=True)),
     }

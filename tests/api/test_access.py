@@ -36,6 +36,11 @@ def _bodies(world, path, method):
         "activity_id": activity.id,
         "role_id": column.role_id,
         "group": world["matrix"].last_seq,
+        "cycle": world["cycle"].slug,
+        "launch_id": world["launch"].pk,
+        "item": world["item_ids"][0],
+        "dependency_id": world["dependency"].pk,
+        "quarter": "2027-q1",
     }
     url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
     body = {
@@ -49,6 +54,18 @@ def _bodies(world, path, method):
         ("put", "/cells/{activity_id}/{role_id}"): {"value": "I" if value != "I" else "C", "version": version},
         ("post", "/fix"): {"rule": "idle-role", "role_id": column.role_id, "code": "remove", "since": 0},
         ("post", "/decisions"): {"what": "PMM owns pricing"},
+        ("post", "/cycles"): {"quarter": "2031-Q2"},
+        ("post", "/cycles/{cycle}/launches"): {"name": "Made by a test"},
+        ("patch", "/launches/{launch_id}"): {"summary": "changed"},
+        ("put", "/scores"): {"scores": [2, 2, 2, 2, 2, 2]},
+        ("put", "/tier"): {"tier": 1, "reason": "Made by a test"},
+        ("post", "/tier/confirm"): {"lead": "PM"},
+        ("post", "/status"): {"status": "at_risk", "note": "Made by a test"},
+        ("post", "/dependencies"): {"before_id": world["earlier"].pk},
+        ("post", "/go"): {"decision": "no_go"},
+        ("put", "/readout"): {"metric_name": "Accounts activated", "metric_target": "40"},
+        ("patch", "/items/{item}"): {"status": "in_progress"},
+        ("put", "/role"): {"role_id": None},
     }
     chosen = next((b for (m, end), b in body.items() if m == method and path.endswith(end)), None)
     if path.endswith("/who-owns"):
