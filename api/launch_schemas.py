@@ -159,6 +159,7 @@ class GoDecision(Schema):
     notes: str
     decided_by: str | None
     decided_at: datetime
+    via: str = Field(..., description="“API (token name)” when recorded through the API.")
 
 
 class Readout(Schema):
@@ -210,7 +211,9 @@ class LaunchChange(Schema):
 
 
 class Scores(Schema):
-    scores: list[int] = Field(..., max_length=50, description="One score per rubric question: 1, 2 or 3.")
+    scores: list[Annotated[int, Field(ge=-1000, le=1000)]] = Field(
+        ..., max_length=50, description="One score per rubric question: 1, 2 or 3."
+    )
 
 
 class TierSet(Schema):

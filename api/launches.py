@@ -24,6 +24,7 @@ from core.links import absolute
 from launches import selectors, services, tiering
 from launches.models import Launch, ReadinessItem
 from launches.plan_warnings import Warning
+from raci import changelog
 from workspaces import selectors as workspace_selectors
 from workspaces import workload as workloads
 from workspaces.models import Membership
@@ -427,7 +428,8 @@ def go_record(request, ws: str, launch_id: Id, body: s.GoCreate):
     caller_ = writer(request)
     launch = _launch(caller_, launch_id)
     try:
-        go = services.go_record(launch=launch, decision=body.decision, notes=body.notes, actor=caller_.user)
+        with changelog.via(caller_.via):
+            go = services.go_record(launch=launch, decision=body.decision, notes=body.notes, actor=caller_.user)
     except services.GoRefused as refused:
         raise GoBlocked(refused, [{"text": b.text, "url": _page(launch, b.anchor)} for b in refused.blockers]) from None
     return Status(
@@ -438,6 +440,7 @@ def go_record(request, ws: str, launch_id: Id, body: s.GoCreate):
             "notes": go.notes,
             "decided_by": person_name(caller_.user),
             "decided_at": go.decided_at,
+            "via": go.via,
         },
     )
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import launches, problems
+from api import launches, problems, workshops
 from api.auth import RateLimited, TokenAuth
 from api.endpoints import router
 from api.versions import PreconditionRequired, Stale
@@ -50,6 +50,7 @@ _TAGS = {
     "go": "Go / no go",
     "readout": "Launches",
     "quarters": "Quarters",
+    "workshops": "Workshops",
 }
 
 
@@ -75,6 +76,7 @@ api = LockstepAPI(
 )
 api.add_router("/", router)
 api.add_router("/", launches.router)
+api.add_router("/", workshops.router)
 
 
 def _field(location) -> str:

@@ -14,6 +14,7 @@ from launches.models import (
     ReadinessItem,
 )
 from launches.services.launch import member_of
+from raci import changelog
 
 
 @transaction.atomic
@@ -95,6 +96,8 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
         blockers = selectors.readiness_of(launch=launch, items=items, today=launch.cycle.workspace.today()).each
         if blockers:
             raise GoRefused(blockers)
-    go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+    go = GoDecision.objects.create(
+        launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor, via=changelog.current_via()
+    )
     reminders.go_recorded(go, launch, actor=actor)
     return go

@@ -15,6 +15,7 @@ from raci.models import Matrix, Template
 from raci.seeding import templates_seed
 from tests.factories import MembershipFactory, RoleFactory, WorkspaceFactory, hold
 from tests.module_rows import rows_for_the_module
+from workshops import services as workshop_services
 from workspaces.models import Access, Membership, Workspace
 
 
@@ -92,6 +93,9 @@ def build_world() -> dict:
     launch_services.launch_set_tier(launch=launch, tier=2, reason="A test launch", actor=admin)
     earlier = launch_services.launch_create(cycle=cycle, name="Billing settings page")
     dependency = Dependency.objects.create(launch=launch, before=earlier)
+    workshop = workshop_services.workshop_open(
+        matrix=matrix, facilitator=editor, title="Who owns launch work", participant_ids=[viewer.pk, admin.pk]
+    )
     return {
         "ws": ws,
         "matrix": matrix,
@@ -107,6 +111,7 @@ def build_world() -> dict:
         "launch": launch,
         "earlier": earlier,
         "dependency": dependency,
+        "workshop": workshop,
         "item_ids": list(launch.items.values_list("id", flat=True)),
         "activity_ids": list(matrix.activities.values_list("id", flat=True)),
         "role_ids": list(matrix.columns.values_list("role_id", flat=True)),

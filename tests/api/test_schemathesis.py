@@ -76,6 +76,7 @@ def test_every_operation_conforms_to_the_committed_schema(world, in_process_app,
                 "launch_id": world["launch"].pk,
                 "cycle": world["cycle"].slug,
                 "quarter": "2027-q1",
+                "workshop_id": world["workshop"].pk,
                 "item": str(world["item_ids"][len(calls) % len(world["item_ids"])]),
             }
             parameters.update({k: v for k, v in own.items() if k in parameters})
