@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import launches, problems, workshops
+from api import imports, inbox, launches, problems, rituals, templates, workshops
 from api.auth import RateLimited, TokenAuth
 from api.endpoints import router
 from api.versions import PreconditionRequired, Stale
@@ -51,6 +51,12 @@ _TAGS = {
     "readout": "Launches",
     "quarters": "Quarters",
     "workshops": "Workshops",
+    "imports": "Import and export",
+    "export": "Import and export",
+    "templates": "Templates",
+    "template": "Templates",
+    "rituals": "Rituals and meetings",
+    "notifications": "Notifications",
 }
 
 
@@ -77,6 +83,10 @@ api = LockstepAPI(
 api.add_router("/", router)
 api.add_router("/", launches.router)
 api.add_router("/", workshops.router)
+api.add_router("/", imports.router)
+api.add_router("/", templates.router)
+api.add_router("/", rituals.router)
+api.add_router("/", inbox.router)
 
 
 def _field(location) -> str:

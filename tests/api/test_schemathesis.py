@@ -77,6 +77,11 @@ def test_every_operation_conforms_to_the_committed_schema(world, in_process_app,
                 "cycle": world["cycle"].slug,
                 "quarter": "2027-q1",
                 "workshop_id": world["workshop"].pk,
+                "import_id": world["import"].pk,
+                "template": "pm-pmm-scaleup",
+                "ritual_id": world["ritual"].pk,
+                "day": world["meeting_day"].isoformat(),
+                "notification_id": world["notification"].pk,
                 "item": str(world["item_ids"][len(calls) % len(world["item_ids"])]),
             }
             parameters.update({k: v for k, v in own.items() if k in parameters})
