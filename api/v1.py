@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import imports, inbox, launches, problems, rituals, templates, workshops
+from api import imports, inbox, launches, problems, rituals, templates, webhook_schema, workshops
 from api.auth import RateLimited, TokenAuth
 from api.endpoints import router
 from api.versions import PreconditionRequired, Stale
@@ -32,6 +32,11 @@ class LockstepAPI(NinjaAPI):
                         if "application/json" in content:
                             response["content"] = {problems.CONTENT_TYPE: content["application/json"]}
                         response["description"] = problems.TITLES.get(int(status), response.get("description", ""))
+        # What the workspace's webhook sends: one signed POST per event kind (OpenAPI 3.1).
+        schema["webhooks"] = webhook_schema.webhooks()
+        schema.setdefault("components", {}).setdefault("schemas", {})[webhook_schema.SCHEMA_NAME] = (
+            webhook_schema.event_schema()
+        )
         return schema
 
 

@@ -16,9 +16,9 @@ from raci import services
 from raci.importing import import_create
 from raci.models import Matrix, Template
 from raci.seeding import templates_seed
+from rituals.services import rituals_seed_defaults
 from tests.factories import MembershipFactory, RoleFactory, WorkspaceFactory, hold
 from tests.module_rows import rows_for_the_module
-from rituals.services import rituals_seed_defaults
 from workshops import services as workshop_services
 from workspaces.models import Access, Membership, Workspace
 
