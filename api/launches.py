@@ -19,7 +19,7 @@ from api.endpoints import matrix_of
 from api.idempotency import idempotent
 from api.tokens import Caller
 from api.versions import etag
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound
 from core.links import absolute
 from launches import selectors, services, tiering
 from launches.models import Launch, ReadinessItem
@@ -53,6 +53,16 @@ def _launch(caller_: Caller, launch_id: int) -> Launch:
     if launch is None:
         raise NotFound("No such launch.")
     return launch
+
+
+def _matrix_id(caller_: Caller, slug: str | None) -> int | None:
+    """A matrix named in a body: one the workspace does not have is a field to correct (422)."""
+    if not slug:
+        return None
+    try:
+        return matrix_of(caller_, slug).pk
+    except NotFound:
+        raise InvalidInput(f"The workspace has no matrix “{slug}”: pick one of its matrices.", "matrix") from None
 
 
 def _quarter(text: str) -> workloads.Quarter:
@@ -297,7 +307,7 @@ def launch_create(request, ws: str, cycle: str, body: s.LaunchCreate):
             summary=body.summary,
             pm_owner_id=body.pm_owner_id,
             pmm_owner_id=body.pmm_owner_id,
-            matrix_id=matrix_of(caller_, body.matrix).pk if body.matrix else None,
+            matrix_id=_matrix_id(caller_, body.matrix),
             ship_date=body.ship_date,
             launch_date=body.launch_date,
         )
@@ -340,7 +350,7 @@ def launch_change(request, ws: str, launch_id: Id, body: s.LaunchChange, respons
         summary=given.get("summary", launch.summary),
         pm_owner_id=pick("pm_owner_id", launch.pm_owner_id),
         pmm_owner_id=pick("pmm_owner_id", launch.pmm_owner_id),
-        matrix_id=matrix_of(caller_, matrix_slug).pk if matrix_slug else None,
+        matrix_id=_matrix_id(caller_, matrix_slug),
         ship_date=pick("ship_date", launch.ship_date),
         launch_date=pick("launch_date", launch.launch_date),
         actor=caller_.user,

@@ -59,6 +59,8 @@ def test_a_launch_is_created_scored_and_tiered_as_the_rubric_suggests(api, world
     launch = made.json()
     assert launch["pm_owner"] == {"id": world["editor"].pk, "name": world["editor"].display_name}
     assert launch["matrix"] == world["matrix"].slug and launch["tier"] is None and launch["items"] == []
+    unknown = api.call("post", f"{_ws(world)}/cycles/2027-q1/launches", secret, {"name": "X", "matrix": "nope"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "matrix"
     url = f"{_ws(world)}/launches/{launch['id']}"
     scored = api.call("put", f"{url}/scores", secret, {"scores": [3, 3, 3, 2, 2, 2]}).json()
     assert (scored["suggested_tier"], scored["suggested_tier_name"], scored["score_total"]) == (1, "Tier 1", 15)
