@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('launches', '0012_launch_relay'),
+        ("launches", "0012_launch_relay"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='godecision',
-            name='via',
+            model_name="godecision",
+            name="via",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

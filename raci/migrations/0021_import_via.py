@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('raci', '0020_imports_status_since'),
+        ("raci", "0020_imports_status_since"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matriximport',
-            name='via',
+            model_name="matriximport",
+            name="via",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]
