@@ -12,6 +12,7 @@ from raci import services as raci_services
 from raci.models import Activity
 from tests.api.conftest import token_for
 from tests.factories import MembershipFactory
+from tests.queries import assert_same_queries
 from workspaces.models import Access
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,38 @@ def test_a_quarter_launched_nothing_yet_answers_empty(api, world):
     answer = api.call("get", f"{_ws(world)}/quarters/2031-q4", world["tokens"][("viewer", "read")])
     assert answer.status_code == 200 and answer.json()["cycle"] is None and answer.json()["warnings"] == []
     assert date.fromisoformat(answer.json()["start"]) == date(2031, 10, 1)
+
+
+def test_the_board_and_a_launch_read_in_as_many_queries_for_5_launches_as_for_50(api, world):
+    from launches import services as launch_services
+    from launches.models import Dependency
+
+    cycle = world["cycle"]
+    secret = world["tokens"][("viewer", "read")]
+
+    def grow(size):
+        have = Launch.objects.filter(cycle=cycle).count()
+        for n in range(have, size):
+            made = launch_services.launch_create(
+                cycle=cycle,
+                name=f"Launch {n}",
+                pm_owner_id=world["editor"].pk,
+                launch_date=date(2027, 3, 1 + n % 28),
+            )
+            launch_services.launch_set_tier(launch=made, tier=2, reason="Grown by a test", actor=world["admin"])
+            Dependency.objects.create(launch=world["launch"], before=made)
+        # The token's first use of the minute records it (one write): not what is counted.
+        api.call("get", _ws(world), secret)
+        return size
+
+    def board(_):
+        return api.call("get", f"{_ws(world)}/cycles/{cycle.slug}", secret)
+
+    assert_same_queries(grow, board, sizes=(5, 50), check=lambda answer, size: _launches(answer) == size)
+    launch = f"{_launch_url(world)}"
+    assert_same_queries(grow, lambda _: api.call("get", launch, secret), sizes=(5, 50))
+
+
+def _launches(answer) -> int:
+    assert answer.status_code == 200
+    return len(answer.json()["launch_list"])
