@@ -9,15 +9,16 @@ token made it.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Status
+from ninja import Query, Router, Status
 
 from api import schemas
+from api.common import READS, WRITES, Id
+from api.common import caller as _caller
+from api.common import person_name as _name
+from api.common import writer as _writer
 from api.idempotency import idempotent
-from api.problems import READ, WRITE, Problem
 from api.tokens import Caller
 from api.versions import Stale, etag, expected_version
 from core.errors import InvalidInput, NotFound, StaleEdit
@@ -35,21 +36,7 @@ router = Router()
 
 W = "/w/{ws}"
 M = W + "/matrices/{m}"
-READS = {frozenset(READ): Problem}
-WRITES = {frozenset(WRITE): Problem}
 HISTORY_PAGE = 500
-# Ids are the database's: anything larger cannot name a row, and is refused as input.
-Id = Annotated[int, Field(ge=1, le=schemas.ID_MAX)]
-
-
-def _caller(request) -> Caller:
-    return request.auth
-
-
-def _writer(request) -> Caller:
-    caller = _caller(request)
-    caller.require_write()
-    return caller
 
 
 _MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
@@ -61,7 +48,8 @@ _MATRIX = Prepared(
 )
 
 
-def _matrix(caller: Caller, slug: str) -> Matrix:
+def matrix_of(caller: Caller, slug: str) -> Matrix:
+    """The caller's workspace's matrix by its slug (404 when there is none); one prepared query."""
     rows = _MATRIX.rows(workspace_id=caller.workspace.pk, slug=slug[:60])
     if not rows:
         raise NotFound("No such matrix.")
@@ -70,10 +58,7 @@ def _matrix(caller: Caller, slug: str) -> Matrix:
     return matrix
 
 
-def _name(user) -> str | None:
-    if user is None:
-        return None
-    return f"{user.first_name} {user.last_name}".strip() or user.username
+_matrix = matrix_of
 
 
 def _page(matrix: Matrix, activity_id: int | None = None) -> str:

@@ -51,6 +51,11 @@ class FieldError(Schema):
     message: str
 
 
+class Blocker(Schema):
+    text: str
+    url: str
+
+
 class Problem(Schema):
     type: str
     title: str
@@ -59,6 +64,7 @@ class Problem(Schema):
     errors: list[FieldError] | None = None
     current: dict[str, Any] | None = None
     changed_by: str | None = None
+    blockers: list[Blocker] | None = None
 
 
 def problem(

@@ -110,9 +110,13 @@ class Caller:
     def via(self) -> str:
         return f"API ({self.token.name})"
 
-    def require_write(self) -> None:
+    def require_write_scope(self) -> None:
+        """A write token, whatever the owner's access: for what viewers may do (a proposal)."""
         if self.token.scope != Scope.WRITE:
             raise Forbidden("This token may only read: make a token with the write scope.")
+
+    def require_write(self) -> None:
+        self.require_write_scope()
         if self.membership.access not in (Access.EDITOR, Access.ADMIN):
             raise Forbidden("Your access to this workspace does not allow changes.")
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import problems
+from api import imports, inbox, launches, problems, rituals, templates, webhook_schema, workshops
 from api.auth import RateLimited, TokenAuth
 from api.decks import router as decks_router
 from api.endpoints import router
@@ -33,6 +33,11 @@ class LockstepAPI(NinjaAPI):
                         if "application/json" in content:
                             response["content"] = {problems.CONTENT_TYPE: content["application/json"]}
                         response["description"] = problems.TITLES.get(int(status), response.get("description", ""))
+        # What the workspace's webhook sends: one signed POST per event kind (OpenAPI 3.1).
+        schema["webhooks"] = webhook_schema.webhooks()
+        schema.setdefault("components", {}).setdefault("schemas", {})[webhook_schema.SCHEMA_NAME] = (
+            webhook_schema.event_schema()
+        )
         return schema
 
 
@@ -44,6 +49,20 @@ _TAGS = {
     "history": "History",
     "decisions": "Decisions",
     "who-owns": "Who owns",
+    "people": "Workspace",
+    "cycles": "Launch cycles",
+    "launches": "Launches",
+    "items": "Readiness",
+    "go": "Go / no go",
+    "readout": "Launches",
+    "quarters": "Quarters",
+    "workshops": "Workshops",
+    "imports": "Import and export",
+    "export": "Import and export",
+    "templates": "Templates",
+    "template": "Templates",
+    "rituals": "Rituals and meetings",
+    "notifications": "Notifications",
 }
 
 
@@ -69,6 +88,12 @@ api = LockstepAPI(
 )
 api.add_router("/", router)
 api.add_router("/", decks_router)
+api.add_router("/", launches.router)
+api.add_router("/", workshops.router)
+api.add_router("/", imports.router)
+api.add_router("/", templates.router)
+api.add_router("/", rituals.router)
+api.add_router("/", inbox.router)
 
 
 def _field(location) -> str:
@@ -120,6 +145,13 @@ def _stale_changes(request, exc: errors.StaleChanges):
 @api.exception_handler(errors.Conflict)
 def _conflict(request, exc: errors.Conflict):
     return problems.problem(409, exc.message)
+
+
+@api.exception_handler(launches.GoBlocked)
+def _go_blocked(request, exc: launches.GoBlocked):
+    return problems.problem(
+        422, exc.message, errors=[{"field": "decision", "message": exc.message}], blockers=exc.blockers
+    )
 
 
 @api.exception_handler(errors.InvalidInput)

@@ -192,6 +192,8 @@ class GoDecision(models.Model):
     notes = models.TextField(blank=True, max_length=2000)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # Where it was recorded from when not the page, as the matrix's history says it: "API (token name)".
+    via = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-id"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import clean_name as clean_name
-from raci import rules, tabular
+from raci import changelog, rules, tabular
 from raci.models import Matrix, MatrixImport
 from raci.selectors import matrix_grid
 from raci.services import matrix_contents_replace, matrix_create
@@ -59,7 +59,13 @@ def import_create(
     if not data:
         raise InvalidInput("The file is empty.", "file")
     job = MatrixImport.objects.create(
-        workspace=workspace, matrix=matrix, new_name=new_name, created_by=actor, filename=filename[:255], data=data
+        workspace=workspace,
+        matrix=matrix,
+        new_name=new_name,
+        created_by=actor,
+        filename=filename[:255],
+        data=data,
+        via=changelog.current_via(),
     )
     from raci.tasks import parse_import
 
@@ -241,7 +247,7 @@ def import_apply(job: MatrixImport) -> Matrix:
         raise InvalidInput("The file has errors; nothing was saved.")
     key = progress_key(job.pk)
     cache.set(key, 1, 3600)
-    with transaction.atomic():
+    with transaction.atomic(), changelog.via(job.via):
         # A second delivery of the task waits here, then finds the job done.
         job = (
             MatrixImport.objects.select_for_update(of=("self",))

@@ -306,6 +306,9 @@ class MatrixImport(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     result = models.ForeignKey(Matrix, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     failure = models.TextField(blank=True)
+    # Where the upload came from when not the page ("API (token name)"): the saving task,
+    # which runs later, records its changes with it, as a change made at once would be.
+    via = models.CharField(max_length=200, blank=True)
 
     # The statuses in which a background task is working on the job.
     RUNNING = (Status.PARSING, Status.SAVING)

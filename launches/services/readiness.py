@@ -14,6 +14,7 @@ from launches.models import (
     ReadinessItem,
 )
 from launches.services.launch import member_of
+from raci import changelog
 
 
 @transaction.atomic
@@ -94,7 +95,9 @@ def go_record(*, launch: Launch, decision: str, notes: str = "", actor) -> GoDec
     readiness = selectors.readiness_of(launch=launch, items=items, today=launch.cycle.workspace.today())
     if decision == GoDecision.Decision.GO and readiness.each:
         raise GoRefused(readiness.each)
-    go = GoDecision.objects.create(launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor)
+    go = GoDecision.objects.create(
+        launch=launch, decision=decision, notes=(notes or "").strip(), decided_by=actor, via=changelog.current_via()
+    )
     # The channels read the decision beside the readiness it was taken on.
     reminders.go_recorded(go, launch, actor=actor, readiness_line=readiness.line)
     return go

@@ -6,14 +6,33 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from api import tokens
+from launches import services as launch_services
+from launches.models import Dependency
+from notifications.models import Notification
 from raci import services
+from raci.importing import import_create
 from raci.models import Matrix, Template
 from raci.seeding import templates_seed
+from rituals.services import rituals_seed_defaults
 from tests.factories import MembershipFactory, RoleFactory, WorkspaceFactory, hold
 from tests.module_rows import rows_for_the_module
+from workshops import services as workshop_services
 from workspaces.models import Access, Membership, Workspace
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body (an import's file and fields), made afresh for each request."""
+
+    fields: dict
+    filename: str = "matrix.csv"
+    content: bytes = b"Activity,PM,PMM\nPricing,C,A/R\n"
+
+    def form(self) -> dict:
+        return {**self.fields, "file": SimpleUploadedFile(self.filename, self.content)}
 
 
 @dataclass
@@ -24,8 +43,10 @@ class Api:
         extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
         if secret is not None:
             extra["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        kwargs = {}
-        if body is not None:
+        kwargs: dict = {}
+        if isinstance(body, Upload):
+            kwargs = {"data": body.form()}
+        elif body is not None:
             kwargs = {"data": json.dumps(body), "content_type": "application/json"}
         return getattr(self.client, method.lower())(path, **kwargs, **extra)
 
@@ -68,6 +89,7 @@ def shared_world(db, module_world):
         "tokens": dict(module_world["tokens"]),
         "activity_ids": list(module_world["activity_ids"]),
         "role_ids": list(module_world["role_ids"]),
+        "item_ids": list(module_world["item_ids"]),
     }
 
 
@@ -82,6 +104,20 @@ def build_world() -> dict:
     pm = RoleFactory(workspace=ws, code="XPM", name="Extra PM")
     hold(pm, editor)
     other = MembershipFactory(workspace=WorkspaceFactory(), access=Access.ADMIN)
+    cycle = launch_services.cycle_create(workspace=ws, quarter="2027-Q1")
+    launch = launch_services.launch_create(
+        cycle=cycle, name="Usage-based billing", pm_owner_id=editor.pk, pmm_owner_id=admin.pk, matrix_id=matrix.pk
+    )
+    launch_services.launch_set_tier(launch=launch, tier=2, reason="A test launch", actor=admin)
+    earlier = launch_services.launch_create(cycle=cycle, name="Billing settings page")
+    dependency = Dependency.objects.create(launch=launch, before=earlier)
+    upload = import_create(
+        workspace=ws, actor=editor.user, filename="team.csv", data=b"Activity,PM\nPricing,A\n", new_name="From a file"
+    )
+    ritual = rituals_seed_defaults(workspace=ws)[0]
+    workshop = workshop_services.workshop_open(
+        matrix=matrix, facilitator=editor, title="Who owns launch work", participant_ids=[viewer.pk, admin.pk]
+    )
     return {
         "ws": ws,
         "matrix": matrix,
@@ -93,6 +129,16 @@ def build_world() -> dict:
             (who.access, scope): token_for(who, scope) for who in (admin, editor, viewer) for scope in ("read", "write")
         },
         "outsider_token": token_for(other, "write"),
+        "cycle": cycle,
+        "launch": launch,
+        "earlier": earlier,
+        "dependency": dependency,
+        "workshop": workshop,
+        "import": upload,
+        "ritual": ritual,
+        "meeting_day": ritual.next_date(ws.today()),
+        "notification": Notification.objects.filter(user=viewer.user, workspace=ws).first(),
+        "item_ids": list(launch.items.values_list("id", flat=True)),
         "activity_ids": list(matrix.activities.values_list("id", flat=True)),
         "role_ids": list(matrix.columns.values_list("role_id", flat=True)),
     }

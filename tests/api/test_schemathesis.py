@@ -70,6 +70,21 @@ def test_every_operation_conforms_to_the_committed_schema(world, in_process_app,
                 parameters["activity_id"] = world["activity_ids"][len(calls) % len(world["activity_ids"])]
             if "role_id" in parameters and len(calls) % 4:
                 parameters["role_id"] = world["role_ids"][len(calls) % len(world["role_ids"])]
+        # Launches, cycles, items and quarters likewise: mostly the world's own.
+        if len(calls) % 3:
+            own = {
+                "launch_id": world["launch"].pk,
+                "cycle": world["cycle"].slug,
+                "quarter": "2027-q1",
+                "workshop_id": world["workshop"].pk,
+                "import_id": world["import"].pk,
+                "template": "pm-pmm-scaleup",
+                "ritual_id": world["ritual"].pk,
+                "day": world["meeting_day"].isoformat(),
+                "notification_id": world["notification"].pk,
+                "item": str(world["item_ids"][len(calls) % len(world["item_ids"])]),
+            }
+            parameters.update({k: v for k, v in own.items() if k in parameters})
         for scope in ("read", "write"):
             secret = world["tokens"][("editor", scope)]
             response = case.call_and_validate(

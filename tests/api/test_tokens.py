@@ -91,14 +91,15 @@ def test_an_expired_token_answers_401(api, world):
 def test_a_removed_members_tokens_stop_and_are_revoked(api, world):
     secret = world["tokens"][("editor", "write")]
     workspace_services.membership_remove(
-        membership=world["editor"], handover=_nobody(world["editor"]), actor=world["admin"].user
+        membership=world["editor"], handover=_to_admin(world), actor=world["admin"].user
     )
     assert api.call("get", f"/api/v1/w/{world['ws'].slug}", secret).status_code == 401
     assert not ApiToken.objects.filter(user=world["editor"].user, revoked_at__isnull=True).exists()
 
 
-def _nobody(membership):
-    return {h.key: None for h in holdings_of(membership=membership)}
+def _to_admin(world):
+    """What the editor holds goes to nobody where it may, else to the admin (a launch they own)."""
+    return {h.key: None if h.nobody_ok else world["admin"].pk for h in holdings_of(membership=world["editor"])}
 
 
 def test_the_removal_page_says_the_members_tokens_stop(client, world):
