@@ -60,8 +60,7 @@ def test_hide_names_leaves_the_holders_out(api, world):
 
 
 def test_a_read_token_gets_the_quarter_as_slides(api, world):
-    cycle = launch_services.cycle_create(workspace=world["ws"], quarter="2027-Q1")
-    launch_services.launch_create(cycle=cycle, name="Dark mode", launch_date=date(2027, 2, 1))
+    launch_services.launch_create(cycle=world["cycle"], name="Dark mode", launch_date=date(2027, 2, 1))
     answer = api.call("get", _quarter_url(world), world["tokens"][("viewer", "read")])
     assert answer.status_code == 200 and answer["Content-Type"] == slides.CONTENT_TYPE
     assert answer["Content-Disposition"] == f'attachment; filename="{world["ws"].slug}-2027-q1.pptx"'
