@@ -60,6 +60,8 @@ from workspaces import services
 User = get_user_model()
 Workspace.objects.filter(slug="bench").delete(); User.objects.filter(username="bench").delete()
 user = User.objects.create_user("bench", "bench@example.com", "bench-password-1")
+from allauth.account.models import EmailAddress
+EmailAddress.objects.create(user=user, email="bench@example.com", verified=True, primary=True)
 ws = services.workspace_create(name="Bench", owner=user)
 m = Matrix.objects.create(workspace=ws, name="Big", slug="big")
 roles = [Role.objects.create(workspace=ws, code=f"R{i}", name=f"Role {i}") for i in range(15)]
@@ -221,7 +223,7 @@ def main():
             "/accounts/login/",
             urlencode(
                 {
-                    "username": "bench",
+                    "login": "bench",
                     "password": "bench-password-1",
                     "csrfmiddlewaretoken": client.cookies["csrftoken"],
                 }

@@ -84,6 +84,11 @@ PERSON_FIELDS = {
         "who made the link, in the admins' list; leaving revokes their live links or gives them to someone who stays",
     ),
     "sharing.ShareLink.revoked_by": (KEPT, "who revoked a share link: a record"),
+    "account.EmailAddress.user": (KEPT, "the person's own addresses, of no workspace"),
+    "mfa.Authenticator.user": (KEPT, "the person's own two-factor sign-in, of no workspace"),
+    "usersessions.UserSession.user": (KEPT, "the person's own sessions, of no workspace"),
+    "socialaccount.SocialAccount.user": (KEPT, "the person's own link to an identity provider, of no workspace"),
+    "accounts.SignInEvent.user": (KEPT, "the site's record of sign-ins, of no workspace, read by site admins"),
 }
 
 
