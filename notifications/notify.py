@@ -275,7 +275,7 @@ def webhook_save(*, workspace, url: str, active: bool) -> Webhook:
 
 
 @transaction.atomic
-def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
+def webhook_new_secret(*, workspace, overlap: bool = True, actor=None) -> Webhook:
     """A new signing secret. With `overlap`, the old one goes on signing beside it
     (`X-Lockstep-Signature-Previous`) for WEBHOOK_SECRET_OVERLAP_HOURS, so the receiver can
     switch without a gap; without it (the old one leaked) it stops at once."""

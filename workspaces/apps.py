@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class WorkspacesConfig(AppConfig):
     name = "workspaces"
     verbose_name = "Workspaces"
+
+    def ready(self):
+        from workspaces import settings_sections, sign_in_views
+
+        # First on the settings page after the workspace's own settings: who gets in, and how.
+        settings_sections.register(
+            settings_sections.Section(
+                key=sign_in_views.KEY, template="workspaces/sign_in_section.html", context=sign_in_views.section_context
+            )
+        )

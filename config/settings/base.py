@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A session started by single sign-on ends after SSO_SESSION_HOURS (workspaces.sessions).
+    "workspaces.sessions.sso_session_cap",
     # Last: domain errors a view lets through become 403/404/409/422 (core.responses).
     "core.responses.DomainErrorMiddleware",
 ]
@@ -221,6 +223,17 @@ INVITATIONS_PER_WORKSPACE_HOUR = env_int("INVITATIONS_PER_WORKSPACE_HOUR", 20)
 MAILS_PER_ADDRESS_HOUR = env_int("MAILS_PER_ADDRESS_HOUR", 3)
 # A sign-up is confirmed from the mail within this many days.
 SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
+# Single sign-on (workspaces/sign_in.py). The identity provider's claim that lists a person's
+# groups; how long a session started by SSO lasts before the provider is asked again; and,
+# in a workspace that requires SSO, how long after a person's last SSO sign-in their API
+# tokens and the calendar feed they made keep working.
+SSO_OIDC_GROUPS_CLAIM = os.environ.get("SSO_OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+SSO_SESSION_HOURS = env_int("SSO_SESSION_HOURS", 12)
+SSO_REVALIDATE_DAYS = env_int("SSO_REVALIDATE_DAYS", 7)
+if not 1 <= SSO_SESSION_HOURS <= 24 * 30:
+    raise ImproperlyConfigured(f"SSO_SESSION_HOURS must be from 1 to 720, not {SSO_SESSION_HOURS}")
+if not 1 <= SSO_REVALIDATE_DAYS <= 365:
+    raise ImproperlyConfigured(f"SSO_REVALIDATE_DAYS must be from 1 to 365, not {SSO_REVALIDATE_DAYS}")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 LANGUAGE_CODE = "en"
