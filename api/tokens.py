@@ -53,6 +53,8 @@ def token_create(*, user, workspace: Workspace, name: str, scope: str, days: int
     """A new token for `user` in `workspace`; its owner is told by e-mail."""
     if not Membership.objects.filter(user=user, workspace=workspace).exists():
         raise NotFound("No such workspace.")
+    if Membership.objects.filter(user=user, workspace=workspace, suspended_at__isnull=False).exists():
+        raise Forbidden(f"Your access to {workspace.name} is suspended: no new tokens.")
     if scope not in Scope.values:
         raise InvalidInput("Pick a scope: read, or read and write.", "scope")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:

@@ -151,7 +151,10 @@ def _members_among(events) -> dict[int, set[int]]:
     members: dict[int, set[int]] = {}
     if wanted:
         for ws, uid in Membership.objects.filter(
-            workspace_id__in={e.workspace_id for e, _ in events}, user_id__in=wanted, user__is_active=True
+            workspace_id__in={e.workspace_id for e, _ in events},
+            user_id__in=wanted,
+            user__is_active=True,
+            suspended_at__isnull=True,  # a suspended member reaches nothing of the workspace
         ).values_list("workspace_id", "user_id"):
             members.setdefault(ws, set()).add(uid)
     return members

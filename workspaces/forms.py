@@ -136,8 +136,8 @@ class SignInRulesForm(forms.Form):
     domain_access = forms.ChoiceField(
         choices=DomainAccess.choices,
         label="People signing in from a claimed domain",
-        help_text="Join at this access on their first SSO sign-in, unless groups are mapped below "
-        "(then only people in a mapped group join).",
+        help_text="Join at this access on their first SSO sign-in. Off: only invited people join, and, "
+        "once groups are mapped below, only people in a mapped group.",
     )
 
 
@@ -161,3 +161,5 @@ class GroupMappingForm(forms.Form):
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(r.pk, f"{r.code} · {r.name}") for r in roles]
+        if not roles:  # nothing to pick: the roles page makes them
+            del self.fields["roles"]

@@ -23,7 +23,7 @@ class Access(models.TextChoices):
 class DomainAccess(models.TextChoices):
     """What a person signing in by SSO from a claimed domain gets: nothing, or a membership."""
 
-    OFF = "off", "Off: only invited people and mapped groups join"
+    OFF = "off", "Off"
     VIEWER = "viewer", "Viewer"
     EDITOR = "editor", "Editor"
 

@@ -114,7 +114,7 @@ def group_mapping_add(request, ws):
                 workspace=membership.workspace,
                 group=form.cleaned_data["group"],
                 access=form.cleaned_data["access"],
-                role_ids=form.cleaned_data["roles"],
+                role_ids=form.cleaned_data.get("roles", []),
             )
         except (core_errors.InvalidInput, core_errors.Conflict) as error:
             form.add_error(
