@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         import accounts.throttle  # noqa: F401  (connects the receiver that clears it on a new password)
+        from accounts import events
+
+        events.connect_two_factor()

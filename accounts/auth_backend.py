@@ -1,11 +1,12 @@
-"""Django's model backend, with the signed-in user loaded by a prepared query.
+"""allauth's backend (Django's model backend underneath), with the signed-in user loaded by a
+prepared query.
 
 Every request loads its user; through the ORM that costs about a millisecond of query
 building, as much as a whole cheap view. The query and the checks are Django's own.
 """
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 
 from core.prepared import Prepared
 
@@ -15,7 +16,9 @@ _FIELDS = [f.attname for f in User._meta.concrete_fields if f.get_internal_type(
 _USER = Prepared(lambda pk: User._default_manager.filter(pk=pk).values_list(*_FIELDS), pk=-2_000_000_030)
 
 
-class UserBackend(ModelBackend):
+class UserBackend(AuthenticationBackend):
+    """Sessions store this backend's path: sessions from before allauth keep working."""
+
     def get_user(self, user_id):
         try:
             pk = User._meta.pk.to_python(user_id)

@@ -1,5 +1,6 @@
-"""Accounts: invitations into a workspace, sign-up with a confirmed address, and the mail
-they send.
+"""Accounts: what allauth leaves to us. Accounts made by an invitation (the address is
+proven by its link), unconfirmed sign-ups replaced and expired, and the mail invitations
+send.
 
 Every mail here goes to an address someone typed, so each is counted against the
 address's hourly allowance (and invitations against the workspace's) before it is sent;
@@ -12,24 +13,26 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import throttle
+from accounts.models import SignInEvent
 from core.errors import InvalidInput
 from core.links import absolute
 from core.text import EMAIL_MAX
 
 log = logging.getLogger(__name__)
-
-_SIGNUP_SALT = "raci.signup"
 
 
 class AddressTaken(InvalidInput):
@@ -74,7 +77,10 @@ def clean_email(value: str, field: str = "email") -> str:
 
 
 def email_in_use(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=email).exists()
+    return (
+        get_user_model().objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
 
 
 def mail_already_registered(*, email: str, invitation_link: str = "") -> bool:
@@ -86,85 +92,81 @@ def mail_already_registered(*, email: str, invitation_link: str = "") -> bool:
         subject="You already have a Lockstep account",
         template="registration/email/already_registered.txt",
         context={
-            "login_link": absolute(reverse("login")),
-            "reset_link": absolute(reverse("password_reset")),
+            "login_link": absolute(reverse("account_login")),
+            "reset_link": absolute(reverse("account_reset_password")),
             "invitation_link": invitation_link,
         },
     )
 
 
-# --- sign-up -----------------------------------------------------------------------------
+# --- sign-up ---------------------------------------------------------------------------
 
 
 def new_user(*, username: str, first_name: str, email: str, password: str, is_active: bool):
+    """An account whose address is proven already (an invitation's link came to it)."""
     user = get_user_model()(username=username, first_name=first_name, email=email, is_active=is_active)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     except IntegrityError:  # the form checked the name; someone took it since
         raise InvalidInput("That username is taken; pick another.", "username") from None
     return user
 
 
-def drop_unconfirmed(email: str) -> None:
-    """Remove accounts made for the address that were never confirmed: whoever proves the
-    address now gets it, and nobody can hold an address by signing up with it first."""
-    get_user_model().objects.filter(email__iexact=email, is_active=False, last_login__isnull=True).delete()
-
-
-def signup_start(*, username: str, first_name: str, email: str, password: str) -> None:
-    """Start a sign-up: the account is made inactive and a confirmation link is mailed.
-
-    When an account has the address already, nothing is made and that address is told so
-    by mail instead. The person signing up sees the same "check your mail" page either way,
-    so the sign-up form does not disclose which addresses have accounts (a taken username
-    is still refused at the form: usernames are shown to teammates anyway)."""
-    email = clean_email(email)
-    with transaction.atomic():
-        drop_unconfirmed(email)
-        if email_in_use(email):
-            user = None
-        else:
-            user = new_user(username=username, first_name=first_name, email=email, password=password, is_active=False)
-    if user is None:
-        mail_already_registered(email=email)
-        return
-    if throttle.mail_allowed(email):
-        token = signing.dumps({"u": user.pk, "e": email}, salt=_SIGNUP_SALT)
-        send_email(
-            to=email,
-            subject="Confirm your Lockstep account",
-            template="registration/email/signup_confirm.txt",
-            context={
-                "user": user,
-                "link": absolute(reverse("signup_confirm", args=[token])),
-                "days": settings.SIGNUP_CONFIRM_DAYS,
-            },
-        )
-
-
-def signup_pending(token: str):
-    """The unconfirmed account a confirmation link names, or None (bad, expired or used link)."""
-    try:
-        data = signing.loads(token, salt=_SIGNUP_SALT, max_age=timedelta(days=settings.SIGNUP_CONFIRM_DAYS))
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        return None
+def unconfirmed_users():
+    """Accounts made by a sign-up whose address was never confirmed: never signed in, with
+    an unconfirmed address and no confirmed one."""
+    confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    unconfirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=False)
     return (
         get_user_model()
-        .objects.filter(pk=data["u"], email=data.get("e"), is_active=False, last_login__isnull=True)
-        .first()
+        .objects.filter(last_login__isnull=True, is_staff=False, is_superuser=False)
+        .filter(Exists(unconfirmed))
+        .exclude(Exists(confirmed))
     )
 
 
+def unconfirmed_for(email: str):
+    """The unconfirmed accounts that hold the address."""
+    holders = EmailAddress.objects.filter(email__iexact=email).values("user_id")
+    return unconfirmed_users().filter(pk__in=holders)
+
+
+def drop_unconfirmed(email: str) -> None:
+    """Remove accounts made for the address that were never confirmed: whoever proves the
+    address now gets it, and nobody can hold an address by signing up with it first."""
+    unconfirmed_for(email).delete()
+
+
+def only_unconfirmed_hold(email: str) -> bool:
+    """Whether the address is held, if at all, only by unconfirmed sign-ups (which a new
+    sign-up for it replaces)."""
+    holders = set(EmailAddress.objects.filter(email__iexact=email).values_list("user_id", flat=True))
+    holders |= set(get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True))
+    return bool(holders) and holders == set(unconfirmed_for(email).values_list("pk", flat=True))
+
+
 @transaction.atomic
-def signup_confirm(*, token: str):
-    """Activate the account the link names; None if the link is bad, expired or used."""
-    user = signup_pending(token)
-    if user is None:
-        return None
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    return user
+def unconfirmed_sign_ups_expire(*, now=None) -> int:
+    """Delete the sign-ups whose confirmation window has passed, freeing their usernames
+    and addresses. Returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS)
+    expired = unconfirmed_users().filter(date_joined__lt=cutoff)
+    count = expired.count()
+    expired.delete()
+    return count
+
+
+def sign_in_events_prune(*, now=None) -> int:
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGN_IN_EVENT_DAYS)
+    deleted, _ = SignInEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def record_session(request) -> None:
+    """List a session begun outside allauth's sign-in (an invitation's sign-up) on the
+    person's sessions page."""
+    UserSession.objects.create_from_request(request)

@@ -29,4 +29,6 @@ app.conf.beat_schedule = {
     "dropped-batons": {"task": "launches.tasks.dropped_batons_tick", "schedule": TICK_SECONDS},
     # Ritual occurrences, and the quarterly tiering opening the next launch cycle.
     "rituals": {"task": "rituals.tasks.rituals_tick", "schedule": TICK_SECONDS},
+    # Sign-ups not confirmed in time free their usernames; old sign-in events are dropped.
+    "accounts": {"task": "accounts.tasks.accounts_tick", "schedule": max(TICK_SECONDS, 15 * 60)},
 }

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 
-from accounts.forms import ThrottledAdminAuthenticationForm
 from raci import services
 from raci.models import (
     Activity,
@@ -109,5 +108,3 @@ class ChangeEventAdmin(admin.ModelAdmin):
 
 admin.site.register([RoleHolder, Column, Activity])
 admin.site.site_header = "Lockstep administration"
-# The admin's sign-in is throttled like the site's own.
-admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -1,6 +1,7 @@
 """Factories for the RACI models, and a builder for matrices of any size."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from launches import services as launch_services
@@ -25,6 +26,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def confirmed_address(obj, create, extracted, **kwargs):
+        """People in tests confirmed their address, as everyone who signed up did (a second
+        account with a confirmed one's address has it unconfirmed). UserFactory(confirmed_address=False)
+        makes one who never confirmed."""
+        if create and obj.email and extracted is not False:
+            email = obj.email.lower()
+            taken = EmailAddress.objects.filter(email=email, verified=True).exists()
+            EmailAddress.objects.create(user=obj, email=email, verified=not taken, primary=True)
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):

@@ -56,23 +56,50 @@ EXCLUDED_NAMESPACES = {"admin", "api-v1"}
 URLS: dict[str, dict] = {
     "home": {},
     "favicon.ico": {},
-    "login": {"fields": ["username", "password", "next"]},
+    "login": {"fields": ["login", "password", "next"]},
     "logout": {},
-    "signup": {"fields": ["username", "first_name", "email", "password1", "password2"]},
-    "signup_sent": {},
-    "signup_confirm": {},
-    "password_reset": {"fields": ["email"]},
-    "password_reset_done": {},
-    "password_reset_confirm": {"fields": ["new_password1", "new_password2"]},
-    "password_reset_complete": {},
+    "account_login": {"fields": ["login", "password", "next"]},
+    "account_logout": {},
+    "account_inactive": {},
+    "account_signup": {"fields": ["username", "first_name", "email", "password1", "password2"]},
+    "account_reauthenticate": {"fields": ["password", "next"]},
+    "account_request_reauthentication_code": {},
+    "account_confirm_reauthentication_code": {"fields": ["code"]},
+    "account_email": {"fields": ["email", "action_add", "action_send", "action_remove", "action_primary"]},
+    "account_email_verification_sent": {},
+    "account_confirm_email": {},
+    "account_change_password": {"fields": ["oldpassword", "password1", "password2"]},
+    "account_set_password": {"fields": ["password1", "password2"]},
+    "account_confirm_login_code": {"fields": ["code"]},
+    "account_reset_password": {"fields": ["email"]},
+    "account_reset_password_done": {},
+    "account_reset_password_from_key": {"fields": ["password1", "password2"]},
+    "account_reset_password_from_key_done": {},
+    "mfa_index": {},
+    "mfa_authenticate": {"fields": ["code"]},
+    "mfa_reauthenticate": {"fields": ["code"]},
+    "mfa_activate_totp": {"fields": ["code"]},
+    "mfa_deactivate_totp": {"fields": ["code"]},
+    "mfa_view_recovery_codes": {},
+    "mfa_generate_recovery_codes": {},
+    "mfa_download_recovery_codes": {},
+    "usersessions_list": {},
+    "socialaccount_login_cancelled": {},
+    "socialaccount_login_error": {},
+    "socialaccount_signup": {"fields": ["username", "email"]},
+    "socialaccount_connections": {"fields": ["account"]},
+    "accounts/social/login/cancelled/": {},
+    "accounts/social/login/error/": {},
+    "accounts/social/signup/": {},
+    "accounts/social/connections/": {},
+    "openid_connect_login": {"path": {"provider_id": ["company", "bogus"]}, "fields": ["process", "next"]},
+    "openid_connect_callback": {"path": {"provider_id": ["company", "bogus"]}, "fields": ["code", "state"]},
     "invitation": {"fields": ["username", "first_name", "password1", "password2"]},
     "workspaces:invitation_create": {"fields": ["email", "access"]},
     "workspaces:invitation_resend": {},
     "workspaces:invitation_revoke": {},
     "workspaces:role_holders": {"fields": ["holders"]},
     "workspaces:role_holder_add": {"fields": ["holder", "next"]},
-    "password_change": {"fields": ["old_password", "new_password1", "new_password2"]},
-    "password_change_done": {},
     "notifications:notifications": {},
     "notifications:notification_badge": {},
     "notifications:notifications_read_all": {"fields": ["next"]},
@@ -406,6 +433,7 @@ def _seed() -> Seed:
             "day": ritual.next_date(workspace.today()),
             "invitation_id": invited.pk,
             "uidb64": "MQ",
+            "uidb36": "1",
             "quarter": "2027-q1",
             "key": "launch",
             "workshop_id": workshop.pk,
@@ -540,9 +568,17 @@ class Fuzzer:
 
 
 def _converters(pattern: URLPattern) -> dict[str, str]:
-    return {
+    converters = {
         arg: type(conv).__name__.removesuffix("Converter").lower() for arg, conv in pattern.pattern.converters.items()
     }
+    # allauth's regular-expression routes (and the includes above them) name their arguments
+    # without converters: text.
+    possibilities = get_resolver().reverse_dict.getlist(pattern.name) if pattern.name else []
+    for possibility, *_ in possibilities:
+        for _result, params in possibility:
+            for arg in params:
+                converters.setdefault(arg, "str")
+    return converters
 
 
 def _kind(converter_name: str) -> str:

@@ -158,10 +158,17 @@ def _every_mail() -> None:
     demo = Membership.objects.select_related("workspace", "user").get(user__username="demo")
     invitation_create(workspace=demo.workspace, email="new.person@example.com", access="editor", invited_by=demo.user)
     account_services.mail_already_registered(email="priya@example.com", invitation_link="http://testserver/x/")
-    account_services.signup_start(
-        username="newbie", first_name="New", email="newbie@example.com", password="x9!Lk2-pQr"
+    Client().post(
+        reverse("account_signup"),
+        {
+            "username": "newbie",
+            "first_name": "New",
+            "email": "newbie@example.com",
+            "password1": "x9!Lk2-pQr",
+            "password2": "x9!Lk2-pQr",
+        },
     )
-    Client().post(reverse("password_reset"), {"email": "priya@example.com"})
+    Client().post(reverse("account_reset_password"), {"email": "priya@example.com"})
 
 
 @dataclass

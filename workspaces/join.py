@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import services as accounts_services
-from accounts.forms import SignUpForm
+from accounts.forms import InvitationSignUpForm
 from core.errors import InvalidInput
 from workspaces import invitations
 
@@ -42,7 +42,7 @@ def invitation(request, token):
             messages.success(request, f"You joined {invitation.workspace.name}.")
             return redirect("dashboard:workspace", invitation.workspace.slug)
         return render(request, "registration/invitation.html", context)
-    form = SignUpForm(request.POST or None, email=invitation.email)
+    form = InvitationSignUpForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitations.invitation_signup(
@@ -55,11 +55,12 @@ def invitation(request, token):
             accounts_services.mail_already_registered(
                 email=invitation.email, invitation_link=invitations.invitation_link(invitation)
             )
-            return redirect("signup_sent")
+            return redirect("account_email_verification_sent")
         except InvalidInput as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             login(request, user)
+            accounts_services.record_session(request)
             messages.success(request, f"Welcome to Lockstep. You joined {invitation.workspace.name}.")
             return redirect("dashboard:workspace", invitation.workspace.slug)
     return render(request, "registration/invitation.html", context | {"form": form}, status=422 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import selectors as accounts_selectors
 from core import errors as core_errors
 from core.bounds import query_int
 from core.responses import is_htmx, refusal_redirects_to, render_varied, show_on_form
@@ -212,8 +213,10 @@ def _members_page(request, membership, *, form=None, toast=None, status=200):
     }
     if membership.is_admin:
         bound = handover.access_bound_of(workspace=workspace)
+        two_factor = accounts_selectors.two_factor_on(user_ids=[m.user_id for m in context["members"]])
         for m in context["members"]:
             m.access_bound = bound.get(m.pk, [])
+            m.two_factor = m.user_id in two_factor
         pending = invitations.invitations_open(workspace=workspace)
         for invitation in pending:
             invitation.link = invitations.invitation_link(invitation)

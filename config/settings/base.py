@@ -70,6 +70,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Accounts, sign-in, two-factor and sessions: django-allauth, its pages in our look
+    # (templates/account, templates/mfa, templates/usersessions, templates/allauth).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     # The product's parts, lowest first: each imports only those above it in this list
     # (the import-linter contract in pyproject.toml checks it).
     "core",
@@ -101,6 +109,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # allauth's sign-in stages (two-factor) and reauthentication; reads only the session.
+    # allauth.usersessions' middleware is left out: it records activity with a query a request.
+    "allauth.account.middleware.AccountMiddleware",
     # Answers to a signed-in person are never stored by a browser or a proxy.
     "core.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,6 +213,45 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-allauth (accounts/adapter.py, accounts/forms.py). People sign in by username only:
+# the throttle counts failures per account by the name typed, and a second name for the same
+# account (its address) would give a guesser a second count.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "signup": "accounts.forms.SignUpForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+    "reset_password_from_key": "accounts.forms.PasswordResetKeyForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# A mail scanner opening the link confirms nothing: the page's button does.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# allauth's own failed-sign-in limit keys on the lowercased name without NFKC: ours
+# (accounts/throttle.py) stands in front of authentication instead.
+# Confirmation mails are capped by MAILS_PER_ADDRESS_HOUR like every mail to a typed address
+# (a sign-up replacing an unconfirmed one gets its own link at once).
+# allauth's per-address sign-in limit is ours too (LOGIN_MAX_FAILURES_PER_ADDRESS), with its message.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None, "confirm_email": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lockstep"
+MFA_FORMS = {"authenticate": "accounts.forms.TwoFactorCodeForm"}
+# Sessions are recorded at sign-in; last-seen tracking would cost a write a request.
+USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "accounts.adapter.SessionsAdapter"
+# Single sign-on: an account is never linked to an identity provider by address alone.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+
 # Sign-in throttle (accounts/throttle.py). From the LOGIN_MAX_FAILURES-th failure for one account
 # (from any address), and from the LOGIN_MAX_FAILURES_PER_ADDRESS-th from one client address
 # (for any accounts), each failure locks it for LOGIN_BACKOFF_SECONDS, doubling up to
@@ -223,6 +273,10 @@ INVITATIONS_PER_WORKSPACE_HOUR = env_int("INVITATIONS_PER_WORKSPACE_HOUR", 20)
 MAILS_PER_ADDRESS_HOUR = env_int("MAILS_PER_ADDRESS_HOUR", 3)
 # A sign-up is confirmed from the mail within this many days.
 SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
+# Unconfirmed sign-ups are removed once their link has expired, which frees the username.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = SIGNUP_CONFIRM_DAYS
+# Sign-in events (accounts.models.SignInEvent) are kept this many days.
+SIGN_IN_EVENT_DAYS = env_int("SIGN_IN_EVENT_DAYS", 90)
 # Single sign-on (workspaces/sign_in.py). The identity provider's claim that lists a person's
 # groups; how long a session started by SSO lasts before the provider is asked again; and,
 # in a workspace that requires SSO, how long after a person's last SSO sign-in their API

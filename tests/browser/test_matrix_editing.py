@@ -108,11 +108,11 @@ def test_new_user_builds_a_matrix_and_sees_findings_live(page: Page, watch, serv
     # The account starts once the address is confirmed from the mail.
     from django.core import mail
 
-    link = re.search(r"/accounts/signup/confirm/\S+", mail.outbox[-1].body).group(0)
+    link = re.search(r"/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(f"{server}{link}")
     page.get_by_role("button", name="Confirm and sign in").click()
     expect(page).to_have_url(f"{server}/")
-    expect(page.locator("#toasts")).to_contain_text("Welcome to Lockstep")
+    expect(page.locator("#toasts")).to_contain_text("nora@example.com is confirmed. Welcome to Lockstep.")
     expect(page.locator(".usernav summary")).to_have_text("Nora")
 
     # Create a workspace.

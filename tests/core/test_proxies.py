@@ -70,13 +70,13 @@ def test_rotating_forwarded_for_does_not_escape_the_address_limit(client, settin
     for n in range(settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
         client.post(
             url,
-            {"username": f"victim{n}", "password": "wrong"},
+            {"login": f"victim{n}", "password": "wrong"},
             headers={"X-Forwarded-For": f"198.51.100.{n}"},
             REMOTE_ADDR="203.0.113.5",
         )
     response = client.post(
         url,
-        {"username": "victim-last", "password": "wrong"},
+        {"login": "victim-last", "password": "wrong"},
         headers={"X-Forwarded-For": "198.51.100.250"},
         REMOTE_ADDR="203.0.113.5",
     )
@@ -90,13 +90,13 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(client, se
     for n in range(settings.LOGIN_MAX_FAILURES_PER_ADDRESS):
         client.post(
             url,
-            {"username": f"victim{n}", "password": "wrong"},
+            {"login": f"victim{n}", "password": "wrong"},
             headers={"X-Forwarded-For": "198.51.100.1"},
             REMOTE_ADDR="10.0.0.2",
         )
     response = client.post(
         url,
-        {"username": "victim-last", "password": "wrong"},
+        {"login": "victim-last", "password": "wrong"},
         headers={"X-Forwarded-For": "198.51.100.1"},
         REMOTE_ADDR="10.0.0.2",
     )
@@ -104,7 +104,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(client, se
     UserFactory(username="neighbour")
     response = client.post(
         url,
-        {"username": "neighbour", "password": PASSWORD},
+        {"login": "neighbour", "password": PASSWORD},
         headers={"X-Forwarded-For": "198.51.100.2"},
         REMOTE_ADDR="10.0.0.2",
     )

@@ -52,14 +52,14 @@ def test_sign_in_is_refused_for_a_while_after_repeated_failures(client, settings
     user = UserFactory(username="sam")
     url = reverse("login")
     for _ in range(settings.LOGIN_MAX_FAILURES):
-        response = client.post(url, {"username": "sam", "password": "wrong"})
+        response = client.post(url, {"login": "sam", "password": "wrong"})
         assert "Too many failed" not in response.content.decode()
-    response = client.post(url, {"username": "sam", "password": PASSWORD})
+    response = client.post(url, {"login": "sam", "password": PASSWORD})
     assert response.status_code == 200 and "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # The lock is the account's: another account signs in from the same address.
     UserFactory(username="pat")
-    assert client.post(url, {"username": "pat", "password": PASSWORD}).status_code == 302
+    assert client.post(url, {"login": "pat", "password": PASSWORD}).status_code == 302
     del user
 
 
@@ -67,12 +67,12 @@ def test_a_successful_sign_in_clears_earlier_failures(client, settings):
     UserFactory(username="kim")
     url = reverse("login")
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
-        client.post(url, {"username": "kim", "password": "wrong"})
-    assert client.post(url, {"username": "kim", "password": PASSWORD}).status_code == 302
+        client.post(url, {"login": "kim", "password": "wrong"})
+    assert client.post(url, {"login": "kim", "password": PASSWORD}).status_code == 302
     client.logout()
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
-        client.post(url, {"username": "kim", "password": "wrong"})
-    assert client.post(url, {"username": "kim", "password": PASSWORD}).status_code == 302
+        client.post(url, {"login": "kim", "password": "wrong"})
+    assert client.post(url, {"login": "kim", "password": PASSWORD}).status_code == 302
 
 
 def test_user_text_is_escaped_in_pages_and_fragments(client):

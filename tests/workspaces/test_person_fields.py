@@ -85,6 +85,11 @@ PERSON_FIELDS = {
         "owner's membership",
     ),
     "api.ApiToken.revoked_by": (KEPT, "who revoked a token: a record"),
+    "account.EmailAddress.user": (KEPT, "the person's own addresses, of no workspace"),
+    "mfa.Authenticator.user": (KEPT, "the person's own two-factor sign-in, of no workspace"),
+    "usersessions.UserSession.user": (KEPT, "the person's own sessions, of no workspace"),
+    "socialaccount.SocialAccount.user": (KEPT, "the person's own link to an identity provider, of no workspace"),
+    "accounts.SignInEvent.user": (KEPT, "the site's record of sign-ins, of no workspace, read by site admins"),
 }
 
 

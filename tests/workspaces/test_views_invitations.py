@@ -241,7 +241,7 @@ def test_signing_up_from_the_link_for_an_address_with_an_account_mails_it_instea
     response = client.post(
         path_of(sent.link), {"username": "priya2", "password1": "plum orchard 1987", "password2": "plum orchard 1987"}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("signup_sent")
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
     assert not get_user_model().objects.filter(username="priya2").exists()
     [message] = mail.outbox
     assert message.to == ["priya@example.com"] and "already has an account" in message.body
@@ -253,7 +253,7 @@ def test_signing_in_with_the_invited_account_then_joining(client, admin):
     UserFactory(username="priya", email="priya@example.com")
     response = client.post(
         reverse("login") + f"?next={path_of(sent.link)}",
-        {"username": "priya", "password": PASSWORD, "next": path_of(sent.link)},
+        {"login": "priya", "password": PASSWORD, "next": path_of(sent.link)},
     )
     assert response["Location"] == path_of(sent.link)
     assert "Join " in client.get(path_of(sent.link)).content.decode()
