@@ -1,12 +1,12 @@
 """The identity providers people sign in through, as the settings page and the refusals
 name them. They are configured for the whole site (the environment's one, more in the
-admin); without the sign-in library's social accounts there are none."""
+admin)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
+from allauth.socialaccount.adapter import get_adapter
 from django.urls import NoReverseMatch, reverse
 
 
@@ -18,10 +18,6 @@ class Provider:
 
 
 def configured() -> list[Provider]:
-    if not apps.is_installed("allauth.socialaccount"):
-        return []
-    from allauth.socialaccount.adapter import get_adapter  # type: ignore[import-untyped]
-
     found = []
     for app in get_adapter().list_apps(None, provider="openid_connect"):
         provider_id = app.provider_id or app.provider

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.errors import Forbidden
+from workspaces import providers
 
 METHODS_KEY = "account_authentication_methods"
 METHODS_USER_KEY = "account_authentication_methods_user"
@@ -51,8 +52,6 @@ def used_two_factor(request) -> bool:
 def sso_sign_in_url(next_path: str = "") -> str:
     """Where a person signs in through the identity provider: the sign-in page, which
     offers "Sign in with …" (or the one provider's own start when there is exactly one)."""
-    from workspaces import providers  # the provider list reads the sign-in library's apps
-
     url = providers.sign_in_url()
     return f"{url}{'&' if '?' in url else '?'}{urlencode({'next': next_path})}" if next_path else url
 

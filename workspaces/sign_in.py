@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -64,14 +64,8 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 
 def confirmed_addresses(user) -> set[str]:
     """The addresses the person has proved are theirs, lower-cased."""
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
-
-        return {
-            e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-        }
-    # Before allauth kept addresses, an account became active only by confirming its address.
-    return {user.email.lower()} if user.is_active and user.email else set()
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {address.lower() for address in addresses}
 
 
 def domains_of(*, workspace: Workspace) -> list[ClaimedDomain]:

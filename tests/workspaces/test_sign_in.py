@@ -1,6 +1,7 @@
 """The sign-in rules' writes and an SSO sign-in applied to memberships (workspaces.sign_in)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
@@ -48,7 +49,8 @@ def test_a_subdomain_is_not_the_domain(db):
 
 
 def test_an_unconfirmed_account_claims_nothing(db):
-    admin = MembershipFactory(access=Access.ADMIN, user=UserFactory(email="ada@acme.com", is_active=False))
+    admin = MembershipFactory(access=Access.ADMIN, user=UserFactory(email="ada@acme.com", confirmed_address=False))
+    EmailAddress.objects.create(user=admin.user, email="ada@acme.com", verified=False, primary=True)
     with pytest.raises(InvalidInput):
         sign_in.domain_claim(workspace=admin.workspace, domain="acme.com", actor=admin.user)
 
