@@ -14,7 +14,7 @@ from workspaces.sessions import refuse_session
 
 SUSPENDED = (
     "Your access to {name} is suspended: your last single sign-on did not put you in any group "
-    "the workspace maps. Ask your identity provider's admins, or a workspace admin, to restore it."
+    "the workspace maps. Your identity provider's admins can restore it."
 )
 
 

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A session started by single sign-on ends after SSO_SESSION_HOURS (workspaces.sessions).
     "workspaces.sessions.sso_session_cap",
+    # The page that starts an SSO sign-in may send its form on to the identity provider.
+    "workspaces.providers.provider_in_form_action",
     # Last: domain errors a view lets through become 403/404/409/422 (core.responses).
     "core.responses.DomainErrorMiddleware",
 ]

@@ -166,3 +166,20 @@ def test_an_unverified_address_joins_nothing(client, idp, acme):
     idp.person("u-6", email="eve@acme.com", email_verified=False, name="Eve", groups=["Editors"])
     sign_in_through(client, idp, "u-6")
     assert not Membership.objects.filter(workspace=acme, user__email="eve@acme.com").exists()
+
+
+def test_the_page_that_starts_the_sign_in_may_send_its_form_to_the_provider(client, idp, db):
+    answer = client.get(reverse("openid_connect_login", kwargs={"provider_id": "sso"}))
+    policy = answer["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert idp.url in form_action and "'self'" in form_action
+    assert idp.url not in client.get(reverse("login"))["Content-Security-Policy"]
+
+
+def test_a_refused_password_session_is_sent_to_the_one_provider(client, idp, acme):
+    acme.require_sso = True
+    acme.save()
+    member = MembershipFactory(workspace=acme, access=Access.EDITOR)
+    client.force_login(member.user)
+    page = client.get(f"/w/{acme.slug}/").content.decode()
+    assert reverse("openid_connect_login", kwargs={"provider_id": "sso"}) in page
