@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from api import tasks
 from api.models import ApiToken, Scope
@@ -25,7 +27,8 @@ from core.errors import Forbidden, InvalidInput, NotFound
 from core.prepared import Prepared, model_from_row
 from core.text import clean_name
 from workspaces.handover import Holding
-from workspaces.models import Access, Membership, Workspace
+from workspaces.models import Access, Membership, SsoSignIn, Workspace
+from workspaces.sign_in import sso_vouches
 
 PREFIX = "lks_"
 DEFAULT_DAYS = 90
@@ -50,6 +53,8 @@ def token_create(*, user, workspace: Workspace, name: str, scope: str, days: int
     """A new token for `user` in `workspace`; its owner is told by e-mail."""
     if not Membership.objects.filter(user=user, workspace=workspace).exists():
         raise NotFound("No such workspace.")
+    if Membership.objects.filter(user=user, workspace=workspace, suspended_at__isnull=False).exists():
+        raise Forbidden(f"Your access to {workspace.name} is suspended: no new tokens.")
     if scope not in Scope.values:
         raise InvalidInput("Pick a scope: read, or read and write.", "scope")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
@@ -129,11 +134,18 @@ def _caller_query(digest: str):
     member = Membership.objects.filter(user_id=OuterRef("user_id"), workspace_id=OuterRef("workspace_id"))
     return (
         ApiToken.objects.filter(digest=digest)
-        .annotate(member_id=Subquery(member.values("pk")[:1]), member_access=Subquery(member.values("access")[:1]))
+        .annotate(
+            member_id=Subquery(member.values("pk")[:1]),
+            member_access=Subquery(member.values("access")[:1]),
+            member_suspended_at=Subquery(member.values("suspended_at")[:1]),
+            sso_at=Subquery(SsoSignIn.objects.filter(user_id=OuterRef("user_id")).values("at")[:1]),
+        )
         .values_list(
             *_TOKEN_FIELDS,
             *(f"workspace__{name}" for name in _WORKSPACE_FIELDS),
             *(f"user__{name}" for name in _USER_FIELDS),
+            "member_suspended_at",
+            "sso_at",
             "member_id",
             "member_access",
         )
@@ -151,13 +163,18 @@ _CALLER = Prepared(_caller_query, digest="\u2063digest-marker")
 def caller_for(secret: str) -> Caller | None:
     """The caller a secret stands for, if the token is live and its owner still a member;
     records the token's use (to the minute). One query: the token, its owner, its workspace
-    and the owner's membership now."""
+    and the owner's membership now.
+
+    A suspended owner's token, and in a workspace that requires single sign-on the token of
+    an owner whose last SSO sign-in is older than SSO_REVALIDATE_DAYS, is refused
+    (`Forbidden`, saying why): someone disabled at the identity provider is out within that
+    many days even if they never sign in again."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     rows = _CALLER.rows(digest=digest_of(secret))
     if not rows:
         return None
-    *values, member_id, member_access = rows[0]
+    *values, suspended_at, sso_at, member_id, member_access = rows[0]
     ends = len(_TOKEN_FIELDS), len(_TOKEN_FIELDS) + len(_WORKSPACE_FIELDS)
     token = model_from_row(ApiToken, _TOKEN_FIELDS, values[: ends[0]])
     workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[ends[0] : ends[1]])
@@ -168,6 +185,18 @@ def caller_for(secret: str) -> Caller | None:
         return None
     if member_id is None or not user.is_active:
         return None
+    if suspended_at is not None:
+        raise Forbidden(f"Your access to {workspace.name} is suspended, and your tokens with it.")
+    if workspace.require_sso:
+        if isinstance(sso_at, str):  # SQLite's text in UTC; the prepared row skips the converters
+            sso_at = parse_datetime(sso_at)
+        if sso_at is not None and timezone.is_naive(sso_at):
+            sso_at = timezone.make_aware(sso_at, UTC)
+        if not sso_vouches(user=user, at=sso_at):
+            raise Forbidden(
+                f"{workspace.name} requires single sign-on: tokens work for {settings.SSO_REVALIDATE_DAYS} days "
+                "after your last SSO sign-in. Sign in with single sign-on on the site, then try again."
+            )
     membership = Membership(pk=member_id, user=user, workspace=workspace, access=member_access)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now.replace(second=0, microsecond=0)

@@ -38,8 +38,10 @@ class Forbidden(DomainError):
 
     status = 403
 
-    def __init__(self, message: str = "Your access to this workspace does not allow that."):
+    def __init__(self, message: str = "Your access to this workspace does not allow that.", link=None):
         super().__init__(message)
+        # (label, url): where the person can put it right, shown on the error page.
+        self.link: tuple[str, str] | None = link
 
 
 class Conflict(DomainError):

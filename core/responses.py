@@ -136,6 +136,10 @@ def domain_error_response(request, error: errors.DomainError) -> HttpResponse:
         return not_found_response(request, Http404(str(error)))
     if is_htmx(request):
         return toast_response(request, message_of(error), status=status)
+    link = getattr(error, "link", None)
+    if status == 403 and link:
+        context = {"message": message_of(error), "link": link, "heading": "Sign in again"}
+        return vary_on_htmx(render(request, "refused.html", context, status=403))
     if status == 403:
         return vary_on_htmx(defaults.permission_denied(request, PermissionDenied(message_of(error))))
     declared = getattr(request, "refusal_redirect", None)

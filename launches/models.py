@@ -244,6 +244,11 @@ class CalendarFeed(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=_new_token)
     created_at = models.DateTimeField(auto_now=True)
+    # Who made the link (an admin): in a workspace that requires single sign-on the feed
+    # works while their own last SSO sign-in vouches for it (workspaces.sign_in.feed_refusal).
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class Handover(models.Model):

@@ -158,7 +158,10 @@ def _members_among(events) -> dict[int, set[int]]:
     members: dict[int, set[int]] = {}
     if wanted:
         for ws, uid in Membership.objects.filter(
-            workspace_id__in={e.workspace_id for e, _ in events}, user_id__in=wanted, user__is_active=True
+            workspace_id__in={e.workspace_id for e, _ in events},
+            user_id__in=wanted,
+            user__is_active=True,
+            suspended_at__isnull=True,  # a suspended member reaches nothing of the workspace
         ).values_list("workspace_id", "user_id"):
             members.setdefault(ws, set()).add(uid)
     return members
@@ -286,7 +289,7 @@ def webhook_save(*, workspace, url: str, active: bool) -> Webhook:
 
 
 @transaction.atomic
-def webhook_new_secret(*, workspace, overlap: bool = True) -> Webhook:
+def webhook_new_secret(*, workspace, overlap: bool = True, actor=None) -> Webhook:
     """A new signing secret. With `overlap`, the old one goes on signing beside it
     (`X-Lockstep-Signature-Previous`) for WEBHOOK_SECRET_OVERLAP_HOURS, so the receiver can
     switch without a gap; without it (the old one leaked) it stops at once."""

@@ -14,12 +14,15 @@ from django.db.models import Exists, OuterRef
 
 
 def still_member() -> Exists:
-    """A filter on notifications: their person is still an active member of their workspace."""
+    """A filter on notifications: their person is still an active, unsuspended member of their workspace."""
     from workspaces.models import Membership
 
     return Exists(
         Membership.objects.filter(
-            workspace_id=OuterRef("workspace_id"), user_id=OuterRef("user_id"), user__is_active=True
+            workspace_id=OuterRef("workspace_id"),
+            user_id=OuterRef("user_id"),
+            user__is_active=True,
+            suspended_at__isnull=True,
         )
     )
 

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from core.prepared import Prepared, model_from_row
 from raci.models import Matrix
-from workspaces.access import require_access
+from workspaces.access import check_standing, require_access
 from workspaces.models import Access, Membership, Workspace
 
 _MATRIX_FIELDS = [f.attname for f in Matrix._meta.concrete_fields]
@@ -22,10 +22,13 @@ _MATRIX_WITH_ACCESS = Prepared(
         Matrix.objects.annotate(
             access=Subquery(
                 Membership.objects.filter(workspace=OuterRef("workspace"), user_id=user_id).values("access")[:1]
-            )
+            ),
+            suspended_at=Subquery(
+                Membership.objects.filter(workspace=OuterRef("workspace"), user_id=user_id).values("suspended_at")[:1]
+            ),
         )
         .filter(workspace__slug=workspace_slug, slug=matrix_slug)
-        .values_list(*_MATRIX_FIELDS, *(f"workspace__{name}" for name in _WORKSPACE_FIELDS), "access")
+        .values_list(*_MATRIX_FIELDS, *(f"workspace__{name}" for name in _WORKSPACE_FIELDS), "suspended_at", "access")
     ),
     user_id=-2_000_000_010,
     workspace_slug="\u2063workspace-marker",
@@ -41,10 +44,12 @@ def matrix_for(request, workspace_slug: str, matrix_slug: str, *, needs: str = A
     found = _MATRIX_WITH_ACCESS.rows(user_id=request.user.pk, workspace_slug=workspace_slug, matrix_slug=matrix_slug)
     if not found or found[0][-1] is None:
         raise Http404("No such matrix")
-    *values, access = found[0]
-    require_access(access, needs)
+    *values, suspended_at, access = found[0]
     split = len(_MATRIX_FIELDS)
+    workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[split:])
+    check_standing(request, workspace, suspended_at is not None)
+    require_access(access, needs)
     matrix = model_from_row(Matrix, _MATRIX_FIELDS, values[:split])
-    matrix.workspace = model_from_row(Workspace, _WORKSPACE_FIELDS, values[split:])
+    matrix.workspace = workspace
     matrix.access = access  # type: ignore[attr-defined]  # read by the views as the member's access
     return matrix

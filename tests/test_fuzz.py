@@ -45,7 +45,7 @@ from tests.module_rows import rows_for_the_module
 from workshops import services as workshop_services
 from workspaces import services as workspaces_services
 from workspaces.invitations import invitation_create
-from workspaces.models import Access, Membership
+from workspaces.models import Access, ClaimedDomain, GroupMapping, Membership
 
 # Django's own admin is not ours to fuzz; the API refuses sessions (401) and is fuzzed with
 # tokens against its schema instead (tests/api/test_schemathesis.py).
@@ -134,6 +134,11 @@ URLS: dict[str, dict] = {
     "workspaces:phase_move": {"fields": ["direction"]},
     "workspaces:phase_relay": {"fields": ["driver", "navigator", "was_driver", "was_navigator"]},
     "workspaces:phase_remove": {},
+    "workspaces:sign_in_rules": {"fields": ["require_sso", "require_two_factor", "domain_access"]},
+    "workspaces:domain_claim": {"fields": ["domain"]},
+    "workspaces:domain_release": {},
+    "workspaces:group_mapping_add": {"fields": ["group", "access", "roles"]},
+    "workspaces:group_mapping_remove": {},
     "workspaces:members": {},
     "workspaces:member_update": {"fields": ["access"]},
     "workspaces:member_remove": {},
@@ -411,6 +416,8 @@ def _seed() -> Seed:
         workspace=workspace, email="invited@example.com", access=Access.EDITOR, invited_by=admin
     ).invitation
     ritual = Ritual.objects.filter(workspace=workspace).first()
+    domain = ClaimedDomain.objects.create(workspace=workspace, domain="fuzz.example.net", claimed_by=admin)
+    mapping = GroupMapping.objects.create(workspace=workspace, group="Fuzzers", access=Access.VIEWER)
     # Rows stored before dates were bounded where they are entered: every page reading
     # them must still answer.
     far = date(9999, 12, 31)
@@ -468,6 +475,8 @@ def _seed() -> Seed:
             "quarter": "2027-q1",
             "key": "launch",
             "workshop_id": workshop.pk,
+            "domain_id": domain.pk,
+            "mapping_id": mapping.pk,
             "token_id": api_tokens.token_create(user=admin, workspace=workspace, name="Fuzz", scope="read").token.pk,
             "share": shared.secret,
             "link_id": shared.link.pk,
@@ -695,6 +704,8 @@ def _gone_models() -> dict[str, type]:
         "workshop_id": Workshop,
         "token_id": ApiToken,
         "link_id": ShareLink,
+        "domain_id": ClaimedDomain,
+        "mapping_id": GroupMapping,
     }
 
 
@@ -839,4 +850,6 @@ def test_the_fuzz_table_knows_every_path_argument():
         "token_id",
         "share",
         "link_id",
+        "domain_id",
+        "mapping_id",
     }, "Add the new path argument to Seed.path in _seed()"

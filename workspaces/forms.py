@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 from django import forms
 
 from core.text import NAME_MAX
-from workspaces.models import Access
+from workspaces.models import Access, DomainAccess
 
 
 class NameForm(forms.Form):
@@ -119,3 +119,47 @@ class HandoverForm(forms.Form):
             else:
                 self.handover[holding.key] = default
         return cleaned
+
+
+class SignInRulesForm(forms.Form):
+    require_sso = forms.BooleanField(
+        required=False,
+        label="Require single sign-on",
+        help_text="Password sessions reach none of the workspace's pages; API tokens and the calendar feed work "
+        "while their owner's last SSO sign-in is recent. Site admins are let in either way.",
+    )
+    require_two_factor = forms.BooleanField(
+        required=False,
+        label="Require two-factor for password sign-in",
+        help_text="A password session reaches the workspace only after an authenticator app's code.",
+    )
+    domain_access = forms.ChoiceField(
+        choices=DomainAccess.choices,
+        label="People signing in from a claimed domain",
+        help_text="Join at this access on their first SSO sign-in. Off: only invited people join, and, "
+        "once groups are mapped below, only people in a mapped group.",
+    )
+
+
+class DomainForm(forms.Form):
+    domain = forms.CharField(
+        max_length=300, label="Claim a domain", help_text="Your own confirmed address must be at it."
+    )
+
+
+class GroupMappingForm(forms.Form):
+    group = forms.CharField(
+        max_length=300,
+        label="Group",
+        help_text="As the identity provider sends it; for Entra ID, the group's object id.",
+    )
+    access = forms.ChoiceField(choices=Access.choices, initial=Access.VIEWER)
+    roles = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, label="Roles held", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(r.pk, f"{r.code} · {r.name}") for r in roles]
+        if not roles:  # nothing to pick: the roles page makes them
+            del self.fields["roles"]

@@ -83,7 +83,8 @@ class Secret:
     # What replacing it does, in a sentence.
     effect: str
     exists: Callable[[Workspace], bool]
-    # rotate(workspace=): a new one; the old one stops (or rolls over, as the secret's owner says).
+    # rotate(workspace=, actor=): a new one; the old one stops (or rolls over, as the secret's
+    # owner says). `actor` is who asked (None for the system).
     rotate: Callable[..., None]
 
 
@@ -100,11 +101,11 @@ def secrets_of(*, workspace: Workspace) -> list[Secret]:
     return [s for s in _secrets if s.exists(workspace)]
 
 
-def secret_rotate(*, workspace: Workspace, key: str) -> Secret | None:
+def secret_rotate(*, workspace: Workspace, key: str, actor=None) -> Secret | None:
     """Replace the workspace's secret `key`; None when it has no such secret."""
     secret = next((s for s in secrets_of(workspace=workspace) if s.key == key), None)
     if secret is not None:
-        secret.rotate(workspace=workspace)
+        secret.rotate(workspace=workspace, actor=actor)
     return secret
 
 

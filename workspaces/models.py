@@ -20,6 +20,14 @@ class Access(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+class DomainAccess(models.TextChoices):
+    """What a person signing in by SSO from a claimed domain gets: nothing, or a membership."""
+
+    OFF = "off", "Off"
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+
+
 TIME_ZONE_MAX = 64
 
 
@@ -45,6 +53,12 @@ class Workspace(models.Model):
     workload_floor = models.PositiveSmallIntegerField(default=5)
     # Who may make read-only share links (the sharing app); "nobody" turns sharing off.
     share_links_by = models.CharField(max_length=10, choices=ShareLinksBy.choices, default=ShareLinksBy.ADMINS)
+    # Sign-in rules (workspaces/sign_in.py). On the workspace row itself, so the one query
+    # that loads a matrix or a token with its workspace also brings them: checking them
+    # costs the cell edit and the API nothing.
+    require_sso = models.BooleanField(default=False)
+    require_two_factor = models.BooleanField(default=False)
+    domain_access = models.CharField(max_length=10, choices=DomainAccess.choices, default=DomainAccess.OFF)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -68,6 +82,10 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     access = models.CharField(max_length=10, choices=Access.choices, default=Access.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an SSO sign-in carried none of the workspace's mapped groups: the member keeps
+    # what they hold (an admin hands it over) but reaches no page, API or feed of the
+    # workspace. A mapped group at a later sign-in, or an admin setting their access, lifts it.
+    suspended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "raci_membership"  # kept from before the app split
@@ -215,3 +233,56 @@ class Phase(models.Model):
     @property
     def relay_label(self) -> str:
         return relay_label(self.driver, self.navigator)
+
+
+DOMAIN_MAX = 253
+GROUP_MAX = 256
+
+
+class ClaimedDomain(models.Model):
+    """An e-mail domain the workspace vouches for: people whose identity provider confirms an
+    address at it are the workspace's own, whose groups count (see `workspaces.sign_in`). Only
+    an admin with a confirmed address at the domain claims it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="claimed_domains")
+    domain = models.CharField(max_length=DOMAIN_MAX)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "domain"], name="claim_domain_once")]
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+
+class GroupMapping(models.Model):
+    """An identity-provider group and what its members get in the workspace: an access level
+    and, optionally, roles they hold."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="group_mappings")
+    group = models.CharField(max_length=GROUP_MAX)
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.VIEWER)
+    roles = models.ManyToManyField(Role, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("group"), "workspace", name="map_group_once")]
+        ordering = ["group"]
+
+    def __str__(self):
+        return self.group
+
+
+class SsoSignIn(models.Model):
+    """When a person last signed in through an identity provider: in a workspace that
+    requires SSO, their API tokens and the calendar feed they made work only for
+    `SSO_REVALIDATE_DAYS` after it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="sso_sign_in"
+    )
+    at = models.DateTimeField()
+    provider = models.CharField(max_length=200, blank=True)

@@ -223,11 +223,14 @@ def workload_marks_set(
 
 
 def _admins_left(workspace: Workspace, without: Membership) -> int:
-    return Membership.objects.filter(workspace=workspace, access=Access.ADMIN).exclude(pk=without.pk).count()
+    # A suspended admin reaches nothing: they do not count.
+    admins = Membership.objects.filter(workspace=workspace, access=Access.ADMIN, suspended_at__isnull=True)
+    return admins.exclude(pk=without.pk).count()
 
 
 @transaction.atomic
 def member_update(*, workspace: Workspace, membership_id: int, access: str) -> Membership:
+    """Set a member's access; a suspended member gets it back with it."""
     membership = Membership.objects.select_for_update().filter(workspace=workspace, pk=membership_id).first()
     if membership is None:
         raise NotFound("That person is no longer a member.")
@@ -235,8 +238,8 @@ def member_update(*, workspace: Workspace, membership_id: int, access: str) -> M
         raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
     if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
-    membership.access = access
-    membership.save(update_fields=["access"])
+    membership.access, membership.suspended_at = access, None
+    membership.save(update_fields=["access", "suspended_at"])
     return membership
 
 
@@ -298,6 +301,6 @@ def membership_remove(
     held = list(membership.held_roles.values_list("role_id", flat=True))
     membership.delete()
     for key in rotate:
-        registry.secret_rotate(workspace=workspace, key=key)
+        registry.secret_rotate(workspace=workspace, key=key, actor=actor)
     if held:
         signals.holders_changed.send(sender=Role, role_ids=held, actor=actor)

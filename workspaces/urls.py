@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspaces import views
+from workspaces import sign_in_views, views
 
 app_name = "workspaces"
 
@@ -13,6 +13,19 @@ urlpatterns = [
     path("w/<slug:ws>/settings/phases/<str:key>/move/", views.phase_move, name="phase_move"),
     path("w/<slug:ws>/settings/phases/<str:key>/relay/", views.phase_relay, name="phase_relay"),
     path("w/<slug:ws>/settings/phases/<str:key>/remove/", views.phase_remove, name="phase_remove"),
+    path("w/<slug:ws>/settings/sign-in/", sign_in_views.sign_in_rules, name="sign_in_rules"),
+    path("w/<slug:ws>/settings/sign-in/domains/", sign_in_views.domain_claim, name="domain_claim"),
+    path(
+        "w/<slug:ws>/settings/sign-in/domains/<int:domain_id>/release/",
+        sign_in_views.domain_release,
+        name="domain_release",
+    ),
+    path("w/<slug:ws>/settings/sign-in/groups/", sign_in_views.group_mapping_add, name="group_mapping_add"),
+    path(
+        "w/<slug:ws>/settings/sign-in/groups/<int:mapping_id>/remove/",
+        sign_in_views.group_mapping_remove,
+        name="group_mapping_remove",
+    ),
     path("w/<slug:ws>/members/", views.members, name="members"),
     path("w/<slug:ws>/invitations/", views.invitation_create, name="invitation_create"),
     path("w/<slug:ws>/invitations/<int:invitation_id>/resend/", views.invitation_resend, name="invitation_resend"),

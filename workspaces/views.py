@@ -123,7 +123,7 @@ def _phase_write(request, ws, where: str, write, done: str):
 def secret_rotate(request, ws, action):
     """Replace one of the workspace's secrets (the calendar feed's link, the webhook's secret)."""
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    secret = handover.secret_rotate(workspace=membership.workspace, key=action) or raise_404()
+    secret = handover.secret_rotate(workspace=membership.workspace, key=action, actor=request.user) or raise_404()
     messages.success(request, f"{secret.label} is replaced. {secret.effect}")
     return redirect(reverse("workspaces:workspace_settings", args=[ws]) + "#secrets")
 

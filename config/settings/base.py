@@ -119,6 +119,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A session started by single sign-on ends after SSO_SESSION_HOURS (workspaces.sessions).
+    "workspaces.sessions.sso_session_cap",
+    # The page that starts an SSO sign-in may send its form on to the identity provider.
+    "workspaces.providers.provider_in_form_action",
     # Last: domain errors a view lets through become 403/404/409/422 (core.responses).
     "core.responses.DomainErrorMiddleware",
 ]
@@ -252,6 +256,45 @@ USERSESSIONS_ADAPTER = "accounts.adapter.SessionsAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+# The account is made from the claims at the first SSO sign-in, and every SSO sign-in applies
+# the claims to memberships (workspaces/sso_adapter.py).
+SOCIALACCOUNT_ADAPTER = "workspaces.sso_adapter.SsoAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def sso_oidc_app() -> dict | None:
+    """The identity provider the environment names (all four SSO_OIDC_* or none); more are
+    added in the admin. Its id, `sso`, is in its redirect URI."""
+    names = ("SSO_OIDC_NAME", "SSO_OIDC_ISSUER", "SSO_OIDC_CLIENT_ID", "SSO_OIDC_CLIENT_SECRET")
+    values = {name: os.environ.get(name, "").strip() for name in names}
+    if not any(values.values()):
+        return None
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)} as well (or none of the four)")
+    issuer = values["SSO_OIDC_ISSUER"].rstrip("/")
+    if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ImproperlyConfigured(f"SSO_OIDC_ISSUER must be an https:// URL, not {issuer!r}")
+    app_settings: dict[str, Any] = {
+        "server_url": issuer,
+        "scope": env_list("SSO_OIDC_SCOPES", ["openid", "profile", "email"]),
+        "oauth_pkce_enabled": True,
+    }
+    # Providers that send no email_verified (Entra ID): the domains whose addresses they vouch for.
+    if verified := env_list("SSO_OIDC_VERIFIED_DOMAINS", []):
+        app_settings["verified_email"] = [d.lower() for d in verified]
+    return {
+        "provider_id": "sso",
+        "name": values["SSO_OIDC_NAME"][:40],
+        "client_id": values["SSO_OIDC_CLIENT_ID"],
+        "secret": values["SSO_OIDC_CLIENT_SECRET"],
+        "settings": app_settings,
+    }
+
+
+if (SSO_OIDC_APP := sso_oidc_app()) is not None:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(SSO_OIDC_APP)
 
 # Sign-in throttle (accounts/throttle.py). From the LOGIN_MAX_FAILURES-th failure for one account
 # (from any address), and from the LOGIN_MAX_FAILURES_PER_ADDRESS-th from one client address
@@ -281,6 +324,17 @@ SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = SIGNUP_CONFIRM_DAYS
 # Sign-in events (accounts.models.SignInEvent) are kept this many days.
 SIGN_IN_EVENT_DAYS = env_int("SIGN_IN_EVENT_DAYS", 90)
+# Single sign-on (workspaces/sign_in.py). The identity provider's claim that lists a person's
+# groups; how long a session started by SSO lasts before the provider is asked again; and,
+# in a workspace that requires SSO, how long after a person's last SSO sign-in their API
+# tokens and the calendar feed they made keep working.
+SSO_OIDC_GROUPS_CLAIM = os.environ.get("SSO_OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+SSO_SESSION_HOURS = env_int("SSO_SESSION_HOURS", 12)
+SSO_REVALIDATE_DAYS = env_int("SSO_REVALIDATE_DAYS", 7)
+if not 1 <= SSO_SESSION_HOURS <= 24 * 30:
+    raise ImproperlyConfigured(f"SSO_SESSION_HOURS must be from 1 to 720, not {SSO_SESSION_HOURS}")
+if not 1 <= SSO_REVALIDATE_DAYS <= 365:
+    raise ImproperlyConfigured(f"SSO_REVALIDATE_DAYS must be from 1 to 365, not {SSO_REVALIDATE_DAYS}")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 LANGUAGE_CODE = "en"

@@ -83,7 +83,7 @@ def feed_of(*, workspace: Workspace) -> CalendarFeed | None:
 
 
 def feed_by_token(*, token: str) -> CalendarFeed | None:
-    return CalendarFeed.objects.select_related("workspace").filter(token=token).first() if token else None
+    return CalendarFeed.objects.select_related("workspace", "made_by").filter(token=token).first() if token else None
 
 
 def launch_in_workspace(*, workspace: Workspace, launch_id: int) -> Launch | None:

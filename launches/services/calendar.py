@@ -31,10 +31,13 @@ def avoid_date_remove(*, workspace: Workspace, avoid_id: int) -> None:
 
 
 @transaction.atomic
-def feed_token_regenerate(*, workspace: Workspace) -> CalendarFeed:
-    """A new secret for the workspace's calendar feed: the old URL stops working."""
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(workspace=workspace)
+def feed_token_regenerate(*, workspace: Workspace, actor=None) -> CalendarFeed:
+    """A new secret for the workspace's calendar feed, made by `actor`: the old URL stops working."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        workspace=workspace, defaults={"made_by": actor}
+    )
     if not created:
         feed.token = CalendarFeed._meta.get_field("token").default()
+        feed.made_by = actor
         feed.save()
     return feed

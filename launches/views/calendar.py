@@ -124,7 +124,7 @@ def avoid_date_remove(request, ws, avoid_id):
 @require_POST
 def feed_regenerate(request, ws):
     membership = membership_for(request, ws, needs=Access.ADMIN)
-    services.feed_token_regenerate(workspace=membership.workspace)
+    services.feed_token_regenerate(workspace=membership.workspace, actor=request.user)
     messages.success(request, "New calendar feed URL: the old one no longer works.")
     cycle = selectors.cycle_get(workspace=membership.workspace, slug=request.POST.get("cycle", ""))
     if cycle is not None:

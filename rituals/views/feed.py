@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from launches import selectors
 from rituals import ical
 from rituals import selectors as rituals_selectors
+from workspaces import sign_in
 
 
 @require_GET
@@ -14,6 +15,10 @@ def feed(request, ws, token):
     found = selectors.feed_by_token(token=token)
     if found is None or found.workspace.slug != ws:
         raise Http404("No such feed")
+    refusal = sign_in.feed_refusal(workspace=found.workspace, maker=found.made_by)
+    if refusal:
+        # Calendar apps show no page: the status and a line of text are all they keep.
+        return HttpResponse(refusal, status=403, content_type="text/plain; charset=utf-8")
     text = ical.calendar_text(
         name=f"{found.workspace.name} launches",
         host=request.get_host().split(":")[0],

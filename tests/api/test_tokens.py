@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from api import tokens
 from api.models import ApiToken
+from core.errors import Forbidden
 from tests.api.conftest import token_for
 from tests.factories import MembershipFactory
 from workspaces import services as workspace_services
 from workspaces.handover import holdings_of
-from workspaces.models import Access
+from workspaces.models import Access, Membership
 
 
 def test_a_token_is_shown_once_and_stored_only_as_its_hash(world):
@@ -218,3 +219,9 @@ def test_the_command_refuses_someone_outside_the_workspace(world):
             "read",
             stdout=StringIO(),
         )
+
+
+def test_a_suspended_member_makes_no_token(world):
+    Membership.objects.filter(pk=world["editor"].pk).update(suspended_at=timezone.now())
+    with pytest.raises(Forbidden, match="suspended"):
+        tokens.token_create(user=world["editor"].user, workspace=world["ws"], name="x", scope="read")

@@ -123,3 +123,17 @@ def test_the_list_and_the_bell_show_nothing_of_a_workspace_left_by_any_way(decid
     page = client.get(reverse("notifications:notifications")).content.decode()
     assert "Item 0" not in page
     assert selectors.unread_count(user=decider.user) == 0
+
+
+def test_a_suspended_member_is_not_told_and_their_list_leaves_the_workspace(
+    decided, django_capture_on_commit_callbacks
+):
+    admin, decider, owner = decided
+    note(decider, 1)
+    Membership.objects.filter(pk=decider.pk).update(suspended_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews_tick(date(2026, 12, 1))
+    assert list(Notification.objects.filter(kind="decision_review").values_list("user_id", flat=True)) == [
+        owner.user_id
+    ]
+    assert selectors.unread_count(user=decider.user) == 0

@@ -1,0 +1,123 @@
+"""What a session proves (signed in by SSO, and when; two-factor used), the refusals a
+workspace's sign-in rules give a session, and the cap on an SSO session's length.
+
+Reads only the session, which the request has loaded already: the checks cost the pages
+(and the cell edit) no query. The sign-in library records each way a session was
+authenticated under `account_authentication_methods` (method, time, provider), for the user
+named under `account_authentication_methods_user`.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from core.errors import Forbidden
+from workspaces import providers
+
+METHODS_KEY = "account_authentication_methods"
+METHODS_USER_KEY = "account_authentication_methods_user"
+SSO_METHOD = "socialaccount"
+TWO_FACTOR_METHOD = "mfa"
+
+
+def _records(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    if str(request.session.get(METHODS_USER_KEY, "")) != str(user.pk):
+        return []
+    records = request.session.get(METHODS_KEY)
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def sso_signed_in_at(request) -> float | None:
+    """When this session last signed in through an identity provider (a Unix time), or None."""
+    times = [r.get("at") for r in _records(request) if r.get("method") == SSO_METHOD]
+    numbers = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
+    return max(numbers) if numbers else None
+
+
+def used_two_factor(request) -> bool:
+    return any(r.get("method") == TWO_FACTOR_METHOD for r in _records(request))
+
+
+def sso_sign_in_url(next_path: str = "") -> str:
+    """Where a person signs in through the identity provider: the sign-in page, which
+    offers "Sign in with …" (or the one provider's own start when there is exactly one)."""
+    url = providers.sign_in_url()
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'next': next_path})}" if next_path else url
+
+
+def _two_factor_url() -> str:
+    for name in ("mfa_index", "account"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/"
+
+
+class SignInRefused(Forbidden):
+    """The workspace's sign-in rules refuse this session: the page says how to get in."""
+
+
+def session_refusal(request, workspace) -> SignInRefused | None:
+    """Why the workspace refuses this session, or None. Site admins are never refused (the
+    way back in when the identity provider is down)."""
+    if not (workspace.require_sso or workspace.require_two_factor):
+        return None
+    if request.user.is_superuser:
+        return None
+    if sso_signed_in_at(request) is not None:
+        return None
+    if workspace.require_sso:
+        return SignInRefused(
+            f"{workspace.name} requires single sign-on: sign in through your company's identity provider "
+            "to open it. A password sign-in is not enough here.",
+            link=("Sign in with single sign-on", sso_sign_in_url(request.get_full_path()[:2000])),
+        )
+    if not used_two_factor(request):
+        return SignInRefused(
+            f"{workspace.name} requires two-factor sign-in for password accounts: turn on an authenticator "
+            "app on your account page, then sign out and in again.",
+            link=("Set up two-factor sign-in", _two_factor_url()),
+        )
+    return None
+
+
+def refuse_session(request, workspace) -> None:
+    refusal = session_refusal(request, workspace)
+    if refusal is not None:
+        raise refusal
+
+
+def sso_session_cap(get_response):
+    """An SSO session lasts at most SSO_SESSION_HOURS since its last SSO sign-in: past it the
+    person is signed out and sent to sign in again, so the identity provider is asked again
+    (someone disabled there gets no further)."""
+
+    def middleware(request):
+        if not request.path.startswith(("/api/", "/static/")):
+            at = sso_signed_in_at(request)
+            if at is not None and time.time() - at > settings.SSO_SESSION_HOURS * 3600:
+                next_path = request.get_full_path()[:2000] if request.method == "GET" else "/"
+                logout(request)
+                messages.info(
+                    request,
+                    f"Single sign-on sessions last {settings.SSO_SESSION_HOURS} hours: sign in again to go on.",
+                )
+                url = reverse("login") + "?" + urlencode({"next": next_path})
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(url)
+                return HttpResponseRedirect(url)
+        return get_response(request)
+
+    return middleware
