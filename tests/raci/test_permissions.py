@@ -104,6 +104,12 @@ TABLE = {
     "channels_digest": ({"post": A}, ["ws"]),
     "channel_routing": ({"get": A, "post": A}, ["ws", "destination_id"]),
     "channel_action": ({"post": A}, ["ws", "destination_id", "action_resume"]),
+    # Sign-in rules (single sign-on, claimed domains, group mapping) are for admins.
+    "sign_in_rules": ({"post": A}, ["ws"]),
+    "domain_claim": ({"post": A}, ["ws"]),
+    "domain_release": ({"post": A}, ["ws", "domain_id"]),
+    "group_mapping_add": ({"post": A}, ["ws"]),
+    "group_mapping_remove": ({"post": A}, ["ws", "mapping_id"]),
 }
 
 
@@ -170,6 +176,10 @@ def _build_world():
         workspace=ws, kind="slack", name="#c", url="https://hooks.slack.com/services/T/B/X", secret=""
     )
     from workspaces.invitations import invitation_create
+    from workspaces.models import ClaimedDomain, GroupMapping
+
+    domain = ClaimedDomain.objects.create(workspace=ws, domain="example.org", claimed_by=admin.user)
+    mapping = GroupMapping.objects.create(workspace=ws, group="pmm", access=E)
 
     invited = invitation_create(workspace=ws, email="newcomer@example.com", access=V, invited_by=admin.user)
     values = {
@@ -188,6 +198,8 @@ def _build_world():
         "notification_id": note.pk,
         "delivery_id": delivery.pk,
         "destination_id": channel.pk,
+        "domain_id": domain.pk,
+        "mapping_id": mapping.pk,
     }
     return people, values
 
@@ -234,7 +246,16 @@ def test_access_is_checked_on_every_url_and_method(client, world, name, who):
             if (
                 method == "post"
                 and status in (200, 302, 409, 422)
-                and name in ("matrix_delete", "member_remove", "role_delete", "decision_delete", "phase_remove")
+                and name
+                in (
+                    "matrix_delete",
+                    "member_remove",
+                    "role_delete",
+                    "decision_delete",
+                    "phase_remove",
+                    "domain_release",
+                    "group_mapping_remove",
+                )
             ):
                 return  # the target is gone; the remaining methods were checked on the earlier loop
 
