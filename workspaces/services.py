@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from django.db import transaction
 from django.db.models import Q
 
+from core import push
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import NAME_MAX, clean_code, clean_name, unique_slug
 from workspaces import handover as registry
@@ -235,8 +236,11 @@ def member_update(*, workspace: Workspace, membership_id: int, access: str) -> M
         raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
     if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
-    membership.access = access
-    membership.save(update_fields=["access"])
+    if membership.access != access:
+        membership.access = access
+        membership.save(update_fields=["access"])
+        # Open streams of theirs close and reconnect under the new access.
+        push.access_changed(person_id=membership.user_id, workspace_id=workspace.pk)
     return membership
 
 
@@ -296,6 +300,7 @@ def membership_remove(
     for provider in registry.providers():
         provider.hand_over(membership=membership, to=to, actor=actor)
     held = list(membership.held_roles.values_list("role_id", flat=True))
+    push.access_changed(person_id=membership.user_id, workspace_id=workspace.pk)
     membership.delete()
     for key in rotate:
         registry.secret_rotate(workspace=workspace, key=key)

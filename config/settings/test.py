@@ -40,3 +40,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Test receivers of webhooks listen on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE = True
 SITE_URL = "http://testserver"
+
+# Pushed changes are off unless a test turns them on: tests/streaming.py starts stream
+# processes with it; the channels of parallel workers sharing one Redis stay apart.
+PUSH_REDIS_URL = os.environ.get("STREAM_PROCESS_REDIS_URL", "")
+PUSH_CHANNEL_PREFIX = f"lockstep-test-{WORKER}:"
