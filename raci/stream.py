@@ -57,6 +57,8 @@ class Stream:
     editable: bool
     sent: int  # the sequence number the page is known to have
     cells_shown: bool = True  # false on a page of a paged matrix or the findings-only view
+    # Another page's channel (a workshop's): its changes are numbered, announced, fetched.
+    channel: str = ""
     pending: dict[int, dict | None] = field(default_factory=dict)
     pending_since: float = 0.0
     last_sent_at: float = 0.0
@@ -155,9 +157,11 @@ def _paged(edit: dict) -> bool:
 
 
 class Room:
-    """A matrix's open streams in this process, and its findings panel as last built here."""
+    """A channel's open streams in this process and, for a matrix, its findings panel as
+    last built here."""
 
-    def __init__(self, matrix_id: int):
+    def __init__(self, channel: str, matrix_id: int | None):
+        self.channel = channel
         self.matrix_id = matrix_id
         self.streams: set[Stream] = set()
         self.panel_wanted = 0
@@ -170,9 +174,11 @@ class Room:
         kind = data.get("kind")
         if kind == "lost":
             self.streams.clear()
-            _rooms.pop(self.matrix_id, None)
+            _rooms.pop(self.channel, None)
             return
         seq = data.get("seq")
+        if self.matrix_id is None:
+            return
         if isinstance(seq, int) and (kind == "changed" or (kind == "cell" and data.get("moved"))):
             self.panel_wanted = max(self.panel_wanted, seq)
             if self.panel_task is None or self.panel_task.done():
@@ -181,6 +187,7 @@ class Room:
     async def _build_panels(self) -> None:
         """Build the findings panel for each access level with an open stream, once for all
         of them, and hand it out; at most once per PANEL_SECONDS."""
+        assert self.matrix_id is not None
         while self.streams:
             wait = self.panel_built_at + PANEL_SECONDS - time.monotonic()
             if wait > 0:
@@ -217,30 +224,36 @@ def _panels(matrix_id: int, levels: list[bool]) -> dict[bool, tuple[int, str]]:
         close_connections()
 
 
-_rooms: dict[int, Room] = {}
+_rooms: dict[str, Room] = {}
+
+
+def _channel_of(stream: Stream) -> str:
+    return stream.channel or live_feed.channel(stream.matrix_id)
 
 
 async def join(stream: Stream) -> Room:
-    """Add `stream` to its matrix's room (subscribing the process on the first) and to its
+    """Add `stream` to its channel's room (subscribing the process on the first) and to its
     person's channel (access changes)."""
-    room = _rooms.get(stream.matrix_id)
+    channel = _channel_of(stream)
+    room = _rooms.get(channel)
     if room is None:
-        room = _rooms[stream.matrix_id] = Room(stream.matrix_id)
+        room = _rooms[channel] = Room(channel, None if stream.channel else stream.matrix_id)
     room.streams.add(stream)
     hub = push.hub()
-    await hub.listen([live_feed.channel(stream.matrix_id)], room.deliver)
+    await hub.listen([channel], room.deliver)
     await hub.listen([push.person_channel(stream.person_id)], stream.take)
     return room
 
 
 async def leave(stream: Stream) -> None:
-    room = _rooms.get(stream.matrix_id)
+    channel = _channel_of(stream)
+    room = _rooms.get(channel)
     hub = push.hub()
     with contextlib.suppress(Exception):
         await hub.leave([push.person_channel(stream.person_id)], stream.take)
     if room is not None:
         room.streams.discard(stream)
         if not room.streams:
-            _rooms.pop(stream.matrix_id, None)
+            _rooms.pop(channel, None)
             with contextlib.suppress(Exception):
-                await hub.leave([live_feed.channel(stream.matrix_id)], room.deliver)
+                await hub.leave([channel], room.deliver)

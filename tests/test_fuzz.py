@@ -110,6 +110,7 @@ URLS: dict[str, dict] = {
     "raci:findings": {},
     "raci:changes": {},
     "raci:stream": {},
+    "workshops:stream": {},
     "raci:history": {},
     "raci:matrix_reviewed": {},
     "raci:decisions": {"fields": ["what", "why", "activity", "decided_by", "decided_on", "review_on"]},

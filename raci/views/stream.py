@@ -38,13 +38,20 @@ def refused(status: int, why: str) -> HttpResponse:
 
 @require_GET
 async def matrix_stream(request, ws, m):
+    return await open_stream(request, lambda: _open(request, ws, m), missed=_missed)
+
+
+async def open_stream(request, check, *, missed) -> HttpResponse | StreamingHttpResponse:
+    """The stream of the page `check()` allows (in a pool thread: it may read the database,
+    and raises Http404 for someone it does not), or a refusal. `missed(stream, last)` gives
+    the messages a page that reconnects missed."""
     user = request.user = await request.auser()
     if not user.is_authenticated:
         return refused(403, "Sign in again.")
     try:
-        opened = await sync_to_async(_open, thread_sensitive=False)(request, ws, m)
+        opened = await sync_to_async(check, thread_sensitive=False)()
     except Http404:
-        return refused(404, "No such matrix.")
+        return refused(404, "Not found.")
     if not isinstance(request, ASGIRequest):
         return refused(409, "Changes are not pushed by this server: the page polls.")
     if not push.enabled():
@@ -53,7 +60,7 @@ async def matrix_stream(request, ws, m):
     if mark is None:
         return refused(429, "Too many open pages: this one polls.")
     one = opened["stream"]
-    response = StreamingHttpResponse(_events(one, opened["last"], mark), content_type="text/event-stream")
+    response = StreamingHttpResponse(_events(one, opened["last"], mark, missed), content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     # nginx and others buffer a response unless told not to; Caddy flushes event streams.
     response["X-Accel-Buffering"] = "no"
@@ -64,7 +71,7 @@ def _open(request, ws, m) -> dict:
     """Who may see what, and where the page is: one query, then the connection closed."""
     try:
         matrix = matrix_for(request, ws, m)
-        since = _since(request, matrix.last_seq)
+        since = since_of(request, matrix.last_seq)
         page, only = view_of(request)
         return {
             "stream": stream.Stream(
@@ -80,7 +87,7 @@ def _open(request, ws, m) -> dict:
         stream.close_connections()
 
 
-def _since(request, last: int) -> int:
+def since_of(request, last: int) -> int:
     """Where the page is: the last event it got (`Last-Event-ID`, sent by the browser when it
     reconnects), else the sequence number it was drawn at; never past the matrix."""
     since = query_int(request.headers.get("Last-Event-ID"))
@@ -89,30 +96,35 @@ def _since(request, last: int) -> int:
     return min(since if since is not None else last, last)
 
 
-def _missed(matrix_id: int, since: int, last: int) -> list[dict]:
+def _missed(one: stream.Stream, last: int) -> list[dict]:
     """What a page that reconnects missed: the lone cell edits from the feed, else (a change
     of another kind, or further back than the feed keeps) one change announced by number,
     which the page fetches from the change log (or as the whole grid after a change to rows
     or columns)."""
-    if last <= since:
+    if last <= one.sent:
         return []
     try:
-        edits = live_feed.edits_between(matrix_id=matrix_id, since=since, upto=last)
+        edits = live_feed.edits_between(matrix_id=one.matrix_id, since=one.sent, upto=last)
         if edits:
-            return [live_feed.pushed_cell(seq, edit) for seq, edit in enumerate(edits, start=since + 1)]
+            return [live_feed.pushed_cell(seq, edit) for seq, edit in enumerate(edits, start=one.sent + 1)]
         return [{"kind": "changed", "seq": last}]
     finally:
         stream.close_connections()
 
 
-async def _events(one: stream.Stream, last: int, mark: str):
+def missed_by_number(one: stream.Stream, last: int) -> list[dict]:
+    """For a page whose changes are fetched, not sent: the newest change, by its number."""
+    return [{"kind": "changed", "seq": last}] if last > one.sent else []
+
+
+async def _events(one: stream.Stream, last: int, mark: str, missed_of):
     heartbeat = settings.PUSH_HEARTBEAT_SECONDS
     room = None
     try:
         # Middleware may have read the session after the view: close what it opened too.
         await sync_to_async(stream.close_connections)()
         room = await stream.join(one)
-        missed = await sync_to_async(_missed, thread_sensitive=False)(one.matrix_id, one.sent, last)
+        missed = await sync_to_async(missed_of, thread_sensitive=False)(one, last)
         for data in missed:
             one.take(data)
         one.pending_since -= stream.GRACE_SECONDS  # nothing more is coming for what was missed

@@ -121,7 +121,7 @@ def run(args) -> int:
             check=True,
             stdout=out,
         )
-    pushed = args.listeners > 0
+    pushed = args.listeners > 0 or args.push
     hosts = [f"http://127.0.0.1:{args.port + i}" for i in range(args.processes)]
     stream_hosts = [f"http://127.0.0.1:{args.port + 3 + i}" for i in range(args.processes)] if pushed else []
     servers = [
@@ -332,6 +332,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8798")))
     parser.add_argument("--listeners", type=int, default=int(os.environ.get("LISTENERS", "0")))
+    parser.add_argument("--push", action="store_true", help="pages stream even with no listeners")
     parser.add_argument("--processes", type=int, default=int(os.environ.get("PROCESSES", "1")))
     parser.add_argument("--idle", type=float, default=10.0, help="seconds the open streams sit idle, measured")
     parser.add_argument("--strict", action="store_true", help="also fail when a latency goal is missed")
