@@ -234,6 +234,7 @@ def test_the_proxy_sends_streams_to_uvicorn_unbuffered_and_the_rest_to_gunicorn(
     matcher = next(line for line in lines if line.startswith("@stream "))
     pattern = re.compile(matcher.split()[-1])
     assert pattern.match(reverse("raci:stream", args=["acme", "core"]))
+    assert pattern.match(reverse("workshops:stream", args=["acme", "core", 7]))
     assert not pattern.match(reverse("raci:changes", args=["acme", "core"]))
     stream_block = text[text.index("handle @stream {") : text.index("handle {")]
     assert "reverse_proxy streams:8001" in stream_block and "flush_interval -1" in stream_block
