@@ -112,7 +112,12 @@ def run(args) -> int:
     world, accepted, stats, heard = work / "world.json", work / "accepted.json", work / "stats", work / "heard.json"
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    # Collected again only when a static file changed since (compressing them all takes a
+    # minute on a busy machine: a series of runs would spend most of its time there).
+    manifest = Path(env.get("STATIC_ROOT") or ROOT / "staticfiles") / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     with open(world, "w") as out:
         subprocess.run(
             [sys.executable, "-m", "tests.load.world", "prepare", str(args.editors), str(args.listeners)],
