@@ -42,29 +42,41 @@ async def matrix_stream(request, ws, m):
 
 
 async def open_stream(request, check, *, missed) -> HttpResponse | StreamingHttpResponse:
-    """The stream of the page `check()` allows (in a pool thread: it may read the database,
-    and raises Http404 for someone it does not), or a refusal. `missed(stream, last)` gives
-    the messages a page that reconnects missed."""
-    user = request.user = await request.auser()
-    if not user.is_authenticated:
-        return refused(403, "Sign in again.")
+    """The stream of the page `check()` allows, or a refusal. `check` runs in a pool thread
+    (it reads the database: who is signed in, what they may see), raises Http404 for someone
+    it does not allow, and its connections are closed before it returns: however many pages
+    open streams at once, the process holds at most its pool's few connections, and only
+    for the check. `missed(stream, last)` gives what a page that reconnects missed."""
     try:
-        opened = await sync_to_async(check, thread_sensitive=False)()
+        opened = await sync_to_async(_checked, thread_sensitive=False)(request, check)
     except Http404:
         return refused(404, "Not found.")
+    if opened is None:
+        return refused(403, "Sign in again.")
     if not isinstance(request, ASGIRequest):
         return refused(409, "Changes are not pushed by this server: the page polls.")
     if not push.enabled():
         return refused(409, "Changes are not pushed without Redis: the page polls.")
-    mark = await push.stream_open(user.pk, settings.PUSH_STREAMS_PER_PERSON)
+    one = opened["stream"]
+    mark = await push.stream_open(one.person_id, settings.PUSH_STREAMS_PER_PERSON)
     if mark is None:
         return refused(429, "Too many open pages: this one polls.")
-    one = opened["stream"]
     response = StreamingHttpResponse(_events(one, opened["last"], mark, missed), content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     # nginx and others buffer a response unless told not to; Caddy flushes event streams.
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+def _checked(request, check) -> dict | None:
+    """`check()` for a signed-in person (None for anyone else). Reading `request.user` here
+    keeps the session's user, so the middleware after the view reads no database either."""
+    try:
+        if not request.user.is_authenticated:
+            return None
+        return check()
+    finally:
+        stream.close_connections()
 
 
 def _open(request, ws, m) -> dict:
