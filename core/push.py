@@ -80,6 +80,9 @@ def publish_on_commit(channel: str, build: Callable[[], dict[str, Any]]) -> None
 # --- the stream side (async, in the stream process) ----------------------------------------
 
 
+POOL_SIZE = 32
+
+
 class Hub:
     """One Redis connection and one subscription per channel for the whole process: a
     thousand streams on one matrix cost Redis one subscriber, and a message is parsed once,
@@ -95,7 +98,12 @@ class Hub:
 
     async def _ensure(self) -> None:
         if self._pubsub is None:
-            self._redis = aioredis.Redis.from_url(self.url, socket_connect_timeout=2)
+            # A burst of pages opening streams waits its turn for a connection instead of
+            # failing past the pool's size (the subscription keeps one for itself).
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.url, max_connections=POOL_SIZE, timeout=10, socket_connect_timeout=2
+            )
+            self._redis = aioredis.Redis(connection_pool=pool)
             self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
 
     async def listen(self, channels: list[str], listener: Listener) -> None:
@@ -184,22 +192,25 @@ async def stream_open(person_id: int, cap: int) -> str | None:
     """Count a new stream of `person_id`, or None when they already have `cap` open."""
     client = await hub().redis()
     key, stream_id, now = channel("open", person_id), uuid.uuid4().hex, time.time()
-    async with client.pipeline(transaction=True) as pipe:
+    async with client.pipeline(transaction=True) as pipe:  # one round trip
         pipe.zremrangebyscore(key, 0, now - MARK_SECONDS)
+        pipe.zadd(key, {stream_id: now})
         pipe.zcard(key)
-        _, count = await pipe.execute()
-    if count >= cap:
+        pipe.expire(key, MARK_SECONDS)
+        _, _, count, _ = await pipe.execute()
+    if count > cap:
+        await client.zrem(key, stream_id)
         return None
-    await client.zadd(key, {stream_id: now})
-    await client.expire(key, MARK_SECONDS)
     return stream_id
 
 
 async def stream_alive(person_id: int, stream_id: str) -> None:
     client = await hub().redis()
     key = channel("open", person_id)
-    await client.zadd(key, {stream_id: time.time()})
-    await client.expire(key, MARK_SECONDS)
+    async with client.pipeline(transaction=False) as pipe:
+        pipe.zadd(key, {stream_id: time.time()})
+        pipe.expire(key, MARK_SECONDS)
+        await pipe.execute()
 
 
 async def stream_closed(person_id: int, stream_id: str) -> None:
