@@ -10,8 +10,9 @@ is open, and runs until SIGTERM, then writes what it saw to `out.json`:
 
 - `arrivals`: [activity, role, version, seconds since the epoch] of each cell edit another
   person made, as each stream on the edited matrix got it (seen by another, from the stream);
-- `last`: per stream on the edited matrix, the newest version it got of each cell, and
-  `fetches`: how many `structure` events it got (a page would fetch those by polling);
+- `last`: per stream on the edited matrix that never asked its page to fetch, the newest
+  version it got of each cell, and `fetches`: how many `structure` events all streams got
+  (a page fetches those by polling, so what it shows is whole either way);
 - `errors`: streams refused or cut, with why; `opened`: how many streams were open.
 
 One asyncio process: reading a thousand streams costs it little, and its own lateness is
@@ -110,7 +111,11 @@ async def main(world_path: str, out_path: str, hosts: list[str], editors: bool) 
     for task in tasks:
         task.cancel()
     out["opened"] = len(opened)
-    out["last"] = [listener.last for listener in listeners if listener.edited and listener in opened]
+    # A page that got a `structure` event fetches what changed the polling way: only the
+    # others show what their stream alone brought.
+    out["last"] = [
+        listener.last for listener in listeners if listener.edited and listener in opened and not listener.fetches
+    ]
     out["fetches"] = sum(listener.fetches for listener in listeners)
     Path(out_path).write_text(json.dumps(out))
 
