@@ -67,10 +67,12 @@ bench: install
 	$(UV) run --frozen python -m tests.bench
 
 # The workshop under Locust; needs DATABASE_URL (PostgreSQL) and REDIS_URL. See README.
+# LISTENERS=N: pages stream their changes (a uvicorn stream process), N more only listen.
 EDITORS ?= 50
 DURATION ?= 60
+LISTENERS ?= 0
 load: install
-	$(UV) run --frozen python -m tests.load --editors $(EDITORS) --duration $(DURATION) $(LOAD_ARGS)
+	$(UV) run --frozen python -m tests.load --editors $(EDITORS) --duration $(DURATION) --listeners $(LISTENERS) $(LOAD_ARGS)
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \

@@ -15,6 +15,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from accounts import events, tasks, throttle
+from core import push
 from core.links import absolute
 from core.proxies import request_client_ip
 
@@ -98,3 +99,6 @@ class SessionsAdapter(DefaultUserSessionsAdapter):
                 user=request.user,
                 detail=f"{len(others)} other session{'s' if len(others) != 1 else ''}",
             )
+            # Pages open in the ended sessions stop receiving changes: every stream of the
+            # person closes, and only those whose session still stands reconnect.
+            push.access_changed(person_id=request.user.pk)

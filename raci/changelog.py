@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from core.errors import NotFound, StaleChanges
+from raci import live_feed
 from raci.models import ChangeEvent, Matrix
 from raci.selectors.history import KIND_LABELS, Change, changes_since
 
@@ -112,6 +113,8 @@ def lock(*, matrix: Matrix, bump: bool | int = True) -> int:
         matrix.overload_percent,
     ) = row
     matrix.acknowledgments = json.loads(acknowledged) if isinstance(acknowledged, str) else (acknowledged or [])
+    if bump:
+        live_feed.changed(matrix=matrix)
     return matrix.last_seq
 
 

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from raci.views import cells, decisions, editing, fixes, history, imports, live, matrices, matrix, people, structure
+from raci.views import (
+    cells,
+    decisions,
+    editing,
+    fixes,
+    history,
+    imports,
+    live,
+    matrices,
+    matrix,
+    people,
+    stream,
+    structure,
+)
 from raci.views import deck as deck_views
 
 app_name = "raci"
@@ -25,6 +38,7 @@ urlpatterns = [
     path(M + "template/updates/take/", fixes.template_update_take, name="template_update_take"),
     path(M + "template/updates/dismiss/", fixes.template_updates_dismiss, name="template_updates_dismiss"),
     path(M + "changes/", live.matrix_changes, name="changes"),
+    path(M + "stream/", stream.matrix_stream, name="stream"),
     path(M + "history/", history.matrix_history, name="history"),
     path(M + "reviewed/", decisions.matrix_reviewed, name="matrix_reviewed"),
     path(M + "decisions/", decisions.decisions, name="decisions"),

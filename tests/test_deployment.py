@@ -18,11 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_compose_runs_a_proxy_web_worker_beat_postgres_and_redis():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"proxy", "web", "worker", "import-worker", "beat", "db", "redis"}
+    assert set(services) == {"proxy", "web", "streams", "worker", "import-worker", "beat", "db", "redis"}
     assert "gunicorn config.wsgi:application" in " ".join(services["web"]["command"])
+    # The streams are uvicorn's own process, not gunicorn's deprecated uvicorn worker class.
+    streams = " ".join(services["streams"]["command"])
+    assert "uvicorn config.asgi:application" in streams and "uvicorn.workers" not in streams
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
-    for name in ("web", "worker", "import-worker", "beat"):
+    for name in ("web", "streams", "worker", "import-worker", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and env["REDIS_URL"].startswith("redis://")
 
@@ -218,6 +221,24 @@ def test_the_caddyfile_compose_mounts_is_in_the_repository_and_proxies_to_web():
     lines = [line.split("#")[0].strip() for line in caddyfile.read_text().splitlines()]
     assert "{$SITE_ADDRESS:localhost} {" in lines
     assert "reverse_proxy web:8000" in lines
+
+
+def test_the_proxy_sends_streams_to_uvicorn_unbuffered_and_the_rest_to_gunicorn():
+    from django.urls import reverse
+
+    services = compose()["services"]
+    assert [str(port) for port in services["streams"]["expose"]] == ["8001"]
+    assert "ports" not in services["streams"]
+    text = (ROOT / "deploy" / "Caddyfile").read_text()
+    lines = [line.split("#")[0].strip() for line in text.splitlines()]
+    matcher = next(line for line in lines if line.startswith("@stream "))
+    pattern = re.compile(matcher.split()[-1])
+    assert pattern.match(reverse("raci:stream", args=["acme", "core"]))
+    assert pattern.match(reverse("workshops:stream", args=["acme", "core", 7]))
+    assert not pattern.match(reverse("raci:changes", args=["acme", "core"]))
+    stream_block = text[text.index("handle @stream {") : text.index("handle {")]
+    assert "reverse_proxy streams:8001" in stream_block and "flush_interval -1" in stream_block
+    assert "encode" not in stream_block.split("#")[0] and "encode zstd gzip" in text[text.index("handle {") :]
 
 
 def test_web_worker_and_beat_trust_forwarded_headers_from_the_proxys_fixed_address_only():

@@ -153,6 +153,8 @@ URLS: dict[str, dict] = {
     "raci:matrix": {},
     "raci:findings": {},
     "raci:changes": {},
+    "raci:stream": {},
+    "workshops:stream": {},
     "raci:history": {},
     "raci:matrix_reviewed": {},
     "raci:decisions": {"fields": ["what", "why", "activity", "decided_by", "decided_on", "review_on"]},

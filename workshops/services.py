@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import push
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import clean_name
 from raci import services as raci_services
@@ -34,6 +35,9 @@ Status = Workshop.Status
 def _bump(workshop: Workshop) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(version=F("version") + 1, updated_at=timezone.now())
     workshop.version += 1
+    # Open pages' streams hear the new version (never what changed: proposals are blind);
+    # each page fetches its own view of it.
+    push.publish_on_commit(push.channel("workshop", workshop.pk), lambda: {"kind": "changed", "seq": workshop.version})
 
 
 def _locked(workshop: Workshop) -> Workshop:

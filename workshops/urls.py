@@ -13,6 +13,7 @@ urlpatterns = [
     path(M + "new/", views.workshop_new, name="new"),
     path(W, views.workshop_page, name="workshop"),
     path(W + "live/", views.workshop_live, name="live"),
+    path(W + "stream/", views.workshop_stream, name="stream"),
     path(W + "cells/<int:activity_id>/<int:role_id>/", views.proposal, name="proposal"),
     path(W + "settle/<int:activity_id>/", views.settle, name="settle"),
     path(W + "split/<int:activity_id>/", views.split, name="split"),

@@ -15,16 +15,18 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import errors
+from core import errors, push
 from core.bounds import query_int
 from core.responses import answer_change, is_htmx, message_of, refusal_redirects_to, render_varied, show_on_form
 from raci import services as raci_services
+from raci import stream
 from raci.grid_render import badge_html, cell_html, row_cells_html
 from raci.matrix_access import matrix_for
 from raci.models import Template
 from raci.phases import PHASE_LABELS
 from raci.rules import DISPLAY
 from raci.selectors import templates_for
+from raci.views.stream import missed_by_number, open_stream, since_of
 from workshops import reveal, selectors, services
 from workshops.forms import NewMatrixForm, WorkshopForm
 from workspaces.access import membership_for
@@ -162,6 +164,7 @@ def _context(request, found: selectors.WorkshopAccess, **extra) -> dict:
         "is_participant": found.is_participant,
         "can_facilitate": found.can_facilitate,
         "live_every": LIVE_EVERY_MS,
+        "pushed": push.enabled(),
         "since": matrix.last_seq,
         "held_on": services.held_on_label(workshop),
     }
@@ -271,6 +274,32 @@ def workshop_live(request, ws, m, workshop_id):
         return response
     found = _access(request, ws, m, workshop_id)
     return render_varied(request, f"{PAGE}#live-response", _context(request, found, oob=True))
+
+
+@require_GET
+async def workshop_stream(request, ws, m, workshop_id):
+    """The workshop page's stream (raci.views.stream): each new version of the workshop is
+    announced by its number only, and the page fetches it from `workshop_live`, as its
+    person may see it."""
+
+    def check() -> dict:
+        try:
+            workshop = _access(request, ws, m, workshop_id).workshop
+            return {
+                "stream": stream.Stream(
+                    matrix_id=workshop.matrix_id,
+                    person_id=request.user.pk,
+                    editable=False,
+                    sent=since_of(request, workshop.version),
+                    cells_shown=False,
+                    channel=push.channel("workshop", workshop.pk),
+                ),
+                "last": workshop.version,
+            }
+        finally:
+            stream.close_connections()
+
+    return await open_stream(request, check, missed=missed_by_number)
 
 
 # --- proposals -------------------------------------------------------------------------------

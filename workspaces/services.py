@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from django.db import transaction
 from django.db.models import Q
 
+from core import push
 from core.errors import Conflict, InvalidInput, NotFound
 from core.text import NAME_MAX, clean_code, clean_name, unique_slug
 from workspaces import handover as registry
@@ -238,8 +239,12 @@ def member_update(*, workspace: Workspace, membership_id: int, access: str) -> M
         raise InvalidInput("Pick an access level: viewer, editor or admin.", "access")
     if membership.access == Access.ADMIN and access != Access.ADMIN and not _admins_left(workspace, membership):
         raise InvalidInput("A workspace needs at least one admin; make someone else admin first.", "access")
+    changed = membership.access != access or membership.suspended_at is not None
     membership.access, membership.suspended_at = access, None
     membership.save(update_fields=["access", "suspended_at"])
+    if changed:
+        # Open streams of theirs close and reconnect under the new access.
+        push.access_changed(person_id=membership.user_id, workspace_id=workspace.pk)
     return membership
 
 
@@ -299,6 +304,7 @@ def membership_remove(
     for provider in registry.providers():
         provider.hand_over(membership=membership, to=to, actor=actor)
     held = list(membership.held_roles.values_list("role_id", flat=True))
+    push.access_changed(person_id=membership.user_id, workspace_id=workspace.pk)
     membership.delete()
     for key in rotate:
         registry.secret_rotate(workspace=workspace, key=key, actor=actor)

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import push
 from core.errors import Conflict, InvalidInput, NotFound
 from core.links import absolute
 from workspaces import claims, signals
@@ -289,6 +290,8 @@ def _carry_out(workspace: Workspace, member: Membership | None, user, result: Ou
         assert member is not None
         member.suspended_at = now
         member.save(update_fields=["suspended_at"])
+        # Their open pages stop receiving changes now, not at their next request.
+        push.access_changed(person_id=member.user_id, workspace_id=workspace.pk)
         return True
     if result.action == Action.JOIN:
         member = Membership.objects.create(workspace=workspace, user=user, access=result.access)
@@ -299,6 +302,7 @@ def _carry_out(workspace: Workspace, member: Membership | None, user, result: Ou
         member.access, member.suspended_at = result.access, None
         if changed:
             member.save(update_fields=["access", "suspended_at"])
+            push.access_changed(person_id=member.user_id, workspace_id=workspace.pk)
     if result.role_ids:
         held = set(RoleHolder.objects.filter(membership=member).values_list("role_id", flat=True))
         fresh = sorted(result.role_ids - held)

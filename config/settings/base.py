@@ -198,6 +198,16 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
     }
 
+# Pushed changes (core.push): the Redis whose pub/sub carries changes from the processes
+# that write to the stream processes (uvicorn, config.asgi). Empty: pages poll.
+PUSH_REDIS_URL = os.environ.get("PUSH_REDIS_URL", REDIS_URL)
+# One person's open streams, across every stream process: past this, a page polls.
+PUSH_STREAMS_PER_PERSON = env_int("PUSH_STREAMS_PER_PERSON", 20)
+# A quiet stream sends a comment this often, so proxies do not close it as idle.
+PUSH_HEARTBEAT_SECONDS = env_int("PUSH_HEARTBEAT_SECONDS", 15)
+# How long a browser waits before reconnecting a lost stream.
+PUSH_RETRY_MS = env_int("PUSH_RETRY_MS", 2000)
+
 # Sessions are read from the cache and written through to the database, so a page view
 # costs no session query and a cache restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -42,3 +42,8 @@ WEBHOOK_ALLOW_PRIVATE = True
 # ... and so do the tests' Slack and Teams listeners.
 CHAT_WEBHOOK_HOSTS = {kind: [*hosts, "127.0.0.1"] for kind, hosts in CHAT_WEBHOOK_HOSTS_DEFAULT.items()}
 SITE_URL = "http://testserver"
+
+# Pushed changes are off unless a test turns them on: tests/streaming.py starts stream
+# processes with it; the channels of parallel workers sharing one Redis stay apart.
+PUSH_REDIS_URL = os.environ.get("STREAM_PROCESS_REDIS_URL", "")
+PUSH_CHANNEL_PREFIX = f"lockstep-test-{WORKER}:"

@@ -15,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound, StaleEdit
-from raci import changelog, findings, rules
+from raci import changelog, findings, live_feed, rules
 from raci.findings import neighbourhood_checked
 from raci.grid import COLUMN_LETTERS, CellsAround, Grid
 from raci.letters import VALID_VALUES_TEXT, letters_parse
@@ -43,6 +43,9 @@ class CellResult:
     # The matrix's size as the edit read it (the live feed cuts pages by it).
     n_activities: int = 0
     n_columns: int = 0
+    # Whether the row's or the column's findings differ from before the edit (open pages
+    # are sent the findings panel only then).
+    findings_moved: bool = True
 
 
 def parse_value(text: str) -> str:
@@ -183,6 +186,7 @@ def cell_set(*, matrix: Matrix, activity_id: int, role_id: int, value: str, expe
         )
     if result.changed:
         _wait_for_disk()
+        live_feed.changed(matrix=matrix)
     return result
 
 
@@ -260,7 +264,17 @@ def _plan(matrix: Matrix, *, activity_id: int, role_id: int, value: str, expecte
     delta["acknowledged"] = new.accepted - old.accepted
     planned = _Planned(before, version, None, delta, f"{hood.activity.name} × {hood.column.code}")
     planned.result = CellResult(
-        activity_id, role_id, value, version + 1, True, new_row, new_column, {}, hood.n_activities, len(hood.columns)
+        activity_id,
+        role_id,
+        value,
+        version + 1,
+        True,
+        new_row,
+        new_column,
+        {},
+        hood.n_activities,
+        len(hood.columns),
+        new_row != old_row or new_column != old_column,
     )
     return planned
 

@@ -26,6 +26,11 @@ def cell(request, ws, m, activity_id, role_id):
     if request.method == "GET":
         return _cell_form(request, matrix, activity_id, role_id)
     version = query_int(request.POST.get("version"), default=-1)
+    with live_feed.feeding():  # the edit's answer goes to the feed, and so to open streams
+        return _cell_change(request, matrix, activity_id, role_id, version)
+
+
+def _cell_change(request, matrix, activity_id, role_id, version):
     return answer_change(
         lambda: services.cell_set(
             matrix=matrix,
@@ -82,6 +87,8 @@ def _feed(request, matrix, result, context) -> None:
             f"{user.first_name} {user.last_name}".strip() or user.username,
             result.n_activities,
             result.n_columns,
+            result.counts,
+            result.findings_moved,
         ),
     )
 

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
+from core import push
 from core.bounds import query_int
 from core.responses import render_varied, vary_on_htmx
 from raci import findings, live_feed, paging, selectors
@@ -81,6 +82,7 @@ def _changes(matrix, *, since: int, editable: bool, page: int | None, only: bool
         "since": matrix.last_seq,
         "structural": False,
         "live_every": LIVE_EVERY_MS,
+        "pushed": push.enabled(),
         "view_query": view_query(page or 1, only),
         "counts": matrix.counts,
     }

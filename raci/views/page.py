@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from core import push
 from core.bounds import query_int
 from core.responses import answer_change, message_of, render_varied
 from raci import fixes, page_asides, paging, selectors
@@ -226,6 +227,7 @@ def page_context(request, matrix, grid, **extra) -> dict:
             "since": matrix.last_seq,
             "panel_seq": matrix.last_seq,
             "live_every": LIVE_EVERY_MS,
+            "pushed": push.enabled(),
             "workspace": matrix.workspace,
             "matrix": matrix,
             "access": matrix.access,

@@ -193,6 +193,21 @@
   }
   window.LockstepGrid = { apply: apply };
 
+  // Pushed changes (static/js/live.js): cells go through `apply`, like everything else.
+  if (window.LockstepLive) {
+    window.LockstepLive.on("cells", function (data) { apply({ cells: data.cells, badges: data.badges }); });
+    window.LockstepLive.on("panel", function (data) {
+      var now = document.getElementById("findings-panel"), seen = document.getElementById("panel-seq");
+      if (!now || (seen && Number(seen.value) >= data.seq)) return;
+      var box = document.createElement("div");
+      box.innerHTML = data.html;
+      var node = box.firstElementChild;
+      if (!node) return;
+      now.replaceWith(node);
+      htmx.process(node);
+    });
+  }
+
   // A change to rows or columns replaces the whole grid; it waits while someone is typing in
   // a form of the matrix (or has one open in a header), and says so instead.
   function busyForm() {

@@ -26,7 +26,9 @@ from locust.contrib.fasthttp import FastHttpSession
 
 WORLD = json.load(open(os.environ["LOAD_WORLD"])) if os.environ.get("LOAD_WORLD") else None
 EDIT_EVERY = float(os.environ.get("LOAD_EDIT_EVERY", "1.0"))
-POLL_EVERY = float(os.environ.get("LOAD_POLL_EVERY", "0.8"))  # the page's hx-trigger
+POLL_EVERY = float(os.environ.get("LOAD_POLL_EVERY", "0.8"))  # the page's hx-trigger; 0: pages stream
+# Several web processes: each editor's page is served by one of them, round robin.
+HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
 VALUES = ["R", "A", "AR", "C", "I", ""]
 CELL = re.compile(r'<a id="c-(\d+)-(\d+)" class="[^"]*" href="[^"]*" data-v="(\d+)"')
 SINCE = re.compile(r'id="live"[^>]*?since=(\d+)')
@@ -58,7 +60,11 @@ class Editor(FastHttpUser):
     def on_start(self):
         world = WORLD
         self.path = world["path"]
-        session = f"{world['session_cookie']}={world['sessions'][next(_next_session) % len(world['sessions'])]}"
+        index = next(_next_session)
+        if HOSTS:
+            self.host = HOSTS[index % len(HOSTS)]
+            self.client = FastHttpSession(self.host, request_event=self.environment.events.request, user=self)
+        session = f"{world['session_cookie']}={world['sessions'][index % len(world['sessions'])]}"
         page = self.client.get(self.path, name="matrix page", headers={"Cookie": session})
         html = page.text
         self.versions = {(int(a), int(r)): int(v) for a, r, v in CELL.findall(html)}
@@ -79,10 +85,12 @@ class Editor(FastHttpUser):
         self.panel = int(PANEL.search(html).group(1))
         self.cells = [tuple(c) for c in world["cells"]]
         self.poller = FastHttpSession(self.host, request_event=self.environment.events.request, user=self)
-        self.live = gevent.spawn(self._stay_live)
+        # With a stream, the page sends no polls: tests/load/listen.py holds its stream.
+        self.live = gevent.spawn(self._stay_live) if POLL_EVERY > 0 else None
 
     def on_stop(self):
-        self.live.kill(block=False)
+        if self.live is not None:
+            self.live.kill(block=False)
 
     @task
     def edit(self):
@@ -169,7 +177,8 @@ def _write_accepted(environment, **kwargs):
     out = os.environ.get("LOAD_ACCEPTED")
     if out:
         with open(out, "w") as f:
-            json.dump({"count": COUNT["accepted"], "last": ACCEPTED, "pending": sorted(PENDING)}, f)
+            sent = {f"{a}-{r}-{v}": at for (a, r, v), at in SENT.items()}
+            json.dump({"count": COUNT["accepted"], "last": ACCEPTED, "pending": sorted(PENDING), "sent": sent}, f)
 
 
 @events.init.add_listener

@@ -15,8 +15,10 @@ ACTIVITIES, ROLES = 60, 10
 PHASES = ["insight", "strategy", "build", "launch", "post_launch"]
 
 
-def prepare(editors: int) -> dict:
-    """A fresh 60 x 10 matrix and `editors` editors already signed in (their session keys)."""
+def prepare(editors: int, listeners: int = 0) -> dict:
+    """A fresh 60 x 10 matrix and `editors` editors already signed in (their session keys);
+    with `listeners`, as many viewers signed in, one page each: one in twenty on the edited
+    matrix, the others spread over nineteen more matrices of the same size."""
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -64,21 +66,63 @@ def prepare(editors: int) -> dict:
         ]
     )
     raci_services.matrix_recount(matrix)
-    sessions = []
-    for user in users:
+
+    def signed_in(user) -> str:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        sessions.append(session.session_key)
+        return session.session_key
+
+    sessions = [signed_in(user) for user in users]
+    listening = _listeners(workspace, matrix, roles, listeners, signed_in) if listeners else []
     return {
         "path": f"/w/{workspace.slug}/matrices/{matrix.slug}/",
         "matrix_id": matrix.pk,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "sessions": sessions,
         "cells": [[a.pk, r.pk] for a in activities for r in roles],
+        "listeners": listening,
     }
+
+
+def _listeners(workspace, matrix, roles, count: int, signed_in) -> list[dict]:
+    """`count` viewers, each with the path of the matrix their page shows."""
+    from django.contrib.auth import get_user_model
+
+    from raci.models import Activity, Cell, Column, Matrix
+    from workspaces.models import Membership
+
+    User = get_user_model()
+    others = []
+    for n in range(1, 20):
+        other = Matrix.objects.create(workspace=workspace, name=f"Other {n}", slug=f"other-{n}", owner=matrix.owner)
+        Column.objects.bulk_create([Column(matrix=other, role=r, order=j) for j, r in enumerate(roles)])
+        rows = Activity.objects.bulk_create(
+            [Activity(matrix=other, name=f"Activity {i}", phase=PHASES[i % 5], order=i) for i in range(ACTIVITIES)]
+        )
+        Cell.objects.bulk_create(
+            [
+                Cell(activity=a, role=r, value="AR" if j == i % ROLES else "C", version=1)
+                for i, a in enumerate(rows)
+                for j, r in enumerate(roles)
+                if j == i % ROLES or j == (i + 1) % ROLES
+            ]
+        )
+        others.append(f"/w/{workspace.slug}/matrices/{other.slug}/")
+    viewers = [User(username=f"load-editor-listener-{i}", first_name=f"Listener {i}") for i in range(count)]
+    for viewer in viewers:
+        viewer.set_unusable_password()
+    User.objects.bulk_create(viewers)
+    viewers = list(User.objects.filter(username__startswith="load-editor-listener-").order_by("id"))
+    Membership.objects.bulk_create([Membership(workspace=workspace, user=u, access="viewer") for u in viewers])
+    on_edited = max(1, -(-count // 20))
+    edited = f"/w/{workspace.slug}/matrices/{matrix.slug}/"
+    return [
+        {"path": edited if i < on_edited else others[(i - on_edited) % len(others)], "session": signed_in(user)}
+        for i, user in enumerate(viewers)
+    ]
 
 
 def check(world: dict, accepted: dict) -> list[str]:
@@ -123,7 +167,7 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     if argv[:1] == ["prepare"]:
-        json.dump(prepare(int(argv[1])), sys.stdout)
+        json.dump(prepare(int(argv[1]), int(argv[2]) if len(argv) > 2 else 0), sys.stdout)
         return 0
     if argv[:1] == ["check"]:
         with open(argv[1]) as w, open(argv[2]) as a:

@@ -255,7 +255,7 @@ def test_while_one_request_rebuilds_the_panel_the_others_answer_with_the_one_the
 def test_the_open_page_polls_within_a_second_and_sends_its_panels_change(client, workshop):
     _, _, matrix, _, _ = workshop
     html = client.get(reverse("raci:matrix", args=[matrix.workspace.slug, matrix.slug])).content.decode()
-    assert 'hx-trigger="every 800ms" hx-include="#panel-seq"' in html
+    assert 'hx-trigger="every 800ms, live-fetch" hx-include="#panel-seq"' in html
     assert f'id="panel-seq" name="panel" value="{matrix.last_seq}"' in html
 
 

@@ -1,0 +1,108 @@
+"""Another editor's change reaches an open matrix page over its stream, without a poll; with
+the stream blocked, polling brings it. The pages are served by a stream process (uvicorn),
+since the test live server is WSGI, where the stream refuses and pages poll."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, expect
+
+from raci.models import Column, Template
+from raci.services import matrix_create
+from tests.browser.conftest import CSP_RECORDER, assert_htmx_loaded
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.streaming import REDIS_URL, stream_process
+from workspaces.models import Access
+
+
+@pytest.fixture
+def site(transactional_db, tmp_path, settings):
+    from raci.seeding import templates_seed
+
+    templates_seed()
+    settings.PUSH_REDIS_URL = REDIS_URL
+    with stream_process(tmp_path / "uvicorn.log", app="tests.stream_app:application") as base:
+        yield base
+
+
+def _world():
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    alice = MembershipFactory(
+        workspace=workspace, access=Access.EDITOR, user=UserFactory(username="alice", first_name="Alice")
+    )
+    MembershipFactory(workspace=workspace, access=Access.EDITOR, user=UserFactory(username="bob", first_name="Bob"))
+    matrix = matrix_create(
+        workspace=workspace, name="Core", actor=alice.user, template=Template.objects.get(slug="pm-pmm-scaleup")
+    )
+    naming = matrix.activities.get(name="Naming")
+    pm = Column.objects.get(matrix=matrix, role__code="PM").role
+    return matrix, naming, pm
+
+
+def _open(browser: Browser, base: str, username: str, url: str, *, block_stream=False):
+    from django.contrib.auth import get_user_model
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(CSP_RECORDER)
+    if block_stream:
+        page.route("**/stream/**", lambda route: route.abort())
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    assert_htmx_loaded(page)
+    page.evaluate("window.__marker = 'no reload'")
+    return context, page, requests
+
+
+def _set(page, a, r, key):
+    page.locator(f"#c-{a}-{r}").focus()
+    page.keyboard.press(key)
+
+
+def test_anothers_edit_arrives_over_the_stream_with_no_poll(browser: Browser, site):
+    matrix, naming, pm = _world()
+    url = f"{site}/w/acme/matrices/{matrix.slug}/"
+    ctx_a, alice, _ = _open(browser, site, "alice", url)
+    ctx_b, bob, bob_requests = _open(browser, site, "bob", url)
+    bob.wait_for_function("window.LockstepLive.streaming()")
+    bob_requests.clear()
+    _set(alice, naming.pk, pm.pk, "a")
+    expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A")
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A", timeout=5_000)
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_class(re.compile(r"\bremote\b"))
+    expect(bob.locator(f"#rb-{naming.pk} .badge")).to_have_count(1)
+    expect(bob.locator("#finding-counts")).to_contain_text(re.compile(r"1 error\b"))
+    expect(bob.locator("#findings-panel")).to_contain_text("multiple-accountable")
+    bob.wait_for_timeout(1_500)  # polls would have gone out meanwhile, every 800 ms
+    assert [u for u in bob_requests if "/changes/" in u or "/findings/" in u] == []
+    # A change to rows is announced by the stream and fetched once, the polling way.
+    alice.locator("#new-activity-name").fill("Analyst briefings")
+    alice.locator("#new-activity-phase").select_option("launch")
+    alice.get_by_role("button", name="Add").first.click()
+    expect(bob.locator("#grid")).to_contain_text("Analyst briefings", timeout=5_000)
+    assert bob.evaluate("window.__marker") == "no reload"
+    assert bob.evaluate("window.__csp") == [] and alice.evaluate("window.__csp") == []
+    ctx_a.close()
+    ctx_b.close()
+
+
+def test_with_the_stream_blocked_the_change_arrives_by_polling(browser: Browser, site):
+    matrix, naming, pm = _world()
+    url = f"{site}/w/acme/matrices/{matrix.slug}/"
+    ctx_a, alice, _ = _open(browser, site, "alice", url)
+    ctx_b, bob, bob_requests = _open(browser, site, "bob", url, block_stream=True)
+    _set(alice, naming.pk, pm.pk, "a")
+    expect(bob.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A", timeout=5_000)
+    expect(bob.locator(f"#rb-{naming.pk} .badge")).to_have_count(1)
+    assert any("/changes/" in u for u in bob_requests)
+    assert not bob.evaluate("window.LockstepLive.streaming()")
+    assert bob.evaluate("window.__marker") == "no reload"
+    ctx_a.close()
+    ctx_b.close()
