@@ -88,7 +88,7 @@ def test_the_page_offers_the_deck_only_when_the_link_allows_downloads(world, kin
     _, allowed = make(world, kind, allow_downloads=True)
     _, plain = make(world, kind)
     page = Client().get(f"/s/{allowed}/").content.decode()
-    assert '<a class="btn" href="slides.pptx" download>Download as PowerPoint</a>' in page
+    assert '<a class="btn small share-download no-print" href="slides.pptx" download>Download as PowerPoint</a>' in page
     assert "slides.pptx" not in Client().get(f"/s/{plain}/").content.decode()
 
 
