@@ -46,6 +46,7 @@ def test_a_link_made_with_downloads_lets_a_stranger_download_the_deck(world, ser
     admin.get_by_label("Matrix").select_option(label="Product launch")
     admin.get_by_label("People's names").select_option("hide")
     admin.get_by_label("Allow downloads").check()
+    shoot(admin, "share_links_form_downloads", part=".share-make")
     admin.get_by_role("button", name="Make the link").click()
     address = admin.get_by_label("The link's address").input_value()
     expect(admin.locator("table.share-links")).to_contain_text("downloads")
