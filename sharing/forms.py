@@ -33,7 +33,10 @@ class NewLinkForm(forms.Form):
     )
     names = forms.ChoiceField(choices=NAMES_CHOICES, required=False, label="People's names")
     allow_downloads = forms.BooleanField(
-        required=False, label="Allow downloads", help_text="Viewers may download what the page shows."
+        required=False,
+        label="Allow downloads",
+        help_text="A matrix, a quarter or a pre-read then offers “Download as PowerPoint”, "
+        "with names hidden as on the page.",
     )
 
     def __init__(self, *args, matrices=(), launches=(), **kwargs):

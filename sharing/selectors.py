@@ -98,6 +98,13 @@ def names_of(*, workspace: Workspace) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
+def names_pattern(names: list[str], *, escaped: bool) -> re.Pattern[str]:
+    """Any of `names` as a whole word (not inside an address or a longer name); `escaped`
+    matches them as HTML prints them. `names` is longest first, so a full name wins."""
+    alternatives = "|".join(re.escape(escape(n) if escaped else n) for n in names)
+    return re.compile(rf"(?<![\w@./-])(?:{alternatives})(?![\w@/-]|\.\w)")
+
+
 _TAG = re.compile(r"(<[^>]*>)")
 # Attributes whose values people read: a name in them is as visible as in the text.
 _READ_ATTRIBUTE = re.compile(r'(\b(?:title|aria-label|alt|content)=")([^"]*)(")')
@@ -110,8 +117,7 @@ def hide_names(html: str, names: list[str]) -> str:
     Names are matched escaped, as the templates print them."""
     if not names:
         return html
-    alternatives = "|".join(re.escape(escape(n)) for n in names)
-    name = re.compile(rf"(?<![\w@./-])(?:{alternatives})(?![\w@/-]|\.\w)")
+    name = names_pattern(names, escaped=True)
 
     def text(part: str) -> str:
         return name.sub("someone", part)

@@ -11,6 +11,7 @@ S = "s/<str:share>/"
 urlpatterns = [
     path(S, views.shared, name="shared"),
     path(S + "changes/", views.shared_changes, name="shared_changes"),
+    path(S + "slides.pptx", views.shared_slides, name="shared_slides"),
     path(W, views.links, name="links"),
     path(W + "who/", views.policy, name="policy"),
     path(W + "<int:link_id>/revoke/", views.link_revoke, name="link_revoke"),

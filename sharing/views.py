@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import slides
 from core.bounds import query_int
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.responses import show_on_form
 from launches.models import Launch
 from raci.models import Matrix
-from sharing import selectors, services, throttle
+from sharing import decks, selectors, services, throttle
 from sharing.forms import NewLinkForm, OriginsForm, PolicyForm
 from sharing.models import Kind, ShareLink
 from workspaces.access import membership_for
@@ -74,6 +75,7 @@ def shared(request, share):
     context: dict = {"link": link, "what": selectors.what_of(link), "names": names}
     context["version"] = selectors.version_of(link)
     context["poll_seconds"] = settings.SHARE_POLL_SECONDS
+    context["deck"] = decks.offers_deck(link)
     if link.kind == Kind.MATRIX:
         context["view"] = selectors.matrix_view(link=link, page=query_int(request.GET.get("page")))
     elif link.kind == Kind.LAUNCH:
@@ -86,6 +88,20 @@ def shared(request, share):
         text = response.content.decode()
         response.content = selectors.hide_names(text, selectors.names_of(workspace=link.workspace)).encode()
     return _public(response, link)
+
+
+@require_GET
+def shared_slides(request, share):
+    """What the page shows as slides, when its link allows downloads. A link that does not
+    (or whose kind has no deck) answers the same 404 as one that does not exist."""
+    found = _live_or_404(request, share)
+    if isinstance(found, HttpResponse):
+        return found
+    if not decks.offers_deck(found):
+        raise Http404("No such page")
+    services.link_viewed(link=found)
+    body, filename = decks.deck_of(found)
+    return _public(slides.download(body, filename=filename), found)
 
 
 @require_GET

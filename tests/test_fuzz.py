@@ -267,6 +267,7 @@ URLS: dict[str, dict] = {
     },
     "sharing:shared": {"path": {"share": ["A" * 43, "x" * 44, "%2F"]}},
     "sharing:shared_changes": {"path": {"share": ["A" * 43]}},
+    "sharing:shared_slides": {"path": {"share": ["A" * 43, "x" * 44, "%2F"]}},
     "sharing:links": {"fields": ["kind", "matrix", "launch", "quarter", "days", "names", "allow_downloads"]},
     "sharing:policy": {"fields": ["share_links_by"]},
     "sharing:link_revoke": {},
@@ -444,6 +445,7 @@ def _seed() -> Seed:
     shared = share_services.link_create(
         membership=Membership.objects.get(workspace=workspace, user=admin),
         target=share_services.Target("matrix", matrix=matrix),
+        allow_downloads=True,  # so that its slides are walked too
     )
     return Seed(
         users={"anonymous": None, "outsider": outsider, "viewer": viewer.user, "editor": editor.user, "admin": admin},

@@ -178,6 +178,8 @@ def test_a_share_link_404_and_405_are_logged_without_the_secret(client, caplog, 
         assert client.get(wrong).status_code == 404
         assert client.post(url).status_code == 405
         assert client.get(url + "changes/?since=x").status_code == 200
+        # The link does not allow downloads: its deck's address is a 404, logged like the rest.
+        assert client.get(url + "slides.pptx").status_code == 404
     assert secret not in logged(caplog) and secret[::-1] not in logged(caplog)
     assert "/s/[redacted]/" in logged(caplog)
 
@@ -203,6 +205,8 @@ def test_a_500_on_a_share_page_is_logged_without_the_secret(caplog, share_link, 
         ("GET /s/AbC-12_xyz/ HTTP/1.1", "GET /s/[redacted]/ HTTP/1.1"),
         ("GET /s/AbC-12_xyz/changes/?since=3 HTTP/1.1", "GET /s/[redacted]/changes/?since=3 HTTP/1.1"),
         ("GET /s%2FAbC-12_xyz HTTP/1.1", "GET /s%2F[redacted] HTTP/1.1"),
+        ("GET /s/AbC-12_xyz/slides.pptx HTTP/1.1", "GET /s/[redacted]/slides.pptx HTTP/1.1"),
+        ("Not Found: /s/AbC-12_xyz/slides.pptx", "Not Found: /s/[redacted]/slides.pptx"),
         ("Not Found: /s/AbC", "Not Found: /s/[redacted]"),
         ("/s/AbC-12_xyz/", "/s/[redacted]/"),
         ("https://lockstep.example/s/AbC-12_xyz/", "https://lockstep.example/s/[redacted]/"),

@@ -320,6 +320,7 @@ def test_share_pages_and_the_links_page_have_no_serious_accessibility_violations
 
     pages = {f"shared {kind}": f"/s/{make(world, kind)[1]}/" for kind in Kind.values}
     pages["shared quarter, names shown"] = f"/s/{make(world, Kind.QUARTER, hide_names=False)[1]}/"
+    pages["shared matrix, downloads"] = f"/s/{make(world, Kind.MATRIX, allow_downloads=True)[1]}/"
     context = _context(browser)  # a CSP that lets axe in, for this scan only
     page = context.new_page()
     problems = _check(page, server, pages)
