@@ -118,8 +118,14 @@ URLCONFS = ("workspaces.urls", "notifications.urls", "dashboard.urls", "raci.url
 NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS for p in get_resolver(conf).url_patterns}
 
 
+# The pushed changes' stream checks access in a thread of its own, on its own connection,
+# which cannot see this module's rows (they stay in one open transaction): its access is
+# checked on committed rows, through a real stream server, in tests/raci/test_views_stream.py.
+CHECKED_ELSEWHERE = {"stream"}
+
+
 def test_every_url_pattern_is_in_the_table():
-    assert set(NAMESPACE) == set(TABLE)
+    assert set(NAMESPACE) - CHECKED_ELSEWHERE == set(TABLE)
 
 
 @pytest.fixture(scope="module")

@@ -257,3 +257,13 @@ def test_a_quiet_stream_sends_heartbeats(streams, room):
         assert reader.next(3, skip=()).event == "ping"
     finally:
         reader.close()
+
+
+def test_a_stream_asked_for_without_a_session_is_refused(streams, room):
+    _, _, _, matrix, _, _ = room
+    refused = EventReader(streams, stream_path(matrix))
+    try:
+        assert refused.status == 403
+        assert refused.headers["content-type"].startswith("text/plain")
+    finally:
+        refused.close()
