@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -88,6 +89,11 @@ def demo_seed() -> Workspace:
             username, f"{username}@example.com", DEMO_PASSWORD, first_name=first, last_name=last
         )
         Membership.objects.get_or_create(workspace=workspace, user=colleague, defaults={"access": "editor"})
+    # Sign-in asks for a confirmed address; the demo's people are signed into at once.
+    for person in User.objects.filter(username__in=[DEMO_USERNAME] + [c[0] for c in colleagues]):
+        EmailAddress.objects.update_or_create(
+            user=person, email=person.email, defaults={"verified": True, "primary": True}
+        )
     if not Matrix.objects.filter(workspace=workspace).exists():
         template = Template.objects.get(workspace__isnull=True, slug=DEFAULT_TEMPLATE_SLUG)
         matrix = services.matrix_create(

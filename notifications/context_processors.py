@@ -9,8 +9,9 @@ def bell(request):
     if user is None or not user.is_authenticated:
         return {}
     from notifications.selectors import unread_count
+    from workspaces.sessions import refused_workspaces
 
     return {
-        "bell_unread": SimpleLazyObject(lambda: unread_count(user=user)),
+        "bell_unread": SimpleLazyObject(lambda: unread_count(user=user, refused=refused_workspaces(request))),
         "bell_poll_seconds": settings.NOTIFY_POLL_SECONDS,
     }

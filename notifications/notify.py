@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
@@ -28,6 +29,7 @@ from notifications.models import (
     Webhook,
     WebhookDelivery,
 )
+from notifications.selectors import shown
 
 Kind = NotificationKind
 
@@ -234,8 +236,9 @@ def seen(keys: Iterable[str]) -> set[str]:
 # --- a person's inbox and choices, a workspace's webhook --------------------------------
 
 
-def mark_read(*, user, notification_id: int) -> Notification:
-    n = Notification.objects.filter(user=user, pk=notification_id).first()
+def mark_read(*, user, notification_id: int, refused: Q | None = None) -> Notification:
+    """`refused`: the workspaces whose sign-in rules refuse the session (their notifications are not found)."""
+    n = shown(Notification.objects.filter(user=user, pk=notification_id), refused).first()
     if n is None:
         raise NotFound("No such notification.")
     if n.read_at is None:
@@ -244,8 +247,8 @@ def mark_read(*, user, notification_id: int) -> Notification:
     return n
 
 
-def mark_all_read(*, user, workspace_id: int | None = None) -> int:
-    unread = Notification.objects.filter(user=user, in_app=True, read_at__isnull=True)
+def mark_all_read(*, user, workspace_id: int | None = None, refused: Q | None = None) -> int:
+    unread = shown(Notification.objects.filter(user=user, in_app=True, read_at__isnull=True), refused)
     if workspace_id is not None:
         unread = unread.filter(workspace_id=workspace_id)
     return unread.update(read_at=timezone.now())

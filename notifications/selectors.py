@@ -2,7 +2,10 @@
 
 A person hears only from the workspaces they are a member of now: the bell, the list, the
 e-mail and the digest all read `still_member()`, so whoever leaves (or is removed, or whose
-account is switched off) stops hearing at once, whatever was stored for them before.
+account is switched off) stops hearing at once, whatever was stored for them before. The
+pages also leave out the workspaces whose sign-in rules refuse the session
+(`workspaces.sessions.refused_workspaces`, given as `refused`): what a workspace's pages
+refuse, its notifications do not show either.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 
 def still_member() -> Exists:
@@ -27,16 +30,28 @@ def still_member() -> Exists:
     )
 
 
-def unread_count(*, user) -> int:
+def shown(found, refused: Q | None):
+    """`found` (notifications) without those of the workspaces that refuse the session:
+    a condition of the same query, no query more."""
+    if refused is None:
+        return found
+    from workspaces.models import Workspace
+
+    return found.exclude(workspace__in=Workspace.objects.filter(refused))
+
+
+def unread_count(*, user, refused: Q | None = None) -> int:
     from notifications.models import Notification
 
-    return Notification.objects.filter(still_member(), user=user, in_app=True, read_at__isnull=True).count()
+    found = Notification.objects.filter(still_member(), user=user, in_app=True, read_at__isnull=True)
+    return shown(found, refused).count()
 
 
-def notifications_of(*, user, unread_only: bool = False, workspace_id: int | None = None):
+def notifications_of(*, user, unread_only: bool = False, workspace_id: int | None = None, refused: Q | None = None):
     from notifications.models import Notification
 
     found = Notification.objects.filter(still_member(), user=user, in_app=True).select_related("workspace", "actor")
+    found = shown(found, refused)
     if unread_only:
         found = found.filter(read_at__isnull=True)
     if workspace_id is not None:

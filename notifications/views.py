@@ -19,6 +19,7 @@ from notifications.models import DigestSchedule, EmailMode, Notification, Notifi
 from workspaces.access import membership_for
 from workspaces.context_processors import memberships_for
 from workspaces.models import Access
+from workspaces.sessions import refused_workspaces
 
 
 @login_required
@@ -30,7 +31,10 @@ def notifications(request):
     if request.GET.get("w"):
         workspace_id = next((m.workspace_id for m in memberships if m.workspace.slug == request.GET["w"]), None)
     page = Paginator(
-        selectors.notifications_of(user=request.user, unread_only=unread_only, workspace_id=workspace_id), 30
+        selectors.notifications_of(
+            user=request.user, unread_only=unread_only, workspace_id=workspace_id, refused=refused_workspaces(request)
+        ),
+        30,
     ).get_page(request.GET.get("page"))
     # Back to this page after opening a notification must not show it unread from the cache:
     # like every signed-in page it is sent `Cache-Control: private, no-store`.
@@ -41,7 +45,7 @@ def notifications(request):
             "page": page,
             "unread_only": unread_only,
             "workspace_filter": request.GET.get("w", ""),
-            "bell_unread": selectors.unread_count(user=request.user),
+            "bell_unread": selectors.unread_count(user=request.user, refused=refused_workspaces(request)),
         },
     )
 
@@ -51,7 +55,9 @@ def notifications(request):
 def notification_badge(request):
     """The bell, polled by every page: the unread count without a reload."""
     return render_varied(
-        request, "notifications/notifications.html#bell", {"bell_unread": selectors.unread_count(user=request.user)}
+        request,
+        "notifications/notifications.html#bell",
+        {"bell_unread": selectors.unread_count(user=request.user, refused=refused_workspaces(request))},
     )
 
 
@@ -67,7 +73,7 @@ def _back(request) -> str:
 
 
 def _mark_read(request, notification_id):
-    return notify.mark_read(user=request.user, notification_id=notification_id)
+    return notify.mark_read(user=request.user, notification_id=notification_id, refused=refused_workspaces(request))
 
 
 @login_required
@@ -78,7 +84,7 @@ def notification_read(request, notification_id):
         return render_varied(
             request,
             "notifications/notifications.html#read-response",
-            {"n": n, "bell_unread": selectors.unread_count(user=request.user)},
+            {"n": n, "bell_unread": selectors.unread_count(user=request.user, refused=refused_workspaces(request))},
         )
     return redirect(_back(request))
 
@@ -97,7 +103,7 @@ def notification_open(request, notification_id):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    count = notify.mark_all_read(user=request.user)
+    count = notify.mark_all_read(user=request.user, refused=refused_workspaces(request))
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
     return redirect(_back(request))
 
@@ -141,7 +147,11 @@ def notification_settings(request):
     return render_varied(
         request,
         "notifications/notification_settings.html",
-        {"form": form, "has_email": bool(request.user.email), "bell_unread": selectors.unread_count(user=request.user)},
+        {
+            "form": form,
+            "has_email": bool(request.user.email),
+            "bell_unread": selectors.unread_count(user=request.user, refused=refused_workspaces(request)),
+        },
         status=422 if form.errors else 200,
     )
 

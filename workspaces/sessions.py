@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -69,28 +70,57 @@ class SignInRefused(Forbidden):
     """The workspace's sign-in rules refuse this session: the page says how to get in."""
 
 
-def session_refusal(request, workspace) -> SignInRefused | None:
-    """Why the workspace refuses this session, or None. Site admins are never refused (the
-    way back in when the identity provider is down)."""
-    if not (workspace.require_sso or workspace.require_two_factor):
-        return None
+def refused_by(request, *, require_sso: bool, require_two_factor: bool) -> str:
+    """The rule of a workspace with these sign-in rules that refuses this session: "sso",
+    "two_factor", or "" when none does. Site admins are never refused (the way back in when
+    the identity provider is down). Reads only the session: no query."""
+    if not (require_sso or require_two_factor):
+        return ""
     if request.user.is_superuser:
-        return None
+        return ""
     if sso_signed_in_at(request) is not None:
-        return None
-    if workspace.require_sso:
+        return ""
+    if require_sso:
+        return "sso"
+    if not used_two_factor(request):
+        return "two_factor"
+    return ""
+
+
+def session_refusal(request, workspace) -> SignInRefused | None:
+    """Why the workspace refuses this session, or None."""
+    rule = refused_by(request, require_sso=workspace.require_sso, require_two_factor=workspace.require_two_factor)
+    if rule == "sso":
         return SignInRefused(
             f"{workspace.name} requires single sign-on: sign in through your company's identity provider "
             "to open it. A password sign-in is not enough here.",
             link=("Sign in with single sign-on", sso_sign_in_url(request.get_full_path()[:2000])),
         )
-    if not used_two_factor(request):
+    if rule == "two_factor":
         return SignInRefused(
             f"{workspace.name} requires two-factor sign-in for password accounts: turn on an authenticator "
             "app on your account page, then sign out and in again.",
             link=("Set up two-factor sign-in", _two_factor_url()),
         )
     return None
+
+
+def refused_workspaces(request) -> Q | None:
+    """A filter on workspaces: those whose sign-in rules refuse this session, for what
+    gathers several workspaces on one page (the notifications, the bell), or None when none
+    is refused. `refused_by` reads nothing of a workspace but its two rules, so it is asked
+    here of each pair of them: the rule stays in one place and costs no query."""
+    refused = [
+        Q(require_sso=sso, require_two_factor=two_factor)
+        for sso, two_factor in ((True, False), (False, True), (True, True))
+        if refused_by(request, require_sso=sso, require_two_factor=two_factor)
+    ]
+    if not refused:
+        return None
+    found = refused[0]
+    for rule in refused[1:]:
+        found |= rule
+    return found
 
 
 def refuse_session(request, workspace) -> None:

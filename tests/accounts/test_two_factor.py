@@ -128,7 +128,7 @@ def test_turning_it_off_asks_who_it_is_and_lets_the_password_alone_sign_in_again
 
 def test_the_account_page_says_whether_it_is_on(client, lee):
     password_step(client)
-    assert "An authenticator app is not active" in client.get(reverse("mfa_index")).content.decode()
+    assert "Off: your password alone signs you in." in client.get(reverse("mfa_index")).content.decode()
 
 
 def test_workspace_admins_see_who_has_two_factor_on(client):
@@ -142,3 +142,48 @@ def test_workspace_admins_see_who_has_two_factor_on(client):
     client.force_login(with_app.user)  # an editor is not shown anyone's
     html = client.get(reverse("workspaces:members", args=[admin.workspace.slug])).content.decode()
     assert "Two-factor on" not in html and "No two-factor" not in html
+
+
+# allauth's own headings and buttons, in its Title Case: none is left on these pages.
+ALLAUTH_WORDS = (
+    "Two-Factor Authentication",
+    "Authenticator App",
+    "Recovery Codes",
+    "Sign In",
+    "Confirm Access",
+    "Please reauthenticate",
+    "Activate",
+    "Deactivate",
+    "Alternative options",
+)
+
+
+def words_of(response, *expected: str) -> str:
+    assert response.status_code == 200
+    text = response.content.decode()
+    for words in expected:
+        assert words in text, words
+    for words in ALLAUTH_WORDS:
+        assert words not in text, words
+    return text
+
+
+def test_the_two_factor_pages_speak_as_the_product_does(client, lee):
+    password_step(client)
+    words_of(client.get(reverse("mfa_index")), "<h1>Two-factor sign-in</h1>", "Authenticator app", "Turn on")
+    client.get(reverse("mfa_activate_totp"))
+    words_of(client.get(reverse("account_reauthenticate")), "<h1>Confirm it’s you</h1>", "Enter your password")
+    confirm_password(client)
+    words_of(client.get(reverse("mfa_activate_totp")), "<h1>Turn on an authenticator app</h1>", "Turn on")
+    secret = client.session["mfa.totp.secret"]
+    assert client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)}).status_code == 302
+
+    words_of(client.get(reverse("mfa_index")), "Recovery codes", "Turn off", "Show codes")
+    words_of(client.get(reverse("mfa_view_recovery_codes")), "<h1>Recovery codes</h1>", "Download codes")
+    words_of(client.get(reverse("mfa_generate_recovery_codes")), "<h1>Make new recovery codes</h1>")
+    words_of(client.get(reverse("mfa_deactivate_totp")), "<h1>Turn off the authenticator app</h1>")
+    words_of(client.get(reverse("mfa_reauthenticate")), "<h1>Confirm it’s you</h1>", "code from your authenticator app")
+
+    client.post(reverse("logout"))
+    password_step(client)
+    words_of(client.get(reverse("mfa_authenticate")), "<h1>Two-factor sign-in</h1>", "Sign in", "Cancel")

@@ -87,3 +87,18 @@ def test_an_editor_picks_a_launchs_own_channel_on_the_launch_page(page: Page, se
         watch.assert_clean()
     finally:
         listener.close()
+
+
+def test_each_box_of_the_add_form_sits_on_its_own_line_beside_its_label(page: Page, server, sign_in):
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    MembershipFactory(workspace=workspace, access=Access.ADMIN, user=UserFactory(username="ada", first_name="Ada"))
+    sign_in(page, "ada")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{server}/w/acme/channels/")
+        boxes = page.locator("fieldset.choices label.check")
+        tops = [boxes.nth(i).bounding_box()["y"] for i in range(boxes.count())]
+        assert len(tops) > 10 and len(set(tops)) == len(tops), "one kind of event a line"
+        for i in range(boxes.count()):
+            box, label = boxes.nth(i).locator("input").bounding_box(), boxes.nth(i).bounding_box()
+            assert abs(box["y"] + box["height"] / 2 - (label["y"] + label["height"] / 2)) < 4, "box beside its label"

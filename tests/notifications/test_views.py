@@ -33,9 +33,8 @@ def note(member, n=0, **fields):
         workspace=member.workspace,
         kind="item_due",
         key=f"k{n}",
-        title=f"Pricing for Billing is due <b>{n}</b>",
         url="/w/x/launches/",
-        **fields,
+        **{"title": f"Pricing for Billing is due <b>{n}</b>"} | fields,
     )
 
 
@@ -227,3 +226,72 @@ def test_removing_the_webhook_is_asked_once_more(client, admin):
     assert "Remove the webhook?" in page and 'name="confirm" value="remove"' in page
     assert client.post(url, {"confirm": "remove"}).status_code == 302
     assert not Webhook.objects.exists()
+
+
+# --- workspaces whose sign-in rules refuse the session -------------------------------------
+
+
+@pytest.fixture
+def strict_too(me):
+    """`me` is also a member of a workspace that requires two-factor sign-in and of one that
+    requires SSO; `me` signed in with a password only. One unread notification in each."""
+    two_factor = MembershipFactory(user=me.user)
+    two_factor.workspace.require_two_factor = True
+    two_factor.workspace.save()
+    sso = MembershipFactory(user=me.user)
+    sso.workspace.require_sso = True
+    sso.workspace.save()
+    return (
+        note(me, 1, title="Open to me"),
+        note(two_factor, 2, title="Behind two-factor"),
+        note(sso, 3, title="Behind SSO"),
+    )
+
+
+def test_a_refused_session_sees_nothing_of_the_workspaces_that_refuse_it(client, me, strict_too):
+    _, behind_two_factor, behind_sso = strict_too
+    for url in (reverse("notifications:notifications"), reverse("notifications:notifications") + "?show=all"):
+        page = client.get(url).content.decode()
+        assert "Open to me" in page and "Behind two-factor" not in page and "Behind SSO" not in page
+    badge = client.get(reverse("notifications:notification_badge"), headers=HX).content.decode()
+    assert 'data-testid="bell-count">1<' in badge
+    page = client.get(reverse("dashboard:workspace", args=[me.workspace.slug])).content.decode()
+    assert 'data-testid="bell-count">1<' in page
+    for hidden in (behind_two_factor, behind_sso):
+        assert client.post(reverse("notifications:notification_open", args=[hidden.pk])).status_code == 404
+        assert client.post(reverse("notifications:notification_read", args=[hidden.pk])).status_code == 404
+    client.post(reverse("notifications:notifications_read_all"))
+    assert set(Notification.objects.filter(read_at__isnull=True)) == {behind_two_factor, behind_sso}
+
+
+def test_a_session_the_rules_let_in_sees_those_workspaces_notifications_again(client, me, strict_too):
+    from tests.workspaces.test_sessions import sso_session
+
+    sso_session(client, me.user)
+    page = client.get(reverse("notifications:notifications")).content.decode()
+    assert "Open to me" in page and "Behind two-factor" in page and "Behind SSO" in page
+    badge = client.get(reverse("notifications:notification_badge"), headers=HX).content.decode()
+    assert 'data-testid="bell-count">3<' in badge
+    opened = client.post(reverse("notifications:notification_open", args=[strict_too[2].pk]))
+    assert opened.status_code == 302
+
+
+def test_the_bell_of_a_refused_session_costs_no_query_more(client, me, strict_too):
+    # The user (the session is cached) and the count, however many it leaves out: as for anyone.
+    hidden = MembershipFactory.build(user=me.user, workspace=strict_too[1].workspace)  # unsaved: for `note`
+    made: list[Notification] = []
+
+    def build(size):
+        made.extend(note(hidden, 10 + n) for n in range(len(made), size))
+
+    assert_same_queries(
+        build,
+        lambda _: client.get(reverse("notifications:notification_badge"), headers=HX),
+        sizes=(3, 30),
+        at_most=2,
+        check=lambda response, _: assert_badge_shows(response, "1"),
+    )
+
+
+def assert_badge_shows(response, count: str) -> None:
+    assert response.status_code == 200 and f'data-testid="bell-count">{count}<' in response.content.decode()
