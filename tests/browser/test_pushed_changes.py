@@ -3,6 +3,7 @@ the stream blocked, polling brings it. The pages are served by a stream process 
 since the test live server is WSGI, where the stream refuses and pages poll."""
 
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -61,6 +62,15 @@ def _open(browser: Browser, base: str, username: str, url: str, *, block_stream=
     return context, page, requests
 
 
+def _until_streaming(page, timeout: float = 10.0) -> None:
+    """Wait, polling from here, until the page's stream is open. (wait_for_function would
+    poll inside the page with eval, which the page's CSP rightly refuses.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("window.LockstepLive.streaming()"):
+        assert time.monotonic() < deadline, "the page never opened its stream"
+        page.wait_for_timeout(50)
+
+
 def _set(page, a, r, key):
     page.locator(f"#c-{a}-{r}").focus()
     page.keyboard.press(key)
@@ -71,7 +81,7 @@ def test_anothers_edit_arrives_over_the_stream_with_no_poll(browser: Browser, si
     url = f"{site}/w/acme/matrices/{matrix.slug}/"
     ctx_a, alice, _ = _open(browser, site, "alice", url)
     ctx_b, bob, bob_requests = _open(browser, site, "bob", url)
-    bob.wait_for_function("window.LockstepLive.streaming()")
+    _until_streaming(bob)
     bob_requests.clear()
     _set(alice, naming.pk, pm.pk, "a")
     expect(alice.locator(f"#c-{naming.pk}-{pm.pk}")).to_have_text("A")
