@@ -26,7 +26,7 @@ class Receiver:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def close(self):
         self.server.shutdown()
@@ -69,7 +69,7 @@ class ChatListener:
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.slack_url = f"{self.base}/services/T000/B000/XXXX"
         self.teams_url = f"{self.base}/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def close(self):
         self.server.shutdown()

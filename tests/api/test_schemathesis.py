@@ -32,6 +32,8 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES = 15
+# API fuzzing: `make test` runs it, the daily `make check` does not.
+pytestmark = pytest.mark.fuzz
 
 
 @pytest.fixture
