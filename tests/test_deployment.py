@@ -2,7 +2,6 @@
 production settings pass `check --deploy`."""
 
 import ipaddress
-import json
 import os
 import re
 import subprocess
@@ -11,8 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.settings_of import settings_of
 
 ROOT = Path(__file__).resolve().parents[1]
+SECRET_KEY = "kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8"
 
 
 def test_compose_runs_a_proxy_web_worker_beat_postgres_and_redis():
@@ -63,24 +66,8 @@ def test_the_image_collects_static_files_under_the_production_settings():
 
 
 def test_production_serves_static_files_hashed_and_compressed_after_the_security_middleware():
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8",
-    )
-    script = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps([settings.MIDDLEWARE, settings.STORAGES['staticfiles']['BACKEND']]))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    middleware, storage = json.loads(result.stdout)
+    production = settings_of("config.settings.production", SECRET_KEY=SECRET_KEY)
+    middleware, storage = production["MIDDLEWARE"], production["STORAGES"]["staticfiles"]["BACKEND"]
     security = middleware.index("django.middleware.security.SecurityMiddleware")
     assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
     assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -90,7 +77,7 @@ def test_production_settings_pass_check_deploy():
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY="kP3-vZ9_qW2xL8nR4tY6uJ1mB5cD7fG0hA2sE4wQ9zX3vN6bM8",
+        SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="lockstep.example.com",
     )
     env.pop("DATABASE_URL", None)
@@ -107,19 +94,17 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_production_refuses_the_development_secret_key():
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.production")
-    env.pop("SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        settings_of("config.settings.production", drop=("SECRET_KEY",))
 
 
 def test_a_bad_setting_names_its_variable():
-    env = dict(os.environ, DEBUG="maybe")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        settings_of(DEBUG="maybe")
 
 
 def test_migrations_are_up_to_date():
+    # A process of its own: the test run's settings leave the migrations out.
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         cwd=ROOT,
@@ -299,15 +284,8 @@ def test_readme_serves_production_outside_compose_step_by_step():
 
 
 def _settings_of(**env) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings; "
-        "print(json.dumps({'db': settings.DATABASES['default'].get('OPTIONS', {}), "
-        "'cache': settings.CACHES['default']['BACKEND']}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, **env), capture_output=True, text=True, check=True
-    )
-    return json.loads(result.stdout)
+    read = settings_of(**env)
+    return {"db": read["DATABASES"]["default"].get("OPTIONS", {}), "cache": read["CACHES"]["default"]["BACKEND"]}
 
 
 def test_on_postgresql_repeated_statements_are_prepared_unless_a_pooler_needs_them_not():
@@ -323,14 +301,10 @@ def test_with_redis_the_cache_keeps_one_client_per_connection_pool():
 def test_each_parallel_test_worker_keeps_its_cache_keys_apart():
     """pytest-xdist's workers share one Redis: a live-feed key such as `live-cell:3:7` of one
     worker must not be another's, nor cleared by another's `cache.clear()`."""
-    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
 
     def prefix(worker: str) -> str:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", REDIS_URL="redis://127.0.0.1:6379/0")
-        env["PYTEST_XDIST_WORKER"] = worker
-        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        test = settings_of("config.settings.test", REDIS_URL="redis://127.0.0.1:6379/0", PYTEST_XDIST_WORKER=worker)
+        return test["CACHES"]["default"]["KEY_PREFIX"]
 
     assert prefix("gw0") != prefix("gw1")
     assert prefix("gw0").startswith("lockstep-test")

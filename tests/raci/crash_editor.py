@@ -28,9 +28,7 @@ def main() -> None:
 
     for run, mode in enumerate(os.environ["CRASH_MODES"].split()):
         settings.CELL_EDIT_SYNCHRONOUS_COMMIT = mode == "synchronous"
-        editor = MembershipFactory(
-            access="editor", workspace__slug=f"crash-{run}", user__username=f"editor-{run}", user__password=None
-        )
+        editor = MembershipFactory(access="editor", workspace__slug=f"crash-{run}", user__username=f"editor-{run}")
         matrix, activities, roles = build_matrix(editor.workspace, activities=8, roles=6, letters={})
         print(f"matrix {mode} {matrix.pk}", flush=True)
         versions = {}
