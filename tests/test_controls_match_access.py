@@ -15,7 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from tests.world import build_world
+from tests.module_rows import rows_for_the_module
+from tests.world import build_world_with_templates, fresh
 
 HX = ("hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
 # Leaving is not a control of the page under test: signing out would end the walk.
@@ -192,12 +193,15 @@ def walk(client: Client, starts: list[str]) -> tuple[list[str], list[str]]:
     return refused, visited
 
 
-@pytest.fixture
-def world(db):
-    from raci.seeding import templates_seed
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker):
+    """Built once for the module: every test's writes are rolled back after it."""
+    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
 
-    templates_seed()
-    return build_world()
+
+@pytest.fixture
+def world(db, world_rows):
+    return fresh(world_rows)
 
 
 @pytest.mark.parametrize("level", ["viewer", "editor"])

@@ -179,3 +179,31 @@ def matrix_cell(matrix: Matrix, activity_id: int, role_id: int) -> int:
 
     cell = Cell.objects.filter(activity_id=activity_id, role_id=role_id).first()
     return cell.version if cell else 0
+
+
+def build_world_with_templates() -> World:
+    """`build_world()` with the built-in templates seeded first, as `make run` has them."""
+    from raci.seeding import templates_seed
+
+    templates_seed()
+    return build_world()
+
+
+def fresh(world: World) -> World:
+    """The same rows as new objects, for a test that may change the objects it is given
+    while the module's other tests share the rows (tests.module_rows)."""
+    workspace = Workspace.objects.get(pk=world.workspace.pk)
+    people = {}
+    for key, member in world.people.items():
+        people[key] = Membership.objects.select_related("user").get(pk=member.pk)
+        people[key].workspace = workspace  # one object, as build_world gives: a change shows everywhere
+    matrix, cycle = Matrix.objects.get(pk=world.matrix.pk), LaunchCycle.objects.get(pk=world.cycle.pk)
+    matrix.workspace = cycle.workspace = workspace
+    return World(
+        workspace=workspace,
+        matrix=matrix,
+        cycle=cycle,
+        launch=Launch.objects.get(pk=world.launch.pk),
+        import_id=world.import_id,
+        people=people,
+    )

@@ -10,6 +10,13 @@ from django.test import override_settings
 from raci.models import Activity, Decision
 from tests.api.openapi import code_schema
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

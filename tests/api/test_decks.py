@@ -11,6 +11,13 @@ from core import slides
 from launches import services as launch_services
 from tests.factories import hold
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -10,6 +10,13 @@ from raci import selectors
 from raci.models import Activity, ChangeEvent, Matrix
 from tests.factories import build_matrix
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 

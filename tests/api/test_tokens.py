@@ -21,6 +21,12 @@ from workspaces.handover import holdings_of
 from workspaces.models import Access, Membership
 
 
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 def test_a_token_is_shown_once_and_stored_only_as_its_hash(world):
     new = tokens.token_create(user=world["editor"].user, workspace=world["ws"], name="CI", scope="read")
     assert new.secret.startswith("lks_") and len(new.secret) > 40

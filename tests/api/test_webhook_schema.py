@@ -12,6 +12,13 @@ from notifications import webhooks
 from notifications.models import NotificationKind, Webhook, WebhookDelivery
 from tests.api.openapi import code_schema
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -10,6 +10,13 @@ from django.urls import reverse
 from launches.models import GoDecision
 from raci.models import ChangeEvent
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module: every test's writes are rolled back after it."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -21,7 +21,9 @@ from dashboard import seeding
 from raci import services as raci_services
 from tests.factories import UserFactory
 from tests.members import admin, anonymous, editor, members_workspace, outsider, viewer  # noqa: F401
+from tests.module_rows import rows_for_the_module
 from workspaces import services as workspace_services
+from workspaces.models import Workspace
 
 SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 OTHER_SLACK_SECRET = "0123456789abcdef0123456789abcdef"
@@ -36,11 +38,21 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def acme(db):
+def _acme():
     workspace = seeding.demo_seed()
     ChatSetup.objects.create(workspace=workspace, slack_signing_secret=SLACK_SECRET, teams_security_token=TEAMS_TOKEN)
-    return workspace
+    return workspace.pk
+
+
+@pytest.fixture(scope="module")
+def acme_rows(django_db_setup, django_db_blocker):
+    """The demo workspace, built once for the module (each test's writes are rolled back)."""
+    yield from rows_for_the_module(django_db_blocker, _acme)
+
+
+@pytest.fixture
+def acme(db, acme_rows):
+    return Workspace.objects.get(pk=acme_rows)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from django.test import Client
 
 from sharing import services
 from sharing.models import Kind, ShareLink
-from tests.world import build_world
+from tests.module_rows import rows_for_the_module
+from tests.world import build_world_with_templates, fresh
 from workspaces import handover
 from workspaces import services as workspace_services
 from workspaces.models import ShareLinksBy
@@ -16,13 +17,16 @@ from workspaces.models import ShareLinksBy
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db, settings):
-    from raci.seeding import templates_seed
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker):
+    """Built once for the module: every test's writes are rolled back after it."""
+    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
 
+
+@pytest.fixture
+def world(db, settings, world_rows):
     settings.SHARE_RATE_LIMITS = None
-    templates_seed()
-    return build_world()
+    return fresh(world_rows)
 
 
 def signed_in(world, who) -> Client:
