@@ -179,8 +179,10 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             # WAL with synchronous=NORMAL: safe against corruption, and a commit costs no fsync.
+            # One writer at a time: the others wait up to 20 s for it (a busy machine with a
+            # room of editors on one matrix took over 5 s), instead of failing the edit.
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
                 "transaction_mode": "IMMEDIATE",
             },
         }
