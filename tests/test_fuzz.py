@@ -198,6 +198,8 @@ URLS: dict[str, dict] = {
     "launches:feed_regenerate": {"fields": ["cycle"]},
     "rituals:feed": {},
     "launches:cycle": {},
+    "launches:live": {"fields": ["v"]},
+    "launches:stream": {},
     "launches:launch_add": {
         "fields": ["name", "summary", "pm_owner", "pmm_owner", "matrix", "ship_date", "launch_date"]
     },
@@ -207,6 +209,7 @@ URLS: dict[str, dict] = {
     "launches:board_now": {},
     "launches:calendar_now": {},
     "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
+    "launches:quarter_live": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}, "fields": ["v"]},
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},
     "rituals:occurrence_tier": {"fields": ["tier", "reason"]},
