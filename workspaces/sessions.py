@@ -1,10 +1,12 @@
 """What a session proves (signed in by SSO, and when; two-factor used), the refusals a
 workspace's sign-in rules give a session, and the cap on an SSO session's length.
 
-Reads only the session, which the request has loaded already: the checks cost the pages
-(and the cell edit) no query. The sign-in library records each way a session was
+Reads only the session, which the request has loaded already (from the cache): the checks
+cost the pages (and the cell edit) no query, and neither does the SSO cap, which runs as
+middleware before every view. The sign-in library records each way a session was
 authenticated under `account_authentication_methods` (method, time, provider), for the user
-named under `account_authentication_methods_user`.
+named under `account_authentication_methods_user`; the session names its signed-in user
+under Django's own key.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -30,12 +32,18 @@ TWO_FACTOR_METHOD = "mfa"
 
 
 def _records(request) -> list[dict]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    """The session's ways of signing in, when they are its signed-in user's. The user's id
+    comes from the session, not from `request.user`: loading the user is a query, and the
+    SSO cap asks before every view, a stream's included (under ASGI, in a thread and on a
+    database connection of the request's own; a burst of pages opening streams would open
+    one connection each)."""
+    session = getattr(request, "session", None)
+    if session is None:
         return []
-    if str(request.session.get(METHODS_USER_KEY, "")) != str(user.pk):
+    signed_in = session.get(SESSION_KEY)
+    if signed_in is None or str(session.get(METHODS_USER_KEY, "")) != str(signed_in):
         return []
-    records = request.session.get(METHODS_KEY)
+    records = session.get(METHODS_KEY)
     return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
 
