@@ -54,6 +54,13 @@ def sso_signed_in_at(request) -> float | None:
     return max(numbers) if numbers else None
 
 
+def sso_session_ends_at(request) -> float | None:
+    """When this session's SSO cap ends (a Unix time): SSO_SESSION_HOURS after its last SSO
+    sign-in; None for a session not signed in by SSO, which the cap does not end."""
+    at = sso_signed_in_at(request)
+    return at + settings.SSO_SESSION_HOURS * 3600 if at is not None else None
+
+
 def used_two_factor(request) -> bool:
     return any(r.get("method") == TWO_FACTOR_METHOD for r in _records(request))
 
@@ -140,12 +147,13 @@ def refuse_session(request, workspace) -> None:
 def sso_session_cap(get_response):
     """An SSO session lasts at most SSO_SESSION_HOURS since its last SSO sign-in: past it the
     person is signed out and sent to sign in again, so the identity provider is asked again
-    (someone disabled there gets no further)."""
+    (someone disabled there gets no further). An open page's stream ends at the cap by itself
+    (raci.views.stream), so the page reloads and meets this."""
 
     def middleware(request):
         if not request.path.startswith(("/api/", "/static/")):
-            at = sso_signed_in_at(request)
-            if at is not None and time.time() - at > settings.SSO_SESSION_HOURS * 3600:
+            ends_at = sso_session_ends_at(request)
+            if ends_at is not None and time.time() > ends_at:
                 next_path = request.get_full_path()[:2000] if request.method == "GET" else "/"
                 logout(request)
                 messages.info(
