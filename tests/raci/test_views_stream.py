@@ -297,3 +297,13 @@ def test_a_stream_of_an_sso_session_reloads_when_the_session_s_cap_ends(streams,
         assert again.status == 302 and again.headers["location"].startswith(reverse("login"))
     finally:
         again.close()
+
+
+def test_a_deleted_matrix_stream_is_404(streams, room):
+    editor, _, _, matrix, _, _ = room
+    matrix.delete()
+    refused = EventReader(streams, stream_path(matrix), cookie=session_cookie(Client(), editor.user))
+    try:
+        assert refused.status == 404
+    finally:
+        refused.close()
