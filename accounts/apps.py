@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        import accounts.push  # noqa: F401  (connects the receiver that closes streams on sign-out)
+        import accounts.push  # noqa: F401  (connects the receivers that close streams when sessions end)
         import accounts.throttle  # noqa: F401  (connects the receiver that clears it on a new password)
         from accounts import events
 

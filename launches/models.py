@@ -45,6 +45,9 @@ class LaunchCycle(models.Model):
     quarter = models.PositiveSmallIntegerField()
     slug = models.SlugField(max_length=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Counts the changes to what the cycle's board and its quarter page show (launches.live):
+    # an open page polls with the number it was drawn at, and hears the next one pushed.
+    version = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

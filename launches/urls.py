@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from launches import views
 from launches.converters import QuarterConverter
+from launches.views import live as live_views
 from launches.views import relay as relay_views
 
 register_converter(QuarterConverter, "quarter")
@@ -25,10 +26,15 @@ urlpatterns = [
     path(W + "calendar/", views.calendar_now, name="calendar_now"),
     path(W + "quarter/<quarter:quarter>/", views.quarter, name="quarter"),
     path(W + "quarter/<quarter:quarter>/limits/", views.load_limits, name="load_limits"),
+    path(W + "quarter/<quarter:quarter>/live/", live_views.quarter_live, name="quarter_live"),
     path(W + "quarter/<quarter:quarter>/pre-read/", views.preread_page, name="preread"),
     path(W + "quarter/<quarter:quarter>/pre-read.<slug:fmt>", views.preread_export, name="preread_export"),
     path(W + "quarter/<quarter:quarter>/slides.pptx", views.quarter_slides, name="quarter_slides"),
     path(C, views.cycle, name="cycle"),
+    # The board's and the quarter page's live element: the poll, and the stream (served by
+    # the stream process, which the proxy routes it to).
+    path(C + "live/", live_views.board_live, name="live"),
+    path(C + "stream/", live_views.cycle_stream, name="stream"),
     path(C + "add/", views.launch_add, name="launch_add"),
     path(C + "import/", views.launches_import, name="launches_import"),
     path(C + "calendar/", views.calendar, name="calendar"),

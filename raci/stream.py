@@ -13,8 +13,9 @@ meanwhile into one event whose id is the last sequence number:
   lost); the page fetches it the polling way, shared by everyone at the same range and access.
 - `panel`: the findings panel, only when a change moved findings; built once per room and
   access level, at most once per `PANEL_SECONDS`, never once per page.
-- `reload`: the person's access changed (`core.push.access_changed`): the page reloads,
-  under the access it has now, or not at all.
+- `reload`: the person's access changed (`core.push.access_changed`), or the session's
+  single sign-on cap ended (`ends_at`): the page reloads, under the access it has now, or
+  not at all.
 
 Nothing here touches the database except the panel's build (a pool thread, whose
 connection is closed before it returns).
@@ -59,6 +60,10 @@ class Stream:
     cells_shown: bool = True  # false on a page of a paged matrix or the findings-only view
     # Another page's channel (a workshop's): its changes are numbered, announced, fetched.
     channel: str = ""
+    # When the session's single sign-on cap ends (a Unix time; workspaces.sessions), read
+    # from the session as the stream opens: the stream ends there with `reload`, and the
+    # page's reload meets the cap, which signs the person out.
+    ends_at: float | None = None
     pending: dict[int, dict | None] = field(default_factory=dict)
     pending_since: float = 0.0
     last_sent_at: float = 0.0

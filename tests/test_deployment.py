@@ -220,7 +220,9 @@ def test_the_proxy_sends_streams_to_uvicorn_unbuffered_and_the_rest_to_gunicorn(
     pattern = re.compile(matcher.split()[-1])
     assert pattern.match(reverse("raci:stream", args=["acme", "core"]))
     assert pattern.match(reverse("workshops:stream", args=["acme", "core", 7]))
+    assert pattern.match(reverse("launches:stream", args=["acme", "2027-q1"]))
     assert not pattern.match(reverse("raci:changes", args=["acme", "core"]))
+    assert not pattern.match(reverse("launches:live", args=["acme", "2027-q1"]))
     stream_block = text[text.index("handle @stream {") : text.index("handle {")]
     assert "reverse_proxy streams:8001" in stream_block and "flush_interval -1" in stream_block
     assert "encode" not in stream_block.split("#")[0] and "encode zstd gzip" in text[text.index("handle {") :]

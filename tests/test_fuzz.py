@@ -198,6 +198,8 @@ URLS: dict[str, dict] = {
     "launches:feed_regenerate": {"fields": ["cycle"]},
     "rituals:feed": {},
     "launches:cycle": {},
+    "launches:live": {"fields": ["v"]},
+    "launches:stream": {},
     "launches:launch_add": {
         "fields": ["name", "summary", "pm_owner", "pmm_owner", "matrix", "ship_date", "launch_date"]
     },
@@ -207,6 +209,7 @@ URLS: dict[str, dict] = {
     "launches:board_now": {},
     "launches:calendar_now": {},
     "launches:quarter": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}},
+    "launches:quarter_live": {"path": {"quarter": ["2027-q1", "2027-q9", "9999-q1", "bogus"]}, "fields": ["v"]},
     "launches:load_limits": {"fields": ["person_week_limit", "week_limit"]},
     "launches:launch_move": {"fields": ["next"]},
     "rituals:occurrence_tier": {"fields": ["tier", "reason"]},
@@ -713,6 +716,13 @@ def _gone_models() -> dict[str, type]:
     }
 
 
+# The pushed changes' streams check access in a thread of their own, on a connection that
+# cannot see this test's rows or its deletions (one open transaction): they answer as for
+# someone signed out. Their 404 for what is gone is checked on committed rows, through a
+# real stream server, in tests/raci/test_views_stream.py and the apps' stream tests.
+STREAMS = {"raci:stream", "workshops:stream", "launches:stream"}
+
+
 @pytest.mark.fuzz
 @pytest.mark.django_db
 def test_the_urls_of_deleted_objects_answer_404(caplog, seeded):
@@ -727,7 +737,9 @@ def test_the_urls_of_deleted_objects_answer_404(caplog, seeded):
     fuzzer.fields = copy.deepcopy(seeded.fields)
     wrong: list[str] = []
     for arg, model in _gone_models().items():
-        naming = [(name, pattern) for name, pattern in patterns if arg in pattern.pattern.converters]
+        naming = [
+            (name, pattern) for name, pattern in patterns if arg in pattern.pattern.converters and name not in STREAMS
+        ]
         assert naming, f"no URL names {arg}"
         value = seed.path[arg]
         key = "slug" if arg == "m" else "pk"

@@ -1,10 +1,12 @@
 """What a session proves (signed in by SSO, and when; two-factor used), the refusals a
 workspace's sign-in rules give a session, and the cap on an SSO session's length.
 
-Reads only the session, which the request has loaded already: the checks cost the pages
-(and the cell edit) no query. The sign-in library records each way a session was
+Reads only the session, which the request has loaded already (from the cache): the checks
+cost the pages (and the cell edit) no query, and neither does the SSO cap, which runs as
+middleware before every view. The sign-in library records each way a session was
 authenticated under `account_authentication_methods` (method, time, provider), for the user
-named under `account_authentication_methods_user`.
+named under `account_authentication_methods_user`; the session names its signed-in user
+under Django's own key.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -30,12 +32,18 @@ TWO_FACTOR_METHOD = "mfa"
 
 
 def _records(request) -> list[dict]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    """The session's ways of signing in, when they are its signed-in user's. The user's id
+    comes from the session, not from `request.user`: loading the user is a query, and the
+    SSO cap asks before every view, a stream's included (under ASGI, in a thread and on a
+    database connection of the request's own; a burst of pages opening streams would open
+    one connection each)."""
+    session = getattr(request, "session", None)
+    if session is None:
         return []
-    if str(request.session.get(METHODS_USER_KEY, "")) != str(user.pk):
+    signed_in = session.get(SESSION_KEY)
+    if signed_in is None or str(session.get(METHODS_USER_KEY, "")) != str(signed_in):
         return []
-    records = request.session.get(METHODS_KEY)
+    records = session.get(METHODS_KEY)
     return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
 
@@ -44,6 +52,13 @@ def sso_signed_in_at(request) -> float | None:
     times = [r.get("at") for r in _records(request) if r.get("method") == SSO_METHOD]
     numbers = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
     return max(numbers) if numbers else None
+
+
+def sso_session_ends_at(request) -> float | None:
+    """When this session's SSO cap ends (a Unix time): SSO_SESSION_HOURS after its last SSO
+    sign-in; None for a session not signed in by SSO, which the cap does not end."""
+    at = sso_signed_in_at(request)
+    return at + settings.SSO_SESSION_HOURS * 3600 if at is not None else None
 
 
 def used_two_factor(request) -> bool:
@@ -132,12 +147,13 @@ def refuse_session(request, workspace) -> None:
 def sso_session_cap(get_response):
     """An SSO session lasts at most SSO_SESSION_HOURS since its last SSO sign-in: past it the
     person is signed out and sent to sign in again, so the identity provider is asked again
-    (someone disabled there gets no further)."""
+    (someone disabled there gets no further). An open page's stream ends at the cap by itself
+    (raci.views.stream), so the page reloads and meets this."""
 
     def middleware(request):
         if not request.path.startswith(("/api/", "/static/")):
-            at = sso_signed_in_at(request)
-            if at is not None and time.time() - at > settings.SSO_SESSION_HOURS * 3600:
+            ends_at = sso_session_ends_at(request)
+            if ends_at is not None and time.time() > ends_at:
                 next_path = request.get_full_path()[:2000] if request.method == "GET" else "/"
                 logout(request)
                 messages.info(

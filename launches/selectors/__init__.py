@@ -15,6 +15,7 @@ from launches.selectors.cycles import (
     launch_of,
     matrices_for_choice,
     members_for_choice,
+    quarter_version_of,
     rubric_of,
 )
 from launches.selectors.holdings import launch_holdings, launch_removal_notes, readiness_through
@@ -59,6 +60,7 @@ __all__ = [
     "cycles_of",
     "cycle_of_quarter",
     "cycle_get",
+    "quarter_version_of",
     "launch_of",
     "members_for_choice",
     "channels_for_choice",

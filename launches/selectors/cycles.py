@@ -45,6 +45,16 @@ def cycle_get(*, workspace: Workspace, slug: str) -> LaunchCycle | None:
     return cycle
 
 
+def quarter_version_of(*, workspace: Workspace, year: int, quarter: int) -> int | None:
+    """The number of the last change of the quarter's cycle (launches.live), None while
+    nobody opened it: what the quarter page's poll compares, in one query."""
+    return (
+        LaunchCycle.objects.filter(workspace=workspace, year=year, quarter=quarter)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
 def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launch | None:
     """The launch of the workspace's cycle `cycle_slug`, with its cycle and what its page
     shows beside it (its owners, matrix, and who tiered and confirmed it), in one query."""

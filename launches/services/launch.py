@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from core.errors import InvalidInput, NotFound
 from core.text import clean_name
-from launches import candidates_csv, plan_warnings, reminders, selectors, tiering
+from launches import candidates_csv, live, plan_warnings, reminders, selectors, tiering
 from launches.models import (
     Dependency,
     Launch,
@@ -106,6 +106,7 @@ def launches_import(*, cycle: LaunchCycle, data: bytes, by_email: bool = False) 
     )
     if errors:
         raise ImportRefused(errors)
+    live.cycles_changed(cycle_ids=[cycle.pk])  # a bulk create sends no signal
     return Launch.objects.bulk_create(
         [
             Launch(
@@ -225,6 +226,7 @@ def launch_move_to_quarter(*, launch: Launch) -> Launch:
         target, _ = LaunchCycle.objects.get_or_create(
             workspace=workspace, year=year, quarter=quarter, defaults={"slug": f"{year}-q{quarter}"}
         )
+    live.cycles_changed(cycle_ids=[launch.cycle_id])  # the cycle it leaves; the save numbers the one it joins
     launch.cycle = target
     launch.save(update_fields=["cycle"])
     target.workspace = workspace
@@ -289,6 +291,8 @@ def hand_over_launches(*, membership: Membership, to: dict[str, Membership | Non
             ),
         )
         launch.save(update_fields=["pm_owner", "pmm_owner", *withdrawn])
+    # The confirmations they gave, on launches they do not own, go by queryset (no signal).
+    live.cycles_changed(workspace_id=ws)
     Launch.objects.filter(cycle__workspace_id=ws, pm_confirmed_by=membership).update(
         pm_confirmed_by=None, pm_confirmed_at=None, pm_confirmed_as=""
     )

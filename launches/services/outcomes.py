@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.text import NAME_MAX
-from launches import tiering
+from launches import live, tiering
 from launches.models import (
     Launch,
     ReadinessItem,
@@ -59,6 +59,8 @@ def outcome_record(
     )
     launch.refresh_from_db()
     _metric_item_follows(launch)
+    # Written by queryset (no signal): the card's "No day-30 metric" and the readiness it counts.
+    live.cycles_changed(cycle_ids=[launch.cycle_id])
     if outcome and outcome != previous and launch.matrix_id:
         _readout_decision(launch, actor)
     return launch

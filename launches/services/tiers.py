@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
-from launches import reminders, selectors, tiering
+from launches import live, reminders, selectors, tiering
 from launches.models import (
     Launch,
     ReadinessItem,
@@ -67,6 +67,7 @@ def reresolve_owners(launch: Launch, items: list[ReadinessItem], owners: selecto
         item.updated_at = now
     if changed:
         ReadinessItem.objects.bulk_update(changed, ["owner_role", "owner", "updated_at"])
+        live.cycles_changed(cycle_ids=[launch.cycle_id])  # a bulk update sends no signal
     seq = owners.matrix.last_seq if owners.matrix is not None else 0
     if launch.owners_seq != seq:
         launch.owners_seq = seq
@@ -173,6 +174,8 @@ def holders_named(*, role_ids: list[int], actor=None) -> list[ReadinessItem]:
         for item in found:
             item.owner_id = people[item.owner_role_id]
         ReadinessItem.objects.bulk_update(found, ["owner"])
+        if found:
+            live.cycles_changed(cycle_ids=[launch.cycle_id])  # a bulk update sends no signal
         reminders.items_assigned(launch, found, actor=actor)
         named += found
     return named

@@ -172,11 +172,15 @@ def launch_tier(request, ws, cycle, launch_id):
         except InvalidInput as exc:
             error = exc.message
     if is_htmx(request):
-        context = board_context(membership, launch.cycle)
+        # The page's number moves with the board it gets, read first (launches.views.common):
+        # its next poll then fetches only what someone else changed.
+        cycle = launch.cycle
+        cycle.refresh_from_db(fields=["version"])
+        context = board_context(membership, cycle)
         card = context["board"].card(launch.pk)
         if error and card:
             card.error, card.reason = error, form.data.get("reason", "")
-        return render_varied(request, "launches/cycle.html#board", context, status=422 if error else 200)
+        return render_varied(request, "launches/cycle.html#board-response", context, status=422 if error else 200)
     if error:
         messages.error(request, error)
     else:

@@ -3,6 +3,7 @@ the membership checked first, and the contexts the board and the launch page sha
 
 from django.http import Http404
 
+from core import push
 from core.errors import NotFound
 from launches import relay_selectors, selectors, tiering
 from launches.forms import (
@@ -15,6 +16,7 @@ from launches.forms import (
     StatusForm,
 )
 from launches.models import ReadinessItem
+from workshops.views import LIVE_EVERY_MS
 from workspaces.access import membership_for
 from workspaces.models import Access
 
@@ -43,7 +45,16 @@ def launch_form(workspace, data=None):
     )
 
 
+def live_context() -> dict:
+    """What a page's live element needs (launches.views.live): it polls as often as the
+    workshop page's, and names its cycle's stream when changes are pushed."""
+    return {"live_every": LIVE_EVERY_MS, "pushed": push.enabled()}
+
+
 def board_context(membership, cycle, **extra):
+    """The board's context. `cycle.version` must have been read before the board is (it is
+    when the cycle comes from `cycle_for`): a page drawn newer than its number fetches once
+    more, one drawn older than its number would miss a change."""
     rubric = selectors.rubric_of(workspace_id=cycle.workspace_id)
     board = selectors.board_of(cycle=cycle, rubric=rubric, today=membership.workspace.today())
     relay_selectors.mark_relay(launches=[c.launch for column in board.columns for c in column.cards])
@@ -54,6 +65,7 @@ def board_context(membership, cycle, **extra):
         "editable": membership.can_edit,
         "board": board,
         "upload_form": extra.pop("upload_form", None) or CandidatesUploadForm(),
+        **live_context(),
         **extra,
     }
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import slides
 from launches import preread, relay_selectors, selectors, services
 from launches.deck import quarter_deck_of
+from launches.views.common import live_context
 from workspaces import workload as workloads
 from workspaces.access import membership_for
 from workspaces.models import Access
@@ -59,6 +60,7 @@ def _context(membership, quarter: workloads.Quarter, **extra):
         "workload": work,
         "load_rows": load_rows,
         "relay": _relay(workspace, plan),
+        **live_context(),
         **extra,
     }
 

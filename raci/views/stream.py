@@ -27,6 +27,7 @@ from raci import live_feed, stream
 from raci.matrix_access import matrix_for
 from raci.views.page import view_of
 from workspaces.access import can_edit
+from workspaces.sessions import sso_session_ends_at
 
 
 def refused(status: int, why: str) -> HttpResponse:
@@ -69,12 +70,15 @@ async def open_stream(request, check, *, missed) -> HttpResponse | StreamingHttp
 
 
 def _checked(request, check) -> dict | None:
-    """`check()` for a signed-in person (None for anyone else). Reading `request.user` here
-    keeps the session's user, so the middleware after the view reads no database either."""
+    """`check()` for a signed-in person (None for anyone else), with when the session's single
+    sign-on cap ends (read from the session, no query). Reading `request.user` here keeps
+    the session's user, so the middleware after the view reads no database either."""
     try:
         if not request.user.is_authenticated:
             return None
-        return check()
+        opened = check()
+        opened["stream"].ends_at = sso_session_ends_at(request)
+        return opened
     finally:
         stream.close_connections()
 
@@ -129,6 +133,14 @@ def missed_by_number(one: stream.Stream, last: int) -> list[dict]:
     return [{"kind": "changed", "seq": last}] if last > one.sent else []
 
 
+def _until_due(one: stream.Stream, heartbeat: float) -> float:
+    """How long a quiet stream waits: until its next heartbeat, or the session's SSO cap if
+    that comes first (a short wait past it, so a change arriving at the cap still goes out)."""
+    if one.ends_at is None:
+        return heartbeat
+    return min(heartbeat, max(one.ends_at - time.time(), 0.01))
+
+
 async def _events(one: stream.Stream, last: int, mark: str, missed_of):
     heartbeat = settings.PUSH_HEARTBEAT_SECONDS
     room = None
@@ -146,8 +158,12 @@ async def _events(one: stream.Stream, last: int, mark: str, missed_of):
         yield f"retry: {settings.PUSH_RETRY_MS}\n" + push.sse(event="open", data={"heartbeat": heartbeat}) + resumed
         while True:
             try:
-                await asyncio.wait_for(one.wake.wait(), heartbeat)
+                await asyncio.wait_for(one.wake.wait(), _until_due(one, heartbeat))
             except TimeoutError:
+                if one.ends_at is not None and time.time() >= one.ends_at:
+                    # The session's SSO cap ended: the page reloads, and the cap signs it out.
+                    yield push.sse(event="reload", data={})
+                    return
                 # Keeps proxies from closing a quiet stream, and tells the page it still works.
                 yield push.sse(event="ping", data={})
                 await push.stream_alive(one.person_id, mark)

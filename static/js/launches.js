@@ -1,5 +1,6 @@
 // The tiering board: drag a card onto another tier's column. Dropping sets the card's own
 // tier select and submits its form, so htmx, the reason check and the plain POST stay one path.
+// Another person's changes wait while a card is being moved (below).
 (function () {
   "use strict";
   var dragged = null;
@@ -17,7 +18,33 @@
     if (dragged) dragged.classList.remove("dragging");
     dragged = null;
     document.querySelectorAll(".board-col.drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    setTimeout(release, 0);
   });
+
+  // Another person's change comes as the whole board (the live element's answer, live.js). It
+  // waits while this person is moving a card (dragging it, or in its tier and reason), so what
+  // they chose and typed is not swept away, and is fetched again once they are done.
+  var held = false;
+
+  function busy() {
+    var active = document.activeElement;
+    return !!(dragged || (active && active.closest && active.closest("#board form.move")));
+  }
+
+  function release() {
+    if (!held || busy()) return;
+    held = false;
+    if (window.LockstepLive) window.LockstepLive.fetch();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!elt || elt.id !== "cycle-live" || event.detail.xhr.status !== 200 || !busy()) return;
+    event.detail.shouldSwap = false;
+    held = true;
+  });
+
+  document.addEventListener("focusout", function () { setTimeout(release, 0); });
 
   document.addEventListener("dragover", function (event) {
     var column = dragged && event.target.closest && event.target.closest(".board-col");

@@ -1,5 +1,5 @@
 // Pushed changes, with polling as the fallback. A page's live element (`#live` on a matrix,
-// `#ws-live` on a workshop) polls with htmx; when it also names a stream (`data-stream`),
+// `#ws-live` on a workshop, `#cycle-live` on a launch board and a quarter page) polls with htmx; when it also names a stream (`data-stream`),
 // this opens an EventSource on it and, while the stream works, the polls are not sent.
 // Polling takes over by itself whenever the stream does not work: no Redis or a server that
 // does not push (the stream is refused), a proxy that buffers (no "open" event ever comes),
@@ -18,8 +18,9 @@
   var handlers = {};
   var source = null, streaming = false, failures = 0, fetchWanted = false;
   var lastEvent = 0, quietLimit = 45000, watchdog = null, lastPoll = 0, retryTimer = null;
+  var LIVE = "#live, #ws-live, #cycle-live";
 
-  function liveElement() { return document.querySelector("[data-stream]") || document.querySelector("#live, #ws-live"); }
+  function liveElement() { return document.querySelector("[data-stream]") || document.querySelector(LIVE); }
   function seqOf(el) { return Number(el.dataset.since || el.dataset.version || 0); }
 
   // A change announced by the stream is fetched by the live element's own request (the poll
@@ -85,7 +86,7 @@
   // hidden tab without a stream polls every HIDDEN_POLL_MS.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var el = event.detail.elt;
-    if (!el || !el.matches || !el.matches("#live, #ws-live")) return;
+    if (!el || !el.matches || !el.matches(LIVE)) return;
     if (fetchWanted) { fetchWanted = false; lastPoll = Date.now(); return; }
     if (streaming || (document.hidden && Date.now() - lastPoll < HIDDEN_POLL_MS)) { event.preventDefault(); return; }
     lastPoll = Date.now();
@@ -104,6 +105,7 @@
 
   window.LockstepLive = {
     on: function (kind, fn) { handlers[kind] = fn; },
+    fetch: fetchNow,
     streaming: function () { return streaming; }
   };
 })();

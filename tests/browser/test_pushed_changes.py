@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from raci.models import Column, Template
 from raci.services import matrix_create
-from tests.browser.conftest import CSP_RECORDER, assert_htmx_loaded
+from tests.browser.conftest import CSP_RECORDER, assert_htmx_loaded, shoot
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.streaming import REDIS_URL, stream_process
 from workspaces.models import Access
@@ -116,3 +116,63 @@ def test_with_the_stream_blocked_the_change_arrives_by_polling(browser: Browser,
     assert bob.evaluate("window.__marker") == "no reload"
     ctx_a.close()
     ctx_b.close()
+
+
+def _cycle_world():
+    from launches import services as launch_services
+
+    workspace = WorkspaceFactory(name="Acme", slug="acme")
+    for username in ("alice", "bob"):
+        MembershipFactory(
+            workspace=workspace, access=Access.EDITOR, user=UserFactory(username=username, first_name=username.title())
+        )
+    cycle = launch_services.cycle_create(workspace=workspace, quarter="2027-Q1")
+    for name in ("Audit log export", "Dark mode"):
+        launch = launch_services.launch_create(cycle=cycle, name=name)
+        launch_services.launch_score(launch=launch, scores=[2, 2, 2, 2, 2, 2])
+    return cycle
+
+
+def _move(page, name: str, tier: str, reason: str) -> None:
+    card = page.locator(".launch-card", has_text=name)
+    card.locator("select[name=tier]").select_option(tier)
+    card.locator("input[name=reason]").fill(reason)
+    card.get_by_role("button", name="Move").click()
+
+
+def test_a_tier_moved_reaches_another_s_board_and_quarter_page_over_the_stream(browser: Browser, site):
+    """The page fetches the board (or the quarter's launches by tier) once per change it is
+    told of, and sends no poll; a change waits while its person is moving a card."""
+    _cycle_world()
+    board, quarter = f"{site}/w/acme/launches/2027-q1/", f"{site}/w/acme/launches/quarter/2027-q1/"
+    ctx_a, alice, _ = _open(browser, site, "alice", board)
+    ctx_b, bob, bob_requests = _open(browser, site, "bob", board)
+    ctx_c, bob_quarter, quarter_requests = _open(browser, site, "bob", quarter)
+    expect(bob.locator("#cycle-live")).to_be_hidden()
+    _until_streaming(bob)
+    _until_streaming(bob_quarter)
+    bob_requests.clear()
+    quarter_requests.clear()
+    _move(alice, "Audit log export", "3", "Small in the end")
+    expect(alice.locator(".board-col[data-tier='3']")).to_contain_text("Audit log export")
+    expect(bob.locator(".board-col[data-tier='3']")).to_contain_text("Audit log export", timeout=5_000)
+    expect(bob_quarter.locator("#tiers .qv-tier", has_text="Tier 3")).to_contain_text("Audit log export")
+    bob.wait_for_timeout(2_500)  # polls would have gone out meanwhile, every second
+    assert len([u for u in bob_requests if "/live/" in u]) == 1
+    assert len([u for u in quarter_requests if "/live/" in u]) == 1
+    # Bob is typing a reason on another card: Alice's next move waits until he is done.
+    bob.locator(".launch-card", has_text="Dark mode").locator("input[name=reason]").fill("half-typed")
+    _move(alice, "Audit log export", "2", "Bigger after all")
+    expect(bob_quarter.locator("#tiers .qv-tier", has_text="Tier 2")).to_contain_text("Audit log export")
+    bob.wait_for_timeout(500)
+    expect(bob.locator(".board-col[data-tier='3']")).to_contain_text("Audit log export")
+    expect(bob.locator(".launch-card", has_text="Dark mode").locator("input[name=reason]")).to_have_value("half-typed")
+    bob.locator("h1").click()
+    expect(bob.locator(".board-col[data-tier='2']")).to_contain_text("Audit log export", timeout=5_000)
+    for page in (bob, bob_quarter):
+        assert page.evaluate("window.__marker") == "no reload"
+        assert page.evaluate("window.__csp") == []
+    shoot(bob, "board-live")
+    shoot(bob_quarter, "quarter-live")
+    for context in (ctx_a, ctx_b, ctx_c):
+        context.close()

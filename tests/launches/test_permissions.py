@@ -26,6 +26,8 @@ TABLE = {
     "cycles": ({"get": V, "post": E}, ["ws"]),
     "rubric": ({"get": V, "post": A}, ["ws"]),
     "cycle": ({"get": V}, ["ws", "cycle"]),
+    "live": ({"get": V}, ["ws", "cycle"]),
+    "quarter_live": ({"get": V}, ["ws", "quarter"]),
     "launch_add": ({"post": E}, ["ws", "cycle"]),
     "launches_import": ({"post": E}, ["ws", "cycle"]),
     "launch": ({"get": V}, ["ws", "cycle", "launch_id"]),
@@ -79,6 +81,10 @@ PERSONAL = {"launch_advance", "driver_set", "handover_accept", "checkpoint_answe
 # The feed is for calendar apps, which cannot sign in: its secret token is the key
 # (test_views_calendar.py checks it). Every other URL is in TABLE.
 PUBLIC = {"feed"}
+# The cycle's stream checks access in a thread of its own, on its own connection, which
+# cannot see this module's rows (they stay in one open transaction): it is checked on
+# committed rows, through a real stream server, in tests/launches/test_views_live_stream.py.
+CHECKED_ELSEWHERE = {"stream"}
 REMOVERS = {"dependency_remove", "avoid_date_remove", "ritual_delete"}
 
 
@@ -87,7 +93,7 @@ NAMESPACE = {p.name: import_module(conf).app_name for conf in URLCONFS for p in 
 
 
 def test_every_url_pattern_is_in_the_table():
-    assert set(NAMESPACE) == set(TABLE) | PUBLIC
+    assert set(NAMESPACE) - CHECKED_ELSEWHERE == set(TABLE) | PUBLIC
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from raci.models import Cell
 from tests.factories import MembershipFactory, build_matrix
 from tests.streaming import REDIS_URL, EventReader, session_cookie, stream_process
 from workspaces import services as workspace_services
+from workspaces.sessions import METHODS_KEY, METHODS_USER_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HX = {"HX-Request": "true"}
@@ -265,5 +267,43 @@ def test_a_stream_asked_for_without_a_session_is_refused(streams, room):
     try:
         assert refused.status == 403
         assert refused.headers["content-type"].startswith("text/plain")
+    finally:
+        refused.close()
+
+
+def test_a_stream_of_an_sso_session_reloads_when_the_session_s_cap_ends(streams, room, settings):
+    """The cap (SSO_SESSION_HOURS after the last SSO sign-in) is read from the session as the
+    stream opens; the stream ends there with `reload`, and the page's reload is signed out."""
+    _, viewer, _, matrix, _, _ = room
+    client = Client()
+    client.force_login(viewer.user)
+    session = client.session
+    session[METHODS_USER_KEY] = str(viewer.user.pk)
+    signed_in_at = time.time() - settings.SSO_SESSION_HOURS * 3600 + 1.5  # the cap ends in 1.5 s
+    session[METHODS_KEY] = [{"method": "socialaccount", "at": signed_in_at, "provider": "acme", "uid": "1"}]
+    session.save()
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}"
+    reader = EventReader(streams, stream_path(matrix), cookie=cookie)
+    try:
+        assert reader.status == 200 and reader.next().event == "open"
+        assert reader.next(5, skip=("ping", "panel")).event == "reload"
+        assert time.time() >= signed_in_at + settings.SSO_SESSION_HOURS * 3600
+        assert reader.ended(2)
+    finally:
+        reader.close()
+    again = EventReader(streams, stream_path(matrix), cookie=cookie)
+    try:
+        # The cap signs the person out and sends them to sign in again.
+        assert again.status == 302 and again.headers["location"].startswith(reverse("login"))
+    finally:
+        again.close()
+
+
+def test_a_deleted_matrix_stream_is_404(streams, room):
+    editor, _, _, matrix, _, _ = room
+    matrix.delete()
+    refused = EventReader(streams, stream_path(matrix), cookie=session_cookie(Client(), editor.user))
+    try:
+        assert refused.status == 404
     finally:
         refused.close()

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from api import tokens
@@ -139,6 +140,47 @@ def test_a_password_session_is_not_capped(client, db):
     member = MembershipFactory(access=Access.EDITOR)
     sso_session(client, member.user, hours_ago=100, method="password")
     assert client.get(reverse("workspaces:members", args=[member.workspace.slug])).status_code == 200
+
+
+def _reads_nothing(request):
+    """A view that reads nothing, its answer marked as a stream's is (so the middleware after
+    it has no reason to look at the user either): all a request to it costs is the chain's."""
+    response = HttpResponse("ok")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [path("reads-nothing/", _reads_nothing)]
+
+
+@pytest.mark.parametrize("method", ["", "password", "socialaccount"])
+def test_the_middleware_makes_no_query_for_a_session_in_the_cache(
+    client, db, settings, method, django_assert_num_queries
+):
+    """Under ASGI the middleware runs in a thread, on a database connection, of the request's
+    own: a query there would cost each stream a connection while it opens (a burst of pages
+    would run PostgreSQL out of them). The session comes from the cache; the user is not
+    loaded, SSO cap included."""
+    member = MembershipFactory(access=Access.EDITOR)
+    if method:
+        sso_session(client, member.user, hours_ago=1, method=method)
+    else:
+        client.force_login(member.user)
+    settings.ROOT_URLCONF = __name__
+    with django_assert_num_queries(0):
+        assert client.get("/reads-nothing/").status_code == 200
+
+
+def test_a_stream_asked_for_with_an_sso_session_makes_no_query_in_the_request_s_thread(
+    client, db, django_assert_num_queries
+):
+    """The stream's own access check reads the database in a pool thread whose connection it
+    closes (raci.views.stream); the request's thread, where the middleware runs, reads none."""
+    member = MembershipFactory(access=Access.EDITOR)
+    matrix = MatrixFactory(workspace=member.workspace)
+    sso_session(client, member.user, hours_ago=1)
+    with django_assert_num_queries(0):
+        client.get(reverse("raci:stream", args=[member.workspace.slug, matrix.slug]))
 
 
 # --- API tokens and the feed ----------------------------------------------------------------
