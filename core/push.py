@@ -99,9 +99,11 @@ class Hub:
     async def _ensure(self) -> None:
         if self._pubsub is None:
             # A burst of pages opening streams waits its turn for a connection instead of
-            # failing past the pool's size (the subscription keeps one for itself).
+            # failing past the pool's size (the subscription keeps one for itself). A
+            # thousand pages opening at once keep this loop busy for seconds: a connection
+            # is given that long to open (Redis itself answers in well under a millisecond).
             pool = aioredis.BlockingConnectionPool.from_url(
-                self.url, max_connections=POOL_SIZE, timeout=10, socket_connect_timeout=2
+                self.url, max_connections=POOL_SIZE, timeout=10, socket_connect_timeout=10
             )
             self._redis = aioredis.Redis(connection_pool=pool)
             self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
@@ -188,16 +190,23 @@ def hub() -> Hub:
 MARK_SECONDS = 60
 
 
+class Unavailable(Exception):
+    """Redis cannot be reached now: the stream is refused and the page polls."""
+
+
 async def stream_open(person_id: int, cap: int) -> str | None:
     """Count a new stream of `person_id`, or None when they already have `cap` open."""
-    client = await hub().redis()
     key, stream_id, now = channel("open", person_id), uuid.uuid4().hex, time.time()
-    async with client.pipeline(transaction=True) as pipe:  # one round trip
-        pipe.zremrangebyscore(key, 0, now - MARK_SECONDS)
-        pipe.zadd(key, {stream_id: now})
-        pipe.zcard(key)
-        pipe.expire(key, MARK_SECONDS)
-        _, _, count, _ = await pipe.execute()
+    try:
+        client = await hub().redis()
+        async with client.pipeline(transaction=True) as pipe:  # one round trip
+            pipe.zremrangebyscore(key, 0, now - MARK_SECONDS)
+            pipe.zadd(key, {stream_id: now})
+            pipe.zcard(key)
+            pipe.expire(key, MARK_SECONDS)
+            _, _, count, _ = await pipe.execute()
+    except (aioredis.RedisError, ConnectionError, OSError) as error:
+        raise Unavailable from error
     if count > cap:
         await client.zrem(key, stream_id)
         return None

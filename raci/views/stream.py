@@ -59,7 +59,11 @@ async def open_stream(request, check, *, missed) -> HttpResponse | StreamingHttp
     if not push.enabled():
         return refused(409, "Changes are not pushed without Redis: the page polls.")
     one = opened["stream"]
-    mark = await push.stream_open(one.person_id, settings.PUSH_STREAMS_PER_PERSON)
+    try:
+        mark = await push.stream_open(one.person_id, settings.PUSH_STREAMS_PER_PERSON)
+    except push.Unavailable:
+        # Redis is away or too slow to answer now: the page polls and tries again later.
+        return refused(503, "Changes cannot be pushed just now: the page polls.")
     if mark is None:
         return refused(429, "Too many open pages: this one polls.")
     response = StreamingHttpResponse(_events(one, opened["last"], mark, missed), content_type="text/event-stream")
