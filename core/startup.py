@@ -32,3 +32,26 @@ def refuse_without_static_manifest() -> None:
     problem = static_manifest_problem()
     if problem:
         raise ImproperlyConfigured(problem)
+
+
+def warm_up() -> None:
+    """Do at start what each process would otherwise do for its first visitors: import every
+    view (the URLconf, the API's schema models) and compile the project's templates. A web
+    worker's first matrix page took near a second cold, and a room opening the page at once
+    queued behind it; now the worker does it before it takes its first request."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (importing the URLconf is the point)
+    if settings.DEBUG:  # templates are read afresh at each use while developing: nothing to keep
+        return
+    for folder in (Path(d) for config in settings.TEMPLATES for d in config.get("DIRS", ())):
+        for path in sorted(folder.rglob("*.html")):
+            try:
+                get_template(str(path.relative_to(folder)))
+            except (TemplateDoesNotExist, TemplateSyntaxError):  # its first use says what is wrong
+                continue

@@ -24,3 +24,16 @@ def test_a_collected_manifest_passes(tmp_path):
 
 def test_plain_storage_needs_no_manifest():
     assert static_manifest_problem() == ""
+
+
+def test_warming_up_compiles_every_project_template_into_the_cached_loader():
+    from django.template import engines
+
+    from core.startup import warm_up
+
+    engine = engines["django"].engine
+    cached = next(loader for loader in engine.template_loaders if hasattr(loader, "get_template_cache"))
+    cached.reset()
+    warm_up()
+    assert "raci/matrix.html" in cached.get_template_cache
+    assert len(cached.get_template_cache) >= 100
