@@ -2,6 +2,7 @@
 pyproject.toml holds. import-linter reads every import, those inside functions too."""
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
+@functools.cache
 def _is_module(dotted: str) -> bool:
     path = ROOT.joinpath(*dotted.split("."))
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
@@ -42,9 +44,15 @@ def _dotted(node) -> str | None:
     return ".".join([node.id, *reversed(parts)])
 
 
-def _uses(path: Path):
+@functools.cache
+def _uses(path: Path) -> tuple[tuple[int, str, str], ...]:
     """(line, module, name) for each name this file takes from another of our modules:
-    `from module import name`, and `alias.name` where alias is a module it imported."""
+    `from module import name`, and `alias.name` where alias is a module it imported. Read
+    once per file for both checks below."""
+    return tuple(_read_uses(path))
+
+
+def _read_uses(path: Path):
     tree = ast.parse(path.read_text(), filename=str(path))
     modules: dict[str, str] = {}
     for node in ast.walk(tree):

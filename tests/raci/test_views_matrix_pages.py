@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from raci import services
-from raci.models import Activity, Cell
+from raci.models import Activity, Cell, Matrix
 from tests.factories import MembershipFactory, build_matrix
+from tests.module_rows import rows_for_the_module
 from tests.queries import assert_same_queries
+from workspaces.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -23,10 +25,26 @@ def big(editor):
     return build_matrix(editor.workspace, activities=2000, roles=10, name="Big")
 
 
+def _mid() -> tuple[int, int, list[int], list[int]]:
+    editor = MembershipFactory(access="editor")
+    matrix, acts, roles = build_matrix(editor.workspace, activities=700, roles=10, name="Mid")
+    return editor.pk, matrix.pk, [a.pk for a in acts], [r.pk for r in roles]
+
+
+@pytest.fixture(scope="module")
+def mid_rows(django_db_setup, django_db_blocker):
+    yield from rows_for_the_module(django_db_blocker, _mid)
+
+
 @pytest.fixture
-def mid(editor):
-    """Three pages: 700 activities x 10 roles."""
-    return build_matrix(editor.workspace, activities=700, roles=10, name="Mid")
+def mid(client, db, mid_rows):
+    """Three pages: 700 activities x 10 roles, built once for the module (each test's writes
+    are rolled back); the client is signed in as an editor of its workspace."""
+    editor_pk, matrix_pk, act_pks, role_pks = mid_rows
+    client.force_login(Membership.objects.select_related("user").get(pk=editor_pk).user)
+    acts, roles = Activity.objects.in_bulk(act_pks), Role.objects.in_bulk(role_pks)
+    matrix = Matrix.objects.select_related("workspace").get(pk=matrix_pk)
+    return matrix, [acts[pk] for pk in act_pks], [roles[pk] for pk in role_pks]
 
 
 def page_url(matrix, query=""):
@@ -140,9 +158,9 @@ def test_an_htmx_cell_edit_on_a_later_page_answers_with_the_cell_and_its_badges(
     assert f'id="rb-{acts[699].pk}"' in html and "1 error" in html
 
 
-def test_the_live_refresh_keeps_the_page_and_skips_cells_on_other_pages(client, editor):
-    matrix, acts, roles = build_matrix(editor.workspace, activities=700, roles=10, name="Live")
-    other = MembershipFactory(workspace=editor.workspace, access="editor")
+def test_the_live_refresh_keeps_the_page_and_skips_cells_on_other_pages(client, mid):
+    matrix, acts, roles = mid
+    other = MembershipFactory(workspace=matrix.workspace, access="editor")
     page = client.get(page_url(matrix, "?page=2")).content.decode()
     live = re.search(r'hx-get="([^"]+changes/[^"]+)"', page).group(1).replace("&amp;", "&")
     assert "page=2" in live
@@ -162,9 +180,9 @@ def test_the_live_refresh_keeps_the_page_and_skips_cells_on_other_pages(client, 
     assert re.search(r'hx-get="[^"]+changes/\?since=2&amp;page=2"', html)
 
 
-def test_a_structural_change_reloads_the_same_page_of_the_grid(client, editor):
-    matrix, acts, roles = build_matrix(editor.workspace, activities=700, roles=10, name="Structure")
-    other = MembershipFactory(workspace=editor.workspace, access="editor")
+def test_a_structural_change_reloads_the_same_page_of_the_grid(client, mid):
+    matrix, acts, roles = mid
+    other = MembershipFactory(workspace=matrix.workspace, access="editor")
     services.activity_delete(matrix=matrix, activity_id=acts[0].pk, actor=other.user)
     changes = reverse("raci:changes", args=[matrix.workspace.slug, matrix.slug])
     html = client.get(f"{changes}?since=0&page=2", headers=HX).content.decode()
