@@ -24,3 +24,21 @@ def _clear_cache():
 def team(db):
     """A workspace with an admin, a PM lead, a PMM lead, a support and a sales person, and a 2027-Q1 cycle."""
     return build_team()
+
+
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup, django_db_blocker):
+    """tests.world's workspace with the built-in templates, built once for the module that
+    asks: each test's writes are rolled back after it."""
+    from tests.module_rows import rows_for_the_module
+    from tests.world import build_world_with_templates
+
+    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
+
+
+@pytest.fixture
+def world(db, world_rows):
+    """The module's world as new objects for this test (a module may define its own)."""
+    from tests.world import fresh
+
+    return fresh(world_rows)

@@ -15,9 +15,6 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from tests.module_rows import rows_for_the_module
-from tests.world import build_world_with_templates, fresh
-
 HX = ("hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
 # Leaving is not a control of the page under test: signing out would end the walk.
 SKIP_PATHS = {"/accounts/logout/"}
@@ -191,17 +188,6 @@ def walk(client: Client, starts: list[str]) -> tuple[list[str], list[str]]:
         if response.status_code == 403:
             refused.append(f"{control!r} on {page} answers 403")
     return refused, visited
-
-
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker):
-    """Built once for the module: every test's writes are rolled back after it."""
-    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
-
-
-@pytest.fixture
-def world(db, world_rows):
-    return fresh(world_rows)
 
 
 @pytest.mark.parametrize("level", ["viewer", "editor"])

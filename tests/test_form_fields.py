@@ -8,22 +8,8 @@ import re
 import pytest
 from django.test import Client
 
-from tests.module_rows import rows_for_the_module
-from tests.world import build_world_with_templates, fresh
-
 LABEL = re.compile(r"<label([^>]*)>(.*?)</label>", re.DOTALL)
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bid="([^"]+)"[^>]*>', re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker):
-    """Built once for the module: every test's writes are rolled back after it."""
-    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
-
-
-@pytest.fixture
-def world(db, world_rows):
-    return fresh(world_rows)
 
 
 def _client(world, who):

@@ -7,23 +7,10 @@ import pytest
 from django.test import Client
 
 from launches.models import CalendarFeed
-from tests.module_rows import rows_for_the_module
-from tests.world import build_world_with_templates, fresh
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = "private, no-store"
-
-
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker):
-    """Built once for the module: every test's writes are rolled back after it."""
-    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
-
-
-@pytest.fixture
-def world(db, world_rows):
-    return fresh(world_rows)
 
 
 def test_every_page_and_fragment_behind_sign_in_is_private_and_not_stored(world):

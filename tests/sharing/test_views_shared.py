@@ -15,20 +15,13 @@ from raci import services as raci_services
 from sharing import services
 from sharing.models import Kind, ShareLink
 from tests.factories import MembershipFactory, UserFactory
-from tests.module_rows import rows_for_the_module
-from tests.world import build_world_with_templates, fresh
+from tests.world import fresh
 from workspaces import services as workspace_services
 from workspaces.models import Access, Membership, ShareLinksBy
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anonymous", "outsider", "viewer", "editor", "admin")
-
-
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker):
-    """Built once for the module: every test's writes are rolled back after it."""
-    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
 
 
 @pytest.fixture

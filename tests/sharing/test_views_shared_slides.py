@@ -15,20 +15,13 @@ from pptx import Presentation
 from core.slides import CONTENT_TYPE
 from sharing import services
 from sharing.models import Kind, ShareLink
-from tests.module_rows import rows_for_the_module
 from tests.sharing.test_views_shared import make
-from tests.world import build_world_with_templates, fresh
+from tests.world import fresh
 from workspaces.models import Membership, ShareLinksBy
 
 pytestmark = pytest.mark.django_db
 
 DECK_KINDS = (Kind.MATRIX, Kind.QUARTER, Kind.PREREAD)
-
-
-@pytest.fixture(scope="module")
-def world_rows(django_db_setup, django_db_blocker):
-    """Built once for the module: every test's writes are rolled back after it."""
-    yield from rows_for_the_module(django_db_blocker, build_world_with_templates)
 
 
 @pytest.fixture
