@@ -7,6 +7,8 @@ staticfiles manifest entry"), so the server refuses to start and says what to ru
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
@@ -49,7 +51,8 @@ def warm_up() -> None:
     get_resolver().url_patterns  # noqa: B018 (importing the URLconf is the point)
     if settings.DEBUG:  # templates are read afresh at each use while developing: nothing to keep
         return
-    for folder in (Path(d) for config in settings.TEMPLATES for d in config.get("DIRS", ())):
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    for folder in (Path(d) for engine in engines for d in engine.get("DIRS", [])):
         for path in sorted(folder.rglob("*.html")):
             try:
                 get_template(str(path.relative_to(folder)))
