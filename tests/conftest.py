@@ -42,3 +42,21 @@ def world(db, world_rows):
     from tests.world import fresh
 
     return fresh(world_rows)
+
+
+@pytest.fixture(scope="module")
+def streams(django_db_setup, tmp_path_factory):
+    """One stream process (uvicorn) for the module that asks (tests.streaming)."""
+    from tests.streaming import stream_process
+
+    with stream_process(tmp_path_factory.mktemp("uvicorn") / "uvicorn.log") as base:
+        yield base
+
+
+@pytest.fixture
+def pushing(settings):
+    """Changes are published on the test Redis, which a stream process listens to: stream
+    tests take it with `pytest.mark.usefixtures("pushing")`."""
+    from tests.streaming import REDIS_URL
+
+    settings.PUSH_REDIS_URL = REDIS_URL

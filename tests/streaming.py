@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.test_production_server import database_env, free_port
+from tests.server_process import database_env, server_process
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("PUSH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -52,39 +51,11 @@ def stream_process(log_path: Path, *, app: str = "config.asgi:application", **en
         PYTHONPATH=str(ROOT),
         **env_extra,
     )
-    port = free_port()
-    log = log_path.open("w+")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"uvicorn exited with {server.returncode}:\n{log.read()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    uvicorn = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--no-access-log", "--port"]
+    with server_process(lambda port: [*uvicorn, str(port)], env=env, log_path=log_path) as (port, server):
         base = Server(f"http://127.0.0.1:{port}")
         base.pid = server.pid
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @dataclass

@@ -5,19 +5,18 @@ hashed name, a long cache lifetime and a compressed copy."""
 import os
 import re
 import secrets
-import socket
 import string
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
+
+from tests.server_process import database_env, free_port, server_process
 
 ROOT = Path(__file__).resolve().parents[1]
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
@@ -39,23 +38,6 @@ class Assets(HTMLParser):
             self.urls.append(attrs["href"])
         elif tag in ("script", "img", "source") and attrs.get("src"):
             self.urls.append(attrs["src"])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_env() -> dict:
-    """The test database (migrated by pytest-django) for the server's process."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": settings["NAME"]}
-    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return {
-        "DATABASE_URL": f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    }
 
 
 def production_env(static_root: Path) -> dict:
@@ -100,37 +82,12 @@ def production_server(db, tmp_path):
         text=True,
     )
     assert collected.returncode == 0, collected.stdout + collected.stderr
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w+")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "1", "--bind"]
+    with server_process(lambda port: [*gunicorn, f"127.0.0.1:{port}"], env=env, log_path=tmp_path / "gunicorn.log") as (
+        port,
+        _,
+    ):
         yield f"http://127.0.0.1:{port}", static_root
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_every_asset_of_the_sign_in_page_is_served_hashed_cached_and_compressed(production_server):

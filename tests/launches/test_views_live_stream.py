@@ -12,20 +12,9 @@ from launches import services
 from launches.models import LaunchCycle
 from tests.factories import MembershipFactory, build_team
 from tests.launches.conftest import make_launch
-from tests.streaming import REDIS_URL, EventReader, session_cookie, stream_process
+from tests.streaming import EventReader, session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def streams(django_db_setup, tmp_path_factory):
-    with stream_process(tmp_path_factory.mktemp("uvicorn") / "uvicorn.log") as base:
-        yield base
-
-
-@pytest.fixture(autouse=True)
-def pushing(settings):
-    settings.PUSH_REDIS_URL = REDIS_URL
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pushing")]
 
 
 def stream_path(cycle) -> str:

@@ -15,14 +15,9 @@ from django.urls import reverse
 from raci.models import Cell
 from tests.factories import MembershipFactory, build_matrix
 from tests.raci.test_views_stream import edit, last_seq, open_stream
-from tests.streaming import REDIS_URL, session_cookie, stream_process
+from tests.streaming import session_cookie, stream_process
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def pushing(settings):
-    settings.PUSH_REDIS_URL = REDIS_URL
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pushing")]
 
 
 def database_connections(server) -> int:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from raci import services
 from raci.models import Cell
 from tests.factories import MembershipFactory, build_matrix
-from tests.streaming import REDIS_URL, EventReader, session_cookie, stream_process
+from tests.streaming import EventReader, session_cookie, stream_process
 from workspaces import services as workspace_services
 from workspaces.sessions import METHODS_KEY, METHODS_USER_KEY
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pushing")]
 HX = {"HX-Request": "true"}
 
 
@@ -27,11 +27,6 @@ def streams(django_db_setup, tmp_path_factory):
         tmp_path_factory.mktemp("uvicorn") / "uvicorn.log", PUSH_HEARTBEAT_SECONDS="1", PUSH_STREAMS_PER_PERSON="3"
     ) as base:
         yield base
-
-
-@pytest.fixture(autouse=True)
-def pushing(settings):
-    settings.PUSH_REDIS_URL = REDIS_URL
 
 
 @pytest.fixture

@@ -8,21 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import MembershipFactory, build_matrix
-from tests.streaming import REDIS_URL, EventReader, session_cookie, stream_process
+from tests.streaming import EventReader, session_cookie
 from workshops import services
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def streams(django_db_setup, tmp_path_factory):
-    with stream_process(tmp_path_factory.mktemp("uvicorn") / "uvicorn.log") as base:
-        yield base
-
-
-@pytest.fixture(autouse=True)
-def pushing(settings):
-    settings.PUSH_REDIS_URL = REDIS_URL
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pushing")]
 
 
 def stream_path(workshop) -> str:
