@@ -22,7 +22,7 @@ from api.endpoints import matrix_of
 from api.tokens import Caller
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.links import absolute
-from raci import changelog, tabular
+from raci import changelog, selectors, tabular
 from raci.importing import (
     STALLED_AFTER,
     export_table,
@@ -104,11 +104,7 @@ def _editor(request) -> Caller:
 
 
 def _job(caller_: Caller, import_id: int) -> MatrixImport:
-    job = (
-        MatrixImport.objects.filter(workspace=caller_.workspace, pk=import_id)
-        .select_related("matrix", "result")
-        .first()
-    )
+    job = selectors.import_job(workspace=caller_.workspace, import_id=import_id)
     if job is None:
         raise NotFound("No such import.")
     return job

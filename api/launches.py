@@ -193,14 +193,7 @@ def _launch_body(launch: Launch) -> dict:
             }
             for g in selectors.go_decisions_of(launch=launch)
         ],
-        "readout": {
-            "launched_on": launch.launched_on,
-            "metric_name": launch.metric_name,
-            "metric_target": launch.metric_target,
-            "metric_actual": launch.metric_actual,
-            "outcome": launch.outcome,
-            "notes": launch.outcome_notes,
-        },
+        "readout": selectors.readout_of(launch),
         "version": _launch_version(launch),
     }
 

@@ -16,6 +16,7 @@ from launches.selectors.cycles import (
     matrices_for_choice,
     members_for_choice,
     quarter_version_of,
+    readout_of,
     rubric_of,
 )
 from launches.selectors.holdings import launch_holdings, launch_removal_notes, readiness_through
@@ -56,6 +57,7 @@ from launches.selectors.readiness import (
 )
 
 __all__ = [
+    "readout_of",
     "rubric_of",
     "cycles_of",
     "cycle_of_quarter",

@@ -55,6 +55,18 @@ def quarter_version_of(*, workspace: Workspace, year: int, quarter: int) -> int 
     )
 
 
+def readout_of(launch: Launch) -> dict:
+    """The launch's day-30 readout as the outcome form and the API name its fields."""
+    return {
+        "launched_on": launch.launched_on,
+        "metric_name": launch.metric_name,
+        "metric_target": launch.metric_target,
+        "metric_actual": launch.metric_actual,
+        "outcome": launch.outcome,
+        "notes": launch.outcome_notes,
+    }
+
+
 def launch_of(*, workspace: Workspace, cycle_slug: str, launch_id: int) -> Launch | None:
     """The launch of the workspace's cycle `cycle_slug`, with its cycle and what its page
     shows beside it (its owners, matrix, and who tiered and confirmed it), in one query."""

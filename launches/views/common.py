@@ -124,17 +124,7 @@ def launch_context(membership, launch, **extra):
         "status_updates": selectors.status_updates_of(launch=launch),
         "dependencies": selectors.dependencies_of(launch=launch),
         "status_form": extra.pop("status_form", None) or StatusForm(initial={"status": launch.status}),
-        "outcome_form": extra.pop("outcome_form", None)
-        or OutcomeForm(
-            initial={
-                "launched_on": launch.launched_on,
-                "metric_name": launch.metric_name,
-                "metric_target": launch.metric_target,
-                "metric_actual": launch.metric_actual,
-                "outcome": launch.outcome,
-                "notes": launch.outcome_notes,
-            }
-        ),
+        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(initial=selectors.readout_of(launch)),
         "dependency_form": extra.pop("dependency_form", None) or (DependencyForm(launches=others) if others else None),
         "membership": membership,
         "workspace": membership.workspace,

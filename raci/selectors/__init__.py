@@ -17,6 +17,7 @@ from raci.selectors.matrices import (
     decisions_due,
     decisions_of,
     default_matrix_of,
+    import_job,
     matrices_for_default,
     matrices_of,
     templates_for,
@@ -36,6 +37,7 @@ from raci.selectors.templates import (
 )
 
 __all__ = [
+    "import_job",
     "COLUMN_LETTERS",
     "ActivityRow",
     "CellNeighbourhood",

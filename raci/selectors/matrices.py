@@ -15,8 +15,15 @@ from raci.models import (
     ChangeEvent,
     Decision,
     Matrix,
+    MatrixImport,
     Template,
 )
+
+
+def import_job(*, workspace, import_id: int) -> MatrixImport | None:
+    """One of the workspace's imports, with the matrix it made and its result; None for
+    another workspace's or none at all (the page says 404, the API its problem)."""
+    return MatrixImport.objects.filter(workspace=workspace, pk=import_id).select_related("matrix", "result").first()
 
 
 def matrices_of(*, workspace, today=None) -> list[Matrix]:

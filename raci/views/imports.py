@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.responses import refusal_redirects_to
-from raci import tabular
+from raci import selectors, tabular
 from raci.importing import (
     STALLED_AFTER,
     export_table,
@@ -95,11 +95,7 @@ def import_upload(request, ws):
 
 
 def _job(membership, import_id) -> MatrixImport:
-    job = (
-        MatrixImport.objects.filter(workspace=membership.workspace, pk=import_id)
-        .select_related("matrix", "result")
-        .first()
-    )
+    job = selectors.import_job(workspace=membership.workspace, import_id=import_id)
     if job is None:
         raise Http404("No such import")
     return job
