@@ -18,13 +18,23 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
-class SlackForm(VersionedForm):
-    slack_signing_secret = forms.CharField(
-        label="Slack signing secret",
-        max_length=SLACK_SECRET_MAX,
+def _secret_field(label: str, max_length: int, help_text: str) -> forms.CharField:
+    # A saved secret is never sent back to the page: the field comes back empty, and the
+    # browser is asked not to remember it.
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="In your Slack app: Basic Information → App Credentials → Signing Secret.",
+        help_text=help_text,
+    )
+
+
+class SlackForm(VersionedForm):
+    slack_signing_secret = _secret_field(
+        "Slack signing secret",
+        SLACK_SECRET_MAX,
+        "In your Slack app: Basic Information → App Credentials → Signing Secret.",
     )
 
     def clean_slack_signing_secret(self):
@@ -37,12 +47,10 @@ class SlackForm(VersionedForm):
 
 
 class TeamsForm(VersionedForm):
-    teams_security_token = forms.CharField(
-        label="Teams security token",
-        max_length=TEAMS_TOKEN_MAX,
-        strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Shown once by Teams when the outgoing webhook is made (a base64 text ending in “=”).",
+    teams_security_token = _secret_field(
+        "Teams security token",
+        TEAMS_TOKEN_MAX,
+        "Shown once by Teams when the outgoing webhook is made (a base64 text ending in “=”).",
     )
 
     def clean_teams_security_token(self):

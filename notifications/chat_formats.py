@@ -53,6 +53,13 @@ class ChatFormatError(ValueError):
         super().__init__("; ".join(problems))
 
 
+def _passed(message: dict, problems: list[str]) -> dict:
+    """The message when its service's check found nothing; else every problem, raised."""
+    if problems:
+        raise ChatFormatError(problems)
+    return message
+
+
 def clip(text: str, limit: int) -> str:
     """The text cut to `limit` characters, an ellipsis marking the cut."""
     text = text or ""
@@ -143,10 +150,7 @@ def slack_problems(payload: dict) -> list[str]:
 
 def check_slack_message(payload: dict) -> dict:
     """The payload itself when Slack takes it whole; else `ChatFormatError`."""
-    problems = slack_problems(payload)
-    if problems:
-        raise ChatFormatError(problems)
-    return payload
+    return _passed(payload, slack_problems(payload))
 
 
 # --- Microsoft Teams -------------------------------------------------------------------
@@ -200,10 +204,7 @@ def teams_problems(envelope: dict) -> list[str]:
 
 
 def check_teams_message(envelope: dict) -> dict:
-    problems = teams_problems(envelope)
-    if problems:
-        raise ChatFormatError(problems)
-    return envelope
+    return _passed(envelope, teams_problems(envelope))
 
 
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 5000}

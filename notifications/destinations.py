@@ -34,6 +34,18 @@ class Routing:
     digest: bool = False
 
 
+def _columns(routing: Routing) -> dict:
+    """The routing as the destination's columns hold it: lists, not tuples."""
+    return {
+        "event_kinds": list(routing.event_kinds),
+        "matrices": list(routing.matrices),
+        "tiers": list(routing.tiers),
+        "cycles": list(routing.cycles),
+        "chosen_only": routing.chosen_only,
+        "digest": routing.digest,
+    }
+
+
 def _checked_url(kind: str, url: str) -> str:
     from notifications.webhooks import WebhookRefused, check_chat_target
 
@@ -92,12 +104,7 @@ def destination_add(
         name=name,
         url=url,
         secret="",
-        event_kinds=list(routing.event_kinds),
-        matrices=list(routing.matrices),
-        tiers=list(routing.tiers),
-        cycles=list(routing.cycles),
-        chosen_only=routing.chosen_only,
-        digest=routing.digest,
+        **_columns(routing),
     )
 
 
@@ -115,12 +122,7 @@ def destination_route(
     destination = destination_of(workspace=workspace, destination_id=destination_id)
     routing = _checked_routing(routing, matrices=set(matrices), cycles=set(cycles))
     Webhook.objects.filter(pk=destination.pk).update(
-        event_kinds=list(routing.event_kinds),
-        matrices=list(routing.matrices),
-        tiers=list(routing.tiers),
-        cycles=list(routing.cycles),
-        chosen_only=routing.chosen_only,
-        digest=routing.digest,
+        **_columns(routing),
     )
     destination.refresh_from_db()
     return destination

@@ -283,10 +283,31 @@ class DestinationForm(forms.Form):
         labels = dict(NotificationKind.choices)
         short = Notification.SHORT
         self.fields["event_kinds"].choices = [(k, short.get(k, labels[k])) for k in ROUTABLE_KINDS]
-        self.fields["matrices"].choices = choices_of("matrices", workspace)
-        self.fields["cycles"].choices = choices_of("cycles", workspace)
+        matrices, cycles = choices_of("matrices", workspace), choices_of("cycles", workspace)
+        self.fields["matrices"].choices = matrices
+        self.fields["cycles"].choices = cycles
+        # The workspace's own matrices and cycles: the service refuses a routing naming others.
+        self.owned = {"matrices": {pk for pk, _ in matrices}, "cycles": {pk for pk, _ in cycles}}
         for name in ("event_kinds", "matrices", "tiers", "cycles"):
             self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+
+    def routing_args(self) -> dict:
+        """The routing chosen, with the workspace's own matrices and cycles it is checked against:
+        the keywords `destination_add` and `destination_route` share."""
+        from notifications.destinations import Routing
+
+        data = self.cleaned_data
+        return {
+            "routing": Routing(
+                event_kinds=tuple(data["event_kinds"]),
+                matrices=tuple(data["matrices"]),
+                tiers=tuple(data["tiers"]),
+                cycles=tuple(data["cycles"]),
+                chosen_only=data["chosen_only"],
+                digest=data["digest"],
+            ),
+            **self.owned,
+        }
 
 
 class DigestScheduleForm(forms.Form):
@@ -333,16 +354,7 @@ def channels(request, ws):
                 kind=data["kind"],
                 name=data["name"],
                 url=data["url"],
-                routing=services.Routing(
-                    event_kinds=tuple(data["event_kinds"]),
-                    matrices=tuple(data["matrices"]),
-                    tiers=tuple(data["tiers"]),
-                    cycles=tuple(data["cycles"]),
-                    chosen_only=data["chosen_only"],
-                    digest=data["digest"],
-                ),
-                matrices={pk for pk, _ in form.fields["matrices"].choices},
-                cycles={pk for pk, _ in form.fields["cycles"].choices},
+                **form.routing_args(),
             )
             services.destination_test(workspace=workspace, destination_id=destination.pk, actor=request.user)
         except errors.InvalidInput as error:
@@ -424,21 +436,11 @@ def channel_routing(request, ws, destination_id):
     }
     form = RoutingForm(request.POST or None, workspace=workspace, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.destination_route(
                 workspace=workspace,
                 destination_id=destination.pk,
-                routing=services.Routing(
-                    event_kinds=tuple(data["event_kinds"]),
-                    matrices=tuple(data["matrices"]),
-                    tiers=tuple(data["tiers"]),
-                    cycles=tuple(data["cycles"]),
-                    chosen_only=data["chosen_only"],
-                    digest=data["digest"],
-                ),
-                matrices={pk for pk, _ in form.fields["matrices"].choices},
-                cycles={pk for pk, _ in form.fields["cycles"].choices},
+                **form.routing_args(),
             )
         except errors.InvalidInput as error:
             show_on_form(form, error)
