@@ -13,6 +13,26 @@ collect_ignore = [] if os.environ.get("REDIS_URL") else ["worker"]
 
 
 @pytest.fixture(autouse=True)
+def _no_event_loop_left_by_the_browser(request):
+    """Playwright's sync API marks its event loop as running in the test thread after every
+    call, and the loop lives as long as the worker's browser. A later test in that worker
+    which calls an async view through Django's test client would then be refused
+    ("You cannot use AsyncToSync in the same thread as an async event loop"): outside the
+    browser tests the thread runs with no loop, as in a process of its own."""
+    import asyncio
+
+    loop = asyncio._get_running_loop()
+    if loop is None or request.node.get_closest_marker("browser"):
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -611,7 +611,10 @@ class Fuzzer:
             shown = {
                 k: (v if not isinstance(v, str) or len(v) < 40 else v[:20] + f"…({len(v)})") for k, v in data.items()
             }
-            self.failures.append(f"{name} {response.status_code} {persona} {mode} {url[:200]} {shown}")
+            # The exception behind a 500, when the view raised one: what to fix, in the message.
+            exc_info = getattr(response, "exc_info", None)
+            raised = f" raised {exc_info[0].__name__}: {str(exc_info[1])[:200]}" if exc_info else ""
+            self.failures.append(f"{name} {response.status_code} {persona} {mode} {url[:200]} {shown}{raised}")
 
 
 def _converters(pattern: URLPattern) -> dict[str, str]:
