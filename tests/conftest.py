@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The real worker and beat need a real broker: they run where REDIS_URL is set (CI).
 collect_ignore = [] if os.environ.get("REDIS_URL") else ["worker"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test outside tests/browser must not take a browser fixture, even by the name of a
+    parameter (`page`, `context`...): pytest-playwright would give it a browser parameter, and
+    pytest would then run it among the browser tests, inside another module's open rows,
+    where the live server's writes lock the SQLite database for the tests after it."""
+    browser_tests = Path(__file__).resolve().parent / "browser"
+    strays = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+        and browser_tests not in Path(str(item.path)).resolve().parents
+    ]
+    if strays:
+        raise pytest.UsageError(
+            "Tests outside tests/browser take a browser fixture (rename the parameter): " + ", ".join(strays[:5])
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -134,12 +134,12 @@ def test_only_admins_set_limits_and_outsiders_see_no_quarter(client, team):
 
 
 @pytest.mark.parametrize("quarter", ["2027-q5", "nonsense", "1999-q1", "2101-Q1"])
-@pytest.mark.parametrize("page", ["", "limits/", "pre-read/", "pre-read.csv"])
-def test_a_quarter_that_does_not_exist_is_404(editor_client, team, quarter, page):
+@pytest.mark.parametrize("under", ["", "limits/", "pre-read/", "pre-read.csv"])
+def test_a_quarter_that_does_not_exist_is_404(editor_client, team, quarter, under):
     # Typed by hand: the quarter is a path converter, so no link to such a quarter can be
     # made (reverse refuses it) and the URL answers 404 before any view runs.
-    url = reverse("launches:quarter_now", args=[team[0].slug]) + f"{quarter}/{page}"
-    response = editor_client.post(url) if page == "limits/" else editor_client.get(url)
+    url = reverse("launches:quarter_now", args=[team[0].slug]) + f"{quarter}/{under}"
+    response = editor_client.post(url) if under == "limits/" else editor_client.get(url)
     assert response.status_code == 404
 
 
