@@ -205,11 +205,12 @@ async def stream_open(person_id: int, cap: int) -> str | None:
             pipe.zcard(key)
             pipe.expire(key, MARK_SECONDS)
             _, _, count, _ = await pipe.execute()
+        if count > cap:
+            await client.zrem(key, stream_id)
+            return None
     except (aioredis.RedisError, ConnectionError, OSError) as error:
+        # Redis lost at any step, the refusal of one too many included: the page polls.
         raise Unavailable from error
-    if count > cap:
-        await client.zrem(key, stream_id)
-        return None
     return stream_id
 
 
